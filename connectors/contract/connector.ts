@@ -1,0 +1,150 @@
+/**
+ * The connector contract: everything the subgraphs, the sync worker and the write-back worker need from a CRM,
+ * and nothing more. A CRM is supported once one object implements `Connector`.
+ */
+import type { ObjectDescription } from './describe.ts';
+import type { ConnectorError } from './errors.ts';
+import type { ChangeBatch, ChangeCursor, CreateItem, NativeRecord, UpdateItem, UpsertItem } from './records.ts';
+
+/**
+ * Who is calling, which decides who waits when the account's rate budget is tight: a waiting interactive
+ * call is served before waiting write-back, which is served before background sync.
+ */
+export const LANES = ['interactive', 'writeback', 'sync'] as const;
+export type Lane = (typeof LANES)[number];
+
+/** Options every call accepts. */
+export interface CallOptions {
+  /** Defaults: reads by id → 'interactive', writes → 'writeback', paging and change feeds → 'sync'. */
+  lane?: Lane;
+  /** Aborts waiting for budget and the call in flight. */
+  signal?: AbortSignal;
+}
+
+export interface FetchOptions extends CallOptions {
+  /** Native field names to read; all readable fields when absent. */
+  fields?: string[];
+}
+
+export interface PageOptions extends CallOptions {
+  fields?: string[];
+  /** Records per page; the connector clamps it to what the CRM allows (`limits.maxPageSize`). */
+  pageSize?: number;
+  /** Include records in the recycle bin / archive (flagged `deleted: true`). */
+  includeDeleted?: boolean;
+}
+
+export interface ChangeOptions extends CallOptions {
+  fields?: string[];
+  pageSize?: number;
+  /**
+   * How far before the cursor to re-read (default chosen by the connector). CRMs commit timestamps late and
+   * clocks drift, so a small overlap trades a few duplicate records for never missing one.
+   */
+  overlapMs?: number;
+}
+
+export interface WriteOptions extends CallOptions {
+  /** When true the CRM rolls the whole batch back if one item fails (Salesforce allOrNone). Default false. */
+  allOrNone?: boolean;
+}
+
+export interface UpsertOptions extends WriteOptions {
+  /** The unique / external-id field matched on ('Email', 'Ext_Id__c', 'email'). */
+  externalIdField: string;
+}
+
+/** One result per input item, in input order. */
+export type WriteResult = { ok: true; id: string; created?: boolean } | { ok: false; id?: string; error: ConnectorError };
+
+export interface WebhookRequest {
+  method: string;
+  /** The full URL the CRM posted to, as it signed it. */
+  url: string;
+  /** Lower-case header names. */
+  headers: Record<string, string | string[] | undefined>;
+  /** The exact bytes received: signatures are computed over them, not over re-serialised JSON. */
+  rawBody: string | Uint8Array;
+}
+
+export type WebhookEventKind = 'created' | 'updated' | 'deleted' | 'merged' | 'restored' | 'associationChanged';
+
+export interface WebhookEvent {
+  /** Unique per delivery attempt group, for de-duplication (delivery is at-least-once). */
+  eventId: string;
+  objectType: string;
+  recordId: string;
+  kind: WebhookEventKind;
+  /** ISO-8601. */
+  occurredAt: string;
+  /** Fields the CRM says changed, when it says. */
+  changedFields?: string[];
+  /** For merges: the ids merged into `recordId`. */
+  mergedIds?: string[];
+  /** The CRM's own event payload, for the inbox. */
+  raw: unknown;
+}
+
+export interface WebhookHandler {
+  /** True when the signature is valid; false (or a thrown CRM_AUTH_FAILED) otherwise. */
+  verify(req: WebhookRequest): boolean;
+  parse(rawBody: string | Uint8Array): WebhookEvent[];
+}
+
+/** What the rate budget of the connector's account looks like now: for health pages and metrics. */
+export interface RateLimitState {
+  crm: string;
+  accountId: string;
+  /** Epoch ms until which nothing is sent (after a 429), or null. */
+  blockedUntil: number | null;
+  /** Daily API budget, when known (configured or learnt from headers). */
+  daily: { used: number; limit: number; remaining: number } | null;
+  /** Short window limit (e.g. HubSpot 190 per 10 s), when known. */
+  window: { max: number; remaining: number; intervalMs: number } | null;
+  concurrency: { limit: number; inFlight: number };
+  /** Calls waiting for budget, per lane. */
+  waiting: Record<Lane, number>;
+  /** Counters since start. */
+  totals: { sent: number; rateLimited: number; refusedBudget: number };
+}
+
+/** Largest batch each operation accepts in one CRM call; callers (DataLoader, outbox workers) size batches to these. */
+export interface ConnectorLimits {
+  fetchByIds: number;
+  create: number;
+  update: number;
+  upsert: number;
+  delete: number;
+  maxPageSize: number;
+}
+
+export interface Connector {
+  /** The CRM id: 'salesforce', 'hubspot'… Errors carry the same value. */
+  readonly crm: string;
+  readonly limits: ConnectorLimits;
+  /** Present when the CRM can push changes. */
+  readonly webhooks?: WebhookHandler;
+
+  /** Objects and fields from the CRM's metadata API; only the named objects when given. */
+  describeObjects(objectTypes?: string[], options?: CallOptions): Promise<ObjectDescription[]>;
+
+  /** Reads records by id in as few calls as the CRM allows. Ids the CRM does not know are absent from the map. */
+  fetchByIds(objectType: string, ids: readonly string[], options?: FetchOptions): Promise<Map<string, NativeRecord>>;
+
+  /** Every record of an object, page by page. */
+  pageRecords(objectType: string, options?: PageOptions): AsyncGenerator<NativeRecord[]>;
+
+  /**
+   * Changes since `cursor` (null: from the beginning), deletions included, oldest first. Each batch carries the
+   * cursor to store once that batch is committed; the generator ends when caught up.
+   */
+  readChanges(objectType: string, cursor: ChangeCursor | null, options?: ChangeOptions): AsyncGenerator<ChangeBatch>;
+
+  createMany(objectType: string, items: readonly CreateItem[], options?: WriteOptions): Promise<WriteResult[]>;
+  updateMany(objectType: string, items: readonly UpdateItem[], options?: WriteOptions): Promise<WriteResult[]>;
+  upsertMany(objectType: string, items: readonly UpsertItem[], options: UpsertOptions): Promise<WriteResult[]>;
+  deleteMany(objectType: string, ids: readonly string[], options?: WriteOptions): Promise<WriteResult[]>;
+
+  /** The state of the account's shared rate budget. */
+  rateLimitState(): RateLimitState;
+}
