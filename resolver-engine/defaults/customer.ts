@@ -1,0 +1,61 @@
+/** Golden Customer ← Salesforce Contact + HubSpot contacts. */
+import type { MappingConfigInput } from '../mapping/schema.ts';
+import { from, hubspot, salesforce } from './objects.ts';
+import { hubspotAnalyticsSourceValues, hubspotLifecycleStageValues, salesforceLeadSourceValues } from './picklists.ts';
+
+const SF = 'salesforce';
+const HS = 'hubspot';
+const C = 'Contact';
+const H = 'contacts';
+const phone = { name: 'phone' };
+const text = (sf: string | null, hs: string | null) => ({
+  type: 'String' as const,
+  mappings: [...(sf ? [from(SF, C, sf)] : []), ...(hs ? [from(HS, H, hs)] : [])],
+});
+
+export const defaultCustomerType: MappingConfigInput['types'][string] = {
+  description: 'A person, merged from every CRM contact linked to them.',
+  objects: [salesforce(C), hubspot(H)],
+  fields: {
+    email: { ...text('Email', 'email'), compareAs: 'email' },
+    firstName: text('FirstName', 'firstname'),
+    lastName: text('LastName', 'lastname'),
+    phone: { type: 'String', compareAs: 'phone', mappings: [from(SF, C, 'Phone', phone), from(HS, H, 'phone', phone)] },
+    mobilePhone: { type: 'String', compareAs: 'phone', mappings: [from(SF, C, 'MobilePhone', phone), from(HS, H, 'mobilephone', phone)] },
+    // Sales keeps titles current in Salesforce; HubSpot's often come from an old form fill.
+    title: { ...text('Title', 'jobtitle'), rule: { strategy: 'source-priority', sourcePriority: [SF, HS] } },
+    department: text('Department', null),
+    mailingStreet: text('MailingStreet', 'address'),
+    mailingCity: text('MailingCity', 'city'),
+    mailingState: text('MailingState', 'state'),
+    mailingPostalCode: text('MailingPostalCode', 'zip'),
+    mailingCountry: text('MailingCountry', 'country'),
+    companyName: {
+      type: 'String',
+      // Account.Name is read through the Contact's relationship, so it cannot be written from here.
+      mappings: [from(SF, C, 'Account.Name', undefined, false), from(HS, H, 'company')],
+    },
+    // Marketing owns the funnel stage, and HubSpot is where marketing works.
+    lifecycleStage: {
+      type: 'String',
+      rule: { strategy: 'source-priority', sourcePriority: [HS, SF] },
+      mappings: [from(HS, H, 'lifecyclestage', { name: 'picklist', options: { values: hubspotLifecycleStageValues } })],
+    },
+    leadSource: {
+      type: 'String',
+      mappings: [
+        from(SF, C, 'LeadSource', { name: 'picklist', options: { values: salesforceLeadSourceValues, unmapped: 'passthrough' } }),
+        from(HS, H, 'hs_analytics_source', { name: 'picklist', options: { values: hubspotAnalyticsSourceValues } }, false),
+      ],
+    },
+    // Consent: one opt-out anywhere must win over a stale "false" elsewhere (custom function anyTrue).
+    emailOptOut: {
+      type: 'Boolean',
+      rule: { strategy: 'custom', function: 'anyTrue' },
+      mappings: [
+        from(SF, C, 'HasOptedOutOfEmail', { name: 'boolean', options: { writeAs: 'boolean' } }),
+        from(HS, H, 'hs_email_optout', { name: 'boolean', options: { writeAs: 'string' } }),
+      ],
+    },
+  },
+};

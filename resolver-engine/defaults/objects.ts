@@ -1,0 +1,21 @@
+/**
+ * The native objects of the default configuration and where their modification times live
+ * (crm-wire-formats.md §1.10 and §2.2). Salesforce `SystemModstamp` comes first: it also moves on automation
+ * writes, and it is what sync cursors use, so both paths agree on recency.
+ */
+export const salesforce = (objectType: string) => ({
+  crm: 'salesforce', objectType, idField: 'Id', modifiedAtFields: ['SystemModstamp', 'LastModifiedDate'],
+});
+
+export const hubspot = (objectType: 'contacts' | 'companies' | 'deals') => ({
+  crm: 'hubspot',
+  objectType,
+  idField: 'id',
+  // HubSpot names the field differently on contacts than on every other object.
+  modifiedAtFields: [objectType === 'contacts' ? 'lastmodifieddate' : 'hs_lastmodifieddate'],
+});
+
+/** A one-field mapping with an optional converter, written compactly. */
+export function from(crm: string, objectType: string, field: string | string[], converter?: { name: string; options?: Record<string, unknown> }, writable = true) {
+  return { crm, objectType, from: field, converter: converter ?? { name: 'identity', options: {} }, writable };
+}

@@ -1,0 +1,108 @@
+/**
+ * Picklist value maps of the default configuration (native value → golden value). Golden values use the
+ * Salesforce standard labels, the vocabulary most CRM administrators already know; other CRMs translate.
+ */
+
+export const SALESFORCE_OPPORTUNITY_STAGES = [
+  'Prospecting', 'Qualification', 'Needs Analysis', 'Value Proposition', 'Id. Decision Makers',
+  'Perception Analysis', 'Proposal/Price Quote', 'Negotiation/Review', 'Closed Won', 'Closed Lost',
+] as const;
+
+/** Salesforce StageName is already golden; listing the values still lets validation check HubSpot covers them. */
+export const salesforceStageValues: Record<string, string> = Object.fromEntries(SALESFORCE_OPPORTUNITY_STAGES.map((s) => [s, s]));
+
+/** HubSpot default pipeline `dealstage` → golden stage. */
+export const hubspotDealStageValues: Record<string, string> = {
+  appointmentscheduled: 'Prospecting',
+  qualifiedtobuy: 'Qualification',
+  presentationscheduled: 'Value Proposition',
+  decisionmakerboughtin: 'Id. Decision Makers',
+  contractsent: 'Proposal/Price Quote',
+  closedwon: 'Closed Won',
+  closedlost: 'Closed Lost',
+};
+
+/** Salesforce stages HubSpot's default pipeline lacks, written back as the nearest HubSpot stage. */
+export const hubspotDealStageReverse: Record<string, string> = {
+  'Needs Analysis': 'qualifiedtobuy',
+  'Perception Analysis': 'decisionmakerboughtin',
+  'Negotiation/Review': 'contractsent',
+};
+
+/** HubSpot `lifecyclestage` → golden lifecycle stage (a bijection, so it writes back exactly). */
+export const hubspotLifecycleStageValues: Record<string, string> = {
+  subscriber: 'Subscriber',
+  lead: 'Lead',
+  marketingqualifiedlead: 'Marketing Qualified Lead',
+  salesqualifiedlead: 'Sales Qualified Lead',
+  opportunity: 'Opportunity',
+  customer: 'Customer',
+  evangelist: 'Evangelist',
+  other: 'Other',
+};
+
+/** Salesforce standard LeadSource values (orgs add their own: the mapping passes unknown values through). */
+export const salesforceLeadSourceValues: Record<string, string> = {
+  Web: 'Web',
+  'Phone Inquiry': 'Phone Inquiry',
+  'Partner Referral': 'Partner Referral',
+  'Purchased List': 'Purchased List',
+  Other: 'Other',
+};
+
+/**
+ * HubSpot's original source (`hs_analytics_source`, read-only in HubSpot) → golden lead source. Several
+ * HubSpot values share one golden value, which is only allowed because the mapping is not written back.
+ */
+export const hubspotAnalyticsSourceValues: Record<string, string> = {
+  ORGANIC_SEARCH: 'Web',
+  PAID_SEARCH: 'Web',
+  DIRECT_TRAFFIC: 'Web',
+  SOCIAL_MEDIA: 'Web',
+  PAID_SOCIAL: 'Web',
+  REFERRALS: 'Partner Referral',
+  EMAIL_MARKETING: 'Other',
+  OTHER_CAMPAIGNS: 'Other',
+  OFFLINE: 'Other',
+};
+
+/** HubSpot company `industry` → Salesforce Industry labels (unknown values pass through). */
+export const hubspotIndustryValues: Record<string, string> = {
+  FARMING: 'Agriculture',
+  APPAREL_FASHION: 'Apparel',
+  BANKING: 'Banking',
+  BIOTECHNOLOGY: 'Biotechnology',
+  CHEMICALS: 'Chemicals',
+  CONSTRUCTION: 'Construction',
+  MANAGEMENT_CONSULTING: 'Consulting',
+  EDUCATION_MANAGEMENT: 'Education',
+  CONSUMER_ELECTRONICS: 'Electronics',
+  OIL_ENERGY: 'Energy',
+  MECHANICAL_OR_INDUSTRIAL_ENGINEERING: 'Engineering',
+  ENTERTAINMENT: 'Entertainment',
+  ENVIRONMENTAL_SERVICES: 'Environmental',
+  FINANCIAL_SERVICES: 'Finance',
+  FOOD_BEVERAGES: 'Food & Beverage',
+  GOVERNMENT_ADMINISTRATION: 'Government',
+  HOSPITAL_HEALTH_CARE: 'Healthcare',
+  HOSPITALITY: 'Hospitality',
+  INSURANCE: 'Insurance',
+  MACHINERY: 'Machinery',
+  INDUSTRIAL_AUTOMATION: 'Manufacturing',
+  MEDIA_PRODUCTION: 'Media',
+  NON_PROFIT_ORGANIZATION_MANAGEMENT: 'Not For Profit',
+  RECREATIONAL_FACILITIES_AND_SERVICES: 'Recreation',
+  RETAIL: 'Retail',
+  MARITIME: 'Shipping',
+  COMPUTER_SOFTWARE: 'Technology',
+  INFORMATION_TECHNOLOGY_AND_SERVICES: 'Technology',
+  TELECOMMUNICATIONS: 'Telecommunications',
+  TRANSPORTATION_TRUCKING_RAILROAD: 'Transportation',
+  UTILITIES: 'Utilities',
+};
+
+/** Golden industries HubSpot has no single value for, and the choice for the two-to-one 'Technology'. */
+export const hubspotIndustryReverse: Record<string, string> = {
+  Technology: 'COMPUTER_SOFTWARE',
+  Communications: 'TELECOMMUNICATIONS',
+};

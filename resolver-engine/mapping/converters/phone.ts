@@ -1,0 +1,33 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import type { CountryCode } from 'libphonenumber-js';
+import { z } from 'zod';
+import type { Converter } from '../converter.ts';
+import { isAbsent } from '../converter.ts';
+
+const phoneOptions = z.object({
+  /** Region for numbers written without a country code; defaults to the configuration's defaultRegion. */
+  region: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 alpha-2 code such as US').optional(),
+}).strict();
+export type PhoneOptions = z.output<typeof phoneOptions>;
+
+/** '(415) 555-0132' → '+14155550132'. E.164 makes the same number compare equal whichever CRM typed it. */
+export function toE164(raw: string, region: string): string | null {
+  const parsed = parsePhoneNumberFromString(raw, region as CountryCode);
+  return parsed && parsed.isPossible() ? parsed.number : null;
+}
+
+export const phoneConverter: Converter<PhoneOptions> = {
+  name: 'phone',
+  description: 'Normalises phone numbers to E.164 (libphonenumber-js) with a default region.',
+  optionsSchema: phoneOptions as z.ZodType<PhoneOptions>,
+  produces: ['String'],
+  arity: 'one',
+  toGolden([raw], options, ctx) {
+    if (isAbsent(raw)) return { ok: true, value: null };
+    const e164 = toE164(String(raw).trim(), options.region ?? ctx.defaultRegion);
+    return e164 ? { ok: true, value: e164 } : { ok: false, reason: `'${String(raw)}' is not a phone number` };
+  },
+  fromGolden(value) {
+    return { ok: true, values: [isAbsent(value) ? null : String(value)] };
+  },
+};

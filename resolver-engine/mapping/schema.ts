@@ -1,0 +1,92 @@
+/**
+ * The shape of a mapping configuration, as zod schemas. Structural checks live here; checks that need the
+ * converter, strategy and function tables (unknown names, bijections) live in validate-mapping-config.ts.
+ *
+ * config
+ *   defaultRegion, clockSkewToleranceMs, sourcePriority, defaultRule
+ *   types.<GoldenType>
+ *     objects[]        { crm, objectType, idField, modifiedAtFields[] }   which native objects feed the type
+ *     defaultRule?, sourcePriority?
+ *     fields.<goldenField> { type, rule?, keepEmpty?, compareAs?, mappings[] }
+ *        mappings[]    { crm, objectType, from[], converter { name, options }, writable }
+ */
+import { z } from 'zod';
+import { GOLDEN_SCALARS } from '../model.ts';
+
+const graphqlName = z.string().regex(/^[_A-Za-z][_0-9A-Za-z]*$/, 'must be a GraphQL name (letters, digits, _)');
+const nonEmpty = z.string().trim().min(1, 'must not be empty');
+/** A native field, or a dotted path through a relationship such as Salesforce `Account.Name`. */
+const nativeFieldPath = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/, 'must be a native field name or a dotted path such as Account.Name');
+
+export const ruleSchema = z.object({
+  /** A name from the survivorship strategy table, e.g. 'last-write-wins'. */
+  strategy: nonEmpty,
+  /** For strategy 'custom': a function registered with registerSurvivorshipFunction. */
+  function: nonEmpty.optional(),
+  /** CRM ids, most trusted first; overrides the type's and the configuration's ordering for this rule. */
+  sourcePriority: z.array(nonEmpty).optional(),
+  clockSkewToleranceMs: z.number().int().min(0).optional(),
+}).strict();
+
+export const converterRefSchema = z.object({
+  name: nonEmpty,
+  options: z.record(z.string(), z.unknown()).default({}),
+}).strict();
+
+export const fieldMappingSchema = z.object({
+  crm: nonEmpty,
+  objectType: nonEmpty,
+  /** One native field, or several for converters such as concat. */
+  from: z.union([nativeFieldPath.transform((f) => [f]), z.array(nativeFieldPath).min(1, 'must name at least one native field')]),
+  converter: converterRefSchema.default({ name: 'identity', options: {} }),
+  /** Whether write-back may push the golden value to this native field. */
+  writable: z.boolean().default(true),
+}).strict();
+
+export const goldenFieldSchema = z.object({
+  type: z.enum(GOLDEN_SCALARS),
+  description: z.string().optional(),
+  rule: ruleSchema.optional(),
+  /** By default null, '' and whitespace never win; set true when an emptied field should empty the golden value. */
+  keepEmpty: z.boolean().default(false),
+  /** How values are normalised before they are compared (conflicts, most-frequent). Defaults from the type. */
+  compareAs: z.enum(['exact', 'text', 'email', 'phone']).optional(),
+  mappings: z.array(fieldMappingSchema),
+}).strict();
+
+export const nativeObjectSchema = z.object({
+  crm: nonEmpty,
+  objectType: nonEmpty,
+  idField: nativeFieldPath.default('Id'),
+  /** Tried in order; the first present value is the record's modification time (e.g. SystemModstamp first). */
+  modifiedAtFields: z.array(nativeFieldPath).min(1, 'must name the modification-time field'),
+}).strict();
+
+export const goldenTypeSchema = z.object({
+  description: z.string().optional(),
+  objects: z.array(nativeObjectSchema),
+  defaultRule: ruleSchema.optional(),
+  sourcePriority: z.array(nonEmpty).optional(),
+  fields: z.record(graphqlName, goldenFieldSchema),
+}).strict();
+
+export const mappingConfigSchema = z.object({
+  version: z.number().int().min(1).default(1),
+  /** ISO 3166 alpha-2 region for phone numbers typed without a country code. */
+  defaultRegion: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 code such as US').default('US'),
+  /** Writes this close to the newest are treated as simultaneous (CRM clocks and sync delays differ). */
+  clockSkewToleranceMs: z.number().int().min(0).default(1000),
+  sourcePriority: z.array(nonEmpty).default([]),
+  defaultRule: ruleSchema.default({ strategy: 'last-write-wins' }),
+  types: z.record(graphqlName, goldenTypeSchema),
+}).strict();
+
+export type RuleConfig = z.output<typeof ruleSchema>;
+export type FieldMapping = z.output<typeof fieldMappingSchema>;
+export type GoldenFieldConfig = z.output<typeof goldenFieldSchema>;
+export type NativeObjectConfig = z.output<typeof nativeObjectSchema>;
+export type GoldenTypeConfig = z.output<typeof goldenTypeSchema>;
+/** A validated configuration (defaults filled in). Obtain one from validateMappingConfig. */
+export type MappingConfig = z.output<typeof mappingConfigSchema>;
+/** What a user writes or stores: optional parts may be left out. */
+export type MappingConfigInput = z.input<typeof mappingConfigSchema>;
