@@ -1,0 +1,67 @@
+/**
+ * Turn CRM response headers into facts the rate budget adapts to. Pluggable: a connector passes the parsers
+ * for its CRM when it creates its budget; a CRM without limit headers passes none and relies on configured
+ * limits and 429s.
+ */
+
+/** fetch `Headers`, node's IncomingHttpHeaders, or a plain record (client libraries hand back all three). */
+export type HeadersLike = Headers | Record<string, string | string[] | number | undefined>;
+
+export function getHeader(headers: HeadersLike | undefined, name: string): string | undefined {
+  if (!headers) return undefined;
+  if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name) ?? undefined;
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() !== wanted || value === undefined) continue;
+    return Array.isArray(value) ? value[0] : String(value);
+  }
+  return undefined;
+}
+
+export interface RateLimitObservation {
+  /** Calls used and allowed in the CRM's daily period, as the CRM counts them (all clients of the account). */
+  daily?: { used: number; limit: number };
+  /** A short rolling window (HubSpot: max calls per interval). */
+  window?: { max: number; remaining: number; intervalMs: number };
+}
+
+export type RateLimitHeaderParser = (headers: HeadersLike) => RateLimitObservation | null;
+
+const int = (value: string | undefined): number | undefined => {
+  if (value === undefined || value.trim() === '') return undefined;
+  const n = Number(value);
+  return Number.isFinite(n) && n >= 0 ? Math.floor(n) : undefined;
+};
+
+/** `Sforce-Limit-Info: api-usage=42/15000` — the org's rolling 24 h API usage. */
+export const sforceLimitInfoParser: RateLimitHeaderParser = (headers) => {
+  const match = /api-usage=(\d+)\/(\d+)/.exec(getHeader(headers, 'sforce-limit-info') ?? '');
+  if (!match) return null;
+  return { daily: { used: Number(match[1]), limit: Number(match[2]) } };
+};
+
+/**
+ * `X-HubSpot-RateLimit-Max / -Remaining / -Interval-Milliseconds` (rolling window per app) and
+ * `X-HubSpot-RateLimit-Daily / -Daily-Remaining` (private apps only).
+ */
+export const hubspotRateLimitParser: RateLimitHeaderParser = (headers) => {
+  const observation: RateLimitObservation = {};
+  const max = int(getHeader(headers, 'x-hubspot-ratelimit-max'));
+  const remaining = int(getHeader(headers, 'x-hubspot-ratelimit-remaining'));
+  const intervalMs = int(getHeader(headers, 'x-hubspot-ratelimit-interval-milliseconds'));
+  if (max !== undefined && remaining !== undefined && intervalMs) observation.window = { max, remaining, intervalMs };
+  const daily = int(getHeader(headers, 'x-hubspot-ratelimit-daily'));
+  const dailyRemaining = int(getHeader(headers, 'x-hubspot-ratelimit-daily-remaining'));
+  if (daily !== undefined && dailyRemaining !== undefined) observation.daily = { used: Math.max(0, daily - dailyRemaining), limit: daily };
+  return observation.window || observation.daily ? observation : null;
+};
+
+/** Retry-After as milliseconds from `now`: delta-seconds or an HTTP date. Undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | undefined | null, now: number = Date.now()): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  const text = value.trim();
+  if (text === '') return undefined;
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.ceil(Number(text) * 1000);
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}

@@ -1,0 +1,5 @@
+export { RateBudget } from './rate-budget.ts';
+export type { RateBudgetOptions, CallOutcome, Permit } from './rate-budget.ts';
+export { RateBudgetRegistry, rateBudgets } from './registry.ts';
+export { getHeader, parseRetryAfter, sforceLimitInfoParser, hubspotRateLimitParser } from './header-parsers.ts';
+export type { HeadersLike, RateLimitObservation, RateLimitHeaderParser } from './header-parsers.ts';
