@@ -1,0 +1,32 @@
+/**
+ * Salesforce-specific control routes under `/_sandbox/salesforce/`, next to the shared control plane:
+ * expire every token now, and add a custom field at run time (as an admin would in Setup).
+ */
+import express from 'express';
+import type { Router } from 'express';
+import type { TokenAuthority } from './auth.ts';
+import { describeField } from './describe/render.ts';
+import type { CustomFieldSpec } from './describe/metadata.ts';
+import type { SalesforceOrg } from './org.ts';
+
+export function salesforceControlRouter(org: SalesforceOrg, auth: TokenAuthority): Router {
+  const r = express.Router();
+  r.use(express.json({ limit: '1mb' }));
+  r.post('/expire-tokens', (_req, res) => {
+    res.json({ expired: auth.expireAll() });
+  });
+  r.post('/fields', (req, res) => {
+    try {
+      const field = org.meta.addCustomField((req.body ?? {}) as CustomFieldSpec);
+      res.status(201).json(describeField(field));
+    } catch (err) {
+      res.status(400).json({ error: (err as Error).message });
+    }
+  });
+  r.get('/fields/:object', (req, res) => {
+    const obj = org.meta.object(req.params.object);
+    if (!obj) return void res.status(404).json({ error: `unknown object '${req.params.object}'` });
+    res.json(obj.fields.filter((f) => f.custom).map(describeField));
+  });
+  return r;
+}
