@@ -41,3 +41,27 @@ export { resolveField } from './survivorship/resolve-field.ts';
 export type { ResolveRecordOptions } from './survivorship/resolve-record.ts';
 export { resolveRecord } from './survivorship/resolve-record.ts';
 export { isEmptyValue } from './survivorship/emptiness.ts';
+
+// Identity matching
+export type { NormalisedPerson, PersonRecord } from './identity/person.ts';
+export { normalisePerson } from './identity/person.ts';
+export { FREEMAIL_DOMAINS, emailDomain, isRoleEmail, normaliseEmail } from './identity/normalise/email.ts';
+export { normalisePhone } from './identity/normalise/phone.ts';
+export { firstGivenName, normaliseCompanyName, normaliseName } from './identity/normalise/name.ts';
+export { NICKNAME_GROUPS, areNicknameVariants, formalNames } from './identity/nicknames.ts';
+export { soundex } from './identity/soundex.ts';
+export type { Blocking } from './identity/blocking.ts';
+export { blockingKeys, candidatePairs } from './identity/blocking.ts';
+export type { MatchContext } from './identity/match-context.ts';
+export { buildMatchContext } from './identity/match-context.ts';
+export type { MatchFeature, MatchReason } from './identity/features/feature.ts';
+export { specifiedMatchFeatures } from './identity/specified-match-features.ts';
+export type { PairScore, ScoreOptions } from './identity/score-pair.ts';
+export { scorePair } from './identity/score-pair.ts';
+export type { MatchDecision, MatchThresholds } from './identity/classify.ts';
+export { DEFAULT_THRESHOLDS, classify } from './identity/classify.ts';
+export type { Clustering, MatchDecisions, ScoredLink } from './identity/cluster-matches.ts';
+export { clusterMatches } from './identity/cluster-matches.ts';
+export type { MatchRun, MatchRunOptions } from './identity/match-people.ts';
+export { matchPeople } from './identity/match-people.ts';
+export { jaroWinkler, levenshtein } from './text/similarity.ts';

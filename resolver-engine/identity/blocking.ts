@@ -1,0 +1,66 @@
+/**
+ * Blocking: only records sharing a blocking key are compared, so the work grows with the number of records,
+ * not with its square. Keys are chosen so a true duplicate shares at least one despite typical noise:
+ * the normalised email, any phone, and the sound of the last name with the initial of the formal first name
+ * (so Bob Smith and Robert Smyth meet). A block larger than `maxBlockSize` (a switchboard, a very common
+ * name) is not compared pairwise — it is reported instead, keeping the cost bounded.
+ */
+import { emailLocalPart, isRoleEmail } from './normalise/email.ts';
+import { formalNames } from './nicknames.ts';
+import type { NormalisedPerson } from './person.ts';
+import { soundex } from './soundex.ts';
+
+export function blockingKeys(person: NormalisedPerson): string[] {
+  const keys = new Set<string>();
+  if (person.email) {
+    keys.add(`email:${person.email}`);
+    const local = emailLocalPart(person.email);
+    // The mailbox name catches a domain typo or a job change ('ada.lovelace@…'); short ones are too common.
+    if (local.length >= 6 && !isRoleEmail(person.email)) keys.add(`mailbox:${local}`);
+  }
+  for (const phone of person.phones) keys.add(`phone:${phone}`);
+  if (person.last !== '') {
+    const sound = soundex(person.last.replace(/ /g, ''));
+    if (person.first === '') keys.add(`name:${sound}`);
+    for (const formal of formalNames(person.first)) if (formal !== '') keys.add(`name:${sound}:${formal[0]}`);
+  }
+  return [...keys];
+}
+
+export interface Blocking {
+  /** Index pairs [i, j] with i < j, each once, in a deterministic order. */
+  pairs: Array<[number, number]>;
+  oversizedBlocks: Array<{ key: string; size: number }>;
+}
+
+export function candidatePairs(people: readonly NormalisedPerson[], options: { maxBlockSize?: number } = {}): Blocking {
+  const maxBlockSize = options.maxBlockSize ?? 50;
+  const blocks = new Map<string, number[]>();
+  people.forEach((person, index) => {
+    for (const key of blockingKeys(person)) {
+      const block = blocks.get(key);
+      if (block) block.push(index);
+      else blocks.set(key, [index]);
+    }
+  });
+  const seen = new Set<number>();
+  const pairs: Array<[number, number]> = [];
+  const oversizedBlocks: Blocking['oversizedBlocks'] = [];
+  for (const [key, members] of [...blocks.entries()].sort(([x], [y]) => (x < y ? -1 : 1))) {
+    if (members.length > maxBlockSize) {
+      oversizedBlocks.push({ key, size: members.length });
+      continue;
+    }
+    for (let i = 0; i < members.length; i++) {
+      for (let j = i + 1; j < members.length; j++) {
+        const [lo, hi] = [members[i]!, members[j]!];
+        const id = lo * people.length + hi;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        pairs.push([lo, hi]);
+      }
+    }
+  }
+  pairs.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  return { pairs, oversizedBlocks };
+}

@@ -1,0 +1,18 @@
+/** Turns a pairwise score into a decision: auto-link, send to the review queue, or keep apart. */
+
+export type MatchDecision = 'link' | 'review' | 'separate';
+
+export interface MatchThresholds {
+  /** At or above: linked automatically (unless a guard caps the pair at review). */
+  link: number;
+  /** At or above (and below link): a person decides in the review queue. */
+  review: number;
+}
+
+export const DEFAULT_THRESHOLDS: MatchThresholds = Object.freeze({ link: 8, review: 4 });
+
+export function classify(score: number, thresholds: MatchThresholds = DEFAULT_THRESHOLDS): MatchDecision {
+  if (score >= thresholds.link) return 'link';
+  if (score >= thresholds.review) return 'review';
+  return 'separate';
+}

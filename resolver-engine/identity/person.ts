@@ -1,0 +1,45 @@
+/**
+ * The person-shaped record identity matching works on, and its normalised form, computed once per record
+ * so that blocking and pairwise scoring never normalise the same value twice.
+ */
+import { normaliseEmail } from './normalise/email.ts';
+import { firstGivenName, normaliseCompanyName, normaliseName } from './normalise/name.ts';
+import { normalisePhone } from './normalise/phone.ts';
+
+export interface PersonRecord {
+  /** Any stable id, e.g. `salesforce/Contact/003…` or a golden Customer id. */
+  id: string;
+  firstName?: string | null;
+  lastName?: string | null;
+  email?: string | null;
+  /** Every phone the record holds (phone, mobile…). */
+  phones?: ReadonlyArray<string | null | undefined>;
+  companyName?: string | null;
+  city?: string | null;
+  postalCode?: string | null;
+}
+
+export interface NormalisedPerson {
+  id: string;
+  first: string;
+  last: string;
+  email: string | null;
+  phones: string[];
+  company: string;
+  city: string;
+  postalCode: string;
+}
+
+export function normalisePerson(record: PersonRecord, defaultRegion = 'US'): NormalisedPerson {
+  const phones = (record.phones ?? []).map((p) => normalisePhone(p, defaultRegion)).filter((p): p is string => p !== null);
+  return {
+    id: record.id,
+    first: firstGivenName(record.firstName),
+    last: normaliseName(record.lastName),
+    email: normaliseEmail(record.email),
+    phones: [...new Set(phones)],
+    company: normaliseCompanyName(record.companyName),
+    city: normaliseName(record.city),
+    postalCode: (record.postalCode ?? '').replace(/\s+/g, '').toUpperCase(),
+  };
+}

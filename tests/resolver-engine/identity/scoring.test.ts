@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { blockingKeys, candidatePairs } from '../../../resolver-engine/identity/blocking.ts';
+import { classify } from '../../../resolver-engine/identity/classify.ts';
+import { buildMatchContext } from '../../../resolver-engine/identity/match-context.ts';
+import { matchPeople } from '../../../resolver-engine/identity/match-people.ts';
+import type { PersonRecord } from '../../../resolver-engine/identity/person.ts';
+import { normalisePerson } from '../../../resolver-engine/identity/person.ts';
+import { scorePair } from '../../../resolver-engine/identity/score-pair.ts';
+
+const person = (id: string, fields: Omit<PersonRecord, 'id'>) => normalisePerson({ id, ...fields });
+const score = (a: Omit<PersonRecord, 'id'>, b: Omit<PersonRecord, 'id'>) => scorePair(person('a', a), person('b', b));
+
+describe('classify', () => {
+  it('uses the thresholds', () => {
+    expect(classify(9)).toBe('link');
+    expect(classify(8)).toBe('link');
+    expect(classify(5)).toBe('review');
+    expect(classify(1)).toBe('separate');
+    expect(classify(5, { link: 5, review: 2 })).toBe('link');
+  });
+});
+
+describe('scorePair', () => {
+  it('links the same person across CRMs, explaining why', () => {
+    const r = score(
+      { firstName: 'Ada', lastName: 'Lovelace', email: 'Ada.Lovelace@acme.test', phones: ['(415) 555-0132'] },
+      { firstName: 'ada', lastName: 'LOVELACE', email: 'ada.lovelace@acme.test ', phones: ['+1 415 555 0132'] },
+    );
+    expect(r.decision).toBe('link');
+    expect(r.reasons.map((x) => x.feature)).toEqual(['email', 'phone', 'firstName', 'lastName']);
+    expect(r.reasons[0]).toEqual({ feature: 'email', weight: 6, detail: 'same email ada.lovelace@acme.test' });
+  });
+  it('links nicknames and accents', () => {
+    expect(score({ firstName: 'Bob', lastName: 'Núñez', email: 'bob@x.test' }, { firstName: 'Robert', lastName: 'Nunez', email: 'bob@x.test' }).decision).toBe('link');
+    expect(score({ firstName: 'Liz', lastName: 'Taylor', email: 'e.taylor@gmail.com' }, { firstName: 'Elizabeth', lastName: 'Taylor', email: 'etaylor+crm@googlemail.com' }).decision).toBe('link');
+  });
+  it('links a married name when email and phone agree', () => {
+    const r = score({ firstName: 'Jane', lastName: 'Doe', email: 'jane@x.test', phones: ['4155550100'] }, { firstName: 'Jane', lastName: 'Smith', email: 'jane@x.test', phones: ['415-555-0100'] });
+    expect(r.decision).toBe('link');
+    expect(r.reasons.find((x) => x.feature === 'lastName')!.detail).toMatch(/married/);
+  });
+  it('sends a name-only match to review, not link', () => {
+    expect(score({ firstName: 'Ada', lastName: 'Lovelace', companyName: 'Acme', city: 'London' }, { firstName: 'Ada', lastName: 'Lovelace', companyName: 'Acme Ltd', city: 'London' }).decision).toBe('review');
+  });
+  it('keeps namesakes apart', () => {
+    expect(score({ firstName: 'John', lastName: 'Smith', email: 'john@a.test', phones: ['4155550100'] }, { firstName: 'John', lastName: 'Smith', email: 'jsmith@b.test', phones: ['2125550199'] }).decision).toBe('separate');
+  });
+});
+
+describe('hard negatives: an identifier alone never links two people', () => {
+  it('same email but clearly different first names (household email) → not link', () => {
+    const r = score({ firstName: 'John', lastName: 'Miller', email: 'themillers@gmail.com' }, { firstName: 'Mary', lastName: 'Miller', email: 'the.millers@gmail.com' });
+    expect(r.decision).not.toBe('link');
+    expect(r.reasons.find((x) => x.feature === 'firstName')!.weight).toBeLessThan(0);
+  });
+  it('same email, different first names, even with the same phone → at most review, with the guard named', () => {
+    const r = score(
+      { firstName: 'John', lastName: 'Miller', email: 'millers@home.test', phones: ['4155550100'], postalCode: '94110' },
+      { firstName: 'Mary', lastName: 'Miller', email: 'millers@home.test', phones: ['4155550100'], postalCode: '94110' },
+    );
+    expect(r.score).toBeGreaterThanOrEqual(8);
+    expect(r.decision).toBe('review');
+    expect(r.guard).toMatch(/first names differ/);
+  });
+  it('colleagues sharing a company phone → separate', () => {
+    expect(score({ firstName: 'Alice', lastName: 'Wong', phones: ['4155550000'], companyName: 'Acme' }, { firstName: 'Bruno', lastName: 'Diaz', phones: ['4155550000'], companyName: 'Acme Inc' }).decision).toBe('separate');
+  });
+  it('colleagues sharing a domain → separate', () => {
+    expect(score({ firstName: 'Alice', lastName: 'Wong', email: 'alice@acme.test' }, { firstName: 'Bruno', lastName: 'Diaz', email: 'bruno@acme.test' }).decision).toBe('separate');
+  });
+  it('a role address shared by a team → not link', () => {
+    expect(score({ firstName: 'Alice', lastName: 'Wong', email: 'sales@acme.test' }, { firstName: 'Alice', lastName: 'Wong', email: 'sales@acme.test' }).decision).not.toBe('link');
+  });
+  it('an email alone, with no name to corroborate it → review', () => {
+    const r = score({ email: 'ada@acme.test' }, { email: 'ada@acme.test', firstName: 'Ada' });
+    expect(r.decision).toBe('review');
+  });
+  it('a phone used by several people in the data set counts for little', () => {
+    const people = [
+      person('1', { firstName: 'Alice', lastName: 'Wong', phones: ['4155550000'] }),
+      person('2', { firstName: 'Bruno', lastName: 'Diaz', phones: ['4155550000'] }),
+      person('3', { firstName: 'Alice', lastName: 'Wong', phones: ['4155550000'] }),
+    ];
+    const context = buildMatchContext(people);
+    expect(context.peoplePerPhone.get('+14155550000')).toBe(2);
+    const r = scorePair(people[0]!, people[2]!, { context });
+    expect(r.reasons.find((x) => x.feature === 'phone')).toMatchObject({ weight: 0.5, detail: expect.stringMatching(/shared by 2 people/) });
+    expect(r.decision).toBe('review');
+  });
+});
+
+describe('blocking', () => {
+  it('gives nickname and typo variants a common key', () => {
+    const bob = blockingKeys(person('a', { firstName: 'Bob', lastName: 'Smith' }));
+    const robert = blockingKeys(person('b', { firstName: 'Robert', lastName: 'Smyth' }));
+    expect(bob.filter((k) => robert.includes(k))).toEqual(['name:S530:r']);
+  });
+  it('grows roughly linearly: distinct people produce few comparisons', () => {
+    const people = Array.from({ length: 2000 }, (_, i) => person(String(i), {
+      firstName: `First${i}`, lastName: `Surname${String.fromCharCode(97 + (i % 26))}${i}`, email: `user${i}@example${i % 50}.test`, phones: [`+1415555${String(i).padStart(4, '0')}`],
+    }));
+    const { pairs } = candidatePairs(people);
+    expect(pairs.length).toBeLessThan(people.length * 5);
+  });
+  it('skips and reports blocks beyond the size limit', () => {
+    const people = Array.from({ length: 60 }, (_, i) => person(String(i), { firstName: `P${i}`, phones: ['4155550000'] }));
+    const { pairs, oversizedBlocks } = candidatePairs(people, { maxBlockSize: 50 });
+    expect(pairs).toEqual([]);
+    expect(oversizedBlocks).toEqual([{ key: 'phone:+14155550000', size: 60 }]);
+  });
+});
+
+describe('matchPeople', () => {
+  it('finds duplicates inside one CRM and across CRMs', () => {
+    const run = matchPeople([
+      { id: 'sf/1', firstName: 'William', lastName: 'Gates', email: 'bill@msft.test', phones: ['4255550001'] },
+      { id: 'hs/7', firstName: 'Bill', lastName: 'Gates', email: 'BILL@msft.test' },
+      { id: 'sf/2', firstName: 'Bill', lastName: 'Gates', email: 'bill@msft.test', phones: ['425.555.0001'] },
+      { id: 'sf/3', firstName: 'Melinda', lastName: 'Gates', phones: ['4255550002'] },
+    ]);
+    const links = run.pairs.filter((p) => p.decision === 'link').map((p) => [p.a, p.b].sort().join(' ~ ')).sort();
+    expect(links).toEqual(['hs/7 ~ sf/1', 'hs/7 ~ sf/2', 'sf/1 ~ sf/2']);
+    expect(run.pairs.some((p) => p.a === 'sf/3' || p.b === 'sf/3')).toBe(false);
+  });
+});
