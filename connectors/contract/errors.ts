@@ -65,7 +65,7 @@ export class ConnectorError extends Error {
   constructor(code: ConnectorErrorCode, crm: string, message: string, options: ConnectorErrorOptions = {}) {
     const text = redactString(message);
     // Raw library errors often carry request configs with headers; keep only a scrubbed summary.
-    super(text.toLowerCase().startsWith(crm.toLowerCase()) ? text : `${crm}: ${text}`,
+    super(text.startsWith(`${crm}: `) ? text : `${crm}: ${text}`,
       options.cause === undefined ? undefined : { cause: redact(summariseCause(options.cause)) });
     this.code = code;
     this.crm = crm;

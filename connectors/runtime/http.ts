@@ -107,7 +107,7 @@ function parseBody(crm: string, response: { status: number; headers: Headers; te
     if (!strict) return text;
     const contentType = response.headers.get('content-type') ?? 'no content type';
     const what = looksLikeHtml(text) ? 'an HTML page' : contentType.includes('json') ? 'truncated or invalid JSON' : `a non-JSON body (${contentType})`;
-    throw new ConnectorError('CRM_UNAVAILABLE', crm, `${crm} answered ${response.status} with ${what} instead of JSON`, {
+    throw new ConnectorError('CRM_UNAVAILABLE', crm, `answered ${response.status} with ${what} instead of JSON`, {
       status: response.status,
       details: { bodyStart: text.slice(0, 120) },
     });

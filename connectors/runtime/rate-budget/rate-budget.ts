@@ -214,7 +214,9 @@ export class RateBudget {
       if (this.inFlight >= this.concurrency) return; // a release pumps again
       this.rollDailyPeriod(now);
       if (this.daily && this.dailyUsed + this.inFlight + 1 > this.daily.limit) {
-        // Calls in flight may still fail, but they are counted as spent: never risk going over.
+        // Calls in flight count as spent, so we never risk going over. But the CRM's count may already include
+        // some of them (headers of out-of-order answers): wait for them to land for the exact count before refusing.
+        if (this.inFlight > 0) return;
         this.refuseAll();
         continue;
       }

@@ -10,7 +10,7 @@ export interface RecordedRequest {
   body: string;
 }
 
-export type Handler = (req: RecordedRequest, res: http.ServerResponse) => void | Promise<void>;
+export type Handler = (req: RecordedRequest, res: http.ServerResponse) => unknown;
 
 export interface LocalServer {
   url: string;
