@@ -136,7 +136,7 @@ function seedAssociations(portal: Portal, fromType: ObjectTypeName, fromId: stri
       : /^\d+$/.test(String(typeRaw)) ? associationType(Number(typeRaw)) : associationTypeByName(String(typeRaw));
     if (!t || t.from !== fromType || t.to !== toType) throw new Error(`association type ${JSON.stringify(typeRaw)} is not valid from ${fromType} to ${toType}`);
     if (!portal.records.raw(toType, toId)) throw new Error(`associated ${toType} ${toId} does not exist`);
-    portal.associations.add(fromType, fromId, toType, toId, t.typeId);
+    portal.link(fromType, fromId, toType, toId, t.typeId);
   };
   if (Array.isArray(raw)) {
     for (const a of raw as { to?: { id?: unknown }; types?: { associationTypeId?: unknown }[] }[]) {

@@ -5,7 +5,7 @@
 import { OBJECT_TYPE_NAMES, OBJECT_TYPES } from './object-types.ts';
 import type { ObjectTypeName } from './object-types.ts';
 import { PropertyRegistry } from './properties.ts';
-import { associationType } from './association-types.ts';
+import { associationType, typesBetween } from './association-types.ts';
 
 export interface HistoryEntry {
   value: string;
@@ -136,6 +136,20 @@ export class Portal {
   /** Associated live records only: archived records drop out of association reads. */
   liveAssociations(fromType: ObjectTypeName, fromId: string, toType: ObjectTypeName): { toId: string; typeIds: number[] }[] {
     return this.associations.list(fromType, fromId, toType).filter((a) => this.records.live(toType, a.toId));
+  }
+
+  /** Stores one association type; a primary type also implies the unlabeled one and replaces any other primary. */
+  link(fromType: ObjectTypeName, fromId: string, toType: ObjectTypeName, toId: string, typeId: number): void {
+    const t = associationType(typeId);
+    if (!t) return;
+    if (t.primary) {
+      for (const other of this.associations.list(fromType, fromId, toType)) {
+        if (other.toId !== toId) this.associations.remove(fromType, fromId, toType, other.toId, typeId);
+      }
+      const unlabeled = typesBetween(fromType, toType).find((x) => !x.primary);
+      if (unlabeled) this.associations.add(fromType, fromId, toType, toId, unlabeled.typeId);
+    }
+    this.associations.add(fromType, fromId, toType, toId, typeId);
   }
 
   modifiedProperty(type: ObjectTypeName): string {

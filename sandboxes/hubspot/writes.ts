@@ -108,7 +108,7 @@ export class RecordWriter {
     if (set.createdate !== now) record.createdAt = set.createdate;
     setValues(record, set, now, src.sourceId);
     portal.records.put(record);
-    for (const a of prepared.associations) this.link(type, id, a.toType, a.toId, a.typeId);
+    for (const a of prepared.associations) this.portal().link(type, id, a.toType, a.toId, a.typeId);
     this.control.recordWrite({ method: src.method, route: src.route, objectType: type, recordId: id, operation, fields: prepared.values });
     const at = Date.parse(now);
     this.sink.emit([
@@ -145,7 +145,7 @@ export class RecordWriter {
 
   /** Adds association types between two live records (through the API), recording the write. */
   associate(fromType: ObjectTypeName, fromId: string, toType: ObjectTypeName, toId: string, typeIds: number[], src: WriteSource): void {
-    for (const typeId of typeIds) this.link(fromType, fromId, toType, toId, typeId);
+    for (const typeId of typeIds) this.portal().link(fromType, fromId, toType, toId, typeId);
     this.control.recordWrite({
       method: src.method, route: src.route, objectType: fromType, recordId: fromId, operation: 'update',
       fields: { associationsAdded: typeIds.map((associationTypeId) => ({ toObjectType: toType, toObjectId: toId, associationTypeId })) },
@@ -159,21 +159,6 @@ export class RecordWriter {
       method: src.method, route: src.route, objectType: fromType, recordId: fromId, operation: 'update',
       fields: { associationsRemoved: removed.map((associationTypeId) => ({ toObjectType: toType, toObjectId: toId, associationTypeId })) },
     });
-  }
-
-  /** Stores one association type; a primary type also implies the unlabeled one and replaces any other primary. */
-  link(fromType: ObjectTypeName, fromId: string, toType: ObjectTypeName, toId: string, typeId: number): void {
-    const portal = this.portal();
-    const t = associationType(typeId);
-    if (!t) return;
-    if (t.primary) {
-      for (const other of portal.associations.list(fromType, fromId, toType)) {
-        if (other.toId !== toId) portal.associations.remove(fromType, fromId, toType, other.toId, typeId);
-      }
-      const unlabeled = typesBetween(fromType, toType).find((x) => !x.primary);
-      if (unlabeled) portal.associations.add(fromType, fromId, toType, toId, unlabeled.typeId);
-    }
-    portal.associations.add(fromType, fromId, toType, toId, typeId);
   }
 
   private checkUnique(type: ObjectTypeName, values: Record<string, string>, selfId: string | undefined, claims: UniqueClaims): void {

@@ -24,7 +24,7 @@ export async function apiError(p: Promise<unknown>): Promise<{ code: number; bod
   throw new Error('expected the call to fail');
 }
 
-export async function control(sandbox: RunningHubSpotSandbox, method: string, path: string, body?: unknown): Promise<any> {
+export async function control(sandbox: RunningHubSpotSandbox, method: string, path: string, body?: unknown): Promise<Record<string, any>> { // eslint-disable-line @typescript-eslint/no-explicit-any
   const res = await fetch(`${sandbox.url}/_sandbox${path}`, {
     method,
     headers: { 'content-type': 'application/json' },

@@ -7,7 +7,7 @@ let sandbox: RunningHubSpotSandbox;
 let client: Client;
 const ids: Record<string, string> = {};
 
-const people = [
+const people: Record<string, string>[] = [
   { email: 'ada@acme.test', firstname: 'Ada', lastname: 'Lovelace', lifecyclestage: 'customer', city: 'London', jobtitle: 'Chief Analyst' },
   { email: 'grace@navy.test', firstname: 'Grace', lastname: 'Hopper', lifecyclestage: 'lead', city: 'Arlington' },
   { email: 'alan@acme.test', firstname: 'Alan', lastname: 'Turing', lifecyclestage: 'lead' },
@@ -17,7 +17,7 @@ const people = [
 beforeAll(async () => {
   ({ sandbox, client } = await startSandbox());
   for (const p of people) {
-    ids[p.firstname] = (await client.crm.contacts.basicApi.create({ properties: p, associations: [] })).id;
+    ids[p.firstname!] = (await client.crm.contacts.basicApi.create({ properties: p, associations: [] })).id;
     await new Promise((r) => setTimeout(r, 3));
   }
 });
