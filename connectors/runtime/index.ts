@@ -8,3 +8,6 @@ export type { HttpContext, CrmRequest, CrmHttpResponse } from './http.ts';
 export { withRetry, withTimeout, sleep, backoffDelayMs, retryDelayMs, DEFAULT_RETRY_POLICY } from './retry.ts';
 export type { RetryPolicy, RetryOptions, RetryInfo } from './retry.ts';
 export { API_VERSIONS, SALESFORCE_API_VERSION, HUBSPOT_CRM_API_VERSION, HUBSPOT_ASSOCIATIONS_API_VERSION } from './api-versions.ts';
+export { chunk, writeInChunks, assertAllSucceeded, paginate } from './batching.ts';
+export { createConnectorRuntime } from './connector-runtime.ts';
+export type { ConnectorRuntime, ConnectorRuntimeOptions } from './connector-runtime.ts';
