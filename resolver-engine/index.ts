@@ -65,3 +65,8 @@ export { clusterMatches } from './identity/cluster-matches.ts';
 export type { MatchRun, MatchRunOptions } from './identity/match-people.ts';
 export { matchPeople } from './identity/match-people.ts';
 export { jaroWinkler, levenshtein } from './text/similarity.ts';
+
+// Data quality
+export type { QualityContext, QualityResult, QualityRule } from './quality/quality-rule.ts';
+export { applyQualityRules, getQualityRule, specifiedQualityRules } from './quality/specified-quality-rules.ts';
+export { toCountryCode } from './quality/countries.ts';

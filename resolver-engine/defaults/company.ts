@@ -9,6 +9,7 @@ const A = 'Account';
 const H = 'companies';
 const pair = (type: 'String' | 'Int' | 'Float', sf: string, hs: string, sfConverter?: { name: string; options?: Record<string, unknown> }, hsConverter?: { name: string; options?: Record<string, unknown> }) => ({
   type,
+  quality: type === 'String' ? ['trim-whitespace'] : [],
   mappings: [from(SF, A, sf, sfConverter), from(HS, H, hs, hsConverter)],
 });
 
@@ -28,6 +29,6 @@ export const defaultCompanyType: MappingConfigInput['types'][string] = {
     city: pair('String', 'BillingCity', 'city'),
     state: pair('String', 'BillingState', 'state'),
     postalCode: pair('String', 'BillingPostalCode', 'zip'),
-    country: pair('String', 'BillingCountry', 'country'),
+    country: { ...pair('String', 'BillingCountry', 'country'), quality: ['trim-whitespace', 'country-code'] },
   },
 };

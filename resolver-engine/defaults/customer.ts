@@ -8,8 +8,10 @@ const HS = 'hubspot';
 const C = 'Contact';
 const H = 'contacts';
 const phone = { name: 'phone' };
+// Text fields are trimmed: copy-pasted values with stray spaces would otherwise read as conflicts.
 const text = (sf: string | null, hs: string | null) => ({
   type: 'String' as const,
+  quality: ['trim-whitespace'],
   mappings: [...(sf ? [from(SF, C, sf)] : []), ...(hs ? [from(HS, H, hs)] : [])],
 });
 
@@ -17,7 +19,7 @@ export const defaultCustomerType: MappingConfigInput['types'][string] = {
   description: 'A person, merged from every CRM contact linked to them.',
   objects: [salesforce(C), hubspot(H)],
   fields: {
-    email: { ...text('Email', 'email'), compareAs: 'email' },
+    email: { ...text('Email', 'email'), compareAs: 'email', quality: ['trim-whitespace', 'email-syntax'] },
     firstName: text('FirstName', 'firstname'),
     lastName: text('LastName', 'lastname'),
     phone: { type: 'String', compareAs: 'phone', mappings: [from(SF, C, 'Phone', phone), from(HS, H, 'phone', phone)] },
@@ -29,7 +31,7 @@ export const defaultCustomerType: MappingConfigInput['types'][string] = {
     mailingCity: text('MailingCity', 'city'),
     mailingState: text('MailingState', 'state'),
     mailingPostalCode: text('MailingPostalCode', 'zip'),
-    mailingCountry: text('MailingCountry', 'country'),
+    mailingCountry: { ...text('MailingCountry', 'country'), quality: ['trim-whitespace', 'country-code'] },
     companyName: {
       type: 'String',
       // Account.Name is read through the Contact's relationship, so it cannot be written from here.

@@ -1,6 +1,7 @@
 /**
- * Native record → candidates, one per golden field the record's object maps to. Conversion failures are
- * kept as a null candidate carrying an issue, so a bad value is visible in provenance instead of vanishing.
+ * Native record → candidates, one per golden field the record's object maps to, after conversion and the
+ * field's data-quality rules. Conversion failures are kept as a null candidate carrying an issue, and
+ * quality problems as issues on the (kept) value, so bad data is visible in provenance instead of vanishing.
  */
 import type { Candidate, SourceRef } from '../model.ts';
 import type { ConverterContext } from './converter.ts';
@@ -8,6 +9,7 @@ import { parseInstant } from './converters/parse-instant.ts';
 import { readNativePath } from './native-path.ts';
 import type { GoldenTypeConfig, MappingConfig, NativeObjectConfig } from './schema.ts';
 import { getConverter } from './specified-converters.ts';
+import { applyQualityRules } from '../quality/specified-quality-rules.ts';
 
 export interface MapToGoldenOptions {
   /** Field-level modification times (e.g. from HubSpot propertiesWithHistory), by native field name. */
@@ -65,9 +67,13 @@ export function mapToGolden(
     const raw = mapping.from.map((path) => readNativePath(nativeRecord, path));
     const result = converter.toGolden(raw, mapping.converter.options, ctx);
     const modifiedAt = fieldLevelTime(mapping.from, options.fieldModifiedAt) ?? recordTime;
-    candidates[fieldName] = result.ok
-      ? { value: result.value, source, modifiedAt, status: 'ok' }
-      : { value: null, source, modifiedAt, status: 'ok', issues: [{ code: 'CONVERSION_FAILED', message: `${mapping.from.join(', ')}: ${result.reason}` }] };
+    if (!result.ok) {
+      const issue = { code: 'CONVERSION_FAILED', message: `${mapping.from.join(', ')}: ${result.reason}` };
+      candidates[fieldName] = { value: null, source, modifiedAt, status: 'ok', issues: [issue] };
+      continue;
+    }
+    const checked = applyQualityRules(result.value, field.quality, { field: fieldName, defaultRegion: config.defaultRegion });
+    candidates[fieldName] = { value: checked.value, source, modifiedAt, status: 'ok', ...(checked.issues.length > 0 ? { issues: checked.issues } : {}) };
   }
   return candidates;
 }

@@ -7,7 +7,7 @@
  *   types.<GoldenType>
  *     objects[]        { crm, objectType, idField, modifiedAtFields[] }   which native objects feed the type
  *     defaultRule?, sourcePriority?
- *     fields.<goldenField> { type, rule?, keepEmpty?, compareAs?, mappings[] }
+ *     fields.<goldenField> { type, rule?, keepEmpty?, compareAs?, quality[], mappings[] }
  *        mappings[]    { crm, objectType, from[], converter { name, options }, writable }
  */
 import { z } from 'zod';
@@ -51,6 +51,8 @@ export const goldenFieldSchema = z.object({
   keepEmpty: z.boolean().default(false),
   /** How values are normalised before they are compared (conflicts, most-frequent). Defaults from the type. */
   compareAs: z.enum(['exact', 'text', 'email', 'phone']).optional(),
+  /** Data-quality rules (specified-quality-rules.ts) run on every converted value: normalise and flag. */
+  quality: z.array(nonEmpty).default([]),
   mappings: z.array(fieldMappingSchema),
 }).strict();
 

@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { defaultSurvivorshipFunctions } from '../survivorship/function-registry.ts';
 import type { SurvivorshipFunctionRegistry } from '../survivorship/function-registry.ts';
 import { getStrategy, specifiedStrategies } from '../survivorship/specified-strategies.ts';
+import { getQualityRule, specifiedQualityRules } from '../quality/specified-quality-rules.ts';
 import { invertPicklist } from './converters/picklist.ts';
 import type { PicklistOptions } from './converters/picklist.ts';
 import { isRelationshipPath } from './native-path.ts';
@@ -69,6 +70,9 @@ function checkField(typeName: string, type: GoldenTypeConfig, fieldName: string,
   const fieldPath = `types.${typeName}.fields.${fieldName}`;
   if (field.rule) checkRule(field.rule, `${fieldPath}.rule`, functions, errors);
   if (field.rule) checkPriority(field.rule.sourcePriority, `${fieldPath}.rule.sourcePriority`, errors);
+  field.quality.forEach((name, index) => {
+    if (!getQualityRule(name)) errors.push({ path: `${fieldPath}.quality[${index}]`, message: `unknown quality rule '${name}'; known: ${Object.keys(specifiedQualityRules).join(', ')}` });
+  });
   const seenObjects = new Set<string>();
   field.mappings.forEach((mapping, index) => {
     const path = `${fieldPath}.mappings[${index}]`;
