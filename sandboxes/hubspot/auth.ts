@@ -64,9 +64,12 @@ export class AuthService {
     const oauth = this.accessTokens.get(token);
     if (oauth) {
       const ago = Date.now() - oauth.expiresAt;
-      // HubSpot reports an expired OAuth token with its own category, still 401.
+      // HubSpot reports an expired OAuth token with its own category (still 401), e.g.
+      // {"message":"The OAuth token used to make this call expired 0 second(s) ago.","category":"EXPIRED_AUTHENTICATION",…}
       if (ago >= 0) {
-        throw new HubSpotError(401, 'EXPIRED_AUTHENTICATION', `The OAuth token used to make this call expired ${Math.max(1, Math.round(ago / 1000))} second(s) ago.`);
+        throw new HubSpotError(401, 'EXPIRED_AUTHENTICATION', `The OAuth token used to make this call expired ${agoText(ago)} ago.`, {
+          context: { 'expire time': [new Date(oauth.expiresAt).toISOString()] },
+        });
       }
       return { kind: 'oauth', token, sourceId: oauth.clientId };
     }
@@ -148,6 +151,14 @@ export class AuthService {
     });
     return r;
   }
+}
+
+function agoText(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s} second(s)`;
+  if (s < 3600) return `${Math.floor(s / 60)} minute(s)`;
+  if (s < 86400) return `${Math.floor(s / 3600)} hour(s)`;
+  return `${Math.floor(s / 86400)} day(s)`;
 }
 
 function oauthError(status: string, message: string) {

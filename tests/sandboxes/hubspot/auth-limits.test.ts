@@ -28,7 +28,8 @@ describe('HubSpot sandbox: OAuth', () => {
     expect((await control(sandbox, 'POST', '/hubspot/expire-tokens')).expired).toBe(1);
     const expired = await apiError(oauthClient.crm.contacts.basicApi.getById(created.id));
     expect(expired.code).toBe(401);
-    expect(expired.body.status).toBe('error');
+    expect(expired.body).toMatchObject({ status: 'error', category: 'EXPIRED_AUTHENTICATION' });
+    expect(String(expired.body.message)).toMatch(/^The OAuth token used to make this call expired \d+ second\(s\) ago\.$/);
     const again = await client.oauth.tokensApi.create('refresh_token', undefined, undefined, 'customer-graph', 'sandbox', 'sandbox-refresh-token');
     expect(again.accessToken).not.toBe(tokens.accessToken);
     oauthClient.setAccessToken(again.accessToken);
