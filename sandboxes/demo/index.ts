@@ -1,0 +1,60 @@
+/**
+ * The built-in demo data set of the Salesforce and HubSpot sandboxes: a few hundred people, most of them in
+ * both CRMs with realistic conflicts, generated deterministically from a seed (no Math.random, no clock).
+ * See README.md for the shape of the set.
+ */
+import { buildCompanies } from './companies.ts';
+import { GeneratorContext } from './context.ts';
+import { buildDeals } from './deals.ts';
+import { type HubSpotSeed, renderHubSpot } from './hubspot-records.ts';
+import { buildPeople, peopleCounts } from './people.ts';
+import { type SalesforceSeed, renderSalesforce } from './salesforce-records.ts';
+import { type DemoTruth, buildTruth } from './truth.ts';
+
+export const DEFAULT_DEMO_CUSTOMERS = 300;
+export const DEFAULT_DEMO_SEED = 20261101;
+
+export interface DemoSeedOptions {
+  /** Number of distinct real people (default 300). Companies ≈ customers / 5. */
+  customers?: number;
+  /** PRNG seed (default 20261101); the same seed always yields the same JSON. */
+  seed?: number;
+}
+
+export interface DemoSeed {
+  salesforce: SalesforceSeed;
+  hubspot: HubSpotSeed;
+  /** Which records are the same person/company/deal, and the conflicts planted between them. */
+  truth: DemoTruth;
+}
+
+export function generateDemoSeed(options: DemoSeedOptions = {}): DemoSeed {
+  const customers = options.customers ?? DEFAULT_DEMO_CUSTOMERS;
+  const seed = options.seed ?? DEFAULT_DEMO_SEED;
+  if (!Number.isInteger(customers) || customers < 0) throw new RangeError(`customers must be a non-negative integer, got ${customers}`);
+  if (!Number.isFinite(seed)) throw new RangeError(`seed must be a finite number, got ${seed}`);
+  const ctx = new GeneratorContext(seed);
+  const companyCount = customers === 0 ? 0 : Math.max(1, Math.round(customers / 5));
+  const leads = peopleCounts(customers).leads;
+  const { companies, prospects } = buildCompanies(ctx, companyCount, leads === 0 ? 0 : Math.max(1, Math.round(leads * 0.8)));
+  const people = buildPeople(ctx, customers, companies, prospects);
+  const deals = buildDeals(ctx, companies, people);
+  return {
+    salesforce: renderSalesforce(companies, people, deals),
+    hubspot: renderHubSpot(companies, people, deals),
+    truth: buildTruth(seed, customers, companies, people, deals),
+  };
+}
+
+/** The ground truth alone (same options as generateDemoSeed). */
+export function demoGroundTruth(options: DemoSeedOptions = {}): DemoTruth {
+  return generateDemoSeed(options).truth;
+}
+
+export { writeSeedFolder, SEED_FILES, type SeedFolderContent } from './seed-folder.ts';
+export { isValidSalesforceId, salesforceIdChecksum } from './salesforce-id.ts';
+export { DEMO_REFERENCE_DATE_MS } from './timestamps.ts';
+export { DEMO_SALESFORCE_USERS } from './salesforce-records.ts';
+export type { SalesforceSeed, SalesforceContact, SalesforceAccount, SalesforceOpportunity, SalesforceLead } from './salesforce-records.ts';
+export type { HubSpotSeed, HubSpotObject } from './hubspot-records.ts';
+export type { DemoTruth, DemoPersonTruth, DemoCompanyTruth, DemoDealTruth } from './truth.ts';

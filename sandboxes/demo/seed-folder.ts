@@ -1,0 +1,38 @@
+/**
+ * The sandbox seed-folder format (issue 3): `<dir>/salesforce/{Contact,Account,Opportunity,Lead}.json` and
+ * `<dir>/hubspot/{contacts,companies,deals}.json`, each file a JSON array of records in the CRM's REST shape.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { HubSpotSeed } from './hubspot-records.ts';
+import type { SalesforceSeed } from './salesforce-records.ts';
+import type { DemoTruth } from './truth.ts';
+
+export const SEED_FILES = {
+  salesforce: ['Contact', 'Account', 'Opportunity', 'Lead'],
+  hubspot: ['contacts', 'companies', 'deals'],
+} as const;
+
+export interface SeedFolderContent {
+  salesforce: SalesforceSeed;
+  hubspot: HubSpotSeed;
+  truth?: DemoTruth;
+}
+
+/**
+ * Writes the seed folder (creating it) and returns the paths written. Synchronous on purpose: a sandbox's
+ * reset hook can call it without caring whether it awaits. With `includeTruth`, the ground truth goes to
+ * `<dir>/truth.json`, outside the CRM folders so the sandboxes never read it.
+ */
+export function writeSeedFolder(dir: string, seed: SeedFolderContent, options: { includeTruth?: boolean } = {}): string[] {
+  const written: string[] = [];
+  const write = (file: string, data: unknown) => {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, `${JSON.stringify(data, null, 2)}\n`);
+    written.push(file);
+  };
+  for (const object of SEED_FILES.salesforce) write(path.join(dir, 'salesforce', `${object}.json`), seed.salesforce[object]);
+  for (const object of SEED_FILES.hubspot) write(path.join(dir, 'hubspot', `${object}.json`), seed.hubspot[object]);
+  if (options.includeTruth && seed.truth) write(path.join(dir, 'truth.json'), seed.truth);
+  return written;
+}
