@@ -75,7 +75,9 @@ export async function runCall<T>(ctx: CallContext, lane: Lane, fn: (scope: CallS
           throw raw;
         }
         const err = raw instanceof ConnectorError ? raw : ctx.classifyError(ctx.crm, raw);
-        permit.release({ ...observed, status: err.status ?? observed?.status });
+        // Library errors often carry the response headers (HubSpot ApiException.headers): learn from them too.
+        const headers = observed?.headers ?? headersOf(raw);
+        permit.release({ ...(headers ? { headers } : {}), status: err.status ?? observed?.status });
         noteOnBudget(ctx.budget, err);
         if (ctx.auth && token && isRejectedToken(err)) {
           if (!replayedAfter401) {
@@ -109,4 +111,9 @@ function noteOnBudget(budget: RateBudget, err: ConnectorError): void {
   if (err.code === 'CRM_RATE_LIMITED' && err.retryAfterMs !== undefined) budget.blockFor(err.retryAfterMs);
   // Only when the CRM said so (a status), not when our own budget refused.
   if (err.code === 'CRM_BUDGET_EXHAUSTED' && err.status !== undefined) budget.markDailyExhausted();
+}
+
+function headersOf(err: unknown): HeadersLike | undefined {
+  const headers = (err as { headers?: unknown } | null)?.headers;
+  return typeof headers === 'object' && headers !== null ? (headers as HeadersLike) : undefined;
 }

@@ -125,3 +125,31 @@ describe('runCall around a client library', () => {
     expect(budget.state().daily).toEqual({ used: 7, limit: 100, remaining: 93 });
   });
 });
+
+describe('runCall with a library that throws its response', () => {
+  it('a 429 thrown with headers blocks the whole account until Retry-After, then the call succeeds', async () => {
+    const { RateBudget: Budget } = await import('../../../connectors/runtime/index.ts');
+    const budget = new Budget({ crm: 'hubspot', accountId: 'p-lib' });
+    const attempts: number[] = [];
+    // Stand-in for @hubspot/api-client's ApiException: code, body, headers.
+    const apiException = Object.assign(new Error('HTTP-Code: 429'), {
+      code: 429, body: { policyName: 'TEN_SECONDLY_ROLLING' }, headers: { 'retry-after': '1', 'x-hubspot-ratelimit-max': '190' },
+    });
+    const classifyError = (crm: string, err: unknown) => {
+      const e = err as { code?: number };
+      return e.code === 429
+        ? new ConnectorError('CRM_RATE_LIMITED', crm, 'rate limited', { status: 429 })
+        : new ConnectorError('CRM_UNAVAILABLE', crm, 'down');
+    };
+    const started = Date.now();
+    const result = await runCall({ crm: 'hubspot', budget, classifyError, retry: { baseDelayMs: 1 } }, 'sync', async () => {
+      attempts.push(Date.now());
+      if (attempts.length === 1) throw apiException;
+      return 'ok';
+    });
+    expect(result).toBe('ok');
+    expect(attempts).toHaveLength(2);
+    expect((attempts[1] ?? 0) - started).toBeGreaterThanOrEqual(1000);
+    expect(budget.state().totals.rateLimited).toBe(1);
+  });
+});
