@@ -36,7 +36,7 @@ export async function start(opts: SalesforceSandboxOptions = {}): Promise<{ sb: 
 }
 
 /** Catches the error of a promise (and fails when there is none). */
-export async function errorOf(p: Promise<unknown>): Promise<Error & { errorCode?: string; name: string; data?: unknown }> {
+export async function errorOf(p: PromiseLike<unknown>): Promise<Error & { errorCode?: string; name: string; data?: unknown }> {
   try {
     await p;
   } catch (err) {

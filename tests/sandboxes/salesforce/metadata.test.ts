@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Connection } from 'jsforce';
+import type { SalesforceSandbox } from '../../../sandboxes/salesforce/index.ts';
+import { errorOf, start } from './helpers.ts';
+
+let sb: SalesforceSandbox;
+let conn: Connection;
+beforeAll(async () => {
+  ({ sb, conn } = await start());
+});
+afterAll(() => sb.close());
+
+const addField = (spec: Record<string, unknown>) =>
+  fetch(`${sb.url}/_sandbox/salesforce/fields`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(spec) });
+
+describe('describe', () => {
+  it('describeGlobal lists the four objects', async () => {
+    const res = await conn.describeGlobal();
+    expect(res.encoding).toBe('UTF-8');
+    expect(res.maxBatchSize).toBe(200);
+    expect(res.sobjects.map((s) => [s.name, s.keyPrefix])).toEqual([['Account', '001'], ['Contact', '003'], ['Opportunity', '006'], ['Lead', '00Q']]);
+  });
+
+  it('describes standard fields, references, picklists and the external id', async () => {
+    const d = await conn.describe('Contact');
+    expect(d).toMatchObject({ name: 'Contact', label: 'Contact', keyPrefix: '003', createable: true, queryable: true, replicateable: true });
+    const field = (name: string) => d.fields.find((f) => f.name === name)!;
+    expect(field('AccountId')).toMatchObject({ type: 'reference', referenceTo: ['Account'], relationshipName: 'Account', soapType: 'tns:ID', length: 18, nillable: true });
+    expect(field('LastName')).toMatchObject({ type: 'string', length: 80, nillable: false, createable: true });
+    expect(field('Name')).toMatchObject({ createable: false, updateable: false });
+    expect(field('Email').type).toBe('email');
+    expect(field('LeadSource').picklistValues).toContainEqual({ active: true, defaultValue: false, label: 'Web', validFor: null, value: 'Web' });
+    expect(field('External_Id__c')).toMatchObject({ custom: true, externalId: true, idLookup: true, unique: true });
+    expect(field('SystemModstamp')).toMatchObject({ type: 'datetime', createable: false });
+    for (const name of ['Id', 'IsDeleted', 'CreatedDate', 'CreatedById', 'LastModifiedDate', 'LastModifiedById', 'OwnerId']) expect(field(name)).toBeDefined();
+    const opp = await conn.describe('Opportunity');
+    expect(opp.fields.find((f) => f.name === 'StageName')).toMatchObject({ type: 'picklist', restrictedPicklist: true, nillable: false });
+    const acct = await conn.describe('Account');
+    expect(acct.childRelationships.map((c) => c.relationshipName)).toEqual(expect.arrayContaining(['Contacts', 'Opportunities', 'ChildAccounts']));
+    const lead = await conn.describe('Lead');
+    expect(lead.fields.find((f) => f.name === 'Company')).toMatchObject({ nillable: false });
+  });
+
+  it('404s an unknown object', async () => {
+    expect((await errorOf(conn.describe('Widget__c'))).errorCode).toBe('NOT_FOUND');
+  });
+});
+
+describe('custom fields added at run time', () => {
+  it('appear in describe and are writable and queryable', async () => {
+    const res = await addField({ object: 'Contact', name: 'Loyalty_Tier__c', type: 'picklist', label: 'Loyalty Tier', picklistValues: ['Gold', 'Silver'], restricted: true });
+    expect(res.status).toBe(201);
+    const d = await conn.describe('Contact');
+    expect(d.fields.find((f) => f.name === 'Loyalty_Tier__c')).toMatchObject({ custom: true, label: 'Loyalty Tier', type: 'picklist', restrictedPicklist: true, picklistValues: [expect.objectContaining({ value: 'Gold' }), expect.objectContaining({ value: 'Silver' })] });
+
+    const { id } = (await conn.sobject('Contact').create({ LastName: 'Tiered', Loyalty_Tier__c: 'Gold' })) as { id: string };
+    const rows = await conn.query<{ Loyalty_Tier__c: string }>("SELECT Id, Loyalty_Tier__c FROM Contact WHERE Loyalty_Tier__c = 'Gold'");
+    expect(rows.records).toEqual([expect.objectContaining({ Id: id, Loyalty_Tier__c: 'Gold' })]);
+    const bad = await errorOf(conn.sobject('Contact').create({ LastName: 'x', Loyalty_Tier__c: 'Platinum' }));
+    expect(bad.errorCode).toBe('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST');
+  });
+
+  it('adds the __c suffix, supports numbers and rejects duplicates or unknown objects', async () => {
+    expect((await addField({ object: 'Account', name: 'Score', type: 'double', label: 'Score' })).status).toBe(201);
+    await conn.sobject('Account').create({ Name: 'Scored', Score__c: 4.5 });
+    expect((await conn.query('SELECT Name FROM Account WHERE Score__c > 4')).totalSize).toBe(1);
+    expect((await addField({ object: 'Account', name: 'Score__c', type: 'double' })).status).toBe(400);
+    expect((await addField({ object: 'Widget', name: 'X__c', type: 'string' })).status).toBe(400);
+  });
+});
