@@ -70,3 +70,9 @@ export { jaroWinkler, levenshtein } from './text/similarity.ts';
 export type { QualityContext, QualityResult, QualityRule } from './quality/quality-rule.ts';
 export { applyQualityRules, getQualityRule, specifiedQualityRules } from './quality/specified-quality-rules.ts';
 export { toCountryCode } from './quality/countries.ts';
+
+// Mapping suggestions
+export type { GoldenFieldDescription, MappingSuggestion, NativeFieldDescription, SuggestOptions } from './suggest/suggest-mappings.ts';
+export { bestAssignment, goldenFieldsOf, suggestMappings } from './suggest/suggest-mappings.ts';
+export { canonicalName } from './suggest/canonical-name.ts';
+export { SYNONYM_GROUPS } from './suggest/synonyms.ts';
