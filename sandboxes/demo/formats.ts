@@ -103,14 +103,18 @@ export function variantAddressStyle(rng: Prng, base: AddressStyle): AddressStyle
   };
 }
 
-/** `ada.lovelace@acme.com` → `Ada.Lovelace@Acme.com ` (or a variant): what a rep types by hand. */
+/**
+ * `ada.lovelace@acme.com` → `Ada.Lovelace@Acme.com` (or `ada.lovelace@ACME.COM`): what a rep types by hand.
+ * No surrounding whitespace: both CRMs trim text on save, so a stored record never carries it, and the
+ * sandboxes reject an email with spaces exactly as the APIs do.
+ */
 export function messyEmail(rng: Prng, email: string): string {
   const [local = '', domain = ''] = email.split('@');
   const capitalise = (s: string) => s.replace(/(^|[._-])([a-z])/g, (_m, sep: string, c: string) => sep + c.toUpperCase());
   const capitaliseFirst = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
   const variant = rng.int(0, 2);
-  if (variant === 0) return `${capitalise(local)}@${capitaliseFirst(domain)} `;
-  if (variant === 1) return ` ${local}@${domain.toUpperCase()}`;
+  if (variant === 0) return `${capitalise(local)}@${capitaliseFirst(domain)}`;
+  if (variant === 1) return `${local}@${domain.toUpperCase()}`;
   return `${capitalise(local)}@${domain}`;
 }
 

@@ -73,22 +73,18 @@ export interface Industry {
   words: readonly string[];
 }
 
+// Kept to values both sandboxes' metadata lists (Salesforce's Industry picklist, HubSpot's industry enum), one to one.
 export const INDUSTRIES: readonly Industry[] = [
   { salesforce: 'Technology', hubspot: 'COMPUTER_SOFTWARE', words: ['Software', 'Labs', 'Systems', 'Cloud', 'Analytics', ''] },
   { salesforce: 'Finance', hubspot: 'FINANCIAL_SERVICES', words: ['Capital', 'Financial', 'Partners'] },
   { salesforce: 'Banking', hubspot: 'BANKING', words: ['Bank', 'Trust'] },
-  { salesforce: 'Insurance', hubspot: 'INSURANCE', words: ['Insurance', 'Mutual', 'Assurance'] },
   { salesforce: 'Healthcare', hubspot: 'HOSPITAL_HEALTH_CARE', words: ['Health', 'Medical', 'Clinics', 'Care'] },
-  { salesforce: 'Biotechnology', hubspot: 'BIOTECHNOLOGY', words: ['Bio', 'Therapeutics', 'Genomics'] },
-  { salesforce: 'Retail', hubspot: 'RETAIL', words: ['Retail', 'Outfitters', 'Market', 'Goods'] },
-  { salesforce: 'Manufacturing', hubspot: 'MACHINERY', words: ['Manufacturing', 'Industries', 'Works'] },
+  { salesforce: 'Retail', hubspot: 'RETAIL', words: ['Retail', 'Outfitters', 'Market'] },
+  { salesforce: 'Manufacturing', hubspot: 'CONSUMER_GOODS', words: ['Goods', 'Brands', 'Industries', 'Works'] },
   { salesforce: 'Telecommunications', hubspot: 'TELECOMMUNICATIONS', words: ['Telecom', 'Networks', 'Wireless'] },
   { salesforce: 'Consulting', hubspot: 'MANAGEMENT_CONSULTING', words: ['Consulting', 'Advisory', 'Group'] },
   { salesforce: 'Education', hubspot: 'EDUCATION_MANAGEMENT', words: ['Learning', 'Academy', 'Education'] },
-  { salesforce: 'Energy', hubspot: 'RENEWABLES_ENVIRONMENT', words: ['Energy', 'Solar', 'Power'] },
-  { salesforce: 'Transportation', hubspot: 'LOGISTICS_AND_SUPPLY_CHAIN', words: ['Logistics', 'Freight', 'Shipping'] },
-  { salesforce: 'Media', hubspot: 'MEDIA_PRODUCTION', words: ['Media', 'Studios', 'Publishing'] },
-  { salesforce: 'Food & Beverage', hubspot: 'FOOD_BEVERAGES', words: ['Foods', 'Brewing', 'Kitchen'] },
+  { salesforce: 'Media', hubspot: 'INTERNET', words: ['Media', 'Digital', 'Online'] },
 ];
 
 export const COMPANY_STEMS: readonly string[] = [
