@@ -67,7 +67,13 @@ export class TokenProvider {
   /** A token valid for at least `refreshBeforeExpiryMs`, refreshing (once, shared) when needed. */
   async getToken(): Promise<StoredToken> {
     this.throwIfNeedsReauthorisation();
-    if (!this.loading) this.loading = this.loadFromStore();
+    if (!this.loading) {
+      // A failed load (database down) is not cached: the next call tries again.
+      this.loading = this.loadFromStore().catch((err: unknown) => {
+        this.loading = null;
+        throw err;
+      });
+    }
     await this.loading;
     const token = this.current;
     if (token && !this.isExpiring(token)) return token;

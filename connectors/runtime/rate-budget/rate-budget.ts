@@ -26,6 +26,11 @@ export interface RateBudgetOptions {
   headerParsers?: RateLimitHeaderParser[];
   /** How long to block after a 429 that names no Retry-After. Default 1000 ms. */
   defaultRetryAfterMs?: number;
+  /**
+   * After the CRM itself reported the daily quota spent, one probe call is let through this often to notice
+   * the quota coming back (Salesforce counts over a rolling 24 h). Default 15 min.
+   */
+  exhaustedProbeIntervalMs?: number;
 }
 
 export interface CallOutcome {
@@ -56,6 +61,9 @@ export class RateBudget {
   private daily: { limit: number; periodMs: number } | null;
   private readonly parsers: RateLimitHeaderParser[];
   private readonly defaultRetryAfterMs: number;
+  private readonly probeIntervalMs: number;
+  /** Set when the CRM said the quota is spent: when the next probe call may go. */
+  private nextProbeAt: number | null = null;
 
   private readonly queues: Record<Lane, Waiter[]> = { interactive: [], writeback: [], sync: [] };
   private inFlight = 0;
@@ -76,6 +84,7 @@ export class RateBudget {
     this.daily = options.daily ? { limit: options.daily.limit, periodMs: options.daily.periodMs ?? DAY_MS } : null;
     this.parsers = options.headerParsers ?? [];
     this.defaultRetryAfterMs = options.defaultRetryAfterMs ?? 1000;
+    this.probeIntervalMs = options.exhaustedProbeIntervalMs ?? 15 * 60_000;
   }
 
   /** Waits for a permit in `lane`. Rejects with CRM_BUDGET_EXHAUSTED (unsent) or the signal's reason. */
@@ -118,6 +127,7 @@ export class RateBudget {
     const limit = this.daily?.limit ?? this.dailyUsed;
     this.daily = { limit, periodMs: this.daily?.periodMs ?? DAY_MS };
     this.dailyUsed = Math.max(this.dailyUsed, limit);
+    this.nextProbeAt = Date.now() + this.probeIntervalMs;
     this.pump();
   }
 
@@ -163,6 +173,7 @@ export class RateBudget {
       // The CRM's count is the truth (it includes other clients of the account); a drop means a new period.
       this.daily = { limit: observation.daily.limit, periodMs: this.daily?.periodMs ?? DAY_MS };
       this.dailyUsed = observation.daily.used;
+      if (this.dailyUsed < observation.daily.limit) this.nextProbeAt = null;
     }
     if (observation.window) {
       const { max, remaining, intervalMs } = observation.window;
@@ -217,8 +228,13 @@ export class RateBudget {
         // Calls in flight count as spent, so we never risk going over. But the CRM's count may already include
         // some of them (headers of out-of-order answers): wait for them to land for the exact count before refusing.
         if (this.inFlight > 0) return;
-        this.refuseAll();
-        continue;
+        if (this.nextProbeAt !== null && now >= this.nextProbeAt) {
+          // The CRM enforces its own quota, so one probe cannot overspend it; it tells us when the quota is back.
+          this.nextProbeAt = now + this.probeIntervalMs;
+        } else {
+          this.refuseAll();
+          continue;
+        }
       }
       if (this.window) {
         this.pruneWindow(now);

@@ -153,3 +153,27 @@ describe('runCall with a library that throws its response', () => {
     expect(budget.state().totals.rateLimited).toBe(1);
   });
 });
+
+describe('quota reported spent by the CRM', () => {
+  it('refuses locally, then lets one probe through after the probe interval and resumes when the quota is back', async () => {
+    const { RateBudget: Budget, sforceLimitInfoParser } = await import('../../../connectors/runtime/index.ts');
+    let quotaBack = false;
+    const server = await startServer((_req, res) => (quotaBack
+      ? sendJson(res, 200, {}, { 'sforce-limit-info': 'api-usage=10/15000' })
+      : sendJson(res, 403, [{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }])));
+    servers.push(server);
+    const budget = new Budget({ crm: 'salesforce', accountId: 'o-probe', headerParsers: [sforceLimitInfoParser], exhaustedProbeIntervalMs: 200 });
+    const ctx: HttpContext = {
+      crm: 'salesforce', budget, baseUrl: server.url,
+      classifyResponse: (r) => (r.text.includes('REQUEST_LIMIT_EXCEEDED') ? new ConnectorError('CRM_BUDGET_EXHAUSTED', 'salesforce', 'daily API limit reached', { status: r.status }) : undefined),
+    };
+    await expect(crmFetch(ctx, 'sync', { path: '/1' })).rejects.toMatchObject({ code: 'CRM_BUDGET_EXHAUSTED', status: 403 });
+    await expect(crmFetch(ctx, 'sync', { path: '/2' })).rejects.toMatchObject({ code: 'CRM_BUDGET_EXHAUSTED' });
+    expect(server.requests).toHaveLength(1);
+    quotaBack = true;
+    await new Promise((r) => setTimeout(r, 250));
+    expect((await crmFetch(ctx, 'sync', { path: '/probe' })).status).toBe(200);
+    expect((await crmFetch(ctx, 'sync', { path: '/after' })).status).toBe(200);
+    expect(budget.state().daily).toMatchObject({ limit: 15000 });
+  });
+});
