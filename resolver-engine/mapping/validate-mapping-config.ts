@@ -48,9 +48,7 @@ function checkRule(rule: RuleConfig, path: string, functions: SurvivorshipFuncti
   if (rule.function !== undefined && rule.strategy !== 'custom') {
     errors.push({ path: `${path}.function`, message: `'function' only applies to strategy 'custom', not '${rule.strategy}'` });
   }
-  for (const message of strategy.check?.(rule, functions) ?? []) {
-    errors.push({ path: `${path}.${message.startsWith('sourcePriority') ? 'sourcePriority' : 'function'}`, message });
-  }
+  for (const problem of strategy.check?.(rule, functions) ?? []) errors.push({ path: `${path}.${problem.key}`, message: problem.message });
 }
 
 function checkPriority(priority: readonly string[] | undefined, path: string, errors: ConfigError[]): void {
@@ -66,7 +64,8 @@ function picklistImage(options: PicklistOptions): Set<string> {
   return new Set(Object.values(options.values));
 }
 
-function checkField(typeName: string, type: GoldenTypeConfig, fieldName: string, field: GoldenFieldConfig, functions: SurvivorshipFunctionRegistry, errors: ConfigError[]): void {
+function checkField(config: MappingConfig, typeName: string, fieldName: string, field: GoldenFieldConfig, functions: SurvivorshipFunctionRegistry, errors: ConfigError[]): void {
+  const type = config.types[typeName]!;
   const fieldPath = `types.${typeName}.fields.${fieldName}`;
   if (field.rule) checkRule(field.rule, `${fieldPath}.rule`, functions, errors);
   if (field.rule) checkPriority(field.rule.sourcePriority, `${fieldPath}.rule.sourcePriority`, errors);
@@ -107,7 +106,7 @@ function checkField(typeName: string, type: GoldenTypeConfig, fieldName: string,
       if (!converter.fromGolden) errors.push({ path: `${path}.writable`, message: `converter '${converter.name}' cannot be reversed; set writable: false` });
     }
     for (const problem of converter.check?.(parsed.data, {
-      goldenType: field.type, crm: mapping.crm, objectType: mapping.objectType, nativeFields: mapping.from, defaultRegion: 'US', writable: mapping.writable,
+      goldenType: field.type, crm: mapping.crm, objectType: mapping.objectType, nativeFields: mapping.from, defaultRegion: config.defaultRegion, writable: mapping.writable,
     }) ?? []) {
       errors.push({ path: `${path}.${problem.path}`, message: problem.message });
     }
@@ -173,7 +172,7 @@ export function validateMappingConfig(raw: unknown, options: ValidateOptions = {
     });
     if (type.defaultRule) checkRule(type.defaultRule, `types.${typeName}.defaultRule`, functions, errors);
     checkPriority(type.sourcePriority, `types.${typeName}.sourcePriority`, errors);
-    for (const [fieldName, field] of Object.entries(type.fields)) checkField(typeName, type, fieldName, field, functions, errors);
+    for (const [fieldName, field] of Object.entries(type.fields)) checkField(config, typeName, fieldName, field, functions, errors);
     checkWriteTargets(typeName, type, errors);
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, config };

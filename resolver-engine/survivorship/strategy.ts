@@ -24,6 +24,11 @@ export interface StrategyDecision {
   detail: string;
 }
 
+export interface RuleProblem {
+  key: keyof RuleConfig;
+  message: string;
+}
+
 export interface SurvivorshipStrategy {
   name: string;
   description: string;
@@ -32,6 +37,6 @@ export interface SurvivorshipStrategy {
    * field keeps empties. Must be pure and deterministic: same candidates, same decision.
    */
   decide(candidates: readonly Candidate[], ctx: StrategyContext): StrategyDecision;
-  /** Problems with a rule naming this strategy (e.g. a custom rule without a function). */
-  check?(rule: RuleConfig, functions: SurvivorshipFunctionRegistry): string[];
+  /** Problems with a rule naming this strategy (e.g. a custom rule without a function), by rule key. */
+  check?(rule: RuleConfig, functions: SurvivorshipFunctionRegistry): RuleProblem[];
 }

@@ -13,9 +13,9 @@ export const customFunction: SurvivorshipStrategy = {
     return { value: result.value, winner: result.winner ?? null, detail: result.detail ?? `decided by function '${name}'` };
   },
   check(rule, functions) {
-    if (rule.function === undefined) return ["strategy 'custom' needs 'function': the name of a registered survivorship function"];
+    if (rule.function === undefined) return [{ key: 'function', message: "strategy 'custom' needs 'function': the name of a registered survivorship function" }];
     if (!functions.has(rule.function)) {
-      return [`unknown custom function '${rule.function}'; registered: ${functions.names().join(', ') || 'none'}`];
+      return [{ key: 'function', message: `unknown custom function '${rule.function}'; registered: ${functions.names().join(', ') || 'none'}` }];
     }
     return [];
   },

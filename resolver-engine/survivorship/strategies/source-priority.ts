@@ -13,6 +13,6 @@ export const sourcePriority: SurvivorshipStrategy = {
     return { value: winner.value, winner, detail: `highest priority of ${candidates.length} (order: ${ctx.sourcePriority.join(' > ') || 'none'})` };
   },
   check(rule) {
-    return rule.sourcePriority !== undefined && rule.sourcePriority.length === 0 ? ['sourcePriority must list at least one CRM'] : [];
+    return rule.sourcePriority !== undefined && rule.sourcePriority.length === 0 ? [{ key: 'sourcePriority', message: 'must list at least one CRM' }] : [];
   },
 };
