@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SfError } from '../../../sandboxes/salesforce/errors.ts';
+import type { SfError } from '../../../sandboxes/salesforce/errors.ts';
 import { checksum, to18 } from '../../../sandboxes/salesforce/ids.ts';
 import { tokenize } from '../../../sandboxes/salesforce/soql/lexer.ts';
 import { parseSoql } from '../../../sandboxes/salesforce/soql/parser.ts';
