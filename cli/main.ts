@@ -1,0 +1,44 @@
+/**
+ * `customer-graph <command>`: the table of subcommands and one place that turns errors into messages and exit
+ * codes (a ProductError's code decides the exit code; anything else is a bug and prints its stack).
+ */
+import { ProductError } from '../lib/product-error.ts';
+import type { Command } from './commands/command.ts';
+import { startCommand } from './commands/start.ts';
+
+export const commands: Command[] = [startCommand];
+
+function usage(): string {
+  return ['Usage: customer-graph <command> [options]', '', 'Commands:', ...commands.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`)].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    console.error(`Unknown command "${name}".\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await command.run(rest);
+  } catch (err) {
+    if (err instanceof ProductError) {
+      console.error(`error [${err.code}]: ${err.message}`);
+      return err.exitCode;
+    }
+    if (err instanceof TypeError && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`error: ${err.message}\nUsage: ${command.usage}`);
+      return 2;
+    }
+    console.error(err);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
+// Pools and timers of a failed start must not keep the process alive.
+if (process.exitCode !== 0) process.exit(process.exitCode);

@@ -1,0 +1,98 @@
+/** Connectors and their credentials. Plaintext credentials never reach the database: they are encrypted first. */
+import { eq } from 'drizzle-orm';
+import type { Database } from './open-database.ts';
+import type { CredentialCipher } from './credential-cipher.ts';
+import { connectors } from './schema.ts';
+
+export interface ConnectorInput {
+  id: string;
+  crm: string;
+  name: string;
+  baseUrl?: string | null;
+  settings?: Record<string, unknown>;
+  credentials?: Record<string, unknown>;
+}
+
+export interface ConnectorRow {
+  id: string;
+  crm: string;
+  name: string;
+  baseUrl: string | null;
+  settings: Record<string, unknown>;
+  status: string;
+  statusReason: string | null;
+}
+
+export class ConnectorStore {
+  constructor(
+    private readonly db: Database,
+    private readonly cipher: CredentialCipher,
+  ) {}
+
+  async upsert(input: ConnectorInput): Promise<void> {
+    // Encrypt before building the row: if encryption fails nothing is written.
+    const credentialsCiphertext = input.credentials ? this.cipher.encrypt(JSON.stringify(input.credentials), input.id) : null;
+    const row = {
+      id: input.id,
+      crm: input.crm,
+      name: input.name,
+      baseUrl: input.baseUrl ?? null,
+      settings: input.settings ?? {},
+      ...(credentialsCiphertext ? { credentialsCiphertext } : {}),
+    };
+    await this.db
+      .insert(connectors)
+      .values(row)
+      .onConflictDoUpdate({ target: connectors.id, set: { ...row, updatedAt: new Date() } });
+  }
+
+  async list(): Promise<ConnectorRow[]> {
+    const rows = await this.db.select().from(connectors).orderBy(connectors.id);
+    return rows.map(toRow);
+  }
+
+  async get(id: string): Promise<ConnectorRow | undefined> {
+    const [row] = await this.db.select().from(connectors).where(eq(connectors.id, id));
+    return row ? toRow(row) : undefined;
+  }
+
+  async readCredentials(id: string): Promise<Record<string, unknown> | null> {
+    const [row] = await this.db.select({ c: connectors.credentialsCiphertext }).from(connectors).where(eq(connectors.id, id));
+    if (!row?.c) return null;
+    return JSON.parse(this.cipher.decrypt(row.c, id)) as Record<string, unknown>;
+  }
+
+  async writeCredentials(id: string, credentials: Record<string, unknown>): Promise<void> {
+    const ciphertext = this.cipher.encrypt(JSON.stringify(credentials), id);
+    await this.db.update(connectors).set({ credentialsCiphertext: ciphertext, updatedAt: new Date() }).where(eq(connectors.id, id));
+  }
+
+  async setStatus(id: string, status: 'active' | 'needs_reauthorisation' | 'disabled', reason: string | null): Promise<void> {
+    await this.db.update(connectors).set({ status, statusReason: reason, updatedAt: new Date() }).where(eq(connectors.id, id));
+  }
+
+  /**
+   * Re-encrypts every credential still on an older key with the newest one. A credential no configured key opens is
+   * left untouched and reported, so one bad row never blocks the rotation of the others.
+   */
+  async rotateKeys(): Promise<{ rotated: string[]; failed: { id: string; reason: string }[] }> {
+    const rows = await this.db.select({ id: connectors.id, c: connectors.credentialsCiphertext }).from(connectors);
+    const rotated: string[] = [];
+    const failed: { id: string; reason: string }[] = [];
+    for (const row of rows) {
+      if (!row.c || !this.cipher.needsRotation(row.c)) continue;
+      try {
+        const next = this.cipher.reencrypt(row.c, row.id);
+        await this.db.update(connectors).set({ credentialsCiphertext: next, updatedAt: new Date() }).where(eq(connectors.id, row.id));
+        rotated.push(row.id);
+      } catch (err) {
+        failed.push({ id: row.id, reason: (err as Error).message });
+      }
+    }
+    return { rotated, failed };
+  }
+}
+
+function toRow(r: typeof connectors.$inferSelect): ConnectorRow {
+  return { id: r.id, crm: r.crm, name: r.name, baseUrl: r.baseUrl, settings: r.settings, status: r.status, statusReason: r.statusReason };
+}

@@ -1,0 +1,65 @@
+/**
+ * The write-back outbox. Rows are added in the same transaction as the golden change that caused them; workers
+ * claim them with `FOR UPDATE SKIP LOCKED` so two workers never take the same row, and a row whose worker died
+ * (its lease expired) becomes claimable again — nothing is lost when a worker is killed mid-batch.
+ */
+import { and, eq, inArray, lte, or, sql } from 'drizzle-orm';
+import type { Database } from './open-database.ts';
+import { writebackOutbox } from './schema.ts';
+
+export type OutboxRow = typeof writebackOutbox.$inferSelect;
+export type OutboxInsert = typeof writebackOutbox.$inferInsert;
+
+export interface ClaimOptions {
+  workerId: string;
+  limit: number;
+  /** A row in flight for longer than this is taken to belong to a dead worker. */
+  leaseMs?: number;
+  connectorId?: string;
+}
+
+/** Adds rows; a row whose idempotency key is already queued is ignored (a retried mutation adds nothing twice). */
+export async function enqueueOutbox(db: Database, rows: OutboxInsert[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const inserted = await db.insert(writebackOutbox).values(rows).onConflictDoNothing({ target: writebackOutbox.idempotencyKey }).returning({ id: writebackOutbox.id });
+  return inserted.length;
+}
+
+export async function claimOutbox(db: Database, opts: ClaimOptions): Promise<OutboxRow[]> {
+  const leaseMs = opts.leaseMs ?? 60_000;
+  return db.transaction(async (tx) => {
+    const now = new Date();
+    const staleBefore = new Date(now.getTime() - leaseMs);
+    const claimable = or(
+      and(eq(writebackOutbox.status, 'pending'), lte(writebackOutbox.nextAttemptAt, now)),
+      and(eq(writebackOutbox.status, 'in_flight'), lte(writebackOutbox.claimedAt, staleBefore)),
+    );
+    const candidates = await tx
+      .select({ id: writebackOutbox.id })
+      .from(writebackOutbox)
+      .where(opts.connectorId ? and(claimable, eq(writebackOutbox.connectorId, opts.connectorId)) : claimable)
+      .orderBy(writebackOutbox.id)
+      .limit(opts.limit)
+      .for('update', { skipLocked: true });
+    if (candidates.length === 0) return [];
+    return tx
+      .update(writebackOutbox)
+      .set({ status: 'in_flight', claimedBy: opts.workerId, claimedAt: now, attempts: sql`${writebackOutbox.attempts} + 1`, updatedAt: now })
+      .where(inArray(writebackOutbox.id, candidates.map((c) => c.id)))
+      .returning();
+  });
+}
+
+export async function completeOutbox(db: Database, ids: number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.update(writebackOutbox).set({ status: 'done', updatedAt: new Date(), lastError: null }).where(inArray(writebackOutbox.id, ids));
+}
+
+/** A transient failure: back to pending after `retryAt`. A permanent one: dead-lettered with the CRM's reason. */
+export async function failOutbox(db: Database, ids: number[], error: string, retryAt: Date | null): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .update(writebackOutbox)
+    .set(retryAt ? { status: 'pending', nextAttemptAt: retryAt, lastError: error, updatedAt: new Date() } : { status: 'dead', lastError: error, updatedAt: new Date() })
+    .where(inArray(writebackOutbox.id, ids));
+}

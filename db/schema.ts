@@ -1,0 +1,159 @@
+/**
+ * The one database schema, for both drivers (postgres.js and embedded PGlite). Migrations are generated from it
+ * with `npm run db:generate` (drizzle-kit) into `db/migrations/` and applied on every start.
+ */
+import { sql } from 'drizzle-orm';
+import { bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+
+/** A configured CRM account. Credentials are only ever stored encrypted (see credential-cipher.ts). */
+export const connectors = pgTable('connectors', {
+  id: text('id').primaryKey(),
+  crm: text('crm').notNull(),
+  name: text('name').notNull(),
+  baseUrl: text('base_url'),
+  settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
+  /** `v1:<key id>:<iv>:<tag>:<ciphertext>` — AES-256-GCM, connector id bound as associated data. */
+  credentialsCiphertext: text('credentials_ciphertext'),
+  /** active | needs_reauthorisation | disabled */
+  status: text('status').notNull().default('active'),
+  statusReason: text('status_reason'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** A golden record: one Customer, Company or Deal, whatever number of CRM records it is linked to. */
+export const goldenRecords = pgTable(
+  'golden_records',
+  {
+    id: text('id').primaryKey(),
+    /** Customer | Company | Deal */
+    entityType: text('entity_type').notNull(),
+    /** active | deleted | merged */
+    status: text('status').notNull().default('active'),
+    mergedInto: text('merged_into'),
+    /** The last merged values, recomputed by the sync worker; used for listing, search and change detection. */
+    snapshot: jsonb('snapshot').$type<Record<string, unknown>>(),
+    snapshotHash: text('snapshot_hash'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('golden_records_type_idx').on(t.entityType, t.status)],
+);
+
+/** Which native CRM record belongs to which golden record. */
+export const recordLinks = pgTable(
+  'record_links',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    goldenId: text('golden_id').notNull().references(() => goldenRecords.id),
+    entityType: text('entity_type').notNull(),
+    connectorId: text('connector_id').notNull(),
+    crm: text('crm').notNull(),
+    objectType: text('object_type').notNull(),
+    recordId: text('record_id').notNull(),
+    /** active | deleted — a deleted link keeps its history. */
+    status: text('status').notNull().default('active'),
+    matchKey: text('match_key'),
+    matchDetail: jsonb('match_detail').$type<Record<string, unknown>>(),
+    linkedAt: createdAt(),
+    deletedAt: timestamp('deleted_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    uniqueIndex('record_links_native_uq').on(t.connectorId, t.objectType, t.recordId),
+    index('record_links_golden_idx').on(t.goldenId),
+    index('record_links_match_key_idx').on(t.entityType, t.matchKey),
+  ],
+);
+
+/** Mapping and rule documents, versioned: saving never overwrites, it adds a version. */
+export const configVersions = pgTable(
+  'config_versions',
+  {
+    id: serial('id').primaryKey(),
+    /** mappings | rules */
+    kind: text('kind').notNull(),
+    version: integer('version').notNull(),
+    document: jsonb('document').$type<Record<string, unknown>>().notNull(),
+    comment: text('comment'),
+    createdBy: text('created_by'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('config_versions_kind_version_uq').on(t.kind, t.version)],
+);
+
+/** Where each polling reader got to, per connector and object; written in the same transaction as the batch. */
+export const syncCursors = pgTable(
+  'sync_cursors',
+  {
+    connectorId: text('connector_id').notNull(),
+    objectType: text('object_type').notNull(),
+    cursor: jsonb('cursor').$type<unknown>().notNull(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.connectorId, t.objectType] })],
+);
+
+/** Webhook events, stored before they are acknowledged; the event id de-duplicates redeliveries. */
+export const webhookInbox = pgTable(
+  'webhook_inbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    connectorId: text('connector_id').notNull(),
+    eventId: text('event_id').notNull(),
+    payload: jsonb('payload').$type<unknown>().notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    processedAt: timestamp('processed_at', { withTimezone: true, mode: 'date' }),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+  },
+  (t) => [uniqueIndex('webhook_inbox_event_uq').on(t.connectorId, t.eventId), index('webhook_inbox_pending_idx').on(t.processedAt)],
+);
+
+/** Write-back work: committed with the golden change that caused it, claimed with FOR UPDATE SKIP LOCKED. */
+export const writebackOutbox = pgTable(
+  'writeback_outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    connectorId: text('connector_id').notNull(),
+    objectType: text('object_type').notNull(),
+    recordId: text('record_id'),
+    goldenId: text('golden_id'),
+    operation: text('operation').notNull().default('update'),
+    fields: jsonb('fields').$type<Record<string, unknown>>().notNull(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    /** pending | in_flight | done | dead */
+    status: text('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    claimedBy: text('claimed_by'),
+    claimedAt: timestamp('claimed_at', { withTimezone: true, mode: 'date' }),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('writeback_outbox_idem_uq').on(t.idempotencyKey),
+    index('writeback_outbox_claim_idx').on(t.status, t.nextAttemptAt),
+  ],
+);
+
+/** Everything an admin may need to reconstruct: configuration changes, merges, conflicts seen, write-back results. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /** audit | conflict */
+    kind: text('kind').notNull().default('audit'),
+    actor: text('actor'),
+    action: text('action').notNull(),
+    entityType: text('entity_type'),
+    entityId: text('entity_id'),
+    detail: jsonb('detail').$type<Record<string, unknown>>(),
+    archived: boolean('archived').notNull().default(false),
+  },
+  (t) => [index('audit_log_entity_idx').on(t.entityType, t.entityId), index('audit_log_at_idx').on(sql`${t.at} desc`)],
+);

@@ -1,0 +1,43 @@
+/**
+ * Process configuration from the environment, validated once at start (zod). Every variable is listed in the
+ * README's configuration table with its default; keep the two in step.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import { ProductError } from './product-error.ts';
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z.string().url().optional(),
+  CUSTOMER_GRAPH_DATA_DIR: z.string().default('.data'),
+  CUSTOMER_GRAPH_SECRET_KEY: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  secretKey: string | undefined;
+  logLevel: string;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ProductError('CONFIG_INVALID', `Invalid configuration: ${problems}`);
+  }
+  const c = parsed.data;
+  return {
+    port: c.PORT,
+    host: c.HOST,
+    databaseUrl: c.DATABASE_URL,
+    dataDir: path.resolve(c.CUSTOMER_GRAPH_DATA_DIR),
+    secretKey: c.CUSTOMER_GRAPH_SECRET_KEY,
+    logLevel: c.LOG_LEVEL,
+  };
+}

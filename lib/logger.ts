@@ -1,0 +1,18 @@
+/** One structured logger for every process (pino). Secrets are redacted by path before anything is written. */
+import { pino } from 'pino';
+import type { Logger } from 'pino';
+
+export type { Logger };
+
+export function createLogger(name: string, level = process.env.LOG_LEVEL ?? (process.env.VITEST ? 'silent' : 'info')): Logger {
+  return pino({
+    name,
+    level,
+    redact: {
+      paths: ['*.password', '*.secret', '*.clientSecret', '*.accessToken', '*.refreshToken', '*.access_token', '*.refresh_token', '*.authorization', 'headers.authorization', 'req.headers.authorization'],
+      censor: '[redacted]',
+    },
+  });
+}
+
+export const rootLogger = createLogger('customer-graph');

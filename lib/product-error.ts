@@ -1,0 +1,55 @@
+/**
+ * The product's error codes, in one registry (the idea of Apollo federation's `internals-js/src/error.ts`):
+ * each code has a description, the HTTP status a REST caller sees, and the CLI exit code a command ends with.
+ * GraphQL errors carry the code in `extensions.code`.
+ */
+export interface ErrorCodeDefinition {
+  code: string;
+  description: string;
+  httpStatus: number;
+  exitCode: number;
+}
+
+const definitions = {
+  BAD_USER_INPUT: { description: 'An argument or input value is invalid; the message says which and why.', httpStatus: 400, exitCode: 2 },
+  NOT_FOUND: { description: 'The requested object does not exist.', httpStatus: 404, exitCode: 3 },
+  CONFIG_INVALID: { description: 'The process configuration (environment variables, flags) is invalid.', httpStatus: 500, exitCode: 78 },
+  DATABASE_UNREACHABLE: { description: 'The database named by DATABASE_URL cannot be reached.', httpStatus: 503, exitCode: 69 },
+  DATA_DIR_UNUSABLE: { description: 'The embedded database folder cannot be read or is corrupt.', httpStatus: 500, exitCode: 74 },
+  SECRET_KEY_INVALID: { description: 'CUSTOMER_GRAPH_SECRET_KEY is missing or malformed.', httpStatus: 500, exitCode: 78 },
+  CREDENTIAL_DECRYPT_FAILED: { description: 'A stored credential could not be decrypted: wrong key, or the ciphertext was altered.', httpStatus: 500, exitCode: 77 },
+  MAPPING_INVALID: { description: 'A mapping or rule configuration is invalid; the message names the field and the reason.', httpStatus: 400, exitCode: 2 },
+  CRM_UNAVAILABLE: { description: 'A CRM could not be reached or answered garbage; other sources still answer.', httpStatus: 502, exitCode: 69 },
+  INTERNAL_SERVER_ERROR: { description: 'An unexpected failure; the logs carry the details.', httpStatus: 500, exitCode: 1 },
+} as const satisfies Record<string, Omit<ErrorCodeDefinition, 'code'>>;
+
+export type ProductErrorCode = keyof typeof definitions;
+
+export const ERROR_CODES: Record<ProductErrorCode, ErrorCodeDefinition> = Object.fromEntries(
+  Object.entries(definitions).map(([code, d]) => [code, { code, ...d }]),
+) as Record<ProductErrorCode, ErrorCodeDefinition>;
+
+export class ProductError extends Error {
+  readonly code: ProductErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ProductErrorCode, message: string, details?: Record<string, unknown>, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ProductError';
+    this.code = code;
+    this.details = details;
+  }
+
+  get exitCode(): number {
+    return ERROR_CODES[this.code].exitCode;
+  }
+
+  get httpStatus(): number {
+    return ERROR_CODES[this.code].httpStatus;
+  }
+
+  /** The `extensions` a GraphQL error built from this one carries. */
+  get extensions(): Record<string, unknown> {
+    return { code: this.code, ...(this.details ?? {}) };
+  }
+}
