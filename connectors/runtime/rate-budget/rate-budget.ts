@@ -67,7 +67,11 @@ export class RateBudget {
 
   private readonly queues: Record<Lane, Waiter[]> = { interactive: [], writeback: [], sync: [] };
   private inFlight = 0;
-  /** Send times inside the rolling window (plus placeholders for calls the CRM saw from other clients). */
+  /**
+   * Completion times of calls inside the rolling window, plus placeholders for calls the CRM saw from other
+   * clients. Completion, not send, time: the CRM counts a call when it arrives, which is before we see the
+   * answer, so our entry expires no earlier than the CRM's. Calls in flight are counted separately.
+   */
   private windowLog: number[] = [];
   /** Completed calls in the daily period, replaced by the CRM's own count whenever a header reports it. */
   private dailyUsed = 0;
@@ -132,11 +136,8 @@ export class RateBudget {
   }
 
   /** Learns from response headers through the configured parsers. */
-  observe(headers: HeadersLike): void {
-    for (const parse of this.parsers) {
-      const observation = parse(headers);
-      if (observation) this.apply(observation);
-    }
+  observe(headers: HeadersLike, status?: number): void {
+    this.learn(headers, status);
     this.pump();
   }
 
@@ -160,7 +161,7 @@ export class RateBudget {
         ? { used: this.dailyUsed + this.inFlight, limit: this.daily.limit, remaining: Math.max(0, this.daily.limit - this.dailyUsed - this.inFlight) }
         : null,
       window: this.window
-        ? { max: this.window.max, remaining: Math.max(0, this.window.max - this.windowLog.length), intervalMs: this.window.intervalMs }
+        ? { max: this.window.max, remaining: Math.max(0, this.window.max - this.windowLog.length - this.inFlight), intervalMs: this.window.intervalMs }
         : null,
       concurrency: { limit: this.concurrency, inFlight: this.inFlight },
       waiting: { interactive: this.queues.interactive.length, writeback: this.queues.writeback.length, sync: this.queues.sync.length },
@@ -168,7 +169,14 @@ export class RateBudget {
     };
   }
 
-  private apply(observation: RateLimitObservation): void {
+  private learn(headers: HeadersLike, status?: number): void {
+    for (const parse of this.parsers) {
+      const observation = parse(headers);
+      if (observation) this.apply(observation, status);
+    }
+  }
+
+  private apply(observation: RateLimitObservation, status?: number): void {
     if (observation.daily) {
       // The CRM's count is the truth (it includes other clients of the account); a drop means a new period.
       this.daily = { limit: observation.daily.limit, periodMs: this.daily?.periodMs ?? DAY_MS };
@@ -178,10 +186,12 @@ export class RateBudget {
     if (observation.window) {
       const { max, remaining, intervalMs } = observation.window;
       this.window = { max, intervalMs };
+      // On a 429 the Retry-After block says exactly how long to wait; placeholders would wait a whole interval.
+      if (status === 429) return;
       const now = Date.now();
       this.pruneWindow(now);
       // Others are spending this window too: take the CRM's lower remaining count as ours.
-      const missing = max - this.windowLog.length - remaining;
+      const missing = max - this.windowLog.length - this.inFlight - remaining;
       for (let i = 0; i < missing; i++) this.windowLog.push(now);
     }
   }
@@ -194,17 +204,14 @@ export class RateBudget {
       this.inFlight--;
       if (counted) {
         this.dailyUsed++;
-        if (outcome?.headers) for (const parse of this.parsers) {
-          const observation = parse(outcome.headers);
-          if (observation) this.apply(observation);
-        }
+        this.windowLog.push(Date.now());
+        if (outcome?.headers) this.learn(outcome.headers, outcome.status);
         if (outcome?.status === 429) {
           this.totals.rateLimited++;
           this.blockFor(parseRetryAfter(getHeader(outcome.headers, 'retry-after')) ?? this.defaultRetryAfterMs);
         }
       } else {
         this.totals.sent--;
-        this.windowLog.pop();
       }
       this.pump();
     };
@@ -238,14 +245,16 @@ export class RateBudget {
       }
       if (this.window) {
         this.pruneWindow(now);
-        const oldest = this.windowLog[0];
-        if (this.windowLog.length >= this.window.max && oldest !== undefined) return this.wakeAt(oldest + this.window.intervalMs + 1);
+        if (this.windowLog.length + this.inFlight >= this.window.max) {
+          const oldest = this.windowLog[0];
+          // Only calls in flight fill the window: their release pumps again.
+          return oldest === undefined ? undefined : this.wakeAt(oldest + this.window.intervalMs + 1);
+        }
       }
       const waiter = this.queues[lane].shift() as Waiter;
       waiter.cleanup();
       this.inFlight++;
       this.totals.sent++;
-      this.windowLog.push(now);
       waiter.resolve(this.makePermit());
     }
   }
