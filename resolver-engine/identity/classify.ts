@@ -9,7 +9,9 @@ export interface MatchThresholds {
   review: number;
 }
 
-export const DEFAULT_THRESHOLDS: MatchThresholds = Object.freeze({ link: 8, review: 4 });
+// Calibrated on generated data with nicknames, typos, phone formats, married names and hard negatives:
+// a full name alone (4.5) is worth a look; a namesake with another email (3.5) is not.
+export const DEFAULT_THRESHOLDS: MatchThresholds = Object.freeze({ link: 8, review: 4.5 });
 
 export function classify(score: number, thresholds: MatchThresholds = DEFAULT_THRESHOLDS): MatchDecision {
   if (score >= thresholds.link) return 'link';

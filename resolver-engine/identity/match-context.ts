@@ -15,8 +15,16 @@ export interface MatchContext {
 
 export const EMPTY_MATCH_CONTEXT: MatchContext = { peoplePerPhone: new Map(), peoplePerEmail: new Map() };
 
+/**
+ * People are told apart by first name only: a last name changes (marriage) or is mistyped between a
+ * person's own records, while household members and colleagues rarely share a first name.
+ */
+export function compatibleFirstNames(a: string, b: string): boolean {
+  return areNicknameVariants(a, b) || jaroWinkler(a, b) >= 0.9;
+}
+
 function samePersonByName(a: NormalisedPerson, b: NormalisedPerson): boolean {
-  return areNicknameVariants(a.first, b.first) && (a.last === '' || b.last === '' || jaroWinkler(a.last, b.last) >= 0.92);
+  return compatibleFirstNames(a.first, b.first);
 }
 
 function countPeople(records: readonly NormalisedPerson[]): number {

@@ -7,7 +7,7 @@
 import type { MatchDecision, MatchThresholds } from './classify.ts';
 import { DEFAULT_THRESHOLDS, classify } from './classify.ts';
 import type { MatchReason } from './features/feature.ts';
-import { EMAIL_MATCH_WEIGHT } from './features/email.ts';
+import { SHARED_IDENTIFIER_WEIGHT } from './features/email.ts';
 import { PHONE_MATCH_WEIGHT } from './features/phone.ts';
 import type { MatchContext } from './match-context.ts';
 import { EMPTY_MATCH_CONTEXT } from './match-context.ts';
@@ -37,7 +37,8 @@ function weightOf(reasons: readonly MatchReason[], feature: string): number | nu
 function linkGuard(reasons: readonly MatchReason[]): string | null {
   const first = weightOf(reasons, 'firstName');
   if (first !== null && first < 0) return 'first names differ: never linked automatically';
-  const identifier = (weightOf(reasons, 'email') ?? 0) >= EMAIL_MATCH_WEIGHT || (weightOf(reasons, 'phone') ?? 0) >= PHONE_MATCH_WEIGHT;
+  // Full-weight identifiers, or shared ones already corroborated by a matching first name.
+  const identifier = (weightOf(reasons, 'email') ?? 0) >= SHARED_IDENTIFIER_WEIGHT || (weightOf(reasons, 'phone') ?? 0) >= PHONE_MATCH_WEIGHT / 2;
   if (!identifier) return 'no personal email or phone in common';
   const nameAgrees = (first ?? 0) > 0 || (weightOf(reasons, 'lastName') ?? 0) > 0;
   if (!nameAgrees) return 'a shared identifier without a matching name is not enough to link';

@@ -1,8 +1,11 @@
 import { levenshtein } from '../../text/similarity.ts';
 import { emailDomain, emailLocalPart, isRoleEmail } from '../normalise/email.ts';
+import { compatibleFirstNames } from '../match-context.ts';
 import type { MatchFeature } from './feature.ts';
 
 export const EMAIL_MATCH_WEIGHT = 6;
+/** A phone or email several people use, between two records whose first names agree. */
+export const SHARED_IDENTIFIER_WEIGHT = 3;
 
 /** Same personal address is strong evidence; a role or household address shared by several people is not. */
 export const emailFeature: MatchFeature = (a, b, ctx) => {
@@ -10,7 +13,12 @@ export const emailFeature: MatchFeature = (a, b, ctx) => {
   if (a.email === b.email) {
     if (isRoleEmail(a.email)) return { feature: 'email', weight: 1, detail: `same role address ${a.email}` };
     const people = ctx.peoplePerEmail.get(a.email);
-    if (people) return { feature: 'email', weight: 1, detail: `same address ${a.email}, but it is shared by ${people} people` };
+    if (people) {
+      // A shared (household) address still says something when the first names agree: it is the same
+      // member of the household, unless two of them share a first name.
+      const sameFirst = a.first !== '' && b.first !== '' && compatibleFirstNames(a.first, b.first);
+      return { feature: 'email', weight: sameFirst ? SHARED_IDENTIFIER_WEIGHT : 1, detail: `same address ${a.email}, shared by ${people} people${sameFirst ? ', same first name' : ''}` };
+    }
     return { feature: 'email', weight: EMAIL_MATCH_WEIGHT, detail: `same email ${a.email}` };
   }
   const [localA, localB] = [emailLocalPart(a.email), emailLocalPart(b.email)];

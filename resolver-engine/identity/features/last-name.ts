@@ -11,6 +11,6 @@ export const lastNameFeature: MatchFeature = (a, b) => {
     return { feature: 'lastName', weight: 1.5, detail: `'${a.last}' and '${b.last}' share a part (double-barrelled name?)` };
   }
   const similarity = jaroWinkler(a.last, b.last);
-  if (similarity >= 0.92) return { feature: 'lastName', weight: 1.5, detail: `'${a.last}' ≈ '${b.last}' (similarity ${similarity.toFixed(2)}, typo?)` };
-  return { feature: 'lastName', weight: -2, detail: `different last names '${a.last}' and '${b.last}' (married name?)` };
+  if (similarity >= 0.92) return { feature: 'lastName', weight: 2, detail: `'${a.last}' ≈ '${b.last}' (similarity ${similarity.toFixed(2)}, typo?)` };
+  return { feature: 'lastName', weight: -1, detail: `different last names '${a.last}' and '${b.last}' (married name?)` };
 };

@@ -1,3 +1,4 @@
+import { compatibleFirstNames } from '../match-context.ts';
 import type { MatchFeature } from './feature.ts';
 
 export const PHONE_MATCH_WEIGHT = 4;
@@ -6,8 +7,13 @@ export const PHONE_MATCH_WEIGHT = 4;
 export const phoneFeature: MatchFeature = (a, b, ctx) => {
   if (a.phones.length === 0 || b.phones.length === 0) return null;
   const common = a.phones.find((p) => b.phones.includes(p));
-  if (!common) return { feature: 'phone', weight: -0.5, detail: 'no phone in common' };
+  // People have several numbers (office, mobile): no number in common is no evidence either way.
+  if (!common) return null;
   const people = ctx.peoplePerPhone.get(common);
-  if (people) return { feature: 'phone', weight: 0.5, detail: `same phone ${common}, but it is shared by ${people} people` };
+  if (people) {
+    // A switchboard shared by colleagues: weak evidence, a little stronger between records of one first name.
+    const sameFirst = a.first !== '' && b.first !== '' && compatibleFirstNames(a.first, b.first);
+    return { feature: 'phone', weight: sameFirst ? 2 : 0.5, detail: `same phone ${common}, shared by ${people} people${sameFirst ? ', same first name' : ''}` };
+  }
   return { feature: 'phone', weight: PHONE_MATCH_WEIGHT, detail: `same phone ${common}` };
 };

@@ -15,7 +15,8 @@ describe('classify', () => {
     expect(classify(9)).toBe('link');
     expect(classify(8)).toBe('link');
     expect(classify(5)).toBe('review');
-    expect(classify(1)).toBe('separate');
+    expect(classify(4.5)).toBe('review');
+    expect(classify(4)).toBe('separate');
     expect(classify(5, { link: 5, review: 2 })).toBe('link');
   });
 });
@@ -83,9 +84,14 @@ describe('hard negatives: an identifier alone never links two people', () => {
     ];
     const context = buildMatchContext(people);
     expect(context.peoplePerPhone.get('+14155550000')).toBe(2);
-    const r = scorePair(people[0]!, people[2]!, { context });
-    expect(r.reasons.find((x) => x.feature === 'phone')).toMatchObject({ weight: 0.5, detail: expect.stringMatching(/shared by 2 people/) });
-    expect(r.decision).toBe('review');
+    const colleagues = scorePair(people[0]!, people[1]!, { context });
+    expect(colleagues.reasons.find((x) => x.feature === 'phone')).toMatchObject({ weight: 0.5, detail: expect.stringMatching(/shared by 2 people/) });
+    expect(colleagues.decision).toBe('separate');
+    // Between two records of one first name the shared line still counts a little, but not enough to link.
+    const samePerson = scorePair(people[0]!, people[2]!, { context });
+    expect(samePerson.reasons.find((x) => x.feature === 'phone')).toMatchObject({ weight: 2, detail: expect.stringMatching(/shared by 2 people, same first name/) });
+    expect(samePerson.decision).toBe('review');
+    expect(scorePair(people[0]!, people[2]!).decision).toBe('link'); // without the context the line looks personal
   });
 });
 
