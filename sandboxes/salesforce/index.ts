@@ -52,7 +52,7 @@ async function seedOrg(org: SalesforceOrg, opts: SalesforceSandboxOptions, seedD
   } else if (opts.demoSeed && !(initial && opts.empty)) {
     loadSeed(org, opts.demoSeed);
   } else {
-    org.store.clear();
+    loadSeed(org, {});
   }
 }
 

@@ -43,6 +43,8 @@ export interface ObjectDef {
   labelPlural: string;
   keyPrefix: string;
   fields: FieldDef[];
+  /** Readable but not writable through the API (User: provisioned by the org, not by integrations). */
+  readOnly?: boolean;
 }
 
 export const TEXT_TYPES: ReadonlySet<FieldType> = new Set(['string', 'textarea', 'email', 'phone', 'url', 'picklist', 'multipicklist', 'combobox', 'id', 'reference']);

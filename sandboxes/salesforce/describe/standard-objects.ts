@@ -48,6 +48,24 @@ const externalId = (): FieldDef => s('External_Id__c', 'External Id', 255, { cus
 export function standardObjects(): ObjectDef[] {
   return [
     {
+      // Read-only here: it exists so that OwnerId/CreatedById resolve and `Owner.Name` can be queried.
+      name: 'User', label: 'User', labelPlural: 'Users', keyPrefix: '005', readOnly: true,
+      fields: [
+        idField(),
+        s('Username', 'Username', 80),
+        s('FirstName', 'First Name', 40),
+        s('LastName', 'Last Name', 80, { required: true }),
+        ro(s('Name', 'Full Name', 121, { nameField: true })),
+        s('Alias', 'Alias', 8),
+        { name: 'Email', label: 'Email', type: 'email', length: 128 },
+        s('Title', 'Title', 80),
+        s('Department', 'Department', 80),
+        phone('Phone', 'Phone'),
+        bool('IsActive', 'Active', { defaultValue: true }),
+        ...systemFields(false),
+      ],
+    },
+    {
       name: 'Account', label: 'Account', labelPlural: 'Accounts', keyPrefix: '001',
       fields: [
         idField(),

@@ -17,7 +17,7 @@ const ADDRESSES: Record<string, [string, string][]> = {
  *   changed the stage without giving its own probability or forecast category.
  */
 export function applyDerived(type: string, row: Row, changed: Row, isCreate: boolean): void {
-  if (type === 'Contact' || type === 'Lead') {
+  if (type === 'Contact' || type === 'Lead' || type === 'User') {
     row.Name = [row.FirstName, row.LastName].filter((v) => typeof v === 'string' && v !== '').join(' ') || null;
   }
   for (const [compound, prefix] of ADDRESSES[type] ?? []) {

@@ -13,10 +13,13 @@ import { formatDateTime, parseDateTime } from '../time.ts';
 import { coerceValue } from './coerce.ts';
 import { applyDerived } from './derived.ts';
 
-/** Records per object in Salesforce REST shape. Parents first: Account, then Contact, Opportunity, Lead. */
-export type SalesforceSeed = { Contact?: object[]; Account?: object[]; Opportunity?: object[]; Lead?: object[] };
+/**
+ * Records per object in Salesforce REST shape. `User` is optional: owners referenced by other records but not
+ * listed get a placeholder user, and the integration user always exists.
+ */
+export type SalesforceSeed = { Contact?: object[]; Account?: object[]; Opportunity?: object[]; Lead?: object[]; User?: object[] };
 
-export const SEED_OBJECTS = ['Account', 'Contact', 'Opportunity', 'Lead'] as const;
+export const SEED_OBJECTS = ['User', 'Account', 'Contact', 'Opportunity', 'Lead'] as const;
 
 /** Thrown for a malformed seed; the message names the source and record index. */
 export class SeedError extends Error {}
@@ -78,6 +81,7 @@ export function loadSeed(org: SalesforceOrg, seed: SalesforceSeed, sources: Reco
   }
   org.store.clear();
   for (const l of loaded) org.store.put(l.type, l.record);
+  addMissingUsers(org);
   try {
     for (const l of loaded) checkSeedReferences(org, org.meta.requireObject(l.type), l.record, `${l.source}: record ${l.index}`);
   } catch (err) {
@@ -106,6 +110,12 @@ function seedRecord(org: SalesforceOrg, obj: ObjectDef, raw: unknown): SfRecord 
       throw new Error(`field ${field.name}: ${(err as Error).message}`, { cause: err });
     }
   }
+  if (obj.name === 'User' && given.LastName == null && typeof given.Name === 'string') {
+    // Seeds often carry only a user's full name.
+    const parts = given.Name.trim().split(/\s+/);
+    given.LastName = parts.pop() ?? given.Name;
+    given.FirstName ??= parts.join(' ') || null;
+  }
   Object.assign(row, given);
   const id = typeof given.Id === 'string' ? given.Id : org.newId(obj.keyPrefix);
   if (id.slice(0, 3) !== obj.keyPrefix) throw new Error(`Id ${id} does not have the ${obj.name} key prefix ${obj.keyPrefix}`);
@@ -133,7 +143,6 @@ function checkSeedReferences(org: SalesforceOrg, obj: ObjectDef, record: SfRecor
   for (const f of obj.fields) {
     if (f.type !== 'reference' || f.readOnly || record[f.name] === null) continue;
     try {
-      if (f.referenceTo?.[0] === 'User') continue; // seeds may name owners we do not model
       const target = f.referenceTo?.[0] ?? '';
       const targetDef = org.meta.object(target);
       const id = record[f.name] as string;
@@ -142,5 +151,33 @@ function checkSeedReferences(org: SalesforceOrg, obj: ObjectDef, record: SfRecor
     } catch (err) {
       throw new SeedError(`${where}: field ${f.name}: ${(err as Error).message}`, { cause: err });
     }
+  }
+}
+
+/** The integration user, plus a placeholder for every user a record names but the seed does not list. */
+function addMissingUsers(org: SalesforceOrg): void {
+  const wanted = new Map<string, string>([[USER_ID, 'Integration User']]);
+  for (const type of SEED_OBJECTS) {
+    const obj = org.meta.requireObject(type);
+    const userRefs = obj.fields.filter((f) => f.type === 'reference' && f.referenceTo?.[0] === 'User');
+    for (const rec of org.store.all(type, { includeDeleted: true })) {
+      for (const f of userRefs) {
+        const id = rec[f.name];
+        if (typeof id === 'string' && id.startsWith('005') && !wanted.has(id)) wanted.set(id, `Sandbox User ${id.slice(9, 15)}`);
+      }
+    }
+  }
+  const stamp = formatDateTime(Date.now());
+  for (const [id, name] of wanted) {
+    if (org.store.get('User', id)) continue;
+    const [first, ...rest] = name.split(' ');
+    const row: Record<string, unknown> = {};
+    for (const f of org.meta.requireObject('User').fields) row[f.name] = f.defaultValue ?? null;
+    Object.assign(row, {
+      Id: id, FirstName: first, LastName: rest.join(' '), Name: name, Username: `${id.toLowerCase()}@customer-graph.sandbox`,
+      IsDeleted: false, CreatedDate: stamp, LastModifiedDate: stamp, SystemModstamp: stamp, CreatedById: USER_ID, LastModifiedById: USER_ID,
+    });
+    if (id === USER_ID) Object.assign(row, { Username: 'integration@customer-graph.sandbox', Email: 'integration@customer-graph.sandbox' });
+    org.store.put('User', row as SfRecord);
   }
 }

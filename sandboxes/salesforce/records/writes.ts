@@ -18,6 +18,7 @@ const IGNORED_KEYS = new Set(['attributes']);
 
 /** Validates and coerces a client body into canonical field → value. */
 export function parseBody(org: SalesforceOrg, obj: ObjectDef, body: unknown, mode: 'create' | 'update'): Row {
+  assertWritable(obj);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw jsonParserError('Unexpected parameter encountered during deserialization: the body must be a JSON object');
   }
@@ -37,13 +38,13 @@ export function parseBody(org: SalesforceOrg, obj: ObjectDef, body: unknown, mod
   return out;
 }
 
+function assertWritable(obj: ObjectDef): void {
+  if (obj.readOnly) throw new SfError(403, 'INSUFFICIENT_ACCESS_OR_READONLY', `insufficient access rights on object ${obj.name}`);
+}
+
 /** A reference must name a live record of the referenced type (the org's one user for User lookups). */
 export function checkReference(org: SalesforceOrg, field: FieldDef, id: string): void {
   const target = field.referenceTo?.[0] ?? '';
-  if (target === 'User') {
-    if (id !== USER_ID) throw new SfError(400, 'INVALID_CROSS_REFERENCE_KEY', `${field.label}: invalid cross reference id`, [field.name]);
-    return;
-  }
   const targetDef = org.meta.object(target);
   if (targetDef && id.slice(0, 3) !== targetDef.keyPrefix) {
     throw new SfError(400, 'FIELD_INTEGRITY_EXCEPTION', `${field.label}: id value of incorrect type: ${id}`, [field.name]);
@@ -145,6 +146,7 @@ function applyUpdate(org: SalesforceOrg, obj: ObjectDef, existing: SfRecord, val
 
 /** Soft delete: the row stays, with IsDeleted, for queryAll and /deleted. */
 export function deleteRecord(org: SalesforceOrg, obj: ObjectDef, rawId: string, origin: WriteOrigin): string {
+  assertWritable(obj);
   const existing = requireLive(org, obj, rawId);
   const stamp = nextStamp(existing);
   const row: Row = { ...existing, IsDeleted: true, LastModifiedDate: stamp, SystemModstamp: stamp, $deletedAt: parseDateTime(stamp) };

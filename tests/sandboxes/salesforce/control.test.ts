@@ -108,6 +108,22 @@ describe('seeding', () => {
     }
   });
 
+  it('loads optional users and names the owner', async () => {
+    const dir = await seedFolder('users', {
+      'User.json': JSON.stringify([{ Id: '005000000000007AAA', Name: 'Dana Whitfield', Email: 'dana@x.test' }]),
+      'Account.json': JSON.stringify([{ ...account, OwnerId: '005000000000007AAA' }]),
+    });
+    const seeded = await startSalesforceSandbox({ seedDir: dir });
+    try {
+      const c = await connect(seeded);
+      const rows = await c.query<{ Owner: { Name: string } }>('SELECT Owner.Name FROM Account');
+      expect(rows.records[0]!.Owner.Name).toBe('Dana Whitfield');
+      expect(seeded.store.get('User', '005000000000007AAA')).toMatchObject({ FirstName: 'Dana', LastName: 'Whitfield' });
+    } finally {
+      await seeded.close();
+    }
+  });
+
   it('refuses a malformed file or record, naming the file and the record index', async () => {
     const badJson = await seedFolder('bad-json', { 'Contact.json': '[{"LastName": ' });
     await expect(startSalesforceSandbox({ seedDir: badJson })).rejects.toThrow(/Contact\.json: invalid JSON/);

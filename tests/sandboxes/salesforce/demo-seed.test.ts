@@ -19,7 +19,9 @@ describe('the shared demo seed', () => {
       expect(sb.store.count(type, { includeDeleted: true })).toBe(demo.salesforce[type]?.length ?? 0);
     }
     const first = demo.salesforce.Contact![0] as { Id: string };
-    const res = await conn.query(`SELECT Id, Name, Account.Name FROM Contact WHERE Id = '${first.Id}'`, { scanAll: true });
+    const res = await conn.query(`SELECT Id, Name, Account.Name, Owner.Name FROM Contact WHERE Id = '${first.Id}'`, { scanAll: true });
     expect(res.records.map((r) => r.Id)).toEqual([first.Id]);
+    // Owners the seed references but does not list become placeholder users, so Owner.Name always resolves.
+    expect(res.records[0]!.Owner).toMatchObject({ Name: expect.any(String) });
   });
 });

@@ -14,11 +14,24 @@ const addField = (spec: Record<string, unknown>) =>
   fetch(`${sb.url}/_sandbox/salesforce/fields`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(spec) });
 
 describe('describe', () => {
-  it('describeGlobal lists the four objects', async () => {
+  it('describeGlobal lists the four objects and the read-only User', async () => {
     const res = await conn.describeGlobal();
     expect(res.encoding).toBe('UTF-8');
     expect(res.maxBatchSize).toBe(200);
-    expect(res.sobjects.map((s) => [s.name, s.keyPrefix])).toEqual([['Account', '001'], ['Contact', '003'], ['Opportunity', '006'], ['Lead', '00Q']]);
+    expect(res.sobjects.map((s) => [s.name, s.keyPrefix, s.createable])).toEqual([
+      ['User', '005', false], ['Account', '001', true], ['Contact', '003', true], ['Opportunity', '006', true], ['Lead', '00Q', true],
+    ]);
+  });
+
+  it('resolves owners: Owner.Name, SELECT FROM User, and refuses writes to User', async () => {
+    const { id } = (await conn.sobject('Contact').create({ LastName: 'Owned' })) as { id: string };
+    const res = await conn.query<{ Owner: { Name: string } }>(`SELECT Id, Owner.Name, CreatedBy.Username FROM Contact WHERE Id = '${id}'`);
+    expect(res.records[0]).toMatchObject({ Owner: { Name: 'Integration User' }, CreatedBy: { Username: 'integration@customer-graph.sandbox' } });
+    expect((await conn.query('SELECT Id, Name FROM User')).totalSize).toBe(1);
+    const err = await errorOf(conn.sobject('User').create({ LastName: 'Nope' }));
+    expect(err.errorCode).toBe('INSUFFICIENT_ACCESS_OR_READONLY');
+    const badOwner = await errorOf(conn.sobject('Contact').create({ LastName: 'x', OwnerId: '005000000000099AAA' }));
+    expect(badOwner.errorCode).toBe('INVALID_CROSS_REFERENCE_KEY');
   });
 
   it('describes standard fields, references, picklists and the external id', async () => {
