@@ -18,7 +18,8 @@ export function dispatch(ctx: ApiContext, req: ApiRequest): ApiResponse {
       const m = route.pattern.exec(req.path);
       if (!m) continue;
       pathMatched = true;
-      if (route.method !== req.method) continue;
+      // HEAD is answered like GET (node drops the body).
+      if (route.method !== (req.method === 'HEAD' ? 'GET' : req.method)) continue;
       return route.handler(ctx, req, m.slice(1).map((s) => (s === undefined ? '' : decodeURIComponent(s))));
     }
     if (pathMatched) {
