@@ -6,3 +6,4 @@ export type { ConnectorInput, ConnectorRow } from './connector-store.ts';
 export { enqueueOutbox, claimOutbox, completeOutbox, failOutbox } from './outbox-store.ts';
 export type { OutboxRow, OutboxInsert } from './outbox-store.ts';
 export * as tables from './schema.ts';
+export { MappingConfigStore } from './config-store.ts';

@@ -181,7 +181,10 @@ export function routeKey(req: Request): string {
   const path = req.path
     .replace(/\/v\d+\.\d+\//, '/vXX.X/')
     .split('/')
-    .map((seg) => (/^[0-9]+$/.test(seg) || /^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/.test(seg) && /\d/.test(seg) ? ':id' : seg))
+    .map((seg) => {
+      if (/^[A-Za-z0-9]{15,18}-\d+$/.test(seg)) return ':locator';
+      return /^[0-9]+$/.test(seg) || (/^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/.test(seg) && /\d/.test(seg)) ? ':id' : seg;
+    })
     .join('/');
   return `${req.method} ${path}`;
 }
