@@ -4,9 +4,10 @@
  */
 import { ProductError } from '../lib/product-error.ts';
 import type { Command } from './commands/command.ts';
+import { sandboxCommand } from './commands/sandbox.ts';
 import { startCommand } from './commands/start.ts';
 
-export const commands: Command[] = [startCommand];
+export const commands: Command[] = [startCommand, sandboxCommand];
 
 function usage(): string {
   return ['Usage: customer-graph <command> [options]', '', 'Commands:', ...commands.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`)].join('\n');

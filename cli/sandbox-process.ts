@@ -1,0 +1,60 @@
+/**
+ * Starting the sandboxes as a child process and waiting for their ready line. Used by `customer-graph sandbox`
+ * and by the embedded demo of `customer-graph start`.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import { ProductError } from '../lib/product-error.ts';
+
+export function tsxLoader(): string {
+  return import.meta.resolve('tsx');
+}
+
+export function sandboxEntry(): string {
+  return fileURLToPath(new URL('../sandboxes/main.ts', import.meta.url));
+}
+
+export interface SandboxProcess {
+  salesforceUrl: string;
+  hubspotUrl: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export async function startSandboxProcess(args: string[], timeoutMs = 60_000): Promise<SandboxProcess> {
+  const child = spawn(process.execPath, ['--import', tsxLoader(), sandboxEntry(), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const lines = createInterface({ input: child.stdout! });
+  const ready = await new Promise<{ salesforce: string; hubspot: string }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new ProductError('INTERNAL_SERVER_ERROR', `the CRM sandboxes did not start within ${timeoutMs} ms: ${stderr.trim()}`)), timeoutMs);
+    lines.on('line', (line) => {
+      try {
+        const msg = JSON.parse(line) as { ready?: boolean; salesforce: string; hubspot: string };
+        if (msg.ready) {
+          clearTimeout(timer);
+          resolve(msg);
+        }
+      } catch {
+        // not the ready line
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new ProductError(code === 2 ? 'BAD_USER_INPUT' : 'INTERNAL_SERVER_ERROR', `the CRM sandboxes stopped (exit ${code}): ${stderr.trim()}`));
+    });
+  });
+  return {
+    salesforceUrl: ready.salesforce,
+    hubspotUrl: ready.hubspot,
+    child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}

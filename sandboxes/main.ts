@@ -1,0 +1,61 @@
+/**
+ * Runs the CRM sandboxes standalone: `customer-graph sandbox [--seed DIR] [--salesforce-port 4101]
+ * [--hubspot-port 4102]`. Without --seed both load the built-in demo set (overlapping customers with realistic
+ * conflicts). Prints one JSON line `{"ready":true,...}` on stdout once both listen, so a parent process (the
+ * embedded demo of `customer-graph start`) can wait for it; exits cleanly on SIGINT/SIGTERM.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { generateDemoSeed, DEMO_SALESFORCE_USERS } from './demo/index.ts';
+import { startHubSpotSandbox } from './hubspot/index.ts';
+import { startSalesforceSandbox } from './salesforce/index.ts';
+
+export const DEFAULT_SALESFORCE_PORT = 4101;
+export const DEFAULT_HUBSPOT_PORT = 4102;
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      seed: { type: 'string' },
+      'salesforce-port': { type: 'string', default: String(DEFAULT_SALESFORCE_PORT) },
+      'hubspot-port': { type: 'string', default: String(DEFAULT_HUBSPOT_PORT) },
+      host: { type: 'string', default: '127.0.0.1' },
+      customers: { type: 'string' },
+    },
+    strict: true,
+  });
+  const seedDir = values.seed ? path.resolve(values.seed) : undefined;
+  if (seedDir && !fs.existsSync(seedDir)) {
+    console.error(`error: seed folder ${seedDir} does not exist (expected ${seedDir}/salesforce/Contact.json, ${seedDir}/hubspot/contacts.json, ...)`);
+    return 2;
+  }
+  const demo = seedDir ? undefined : generateDemoSeed(values.customers ? { customers: Number(values.customers) } : {});
+  const host = values.host!;
+  let salesforce;
+  let hubspot;
+  try {
+    salesforce = await startSalesforceSandbox({
+      port: Number(values['salesforce-port']),
+      host,
+      ...(seedDir ? { seedDir } : { demoSeed: { ...demo!.salesforce, User: DEMO_SALESFORCE_USERS } as never }),
+    });
+    hubspot = await startHubSpotSandbox({ port: Number(values['hubspot-port']), host, ...(seedDir ? { seedDir } : { demoSeed: demo!.hubspot }) });
+  } catch (err) {
+    await salesforce?.close();
+    const e = err as NodeJS.ErrnoException;
+    console.error(e.code === 'EADDRINUSE' ? `error: port already in use (${e.message}); pick others with --salesforce-port/--hubspot-port` : `error: ${e.message}`);
+    return e.code === 'EADDRINUSE' ? 75 : 2;
+  }
+  console.log(JSON.stringify({ ready: true, salesforce: salesforce.url, hubspot: hubspot.url, seed: seedDir ?? 'demo' }));
+  console.error(`Salesforce sandbox on ${salesforce.url} (client id customer-graph, secret sandbox)`);
+  console.error(`HubSpot sandbox on ${hubspot.url} (private-app token sandbox-token)`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  await Promise.all([salesforce.close(), hubspot.close()]);
+  return 0;
+}
+
+process.exitCode = await main();
