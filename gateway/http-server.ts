@@ -12,6 +12,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { Logger } from '../lib/logger.ts';
 import type { CustomerGraphGateway } from './gateway.ts';
+import { graphqlIde } from './ide.ts';
 
 export interface GatewayServer {
   app: express.Express;
@@ -51,7 +52,7 @@ export async function listenGateway(opts: { port: number; host: string; logger: 
         plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
       });
       await apollo.start();
-      app.use('/graphql', express.json({ limit: '2mb' }), expressMiddleware(apollo));
+      app.use('/graphql', graphqlIde('/graphql'), express.json({ limit: '2mb' }), expressMiddleware(apollo));
       isReady = true;
       opts.logger.info({ url: `http://${shownHost}:${port}/graphql` }, 'gateway ready');
     },

@@ -41,3 +41,27 @@ describe('gateway on embedded defaults', () => {
     expect(body.errors[0]!.extensions.code).toBe('BAD_USER_INPUT');
   });
 });
+
+describe('GraphQL IDE', () => {
+  let app: RunningApp;
+  beforeAll(async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-ide-'));
+    app = await startApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', CUSTOMER_GRAPH_DATA_DIR: dataDir, CUSTOMER_GRAPH_SECRET_KEY: Buffer.alloc(32, 3).toString('base64'), ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}) }), createLogger('test', 'silent'));
+  });
+  afterAll(async () => app?.close());
+
+  it('serves the IDE page and its bundled assets from this server, with no CDN reference', async () => {
+    const res = await fetch(`${app.server.url}/graphql`, { headers: { accept: 'text/html' } });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('renderYogaGraphiQL');
+    expect(html).toContain('query WhoWonEachField');
+    const external = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    expect(external.length).toBeGreaterThan(0);
+    for (const url of external) {
+      expect(url.startsWith('/')).toBe(true);
+      const asset = await fetch(`${app.server.url}${url}`);
+      expect(asset.status).toBe(200);
+    }
+  });
+});

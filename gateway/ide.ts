@@ -1,0 +1,100 @@
+/**
+ * The GraphQL IDE at `/graphql` in a browser: GraphiQL from a package that ships a self-contained bundle
+ * (@graphql-yoga/graphiql), served from node_modules — no CDN, so it works with no internet. It opens on example
+ * operations for customers, provenance and conflicts.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import express from 'express';
+import type { Request, Response, NextFunction, Router } from 'express';
+
+const require = createRequire(import.meta.url);
+const assetsDir = path.dirname(require.resolve('@graphql-yoga/graphiql'));
+
+export const EXAMPLE_OPERATIONS = `# Welcome to customer-graph: one golden customer merged from every CRM.
+# Pick an operation with the ▶ button.
+
+query Customers {
+  customers(first: 10) {
+    totalCount
+    edges {
+      node {
+        id
+        email
+        firstName
+        lastName
+        phone
+        title
+        companyName
+        sources { crm objectType recordId }
+      }
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+
+query WhoWonEachField {
+  customers(first: 5) {
+    edges {
+      node {
+        email
+        provenance(fields: ["phone", "title", "lifecycleStage"]) {
+          field
+          value
+          rule
+          source { crm objectType recordId }
+          modifiedAt
+          candidates { value source { crm recordId } modifiedAt }
+        }
+      }
+    }
+  }
+}
+
+query Conflicts {
+  customers(first: 20) {
+    edges {
+      node {
+        email
+        conflicts { field values { value sources { crm recordId } } }
+      }
+    }
+  }
+}
+`;
+
+function page(endpoint: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8" />
+  <title>customer-graph · GraphQL</title>
+  <meta name="viewport" content="width=device-width, initial-scale=1" />
+  <link rel="stylesheet" href="${endpoint}/ide/graphiql.css" />
+  <style>html, body, #ide { height: 100%; margin: 0; }</style>
+</head>
+<body>
+  <div id="ide"></div>
+  <script src="${endpoint}/ide/yoga-graphiql.umd.js"></script>
+  <script>
+    YogaGraphiQL.renderYogaGraphiQL(document.getElementById('ide'), {
+      endpoint: ${JSON.stringify(endpoint)},
+      title: 'customer-graph',
+      defaultQuery: ${JSON.stringify(EXAMPLE_OPERATIONS)},
+    });
+  </script>
+</body>
+</html>`;
+}
+
+/** Mounted at the GraphQL path before the GraphQL handler: answers browsers, passes everything else on. */
+export function graphqlIde(endpoint = '/graphql'): Router {
+  const router = express.Router();
+  router.use('/ide', express.static(assetsDir, { maxAge: '1d', index: false }));
+  router.get('/', (req: Request, res: Response, next: NextFunction) => {
+    const wantsHtml = req.accepts(['application/json', 'text/html']) === 'text/html';
+    if (!wantsHtml || req.query.query !== undefined) return next();
+    res.type('html').send(page(endpoint));
+  });
+  return router;
+}
