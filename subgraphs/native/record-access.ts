@@ -1,0 +1,127 @@
+/**
+ * Reading native records for resolvers: one DataLoader per (GraphQL request, object type), so every entity a
+ * request asks for goes to the CRM in one `fetchByIds` call per `limits.fetchByIds` ids, behind a short
+ * lru-cache shared across requests.
+ *
+ * The loaders hang off the GraphQL context object through a WeakMap, created lazily: the gateway's
+ * LocalGraphQLDataSource passes its own context, which we cannot extend, and the HTTP server makes a fresh one
+ * per request. A request's loaders are collected with its context.
+ */
+import DataLoader from 'dataloader';
+import { LRUCache } from 'lru-cache';
+import type { Connector, NativeRecord } from '../../connectors/contract/index.ts';
+
+export interface RecordAccessOptions {
+  /** How long a record read from the CRM is served without asking again; 0 turns the cache off. Default 5 s. */
+  cacheTtlMs?: number;
+  /** Most records kept. Default 10,000. */
+  cacheMax?: number;
+}
+
+export const DEFAULT_CACHE_TTL_MS = 5_000;
+export const DEFAULT_CACHE_MAX = 10_000;
+
+/** The per-request view: loaders plus the errors already reported in this request. */
+export class RequestRecords {
+  private readonly loaders = new Map<string, DataLoader<string, NativeRecord | null>>();
+  /** One failed CRM call fails many entities; it is reported once per request, the other entities are just null. */
+  private readonly reported = new WeakSet<object>();
+
+  constructor(private readonly access: RecordAccess) {}
+
+  load(objectType: string, id: string): Promise<NativeRecord | null> {
+    return this.loader(objectType).load(id);
+  }
+
+  /** Forgets a record in this request and in the shared cache (after a write). */
+  forget(objectType: string, id: string): void {
+    this.loaders.get(objectType)?.clear(id);
+    this.access.forget(objectType, id);
+  }
+
+  /** True the first time this error is seen in this request. */
+  firstReport(err: unknown): boolean {
+    if (typeof err !== 'object' || err === null) return true;
+    if (this.reported.has(err)) return false;
+    this.reported.add(err);
+    return true;
+  }
+
+  private loader(objectType: string): DataLoader<string, NativeRecord | null> {
+    let loader = this.loaders.get(objectType);
+    if (!loader) {
+      loader = new DataLoader((ids) => this.access.fetch(objectType, ids), { maxBatchSize: this.access.maxBatch });
+      this.loaders.set(objectType, loader);
+    }
+    return loader;
+  }
+}
+
+export class RecordAccess {
+  private readonly cache: LRUCache<string, NativeRecord> | null;
+  private readonly requests = new WeakMap<object, RequestRecords>();
+
+  constructor(
+    private readonly connector: Connector,
+    /** Native fields to read for an object type (the current model's, so a refresh changes what is read). */
+    private readonly fieldsOf: (objectType: string) => string[] | undefined,
+    options: RecordAccessOptions = {},
+  ) {
+    const ttl = options.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS;
+    this.cache = ttl > 0 ? new LRUCache({ max: options.cacheMax ?? DEFAULT_CACHE_MAX, ttl }) : null;
+  }
+
+  get maxBatch(): number {
+    return Math.max(1, this.connector.limits.fetchByIds);
+  }
+
+  /** The request's records; a context that is not an object (a bare `graphql()` call) gets a fresh one, unbatched. */
+  forContext(context: unknown): RequestRecords {
+    if (typeof context !== 'object' || context === null) return new RequestRecords(this);
+    let records = this.requests.get(context);
+    if (!records) {
+      records = new RequestRecords(this);
+      this.requests.set(context, records);
+    }
+    return records;
+  }
+
+  /** The DataLoader batch function: cached records first, then one connector call for the rest. */
+  async fetch(objectType: string, ids: readonly string[]): Promise<(NativeRecord | null)[]> {
+    const found = new Map<string, NativeRecord>();
+    const missing: string[] = [];
+    for (const id of ids) {
+      const hit = this.cache?.get(cacheKey(objectType, id));
+      if (hit) found.set(id, hit);
+      else missing.push(id);
+    }
+    if (missing.length > 0) {
+      const fields = this.fieldsOf(objectType);
+      const fetched = await this.connector.fetchByIds(objectType, missing, { lane: 'interactive', ...(fields ? { fields } : {}) });
+      for (const [id, record] of fetched) {
+        found.set(id, record);
+        this.remember(record);
+      }
+    }
+    // Unknown ids are not cached: a record created a moment later must be found.
+    return ids.map((id) => found.get(id) ?? null);
+  }
+
+  /** Keeps a complete record (from a fetch or a list page) for the next requests. */
+  remember(record: NativeRecord): void {
+    this.cache?.set(cacheKey(record.objectType, record.id), record);
+  }
+
+  forget(objectType: string, id: string): void {
+    this.cache?.delete(cacheKey(objectType, id));
+  }
+
+  /** After a metadata change cached records lack the new fields. */
+  clear(): void {
+    this.cache?.clear();
+  }
+}
+
+function cacheKey(objectType: string, id: string): string {
+  return `${objectType}\u0000${id}`;
+}
