@@ -7,3 +7,4 @@ export { enqueueOutbox, claimOutbox, completeOutbox, failOutbox } from './outbox
 export type { OutboxRow, OutboxInsert } from './outbox-store.ts';
 export * as tables from './schema.ts';
 export { MappingConfigStore } from './config-store.ts';
+export { EncryptedTokenStore } from './encrypted-token-store.ts';

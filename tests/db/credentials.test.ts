@@ -98,3 +98,24 @@ describe('credential encryption at rest', () => {
     expect(fs.statSync(first.file).mode & 0o777).toBe(0o600);
   });
 });
+
+describe('encrypted token store', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await openTestDatabase();
+  });
+  afterAll(async () => t?.close());
+
+  it('persists a refreshed token encrypted, keeping the other credentials, and reads it back', async () => {
+    const { EncryptedTokenStore } = await import('../../db/encrypted-token-store.ts');
+    const connectors = new ConnectorStore(t.db, CredentialCipher.fromEnvValue(key()));
+    await connectors.upsert({ id: 'hs-oauth', crm: 'hubspot', name: 'HubSpot', credentials: { clientId: 'c', clientSecret: 'very-secret-client', refreshToken: 'r1' } });
+    const store = new EncryptedTokenStore(connectors);
+    expect(await store.load('hs-oauth')).toBeNull();
+    await store.save('hs-oauth', { accessToken: 'access-token-abcdef', refreshToken: 'r2', expiresAt: 123 });
+    expect(await store.load('hs-oauth')).toEqual({ accessToken: 'access-token-abcdef', refreshToken: 'r2', expiresAt: 123 });
+    expect(await connectors.readCredentials('hs-oauth')).toMatchObject({ clientSecret: 'very-secret-client', refreshToken: 'r2' });
+    const dump = JSON.stringify(await t.db.execute(sql`select * from connectors`));
+    expect(dump).not.toContain('access-token-abcdef');
+  });
+});
