@@ -1,0 +1,103 @@
+/**
+ * The change feed, Salesforce has no webhooks in our scope, so polling is its change capture:
+ *
+ *   SELECT … , IsDeleted FROM T WHERE SystemModstamp >= <since − overlap> ORDER BY SystemModstamp, Id   (queryAll)
+ *
+ * `queryAll` returns recycle-bin rows, so deletions come through the same query (IsDeleted = true), in the same
+ * order as the updates around them. One query is paged with its locator (queryMore), so a page boundary inside a
+ * group of records sharing one SystemModstamp loses nothing and repeats nothing within a run.
+ *
+ * The cursor is the position of the last delivered row, `{since: SystemModstamp, lastId: Id}`, stored by the sync
+ * layer after each batch. Resuming re-reads `overlapMs` before `since` (timestamps are assigned at commit start, so
+ * a slow transaction can commit a stamp older than rows already read). The overlap can hold more rows than a page:
+ * while a run is still inside it the cursor keeps the resume position and adds `scan` (how far the re-read got),
+ * and a resume from such a cursor continues by keyset, `(SystemModstamp, Id) > scan`. Every batch therefore
+ * moves a cursor forward, even for a consumer that stops after one batch per run: no endless re-reading.
+ * With `overlapMs: 0` the resume is an exact keyset after `{since, lastId}`: no duplicates at all.
+ */
+import type { ChangeOptions } from '../contract/connector.ts';
+import { ConnectorError } from '../contract/errors.ts';
+import type { ChangeBatch, ChangeCursor, Deletion, NativeRecord } from '../contract/records.ts';
+import type { SalesforceClient } from './client.ts';
+import { CRM } from './errors.ts';
+import { asQueryPage, toNativeRecord } from './records.ts';
+import { batchSizeHeader, dateTimeLiteral, nextPagePath, objectName, parseSalesforceDateTime, queryPath, quote, selectList } from './soql.ts';
+
+/** Default re-read window before the cursor. */
+export const DEFAULT_OVERLAP_MS = 60_000;
+
+interface Position { since: string; lastId: string }
+interface SalesforceChangeCursor extends Position { scan?: Position }
+
+export async function* readChanges(
+  client: SalesforceClient, objectType: string, fields: readonly string[], cursor: ChangeCursor | null, options: ChangeOptions = {},
+): AsyncGenerator<ChangeBatch> {
+  const type = objectName(objectType);
+  const start = parseCursor(cursor);
+  const overlapMs = Math.max(0, options.overlapMs ?? DEFAULT_OVERLAP_MS);
+  const select = selectList(fields, ['Id', 'SystemModstamp', 'IsDeleted']);
+  const soql = `SELECT ${select.join(', ')} FROM ${type}${whereClause(start, overlapMs)} ORDER BY SystemModstamp ASC, Id ASC`;
+  const headers = batchSizeHeader(options.pageSize);
+  const lane = options.lane ?? 'sync';
+  const signal = options.signal ? { signal: options.signal } : {};
+
+  let path: string | null = queryPath(soql, true);
+  let position: SalesforceChangeCursor | null = start;
+  while (path) {
+    const page = asQueryPage(await client.call(lane, { method: 'GET', path, headers }, signal));
+    path = page.done ? null : nextPagePath(page.nextRecordsUrl as string);
+    if (page.records.length === 0) continue;
+    const records: NativeRecord[] = [];
+    const deletions: Deletion[] = [];
+    for (const row of page.records) {
+      const record = toNativeRecord(type, row, select);
+      if (record.deleted) deletions.push({ id: record.id, deletedAt: record.modifiedAt });
+      else records.push(record);
+    }
+    const last = page.records[page.records.length - 1] as Record<string, unknown>;
+    position = advance(position, { since: String(last.SystemModstamp), lastId: String(last.Id) });
+    yield { records, deletions, cursor: { ...position } as unknown as ChangeCursor };
+  }
+}
+
+function whereClause(cursor: SalesforceChangeCursor | null, overlapMs: number): string {
+  if (!cursor) return '';
+  if (cursor.scan) return ` WHERE ${after(cursor.scan)}`;
+  if (overlapMs === 0) return ` WHERE ${after(cursor)}`;
+  return ` WHERE SystemModstamp >= ${dateTimeLiteral(parseSalesforceDateTime(cursor.since) - overlapMs)}`;
+}
+
+/** Rows strictly after `p` in (SystemModstamp, Id) order. */
+function after(p: Position): string {
+  const at = dateTimeLiteral(parseSalesforceDateTime(p.since));
+  return `(SystemModstamp > ${at} OR (SystemModstamp = ${at} AND Id > ${quote(p.lastId)}))`;
+}
+
+/** The cursor after delivering a row at `row`: past the resume position, or still re-reading the overlap before it. */
+function advance(current: SalesforceChangeCursor | null, row: Position): SalesforceChangeCursor {
+  if (!current) return row;
+  const resume: Position = { since: current.since, lastId: current.lastId };
+  return compare(row, resume) > 0 ? row : { ...resume, scan: row };
+}
+
+/** (SystemModstamp, Id) order, as Salesforce sorts: time first, then the id's characters. */
+function compare(a: Position, b: Position): number {
+  const dt = parseSalesforceDateTime(a.since) - parseSalesforceDateTime(b.since);
+  if (dt !== 0) return dt;
+  return a.lastId < b.lastId ? -1 : a.lastId > b.lastId ? 1 : 0;
+}
+
+function parseCursor(cursor: ChangeCursor | null): SalesforceChangeCursor | null {
+  if (cursor === null || cursor === undefined) return null;
+  const { scan } = cursor as { scan?: unknown };
+  if (!isPosition(cursor) || (scan !== undefined && !isPosition(scan))) {
+    throw new ConnectorError('CRM_VALIDATION', CRM, 'not a Salesforce change cursor');
+  }
+  return { since: cursor.since, lastId: cursor.lastId, ...(scan ? { scan: { since: scan.since, lastId: scan.lastId } } : {}) };
+}
+
+function isPosition(p: unknown): p is Position {
+  const x = p as Partial<Position> | null;
+  return typeof x === 'object' && x !== null && typeof x.since === 'string' && !Number.isNaN(parseSalesforceDateTime(x.since))
+    && typeof x.lastId === 'string' && /^[a-zA-Z0-9]{15,18}$/.test(x.lastId);
+}

@@ -1,0 +1,126 @@
+/**
+ * Every Salesforce REST call of the connector goes through `SalesforceClient.call`: the shared runtime's
+ * `runCall` (token, budget permit, per-call timeout, one refresh and replay on a 401, retries with backoff that
+ * honour Retry-After) around ONE HTTP exchange made by jsforce.
+ *
+ * Why jsforce's `HttpApi` and not `conn.query()`/`conn.sobject()`: jsforce's transport retries GET/PUT/DELETE on
+ * 420/429/5xx and socket errors up to five times on its own schedule, ignoring Retry-After and our budget. The
+ * retry options are only honoured when passed to a request, which jsforce's high-level methods never do. An
+ * `HttpApi` built per call takes them (`methods: []` turns off every retry, the 420 special case included),
+ * and its 'response' event hands us the status and headers of exactly this exchange, which we need for
+ * Retry-After, `Sforce-Limit-Info` and telling a 429 from a 403 with the same errorCode. jsforce still does the
+ * transport (undici), the Bearer header, JSON parsing by content type and Salesforce error envelopes.
+ *
+ * The Connection is built per token and never given `oauth2`, so jsforce never refreshes a session itself: a 401
+ * surfaces as INVALID_SESSION_ID and the runtime's TokenProvider refreshes once for every caller.
+ */
+import jsforce from 'jsforce';
+import type { Connection, HttpRequest, HttpResponse } from 'jsforce';
+import { HttpApi } from 'jsforce/lib/http-api.js';
+import { ConnectorError } from '../contract/errors.ts';
+import type { Lane } from '../contract/connector.ts';
+import { SALESFORCE_API_VERSION } from '../runtime/index.ts';
+import type { CallScope, ConnectorRuntime, StoredToken } from '../runtime/index.ts';
+import { CRM } from './errors.ts';
+
+/** jsforce request options that switch its transport retries off entirely (see jsforce/lib/request.js). */
+const NO_TRANSPORT_RETRIES = { maxRetries: 0, methods: [] as never[], statusCodes: [] as number[], errorCodes: [] as string[] };
+
+export interface SalesforceRequest {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** Path under `/services/data/vXX.X`, starting with '/', already URL-encoded. */
+  path: string;
+  /** Sent as JSON. */
+  json?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface CallSettings {
+  /** False for calls that must not run twice (collection creates): retried only after a 429. */
+  idempotent?: boolean;
+  signal?: AbortSignal;
+}
+
+export class SalesforceClient {
+  private cached: { key: string; conn: Connection } | null = null;
+
+  constructor(
+    private readonly rt: ConnectorRuntime,
+    /** Used when the token does not name an instance (static tokens). */
+    private readonly defaultInstanceUrl: string,
+    private readonly timeoutMs: number,
+  ) {}
+
+  /** One REST call under the runtime's rules; resolves with the parsed JSON body (null for 204). */
+  call<T>(lane: Lane, request: SalesforceRequest, settings: CallSettings = {}): Promise<T> {
+    return this.rt.call(lane, (scope) => this.exchange<T>(scope, request), {
+      idempotent: settings.idempotent ?? true,
+      timeoutMs: this.timeoutMs,
+      ...(settings.signal ? { signal: settings.signal } : {}),
+    });
+  }
+
+  /** `/services/data/vXX.X` on the token's instance, for logs and tests. */
+  baseUrl(token: StoredToken | null): string {
+    const instance = (token?.instanceUrl ?? this.defaultInstanceUrl).replace(/\/+$/, '');
+    return `${instance}/services/data/v${SALESFORCE_API_VERSION}`;
+  }
+
+  private async exchange<T>(scope: CallScope, request: SalesforceRequest): Promise<T> {
+    const conn = this.connectionFor(scope.token);
+    // jsforce's own timeout is a backstop that frees the socket; runCall's timeout (same length) answers first.
+    const api = new HttpApi(conn, { retry: NO_TRANSPORT_RETRIES, timeout: this.timeoutMs + 1_000 });
+    let response: HttpResponse | undefined;
+    api.on('response', (res: HttpResponse) => {
+      response = res;
+      scope.observe(res.headers, res.statusCode);
+    });
+    const httpRequest: HttpRequest = {
+      method: request.method,
+      url: this.baseUrl(scope.token) + request.path,
+      headers: { accept: 'application/json', ...request.headers },
+    };
+    if (request.json !== undefined) {
+      httpRequest.body = JSON.stringify(request.json);
+      httpRequest.headers = { ...httpRequest.headers, 'content-type': 'application/json' };
+    }
+    let body: unknown;
+    try {
+      body = await api.request(httpRequest);
+    } catch (err) {
+      // Keep the status and headers with the error: the classifier needs them (429 vs 403, Retry-After).
+      if (response && typeof err === 'object' && err !== null) Object.assign(err, { statusCode: response.statusCode, headers: response.headers });
+      throw err;
+    }
+    if (response?.statusCode === 204) return null as T;
+    // jsforce hands back the raw text when a body is not JSON (an HTML page, a cut-off answer): that is not Salesforce.
+    if (typeof body !== 'object' || body === null) throw garbage(response);
+    return body as T;
+  }
+
+  /** One Connection per access token: the token is read when a request is sent, so it must not change under a call. */
+  private connectionFor(token: StoredToken | null): Connection {
+    const instanceUrl = (token?.instanceUrl ?? this.defaultInstanceUrl).replace(/\/+$/, '');
+    const accessToken = token?.accessToken ?? '';
+    const key = `${instanceUrl} ${accessToken}`;
+    if (this.cached?.key !== key) {
+      this.cached = { key, conn: new jsforce.Connection({ instanceUrl, accessToken, version: SALESFORCE_API_VERSION }) };
+    }
+    return this.cached.conn;
+  }
+}
+
+function garbage(response: HttpResponse | undefined): ConnectorError {
+  const text = typeof response?.body === 'string' ? response.body : '';
+  const contentType = response?.headers?.['content-type'] ?? 'no content type';
+  const what = /^\s*</.test(text) ? 'an HTML page' : /json/i.test(contentType) ? 'truncated or invalid JSON' : `a non-JSON body (${contentType})`;
+  return new ConnectorError('CRM_UNAVAILABLE', CRM, `answered ${response?.statusCode ?? '?'} with ${what} instead of JSON`, {
+    ...(response ? { status: response.statusCode } : {}),
+    details: { bodyStart: text.slice(0, 120) },
+  });
+}
+
+/** A 2xx answer whose JSON is not what the endpoint returns: treated like garbage, never trusted. */
+export function unexpectedShape(what: string): ConnectorError {
+  return new ConnectorError('CRM_UNAVAILABLE', CRM, `answered with an unexpected ${what} shape`);
+}

@@ -1,0 +1,192 @@
+/**
+ * The Salesforce connector: the `Connector` contract over Salesforce's REST API (v{SALESFORCE_API_VERSION}) on
+ * jsforce, with auth, rate budget, timeouts and retries from the shared runtime. See README.md.
+ */
+import type {
+  CallOptions, ChangeOptions, Connector, ConnectorLimits, FetchOptions, PageOptions, RateLimitState, UpsertOptions, WriteOptions, WriteResult,
+} from '../contract/connector.ts';
+import type { ObjectDescription } from '../contract/describe.ts';
+import type { ChangeBatch, ChangeCursor, CreateItem, NativeRecord, UpdateItem, UpsertItem } from '../contract/records.ts';
+import { TokenProvider, createConnectorRuntime, formTokenEndpoint, paginate, sforceLimitInfoParser } from '../runtime/index.ts';
+import type { ConnectorRuntime, RateBudgetOptions, RateBudgetRegistry, RetryInfo, RetryPolicy, TokenStore } from '../runtime/index.ts';
+import type { Lane } from '../contract/connector.ts';
+import { SalesforceClient } from './client.ts';
+import { readChanges } from './changes.ts';
+import { DEFAULT_OBJECTS, DescribeCache, defaultSelect, toObjectDescription } from './describe.ts';
+import { CRM, classifySalesforceError } from './errors.ts';
+import { asQueryPage, toNativeRecord } from './records.ts';
+import type { QueryPage } from './records.ts';
+import { MAX_IDS_PER_QUERY, batchSizeHeader, byIdsFixedLength, byIdsQuery, chunkIdsForQuery, nextPagePath, objectName, queryPath, selectList, to18 } from './soql.ts';
+import { COLLECTION_LIMIT, createMany, deleteMany, updateMany, upsertMany } from './writes.ts';
+
+export { classifySalesforceError } from './errors.ts';
+export { DEFAULT_OVERLAP_MS } from './changes.ts';
+
+export type SalesforceAuth =
+  /** Server-to-server: the connected app's client-credentials flow. */
+  | { kind: 'client-credentials'; clientId: string; clientSecret: string; scope?: string }
+  /** A user-authorised connected app; `refreshToken` seeds the token store on first use. */
+  | { kind: 'refresh-token'; clientId: string; clientSecret?: string; refreshToken?: string }
+  /** A session id / access token supplied by a person; needs `instanceUrl`. */
+  | { kind: 'static'; accessToken: string };
+
+export interface SalesforceConnectorOptions {
+  /** Our id of this CRM connection (the token store key). */
+  connectorId: string;
+  /** `https://login.salesforce.com`, `https://test.salesforce.com`, a My Domain URL, or a sandbox server. */
+  loginUrl: string;
+  /** API host when the token answer does not name one (static tokens); the token's `instance_url` wins otherwise. */
+  instanceUrl?: string;
+  auth: SalesforceAuth;
+  tokenStore?: TokenStore;
+  onNeedsReauthorisation?: (connectorId: string, reason: string) => void | Promise<void>;
+  /** The org whose API budget this connector shares; default the instance (or login) URL. Use the org id when known. */
+  accountId?: string;
+  /** Limits of the org's budget, used when it is first created (Sforce-Limit-Info refines the daily one). */
+  budget?: Pick<RateBudgetOptions, 'concurrency' | 'window' | 'daily' | 'defaultRetryAfterMs' | 'exhaustedProbeIntervalMs'>;
+  /** Default: the process-wide registry. Tests pass their own. */
+  registry?: RateBudgetRegistry;
+  /** Per-attempt timeout. Default 30 s. */
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  /** How long describes are reused for default field lists. Default 5 min. */
+  metadataTtlMs?: number;
+  onRetry?: (info: RetryInfo & { crm: string; lane: Lane }) => void;
+}
+
+export class SalesforceConnector implements Connector {
+  readonly crm = CRM;
+  readonly limits: ConnectorLimits = {
+    fetchByIds: MAX_IDS_PER_QUERY, create: COLLECTION_LIMIT, update: COLLECTION_LIMIT, upsert: COLLECTION_LIMIT, delete: COLLECTION_LIMIT, maxPageSize: 2000,
+  };
+  /** Salesforce pushes nothing in our scope: polling `readChanges` is its change capture. */
+  readonly webhooks = undefined;
+  private readonly describes: DescribeCache;
+
+  constructor(private readonly rt: ConnectorRuntime, private readonly client: SalesforceClient, metadataTtlMs: number) {
+    this.describes = new DescribeCache(metadataTtlMs, (type) => this.describeOne(type, 'sync'));
+  }
+
+  async describeObjects(objectTypes?: string[], options: CallOptions = {}): Promise<ObjectDescription[]> {
+    const lane = options.lane ?? 'interactive';
+    const described = await Promise.all((objectTypes ?? [...DEFAULT_OBJECTS]).map((type) => this.describeOne(type, lane, options.signal)));
+    for (const d of described) this.describes.put(d);
+    return described;
+  }
+
+  async fetchByIds(objectType: string, ids: readonly string[], options: FetchOptions = {}): Promise<Map<string, NativeRecord>> {
+    const type = objectName(objectType);
+    // Ids that are not id-shaped cannot exist; sending them would fail the whole query (invalid ID field).
+    const wanted = new Map<string, string[]>();
+    for (const id of ids) {
+      const long = to18(id)?.toLowerCase();
+      if (long) wanted.set(long, [...(wanted.get(long) ?? []), id]);
+    }
+    const out = new Map<string, NativeRecord>();
+    if (wanted.size === 0) return out;
+    const select = selectList(options.fields ?? (await this.defaultFields(type)), ['Id', 'SystemModstamp']);
+    const unique = [...wanted.values()].map((aliases) => to18(aliases[0] as string) as string);
+    const chunks = chunkIdsForQuery(unique, byIdsFixedLength(type, select));
+    const lane = options.lane ?? 'interactive';
+    const pages = await Promise.all(chunks.map((chunk) => this.queryAll(lane, queryPath(byIdsQuery(type, select, chunk), false), options.signal)));
+    for (const row of pages.flat()) {
+      const record = toNativeRecord(type, row, select);
+      // Keyed by the id as the caller wrote it (a DataLoader looks up its own keys), 15 or 18 characters.
+      for (const alias of wanted.get(record.id.toLowerCase()) ?? []) out.set(alias, record);
+    }
+    return out;
+  }
+
+  async *pageRecords(objectType: string, options: PageOptions = {}): AsyncGenerator<NativeRecord[]> {
+    const type = objectName(objectType);
+    const includeDeleted = options.includeDeleted ?? false;
+    const select = selectList(options.fields ?? (await this.defaultFields(type)), includeDeleted ? ['Id', 'SystemModstamp', 'IsDeleted'] : ['Id', 'SystemModstamp']);
+    const headers = batchSizeHeader(options.pageSize);
+    const lane = options.lane ?? 'sync';
+    const signal = options.signal ? { signal: options.signal } : {};
+    const first = queryPath(`SELECT ${select.join(', ')} FROM ${type}`, includeDeleted);
+    yield* paginate<NativeRecord, string>(first, async (path) => {
+      const page = asQueryPage(await this.client.call(lane, { method: 'GET', path: path as string, headers }, signal));
+      return { items: page.records.map((row) => toNativeRecord(type, row, select)), next: page.done ? null : nextPagePath(page.nextRecordsUrl as string) };
+    });
+  }
+
+  async *readChanges(objectType: string, cursor: ChangeCursor | null, options: ChangeOptions = {}): AsyncGenerator<ChangeBatch> {
+    const type = objectName(objectType);
+    yield* readChanges(this.client, type, options.fields ?? (await this.defaultFields(type)), cursor, options);
+  }
+
+  createMany(objectType: string, items: readonly CreateItem[], options?: WriteOptions): Promise<WriteResult[]> {
+    return createMany(this.client, objectType, items, options);
+  }
+
+  updateMany(objectType: string, items: readonly UpdateItem[], options?: WriteOptions): Promise<WriteResult[]> {
+    return updateMany(this.client, objectType, items, options);
+  }
+
+  upsertMany(objectType: string, items: readonly UpsertItem[], options: UpsertOptions): Promise<WriteResult[]> {
+    return upsertMany(this.client, objectType, items, options);
+  }
+
+  deleteMany(objectType: string, ids: readonly string[], options?: WriteOptions): Promise<WriteResult[]> {
+    return deleteMany(this.client, objectType, ids, options);
+  }
+
+  rateLimitState(): RateLimitState {
+    return this.rt.rateLimitState();
+  }
+
+  /** Why the connector needs re-authorisation (credentials refused), or null. */
+  needsReauthorisation(): string | null {
+    return this.rt.auth?.needsReauthorisation() ?? null;
+  }
+
+  private async describeOne(objectType: string, lane: Lane, signal?: AbortSignal): Promise<ObjectDescription> {
+    const body = await this.client.call(lane, { method: 'GET', path: `/sobjects/${objectName(objectType)}/describe` }, signal ? { signal } : {});
+    return toObjectDescription(body);
+  }
+
+  private async defaultFields(objectType: string): Promise<string[]> {
+    return defaultSelect(await this.describes.get(objectType));
+  }
+
+  /** Every row of a query (a by-ids query of ≤300 ids is one page of ≤2,000, but follow the locator anyway). */
+  private async queryAll(lane: Lane, firstPath: string, signal?: AbortSignal): Promise<Record<string, unknown>[]> {
+    const rows: Record<string, unknown>[] = [];
+    let path: string | null = firstPath;
+    while (path) {
+      const page: QueryPage = asQueryPage(await this.client.call(lane, { method: 'GET', path }, signal ? { signal } : {}));
+      rows.push(...page.records);
+      path = page.done ? null : nextPagePath(page.nextRecordsUrl as string);
+    }
+    return rows;
+  }
+}
+
+export function createSalesforceConnector(options: SalesforceConnectorOptions): SalesforceConnector {
+  const loginUrl = options.loginUrl.replace(/\/+$/, '');
+  const instanceUrl = (options.instanceUrl ?? loginUrl).replace(/\/+$/, '');
+  const auth = new TokenProvider({
+    connectorId: options.connectorId,
+    crm: CRM,
+    flow: options.auth,
+    // Salesforce token answers carry `instance_url` (kept by the provider) and no `expires_in`: a token is used
+    // until a 401, then refreshed once for every caller.
+    ...(options.auth.kind === 'static' ? {} : { tokenEndpoint: formTokenEndpoint(`${loginUrl}/services/oauth2/token`) }),
+    ...(options.tokenStore ? { store: options.tokenStore } : {}),
+    ...(options.onNeedsReauthorisation ? { onNeedsReauthorisation: options.onNeedsReauthorisation } : {}),
+  });
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const rt = createConnectorRuntime({
+    crm: CRM,
+    accountId: options.accountId ?? instanceUrl,
+    auth,
+    budget: { concurrency: 8, ...options.budget, headerParsers: [sforceLimitInfoParser] },
+    ...(options.registry ? { registry: options.registry } : {}),
+    timeoutMs,
+    ...(options.retry ? { retry: options.retry } : {}),
+    ...(options.onRetry ? { onRetry: options.onRetry } : {}),
+    classifyError: classifySalesforceError,
+  });
+  return new SalesforceConnector(rt, new SalesforceClient(rt, instanceUrl, timeoutMs), options.metadataTtlMs ?? 5 * 60_000);
+}
