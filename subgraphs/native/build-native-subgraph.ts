@@ -50,6 +50,11 @@ export interface NativeSubgraph {
   onChange(listener: (change: SchemaChange) => void | Promise<void>): () => void;
   /** Why native fields were left out of the schema (invalid or clashing names, unexposed types). */
   skippedFields(): SubgraphModel['skipped'];
+  /**
+   * Calls `refresh()` every `intervalMs` (failures are logged; the running schema stays). Returns a stop function.
+   * CRMs do not push metadata changes, so polling describe is how a new custom field arrives on its own.
+   */
+  autoRefresh(intervalMs: number): () => void;
 }
 
 /** Describes the CRM once and builds the first schema; rejects with the connector's error when the CRM is unreachable. */
@@ -95,16 +100,25 @@ export async function createNativeSubgraph(options: NativeSubgraphOptions): Prom
     return true;
   }
 
+  // Single flight: concurrent refreshes (a timer and an admin action) share one describe.
+  const refresh = () => (inFlight ??= refreshOnce().finally(() => (inFlight = undefined)));
+
   return {
     name,
     typeDefs: () => current.typeDefs,
     schema: () => current.schema,
-    // Single flight: concurrent refreshes (a timer and an admin action) share one describe.
-    refresh: () => (inFlight ??= refreshOnce().finally(() => (inFlight = undefined))),
+    refresh,
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
     skippedFields: () => current.model.skipped,
+    autoRefresh(intervalMs) {
+      const timer = setInterval(() => {
+        refresh().catch((err: unknown) => logger?.warn({ subgraph: name, err }, 'metadata refresh failed; keeping the current schema'));
+      }, intervalMs);
+      timer.unref();
+      return () => clearInterval(timer);
+    },
   };
 }

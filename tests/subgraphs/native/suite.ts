@@ -107,6 +107,19 @@ export function defineNativeSubgraphSuite(h: NativeSubgraphHarness): void {
       expect(read._entities[0]![field]).toBe('gold');
     });
 
+    it('autoRefresh() picks up a new custom field on its own and tells the listeners', async () => {
+      const sg = await h.createSubgraph(connector);
+      const changed = new Promise<string>((resolve) => sg.onChange(({ typeDefs }) => resolve(typeDefs)));
+      const stop = sg.autoRefresh(50);
+      try {
+        const field = await h.createCustomField(crm);
+        expect(await changed).toContain(`${field}: String`);
+        expect(sg.schema().getType(p.typeName)).toBeDefined();
+      } finally {
+        stop();
+      }
+    });
+
     it('native mutations: create, update and delete round-trip; a rejected item is a CRM_VALIDATION error', async () => {
       const sg = await h.createSubgraph(connector);
       const f = h.checkedField;
