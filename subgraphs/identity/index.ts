@@ -1,78 +1,144 @@
 /**
- * The identity subgraph: owns `Customer.id` and the links from golden records to native CRM records.
- * Runs in the gateway process (LocalGraphQLDataSource) or standalone over HTTP.
+ * The identity subgraph: owns the ids of golden Customer, Company and Deal records and their links to native CRM
+ * records (Postgres), and serves lookup, listing, filtering and paging. Runs in the gateway process
+ * (LocalGraphQLDataSource) or standalone over HTTP. Its SDL depends on the mapping configuration (one link field
+ * per native object), so `rebuild()` renders it again when the configuration changes.
  */
-import fs from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { GraphQLError, parse } from 'graphql';
-import type { GraphQLSchema } from 'graphql';
-import { and, asc, count, eq, gt } from 'drizzle-orm';
+import { parse } from 'graphql';
+import type { GraphQLResolveInfo, GraphQLSchema } from 'graphql';
+import DataLoader from 'dataloader';
 import type { Database } from '../../db/open-database.ts';
-import { goldenRecords, recordLinks } from '../../db/schema.ts';
-import type { Customer, Resolvers } from './resolvers-types.generated.ts';
+import { linksOf, listGolden, resolveGoldenIds } from '../../db/golden-store.ts';
+import type { GoldenLink } from '../../db/golden-store.ts';
+import { DEFAULT_MAPPING_CONFIG } from '../../resolver-engine/index.ts';
+import type { MappingConfig } from '../../resolver-engine/index.ts';
+import { GOLDEN_TYPES, linkedSources, renderIdentitySdl } from './identity-sdl.ts';
+import { checkFirst, checkId, decodeCursor, encodeCursor, toGoldenFilter } from './list-input.ts';
 
-export const identityTypeDefs = fs.readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8');
-
-const MAX_PAGE = 500;
+export interface IdentitySubgraphOptions {
+  db: Database;
+  /** The mapping configuration in force; read again by `rebuild()`. Default: the shipped configuration. */
+  getConfig?: () => MappingConfig;
+}
 
 export interface IdentitySubgraph {
   name: 'identity';
-  typeDefs: string;
-  schema: GraphQLSchema;
+  kind: 'local';
+  typeDefs(): string;
+  schema(): GraphQLSchema;
+  /** Renders the SDL and schema again from `getConfig()`; the gateway then recomposes. */
+  rebuild(): void;
 }
 
-export function createIdentitySubgraph(db: Database): IdentitySubgraph {
-  const resolvers: Resolvers = {
-    Query: {
-      customer: async (_parent, { id }) => {
-        const [row] = await db.select({ id: goldenRecords.id }).from(goldenRecords).where(and(eq(goldenRecords.id, id), eq(goldenRecords.entityType, 'Customer')));
-        return row ?? null;
-      },
-      customers: async (_parent, { first, after }) => {
-        if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE) {
-          throw new GraphQLError(`first must be between 0 and ${MAX_PAGE}, got ${first}`, { extensions: { code: 'BAD_USER_INPUT', argumentName: 'first' } });
-        }
-        const afterId = after ? decodeCursor(after) : undefined;
-        const base = and(eq(goldenRecords.entityType, 'Customer'), eq(goldenRecords.status, 'active'));
-        const [{ total } = { total: 0 }] = await db.select({ total: count() }).from(goldenRecords).where(base);
-        const rows = await db
-          .select({ id: goldenRecords.id })
-          .from(goldenRecords)
-          .where(afterId ? and(base, gt(goldenRecords.id, afterId)) : base)
-          .orderBy(asc(goldenRecords.id))
-          .limit(first + 1);
-        const page = rows.slice(0, first);
+/** Root fields per golden type: single lookup and list. */
+const ROOT_FIELDS: Record<string, { one: string; list: string }> = {
+  Customer: { one: 'customer', list: 'customers' },
+  Company: { one: 'company', list: 'companies' },
+  Deal: { one: 'deal', list: 'deals' },
+};
+
+interface Loaders {
+  links: DataLoader<string, GoldenLink[]>;
+  live: Map<string, DataLoader<string, string | null>>;
+}
+
+/** The shape cli/app.ts used before identity depended on the configuration (remove once cli passes options). */
+export interface LegacyIdentitySubgraph {
+  name: 'identity';
+  readonly typeDefs: string;
+  readonly schema: GraphQLSchema;
+}
+
+/** @deprecated pass `{ db, getConfig }`; the result is then a SubgraphSource the gateway composes directly. */
+export function createIdentitySubgraph(db: Database): LegacyIdentitySubgraph;
+export function createIdentitySubgraph(options: IdentitySubgraphOptions): IdentitySubgraph;
+export function createIdentitySubgraph(arg: Database | IdentitySubgraphOptions): IdentitySubgraph | LegacyIdentitySubgraph {
+  if (!('db' in arg)) {
+    const subgraph = createConfiguredIdentity({ db: arg });
+    return { name: 'identity', get typeDefs() { return subgraph.typeDefs(); }, get schema() { return subgraph.schema(); } };
+  }
+  return createConfiguredIdentity(arg);
+}
+
+function createConfiguredIdentity(options: IdentitySubgraphOptions): IdentitySubgraph {
+  const { db } = options;
+  const getConfig = options.getConfig ?? (() => DEFAULT_MAPPING_CONFIG);
+  // One set of loaders per executed operation: every fetch the gateway sends is its own operation, so a page of
+  // 100 customers costs one links query, and nothing is cached across requests.
+  const perOperation = new WeakMap<object, Loaders>();
+  const loaders = (info: GraphQLResolveInfo): Loaders => {
+    let l = perOperation.get(info.operation);
+    if (!l) {
+      l = { links: new DataLoader(async (ids) => { const m = await linksOf(db, ids); return ids.map((id) => m.get(id) ?? []); }), live: new Map() };
+      perOperation.set(info.operation, l);
+    }
+    return l;
+  };
+  const liveId = (entityType: string, id: string, info: GraphQLResolveInfo): Promise<string | null> => {
+    const l = loaders(info);
+    let loader = l.live.get(entityType);
+    if (!loader) {
+      loader = new DataLoader(async (ids) => { const m = await resolveGoldenIds(db, entityType, ids); return ids.map((i) => m.get(i) ?? null); });
+      l.live.set(entityType, loader);
+    }
+    return loader.load(id);
+  };
+
+  const build = (config: MappingConfig) => {
+    const typeDefs = renderIdentitySdl(config);
+    const sources = linkedSources(config);
+    const crms = [...new Set(sources.map((s) => s.crm))].sort();
+    const resolvers: Record<string, Record<string, unknown>> = { Query: {} };
+    for (const entityType of GOLDEN_TYPES) {
+      const root = ROOT_FIELDS[entityType]!;
+      resolvers.Query![root.one] = async (_: unknown, args: { id: string }, _ctx: unknown, info: GraphQLResolveInfo) => {
+        checkId(entityType, args.id);
+        const id = await liveId(entityType, args.id, info);
+        return id ? { id } : null;
+      };
+      resolvers.Query![root.list] = async (_: unknown, args: { first?: number | null; after?: string | null; filter?: Record<string, unknown> | null }) => {
+        const first = checkFirst(args.first);
+        const afterId = decodeCursor(entityType, args.after);
+        const filter = toGoldenFilter(entityType, args.filter, crms);
+        const page = await listGolden(db, { entityType, first, afterId, filter });
         return {
-          totalCount: total,
-          // Nodes carry the id only; Customer.sources and golden fields are resolved by their own resolvers.
-          edges: page.map((r) => ({ cursor: encodeCursor(r.id), node: r as Customer })),
-          pageInfo: { hasNextPage: rows.length > first, endCursor: page.length ? encodeCursor(page[page.length - 1]!.id) : null },
+          totalCount: page.totalCount,
+          edges: page.ids.map((id) => ({ cursor: encodeCursor(id), node: { id } })),
+          pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.ids.length ? encodeCursor(page.ids[page.ids.length - 1]!) : null },
         };
-      },
-    },
-    Customer: {
-      __resolveReference: async (ref) => ({ id: ref.id }) as never,
-      sources: async (customer) => {
-        const links = await db
-          .select({ crm: recordLinks.crm, objectType: recordLinks.objectType, recordId: recordLinks.recordId })
-          .from(recordLinks)
-          .where(and(eq(recordLinks.goldenId, customer.id!), eq(recordLinks.status, 'active')));
-        return links;
-      },
+      };
+      const typeResolvers: Record<string, unknown> = {
+        // A reference to a merged-away id resolves to the survivor; unknown or deleted ids to null.
+        __resolveReference: async (ref: { id: string }, _ctx: unknown, info: GraphQLResolveInfo) => {
+          const id = await liveId(entityType, ref.id, info);
+          return id ? { id } : null;
+        },
+        sources: async (parent: { id: string }, _: unknown, _ctx: unknown, info: GraphQLResolveInfo) =>
+          (await loaders(info).links.load(parent.id)).map(({ crm, objectType, recordId }) => ({ crm, objectType, recordId })),
+      };
+      for (const s of sources.filter((src) => src.goldenType === entityType)) {
+        typeResolvers[s.linkField] = async (parent: { id: string }, _: unknown, _ctx: unknown, info: GraphQLResolveInfo) =>
+          (await loaders(info).links.load(parent.id))
+            .filter((l) => l.crm === s.crm && l.objectType === s.objectType)
+            .map((l) => ({ __typename: s.typeName, [s.keyField]: l.recordId }));
+      }
+      resolvers[entityType] = typeResolvers;
+    }
+    const schema = buildSubgraphSchema([{ typeDefs: parse(typeDefs), resolvers: resolvers as never }]);
+    return { typeDefs, schema };
+  };
+
+  let current = build(getConfig());
+  return {
+    name: 'identity',
+    kind: 'local',
+    typeDefs: () => current.typeDefs,
+    schema: () => current.schema,
+    rebuild() {
+      current = build(getConfig());
     },
   };
-  const schema = buildSubgraphSchema([{ typeDefs: parse(identityTypeDefs), resolvers: resolvers as never }]);
-  return { name: 'identity', typeDefs: identityTypeDefs, schema };
 }
 
-function encodeCursor(id: string): string {
-  return Buffer.from(`c:${id}`, 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): string {
-  const raw = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!raw.startsWith('c:')) {
-    throw new GraphQLError('after is not a cursor returned by this API', { extensions: { code: 'BAD_USER_INPUT', argumentName: 'after' } });
-  }
-  return raw.slice(2);
-}
+export { renderIdentitySdl } from './identity-sdl.ts';

@@ -11,7 +11,39 @@ export type Scalars = {
   Float: { input: number; output: number; }
 };
 
-/** A golden customer: one person, whatever number of CRM records describe them. Its id is stable. */
+/** A golden company (organisation), linked to CRM accounts and companies. */
+export type Company = {
+  __typename?: 'Company';
+  id: Scalars['ID']['output'];
+  /** Every native CRM record linked to this company. */
+  sources: Array<SourceRef>;
+};
+
+export type CompanyConnection = {
+  __typename?: 'CompanyConnection';
+  edges: Array<CompanyEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type CompanyEdge = {
+  __typename?: 'CompanyEdge';
+  cursor: Scalars['String']['output'];
+  node: Company;
+};
+
+export type CompanyFilter = {
+  crm?: InputMaybe<Scalars['String']['input']>;
+  /** The golden domain, exactly (acme.com). */
+  domain?: InputMaybe<Scalars['String']['input']>;
+  /** Text contained in the company name. */
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
+/**
+ * A golden customer: one person, whatever number of CRM records describe them. Its id is stable; an id merged
+ * into another customer keeps resolving, to the surviving customer.
+ */
 export type Customer = {
   __typename?: 'Customer';
   id: Scalars['ID']['output'];
@@ -23,6 +55,7 @@ export type CustomerConnection = {
   __typename?: 'CustomerConnection';
   edges: Array<CustomerEdge>;
   pageInfo: PageInfo;
+  /** Customers matching the filter, all pages together. */
   totalCount: Scalars['Int']['output'];
 };
 
@@ -30,6 +63,47 @@ export type CustomerEdge = {
   __typename?: 'CustomerEdge';
   cursor: Scalars['String']['output'];
   node: Customer;
+};
+
+/** Every given condition must hold. Text matching ignores case; values are matched on the merged (golden) record. */
+export type CustomerFilter = {
+  /** Text contained in the company name. */
+  company?: InputMaybe<Scalars['String']['input']>;
+  /** Linked to at least one record of this CRM (a connector CRM id such as salesforce). */
+  crm?: InputMaybe<Scalars['String']['input']>;
+  /** The golden email, exactly (case and surrounding spaces ignored). */
+  email?: InputMaybe<Scalars['String']['input']>;
+  /** Text contained in first name + last name. */
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A golden deal (sales opportunity), linked to CRM opportunities and deals. */
+export type Deal = {
+  __typename?: 'Deal';
+  id: Scalars['ID']['output'];
+  /** Every native CRM record linked to this deal. */
+  sources: Array<SourceRef>;
+};
+
+export type DealConnection = {
+  __typename?: 'DealConnection';
+  edges: Array<DealEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type DealEdge = {
+  __typename?: 'DealEdge';
+  cursor: Scalars['String']['output'];
+  node: Deal;
+};
+
+export type DealFilter = {
+  /** Text contained in the deal's company name. */
+  company?: InputMaybe<Scalars['String']['input']>;
+  crm?: InputMaybe<Scalars['String']['input']>;
+  /** Text contained in the deal name. */
+  name?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type PageInfo = {
@@ -40,10 +114,28 @@ export type PageInfo = {
 
 export type Query = {
   __typename?: 'Query';
-  /** A customer by id; null when there is none. */
+  companies: CompanyConnection;
+  /** A company by id; null when there is none. */
+  company?: Maybe<Company>;
+  /** A customer by id (a merged-away id answers the surviving customer); null when there is none. */
   customer?: Maybe<Customer>;
-  /** Customers in a stable order, paged with `first`/`after`. */
+  /** Customers in a stable order (oldest first), paged with `first` (at most 500) and `after` (an endCursor). */
   customers: CustomerConnection;
+  /** A deal by id; null when there is none. */
+  deal?: Maybe<Deal>;
+  deals: DealConnection;
+};
+
+
+export type QueryCompaniesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<CompanyFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryCompanyArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -54,14 +146,30 @@ export type QueryCustomerArgs = {
 
 export type QueryCustomersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<CustomerFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryDealArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryDealsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<DealFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A pointer to one native record in one CRM. */
 export type SourceRef = {
   __typename?: 'SourceRef';
+  /** Connector CRM id: salesforce, hubspot, … */
   crm: Scalars['String']['output'];
+  /** Native object name: Contact, contacts, Account, companies, … */
   objectType: Scalars['String']['output'];
+  /** The CRM's own record id. */
   recordId: Scalars['String']['output'];
 };
 
@@ -146,25 +254,42 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping of federation types */
 export type FederationTypes = ResolversObject<{
+  Company: Company;
   Customer: Customer;
+  Deal: Deal;
 }>;
 
 /** Mapping of federation reference types */
 export type FederationReferenceTypes = ResolversObject<{
+  Company:
+    ( { __typename: 'Company' }
+    & GraphQLRecursivePick<FederationTypes['Company'], {"id":true}> );
   Customer:
     ( { __typename: 'Customer' }
     & GraphQLRecursivePick<FederationTypes['Customer'], {"id":true}> );
+  Deal:
+    ( { __typename: 'Deal' }
+    & GraphQLRecursivePick<FederationTypes['Deal'], {"id":true}> );
 }>;
 
 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
-  Customer: ResolverTypeWrapper<Partial<Customer>>;
+  Company: ResolverTypeWrapper<Partial<Company>>;
   ID: ResolverTypeWrapper<Partial<Scalars['ID']['output']>>;
-  CustomerConnection: ResolverTypeWrapper<Partial<CustomerConnection>>;
+  CompanyConnection: ResolverTypeWrapper<Partial<CompanyConnection>>;
   Int: ResolverTypeWrapper<Partial<Scalars['Int']['output']>>;
+  CompanyEdge: ResolverTypeWrapper<Partial<CompanyEdge>>;
+  CompanyFilter: ResolverTypeWrapper<Partial<CompanyFilter>>;
+  Customer: ResolverTypeWrapper<Partial<Customer>>;
+  CustomerConnection: ResolverTypeWrapper<Partial<CustomerConnection>>;
   CustomerEdge: ResolverTypeWrapper<Partial<CustomerEdge>>;
+  CustomerFilter: ResolverTypeWrapper<Partial<CustomerFilter>>;
+  Deal: ResolverTypeWrapper<Partial<Deal>>;
+  DealConnection: ResolverTypeWrapper<Partial<DealConnection>>;
+  DealEdge: ResolverTypeWrapper<Partial<DealEdge>>;
+  DealFilter: ResolverTypeWrapper<Partial<DealFilter>>;
   PageInfo: ResolverTypeWrapper<Partial<PageInfo>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   SourceRef: ResolverTypeWrapper<Partial<SourceRef>>;
@@ -174,11 +299,20 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  Customer: Partial<Customer | FederationReferenceTypes['Customer']>;
+  Company: Partial<Company | FederationReferenceTypes['Company']>;
   ID: Partial<Scalars['ID']['output']>;
-  CustomerConnection: Partial<CustomerConnection>;
+  CompanyConnection: Partial<CompanyConnection>;
   Int: Partial<Scalars['Int']['output']>;
+  CompanyEdge: Partial<CompanyEdge>;
+  CompanyFilter: Partial<CompanyFilter>;
+  Customer: Partial<Customer | FederationReferenceTypes['Customer']>;
+  CustomerConnection: Partial<CustomerConnection>;
   CustomerEdge: Partial<CustomerEdge>;
+  CustomerFilter: Partial<CustomerFilter>;
+  Deal: Partial<Deal | FederationReferenceTypes['Deal']>;
+  DealConnection: Partial<DealConnection>;
+  DealEdge: Partial<DealEdge>;
+  DealFilter: Partial<DealFilter>;
   PageInfo: Partial<PageInfo>;
   Query: Record<PropertyKey, never>;
   SourceRef: Partial<SourceRef>;
@@ -197,6 +331,23 @@ export type ShareableDirectiveArgs = { };
 
 export type ShareableDirectiveResolver<Result, Parent, ContextType = unknown, Args = ShareableDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type CompanyResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['Company'] = ResolversParentTypes['Company'], FederationReferenceType extends FederationReferenceTypes['Company'] = FederationReferenceTypes['Company']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Company']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  sources?: Resolver<Array<ResolversTypes['SourceRef']>, ParentType, ContextType>;
+}>;
+
+export type CompanyConnectionResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['CompanyConnection'] = ResolversParentTypes['CompanyConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['CompanyEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type CompanyEdgeResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['CompanyEdge'] = ResolversParentTypes['CompanyEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Company'], ParentType, ContextType>;
+}>;
+
 export type CustomerResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer'], FederationReferenceType extends FederationReferenceTypes['Customer'] = FederationReferenceTypes['Customer']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -214,14 +365,35 @@ export type CustomerEdgeResolvers<ContextType = unknown, ParentType extends Reso
   node?: Resolver<ResolversTypes['Customer'], ParentType, ContextType>;
 }>;
 
+export type DealResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['Deal'] = ResolversParentTypes['Deal'], FederationReferenceType extends FederationReferenceTypes['Deal'] = FederationReferenceTypes['Deal']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Deal']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  sources?: Resolver<Array<ResolversTypes['SourceRef']>, ParentType, ContextType>;
+}>;
+
+export type DealConnectionResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['DealConnection'] = ResolversParentTypes['DealConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['DealEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type DealEdgeResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['DealEdge'] = ResolversParentTypes['DealEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Deal'], ParentType, ContextType>;
+}>;
+
 export type PageInfoResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
 export type QueryResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  companies?: Resolver<ResolversTypes['CompanyConnection'], ParentType, ContextType, RequireFields<QueryCompaniesArgs, 'first'>>;
+  company?: Resolver<Maybe<ResolversTypes['Company']>, ParentType, ContextType, RequireFields<QueryCompanyArgs, 'id'>>;
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomerArgs, 'id'>>;
   customers?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, RequireFields<QueryCustomersArgs, 'first'>>;
+  deal?: Resolver<Maybe<ResolversTypes['Deal']>, ParentType, ContextType, RequireFields<QueryDealArgs, 'id'>>;
+  deals?: Resolver<ResolversTypes['DealConnection'], ParentType, ContextType, RequireFields<QueryDealsArgs, 'first'>>;
 }>;
 
 export type SourceRefResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['SourceRef'] = ResolversParentTypes['SourceRef']> = ResolversObject<{
@@ -231,9 +403,15 @@ export type SourceRefResolvers<ContextType = unknown, ParentType extends Resolve
 }>;
 
 export type Resolvers<ContextType = unknown> = ResolversObject<{
+  Company?: CompanyResolvers<ContextType>;
+  CompanyConnection?: CompanyConnectionResolvers<ContextType>;
+  CompanyEdge?: CompanyEdgeResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
   CustomerConnection?: CustomerConnectionResolvers<ContextType>;
   CustomerEdge?: CustomerEdgeResolvers<ContextType>;
+  Deal?: DealResolvers<ContextType>;
+  DealConnection?: DealConnectionResolvers<ContextType>;
+  DealEdge?: DealEdgeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   SourceRef?: SourceRefResolvers<ContextType>;
