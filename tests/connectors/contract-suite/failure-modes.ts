@@ -91,6 +91,8 @@ export function defineFailureModeTests(ctx: SuiteContext): void {
         Promise.allSettled(Array.from({ length: 50 }, () => connector.fetchByIds(primary, [id], { fields: harness.readFields }))));
       expect(result.filter((o) => o.status === 'fulfilled' && o.value.has(id))).toHaveLength(50);
       expect(calls.routes[harness.tokenRoute]).toBe(1);
+      // The expired token really went out and was refused before the refresh (51 = 50 calls + the refresh).
+      expect(calls.total).toBeGreaterThan(51);
     });
 
     it('partial batch failure across several chunks: results in input order, only the bad items fail, assertAllSucceeded lists them', async () => {

@@ -1,0 +1,79 @@
+/**
+ * The one place the connector touches @hubspot/api-client. Every call goes through the runtime (`rt.call`):
+ * budget lane, fresh token, per-call timeout, single-flight refresh on a 401, retries. The library's own retry
+ * and limiter stay off (they ignore Retry-After and would spend the budget behind the runtime's back).
+ *
+ * The client binds one access token at construction, and OAuth tokens rotate, so there is one client per token
+ * (a handful at most: the current one and those still in flight).
+ */
+import { Client } from '@hubspot/api-client';
+import { ConnectorError } from '../contract/index.ts';
+import type { Lane } from '../contract/index.ts';
+import type { ConnectorRuntime } from '../runtime/index.ts';
+
+export const HUBSPOT = 'hubspot';
+export const DEFAULT_HUBSPOT_BASE_URL = 'https://api.hubapi.com';
+
+/** What every `…WithHttpInfo` method resolves to: status, response headers (a plain record) and the model. */
+export interface HubSpotHttpInfo<T> {
+  httpStatusCode: number;
+  headers: Record<string, string>;
+  data: T;
+}
+
+export interface HubSpotCallOptions {
+  /** False for creates: they are retried only after a 429 (the CRM certainly did not act). Default true. */
+  idempotent?: boolean;
+  signal?: AbortSignal;
+}
+
+const MAX_CLIENTS = 4;
+
+export class HubSpotApi {
+  private readonly clients = new Map<string, Client>();
+
+  constructor(
+    readonly rt: ConnectorRuntime,
+    readonly basePath: string,
+  ) {}
+
+  /** Runs one client-library call under the runtime and hands its headers to the rate budget. */
+  call<T>(lane: Lane, fn: (client: Client) => Promise<HubSpotHttpInfo<T>>, options: HubSpotCallOptions = {}): Promise<T> {
+    return this.rt.call(
+      lane,
+      async ({ token, observe }) => {
+        const info = await fn(this.clientFor(token?.accessToken ?? ''));
+        observe(info.headers, info.httpStatusCode);
+        return info.data;
+      },
+      { idempotent: options.idempotent ?? true, ...(options.signal ? { signal: options.signal } : {}) },
+    );
+  }
+
+  private clientFor(accessToken: string): Client {
+    let client = this.clients.get(accessToken);
+    if (client) return client;
+    client = new Client({ accessToken, basePath: this.basePath, numberOfApiCallRetries: 0 });
+    // The library keeps its decorators (retry, limiter) in a process-wide singleton that every `new Client()`
+    // overwrites, and applies them when a discovery object is first built: build ours now, while they are ours.
+    void client.crm.objects;
+    void client.crm.properties;
+    this.clients.set(accessToken, client);
+    if (this.clients.size > MAX_CLIENTS) this.clients.delete(this.clients.keys().next().value as string);
+    return client;
+  }
+}
+
+/**
+ * A 2xx whose body is not what HubSpot sends (an HTML maintenance page parsed as text, a proxy's answer) gives
+ * an empty model rather than an error in the library: check the shape and report the CRM as unavailable.
+ */
+export function expectResults<T>(data: unknown, what: string): T[] {
+  const results = (data as { results?: unknown } | null | undefined)?.results;
+  if (!Array.isArray(results)) throw unusable(what);
+  return results as T[];
+}
+
+export function unusable(what: string): ConnectorError {
+  return new ConnectorError('CRM_UNAVAILABLE', HUBSPOT, `answered ${what} with an unusable body (no results list)`);
+}
