@@ -9,10 +9,12 @@
  *
  * The cursor is the position of the last delivered row, `{since: SystemModstamp, lastId: Id}`, stored by the sync
  * layer after each batch. Resuming re-reads `overlapMs` before `since` (timestamps are assigned at commit start, so
- * a slow transaction can commit a stamp older than rows already read). The overlap can hold more rows than a page:
- * while a run is still inside it the cursor keeps the resume position and adds `scan` (how far the re-read got),
- * and a resume from such a cursor continues by keyset, `(SystemModstamp, Id) > scan`. Every batch therefore
- * moves a cursor forward, even for a consumer that stops after one batch per run: no endless re-reading.
+ * a slow transaction can commit a stamp older than rows already read). The overlap can hold more rows than a page
+ * (a mass update stamps thousands of rows alike): while a run is still inside it, the cursor keeps the resume
+ * position and adds `scan` (how far the re-read got), and a resume from such a cursor continues the re-read by
+ * keyset, `(SystemModstamp, Id) > scan`. So every batch moves the cursor strictly forward in (resume position,
+ * re-read position) order, even for a consumer that stops after each batch: no endless re-reading. Such a
+ * consumer pays the overlap again at every resume, though; the sync layer should drain the generator.
  * With `overlapMs: 0` the resume is an exact keyset after `{since, lastId}`: no duplicates at all.
  */
 import type { ChangeOptions } from '../contract/connector.ts';

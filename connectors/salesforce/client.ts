@@ -4,12 +4,12 @@
  * honour Retry-After) around ONE HTTP exchange made by jsforce.
  *
  * Why jsforce's `HttpApi` and not `conn.query()`/`conn.sobject()`: jsforce's transport retries GET/PUT/DELETE on
- * 420/429/5xx and socket errors up to five times on its own schedule, ignoring Retry-After and our budget. The
- * retry options are only honoured when passed to a request, which jsforce's high-level methods never do. An
- * `HttpApi` built per call takes them (`methods: []` turns off every retry, the 420 special case included),
- * and its 'response' event hands us the status and headers of exactly this exchange, which we need for
- * Retry-After, `Sforce-Limit-Info` and telling a 429 from a 403 with the same errorCode. jsforce still does the
- * transport (undici), the Bearer header, JSON parsing by content type and Salesforce error envelopes.
+ * 420/429/5xx and socket errors up to five times on its own schedule, ignoring Retry-After and our budget, and
+ * its high-level methods give no way to change that per request. An `HttpApi` built per call takes our own
+ * transport (transport.ts: one fetch, no retries, aborted by runCall's timeout, and safe against a body cut
+ * mid-way, which crashes jsforce's), and its 'response' event hands us the status and headers of exactly this
+ * exchange: Retry-After, `Sforce-Limit-Info`, and telling a 429 from a 403 with the same errorCode. jsforce still
+ * builds the Bearer header, parses JSON by content type and turns Salesforce error envelopes into errors.
  *
  * The Connection is built per token and never given `oauth2`, so jsforce never refreshes a session itself: a 401
  * surfaces as INVALID_SESSION_ID and the runtime's TokenProvider refreshes once for every caller.
@@ -22,9 +22,7 @@ import type { Lane } from '../contract/connector.ts';
 import { SALESFORCE_API_VERSION } from '../runtime/index.ts';
 import type { CallScope, ConnectorRuntime, StoredToken } from '../runtime/index.ts';
 import { CRM } from './errors.ts';
-
-/** jsforce request options that switch its transport retries off entirely (see jsforce/lib/request.js). */
-const NO_TRANSPORT_RETRIES = { maxRetries: 0, methods: [] as never[], statusCodes: [] as number[], errorCodes: [] as string[] };
+import { FetchTransport } from './transport.ts';
 
 export interface SalesforceRequest {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -68,8 +66,8 @@ export class SalesforceClient {
 
   private async exchange<T>(scope: CallScope, request: SalesforceRequest): Promise<T> {
     const conn = this.connectionFor(scope.token);
-    // jsforce's own timeout is a backstop that frees the socket; runCall's timeout (same length) answers first.
-    const api = new HttpApi(conn, { retry: NO_TRANSPORT_RETRIES, timeout: this.timeoutMs + 1_000 });
+    // Our transport, aborted by runCall's signal (timeout, caller gone): jsforce's never sees this call.
+    const api = new HttpApi(conn, { transport: new FetchTransport(scope.signal) });
     let response: HttpResponse | undefined;
     api.on('response', (res: HttpResponse) => {
       response = res;

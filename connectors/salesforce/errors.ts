@@ -107,14 +107,18 @@ export function classifySalesforceError(crm: string, err: unknown): ConnectorErr
   return new ConnectorError('CRM_UNAVAILABLE', crm, `unexpected answer (${said})`, options);
 }
 
-/** One failed record of a collections answer → the error of its WriteResult. */
-export function recordError(crm: string, errors: unknown): ConnectorError {
+/**
+ * One failed record of a collections answer → the error of its WriteResult. `byId`: the record was addressed by
+ * its id (update, delete), where INVALID_CROSS_REFERENCE_KEY without a field means that id names no record.
+ */
+export function recordError(crm: string, errors: unknown, byId = false): ConnectorError {
   const list = Array.isArray(errors) ? (errors as Array<{ statusCode?: unknown; errorCode?: unknown; message?: unknown; fields?: unknown }>) : [];
   const first = list[0];
   const nativeCode = typeof first?.statusCode === 'string' ? first.statusCode : typeof first?.errorCode === 'string' ? first.errorCode : 'UNKNOWN_EXCEPTION';
   const message = list.map((x) => `${String(x.statusCode ?? x.errorCode ?? '')}: ${summarise(String(x.message ?? ''))}`).join('; ') || nativeCode;
   const fields = list.flatMap((x) => (Array.isArray(x.fields) ? x.fields.map(String) : []));
-  const code = NATIVE_CODES[nativeCode] ?? 'CRM_VALIDATION';
+  const unknownRecord = byId && nativeCode === 'INVALID_CROSS_REFERENCE_KEY' && fields.length === 0;
+  const code = unknownRecord ? 'CRM_NOT_FOUND' : (NATIVE_CODES[nativeCode] ?? 'CRM_VALIDATION');
   return new ConnectorError(code, crm, message, {
     details: { nativeCode, ...(fields.length ? { fields } : {}) },
     ...(RETRYABLE_CONFLICTS.has(nativeCode) ? { retryable: true } : {}),

@@ -100,7 +100,7 @@ export function toWriteResults(body: unknown, count: number, options: { knownIds
     if (r?.success === true && id) {
       return { ok: true, id, ...(options.withCreated && typeof r.created === 'boolean' ? { created: r.created } : {}) };
     }
-    const error = recordError(CRM, r?.errors);
+    const error = recordError(CRM, r?.errors, options.knownIds !== undefined);
     // Deleting what is already in the recycle bin: the goal is reached, and a replayed delete must not fail.
     if (options.deletedIsSuccess && id && error.details?.nativeCode === 'ENTITY_IS_DELETED') return { ok: true, id };
     return { ok: false, ...(id ? { id } : {}), error };
