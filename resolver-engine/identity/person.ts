@@ -2,6 +2,7 @@
  * The person-shaped record identity matching works on, and its normalised form, computed once per record
  * so that blocking and pairwise scoring never normalise the same value twice.
  */
+import { normaliseCountry } from './normalise/country.ts';
 import { normaliseEmail } from './normalise/email.ts';
 import { firstGivenName, normaliseCompanyName, normaliseName } from './normalise/name.ts';
 import { normalisePhone } from './normalise/phone.ts';
@@ -17,6 +18,8 @@ export interface PersonRecord {
   companyName?: string | null;
   city?: string | null;
   postalCode?: string | null;
+  /** ISO code or common name; national phone numbers are read in this country (else the run's default region). */
+  country?: string | null;
 }
 
 export interface NormalisedPerson {
@@ -31,7 +34,8 @@ export interface NormalisedPerson {
 }
 
 export function normalisePerson(record: PersonRecord, defaultRegion = 'US'): NormalisedPerson {
-  const phones = (record.phones ?? []).map((p) => normalisePhone(p, defaultRegion)).filter((p): p is string => p !== null);
+  const region = normaliseCountry(record.country) ?? defaultRegion;
+  const phones = (record.phones ?? []).map((p) => normalisePhone(p, region)).filter((p): p is string => p !== null);
   return {
     id: record.id,
     first: firstGivenName(record.firstName),

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { generatePeople, hardNegativePairs } from '../../../bench/identity/generate-people.ts';
+import type { GeneratedRecord } from '../../../bench/identity/generate-people.ts';
+import { normaliseEmail } from '../../../resolver-engine/identity/normalise/email.ts';
+import { normaliseName } from '../../../resolver-engine/identity/normalise/name.ts';
+
+const small = generatePeople({ entities: 400, seed: 7 });
+
+/** Digits of a phone without its extension and without a leading trunk 0 or country code noise. */
+const phoneDigits = (phone: string | null) => (phone ?? '').replace(/\s*(ext\.?|x)\s*\d+$/, '').replace(/\D/g, '');
+
+describe('generatePeople', () => {
+  it('is deterministic: the same seed gives the same records and truth', () => {
+    const again = generatePeople({ entities: 400, seed: 7 });
+    expect(again.records).toEqual(small.records);
+    expect(again.truth).toEqual(small.truth);
+  });
+
+  it('depends on the seed', () => {
+    const other = generatePeople({ entities: 400, seed: 8 });
+    expect(other.records.map((r) => r.email)).not.toEqual(small.records.map((r) => r.email));
+  });
+
+  it('writes every person into one to five records, about two on average, over several CRMs', () => {
+    const perEntity = new Map<string, number>();
+    for (const t of small.truth) perEntity.set(t.entityId, (perEntity.get(t.entityId) ?? 0) + 1);
+    expect(small.entityCount).toBe(400);
+    expect(perEntity.size).toBe(400);
+    expect(Math.min(...perEntity.values())).toBeGreaterThanOrEqual(1);
+    expect(Math.max(...perEntity.values())).toBeLessThanOrEqual(5);
+    expect(small.records.length / 400).toBeGreaterThan(1.8);
+    expect(small.records.length / 400).toBeLessThan(2.5);
+    expect(new Set(small.records.map((r) => r.crm))).toEqual(new Set(['salesforce', 'hubspot', 'pipedrive']));
+    expect(small.truth).toHaveLength(small.records.length);
+  });
+
+  it('gives every record a unique id within its CRM', () => {
+    const ids = small.records.map((r) => `${r.crm}/${r.recordId}`);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('puts duplicates inside one CRM too', () => {
+    const seen = new Set<string>();
+    let inside = 0;
+    small.records.forEach((r, i) => {
+      const key = `${small.truth[i]!.entityId}/${r.crm}`;
+      if (seen.has(key)) inside++;
+      seen.add(key);
+    });
+    expect(inside).toBeGreaterThan(20);
+  });
+
+  it('adds the noise it promises: nicknames or typos, phone formats, company suffixes, missing fields', () => {
+    const all = (f: (r: GeneratedRecord) => string | null) => small.records.map(f).filter((v): v is string => v !== null);
+    expect(all((r) => r.phone).some((p) => p.startsWith('('))).toBe(true);
+    expect(all((r) => r.phone).some((p) => p.startsWith('+'))).toBe(true);
+    expect(all((r) => r.phone).some((p) => /^0\d/.test(p))).toBe(true); // national GB/DE formats
+    expect(all((r) => r.company).some((c) => /\b(Inc\.?|LLC|GmbH|Ltd\.?)$/.test(c))).toBe(true);
+    expect(small.records.some((r) => r.email === null)).toBe(true);
+    expect(small.records.some((r) => r.firstName === null)).toBe(true);
+    // Within one person, first names vary (nicknames, typos, case).
+    const firstNames = new Map<string, Set<string>>();
+    small.records.forEach((r, i) => {
+      if (r.firstName) firstNames.set(small.truth[i]!.entityId, (firstNames.get(small.truth[i]!.entityId) ?? new Set()).add(normaliseName(r.firstName)));
+    });
+    expect([...firstNames.values()].filter((s) => s.size > 1).length).toBeGreaterThan(20);
+  });
+});
+
+describe('hard negatives', () => {
+  const pairs = hardNegativePairs(small.truth);
+
+  it('are pairs of records of different people, of every kind', () => {
+    for (const kind of ['company-phone', 'namesake', 'domain', 'household-email'] as const) expect(pairs.get(kind)?.length ?? 0).toBeGreaterThan(0);
+    for (const list of pairs.values()) {
+      for (const [a, b] of list) {
+        expect(a).toBeLessThan(b);
+        expect(small.truth[a]!.entityId).not.toBe(small.truth[b]!.entityId);
+      }
+    }
+  });
+
+  it('really share what their kind says', () => {
+    const r = small.records;
+    for (const [a, b] of pairs.get('company-phone')!) {
+      const [x, y] = [phoneDigits(r[a]!.phone), phoneDigits(r[b]!.phone)];
+      // Same number in any format: the last 7 digits agree.
+      expect(x.slice(-7)).toBe(y.slice(-7));
+    }
+    for (const [a, b] of pairs.get('household-email')!) expect(normaliseEmail(r[a]!.email)).toBe(normaliseEmail(r[b]!.email));
+    for (const [a, b] of pairs.get('household-email')!) expect(normaliseName(r[a]!.firstName ?? 'x')).not.toBe(normaliseName(r[b]!.firstName ?? 'y'));
+    for (const [a, b] of pairs.get('domain')!) expect(normaliseEmail(r[a]!.email)!.split('@')[1]).toBe(normaliseEmail(r[b]!.email)!.split('@')[1]);
+  });
+
+  it('include namesakes who are written with the same name', () => {
+    const sameName = pairs.get('namesake')!.filter(([a, b]) =>
+      normaliseName(small.records[a]!.firstName) === normaliseName(small.records[b]!.firstName) &&
+      normaliseName(small.records[a]!.lastName) === normaliseName(small.records[b]!.lastName) && small.records[a]!.firstName !== null);
+    expect(sameName.length).toBeGreaterThan(0);
+  });
+});
