@@ -15,7 +15,7 @@ export async function startSandbox(opts: SalesforceSandboxOptions = {}): Promise
 }
 
 /** A connector on the client-credentials flow, with its own budget registry and quick retries. */
-export function connectorFor(sb: SalesforceSandbox, overrides: Partial<SalesforceConnectorOptions> = {}): SalesforceConnector {
+export function connectorFor(sb: { url: string }, overrides: Partial<SalesforceConnectorOptions> = {}): SalesforceConnector {
   return createSalesforceConnector({
     connectorId: 'sf-test',
     loginUrl: sb.url,
@@ -45,7 +45,7 @@ export const resetStats = (sb: { url: string }) => control(sb, 'POST', '/stats/r
 export const setFaults = (sb: { url: string }, rules: unknown[]) => control(sb, 'PUT', '/faults', rules);
 export const clearFaults = (sb: { url: string }) => control(sb, 'DELETE', '/faults');
 export const setLatency = (sb: { url: string }, spec: Record<string, number>) => control(sb, 'PUT', '/latency', spec);
-export const getLimits = (sb: { url: string }) => control(sb, 'GET', '/limits') as Promise<Record<string, number>>;
+export const getLimits = (sb: { url: string }) => control(sb, 'GET', '/limits') as Promise<{ apiUsage: number; dailyApiLimit: number } & Record<string, number>>;
 export const setLimits = (sb: { url: string }, limits: Record<string, number>) => control(sb, 'PUT', '/limits', limits);
 export const addCustomField = (sb: { url: string }, spec: Record<string, unknown>) => control(sb, 'POST', '/salesforce/fields', spec);
 
