@@ -10,6 +10,8 @@ import { Client } from '@hubspot/api-client';
 import { ConnectorError } from '../contract/index.ts';
 import type { Lane } from '../contract/index.ts';
 import type { ConnectorRuntime } from '../runtime/index.ts';
+import { classifyHubSpotError, isApiException } from './errors.ts';
+import type { HubSpotApiException } from './errors.ts';
 
 export const HUBSPOT = 'hubspot';
 export const DEFAULT_HUBSPOT_BASE_URL = 'https://api.hubapi.com';
@@ -42,7 +44,18 @@ export class HubSpotApi {
     return this.rt.call(
       lane,
       async ({ token, observe }) => {
-        const info = await fn(this.clientFor(token?.accessToken ?? ''));
+        let info: HubSpotHttpInfo<T>;
+        try {
+          info = await fn(this.clientFor(token?.accessToken ?? ''));
+        } catch (err) {
+          if (!isDailyLimit(err)) throw err;
+          // HubSpot's DAILY 429 says Retry-After: <until midnight UTC>. Blocking every lane that long would make
+          // callers hang for hours; the runtime instead marks the quota spent and refuses calls unsent (with a
+          // periodic probe). So the budget sees the answer without its Retry-After.
+          const { 'retry-after': _ignored, ...headers } = Object.fromEntries(Object.entries(err.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+          observe(headers, 429);
+          throw classifyHubSpotError(HUBSPOT, err);
+        }
         observe(info.headers, info.httpStatusCode);
         return info.data;
       },
@@ -72,6 +85,10 @@ export function expectResults<T>(data: unknown, what: string): T[] {
   const results = (data as { results?: unknown } | null | undefined)?.results;
   if (!Array.isArray(results)) throw unusable(what);
   return results as T[];
+}
+
+function isDailyLimit(err: unknown): err is HubSpotApiException {
+  return isApiException(err) && err.code === 429 && (err.body as { policyName?: unknown } | null)?.policyName === 'DAILY';
 }
 
 export function unusable(what: string): ConnectorError {

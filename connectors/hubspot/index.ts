@@ -14,13 +14,13 @@ import { classifyHubSpotError } from './errors.ts';
 import { readChanges } from './changes.ts';
 import { MAX_BATCH, MAX_LIST_PAGE, fetchByIds, pageRecords } from './reads.ts';
 import { createWebhookHandler } from './webhooks.ts';
-import type { HubSpotWebhookEvent } from './webhooks.ts';
+import type { HubSpotWebhookHandler } from './webhooks.ts';
 import { createMany, deleteMany, updateMany, upsertMany } from './writes.ts';
 
 export { classifyHubSpotError } from './errors.ts';
 export { canonicalObjectType, modifiedPropertyOf, toFieldType, STANDARD_OBJECTS } from './describe.ts';
 export { signatureV3, MAX_WEBHOOK_AGE_MS } from './webhooks.ts';
-export type { HubSpotWebhookEvent } from './webhooks.ts';
+export type { HubSpotWebhookEvent, HubSpotWebhookHandler } from './webhooks.ts';
 export { DEFAULT_OVERLAP_MS } from './changes.ts';
 export { HUBSPOT, DEFAULT_HUBSPOT_BASE_URL } from './client.ts';
 
@@ -55,7 +55,7 @@ export interface HubSpotConnectorOptions {
 }
 
 export interface HubSpotConnector extends Connector {
-  readonly webhooks?: Connector['webhooks'] & { parse(rawBody: string | Uint8Array): HubSpotWebhookEvent[] };
+  readonly webhooks?: HubSpotWebhookHandler;
   /** The runtime bundle (token provider, budget), for health pages and tests. */
   readonly runtime: ConnectorRuntime;
 }

@@ -24,6 +24,10 @@ export interface HubSpotWebhookEvent extends WebhookEvent {
   attemptNumber?: number;
 }
 
+export interface HubSpotWebhookHandler extends WebhookHandler {
+  parse(rawBody: string | Uint8Array): HubSpotWebhookEvent[];
+}
+
 const KINDS: Record<string, WebhookEventKind> = {
   creation: 'created',
   propertyChange: 'updated',
@@ -47,7 +51,7 @@ function header(headers: WebhookRequest['headers'], name: string): string | unde
   return Array.isArray(value) ? value[0] : value;
 }
 
-export function createWebhookHandler(clientSecret: string, now: () => number = Date.now): WebhookHandler & { parse(rawBody: string | Uint8Array): HubSpotWebhookEvent[] } {
+export function createWebhookHandler(clientSecret: string, now: () => number = Date.now): HubSpotWebhookHandler {
   return {
     verify(req) {
       const signature = header(req.headers, 'x-hubspot-signature-v3');
