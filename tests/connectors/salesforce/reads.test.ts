@@ -18,6 +18,9 @@ describe('Salesforce connector: describe', () => {
   it('describes Contact, Account, Opportunity and Lead with mapped types and SystemModstamp as modified field', async () => {
     sb = await startSandbox();
     const connector = connectorFor(sb);
+    expect(connector.crm).toBe('salesforce');
+    expect(connector.webhooks).toBeUndefined();
+    expect(connector.limits).toEqual({ fetchByIds: 300, create: 200, update: 200, upsert: 200, delete: 200, maxPageSize: 2000 });
     const described = await connector.describeObjects();
     expect(described.map((d) => d.name)).toEqual(['Contact', 'Account', 'Opportunity', 'Lead']);
     for (const d of described) {
