@@ -10,7 +10,7 @@ import { allRecords, drain, exposedText, rejection, seedPrimary } from './contex
 import { GARBAGE_KINDS, deadUrl, startGarbageServer, startRecordingProxy } from './local-servers.ts';
 import { countCalls, setFaults, setLatency } from './sandbox-control.ts';
 
-const T0 = '2024-05-01T12:00:00.000Z';
+const T0 = new Date(Math.floor(Date.now() / 1000) * 1000 - 3_600_000).toISOString();
 const quickRetry = { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 20 };
 
 export function defineFailureModeTests(ctx: SuiteContext): void {

@@ -6,8 +6,12 @@ import type { SuiteContext } from './context.ts';
 import { allRecords, drain, seedPrimary } from './context.ts';
 import { countCalls, resetStats } from './sandbox-control.ts';
 
-const T0 = '2024-05-01T12:00:00.000Z';
-const T1 = '2024-05-01T12:01:00.000Z';
+/**
+ * Seed timestamps: an hour ago on a whole second, one minute apart. Recent because some CRMs' replication APIs
+ * only look back 30 days; whole seconds because some filter on seconds.
+ */
+const T0 = new Date(Math.floor(Date.now() / 1000) * 1000 - 3_600_000).toISOString();
+const T1 = new Date(Date.parse(T0) + 60_000).toISOString();
 
 export function defineHappyPathTests(ctx: SuiteContext): void {
   const { harness } = ctx;
