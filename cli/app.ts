@@ -13,6 +13,8 @@ import type { SubgraphSource } from '../gateway/subgraph-source.ts';
 import type { AppConfig } from '../lib/config.ts';
 import type { Logger } from '../lib/logger.ts';
 import { resolveCipher } from './secret-key.ts';
+// subscriptions (graphql-ws on /graphql): LISTEN source and connection tokens
+import { parseApiTokens } from '../gateway/subscriptions/index.ts';
 import { createIdentitySubgraph } from '../subgraphs/identity/index.ts';
 
 export interface RunningApp {
@@ -32,7 +34,8 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
     const identity = createIdentitySubgraph(database.db);
     const sources: SubgraphSource[] = [{ name: identity.name, kind: 'local', typeDefs: () => identity.typeDefs, schema: () => identity.schema }];
     const gateway = createGateway(() => sources, logger);
-    await server.ready(gateway);
+    // subscriptions: change events arrive through this database's LISTEN; tokens checked in connection_init
+    await server.ready(gateway, { events: database, apiTokens: parseApiTokens(process.env.CUSTOMER_GRAPH_API_TOKENS) });
     const db = database;
     return {
       server,

@@ -1,7 +1,7 @@
 /**
  * The gateway's HTTP surface: `/graphql` (Apollo Server), `/healthz` (200 once ready, 503 before) and whatever
  * routes later parts mount (webhooks, the admin UI). It listens before it is ready so orchestrators can watch
- * readiness instead of guessing.
+ * readiness instead of guessing. Subscriptions (graphql-ws) share the port and the `/graphql` path.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,17 +10,33 @@ import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { DatabaseHandle } from '../db/open-database.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { CustomerGraphGateway } from './gateway.ts';
 import { graphqlIde } from './ide.ts';
+import { createSubscriptionLayer } from './subscriptions/index.ts';
+import type { SubscriptionLayer } from './subscriptions/index.ts';
+
+/** What the subscription layer needs from the composition root. */
+export interface SubscriptionSetup {
+  /** The database handle whose LISTEN brings change events. */
+  events: Pick<DatabaseHandle, 'listen'>;
+  /** CUSTOMER_GRAPH_API_TOKENS; unset: subscriptions are open (a warning is logged). */
+  apiTokens?: readonly string[] | undefined;
+}
 
 export interface GatewayServer {
   app: express.Express;
   httpServer: http.Server;
   url: string;
   port: number;
-  /** Starts Apollo Server on the gateway and mounts `/graphql`; `/healthz` turns 200 afterwards. */
-  ready(gateway: CustomerGraphGateway): Promise<void>;
+  /** The graphql-ws layer, once `ready` was given a SubscriptionSetup. */
+  subscriptions: SubscriptionLayer | undefined;
+  /**
+   * Starts Apollo Server on the gateway and mounts `/graphql`; `/healthz` turns 200 afterwards. With
+   * `subscriptions`, graphql-ws serves the same path.
+   */
+  ready(gateway: CustomerGraphGateway, subscriptions?: SubscriptionSetup): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -40,18 +56,42 @@ export async function listenGateway(opts: { port: number; host: string; logger: 
   const port = (httpServer.address() as AddressInfo).port;
   const shownHost = opts.host === '0.0.0.0' || opts.host === '::' ? 'localhost' : opts.host;
 
-  return {
+  const server: GatewayServer = {
     app,
     httpServer,
     port,
     url: `http://${shownHost}:${port}`,
-    async ready(gw) {
+    subscriptions: undefined,
+    async ready(gw, subscriptionSetup) {
+      const subscriptions = subscriptionSetup
+        ? createSubscriptionLayer({
+          httpServer,
+          path: '/graphql',
+          events: subscriptionSetup.events,
+          apiTokens: subscriptionSetup.apiTokens,
+          logger: opts.logger,
+          // Subscription payloads run through the gateway exactly like queries (plans, golden fields, provenance).
+          execute: async (request) => {
+            const response = await apollo!.executeOperation(request);
+            if (response.body.kind !== 'single') throw new Error('incremental delivery is not supported for subscription payloads');
+            return response.body.singleResult;
+          },
+        })
+        : undefined;
       apollo = new ApolloServer({
         gateway: gw.gateway,
         introspection: true,
-        plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+        plugins: [
+          ApolloServerPluginDrainHttpServer({ httpServer }),
+          ApolloServerPluginLandingPageDisabled(),
+          ...(subscriptions ? [subscriptions.apolloPlugin()] : []),
+        ],
       });
       await apollo.start();
+      if (subscriptions) {
+        await subscriptions.start();
+        server.subscriptions = subscriptions;
+      }
       app.use('/graphql', graphqlIde('/graphql'), express.json({ limit: '2mb' }), expressMiddleware(apollo));
       isReady = true;
       opts.logger.info({ url: `http://${shownHost}:${port}/graphql` }, 'gateway ready');
@@ -62,4 +102,5 @@ export async function listenGateway(opts: { port: number; host: string; logger: 
       else await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },
   };
+  return server;
 }

@@ -1,0 +1,45 @@
+/**
+ * The schema graphql-ws validates and runs subscriptions against: the gateway's current API schema (so `Customer`
+ * is exactly what queries see, golden fields and provenance included) extended with the Subscription type. It is
+ * rebuilt whenever the gateway loads or hot-swaps a supergraph.
+ */
+import type { GraphQLSchema } from 'graphql';
+import { graphqlRuntime } from './graphql-runtime.ts';
+
+export const SUBSCRIPTION_SDL = /* GraphQL */ `
+  extend schema {
+    subscription: Subscription
+  }
+
+  type Subscription {
+    """
+    Fires when a merged (golden) value of a customer changes. \`ids\`: only these customers (default: all).
+    \`fields\`: only when one of these golden fields changed (default: the fields selected under \`customer\`;
+    when nothing but \`id\` is selected there, any change). \`customer\` is resolved through the gateway with
+    the selection given here, exactly like a query.
+    """
+    customerChanged(ids: [ID!], fields: [String!]): CustomerChange!
+  }
+
+  "One change of one golden customer."
+  type CustomerChange {
+    customerId: ID!
+    "Golden fields whose merged value changed; [\\"*\\"] when the producer sent too many to list."
+    changedFields: [String!]!
+    "The snapshot version after the change, when the producer keeps one."
+    version: Int
+    "When the change was detected (ISO 8601)."
+    at: String!
+    "The customer now, with the selection given; null when it no longer exists."
+    customer: Customer
+  }
+`;
+
+const extension = graphqlRuntime.parse(SUBSCRIPTION_SDL);
+
+/** The API schema plus Subscription; throws if the API schema has no Customer type or already has subscriptions. */
+export function buildSubscriptionSchema(apiSchema: GraphQLSchema): GraphQLSchema {
+  if (!apiSchema.getType('Customer')) throw new Error('the gateway schema has no Customer type to subscribe to');
+  if (apiSchema.getSubscriptionType()) throw new Error('the gateway schema already defines a subscription type');
+  return graphqlRuntime.extendSchema(apiSchema, extension);
+}

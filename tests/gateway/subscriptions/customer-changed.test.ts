@@ -1,0 +1,212 @@
+/**
+ * Subscriptions end to end on the real app (embedded PGlite, or Postgres with DATABASE_URL): graphql-ws clients on
+ * /graphql, change events through LISTEN/NOTIFY, payloads resolved through the gateway.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApp } from '../../../cli/app.ts';
+import type { RunningApp } from '../../../cli/app.ts';
+import { publishCustomerChanged } from '../../../db/change-events.ts';
+import { newGoldenId } from '../../../db/golden-ids.ts';
+import { openDatabase } from '../../../db/open-database.ts';
+import type { DatabaseHandle } from '../../../db/open-database.ts';
+import { goldenRecords } from '../../../db/schema.ts';
+import { loadConfig } from '../../../lib/config.ts';
+import { createLogger } from '../../../lib/logger.ts';
+import { collect, until, wsClient } from './ws-test-client.ts';
+
+const TOKEN = 'subscriptions-test-token';
+const PHONE_SUBSCRIPTION = `subscription($ids: [ID!]) {
+  customerChanged(ids: $ids, fields: ["phone"]) { customerId changedFields customer { id } }
+}`;
+
+describe('customerChanged over graphql-ws', () => {
+  let app: RunningApp;
+  let publisher: DatabaseHandle;
+  const x = newGoldenId('Customer');
+  const y = newGoldenId('Customer');
+  const clients: { dispose(): unknown }[] = [];
+  const client = (params: Record<string, unknown> | null = { authorization: `Bearer ${TOKEN}` }, onClosed?: (code: number) => void) => {
+    const c = wsClient(app.server.url, params ?? undefined, onClosed);
+    clients.push(c);
+    return c;
+  };
+  const stats = () => app.server.subscriptions!.stats();
+
+  beforeAll(async () => {
+    process.env.CUSTOMER_GRAPH_API_TOKENS = `other-token, ${TOKEN}`;
+    process.env.CUSTOMER_GRAPH_DEMO = 'off';
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-subs-'));
+    const config = loadConfig({
+      PORT: '0', HOST: '127.0.0.1', CUSTOMER_GRAPH_DATA_DIR: dataDir, CUSTOMER_GRAPH_SECRET_KEY: Buffer.alloc(32, 5).toString('base64'),
+      ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
+    });
+    app = await startApp(config, createLogger('test', 'silent'));
+    // Golden records as the linker would write them (test data: the linker is not part of this test).
+    await app.database.db.insert(goldenRecords).values([
+      { id: x, entityType: 'Customer', status: 'active', snapshot: { phone: '+14155550100' } },
+      { id: y, entityType: 'Customer', status: 'active', snapshot: { phone: '+14155550199' } },
+    ]);
+    // Events from another connection, as another gateway replica or the sync worker would send them. PGlite is
+    // one process-local database, so there the app's own handle stands in.
+    publisher = config.databaseUrl ? await openDatabase({ url: config.databaseUrl, maxConnections: 2 }) : app.database;
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const c of clients) await c.dispose();
+    if (publisher && publisher !== app?.database) await publisher.close();
+    await app?.close();
+  });
+
+  it('delivers a change of a watched field of a watched customer, resolved through the gateway', async () => {
+    const sub = collect(client(), PHONE_SUBSCRIPTION, { ids: [x] });
+    await until(() => stats().subscribers === 1);
+    await publishCustomerChanged(publisher, { customerId: x, changedFields: ['phone', 'email'], version: 3 });
+    const [result] = await sub.waitFor(1);
+    expect(result).toEqual({ data: { customerChanged: { customerId: x, changedFields: ['phone', 'email'], customer: { id: x } } } });
+    sub.unsubscribe();
+    await until(() => stats().subscribers === 0);
+  });
+
+  it('stays silent for other fields and other customers', async () => {
+    const sub = collect(client(), PHONE_SUBSCRIPTION, { ids: [x] });
+    await until(() => stats().subscribers === 1);
+    await publishCustomerChanged(publisher, [
+      { customerId: x, changedFields: ['title'] },
+      { customerId: y, changedFields: ['phone'] },
+      { customerId: x, changedFields: ['phone'], version: 9 },
+    ]);
+    await sub.waitFor(1);
+    await new Promise((r) => setTimeout(r, 150));
+    // Events reach a subscriber in publish order, so a wrongly delivered one would have come first.
+    expect(sub.results).toHaveLength(1);
+    expect(sub.results[0]!.data).toEqual({ customerChanged: { customerId: x, changedFields: ['phone'], customer: { id: x } } });
+    sub.unsubscribe();
+    await until(() => stats().subscribers === 0);
+  });
+
+  it('without `fields`, fires for the fields selected under customer; without ids, for every customer', async () => {
+    const sub = collect(client(), `subscription { customerChanged { customerId who: customer { id phone } } }`);
+    await until(() => stats().subscribers === 1);
+    await publishCustomerChanged(publisher, [{ customerId: y, changedFields: ['title'] }, { customerId: y, changedFields: ['phone'] }]);
+    const [result] = await sub.waitFor(1);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(sub.results).toHaveLength(1);
+    const change = (result!.data as { customerChanged: { customerId: string; who: { id: string } } }).customerChanged;
+    expect(change.customerId).toBe(y);
+    expect(change.who.id).toBe(y);
+    sub.unsubscribe();
+    await until(() => stats().subscribers === 0);
+  });
+
+  it('resolves `customer` exactly like the same query over HTTP (aliases, fragments, variables, provenance)', async () => {
+    const selection = `who: id ...Contact decided: provenance(fields: $watched) { field value rule detail } links: sources @include(if: $withLinks) { crm }`;
+    const fragment = `fragment Contact on Customer { phone email }`;
+    const sub = collect(client(), `subscription($ids: [ID!], $watched: [String!], $withLinks: Boolean!) {
+      customerChanged(ids: $ids) { customerId changedFields customer { ${selection} } } } ${fragment}`, { ids: [x], watched: ['phone'], withLinks: true });
+    await until(() => stats().subscribers === 1);
+    // Interest comes from the selection: phone, email, and the provenance fields (phone) — not title.
+    await publishCustomerChanged(publisher, [{ customerId: x, changedFields: ['title'] }, { customerId: x, changedFields: ['email'] }]);
+    const [result] = await sub.waitFor(1);
+    const res = await fetch(`${app.server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `query($id: ID!, $watched: [String!], $withLinks: Boolean!) { customer(id: $id) { ${selection} } } ${fragment}`, variables: { id: x, watched: ['phone'], withLinks: true } }),
+    });
+    const viaHttp = (await res.json()) as { data: { customer: unknown } };
+    expect(viaHttp.data.customer).toMatchObject({ who: x, decided: [{ field: 'phone' }], links: [] });
+    expect(result).toEqual({ data: { customerChanged: { customerId: x, changedFields: ['email'], customer: viaHttp.data.customer } } });
+    expect(sub.results).toHaveLength(1);
+    sub.unsubscribe();
+    await until(() => stats().subscribers === 0);
+  });
+
+  it('refuses a connection with a wrong or missing token with 4403', async () => {
+    const codes: number[] = [];
+    for (const params of [{ authorization: 'Bearer wrong' }, null]) {
+      const sub = collect(client(params, (code) => codes.push(code)), PHONE_SUBSCRIPTION, { ids: [x] });
+      await until(() => sub.error !== undefined);
+      expect((sub.error as { code?: number }).code).toBe(4403);
+      expect((sub.error as { reason?: string }).reason).toBe('Forbidden');
+    }
+    expect(codes).toEqual([4403, 4403]);
+    expect(stats().subscribers).toBe(0);
+  });
+
+  it('accepts the token in `token` as well as in `authorization`', async () => {
+    const sub = collect(client({ token: TOKEN }), PHONE_SUBSCRIPTION, { ids: [x] });
+    await until(() => stats().subscribers === 1);
+    await publishCustomerChanged(publisher, { customerId: x, changedFields: ['phone'] });
+    await sub.waitFor(1);
+    sub.unsubscribe();
+    await until(() => stats().subscribers === 0);
+  });
+
+  it('resolves identical selections once per event, and different ones separately', async () => {
+    const a = collect(client(), PHONE_SUBSCRIPTION, { ids: [x] });
+    // Same selection written differently (formatting, field order) and with another id list: same resolution.
+    const b = collect(client(), `subscription { customerChanged(fields: ["phone"]) { customer {   id } changedFields customerId } }`);
+    const c = collect(client(), `subscription { customerChanged(ids: ["${x}"], fields: ["phone"]) { customer { id sources { crm } } } }`);
+    await until(() => stats().subscribers === 3);
+    const before = stats().resolutions;
+    await publishCustomerChanged(publisher, { customerId: x, changedFields: ['phone'] });
+    await Promise.all([a.waitFor(1), b.waitFor(1), c.waitFor(1)]);
+    expect(stats().resolutions - before).toBe(2);
+    await publishCustomerChanged(publisher, { customerId: x, changedFields: ['phone'] });
+    await Promise.all([a.waitFor(2), b.waitFor(2), c.waitFor(2)]);
+    expect(stats().resolutions - before).toBe(4);
+    expect(c.results[1]!.data).toEqual({ customerChanged: { customer: { id: x, sources: [] } } });
+    for (const s of [a, b, c]) s.unsubscribe();
+    await until(() => stats().subscribers === 0);
+  });
+
+  it('publishes from a transaction only when it commits', async () => {
+    const sub = collect(client(), PHONE_SUBSCRIPTION, { ids: [x] });
+    await until(() => stats().subscribers === 1);
+    await publisher.db.transaction(async (tx) => {
+      await publishCustomerChanged(tx, { customerId: x, changedFields: ['phone'], version: 100 });
+      tx.rollback();
+    }).catch(() => {});
+    await publisher.db.transaction(async (tx) => {
+      await tx.execute(sql`select 1`);
+      await publishCustomerChanged(tx, { customerId: x, changedFields: ['phone'], version: 101 });
+    });
+    await sub.waitFor(1);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(sub.results).toHaveLength(1);
+    sub.unsubscribe();
+    await until(() => stats().subscribers === 0);
+  });
+
+  it('treats an ids-only event (field list too long to NOTIFY) as a change of any field', async () => {
+    const sub = collect(client(), `subscription { customerChanged(ids: ["${x}"], fields: ["phone"]) { changedFields } }`);
+    await until(() => stats().subscribers === 1);
+    const many = Array.from({ length: 600 }, (_, i) => `customField${i}__c`);
+    await publishCustomerChanged(publisher, { customerId: x, changedFields: many });
+    const [result] = await sub.waitFor(1);
+    expect(result!.data).toEqual({ customerChanged: { changedFields: ['*'] } });
+    sub.unsubscribe();
+    await until(() => stats().subscribers === 0);
+  });
+
+  it('rejects malformed ids, empty field lists and unknown fields with errors, not silence', async () => {
+    const badId = collect(client(), `subscription { customerChanged(ids: ["not-an-id"]) { customerId } }`);
+    const noFields = collect(client(), `subscription { customerChanged(fields: []) { customerId } }`);
+    const unknown = collect(client(), `subscription { customerChanged { nope } }`);
+    await until(() => [badId, noFields, unknown].every((s) => s.error !== undefined || s.results.length > 0 || s.completed));
+    const message = (s: typeof badId) => JSON.stringify(s.error ?? s.results);
+    expect(message(badId)).toContain('not a Customer id');
+    expect(message(noFields)).toContain('at least one golden field');
+    expect(message(unknown)).toContain('Cannot query field');
+    expect(stats().subscribers).toBe(0);
+  });
+
+  it('executes queries sent over the socket through the gateway', async () => {
+    const q = collect(client(), `query($id: ID!) { customer(id: $id) { id } }`, { id: y });
+    const [result] = await q.waitFor(1);
+    expect(result).toEqual({ data: { customer: { id: y } } });
+  });
+});
