@@ -1,8 +1,14 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
+
+const require = createRequire(import.meta.url);
 
 // One suite for both database drivers: with DATABASE_URL unset every test runs on embedded PGlite,
 // with it set the same tests run on that Postgres server (each test file gets a database of its own).
 export default defineConfig({
+  // graphql ships ESM and CommonJS copies; Apollo's packages load the CommonJS one, so tests must too, or a schema
+  // built by one copy is rejected by the other ("Cannot use GraphQLSchema from another module or realm").
+  resolve: { alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }] },
   test: {
     include: ['tests/**/*.test.ts'],
     testTimeout: 30_000,

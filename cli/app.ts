@@ -1,55 +1,160 @@
 /**
- * The composition root: the one place where the database, the subgraphs, the connectors and the gateway are
- * wired together. Every other layer receives what it needs; nothing else decides which CRM is plugged in.
+ * The composition root: the one place where the database, the connectors, the subgraphs and the gateway are wired
+ * together. Every other layer receives what it needs; nothing else decides which CRM is plugged in.
  */
+import type { Connector } from '../connectors/contract/index.ts';
 import { openDatabase } from '../db/open-database.ts';
 import type { DatabaseHandle } from '../db/open-database.ts';
 import type { CredentialCipher } from '../db/credential-cipher.ts';
+import { ConnectorStore } from '../db/connector-store.ts';
+import { MappingConfigStore } from '../db/config-store.ts';
+import { EncryptedTokenStore } from '../db/encrypted-token-store.ts';
 import { createGateway } from '../gateway/gateway.ts';
 import type { CustomerGraphGateway } from '../gateway/gateway.ts';
 import { listenGateway } from '../gateway/http-server.ts';
 import type { GatewayServer } from '../gateway/http-server.ts';
 import type { SubgraphSource } from '../gateway/subgraph-source.ts';
+import { composeSupergraph } from '../gateway/supergraph.ts';
 import type { AppConfig } from '../lib/config.ts';
 import type { Logger } from '../lib/logger.ts';
+import { ProductError } from '../lib/product-error.ts';
+import { DEFAULT_MAPPING_CONFIG_INPUT, validateMappingConfig } from '../resolver-engine/index.ts';
+import type { MappingConfig } from '../resolver-engine/index.ts';
+import { createGoldenSubgraph } from '../subgraphs/golden/index.ts';
+import type { GoldenSubgraph } from '../subgraphs/golden/index.ts';
+import { createIdentitySubgraph } from '../subgraphs/identity/index.ts';
+import type { IdentitySubgraph } from '../subgraphs/identity/index.ts';
+import type { NativeSubgraph } from '../subgraphs/native/build-native-subgraph.ts';
+import { crmSupport } from './connector-registry.ts';
+import { setUpConnectors } from './connector-setup.ts';
+import type { ConnectorSetup } from './connector-setup.ts';
+import { linkAll } from './link-on-start.ts';
 import { resolveCipher } from './secret-key.ts';
 // subscriptions (graphql-ws on /graphql): LISTEN source and connection tokens
 import { parseApiTokens } from '../gateway/subscriptions/index.ts';
-import { createIdentitySubgraph } from '../subgraphs/identity/index.ts';
+
+export interface StartOptions {
+  /** Environment for connector setup (SALESFORCE_*, HUBSPOT_*, CUSTOMER_GRAPH_DEMO*). Default: process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Seed folder for the demo sandboxes (`customer-graph start --seed DIR`). */
+  seedDir?: string;
+}
 
 export interface RunningApp {
   server: GatewayServer;
   database: DatabaseHandle;
   gateway: CustomerGraphGateway;
   cipher: CredentialCipher;
+  connectors: Map<string, Connector>;
+  subgraphs: { identity: IdentitySubgraph; golden: GoldenSubgraph; natives: NativeSubgraph[] };
+  setup: ConnectorSetup;
+  /** The mapping configuration in force. */
+  mappingConfig(): MappingConfig;
+  /** Validates, stores a new version and hot-swaps the supergraph; on any failure the running graph keeps the last good one. */
+  applyMappingConfig(document: unknown, meta?: { comment?: string; actor?: string }): Promise<number>;
+  /** Links every native record to golden records (idempotent). */
+  link(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startApp(config: AppConfig, logger: Logger, cipher: CredentialCipher = resolveCipher(config, logger)): Promise<RunningApp> {
+export async function startApp(config: AppConfig, logger: Logger, cipher: CredentialCipher = resolveCipher(config, logger), options: StartOptions = {}): Promise<RunningApp> {
   const server = await listenGateway({ port: config.port, host: config.host, logger });
-  let database: DatabaseHandle | undefined;
+  const cleanups: (() => Promise<void>)[] = [() => server.close()];
+  const cleanup = async () => {
+    for (const fn of cleanups.reverse()) await fn().catch((err) => logger.warn({ err }, 'cleanup failed'));
+  };
   try {
-    database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+    const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+    cleanups.push(() => database.close());
     logger.info({ driver: database.driver }, 'database ready, migrations applied');
-    const identity = createIdentitySubgraph(database.db);
-    const sources: SubgraphSource[] = [{ name: identity.name, kind: 'local', typeDefs: () => identity.typeDefs, schema: () => identity.schema }];
+    const db = database.db;
+
+    const mappingStore = new MappingConfigStore(db);
+    const loaded = await mappingStore.loadOrSeed(DEFAULT_MAPPING_CONFIG_INPUT);
+    for (const s of loaded.skipped) logger.error({ version: s.version, problems: s.errors }, 'stored mapping configuration is invalid; using the last good version');
+    let mapping = loaded.active.config;
+    logger.info({ version: loaded.active.version }, 'mapping configuration loaded');
+
+    const connectorStore = new ConnectorStore(db, cipher);
+    const setup = await setUpConnectors(connectorStore, { env: options.env ?? process.env, ...(options.seedDir ? { seedDir: options.seedDir } : {}), logger });
+    cleanups.push(() => setup.stop());
+    const tokenStore = new EncryptedTokenStore(connectorStore);
+    const connectors = new Map<string, Connector>();
+    const connectorIds = new Map<string, string>();
+    const natives: NativeSubgraph[] = [];
+    const rows = (await connectorStore.list()).filter((r) => r.status !== 'disabled' && Boolean(r.settings.demo) === setup.demo);
+    for (const row of rows) {
+      const support = crmSupport(row.crm);
+      const credentials = (await connectorStore.readCredentials(row.id)) ?? {};
+      const connector = support.buildConnector(row, credentials, {
+        tokenStore,
+        onNeedsReauthorisation: async (id, reason) => {
+          logger.error({ connector: id, reason }, 'CRM refused our credentials: the connector needs re-authorisation');
+          await connectorStore.setStatus(id, 'needs_reauthorisation', reason);
+        },
+      });
+      connectors.set(row.crm, connector);
+      connectorIds.set(row.crm, row.id);
+      try {
+        natives.push(await support.buildSubgraph(connector, { cacheTtlMs: config.cacheTtlMs }));
+      } catch (err) {
+        throw new ProductError('CRM_UNAVAILABLE', `Cannot read the metadata of ${row.name} (${row.baseUrl}): ${(err as Error).message}. Check the CRM is reachable and the credentials are valid.`, { connector: row.id });
+      }
+    }
+
+    const identity = createIdentitySubgraph({ db, getConfig: () => mapping });
+    const golden = createGoldenSubgraph({ getConfig: () => mapping, nativeTypeDefs: () => natives.map((n) => n.typeDefs()) });
+    for (const p of golden.problems()) logger.warn(p, 'mapped native field is not served by its CRM subgraph');
+    const sources: SubgraphSource[] = [identity, golden, ...natives.map((n): SubgraphSource => ({ name: n.name, kind: 'local', typeDefs: () => n.typeDefs(), schema: () => n.schema() }))];
     const gateway = createGateway(() => sources, logger);
+    for (const native of natives) {
+      if (config.metadataRefreshMs > 0) {
+        const stop = native.autoRefresh(config.metadataRefreshMs);
+        cleanups.push(async () => stop());
+      }
+      native.onChange(() => {
+        // CRM metadata changed (a custom field, say): golden copies native types, so it is rendered again too.
+        golden.rebuild();
+        gateway.reload().catch((err) => logger.error({ err }, 'supergraph reload after a metadata change failed; the running graph stays'));
+      });
+    }
+
+    const link = () => linkAll({ db, connectors, connectorIds, getConfig: () => mapping, logger });
+    await link();
     // subscriptions: change events arrive through this database's LISTEN; tokens checked in connection_init
     await server.ready(gateway, { events: database, apiTokens: parseApiTokens(process.env.CUSTOMER_GRAPH_API_TOKENS) });
-    const db = database;
+
     return {
       server,
-      database: db,
+      database,
       gateway,
       cipher,
-      async close() {
-        await server.close();
-        await db.close();
+      connectors,
+      subgraphs: { identity, golden, natives },
+      setup,
+      mappingConfig: () => mapping,
+      async applyMappingConfig(document, meta) {
+        const checked = validateMappingConfig(document);
+        if (!checked.ok) {
+          throw new ProductError('MAPPING_INVALID', `The mapping configuration is invalid: ${checked.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, { problems: checked.errors });
+        }
+        // Dry run first: the new configuration must compose with the CRM subgraphs before it is stored or served.
+        const candidate = checked.config;
+        const dryIdentity = createIdentitySubgraph({ db, getConfig: () => candidate });
+        const dryGolden = createGoldenSubgraph({ getConfig: () => candidate, nativeTypeDefs: () => natives.map((n) => n.typeDefs()) });
+        composeSupergraph([dryIdentity, dryGolden, ...sources.slice(2)]);
+        const saved = await mappingStore.save(document, meta);
+        mapping = saved.config;
+        identity.rebuild();
+        golden.rebuild();
+        await gateway.reload();
+        return saved.version;
       },
+      link,
+      close: cleanup,
     };
   } catch (err) {
-    await server.close().catch(() => {});
-    await database?.close().catch(() => {});
+    await cleanup();
     throw err;
   }
 }

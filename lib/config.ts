@@ -12,6 +12,8 @@ const schema = z.object({
   DATABASE_URL: z.string().url().optional(),
   CUSTOMER_GRAPH_DATA_DIR: z.string().default('.data'),
   CUSTOMER_GRAPH_SECRET_KEY: z.string().optional(),
+  CUSTOMER_GRAPH_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5000),
+  CUSTOMER_GRAPH_METADATA_REFRESH_MS: z.coerce.number().int().min(0).default(60000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -22,6 +24,10 @@ export interface AppConfig {
   dataDir: string;
   secretKey: string | undefined;
   logLevel: string;
+  /** How long native records are reused across requests (0: never). */
+  cacheTtlMs: number;
+  /** How often CRM metadata is re-read for new custom fields (0: never). */
+  metadataRefreshMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -39,5 +45,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir: path.resolve(c.CUSTOMER_GRAPH_DATA_DIR),
     secretKey: c.CUSTOMER_GRAPH_SECRET_KEY,
     logLevel: c.LOG_LEVEL,
+    cacheTtlMs: c.CUSTOMER_GRAPH_CACHE_TTL_MS,
+    metadataRefreshMs: c.CUSTOMER_GRAPH_METADATA_REFRESH_MS,
   };
 }

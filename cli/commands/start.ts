@@ -9,9 +9,9 @@ import type { Command } from './command.ts';
 export const startCommand: Command = {
   name: 'start',
   summary: 'Start the gateway (embedded database and demo CRMs unless configured otherwise)',
-  usage: 'customer-graph start [--port N]',
+  usage: 'customer-graph start [--port N] [--seed DIR]',
   async run(argv) {
-    const { values } = parseArgs({ args: argv, options: { port: { type: 'string' } }, strict: true });
+    const { values } = parseArgs({ args: argv, options: { port: { type: 'string' }, seed: { type: 'string' } }, strict: true });
     const config = loadConfig({ ...process.env, ...(values.port ? { PORT: values.port } : {}) });
     const logger = createLogger('customer-graph', config.logLevel);
     // Check the key first: a bad key must stop the start before a credential could be written.
@@ -19,7 +19,7 @@ export const startCommand: Command = {
     // Fail fast on an unreachable database, before the gateway's heavier modules are even loaded.
     if (config.databaseUrl) await probeDatabase(config.databaseUrl);
     const { startApp } = await import('../app.ts');
-    const app = await startApp(config, logger, cipher);
+    const app = await startApp(config, logger, cipher, values.seed ? { seedDir: values.seed } : {});
     console.log(`customer-graph is ready: ${app.server.url}/graphql (health: ${app.server.url}/healthz)`);
     await waitForSignal();
     logger.info('shutting down');

@@ -84,6 +84,12 @@ const SPECS: Record<ObjectTypeName, Spec[]> = {
     }],
     OWNER,
     ['associatedcompanyid', 'number', 'number', { label: 'Primary Associated Company ID' }],
+    // Real HubSpot contact properties the default golden mapping reads: marketing opt-out and original source.
+    ['hs_email_optout', 'bool', 'booleancheckbox', { label: 'Unsubscribed from all email', options: options(['true', 'false'], ['True', 'False']) }],
+    ['hs_analytics_source', 'enumeration', 'select', {
+      ...RO, calculated: true, label: 'Original Source',
+      options: options(['ORGANIC_SEARCH', 'PAID_SEARCH', 'EMAIL_MARKETING', 'SOCIAL_MEDIA', 'REFERRALS', 'OTHER_CAMPAIGNS', 'DIRECT_TRAFFIC', 'OFFLINE', 'PAID_SOCIAL']),
+    }],
   ],
   companies: [
     ['name', 'string', 'text', { label: 'Company name' }],

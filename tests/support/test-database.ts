@@ -19,17 +19,27 @@ export async function openTestDatabase(): Promise<TestDatabase> {
     const handle = await openDatabase({ dataDir: 'memory://' });
     return { ...handle, url: undefined };
   }
+  const fresh = await createFreshDatabase(baseUrl);
+  const handle = await openDatabase({ url: fresh.url });
+  return {
+    ...handle,
+    url: fresh.url,
+    async close() {
+      await handle.close();
+      await fresh.drop();
+    },
+  };
+}
+
+/** A new, empty database on the server of `baseUrl`, and a way to drop it. */
+export async function createFreshDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `cg_test_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
   const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
   await admin.end();
-  const url = withDatabase(baseUrl, name);
-  const handle = await openDatabase({ url });
   return {
-    ...handle,
-    url,
-    async close() {
-      await handle.close();
+    url: withDatabase(baseUrl, name),
+    async drop() {
       const again = postgres(baseUrl, { max: 1, onnotice: () => {} });
       await again.unsafe(`drop database if exists ${name} with (force)`);
       await again.end();

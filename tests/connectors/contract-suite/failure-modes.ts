@@ -131,7 +131,7 @@ export function defineFailureModeTests(ctx: SuiteContext): void {
         const garbage = ctx.track(await startGarbageServer(kind));
         for (const auth of ['static', 'oauth'] as const) {
           const connector = ctx.connect(sandbox, { baseUrl: garbage.url, auth, retry: { maxAttempts: 1 } });
-          expectNamed(await rejection(connector.fetchByIds(primary, ['1', '2'])), 'CRM_UNAVAILABLE');
+          expectNamed(await rejection(connector.fetchByIds(primary, [harness.unknownId])), 'CRM_UNAVAILABLE');
           expectNamed(await rejection(connector.describeObjects([primary])), 'CRM_UNAVAILABLE');
           expectNamed(await rejection(drain(connector.pageRecords(primary))), 'CRM_UNAVAILABLE');
           expectNamed(await rejection(drain(connector.readChanges(primary, null))), 'CRM_UNAVAILABLE');
@@ -165,7 +165,7 @@ export function defineFailureModeTests(ctx: SuiteContext): void {
       for (const auth of ['invalid-static', 'invalid-refresh-token', 'static', 'oauth'] as const) {
         const baseUrl = auth.startsWith('invalid') ? sandbox.url : garbage.url;
         const connector = ctx.connect(sandbox, { baseUrl, auth, retry: { maxAttempts: 1 } });
-        errors.push(await rejection(connector.fetchByIds(primary, ['1'])));
+        errors.push(await rejection(connector.fetchByIds(primary, [harness.unknownId])));
         const written = await connector.createMany(primary, [{ fields: harness.validRecord(1) }]);
         errors.push(...written.flatMap((r) => (r.ok ? [] : [r.error])));
       }

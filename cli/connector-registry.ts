@@ -1,0 +1,65 @@
+/**
+ * Which CRMs this build supports, in one table: how to build each one's connector from a stored connector row and
+ * its decrypted credentials, and how to build its native subgraph. Adding a CRM = a connector folder, a subgraph
+ * folder, and one entry here.
+ */
+import type { Connector } from '../connectors/contract/index.ts';
+import type { TokenStore } from '../connectors/runtime/index.ts';
+import { createHubSpotConnector } from '../connectors/hubspot/index.ts';
+import { createSalesforceConnector } from '../connectors/salesforce/index.ts';
+import type { SalesforceAuth } from '../connectors/salesforce/index.ts';
+import type { ConnectorRow } from '../db/connector-store.ts';
+import type { NativeSubgraph } from '../subgraphs/native/build-native-subgraph.ts';
+import { createHubSpotSubgraph } from '../subgraphs/hubspot/index.ts';
+import { createSalesforceSubgraph } from '../subgraphs/salesforce/index.ts';
+import { ProductError } from '../lib/product-error.ts';
+
+export interface ConnectorDeps {
+  tokenStore: TokenStore;
+  onNeedsReauthorisation(connectorId: string, reason: string): Promise<void>;
+}
+
+export interface CrmSupport {
+  crm: string;
+  buildConnector(row: ConnectorRow, credentials: Record<string, unknown>, deps: ConnectorDeps): Connector;
+  buildSubgraph(connector: Connector, options: { cacheTtlMs: number }): Promise<NativeSubgraph>;
+}
+
+export const supportedCrms: Record<string, CrmSupport> = {
+  salesforce: {
+    crm: 'salesforce',
+    buildConnector: (row, credentials, deps) =>
+      createSalesforceConnector({
+        connectorId: row.id,
+        loginUrl: requireBaseUrl(row),
+        auth: credentials.auth as SalesforceAuth,
+        tokenStore: deps.tokenStore,
+        onNeedsReauthorisation: deps.onNeedsReauthorisation,
+      }),
+    buildSubgraph: (connector, options) => createSalesforceSubgraph(connector, options),
+  },
+  hubspot: {
+    crm: 'hubspot',
+    buildConnector: (row, credentials, deps) =>
+      createHubSpotConnector({
+        connectorId: row.id,
+        baseUrl: requireBaseUrl(row),
+        auth: credentials.auth as Parameters<typeof createHubSpotConnector>[0]['auth'],
+        ...(typeof credentials.webhookSecret === 'string' ? { webhookSecret: credentials.webhookSecret } : {}),
+        tokenStore: deps.tokenStore,
+        onNeedsReauthorisation: deps.onNeedsReauthorisation,
+      }),
+    buildSubgraph: (connector, options) => createHubSpotSubgraph(connector, options),
+  },
+};
+
+export function crmSupport(crm: string): CrmSupport {
+  const support = supportedCrms[crm];
+  if (!support) throw new ProductError('CONFIG_INVALID', `CRM "${crm}" is not supported by this build (supported: ${Object.keys(supportedCrms).join(', ')}).`);
+  return support;
+}
+
+function requireBaseUrl(row: ConnectorRow): string {
+  if (!row.baseUrl) throw new ProductError('CONFIG_INVALID', `connector ${row.id} has no base URL`);
+  return row.baseUrl;
+}

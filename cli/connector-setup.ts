@@ -1,0 +1,78 @@
+/**
+ * Which CRM accounts the gateway talks to. Real accounts come from the environment (stored encrypted on start);
+ * with none configured, the embedded demo starts the CRM sandboxes in a child process and registers them — so
+ * `npm start` on a fresh machine shows merged customers at once.
+ */
+import type { ConnectorStore } from '../db/connector-store.ts';
+import type { Logger } from '../lib/logger.ts';
+import { startSandboxProcess } from './sandbox-process.ts';
+import type { SandboxProcess } from './sandbox-process.ts';
+
+export interface ConnectorSetupOptions {
+  env: NodeJS.ProcessEnv;
+  /** A folder of CRM exports in the sandbox seed format (`customer-graph start --seed DIR`). */
+  seedDir?: string;
+  logger: Logger;
+}
+
+export interface ConnectorSetup {
+  demo: boolean;
+  sandboxes?: SandboxProcess;
+  stop(): Promise<void>;
+}
+
+export const DEMO_SALESFORCE_ID = 'salesforce-demo';
+export const DEMO_HUBSPOT_ID = 'hubspot-demo';
+
+export async function setUpConnectors(store: ConnectorStore, opts: ConnectorSetupOptions): Promise<ConnectorSetup> {
+  const { env, logger } = opts;
+  await registerFromEnvironment(store, env);
+  const rows = await store.list();
+  const realOnes = rows.filter((r) => !r.settings.demo);
+  const demoWanted = (env.CUSTOMER_GRAPH_DEMO ?? 'auto') !== 'off' && (realOnes.length === 0 || opts.seedDir !== undefined);
+  if (!demoWanted) return { demo: false, stop: async () => {} };
+
+  const args = [
+    '--salesforce-port', env.CUSTOMER_GRAPH_DEMO_SALESFORCE_PORT ?? '4101',
+    '--hubspot-port', env.CUSTOMER_GRAPH_DEMO_HUBSPOT_PORT ?? '4102',
+    ...(opts.seedDir ? ['--seed', opts.seedDir] : []),
+  ];
+  const sandboxes = await startSandboxProcess(args);
+  logger.info({ salesforce: sandboxes.salesforceUrl, hubspot: sandboxes.hubspotUrl, seed: opts.seedDir ?? 'demo' }, 'demo CRM sandboxes started');
+  await store.upsert({
+    id: DEMO_SALESFORCE_ID,
+    crm: 'salesforce',
+    name: 'Salesforce (sandbox)',
+    baseUrl: sandboxes.salesforceUrl,
+    settings: { demo: true },
+    credentials: { auth: { kind: 'client-credentials', clientId: 'customer-graph', clientSecret: 'sandbox' } },
+  });
+  await store.upsert({
+    id: DEMO_HUBSPOT_ID,
+    crm: 'hubspot',
+    name: 'HubSpot (sandbox)',
+    baseUrl: sandboxes.hubspotUrl,
+    settings: { demo: true },
+    credentials: { auth: { kind: 'static', accessToken: 'sandbox-token' }, webhookSecret: 'sandbox' },
+  });
+  return { demo: true, sandboxes, stop: () => sandboxes.stop() };
+}
+
+/** SALESFORCE_* and HUBSPOT_* variables describe real accounts; they are stored (encrypted) under fixed ids. */
+async function registerFromEnvironment(store: ConnectorStore, env: NodeJS.ProcessEnv): Promise<void> {
+  if (env.SALESFORCE_LOGIN_URL && env.SALESFORCE_CLIENT_ID) {
+    const auth = env.SALESFORCE_REFRESH_TOKEN
+      ? { kind: 'refresh-token', clientId: env.SALESFORCE_CLIENT_ID, clientSecret: env.SALESFORCE_CLIENT_SECRET, refreshToken: env.SALESFORCE_REFRESH_TOKEN }
+      : { kind: 'client-credentials', clientId: env.SALESFORCE_CLIENT_ID, clientSecret: env.SALESFORCE_CLIENT_SECRET };
+    await store.upsert({ id: 'salesforce', crm: 'salesforce', name: 'Salesforce', baseUrl: env.SALESFORCE_LOGIN_URL, credentials: { auth } });
+  }
+  if (env.HUBSPOT_ACCESS_TOKEN) {
+    await store.upsert({
+      id: 'hubspot',
+      crm: 'hubspot',
+      name: 'HubSpot',
+      baseUrl: env.HUBSPOT_BASE_URL ?? 'https://api.hubapi.com',
+      credentials: { auth: { kind: 'static', accessToken: env.HUBSPOT_ACCESS_TOKEN }, ...(env.HUBSPOT_CLIENT_SECRET ? { webhookSecret: env.HUBSPOT_CLIENT_SECRET } : {}) },
+    });
+  }
+}
