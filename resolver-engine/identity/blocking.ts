@@ -1,9 +1,12 @@
 /**
  * Blocking: only records sharing a blocking key are compared, so the work grows with the number of records,
  * not with its square. Keys are chosen so a true duplicate shares at least one despite typical noise:
- * the normalised email, any phone, and the sound of the last name with the initial of the formal first name
- * (so Bob Smith and Robert Smyth meet). A block larger than `maxBlockSize` (a switchboard, a very common
- * name) is not compared pairwise — it is reported instead, keeping the cost bounded.
+ * the normalised email and its mailbox name, any phone, the sound of the last name with the formal first
+ * name (so Bob Smith and Robert Smyth meet), and the sound of the last name at one company (so 'J. Smith'
+ * and a first name the nickname table does not know still meet their colleague records). The whole formal
+ * first name, not its initial, keeps name blocks small as the data grows. A block larger than
+ * `maxBlockSize` (a switchboard, a very common name) is not compared pairwise — it is reported instead,
+ * keeping the cost bounded.
  */
 import { emailLocalPart, isRoleEmail } from './normalise/email.ts';
 import { formalNames } from './nicknames.ts';
@@ -22,7 +25,8 @@ export function blockingKeys(person: NormalisedPerson): string[] {
   if (person.last !== '') {
     const sound = soundex(person.last.replace(/ /g, ''));
     if (person.first === '') keys.add(`name:${sound}`);
-    for (const formal of formalNames(person.first)) if (formal !== '') keys.add(`name:${sound}:${formal[0]}`);
+    for (const formal of formalNames(person.first)) if (formal !== '') keys.add(`name:${sound}:${formal}`);
+    if (person.company !== '') keys.add(`company:${person.company}:${sound}`);
   }
   return [...keys];
 }

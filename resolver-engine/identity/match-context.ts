@@ -3,9 +3,10 @@
  * several different people (a switchboard, a household address) says little about any two of them, so
  * scoring weighs it down. Built once per matching run.
  */
-import { areNicknameVariants } from './nicknames.ts';
+import { compatibleFirstNames } from './first-name-match.ts';
 import type { NormalisedPerson } from './person.ts';
-import { jaroWinkler } from '../text/similarity.ts';
+
+export { compatibleFirstNames } from './first-name-match.ts';
 
 export interface MatchContext {
   /** normalised phone / email → how many different people (by name) use it; absent means unknown or one. */
@@ -17,32 +18,33 @@ export const EMPTY_MATCH_CONTEXT: MatchContext = { peoplePerPhone: new Map(), pe
 
 /**
  * People are told apart by first name only: a last name changes (marriage) or is mistyped between a
- * person's own records, while household members and colleagues rarely share a first name.
+ * person's own records, while household members and colleagues rarely share a first name. A missing
+ * name or a bare initial cannot tell people apart, so such records are not counted; a nickname or a typo
+ * of a name already counted is the same person, so one person's odd spelling does not make their own
+ * address look shared.
  */
-export function compatibleFirstNames(a: string, b: string): boolean {
-  return areNicknameVariants(a, b) || jaroWinkler(a, b) >= 0.9;
-}
-
-function samePersonByName(a: NormalisedPerson, b: NormalisedPerson): boolean {
-  return compatibleFirstNames(a.first, b.first);
-}
-
 function countPeople(records: readonly NormalisedPerson[]): number {
-  const representatives: NormalisedPerson[] = [];
+  const representatives: string[] = [];
   for (const record of records) {
-    if (record.first === '') continue; // nameless records cannot tell people apart
-    if (!representatives.some((r) => samePersonByName(r, record))) representatives.push(record);
+    if (record.first.length <= 1) continue;
+    if (!representatives.some((first) => compatibleFirstNames(first, record.first))) representatives.push(record.first);
   }
   return representatives.length;
 }
 
-export function buildMatchContext(people: readonly NormalisedPerson[]): MatchContext {
-  const byPhone = new Map<string, NormalisedPerson[]>();
-  const byEmail = new Map<string, NormalisedPerson[]>();
+function groupBy(people: readonly NormalisedPerson[], keysOf: (p: NormalisedPerson) => readonly string[]): Map<string, NormalisedPerson[]> {
+  const groups = new Map<string, NormalisedPerson[]>();
   for (const person of people) {
-    for (const phone of person.phones) byPhone.set(phone, [...(byPhone.get(phone) ?? []), person]);
-    if (person.email) byEmail.set(person.email, [...(byEmail.get(person.email) ?? []), person]);
+    for (const key of keysOf(person)) {
+      const group = groups.get(key);
+      if (group) group.push(person);
+      else groups.set(key, [person]);
+    }
   }
+  return groups;
+}
+
+export function buildMatchContext(people: readonly NormalisedPerson[]): MatchContext {
   const shared = (groups: Map<string, NormalisedPerson[]>) => {
     const result = new Map<string, number>();
     for (const [key, members] of groups) {
@@ -52,5 +54,8 @@ export function buildMatchContext(people: readonly NormalisedPerson[]): MatchCon
     }
     return result;
   };
-  return { peoplePerPhone: shared(byPhone), peoplePerEmail: shared(byEmail) };
+  return {
+    peoplePerPhone: shared(groupBy(people, (p) => p.phones)),
+    peoplePerEmail: shared(groupBy(people, (p) => (p.email ? [p.email] : []))),
+  };
 }

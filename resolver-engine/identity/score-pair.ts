@@ -7,10 +7,11 @@
 import type { MatchDecision, MatchThresholds } from './classify.ts';
 import { DEFAULT_THRESHOLDS, classify } from './classify.ts';
 import type { MatchReason } from './features/feature.ts';
-import { SHARED_IDENTIFIER_WEIGHT } from './features/email.ts';
-import { PHONE_MATCH_WEIGHT } from './features/phone.ts';
+import { EMAIL_MATCH_WEIGHT, MAILBOX_TYPO_WEIGHT, SHARED_IDENTIFIER_WEIGHT } from './features/email.ts';
+import { PHONE_MATCH_WEIGHT, SHARED_PHONE_SAME_FIRST_WEIGHT } from './features/phone.ts';
 import type { MatchContext } from './match-context.ts';
 import { EMPTY_MATCH_CONTEXT } from './match-context.ts';
+import { FREEMAIL_DOMAINS, emailDomain, isRoleEmail } from './normalise/email.ts';
 import type { NormalisedPerson } from './person.ts';
 import { specifiedMatchFeatures } from './specified-match-features.ts';
 
@@ -29,20 +30,50 @@ export interface ScoreOptions {
   thresholds?: MatchThresholds;
 }
 
+/** An address at an organisation's own domain (not a mailbox provider's, not a role address). */
+function isWorkEmail(email: string | null): boolean {
+  return email !== null && !FREEMAIL_DOMAINS.has(emailDomain(email)) && !isRoleEmail(email);
+}
+
 function weightOf(reasons: readonly MatchReason[], feature: string): number | null {
   return reasons.find((r) => r.feature === feature)?.weight ?? null;
 }
 
-/** null when the pair may be linked, else why it may not be linked automatically. */
-function linkGuard(reasons: readonly MatchReason[]): string | null {
+/**
+ * null when the pair may be linked, else why it may not be linked automatically. The rules, in order:
+ * - a different first name never links (household members and colleagues share everything else);
+ * - without a first name (or with a bare initial) the record could be anyone in a household or team, so it
+ *   needs the same last name and either the same work email or an identifier plus the same company;
+ * - a different last name (marriage) links only through the same personal email: a phone may be a
+ *   switchboard that two colleagues of one first name share without the data showing it;
+ * - otherwise a personal email or phone in common, or the same full name at the same workplace (same
+ *   company, or the same switchboard, or one work domain): the standard CRM duplicate rule.
+ *   Colleagues share the workplace but not the full name; namesakes share the name but not the workplace.
+ */
+function linkGuard(reasons: readonly MatchReason[], a: NormalisedPerson, b: NormalisedPerson): string | null {
   const first = weightOf(reasons, 'firstName');
   if (first !== null && first < 0) return 'first names differ: never linked automatically';
-  // Full-weight identifiers, or shared ones already corroborated by a matching first name.
-  const identifier = (weightOf(reasons, 'email') ?? 0) >= SHARED_IDENTIFIER_WEIGHT || (weightOf(reasons, 'phone') ?? 0) >= PHONE_MATCH_WEIGHT / 2;
-  if (!identifier) return 'no personal email or phone in common';
-  const nameAgrees = (first ?? 0) > 0 || (weightOf(reasons, 'lastName') ?? 0) > 0;
-  if (!nameAgrees) return 'a shared identifier without a matching name is not enough to link';
-  return null;
+  const email = weightOf(reasons, 'email') ?? 0;
+  const last = weightOf(reasons, 'lastName');
+  // Personal identifiers at full weight, or a shared address already corroborated by the first name.
+  const identifier = email >= SHARED_IDENTIFIER_WEIGHT || (weightOf(reasons, 'phone') ?? 0) >= PHONE_MATCH_WEIGHT;
+  const sameCompany = (weightOf(reasons, 'company') ?? 0) >= 2;
+  // Signs of one workplace when the company field is empty: a switchboard both records carry (the shared
+  // phone weight between records of one first name), or mailboxes a typo apart at one work domain.
+  const sameWorkplace = sameCompany || weightOf(reasons, 'phone') === SHARED_PHONE_SAME_FIRST_WEIGHT ||
+    (email === MAILBOX_TYPO_WEIGHT && isWorkEmail(a.email) && emailDomain(a.email!) === emailDomain(b.email!));
+  const lastAgrees = last !== null && last > 0;
+  if (first === null || first < 1) {
+    if (last !== null && last < 0) return 'no first name to compare and last names differ';
+    // A household shares private addresses and landlines, not employers or work addresses.
+    if (lastAgrees && ((identifier && sameCompany) || (email >= EMAIL_MATCH_WEIGHT && isWorkEmail(a.email)))) return null;
+    return 'no first name to compare: needs the last name and the same work email, or an identifier and the same company';
+  }
+  if (last !== null && last < 0) {
+    return email >= EMAIL_MATCH_WEIGHT ? null : 'last names differ: linked only through the same personal email';
+  }
+  if (identifier || (sameWorkplace && lastAgrees)) return null;
+  return 'no personal email or phone in common, and not the same full name at the same workplace';
 }
 
 export function scorePair(a: NormalisedPerson, b: NormalisedPerson, options: ScoreOptions = {}): PairScore {
@@ -57,7 +88,7 @@ export function scorePair(a: NormalisedPerson, b: NormalisedPerson, options: Sco
   let decision = classify(score, options.thresholds ?? DEFAULT_THRESHOLDS);
   let guard: string | null = null;
   if (decision === 'link') {
-    guard = linkGuard(reasons);
+    guard = linkGuard(reasons, a, b);
     if (guard) decision = 'review';
   }
   return { a: a.id, b: b.id, score, reasons, decision, guard };

@@ -1,13 +1,28 @@
 import { levenshtein } from '../../text/similarity.ts';
-import { emailDomain, emailLocalPart, isRoleEmail } from '../normalise/email.ts';
-import { compatibleFirstNames } from '../match-context.ts';
+import { FREEMAIL_DOMAINS, emailDomain, emailLocalPart, isRoleEmail } from '../normalise/email.ts';
+import { compatibleFirstNames } from '../first-name-match.ts';
 import type { MatchFeature } from './feature.ts';
 
 export const EMAIL_MATCH_WEIGHT = 6;
 /** A phone or email several people use, between two records whose first names agree. */
 export const SHARED_IDENTIFIER_WEIGHT = 3;
+/** Two mailboxes a typing slip apart at one domain. */
+export const MAILBOX_TYPO_WEIGHT = 2;
 
-/** Same personal address is strong evidence; a role or household address shared by several people is not. */
+/** 'john.smith' and 'john.smith2': a mail admin numbering a second person of the same name. */
+const differOnlyByDigits = (x: string, y: string) => x !== y && x.replace(/\d+$/, '') === y.replace(/\d+$/, '');
+
+/** A slip of the keyboard in a mailbox name: one edit (two in a long name), never just a number. */
+function mailboxTypo(x: string, y: string): boolean {
+  if (differOnlyByDigits(x, y) || Math.min(x.length, y.length) < 5) return false;
+  return levenshtein(x, y) <= (Math.min(x.length, y.length) >= 8 ? 2 : 1);
+}
+
+/**
+ * Same personal address is strong evidence; a role or household address shared by several people is not.
+ * Different addresses say little (people have work and private ones), except two different mailboxes at
+ * one organisation: a company gives a person one address, so that is usually two colleagues.
+ */
 export const emailFeature: MatchFeature = (a, b, ctx) => {
   if (!a.email || !b.email) return null;
   if (a.email === b.email) {
@@ -22,10 +37,18 @@ export const emailFeature: MatchFeature = (a, b, ctx) => {
     return { feature: 'email', weight: EMAIL_MATCH_WEIGHT, detail: `same email ${a.email}` };
   }
   const [localA, localB] = [emailLocalPart(a.email), emailLocalPart(b.email)];
-  if (localA === localB && localA.length >= 4 && !isRoleEmail(a.email)) {
-    const distance = levenshtein(emailDomain(a.email), emailDomain(b.email));
+  const [domainA, domainB] = [emailDomain(a.email), emailDomain(b.email)];
+  if (isRoleEmail(a.email) || isRoleEmail(b.email)) return null;
+  if (localA === localB && localA.length >= 4) {
+    const distance = levenshtein(domainA, domainB);
     if (distance <= 2) return { feature: 'email', weight: 3, detail: `same mailbox, domains differ by ${distance} character(s) (typo?)` };
     return { feature: 'email', weight: 1.5, detail: `same mailbox name '${localA}' at different domains` };
   }
-  return { feature: 'email', weight: -1, detail: 'different emails' };
+  if (domainA === domainB && mailboxTypo(localA, localB)) {
+    return { feature: 'email', weight: MAILBOX_TYPO_WEIGHT, detail: `mailboxes '${localA}' and '${localB}' differ by a typo?` };
+  }
+  if (domainA === domainB && !FREEMAIL_DOMAINS.has(domainA)) {
+    return { feature: 'email', weight: -2.5, detail: `two different mailboxes at ${domainA} (colleagues?)` };
+  }
+  return { feature: 'email', weight: -0.5, detail: 'different emails' };
 };

@@ -29,6 +29,7 @@ export function firstGivenName(raw: unknown): string {
 const COMPANY_SUFFIXES = new Set([
   'inc', 'incorporated', 'llc', 'llp', 'lp', 'ltd', 'limited', 'corp', 'corporation', 'co', 'company', 'gmbh', 'ag',
   'sa', 'sas', 'sarl', 'srl', 'spa', 'plc', 'bv', 'nv', 'pty', 'kk', 'oy', 'ab', 'as', 'aps', 'the', 'group', 'holdings',
+  'kg', 'kgaa', 'ug', 'ohg', 'gbr', 'se', 'ltda', 'pte', 'pvt', 'oyj', 'asa', 'sl', 'sro', 'zoo',
 ]);
 
 /** Company names without legal suffixes: 'The Acme Corp.' and 'ACME, Inc' → 'acme'. */
