@@ -1,0 +1,46 @@
+/**
+ * Match keys of the email linker (until identity resolution, issue 6, replaces it): a native record joins the
+ * golden record holding a link with the same key. Keys are computed from the record's golden candidates (the
+ * mapping decides which native field is the email, the domain…), so any configured CRM is linked the same way.
+ *
+ * - Customer: `email:<normalised email>` (case, Gmail dots, plus-tags of big providers ignored).
+ * - Company: `domain:<bare domain>`, else `name:<normalised company name>`.
+ * - Deal: `deal:<normalised name>|<normalised company>`. A deal whose company is unknown (HubSpot links deals to
+ *   companies by association, not by a property) joins the only deal of that name, if there is exactly one. The
+ *   reverse (a deal with a company joining a company-less one) is not done: two same-named deals of two companies
+ *   would both join it. Objects are linked in configuration order, so list the CRM that knows companies first.
+ */
+import { normaliseCompanyName, normaliseEmail, normaliseName } from '../resolver-engine/index.ts';
+
+export interface MatchKeys {
+  /** Stored on the link; exact matches join. Null: the record gets a golden record of its own. */
+  key: string | null;
+  /** A key prefix that may join when exactly one golden record holds a link starting with it. */
+  uniquePrefix?: string;
+}
+
+const text = (value: unknown): string => (typeof value === 'string' ? value : value === null || value === undefined ? '' : String(value));
+
+export function matchKeys(goldenType: string, values: Readonly<Record<string, unknown>>): MatchKeys {
+  switch (goldenType) {
+    case 'Customer': {
+      const email = normaliseEmail(values.email);
+      return { key: email ? `email:${email}` : null };
+    }
+    case 'Company': {
+      const domain = text(values.domain).trim().toLowerCase();
+      if (domain) return { key: `domain:${domain}` };
+      const name = normaliseCompanyName(values.name);
+      return { key: name ? `name:${name}` : null };
+    }
+    case 'Deal': {
+      // Deal names keep every word ('Group licence' is not 'licence'); only the company loses its legal suffix.
+      const name = normaliseName(values.name);
+      if (!name) return { key: null };
+      const company = normaliseCompanyName(values.companyName);
+      return company ? { key: `deal:${name}|${company}` } : { key: `deal:${name}|`, uniquePrefix: `deal:${name}|` };
+    }
+    default:
+      return { key: null };
+  }
+}
