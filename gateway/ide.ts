@@ -80,7 +80,10 @@ function page(endpoint: string): string {
     YogaGraphiQL.renderYogaGraphiQL(document.getElementById('ide'), {
       endpoint: ${JSON.stringify(endpoint)},
       title: 'customer-graph',
+      // GraphiQL 5 reads initialQuery/defaultTabs; older builds read defaultQuery.
       defaultQuery: ${JSON.stringify(EXAMPLE_OPERATIONS)},
+      initialQuery: ${JSON.stringify(EXAMPLE_OPERATIONS)},
+      defaultTabs: [{ query: ${JSON.stringify(EXAMPLE_OPERATIONS)} }],
     });
   </script>
 </body>
