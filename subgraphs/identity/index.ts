@@ -43,25 +43,7 @@ interface Loaders {
   live: Map<string, DataLoader<string, string | null>>;
 }
 
-/** The shape cli/app.ts used before identity depended on the configuration (remove once cli passes options). */
-export interface LegacyIdentitySubgraph {
-  name: 'identity';
-  readonly typeDefs: string;
-  readonly schema: GraphQLSchema;
-}
-
-/** @deprecated pass `{ db, getConfig }`; the result is then a SubgraphSource the gateway composes directly. */
-export function createIdentitySubgraph(db: Database): LegacyIdentitySubgraph;
-export function createIdentitySubgraph(options: IdentitySubgraphOptions): IdentitySubgraph;
-export function createIdentitySubgraph(arg: Database | IdentitySubgraphOptions): IdentitySubgraph | LegacyIdentitySubgraph {
-  if (!('db' in arg)) {
-    const subgraph = createConfiguredIdentity({ db: arg });
-    return { name: 'identity', get typeDefs() { return subgraph.typeDefs(); }, get schema() { return subgraph.schema(); } };
-  }
-  return createConfiguredIdentity(arg);
-}
-
-function createConfiguredIdentity(options: IdentitySubgraphOptions): IdentitySubgraph {
+export function createIdentitySubgraph(options: IdentitySubgraphOptions): IdentitySubgraph {
   const { db } = options;
   const getConfig = options.getConfig ?? (() => DEFAULT_MAPPING_CONFIG);
   // One set of loaders per executed operation: every fetch the gateway sends is its own operation, so a page of
