@@ -80,8 +80,9 @@ export class CustomerChangeHub {
       if (firesFor(sub.interest, event)) matching.push(sub);
     }
     if (matching.length === 0) return;
-    // One resolution per distinct key for this event, shared by every subscriber with that key.
-    const resolutions = new Map<string, Promise<FormattedExecutionResult>>();
+    // One resolution per distinct key for this event, shared by every subscriber with that key. They also share
+    // the payload object itself, which lets the execution layer shape it once per identical operation.
+    const payloads = new Map<string, Promise<CustomerChangePayload>>();
     const base = {
       customerId: event.customerId,
       changedFields: event.changedFields ?? ['*'],
@@ -90,18 +91,16 @@ export class CustomerChangeHub {
     };
     for (const sub of matching) {
       const resolution = sub.interest.resolution;
-      let result: Promise<FormattedExecutionResult | null> = Promise.resolve(null);
-      if (resolution) {
-        let shared = resolutions.get(resolution.key);
-        if (!shared) {
-          this.counters.resolutions++;
-          shared = this.runResolution(resolution, event.customerId);
-          resolutions.set(resolution.key, shared);
-        }
-        result = shared;
+      const key = resolution?.key ?? '';
+      let payload = payloads.get(key);
+      if (!payload) {
+        if (resolution) this.counters.resolutions++;
+        const customer = resolution ? this.runResolution(resolution, event.customerId) : Promise.resolve(null);
+        payload = customer.then((result) => ({ ...base, customer: result }));
+        payloads.set(key, payload);
       }
       this.counters.deliveries++;
-      sub.queue.push(result.then((customer) => ({ ...base, changedFields: [...base.changedFields], customer })));
+      sub.queue.push(payload);
     }
   }
 

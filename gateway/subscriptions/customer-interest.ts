@@ -198,7 +198,8 @@ function normalise(nodes: readonly (FieldNode | FragmentDefinitionNode)[]): Docu
   });
 }
 
-function stableJson(value: unknown): string {
+/** JSON with object keys sorted, so equal values give equal keys. */
+export function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
   if (value && typeof value === 'object') {
     return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`).join(',')}}`;

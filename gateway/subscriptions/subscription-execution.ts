@@ -5,14 +5,14 @@
  * client's aliases). Errors the gateway reported for `customer` are re-pathed under the subscription field and
  * added to that event's result, so a failing CRM shows up exactly as it would in a query.
  */
-import { GraphQLError, responsePathAsArray } from 'graphql';
+import { GraphQLError, print, responsePathAsArray } from 'graphql';
 import type { ExecutionArgs, ExecutionResult, FormattedExecutionResult, GraphQLFieldResolver, GraphQLFormattedError } from 'graphql';
 import type { CustomerChangeHub, CustomerChangePayload } from './change-hub.ts';
-import { readCustomerInterest } from './customer-interest.ts';
+import { readCustomerInterest, stableJson } from './customer-interest.ts';
 import { graphqlRuntime } from './graphql-runtime.ts';
 import type { CustomerChangedArgs } from './customer-interest.ts';
 
-/** Per operation (graphql-ws builds one per subscribe message): errors waiting to join the current event's result. */
+/** Per execution of one event: the gateway's errors for `customer`, to join that event's result. */
 export interface SubscriptionContext {
   gatewayErrors: GraphQLError[];
 }
@@ -65,32 +65,51 @@ const fieldResolver: GraphQLFieldResolver<unknown, SubscriptionContext> = (sourc
   return source && typeof source === 'object' ? (source as Record<string, unknown>)[String(info.path.key)] : null;
 };
 
-/** The graphql-ws `subscribe` implementation: graphql-js subscribe, plus the gateway's errors per event. */
+/**
+ * The graphql-ws `subscribe` implementation: graphql-js creates the source stream (registering with the hub),
+ * then each payload is shaped with graphql-js `execute`. Subscribers with the same operation (document, operation
+ * name and variables) receive the same payload object from the hub, so the shaped result is computed once per
+ * event and shared: 1,000 identical subscribers cost one resolution and one execution, not 1,000.
+ */
 export function subscribeWith(hub: CustomerChangeHub) {
   const resolveSubscribe = subscribeFieldResolver(hub);
-  return async (args: ExecutionArgs): Promise<AsyncGenerator<ExecutionResult> | ExecutionResult> => {
-    const ctx = (args.contextValue as SubscriptionContext | undefined) ?? newSubscriptionContext();
-    const result = await graphqlRuntime.subscribe({ ...args, contextValue: ctx, fieldResolver, subscribeFieldResolver: resolveSubscribe });
-    if (!(Symbol.asyncIterator in result)) return result;
-    return withGatewayErrors(result, ctx);
+  const shaped = new WeakMap<object, Map<string, ExecutionResult>>();
+  return async (args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> => {
+    const stream = await graphqlRuntime.createSourceEventStream({ ...args, contextValue: newSubscriptionContext(), fieldResolver, subscribeFieldResolver: resolveSubscribe });
+    if (!(Symbol.asyncIterator in stream)) return stream;
+    const operationKey = `${args.operationName ?? ''}\n${print(args.document)}\n${stableJson(args.variableValues ?? {})}`;
+    const shape = (payload: CustomerChangePayload): ExecutionResult => {
+      let byOperation = shaped.get(payload);
+      if (!byOperation) shaped.set(payload, (byOperation = new Map()));
+      let result = byOperation.get(operationKey);
+      if (!result) {
+        const ctx = newSubscriptionContext();
+        // Synchronous: every resolver here reads data already resolved, so execute never returns a promise.
+        const executed = graphqlRuntime.execute({ ...args, rootValue: payload, contextValue: ctx, fieldResolver }) as ExecutionResult;
+        result = ctx.gatewayErrors.length ? { ...executed, errors: [...(executed.errors ?? []), ...ctx.gatewayErrors] } : executed;
+        byOperation.set(operationKey, result);
+      }
+      return result;
+    };
+    return mapEvents((stream as AsyncIterable<CustomerChangePayload>)[Symbol.asyncIterator](), shape);
   };
 }
 
 /**
- * Adds the gateway's errors to each event's result. A plain iterator rather than an async generator: a generator
- * waiting for the next event would queue `return()` until that event came, leaking the hub subscription of a
- * client that completes during a quiet period.
+ * Maps the hub's stream to results. A plain iterator rather than an async generator: a generator waiting for the
+ * next event would queue `return()` until that event came, leaking the hub subscription of a client that
+ * completes during a quiet period.
  */
-function withGatewayErrors(results: AsyncGenerator<ExecutionResult>, ctx: SubscriptionContext): AsyncGenerator<ExecutionResult> {
-  const iterator: AsyncGenerator<ExecutionResult> = {
+function mapEvents(events: AsyncIterator<CustomerChangePayload>, shape: (p: CustomerChangePayload) => ExecutionResult): AsyncIterableIterator<ExecutionResult> {
+  const iterator: AsyncIterableIterator<ExecutionResult> = {
     async next() {
-      const step = await results.next();
-      if (step.done) return step;
-      const extra = ctx.gatewayErrors.splice(0);
-      return { done: false, value: extra.length ? { ...step.value, errors: [...(step.value.errors ?? []), ...extra] } : step.value };
+      const step = await events.next();
+      return step.done ? { done: true, value: undefined } : { done: false, value: shape(step.value) };
     },
-    return: (value) => results.return(value),
-    throw: (err) => results.throw(err),
+    return: async () => {
+      await events.return?.();
+      return { done: true, value: undefined };
+    },
     [Symbol.asyncIterator]: () => iterator,
   };
   return iterator;

@@ -2,10 +2,12 @@
  * Subscriptions end to end on the real app (embedded PGlite, or Postgres with DATABASE_URL): graphql-ws clients on
  * /graphql, change events through LISTEN/NOTIFY, payloads resolved through the gateway.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp } from '../../../cli/app.ts';
 import type { RunningApp } from '../../../cli/app.ts';
@@ -16,6 +18,7 @@ import type { DatabaseHandle } from '../../../db/open-database.ts';
 import { goldenRecords } from '../../../db/schema.ts';
 import { loadConfig } from '../../../lib/config.ts';
 import { createLogger } from '../../../lib/logger.ts';
+import { withDatabase } from '../../support/test-database.ts';
 import { collect, until, wsClient } from './ws-test-client.ts';
 
 const TOKEN = 'subscriptions-test-token';
@@ -35,14 +38,22 @@ describe('customerChanged over graphql-ws', () => {
     return c;
   };
   const stats = () => app.server.subscriptions!.stats();
+  // On Postgres: a database of this file's own, dropped at the end.
+  const serverUrl = process.env.DATABASE_URL;
+  const databaseName = `cg_subs_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
+  const adminSql = (statement: string) => {
+    const admin = postgres(serverUrl!, { max: 1, onnotice: () => {} });
+    return admin.unsafe(statement).finally(() => admin.end());
+  };
 
   beforeAll(async () => {
     process.env.CUSTOMER_GRAPH_API_TOKENS = `other-token, ${TOKEN}`;
     process.env.CUSTOMER_GRAPH_DEMO = 'off';
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-subs-'));
+    if (serverUrl) await adminSql(`create database ${databaseName}`);
     const config = loadConfig({
       PORT: '0', HOST: '127.0.0.1', CUSTOMER_GRAPH_DATA_DIR: dataDir, CUSTOMER_GRAPH_SECRET_KEY: Buffer.alloc(32, 5).toString('base64'),
-      ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
+      ...(serverUrl ? { DATABASE_URL: withDatabase(serverUrl, databaseName) } : {}),
     });
     app = await startApp(config, createLogger('test', 'silent'));
     // Golden records as the linker would write them (test data: the linker is not part of this test).
@@ -59,6 +70,7 @@ describe('customerChanged over graphql-ws', () => {
     for (const c of clients) await c.dispose();
     if (publisher && publisher !== app?.database) await publisher.close();
     await app?.close();
+    if (serverUrl) await adminSql(`drop database if exists ${databaseName} with (force)`);
   });
 
   it('delivers a change of a watched field of a watched customer, resolved through the gateway', async () => {
@@ -120,6 +132,25 @@ describe('customerChanged over graphql-ws', () => {
     expect(viaHttp.data.customer).toMatchObject({ who: x, decided: [{ field: 'phone' }], links: [] });
     expect(result).toEqual({ data: { customerChanged: { customerId: x, changedFields: ['email'], customer: viaHttp.data.customer } } });
     expect(sub.results).toHaveLength(1);
+    sub.unsubscribe();
+    await until(() => stats().subscribers === 0);
+  });
+
+  it('reports the gateway\'s errors for `customer` under the subscription path, as the query would', async () => {
+    const sub = collect(client(), `subscription { customerChanged(ids: ["${x}"], fields: ["phone"]) { customerId customer { id provenance(fields: ["noSuchField"]) { field } } } }`);
+    await until(() => stats().subscribers === 1);
+    await publishCustomerChanged(publisher, { customerId: x, changedFields: ['phone'] });
+    const [result] = await sub.waitFor(1);
+    const res = await fetch(`${app.server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ customer(id: "${x}") { id provenance(fields: ["noSuchField"]) { field } } }` }),
+    });
+    const viaHttp = (await res.json()) as { data: { customer: unknown }; errors: { message: string; path: (string | number)[] }[] };
+    expect(viaHttp.errors.length).toBeGreaterThan(0);
+    expect(result!.data).toEqual({ customerChanged: { customerId: x, customer: viaHttp.data.customer } });
+    expect(result!.errors?.map((e) => e.message)).toEqual(viaHttp.errors.map((e) => e.message));
+    expect(result!.errors?.map((e) => e.path)).toEqual(viaHttp.errors.map((e) => ['customerChanged', ...e.path]));
     sub.unsubscribe();
     await until(() => stats().subscribers === 0);
   });
@@ -208,5 +239,29 @@ describe('customerChanged over graphql-ws', () => {
     const q = collect(client(), `query($id: ID!) { customer(id: $id) { id } }`, { id: y });
     const [result] = await q.waitFor(1);
     expect(result).toEqual({ data: { customer: { id: y } } });
+  });
+
+  // Replicas share one Postgres: every gateway LISTENs, so one NOTIFY reaches the subscribers of all of them.
+  it.skipIf(!serverUrl)('serves subscribers on every gateway replica from one published event', async () => {
+    const replica = await startApp(loadConfig({
+      PORT: '0', HOST: '127.0.0.1', CUSTOMER_GRAPH_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'cg-subs-replica-')),
+      CUSTOMER_GRAPH_SECRET_KEY: Buffer.alloc(32, 5).toString('base64'), DATABASE_URL: withDatabase(serverUrl!, databaseName),
+    }), createLogger('test', 'silent'));
+    try {
+      const onReplica = wsClient(replica.server.url, { authorization: TOKEN });
+      clients.push(onReplica);
+      const a = collect(client(), PHONE_SUBSCRIPTION, { ids: [x] });
+      const b = collect(onReplica, PHONE_SUBSCRIPTION, { ids: [x] });
+      await until(() => stats().subscribers === 1 && replica.server.subscriptions!.stats().subscribers === 1);
+      await publishCustomerChanged(publisher, { customerId: x, changedFields: ['phone'] });
+      const [[fromA], [fromB]] = await Promise.all([a.waitFor(1), b.waitFor(1)]);
+      expect(fromB).toEqual(fromA);
+      expect(fromA!.data).toEqual({ customerChanged: { customerId: x, changedFields: ['phone'], customer: { id: x } } });
+      a.unsubscribe();
+      b.unsubscribe();
+      await until(() => stats().subscribers === 0);
+    } finally {
+      await replica.close();
+    }
   });
 });
