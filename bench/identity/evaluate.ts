@@ -11,8 +11,9 @@ import type { MatchRunOptions } from '../../resolver-engine/identity/match-peopl
 import { matchPeople } from '../../resolver-engine/identity/match-people.ts';
 import type { PersonRecord } from '../../resolver-engine/identity/person.ts';
 import type { PairScore } from '../../resolver-engine/identity/score-pair.ts';
-import type { GeneratedPeople, GeneratedRecord, HardNegativeKind } from './generate-people.ts';
-import { hardNegativePairs } from './generate-people.ts';
+import type { GeneratedPeople, GeneratedRecord } from './generate-people.ts';
+import type { HardNegativeKind } from './hard-negatives.ts';
+import { hardNegativePairs } from './hard-negatives.ts';
 
 export function toPersonRecord(r: GeneratedRecord): PersonRecord {
   return {

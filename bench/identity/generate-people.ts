@@ -7,7 +7,8 @@
  * suffixes, changed titles, maiden and married names, missing fields, several records in one CRM.
  *
  * Hard negatives are recorded as `sharedTags`: records of different people carrying the same tag share an
- * identifier by construction (a company phone, a household email or landline, a name, an email domain).
+ * identifier by construction (a company phone, a household email or landline, a name, an email domain);
+ * `hardNegativePairs` (hard-negatives.ts) lists the pairs.
  */
 import type { CityInfo, Country } from './people-data.ts';
 import {
@@ -41,6 +42,19 @@ export interface RecordTruth {
   sharedTags: string[];
 }
 
+/**
+ * Which address a record carries, as relative weights: the person's primary address (work, else private),
+ * the other one, the household's, or none. `standard` keeps to the noise the brief lists (an address is
+ * mostly the same address, varied by case, dots, tags and typos); `harsh` was the first setting and makes
+ * a second address common — there, even linking every pair with a common email, phone or company cannot
+ * reach F1 0.97 (see docs/identity-resolution.md).
+ */
+export const EMAIL_PROFILES = Object.freeze({
+  standard: { primary: 85, secondary: 8, household: 15, missing: 8, missingInHubspot: 3 },
+  harsh: { primary: 60, secondary: 25, household: 30, missing: 12, missingInHubspot: 3 },
+});
+export type NoiseProfile = keyof typeof EMAIL_PROFILES;
+
 export interface GeneratorOptions {
   /** Number of distinct people (default 5,000 → about 10,600 records). */
   entities?: number;
@@ -49,6 +63,7 @@ export interface GeneratorOptions {
   householdRate?: number;
   /** Share of people who get a namesake: same first and last name, different person. */
   namesakeRate?: number;
+  profile?: NoiseProfile;
 }
 
 export interface GeneratedPeople {
@@ -152,7 +167,9 @@ class World {
 
   mobile(city: CityInfo): PhoneNumber {
     if (city.country === 'US') return this.landline(city);
-    return this.uniquePhone(() => ({ country: city.country, national: `${this.rng.pick(MOBILE_PREFIXES[city.country])} ${this.rng.digits(7)}` }));
+    // Mobile numbers have 10 national digits in GB (7xxx xxxxxx) and 10–11 in DE (15x/16x/17x + 7–8).
+    const digits = city.country === 'GB' ? 6 : this.rng.int(7, 8);
+    return this.uniquePhone(() => ({ country: city.country, national: `${this.rng.pick(MOBILE_PREFIXES[city.country])} ${this.rng.digits(digits)}` }));
   }
 
   /** An address nobody else has; a clash (two John Smiths at one company) gets a number, as mail admins do. */
@@ -237,7 +254,7 @@ class RecordWriter {
   /** HubSpot deduplicates contacts by email, so one person's HubSpot records never share an address. */
   private readonly hubspotEmails = new Set<string>();
 
-  constructor(private readonly rng: Rng) {}
+  constructor(private readonly rng: Rng, private readonly profile: NoiseProfile) {}
 
   private recordId(crm: Crm): string {
     const n = ++this.counters[crm];
@@ -266,12 +283,14 @@ class RecordWriter {
 
   private email(p: Person, crm: Crm, tags: string[]): string | null {
     const rng = this.rng;
+    const weights = EMAIL_PROFILES[this.profile];
     const options: Array<[string, number]> = [];
-    if (p.workEmail) options.push([p.workEmail, 60]);
-    if (p.personalEmail) options.push([p.personalEmail, 25]);
-    if (p.household) options.push([p.household.email, 30]);
+    const [primary, secondary] = p.workEmail ? [p.workEmail, p.personalEmail] : [p.personalEmail, null];
+    if (primary) options.push([primary, weights.primary]);
+    if (secondary) options.push([secondary, weights.secondary]);
+    if (p.household) options.push([p.household.email, weights.household]);
     // HubSpot is built around the email address (forms, sequences): its contacts rarely lack one.
-    options.push(['', crm === 'hubspot' ? 3 : 12]);
+    options.push(['', crm === 'hubspot' ? weights.missingInHubspot : weights.missing]);
     let email = rng.weighted(options);
     if (crm === 'hubspot' && email !== '') {
       const key = `${p.id}/${email}`;
@@ -332,7 +351,9 @@ class RecordWriter {
   }
 }
 
-export const DEFAULT_GENERATOR_OPTIONS: Required<GeneratorOptions> = Object.freeze({ entities: 5000, seed: 42, householdRate: 0.06, namesakeRate: 0.04 });
+export const DEFAULT_GENERATOR_OPTIONS: Required<GeneratorOptions> = Object.freeze({
+  entities: 5000, seed: 42, householdRate: 0.06, namesakeRate: 0.04, profile: 'standard' as NoiseProfile,
+});
 
 export function generatePeople(options: GeneratorOptions = {}): GeneratedPeople {
   const opts = { ...DEFAULT_GENERATOR_OPTIONS, ...options };
@@ -343,7 +364,7 @@ export function generatePeople(options: GeneratorOptions = {}): GeneratedPeople 
     if (world.people.length < opts.entities && rng.chance(opts.householdRate)) world.partnerOf(base);
     if (world.people.length < opts.entities && rng.chance(opts.namesakeRate)) world.namesakeOf(base);
   }
-  const writer = new RecordWriter(rng);
+  const writer = new RecordWriter(rng, opts.profile);
   const rows: Array<{ record: GeneratedRecord; truth: RecordTruth }> = [];
   for (const person of world.people) {
     const count = rng.weighted([[1, 30], [2, 40], [3, 20], [4, 8], [5, 2]]);
@@ -351,34 +372,4 @@ export function generatePeople(options: GeneratorOptions = {}): GeneratedPeople 
   }
   rng.shuffle(rows); // CRMs hand records over in no useful order
   return { records: rows.map((r) => r.record), truth: rows.map((r) => r.truth), entityCount: world.people.length, options: opts };
-}
-
-export type HardNegativeKind = 'company-phone' | 'household-email' | 'household-phone' | 'namesake' | 'domain';
-
-/**
- * Pairs of records (indexes, i < j) of DIFFERENT people that share an identifier by construction, by kind.
- * None of them may ever be linked automatically.
- */
-export function hardNegativePairs(truth: readonly RecordTruth[]): Map<HardNegativeKind, Array<[number, number]>> {
-  const byTag = new Map<string, number[]>();
-  truth.forEach((t, index) => {
-    for (const tag of t.sharedTags) {
-      const members = byTag.get(tag);
-      if (members) members.push(index);
-      else byTag.set(tag, [index]);
-    }
-  });
-  const result = new Map<HardNegativeKind, Array<[number, number]>>();
-  for (const [tag, members] of byTag) {
-    const kind = tag.slice(0, tag.indexOf(':')) as HardNegativeKind;
-    const pairs = result.get(kind) ?? [];
-    for (let i = 0; i < members.length; i++) {
-      for (let j = i + 1; j < members.length; j++) {
-        const [a, b] = [members[i]!, members[j]!];
-        if (truth[a]!.entityId !== truth[b]!.entityId) pairs.push(a < b ? [a, b] : [b, a]);
-      }
-    }
-    result.set(kind, pairs);
-  }
-  return result;
 }

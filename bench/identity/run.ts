@@ -3,14 +3,16 @@
  * scoring → classify → cluster) and prints pairwise precision, recall and F1, the review load, hard-negative
  * outcomes, the comparisons made and the time taken.
  *
- *   npx tsx bench/identity/run.ts [--entities 5000] [--seed 42] [--explain 10]
+ *   npx tsx bench/identity/run.ts [--entities 5000] [--seed 42] [--profile standard|harsh] [--explain 10] [--json]
  *
  * `--explain N` also prints N wrongly linked and N missed pairs with the matcher's reasons (for tuning
  * features on evidence, not on the generator's internals). Exits 1 when a hard negative was auto-linked.
  */
 import { parseArgs } from 'node:util';
 import type { PairScore } from '../../resolver-engine/identity/score-pair.ts';
-import { generatePeople } from './generate-people.ts';
+import type { NoiseProfile } from './generate-people.ts';
+import { EMAIL_PROFILES, generatePeople } from './generate-people.ts';
+import { evidenceRecallCeiling } from './evidence-ceiling.ts';
 import type { IdentityEvaluation } from './evaluate.ts';
 import { evaluateMatcher } from './evaluate.ts';
 
@@ -19,6 +21,7 @@ const { values } = parseArgs({
     entities: { type: 'string', default: '5000' },
     seed: { type: 'string', default: '42' },
     explain: { type: 'string', default: '0' },
+    profile: { type: 'string', default: 'standard' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -26,16 +29,19 @@ const { values } = parseArgs({
 const entities = Number(values.entities);
 const seed = Number(values.seed);
 const t0 = performance.now();
-const data = generatePeople({ entities, seed });
+if (!(values.profile in EMAIL_PROFILES)) throw new Error(`--profile must be one of ${Object.keys(EMAIL_PROFILES).join(', ')}`);
+const profile = values.profile as NoiseProfile;
+const data = generatePeople({ entities, seed, profile });
 const generateMs = performance.now() - t0;
 const result = evaluateMatcher(data);
+const ceiling = evidenceRecallCeiling(data);
 
 const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
 const int = (x: number) => x.toLocaleString('en-US');
 
 function printTable(r: IdentityEvaluation): void {
   const rows: Array<[string, string]> = [
-    ['entities / records', `${int(r.entities)} / ${int(r.records)} (seed ${seed})`],
+    ['entities / records', `${int(r.entities)} / ${int(r.records)} (seed ${seed}, profile ${profile})`],
     ['true pairs', int(r.truePairs)],
     ['candidate pairs compared', `${int(r.comparisons)} (${(r.comparisons / r.records).toFixed(2)} per record)`],
     ['true pairs never compared', `${int(r.truePairsNotCompared)} (${pct(r.truePairsNotCompared / Math.max(1, r.truePairs))})`],
@@ -45,6 +51,7 @@ function printTable(r: IdentityEvaluation): void {
     ['PRECISION (pairwise, clusters)', pct(r.precision)],
     ['RECALL (pairwise, clusters)', pct(r.recall)],
     ['F1', r.f1.toFixed(4)],
+    ['recall ceiling (email/phone/company)', pct(ceiling)],
     ['sent to review (same person)', `${int(r.review.total)} (${int(r.review.sameEntity)})`],
     ['generate / match / cluster', `${generateMs.toFixed(0)} ms / ${r.timings.matchMs.toFixed(0)} ms / ${r.timings.clusterMs.toFixed(0)} ms`],
     ['records per second (match + cluster)', int(Math.round(r.records / ((r.timings.matchMs + r.timings.clusterMs) / 1000)))],
@@ -74,7 +81,7 @@ function explain(title: string, pairs: readonly PairScore[], n: number): void {
 
 if (values.json) {
   const { falseLinks: _f, missedPairs: _m, ...summary } = result;
-  console.log(JSON.stringify({ seed, generateMs, ...summary }, null, 2));
+  console.log(JSON.stringify({ seed, profile, generateMs, recallCeiling: ceiling, ...summary }, null, 2));
 } else {
   printTable(result);
   const n = Number(values.explain);

@@ -2,8 +2,9 @@
  * Blocking: only records sharing a blocking key are compared, so the work grows with the number of records,
  * not with its square. Keys are chosen so a true duplicate shares at least one despite typical noise:
  * the normalised email and its mailbox name, any phone, the sound of the last name with the formal first
- * name (so Bob Smith and Robert Smyth meet), and the sound of the last name at one company (so 'J. Smith'
- * and a first name the nickname table does not know still meet their colleague records). The whole formal
+ * name (so Bob Smith and Robert Smyth meet), and the sound of the last name or the formal first name at one
+ * company (so 'J. Smith', a first name the nickname table does not know, or a mistyped last name still
+ * meet their other records there). The whole formal
  * first name, not its initial, keeps name blocks small as the data grows. A block larger than
  * `maxBlockSize` (a switchboard, a very common name) is not compared pairwise — it is reported instead,
  * keeping the cost bounded.
@@ -28,6 +29,8 @@ export function blockingKeys(person: NormalisedPerson): string[] {
     for (const formal of formalNames(person.first)) if (formal !== '') keys.add(`name:${sound}:${formal}`);
     if (person.company !== '') keys.add(`company:${person.company}:${sound}`);
   }
+  // The first name at one company meets a mistyped or changed last name there.
+  if (person.company !== '' && person.first.length > 1) for (const formal of formalNames(person.first)) keys.add(`company:${person.company}:${formal}`);
   return [...keys];
 }
 

@@ -33,8 +33,9 @@ function closest(unknown: string, other: string): { jw: number; edits: number } 
 /** null when either name is missing. */
 export function compareFirstNames(a: string, b: string): FirstNameMatch | null {
   if (a === '' || b === '') return null;
-  if (a === b) return 'same';
+  // Checked before equality: two records with the initial 'J.' are no more than an initial apart.
   if (a.length === 1 || b.length === 1) return a[0] === b[0] ? 'initial' : 'different';
+  if (a === b) return 'same';
   if (areNicknameVariants(a, b)) return 'nickname';
   const [knownA, knownB] = [isKnownGivenName(a), isKnownGivenName(b)];
   // Two different names that are both known are two names (Daniel, Danielle), not a slip of the keyboard.

@@ -31,7 +31,8 @@ rita roberta robin rodney roger roland rolf rosa rose roxanne roy ruben ruth rya
 sarah scott sean sergio seth shane shannon sharon shawn sheila shirley silke simon simone sonia sonja soren stacy
 stefan stefanie stella sven svenja sylvia tamara tanja tara taylor thea tobias todd tom tommy tony tracy travis
 trevor troy tyler ulrich ursula uwe vanessa vera veronica victor viktor vivian walter wayne wei wendy werner
-whitney wolfgang xavier yasmin yuki yvonne zoe
+whitney wolfgang xavier yasmin yuki yvonne zoe francois francoise jurgen soren bjorn andre jose renee celine
+helene agnes rene joelle mathilde ines ingrid kai luc
 `;
 
 let known: Set<string> | null = null;

@@ -12,7 +12,12 @@ export interface MatchContext {
   /** normalised phone / email → how many different people (by name) use it; absent means unknown or one. */
   peoplePerPhone: ReadonlyMap<string, number>;
   peoplePerEmail: ReadonlyMap<string, number>;
+  /** normalised company → records naming it, when many do: one full name there is less telling. */
+  recordsPerLargeCompany?: ReadonlyMap<string, number>;
 }
+
+/** From this many records on, a company is large: two people of one name there are no longer rare. */
+export const LARGE_COMPANY_RECORDS = 100;
 
 export const EMPTY_MATCH_CONTEXT: MatchContext = { peoplePerPhone: new Map(), peoplePerEmail: new Map() };
 
@@ -54,8 +59,13 @@ export function buildMatchContext(people: readonly NormalisedPerson[]): MatchCon
     }
     return result;
   };
+  const recordsPerLargeCompany = new Map<string, number>();
+  for (const [company, members] of groupBy(people, (p) => (p.company ? [p.company] : []))) {
+    if (members.length >= LARGE_COMPANY_RECORDS) recordsPerLargeCompany.set(company, members.length);
+  }
   return {
     peoplePerPhone: shared(groupBy(people, (p) => p.phones)),
     peoplePerEmail: shared(groupBy(people, (p) => (p.email ? [p.email] : []))),
+    recordsPerLargeCompany,
   };
 }

@@ -2,7 +2,7 @@
  * The person-shaped record identity matching works on, and its normalised form, computed once per record
  * so that blocking and pairwise scoring never normalise the same value twice.
  */
-import { normaliseCountry } from './normalise/country.ts';
+import { normaliseCountry, regionFromEmailDomain } from './normalise/country.ts';
 import { normaliseEmail } from './normalise/email.ts';
 import { firstGivenName, normaliseCompanyName, normaliseName } from './normalise/name.ts';
 import { normalisePhone } from './normalise/phone.ts';
@@ -34,13 +34,16 @@ export interface NormalisedPerson {
 }
 
 export function normalisePerson(record: PersonRecord, defaultRegion = 'US'): NormalisedPerson {
-  const region = normaliseCountry(record.country) ?? defaultRegion;
+  const email = normaliseEmail(record.email);
+  // National numbers ('0131 496 0000') are read in the record's country, else the country of its email
+  // domain, else the run's default.
+  const region = normaliseCountry(record.country) ?? regionFromEmailDomain(email) ?? defaultRegion;
   const phones = (record.phones ?? []).map((p) => normalisePhone(p, region)).filter((p): p is string => p !== null);
   return {
     id: record.id,
     first: firstGivenName(record.firstName),
     last: normaliseName(record.lastName),
-    email: normaliseEmail(record.email),
+    email,
     phones: [...new Set(phones)],
     company: normaliseCompanyName(record.companyName),
     city: normaliseName(record.city),

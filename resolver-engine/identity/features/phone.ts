@@ -16,7 +16,8 @@ export const phoneFeature: MatchFeature = (a, b, ctx) => {
   const people = ctx.peoplePerPhone.get(common);
   if (people) {
     // A switchboard shared by colleagues: weak evidence, a little stronger between records of one first name.
-    const sameFirst = a.first !== '' && b.first !== '' && compatibleFirstNames(a.first, b.first);
+    // A line shared by a few people (a small office) still marks one workplace; a large switchboard less so.
+    const sameFirst = a.first !== '' && b.first !== '' && compatibleFirstNames(a.first, b.first) && people < 20;
     return { feature: 'phone', weight: sameFirst ? SHARED_PHONE_SAME_FIRST_WEIGHT : 0.5, detail: `same phone ${common}, shared by ${people} people${sameFirst ? ', same first name' : ''}` };
   }
   return { feature: 'phone', weight: PHONE_MATCH_WEIGHT, detail: `same phone ${common}` };

@@ -23,3 +23,17 @@ export function normaliseCountry(raw: unknown): string | null {
   if (/^[a-z]{2}$/.test(text)) return text === 'uk' ? 'GB' : text.toUpperCase();
   return SPELLINGS[text] ?? null;
 }
+
+// Country-code top-level domains that are sold as generic names, so they say nothing about a country.
+const VANITY_TLDS = new Set(['io', 'ai', 'co', 'me', 'tv', 'ly', 'fm', 'gg', 'to', 'cc', 'ws', 'la', 'so', 'sh', 'ac', 'im', 'vc', 'xyz', 'am', 'nu', 'tk']);
+
+/**
+ * The country an address points to, when a record has no country of its own: 'ada@acme.co.uk' → GB,
+ * 'jan@firma.de' → DE. Only country-code domains count; '.com' says nothing.
+ */
+export function regionFromEmailDomain(normalisedEmail: string | null): string | null {
+  if (!normalisedEmail) return null;
+  const tld = normalisedEmail.slice(normalisedEmail.lastIndexOf('.') + 1);
+  if (tld === 'uk') return 'GB';
+  return /^[a-z]{2}$/.test(tld) && !VANITY_TLDS.has(tld) ? tld.toUpperCase() : null;
+}

@@ -36,3 +36,7 @@ const COMPANY_SUFFIXES = new Set([
 export function normaliseCompanyName(raw: unknown): string {
   return normaliseName(raw).split(' ').filter((t) => t !== '' && !COMPANY_SUFFIXES.has(t)).join(' ');
 }
+
+export function isCompanySuffix(normalisedWord: string): boolean {
+  return COMPANY_SUFFIXES.has(normalisedWord);
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { generatePeople, hardNegativePairs } from '../../../bench/identity/generate-people.ts';
+import { generatePeople } from '../../../bench/identity/generate-people.ts';
+import { hardNegativePairs } from '../../../bench/identity/hard-negatives.ts';
 import type { GeneratedRecord } from '../../../bench/identity/generate-people.ts';
 import { normaliseEmail } from '../../../resolver-engine/identity/normalise/email.ts';
 import { normaliseName } from '../../../resolver-engine/identity/normalise/name.ts';

@@ -16,6 +16,8 @@ describe('compareFirstNames', () => {
     ['ryo', 'roy', 'possible-typo'],
     ['j', 'john', 'initial'],
     ['j', 'mary', 'different'],
+    ['j', 'j', 'initial'], // two initials are no more than an initial apart
+    ['frances', 'francois', 'different'],
     ['kath', 'katharina', 'short-form'],
     ['john', 'mary', 'different'],
   ] as const)('%s ↔ %s: %s', (a, b, expected) => {
