@@ -6,8 +6,10 @@ import { ProductError } from '../lib/product-error.ts';
 import type { Command } from './commands/command.ts';
 import { sandboxCommand } from './commands/sandbox.ts';
 import { startCommand } from './commands/start.ts';
+import { subgraphCommand } from './commands/subgraph.ts';
+import { supergraphCommand } from './commands/supergraph.ts';
 
-export const commands: Command[] = [startCommand, sandboxCommand];
+export const commands: Command[] = [startCommand, sandboxCommand, supergraphCommand, subgraphCommand];
 
 function usage(): string {
   return ['Usage: customer-graph <command> [options]', '', 'Commands:', ...commands.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`)].join('\n');
