@@ -145,7 +145,8 @@ async function main() {
   const cpu = os.cpus();
   const lines = [
     `Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${mb(os.totalmem())} RAM, Node ${process.version}, ${gw.driver}; ` +
-      `clients in a separate process on the same machine. ${new Date().toISOString().slice(0, 10)}.`,
+      `clients in a separate process on the same machine (load average ${os.loadavg()[0]!.toFixed(1)} at the end: the machine is shared). ` +
+      `${new Date().toISOString().slice(0, 10)}.`,
     '',
     '| shape | subscribers | events (rate) | deliveries | gateway resolutions | p50 | p90 | p99 | max |',
     '|---|---|---|---|---|---|---|---|---|',
@@ -159,19 +160,19 @@ async function main() {
       `Per connection ≈ ${((memConnected.heapUsed - memStart.heapUsed) / SUBSCRIBERS / 1024).toFixed(1)} KB heap. Dropped payloads: ${end.stats.dropped}.`,
   ];
   console.log(lines.join('\n'));
-  if (process.argv.includes('--write')) writeSection(lines);
+  if (process.argv.includes('--write')) writeSection(lines, gw.driver);
 }
 
-/** Replaces this bench's section of docs/benchmarks.md (between its markers), leaving every other section alone. */
-function writeSection(lines: string[]) {
+/** Replaces this bench's section for the driver in docs/benchmarks.md (between its markers), leaving the rest alone. */
+function writeSection(lines: string[], driver: string) {
   const file = path.join(root, 'docs/benchmarks.md');
-  const start = '<!-- bench:subscriptions:start -->';
-  const end = '<!-- bench:subscriptions:end -->';
+  const start = `<!-- bench:subscriptions:${driver}:start -->`;
+  const end = `<!-- bench:subscriptions:${driver}:end -->`;
   const section = [
     start,
-    '## Subscriptions: 1,000 concurrent subscribers, change-to-subscriber latency',
+    `## Subscriptions on ${driver === 'pglite' ? 'embedded PGlite' : 'Postgres'}: 1,000 concurrent subscribers, change-to-subscriber latency`,
     '',
-    '`npx tsx bench/subscriptions/run.ts --write`. Latency is from the NOTIFY (publish) to the subscriber holding the',
+    `\`${driver === 'pglite' ? '' : 'DATABASE_URL=… '}npx tsx bench/subscriptions/run.ts --write\`. Latency is from the NOTIFY (publish) to the subscriber holding the`,
     'payload resolved through the gateway (`customer { id phone email provenance(fields: ["phone"]) {…} }`, golden',
     'fields computed by the merge layer); customers here have no CRM links, so this measures the subscription path and',
     'the gateway, not CRM round trips.',
