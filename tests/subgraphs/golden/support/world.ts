@@ -80,7 +80,8 @@ export async function startWorld(initial: MappingConfig, options: WorldOptions =
   const salesforce = await startSalesforceSandbox({ port: 0, ...(options.seed ? { demoSeed: options.seed.salesforce } : {}) });
   const hubspot = await startHubSpotSandbox({ port: 0, accessToken: HUBSPOT_TOKEN, ...(options.seed ? { demoSeed: options.seed.hubspot } : {}) });
   await addMarketingProperties(hubspot);
-  const retry = { maxAttempts: 1, baseDelayMs: 5, maxDelayMs: 10 };
+  // One quick retry: a loaded test machine can hand a request a keep-alive socket the sandbox just closed.
+  const retry = { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 10 };
   const sfConnector = createSalesforceConnector({
     connectorId: `world-sf-${salesforce.url}`, loginUrl: salesforce.url, registry: new RateBudgetRegistry(), retry,
     auth: { kind: 'client-credentials', clientId: DEFAULT_CLIENT_ID, clientSecret: DEFAULT_CLIENT_SECRET },
@@ -97,6 +98,9 @@ export async function startWorld(initial: MappingConfig, options: WorldOptions =
   const gateway = createGateway(() => [identity, ...natives.map(local), golden], createLogger('test'));
   const server = new ApolloServer({ gateway: gateway.gateway });
   await server.start();
+  // Composition can take seconds under load; a read now (retried if its socket went stale) leaves fresh sockets
+  // for the writes tests make next, which are not retried.
+  await Promise.all([...connectors.values()].map((c) => c.describeObjects(undefined, { lane: 'interactive' })));
 
   return {
     db, salesforce, hubspot, connectors, natives, identity, golden, gateway,
