@@ -17,6 +17,7 @@ import type { Logger } from '../../lib/logger.ts';
 import { CustomerChangeHub } from './change-hub.ts';
 import type { ChangeHubStats } from './change-hub.ts';
 import { createConnectionAuthoriser } from './connection-auth.ts';
+import { createDocumentCache } from './document-cache.ts';
 import { CUSTOMER_ID_VARIABLE } from './customer-interest.ts';
 import { newSubscriptionContext, subscribeWith, toExecutionResult } from './subscription-execution.ts';
 import { buildSubscriptionSchema } from './subscription-schema.ts';
@@ -96,8 +97,11 @@ export function createSubscriptionLayer(options: SubscriptionLayerOptions): Subs
         },
       );
       wsServer = new WebSocketServer({ server: options.httpServer, path: options.path });
+      const documents = createDocumentCache();
       const server = useServer<Record<string, unknown>>(
         {
+          parse: (source) => documents.parse(typeof source === 'string' ? source : source.body),
+          validate: (s, document) => documents.validate(s, document),
           schema: () => {
             if (!schema) throw new Error('the gateway schema is not loaded yet');
             return schema;

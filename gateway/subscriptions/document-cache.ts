@@ -1,0 +1,34 @@
+/**
+ * Parse and validation caches for graphql-ws. Clients subscribe with the same document and different variables
+ * (`customerChanged(ids: $ids)`), so 1,000 subscribers usually send a handful of distinct documents: parse each
+ * once (graphql-js documents are immutable and safe to share) and validate each once per schema.
+ */
+import type { DocumentNode, GraphQLError, GraphQLSchema } from 'graphql';
+import { LRUCache } from 'lru-cache';
+import { graphqlRuntime } from './graphql-runtime.ts';
+
+export function createDocumentCache(maxDocuments = 1000) {
+  const parsed = new LRUCache<string, DocumentNode>({ max: maxDocuments });
+  // Keyed by schema object first, so a hot-swapped schema validates again and the old entries are collected.
+  const validated = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, readonly GraphQLError[]>>();
+  return {
+    parse(query: string): DocumentNode {
+      let document = parsed.get(query);
+      if (!document) {
+        document = graphqlRuntime.parse(query);
+        parsed.set(query, document);
+      }
+      return document;
+    },
+    validate(schema: GraphQLSchema, document: DocumentNode): readonly GraphQLError[] {
+      let bySchema = validated.get(schema);
+      if (!bySchema) validated.set(schema, (bySchema = new WeakMap()));
+      let errors = bySchema.get(document);
+      if (!errors) {
+        errors = graphqlRuntime.validate(schema, document);
+        bySchema.set(document, errors);
+      }
+      return errors;
+    },
+  };
+}
