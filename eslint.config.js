@@ -76,6 +76,11 @@ export default tseslint.config(
       'Shared subgraphs never import a CRM or the gateway.'),
   },
   {
+    files: productFiles('sync'),
+    rules: restrict(['**/connectors/runtime/**', '**/connectors/salesforce/**', '**/connectors/hubspot/**', '**/subgraphs/**', '**/gateway/**', '**/cli/**', ...testInfra],
+      'sync reaches CRMs through injected connectors: it imports db, resolver-engine, lib and connectors/contract only.'),
+  },
+  {
     files: productFiles('gateway'),
     rules: restrict(['**/connectors/salesforce/**', '**/connectors/hubspot/**', '**/subgraphs/salesforce/**', '**/subgraphs/hubspot/**', '**/cli/**', ...testInfra],
       'The gateway reaches CRM subgraphs through the supergraph, never by importing their code; CRMs are wired in cli/ (the composition root).'),

@@ -59,8 +59,10 @@ export interface RunningApp {
 
 export async function startApp(config: AppConfig, logger: Logger, cipher: CredentialCipher = resolveCipher(config, logger), options: StartOptions = {}): Promise<RunningApp> {
   const server = await listenGateway({ port: config.port, host: config.host, logger });
-  const cleanups: (() => Promise<void>)[] = [() => server.close()];
+  // Stop taking requests first, then release what they used, newest first.
+  const cleanups: (() => Promise<void>)[] = [];
   const cleanup = async () => {
+    await server.close().catch((err) => logger.warn({ err }, 'closing the HTTP server failed'));
     for (const fn of cleanups.reverse()) await fn().catch((err) => logger.warn({ err }, 'cleanup failed'));
   };
   try {

@@ -24,8 +24,11 @@ export interface SandboxStartOptions {
 /** Listens with the given express app; resolves once the port is bound. */
 export async function listen(app: express.Express, control: ControlPlane, opts: SandboxStartOptions): Promise<RunningSandbox> {
   const server = http.createServer(app);
-  // Keep-alive sockets would hold `close()` open; clients reconnect cheaply on loopback.
-  server.keepAliveTimeout = 5_000;
+  // Idle keep-alive sockets must outlive the client's own idle timeout (undici: a few seconds), or on a loaded
+  // machine the server closes a socket the client is just reusing, and a POST dies with ECONNRESET. close()
+  // destroys every connection, so a long timeout never holds a test open.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());

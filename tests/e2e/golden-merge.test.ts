@@ -38,7 +38,7 @@ describe('golden Customer merged at query time (demo)', () => {
     const page = await t.gql<{ customers: { edges: { node: Node }[] } }>(`{ customers(first: 100) { edges { node { ${CUSTOMER_FIELDS} } } } }`);
     both = page.data!.customers.edges.map((e) => e.node).find((n) => n.sources.some((s) => s.crm === 'salesforce') && n.sources.some((s) => s.crm === 'hubspot'))!;
     expect(both).toBeDefined();
-  }, 120_000);
+  }, 240_000);
   afterAll(async () => t?.close());
 
   it('costs one upstream call per CRM sandbox for customers(first: 100), with one golden fetch in the plan', async () => {
