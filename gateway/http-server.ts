@@ -19,8 +19,8 @@ import type { SubscriptionLayer } from './subscriptions/index.ts';
 
 /** What the subscription layer needs from the composition root. */
 export interface SubscriptionSetup {
-  /** The database handle whose LISTEN brings change events. */
-  events: Pick<DatabaseHandle, 'listen'>;
+  /** The database handle whose LISTEN brings change events (and whose records resolve merged-away ids). */
+  events: Pick<DatabaseHandle, 'listen' | 'db'>;
   /** CUSTOMER_GRAPH_API_TOKENS; unset: subscriptions are open (a warning is logged). */
   apiTokens?: readonly string[] | undefined;
 }

@@ -35,12 +35,22 @@ export function toExecutionResult(result: FormattedExecutionResult): ExecutionRe
   };
 }
 
-const subscribeFieldResolver = (hub: CustomerChangeHub): GraphQLFieldResolver<unknown, SubscriptionContext> => (_root, args, _ctx, info) => {
-  if (info.parentType.name === 'Subscription' && info.fieldName === 'customerChanged') {
-    return hub.subscribe(readCustomerInterest(args as CustomerChangedArgs, info));
-  }
-  throw new GraphQLError(`Subscription field ${info.fieldName} is not served by this gateway`);
-};
+/** The live customer behind each id (a merged-away id → the survivor; unknown → null). */
+export type LiveCustomerIds = (ids: readonly string[]) => Promise<Map<string, string | null>>;
+
+const subscribeFieldResolver = (hub: CustomerChangeHub, liveIds: LiveCustomerIds | undefined): GraphQLFieldResolver<unknown, SubscriptionContext> =>
+  async (_root, args, _ctx, info) => {
+    if (info.parentType.name !== 'Subscription' || info.fieldName !== 'customerChanged') {
+      throw new GraphQLError(`Subscription field ${info.fieldName} is not served by this gateway`);
+    }
+    const interest = readCustomerInterest(args as CustomerChangedArgs, info);
+    if (!interest.ids || !liveIds) return hub.subscribe(interest);
+    // A merged-away id keeps working, as in queries: its events are published under the surviving customer.
+    const live = await liveIds([...interest.ids]);
+    const ids = new Set(interest.ids);
+    for (const id of live.values()) if (id) ids.add(id);
+    return hub.subscribe({ ...interest, ids });
+  };
 
 const fieldResolver: GraphQLFieldResolver<unknown, SubscriptionContext> = (source, _args, ctx, info) => {
   const parent = info.parentType.name;
@@ -71,8 +81,8 @@ const fieldResolver: GraphQLFieldResolver<unknown, SubscriptionContext> = (sourc
  * name and variables) receive the same payload object from the hub, so the shaped result is computed once per
  * event and shared: 1,000 identical subscribers cost one resolution and one execution, not 1,000.
  */
-export function subscribeWith(hub: CustomerChangeHub) {
-  const resolveSubscribe = subscribeFieldResolver(hub);
+export function subscribeWith(hub: CustomerChangeHub, liveIds?: LiveCustomerIds) {
+  const resolveSubscribe = subscribeFieldResolver(hub, liveIds);
   const shaped = new WeakMap<object, Map<string, ExecutionResult>>();
   return async (args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> => {
     const stream = await graphqlRuntime.createSourceEventStream({ ...args, contextValue: newSubscriptionContext(), fieldResolver, subscribeFieldResolver: resolveSubscribe });

@@ -12,6 +12,7 @@ import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { listenCustomerChanged } from '../../db/change-events.ts';
+import { resolveGoldenIds } from '../../db/golden-store.ts';
 import type { DatabaseHandle } from '../../db/open-database.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { CustomerChangeHub } from './change-hub.ts';
@@ -33,8 +34,8 @@ export interface SubscriptionLayerOptions {
   httpServer: http.Server;
   /** Same path as the HTTP endpoint: `/graphql`. */
   path: string;
-  /** Where change events come from (LISTEN); the app's database handle. */
-  events: Pick<DatabaseHandle, 'listen'>;
+  /** Where change events come from (LISTEN); the app's database handle. With `db`, merged-away ids are followed. */
+  events: Pick<DatabaseHandle, 'listen'> & Partial<Pick<DatabaseHandle, 'db'>>;
   execute: GatewayExecutor;
   /** Accepted tokens (CUSTOMER_GRAPH_API_TOKENS); unset: open, with a warning. */
   apiTokens?: readonly string[] | undefined;
@@ -69,6 +70,7 @@ export function createSubscriptionLayer(options: SubscriptionLayerOptions): Subs
     options.queueCapacity,
   );
   const authorise = createConnectionAuthoriser(options.apiTokens, logger);
+  const db = options.events.db;
   let schema: GraphQLSchema | undefined;
   let wsServer: WebSocketServer | undefined;
   let disposeWs: (() => Promise<void>) | undefined;
@@ -108,7 +110,7 @@ export function createSubscriptionLayer(options: SubscriptionLayerOptions): Subs
           },
           onConnect: (ctx) => authorise(ctx.connectionParams),
           context: () => newSubscriptionContext() as unknown as Record<string, unknown>,
-          subscribe: subscribeWith(hub),
+          subscribe: subscribeWith(hub, db ? (ids) => resolveGoldenIds(db, 'Customer', ids) : undefined),
           execute: async (args) => toExecutionResult(await options.execute({
             query: print(args.document),
             variables: (args.variableValues ?? undefined) as Record<string, unknown> | undefined,

@@ -235,6 +235,18 @@ describe('customerChanged over graphql-ws', () => {
     expect(stats().subscribers).toBe(0);
   });
 
+  it('follows a merged-away id to the surviving customer, as queries do', async () => {
+    const mergedAway = newGoldenId('Customer');
+    await app.database.db.insert(goldenRecords).values({ id: mergedAway, entityType: 'Customer', status: 'merged', mergedInto: x });
+    const sub = collect(client(), PHONE_SUBSCRIPTION, { ids: [mergedAway] });
+    await until(() => stats().subscribers === 1);
+    await publishCustomerChanged(publisher, [{ customerId: y, changedFields: ['phone'] }, { customerId: x, changedFields: ['phone'] }]);
+    const [result] = await sub.waitFor(1);
+    expect(result!.data).toEqual({ customerChanged: { customerId: x, changedFields: ['phone'], customer: { id: x } } });
+    sub.unsubscribe();
+    await until(() => stats().subscribers === 0);
+  });
+
   it('executes queries sent over the socket through the gateway', async () => {
     const q = collect(client(), `query($id: ID!) { customer(id: $id) { id } }`, { id: y });
     const [result] = await q.waitFor(1);
