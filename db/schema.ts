@@ -3,7 +3,7 @@
  * with `npm run db:generate` (drizzle-kit) into `db/migrations/` and applied on every start.
  */
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
@@ -137,6 +137,33 @@ export const writebackOutbox = pgTable(
   (t) => [
     uniqueIndex('writeback_outbox_idem_uq').on(t.idempotencyKey),
     index('writeback_outbox_claim_idx').on(t.status, t.nextAttemptAt),
+  ],
+);
+
+/**
+ * Write-back rows a CRM refused for good (validation, unknown record…): kept with the CRM's own code and message so
+ * an admin can see why, fix the value and replay. The outbox row itself is marked 'dead' in the same transaction.
+ */
+export const writebackDeadLetters = pgTable(
+  'writeback_dead_letters',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    outboxId: bigint('outbox_id', { mode: 'number' }).notNull(),
+    connectorId: text('connector_id').notNull(),
+    objectType: text('object_type').notNull(),
+    recordId: text('record_id'),
+    goldenId: text('golden_id'),
+    fields: jsonb('fields').$type<Record<string, unknown>>().notNull(),
+    /** The connector error code (CRM_VALIDATION, CRM_NOT_FOUND…) and the CRM's native code when it gave one. */
+    code: text('code').notNull(),
+    nativeCode: text('native_code'),
+    reason: text('reason').notNull(),
+    createdAt: createdAt(),
+    replayedAt: timestamp('replayed_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    uniqueIndex('writeback_dead_letters_outbox_uq').on(t.outboxId),
+    index('writeback_dead_letters_golden_idx').on(t.goldenId),
   ],
 );
 
