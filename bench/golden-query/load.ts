@@ -18,7 +18,10 @@ export interface LoadOptions {
 
 export interface LoadResult {
   connections: number;
+  /** Requests answered within the run. */
   requests: number;
+  /** Requests sent, including those still in flight when a timed run ended (the gateway still serves them). */
+  sent: number;
   seconds: number;
   requestsPerSecond: number;
   p50Ms: number;
@@ -57,6 +60,7 @@ export async function driveQuery(opts: LoadOptions): Promise<LoadResult> {
   return {
     connections: opts.connections,
     requests,
+    sent: Math.max(result.requests.sent, requests),
     seconds,
     requestsPerSecond: seconds > 0 ? requests / seconds : 0,
     p50Ms: result.latency.p50,

@@ -3,7 +3,7 @@
  * `customers(first: 100) { … provenance … }` over HTTP, with the native record cache on (default TTL) and off.
  *
  *   npm run bench -- golden-query [--duration 5] [--requests N] [--concurrency 1,8,32] [--ttl 5000,0]
- *                                 [--warmup 24] [--write-docs] [--json]
+ *                                 [--warmup 12] [--write-docs] [--json]
  *
  * One gateway process per TTL (started in parallel, measured one after the other), each with its own demo
  * sandboxes on free ports; only 127.0.0.1 is contacted. `--requests N` sends exactly N requests per row instead of
@@ -33,7 +33,7 @@ const { values } = parseArgs({
     requests: { type: 'string' },
     concurrency: { type: 'string', default: '1,8,32' },
     ttl: { type: 'string', default: '5000,0' },
-    warmup: { type: 'string', default: '24' },
+    warmup: { type: 'string', default: '12' },
     'write-docs': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
@@ -118,6 +118,31 @@ async function checkAnswer(url: string): Promise<{ customers: number; bytes: num
   return { customers: edges.length, bytes: Buffer.byteLength(text) };
 }
 
+/**
+ * CRM calls counted by the sandboxes since the reset, by CRM, per request sent. A timed run ends with requests in
+ * flight that the gateway still serves (and that reach the CRMs), so it first waits until the counts stop moving.
+ */
+async function upstreamCalls(gw: Gateway, sent: number, settle: boolean): Promise<StepResult['upstream']> {
+  const read = async () => {
+    const all: Record<string, { total: number; routes: Record<string, number> }> = {};
+    for (const [crm, base] of Object.entries(gw.crms)) all[crm] = (await sandbox(base, 'GET', 'stats')) as { total: number; routes: Record<string, number> };
+    return all;
+  };
+  const sum = (all: Awaited<ReturnType<typeof read>>) => Object.values(all).reduce((n, s) => n + s.total, 0);
+  let stats = await read();
+  if (settle) {
+    const deadline = Date.now() + 10_000;
+    let stableSince = Date.now();
+    while (Date.now() < deadline && Date.now() - stableSince < 500) {
+      await new Promise((r) => setTimeout(r, 250));
+      const again = await read();
+      if (sum(again) !== sum(stats)) stableSince = Date.now();
+      stats = again;
+    }
+  }
+  return Object.fromEntries(Object.entries(stats).map(([crm, s]) => [crm, { calls: s.total, perRequest: sent ? s.total / sent : 0, routes: s.routes }]));
+}
+
 async function measure(gw: Gateway): Promise<{ steps: StepResult[]; customers: number; bytes: number }> {
   // The benchmark measures the gateway, not the CRM quotas: lift the sandboxes' daily and burst limits.
   await sandbox(gw.crms.salesforce!, 'PUT', 'limits', { dailyApiLimit: 1e9, apiUsage: 0 });
@@ -135,13 +160,7 @@ async function measure(gw: Gateway): Promise<{ steps: StepResult[]; customers: n
       url: gw.url, query: GOLDEN_QUERY, connections,
       ...(fixedRequests ? { requests: Math.max(fixedRequests, connections) } : { durationSeconds }),
     });
-    // A timed run stops with requests in flight; let the gateway finish their upstream calls before counting.
-    if (!fixedRequests) await new Promise((r) => setTimeout(r, 300));
-    const upstream: StepResult['upstream'] = {};
-    for (const [crm, base] of Object.entries(gw.crms)) {
-      const stats = (await sandbox(base, 'GET', 'stats')) as { total: number; routes: Record<string, number> };
-      upstream[crm] = { calls: stats.total, perRequest: load.requests ? stats.total / load.requests : 0, routes: stats.routes };
-    }
+    const upstream = await upstreamCalls(gw, load.sent, !fixedRequests);
     const memory = await gw.memory();
     steps.push({ ...load, cacheTtlMs: gw.ttl, upstream, gatewayRssBytes: memory.rss, gatewayPeakRssBytes: memory.maxRss });
     log(`  ${load.requestsPerSecond.toFixed(1)} req/s, p50 ${load.p50Ms} ms, p99 ${load.p99Ms} ms, errors ${load.errors}`);
