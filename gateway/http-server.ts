@@ -43,6 +43,10 @@ export interface GatewayServer {
 export async function listenGateway(opts: { port: number; host: string; logger: Logger }): Promise<GatewayServer> {
   const app = express();
   const httpServer = http.createServer(app);
+  // Idle keep-alive sockets outlive clients' and load balancers' idle timeouts, so a client never reuses a socket the
+  // server is closing (that race surfaces as ECONNRESET under load).
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
   let isReady = false;
   let apollo: ApolloServer | undefined;
   app.get('/healthz', (_req, res) => {

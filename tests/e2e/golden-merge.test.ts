@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '../support/test-app.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { countFetches } from '../support/query-plan-count.ts';
+import { DEFAULT_MAPPING_CONFIG_INPUT } from '../../resolver-engine/index.ts';
 
 interface Prov { field: string; value: string | null; rule: string; source: { crm: string; recordId: string } | null; unavailableSources?: { crm: string }[] }
 interface Node { id: string; email: string; phone: string | null; title: string | null; emailOptOut: boolean | null; sources: { crm: string; objectType: string; recordId: string }[]; provenance: Prov[] }
@@ -112,5 +113,28 @@ describe('golden Customer merged at query time (demo)', () => {
     } finally {
       await fetch(`${t.hubspotUrl}/_sandbox/faults`, { method: 'DELETE' });
     }
+  });
+
+  it('rejects an invalid mapping with the field and reason, and keeps serving the last good version', async () => {
+    const bad = structuredClone(DEFAULT_MAPPING_CONFIG_INPUT) as { types: { Customer: { fields: { title: { rule?: unknown } } } } };
+    bad.types.Customer.fields.title.rule = { strategy: 'coin-toss' };
+    await expect(t.app.applyMappingConfig(bad)).rejects.toMatchObject({ code: 'MAPPING_INVALID', message: expect.stringMatching(/title[\s\S]*coin-toss/) });
+    const still = await customer(both.id);
+    expect(prov(still, 'title').rule).toBe('source-priority');
+  });
+
+  it('hot-swaps a new mapping version with no dropped request', async () => {
+    const next = structuredClone(DEFAULT_MAPPING_CONFIG_INPUT) as { types: { Customer: { fields: { title: { rule?: unknown } } } } };
+    next.types.Customer.fields.title.rule = { strategy: 'last-write-wins' };
+    const inFlight = Array.from({ length: 20 }, () => t.gql<{ customer: Node }>(`query($id: ID!) { customer(id: $id) { ${CUSTOMER_FIELDS} } }`, { id: both.id }));
+    const version = await t.app.applyMappingConfig(next, { comment: 'title by recency' });
+    const answers = await Promise.all(inFlight);
+    for (const a of answers) {
+      expect(a.errors).toBeUndefined();
+      expect(a.data?.customer?.email).toBeTruthy();
+    }
+    expect(version).toBeGreaterThan(1);
+    const after = await customer(both.id);
+    expect(prov(after, 'title').rule).toBe('last-write-wins');
   });
 });
