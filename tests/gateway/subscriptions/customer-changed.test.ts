@@ -17,6 +17,7 @@ import { openDatabase } from '../../../db/open-database.ts';
 import type { DatabaseHandle } from '../../../db/open-database.ts';
 import { goldenRecords } from '../../../db/schema.ts';
 import { loadConfig } from '../../../lib/config.ts';
+import { DEFAULT_MAPPING_CONFIG_INPUT } from '../../../resolver-engine/index.ts';
 import { createLogger } from '../../../lib/logger.ts';
 import { withDatabase } from '../../support/test-database.ts';
 import { collect, until, wsClient } from './ws-test-client.ts';
@@ -251,6 +252,20 @@ describe('customerChanged over graphql-ws', () => {
     const q = collect(client(), `query($id: ID!) { customer(id: $id) { id } }`, { id: y });
     const [result] = await q.waitFor(1);
     expect(result).toEqual({ data: { customer: { id: y } } });
+  });
+
+  it('validates against the hot-swapped schema after a mapping change', async () => {
+    const withTitle = `subscription { customerChanged(ids: ["${x}"]) { customer { id title } } }`;
+    const before = collect(client(), withTitle);
+    await until(() => stats().subscribers === 1);
+    before.unsubscribe();
+    await until(() => stats().subscribers === 0);
+    const next = structuredClone(DEFAULT_MAPPING_CONFIG_INPUT);
+    delete next.types.Customer!.fields.title;
+    await app.applyMappingConfig(next, { comment: 'no golden title' });
+    const after = collect(client(), withTitle);
+    await until(() => after.error !== undefined);
+    expect(JSON.stringify(after.error)).toContain('Cannot query field \\"title\\" on type \\"Customer\\"');
   });
 
   // Replicas share one Postgres: every gateway LISTENs, so one NOTIFY reaches the subscribers of all of them.
