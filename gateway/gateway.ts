@@ -18,6 +18,10 @@ export interface CustomerGraphGateway {
 }
 
 export function createGateway(sources: () => SubgraphSource[], logger: Logger): CustomerGraphGateway {
+  // Apollo Gateway exports usage metrics to Apollo and probes cloud metadata servers unless told not to. A customer
+  // data gateway sends nothing anywhere it was not configured to: both are off unless the operator opts in.
+  process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
+  process.env.METADATA_SERVER_DETECTION ??= 'none';
   let current = composeSupergraph(sources());
   let update: ((sdl: string) => void) | undefined;
   const byName = () => new Map(sources().map((s) => [s.name, s]));
