@@ -47,10 +47,17 @@ describe('customerChanged over graphql-ws', () => {
     return admin.unsafe(statement).finally(() => admin.end());
   };
 
+  const dataDirs: string[] = [];
+  const tempDir = (prefix: string) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    dataDirs.push(dir);
+    return dir;
+  };
+
   beforeAll(async () => {
     process.env.CUSTOMER_GRAPH_API_TOKENS = `other-token, ${TOKEN}`;
     process.env.CUSTOMER_GRAPH_DEMO = 'off';
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-subs-'));
+    const dataDir = tempDir('cg-subs-');
     if (serverUrl) await adminSql(`create database ${databaseName}`);
     const config = loadConfig({
       PORT: '0', HOST: '127.0.0.1', CUSTOMER_GRAPH_DATA_DIR: dataDir, CUSTOMER_GRAPH_SECRET_KEY: Buffer.alloc(32, 5).toString('base64'),
@@ -72,6 +79,7 @@ describe('customerChanged over graphql-ws', () => {
     if (publisher && publisher !== app?.database) await publisher.close();
     await app?.close();
     if (serverUrl) await adminSql(`drop database if exists ${databaseName} with (force)`);
+    for (const dir of dataDirs) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('delivers a change of a watched field of a watched customer, resolved through the gateway', async () => {
@@ -271,7 +279,7 @@ describe('customerChanged over graphql-ws', () => {
   // Replicas share one Postgres: every gateway LISTENs, so one NOTIFY reaches the subscribers of all of them.
   it.skipIf(!serverUrl)('serves subscribers on every gateway replica from one published event', async () => {
     const replica = await startApp(loadConfig({
-      PORT: '0', HOST: '127.0.0.1', CUSTOMER_GRAPH_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'cg-subs-replica-')),
+      PORT: '0', HOST: '127.0.0.1', CUSTOMER_GRAPH_DATA_DIR: tempDir('cg-subs-replica-'),
       CUSTOMER_GRAPH_SECRET_KEY: Buffer.alloc(32, 5).toString('base64'), DATABASE_URL: withDatabase(serverUrl!, databaseName),
     }), createLogger('test', 'silent'));
     try {
