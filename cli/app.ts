@@ -32,6 +32,13 @@ import { linkAll } from './link-on-start.ts';
 import { resolveCipher } from './secret-key.ts';
 // subscriptions (graphql-ws on /graphql): LISTEN source and connection tokens
 import { parseApiTokens } from '../gateway/subscriptions/index.ts';
+// change capture (sync): webhooks → inbox worker, polling fallback
+import { startChangeCapture } from './change-capture.ts';
+import type { ChangeCapture } from './change-capture.ts';
+// write-back (change out): golden mutations subgraph and the outbox worker
+import { createWriteBackSubgraph } from '../subgraphs/writeback/index.ts';
+import type { WriteBackSubgraph } from '../subgraphs/writeback/index.ts';
+import { WriteBackWorker } from '../sync/writeback/worker.ts';
 
 export interface StartOptions {
   /** Environment for connector setup (SALESFORCE_*, HUBSPOT_*, CUSTOMER_GRAPH_DEMO*). Default: process.env. */
@@ -46,8 +53,12 @@ export interface RunningApp {
   gateway: CustomerGraphGateway;
   cipher: CredentialCipher;
   connectors: Map<string, Connector>;
-  subgraphs: { identity: IdentitySubgraph; golden: GoldenSubgraph; natives: NativeSubgraph[] };
+  subgraphs: { identity: IdentitySubgraph; golden: GoldenSubgraph; natives: NativeSubgraph[]; writeback: WriteBackSubgraph };
+  /** Write-back worker (started with the app; tests may stop it and `drain()` by hand). */
+  writebackWorker: WriteBackWorker;
   setup: ConnectorSetup;
+  /** Change capture: the webhook inbox worker and the polling fallback. */
+  sync: ChangeCapture;
   /** The mapping configuration in force. */
   mappingConfig(): MappingConfig;
   /** Validates, stores a new version and hot-swaps the supergraph; on any failure the running graph keeps the last good one. */
@@ -108,6 +119,11 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
     const golden = createGoldenSubgraph({ getConfig: () => mapping, nativeTypeDefs: () => natives.map((n) => n.typeDefs()) });
     for (const p of golden.problems()) logger.warn(p, 'mapped native field is not served by its CRM subgraph');
     const sources: SubgraphSource[] = [identity, golden, ...natives.map((n): SubgraphSource => ({ name: n.name, kind: 'local', typeDefs: () => n.typeDefs(), schema: () => n.schema() }))];
+    // write-back: mutations plan against connectors by connector id; the worker delivers the outbox
+    const connectorsById = new Map([...connectorIds].map(([crm, id]) => [id, connectors.get(crm)!]));
+    const writeback = createWriteBackSubgraph({ db, getConfig: () => mapping, connectors: connectorsById });
+    sources.push(writeback);
+    const writebackWorker = new WriteBackWorker({ db, connectors: connectorsById, logger });
     const gateway = createGateway(() => sources, logger);
     for (const native of natives) {
       if (config.metadataRefreshMs > 0) {
@@ -123,6 +139,11 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
 
     const link = () => linkAll({ db, connectors, connectorIds, getConfig: () => mapping, logger });
     await link();
+    // change capture: /webhooks/:connectorId, the inbox worker and the poller (stopped before the database closes)
+    const sync = await startChangeCapture({ server, db, connectors, connectorIds, getConfig: () => mapping, setup, env: options.env ?? process.env, logger });
+    cleanups.push(() => sync.stop());
+    writebackWorker.start();
+    cleanups.push(() => writebackWorker.stop());
     // subscriptions: change events arrive through this database's LISTEN; tokens checked in connection_init
     await server.ready(gateway, { events: database, apiTokens: parseApiTokens(process.env.CUSTOMER_GRAPH_API_TOKENS) });
 
@@ -132,8 +153,10 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
       gateway,
       cipher,
       connectors,
-      subgraphs: { identity, golden, natives },
+      subgraphs: { identity, golden, natives, writeback },
+      writebackWorker,
       setup,
+      sync,
       mappingConfig: () => mapping,
       async applyMappingConfig(document, meta) {
         const checked = validateMappingConfig(document);
@@ -149,6 +172,7 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
         mapping = saved.config;
         identity.rebuild();
         golden.rebuild();
+        writeback.rebuild();
         await gateway.reload();
         return saved.version;
       },

@@ -13,10 +13,10 @@ import type { Connector } from '../connectors/contract/index.ts';
 import { asConnectorError } from '../connectors/contract/index.ts';
 import type { Database } from '../db/open-database.ts';
 import { linksOf } from '../db/golden-store.ts';
-import type { Tx } from '../db/link-store.ts';
-import { createGoldenRecord, goldenIdByMatchKey, goldenIdsByMatchKeyPrefix, linkedGoldenIds, lockLinking, upsertLink, writeSnapshot } from '../db/link-store.ts';
+import { createGoldenRecord, linkedGoldenIds, lockLinking, upsertLink, writeSnapshot } from '../db/link-store.ts';
 import { collectCandidates, mapToGolden, requiredNativeFields, resolveRecord } from '../resolver-engine/index.ts';
 import type { MappingConfig, NativeObjectConfig, NativeRecordInput, SurvivorshipFunctionRegistry } from '../resolver-engine/index.ts';
+import { findGolden } from './find-golden.ts';
 import { matchKeys } from './match-keys.ts';
 import { toMappingRecord } from './native-input.ts';
 
@@ -157,15 +157,4 @@ async function linkType(options: EmailLinkerOptions, goldenType: string, report:
   report.snapshotsWritten += written;
   report.snapshotsChanged += changed;
   options.onProgress?.({ goldenType, phase: 'snapshots', records: written, ...counts, snapshotsChanged: changed });
-}
-
-async function findGolden(tx: Tx, goldenType: string, keys: ReturnType<typeof matchKeys>): Promise<string | null> {
-  if (!keys.key) return null;
-  const exact = await goldenIdByMatchKey(tx, goldenType, keys.key);
-  if (exact) return exact;
-  if (keys.uniquePrefix) {
-    const candidates = await goldenIdsByMatchKeyPrefix(tx, goldenType, keys.uniquePrefix, 2);
-    if (candidates.length === 1) return candidates[0]!;
-  }
-  return null;
 }

@@ -1,0 +1,96 @@
+/**
+ * Wiring of change capture (issue 6) for the composition root: `POST /webhooks/:connectorId` on the gateway, the
+ * inbox worker that applies stored events, and the polling fallback. In the demo, the HubSpot sandbox is told to
+ * deliver its webhooks to this gateway.
+ *
+ * Configuration: `CUSTOMER_GRAPH_POLL_INTERVAL_MS` (default 15000; `0` turns polling off),
+ * `CUSTOMER_GRAPH_INBOX_INTERVAL_MS` (default 1000: how often the inbox is swept besides the wake-up on receipt),
+ * `CUSTOMER_GRAPH_PUBLIC_URL` (the base URL CRMs post to, when a proxy sits in front of the gateway).
+ */
+import type { Connector } from '../connectors/contract/index.ts';
+import type { Database } from '../db/open-database.ts';
+import type { GatewayServer } from '../gateway/http-server.ts';
+import { mountWebhooks } from '../gateway/webhooks.ts';
+import type { Logger } from '../lib/logger.ts';
+import { ProductError } from '../lib/product-error.ts';
+import type { MappingConfig } from '../resolver-engine/index.ts';
+import type { ChangeApplierContext } from '../sync/change-applier.ts';
+import { startInboxWorker } from '../sync/inbox-worker.ts';
+import type { InboxWorker } from '../sync/inbox-worker.ts';
+import { startPolling } from '../sync/poller.ts';
+import type { Poller } from '../sync/poller.ts';
+import { DEMO_HUBSPOT_ID } from './connector-setup.ts';
+import type { ConnectorSetup } from './connector-setup.ts';
+
+export interface ChangeCapture {
+  inbox: InboxWorker;
+  /** Undefined when polling is off (`CUSTOMER_GRAPH_POLL_INTERVAL_MS=0`). */
+  poller: Poller | undefined;
+  stop(): Promise<void>;
+}
+
+export interface ChangeCaptureOptions {
+  server: GatewayServer;
+  db: Database;
+  /** By CRM id. */
+  connectors: Map<string, Connector>;
+  /** Our connector id per CRM. */
+  connectorIds: Map<string, string>;
+  getConfig(): MappingConfig;
+  setup: ConnectorSetup;
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+}
+
+function intervalMs(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new ProductError('CONFIG_INVALID', `${name} must be a whole number of milliseconds (got '${raw}')`);
+  return value;
+}
+
+export async function startChangeCapture(opts: ChangeCaptureOptions): Promise<ChangeCapture> {
+  const { db, connectors, connectorIds, logger, env } = opts;
+  const context = (): ChangeApplierContext => ({ db, config: opts.getConfig(), connectors, connectorIds });
+  const inbox = startInboxWorker(context, {
+    intervalMs: intervalMs(env, 'CUSTOMER_GRAPH_INBOX_INTERVAL_MS', 1000) || 1000,
+    onBatch: (r) => { if (r.failed) logger.warn(r, 'webhook events could not be applied; they stay in the inbox and are tried again'); },
+    onError: (err) => logger.error({ err }, 'inbox worker failed; retrying on the next tick'),
+  });
+  const pollMs = intervalMs(env, 'CUSTOMER_GRAPH_POLL_INTERVAL_MS', 15_000);
+  const poller = pollMs > 0
+    ? startPolling(context, {
+      intervalMs: pollMs,
+      onRound: (r) => { for (const f of r.failed) logger.error(f, 'polling a CRM object failed; it resumes from its last committed cursor'); },
+      onError: (err) => logger.error({ err }, 'polling round failed'),
+    })
+    : undefined;
+  const crmOf = new Map([...connectorIds.entries()].map(([crm, id]) => [id, crm]));
+  mountWebhooks(opts.server.app, {
+    db,
+    target: (connectorId) => {
+      const crm = crmOf.get(connectorId);
+      const connector = crm ? connectors.get(crm) : undefined;
+      return connector ? { connectorId, connector } : undefined;
+    },
+    onStored: () => inbox.wake(),
+    publicBaseUrl: env.CUSTOMER_GRAPH_PUBLIC_URL,
+    logger,
+  });
+  const stop = async () => {
+    await poller?.stop();
+    await inbox.stop();
+  };
+  // Demo: the HubSpot sandbox delivers its webhooks to this gateway, signed with the demo connector's secret.
+  const hubspotSandbox = opts.setup.sandboxes?.hubspotUrl;
+  if (opts.setup.demo && hubspotSandbox && connectorIds.get('hubspot') === DEMO_HUBSPOT_ID) {
+    const targetUrl = `${env.CUSTOMER_GRAPH_PUBLIC_URL ?? opts.server.url}/webhooks/${DEMO_HUBSPOT_ID}`;
+    const res = await fetch(`${hubspotSandbox}/_sandbox/hubspot/webhooks`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ targetUrl, clientSecret: 'sandbox', enabled: true }),
+    });
+    if (!res.ok) logger.warn({ status: res.status }, 'could not point the HubSpot sandbox webhooks at the gateway; changes arrive by polling');
+    else logger.info({ targetUrl }, 'HubSpot sandbox webhooks delivered to the gateway');
+  }
+  return { inbox, poller, stop };
+}

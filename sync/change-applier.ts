@@ -1,0 +1,283 @@
+/**
+ * The change applier: turns changed native records and deletions of CRM objects into golden changes. Each record
+ * is linked (find-or-create by match key, as the email linker does), each affected golden record's snapshot is
+ * recomputed from ALL its live sources with the resolver-engine code the query path uses, and when merged values
+ * changed a `customerChanged` event naming those fields is published in the same transaction (NOTIFY is
+ * transactional: subscribers hear of a change only once it is committed).
+ *
+ * Two steps, because CRM calls must not run inside a database transaction (they hold locks for seconds, and on
+ * embedded PGlite they would block every other query):
+ *   1. `prepareChanges` (no transaction): maps the records, finds the golden records they will touch and fetches
+ *      those records' other live sources from their CRMs.
+ *   2. `applyPrepared` (in the caller's transaction): links, marks deletions, writes snapshots, publishes events.
+ *      If links moved in between (another process linked a record to one of these golden records), a source is
+ *      missing from the prepared set and it throws `StalePreparationError`; `applyChanges` then prepares again.
+ *
+ * Idempotent: applying the same batch twice links nothing new, writes no snapshot and publishes nothing.
+ * Deletions mark the link deleted (history kept); a golden record left with no live link is marked deleted, and
+ * becomes active again when one of its records comes back.
+ */
+import type { Connector, NativeRecord } from '../connectors/contract/index.ts';
+import { publishCustomerChanged } from '../db/change-events.ts';
+import type { CustomerChangedInput } from '../db/change-events.ts';
+import type { Tx } from '../db/link-store.ts';
+import { createGoldenRecord, linkedGoldenIds, lockLinking, upsertLink, writeSnapshot } from '../db/link-store.ts';
+import type { Database } from '../db/open-database.ts';
+import { goldenStates, liveLinksOf, markLinksDeleted, reactivateLinks, setGoldenStatus } from '../db/sync-store.ts';
+import { collectCandidates, mapToGolden, requiredNativeFields, resolveRecord } from '../resolver-engine/index.ts';
+import type { MappingConfig, NativeObjectConfig, NativeRecordInput, SurvivorshipFunctionRegistry } from '../resolver-engine/index.ts';
+import { findGolden } from './find-golden.ts';
+import { matchKeys } from './match-keys.ts';
+import { toMappingRecord } from './native-input.ts';
+
+/** Changes of one CRM object: records created or updated, and ids deleted. */
+export interface ObjectChanges {
+  crm: string;
+  objectType: string;
+  records: readonly NativeRecord[];
+  deletions: readonly string[];
+}
+
+export interface ChangeApplierContext {
+  db: Database;
+  /** The mapping configuration in force (read once per batch). */
+  config: MappingConfig;
+  /** Connectors by CRM id, to fetch the other sources of affected golden records. */
+  connectors: ReadonlyMap<string, Connector>;
+  /** Our connector id per CRM (record_links.connector_id); default the CRM id. */
+  connectorIds?: ReadonlyMap<string, string>;
+  functions?: SurvivorshipFunctionRegistry;
+  signal?: AbortSignal;
+}
+
+export interface ApplyReport {
+  records: number;
+  deletions: number;
+  goldenCreated: number;
+  linksCreated: number;
+  linksDeleted: number;
+  snapshotsChanged: number;
+  goldenDeleted: number;
+  events: CustomerChangedInput[];
+  skippedRecords: { crm: string; objectType: string; recordId: string; reason: string }[];
+  /** Golden records whose snapshot was kept because a source's CRM is not connected. */
+  blocked: string[];
+}
+
+export class StalePreparationError extends Error {
+  constructor(detail: string) {
+    super(`links changed while the batch was prepared (${detail})`);
+    this.name = 'StalePreparationError';
+  }
+}
+
+interface MappedRecord { goldenType: string; object: NativeObjectConfig; id: string; record: Record<string, unknown>; keys: ReturnType<typeof matchKeys> }
+
+export interface PreparedChanges {
+  changes: readonly ObjectChanges[];
+  mapped: MappedRecord[][];
+  /** Source records by `crm|objectType|id`; null: the CRM no longer has it. */
+  sources: Map<string, NativeRecord | null>;
+  /** CRMs with live links but no connector: their golden records keep their snapshot. */
+  unconnected: Set<string>;
+  skippedRecords: ApplyReport['skippedRecords'];
+}
+
+const sourceKey = (crm: string, objectType: string, id: string) => `${crm}|${objectType}|${id}`;
+
+function objectsOf(config: MappingConfig, crm: string, objectType: string): { goldenType: string; object: NativeObjectConfig }[] {
+  const out: { goldenType: string; object: NativeObjectConfig }[] = [];
+  for (const [goldenType, type] of Object.entries(config.types)) {
+    for (const object of type.objects) if (object.crm === crm && object.objectType === objectType) out.push({ goldenType, object });
+  }
+  return out;
+}
+
+function connectorIdOf(ctx: ChangeApplierContext, crm: string): string {
+  return ctx.connectorIds?.get(crm) ?? crm;
+}
+
+/** Step 1, outside any transaction: map the records and fetch the other sources of the golden records they touch. */
+export async function prepareChanges(ctx: ChangeApplierContext, changes: readonly ObjectChanges[]): Promise<PreparedChanges> {
+  const { db, config } = ctx;
+  const sources = new Map<string, NativeRecord | null>();
+  const skippedRecords: ApplyReport['skippedRecords'] = [];
+  const mapped: MappedRecord[][] = [];
+  const candidates = new Set<string>();
+  for (const change of changes) {
+    const group: MappedRecord[] = [];
+    const alive = change.records.filter((r) => !r.deleted);
+    for (const r of alive) sources.set(sourceKey(change.crm, change.objectType, r.id), r);
+    for (const r of change.records.filter((x) => x.deleted)) sources.set(sourceKey(change.crm, change.objectType, r.id), null);
+    for (const { goldenType, object } of objectsOf(config, change.crm, change.objectType)) {
+      for (const r of alive) {
+        const record = toMappingRecord(r, object);
+        try {
+          const values = Object.fromEntries(Object.entries(mapToGolden(config, goldenType, object.crm, object.objectType, record)).map(([f, c]) => [f, c.value]));
+          group.push({ goldenType, object, id: r.id, record, keys: matchKeys(goldenType, values) });
+        } catch (err) {
+          skippedRecords.push({ crm: change.crm, objectType: change.objectType, recordId: r.id, reason: (err as Error).message });
+        }
+      }
+    }
+    mapped.push(group);
+    const connectorId = connectorIdOf(ctx, change.crm);
+    const ids = [...change.records.map((r) => r.id), ...change.deletions];
+    for (const goldenId of (await linkedGoldenIds(db, connectorId, change.objectType, ids)).values()) candidates.add(goldenId);
+    for (const m of group) {
+      const found = await findGolden(db, m.goldenType, m.keys);
+      if (found) candidates.add(found);
+    }
+  }
+  const deleted = new Set(changes.flatMap((c) => c.deletions.map((id) => sourceKey(c.crm, c.objectType, id))));
+  for (const key of deleted) sources.set(key, null);
+  const unconnected = new Set<string>();
+  await fetchSources(ctx, await liveLinksOf(db, [...candidates]), sources, unconnected);
+  return { changes, mapped, sources, unconnected, skippedRecords };
+}
+
+async function fetchSources(ctx: ChangeApplierContext, links: Awaited<ReturnType<typeof liveLinksOf>>, sources: Map<string, NativeRecord | null>, unconnected: Set<string>): Promise<void> {
+  const wanted = new Map<string, { crm: string; objectType: string; ids: Set<string> }>();
+  for (const link of links) {
+    if (sources.has(sourceKey(link.crm, link.objectType, link.recordId))) continue;
+    const k = `${link.crm}|${link.objectType}`;
+    const entry = wanted.get(k) ?? { crm: link.crm, objectType: link.objectType, ids: new Set<string>() };
+    entry.ids.add(link.recordId);
+    wanted.set(k, entry);
+  }
+  for (const { crm, objectType, ids } of wanted.values()) {
+    const connector = ctx.connectors.get(crm);
+    const goldenTypes = objectsOf(ctx.config, crm, objectType);
+    if (!connector || goldenTypes.length === 0) {
+      unconnected.add(crm);
+      continue;
+    }
+    const fields = [...new Set(goldenTypes.flatMap(({ goldenType }) => requiredNativeFields(ctx.config, goldenType, crm, { objectType, includeIdField: true })))];
+    const all = [...ids];
+    const size = Math.max(1, connector.limits.fetchByIds);
+    for (let i = 0; i < all.length; i += size) {
+      const chunk = all.slice(i, i + size);
+      // A failing CRM throws: the batch is retried later rather than snapshotted without that source.
+      const found = await connector.fetchByIds(objectType, chunk, { fields, lane: 'sync', ...(ctx.signal ? { signal: ctx.signal } : {}) });
+      for (const id of chunk) sources.set(sourceKey(crm, objectType, id), found.get(id) ?? null);
+    }
+  }
+}
+
+/** Step 2, in the caller's transaction: link, mark deletions, write snapshots and publish change events. */
+export async function applyPrepared(tx: Tx, ctx: ChangeApplierContext, prepared: PreparedChanges): Promise<ApplyReport> {
+  const report: ApplyReport = {
+    records: 0, deletions: 0, goldenCreated: 0, linksCreated: 0, linksDeleted: 0, snapshotsChanged: 0, goldenDeleted: 0,
+    events: [], skippedRecords: [...prepared.skippedRecords], blocked: [],
+  };
+  await lockLinking(tx);
+  const affected = new Set<string>();
+  for (const [index, change] of prepared.changes.entries()) {
+    const connectorId = connectorIdOf(ctx, change.crm);
+    const gone = [...change.deletions, ...change.records.filter((r) => r.deleted).map((r) => r.id)];
+    const deletedFrom = await markLinksDeleted(tx, connectorId, change.objectType, gone);
+    deletedFrom.forEach((id) => affected.add(id));
+    report.linksDeleted += deletedFrom.length;
+    report.deletions += gone.length;
+    const group = prepared.mapped[index]!;
+    (await reactivateLinks(tx, connectorId, change.objectType, group.map((m) => m.id))).forEach((id) => affected.add(id));
+    const linked = await linkedGoldenIds(tx, connectorId, change.objectType, group.map((m) => m.id));
+    for (const m of group) {
+      let goldenId = linked.get(m.id);
+      if (!goldenId) {
+        goldenId = (await findGolden(tx, m.goldenType, m.keys)) ?? undefined;
+        if (!goldenId) {
+          goldenId = await createGoldenRecord(tx, m.goldenType);
+          report.goldenCreated++;
+        }
+        const link = await upsertLink(tx, {
+          goldenId, entityType: m.goldenType, connectorId, crm: m.object.crm, objectType: m.object.objectType, recordId: m.id,
+          matchKey: m.keys.key, matchDetail: { linker: 'email', key: m.keys.key },
+        });
+        if (link.created) report.linksCreated++;
+        goldenId = link.goldenId;
+        linked.set(m.id, goldenId);
+      }
+      affected.add(goldenId);
+      report.records++;
+    }
+  }
+  await recompute(tx, ctx, prepared, [...affected], report);
+  if (report.events.length > 0) await publishCustomerChanged(tx, report.events);
+  return report;
+}
+
+async function recompute(tx: Tx, ctx: ChangeApplierContext, prepared: PreparedChanges, ids: string[], report: ApplyReport): Promise<void> {
+  const { config } = ctx;
+  const states = await goldenStates(tx, ids);
+  const links = await liveLinksOf(tx, ids);
+  const toDelete: string[] = [];
+  const toRestore: string[] = [];
+  for (const id of ids) {
+    const state = states.get(id);
+    if (!state || state.status === 'merged' || !config.types[state.entityType]) continue;
+    const own = links.filter((l) => l.goldenId === id);
+    if (own.length === 0) {
+      if (state.status === 'active') {
+        toDelete.push(id);
+        report.goldenDeleted++;
+        // Ids only: the customer is gone, so any field a subscriber asked about changed.
+        if (state.entityType === 'Customer') report.events.push({ customerId: id });
+      }
+      continue;
+    }
+    if (state.status === 'deleted') toRestore.push(id);
+    if (own.some((l) => prepared.unconnected.has(l.crm))) {
+      report.blocked.push(id);
+      continue;
+    }
+    const inputs: NativeRecordInput[] = [];
+    for (const link of own) {
+      const key = sourceKey(link.crm, link.objectType, link.recordId);
+      if (!prepared.sources.has(key)) throw new StalePreparationError(`${id} gained ${key}`);
+      const native = prepared.sources.get(key);
+      const object = config.types[state.entityType]!.objects.find((o) => o.crm === link.crm && o.objectType === link.objectType);
+      if (!native || !object) continue;
+      inputs.push({ crm: link.crm, objectType: link.objectType, record: toMappingRecord(native, object) });
+    }
+    const resolved = resolveRecord(config, state.entityType, collectCandidates(config, state.entityType, inputs), ctx.functions ? { functions: ctx.functions } : {});
+    if (!(await writeSnapshot(tx, id, resolved.values))) continue;
+    report.snapshotsChanged++;
+    const changedFields = changedKeys(state.snapshot, resolved.values);
+    if (state.entityType === 'Customer' && (changedFields.length > 0 || state.status === 'deleted')) {
+      report.events.push(state.status === 'deleted' ? { customerId: id } : { customerId: id, changedFields });
+    }
+  }
+  await setGoldenStatus(tx, toDelete, 'deleted');
+  await setGoldenStatus(tx, toRestore, 'active');
+}
+
+/** Golden field names whose merged value differs between two snapshots. */
+export function changedKeys(before: Readonly<Record<string, unknown>> | null, after: Readonly<Record<string, unknown>>): string[] {
+  const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after)]);
+  return [...keys].filter((k) => JSON.stringify(before?.[k] ?? null) !== JSON.stringify(after[k] ?? null)).sort();
+}
+
+export interface ApplyOptions {
+  /** Runs in the same transaction after the changes (store a cursor, mark inbox rows processed…). */
+  within?: (tx: Tx) => Promise<void>;
+  /** Preparations to try when links move underneath (default 3). */
+  attempts?: number;
+}
+
+/** Prepares and applies one batch in one transaction; re-prepares when links moved in between. */
+export async function applyChanges(ctx: ChangeApplierContext, changes: readonly ObjectChanges[], options: ApplyOptions = {}): Promise<ApplyReport> {
+  const attempts = options.attempts ?? 3;
+  for (let attempt = 1; ; attempt++) {
+    const prepared = await prepareChanges(ctx, changes);
+    try {
+      return await ctx.db.transaction(async (tx) => {
+        const report = await applyPrepared(tx, ctx, prepared);
+        await options.within?.(tx);
+        return report;
+      });
+    } catch (err) {
+      if (!(err instanceof StalePreparationError) || attempt >= attempts) throw err;
+    }
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * The polling fallback: per connector and configured CRM object, reads `connector.readChanges` from the stored
+ * cursor and applies each batch through the change applier; the batch's cursor is written to `sync_cursors` in
+ * the SAME transaction as its changes, so a poll that fails halfway resumes from the last committed batch (a few
+ * records may be read again — the applier is idempotent — but none is skipped). Overlap, ties across pages and
+ * clock skew are the connector's part of the contract (its cursor and `overlapMs`).
+ *
+ * A missed webhook is caught within one interval. `startPolling` runs rounds back to back with `intervalMs`
+ * between the end of one and the start of the next, so a slow CRM never stacks rounds.
+ */
+import { asConnectorError } from '../connectors/contract/index.ts';
+import type { ChangeCursor } from '../connectors/contract/index.ts';
+import { readCursor, writeCursor } from '../db/sync-store.ts';
+import { requiredNativeFields } from '../resolver-engine/index.ts';
+import type { ApplyReport, ChangeApplierContext } from './change-applier.ts';
+import { applyChanges } from './change-applier.ts';
+
+export interface PollOptions {
+  /** Records per change page (connector default when absent). */
+  pageSize?: number;
+  /** Re-read this much before the cursor (connector default when absent). */
+  overlapMs?: number;
+  /** Called after each committed batch (progress, metrics). */
+  onBatch?: (info: { crm: string; objectType: string; report: ApplyReport }) => void;
+}
+
+export interface PollReport {
+  batches: number;
+  records: number;
+  deletions: number;
+  snapshotsChanged: number;
+  events: number;
+  failed: { crm: string; objectType: string; code: string; message: string }[];
+}
+
+/** The CRM objects to poll: every configured native object whose CRM has a connector, once each. */
+export function pollTargets(ctx: ChangeApplierContext): { crm: string; objectType: string; fields: string[] }[] {
+  const byKey = new Map<string, { crm: string; objectType: string; fields: Set<string> }>();
+  for (const [goldenType, type] of Object.entries(ctx.config.types)) {
+    for (const object of type.objects) {
+      if (!ctx.connectors.has(object.crm)) continue;
+      const key = `${object.crm}|${object.objectType}`;
+      const entry = byKey.get(key) ?? { crm: object.crm, objectType: object.objectType, fields: new Set<string>() };
+      requiredNativeFields(ctx.config, goldenType, object.crm, { objectType: object.objectType, includeIdField: true }).forEach((f) => entry.fields.add(f));
+      byKey.set(key, entry);
+    }
+  }
+  return [...byKey.values()].map((t) => ({ crm: t.crm, objectType: t.objectType, fields: [...t.fields] }));
+}
+
+/** One round: every target read from its cursor to now. A failing object is reported and the others go on. */
+export async function pollOnce(ctx: ChangeApplierContext, options: PollOptions = {}): Promise<PollReport> {
+  const report: PollReport = { batches: 0, records: 0, deletions: 0, snapshotsChanged: 0, events: 0, failed: [] };
+  for (const target of pollTargets(ctx)) {
+    const connector = ctx.connectors.get(target.crm)!;
+    const connectorId = ctx.connectorIds?.get(target.crm) ?? target.crm;
+    try {
+      const cursor = (await readCursor(ctx.db, connectorId, target.objectType)) as ChangeCursor | null;
+      const changes = connector.readChanges(target.objectType, cursor, {
+        fields: target.fields, lane: 'sync',
+        ...(options.pageSize ? { pageSize: options.pageSize } : {}),
+        ...(options.overlapMs !== undefined ? { overlapMs: options.overlapMs } : {}),
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+      });
+      for await (const batch of changes) {
+        const applied = await applyChanges(ctx, [{ crm: target.crm, objectType: target.objectType, records: batch.records, deletions: batch.deletions.map((d) => d.id) }], {
+          within: (tx) => writeCursor(tx, connectorId, target.objectType, batch.cursor),
+        });
+        report.batches++;
+        report.records += applied.records;
+        report.deletions += applied.deletions;
+        report.snapshotsChanged += applied.snapshotsChanged;
+        report.events += applied.events.length;
+        options.onBatch?.({ crm: target.crm, objectType: target.objectType, report: applied });
+      }
+    } catch (err) {
+      if (ctx.signal?.aborted) throw err;
+      const error = asConnectorError(target.crm, err);
+      report.failed.push({ crm: target.crm, objectType: target.objectType, code: error.code, message: error.message });
+    }
+  }
+  return report;
+}
+
+export interface Poller {
+  /** Runs a round now (or waits for the running one); resolves with its report. */
+  pollNow(): Promise<PollReport>;
+  /** Skips scheduled rounds until `resume` (maintenance, tests); `pollNow` still runs. */
+  pause(): void;
+  resume(): void;
+  stop(): Promise<void>;
+}
+
+/** Polls every `intervalMs` until stopped; `getContext` is read per round so configuration changes apply. */
+export function startPolling(getContext: () => ChangeApplierContext, opts: PollOptions & { intervalMs: number; onRound?: (r: PollReport) => void; onError?: (err: unknown) => void }): Poller {
+  const abort = new AbortController();
+  let running: Promise<PollReport> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  let paused = false;
+  const scheduled = () => { if (!paused) void round(); else timer = setTimeout(scheduled, opts.intervalMs); };
+  const round = (): Promise<PollReport> => {
+    if (running) return running;
+    if (timer) clearTimeout(timer);
+    running = pollOnce({ ...getContext(), signal: abort.signal }, opts)
+      .then((r) => { opts.onRound?.(r); return r; })
+      .catch((err) => { if (!abort.signal.aborted) opts.onError?.(err); return { batches: 0, records: 0, deletions: 0, snapshotsChanged: 0, events: 0, failed: [] }; })
+      .finally(() => {
+        running = undefined;
+        if (!stopped) timer = setTimeout(scheduled, opts.intervalMs);
+      });
+    return running;
+  };
+  timer = setTimeout(scheduled, opts.intervalMs);
+  return {
+    pollNow: round,
+    pause: () => { paused = true; },
+    resume: () => { paused = false; },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      abort.abort();
+      await running;
+    },
+  };
+}
