@@ -1,0 +1,85 @@
+/**
+ * Write-back bookkeeping beyond the bare outbox (outbox-store.ts): a golden mutation's audit row and outbox rows
+ * committed in ONE transaction (so a change is never audited without its writes, nor written without its audit),
+ * and dead letters — rows a CRM refused for good — stored together with marking their outbox rows 'dead'.
+ */
+import { and, asc, count, eq, inArray, isNull } from 'drizzle-orm';
+import type { Database } from './open-database.ts';
+import type { OutboxInsert, OutboxRow } from './outbox-store.ts';
+import { auditLog, writebackDeadLetters, writebackOutbox } from './schema.ts';
+
+export type DeadLetterRow = typeof writebackDeadLetters.$inferSelect;
+
+export interface WriteBackAudit {
+  actor?: string | null;
+  action: string;
+  entityType: string;
+  entityId: string;
+  detail: Record<string, unknown>;
+}
+
+/**
+ * Audit row and outbox rows together. Rows whose idempotency key is already queued are skipped (a retried mutation
+ * adds nothing twice); the answer lists the ids actually added.
+ */
+export async function recordWriteBack(db: Database, audit: WriteBackAudit, rows: OutboxInsert[]): Promise<{ auditId: number; outboxIds: number[] }> {
+  return db.transaction(async (tx) => {
+    const inserted = rows.length === 0
+      ? []
+      : await tx.insert(writebackOutbox).values(rows).onConflictDoNothing({ target: writebackOutbox.idempotencyKey }).returning({ id: writebackOutbox.id });
+    const outboxIds = inserted.map((r) => r.id);
+    const [row] = await tx
+      .insert(auditLog)
+      .values({ actor: audit.actor ?? null, action: audit.action, entityType: audit.entityType, entityId: audit.entityId, detail: { ...audit.detail, outboxIds } })
+      .returning({ id: auditLog.id });
+    return { auditId: row!.id, outboxIds };
+  });
+}
+
+export interface DeadLetterInput {
+  row: Pick<OutboxRow, 'id' | 'connectorId' | 'objectType' | 'recordId' | 'goldenId' | 'fields'>;
+  code: string;
+  nativeCode?: string | null;
+  reason: string;
+}
+
+/** Marks the outbox rows 'dead' and keeps each refusal with the CRM's code and message (once per outbox row). */
+export async function deadLetterOutbox(db: Database, letters: DeadLetterInput[]): Promise<void> {
+  if (letters.length === 0) return;
+  await db.transaction(async (tx) => {
+    const now = new Date();
+    for (const l of letters) {
+      await tx.update(writebackOutbox).set({ status: 'dead', lastError: l.reason, updatedAt: now }).where(eq(writebackOutbox.id, l.row.id));
+    }
+    await tx
+      .insert(writebackDeadLetters)
+      .values(letters.map((l) => ({
+        outboxId: l.row.id, connectorId: l.row.connectorId, objectType: l.row.objectType, recordId: l.row.recordId,
+        goldenId: l.row.goldenId, fields: l.row.fields, code: l.code, nativeCode: l.nativeCode ?? null, reason: l.reason,
+      })))
+      .onConflictDoNothing({ target: writebackDeadLetters.outboxId });
+  });
+}
+
+/** Dead letters not yet replayed, oldest first; of one golden record when `goldenId` is given. */
+export async function listDeadLetters(db: Database, opts: { goldenId?: string; limit?: number } = {}): Promise<DeadLetterRow[]> {
+  const open = isNull(writebackDeadLetters.replayedAt);
+  return db
+    .select()
+    .from(writebackDeadLetters)
+    .where(opts.goldenId ? and(open, eq(writebackDeadLetters.goldenId, opts.goldenId)) : open)
+    .orderBy(asc(writebackDeadLetters.id))
+    .limit(opts.limit ?? 100);
+}
+
+/** Outbox rows by status (admin views and tests). */
+export async function outboxDepth(db: Database): Promise<Record<string, number>> {
+  const rows = await db.select({ status: writebackOutbox.status, n: count() }).from(writebackOutbox).groupBy(writebackOutbox.status);
+  return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+}
+
+/** Outbox rows of golden records (status on the customer). */
+export async function outboxRowsOf(db: Database, goldenIds: readonly string[]): Promise<OutboxRow[]> {
+  if (goldenIds.length === 0) return [];
+  return db.select().from(writebackOutbox).where(inArray(writebackOutbox.goldenId, [...goldenIds])).orderBy(asc(writebackOutbox.id));
+}

@@ -1,0 +1,104 @@
+/**
+ * A golden mutation (updateCustomer / updateCompany / updateDeal): validate the input first, plan which linked
+ * CRM records and native fields change, then commit the audit row and the outbox rows in ONE transaction. The
+ * write-back worker delivers them; nothing here calls a CRM except to read current values for the plan.
+ *
+ * Idempotency: each outbox row's key hashes golden id, connector, record, fields and the client mutation id, so a
+ * client retrying with the same client mutation id enqueues nothing twice. Without one, a fresh nonce is used:
+ * setting A, then B, then A again are three intended changes, not duplicates.
+ */
+import crypto from 'node:crypto';
+import { resolveGoldenId } from '../../db/golden-store.ts';
+import { recordWriteBack } from '../../db/writeback-store.ts';
+import { applyQualityRules } from '../../resolver-engine/index.ts';
+import type { MappingConfig } from '../../resolver-engine/index.ts';
+import { planWriteBack, loadPlanInputs, writesByRecord } from './planner.ts';
+import type { PlannerDeps, WriteBackPlan } from './planner.ts';
+
+/** Input a client must fix (answered as BAD_USER_INPUT naming the field). */
+export class WriteBackInputError extends Error {
+  constructor(readonly field: string, message: string) {
+    super(message);
+    this.name = 'WriteBackInputError';
+  }
+}
+
+/** The golden record does not exist (or is deleted), or is of another type. */
+export class GoldenNotFoundError extends Error {
+  constructor(readonly typeName: string, readonly id: string) {
+    super(`No ${typeName} with id '${id}'`);
+    this.name = 'GoldenNotFoundError';
+  }
+}
+
+/**
+ * Checks every given value against the field's data-quality rules (email syntax, country codes…) and returns the
+ * values as they will be written (normalised by those rules, e.g. trimmed). Unknown fields are refused.
+ */
+export function validateGoldenInput(config: MappingConfig, typeName: string, input: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const type = config.types[typeName];
+  if (!type) throw new WriteBackInputError('type', `'${typeName}' is not a golden type`);
+  const out: Record<string, unknown> = {};
+  for (const [field, raw] of Object.entries(input)) {
+    const def = type.fields[field];
+    if (!def) throw new WriteBackInputError(field, `'${field}' is not a field of ${typeName}`);
+    if (raw === undefined) continue;
+    if (def.type === 'Date' && raw !== null && !/^\d{4}-\d{2}-\d{2}$/.test(String(raw))) throw new WriteBackInputError(field, `${field}: '${String(raw)}' is not a date (YYYY-MM-DD)`);
+    if (def.type === 'DateTime' && raw !== null && Number.isNaN(Date.parse(String(raw)))) throw new WriteBackInputError(field, `${field}: '${String(raw)}' is not an ISO-8601 date-time`);
+    const checked = applyQualityRules(raw, def.quality, { field, defaultRegion: config.defaultRegion });
+    if (checked.issues.length > 0) throw new WriteBackInputError(field, checked.issues.map((i) => i.message).join('; '));
+    out[field] = checked.value;
+  }
+  if (Object.keys(out).length === 0) throw new WriteBackInputError('input', 'input: give at least one field to change');
+  return out;
+}
+
+export interface UpdateGoldenRequest {
+  typeName: string;
+  id: string;
+  input: Readonly<Record<string, unknown>>;
+  clientMutationId?: string | null;
+  actor?: string | null;
+  /** Plan only: nothing is stored. */
+  dryRun?: boolean;
+}
+
+export interface UpdateGoldenResult {
+  goldenId: string;
+  plan: WriteBackPlan;
+  /** Outbox rows added by this call (0 for a dry run or a retry of an already applied client mutation id). */
+  enqueued: number;
+  outboxIds: number[];
+  auditId: number | null;
+}
+
+function stableJson(value: Record<string, unknown>): string {
+  return JSON.stringify(Object.keys(value).sort().map((k) => [k, value[k] ?? null]));
+}
+
+export function idempotencyKey(parts: { goldenId: string; connectorId: string; objectType: string; recordId: string; fields: Record<string, unknown>; clientMutationId: string }): string {
+  return crypto.createHash('sha256').update(JSON.stringify([parts.goldenId, parts.connectorId, parts.objectType, parts.recordId, stableJson(parts.fields), parts.clientMutationId])).digest('hex');
+}
+
+export async function updateGolden(deps: PlannerDeps, req: UpdateGoldenRequest): Promise<UpdateGoldenResult> {
+  const config = deps.getConfig();
+  const values = validateGoldenInput(config, req.typeName, req.input);
+  const goldenId = await resolveGoldenId(deps.db, req.typeName, req.id);
+  if (!goldenId) throw new GoldenNotFoundError(req.typeName, req.id);
+  const inputs = await loadPlanInputs(deps, req.typeName, goldenId);
+  const plan = planWriteBack(config, req.typeName, goldenId, values, inputs.links, inputs.current);
+  if (req.dryRun) return { goldenId, plan, enqueued: 0, outboxIds: [], auditId: null };
+  const mutationId = req.clientMutationId ?? `nonce:${crypto.randomUUID()}`;
+  const rows = writesByRecord(plan).map((w) => ({
+    connectorId: w.connectorId, objectType: w.objectType, recordId: w.recordId, goldenId, operation: 'update', fields: w.fields,
+    idempotencyKey: idempotencyKey({ goldenId, connectorId: w.connectorId, objectType: w.objectType, recordId: w.recordId, fields: w.fields, clientMutationId: mutationId }),
+  }));
+  const { auditId, outboxIds } = await recordWriteBack(deps.db, {
+    actor: req.actor ?? null,
+    action: `update${req.typeName}`,
+    entityType: req.typeName,
+    entityId: goldenId,
+    detail: { input: values, clientMutationId: req.clientMutationId ?? null, writes: plan.writes.length, skipped: plan.skipped.length },
+  }, rows);
+  return { goldenId, plan, enqueued: outboxIds.length, outboxIds, auditId };
+}

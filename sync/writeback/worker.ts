@@ -1,0 +1,193 @@
+/**
+ * The write-back worker: claims outbox rows (FOR UPDATE SKIP LOCKED, with a lease, so a killed worker's rows come
+ * back), coalesces rows of the same record (last value per field wins, in outbox order), batches per connector
+ * object through `updateMany` within `connector.limits.update`, and settles every row:
+ *   done → completeOutbox; transient (retryable ConnectorError) → back to pending after backoff with full jitter,
+ *   never sooner than the CRM's Retry-After; permanent (CRM_VALIDATION, CRM_NOT_FOUND…) → dead letter with the
+ *   CRM's message. Writes run in the 'writeback' lane of the account's one rate budget.
+ */
+import crypto from 'node:crypto';
+import type { Connector, UpdateItem, WriteResult } from '../../connectors/contract/index.ts';
+import { asConnectorError } from '../../connectors/contract/index.ts';
+import type { ConnectorError } from '../../connectors/contract/index.ts';
+import type { Database } from '../../db/open-database.ts';
+import { claimOutbox, completeOutbox, failOutbox } from '../../db/outbox-store.ts';
+import type { OutboxRow } from '../../db/outbox-store.ts';
+import { deadLetterOutbox } from '../../db/writeback-store.ts';
+import type { DeadLetterInput } from '../../db/writeback-store.ts';
+
+export interface WriteBackWorkerOptions {
+  db: Database;
+  /** Connectors by connector id. */
+  connectors: ReadonlyMap<string, Connector>;
+  workerId?: string;
+  /** Rows claimed per round; large enough that a burst becomes full CRM batches. Default 1000. */
+  claimLimit?: number;
+  pollMs?: number;
+  leaseMs?: number;
+  backoff?: { baseMs?: number; capMs?: number };
+  logger?: { warn(obj: unknown, msg?: string): void; error(obj: unknown, msg?: string): void };
+}
+
+export interface RoundResult {
+  claimed: number;
+  done: number;
+  retried: number;
+  dead: number;
+  calls: number;
+}
+
+/** Codes worth trying again later even though the CRM call itself is not retryable right now. */
+const LATER = new Set(['CRM_AUTH_FAILED', 'CRM_BUDGET_EXHAUSTED']);
+
+/** Full jitter (uniform in [0, min(cap, base·2^attempt)]), but never sooner than the CRM asked. */
+export function retryDelayMs(attempts: number, retryAfterMs: number | undefined, baseMs = 500, capMs = 5 * 60_000): number {
+  const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, attempts - 1));
+  return Math.max(retryAfterMs ?? 0, Math.round(Math.random() * ceiling));
+}
+
+interface Coalesced {
+  recordId: string;
+  fields: Record<string, unknown>;
+  rows: OutboxRow[];
+}
+
+/** Rows of one connector object grouped per record, fields merged in outbox order (the last value per field wins). */
+export function coalesce(rows: readonly OutboxRow[]): Coalesced[] {
+  const byRecord = new Map<string, Coalesced>();
+  for (const row of [...rows].sort((a, b) => a.id - b.id)) {
+    const id = row.recordId ?? '';
+    const entry = byRecord.get(id) ?? { recordId: id, fields: {}, rows: [] };
+    Object.assign(entry.fields, row.fields);
+    entry.rows.push(row);
+    byRecord.set(id, entry);
+  }
+  return [...byRecord.values()];
+}
+
+export class WriteBackWorker {
+  readonly workerId: string;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> | null = null;
+  private stopped = true;
+
+  constructor(private readonly opts: WriteBackWorkerOptions) {
+    this.workerId = opts.workerId ?? `writeback-${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
+  }
+
+  /** Polls until stopped; a round that found work is followed at once by the next. */
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    const loop = async () => {
+      if (this.stopped) return;
+      let claimed = 0;
+      try {
+        this.running = this.runOnce();
+        claimed = ((await this.running) as RoundResult).claimed;
+      } catch (err) {
+        this.opts.logger?.error({ err }, 'write-back round failed');
+      } finally {
+        this.running = null;
+      }
+      if (!this.stopped) this.timer = setTimeout(() => void loop(), claimed > 0 ? 0 : (this.opts.pollMs ?? 200));
+    };
+    this.timer = setTimeout(() => void loop(), 0);
+  }
+
+  /** Stops polling and waits for the round in progress (its rows are settled, never left half-done). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running?.catch(() => undefined);
+  }
+
+  /** Rounds until the outbox has nothing claimable (tests, the CLI's one-shot mode). */
+  async drain(maxRounds = 100): Promise<RoundResult> {
+    const total: RoundResult = { claimed: 0, done: 0, retried: 0, dead: 0, calls: 0 };
+    for (let i = 0; i < maxRounds; i++) {
+      const r = await this.runOnce();
+      for (const k of Object.keys(total) as (keyof RoundResult)[]) total[k] += r[k];
+      if (r.claimed === 0) break;
+    }
+    return total;
+  }
+
+  async runOnce(): Promise<RoundResult> {
+    const { db } = this.opts;
+    const rows = await claimOutbox(db, { workerId: this.workerId, limit: this.opts.claimLimit ?? 1000, leaseMs: this.opts.leaseMs ?? 60_000 });
+    const result: RoundResult = { claimed: rows.length, done: 0, retried: 0, dead: 0, calls: 0 };
+    const groups = new Map<string, OutboxRow[]>();
+    for (const row of rows) {
+      const key = `${row.connectorId}\u0000${row.objectType}`;
+      groups.set(key, [...(groups.get(key) ?? []), row]);
+    }
+    // Connector objects in parallel (different CRMs, different budgets); batches of one object in order.
+    await Promise.all([...groups.values()].map((group) => this.deliver(group, result)));
+    return result;
+  }
+
+  private async deliver(group: OutboxRow[], result: RoundResult): Promise<void> {
+    const { connectorId, objectType } = group[0]!;
+    const connector = this.opts.connectors.get(connectorId);
+    const records = coalesce(group);
+    if (!connector) {
+      // Disabled or not configured in this process: try later rather than drop.
+      await this.retry(records.flatMap((r) => r.rows), `connector ${connectorId} is not available in this worker`, undefined);
+      result.retried += group.length;
+      return;
+    }
+    const size = Math.max(1, connector.limits.update);
+    for (let i = 0; i < records.length; i += size) {
+      const batch = records.slice(i, i + size);
+      const items: UpdateItem[] = batch.map((r) => ({ id: r.recordId, fields: r.fields }));
+      let results: WriteResult[];
+      try {
+        result.calls++;
+        results = await connector.updateMany(objectType, items, { lane: 'writeback' });
+      } catch (err) {
+        const error = asConnectorError(connector.crm, err);
+        const rows = batch.flatMap((r) => r.rows);
+        if (error.retryable || LATER.has(error.code)) {
+          await this.retry(rows, error.message, error.retryAfterMs);
+          result.retried += rows.length;
+        } else {
+          await deadLetterOutbox(this.opts.db, rows.map((row) => letter(row, error)));
+          result.dead += rows.length;
+        }
+        continue;
+      }
+      const done: number[] = [];
+      const dead: DeadLetterInput[] = [];
+      const retry: { rows: OutboxRow[]; error: ConnectorError }[] = [];
+      batch.forEach((record, j) => {
+        const r = results[j];
+        if (r?.ok) done.push(...record.rows.map((row) => row.id));
+        else if (!r) retry.push({ rows: record.rows, error: asConnectorError(connector.crm, new Error("no result for this item")) });
+        else if (r.error.retryable || LATER.has(r.error.code)) retry.push({ rows: record.rows, error: r.error });
+        else dead.push(...record.rows.map((row) => letter(row, r.error)));
+      });
+      await completeOutbox(this.opts.db, done);
+      await deadLetterOutbox(this.opts.db, dead);
+      for (const r of retry) await this.retry(r.rows, r.error.message, r.error.retryAfterMs);
+      result.done += done.length;
+      result.dead += dead.length;
+      result.retried += retry.reduce((n, r) => n + r.rows.length, 0);
+    }
+  }
+
+  private async retry(rows: OutboxRow[], message: string, retryAfterMs: number | undefined): Promise<void> {
+    const backoff = this.opts.backoff ?? {};
+    // Rows of one record share a retry time so they stay coalesced on the next round.
+    const attempts = Math.max(...rows.map((r) => r.attempts), 1);
+    const at = new Date(Date.now() + retryDelayMs(attempts, retryAfterMs, backoff.baseMs, backoff.capMs));
+    await failOutbox(this.opts.db, rows.map((r) => r.id), message, at);
+  }
+}
+
+function letter(row: OutboxRow, error: ConnectorError): DeadLetterInput {
+  const details = (error.details ?? {}) as Record<string, unknown>;
+  const nativeCode = typeof details.nativeCode === 'string' ? details.nativeCode : null;
+  return { row, code: error.code, nativeCode, reason: error.message };
+}
