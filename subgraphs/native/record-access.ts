@@ -60,6 +60,8 @@ export class RequestRecords {
 export class RecordAccess {
   private readonly cache: LRUCache<string, NativeRecord> | null;
   private readonly requests = new WeakMap<object, RequestRecords>();
+  /** Records being fetched right now: concurrent requests that miss the cache on the same id share one CRM call. */
+  private readonly inFlight = new Map<string, Promise<NativeRecord | null>>();
 
   constructor(
     private readonly connector: Connector,
@@ -86,25 +88,49 @@ export class RecordAccess {
     return records;
   }
 
-  /** The DataLoader batch function: cached records first, then one connector call for the rest. */
+  /**
+   * The DataLoader batch function: cached records first, then records another request is already fetching, then
+   * one connector call for the rest. With the cache off (TTL 0) every request reads the CRM, as configured.
+   */
   async fetch(objectType: string, ids: readonly string[]): Promise<(NativeRecord | null)[]> {
     const found = new Map<string, NativeRecord>();
+    const joined: Promise<void>[] = [];
     const missing: string[] = [];
     for (const id of ids) {
-      const hit = this.cache?.get(cacheKey(objectType, id));
+      const key = cacheKey(objectType, id);
+      const hit = this.cache?.get(key);
+      const pending = this.cache ? this.inFlight.get(key) : undefined;
       if (hit) found.set(id, hit);
+      else if (pending) joined.push(pending.then((record) => void (record && found.set(id, record))));
       else missing.push(id);
     }
     if (missing.length > 0) {
       const fields = this.fieldsOf(objectType);
-      const fetched = await this.connector.fetchByIds(objectType, missing, { lane: 'interactive', ...(fields ? { fields } : {}) });
+      const call = this.connector.fetchByIds(objectType, missing, { lane: 'interactive', ...(fields ? { fields } : {}) });
+      if (this.cache) this.shareInFlight(objectType, missing, call);
+      const fetched = await call;
       for (const [id, record] of fetched) {
         found.set(id, record);
         this.remember(record);
       }
     }
+    // A failed shared fetch fails the requests that joined it too: they report the CRM's error, not a silent null.
+    await Promise.all(joined);
     // Unknown ids are not cached: a record created a moment later must be found.
     return ids.map((id) => found.get(id) ?? null);
+  }
+
+  private shareInFlight(objectType: string, ids: string[], call: Promise<Map<string, NativeRecord>>): void {
+    for (const id of ids) {
+      const key = cacheKey(objectType, id);
+      const shared = call.then((m) => m.get(id) ?? null);
+      shared.catch(() => {}); // rejections reach the requests that join; an unjoined one is not an unhandled rejection
+      this.inFlight.set(key, shared);
+      const clear = () => {
+        if (this.inFlight.get(key) === shared) this.inFlight.delete(key);
+      };
+      shared.then(clear, clear);
+    }
   }
 
   /** Keeps a complete record (from a fetch or a list page) for the next requests. */

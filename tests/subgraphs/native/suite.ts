@@ -78,6 +78,14 @@ export function defineNativeSubgraphSuite(h: NativeSubgraphHarness): void {
       expect((await upstreamCalls(crm, () => execute(sg, entities(), reps(some)))).calls).toBe(1);
     });
 
+    it('shares one CRM call between concurrent requests that miss the cache on the same records', async () => {
+      const sg = await h.createSubgraph(connector, { cacheTtlMs: 5_000 });
+      const some = ids.slice(20, 60);
+      const { result, calls } = await upstreamCalls(crm, () => Promise.all(Array.from({ length: 8 }, () => execute(sg, entities(), reps(some)))));
+      for (const r of result) expect(ok<{ _entities: unknown[] }>(r)._entities).toHaveLength(40);
+      expect(calls).toBe(1);
+    });
+
     it('CRM down: the entities are null, one error carries CRM_UNAVAILABLE and the CRM, the rest of the response survives', async () => {
       const sg = await h.createSubgraph(connector);
       await control(crm, 'PUT', '/faults', [{ kind: 'server-error', rate: 1 }]);
