@@ -11,8 +11,9 @@ export default defineConfig({
   resolve: { alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }] },
   test: {
     include: ['tests/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // End-to-end tests start the whole product (sandboxes, gateway); on a loaded two-core machine that takes a while.
+    testTimeout: 90_000,
+    hookTimeout: 240_000,
     pool: 'forks',
     // Two cores on CI machines: more workers only add contention on the embedded database and sandboxes.
     maxWorkers: 2,

@@ -116,7 +116,7 @@ describe('golden Customer merged at query time (demo)', () => {
   });
 
   it('rejects an invalid mapping with the field and reason, and keeps serving the last good version', async () => {
-    const bad = structuredClone(DEFAULT_MAPPING_CONFIG_INPUT) as { types: { Customer: { fields: { title: { rule?: unknown } } } } };
+    const bad = structuredClone(DEFAULT_MAPPING_CONFIG_INPUT) as unknown as { types: { Customer: { fields: { title: { rule?: unknown } } } } };
     bad.types.Customer.fields.title.rule = { strategy: 'coin-toss' };
     await expect(t.app.applyMappingConfig(bad)).rejects.toMatchObject({ code: 'MAPPING_INVALID', message: expect.stringMatching(/title[\s\S]*coin-toss/) });
     const still = await customer(both.id);
@@ -124,7 +124,7 @@ describe('golden Customer merged at query time (demo)', () => {
   });
 
   it('hot-swaps a new mapping version with no dropped request', async () => {
-    const next = structuredClone(DEFAULT_MAPPING_CONFIG_INPUT) as { types: { Customer: { fields: { title: { rule?: unknown } } } } };
+    const next = structuredClone(DEFAULT_MAPPING_CONFIG_INPUT) as unknown as { types: { Customer: { fields: { title: { rule?: unknown } } } } };
     next.types.Customer.fields.title.rule = { strategy: 'last-write-wins' };
     const inFlight = Array.from({ length: 20 }, () => t.gql<{ customer: Node }>(`query($id: ID!) { customer(id: $id) { ${CUSTOMER_FIELDS} } }`, { id: both.id }));
     const version = await t.app.applyMappingConfig(next, { comment: 'title by recency' });
