@@ -29,6 +29,7 @@ import { crmSupport } from './connector-registry.ts';
 import { setUpConnectors } from './connector-setup.ts';
 import type { ConnectorSetup } from './connector-setup.ts';
 import { linkAll } from './link-on-start.ts';
+import type { LinkerProgress, LinkerReport } from '../sync/email-linker.ts';
 import { resolveCipher } from './secret-key.ts';
 // subscriptions (graphql-ws on /graphql): LISTEN source and connection tokens
 import { parseApiTokens } from '../gateway/subscriptions/index.ts';
@@ -45,6 +46,8 @@ export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   /** Seed folder for the demo sandboxes (`customer-graph start --seed DIR`). */
   seedDir?: string;
+  /** Link every native record before serving (default true); `sync --backfill` links itself, with progress. */
+  linkOnStart?: boolean;
 }
 
 export interface RunningApp {
@@ -64,7 +67,7 @@ export interface RunningApp {
   /** Validates, stores a new version and hot-swaps the supergraph; on any failure the running graph keeps the last good one. */
   applyMappingConfig(document: unknown, meta?: { comment?: string; actor?: string }): Promise<number>;
   /** Links every native record to golden records (idempotent). */
-  link(): Promise<void>;
+  link(onProgress?: (p: LinkerProgress) => void): Promise<LinkerReport>;
   close(): Promise<void>;
 }
 
@@ -137,8 +140,8 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
       });
     }
 
-    const link = () => linkAll({ db, connectors, connectorIds, getConfig: () => mapping, logger });
-    await link();
+    const link = (onProgress?: (p: LinkerProgress) => void) => linkAll({ db, connectors, connectorIds, getConfig: () => mapping, logger, ...(onProgress ? { onProgress } : {}) });
+    if (options.linkOnStart !== false) await link();
     // change capture: /webhooks/:connectorId, the inbox worker and the poller (stopped before the database closes)
     const sync = await startChangeCapture({ server, db, connectors, connectorIds, getConfig: () => mapping, setup, env: options.env ?? process.env, logger });
     cleanups.push(() => sync.stop());

@@ -4,6 +4,7 @@ import type { Database } from '../db/open-database.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { MappingConfig } from '../resolver-engine/index.ts';
 import { runEmailLinker } from '../sync/email-linker.ts';
+import type { LinkerProgress, LinkerReport } from '../sync/email-linker.ts';
 
 export interface LinkAllOptions {
   db: Database;
@@ -12,14 +13,16 @@ export interface LinkAllOptions {
   connectorIds: Map<string, string>;
   getConfig(): MappingConfig;
   logger: Logger;
+  onProgress?: (progress: LinkerProgress) => void;
 }
 
-export async function linkAll(opts: LinkAllOptions): Promise<void> {
+export async function linkAll(opts: LinkAllOptions): Promise<LinkerReport> {
   const started = Date.now();
-  const report = await runEmailLinker({ db: opts.db, connectors: opts.connectors, connectorIds: opts.connectorIds, config: opts.getConfig() });
+  const report = await runEmailLinker({ db: opts.db, connectors: opts.connectors, connectorIds: opts.connectorIds, config: opts.getConfig(), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
   for (const f of report.failed) opts.logger.error(f, 'could not read a CRM object while linking; its golden records keep their previous snapshot');
   opts.logger.info(
     { ms: Date.now() - started, recordsRead: report.recordsRead, goldenCreated: report.goldenCreated, linksCreated: report.linksCreated, snapshotsChanged: report.snapshotsChanged },
     'linked native records to golden records',
   );
+  return report;
 }

@@ -8,8 +8,10 @@ import { sandboxCommand } from './commands/sandbox.ts';
 import { startCommand } from './commands/start.ts';
 import { subgraphCommand } from './commands/subgraph.ts';
 import { supergraphCommand } from './commands/supergraph.ts';
+import { syncCommand } from './commands/sync.ts';
+import { workerCommand } from './commands/worker.ts';
 
-export const commands: Command[] = [startCommand, sandboxCommand, supergraphCommand, subgraphCommand];
+export const commands: Command[] = [startCommand, sandboxCommand, supergraphCommand, subgraphCommand, syncCommand, workerCommand];
 
 function usage(): string {
   return ['Usage: customer-graph <command> [options]', '', 'Commands:', ...commands.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`)].join('\n');
