@@ -3,7 +3,7 @@
  * committed in ONE transaction (so a change is never audited without its writes, nor written without its audit),
  * and dead letters — rows a CRM refused for good — stored together with marking their outbox rows 'dead'.
  */
-import { and, asc, count, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Database } from './open-database.ts';
 import type { OutboxInsert, OutboxRow } from './outbox-store.ts';
 import { auditLog, writebackDeadLetters, writebackOutbox } from './schema.ts';
@@ -82,4 +82,55 @@ export async function outboxDepth(db: Database): Promise<Record<string, number>>
 export async function outboxRowsOf(db: Database, goldenIds: readonly string[]): Promise<OutboxRow[]> {
   if (goldenIds.length === 0) return [];
   return db.select().from(writebackOutbox).where(inArray(writebackOutbox.goldenId, [...goldenIds])).orderBy(asc(writebackOutbox.id));
+}
+
+export interface ReplayResult {
+  /** Dead letters re-enqueued now. */
+  replayed: { deadLetterId: number; outboxId: number }[];
+  /** Ids not replayed: unknown, or already replayed (a replay is done once; replaying again needs a new dead letter). */
+  skipped: { deadLetterId: number; reason: string }[];
+}
+
+/**
+ * Re-enqueues dead letters as NEW outbox rows (the dead row keeps its history) and marks them replayed, in one
+ * transaction. The idempotency key `replay:<dead letter id>` makes a concurrent or repeated replay add nothing twice.
+ * Without ids: every open dead letter (up to 1000).
+ */
+export async function replayDeadLetters(db: Database, ids?: readonly number[]): Promise<ReplayResult> {
+  return db.transaction(async (tx) => {
+    const wanted = ids ? [...new Set(ids)] : null;
+    const found = await tx
+      .select()
+      .from(writebackDeadLetters)
+      .where(wanted ? inArray(writebackDeadLetters.id, wanted.length > 0 ? wanted : [-1]) : isNull(writebackDeadLetters.replayedAt))
+      .orderBy(asc(writebackDeadLetters.id))
+      .limit(wanted ? wanted.length || 1 : 1000)
+      .for('update');
+    const result: ReplayResult = { replayed: [], skipped: [] };
+    const byId = new Map(found.map((d) => [d.id, d]));
+    for (const id of wanted ?? found.map((d) => d.id)) {
+      const d = byId.get(id);
+      if (!d) { result.skipped.push({ deadLetterId: id, reason: `no dead letter ${id}` }); continue; }
+      if (d.replayedAt) { result.skipped.push({ deadLetterId: id, reason: `dead letter ${id} was already replayed at ${d.replayedAt.toISOString()}` }); continue; }
+      const [row] = await tx
+        .insert(writebackOutbox)
+        .values({ connectorId: d.connectorId, objectType: d.objectType, recordId: d.recordId, goldenId: d.goldenId, operation: 'update', fields: d.fields, idempotencyKey: `replay:${d.id}` })
+        .onConflictDoNothing({ target: writebackOutbox.idempotencyKey })
+        .returning({ id: writebackOutbox.id });
+      await tx.update(writebackDeadLetters).set({ replayedAt: new Date() }).where(eq(writebackDeadLetters.id, d.id));
+      if (row) result.replayed.push({ deadLetterId: d.id, outboxId: row.id });
+      else result.skipped.push({ deadLetterId: id, reason: `dead letter ${id} is already queued again` });
+    }
+    return result;
+  });
+}
+
+/** Latest dead letters first (admin view); replayed ones included so an admin sees what happened. */
+export async function recentDeadLetters(db: Database, limit = 50): Promise<DeadLetterRow[]> {
+  return db.select().from(writebackDeadLetters).orderBy(desc(writebackDeadLetters.id)).limit(limit);
+}
+
+/** Every dead letter of one golden record, replayed or not, oldest first. */
+export async function deadLettersOf(db: Database, goldenId: string): Promise<DeadLetterRow[]> {
+  return db.select().from(writebackDeadLetters).where(eq(writebackDeadLetters.goldenId, goldenId)).orderBy(asc(writebackDeadLetters.id));
 }

@@ -17,6 +17,7 @@ import { GoldenNotFoundError, WriteBackInputError, updateGolden } from '../../sy
 import { GOLDEN_ID_PREFIX } from '../../db/golden-ids.ts';
 import { GRAPHQL_SCALAR } from '../golden/golden-sdl.ts';
 import { GOLDEN_TYPES } from '../identity/identity-sdl.ts';
+import { statusMutations, statusQueries } from './status-resolvers.ts';
 
 export interface WriteBackSubgraph {
   name: 'writeback';
@@ -57,7 +58,82 @@ type SkippedWrite {
   recordId: String!
   field: String!
   reason: String!
+}
+
+"Where the write-back of one golden record stands: every outbox row and every dead letter."
+type WriteBackStatus {
+  goldenId: ID!
+  "Rows waiting or in flight (a row retried after a transient failure is pending, with lastError)."
+  pending: Int!
+  done: Int!
+  "Rows a CRM refused for good (see deadLetters for the CRM's reason)."
+  failed: Int!
+  rows: [WriteBackRow!]!
+  deadLetters: [DeadLetter!]!
+}
+
+"One outbox row: the native fields to write to one CRM record."
+type WriteBackRow {
+  id: ID!
+  connectorId: String!
+  objectType: String!
+  recordId: String
+  "JSON text of the native fields."
+  fields: String!
+  "PENDING | DONE | FAILED"
+  state: String!
+  "pending | in_flight | done | dead"
+  status: String!
+  attempts: Int!
+  lastError: String
+  updatedAt: String!
+}
+
+"A write a CRM refused for good, with its code and message; replay it once the cause is fixed."
+type DeadLetter {
+  id: ID!
+  outboxId: ID!
+  goldenId: ID
+  connectorId: String!
+  objectType: String!
+  recordId: String
+  fields: String!
+  code: String!
+  nativeCode: String
+  reason: String!
+  createdAt: String!
+  replayedAt: String
+}
+
+type ReplayedDeadLetter {
+  deadLetterId: ID!
+  outboxId: ID!
+}
+
+type ReplaySkip {
+  deadLetterId: ID!
+  reason: String!
+}
+
+type ReplayResult {
+  replayed: [ReplayedDeadLetter!]!
+  skipped: [ReplaySkip!]!
+}
+
+type OutboxDepth {
+  status: String!
+  rows: Int!
 }`;
+
+const STATUS_QUERIES = `  "Pending, done and failed write-back rows of one golden record, with the CRMs' reasons."
+  writeBackStatus(id: ID!): WriteBackStatus!
+  "Admins: latest dead letters first (replayed ones included)."
+  deadLetters(first: Int = 50): [DeadLetter!]!
+  "Admins: outbox rows per status."
+  writeBackOutboxDepth: [OutboxDepth!]!`;
+
+const REPLAY_MUTATION = `  "Admins: re-enqueues dead letters as new outbox rows (each once) and marks them replayed. Without ids: every open one."
+  replayDeadLetters(ids: [ID!]): ReplayResult!`;
 
 function renderSdl(config: MappingConfig): string {
   const parts = [LINK];
@@ -71,7 +147,8 @@ function renderSdl(config: MappingConfig): string {
     parts.push(`type Update${t}Payload {\n  ${lower}: ${t}!\n  plan: WriteBackPlan!\n  "Outbox rows added (0 for a dry run or a retried clientMutationId)."\n  enqueued: Int!\n  clientMutationId: String\n}`);
     mutations.push(`  "Validates, plans and queues the write-back of ${t} values (delivered by the write-back worker). Same clientMutationId: enqueued once."\n  update${t}(id: ID!, input: ${t}Input!, clientMutationId: String, dryRun: Boolean = false): Update${t}Payload!`);
   }
-  parts.push(`type Query {\n  "Convergence: the merged winner of each field written to every linked record that holds another value."\n  writeBackPlan(id: ID!): WriteBackPlan!\n}`);
+  parts.push(`type Query {\n  "Convergence: the merged winner of each field written to every linked record that holds another value."\n  writeBackPlan(id: ID!): WriteBackPlan!\n${STATUS_QUERIES}\n}`);
+  mutations.push(REPLAY_MUTATION);
   parts.push(`type Mutation {\n${mutations.join('\n')}\n}`);
   parts.push(SHARED);
   return `${parts.join('\n\n')}\n`;
@@ -112,13 +189,14 @@ export function createWriteBackSubgraph(deps: PlannerDeps): WriteBackSubgraph {
     }
     const resolvers = {
       Query: {
+        ...statusQueries(deps, typeOfId),
         writeBackPlan: async (_: unknown, args: { id: string }) => {
           const typeName = typeOfId(args.id);
           if (!typeName || !deps.getConfig().types[typeName]) throw new GraphQLError(`'${args.id}' is not a golden id`, { extensions: { code: 'BAD_USER_INPUT', argumentName: 'id' } });
           return renderPlan(await writeBackPlan(deps, typeName, args.id));
         },
       },
-      Mutation: mutation,
+      Mutation: { ...mutation, ...statusMutations(deps) },
     };
     return { typeDefs, schema: buildSubgraphSchema([{ typeDefs: parse(typeDefs), resolvers: resolvers as never }]) };
   };

@@ -122,6 +122,22 @@ describe('write-back of golden values to every CRM (demo)', () => {
     expect(dead[0]!.reason).toMatch(/not-a-stage/);
     expect((await ledger(t.salesforceUrl)).some((e) => e.recordId === sf.recordId && e.fields.Title === 'Survives the neighbour')).toBe(true);
     expect((await ledger(t.hubspotUrl)).some((e) => e.recordId === hs.recordId && e.fields.lifecyclestage === 'not-a-stage')).toBe(false);
+
+    // Shown on the customer, and replayed through the gateway: a new outbox row, refused again by the CRM.
+    const STATUS = 'query($id: ID!) { writeBackStatus(id: $id) { failed done deadLetters { id code reason replayedAt } } }';
+    type Status = { writeBackStatus: { failed: number; done: number; deadLetters: { id: string; code: string; reason: string; replayedAt: string | null }[] } };
+    const shown = await t.gql<Status>(STATUS, { id: target.id });
+    expect(shown.errors).toBeUndefined();
+    expect(shown.data!.writeBackStatus).toMatchObject({ failed: 1, done: 1, deadLetters: [{ code: 'CRM_VALIDATION', replayedAt: null }] });
+    const replay = await t.gql<{ replayDeadLetters: { replayed: { outboxId: string }[] } }>('mutation($ids: [ID!]) { replayDeadLetters(ids: $ids) { replayed { outboxId } } }', { ids: [String(dead[0]!.id)] });
+    expect(replay.errors).toBeUndefined();
+    expect(replay.data!.replayDeadLetters.replayed).toHaveLength(1);
+    await settled(target.id);
+    const after = await t.gql<Status>(STATUS, { id: target.id });
+    expect(after.data!.writeBackStatus.failed).toBe(2);
+    expect(after.data!.writeBackStatus.deadLetters).toHaveLength(2);
+    expect(after.data!.writeBackStatus.deadLetters[0]!.replayedAt).not.toBeNull();
+    expect(after.data!.writeBackStatus.deadLetters[1]!).toMatchObject({ code: 'CRM_VALIDATION', replayedAt: null });
   });
 
   it('a burst of updates over every demo customer (~300) reach Salesforce in ceil(n/200) and HubSpot in ceil(n/100) batch calls', async () => {
