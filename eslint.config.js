@@ -71,7 +71,7 @@ export default tseslint.config(
       'A CRM subgraph knows its own connector only, never the gateway or another CRM.'),
   },
   {
-    files: [...productFiles('subgraphs/identity'), ...productFiles('subgraphs/golden'), ...productFiles('subgraphs/native'), ...productFiles('subgraphs/writeback')],
+    files: [...productFiles('subgraphs/identity'), ...productFiles('subgraphs/golden'), ...productFiles('subgraphs/native'), ...productFiles('subgraphs/writeback'), ...productFiles('subgraphs/admin')],
     rules: restrict(['**/connectors/salesforce/**', '**/connectors/hubspot/**', '**/subgraphs/salesforce/**', '**/subgraphs/hubspot/**', '**/gateway/**', '**/cli/**', ...testInfra],
       'Shared subgraphs never import a CRM or the gateway.'),
   },

@@ -40,6 +40,8 @@ import type { ChangeCapture } from './change-capture.ts';
 import { createWriteBackSubgraph } from '../subgraphs/writeback/index.ts';
 import type { WriteBackSubgraph } from '../subgraphs/writeback/index.ts';
 import { WriteBackWorker } from '../sync/writeback/worker.ts';
+// identity admin: merges, splits and the review queue
+import { createAdminSubgraph } from '../subgraphs/admin/index.ts';
 
 export interface StartOptions {
   /** Environment for connector setup (SALESFORCE_*, HUBSPOT_*, CUSTOMER_GRAPH_DEMO*). Default: process.env. */
@@ -127,6 +129,7 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
     const writeback = createWriteBackSubgraph({ db, getConfig: () => mapping, connectors: connectorsById });
     sources.push(writeback);
     const writebackWorker = new WriteBackWorker({ db, connectors: connectorsById, logger });
+    sources.push(createAdminSubgraph({ db, getConfig: () => mapping, connectors, connectorIds }));
     const gateway = createGateway(() => sources, logger);
     for (const native of natives) {
       if (config.metadataRefreshMs > 0) {

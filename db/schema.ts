@@ -3,7 +3,7 @@
  * with `npm run db:generate` (drizzle-kit) into `db/migrations/` and applied on every start.
  */
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
@@ -183,4 +183,29 @@ export const auditLog = pgTable(
     archived: boolean('archived').notNull().default(false),
   },
   (t) => [index('audit_log_entity_idx').on(t.entityType, t.entityId), index('audit_log_at_idx').on(sql`${t.at} desc`)],
+);
+
+/**
+ * Identity decisions, kept so later linker runs respect them. A pair of keys — `golden:<id>` or
+ * `native:<connector>|<object>|<record id>` — stored in sorted order so (a, b) and (b, a) are one row; the latest
+ * decision about a pair replaces the previous one (the audit log keeps the history).
+ * must_link | cannot_link | review_pending | review_accepted | review_rejected
+ */
+export const matchDecisions = pgTable(
+  'match_decisions',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    entityType: text('entity_type').notNull(),
+    leftKey: text('left_key').notNull(),
+    rightKey: text('right_key').notNull(),
+    decision: text('decision').notNull(),
+    score: doublePrecision('score'),
+    reasons: jsonb('reasons').$type<unknown[]>(),
+    actor: text('actor'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('match_decisions_pair_uq').on(t.entityType, t.leftKey, t.rightKey),
+    index('match_decisions_decision_idx').on(t.decision),
+  ],
 );

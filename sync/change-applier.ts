@@ -19,6 +19,7 @@
  */
 import type { Connector, NativeRecord } from '../connectors/contract/index.ts';
 import { publishCustomerChanged } from '../db/change-events.ts';
+import { nativeKey } from '../db/decision-store.ts';
 import type { CustomerChangedInput } from '../db/change-events.ts';
 import type { Tx } from '../db/link-store.ts';
 import { createGoldenRecord, linkedGoldenIds, lockLinking, upsertLink, writeSnapshot } from '../db/link-store.ts';
@@ -185,7 +186,7 @@ export async function applyPrepared(tx: Tx, ctx: ChangeApplierContext, prepared:
     for (const m of group) {
       let goldenId = linked.get(m.id);
       if (!goldenId) {
-        goldenId = (await findGolden(tx, m.goldenType, m.keys)) ?? undefined;
+        goldenId = (await findGolden(tx, m.goldenType, m.keys, nativeKey(connectorId, m.object.objectType, m.id))) ?? undefined;
         if (!goldenId) {
           goldenId = await createGoldenRecord(tx, m.goldenType);
           report.goldenCreated++;
@@ -250,6 +251,28 @@ async function recompute(tx: Tx, ctx: ChangeApplierContext, prepared: PreparedCh
   }
   await setGoldenStatus(tx, toDelete, 'deleted');
   await setGoldenStatus(tx, toRestore, 'active');
+}
+
+/**
+ * Admin merges and splits: fetch (outside any transaction) the live sources of these golden records, so that
+ * `recomputeGolden` can rewrite their snapshots after links moved among them.
+ */
+export async function prepareGoldenSources(ctx: ChangeApplierContext, goldenIds: readonly string[]): Promise<PreparedChanges> {
+  const sources = new Map<string, NativeRecord | null>();
+  const unconnected = new Set<string>();
+  await fetchSources(ctx, await liveLinksOf(ctx.db, [...goldenIds]), sources, unconnected);
+  return { changes: [], mapped: [], sources, unconnected, skippedRecords: [] };
+}
+
+/** In the caller's transaction: snapshots of these golden records from their live sources, events published. */
+export async function recomputeGolden(tx: Tx, ctx: ChangeApplierContext, prepared: PreparedChanges, goldenIds: readonly string[]): Promise<ApplyReport> {
+  const report: ApplyReport = {
+    records: 0, deletions: 0, goldenCreated: 0, linksCreated: 0, linksDeleted: 0, snapshotsChanged: 0, goldenDeleted: 0,
+    events: [], skippedRecords: [], blocked: [],
+  };
+  await recompute(tx, ctx, prepared, [...goldenIds], report);
+  if (report.events.length > 0) await publishCustomerChanged(tx, report.events);
+  return report;
 }
 
 /** Golden field names whose merged value differs between two snapshots. */

@@ -12,6 +12,7 @@
 import type { Connector } from '../connectors/contract/index.ts';
 import { asConnectorError } from '../connectors/contract/index.ts';
 import type { Database } from '../db/open-database.ts';
+import { nativeKey } from '../db/decision-store.ts';
 import { linksOf } from '../db/golden-store.ts';
 import { createGoldenRecord, linkedGoldenIds, lockLinking, upsertLink, writeSnapshot } from '../db/link-store.ts';
 import { collectCandidates, mapToGolden, requiredNativeFields, resolveRecord } from '../resolver-engine/index.ts';
@@ -105,7 +106,7 @@ async function linkType(options: EmailLinkerOptions, goldenType: string, report:
             let goldenId = linked.get(id);
             if (!goldenId) {
               const keys = matchKeys(goldenType, values);
-              goldenId = (await findGolden(tx, goldenType, keys)) ?? undefined;
+              goldenId = (await findGolden(tx, goldenType, keys, nativeKey(connectorId, object.objectType, id))) ?? undefined;
               if (!goldenId) {
                 goldenId = await createGoldenRecord(tx, goldenType);
                 counts.goldenCreated++;

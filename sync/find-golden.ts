@@ -1,16 +1,23 @@
 /** Finding the golden record a native record joins by its match keys (shared by the email linker and the change applier). */
 import type { Tx } from '../db/link-store.ts';
 import { goldenIdByMatchKey, goldenIdsByMatchKeyPrefix } from '../db/link-store.ts';
+import { anyDecisionBetween, decisionKeysOf } from '../db/decision-store.ts';
 import type { MatchKeys } from './match-keys.ts';
 
 /** The live golden record holding the exact key, else the only one holding the unique prefix, else null. */
-export async function findGolden(tx: Tx, goldenType: string, keys: MatchKeys): Promise<string | null> {
+export async function findGolden(tx: Tx, goldenType: string, keys: MatchKeys, recordKey?: string): Promise<string | null> {
   if (!keys.key) return null;
   const exact = await goldenIdByMatchKey(tx, goldenType, keys.key);
-  if (exact) return exact;
+  if (exact) return (await keptApart(tx, goldenType, exact, recordKey)) ? null : exact;
   if (keys.uniquePrefix) {
     const candidates = await goldenIdsByMatchKeyPrefix(tx, goldenType, keys.uniquePrefix, 2);
-    if (candidates.length === 1) return candidates[0]!;
+    if (candidates.length === 1 && !(await keptApart(tx, goldenType, candidates[0]!, recordKey))) return candidates[0]!;
   }
   return null;
+}
+
+/** An admin split this native record from one of the golden record's records (cannot_link): never auto-link them again. */
+async function keptApart(tx: Tx, goldenType: string, goldenId: string, recordKey: string | undefined): Promise<boolean> {
+  if (!recordKey) return false;
+  return anyDecisionBetween(tx, goldenType, [recordKey], await decisionKeysOf(tx, goldenId), 'cannot_link');
 }

@@ -1,0 +1,103 @@
+/**
+ * Identity decisions (match_decisions): what an admin or the review queue decided about a pair of records, kept
+ * so later linker runs respect it. Keys are `golden:<id>` or `native:<connector>|<object>|<record id>`; a pair is
+ * stored in sorted order so it has one row, and a new decision about it replaces the old one (history is in the
+ * audit log). Also the moves of admin merges and splits: links re-pointed, golden records marked merged.
+ */
+import { and, asc, eq, inArray, or } from 'drizzle-orm';
+import type { Tx } from './link-store.ts';
+import { auditLog, goldenRecords, matchDecisions, recordLinks } from './schema.ts';
+
+export type MatchDecision = 'must_link' | 'cannot_link' | 'review_pending' | 'review_accepted' | 'review_rejected';
+export type DecisionRow = typeof matchDecisions.$inferSelect;
+
+export const goldenKey = (id: string) => `golden:${id}`;
+export const nativeKey = (connectorId: string, objectType: string, recordId: string) => `native:${connectorId}|${objectType}|${recordId}`;
+
+export interface DecisionInput {
+  entityType: string;
+  a: string;
+  b: string;
+  decision: MatchDecision;
+  score?: number | null;
+  reasons?: unknown[] | null;
+  actor?: string | null;
+}
+
+export async function recordDecisions(tx: Tx, decisions: readonly DecisionInput[]): Promise<void> {
+  for (const d of decisions) {
+    const [leftKey, rightKey] = d.a < d.b ? [d.a, d.b] : [d.b, d.a];
+    const values = { entityType: d.entityType, leftKey, rightKey, decision: d.decision, score: d.score ?? null, reasons: d.reasons ?? null, actor: d.actor ?? null };
+    await tx.insert(matchDecisions).values(values)
+      .onConflictDoUpdate({ target: [matchDecisions.entityType, matchDecisions.leftKey, matchDecisions.rightKey], set: { ...values, createdAt: new Date() } });
+  }
+}
+
+/** True when any pair between `keys` and `others` carries this decision. */
+export async function anyDecisionBetween(tx: Tx, entityType: string, keys: readonly string[], others: readonly string[], decision: MatchDecision): Promise<boolean> {
+  if (keys.length === 0 || others.length === 0) return false;
+  const [row] = await tx.select({ id: matchDecisions.id }).from(matchDecisions).where(and(
+    eq(matchDecisions.entityType, entityType), eq(matchDecisions.decision, decision),
+    or(
+      and(inArray(matchDecisions.leftKey, [...keys]), inArray(matchDecisions.rightKey, [...others])),
+      and(inArray(matchDecisions.leftKey, [...others]), inArray(matchDecisions.rightKey, [...keys])),
+    ),
+  )).limit(1);
+  return row !== undefined;
+}
+
+export async function pendingReviews(tx: Tx, first: number): Promise<DecisionRow[]> {
+  return tx.select().from(matchDecisions).where(eq(matchDecisions.decision, 'review_pending')).orderBy(asc(matchDecisions.id)).limit(first);
+}
+
+export async function decisionById(tx: Tx, id: number): Promise<DecisionRow | null> {
+  const [row] = await tx.select().from(matchDecisions).where(eq(matchDecisions.id, id));
+  return row ?? null;
+}
+
+export async function setDecision(tx: Tx, id: number, decision: MatchDecision, actor: string | null): Promise<void> {
+  await tx.update(matchDecisions).set({ decision, actor, createdAt: new Date() }).where(eq(matchDecisions.id, id));
+}
+
+/** Golden records by id with their type and status (existence checks of admin mutations). */
+export async function goldenRows(tx: Tx, ids: readonly string[]): Promise<Map<string, { entityType: string; status: string }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await tx.select({ id: goldenRecords.id, entityType: goldenRecords.entityType, status: goldenRecords.status })
+    .from(goldenRecords).where(inArray(goldenRecords.id, [...ids]));
+  return new Map(rows.map((r) => [r.id, { entityType: r.entityType, status: r.status }]));
+}
+
+/** Re-points every link (live or deleted: history follows the person) of `from` to `to`. */
+export async function moveAllLinks(tx: Tx, from: readonly string[], to: string): Promise<void> {
+  if (from.length === 0) return;
+  await tx.update(recordLinks).set({ goldenId: to }).where(inArray(recordLinks.goldenId, [...from]));
+}
+
+/** Re-points chosen links (by row id) to `to`. */
+export async function moveLinks(tx: Tx, linkIds: readonly number[], to: string): Promise<void> {
+  if (linkIds.length === 0) return;
+  await tx.update(recordLinks).set({ goldenId: to }).where(inArray(recordLinks.id, [...linkIds]));
+}
+
+export async function markMerged(tx: Tx, ids: readonly string[], survivorId: string): Promise<void> {
+  if (ids.length === 0) return;
+  await tx.update(goldenRecords).set({ status: 'merged', mergedInto: survivorId, updatedAt: new Date() }).where(inArray(goldenRecords.id, [...ids]));
+  // Records merged into a merged record now point straight at the survivor: chains stay short.
+  await tx.update(goldenRecords).set({ mergedInto: survivorId }).where(and(eq(goldenRecords.status, 'merged'), inArray(goldenRecords.mergedInto, [...ids])));
+}
+
+/** All links (any status) of one golden record, with their row ids. */
+export async function linkRowsOf(tx: Tx, goldenId: string) {
+  return tx.select({ id: recordLinks.id, connectorId: recordLinks.connectorId, crm: recordLinks.crm, objectType: recordLinks.objectType, recordId: recordLinks.recordId, status: recordLinks.status })
+    .from(recordLinks).where(eq(recordLinks.goldenId, goldenId)).orderBy(asc(recordLinks.crm), asc(recordLinks.objectType), asc(recordLinks.recordId));
+}
+
+export async function audit(tx: Tx, entry: { actor: string | null; action: string; entityType: string; entityId: string; detail: Record<string, unknown> }): Promise<void> {
+  await tx.insert(auditLog).values({ kind: 'audit', ...entry });
+}
+
+/** The decision keys of a golden record: its own and one per link (any status). */
+export async function decisionKeysOf(tx: Tx, goldenId: string): Promise<string[]> {
+  const links = await linkRowsOf(tx, goldenId);
+  return [goldenKey(goldenId), ...links.map((l) => nativeKey(l.connectorId, l.objectType, l.recordId))];
+}

@@ -1,0 +1,138 @@
+/**
+ * The admin subgraph: identity decisions an operator makes by hand — `mergeCustomers`, `unmergeCustomer`, and the
+ * review queue (`reviewQueue`, `acceptMatch`, `rejectMatch`). In-process in the gateway, like write-back. The work
+ * lives in sync/identity-admin.ts; this file only speaks GraphQL. Customer is an entity stub, so a payload's
+ * `customer { email sources … }` resolves through identity and golden like any other Customer.
+ */
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { GraphQLError, parse } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
+import type { Connector } from '../../connectors/contract/index.ts';
+import type { Database } from '../../db/open-database.ts';
+import { pendingReviews } from '../../db/decision-store.ts';
+import { GOLDEN_ID_PREFIX } from '../../db/golden-ids.ts';
+import type { MappingConfig } from '../../resolver-engine/index.ts';
+import type { ChangeApplierContext } from '../../sync/change-applier.ts';
+import { IdentityInputError, acceptReview, mergeGolden, rejectReview, splitGolden } from '../../sync/identity-admin.ts';
+import type { NativeRef } from '../../sync/identity-admin.ts';
+
+export interface AdminSubgraph {
+  name: 'admin';
+  kind: 'local';
+  typeDefs(): string;
+  schema(): GraphQLSchema;
+}
+
+export interface AdminDeps {
+  db: Database;
+  getConfig(): MappingConfig;
+  /** Connectors by CRM id, to read the sources of the records whose snapshots are recomputed. */
+  connectors: ReadonlyMap<string, Connector>;
+  connectorIds: ReadonlyMap<string, string>;
+}
+
+const TYPE_DEFS = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
+
+type Customer @key(fields: "id", resolvable: false) {
+  id: ID!
+}
+
+"One native CRM record, as listed in a customer's sources."
+input NativeRecordRefInput {
+  crm: String!
+  objectType: String!
+  recordId: String!
+}
+
+type MergeCustomersPayload {
+  "The customer every merged id now resolves to."
+  customer: Customer!
+}
+
+type UnmergeCustomerPayload {
+  "The customer the records were taken from."
+  customer: Customer!
+  "The new customer holding the records split out."
+  splitCustomer: Customer!
+}
+
+"A pair of records the matcher was unsure about, waiting for a decision."
+type MatchReview {
+  id: ID!
+  entityType: String!
+  leftId: ID!
+  rightId: ID!
+  score: Float
+  "Why the matcher scored the pair as it did, one reason each (JSON text)."
+  reasons: [String!]!
+}
+
+type Query {
+  "Pending review pairs, oldest first."
+  reviewQueue(first: Int = 20): [MatchReview!]!
+}
+
+type Mutation {
+  "Merges customers into the survivor: their records move to it, their ids keep resolving to it, and later runs keep them together."
+  mergeCustomers(survivorId: ID!, mergedIds: [ID!]!): MergeCustomersPayload!
+  "Splits the chosen records out of a customer into a new one; later runs keep them apart."
+  unmergeCustomer(id: ID!, records: [NativeRecordRefInput!]!): UnmergeCustomerPayload!
+  "Accepts a review pair: the two records are merged (the older survives)."
+  acceptMatch(id: ID!): MergeCustomersPayload!
+  "Rejects a review pair: the records are kept apart on later runs."
+  rejectMatch(id: ID!): Boolean!
+}
+`;
+
+function asGraphQLError(err: unknown): unknown {
+  if (err instanceof IdentityInputError) return new GraphQLError(err.message, { extensions: { code: 'BAD_USER_INPUT', argumentName: err.argumentName } });
+  return err;
+}
+
+async function guarded<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw asGraphQLError(err);
+  }
+}
+
+const reviewId = (id: string) => Number(/^\d+$/.test(id) ? id : NaN);
+
+export function createAdminSubgraph(deps: AdminDeps): AdminSubgraph {
+  const ctx = (): ChangeApplierContext => ({ db: deps.db, config: deps.getConfig(), connectors: deps.connectors, connectorIds: deps.connectorIds });
+  const customer = (id: string) => {
+    if (!id.startsWith(`${GOLDEN_ID_PREFIX.Customer}_`)) throw new GraphQLError(`'${id}' is not a customer id`, { extensions: { code: 'BAD_USER_INPUT' } });
+    return { id };
+  };
+  const resolvers = {
+    Query: {
+      reviewQueue: async (_: unknown, args: { first?: number | null }) => {
+        const rows = await pendingReviews(deps.db, Math.min(Math.max(args.first ?? 20, 0), 500));
+        return rows.map((r) => ({
+          id: String(r.id), entityType: r.entityType, leftId: r.leftKey.replace(/^golden:/, ''), rightId: r.rightKey.replace(/^golden:/, ''),
+          score: r.score, reasons: (r.reasons ?? []).map((x) => (typeof x === 'string' ? x : JSON.stringify(x))),
+        }));
+      },
+    },
+    Mutation: {
+      mergeCustomers: (_: unknown, args: { survivorId: string; mergedIds: string[] }) => guarded(async () => {
+        for (const id of [args.survivorId, ...args.mergedIds]) customer(id);
+        const r = await mergeGolden(ctx(), { survivorId: args.survivorId, mergedIds: args.mergedIds });
+        return { customer: { id: r.survivorId } };
+      }),
+      unmergeCustomer: (_: unknown, args: { id: string; records: NativeRef[] }) => guarded(async () => {
+        customer(args.id);
+        const r = await splitGolden(ctx(), { id: args.id, records: args.records });
+        return { customer: { id: r.id }, splitCustomer: { id: r.splitId } };
+      }),
+      acceptMatch: (_: unknown, args: { id: string }) => guarded(async () => ({ customer: { id: (await acceptReview(ctx(), reviewId(args.id))).survivorId } })),
+      rejectMatch: (_: unknown, args: { id: string }) => guarded(async () => {
+        await rejectReview(ctx(), reviewId(args.id));
+        return true;
+      }),
+    },
+  };
+  const schema = buildSubgraphSchema([{ typeDefs: parse(TYPE_DEFS), resolvers: resolvers as never }]);
+  return { name: 'admin', kind: 'local', typeDefs: () => TYPE_DEFS, schema: () => schema };
+}
