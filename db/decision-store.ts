@@ -101,3 +101,23 @@ export async function decisionKeysOf(tx: Tx, goldenId: string): Promise<string[]
   const links = await linkRowsOf(tx, goldenId);
   return [goldenKey(goldenId), ...links.map((l) => nativeKey(l.connectorId, l.objectType, l.recordId))];
 }
+
+/** Queues review pairs; a pair with any decision already (pending, accepted, rejected, linked…) is left alone. */
+export async function queueReviews(tx: Tx, reviews: readonly Omit<DecisionInput, 'decision'>[]): Promise<number> {
+  let queued = 0;
+  for (const d of reviews) {
+    const [leftKey, rightKey] = d.a < d.b ? [d.a, d.b] : [d.b, d.a];
+    const inserted = await tx.insert(matchDecisions)
+      .values({ entityType: d.entityType, leftKey, rightKey, decision: 'review_pending', score: d.score ?? null, reasons: d.reasons ?? null, actor: d.actor ?? null })
+      .onConflictDoNothing({ target: [matchDecisions.entityType, matchDecisions.leftKey, matchDecisions.rightKey] })
+      .returning({ id: matchDecisions.id });
+    queued += inserted.length;
+  }
+  return queued;
+}
+
+/** Active golden records of a type with their snapshots (the identity review reads people from them). */
+export async function activeSnapshots(tx: Tx, entityType: string): Promise<{ id: string; snapshot: Record<string, unknown> | null }[]> {
+  return tx.select({ id: goldenRecords.id, snapshot: goldenRecords.snapshot }).from(goldenRecords)
+    .where(and(eq(goldenRecords.entityType, entityType), eq(goldenRecords.status, 'active'))).orderBy(asc(goldenRecords.id));
+}
