@@ -3,6 +3,8 @@
  * resolving to the survivor, splitting records back out, and decisions surviving a re-run of the linker.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listenCustomerChanged } from '../../db/change-events.ts';
+import type { CustomerChangedEvent } from '../../db/change-events.ts';
 import { startTestApp } from '../support/test-app.ts';
 import type { TestApp } from '../support/test-app.ts';
 
@@ -52,6 +54,8 @@ describe('identity admin: mergeCustomers / unmergeCustomer', () => {
 
   it('merges, keeps the merged id resolving to the survivor, and the merge survives a linker re-run', async () => {
     const before = await count();
+    const events: CustomerChangedEvent[] = [];
+    const unlisten = await listenCustomerChanged(t.app.database, (e) => events.push(e));
     const res = await t.gql<{ mergeCustomers: { customer: Node } }>(
       'mutation ($s: ID!, $m: [ID!]!) { mergeCustomers(survivorId: $s, mergedIds: $m) { customer { id sources { crm objectType recordId } } } }',
       { s: a.id, m: [b.id] },
@@ -63,6 +67,10 @@ describe('identity admin: mergeCustomers / unmergeCustomer', () => {
     expect(viaMerged?.id).toBe(a.id);
     expect(viaMerged!.sources.map(key).sort()).toEqual(both);
     expect(await count()).toBe(before - 1);
+    // customerChanged for the survivor, delivered once the merge committed.
+    for (let i = 0; i < 50 && !events.some((e) => e.customerId === a.id); i++) await new Promise((r) => setTimeout(r, 100));
+    await unlisten();
+    expect(events.some((e) => e.customerId === a.id)).toBe(true);
 
     await t.app.link();
     expect((await customer(a.id))!.sources.map(key).sort()).toEqual(both);
