@@ -35,9 +35,10 @@ export async function startTestApp(opts: { demo?: boolean; config?: Record<strin
     ...(fresh ? { DATABASE_URL: fresh.url } : {}),
     ...opts.config,
   });
+  // Polling is off unless a test asks for it: background CRM calls would muddy the calls tests count.
   const env = opts.demo === false
-    ? { CUSTOMER_GRAPH_DEMO: 'off', ...opts.env }
-    : { CUSTOMER_GRAPH_DEMO_SALESFORCE_PORT: '0', CUSTOMER_GRAPH_DEMO_HUBSPOT_PORT: '0', ...opts.env };
+    ? { CUSTOMER_GRAPH_DEMO: 'off', CUSTOMER_GRAPH_POLL_INTERVAL_MS: '0', ...opts.env }
+    : { CUSTOMER_GRAPH_DEMO_SALESFORCE_PORT: '0', CUSTOMER_GRAPH_DEMO_HUBSPOT_PORT: '0', CUSTOMER_GRAPH_POLL_INTERVAL_MS: '0', ...opts.env };
   let app: RunningApp;
   try {
     app = await startApp(config, createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent'), undefined, { env, ...(opts.seedDir ? { seedDir: opts.seedDir } : {}) });
