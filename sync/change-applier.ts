@@ -19,6 +19,7 @@
  */
 import type { Connector, NativeRecord } from '../connectors/contract/index.ts';
 import { publishCustomerChanged } from '../db/change-events.ts';
+import { findEchoes } from '../db/echo-marks.ts';
 import { nativeKey } from '../db/decision-store.ts';
 import type { CustomerChangedInput } from '../db/change-events.ts';
 import type { Tx } from '../db/link-store.ts';
@@ -63,6 +64,8 @@ export interface ApplyReport {
   skippedRecords: { crm: string; objectType: string; recordId: string; reason: string }[];
   /** Golden records whose snapshot was kept because a source's CRM is not connected. */
   blocked: string[];
+  /** Records recognised as the echo of our own write-back: never a new change, never a reason to write back. */
+  echoes?: { crm: string; objectType: string; recordId: string }[];
 }
 
 export class StalePreparationError extends Error {
@@ -82,6 +85,8 @@ export interface PreparedChanges {
   /** CRMs with live links but no connector: their golden records keep their snapshot. */
   unconnected: Set<string>;
   skippedRecords: ApplyReport['skippedRecords'];
+  /** Echo suppression: records reporting our own write-back, by `crm|objectType|id` → native fields we wrote. */
+  echoes?: Map<string, string[]>;
 }
 
 const sourceKey = (crm: string, objectType: string, id: string) => `${crm}|${objectType}|${id}`;
@@ -105,6 +110,7 @@ export async function prepareChanges(ctx: ChangeApplierContext, changes: readonl
   const skippedRecords: ApplyReport['skippedRecords'] = [];
   const mapped: MappedRecord[][] = [];
   const candidates = new Set<string>();
+  const echoes = new Map<string, string[]>();
   for (const change of changes) {
     const group: MappedRecord[] = [];
     const alive = change.records.filter((r) => !r.deleted);
@@ -123,6 +129,8 @@ export async function prepareChanges(ctx: ChangeApplierContext, changes: readonl
     }
     mapped.push(group);
     const connectorId = connectorIdOf(ctx, change.crm);
+    // --- echo suppression (write-back): records holding exactly what our worker just wrote ---
+    for (const [id, fields] of await findEchoes(db, connectorId, change.objectType, alive)) echoes.set(sourceKey(change.crm, change.objectType, id), fields);
     const ids = [...change.records.map((r) => r.id), ...change.deletions];
     for (const goldenId of (await linkedGoldenIds(db, connectorId, change.objectType, ids)).values()) candidates.add(goldenId);
     for (const m of group) {
@@ -134,7 +142,7 @@ export async function prepareChanges(ctx: ChangeApplierContext, changes: readonl
   for (const key of deleted) sources.set(key, null);
   const unconnected = new Set<string>();
   await fetchSources(ctx, await liveLinksOf(db, [...candidates]), sources, unconnected);
-  return { changes, mapped, sources, unconnected, skippedRecords };
+  return { changes, mapped, sources, unconnected, skippedRecords, echoes };
 }
 
 async function fetchSources(ctx: ChangeApplierContext, links: Awaited<ReturnType<typeof liveLinksOf>>, sources: Map<string, NativeRecord | null>, unconnected: Set<string>): Promise<void> {
@@ -169,19 +177,22 @@ async function fetchSources(ctx: ChangeApplierContext, links: Awaited<ReturnType
 export async function applyPrepared(tx: Tx, ctx: ChangeApplierContext, prepared: PreparedChanges): Promise<ApplyReport> {
   const report: ApplyReport = {
     records: 0, deletions: 0, goldenCreated: 0, linksCreated: 0, linksDeleted: 0, snapshotsChanged: 0, goldenDeleted: 0,
-    events: [], skippedRecords: [...prepared.skippedRecords], blocked: [],
+    events: [], skippedRecords: [...prepared.skippedRecords], blocked: [], echoes: [],
   };
+  // Golden records touched by something other than an echo; the rest only take the echoed fields (see recompute).
+  const genuine = new Set<string>();
+  const echoed = new Map<string, Set<string>>();
   await lockLinking(tx);
   const affected = new Set<string>();
   for (const [index, change] of prepared.changes.entries()) {
     const connectorId = connectorIdOf(ctx, change.crm);
     const gone = [...change.deletions, ...change.records.filter((r) => r.deleted).map((r) => r.id)];
     const deletedFrom = await markLinksDeleted(tx, connectorId, change.objectType, gone);
-    deletedFrom.forEach((id) => affected.add(id));
+    deletedFrom.forEach((id) => { affected.add(id); genuine.add(id); });
     report.linksDeleted += deletedFrom.length;
     report.deletions += gone.length;
     const group = prepared.mapped[index]!;
-    (await reactivateLinks(tx, connectorId, change.objectType, group.map((m) => m.id))).forEach((id) => affected.add(id));
+    (await reactivateLinks(tx, connectorId, change.objectType, group.map((m) => m.id))).forEach((id) => { affected.add(id); genuine.add(id); });
     const linked = await linkedGoldenIds(tx, connectorId, change.objectType, group.map((m) => m.id));
     for (const m of group) {
       let goldenId = linked.get(m.id);
@@ -201,14 +212,22 @@ export async function applyPrepared(tx: Tx, ctx: ChangeApplierContext, prepared:
       }
       affected.add(goldenId);
       report.records++;
+      const echo = prepared.echoes?.get(sourceKey(change.crm, change.objectType, m.id));
+      if (echo) {
+        (report.echoes ??= []).push({ crm: change.crm, objectType: change.objectType, recordId: m.id });
+        const fields = echoed.get(goldenId) ?? new Set<string>();
+        for (const f of goldenFieldsOf(ctx.config, m.goldenType, change.crm, change.objectType, echo)) fields.add(f);
+        echoed.set(goldenId, fields);
+      } else genuine.add(goldenId);
     }
   }
-  await recompute(tx, ctx, prepared, [...affected], report);
+  for (const id of genuine) echoed.delete(id);
+  await recompute(tx, ctx, prepared, [...affected], report, echoed);
   if (report.events.length > 0) await publishCustomerChanged(tx, report.events);
   return report;
 }
 
-async function recompute(tx: Tx, ctx: ChangeApplierContext, prepared: PreparedChanges, ids: string[], report: ApplyReport): Promise<void> {
+async function recompute(tx: Tx, ctx: ChangeApplierContext, prepared: PreparedChanges, ids: string[], report: ApplyReport, echoOnly: ReadonlyMap<string, ReadonlySet<string>> = new Map()): Promise<void> {
   const { config } = ctx;
   const states = await goldenStates(tx, ids);
   const links = await liveLinksOf(tx, ids);
@@ -242,9 +261,10 @@ async function recompute(tx: Tx, ctx: ChangeApplierContext, prepared: PreparedCh
       inputs.push({ crm: link.crm, objectType: link.objectType, record: toMappingRecord(native, object) });
     }
     const resolved = resolveRecord(config, state.entityType, collectCandidates(config, state.entityType, inputs), ctx.functions ? { functions: ctx.functions } : {});
-    if (!(await writeSnapshot(tx, id, resolved.values))) continue;
+    const values = echoOnlyValues(state.snapshot, resolved.values, echoOnly.get(id));
+    if (!(await writeSnapshot(tx, id, values))) continue;
     report.snapshotsChanged++;
-    const changedFields = changedKeys(state.snapshot, resolved.values);
+    const changedFields = changedKeys(state.snapshot, values);
     if (state.entityType === 'Customer' && (changedFields.length > 0 || state.status === 'deleted')) {
       report.events.push(state.status === 'deleted' ? { customerId: id } : { customerId: id, changedFields });
     }
@@ -268,11 +288,31 @@ export async function prepareGoldenSources(ctx: ChangeApplierContext, goldenIds:
 export async function recomputeGolden(tx: Tx, ctx: ChangeApplierContext, prepared: PreparedChanges, goldenIds: readonly string[]): Promise<ApplyReport> {
   const report: ApplyReport = {
     records: 0, deletions: 0, goldenCreated: 0, linksCreated: 0, linksDeleted: 0, snapshotsChanged: 0, goldenDeleted: 0,
-    events: [], skippedRecords: [], blocked: [],
+    events: [], skippedRecords: [], blocked: [], echoes: [],
   };
-  await recompute(tx, ctx, prepared, [...goldenIds], report);
+  await recompute(tx, ctx, prepared, [...goldenIds], report, new Map());
   if (report.events.length > 0) await publishCustomerChanged(tx, report.events);
   return report;
+}
+
+// --- echo suppression (write-back) ---
+
+/** Golden fields of `goldenType` fed by any of these native fields of a CRM object. */
+function goldenFieldsOf(config: MappingConfig, goldenType: string, crm: string, objectType: string, nativeFields: readonly string[]): string[] {
+  const written = new Set(nativeFields);
+  return Object.entries(config.types[goldenType]?.fields ?? {})
+    .filter(([, f]) => f.mappings.some((m) => m.crm === crm && m.objectType === objectType && m.from.some((n) => written.has(n))))
+    .map(([name]) => name);
+}
+
+/**
+ * A golden record touched only by echoes of our own writes takes only the fields those writes carried: the echo's
+ * newer modification time must not flip other last-write-wins winners (a change nobody made, which would then be
+ * announced and could be written back — ping-pong).
+ */
+function echoOnlyValues(before: Readonly<Record<string, unknown>> | null, resolved: Record<string, unknown>, implied: ReadonlySet<string> | undefined): Record<string, unknown> {
+  if (!implied || !before) return resolved;
+  return { ...before, ...Object.fromEntries(Object.entries(resolved).filter(([k]) => implied.has(k))) };
 }
 
 /** Golden field names whose merged value differs between two snapshots. */

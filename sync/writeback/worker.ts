@@ -11,6 +11,7 @@ import type { Connector, UpdateItem, WriteResult } from '../../connectors/contra
 import { asConnectorError } from '../../connectors/contract/index.ts';
 import type { ConnectorError } from '../../connectors/contract/index.ts';
 import type { Database } from '../../db/open-database.ts';
+import { recordEchoMarks } from '../../db/echo-marks.ts';
 import { claimOutbox, completeOutbox, failOutbox } from '../../db/outbox-store.ts';
 import type { OutboxRow } from '../../db/outbox-store.ts';
 import { deadLetterOutbox } from '../../db/writeback-store.ts';
@@ -142,6 +143,8 @@ export class WriteBackWorker {
     for (let i = 0; i < records.length; i += size) {
       const batch = records.slice(i, i + size);
       const items: UpdateItem[] = batch.map((r) => ({ id: r.recordId, fields: r.fields }));
+      // Echo suppression: remembered before the call, because the CRM's webhook may arrive before it returns.
+      await recordEchoMarks(this.opts.db, batch.map((r) => ({ connectorId, objectType, recordId: r.recordId, goldenId: r.rows[0]?.goldenId ?? null, fields: r.fields })));
       let results: WriteResult[];
       try {
         result.calls++;
