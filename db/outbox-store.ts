@@ -63,3 +63,9 @@ export async function failOutbox(db: Database, ids: number[], error: string, ret
     .set(retryAt ? { status: 'pending', nextAttemptAt: retryAt, lastError: error, updatedAt: new Date() } : { status: 'dead', lastError: error, updatedAt: new Date() })
     .where(inArray(writebackOutbox.id, ids));
 }
+
+/** Optimistic concurrency: not sent because the CRM record changed since the plan; `reason` says which value. */
+export async function markOutboxStale(db: Database, ids: number[], reason: string): Promise<void> {
+  if (ids.length === 0) return;
+  await db.update(writebackOutbox).set({ status: 'stale', lastError: reason, updatedAt: new Date() }).where(inArray(writebackOutbox.id, ids));
+}

@@ -80,9 +80,9 @@ type WriteBackRow {
   recordId: String
   "JSON text of the native fields."
   fields: String!
-  "PENDING | DONE | FAILED"
+  "PENDING | DONE | FAILED | SKIPPED (the CRM value changed since the plan; lastError says which)"
   state: String!
-  "pending | in_flight | done | dead"
+  "pending | in_flight | done | dead | stale"
   status: String!
   attempts: Int!
   lastError: String

@@ -9,7 +9,7 @@ import { deadLettersOf, outboxDepth, outboxRowsOf, recentDeadLetters, replayDead
 import type { DeadLetterRow } from '../../db/writeback-store.ts';
 import type { PlannerDeps } from '../../sync/writeback/planner.ts';
 
-const STATE: Record<string, string> = { pending: 'PENDING', in_flight: 'PENDING', done: 'DONE', dead: 'FAILED' };
+const STATE: Record<string, string> = { pending: 'PENDING', in_flight: 'PENDING', done: 'DONE', dead: 'FAILED', stale: 'SKIPPED' };
 
 function renderRow(r: OutboxRow) {
   return { ...r, fields: JSON.stringify(r.fields), state: STATE[r.status] ?? r.status.toUpperCase(), updatedAt: r.updatedAt.toISOString() };

@@ -12,7 +12,8 @@ import { resolveGoldenId } from '../../db/golden-store.ts';
 import { recordWriteBack } from '../../db/writeback-store.ts';
 import { applyQualityRules } from '../../resolver-engine/index.ts';
 import type { MappingConfig } from '../../resolver-engine/index.ts';
-import { planWriteBack, loadPlanInputs, writesByRecord } from './planner.ts';
+import { EXPECTED_KEY } from './concurrency.ts';
+import { planWriteBack, loadPlanInputs, recordKey, writesByRecord } from './planner.ts';
 import type { PlannerDeps, WriteBackPlan } from './planner.ts';
 
 /** Input a client must fix (answered as BAD_USER_INPUT naming the field). */
@@ -90,7 +91,7 @@ export async function updateGolden(deps: PlannerDeps, req: UpdateGoldenRequest):
   if (req.dryRun) return { goldenId, plan, enqueued: 0, outboxIds: [], auditId: null };
   const mutationId = req.clientMutationId ?? `nonce:${crypto.randomUUID()}`;
   const rows = writesByRecord(plan).map((w) => ({
-    connectorId: w.connectorId, objectType: w.objectType, recordId: w.recordId, goldenId, operation: 'update', fields: w.fields,
+    connectorId: w.connectorId, objectType: w.objectType, recordId: w.recordId, goldenId, operation: 'update', fields: withExpected(w.fields, plan, w),
     idempotencyKey: idempotencyKey({ goldenId, connectorId: w.connectorId, objectType: w.objectType, recordId: w.recordId, fields: w.fields, clientMutationId: mutationId }),
   }));
   const { auditId, outboxIds } = await recordWriteBack(deps.db, {
@@ -101,4 +102,14 @@ export async function updateGolden(deps: PlannerDeps, req: UpdateGoldenRequest):
     detail: { input: values, clientMutationId: req.clientMutationId ?? null, writes: plan.writes.length, skipped: plan.skipped.length },
   }, rows);
   return { goldenId, plan, enqueued: outboxIds.length, outboxIds, auditId };
+}
+
+/**
+ * Optimistic concurrency: the values the plan saw travel with the row under EXPECTED_KEY (never sent to the CRM),
+ * so the worker can refuse to overwrite a value changed in the CRM since. Fields read as unknown carry none.
+ */
+function withExpected(fields: Record<string, unknown>, plan: WriteBackPlan, record: { connectorId: string; objectType: string; recordId: string }): Record<string, unknown> {
+  const expected: Record<string, unknown> = {};
+  for (const w of plan.writes) if (recordKey(w) === recordKey(record) && w.current !== undefined) expected[w.nativeField] = w.current ?? null;
+  return Object.keys(expected).length > 0 ? { ...fields, [EXPECTED_KEY]: expected } : fields;
 }

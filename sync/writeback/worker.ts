@@ -12,7 +12,8 @@ import { asConnectorError } from '../../connectors/contract/index.ts';
 import type { ConnectorError } from '../../connectors/contract/index.ts';
 import type { Database } from '../../db/open-database.ts';
 import { recordEchoMarks } from '../../db/echo-marks.ts';
-import { claimOutbox, completeOutbox, failOutbox } from '../../db/outbox-store.ts';
+import { claimOutbox, completeOutbox, failOutbox, markOutboxStale } from '../../db/outbox-store.ts';
+import { expectedOf, fieldsToSend, staleReason } from './concurrency.ts';
 import type { OutboxRow } from '../../db/outbox-store.ts';
 import { deadLetterOutbox } from '../../db/writeback-store.ts';
 import type { DeadLetterInput } from '../../db/writeback-store.ts';
@@ -36,6 +37,8 @@ export interface RoundResult {
   retried: number;
   dead: number;
   calls: number;
+  /** Rows not sent because the CRM record changed since their plan (optimistic concurrency). */
+  stale: number;
 }
 
 /** Codes worth trying again later even though the CRM call itself is not retryable right now. */
@@ -59,7 +62,7 @@ export function coalesce(rows: readonly OutboxRow[]): Coalesced[] {
   for (const row of [...rows].sort((a, b) => a.id - b.id)) {
     const id = row.recordId ?? '';
     const entry = byRecord.get(id) ?? { recordId: id, fields: {}, rows: [] };
-    Object.assign(entry.fields, row.fields);
+    Object.assign(entry.fields, fieldsToSend(row));
     entry.rows.push(row);
     byRecord.set(id, entry);
   }
@@ -106,7 +109,7 @@ export class WriteBackWorker {
 
   /** Rounds until the outbox has nothing claimable (tests, the CLI's one-shot mode). */
   async drain(maxRounds = 100): Promise<RoundResult> {
-    const total: RoundResult = { claimed: 0, done: 0, retried: 0, dead: 0, calls: 0 };
+    const total: RoundResult = { claimed: 0, done: 0, retried: 0, dead: 0, calls: 0, stale: 0 };
     for (let i = 0; i < maxRounds; i++) {
       const r = await this.runOnce();
       for (const k of Object.keys(total) as (keyof RoundResult)[]) total[k] += r[k];
@@ -118,7 +121,7 @@ export class WriteBackWorker {
   async runOnce(): Promise<RoundResult> {
     const { db } = this.opts;
     const rows = await claimOutbox(db, { workerId: this.workerId, limit: this.opts.claimLimit ?? 1000, leaseMs: this.opts.leaseMs ?? 60_000 });
-    const result: RoundResult = { claimed: rows.length, done: 0, retried: 0, dead: 0, calls: 0 };
+    const result: RoundResult = { claimed: rows.length, done: 0, retried: 0, dead: 0, calls: 0, stale: 0 };
     const groups = new Map<string, OutboxRow[]>();
     for (const row of rows) {
       const key = `${row.connectorId}\u0000${row.objectType}`;
@@ -132,13 +135,16 @@ export class WriteBackWorker {
   private async deliver(group: OutboxRow[], result: RoundResult): Promise<void> {
     const { connectorId, objectType } = group[0]!;
     const connector = this.opts.connectors.get(connectorId);
-    const records = coalesce(group);
+    let records = coalesce(group);
     if (!connector) {
       // Disabled or not configured in this process: try later rather than drop.
       await this.retry(records.flatMap((r) => r.rows), `connector ${connectorId} is not available in this worker`, undefined);
       result.retried += group.length;
       return;
     }
+    const fresh = await this.dropStale(connector, objectType, group);
+    if (fresh.length < group.length) records = coalesce(fresh);
+    result.stale += group.length - fresh.length;
     const size = Math.max(1, connector.limits.update);
     for (let i = 0; i < records.length; i += size) {
       const batch = records.slice(i, i + size);
@@ -178,6 +184,32 @@ export class WriteBackWorker {
       result.dead += dead.length;
       result.retried += retry.reduce((n, r) => n + r.rows.length, 0);
     }
+  }
+
+  /** Optimistic concurrency: rows whose record changed in the CRM since their plan are settled as 'stale'. */
+  private async dropStale(connector: Connector, objectType: string, rows: OutboxRow[]): Promise<OutboxRow[]> {
+    const checked = rows.filter((r) => expectedOf(r) && r.recordId);
+    if (checked.length === 0) return rows;
+    const ids = [...new Set(checked.map((r) => r.recordId!))];
+    const fields = [...new Set(checked.flatMap((r) => Object.keys(expectedOf(r)!)))];
+    const current = new Map<string, Record<string, unknown> | null>();
+    const size = Math.max(1, connector.limits.fetchByIds);
+    try {
+      for (let i = 0; i < ids.length; i += size) {
+        const chunk = ids.slice(i, i + size);
+        const found = await connector.fetchByIds(objectType, chunk, { fields, lane: 'writeback' });
+        for (const id of chunk) current.set(id, found.get(id)?.fields ?? null);
+      }
+    } catch {
+      return rows; // unreadable now: send as planned (a same-value write is harmless; the CRM call decides)
+    }
+    const stale = new Map<number, string>();
+    for (const r of checked) {
+      const reason = staleReason(r, current.get(r.recordId!));
+      if (reason) stale.set(r.id, reason);
+    }
+    for (const [id, reason] of stale) await markOutboxStale(this.opts.db, [id], reason);
+    return rows.filter((r) => !stale.has(r.id));
   }
 
   private async retry(rows: OutboxRow[], message: string, retryAfterMs: number | undefined): Promise<void> {

@@ -34,7 +34,7 @@ describe('write-back of golden values to every CRM (demo)', () => {
     const until = Date.now() + timeoutMs;
     for (;;) {
       const rows = await outboxRowsOf(t.app.database.db, [goldenId]);
-      if (rows.every((r) => r.status === 'done' || r.status === 'dead')) return rows;
+      if (rows.every((r) => r.status === 'done' || r.status === 'dead' || r.status === 'stale')) return rows;
       if (Date.now() > until) throw new Error(`outbox not settled: ${JSON.stringify(rows.map((r) => [r.id, r.status, r.lastError]))}`);
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -138,6 +138,34 @@ describe('write-back of golden values to every CRM (demo)', () => {
     expect(after.data!.writeBackStatus.deadLetters).toHaveLength(2);
     expect(after.data!.writeBackStatus.deadLetters[0]!.replayedAt).not.toBeNull();
     expect(after.data!.writeBackStatus.deadLetters[1]!).toMatchObject({ code: 'CRM_VALIDATION', replayedAt: null });
+  });
+
+  it('optimistic concurrency: a value changed in the CRM after the plan is not overwritten, and the status says why', async () => {
+    const target = customers.filter((n) => n.id !== both.id && n.sources.filter((s) => s.crm === 'salesforce').length === 1 && n.sources.filter((s) => s.crm === 'hubspot').length === 1)[3]!;
+    const hsId = target.sources.find((s) => s.crm === 'hubspot')!.recordId;
+    const sfId = target.sources.find((s) => s.crm === 'salesforce')!.recordId;
+    const worker = t.app.writebackWorker;
+    await worker.stop();
+    try {
+      const res = await t.gql<Payload>(UPDATE, { id: target.id, input: { title: 'Planned Title' } });
+      expect(res.data!.updateCustomer.enqueued).toBe(2);
+      // A person edits HubSpot between the plan and the delivery.
+      const edit = await fetch(`${t.hubspotUrl}/crm/v3/objects/contacts/${hsId}`, { method: 'PATCH', headers: { 'content-type': 'application/json', authorization: 'Bearer sandbox-token' }, body: JSON.stringify({ properties: { jobtitle: 'Edited By A Person' } }) });
+      expect(edit.status).toBe(200);
+      const round = await worker.drain();
+      expect(round.stale).toBe(1);
+    } finally {
+      worker.start();
+    }
+    const rows = await settled(target.id);
+    expect(rows.map((r) => r.status).sort()).toEqual(['done', 'stale']);
+    expect(rows.find((r) => r.status === 'stale')!.lastError).toMatch(/changed in the CRM since the plan: jobtitle .*Edited By A Person/);
+    expect((await ledger(t.hubspotUrl)).some((e) => e.recordId === hsId && e.fields.jobtitle === 'Planned Title')).toBe(false);
+    expect((await ledger(t.salesforceUrl)).some((e) => e.recordId === sfId && e.fields.Title === 'Planned Title')).toBe(true);
+    // The CRM never receives the expectation itself.
+    expect((await ledger(t.salesforceUrl)).some((e) => '$expected' in e.fields)).toBe(false);
+    const status = await t.gql<{ writeBackStatus: { rows: { state: string; lastError: string | null }[] } }>('query($id: ID!) { writeBackStatus(id: $id) { rows { state lastError } } }', { id: target.id });
+    expect(status.data!.writeBackStatus.rows.map((r) => r.state).sort()).toEqual(['DONE', 'SKIPPED']);
   });
 
   it('a burst of updates over every demo customer (~300) reach Salesforce in ceil(n/200) and HubSpot in ceil(n/100) batch calls', async () => {
