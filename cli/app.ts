@@ -42,6 +42,7 @@ import type { WriteBackSubgraph } from '../subgraphs/writeback/index.ts';
 import { WriteBackWorker } from '../sync/writeback/worker.ts';
 // identity admin: merges, splits and the review queue
 import { createAdminSubgraph } from '../subgraphs/admin/index.ts';
+import { createMappingsSubgraph } from '../subgraphs/mappings/index.ts';
 
 export interface StartOptions {
   /** Environment for connector setup (SALESFORCE_*, HUBSPOT_*, CUSTOMER_GRAPH_DEMO*). Default: process.env. */
@@ -130,6 +131,13 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
     sources.push(writeback);
     const writebackWorker = new WriteBackWorker({ db, connectors: connectorsById, logger });
     sources.push(createAdminSubgraph({ db, getConfig: () => mapping, connectors, connectorIds }));
+    // mapping administration through the gateway: read, list versions, save (validated, dry-run, hot-swapped)
+    let mappingVersion = loaded.active.version;
+    sources.push(createMappingsSubgraph({
+      current: async () => ({ version: mappingVersion, document: await mappingStore.document(mappingVersion) }),
+      versions: () => mappingStore.versions(),
+      apply: (document, meta) => applyMappingConfig(document, meta),
+    }));
     const gateway = createGateway(() => sources, logger);
     for (const native of natives) {
       if (config.metadataRefreshMs > 0) {
@@ -153,6 +161,27 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
     // subscriptions: change events arrive through this database's LISTEN; tokens checked in connection_init
     await server.ready(gateway, { events: database, apiTokens: parseApiTokens(process.env.CUSTOMER_GRAPH_API_TOKENS) });
 
+    /** Validates, dry-runs the composition, stores a new version and hot-swaps; on any failure nothing changes. */
+    async function applyMappingConfig(document: unknown, meta?: { comment?: string; actor?: string }): Promise<number> {
+      const checked = validateMappingConfig(document);
+      if (!checked.ok) {
+        throw new ProductError('MAPPING_INVALID', `The mapping configuration is invalid: ${checked.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, { problems: checked.errors });
+      }
+      // Dry run first: the new configuration must compose with the CRM subgraphs before it is stored or served.
+      const candidate = checked.config;
+      const dryIdentity = createIdentitySubgraph({ db, getConfig: () => candidate });
+      const dryGolden = createGoldenSubgraph({ getConfig: () => candidate, nativeTypeDefs: () => natives.map((n) => n.typeDefs()) });
+      composeSupergraph([dryIdentity, dryGolden, ...sources.slice(2)]);
+      const saved = await mappingStore.save(document, meta);
+      mapping = saved.config;
+      mappingVersion = saved.version;
+      identity.rebuild();
+      golden.rebuild();
+      writeback.rebuild();
+      await gateway.reload();
+      return saved.version;
+    }
+
     return {
       server,
       database,
@@ -164,24 +193,7 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
       setup,
       sync,
       mappingConfig: () => mapping,
-      async applyMappingConfig(document, meta) {
-        const checked = validateMappingConfig(document);
-        if (!checked.ok) {
-          throw new ProductError('MAPPING_INVALID', `The mapping configuration is invalid: ${checked.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, { problems: checked.errors });
-        }
-        // Dry run first: the new configuration must compose with the CRM subgraphs before it is stored or served.
-        const candidate = checked.config;
-        const dryIdentity = createIdentitySubgraph({ db, getConfig: () => candidate });
-        const dryGolden = createGoldenSubgraph({ getConfig: () => candidate, nativeTypeDefs: () => natives.map((n) => n.typeDefs()) });
-        composeSupergraph([dryIdentity, dryGolden, ...sources.slice(2)]);
-        const saved = await mappingStore.save(document, meta);
-        mapping = saved.config;
-        identity.rebuild();
-        golden.rebuild();
-        writeback.rebuild();
-        await gateway.reload();
-        return saved.version;
-      },
+      applyMappingConfig,
       link,
       close: cleanup,
     };
