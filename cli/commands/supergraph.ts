@@ -9,8 +9,8 @@
  * `customer-graph subgraph` shares.
  */
 import { parseArgs } from 'node:util';
-import { pino } from 'pino';
 import { loadConfig } from '../../lib/config.ts';
+import { createLogger } from '../../lib/logger.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { ProductError } from '../../lib/product-error.ts';
 import { probeDatabase } from '../../db/probe-database.ts';
@@ -34,19 +34,9 @@ export function defaultSubgraphUrl(name: string): string | undefined {
   return port === undefined ? undefined : `http://localhost:${port}/graphql`;
 }
 
-/**
- * A logger on stderr: `supergraph` prints the SDL on stdout, which must stay clean enough to redirect to a file.
- * (lib/logger.ts writes to stdout; its redaction paths are repeated here for the same reason.)
- */
+/** A logger on stderr: `supergraph` prints the SDL on stdout, which must stay clean enough to redirect to a file. */
 export function stderrLogger(level: string): Logger {
-  return pino(
-    {
-      name: 'customer-graph',
-      level,
-      redact: { paths: ['*.password', '*.secret', '*.clientSecret', '*.accessToken', '*.refreshToken', '*.access_token', '*.refresh_token', '*.authorization', 'headers.authorization'], censor: '[redacted]' },
-    },
-    pino.destination(2),
-  );
+  return createLogger('customer-graph', level, 2);
 }
 
 /**
