@@ -63,6 +63,11 @@ export async function runCall<T>(ctx: CallContext, lane: Lane, fn: (scope: CallS
       // The token comes before the permit: a slow refresh must not hold one of the account's call slots.
       const token = ctx.auth ? await ctx.auth.getToken() : null;
       const permit = await ctx.budget.acquire(lane, options.signal);
+      if (ctx.auth && token && ctx.auth.isSuperseded(token)) {
+        // Refused or replaced while we queued for the permit: fetch the current token instead of sending a dead one.
+        permit.cancel();
+        continue;
+      }
       let observed: { headers: HeadersLike; status?: number } | undefined;
       try {
         const result = await withTimeout(ctx.crm, timeoutMs, (signal) =>

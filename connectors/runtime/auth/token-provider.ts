@@ -88,6 +88,16 @@ export class TokenProvider {
     if (this.current?.accessToken === accessToken) this.current = { ...this.current, expiresAt: 0 };
   }
 
+  /**
+   * True when `token` should no longer be sent: the CRM refused it meanwhile (another caller's 401), or a newer
+   * one replaced it. Checked after waiting for a rate-budget permit, so a queue of callers holding the old token
+   * does not spend one rejected call each.
+   */
+  isSuperseded(token: StoredToken): boolean {
+    const current = this.current;
+    return !current || current.accessToken !== token.accessToken || this.isExpiring(current);
+  }
+
   /** Forces a refresh now, joining one already under way. */
   refresh(): Promise<StoredToken> {
     this.throwIfNeedsReauthorisation();

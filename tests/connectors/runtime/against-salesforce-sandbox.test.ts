@@ -49,6 +49,22 @@ describe('runtime against the Salesforce sandbox', () => {
     expect(ctx.budget.state().daily?.limit).toBe(15_000);
   });
 
+  it('callers queued for a permit behind a refused token wait for the new one instead of spending a 401 each', async () => {
+    sandbox = await startSalesforceSandbox({ port: 0 });
+    const concurrency = 4;
+    const { auth, ctx } = salesforceContext(sandbox, new RateBudget({ crm: 'salesforce', accountId: 'org', concurrency, headerParsers: [sforceLimitInfoParser] }));
+    await crmFetch(ctx, 'interactive', { path: '/query', query: { q: 'SELECT Id FROM Contact LIMIT 1' } });
+    sandbox.expireTokens();
+    sandbox.control.stats.clear();
+    const answers = await Promise.all(Array.from({ length: 50 }, () => crmFetch(ctx, 'interactive', { path: '/query', query: { q: 'SELECT Id FROM Contact LIMIT 1' } })));
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    expect(auth.refreshCount).toBe(2);
+    const queries = [...sandbox.control.stats].filter(([route]) => route.includes('/query')).reduce((n, [, c]) => n + c, 0);
+    // 50 answers plus at most one rejected call per slot that was already in flight with the old token.
+    expect(queries).toBeGreaterThanOrEqual(50);
+    expect(queries).toBeLessThanOrEqual(50 + concurrency);
+  });
+
   it('never spends beyond the daily API limit the org reports', async () => {
     sandbox = await startSalesforceSandbox({ port: 0, dailyApiLimit: 12 });
     const { ctx } = salesforceContext(sandbox, new RateBudget({ crm: 'salesforce', accountId: 'org', concurrency: 4, headerParsers: [sforceLimitInfoParser] }));
