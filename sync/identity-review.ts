@@ -22,7 +22,7 @@ function personOf(id: string, s: Record<string, unknown>): PersonRecord {
   return {
     id, firstName: text(s.firstName), lastName: text(s.lastName), email: text(s.email),
     phones: [text(s.phone), text(s.mobilePhone)], companyName: text(s.companyName),
-    city: text(s.mailingCity), postalCode: text(s.mailingPostalCode), country: text(s.mailingCountry),
+    street: text(s.mailingStreet), city: text(s.mailingCity), postalCode: text(s.mailingPostalCode), country: text(s.mailingCountry),
   };
 }
 

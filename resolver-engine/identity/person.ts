@@ -16,6 +16,8 @@ export interface PersonRecord {
   /** Every phone the record holds (phone, mobile…). */
   phones?: ReadonlyArray<string | null | undefined>;
   companyName?: string | null;
+  /** Street line of the mailing address (Salesforce MailingStreet, HubSpot address): house number, street, unit. */
+  street?: string | null;
   city?: string | null;
   postalCode?: string | null;
   /** ISO code or common name; national phone numbers are read in this country (else the run's default region). */
