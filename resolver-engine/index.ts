@@ -23,6 +23,8 @@ export { mapFromGolden } from './mapping/map-from-golden.ts';
 export type { RequiredNativeFieldsOptions } from './mapping/required-native-fields.ts';
 export { requiredNativeFields, requiresSelection } from './mapping/required-native-fields.ts';
 export { parseInstant } from './mapping/converters/parse-instant.ts';
+export type { FieldClock } from './mapping/field-clock.ts';
+export { advanceFieldClock, fieldTimesFromClock, sameFieldClock, valueFingerprint } from './mapping/field-clock.ts';
 
 // Default configuration (Salesforce + HubSpot)
 export { DEFAULT_MAPPING_CONFIG, DEFAULT_MAPPING_CONFIG_INPUT } from './defaults/default-mapping-config.ts';

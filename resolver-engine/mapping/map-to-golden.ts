@@ -35,10 +35,12 @@ export function recordModifiedAt(object: NativeObjectConfig, record: unknown): D
   return null;
 }
 
+/** The newest field-level time of a mapping's native fields; null (use the record's time) unless every one has one. */
 function fieldLevelTime(fields: readonly string[], times: MapToGoldenOptions['fieldModifiedAt']): Date | null {
   if (!times) return null;
-  const instants = fields.map((f) => parseInstant(times[f] ?? null)).filter((d): d is Date => d !== null);
-  return instants.length === 0 ? null : new Date(Math.max(...instants.map((d) => d.getTime())));
+  const instants = fields.map((f) => parseInstant(times[f] ?? null));
+  if (instants.length === 0 || instants.some((d) => d === null)) return null;
+  return new Date(Math.max(...instants.map((d) => d!.getTime())));
 }
 
 export function mapToGolden(
