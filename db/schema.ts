@@ -58,6 +58,11 @@ export const recordLinks = pgTable(
     status: text('status').notNull().default('active'),
     matchKey: text('match_key'),
     matchDetail: jsonb('match_detail').$type<Record<string, unknown>>(),
+    /**
+     * Per native field, a fingerprint of its value and when change capture first saw it (resolver-engine
+     * field-clock.ts): makes last-write-wins field-level for CRMs that only report a record modification time.
+     */
+    fieldClock: jsonb('field_clock').$type<Record<string, { h: string; at: string }>>(),
     linkedAt: createdAt(),
     deletedAt: timestamp('deleted_at', { withTimezone: true, mode: 'date' }),
   },

@@ -1,0 +1,1 @@
+ALTER TABLE "record_links" ADD COLUMN "field_clock" jsonb;
