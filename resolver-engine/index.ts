@@ -9,9 +9,9 @@ export { GOLDEN_SCALARS, sourceKey } from './model.ts';
 
 // Mapping configuration
 export type {
-  FieldMapping, GoldenFieldConfig, GoldenTypeConfig, MappingConfig, MappingConfigInput, NativeObjectConfig, RuleConfig,
+  ConvergenceMode, FieldMapping, GoldenFieldConfig, GoldenTypeConfig, MappingConfig, MappingConfigInput, NativeObjectConfig, RuleConfig,
 } from './mapping/schema.ts';
-export { mappingConfigSchema } from './mapping/schema.ts';
+export { CONVERGENCE_MODES, DEFAULT_CONVERGENCE_MODE, mappingConfigSchema } from './mapping/schema.ts';
 export type { ConfigError, ValidateOptions, ValidationResult } from './mapping/validate-mapping-config.ts';
 export { parseMappingConfig, validateMappingConfig } from './mapping/validate-mapping-config.ts';
 export type { Converter, ConverterContext } from './mapping/converter.ts';

@@ -31,6 +31,8 @@ import type { MappingConfig, NativeObjectConfig, NativeRecordInput, Survivorship
 import { findGolden } from './find-golden.ts';
 import { matchKeys } from './match-keys.ts';
 import { toMappingRecord } from './native-input.ts';
+import { queueConvergence } from './writeback/convergence-queue.ts';
+import type { ConvergenceCandidate, ConvergenceReport } from './writeback/convergence-queue.ts';
 
 /** Changes of one CRM object: records created or updated, and ids deleted. */
 export interface ObjectChanges {
@@ -66,6 +68,8 @@ export interface ApplyReport {
   blocked: string[];
   /** Records recognised as the echo of our own write-back: never a new change, never a reason to write back. */
   echoes?: { crm: string; objectType: string; recordId: string }[];
+  /** Convergence: winners queued for write-back to records holding a loser of an `on`-mode field. */
+  convergence?: ConvergenceReport;
 }
 
 export class StalePreparationError extends Error {
@@ -233,6 +237,7 @@ async function recompute(tx: Tx, ctx: ChangeApplierContext, prepared: PreparedCh
   const links = await liveLinksOf(tx, ids);
   const toDelete: string[] = [];
   const toRestore: string[] = [];
+  const converge: ConvergenceCandidate[] = [];
   for (const id of ids) {
     const state = states.get(id);
     if (!state || state.status === 'merged' || !config.types[state.entityType]) continue;
@@ -261,6 +266,8 @@ async function recompute(tx: Tx, ctx: ChangeApplierContext, prepared: PreparedCh
       inputs.push({ crm: link.crm, objectType: link.objectType, record: toMappingRecord(native, object) });
     }
     const resolved = resolveRecord(config, state.entityType, collectCandidates(config, state.entityType, inputs), ctx.functions ? { functions: ctx.functions } : {});
+    // Convergence looks at every genuinely touched record, changed snapshot or not (a new loser changes no winner).
+    if (!echoOnly.has(id)) converge.push(convergenceCandidate(id, state.entityType, resolved.values, own, prepared));
     const values = echoOnlyValues(state.snapshot, resolved.values, echoOnly.get(id));
     if (!(await writeSnapshot(tx, id, values))) continue;
     report.snapshotsChanged++;
@@ -271,6 +278,13 @@ async function recompute(tx: Tx, ctx: ChangeApplierContext, prepared: PreparedCh
   }
   await setGoldenStatus(tx, toDelete, 'deleted');
   await setGoldenStatus(tx, toRestore, 'active');
+  report.convergence = await queueConvergence(tx, config, converge);
+}
+
+/** Records that reported our own write are never corrected from this capture (they hold what we just wrote). */
+function convergenceCandidate(goldenId: string, typeName: string, winners: Record<string, unknown>, own: Awaited<ReturnType<typeof liveLinksOf>>, prepared: PreparedChanges): ConvergenceCandidate {
+  const key = (l: (typeof own)[number]) => sourceKey(l.crm, l.objectType, l.recordId);
+  return { goldenId, typeName, winners, records: own.map((link) => ({ link, record: prepared.sources.get(key(link)) ?? null })), echoes: own.filter((l) => prepared.echoes?.has(key(l))) };
 }
 
 /**

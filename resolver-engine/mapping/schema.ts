@@ -7,7 +7,7 @@
  *   types.<GoldenType>
  *     objects[]        { crm, objectType, idField, modifiedAtFields[] }   which native objects feed the type
  *     defaultRule?, sourcePriority?
- *     fields.<goldenField> { type, rule?, keepEmpty?, compareAs?, quality[], mappings[] }
+ *     fields.<goldenField> { type, rule?, keepEmpty?, compareAs?, quality[], convergence, mappings[] }
  *        mappings[]    { crm, objectType, from[], converter { name, options }, writable }
  */
 import { z } from 'zod';
@@ -43,6 +43,16 @@ export const fieldMappingSchema = z.object({
   writable: z.boolean().default(true),
 }).strict();
 
+/**
+ * Convergence: what change capture does when a linked record holds a value that lost to the golden winner.
+ * 'on' queues the winner for write-back to that record; 'plan' only shows it in `writeBackPlan` (the default, so
+ * nothing is written to a CRM until someone chooses to); 'off' neither plans nor writes it. Explicit golden
+ * mutations do not depend on it: they follow each mapping's `writable`.
+ */
+export const CONVERGENCE_MODES = ['off', 'plan', 'on'] as const;
+export const DEFAULT_CONVERGENCE_MODE = 'plan';
+export const convergenceModeSchema = z.enum(CONVERGENCE_MODES, { message: `must be one of ${CONVERGENCE_MODES.join(', ')}` });
+
 export const goldenFieldSchema = z.object({
   type: z.enum(GOLDEN_SCALARS),
   description: z.string().optional(),
@@ -53,6 +63,8 @@ export const goldenFieldSchema = z.object({
   compareAs: z.enum(['exact', 'text', 'email', 'phone']).optional(),
   /** Data-quality rules (specified-quality-rules.ts) run on every converted value: normalise and flag. */
   quality: z.array(nonEmpty).default([]),
+  /** Stored configurations without it keep working: a missing key means DEFAULT_CONVERGENCE_MODE. */
+  convergence: convergenceModeSchema.default(DEFAULT_CONVERGENCE_MODE),
   mappings: z.array(fieldMappingSchema),
 }).strict();
 
@@ -84,6 +96,7 @@ export const mappingConfigSchema = z.object({
 }).strict();
 
 export type RuleConfig = z.output<typeof ruleSchema>;
+export type ConvergenceMode = z.output<typeof convergenceModeSchema>;
 export type FieldMapping = z.output<typeof fieldMappingSchema>;
 export type GoldenFieldConfig = z.output<typeof goldenFieldSchema>;
 export type NativeObjectConfig = z.output<typeof nativeObjectSchema>;

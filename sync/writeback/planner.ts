@@ -6,6 +6,7 @@
  *
  * Write policy per field comes from the mapping configuration: a mapping is written only when `writable` (and its
  * converter can be reversed — mapFromGolden decides); a value equal to the record's current one is not written.
+ * Convergence also follows each field's `convergence` mode (convergence.ts).
  */
 import type { Connector, NativeRecord } from '../../connectors/contract/index.ts';
 import { linksOf } from '../../db/golden-store.ts';
@@ -13,6 +14,7 @@ import type { GoldenLink } from '../../db/golden-store.ts';
 import type { Database } from '../../db/open-database.ts';
 import { collectCandidates, mapFromGolden, requiredNativeFields, resolveRecord } from '../../resolver-engine/index.ts';
 import type { MappingConfig, NativeRecordInput } from '../../resolver-engine/index.ts';
+import { planConvergence } from './convergence.ts';
 
 export interface PlannedWrite {
   connectorId: string;
@@ -27,6 +29,8 @@ export interface PlannedWrite {
   /** The record's value when planned; undefined when it could not be read. */
   current: unknown;
   reason: string;
+  /** Convergence plans only: the field's mode ('on' = queued by change capture, 'plan' = shown only). */
+  convergence?: 'plan' | 'on';
 }
 
 export interface SkippedWrite {
@@ -158,17 +162,13 @@ export async function loadPlanInputs(deps: PlannerDeps, typeName: string, golden
 }
 
 /**
- * The plan for `values`, or — without values — the convergence plan: the merged winner of every field written to
- * each linked record that holds another value.
+ * The plan for `values`, or — without values — the convergence plan: the merged winner of every field whose
+ * convergence mode is not `off`, written to each linked record that holds another value (each write says its mode).
  */
 export async function writeBackPlan(deps: PlannerDeps, typeName: string, goldenId: string, values?: Readonly<Record<string, unknown>>): Promise<WriteBackPlan> {
   const config = deps.getConfig();
   const inputs = await loadPlanInputs(deps, typeName, goldenId);
-  let wanted = values;
-  if (!wanted) {
-    const resolved = resolveRecord(config, typeName, collectCandidates(config, typeName, inputs.records));
-    // An empty winner is not pushed: emptying a field in every CRM is a decision for a person, not for convergence.
-    wanted = Object.fromEntries(Object.entries(resolved.values).filter(([, v]) => v !== null && v !== undefined && v !== ''));
-  }
-  return planWriteBack(config, typeName, goldenId, wanted, inputs.links, inputs.current);
+  if (values) return planWriteBack(config, typeName, goldenId, values, inputs.links, inputs.current);
+  const resolved = resolveRecord(config, typeName, collectCandidates(config, typeName, inputs.records));
+  return planConvergence(config, typeName, goldenId, resolved.values, inputs.links, inputs.current);
 }
