@@ -129,7 +129,7 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
     const connectorsById = new Map([...connectorIds].map(([crm, id]) => [id, connectors.get(crm)!]));
     const writeback = createWriteBackSubgraph({ db, getConfig: () => mapping, connectors: connectorsById });
     sources.push(writeback);
-    const writebackWorker = new WriteBackWorker({ db, connectors: connectorsById, logger });
+    const writebackWorker = new WriteBackWorker({ db, connectors: connectorsById, logger, leaseMs: config.writebackLeaseMs });
     sources.push(createAdminSubgraph({ db, getConfig: () => mapping, connectors, connectorIds }));
     // mapping administration through the gateway: read, list versions, save (validated, dry-run, hot-swapped)
     let mappingVersion = loaded.active.version;

@@ -14,6 +14,7 @@ const schema = z.object({
   CUSTOMER_GRAPH_SECRET_KEY: z.string().optional(),
   CUSTOMER_GRAPH_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5000),
   CUSTOMER_GRAPH_METADATA_REFRESH_MS: z.coerce.number().int().min(0).default(60000),
+  CUSTOMER_GRAPH_WRITEBACK_LEASE_MS: z.coerce.number().int().min(1000).default(60000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -28,6 +29,8 @@ export interface AppConfig {
   cacheTtlMs: number;
   /** How often CRM metadata is re-read for new custom fields (0: never). */
   metadataRefreshMs: number;
+  /** How long a write-back worker's claim on outbox rows lasts before another worker may take them (a killed worker's rows come back after it). */
+  writebackLeaseMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -47,5 +50,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: c.LOG_LEVEL,
     cacheTtlMs: c.CUSTOMER_GRAPH_CACHE_TTL_MS,
     metadataRefreshMs: c.CUSTOMER_GRAPH_METADATA_REFRESH_MS,
+    writebackLeaseMs: c.CUSTOMER_GRAPH_WRITEBACK_LEASE_MS,
   };
 }
