@@ -1,4 +1,8 @@
-/** The start-time link run: every native record linked to a golden record before the first query is served. */
+/**
+ * The start-time link run (and `sync --backfill`): every native record linked to a golden record before the first
+ * query is served. Customers are linked by identity resolution (sync/identity-linker.ts): the matcher's links merge,
+ * its review pairs are queued, recorded decisions are respected; re-running changes nothing.
+ */
 import type { Connector } from '../connectors/contract/index.ts';
 import type { Database } from '../db/open-database.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -18,10 +22,10 @@ export interface LinkAllOptions {
 
 export async function linkAll(opts: LinkAllOptions): Promise<LinkerReport> {
   const started = Date.now();
-  const report = await runEmailLinker({ db: opts.db, connectors: opts.connectors, connectorIds: opts.connectorIds, config: opts.getConfig(), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+  const report = await runEmailLinker({ db: opts.db, connectors: opts.connectors, connectorIds: opts.connectorIds, config: opts.getConfig(), matchCustomers: 'identity', ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
   for (const f of report.failed) opts.logger.error(f, 'could not read a CRM object while linking; its golden records keep their previous snapshot');
   opts.logger.info(
-    { ms: Date.now() - started, recordsRead: report.recordsRead, goldenCreated: report.goldenCreated, linksCreated: report.linksCreated, snapshotsChanged: report.snapshotsChanged },
+    { ms: Date.now() - started, recordsRead: report.recordsRead, goldenCreated: report.goldenCreated, linksCreated: report.linksCreated, customersMerged: report.customersMerged ?? 0, reviewsQueued: report.reviewsQueued ?? 0, snapshotsChanged: report.snapshotsChanged },
     'linked native records to golden records',
   );
   return report;

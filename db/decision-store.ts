@@ -102,6 +102,32 @@ export async function decisionKeysOf(tx: Tx, goldenId: string): Promise<string[]
   return [goldenKey(goldenId), ...links.map((l) => nativeKey(l.connectorId, l.objectType, l.recordId))];
 }
 
+/** Golden records (any status) merged into these, by survivor: their golden keys still name the survivor's records. */
+export async function mergedInto(tx: Tx, survivorIds: readonly string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  for (let i = 0; i < survivorIds.length; i += 1000) {
+    const rows = await tx.select({ id: goldenRecords.id, into: goldenRecords.mergedInto }).from(goldenRecords)
+      .where(and(eq(goldenRecords.status, 'merged'), inArray(goldenRecords.mergedInto, survivorIds.slice(i, i + 1000))));
+    for (const r of rows) out.set(r.into!, [...(out.get(r.into!) ?? []), r.id]);
+  }
+  return out;
+}
+
+/** Decided pairs (of the given decisions) with at least one side among `keys`, as [left, right, decision]. */
+export async function decisionsTouching(tx: Tx, entityType: string, keys: readonly string[], decisions: readonly MatchDecision[]): Promise<[string, string, MatchDecision][]> {
+  const out: [string, string, MatchDecision][] = [];
+  const unique = [...new Set(keys)];
+  for (let i = 0; i < unique.length; i += 1000) {
+    const part = unique.slice(i, i + 1000);
+    const rows = await tx.select({ l: matchDecisions.leftKey, r: matchDecisions.rightKey, d: matchDecisions.decision }).from(matchDecisions).where(and(
+      eq(matchDecisions.entityType, entityType), inArray(matchDecisions.decision, [...decisions]),
+      or(inArray(matchDecisions.leftKey, part), inArray(matchDecisions.rightKey, part)),
+    ));
+    for (const r of rows) out.push([r.l, r.r, r.d as MatchDecision]);
+  }
+  return out;
+}
+
 /** Queues review pairs; a pair with any decision already (pending, accepted, rejected, linked…) is left alone. */
 export async function queueReviews(tx: Tx, reviews: readonly Omit<DecisionInput, 'decision'>[]): Promise<number> {
   let queued = 0;

@@ -79,6 +79,70 @@ export async function upsertLink(tx: Tx, link: NewLink): Promise<{ goldenId: str
   return { goldenId: existing.get(link.recordId)!, created: false };
 }
 
+export interface NativeRef { connectorId: string; objectType: string; recordId: string }
+
+export interface StoredLink extends NativeRef { goldenId: string; crm: string; status: string; matchDetail: Record<string, unknown> | null }
+
+const CHUNK = 1000;
+
+function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+const storedLinkColumns = {
+  connectorId: recordLinks.connectorId, objectType: recordLinks.objectType, recordId: recordLinks.recordId, goldenId: recordLinks.goldenId,
+  crm: recordLinks.crm, status: recordLinks.status, matchDetail: recordLinks.matchDetail,
+};
+
+/** The links (any status) of these native records, whatever their connector and object. */
+export async function linksOfNatives(tx: Tx, natives: readonly NativeRef[]): Promise<StoredLink[]> {
+  const groups = new Map<string, { connectorId: string; objectType: string; ids: string[] }>();
+  for (const n of natives) {
+    const k = `${n.connectorId}|${n.objectType}`;
+    const g = groups.get(k) ?? { connectorId: n.connectorId, objectType: n.objectType, ids: [] };
+    g.ids.push(n.recordId);
+    groups.set(k, g);
+  }
+  const out: StoredLink[] = [];
+  for (const g of groups.values()) {
+    for (const ids of chunks([...new Set(g.ids)])) {
+      out.push(...await tx.select(storedLinkColumns).from(recordLinks)
+        .where(and(eq(recordLinks.connectorId, g.connectorId), eq(recordLinks.objectType, g.objectType), inArray(recordLinks.recordId, ids))));
+    }
+  }
+  return out;
+}
+
+/**
+ * Live links of live golden records of a type whose stored identity detail (`match_detail.blocking`) shares a
+ * blocking key with `keys`: the candidates an incremental identity run compares changed records with.
+ */
+export async function linksByBlockingKeys(tx: Tx, entityType: string, keys: readonly string[], limit = 2000): Promise<StoredLink[]> {
+  if (keys.length === 0) return [];
+  const array = sql`array[${sql.join([...new Set(keys)].map((k) => sql`${k}`), sql`, `)}]::text[]`;
+  return tx.select(storedLinkColumns).from(recordLinks)
+    .innerJoin(goldenRecords, eq(goldenRecords.id, recordLinks.goldenId))
+    .where(and(eq(recordLinks.entityType, entityType), eq(recordLinks.status, 'active'), eq(goldenRecords.status, 'active'),
+      sql`(${recordLinks.matchDetail} -> 'blocking') ?| ${array}`))
+    .orderBy(asc(recordLinks.id))
+    .limit(limit);
+}
+
+/** Links (any status) of these golden records. */
+export async function linksOfGolden(tx: Tx, goldenIds: readonly string[]): Promise<StoredLink[]> {
+  const out: StoredLink[] = [];
+  for (const ids of chunks([...new Set(goldenIds)])) out.push(...await tx.select(storedLinkColumns).from(recordLinks).where(inArray(recordLinks.goldenId, ids)));
+  return out;
+}
+
+/** Replaces the stored match detail (identity attributes and blocking keys) of one link. */
+export async function updateLinkDetail(tx: Tx, link: NativeRef, matchKey: string | null, matchDetail: Record<string, unknown>): Promise<void> {
+  await tx.update(recordLinks).set({ matchKey, matchDetail })
+    .where(and(eq(recordLinks.connectorId, link.connectorId), eq(recordLinks.objectType, link.objectType), eq(recordLinks.recordId, link.recordId)));
+}
+
 /** A stable hash of a snapshot: keys sorted, so the same values always hash the same. */
 export function snapshotHash(snapshot: Record<string, unknown>): string {
   const stable = JSON.stringify(Object.keys(snapshot).sort().map((k) => [k, snapshot[k] ?? null]));

@@ -1,6 +1,6 @@
 /**
  * The change applier: turns changed native records and deletions of CRM objects into golden changes. Each record
- * is linked (find-or-create by match key, as the email linker does), each affected golden record's snapshot is
+ * is linked (customers by incremental identity resolution, other types by match key: link-group.ts), each affected golden record's snapshot is
  * recomputed from ALL its live sources with the resolver-engine code the query path uses, and when merged values
  * changed a `customerChanged` event naming those fields is published in the same transaction (NOTIFY is
  * transactional: subscribers hear of a change only once it is committed).
@@ -20,15 +20,14 @@
 import type { Connector, NativeRecord } from '../connectors/contract/index.ts';
 import { publishCustomerChanged } from '../db/change-events.ts';
 import { findEchoes } from '../db/echo-marks.ts';
-import { nativeKey } from '../db/decision-store.ts';
 import type { CustomerChangedInput } from '../db/change-events.ts';
 import type { Tx } from '../db/link-store.ts';
-import { createGoldenRecord, linkedGoldenIds, lockLinking, upsertLink, writeSnapshot } from '../db/link-store.ts';
+import { linkedGoldenIds, lockLinking, writeSnapshot } from '../db/link-store.ts';
 import type { Database } from '../db/open-database.ts';
 import { goldenStates, liveLinksOf, markLinksDeleted, reactivateLinks, setGoldenStatus } from '../db/sync-store.ts';
 import { collectCandidates, mapToGolden, requiredNativeFields, resolveRecord } from '../resolver-engine/index.ts';
 import type { MappingConfig, NativeObjectConfig, NativeRecordInput, SurvivorshipFunctionRegistry } from '../resolver-engine/index.ts';
-import { findGolden } from './find-golden.ts';
+import { linkGroup, predictGolden } from './link-group.ts';
 import { matchKeys } from './match-keys.ts';
 import { toMappingRecord } from './native-input.ts';
 import { queueConvergence } from './writeback/convergence-queue.ts';
@@ -137,10 +136,7 @@ export async function prepareChanges(ctx: ChangeApplierContext, changes: readonl
     for (const [id, fields] of await findEchoes(db, connectorId, change.objectType, alive)) echoes.set(sourceKey(change.crm, change.objectType, id), fields);
     const ids = [...change.records.map((r) => r.id), ...change.deletions];
     for (const goldenId of (await linkedGoldenIds(db, connectorId, change.objectType, ids)).values()) candidates.add(goldenId);
-    for (const m of group) {
-      const found = await findGolden(db, m.goldenType, m.keys);
-      if (found) candidates.add(found);
-    }
+    for (const id of await predictGolden(ctx, connectorId, group)) candidates.add(id);
   }
   const deleted = new Set(changes.flatMap((c) => c.deletions.map((id) => sourceKey(c.crm, c.objectType, id))));
   for (const key of deleted) sources.set(key, null);
@@ -197,23 +193,10 @@ export async function applyPrepared(tx: Tx, ctx: ChangeApplierContext, prepared:
     report.deletions += gone.length;
     const group = prepared.mapped[index]!;
     (await reactivateLinks(tx, connectorId, change.objectType, group.map((m) => m.id))).forEach((id) => { affected.add(id); genuine.add(id); });
-    const linked = await linkedGoldenIds(tx, connectorId, change.objectType, group.map((m) => m.id));
+    // Customers by identity resolution (matcher, merges, review queue), other types by match key: link-group.ts.
+    const linked = await linkGroup(tx, ctx, connectorId, group, report);
     for (const m of group) {
-      let goldenId = linked.get(m.id);
-      if (!goldenId) {
-        goldenId = (await findGolden(tx, m.goldenType, m.keys, nativeKey(connectorId, m.object.objectType, m.id))) ?? undefined;
-        if (!goldenId) {
-          goldenId = await createGoldenRecord(tx, m.goldenType);
-          report.goldenCreated++;
-        }
-        const link = await upsertLink(tx, {
-          goldenId, entityType: m.goldenType, connectorId, crm: m.object.crm, objectType: m.object.objectType, recordId: m.id,
-          matchKey: m.keys.key, matchDetail: { linker: 'email', key: m.keys.key },
-        });
-        if (link.created) report.linksCreated++;
-        goldenId = link.goldenId;
-        linked.set(m.id, goldenId);
-      }
+      const goldenId = linked.get(m.id)!;
       affected.add(goldenId);
       report.records++;
       const echo = prepared.echoes?.get(sourceKey(change.crm, change.objectType, m.id));

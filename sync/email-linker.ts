@@ -18,6 +18,8 @@ import { createGoldenRecord, linkedGoldenIds, lockLinking, upsertLink, writeSnap
 import { collectCandidates, mapToGolden, requiredNativeFields, resolveRecord } from '../resolver-engine/index.ts';
 import type { MappingConfig, NativeObjectConfig, NativeRecordInput, SurvivorshipFunctionRegistry } from '../resolver-engine/index.ts';
 import { findGolden } from './find-golden.ts';
+import { applyIdentity, identityDetail, matchSubjects, personOf, usesMatcher } from './identity-linker.ts';
+import type { IdentitySubject } from './identity-linker.ts';
 import { matchKeys } from './match-keys.ts';
 import { toMappingRecord } from './native-input.ts';
 
@@ -46,6 +48,9 @@ export interface LinkerReport {
   notConnected: { crm: string; objectType: string }[];
   /** Records that could not be mapped (no id…), by object. */
   skippedRecords: { crm: string; objectType: string; recordId: string; reason: string }[];
+  /** Identity resolution (matchCustomers 'identity'): customers merged automatically, pairs queued for review. */
+  customersMerged?: number;
+  reviewsQueued?: number;
 }
 
 export interface EmailLinkerOptions {
@@ -61,6 +66,11 @@ export interface EmailLinkerOptions {
   onProgress?: (progress: LinkerProgress) => void;
   functions?: SurvivorshipFunctionRegistry;
   signal?: AbortSignal;
+  /**
+   * How Customer records are linked: 'identity' runs the matcher over every record read (identity-linker.ts:
+   * merges, review queue, stored decisions respected); 'email' (default) joins records by normalised email only.
+   */
+  matchCustomers?: 'identity' | 'email';
 }
 
 export async function runEmailLinker(options: EmailLinkerOptions): Promise<LinkerReport> {
@@ -71,6 +81,16 @@ export async function runEmailLinker(options: EmailLinkerOptions): Promise<Linke
   return report;
 }
 
+/** The record's golden values, or null (reported as skipped) when it cannot be mapped at all. */
+function goldenValues(options: EmailLinkerOptions, goldenType: string, object: NativeObjectConfig, id: string, record: Record<string, unknown>, report: LinkerReport): Record<string, unknown> | null {
+  try {
+    return Object.fromEntries(Object.entries(mapToGolden(options.config, goldenType, object.crm, object.objectType, record)).map(([f, c]) => [f, c.value]));
+  } catch (err) {
+    report.skippedRecords.push({ crm: object.crm, objectType: object.objectType, recordId: id, reason: (err as Error).message });
+    return null;
+  }
+}
+
 async function linkType(options: EmailLinkerOptions, goldenType: string, report: LinkerReport): Promise<void> {
   const { db, config } = options;
   const type = config.types[goldenType];
@@ -78,6 +98,9 @@ async function linkType(options: EmailLinkerOptions, goldenType: string, report:
   const inputsByGolden = new Map<string, NativeRecordInput[]>();
   const unreadable: NativeObjectConfig[] = [];
   const counts = { goldenCreated: 0, linksCreated: 0 };
+  // Identity resolution needs every record before it links any: the matcher compares them all.
+  const identity = options.matchCustomers === 'identity' && usesMatcher(goldenType);
+  const subjects: (IdentitySubject & { record: Record<string, unknown> })[] = [];
 
   for (const object of type.objects) {
     const connector = options.connectors.get(object.crm);
@@ -92,17 +115,17 @@ async function linkType(options: EmailLinkerOptions, goldenType: string, report:
     try {
       for await (const page of connector.pageRecords(object.objectType, { fields, lane: 'sync', ...(options.pageSize ? { pageSize: options.pageSize } : {}), ...(options.signal ? { signal: options.signal } : {}) })) {
         const mapped = page.filter((r) => !r.deleted).map((r) => ({ id: r.id, record: toMappingRecord(r, object) }));
-        await db.transaction(async (tx) => {
+        if (identity) {
+          for (const { id, record } of mapped) {
+            const values = goldenValues(options, goldenType, object, id, record, report);
+            if (values) subjects.push({ connectorId, crm: object.crm, objectType: object.objectType, recordId: id, values, record });
+          }
+        } else await db.transaction(async (tx) => {
           await lockLinking(tx);
           const linked = await linkedGoldenIds(tx, connectorId, object.objectType, mapped.map((m) => m.id));
           for (const { id, record } of mapped) {
-            let values: Record<string, unknown>;
-            try {
-              values = Object.fromEntries(Object.entries(mapToGolden(config, goldenType, object.crm, object.objectType, record)).map(([f, c]) => [f, c.value]));
-            } catch (err) {
-              report.skippedRecords.push({ crm: object.crm, objectType: object.objectType, recordId: id, reason: (err as Error).message });
-              continue;
-            }
+            const values = goldenValues(options, goldenType, object, id, record, report);
+            if (!values) continue;
             let goldenId = linked.get(id);
             if (!goldenId) {
               const keys = matchKeys(goldenType, values);
@@ -113,7 +136,9 @@ async function linkType(options: EmailLinkerOptions, goldenType: string, report:
               }
               const link = await upsertLink(tx, {
                 goldenId, entityType: goldenType, connectorId, crm: object.crm, objectType: object.objectType, recordId: id,
-                matchKey: keys.key, matchDetail: { linker: 'email', key: keys.key },
+                matchKey: keys.key,
+                // Customer links also carry the person and its blocking keys, so change capture's matcher finds them.
+                matchDetail: usesMatcher(goldenType) ? { ...identityDetail(personOf(nativeKey(connectorId, object.objectType, id), values), config.defaultRegion), linker: 'email', key: keys.key } : { linker: 'email', key: keys.key },
               });
               if (link.created) counts.linksCreated++;
               goldenId = link.goldenId;
@@ -132,6 +157,24 @@ async function linkType(options: EmailLinkerOptions, goldenType: string, report:
       const error = asConnectorError(object.crm, err);
       report.failed.push({ crm: object.crm, objectType: object.objectType, code: error.code, message: error.message });
       unreadable.push(object);
+    }
+  }
+  if (identity && subjects.length > 0) {
+    const region = { defaultRegion: config.defaultRegion };
+    const match = await matchSubjects(db, subjects, { ...region, full: true });
+    const outcome = await db.transaction(async (tx) => {
+      await lockLinking(tx);
+      return applyIdentity(tx, match, region);
+    });
+    counts.goldenCreated += outcome.goldenCreated;
+    counts.linksCreated += outcome.linksCreated;
+    report.customersMerged = (report.customersMerged ?? 0) + outcome.merges.reduce((n, m) => n + m.mergedIds.length, 0);
+    report.reviewsQueued = (report.reviewsQueued ?? 0) + outcome.reviewsQueued;
+    for (const s of subjects) {
+      const goldenId = outcome.goldenOf.get(nativeKey(s.connectorId, s.objectType, s.recordId))!;
+      const inputs = inputsByGolden.get(goldenId) ?? [];
+      inputs.push({ crm: s.crm, objectType: s.objectType, record: s.record });
+      inputsByGolden.set(goldenId, inputs);
     }
   }
   report.goldenCreated += counts.goldenCreated;

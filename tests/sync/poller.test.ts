@@ -12,6 +12,7 @@ import { DEFAULT_MAPPING_CONFIG } from '../../resolver-engine/index.ts';
 import type { MappingConfig } from '../../resolver-engine/index.ts';
 import { generateDemoSeed } from '../../sandboxes/demo/index.ts';
 import type { ChangeApplierContext } from '../../sync/change-applier.ts';
+import { runEmailLinker } from '../../sync/email-linker.ts';
 import { pollOnce } from '../../sync/poller.ts';
 import { startWorld } from '../subgraphs/golden/support/world.ts';
 import type { World } from '../subgraphs/golden/support/world.ts';
@@ -37,7 +38,8 @@ const context = (connectors: Map<string, Connector>): ChangeApplierContext => ({
 
 beforeAll(async () => {
   world = await startWorld(DEFAULT_MAPPING_CONFIG, { seed });
-  await world.link();
+  // Linked the way the product links (identity resolution), so polling the unchanged CRMs finds nothing to merge.
+  await runEmailLinker({ db: world.db.db, config: DEFAULT_MAPPING_CONFIG, connectors: world.connectors, matchCustomers: 'identity' });
 }, 120_000);
 afterAll(async () => world?.close());
 
