@@ -4,13 +4,14 @@
  * the normalised email and its mailbox name, any phone, the sound of the last name with the formal first
  * name (so Bob Smith and Robert Smyth meet), and the sound of the last name or the formal first name at one
  * company (so 'J. Smith', a first name the nickname table does not know, or a mistyped last name still
- * meet their other records there). The whole formal
+ * meet their other records there), and the same at one mailing address. The whole formal
  * first name, not its initial, keeps name blocks small as the data grows. A block larger than
  * `maxBlockSize` (a switchboard, a very common name) is not compared pairwise — it is reported instead,
  * keeping the cost bounded.
  */
 import { emailLocalPart, isRoleEmail } from './normalise/email.ts';
 import { formalNames } from './nicknames.ts';
+import { addressKeys } from './match-context.ts';
 import type { NormalisedPerson } from './person.ts';
 import { soundex } from './soundex.ts';
 
@@ -31,6 +32,12 @@ export function blockingKeys(person: NormalisedPerson): string[] {
   }
   // The first name at one company meets a mistyped or changed last name there.
   if (person.company !== '' && person.first.length > 1) for (const formal of formalNames(person.first)) keys.add(`company:${person.company}:${formal}`);
+  // At one mailing address, like at one company: the last-name sound or the first name, so a mistyped name meets
+  // its other records at one home without comparing every pair of colleagues at one office.
+  for (const address of addressKeys(person)) {
+    if (person.last !== '') keys.add(`address:${address}:${soundex(person.last.replace(/ /g, ''))}`);
+    if (person.first.length > 1) for (const formal of formalNames(person.first)) keys.add(`address:${address}:${formal}`);
+  }
   return [...keys];
 }
 

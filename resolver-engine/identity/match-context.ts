@@ -12,12 +12,26 @@ export interface MatchContext {
   /** normalised phone / email → how many different people (by name) use it; absent means unknown or one. */
   peoplePerPhone: ReadonlyMap<string, number>;
   peoplePerEmail: ReadonlyMap<string, number>;
+  /** address key (addressKeys) → how many different people use it: an office, a household's home. */
+  peoplePerAddress?: ReadonlyMap<string, number>;
   /** normalised company → records naming it, when many do: one full name there is less telling. */
   recordsPerLargeCompany?: ReadonlyMap<string, number>;
 }
 
 /** From this many records on, a company is large: two people of one name there are no longer rare. */
 export const LARGE_COMPANY_RECORDS = 100;
+
+/**
+ * Where a normalised street line is: at its postal code, and in its city (a record may lack either).
+ * Empty without a street line or without a place.
+ */
+export function addressKeys(person: NormalisedPerson): string[] {
+  if (person.street === '') return [];
+  const keys: string[] = [];
+  if (person.postalCode !== '') keys.push(`${person.street}@${person.postalCode}`);
+  if (person.city !== '') keys.push(`${person.street}@${person.city}`);
+  return keys;
+}
 
 export const EMPTY_MATCH_CONTEXT: MatchContext = { peoplePerPhone: new Map(), peoplePerEmail: new Map() };
 
@@ -66,6 +80,7 @@ export function buildMatchContext(people: readonly NormalisedPerson[]): MatchCon
   return {
     peoplePerPhone: shared(groupBy(people, (p) => p.phones)),
     peoplePerEmail: shared(groupBy(people, (p) => (p.email ? [p.email] : []))),
+    peoplePerAddress: shared(groupBy(people, addressKeys)),
     recordsPerLargeCompany,
   };
 }

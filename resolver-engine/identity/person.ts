@@ -2,6 +2,7 @@
  * The person-shaped record identity matching works on, and its normalised form, computed once per record
  * so that blocking and pairwise scoring never normalise the same value twice.
  */
+import { normalisePostalCode, normaliseStreet } from './normalise/address.ts';
 import { normaliseCountry, regionFromEmailDomain } from './normalise/country.ts';
 import { normaliseEmail } from './normalise/email.ts';
 import { firstGivenName, normaliseCompanyName, normaliseName } from './normalise/name.ts';
@@ -31,14 +32,17 @@ export interface NormalisedPerson {
   email: string | null;
   phones: string[];
   company: string;
+  /** '<house number> <street>' with one spelling of the street type and no unit; '' without a house number. */
+  street: string;
   city: string;
+  /** In the canonical form of the record's country (ZIP without +4, UK postcode without space). */
   postalCode: string;
 }
 
 export function normalisePerson(record: PersonRecord, defaultRegion = 'US'): NormalisedPerson {
   const email = normaliseEmail(record.email);
-  // National numbers ('0131 496 0000') are read in the record's country, else the country of its email
-  // domain, else the run's default.
+  // National numbers ('0131 496 0000') and postal codes are read in the record's country, else the country
+  // of its email domain, else the run's default.
   const region = normaliseCountry(record.country) ?? regionFromEmailDomain(email) ?? defaultRegion;
   const phones = (record.phones ?? []).map((p) => normalisePhone(p, region)).filter((p): p is string => p !== null);
   return {
@@ -48,7 +52,8 @@ export function normalisePerson(record: PersonRecord, defaultRegion = 'US'): Nor
     email,
     phones: [...new Set(phones)],
     company: normaliseCompanyName(record.companyName),
+    street: normaliseStreet(record.street),
     city: normaliseName(record.city),
-    postalCode: (record.postalCode ?? '').replace(/\s+/g, '').toUpperCase(),
+    postalCode: normalisePostalCode(record.postalCode, region),
   };
 }

@@ -6,6 +6,7 @@
  */
 import type { MatchDecision, MatchThresholds } from './classify.ts';
 import { DEFAULT_THRESHOLDS, classify } from './classify.ts';
+import { SHARED_ADDRESS_SAME_FIRST_WEIGHT } from './features/address.ts';
 import type { MatchReason } from './features/feature.ts';
 import { EMAIL_MATCH_WEIGHT, MAILBOX_TYPO_WEIGHT, SHARED_IDENTIFIER_WEIGHT } from './features/email.ts';
 import { PHONE_MATCH_WEIGHT, SHARED_PHONE_SAME_FIRST_WEIGHT } from './features/phone.ts';
@@ -47,8 +48,10 @@ function weightOf(reasons: readonly MatchReason[], feature: string): number | nu
  * - a different last name (marriage) links only through the same personal email: a phone may be a
  *   switchboard that two colleagues of one first name share without the data showing it;
  * - otherwise a personal email or phone in common, or the same full name at the same workplace (same
- *   company, or the same switchboard, or one work domain): the standard CRM duplicate rule.
- *   Colleagues share the workplace but not the full name; namesakes share the name but not the workplace.
+ *   company, or the same switchboard, or one work domain): the standard CRM duplicate rule; or the same
+ *   full name at the same mailing address (a home, an office).
+ *   Colleagues and partners share the workplace or the home but not the full name; namesakes share the
+ *   name but not the workplace or the home. An address, like a shared phone, never links on its own.
  */
 function linkGuard(reasons: readonly MatchReason[], a: NormalisedPerson, b: NormalisedPerson): string | null {
   const first = weightOf(reasons, 'firstName');
@@ -62,6 +65,8 @@ function linkGuard(reasons: readonly MatchReason[], a: NormalisedPerson, b: Norm
   // phone weight between records of one first name), or mailboxes a typo apart at one work domain.
   const sameWorkplace = sameCompany || weightOf(reasons, 'phone') === SHARED_PHONE_SAME_FIRST_WEIGHT ||
     (email === MAILBOX_TYPO_WEIGHT && isWorkEmail(a.email) && emailDomain(a.email!) === emailDomain(b.email!));
+  // The same mailing address in one place, used by this person alone or by a few people of this first name.
+  const sameAddress = (weightOf(reasons, 'address') ?? 0) >= SHARED_ADDRESS_SAME_FIRST_WEIGHT;
   const lastAgrees = last !== null && last > 0;
   if (first === null || first < 1) {
     if (last !== null && last < 0) return 'no first name to compare and last names differ';
@@ -72,8 +77,8 @@ function linkGuard(reasons: readonly MatchReason[], a: NormalisedPerson, b: Norm
   if (last !== null && last < 0) {
     return email >= EMAIL_MATCH_WEIGHT ? null : 'last names differ: linked only through the same personal email';
   }
-  if (identifier || (sameWorkplace && lastAgrees)) return null;
-  return 'no personal email or phone in common, and not the same full name at the same workplace';
+  if (identifier || ((sameWorkplace || sameAddress) && lastAgrees)) return null;
+  return 'no personal email or phone in common, and not the same full name at the same workplace or address';
 }
 
 export function scorePair(a: NormalisedPerson, b: NormalisedPerson, options: ScoreOptions = {}): PairScore {

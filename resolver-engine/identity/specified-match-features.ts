@@ -1,4 +1,5 @@
 /** The features pairwise scoring adds up, in one table (order is the order reasons are reported in). */
+import { addressFeature } from './features/address.ts';
 import { companyFeature } from './features/company.ts';
 import { emailFeature } from './features/email.ts';
 import type { MatchFeature } from './features/feature.ts';
@@ -13,5 +14,6 @@ export const specifiedMatchFeatures: Readonly<Record<string, MatchFeature>> = Ob
   firstName: firstNameFeature,
   lastName: lastNameFeature,
   company: companyFeature,
+  address: addressFeature,
   location: locationFeature,
 });
