@@ -13,12 +13,13 @@ import type { PersonRecord } from '../../resolver-engine/identity/person.ts';
 import type { PairScore } from '../../resolver-engine/identity/score-pair.ts';
 import type { GeneratedPeople, GeneratedRecord } from './generate-people.ts';
 import type { HardNegativeKind } from './hard-negatives.ts';
-import { hardNegativePairs } from './hard-negatives.ts';
+import { HARD_NEGATIVE_KINDS, hardNegativePairs } from './hard-negatives.ts';
 
 export function toPersonRecord(r: GeneratedRecord): PersonRecord {
   return {
     id: `${r.crm}/${r.recordId}`, firstName: r.firstName, lastName: r.lastName, email: r.email,
-    phones: [r.phone, r.mobilePhone], companyName: r.company, city: r.city, country: r.country,
+    phones: [r.phone, r.mobilePhone], companyName: r.company, street: r.street, postalCode: r.postalCode, city: r.city,
+    country: r.country,
   };
 }
 
@@ -110,7 +111,7 @@ export function evaluateMatcher(data: GeneratedPeople, options: MatchRunOptions 
 
   const hardNegatives = {} as Record<HardNegativeKind, HardNegativeOutcome>;
   const negativePairs = hardNegativePairs(data.truth);
-  for (const kind of ['company-phone', 'household-email', 'household-phone', 'namesake', 'domain'] as const) {
+  for (const kind of HARD_NEGATIVE_KINDS) {
     const outcome: HardNegativeOutcome = { pairs: 0, linked: 0, clustered: 0, review: 0 };
     for (const [a, b] of negativePairs.get(kind) ?? []) {
       outcome.pairs++;

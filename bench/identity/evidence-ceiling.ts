@@ -1,6 +1,7 @@
 /**
  * How much recall the data allows at all: an oracle that knows the right answer links two records of one
- * person whenever they share a normalised email, a phone or a company name, and we count the true pairs
+ * person whenever they share a normalised email, a phone, a company name or a mailing address (street line
+ * and postal code or city), and we count the true pairs
  * that end up connected. A matcher that never links on a name (plus city) alone cannot do better, so this
  * tells "the matcher misses evidence" apart from "the evidence is not in the records".
  */
@@ -11,7 +12,8 @@ import type { GeneratedPeople } from './generate-people.ts';
 import { toPersonRecord } from './evaluate.ts';
 
 const shareEvidence = (a: NormalisedPerson, b: NormalisedPerson) =>
-  (a.email !== null && a.email === b.email) || a.phones.some((p) => b.phones.includes(p)) || (a.company !== '' && a.company === b.company);
+  (a.email !== null && a.email === b.email) || a.phones.some((p) => b.phones.includes(p)) || (a.company !== '' && a.company === b.company) ||
+  (a.street !== '' && a.street === b.street && ((a.postalCode !== '' && a.postalCode === b.postalCode) || (a.city !== '' && a.city === b.city)));
 
 /** The pairwise recall of that oracle, in [0, 1]. */
 export function evidenceRecallCeiling(data: GeneratedPeople): number {

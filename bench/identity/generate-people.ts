@@ -10,6 +10,8 @@
  * identifier by construction (a company phone, a household email or landline, a name, an email domain);
  * `hardNegativePairs` (hard-negatives.ts) lists the pairs.
  */
+import type { Address } from './addresses.ts';
+import { ADDRESS_RATES, AddressBook, writePostalCode, writeStreet } from './addresses.ts';
 import type { CityInfo, Country } from './people-data.ts';
 import {
   CITIES, COMPANY_WORDS_A, COMPANY_WORDS_B, COUNTRY_SPELLINGS, FEMALE_NAMES, FREEMAIL, LEGAL_SUFFIXES, MALE_NAMES,
@@ -31,6 +33,9 @@ export interface GeneratedRecord {
   mobilePhone: string | null;
   company: string | null;
   title: string | null;
+  /** Mailing street line and postal code (Salesforce MailingStreet / MailingPostalCode, HubSpot address / zip). */
+  street: string | null;
+  postalCode: string | null;
   city: string | null;
   country: string | null;
 }
@@ -81,6 +86,8 @@ interface Company {
   city: CityInfo;
   domain: string;
   switchboard: PhoneNumber;
+  /** The office: every colleague's record may carry it (B2B CRMs copy the account address onto contacts). */
+  office: Address;
   emailPattern: 'first.last' | 'flast' | 'first' | 'first_last' | 'firstl';
 }
 
@@ -101,6 +108,9 @@ interface Person {
   mobile: PhoneNumber | null;
   household: { id: string; email: string; phone: PhoneNumber | null } | null;
   namesakeGroup: string | null;
+  home: Address;
+  /** Where a person who moved lived before: older records still carry it. */
+  previousHome: Address | null;
 }
 
 const ascii = (name: string) => stripAccents(name).toLowerCase().replace(/[^a-z]/g, '');
@@ -111,8 +121,11 @@ class World {
   private readonly usedEmails = new Set<string>();
   private readonly usedPhones = new Set<string>();
   readonly people: Person[] = [];
+  readonly addresses: AddressBook;
 
-  constructor(readonly rng: Rng, entityCount: number) {
+  /** `addressRng` is a stream of its own, so the addresses leave every other field as it was before them. */
+  constructor(readonly rng: Rng, entityCount: number, private readonly addressRng: Rng) {
+    this.addresses = new AddressBook(addressRng);
     const count = Math.max(3, Math.round(entityCount / 7));
     const names = new Set<string>();
     for (let i = 0; i < count; i++) {
@@ -123,7 +136,7 @@ class World {
       const city = this.rng.pick(CITIES.filter((c) => c.country === country));
       this.companies.push({
         id: `c${i}`, name, country, city, domain: `${ascii(name)}.${TOP_LEVEL_DOMAIN[country]}`,
-        switchboard: this.landline(city),
+        switchboard: this.landline(city), office: this.addresses.office(city),
         emailPattern: this.rng.weighted([['first.last', 50], ['flast', 20], ['first', 8], ['first_last', 12], ['firstl', 10]]),
       });
       // Few big accounts, many small ones (Zipf-like), so some switchboards are shared by dozens.
@@ -208,9 +221,17 @@ class World {
       directPhone: company && rng.chance(0.6) ? this.landline(company.city) : null,
       mobile: rng.chance(0.55) ? this.mobile(home) : null,
       household: null, namesakeGroup: null,
+      home: this.addresses.home(home), previousHome: this.previousHome(home),
     };
     this.people.push(person);
     return person;
+  }
+
+  /** Some people moved in the years their records span, mostly within their city. */
+  private previousHome(home: CityInfo): Address | null {
+    const rng = this.addressRng;
+    if (!rng.chance(ADDRESS_RATES.moved)) return null;
+    return this.addresses.home(rng.chance(0.8) ? home : rng.pick(CITIES.filter((c) => c.country === home.country)));
   }
 
   randomPerson(): Person {
@@ -235,6 +256,7 @@ class World {
     const household = { id: `h${this.people.length}`, email, phone: rng.chance(0.6) ? this.landline(base.city) : null };
     base.household = household;
     partner.household = household;
+    partner.home = base.home; // they live together: one home address, a hard negative like the household email
     return partner;
   }
 
@@ -254,7 +276,7 @@ class RecordWriter {
   /** HubSpot deduplicates contacts by email, so one person's HubSpot records never share an address. */
   private readonly hubspotEmails = new Set<string>();
 
-  constructor(private readonly rng: Rng, private readonly profile: NoiseProfile) {}
+  constructor(private readonly rng: Rng, private readonly profile: NoiseProfile, private readonly addressRng: Rng) {}
 
   private recordId(crm: Crm): string {
     const n = ++this.counters[crm];
@@ -333,10 +355,29 @@ class RecordWriter {
     return rng.weighted<string>([[name, 35], [`${name} ${suffix}`, 42], [`${name}, ${suffix}`, 8], [`${name} ${suffix}`.toUpperCase(), 5], [typos(rng, name), 5], [`The ${name}`, 5]]);
   }
 
+  /**
+   * The mailing address a record carries, if any: the office (for people with an employer, most often in
+   * B2B CRMs) or the home — for a person who moved, in older records the previous home.
+   */
+  private address(p: Person, crm: Crm, tags: string[]): Address | null {
+    const rng = this.addressRng;
+    if (!rng.chance(ADDRESS_RATES.present[crm])) return null;
+    if (p.company && rng.chance(ADDRESS_RATES.office)) {
+      tags.push(`office-address:${p.company.id}`);
+      return p.company.office;
+    }
+    if (p.previousHome && rng.chance(ADDRESS_RATES.previousHome)) return p.previousHome;
+    if (p.household) tags.push(`household-address:${p.household.id}`);
+    return p.home;
+  }
+
   write(p: Person, crm: Crm): { record: GeneratedRecord; truth: RecordTruth } {
     const rng = this.rng;
     const tags: string[] = [];
     if (p.namesakeGroup) tags.push(`namesake:${p.namesakeGroup}`);
+    const address = this.address(p, crm, tags);
+    // City and country are part of the mailing address: those of the address the record carries.
+    const place = address?.city ?? p.city;
     const record: GeneratedRecord = {
       crm, recordId: this.recordId(crm),
       firstName: this.firstName(p), lastName: this.lastName(p), email: this.email(p, crm, tags), phone: this.phone(p, tags),
@@ -344,8 +385,10 @@ class RecordWriter {
       company: this.company(p),
       // Titles change with promotions and differ between systems that were updated at different times.
       title: p.company && rng.chance(0.75) ? (rng.chance(0.7) ? p.title : rng.pick(TITLES)) : null,
-      city: rng.chance(0.8) ? (rng.chance(0.1) ? stripAccents(p.city.city).toLowerCase() : p.city.city) : null,
-      country: rng.chance(0.8) ? rng.pick(COUNTRY_SPELLINGS[p.city.country]) : null,
+      street: address ? writeStreet(this.addressRng, address) : null,
+      postalCode: address ? writePostalCode(this.addressRng, address) : null,
+      city: rng.chance(0.8) ? (rng.chance(0.1) ? stripAccents(place.city).toLowerCase() : place.city) : null,
+      country: rng.chance(0.8) ? rng.pick(COUNTRY_SPELLINGS[place.country]) : null,
     };
     return { record, truth: { entityId: p.id, sharedTags: tags } };
   }
@@ -358,13 +401,14 @@ export const DEFAULT_GENERATOR_OPTIONS: Required<GeneratorOptions> = Object.free
 export function generatePeople(options: GeneratorOptions = {}): GeneratedPeople {
   const opts = { ...DEFAULT_GENERATOR_OPTIONS, ...options };
   const rng = new Rng(opts.seed);
-  const world = new World(rng, opts.entities);
+  const addressRng = new Rng(opts.seed ^ 0x5eed);
+  const world = new World(rng, opts.entities, addressRng);
   while (world.people.length < opts.entities) {
     const base = world.randomPerson();
     if (world.people.length < opts.entities && rng.chance(opts.householdRate)) world.partnerOf(base);
     if (world.people.length < opts.entities && rng.chance(opts.namesakeRate)) world.namesakeOf(base);
   }
-  const writer = new RecordWriter(rng, opts.profile);
+  const writer = new RecordWriter(rng, opts.profile, addressRng);
   const rows: Array<{ record: GeneratedRecord; truth: RecordTruth }> = [];
   for (const person of world.people) {
     const count = rng.weighted([[1, 30], [2, 40], [3, 20], [4, 8], [5, 2]]);

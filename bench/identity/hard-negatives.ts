@@ -1,7 +1,12 @@
 /** Hard negatives of a generated data set: records of different people that share an identifier by construction. */
 import type { RecordTruth } from './generate-people.ts';
 
-export type HardNegativeKind = 'company-phone' | 'household-email' | 'household-phone' | 'namesake' | 'domain';
+export type HardNegativeKind =
+  | 'company-phone' | 'household-email' | 'household-phone' | 'namesake' | 'domain' | 'household-address' | 'office-address';
+
+export const HARD_NEGATIVE_KINDS: readonly HardNegativeKind[] = [
+  'company-phone', 'household-email', 'household-phone', 'namesake', 'domain', 'household-address', 'office-address',
+];
 
 /**
  * Pairs of records (indexes, i < j) of DIFFERENT people that share an identifier by construction, by kind.

@@ -51,7 +51,7 @@ function printTable(r: IdentityEvaluation): void {
     ['PRECISION (pairwise, clusters)', pct(r.precision)],
     ['RECALL (pairwise, clusters)', pct(r.recall)],
     ['F1', r.f1.toFixed(4)],
-    ['recall ceiling (email/phone/company)', pct(ceiling)],
+    ['recall ceiling (email/phone/company/address)', pct(ceiling)],
     ['sent to review (same person)', `${int(r.review.total)} (${int(r.review.sameEntity)})`],
     ['generate / match / cluster', `${generateMs.toFixed(0)} ms / ${r.timings.matchMs.toFixed(0)} ms / ${r.timings.clusterMs.toFixed(0)} ms`],
     ['records per second (match + cluster)', int(Math.round(r.records / ((r.timings.matchMs + r.timings.clusterMs) / 1000)))],
@@ -59,9 +59,9 @@ function printTable(r: IdentityEvaluation): void {
   const width = Math.max(...rows.map(([k]) => k.length));
   for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
   console.log('\nhard negatives (pairs of different people sharing an identifier)');
-  console.log(`${'kind'.padEnd(16)}${'pairs'.padStart(10)}${'linked'.padStart(9)}${'clustered'.padStart(11)}${'review'.padStart(9)}`);
+  console.log(`${'kind'.padEnd(18)}${'pairs'.padStart(10)}${'linked'.padStart(9)}${'clustered'.padStart(11)}${'review'.padStart(9)}`);
   for (const [kind, o] of Object.entries(r.hardNegatives)) {
-    console.log(`${kind.padEnd(16)}${int(o.pairs).padStart(10)}${int(o.linked).padStart(9)}${int(o.clustered).padStart(11)}${int(o.review).padStart(9)}`);
+    console.log(`${kind.padEnd(18)}${int(o.pairs).padStart(10)}${int(o.linked).padStart(9)}${int(o.clustered).padStart(11)}${int(o.review).padStart(9)}`);
   }
 }
 
@@ -71,7 +71,7 @@ function explain(title: string, pairs: readonly PairScore[], n: number): void {
   const show = (id: string) => {
     const i = byId.get(id)!;
     const x = data.records[i]!;
-    return `${data.truth[i]!.entityId.padEnd(6)} ${x.firstName ?? '∅'} ${x.lastName ?? '∅'} <${x.email ?? '∅'}> ${x.phone ?? '∅'} / ${x.mobilePhone ?? '∅'} | ${x.company ?? '∅'} | ${x.city ?? '∅'}, ${x.country ?? '∅'}`;
+    return `${data.truth[i]!.entityId.padEnd(6)} ${x.firstName ?? '∅'} ${x.lastName ?? '∅'} <${x.email ?? '∅'}> ${x.phone ?? '∅'} / ${x.mobilePhone ?? '∅'} | ${x.company ?? '∅'} | ${x.street ?? '∅'}, ${x.postalCode ?? '∅'} ${x.city ?? '∅'}, ${x.country ?? '∅'}`;
   };
   for (const p of pairs.slice(0, n)) {
     console.log(`  score ${p.score} ${p.decision}${p.guard ? ` (${p.guard})` : ''}\n    ${show(p.a)}\n    ${show(p.b)}`);

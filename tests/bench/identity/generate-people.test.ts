@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { generatePeople } from '../../../bench/identity/generate-people.ts';
 import { hardNegativePairs } from '../../../bench/identity/hard-negatives.ts';
 import type { GeneratedRecord } from '../../../bench/identity/generate-people.ts';
+import { normalisePostalCode, normaliseStreet, streetParts } from '../../../resolver-engine/identity/normalise/address.ts';
 import { normaliseEmail } from '../../../resolver-engine/identity/normalise/email.ts';
 import { normaliseName } from '../../../resolver-engine/identity/normalise/name.ts';
 
 const small = generatePeople({ entities: 400, seed: 7 });
+const BEFORE_ADDRESSES = [['Kevin', 'Morris', 'kevin@acmelogistics.de', null], ['Catherine', 'Santos', 'catherine2@acmelogistics.de', 'ACME LOGISTICS GMBH & CO. KG']];
 
 /** Digits of a phone without its extension and without a leading trunk 0 or country code noise. */
 const phoneDigits = (phone: string | null) => (phone ?? '').replace(/\s*(ext\.?|x)\s*\d+$/, '').replace(/\D/g, '');
@@ -66,6 +68,24 @@ describe('generatePeople', () => {
     });
     expect([...firstNames.values()].filter((s) => s.size > 1).length).toBeGreaterThan(20);
   });
+
+  it('gives many records a mailing address, written the ways CRMs hold them, and leaves it out of others', () => {
+    const streets = small.records.map((r) => r.street).filter((s): s is string => s !== null);
+    const share = streets.length / small.records.length;
+    expect(share).toBeGreaterThan(0.4);
+    expect(share).toBeLessThan(0.7);
+    expect(streets.some((s) => /\bSt\.?$/.test(s))).toBe(true); // abbreviated
+    expect(streets.some((s) => /\bStreet\b/.test(s))).toBe(true);
+    expect(streets.some((s) => /(str\.|strasse|straße)/i.test(s))).toBe(true);
+    expect(streets.some((s) => /(Apt|Suite|Ste|Flat|#)/.test(s))).toBe(true);
+    expect(small.records.some((r) => r.street !== null && r.postalCode === null)).toBe(true);
+    expect(small.records.some((r) => r.postalCode !== null && /^\d{5}-\d{4}$/.test(r.postalCode))).toBe(true); // ZIP+4
+  });
+
+  it('keeps every other field as it was before addresses were added (addresses draw from their own stream)', () => {
+    // The first records of seed 7 as generated before the address stream existed.
+    expect(small.records.slice(0, 2).map((r) => [r.firstName, r.lastName, r.email, r.company])).toEqual(BEFORE_ADDRESSES);
+  });
 });
 
 describe('hard negatives', () => {
@@ -91,6 +111,18 @@ describe('hard negatives', () => {
     for (const [a, b] of pairs.get('household-email')!) expect(normaliseEmail(r[a]!.email)).toBe(normaliseEmail(r[b]!.email));
     for (const [a, b] of pairs.get('household-email')!) expect(normaliseName(r[a]!.firstName ?? 'x')).not.toBe(normaliseName(r[b]!.firstName ?? 'y'));
     for (const [a, b] of pairs.get('domain')!) expect(normaliseEmail(r[a]!.email)!.split('@')[1]).toBe(normaliseEmail(r[b]!.email)!.split('@')[1]);
+    // A shared home or office: one house number, one street line once normalised (a typo aside), one postal
+    // code where both have one.
+    for (const kind of ['household-address', 'office-address'] as const) {
+      expect(pairs.get(kind)!.length).toBeGreaterThan(0);
+      const same = pairs.get(kind)!.filter(([a, b]) => normaliseStreet(r[a]!.street) === normaliseStreet(r[b]!.street));
+      expect(same.length / pairs.get(kind)!.length).toBeGreaterThan(0.7);
+      for (const [a, b] of pairs.get(kind)!) {
+        expect(streetParts(normaliseStreet(r[a]!.street)).number).toBe(streetParts(normaliseStreet(r[b]!.street)).number);
+        const [x, y] = [normalisePostalCode(r[a]!.postalCode, 'US'), normalisePostalCode(r[b]!.postalCode, 'US')];
+        if (x !== '' && y !== '') expect(x).toBe(y);
+      }
+    }
   });
 
   it('include namesakes who are written with the same name', () => {

@@ -22,6 +22,8 @@ describe('identity matching on generated CRM records with known answers', () => 
       expect(result.hardNegatives.namesake.pairs).toBeGreaterThan(0);
       expect(result.hardNegatives.domain.pairs).toBeGreaterThan(0);
       expect(result.hardNegatives['household-email'].pairs).toBeGreaterThan(0);
+      expect(result.hardNegatives['household-address'].pairs).toBeGreaterThan(0);
+      expect(result.hardNegatives['office-address'].pairs).toBeGreaterThan(0);
     });
 
     it(`compares roughly linearly many pairs, and sends some to review (seed ${seed})`, () => {
