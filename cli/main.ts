@@ -4,6 +4,7 @@
  */
 import { ProductError } from '../lib/product-error.ts';
 import type { Command } from './commands/command.ts';
+import { deadLettersCommand } from './commands/deadletters.ts';
 import { sandboxCommand } from './commands/sandbox.ts';
 import { startCommand } from './commands/start.ts';
 import { subgraphCommand } from './commands/subgraph.ts';
@@ -11,7 +12,7 @@ import { supergraphCommand } from './commands/supergraph.ts';
 import { syncCommand } from './commands/sync.ts';
 import { workerCommand } from './commands/worker.ts';
 
-export const commands: Command[] = [startCommand, sandboxCommand, supergraphCommand, subgraphCommand, syncCommand, workerCommand];
+export const commands: Command[] = [startCommand, sandboxCommand, supergraphCommand, subgraphCommand, syncCommand, workerCommand, deadLettersCommand];
 
 function usage(): string {
   return ['Usage: customer-graph <command> [options]', '', 'Commands:', ...commands.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`)].join('\n');
