@@ -67,3 +67,25 @@ export async function findEchoes(db: Database | Tx, connectorId: string, objectT
   }
   return out;
 }
+
+/**
+ * Per record, every value our unexpired marks say we sent to each native field: the write-back worker's own
+ * earlier writes, which optimistic concurrency must not mistake for someone else's change.
+ */
+export async function sentValues(db: Database, connectorId: string, objectType: string, recordIds: readonly string[]): Promise<Map<string, Record<string, unknown[]>>> {
+  const out = new Map<string, Record<string, unknown[]>>();
+  if (recordIds.length === 0) return out;
+  const now = Date.now();
+  const rows = await db
+    .select({ detail: auditLog.detail })
+    .from(auditLog)
+    .where(and(eq(auditLog.action, ACTION), eq(auditLog.entityType, ENTITY), inArray(auditLog.entityId, recordIds.map((id) => entityId(connectorId, objectType, id))), gt(auditLog.at, new Date(now - 24 * 60 * 60_000))));
+  for (const row of rows) {
+    const detail = (row.detail ?? {}) as { recordId?: string; fields?: Record<string, unknown>; expiresAt?: string };
+    if (!detail.recordId || !detail.fields || !detail.expiresAt || Date.parse(detail.expiresAt) <= now) continue;
+    const fields = out.get(detail.recordId) ?? {};
+    for (const [f, v] of Object.entries(detail.fields)) (fields[f] ??= []).push(v);
+    out.set(detail.recordId, fields);
+  }
+  return out;
+}

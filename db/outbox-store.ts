@@ -25,6 +25,7 @@ export async function enqueueOutbox(db: Database, rows: OutboxInsert[]): Promise
   return inserted.length;
 }
 
+/** Claims up to `limit` rows (oldest first) plus every other claimable row of the same records. */
 export async function claimOutbox(db: Database, opts: ClaimOptions): Promise<OutboxRow[]> {
   const leaseMs = opts.leaseMs ?? 60_000;
   return db.transaction(async (tx) => {
@@ -35,19 +36,45 @@ export async function claimOutbox(db: Database, opts: ClaimOptions): Promise<Out
       and(eq(writebackOutbox.status, 'in_flight'), lte(writebackOutbox.claimedAt, staleBefore)),
     );
     const candidates = await tx
-      .select({ id: writebackOutbox.id })
+      .select({ id: writebackOutbox.id, connectorId: writebackOutbox.connectorId, objectType: writebackOutbox.objectType, recordId: writebackOutbox.recordId })
       .from(writebackOutbox)
       .where(opts.connectorId ? and(claimable, eq(writebackOutbox.connectorId, opts.connectorId)) : claimable)
       .orderBy(writebackOutbox.id)
       .limit(opts.limit)
       .for('update', { skipLocked: true });
     if (candidates.length === 0) return [];
+    // Whole records: every claimable row of a claimed record comes along, so a record's pending changes are
+    // coalesced into one write instead of being split by the limit across rounds (and written twice).
+    const ids = new Set(candidates.map((c) => c.id));
+    const key = (r: { connectorId: string; objectType: string; recordId: string | null }) => `${r.connectorId}\u0000${r.objectType}\u0000${r.recordId}`;
+    const keys = new Set(candidates.filter((c) => c.recordId !== null).map(key));
+    const recordIds = [...new Set(candidates.flatMap((c) => (c.recordId === null ? [] : [c.recordId])))];
+    if (recordIds.length > 0) {
+      const siblings = await tx
+        .select({ id: writebackOutbox.id, connectorId: writebackOutbox.connectorId, objectType: writebackOutbox.objectType, recordId: writebackOutbox.recordId })
+        .from(writebackOutbox)
+        .where(and(claimable, inArray(writebackOutbox.recordId, recordIds)))
+        .for('update', { skipLocked: true });
+      for (const s of siblings) if (keys.has(key(s))) ids.add(s.id);
+    }
     return tx
       .update(writebackOutbox)
       .set({ status: 'in_flight', claimedBy: opts.workerId, claimedAt: now, attempts: sql`${writebackOutbox.attempts} + 1`, updatedAt: now })
-      .where(inArray(writebackOutbox.id, candidates.map((c) => c.id)))
+      .where(inArray(writebackOutbox.id, [...ids]))
       .returning();
   });
+}
+
+/**
+ * Hands claimed rows back untouched (pending, unclaimed, the attempt not counted): the worker does this with a
+ * trailing partial batch of a full claim, so those records fill the next round's batches instead of costing a call.
+ */
+export async function releaseOutbox(db: Database, ids: number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .update(writebackOutbox)
+    .set({ status: 'pending', claimedBy: null, claimedAt: null, attempts: sql`greatest(${writebackOutbox.attempts} - 1, 0)`, updatedAt: new Date() })
+    .where(inArray(writebackOutbox.id, ids));
 }
 
 export async function completeOutbox(db: Database, ids: number[]): Promise<void> {

@@ -27,15 +27,19 @@ export function expectedOf(row: Pick<OutboxRow, 'fields'>): Record<string, unkno
   return e && typeof e === 'object' ? (e as Record<string, unknown>) : null;
 }
 
-/** Why the row must not be sent, or null. `current` undefined: the record could not be read — send (no worse than before). */
-export function staleReason(row: Pick<OutboxRow, 'fields'>, current: Readonly<Record<string, unknown>> | null | undefined): string | null {
+/**
+ * Why the row must not be sent, or null. `current` undefined: the record could not be read — send (no worse than
+ * before). `ours`: values the worker itself sent to this record since (an earlier row of the same field, written
+ * while this one waited): holding one of them is not a change made in the CRM.
+ */
+export function staleReason(row: Pick<OutboxRow, 'fields'>, current: Readonly<Record<string, unknown>> | null | undefined, ours: Readonly<Record<string, readonly unknown[]>> = {}): string | null {
   const expected = expectedOf(row);
   if (!expected || current === undefined) return null;
   if (current === null) return null; // gone: the CRM's own answer (not found) decides
   const send = fieldsToSend(row);
   for (const [field, saw] of Object.entries(expected)) {
     const now = current[field];
-    if (!sameValue(now, saw) && !sameValue(now, send[field])) {
+    if (!sameValue(now, saw) && !sameValue(now, send[field]) && !(ours[field] ?? []).some((v) => sameValue(now, v))) {
       return `changed in the CRM since the plan: ${field} was ${JSON.stringify(saw)}, now ${JSON.stringify(now ?? null)}; not overwritten`;
     }
   }

@@ -11,8 +11,8 @@ import type { Connector, UpdateItem, WriteResult } from '../../connectors/contra
 import { asConnectorError } from '../../connectors/contract/index.ts';
 import type { ConnectorError } from '../../connectors/contract/index.ts';
 import type { Database } from '../../db/open-database.ts';
-import { recordEchoMarks } from '../../db/echo-marks.ts';
-import { claimOutbox, completeOutbox, failOutbox, markOutboxStale } from '../../db/outbox-store.ts';
+import { recordEchoMarks, sentValues } from '../../db/echo-marks.ts';
+import { claimOutbox, completeOutbox, failOutbox, markOutboxStale, releaseOutbox } from '../../db/outbox-store.ts';
 import { expectedOf, fieldsToSend, staleReason } from './concurrency.ts';
 import type { OutboxRow } from '../../db/outbox-store.ts';
 import { deadLetterOutbox } from '../../db/writeback-store.ts';
@@ -39,6 +39,8 @@ export interface RoundResult {
   calls: number;
   /** Rows not sent because the CRM record changed since their plan (optimistic concurrency). */
   stale: number;
+  /** Rows of a full claim's trailing partial batch, handed back to fill the next round's batches. */
+  released: number;
 }
 
 /** Codes worth trying again later even though the CRM call itself is not retryable right now. */
@@ -109,7 +111,7 @@ export class WriteBackWorker {
 
   /** Rounds until the outbox has nothing claimable (tests, the CLI's one-shot mode). */
   async drain(maxRounds = 100): Promise<RoundResult> {
-    const total: RoundResult = { claimed: 0, done: 0, retried: 0, dead: 0, calls: 0, stale: 0 };
+    const total: RoundResult = { claimed: 0, done: 0, retried: 0, dead: 0, calls: 0, stale: 0, released: 0 };
     for (let i = 0; i < maxRounds; i++) {
       const r = await this.runOnce();
       for (const k of Object.keys(total) as (keyof RoundResult)[]) total[k] += r[k];
@@ -120,19 +122,22 @@ export class WriteBackWorker {
 
   async runOnce(): Promise<RoundResult> {
     const { db } = this.opts;
-    const rows = await claimOutbox(db, { workerId: this.workerId, limit: this.opts.claimLimit ?? 1000, leaseMs: this.opts.leaseMs ?? 60_000 });
-    const result: RoundResult = { claimed: rows.length, done: 0, retried: 0, dead: 0, calls: 0, stale: 0 };
+    const limit = this.opts.claimLimit ?? 1000;
+    const rows = await claimOutbox(db, { workerId: this.workerId, limit, leaseMs: this.opts.leaseMs ?? 60_000 });
+    const result: RoundResult = { claimed: rows.length, done: 0, retried: 0, dead: 0, calls: 0, stale: 0, released: 0 };
+    // A full claim means more rows are waiting: a partial batch at its end would cost a call the next round can fill.
+    const full = rows.length >= limit;
     const groups = new Map<string, OutboxRow[]>();
     for (const row of rows) {
       const key = `${row.connectorId}\u0000${row.objectType}`;
       groups.set(key, [...(groups.get(key) ?? []), row]);
     }
     // Connector objects in parallel (different CRMs, different budgets); batches of one object in order.
-    await Promise.all([...groups.values()].map((group) => this.deliver(group, result)));
+    await Promise.all([...groups.values()].map((group) => this.deliver(group, result, full)));
     return result;
   }
 
-  private async deliver(group: OutboxRow[], result: RoundResult): Promise<void> {
+  private async deliver(group: OutboxRow[], result: RoundResult, full: boolean): Promise<void> {
     const { connectorId, objectType } = group[0]!;
     const connector = this.opts.connectors.get(connectorId);
     let records = coalesce(group);
@@ -142,12 +147,19 @@ export class WriteBackWorker {
       result.retried += group.length;
       return;
     }
-    const fresh = await this.dropStale(connector, objectType, group);
+    const fresh = await this.dropStale(connector, connectorId, objectType, group);
     if (fresh.length < group.length) records = coalesce(fresh);
     result.stale += group.length - fresh.length;
     const size = Math.max(1, connector.limits.update);
     for (let i = 0; i < records.length; i += size) {
       const batch = records.slice(i, i + size);
+      if (full && i > 0 && batch.length < size) {
+        // Never the first batch (it holds the oldest rows), so every round makes progress.
+        const ids = batch.flatMap((r) => r.rows.map((row) => row.id));
+        await releaseOutbox(this.opts.db, ids);
+        result.released += ids.length;
+        continue;
+      }
       const items: UpdateItem[] = batch.map((r) => ({ id: r.recordId, fields: r.fields }));
       // Echo suppression: remembered before the call, because the CRM's webhook may arrive before it returns.
       await recordEchoMarks(this.opts.db, batch.map((r) => ({ connectorId, objectType, recordId: r.recordId, goldenId: r.rows[0]?.goldenId ?? null, fields: r.fields })));
@@ -187,7 +199,7 @@ export class WriteBackWorker {
   }
 
   /** Optimistic concurrency: rows whose record changed in the CRM since their plan are settled as 'stale'. */
-  private async dropStale(connector: Connector, objectType: string, rows: OutboxRow[]): Promise<OutboxRow[]> {
+  private async dropStale(connector: Connector, connectorId: string, objectType: string, rows: OutboxRow[]): Promise<OutboxRow[]> {
     const checked = rows.filter((r) => expectedOf(r) && r.recordId);
     if (checked.length === 0) return rows;
     const ids = [...new Set(checked.map((r) => r.recordId!))];
@@ -203,9 +215,11 @@ export class WriteBackWorker {
     } catch {
       return rows; // unreadable now: send as planned (a same-value write is harmless; the CRM call decides)
     }
+    // Our own earlier writes of these records (a row of the same field written while this one waited) are no conflict.
+    const ours = await sentValues(this.opts.db, connectorId, objectType, ids);
     const stale = new Map<number, string>();
     for (const r of checked) {
-      const reason = staleReason(r, current.get(r.recordId!));
+      const reason = staleReason(r, current.get(r.recordId!), ours.get(r.recordId!));
       if (reason) stale.set(r.id, reason);
     }
     for (const [id, reason] of stale) await markOutboxStale(this.opts.db, [id], reason);
