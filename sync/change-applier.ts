@@ -30,6 +30,7 @@ import type { MappingConfig, NativeObjectConfig, NativeRecordInput, Survivorship
 import { linkGroup, predictGolden } from './link-group.ts';
 import { matchKeys } from './match-keys.ts';
 import { toMappingRecord } from './native-input.ts';
+import { QUALITY_KEY, snapshotOf } from './snapshot-quality.ts';
 import { queueConvergence } from './writeback/convergence-queue.ts';
 import type { ConvergenceCandidate, ConvergenceReport } from './writeback/convergence-queue.ts';
 
@@ -251,7 +252,8 @@ async function recompute(tx: Tx, ctx: ChangeApplierContext, prepared: PreparedCh
     const resolved = resolveRecord(config, state.entityType, collectCandidates(config, state.entityType, inputs), ctx.functions ? { functions: ctx.functions } : {});
     // Convergence looks at every genuinely touched record, changed snapshot or not (a new loser changes no winner).
     if (!echoOnly.has(id)) converge.push(convergenceCandidate(id, state.entityType, resolved.values, own, prepared));
-    const values = echoOnlyValues(state.snapshot, resolved.values, echoOnly.get(id));
+    // Flagged values are kept, and their quality issues stored with the snapshot (snapshot-quality.ts).
+    const values = echoOnlyValues(state.snapshot, snapshotOf(resolved), echoOnly.get(id));
     if (!(await writeSnapshot(tx, id, values))) continue;
     report.snapshotsChanged++;
     const changedFields = changedKeys(state.snapshot, values);
@@ -315,7 +317,7 @@ function echoOnlyValues(before: Readonly<Record<string, unknown>> | null, resolv
 /** Golden field names whose merged value differs between two snapshots. */
 export function changedKeys(before: Readonly<Record<string, unknown>> | null, after: Readonly<Record<string, unknown>>): string[] {
   const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after)]);
-  return [...keys].filter((k) => JSON.stringify(before?.[k] ?? null) !== JSON.stringify(after[k] ?? null)).sort();
+  return [...keys].filter((k) => k !== QUALITY_KEY && JSON.stringify(before?.[k] ?? null) !== JSON.stringify(after[k] ?? null)).sort();
 }
 
 export interface ApplyOptions {

@@ -22,6 +22,7 @@ import { applyIdentity, identityDetail, matchSubjects, personOf, usesMatcher } f
 import type { IdentitySubject } from './identity-linker.ts';
 import { matchKeys } from './match-keys.ts';
 import { toMappingRecord } from './native-input.ts';
+import { snapshotOf } from './snapshot-quality.ts';
 
 export interface LinkerProgress {
   goldenType: string;
@@ -195,7 +196,7 @@ async function linkType(options: EmailLinkerOptions, goldenType: string, report:
       if (blocked.has(id)) continue;
       const resolved = resolveRecord(config, goldenType, collectCandidates(config, goldenType, inputsByGolden.get(id)!), options.functions ? { functions: options.functions } : {});
       written++;
-      if (await writeSnapshot(tx, id, resolved.values)) changed++;
+      if (await writeSnapshot(tx, id, snapshotOf(resolved))) changed++;
     }
   });
   report.snapshotsWritten += written;
