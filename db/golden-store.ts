@@ -13,6 +13,8 @@ export interface GoldenLink {
   crm: string;
   objectType: string;
   recordId: string;
+  /** The record's field clock as change capture last stored it (resolver-engine field-clock.ts); null before. */
+  fieldClock?: Record<string, { h: string; at: string }> | null;
 }
 
 /** Filters over the golden snapshot (keys are golden field names) and the links. All given parts must hold. */
@@ -112,7 +114,7 @@ export async function linksOf(db: Database, goldenIds: readonly string[]): Promi
   const rows = await db
     .select({
       goldenId: recordLinks.goldenId, connectorId: recordLinks.connectorId, crm: recordLinks.crm,
-      objectType: recordLinks.objectType, recordId: recordLinks.recordId,
+      objectType: recordLinks.objectType, recordId: recordLinks.recordId, fieldClock: recordLinks.fieldClock,
     })
     .from(recordLinks)
     .where(and(inArray(recordLinks.goldenId, [...goldenIds]), eq(recordLinks.status, 'active')))

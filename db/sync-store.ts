@@ -77,15 +77,27 @@ export async function reactivateLinks(tx: Tx, connectorId: string, objectType: s
   return [...new Set(rows.map((r) => r.goldenId))];
 }
 
-export interface LiveLink { goldenId: string; connectorId: string; crm: string; objectType: string; recordId: string }
+export interface LiveLink {
+  goldenId: string; connectorId: string; crm: string; objectType: string; recordId: string;
+  /** Field clock as last stored by change capture (resolver-engine field-clock.ts); null before the first. */
+  fieldClock: Record<string, { h: string; at: string }> | null;
+}
 
 /** Active links of these golden records. */
 export async function liveLinksOf(tx: Tx, goldenIds: readonly string[]): Promise<LiveLink[]> {
   if (goldenIds.length === 0) return [];
-  return tx.select({ goldenId: recordLinks.goldenId, connectorId: recordLinks.connectorId, crm: recordLinks.crm, objectType: recordLinks.objectType, recordId: recordLinks.recordId })
+  return tx.select({ goldenId: recordLinks.goldenId, connectorId: recordLinks.connectorId, crm: recordLinks.crm, objectType: recordLinks.objectType, recordId: recordLinks.recordId, fieldClock: recordLinks.fieldClock })
     .from(recordLinks)
     .where(and(inArray(recordLinks.goldenId, [...goldenIds]), eq(recordLinks.status, 'active')))
     .orderBy(asc(recordLinks.crm), asc(recordLinks.objectType), asc(recordLinks.recordId));
+}
+
+/** Stores advanced field clocks (only those that changed: callers compare first). */
+export async function writeFieldClocks(tx: Tx, updates: readonly { connectorId: string; objectType: string; recordId: string; fieldClock: Record<string, { h: string; at: string }> }[]): Promise<void> {
+  for (const u of updates) {
+    await tx.update(recordLinks).set({ fieldClock: u.fieldClock })
+      .where(and(eq(recordLinks.connectorId, u.connectorId), eq(recordLinks.objectType, u.objectType), eq(recordLinks.recordId, u.recordId)));
+  }
 }
 
 export interface GoldenState { id: string; entityType: string; status: string; snapshot: Record<string, unknown> | null }

@@ -24,8 +24,10 @@ import type { CustomerChangedInput } from '../db/change-events.ts';
 import type { Tx } from '../db/link-store.ts';
 import { linkedGoldenIds, lockLinking, writeSnapshot } from '../db/link-store.ts';
 import type { Database } from '../db/open-database.ts';
-import { goldenStates, liveLinksOf, markLinksDeleted, reactivateLinks, setGoldenStatus } from '../db/sync-store.ts';
-import { collectCandidates, mapToGolden, requiredNativeFields, resolveRecord } from '../resolver-engine/index.ts';
+import { goldenStates, liveLinksOf, markLinksDeleted, reactivateLinks, setGoldenStatus, writeFieldClocks } from '../db/sync-store.ts';
+import {
+  advanceFieldClock, collectCandidates, fieldTimesFromClock, mapToGolden, recordModifiedAt, requiredNativeFields, resolveRecord, sameFieldClock,
+} from '../resolver-engine/index.ts';
 import type { MappingConfig, NativeObjectConfig, NativeRecordInput, SurvivorshipFunctionRegistry } from '../resolver-engine/index.ts';
 import { linkGroup, predictGolden } from './link-group.ts';
 import { matchKeys } from './match-keys.ts';
@@ -221,6 +223,7 @@ async function recompute(tx: Tx, ctx: ChangeApplierContext, prepared: PreparedCh
   const links = await liveLinksOf(tx, ids);
   const toDelete: string[] = [];
   const toRestore: string[] = [];
+  const clockUpdates: Parameters<typeof writeFieldClocks>[1][number][] = [];
   const converge: ConvergenceCandidate[] = [];
   for (const id of ids) {
     const state = states.get(id);
@@ -247,7 +250,13 @@ async function recompute(tx: Tx, ctx: ChangeApplierContext, prepared: PreparedCh
       const native = prepared.sources.get(key);
       const object = config.types[state.entityType]!.objects.find((o) => o.crm === link.crm && o.objectType === link.objectType);
       if (!native || !object) continue;
-      inputs.push({ crm: link.crm, objectType: link.objectType, record: toMappingRecord(native, object) });
+      const record = toMappingRecord(native, object);
+      // Field clocks: a value unchanged since an earlier capture keeps its older time, so a newer edit of another
+      // field of this record (or our own write-back to it) does not make its stale values win last-write-wins.
+      const clock = advanceFieldClock(link.fieldClock, record, clockedFields(config, state.entityType, link.crm, link.objectType), recordModifiedAt(object, record));
+      if (!sameFieldClock(link.fieldClock, clock)) clockUpdates.push({ connectorId: link.connectorId, objectType: link.objectType, recordId: link.recordId, fieldClock: clock });
+      const fieldModifiedAt = fieldTimesFromClock(clock, record);
+      inputs.push({ crm: link.crm, objectType: link.objectType, record, ...(fieldModifiedAt ? { fieldModifiedAt } : {}) });
     }
     const resolved = resolveRecord(config, state.entityType, collectCandidates(config, state.entityType, inputs), ctx.functions ? { functions: ctx.functions } : {});
     // Convergence looks at every genuinely touched record, changed snapshot or not (a new loser changes no winner).
@@ -261,6 +270,7 @@ async function recompute(tx: Tx, ctx: ChangeApplierContext, prepared: PreparedCh
       report.events.push(state.status === 'deleted' ? { customerId: id } : { customerId: id, changedFields });
     }
   }
+  await writeFieldClocks(tx, clockUpdates);
   await setGoldenStatus(tx, toDelete, 'deleted');
   await setGoldenStatus(tx, toRestore, 'active');
   report.convergence = await queueConvergence(tx, config, converge);
@@ -292,6 +302,15 @@ export async function recomputeGolden(tx: Tx, ctx: ChangeApplierContext, prepare
   await recompute(tx, ctx, prepared, [...goldenIds], report, new Map());
   if (report.events.length > 0) await publishCustomerChanged(tx, report.events);
   return report;
+}
+
+/** The native fields (paths) a golden type reads from one CRM object: the ones whose clocks matter. */
+function clockedFields(config: MappingConfig, goldenType: string, crm: string, objectType: string): string[] {
+  const fields = new Set<string>();
+  for (const field of Object.values(config.types[goldenType]?.fields ?? {})) {
+    for (const m of field.mappings) if (m.crm === crm && m.objectType === objectType) m.from.forEach((f) => fields.add(f));
+  }
+  return [...fields].sort();
 }
 
 // --- echo suppression (write-back) ---

@@ -11,6 +11,7 @@
  * live value still matches its fingerprint (a change capture has not seen yet takes the record's time).
  */
 import { parseInstant } from './converters/parse-instant.ts';
+import { readNativePath } from './native-path.ts';
 
 /** Per native field: `h` fingerprint of the value, `at` ISO instant the value was first observed. */
 export type FieldClock = Record<string, { h: string; at: string }>;
@@ -37,7 +38,7 @@ export function advanceFieldClock(previous: FieldClock | null | undefined, recor
   const at = recordTime.toISOString();
   const next: FieldClock = {};
   for (const field of fields) {
-    const h = valueFingerprint(record[field]);
+    const h = valueFingerprint(readNativePath(record, field));
     const seen = prev[field];
     const seenAt = seen ? parseInstant(seen.at) : null;
     next[field] = seen && seen.h === h && seenAt && seenAt.getTime() <= recordTime.getTime() ? seen : { h, at };
@@ -53,7 +54,7 @@ export function fieldTimesFromClock(clock: FieldClock | null | undefined, record
   if (!clock) return undefined;
   const out: Record<string, string> = {};
   for (const [field, seen] of Object.entries(clock)) {
-    if (seen && typeof seen.h === 'string' && typeof seen.at === 'string' && valueFingerprint(record[field]) === seen.h) out[field] = seen.at;
+    if (seen && typeof seen.h === 'string' && typeof seen.at === 'string' && valueFingerprint(readNativePath(record, field)) === seen.h) out[field] = seen.at;
   }
   return Object.keys(out).length > 0 ? out : undefined;
 }

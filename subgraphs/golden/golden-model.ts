@@ -99,7 +99,7 @@ export function buildGoldenModel(config: MappingConfig, nativeIndex: NativeTypeI
       }
       links.push({ spec, paths: kept });
     }
-    const requires = ['sources { crm objectType recordId }', ...links.map((l) => `${l.spec.linkField} { ${requiresSelection(l.paths)} }`)].join(' ');
+    const requires = ['sources { crm objectType recordId } sourceFieldClocks', ...links.map((l) => `${l.spec.linkField} { ${requiresSelection(l.paths)} }`)].join(' ');
     const rules = new Map(fields.map(([name, f]) => [name, effectiveRule(config, typeConfig, f).label]));
     types.push({ typeName, links, requires, fields, rules });
   }

@@ -81,6 +81,7 @@ function renderType(t: GoldenTypeModel, description: string | undefined): string
   const lines = [
     '  id: ID!',
     '  sources: [SourceRef!]! @external',
+    '  sourceFieldClocks: String @external',
     ...t.links.map((l) => `  ${l.spec.linkField}: [${l.spec.typeName}!]! @external`),
   ];
   for (const [name, field] of t.fields) {

@@ -5,13 +5,15 @@
  * could not build it — becomes an unavailable candidate, so the other sources decide and provenance names the
  * source that could not be read. Then `resolveRecord` once per entity; every golden field is served from that.
  */
-import { collectCandidates, resolveRecord, sourceKey } from '../../resolver-engine/index.ts';
-import type { MappingConfig, NativeRecordInput, ResolvedRecord, SurvivorshipFunctionRegistry } from '../../resolver-engine/index.ts';
+import { collectCandidates, fieldTimesFromClock, resolveRecord, sourceKey } from '../../resolver-engine/index.ts';
+import type { FieldClock, MappingConfig, NativeRecordInput, ResolvedRecord, SurvivorshipFunctionRegistry } from '../../resolver-engine/index.ts';
 import type { GoldenTypeModel } from './golden-model.ts';
 
 export interface GoldenRepresentation {
   id: string;
   sources?: ({ crm: string; objectType: string; recordId: string } | null)[] | null;
+  /** Identity's field clocks of the linked records, JSON by "crm|objectType|recordId" (see field-clock.ts). */
+  sourceFieldClocks?: string | null;
   [linkField: string]: unknown;
 }
 
@@ -23,6 +25,7 @@ export interface ResolvedEntity {
 export function nativeInputs(config: MappingConfig, type: GoldenTypeModel, rep: GoldenRepresentation): NativeRecordInput[] {
   const inputs: NativeRecordInput[] = [];
   const read = new Set<string>();
+  const clocks = parseClocks(rep.sourceFieldClocks);
   for (const link of type.links) {
     const items = Array.isArray(rep[link.spec.linkField]) ? (rep[link.spec.linkField] as unknown[]) : [];
     for (const item of items) {
@@ -31,7 +34,9 @@ export function nativeInputs(config: MappingConfig, type: GoldenTypeModel, rep: 
       const id = record[link.spec.keyField];
       if (id === null || id === undefined || id === '') continue;
       read.add(sourceKey({ crm: link.spec.crm, objectType: link.spec.objectType, recordId: String(id) }));
-      inputs.push({ crm: link.spec.crm, objectType: link.spec.objectType, record });
+      // Field-level times where the live value is still the one change capture clocked.
+      const fieldModifiedAt = fieldTimesFromClock(clocks[`${link.spec.crm}|${link.spec.objectType}|${String(id)}`], record);
+      inputs.push({ crm: link.spec.crm, objectType: link.spec.objectType, record, ...(fieldModifiedAt ? { fieldModifiedAt } : {}) });
     }
   }
   const objects = config.types[type.typeName]?.objects ?? [];
@@ -42,6 +47,17 @@ export function nativeInputs(config: MappingConfig, type: GoldenTypeModel, rep: 
     inputs.push({ crm: source.crm, objectType: source.objectType, recordId: source.recordId, unavailable: true });
   }
   return inputs;
+}
+
+/** A malformed value (it comes from our own identity subgraph) means no clocks: record-level times, as before. */
+function parseClocks(json: string | null | undefined): Record<string, FieldClock> {
+  if (!json) return {};
+  try {
+    const parsed: unknown = JSON.parse(json);
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, FieldClock>) : {};
+  } catch {
+    return {};
+  }
 }
 
 export function resolveEntity(

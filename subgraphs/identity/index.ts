@@ -98,6 +98,11 @@ export function createIdentitySubgraph(options: IdentitySubgraphOptions): Identi
         },
         sources: async (parent: { id: string }, _: unknown, _ctx: unknown, info: GraphQLResolveInfo) =>
           (await loaders(info).links.load(parent.id)).map(({ crm, objectType, recordId }) => ({ crm, objectType, recordId })),
+        sourceFieldClocks: async (parent: { id: string }, _: unknown, _ctx: unknown, info: GraphQLResolveInfo) => {
+          const clocks = Object.fromEntries((await loaders(info).links.load(parent.id))
+            .filter((l) => l.fieldClock).map((l) => [`${l.crm}|${l.objectType}|${l.recordId}`, l.fieldClock]));
+          return Object.keys(clocks).length > 0 ? JSON.stringify(clocks) : null;
+        },
       };
       for (const s of sources.filter((src) => src.goldenType === entityType)) {
         typeResolvers[s.linkField] = async (parent: { id: string }, _: unknown, _ctx: unknown, info: GraphQLResolveInfo) =>

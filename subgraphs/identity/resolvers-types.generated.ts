@@ -15,6 +15,12 @@ export type Scalars = {
 export type Company = {
   __typename?: 'Company';
   id: Scalars['ID']['output'];
+  /**
+   * Internal (hidden from the API): the field clocks of the linked records as JSON, by "crm|objectType|recordId" —
+   * when change capture first saw each native field's current value. The golden subgraph requires it so that
+   * last-write-wins is field-level for CRMs that only report a record modification time.
+   */
+  sourceFieldClocks?: Maybe<Scalars['String']['output']>;
   /** Every native CRM record linked to this company. */
   sources: Array<SourceRef>;
 };
@@ -47,6 +53,12 @@ export type CompanyFilter = {
 export type Customer = {
   __typename?: 'Customer';
   id: Scalars['ID']['output'];
+  /**
+   * Internal (hidden from the API): the field clocks of the linked records as JSON, by "crm|objectType|recordId" —
+   * when change capture first saw each native field's current value. The golden subgraph requires it so that
+   * last-write-wins is field-level for CRMs that only report a record modification time.
+   */
+  sourceFieldClocks?: Maybe<Scalars['String']['output']>;
   /** Every native CRM record linked to this customer. */
   sources: Array<SourceRef>;
 };
@@ -81,6 +93,12 @@ export type CustomerFilter = {
 export type Deal = {
   __typename?: 'Deal';
   id: Scalars['ID']['output'];
+  /**
+   * Internal (hidden from the API): the field clocks of the linked records as JSON, by "crm|objectType|recordId" —
+   * when change capture first saw each native field's current value. The golden subgraph requires it so that
+   * last-write-wins is field-level for CRMs that only report a record modification time.
+   */
+  sourceFieldClocks?: Maybe<Scalars['String']['output']>;
   /** Every native CRM record linked to this deal. */
   sources: Array<SourceRef>;
 };
@@ -334,6 +352,7 @@ export type ShareableDirectiveResolver<Result, Parent, ContextType = unknown, Ar
 export type CompanyResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['Company'] = ResolversParentTypes['Company'], FederationReferenceType extends FederationReferenceTypes['Company'] = FederationReferenceTypes['Company']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Company']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  sourceFieldClocks?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sources?: Resolver<Array<ResolversTypes['SourceRef']>, ParentType, ContextType>;
 }>;
 
@@ -351,6 +370,7 @@ export type CompanyEdgeResolvers<ContextType = unknown, ParentType extends Resol
 export type CustomerResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['Customer'] = ResolversParentTypes['Customer'], FederationReferenceType extends FederationReferenceTypes['Customer'] = FederationReferenceTypes['Customer']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Customer']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  sourceFieldClocks?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sources?: Resolver<Array<ResolversTypes['SourceRef']>, ParentType, ContextType>;
 }>;
 
@@ -368,6 +388,7 @@ export type CustomerEdgeResolvers<ContextType = unknown, ParentType extends Reso
 export type DealResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['Deal'] = ResolversParentTypes['Deal'], FederationReferenceType extends FederationReferenceTypes['Deal'] = FederationReferenceTypes['Deal']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Deal']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  sourceFieldClocks?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sources?: Resolver<Array<ResolversTypes['SourceRef']>, ParentType, ContextType>;
 }>;
 

@@ -12,7 +12,7 @@ import type { Connector, NativeRecord } from '../../connectors/contract/index.ts
 import { linksOf } from '../../db/golden-store.ts';
 import type { GoldenLink } from '../../db/golden-store.ts';
 import type { Database } from '../../db/open-database.ts';
-import { collectCandidates, mapFromGolden, requiredNativeFields, resolveRecord } from '../../resolver-engine/index.ts';
+import { collectCandidates, fieldTimesFromClock, mapFromGolden, requiredNativeFields, resolveRecord } from '../../resolver-engine/index.ts';
 import type { MappingConfig, NativeRecordInput } from '../../resolver-engine/index.ts';
 import { planConvergence } from './convergence.ts';
 
@@ -155,7 +155,11 @@ export async function loadPlanInputs(deps: PlannerDeps, typeName: string, golden
       }
       const rec = fetched.get(l.recordId);
       current.set(recordKey(l), rec ? rec.fields : null);
-      if (rec) records.push({ crm, objectType, record: { ...rec.fields, [object.idField]: rec.id } });
+      if (!rec) continue;
+      const record = { ...rec.fields, [object.idField]: rec.id };
+      // The same field-level times the query path uses (field clocks), so a plan's winners are the served ones.
+      const fieldModifiedAt = fieldTimesFromClock(l.fieldClock, record);
+      records.push({ crm, objectType, record, ...(fieldModifiedAt ? { fieldModifiedAt } : {}) });
     }
   }));
   return { links, current, records };
