@@ -5,6 +5,7 @@
  *
  * Configuration: `CUSTOMER_GRAPH_POLL_INTERVAL_MS` (default 15000; `0` turns polling off),
  * `CUSTOMER_GRAPH_INBOX_INTERVAL_MS` (default 1000: how often the inbox is swept besides the wake-up on receipt),
+ * `CUSTOMER_GRAPH_INBOX_BATCH_SIZE` (default 100: events applied per transaction),
  * `CUSTOMER_GRAPH_PUBLIC_URL` (the base URL CRMs post to, when a proxy sits in front of the gateway).
  */
 import type { Connector } from '../connectors/contract/index.ts';
@@ -42,11 +43,11 @@ export interface ChangeCaptureOptions {
   logger: Logger;
 }
 
-function intervalMs(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+function intervalMs(env: NodeJS.ProcessEnv, name: string, fallback: number, unit = 'milliseconds'): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new ProductError('CONFIG_INVALID', `${name} must be a whole number of milliseconds (got '${raw}')`);
+  if (!Number.isInteger(value) || value < 0) throw new ProductError('CONFIG_INVALID', `${name} must be a whole number of ${unit} (got '${raw}')`);
   return value;
 }
 
@@ -55,7 +56,12 @@ export async function startChangeCapture(opts: ChangeCaptureOptions): Promise<Ch
   const context = (): ChangeApplierContext => ({ db, config: opts.getConfig(), connectors, connectorIds });
   const inbox = startInboxWorker(context, {
     intervalMs: intervalMs(env, 'CUSTOMER_GRAPH_INBOX_INTERVAL_MS', 1000) || 1000,
-    onBatch: (r) => { if (r.failed) logger.warn(r, 'webhook events could not be applied; they stay in the inbox and are tried again'); },
+    batchSize: intervalMs(env, 'CUSTOMER_GRAPH_INBOX_BATCH_SIZE', 100, 'events') || 100,
+    onBatch: (r) => {
+      if (r.failed) logger.warn(r, 'webhook events could not be applied; they stay in the inbox and are tried again');
+      else logger.debug(r, 'webhook events applied');
+    },
+    onDrained: (applied) => logger.info({ applied }, 'webhook inbox drained'),
     onError: (err) => logger.error({ err }, 'inbox worker failed; retrying on the next tick'),
   });
   const pollMs = intervalMs(env, 'CUSTOMER_GRAPH_POLL_INTERVAL_MS', 15_000);

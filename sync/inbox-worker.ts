@@ -116,10 +116,17 @@ export interface InboxWorker {
 }
 
 /** Drains the inbox when woken and every `intervalMs` (rows stored by another process, retries). */
-export function startInboxWorker(getContext: () => ChangeApplierContext, opts: InboxOptions & { intervalMs: number; onBatch?: (r: InboxBatchReport) => void; onError?: (err: unknown) => void }): InboxWorker {
+export function startInboxWorker(getContext: () => ChangeApplierContext, opts: InboxOptions & {
+  intervalMs: number;
+  onBatch?: (r: InboxBatchReport) => void;
+  onError?: (err: unknown) => void;
+  /** The inbox was found empty after at least one batch since the last time (operators, tests). */
+  onDrained?: (applied: number) => void;
+}): InboxWorker {
   let running: Promise<void> | undefined;
   let again = false;
   let stopped = false;
+  let appliedSinceDrained = 0;
   const drainLoop = async () => {
     do {
       again = false;
@@ -127,6 +134,11 @@ export function startInboxWorker(getContext: () => ChangeApplierContext, opts: I
         if (stopped) return;
         const r = await processInboxBatch(getContext(), opts);
         if (r.rows > 0) opts.onBatch?.(r);
+        appliedSinceDrained += r.applied;
+        if (r.rows === 0 && appliedSinceDrained > 0) {
+          opts.onDrained?.(appliedSinceDrained);
+          appliedSinceDrained = 0;
+        }
         // Stop on an empty inbox, or when nothing could be applied (failures wait for the next tick).
         if (r.rows === 0 || r.applied === 0) break;
       }
