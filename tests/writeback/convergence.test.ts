@@ -14,7 +14,7 @@ import type { ConvergenceMode, MappingConfigInput } from '../../resolver-engine/
 import { startTestApp } from '../support/test-app.ts';
 import type { TestApp } from '../support/test-app.ts';
 
-interface Node { id: string; title: string | null; salesforceContacts: { Id: string; Title: string | null }[]; hubspotContacts: { id: string; jobtitle: string | null }[] }
+interface Node { id: string; title: string | null; mailingStreet: string | null; salesforceContacts: { Id: string; Title: string | null; MailingStreet: string | null; LastName: string | null }[]; hubspotContacts: { id: string; jobtitle: string | null; address: string | null; lastname: string | null }[] }
 interface LedgerEntry { recordId: string; operation: string; fields: Record<string, unknown> }
 interface Plan { writeBackPlan: { writes: { crm: string; recordId: string; field: string; nativeField: string; value: string; current: string; reason: string }[]; skipped: { crm: string; field: string; reason: string }[] } }
 
@@ -25,9 +25,10 @@ describe('convergence of a losing CRM value (demo)', () => {
   let picks: Node[];
   const hs = (n: Node) => n.hubspotContacts[0]!.id;
 
-  const setTitleMode = async (mode: ConvergenceMode) => {
+  let disagreeing: Node;
+  const setTitleMode = async (mode: ConvergenceMode, others: Record<string, ConvergenceMode> = {}) => {
     const doc = structuredClone(DEFAULT_MAPPING_CONFIG_INPUT) as MappingConfigInput;
-    (doc.types.Customer!.fields.title as { convergence?: ConvergenceMode }).convergence = mode;
+    for (const [field, m] of Object.entries({ title: mode, ...others })) (doc.types.Customer!.fields[field] as { convergence?: ConvergenceMode }).convergence = m;
     // Through the mappings subgraph, as an integration admin would; the document read back carries the mode.
     const saved = await t.gql('mutation($d: String!, $c: String) { saveMappingConfiguration(document: $d, comment: $c) { version } }', { d: JSON.stringify(doc), c: `title convergence ${mode}` });
     expect(saved.errors).toBeUndefined();
@@ -67,11 +68,15 @@ describe('convergence of a losing CRM value (demo)', () => {
     await t.app.sync.poller!.pollNow();
     await t.app.sync.inbox.drain();
     expect(await outboxDepth(t.app.database.db)).toEqual({});
-    const page = await t.gql<{ customers: { edges: { node: Node }[] } }>('{ customers(first: 500) { edges { node { id title salesforceContacts { Id Title } hubspotContacts { id jobtitle } } } } }');
+    const page = await t.gql<{ customers: { edges: { node: Node }[] } }>('{ customers(first: 500) { edges { node { id title mailingStreet salesforceContacts { Id Title MailingStreet LastName } hubspotContacts { id jobtitle address lastname } } } } }');
     expect(page.errors).toBeUndefined();
     // One contact in each CRM, and a Salesforce title to win.
-    picks = page.data!.customers.edges.map((e) => e.node).filter((n) => n.salesforceContacts.length === 1 && n.hubspotContacts.length === 1 && n.salesforceContacts[0]!.Title).slice(0, 3);
+    const pairs = page.data!.customers.edges.map((e) => e.node).filter((n) => n.salesforceContacts.length === 1 && n.hubspotContacts.length === 1);
+    picks = pairs.filter((n) => n.salesforceContacts[0]!.Title).slice(0, 3);
     expect(picks).toHaveLength(3);
+    // The demo's CRMs disagree on last-write-wins fields such as the street: one where Salesforce, edited last, wins.
+    disagreeing = pairs.find((n) => !picks.includes(n) && n.hubspotContacts[0]!.address && n.mailingStreet === n.salesforceContacts[0]!.MailingStreet && n.mailingStreet !== n.hubspotContacts[0]!.address)!;
+    expect(disagreeing).toBeDefined();
   }, 240_000);
   afterAll(async () => t?.close());
 
@@ -154,5 +159,32 @@ describe('convergence of a losing CRM value (demo)', () => {
     const dry = await t.gql<{ updateCustomer: { plan: { writes: { crm: string }[] } } }>('mutation($id: ID!) { updateCustomer(id: $id, input: { title: "Chosen By A Person" }, dryRun: true) { plan { writes { crm } } } }', { id: customer.id });
     expect(dry.errors).toBeUndefined();
     expect(dry.data!.updateCustomer.plan.writes.map((w) => w.crm).sort()).toEqual(['hubspot', 'salesforce']);
+  }, 90_000);
+
+  it('never ping-pongs: the echo of our own write, which makes HubSpot the newest source, queues nothing', async () => {
+    // The street converges automatically; Salesforce holds its winner (the newest source), HubSpot another value.
+    await setTitleMode('off', { mailingStreet: 'on' });
+    const customer = disagreeing;
+    const before = (await t.gql<{ customer: { mailingStreet: string } }>('query($id: ID!) { customer(id: $id) { mailingStreet } }', { id: customer.id })).data!.customer.mailingStreet;
+    expect(before).toBe(customer.salesforceContacts[0]!.MailingStreet);
+    const seen = await processedWebhooks(hs(customer));
+    // A person's mutation of a HubSpot-only field: one row, written by the worker; HubSpot reports it back.
+    const res = await t.gql<{ updateCustomer: { enqueued: number } }>('mutation($id: ID!) { updateCustomer(id: $id, input: { lifecycleStage: "Evangelist" }) { enqueued } }', { id: customer.id });
+    expect(res.data!.updateCustomer.enqueued).toBe(1);
+    for (const until = Date.now() + 20_000; ;) {
+      const rows = await outboxRowsOf(t.app.database.db, [customer.id]);
+      if (rows.every((r) => r.status === 'done')) break;
+      if (Date.now() > until) throw new Error(`outbox not settled: ${JSON.stringify(rows.map((r) => [r.status, r.lastError]))}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await capture(hs(customer), seen);
+    await capture(hs(customer));
+    // Had the echo been taken for a change, HubSpot (now the newest source) would have won the street, and
+    // convergence would have pushed HubSpot's old street to Salesforce.
+    expect((await outboxRowsOf(t.app.database.db, [customer.id])).map((r) => Object.keys(r.fields).filter((k) => k !== '$expected'))).toEqual([['lifecyclestage']]);
+    const audit = await t.app.database.db.select().from(auditLog).where(and(eq(auditLog.action, 'convergeCustomer'), eq(auditLog.entityId, customer.id)));
+    expect(audit).toEqual([]);
+    const after = (await t.gql<{ customer: { mailingStreet: string; lifecycleStage: string } }>('query($id: ID!) { customer(id: $id) { mailingStreet lifecycleStage } }', { id: customer.id })).data!.customer;
+    expect(after).toEqual({ mailingStreet: before, lifecycleStage: 'Evangelist' });
   }, 90_000);
 });
