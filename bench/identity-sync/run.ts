@@ -6,6 +6,7 @@
  * recall of "same customer" against the truth (Salesforce Contacts and HubSpot contacts).
  * Run: npm run bench -- identity-sync
  */
+import type { Connector } from '../../connectors/contract/index.ts';
 import { openDatabase } from '../../db/open-database.ts';
 import { createHubSpotConnector } from '../../connectors/hubspot/index.ts';
 import { createSalesforceConnector } from '../../connectors/salesforce/index.ts';
@@ -20,10 +21,10 @@ import { sql } from 'drizzle-orm';
 const seed = generateDemoSeed();
 const sf = await startSalesforceSandbox({ port: 0, demoSeed: seed.salesforce });
 const hs = await startHubSpotSandbox({ port: 0, demoSeed: seed.hubspot });
-const connectors = new Map([
+const connectors = new Map<string, Connector>([
   ['salesforce', createSalesforceConnector({ connectorId: 'sf', loginUrl: sf.url, registry: new RateBudgetRegistry(), auth: { kind: 'client-credentials', clientId: DEFAULT_CLIENT_ID, clientSecret: DEFAULT_CLIENT_SECRET } })],
   ['hubspot', createHubSpotConnector({ connectorId: 'hs', baseUrl: hs.url, registry: new RateBudgetRegistry(), auth: { kind: 'static', accessToken: 'sandbox-token' } })],
-]) as never;
+]);
 const config = { ...DEFAULT_MAPPING_CONFIG, types: { Customer: DEFAULT_MAPPING_CONFIG.types.Customer! } };
 for (const mode of ['email', 'identity'] as const) {
   const db = await openDatabase({ dataDir: 'memory://' });
