@@ -4,6 +4,7 @@
  * scoring weighs it down. Built once per matching run.
  */
 import { compatibleFirstNames } from './first-name-match.ts';
+import { formalNames } from './nicknames.ts';
 import type { NormalisedPerson } from './person.ts';
 
 export { compatibleFirstNames } from './first-name-match.ts';
@@ -14,12 +15,20 @@ export interface MatchContext {
   peoplePerEmail: ReadonlyMap<string, number>;
   /** address key (addressKeys) → how many different people use it: an office, a household's home. */
   peoplePerAddress?: ReadonlyMap<string, number>;
+  /**
+   * Addresses whose mailbox a mail admin numbered for a second person of that name at the same domain
+   * ('karen@' when 'karen2@' exists): a record may carry the un-numbered one by mistake.
+   */
+  numberedEmails?: ReadonlySet<string>;
   /** normalised company → records naming it, when many do: one full name there is less telling. */
   recordsPerLargeCompany?: ReadonlyMap<string, number>;
 }
 
-/** From this many records on, a company is large: two people of one name there are no longer rare. */
-export const LARGE_COMPANY_RECORDS = 100;
+/**
+ * A company is large when the run makes it likely enough that two of its people share a full name: from an
+ * expected 0.05 such pairs on (one company in twenty). Below that, the same full name there is one person.
+ */
+export const SHARED_NAME_RISK = 0.05;
 
 /**
  * Where a normalised street line is: at its postal code, and in its city (a record may lack either).
@@ -31,6 +40,12 @@ export function addressKeys(person: NormalisedPerson): string[] {
   if (person.postalCode !== '') keys.push(`${person.street}@${person.postalCode}`);
   if (person.city !== '') keys.push(`${person.street}@${person.city}`);
   return keys;
+}
+
+/** `company|formal first name|last name`, one per formal name the first name may stand for; empty without all three. */
+export function nameAtCompanyKeys(person: NormalisedPerson): string[] {
+  if (person.company === '' || person.first.length <= 1 || person.last === '') return [];
+  return [...formalNames(person.first)].map((formal) => `${person.company}|${formal}|${person.last}`);
 }
 
 export const EMPTY_MATCH_CONTEXT: MatchContext = { peoplePerPhone: new Map(), peoplePerEmail: new Map() };
@@ -63,6 +78,24 @@ function groupBy(people: readonly NormalisedPerson[], keysOf: (p: NormalisedPers
   return groups;
 }
 
+/**
+ * How likely two people of the run share a full name: the chance two records share a formal first name
+ * times the chance they share a last name (the sum of squared frequencies, term-frequency style). Common
+ * names in the data make it larger, and with it the size from which a company counts as large.
+ */
+function nameCollisionRate(people: readonly NormalisedPerson[]): number {
+  const rate = (values: string[]) => {
+    const counts = new Map<string, number>();
+    for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+    let sum = 0;
+    for (const c of counts.values()) sum += (c / values.length) ** 2;
+    return sum;
+  };
+  const named = people.filter((p) => p.first.length > 1 && p.last !== '');
+  if (named.length === 0) return 0;
+  return rate(named.map((p) => [...formalNames(p.first)].sort()[0]!)) * rate(named.map((p) => p.last));
+}
+
 export function buildMatchContext(people: readonly NormalisedPerson[]): MatchContext {
   const shared = (groups: Map<string, NormalisedPerson[]>) => {
     const result = new Map<string, number>();
@@ -74,13 +107,23 @@ export function buildMatchContext(people: readonly NormalisedPerson[]): MatchCon
     return result;
   };
   const recordsPerLargeCompany = new Map<string, number>();
+  const sharesName = nameCollisionRate(people);
   for (const [company, members] of groupBy(people, (p) => (p.company ? [p.company] : []))) {
-    if (members.length >= LARGE_COMPANY_RECORDS) recordsPerLargeCompany.set(company, members.length);
+    const names = new Set(members.flatMap(nameAtCompanyKeys)).size;
+    if (((names * (names - 1)) / 2) * sharesName >= SHARED_NAME_RISK) recordsPerLargeCompany.set(company, members.length);
+  }
+  // 'karen2@x' in the run makes 'karen@x' ambiguous: one missing digit turns one Karen's address into another's.
+  const emails = new Set(people.map((p) => p.email).filter((e): e is string => e !== null));
+  const numberedEmails = new Set<string>();
+  for (const email of emails) {
+    const m = /^(.+?)\d+@(.+)$/.exec(email);
+    if (m && emails.has(`${m[1]}@${m[2]}`)) numberedEmails.add(`${m[1]}@${m[2]}`);
   }
   return {
     peoplePerPhone: shared(groupBy(people, (p) => p.phones)),
     peoplePerEmail: shared(groupBy(people, (p) => (p.email ? [p.email] : []))),
     peoplePerAddress: shared(groupBy(people, addressKeys)),
     recordsPerLargeCompany,
+    numberedEmails,
   };
 }

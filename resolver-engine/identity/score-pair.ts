@@ -12,7 +12,8 @@ import { EMAIL_MATCH_WEIGHT, MAILBOX_TYPO_WEIGHT, SHARED_IDENTIFIER_WEIGHT } fro
 import { PHONE_MATCH_WEIGHT, SHARED_PHONE_SAME_FIRST_WEIGHT } from './features/phone.ts';
 import type { MatchContext } from './match-context.ts';
 import { EMPTY_MATCH_CONTEXT } from './match-context.ts';
-import { FREEMAIL_DOMAINS, emailDomain, isRoleEmail } from './normalise/email.ts';
+import { formalNames } from './nicknames.ts';
+import { FREEMAIL_DOMAINS, emailDomain, emailLocalPart, isRoleEmail } from './normalise/email.ts';
 import type { NormalisedPerson } from './person.ts';
 import { specifiedMatchFeatures } from './specified-match-features.ts';
 
@@ -36,6 +37,13 @@ function isWorkEmail(email: string | null): boolean {
   return email !== null && !FREEMAIL_DOMAINS.has(emailDomain(email)) && !isRoleEmail(email);
 }
 
+/** A mailbox that is only a first name ('melissa@'): it does not tell two people of that first name apart. */
+function givenNameMailbox(email: string | null, a: NormalisedPerson, b: NormalisedPerson): boolean {
+  if (email === null) return false;
+  const local = emailLocalPart(email).replace(/[^a-z]/g, '');
+  return [a.first, b.first].some((first) => first === local || formalNames(first).has(local));
+}
+
 function weightOf(reasons: readonly MatchReason[], feature: string): number | null {
   return reasons.find((r) => r.feature === feature)?.weight ?? null;
 }
@@ -45,8 +53,9 @@ function weightOf(reasons: readonly MatchReason[], feature: string): number | nu
  * - a different first name never links (household members and colleagues share everything else);
  * - without a first name (or with a bare initial) the record could be anyone in a household or team, so it
  *   needs the same last name and either the same work email or an identifier plus the same company;
- * - a different last name (marriage) links only through the same personal email: a phone may be a
- *   switchboard that two colleagues of one first name share without the data showing it;
+ * - a different last name (marriage) links only through the same personal email, and not one that is only
+ *   a first name ('melissa@acme', which two Melissas of one company may both be written with): a phone may
+ *   be a switchboard that two colleagues of one first name share without the data showing it;
  * - otherwise a personal email or phone in common, or the same full name at the same workplace (same
  *   company, or the same switchboard, or one work domain): the standard CRM duplicate rule; or the same
  *   full name at the same mailing address (a home, an office).
@@ -75,7 +84,7 @@ function linkGuard(reasons: readonly MatchReason[], a: NormalisedPerson, b: Norm
     return 'no first name to compare: needs the last name and the same work email, or an identifier and the same company';
   }
   if (last !== null && last < 0) {
-    return email >= EMAIL_MATCH_WEIGHT ? null : 'last names differ: linked only through the same personal email';
+    return email >= EMAIL_MATCH_WEIGHT && !givenNameMailbox(a.email, a, b) ? null : 'last names differ: linked only through the same personal email naming more than a first name';
   }
   if (identifier || ((sameWorkplace || sameAddress) && lastAgrees)) return null;
   return 'no personal email or phone in common, and not the same full name at the same workplace or address';

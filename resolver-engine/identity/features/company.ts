@@ -43,7 +43,12 @@ export const companyFeature: MatchFeature = (a, b, ctx) => {
     // One record names the company, the other only writes from its domain.
     const [named, other] = a.company !== '' ? [a, b] : [b, a];
     const label = named.company !== '' ? workDomainLabel(other) : null;
-    if (label && domainNamesCompany(label, named.company)) return { feature: 'company', weight: 2, detail: `works at '${named.company}' and writes from its domain` };
+    if (label && domainNamesCompany(label, named.company)) {
+      // At a large account, as with the company name itself, two people of one name there are no longer rare.
+      const records = ctx.recordsPerLargeCompany?.get(named.company);
+      if (records) return { feature: 'company', weight: LARGE_COMPANY_WEIGHT, detail: `works at '${named.company}' (large: ${records} records) and writes from its domain` };
+      return { feature: 'company', weight: 2, detail: `works at '${named.company}' and writes from its domain` };
+    }
     return null;
   }
   if (a.company === b.company) {

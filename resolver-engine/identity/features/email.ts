@@ -6,6 +6,8 @@ import type { MatchFeature } from './feature.ts';
 export const EMAIL_MATCH_WEIGHT = 6;
 /** A phone or email several people use, between two records whose first names agree. */
 export const SHARED_IDENTIFIER_WEIGHT = 3;
+/** The same address when a numbered sibling ('karen2@') exists at its domain. */
+export const NUMBERED_EMAIL_WEIGHT = 2.5;
 /** Two mailboxes a typing slip apart at one domain. */
 export const MAILBOX_TYPO_WEIGHT = 2;
 
@@ -16,6 +18,14 @@ const differOnlyByDigits = (x: string, y: string) => x !== y && x.replace(/\d+$/
 function mailboxTypo(x: string, y: string): boolean {
   if (differOnlyByDigits(x, y) || Math.min(x.length, y.length) < 5) return false;
   return levenshtein(x, y) <= (Math.min(x.length, y.length) >= 8 ? 2 : 1);
+}
+
+const letters = (text: string) => text.replace(/[^a-z]/g, '');
+
+/** A mailbox containing its record's last name, which differs from the other record's. */
+function spellsOwnLastName(local: string, own: string, other: string): boolean {
+  const [ownLetters, otherLetters] = [letters(own), letters(other)];
+  return ownLetters.length >= 3 && ownLetters !== otherLetters && letters(local).includes(ownLetters);
 }
 
 /**
@@ -34,6 +44,8 @@ export const emailFeature: MatchFeature = (a, b, ctx) => {
       const sameFirst = a.first !== '' && b.first !== '' && compatibleFirstNames(a.first, b.first);
       return { feature: 'email', weight: sameFirst ? SHARED_IDENTIFIER_WEIGHT : 1, detail: `same address ${a.email}, shared by ${people} people${sameFirst ? ', same first name' : ''}` };
     }
+    // Below what the guard counts as an identifier: the other person's number may have been left out.
+    if (ctx.numberedEmails?.has(a.email)) return { feature: 'email', weight: NUMBERED_EMAIL_WEIGHT, detail: `same email ${a.email}, but a numbered one of that mailbox exists at the domain` };
     return { feature: 'email', weight: EMAIL_MATCH_WEIGHT, detail: `same email ${a.email}` };
   }
   const [localA, localB] = [emailLocalPart(a.email), emailLocalPart(b.email)];
@@ -45,6 +57,11 @@ export const emailFeature: MatchFeature = (a, b, ctx) => {
     return { feature: 'email', weight: 1.5, detail: `same mailbox name '${localA}' at different domains` };
   }
   if (domainA === domainB && mailboxTypo(localA, localB)) {
+    // 'jennifer.peterson' and 'jennifer.patterson' on records of Peterson and Patterson: each mailbox spells its
+    // own record's last name, so the difference is two names, not a slip — two colleagues.
+    if (spellsOwnLastName(localA, a.last, b.last) && spellsOwnLastName(localB, b.last, a.last)) {
+      return { feature: 'email', weight: -2.5, detail: `mailboxes '${localA}' and '${localB}' at ${domainA} spell two last names (colleagues?)` };
+    }
     return { feature: 'email', weight: MAILBOX_TYPO_WEIGHT, detail: `mailboxes '${localA}' and '${localB}' differ by a typo?` };
   }
   if (domainA === domainB && !FREEMAIL_DOMAINS.has(domainA)) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PersonRecord } from '../../../resolver-engine/identity/person.ts';
 import { normalisePerson } from '../../../resolver-engine/identity/person.ts';
+import { buildMatchContext } from '../../../resolver-engine/identity/match-context.ts';
 import { scorePair } from '../../../resolver-engine/identity/score-pair.ts';
 
 const score = (a: Omit<PersonRecord, 'id'>, b: Omit<PersonRecord, 'id'>) => scorePair(normalisePerson({ id: 'a', ...a }), normalisePerson({ id: 'b', ...b }));
@@ -32,5 +33,57 @@ describe('the link guard', () => {
     const typo = score({ firstName: 'Zoe', lastName: 'Young', email: 'zoe.young@apex.test' }, { firstName: 'Zoe', lastName: 'Young', email: 'zoe.yuong@apex.test' });
     expect(typo.reasons.find((x) => x.feature === 'email')!.weight).toBeGreaterThan(0);
     expect(typo.decision).toBe('link');
+  });
+});
+
+describe('mailboxes a typo apart at one work domain', () => {
+  it('are two colleagues when each spells its own record\'s last name (Peterson and Patterson)', () => {
+    const r = score(
+      { firstName: 'Jennifer', lastName: 'Peterson', email: 'jennifer.peterson@delta.test', companyName: 'Delta' },
+      { firstName: 'Jennifer', lastName: 'Patterson', email: 'jennifer.patterson@delta.test', companyName: 'Delta Inc.' },
+    );
+    expect(r.reasons.find((x) => x.feature === 'email')).toMatchObject({ weight: -2.5, detail: expect.stringMatching(/spell two last names/) });
+    expect(r.decision).not.toBe('link');
+  });
+  it('are one person when the records agree on the last name', () => {
+    const r = score(
+      { firstName: 'Jennifer', lastName: 'Peterson', email: 'jennifer.peterson@delta.test' },
+      { firstName: 'Jennifer', lastName: 'Peterson', email: 'jennifer.petreson@delta.test' },
+    );
+    expect(r.reasons.find((x) => x.feature === 'email')!.weight).toBeGreaterThan(0);
+    expect(r.decision).toBe('link');
+  });
+});
+
+describe('an address with a numbered sibling at its domain', () => {
+  const people = [
+    normalisePerson({ id: 'parker', firstName: 'Karen', lastName: 'Parker', email: 'karen@sterling.test' }),
+    normalisePerson({ id: 'moreau-typo', firstName: 'Karen', lastName: 'Moreau', email: 'Karen@sterling.test' }), // 'karen2@' with the 2 left out
+    normalisePerson({ id: 'moreau', firstName: 'Karen', lastName: 'Moreau', email: 'karen2@sterling.test' }),
+    normalisePerson({ id: 'parker-2', firstName: 'Karen', email: 'karen@sterling.test' }),
+  ];
+  const context = buildMatchContext(people);
+
+  it('is ambiguous: one left-out digit makes one Karen\'s address another\'s, so it does not link on its own', () => {
+    expect(context.numberedEmails?.has('karen@sterling.test')).toBe(true);
+    const r = scorePair(people[0]!, people[1]!, { context });
+    expect(r.reasons.find((x) => x.feature === 'email')).toMatchObject({ weight: 2.5, detail: expect.stringMatching(/numbered one/) });
+    expect(r.decision).not.toBe('link');
+    expect(scorePair(people[0]!, people[3]!, { context }).decision).not.toBe('link');
+  });
+  it('still counts in full without a numbered sibling', () => {
+    expect(scorePair(people[0]!, people[3]!).decision).toBe('link');
+  });
+});
+
+describe('a different last name on one mailbox', () => {
+  it('links through an address that names the person (the maiden name in a mailbox made before the marriage)', () => {
+    expect(score({ firstName: 'Jane', lastName: 'Doe', email: 'jane.doe@acme.test' }, { firstName: 'Jane', lastName: 'Smith', email: 'jane.doe@acme.test' }).decision).toBe('link');
+  });
+  it('does not link through a mailbox that is only the first name: two Melissas of one company may both be written with it', () => {
+    const r = score({ firstName: 'Melissa', lastName: 'Wood', email: 'melissa@harbor.test', companyName: 'Harbor' }, { firstName: 'Melissa', lastName: 'Nowak', email: 'melissa@harbor.test', companyName: 'Harbor' });
+    expect(r.decision).toBe('review');
+    expect(r.guard).toMatch(/last names differ/);
+    expect(score({ firstName: 'Gabriel', lastName: 'Martinez', email: 'gabriel@red.test' }, { firstName: 'Gabe', lastName: 'Nakamura', email: 'Gabriel@red.test' }).decision).not.toBe('link');
   });
 });
