@@ -1,0 +1,185 @@
+/**
+ * The backfill bench's measurement: CRM sandboxes in a child process of their own, seeded through the control plane
+ * (`POST /_sandbox/reset` with a bulk seed folder), then the real `customer-graph sync --backfill` as a process
+ * against a fresh database, once per scenario (Salesforce alone, HubSpot alone, both). Calls are what the sandboxes
+ * counted (`/_sandbox/stats`, reset before each run), split into page reads, token calls and metadata.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startSandboxProcess } from '../../cli/sandbox-process.ts';
+import { createFreshDatabase } from '../../tests/support/test-database.ts';
+import { writeBulkSeed } from './bulk-seed.ts';
+import type { BulkSeedCounts } from './bulk-seed.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+export type Scenario = 'salesforce' | 'hubspot' | 'both';
+type Crm = 'salesforce' | 'hubspot';
+
+/** Largest page each CRM serves: a SOQL query page (batchSize ≤ 2,000) and a CRM v3 list page (limit ≤ 100). */
+export const CRM_PAGE_SIZE: Record<Crm, number> = { salesforce: 2000, hubspot: 100 };
+/** The mapped objects the backfill reads (default mapping configuration), by CRM. */
+const MAPPED: Record<Crm, string[]> = { salesforce: ['Contact', 'Account', 'Opportunity'], hubspot: ['contacts', 'companies', 'deals'] };
+
+export interface CrmCalls {
+  records: number;
+  /** Query / list page calls. */
+  pageCalls: number;
+  /** The fewest page calls the CRM's page size allows: ceil(records / page size) per object, at least one each. */
+  floorCalls: number;
+  tokenCalls: number;
+  /** Describe, property catalog and anything else. */
+  otherCalls: number;
+  routes: Record<string, number>;
+}
+
+export interface RunResult {
+  scenario: Scenario;
+  driver: 'pglite' | 'postgres';
+  exitCode: number;
+  /** Records read as the CLI reports them. */
+  recordsRead: number;
+  goldenCreated: number;
+  linksCreated: number;
+  /** Backfill time the CLI reports (after start-up), and the process' wall time. */
+  backfillSeconds: number;
+  wallSeconds: number;
+  peakRssBytes: number;
+  crms: Partial<Record<Crm, CrmCalls>>;
+  stderr: string;
+}
+
+export interface BackfillBenchOptions {
+  /** People per CRM (Salesforce Contacts = HubSpot contacts = people; companies = people / 5 on each side). */
+  people: number;
+  scenarios: Scenario[];
+  /** Postgres server: each run gets a fresh database on it (created and dropped). Default: fresh PGlite folders. */
+  databaseUrl?: string;
+  log?: (msg: string) => void;
+}
+
+export interface BackfillBenchReport {
+  people: number;
+  seed: BulkSeedCounts;
+  runs: RunResult[];
+}
+
+async function control(base: string, method: string, route: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(`${base}/_sandbox/${route}`, {
+    method, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  });
+  if (!res.ok) throw new Error(`${method} ${base}/_sandbox/${route}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+function seededRecords(seed: BulkSeedCounts, crm: Crm): Record<string, number> {
+  return crm === 'salesforce'
+    ? { Contact: seed.salesforce.Contact, Account: seed.salesforce.Account, Opportunity: seed.salesforce.Opportunity }
+    : { contacts: seed.hubspot.contacts, companies: seed.hubspot.companies, deals: seed.hubspot.deals };
+}
+
+/** Splits a sandbox's route counts into page reads, token calls and the rest. */
+export function classifyCalls(crm: Crm, routes: Record<string, number>, perObject: Record<string, number>): CrmCalls {
+  let pageCalls = 0;
+  let tokenCalls = 0;
+  let otherCalls = 0;
+  for (const [route, n] of Object.entries(routes)) {
+    if (/oauth|token/i.test(route)) tokenCalls += n;
+    else if (crm === 'salesforce' ? /^GET \/services\/data\/vXX\.X\/query(\/:locator)?$/.test(route) : /^GET \/crm\/v3\/objects\/[a-z_]+$/.test(route)) pageCalls += n;
+    else otherCalls += n;
+  }
+  const records = MAPPED[crm].reduce((sum, o) => sum + (perObject[o] ?? 0), 0);
+  const floorCalls = MAPPED[crm].reduce((sum, o) => sum + Math.max(1, Math.ceil((perObject[o] ?? 0) / CRM_PAGE_SIZE[crm])), 0);
+  return { records, pageCalls, floorCalls, tokenCalls, otherCalls, routes };
+}
+
+/** The CLI as a process; its peak RSS is written by a one-line preload on exit (resourceUsage().maxRSS, in KiB). */
+async function runCli(env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string; wallSeconds: number; peakRssBytes: number }> {
+  const rssFile = path.join(os.tmpdir(), `cg-bench-backfill-rss-${process.pid}-${Date.now()}`);
+  const probe = `data:text/javascript,import fs from "node:fs";process.on("exit",()=>fs.writeFileSync(${JSON.stringify(rssFile)},String(process.resourceUsage().maxRSS)))`;
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--import', probe, path.join(root, 'bin/customer-graph.js'), 'sync', '--backfill'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number>((resolve) => child.once('exit', (c) => resolve(c ?? 1)));
+  const wallSeconds = (performance.now() - started) / 1000;
+  const peakRssBytes = fs.existsSync(rssFile) ? Number(fs.readFileSync(rssFile, 'utf8')) * 1024 : NaN;
+  fs.rmSync(rssFile, { force: true });
+  return { code, stdout, stderr, wallSeconds, peakRssBytes };
+}
+
+/** The environment of one run: only the scenario's CRMs configured, no demo, no change polling, no metadata refresh. */
+function cliEnv(scenario: Scenario, urls: Record<Crm, string>, dataDir: string, databaseUrl: string | undefined): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!/^(SALESFORCE_|HUBSPOT_|DATABASE_URL$|CUSTOMER_GRAPH_)/.test(k)) env[k] = v;
+  Object.assign(env, {
+    CUSTOMER_GRAPH_DATA_DIR: dataDir,
+    CUSTOMER_GRAPH_SECRET_KEY: Buffer.alloc(32, 5).toString('base64'),
+    CUSTOMER_GRAPH_DEMO: 'off',
+    // The backfill is what is measured: a poll round or a metadata refresh during it would add CRM calls of their own.
+    CUSTOMER_GRAPH_POLL_INTERVAL_MS: '0',
+    CUSTOMER_GRAPH_METADATA_REFRESH_MS: '0',
+    APOLLO_TELEMETRY_DISABLED: 'true',
+    LOG_LEVEL: 'warn',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+  });
+  if (scenario !== 'hubspot') Object.assign(env, { SALESFORCE_LOGIN_URL: urls.salesforce, SALESFORCE_CLIENT_ID: 'customer-graph', SALESFORCE_CLIENT_SECRET: 'sandbox' });
+  if (scenario !== 'salesforce') Object.assign(env, { HUBSPOT_ACCESS_TOKEN: 'sandbox-token', HUBSPOT_BASE_URL: urls.hubspot });
+  return env;
+}
+
+/** `Backfill done in 12.3 s: 48000 records read (3902/s), 30000 golden records created, 48000 links created, …` */
+export function parseSummary(stdout: string): { seconds: number; recordsRead: number; goldenCreated: number; linksCreated: number } | undefined {
+  const m = /Backfill done in ([\d.]+) s: (\d+) records read .*?, (\d+) golden records created, (\d+) links created/.exec(stdout);
+  return m ? { seconds: Number(m[1]), recordsRead: Number(m[2]), goldenCreated: Number(m[3]), linksCreated: Number(m[4]) } : undefined;
+}
+
+export async function runBackfillBench(opts: BackfillBenchOptions): Promise<BackfillBenchReport> {
+  const log = opts.log ?? (() => {});
+  const seedDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-bench-backfill-seed-'));
+  const seed = writeBulkSeed(seedDir, opts.people);
+  log(`seed: ${JSON.stringify(seed)}`);
+  const sandboxes = await startSandboxProcess(['--salesforce-port', '0', '--hubspot-port', '0']);
+  const urls: Record<Crm, string> = { salesforce: sandboxes.salesforceUrl, hubspot: sandboxes.hubspotUrl };
+  const runs: RunResult[] = [];
+  try {
+    // Seeding through the control plane: the sandboxes drop the demo set and load the bulk folder.
+    for (const base of Object.values(urls)) await control(base, 'POST', 'reset', { seedDir });
+    for (const scenario of opts.scenarios) {
+      for (const base of Object.values(urls)) await control(base, 'POST', 'stats/reset');
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-bench-backfill-data-'));
+      const database = opts.databaseUrl ? await createFreshDatabase(opts.databaseUrl) : undefined;
+      log(`${scenario}: sync --backfill on ${database ? 'a fresh Postgres database' : 'a fresh PGlite folder'}`);
+      try {
+        const out = await runCli(cliEnv(scenario, urls, dataDir, database?.url));
+        const summary = parseSummary(out.stdout);
+        const crms: RunResult['crms'] = {};
+        for (const crm of ['salesforce', 'hubspot'] as const) {
+          if (scenario !== 'both' && scenario !== crm) continue;
+          const stats = (await control(urls[crm], 'GET', 'stats')) as { routes: Record<string, number> };
+          crms[crm] = classifyCalls(crm, stats.routes, seededRecords(seed, crm));
+        }
+        runs.push({
+          scenario, driver: database ? 'postgres' : 'pglite', exitCode: out.code,
+          recordsRead: summary?.recordsRead ?? 0, goldenCreated: summary?.goldenCreated ?? 0, linksCreated: summary?.linksCreated ?? 0,
+          backfillSeconds: summary?.seconds ?? NaN, wallSeconds: out.wallSeconds, peakRssBytes: out.peakRssBytes, crms,
+          stderr: out.stderr.slice(-4000),
+        });
+        if (out.code !== 0 || !summary) log(`${scenario}: exit ${out.code}\n${out.stdout.slice(-2000)}\n${out.stderr.slice(-2000)}`);
+        else log(`${scenario}: ${summary.recordsRead} records in ${summary.seconds} s (process ${out.wallSeconds.toFixed(1)} s)`);
+      } finally {
+        fs.rmSync(dataDir, { recursive: true, force: true });
+        await database?.drop();
+      }
+    }
+  } finally {
+    await sandboxes.stop();
+    fs.rmSync(seedDir, { recursive: true, force: true });
+  }
+  return { people: opts.people, seed, runs };
+}

@@ -1,0 +1,59 @@
+/**
+ * Change-to-subscriber latency bench: a phone changed in the HubSpot sandbox (through its CRM API) until every
+ * graphql-ws subscriber of `customerChanged` holds the new merged phone, through the signed-webhook path (sandbox
+ * delivery → inbox → worker → snapshot → NOTIFY → subscribers) and through polling (webhooks off); p50/p99.
+ *
+ *   npm run bench -- change-latency [--modes webhook,poll] [--changes 200] [--subscribers 10] [--poll-ms 1000]
+ *                                   [--customers 20] [--json]
+ *
+ * One gateway process per mode (the app as `npm start` runs it, demo sandboxes in their own process); changes are
+ * made one at a time, each after the previous one reached every subscriber, after a random pause (up to one poll
+ * interval, or the sandbox's 200 ms webhook batch window) so they fall at random points of the cycle. DATABASE_URL
+ * selects Postgres. Fan-out to 1,000 subscribers is bench/subscriptions. Results: docs/change-capture-bench.md.
+ */
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { runChangeLatency } from './latency.ts';
+import type { LatencyReport } from './latency.ts';
+
+const { values } = parseArgs({
+  options: {
+    modes: { type: 'string', default: 'webhook,poll' },
+    changes: { type: 'string', default: '200' },
+    subscribers: { type: 'string', default: '10' },
+    'poll-ms': { type: 'string', default: '1000' },
+    customers: { type: 'string', default: '20' },
+    json: { type: 'boolean', default: false },
+  },
+});
+const whole = (raw: string, name: string) => {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name}: "${raw}" is not a positive whole number`);
+  return n;
+};
+const modes = values.modes.split(',').map((m) => m.trim());
+for (const m of modes) if (m !== 'webhook' && m !== 'poll') throw new Error(`--modes: unknown mode "${m}"`);
+
+const ms = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : '–');
+export function renderTable(reports: LatencyReport[]): string {
+  return [
+    '| path | database | subscribers | changes | deliveries | missing | p50 ms | p90 ms | p99 ms | max ms | PATCH p50 ms | gateway RSS MB (peak) |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...reports.map((r) => `| ${r.mode === 'webhook' ? 'signed webhook' : `polling every ${r.pollMs} ms`} | ${r.driver} | ${r.subscribers} | ${r.changes} | ${r.deliveries} / ${r.expectedDeliveries} | ${r.missing} | ${ms(r.latencyMs.p50)} | ${ms(r.latencyMs.p90)} | ${ms(r.latencyMs.p99)} | ${ms(r.latencyMs.max)} | ${ms(r.callMs.p50)} | ${(r.gatewayRssBytes / 2 ** 20).toFixed(0)} (${(r.gatewayPeakRssBytes / 2 ** 20).toFixed(0)}) |`),
+  ].join('\n');
+}
+
+const log = (msg: string) => process.stderr.write(`[change-latency] ${msg}\n`);
+const reports: LatencyReport[] = [];
+for (const mode of modes as ('webhook' | 'poll')[]) {
+  reports.push(await runChangeLatency({
+    mode, pollMs: whole(values['poll-ms'], 'poll-ms'), subscribers: whole(values.subscribers, 'subscribers'),
+    changes: whole(values.changes, 'changes'), customers: whole(values.customers, 'customers'), log,
+  }));
+}
+if (values.json) console.log(JSON.stringify(reports, null, 2));
+else {
+  console.log(`\n${renderTable(reports)}`);
+  console.log(`\nMachine: ${os.availableParallelism()} CPUs (${os.cpus()[0]?.model.trim()}), Node ${process.version}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(', ')} at the end.`);
+}
+if (reports.some((r) => r.missing > 0)) process.exitCode = 1;
