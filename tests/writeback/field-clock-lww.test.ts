@@ -66,4 +66,9 @@ describe('field-level last write wins (demo)', () => {
     expect(await snapshotOf(customer.id)).toMatchObject({ phone: '+12125550177', department: 'Field Clocks', mailingCity: 'Clockton' });
     expect(await served(customer.id)).toMatchObject({ phone: '+12125550177', department: 'Field Clocks', mailingCity: 'Clockton' });
   }, 120_000);
+
+  it('keeps the clocks out of the public API', async () => {
+    const res = await t.gql('query($id: ID!) { customer(id: $id) { sourceFieldClocks } }', { id: 'any' });
+    expect(res.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
 });
