@@ -7,10 +7,11 @@ describe('identity matching on generated CRM records with known answers', () => 
   for (const seed of [1, 2]) {
     const result = evaluateMatcher(generatePeople({ entities: 800, seed }));
 
-    it(`reaches pairwise F1 >= 0.9 with precision >= 0.99 (seed ${seed})`, () => {
+    // Measured: F1 0.910 (seed 1) and 0.916 (seed 2), precision 1.000 (0.905 and 0.901 before mailing addresses).
+    it(`reaches pairwise F1 >= 0.905 with precision >= 0.995 (seed ${seed})`, () => {
       expect(result.truePairs).toBeGreaterThan(800);
-      expect(result.f1).toBeGreaterThanOrEqual(0.9);
-      expect(result.precision).toBeGreaterThanOrEqual(0.99);
+      expect(result.f1).toBeGreaterThanOrEqual(0.905);
+      expect(result.precision).toBeGreaterThanOrEqual(0.995);
     });
 
     it(`never auto-links a hard negative, directly or through a chain (seed ${seed})`, () => {
@@ -32,9 +33,18 @@ describe('identity matching on generated CRM records with known answers', () => 
     });
   }
 
+  it('gains recall from the mailing address: the same records without their street lines link fewer true pairs', () => {
+    const data = generatePeople({ entities: 800, seed: 1 });
+    const withAddress = evaluateMatcher(data);
+    const withoutStreet = evaluateMatcher({ ...data, records: data.records.map((r) => ({ ...r, street: null })) });
+    expect(withAddress.recall - withoutStreet.recall).toBeGreaterThan(0.01);
+    expect(withAddress.precision).toBeGreaterThanOrEqual(withoutStreet.precision - 0.001);
+  });
+
   it('the harsh profile (a second address in many records) still keeps hard negatives apart', () => {
     const harsh = evaluateMatcher(generatePeople({ entities: 600, seed: 3, profile: 'harsh' }));
     expect(Object.values(harsh.hardNegatives).reduce((s, o) => s + o.linked + o.clustered, 0)).toBe(0);
-    expect(harsh.precision).toBeGreaterThanOrEqual(0.99);
+    expect(harsh.precision).toBeGreaterThanOrEqual(0.995);
+    expect(harsh.f1).toBeGreaterThanOrEqual(0.91); // measured 0.927
   });
 });
