@@ -75,7 +75,7 @@ describe('convergence of a losing CRM value (demo)', () => {
     picks = pairs.filter((n) => n.salesforceContacts[0]!.Title).slice(0, 3);
     expect(picks).toHaveLength(3);
     // The demo's CRMs disagree on last-write-wins fields such as the street: one where Salesforce, edited last, wins.
-    disagreeing = pairs.find((n) => !picks.includes(n) && n.hubspotContacts[0]!.address && n.mailingStreet === n.salesforceContacts[0]!.MailingStreet && n.mailingStreet !== n.hubspotContacts[0]!.address)!;
+    disagreeing = pairs.find((n) => !picks.includes(n) && n.salesforceContacts[0]!.Title && n.hubspotContacts[0]!.address && n.mailingStreet === n.salesforceContacts[0]!.MailingStreet && n.mailingStreet !== n.hubspotContacts[0]!.address)!;
     expect(disagreeing).toBeDefined();
   }, 240_000);
   afterAll(async () => t?.close());
@@ -161,10 +161,16 @@ describe('convergence of a losing CRM value (demo)', () => {
     expect(dry.data!.updateCustomer.plan.writes.map((w) => w.crm).sort()).toEqual(['hubspot', 'salesforce']);
   }, 90_000);
 
-  it('never ping-pongs: the echo of our own write, which makes HubSpot the newest source, queues nothing', async () => {
-    // The street converges automatically; Salesforce holds its winner (the newest source), HubSpot another value.
-    await setTitleMode('off', { mailingStreet: 'on' });
+  it('never ping-pongs: the echo of our own write queues nothing, even for a loser its record already held', async () => {
     const customer = disagreeing;
+    // HubSpot comes to hold a losing title while title is only planned: nothing queued.
+    await setTitleMode('plan');
+    const edited = await processedWebhooks(hs(customer));
+    await editHubSpot(hs(customer), 'Loser Before The Echo');
+    await capture(hs(customer), edited);
+    expect(await outboxRowsOf(t.app.database.db, [customer.id])).toEqual([]);
+    // Title and street now converge automatically; Salesforce holds the street's winner (newest), HubSpot another.
+    await setTitleMode('on', { mailingStreet: 'on' });
     const before = (await t.gql<{ customer: { mailingStreet: string } }>('query($id: ID!) { customer(id: $id) { mailingStreet } }', { id: customer.id })).data!.customer.mailingStreet;
     expect(before).toBe(customer.salesforceContacts[0]!.MailingStreet);
     const seen = await processedWebhooks(hs(customer));
@@ -179,12 +185,13 @@ describe('convergence of a losing CRM value (demo)', () => {
     }
     await capture(hs(customer), seen);
     await capture(hs(customer));
-    // Had the echo been taken for a change, HubSpot (now the newest source) would have won the street, and
-    // convergence would have pushed HubSpot's old street to Salesforce.
+    // The echo is no new change: the loser HubSpot already held is left for the next genuine change (or a person),
+    // and HubSpot, now the newest source, does not win the street (which would push its old street to Salesforce).
     expect((await outboxRowsOf(t.app.database.db, [customer.id])).map((r) => Object.keys(r.fields).filter((k) => k !== '$expected'))).toEqual([['lifecyclestage']]);
     const audit = await t.app.database.db.select().from(auditLog).where(and(eq(auditLog.action, 'convergeCustomer'), eq(auditLog.entityId, customer.id)));
     expect(audit).toEqual([]);
     const after = (await t.gql<{ customer: { mailingStreet: string; lifecycleStage: string } }>('query($id: ID!) { customer(id: $id) { mailingStreet lifecycleStage } }', { id: customer.id })).data!.customer;
     expect(after).toEqual({ mailingStreet: before, lifecycleStage: 'Evangelist' });
+    expect(await readHubSpot(hs(customer))).toBe('Loser Before The Echo');
   }, 90_000);
 });
