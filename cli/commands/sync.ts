@@ -47,8 +47,8 @@ export const syncCommand: Command = {
       const seconds = (Date.now() - started) / 1000;
       console.log(
         `Backfill done in ${seconds.toFixed(1)} s: ${report.recordsRead} records read (${(report.recordsRead / Math.max(seconds, 0.001)).toFixed(0)}/s), ` +
-          `${report.goldenCreated} golden records created, ${report.linksCreated} links created, ${report.customersMerged ?? 0} customers merged, ` +
-          `${report.reviewsQueued ?? 0} pairs queued for review, ${report.snapshotsChanged} snapshots changed.`,
+          `${report.goldenCreated} golden records created, ${report.linksCreated} links created, ${report.snapshotsChanged} snapshots changed; ` +
+          `${report.customersMerged ?? 0} customers merged, ${report.reviewsQueued ?? 0} pairs queued for review.`,
       );
       for (const f of report.failed) console.error(`  ${f.crm}/${f.objectType} could not be read: [${f.code}] ${f.message}. Fix the connection and run the backfill again; nothing already linked is lost.`);
       for (const n of report.notConnected) console.error(`  ${n.crm}/${n.objectType} is mapped but no ${n.crm} connector is configured.`);
