@@ -48,7 +48,8 @@ export interface IdentityEvaluation {
   linkDecisions: { total: number; correct: number };
   review: { total: number; sameEntity: number };
   hardNegatives: Record<HardNegativeKind, HardNegativeOutcome>;
-  timings: { matchMs: number; clusterMs: number };
+  /** Wall-clock time, and the CPU time of the process (less sensitive to other load on a shared machine). */
+  timings: { matchMs: number; clusterMs: number; matchCpuMs: number };
   /** For explaining errors: scored pairs the matcher linked wrongly or left apart wrongly. */
   falseLinks: PairScore[];
   missedPairs: PairScore[];
@@ -62,7 +63,9 @@ export function evaluateMatcher(data: GeneratedPeople, options: MatchRunOptions 
   const entityOf = (id: string) => data.truth[indexOf.get(id)!]!.entityId;
 
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const run = matchPeople(people, { ...options, includeSeparate: true });
+  const cpu = process.cpuUsage(cpu0);
   const t1 = performance.now();
   const links = run.pairs.filter((p) => p.decision === 'link');
   const { clusters } = clusterMatches(people.map((p) => p.id), links);
@@ -130,6 +133,6 @@ export function evaluateMatcher(data: GeneratedPeople, options: MatchRunOptions 
     truePairsNotCompared: truePairs - comparedTruePairs, oversizedBlocks: run.oversizedBlocks.length,
     predictedPairs, correctPairs, precision, recall, f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall),
     linkDecisions: { total: links.length, correct: linkCorrect }, review: { total: reviewTotal, sameEntity: reviewSame },
-    hardNegatives, timings: { matchMs: t1 - t0, clusterMs: t2 - t1 }, falseLinks, missedPairs,
+    hardNegatives, timings: { matchMs: t1 - t0, clusterMs: t2 - t1, matchCpuMs: (cpu.user + cpu.system) / 1000 }, falseLinks, missedPairs,
   };
 }

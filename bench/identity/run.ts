@@ -54,6 +54,7 @@ function printTable(r: IdentityEvaluation): void {
     ['recall ceiling (email/phone/company/address)', pct(ceiling)],
     ['sent to review (same person)', `${int(r.review.total)} (${int(r.review.sameEntity)})`],
     ['generate / match / cluster', `${generateMs.toFixed(0)} ms / ${r.timings.matchMs.toFixed(0)} ms / ${r.timings.clusterMs.toFixed(0)} ms`],
+    ['match CPU time', `${r.timings.matchCpuMs.toFixed(0)} ms`],
     ['records per second (match + cluster)', int(Math.round(r.records / ((r.timings.matchMs + r.timings.clusterMs) / 1000)))],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
