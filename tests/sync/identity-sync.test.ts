@@ -3,7 +3,8 @@
  * database): the start-time link run / backfill (`linkAll`, what `sync --backfill` runs) links customers with the
  * matcher, not by email alone — one person's records with different emails but the same name and phone are merged,
  * inside one CRM too; a household sharing one email is not; a review-band pair is queued once; a rejected review pair and an admin split stay apart on
- * re-runs; re-running queues and changes nothing; a record arriving through change capture joins its customer.
+ * re-runs; re-running queues and changes nothing; a record arriving through change capture joins its customer, and a
+ * change showing two customers are one person merges them.
  */
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -126,5 +127,24 @@ describe('identity resolution on the sync path', () => {
     expect(await goldenOf('maria-sf')).toBe(maria);
     const decided = await decisionsTouching(world.db.db, 'Customer', [goldenKey(maria)], ['cannot_link']);
     expect(decided.length).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('a change that shows two customers are one person merges them through change capture (older survives)', async () => {
+    await create('olu-sf', 'salesforce', { FirstName: 'Olu', LastName: 'Adeyemi', Email: 'olu@adeyemi-consulting.com', Phone: '(503) 555-0177' });
+    await create('olu-hs', 'hubspot', { firstname: 'Olu', lastname: 'Adeyemi', email: 'olu.adeyemi@gmail.com' });
+    await pollOnce(context());
+    const [a, b] = [await goldenOf('olu-sf'), await goldenOf('olu-hs')];
+    expect(a).not.toBe(b); // a namesake with another email: not enough on its own
+    const [updated] = await world.connectors.get('hubspot')!.updateMany('contacts', [{ id: ids['olu-hs']!.id, fields: { phone: '+1 503 555 0177' } }]);
+    expect(updated!.ok).toBe(true);
+    const report = await pollOnce(context());
+    expect(report.failed).toEqual([]);
+    const [survivor, merged] = a < b ? [a, b] : [b, a];
+    expect(await goldenOf('olu-sf')).toBe(survivor);
+    expect(await goldenOf('olu-hs')).toBe(survivor);
+    const [row] = await world.db.db.select().from(goldenRecords).where(eq(goldenRecords.id, merged));
+    expect(row).toMatchObject({ status: 'merged', mergedInto: survivor });
+    const [kept] = await world.db.db.select().from(goldenRecords).where(eq(goldenRecords.id, survivor));
+    expect(kept!.snapshot).toMatchObject({ firstName: 'Olu', phone: '+15035550177' });
   }, 60_000);
 });
