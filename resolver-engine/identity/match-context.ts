@@ -30,6 +30,9 @@ export interface MatchContext {
  */
 export const SHARED_NAME_RISK = 0.05;
 
+/** peoplePerAddress counts up to this many people; the address feature only tells fewer than 20 from more. */
+export const ADDRESS_PEOPLE_CAP = 20;
+
 /**
  * Where a normalised street line is: at its postal code, and in its city (a record may lack either).
  * Empty without a street line or without a place.
@@ -57,9 +60,10 @@ export const EMPTY_MATCH_CONTEXT: MatchContext = { peoplePerPhone: new Map(), pe
  * of a name already counted is the same person, so one person's odd spelling does not make their own
  * address look shared.
  */
-function countPeople(records: readonly NormalisedPerson[]): number {
+function countPeople(records: readonly NormalisedPerson[], cap: number): number {
   const representatives: string[] = [];
   for (const record of records) {
+    if (representatives.length >= cap) break;
     if (record.first.length <= 1) continue;
     if (!representatives.some((first) => compatibleFirstNames(first, record.first))) representatives.push(record.first);
   }
@@ -97,11 +101,11 @@ function nameCollisionRate(people: readonly NormalisedPerson[]): number {
 }
 
 export function buildMatchContext(people: readonly NormalisedPerson[]): MatchContext {
-  const shared = (groups: Map<string, NormalisedPerson[]>) => {
+  const shared = (groups: Map<string, NormalisedPerson[]>, cap = Infinity) => {
     const result = new Map<string, number>();
     for (const [key, members] of groups) {
       if (members.length < 2) continue;
-      const count = countPeople(members);
+      const count = countPeople(members, cap);
       if (count >= 2) result.set(key, count);
     }
     return result;
@@ -122,7 +126,9 @@ export function buildMatchContext(people: readonly NormalisedPerson[]): MatchCon
   return {
     peoplePerPhone: shared(groupBy(people, (p) => p.phones)),
     peoplePerEmail: shared(groupBy(people, (p) => (p.email ? [p.email] : []))),
-    peoplePerAddress: shared(groupBy(people, addressKeys)),
+    // Capped: an address is weighed only as used by one person, a few (under 20) or many, and a big office
+    // holds hundreds of records, each compared with every first name counted so far.
+    peoplePerAddress: shared(groupBy(people, addressKeys), ADDRESS_PEOPLE_CAP),
     recordsPerLargeCompany,
     numberedEmails,
   };

@@ -1,6 +1,6 @@
 import { typingDistance } from '../edit-distance.ts';
 import { compatibleFirstNames } from '../first-name-match.ts';
-import { addressKeys } from '../match-context.ts';
+import { ADDRESS_PEOPLE_CAP, addressKeys } from '../match-context.ts';
 import { streetParts } from '../normalise/address.ts';
 import type { NormalisedPerson } from '../person.ts';
 import type { MatchFeature } from './feature.ts';
@@ -44,8 +44,8 @@ export const addressFeature: MatchFeature = (a, b, ctx) => {
   const where = place === 'postal' ? a.postalCode : a.city;
   if (people >= 2) {
     // A home or small office shared by a few people marks one household or workplace; a big office less so.
-    const sameFirst = a.first !== '' && b.first !== '' && compatibleFirstNames(a.first, b.first) && people < 20;
-    return { feature: 'address', weight: sameFirst ? SHARED_ADDRESS_SAME_FIRST_WEIGHT : 0.5, detail: `same address '${a.street}', ${where}${typo}, shared by ${people} people${sameFirst ? ', same first name' : ''}` };
+    const sameFirst = a.first !== '' && b.first !== '' && compatibleFirstNames(a.first, b.first) && people < ADDRESS_PEOPLE_CAP;
+    return { feature: 'address', weight: sameFirst ? SHARED_ADDRESS_SAME_FIRST_WEIGHT : 0.5, detail: `same address '${a.street}', ${where}${typo}, shared by ${people >= ADDRESS_PEOPLE_CAP ? `${people} or more` : people} people${sameFirst ? ', same first name' : ''}` };
   }
   return { feature: 'address', weight: ADDRESS_MATCH_WEIGHT, detail: `same address '${a.street}', ${where}${typo}` };
 };
