@@ -58,7 +58,7 @@ export function personOf(id: string, v: Readonly<Record<string, unknown>>): Pers
   return {
     id, firstName: text(v.firstName), lastName: text(v.lastName), email: text(v.email),
     phones: [text(v.phone), text(v.mobilePhone)].filter((p): p is string => p !== null), companyName: text(v.companyName),
-    city: text(v.mailingCity), postalCode: text(v.mailingPostalCode), country: text(v.mailingCountry),
+    street: text(v.mailingStreet), city: text(v.mailingCity), postalCode: text(v.mailingPostalCode), country: text(v.mailingCountry),
   };
 }
 
