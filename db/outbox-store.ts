@@ -77,6 +77,15 @@ export async function releaseOutbox(db: Database, ids: number[]): Promise<void> 
     .where(inArray(writebackOutbox.id, ids));
 }
 
+/** Extends the lease on rows this worker still holds: a round longer than the lease must not let another worker take them. */
+export async function renewOutboxLease(db: Database, workerId: string, ids: number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .update(writebackOutbox)
+    .set({ claimedAt: new Date() })
+    .where(and(inArray(writebackOutbox.id, ids), eq(writebackOutbox.claimedBy, workerId), eq(writebackOutbox.status, 'in_flight')));
+}
+
 export async function completeOutbox(db: Database, ids: number[]): Promise<void> {
   if (ids.length === 0) return;
   await db.update(writebackOutbox).set({ status: 'done', updatedAt: new Date(), lastError: null }).where(inArray(writebackOutbox.id, ids));

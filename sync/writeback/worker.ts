@@ -12,7 +12,7 @@ import { asConnectorError } from '../../connectors/contract/index.ts';
 import type { ConnectorError } from '../../connectors/contract/index.ts';
 import type { Database } from '../../db/open-database.ts';
 import { recordEchoMarks, sentValues } from '../../db/echo-marks.ts';
-import { claimOutbox, completeOutbox, failOutbox, markOutboxStale, releaseOutbox } from '../../db/outbox-store.ts';
+import { claimOutbox, completeOutbox, failOutbox, markOutboxStale, releaseOutbox, renewOutboxLease } from '../../db/outbox-store.ts';
 import { expectedOf, fieldsToSend, staleReason } from './concurrency.ts';
 import type { OutboxRow } from '../../db/outbox-store.ts';
 import { deadLetterOutbox } from '../../db/writeback-store.ts';
@@ -123,7 +123,8 @@ export class WriteBackWorker {
   async runOnce(): Promise<RoundResult> {
     const { db } = this.opts;
     const limit = this.opts.claimLimit ?? 1000;
-    const rows = await claimOutbox(db, { workerId: this.workerId, limit, leaseMs: this.opts.leaseMs ?? 60_000 });
+    const leaseMs = this.opts.leaseMs ?? 60_000;
+    const rows = await claimOutbox(db, { workerId: this.workerId, limit, leaseMs });
     const result: RoundResult = { claimed: rows.length, done: 0, retried: 0, dead: 0, calls: 0, stale: 0, released: 0 };
     // A full claim means more rows are waiting: a partial batch at its end would cost a call the next round can fill.
     const full = rows.length >= limit;
@@ -132,8 +133,18 @@ export class WriteBackWorker {
       const key = `${row.connectorId}\u0000${row.objectType}`;
       groups.set(key, [...(groups.get(key) ?? []), row]);
     }
-    // Connector objects in parallel (different CRMs, different budgets); batches of one object in order.
-    await Promise.all([...groups.values()].map((group) => this.deliver(group, result, full)));
+    // The lease is renewed while the round runs (a CRM call may outlast it: timeouts, retries, Retry-After): only a
+    // worker that died stops renewing, and only its rows are taken by another worker.
+    const ids = rows.map((r) => r.id);
+    const heartbeat = ids.length === 0 ? undefined : setInterval(() => {
+      renewOutboxLease(db, this.workerId, ids).catch((err: unknown) => this.opts.logger?.warn({ err }, 'renewing the write-back lease failed'));
+    }, Math.max(100, Math.floor(leaseMs / 3)));
+    try {
+      // Connector objects in parallel (different CRMs, different budgets); batches of one object in order.
+      await Promise.all([...groups.values()].map((group) => this.deliver(group, result, full)));
+    } finally {
+      clearInterval(heartbeat);
+    }
     return result;
   }
 

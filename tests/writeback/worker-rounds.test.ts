@@ -2,7 +2,7 @@
  * The write-back worker across rounds: a claim takes every pending row of the records it claims (coalescing is
  * complete per record), a full claim hands its trailing partial batch back so the next round fills it (a burst
  * costs ceil(records / batch) calls whatever the claim limit), and optimistic concurrency does not take the worker's
- * own earlier write of a field for someone else's change.
+ * own earlier write of a field for someone else's change; a round that outlasts its lease keeps renewing it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
@@ -83,6 +83,24 @@ describe('write-back rounds against the demo sandboxes', () => {
     const left = await t.app.database.db.select().from(writebackOutbox).where(eq(writebackOutbox.status, 'pending'));
     expect(left).toHaveLength(0);
   }, 120_000);
+
+  it('a round slower than the lease keeps its rows: no other worker takes them while it runs', async () => {
+    const [link] = await t.app.database.db.select().from(recordLinks).where(eq(recordLinks.objectType, 'Contact')).limit(1);
+    await enqueueOutbox(t.app.database.db, [{ connectorId: link!.connectorId, objectType: 'Contact', recordId: link!.recordId, goldenId: link!.goldenId, fields: { Title: 'Lease Held' }, idempotencyKey: `lease-held-${link!.id}` }]);
+    const latency = (spec: object) => fetch(`${t.salesforceUrl}/_sandbox/latency`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(spec) });
+    await latency({ fixedMs: 5000 }); // the CRM answers long after the 1.5 s lease
+    try {
+      const worker = new WriteBackWorker({ db: t.app.database.db, connectors, leaseMs: 1500 });
+      const round = worker.runOnce();
+      await new Promise((r) => setTimeout(r, 3000));
+      const taken = await claimOutbox(t.app.database.db, { workerId: 'another-worker', limit: 10, leaseMs: 1500 });
+      await completeOutbox(t.app.database.db, taken.map((r) => r.id));
+      expect(taken).toHaveLength(0);
+      expect(await round).toMatchObject({ claimed: 1, done: 1 });
+    } finally {
+      await latency({});
+    }
+  }, 60_000);
 
   it('a row planned before the worker wrote an earlier value of the same field is still sent (our write is no conflict)', async () => {
     const page = await t.gql<{ customers: { edges: { node: { id: string; sources: { crm: string; recordId: string }[] } }[] } }>('{ customers(first: 50) { edges { node { id sources { crm recordId } } } } }');
