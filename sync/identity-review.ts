@@ -21,7 +21,7 @@ const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() !
 function personOf(id: string, s: Record<string, unknown>): PersonRecord {
   return {
     id, firstName: text(s.firstName), lastName: text(s.lastName), email: text(s.email),
-    phones: [text(s.phone), text(s.mobilePhone)], companyName: text(s.companyName),
+    phones: [text(s.phone), text(s.mobilePhone)], companyName: text(s.companyName), title: text(s.title),
     street: text(s.mailingStreet), city: text(s.mailingCity), postalCode: text(s.mailingPostalCode), country: text(s.mailingCountry),
   };
 }

@@ -17,6 +17,8 @@ export interface PersonRecord {
   /** Every phone the record holds (phone, mobile…). */
   phones?: ReadonlyArray<string | null | undefined>;
   companyName?: string | null;
+  /** Job title: at a large account, the same full name with the same title is rarely two people. */
+  title?: string | null;
   /** Street line of the mailing address (Salesforce MailingStreet, HubSpot address): house number, street, unit. */
   street?: string | null;
   city?: string | null;
@@ -32,6 +34,7 @@ export interface NormalisedPerson {
   email: string | null;
   phones: string[];
   company: string;
+  title: string;
   /** '<house number> <street>' with one spelling of the street type and no unit; '' without a house number. */
   street: string;
   city: string;
@@ -52,6 +55,7 @@ export function normalisePerson(record: PersonRecord, defaultRegion = 'US'): Nor
     email,
     phones: [...new Set(phones)],
     company: normaliseCompanyName(record.companyName),
+    title: normaliseName(record.title),
     street: normaliseStreet(record.street),
     city: normaliseName(record.city),
     postalCode: normalisePostalCode(record.postalCode, region),
