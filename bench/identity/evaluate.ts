@@ -18,7 +18,7 @@ import { HARD_NEGATIVE_KINDS, hardNegativePairs } from './hard-negatives.ts';
 export function toPersonRecord(r: GeneratedRecord): PersonRecord {
   return {
     id: `${r.crm}/${r.recordId}`, firstName: r.firstName, lastName: r.lastName, email: r.email,
-    phones: [r.phone, r.mobilePhone], companyName: r.company, street: r.street, postalCode: r.postalCode, city: r.city,
+    phones: [r.phone, r.mobilePhone], companyName: r.company, title: r.title, street: r.street, postalCode: r.postalCode, city: r.city,
     country: r.country,
   };
 }

@@ -22,6 +22,11 @@ export interface MatchContext {
   numberedEmails?: ReadonlySet<string>;
   /** normalised company → records naming it, when many do: one full name there is less telling. */
   recordsPerLargeCompany?: ReadonlyMap<string, number>;
+  /**
+   * Large companies where two people sharing a full name AND a job title are still unlikely enough (the same
+   * risk line, times the chance two people of the run share a title): there, name plus title is one person.
+   */
+  largeCompaniesWhereTitleTells?: ReadonlySet<string>;
 }
 
 /**
@@ -87,14 +92,17 @@ function groupBy(people: readonly NormalisedPerson[], keysOf: (p: NormalisedPers
  * times the chance they share a last name (the sum of squared frequencies, term-frequency style). Common
  * names in the data make it larger, and with it the size from which a company counts as large.
  */
+/** The chance two random values of the list are equal: the sum of squared frequencies. */
+function collisionRate(values: readonly string[]): number {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let sum = 0;
+  for (const c of counts.values()) sum += (c / values.length) ** 2;
+  return sum;
+}
+
 function nameCollisionRate(people: readonly NormalisedPerson[]): number {
-  const rate = (values: string[]) => {
-    const counts = new Map<string, number>();
-    for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-    let sum = 0;
-    for (const c of counts.values()) sum += (c / values.length) ** 2;
-    return sum;
-  };
+  const rate = collisionRate;
   const named = people.filter((p) => p.first.length > 1 && p.last !== '');
   if (named.length === 0) return 0;
   return rate(named.map((p) => [...formalNames(p.first)].sort()[0]!)) * rate(named.map((p) => p.last));
@@ -111,10 +119,15 @@ export function buildMatchContext(people: readonly NormalisedPerson[]): MatchCon
     return result;
   };
   const recordsPerLargeCompany = new Map<string, number>();
+  const largeCompaniesWhereTitleTells = new Set<string>();
   const sharesName = nameCollisionRate(people);
+  const sharesTitle = collisionRate(people.map((p) => p.title).filter((t) => t !== ''));
   for (const [company, members] of groupBy(people, (p) => (p.company ? [p.company] : []))) {
     const names = new Set(members.flatMap(nameAtCompanyKeys)).size;
-    if (((names * (names - 1)) / 2) * sharesName >= SHARED_NAME_RISK) recordsPerLargeCompany.set(company, members.length);
+    const expectedNamesakes = ((names * (names - 1)) / 2) * sharesName;
+    if (expectedNamesakes < SHARED_NAME_RISK) continue;
+    recordsPerLargeCompany.set(company, members.length);
+    if (expectedNamesakes * sharesTitle < SHARED_NAME_RISK) largeCompaniesWhereTitleTells.add(company);
   }
   // 'karen2@x' in the run makes 'karen@x' ambiguous: one missing digit turns one Karen's address into another's.
   const emails = new Set(people.map((p) => p.email).filter((e): e is string => e !== null));
@@ -130,6 +143,7 @@ export function buildMatchContext(people: readonly NormalisedPerson[]): MatchCon
     // holds hundreds of records, each compared with every first name counted so far.
     peoplePerAddress: shared(groupBy(people, addressKeys), ADDRESS_PEOPLE_CAP),
     recordsPerLargeCompany,
+    largeCompaniesWhereTitleTells,
     numberedEmails,
   };
 }

@@ -54,7 +54,13 @@ export const companyFeature: MatchFeature = (a, b, ctx) => {
   if (a.company === b.company) {
     // At a large account two people of one name are no longer rare, so the company supports less.
     const records = ctx.recordsPerLargeCompany?.get(a.company);
-    if (records) return { feature: 'company', weight: LARGE_COMPANY_WEIGHT, detail: `same company '${a.company}' (large: ${records} records)` };
+    if (records) {
+      // The same job title makes two people of one name there unlikely again, where the run says so.
+      if (a.title !== '' && a.title === b.title && ctx.largeCompaniesWhereTitleTells?.has(a.company)) {
+        return { feature: 'company', weight: COMPANY_MATCH_WEIGHT, detail: `same company '${a.company}' (large: ${records} records) and same title '${a.title}'` };
+      }
+      return { feature: 'company', weight: LARGE_COMPANY_WEIGHT, detail: `same company '${a.company}' (large: ${records} records)` };
+    }
     return { feature: 'company', weight: COMPANY_MATCH_WEIGHT, detail: `same company '${a.company}'` };
   }
   // Compared without spaces too: 'NorthMaterials' is 'North Materials'.

@@ -146,3 +146,30 @@ describe('matchPeople', () => {
     expect(run.pairs.some((p) => p.a === 'sf/3' || p.b === 'sf/3')).toBe(false);
   });
 });
+
+describe('the same full name at a large account', () => {
+  // 120 colleagues of distinct names at one company, in a run of 1,200 names: two of them sharing a full name is
+  // likely enough there (0.05 expected pairs or more), so the company alone does not link the same full name.
+  const firsts = ['ada', 'ben', 'cy', 'dora', 'eli', 'fay', 'gus', 'hal', 'ivy', 'jo', 'kai', 'lea'];
+  const titles = ['CEO', 'CTO', 'CFO', 'Buyer', 'Controller', 'Consultant', 'Office Manager', 'Data Analyst', 'IT Director', 'Engineer'];
+  const colleagues = Array.from({ length: 120 }, (_, i) => person(`c${i}`, {
+    firstName: firsts[i % 12], lastName: `Surname${Math.floor(i / 12)}`, companyName: 'Atlas Works', title: titles[i % 10],
+  }));
+  // Elsewhere in the run titles vary widely, so two people rarely share one.
+  const others = Array.from({ length: 1080 }, (_, i) => person(`o${i}`, { firstName: firsts[i % 12], lastName: `Other${i}`, companyName: `Firm ${i}`, title: `Role ${i}` }));
+  const ada = (id: string, title: string) => person(id, { firstName: 'Ada', lastName: 'Lovelace', companyName: 'Atlas Works', title });
+  const context = buildMatchContext([...colleagues, ...others, ada('x', 'CTO'), ada('y', 'CTO')]);
+
+  it('is large, and the same full name there needs more than the company', () => {
+    expect(context.recordsPerLargeCompany?.get('atlas works')).toBe(122);
+    const r = scorePair(ada('a', 'CTO'), ada('b', 'Buyer'), { context });
+    expect(r.reasons.find((x) => x.feature === 'company')).toMatchObject({ weight: 1.5 });
+    expect(r.decision).not.toBe('link');
+  });
+  it('links the same full name with the same job title where the run makes that unlikely for two people', () => {
+    expect(context.largeCompaniesWhereTitleTells?.has('atlas works')).toBe(true);
+    const r = scorePair(ada('a', 'CTO'), ada('b', 'cto'), { context });
+    expect(r.reasons.find((x) => x.feature === 'company')).toMatchObject({ weight: 2.5, detail: expect.stringMatching(/same title 'cto'/) });
+    expect(r.decision).toBe('link');
+  });
+});
