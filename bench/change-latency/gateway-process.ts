@@ -30,6 +30,8 @@ const app = await startApp(
   loadConfig({
     PORT: '0', HOST: '127.0.0.1', CUSTOMER_GRAPH_DATA_DIR: dataDir, CUSTOMER_GRAPH_SECRET_KEY: Buffer.alloc(32, 3).toString('base64'),
     CUSTOMER_GRAPH_METADATA_REFRESH_MS: '0',
+    // The native record cache TTL as the environment sets it (default 5 s): payloads are resolved through it.
+    ...(process.env.CUSTOMER_GRAPH_CACHE_TTL_MS ? { CUSTOMER_GRAPH_CACHE_TTL_MS: process.env.CUSTOMER_GRAPH_CACHE_TTL_MS } : {}),
     ...(database ? { DATABASE_URL: database.url } : {}),
   }),
   createLogger('bench-change-latency', process.env.LOG_LEVEL ?? 'warn'),
