@@ -58,6 +58,8 @@ export interface BackfillBenchOptions {
   scenarios: Scenario[];
   /** Postgres server: each run gets a fresh database on it (created and dropped). Default: fresh PGlite folders. */
   databaseUrl?: string;
+  /** CUSTOMER_GRAPH_POLL_INTERVAL_MS for the CLI: default '0' (off); '' keeps the CLI's own default (15 s). */
+  pollIntervalMs?: string;
   log?: (msg: string) => void;
 }
 
@@ -114,7 +116,7 @@ async function runCli(env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: s
 }
 
 /** The environment of one run: only the scenario's CRMs configured, no demo, no change polling, no metadata refresh. */
-function cliEnv(scenario: Scenario, urls: Record<Crm, string>, dataDir: string, databaseUrl: string | undefined): NodeJS.ProcessEnv {
+function cliEnv(scenario: Scenario, urls: Record<Crm, string>, dataDir: string, databaseUrl: string | undefined, pollIntervalMs = '0'): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!/^(SALESFORCE_|HUBSPOT_|DATABASE_URL$|CUSTOMER_GRAPH_)/.test(k)) env[k] = v;
   Object.assign(env, {
@@ -122,7 +124,7 @@ function cliEnv(scenario: Scenario, urls: Record<Crm, string>, dataDir: string, 
     CUSTOMER_GRAPH_SECRET_KEY: Buffer.alloc(32, 5).toString('base64'),
     CUSTOMER_GRAPH_DEMO: 'off',
     // The backfill is what is measured: a poll round or a metadata refresh during it would add CRM calls of their own.
-    CUSTOMER_GRAPH_POLL_INTERVAL_MS: '0',
+    ...(pollIntervalMs === '' ? {} : { CUSTOMER_GRAPH_POLL_INTERVAL_MS: pollIntervalMs }),
     CUSTOMER_GRAPH_METADATA_REFRESH_MS: '0',
     APOLLO_TELEMETRY_DISABLED: 'true',
     LOG_LEVEL: 'warn',
@@ -156,7 +158,7 @@ export async function runBackfillBench(opts: BackfillBenchOptions): Promise<Back
       const database = opts.databaseUrl ? await createFreshDatabase(opts.databaseUrl) : undefined;
       log(`${scenario}: sync --backfill on ${database ? 'a fresh Postgres database' : 'a fresh PGlite folder'}`);
       try {
-        const out = await runCli(cliEnv(scenario, urls, dataDir, database?.url));
+        const out = await runCli(cliEnv(scenario, urls, dataDir, database?.url, opts.pollIntervalMs));
         const summary = parseSummary(out.stdout);
         const crms: RunResult['crms'] = {};
         for (const crm of ['salesforce', 'hubspot'] as const) {
