@@ -62,15 +62,17 @@ if (values['claim-limit']) {
   await worker.stop();
 }
 
-let closing = false;
-async function shutdown(): Promise<never> {
-  if (!closing) {
-    closing = true;
+// One shutdown, however many triggers ('exit', then stdin closing): a second call must not exit before the first
+// has closed the app, or the sandbox child process is left behind.
+let closing: Promise<never> | undefined;
+function shutdown(): Promise<never> {
+  closing ??= (async () => {
     await worker.stop().catch(() => {});
     await app.close().catch(() => {});
     fs.rmSync(dataDir, { recursive: true, force: true });
-  }
-  process.exit(0);
+    process.exit(0);
+  })();
+  return closing;
 }
 
 reply({

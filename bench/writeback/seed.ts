@@ -15,7 +15,7 @@ export interface BothCrmSeed {
 
 export function writeBothCrmSeed(dir: string, customers: number, seed = 20261123): BothCrmSeed {
   // ~36% of the generator's people are clean overlaps; ask for enough and keep the first `customers`.
-  const world = generateDemoSeed({ customers: Math.max(20, Math.ceil(customers * 3)), seed });
+  const world = generateDemoSeed({ customers: Math.ceil(customers * 3) + 60, seed });
   const chosen = world.truth.people
     .filter((p) => p.presence === 'both' && p.link === 'email' && !p.hardNegative && p.salesforce.length === 1 && p.hubspot.length === 1 && p.salesforce[0]!.object === 'Contact')
     .slice(0, customers);
