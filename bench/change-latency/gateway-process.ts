@@ -47,15 +47,17 @@ if (mode === 'poll') {
   await app.sync.poller!.pollNow();
 }
 
-let closing = false;
-async function shutdown(): Promise<never> {
-  if (!closing) {
-    closing = true;
+// `exit` is followed by stdin closing: both triggers share one shutdown, so the process never exits before the app
+// (and with it the sandbox child process) is closed.
+let closing: Promise<never> | undefined;
+function shutdown(): Promise<never> {
+  closing ??= (async () => {
     await app.close().catch(() => {});
     await database?.drop().catch(() => {});
     fs.rmSync(dataDir, { recursive: true, force: true });
-  }
-  process.exit(0);
+    process.exit(0);
+  })();
+  return closing;
 }
 
 reply({ url: app.server.url, hubspotUrl, salesforceUrl: app.setup.sandboxes!.salesforceUrl, driver: app.database.driver, mode, pollMs: Number(pollMs) });
