@@ -41,11 +41,14 @@ describe('golden-query bench', () => {
       expect(step.gatewayPeakRssBytes).toBeGreaterThanOrEqual(step.gatewayRssBytes);
     }
     const [cached, uncached] = report.steps;
-    // Warm cache (TTL far longer than the run): no CRM call at all. Cache off: one call per CRM per query.
+    // Warm cache (TTL far longer than the run): no CRM call at all. Cache off: one batched read per CRM and page
+    // of linked records — Salesforce reads 300 ids per query; HubSpot 100 per batch read, and the first 100
+    // customers link slightly more than 100 HubSpot contacts (some people have two), hence up to 2.
     expect(cached!.upstream.salesforce!.calls).toBe(0);
     expect(cached!.upstream.hubspot!.calls).toBe(0);
     expect(uncached!.upstream.salesforce!.perRequest).toBe(1);
-    expect(uncached!.upstream.hubspot!.perRequest).toBe(1);
+    expect(uncached!.upstream.hubspot!.perRequest).toBeGreaterThanOrEqual(1);
+    expect(uncached!.upstream.hubspot!.perRequest).toBeLessThanOrEqual(2);
   }, 240_000);
 });
 
