@@ -4,6 +4,7 @@
  */
 import type { Connector } from '../connectors/contract/index.ts';
 import { openDatabase } from '../db/open-database.ts';
+import { linksOf } from '../db/golden-store.ts';
 import type { DatabaseHandle } from '../db/open-database.ts';
 import type { CredentialCipher } from '../db/credential-cipher.ts';
 import { ConnectorStore } from '../db/connector-store.ts';
@@ -159,7 +160,16 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
     writebackWorker.start();
     cleanups.push(() => writebackWorker.stop());
     // subscriptions: change events arrive through this database's LISTEN; tokens checked in connection_init
-    await server.ready(gateway, { events: database, apiTokens: parseApiTokens(process.env.CUSTOMER_GRAPH_API_TOKENS) });
+    await server.ready(gateway, {
+      events: database,
+      apiTokens: parseApiTokens(process.env.CUSTOMER_GRAPH_API_TOKENS),
+      // A changed customer's records leave the CRM subgraphs' caches before subscribers' payloads are resolved:
+      // otherwise a second change within the cache TTL would be announced with the previous value.
+      beforeEvent: async (customerId) => {
+        const links = (await linksOf(database.db, [customerId])).get(customerId) ?? [];
+        for (const native of natives) native.forgetRecords(links.filter((l) => l.crm === native.crm));
+      },
+    });
 
     /** Validates, dry-runs the composition, stores a new version and hot-swaps; on any failure nothing changes. */
     async function applyMappingConfig(document: unknown, meta?: { comment?: string; actor?: string }): Promise<number> {

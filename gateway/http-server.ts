@@ -23,6 +23,8 @@ export interface SubscriptionSetup {
   events: Pick<DatabaseHandle, 'listen' | 'db'>;
   /** CUSTOMER_GRAPH_API_TOKENS; unset: subscriptions are open (a warning is logged). */
   apiTokens?: readonly string[] | undefined;
+  /** Before each change event is fanned out (see SubscriptionLayerOptions.beforeEvent). */
+  beforeEvent?: ((customerId: string) => Promise<void>) | undefined;
 }
 
 export interface GatewayServer {
@@ -73,6 +75,7 @@ export async function listenGateway(opts: { port: number; host: string; logger: 
           path: '/graphql',
           events: subscriptionSetup.events,
           apiTokens: subscriptionSetup.apiTokens,
+          beforeEvent: subscriptionSetup.beforeEvent,
           logger: opts.logger,
           // Subscription payloads run through the gateway exactly like queries (plans, golden fields, provenance).
           execute: async (request) => {

@@ -44,6 +44,12 @@ export interface SubscriptionLayerOptions {
   keepAliveMs?: number;
   /** Pending events one subscriber may lag behind before its oldest are dropped (default 256). */
   queueCapacity?: number;
+  /**
+   * Runs for each change event before it is fanned out, in event order (the composition root drops the
+   * customer's records from the CRM subgraphs' caches, so payloads carry the new values). A failure is logged
+   * and the event still goes out.
+   */
+  beforeEvent?: ((customerId: string) => Promise<void>) | undefined;
 }
 
 export interface SubscriptionStats extends ChangeHubStats {
@@ -89,9 +95,18 @@ export function createSubscriptionLayer(options: SubscriptionLayerOptions): Subs
     },
 
     async start() {
+      // One chain keeps events in order while each waits for its beforeEvent.
+      let chain: Promise<void> = Promise.resolve();
+      const before = options.beforeEvent;
       unlisten = await listenCustomerChanged(
         options.events,
-        (event) => hub.publish(event),
+        (event) => {
+          if (!before) return hub.publish(event);
+          chain = chain
+            .then(() => before(event.customerId))
+            .catch((err: unknown) => logger.warn({ err, customerId: event.customerId }, 'preparing a change event failed; delivering it anyway'))
+            .then(() => hub.publish(event));
+        },
         (payload) => {
           if (malformedWarned) return;
           malformedWarned = true;

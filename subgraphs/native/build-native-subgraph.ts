@@ -42,6 +42,13 @@ export interface SchemaChange {
 
 export interface NativeSubgraph {
   readonly name: string;
+  /** The connector's CRM id (record_links.crm). */
+  readonly crm: string;
+  /**
+   * Drops these records from the shared record cache: change capture saw them change, so the next read (a
+   * subscriber's payload first of all) must come from the CRM, not from a copy up to the cache TTL old.
+   */
+  forgetRecords(records: readonly { objectType: string; recordId: string }[]): void;
   typeDefs(): string;
   schema(): GraphQLSchema;
   /** Re-reads the CRM's metadata; true when the schema changed (listeners have then been told). */
@@ -105,6 +112,10 @@ export async function createNativeSubgraph(options: NativeSubgraphOptions): Prom
 
   return {
     name,
+    crm: connector.crm,
+    forgetRecords(records) {
+      for (const r of records) access.forget(r.objectType, r.recordId);
+    },
     typeDefs: () => current.typeDefs,
     schema: () => current.schema,
     refresh,
