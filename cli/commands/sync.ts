@@ -28,7 +28,11 @@ export const syncCommand: Command = {
     const cipher = resolveCipher(config, logger);
     if (config.databaseUrl) await probeDatabase(config.databaseUrl);
     const { startApp } = await import('../app.ts');
-    const app = await startApp(config, logger, cipher, { linkOnStart: false, ...(values.seed ? { seedDir: values.seed } : {}) });
+    // The backfill reads every record itself: no change polling beside it (a first poll round has no cursor and
+    // would read everything a second time) and no write-back worker (a running `customer-graph start` has one).
+    const env = { ...process.env, CUSTOMER_GRAPH_POLL_INTERVAL_MS: '0' };
+    const app = await startApp(config, logger, cipher, { env, linkOnStart: false, ...(values.seed ? { seedDir: values.seed } : {}) });
+    await app.writebackWorker.stop();
     const bars = new cliProgress.MultiBar({ format: ' {object} |{bar}| {value} records  {phase}', hideCursor: true, noTTYOutput: true, notTTYSchedule: 2000 }, cliProgress.Presets.shades_classic);
     const perObject = new Map<string, cliProgress.SingleBar>();
     const started = Date.now();
