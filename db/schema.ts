@@ -70,6 +70,8 @@ export const recordLinks = pgTable(
     uniqueIndex('record_links_native_uq').on(t.connectorId, t.objectType, t.recordId),
     index('record_links_golden_idx').on(t.goldenId),
     index('record_links_match_key_idx').on(t.entityType, t.matchKey),
+    // Change capture finds identity candidates by blocking key (`match_detail -> 'blocking' ?| keys`).
+    index('record_links_blocking_idx').using('gin', sql`(${t.matchDetail} -> 'blocking')`),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "record_links_blocking_idx" ON "record_links" USING gin (("match_detail" -> 'blocking'));
