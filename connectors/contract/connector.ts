@@ -140,6 +140,15 @@ export interface Connector {
    */
   readChanges(objectType: string, cursor: ChangeCursor | null, options?: ChangeOptions): AsyncGenerator<ChangeBatch>;
 
+  /**
+   * The cursor from which `readChanges` returns every change (deletions included) made at or after `at`: what a
+   * full read that began at `at` stores, so the first poll after it does not read every record again. Made
+   * locally, without calling the CRM. `at` is our clock; `readChanges` still re-reads its overlap before the
+   * cursor, which also covers clock skew between us and the CRM up to that overlap. Records changed a little
+   * before `at` may come back too (harmless: changes are applied idempotently); nothing at or after it is skipped.
+   */
+  changeCursorAt(objectType: string, at: Date): ChangeCursor;
+
   createMany(objectType: string, items: readonly CreateItem[], options?: WriteOptions): Promise<WriteResult[]>;
   updateMany(objectType: string, items: readonly UpdateItem[], options?: WriteOptions): Promise<WriteResult[]>;
   upsertMany(objectType: string, items: readonly UpsertItem[], options: UpsertOptions): Promise<WriteResult[]>;

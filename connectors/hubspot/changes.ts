@@ -47,6 +47,18 @@ export function parseCursor(cursor: ChangeCursor | null): HubSpotChangeCursor {
   return { v: 1, since: c.since ?? null, seen: [...c.seen!], deletedSince: c.deletedSince ?? null, deletedSeen: [...c.deletedSeen!] };
 }
 
+/**
+ * The cursor a read from `at` resumes at: both feeds at `at` with nothing seen there yet, so an exact resume
+ * (`overlapMs: 0`) reads every record modified, and every deletion archived, at or after `at` (the search is
+ * `GTE`); the default resume re-reads the overlap before it.
+ */
+export function changeCursorAt(at: Date): ChangeCursor {
+  const ms = at.getTime();
+  if (!Number.isFinite(ms)) throw new ConnectorError('CRM_VALIDATION', HUBSPOT, 'a change cursor needs a valid date');
+  const cursor: HubSpotChangeCursor = { v: 1, since: ms, seen: [], deletedSince: ms, deletedSeen: [] };
+  return { ...cursor };
+}
+
 /** Moves a (since, seen) pair past one delivered item. */
 function advance(position: { since: number | null; seen: Set<string> }, time: number, id: string): void {
   if (Number.isNaN(time)) return;

@@ -62,6 +62,22 @@ export async function* readChanges(
   }
 }
 
+/** Below every record id in (SystemModstamp, Id) order (key prefix 000 is no sObject's), and cursor-shaped. */
+const BEFORE_ANY_ID = '000000000000000';
+
+/**
+ * The cursor a read from `at` resumes at: positioned just before the first row stamped `at`, so an exact resume
+ * (`overlapMs: 0`) reads every row stamped `at` or later and the default resume re-reads the overlap before it.
+ * `at` is floored to the second: Salesforce stamps whole seconds, so a row changed at 12:00:00.700 carries
+ * 12:00:00.000 and must not fall before a cursor at 12:00:00.500.
+ */
+export function changeCursorAt(at: Date): ChangeCursor {
+  const ms = at.getTime();
+  if (!Number.isFinite(ms)) throw new ConnectorError('CRM_VALIDATION', CRM, 'a change cursor needs a valid date');
+  const cursor: SalesforceChangeCursor = { since: dateTimeLiteral(Math.floor(ms / 1000) * 1000), lastId: BEFORE_ANY_ID };
+  return { ...cursor } as unknown as ChangeCursor;
+}
+
 function whereClause(cursor: SalesforceChangeCursor | null, overlapMs: number): string {
   if (!cursor) return '';
   if (cursor.scan) return ` WHERE ${after(cursor.scan)}`;

@@ -11,7 +11,7 @@ import { TokenProvider, createConnectorRuntime, formTokenEndpoint, paginate, sfo
 import type { ConnectorRuntime, RateBudgetOptions, RateBudgetRegistry, RetryInfo, RetryPolicy, TokenStore } from '../runtime/index.ts';
 import type { Lane } from '../contract/connector.ts';
 import { SalesforceClient } from './client.ts';
-import { readChanges } from './changes.ts';
+import { changeCursorAt, readChanges } from './changes.ts';
 import { DEFAULT_OBJECTS, DescribeCache, defaultSelect, toObjectDescription } from './describe.ts';
 import { CRM, classifySalesforceError } from './errors.ts';
 import { asQueryPage, toNativeRecord } from './records.ts';
@@ -114,6 +114,11 @@ export class SalesforceConnector implements Connector {
   async *readChanges(objectType: string, cursor: ChangeCursor | null, options: ChangeOptions = {}): AsyncGenerator<ChangeBatch> {
     const type = objectName(objectType);
     yield* readChanges(this.client, type, options.fields ?? (await this.defaultFields(type)), cursor, options);
+  }
+
+  changeCursorAt(objectType: string, at: Date): ChangeCursor {
+    objectName(objectType);
+    return changeCursorAt(at);
   }
 
   createMany(objectType: string, items: readonly CreateItem[], options?: WriteOptions): Promise<WriteResult[]> {

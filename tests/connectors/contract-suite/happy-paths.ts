@@ -95,9 +95,9 @@ export function defineHappyPathTests(ctx: SuiteContext): void {
 
   describe('change feed', () => {
     /** Reads every batch from `cursor`, returning them and the last cursor (round-tripped through JSON like the sync layer stores it). */
-    async function readAll(connector: ReturnType<SuiteContext['connect']>, cursor: ChangeCursor | null, pageSize = 50) {
+    async function readAll(connector: ReturnType<SuiteContext['connect']>, cursor: ChangeCursor | null, pageSize = 50, overlapMs: number | undefined = 0) {
       const batches: ChangeBatch[] = [];
-      for await (const batch of connector.readChanges(primary, cursor, { pageSize, overlapMs: 0, fields: harness.readFields })) {
+      for await (const batch of connector.readChanges(primary, cursor, { pageSize, ...(overlapMs === undefined ? {} : { overlapMs }), fields: harness.readFields })) {
         batches.push({ ...batch, cursor: JSON.parse(JSON.stringify(batch.cursor)) as ChangeCursor });
       }
       return { batches, cursor: batches.at(-1)?.cursor ?? cursor };
@@ -147,6 +147,39 @@ export function defineHappyPathTests(ctx: SuiteContext): void {
       const third = await readAll(connector, second.cursor);
       expect(third.batches.flatMap((b) => b.records)).toEqual([]);
       expect(third.batches.flatMap((b) => b.deletions)).toEqual([]);
+    });
+
+    it('changeCursorAt(T) resumes at T: records changed at or after T (and deletions), none last changed well before T', async () => {
+      // Old records an hour ago; a group at T itself (30 min later, a whole second): beyond any overlap apart.
+      const edge = new Date(Date.parse(T0) + 30 * 60_000);
+      const sandbox = await ctx.start([...seedPrimary(harness, 5, T0), ...seedPrimary(harness, 3, edge.toISOString(), 5)]);
+      const connector = ctx.connect(sandbox);
+      const all = await allRecords(connector, harness);
+      const atEdge = all.filter((r) => Date.parse(r.modifiedAt!) === edge.getTime()).map((r) => r.id);
+      const old = all.filter((r) => !atEdge.includes(r.id)).map((r) => r.id);
+      expect([atEdge.length, old.length]).toEqual([3, 5]);
+      // Stored as JSON by the sync layer, like every cursor.
+      const cursor = JSON.parse(JSON.stringify(connector.changeCursorAt(primary, edge))) as ChangeCursor;
+
+      const exact = await readAll(connector, cursor);
+      expect(ids(exact.batches.flatMap((b) => b.records)).sort()).toEqual([...atEdge].sort());
+
+      const created = await connector.createMany(primary, [{ fields: harness.validRecord(100) }]);
+      const createdId = created[0]!.ok ? created[0]!.id : '';
+      expect((await connector.updateMany(primary, [{ id: old[1]!, fields: harness.validUpdate(1) }]))[0]!.ok).toBe(true);
+      expect((await connector.deleteMany(primary, [old[2]!]))[0]!.ok).toBe(true);
+      // Exact (no overlap) and with the connector's default overlap: the old records stay out either way.
+      for (const overlapMs of [0, undefined]) {
+        const { batches } = await readAll(connector, cursor, 50, overlapMs);
+        const read = ids(batches.flatMap((b) => b.records));
+        expect(new Set(read).size, `overlap ${overlapMs}`).toBe(read.length);
+        expect([...read].sort(), `overlap ${overlapMs}`).toEqual([...atEdge, createdId, old[1]!].sort());
+        expect(batches.flatMap((b) => b.deletions).map((d) => d.id), `overlap ${overlapMs}`).toEqual([old[2]]);
+      }
+      // Made locally: no CRM call.
+      const { calls } = await countCalls(sandbox, async () => connector.changeCursorAt(primary, new Date()));
+      expect(calls.total).toBe(0);
+      expect(() => connector.changeCursorAt(primary, new Date(Number.NaN))).toThrow(expect.objectContaining({ code: 'CRM_VALIDATION', crm: harness.crm }));
     });
   });
 
