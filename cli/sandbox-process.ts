@@ -24,7 +24,8 @@ export interface SandboxProcess {
 }
 
 export async function startSandboxProcess(args: string[], timeoutMs = 60_000): Promise<SandboxProcess> {
-  const child = spawn(process.execPath, ['--import', tsxLoader(), sandboxEntry(), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // stdin is a pipe we never write to: the child exits when it closes, i.e. when this process ends in any way.
+  const child = spawn(process.execPath, ['--import', tsxLoader(), sandboxEntry(), '--exit-with-parent', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const lines = createInterface({ input: child.stdout! });

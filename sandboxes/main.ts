@@ -3,6 +3,10 @@
  * [--hubspot-port 4102]`. Without --seed both load the built-in demo set (overlapping customers with realistic
  * conflicts). Prints one JSON line `{"ready":true,...}` on stdout once both listen, so a parent process (the
  * embedded demo of `customer-graph start`) can wait for it; exits cleanly on SIGINT/SIGTERM.
+ *
+ * `--exit-with-parent` (set by cli/sandbox-process.ts): also exit when stdin closes. The parent holds the other end
+ * of that pipe, and the kernel closes it however the parent ends — even SIGKILL, which leaves no chance to send
+ * SIGTERM — so a killed gateway or worker never leaves its sandboxes running (and holding their ports).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,6 +26,7 @@ async function main(): Promise<number> {
       'hubspot-port': { type: 'string', default: String(DEFAULT_HUBSPOT_PORT) },
       host: { type: 'string', default: '127.0.0.1' },
       customers: { type: 'string' },
+      'exit-with-parent': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -53,7 +58,13 @@ async function main(): Promise<number> {
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
+    if (values['exit-with-parent']) {
+      process.stdin.once('close', () => resolve());
+      process.stdin.once('end', () => resolve());
+      process.stdin.resume();
+    }
   });
+  process.stdin.destroy(); // a resumed stdin would keep this process alive after a SIGTERM
   await Promise.all([salesforce.close(), hubspot.close()]);
   return 0;
 }

@@ -2,8 +2,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startSandboxProcess } from '../../cli/sandbox-process.ts';
+import { sandboxEntry, startSandboxProcess, tsxLoader } from '../../cli/sandbox-process.ts';
 import type { SandboxProcess } from '../../cli/sandbox-process.ts';
 
 describe('customer-graph sandbox', () => {
@@ -31,4 +33,28 @@ describe('customer-graph sandbox', () => {
     fs.writeFileSync(path.join(dir, 'hubspot', 'contacts.json'), JSON.stringify([{ id: '1', properties: { email: 'a@b.test' } }, { id: '2', properties: 'not an object' }]));
     await expect(startSandboxProcess(['--seed', dir, '--salesforce-port', '0', '--hubspot-port', '0'])).rejects.toThrow(/contacts\.json.*(record|index)\D*1/s);
   });
+
+  it('stops when the process that started it is SIGKILLed (no orphan holding its ports)', async () => {
+    // A parent that starts the sandboxes the way `customer-graph start` does, prints the child's pid, then waits.
+    const script = `import { startSandboxProcess } from ${JSON.stringify(new URL('../../cli/sandbox-process.ts', import.meta.url).href)};
+      const sb = await startSandboxProcess(['--salesforce-port', '0', '--hubspot-port', '0']);
+      console.log(JSON.stringify({ pid: sb.child.pid, url: sb.hubspotUrl }));
+      setInterval(() => {}, 1000);`;
+    const parent = spawn(process.execPath, ['--import', tsxLoader(), '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const first = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: parent.stdout! }).once('line', resolve);
+      parent.once('exit', (code) => reject(new Error(`parent exited early (${code})`)));
+    });
+    const { pid, url } = JSON.parse(first) as { pid: number; url: string };
+    const alive = (p: number) => { try { process.kill(p, 0); return true; } catch { return false; } };
+    expect(alive(pid)).toBe(true);
+    expect((await fetch(`${url}/crm/v3/objects/contacts?limit=1`, { headers: { authorization: 'Bearer sandbox-token' } })).status).toBe(200);
+    parent.kill('SIGKILL');
+    const deadline = Date.now() + 15_000;
+    while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const orphaned = alive(pid);
+    if (orphaned) process.kill(pid, 'SIGKILL');
+    expect(orphaned).toBe(false);
+    expect(sandboxEntry()).toMatch(/sandboxes[\\/]main\.ts$/);
+  }, 60_000);
 });
