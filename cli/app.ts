@@ -30,7 +30,8 @@ import { crmSupport } from './connector-registry.ts';
 import { setUpConnectors } from './connector-setup.ts';
 import type { ConnectorSetup } from './connector-setup.ts';
 import { linkAll } from './link-on-start.ts';
-import type { LinkerProgress, LinkerReport } from '../sync/email-linker.ts';
+import type { LinkAllReport } from './link-on-start.ts';
+import type { LinkerProgress } from '../sync/email-linker.ts';
 import { resolveCipher } from './secret-key.ts';
 // subscriptions (graphql-ws on /graphql): LISTEN source and connection tokens
 import { parseApiTokens } from '../gateway/subscriptions/index.ts';
@@ -71,7 +72,7 @@ export interface RunningApp {
   /** Validates, stores a new version and hot-swaps the supergraph; on any failure the running graph keeps the last good one. */
   applyMappingConfig(document: unknown, meta?: { comment?: string; actor?: string }): Promise<number>;
   /** Links every native record to golden records (idempotent). */
-  link(onProgress?: (p: LinkerProgress) => void): Promise<LinkerReport>;
+  link(onProgress?: (p: LinkerProgress) => void): Promise<LinkAllReport>;
   close(): Promise<void>;
 }
 

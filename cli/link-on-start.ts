@@ -7,6 +7,8 @@ import type { Connector } from '../connectors/contract/index.ts';
 import type { Database } from '../db/open-database.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { MappingConfig } from '../resolver-engine/index.ts';
+import { NOT_READ, storeBackfillCursors } from '../sync/backfill-cursors.ts';
+import type { BackfillCursorsReport } from '../sync/backfill-cursors.ts';
 import { runEmailLinker } from '../sync/email-linker.ts';
 import type { LinkerProgress, LinkerReport } from '../sync/email-linker.ts';
 
@@ -20,12 +22,27 @@ export interface LinkAllOptions {
   onProgress?: (progress: LinkerProgress) => void;
 }
 
-export async function linkAll(opts: LinkAllOptions): Promise<LinkerReport> {
-  const started = Date.now();
-  const report = await runEmailLinker({ db: opts.db, connectors: opts.connectors, connectorIds: opts.connectorIds, config: opts.getConfig(), matchCustomers: 'identity', ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
-  for (const f of report.failed) opts.logger.error(f, 'could not read a CRM object while linking; its golden records keep their previous snapshot');
+export interface LinkAllReport extends LinkerReport {
+  /** The change cursors this run left for the polling fallback (sync/backfill-cursors.ts). */
+  changeCursors: BackfillCursorsReport;
+}
+
+export async function linkAll(opts: LinkAllOptions): Promise<LinkAllReport> {
+  // Before the first page is requested: the first poll after this run reads what changed since this moment.
+  const startedAt = new Date();
+  const started = startedAt.getTime();
+  const config = opts.getConfig();
+  const linked = await runEmailLinker({ db: opts.db, connectors: opts.connectors, connectorIds: opts.connectorIds, config, matchCustomers: 'identity', ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+  for (const f of linked.failed) opts.logger.error(f, 'could not read a CRM object while linking; its golden records keep their previous snapshot');
+  const changeCursors = await storeBackfillCursors({
+    db: opts.db, config, connectors: opts.connectors, connectorIds: opts.connectorIds, startedAt, incomplete: [...linked.failed, ...linked.notConnected],
+  });
+  // Objects that failed are logged above; a connector that could not make a cursor is worth a warning of its own.
+  for (const s of changeCursors.skipped) opts.logger[s.reason === NOT_READ ? 'info' : 'warn'](s, 'no change cursor stored for a CRM object: its first poll reads every record');
+  const report: LinkAllReport = { ...linked, changeCursors };
   opts.logger.info(
-    { ms: Date.now() - started, recordsRead: report.recordsRead, goldenCreated: report.goldenCreated, linksCreated: report.linksCreated, customersMerged: report.customersMerged ?? 0, reviewsQueued: report.reviewsQueued ?? 0, snapshotsChanged: report.snapshotsChanged },
+    { ms: Date.now() - started, recordsRead: report.recordsRead, goldenCreated: report.goldenCreated, linksCreated: report.linksCreated, customersMerged: report.customersMerged ?? 0, reviewsQueued: report.reviewsQueued ?? 0, snapshotsChanged: report.snapshotsChanged,
+      changeCursorsStored: changeCursors.stored.length, changeCursorsKept: changeCursors.kept.length },
     'linked native records to golden records',
   );
   return report;

@@ -20,6 +20,17 @@ export async function writeCursor(tx: Tx, connectorId: string, objectType: strin
     .onConflictDoUpdate({ target: [syncCursors.connectorId, syncCursors.objectType], set: { cursor, updatedAt: new Date() } });
 }
 
+/**
+ * Stores `cursor` only when this connector and object have none yet; true when it was stored. For the cursor a full
+ * read leaves behind (sync/backfill-cursors.ts): a cursor the poller already keeps is never replaced by it.
+ */
+export async function writeCursorIfAbsent(tx: Tx, connectorId: string, objectType: string, cursor: unknown): Promise<boolean> {
+  const inserted = await tx.insert(syncCursors).values({ connectorId, objectType, cursor })
+    .onConflictDoNothing({ target: [syncCursors.connectorId, syncCursors.objectType] })
+    .returning({ connectorId: syncCursors.connectorId });
+  return inserted.length > 0;
+}
+
 /** Stores webhook events; an event id already stored for this connector is ignored. Returns how many were new. */
 export async function insertInboxEvents(tx: Tx, connectorId: string, events: readonly { eventId: string; payload: unknown }[]): Promise<number> {
   if (events.length === 0) return 0;

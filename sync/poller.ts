@@ -34,7 +34,7 @@ export interface PollReport {
 }
 
 /** The CRM objects to poll: every configured native object whose CRM has a connector, once each. */
-export function pollTargets(ctx: ChangeApplierContext): { crm: string; objectType: string; fields: string[] }[] {
+export function pollTargets(ctx: Pick<ChangeApplierContext, 'config' | 'connectors'>): { crm: string; objectType: string; fields: string[] }[] {
   const byKey = new Map<string, { crm: string; objectType: string; fields: Set<string> }>();
   for (const [goldenType, type] of Object.entries(ctx.config.types)) {
     for (const object of type.objects) {
@@ -48,12 +48,17 @@ export function pollTargets(ctx: ChangeApplierContext): { crm: string; objectTyp
   return [...byKey.values()].map((t) => ({ crm: t.crm, objectType: t.objectType, fields: [...t.fields] }));
 }
 
+/** The connector id a CRM's cursors are stored under (`sync_cursors.connector_id`): its link connector id. */
+export function cursorConnectorId(ctx: Pick<ChangeApplierContext, 'connectorIds'>, crm: string): string {
+  return ctx.connectorIds?.get(crm) ?? crm;
+}
+
 /** One round: every target read from its cursor to now. A failing object is reported and the others go on. */
 export async function pollOnce(ctx: ChangeApplierContext, options: PollOptions = {}): Promise<PollReport> {
   const report: PollReport = { batches: 0, records: 0, deletions: 0, snapshotsChanged: 0, events: 0, failed: [] };
   for (const target of pollTargets(ctx)) {
     const connector = ctx.connectors.get(target.crm)!;
-    const connectorId = ctx.connectorIds?.get(target.crm) ?? target.crm;
+    const connectorId = cursorConnectorId(ctx, target.crm);
     try {
       const cursor = (await readCursor(ctx.db, connectorId, target.objectType)) as ChangeCursor | null;
       const changes = connector.readChanges(target.objectType, cursor, {

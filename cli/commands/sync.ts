@@ -1,8 +1,9 @@
 /**
  * `customer-graph sync --backfill`: reads every record of every connected CRM object, links it to a golden record
  * (customers by identity resolution: matcher links merged, review pairs queued, decisions respected) and writes the
- * golden snapshots, with a progress bar and a summary. Re-running it is harmless: linked records keep their links,
- * queued pairs are not queued again and unchanged snapshots are not rewritten.
+ * golden snapshots, with a progress bar and a summary. Every object read completely gets a change cursor at the moment the
+ * backfill began, so change polling then reads only what changed since. Re-running it is harmless: linked records
+ * keep their links, queued pairs are not queued again and unchanged snapshots are not rewritten.
  */
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
@@ -30,6 +31,7 @@ export const syncCommand: Command = {
     const { startApp } = await import('../app.ts');
     // The backfill reads every record itself: no change polling beside it (a first poll round has no cursor and
     // would read everything a second time) and no write-back worker (a running `customer-graph start` has one).
+    // It leaves a change cursor per object read, so the next poller resumes from when it began.
     const env = { ...process.env, CUSTOMER_GRAPH_POLL_INTERVAL_MS: '0' };
     const app = await startApp(config, logger, cipher, { env, linkOnStart: false, ...(values.seed ? { seedDir: values.seed } : {}) });
     await app.writebackWorker.stop();
@@ -54,7 +56,15 @@ export const syncCommand: Command = {
           `${report.goldenCreated} golden records created, ${report.linksCreated} links created, ${report.snapshotsChanged} snapshots changed; ` +
           `${report.customersMerged ?? 0} customers merged, ${report.reviewsQueued ?? 0} pairs queued for review.`,
       );
-      for (const f of report.failed) console.error(`  ${f.crm}/${f.objectType} could not be read: [${f.code}] ${f.message}. Fix the connection and run the backfill again; nothing already linked is lost.`);
+      const cursors = report.changeCursors;
+      // Where change polling starts after this (sync/backfill-cursors.ts): from this backfill, or from a cursor kept.
+      const kept = cursors.kept.length > 0 ? `${cursors.kept.length} CRM object(s) already had a change cursor and keep it` : '';
+      if (cursors.stored.length > 0) {
+        console.log(`Change polling resumes from ${cursors.from.toISOString()} (when this backfill began) for ${cursors.stored.length} CRM object(s)${kept ? `; ${kept}` : ''}.`);
+      } else if (kept) console.log(`${kept}: change polling resumes where it was.`);
+      for (const f of report.failed) console.error(`  ${f.crm}/${f.objectType} could not be read: [${f.code}] ${f.message}. Fix the connection and run the backfill again; nothing already linked is lost (until then, change polling reads all of it).`);
+      const failed = (k: { crm: string; objectType: string }) => report.failed.some((f) => f.crm === k.crm && f.objectType === k.objectType);
+      for (const s of cursors.skipped.filter((k) => !failed(k))) console.error(`  ${s.crm}/${s.objectType}: no change cursor stored (${s.reason}); change polling reads all of it once.`);
       for (const n of report.notConnected) console.error(`  ${n.crm}/${n.objectType} is mapped but no ${n.crm} connector is configured.`);
       return report.failed.length > 0 ? 69 : 0;
     } finally {

@@ -1,4 +1,7 @@
-/** `customer-graph sync --backfill`: imports everything with progress and a summary; running it again is harmless. */
+/**
+ * `customer-graph sync --backfill`: imports everything with progress and a summary, leaving change cursors for the
+ * poller; running it again is harmless (and keeps the cursors).
+ */
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -45,8 +48,13 @@ describe('customer-graph sync --backfill', () => {
     expect(Number(summary![2])).toBeGreaterThan(0);
     expect(Number(summary![3])).toBe(Number(summary![1]));
     expect(first.stderr).toContain('salesforce/Contact'); // the progress bars, on stderr
+    // Every object read gets a change cursor: the next poller resumes from when the backfill began.
+    const resumes = /Change polling resumes from (\S+) \(when this backfill began\) for 6 CRM object\(s\)\./.exec(first.stdout);
+    expect(resumes, first.stdout).not.toBeNull();
+    expect(Date.parse(resumes![1]!)).toBeGreaterThan(Date.now() - 180_000);
     const second = await backfill(env);
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toMatch(/ 0 golden records created, 0 links created, 0 snapshots changed/);
+    expect(second.stdout).toContain('6 CRM object(s) already had a change cursor and keep it: change polling resumes where it was.');
   }, 180_000);
 });
