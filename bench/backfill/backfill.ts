@@ -2,7 +2,8 @@
  * The backfill bench's measurement: CRM sandboxes in a child process of their own, seeded through the control plane
  * (`POST /_sandbox/reset` with a bulk seed folder), then the real `customer-graph sync --backfill` as a process
  * against a fresh database, once per scenario (Salesforce alone, HubSpot alone, both). Calls are what the sandboxes
- * counted (`/_sandbox/stats`, reset before each run), split into page reads, token calls and metadata.
+ * counted (`/_sandbox/stats`, reset before each run), split into page reads, token calls and metadata. After each
+ * run, the first change poll on its database (first-poll.ts): what `customer-graph start` reads next.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,6 +14,8 @@ import { startSandboxProcess } from '../../cli/sandbox-process.ts';
 import { createFreshDatabase } from '../../tests/support/test-database.ts';
 import { writeBulkSeed } from './bulk-seed.ts';
 import type { BulkSeedCounts } from './bulk-seed.ts';
+import { measureFirstPoll } from './first-poll.ts';
+import type { FirstPoll } from './first-poll.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -49,6 +52,8 @@ export interface RunResult {
   wallSeconds: number;
   peakRssBytes: number;
   crms: Partial<Record<Crm, CrmCalls>>;
+  /** The change poll round run on the backfill's database after the CLI exited (first-poll.ts); absent if it failed. */
+  firstPoll?: FirstPoll;
   stderr: string;
 }
 
@@ -166,12 +171,16 @@ export async function runBackfillBench(opts: BackfillBenchOptions): Promise<Back
           const stats = (await control(urls[crm], 'GET', 'stats')) as { routes: Record<string, number> };
           crms[crm] = classifyCalls(crm, stats.routes, seededRecords(seed, crm));
         }
+        const crmsRun = (['salesforce', 'hubspot'] as const).filter((crm) => scenario === 'both' || scenario === crm);
+        const firstPoll = out.code === 0 ? await measureFirstPoll({ crms: [...crmsRun], urls, dataDir, databaseUrl: database?.url, control }) : undefined;
         runs.push({
           scenario, driver: database ? 'postgres' : 'pglite', exitCode: out.code,
           recordsRead: summary?.recordsRead ?? 0, goldenCreated: summary?.goldenCreated ?? 0, linksCreated: summary?.linksCreated ?? 0,
           backfillSeconds: summary?.seconds ?? NaN, wallSeconds: out.wallSeconds, peakRssBytes: out.peakRssBytes, crms,
+          ...(firstPoll ? { firstPoll } : {}),
           stderr: out.stderr.slice(-4000),
         });
+        if (firstPoll) log(`${scenario}: first change poll after it read ${firstPoll.records} records in ${firstPoll.seconds.toFixed(1)} s (calls ${JSON.stringify(firstPoll.calls)})`);
         if (out.code !== 0 || !summary) log(`${scenario}: exit ${out.code}\n${out.stdout.slice(-2000)}\n${out.stderr.slice(-2000)}`);
         else log(`${scenario}: ${summary.recordsRead} records in ${summary.seconds} s (process ${out.wallSeconds.toFixed(1)} s)`);
       } finally {

@@ -2,7 +2,7 @@
  * Backfill bench: `customer-graph sync --backfill` (the CLI itself, as a process, on a fresh database) against CRM
  * sandboxes seeded with N Salesforce Contacts + N/5 Accounts and N HubSpot contacts + N/5 companies; records per
  * second per CRM and overall, API calls per 1,000 records against the floor each CRM's page size sets, token calls,
- * and the backfill process' peak RSS.
+ * the backfill process' peak RSS, and what the first change poll after it reads (records and calls).
  *
  *   npm run bench -- backfill [--people 20000] [--scenarios salesforce,hubspot,both] [--poll-ms 0|default|N] [--json]
  *
@@ -63,6 +63,9 @@ else {
   console.log(`\nBackfill — seed ${JSON.stringify(report.seed)}\n`);
   console.log(renderTable(report));
   for (const r of report.runs) console.log(`\n${r.scenario}: ${r.recordsRead} read, ${r.goldenCreated} golden created, ${r.linksCreated} links; backfill ${r.backfillSeconds} s, process ${r.wallSeconds.toFixed(1)} s; routes ${JSON.stringify(Object.fromEntries(Object.entries(r.crms).map(([k, c]) => [k, c.routes])))}`);
+  for (const r of report.runs) {
+    if (r.firstPoll) console.log(`${r.scenario}: the first change poll after it read ${r.firstPoll.records} records (${r.firstPoll.deletions} deletions, ${r.firstPoll.failed} objects failed) with ${Object.values(r.firstPoll.calls).reduce((a, b) => a + b, 0)} CRM calls ${JSON.stringify(r.firstPoll.calls)} in ${r.firstPoll.seconds.toFixed(1)} s`);
+  }
   console.log(`\nMachine: ${os.availableParallelism()} CPUs (${os.cpus()[0]?.model.trim()}), Node ${process.version}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(', ')} at the end.`);
 }
 if (report.runs.some((r) => r.exitCode !== 0)) process.exitCode = 1;

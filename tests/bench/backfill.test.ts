@@ -1,7 +1,7 @@
 /**
  * The backfill bench at a tiny size: the real `customer-graph sync --backfill` process against sandboxes seeded
  * through the control plane, and its report's invariants (counts add up, every record linked, page calls never
- * under the floor the CRM's page size sets). No timing is asserted.
+ * under the floor the CRM's page size sets, the first change poll after it reads nothing). No timing is asserted.
  */
 import { describe, expect, it } from 'vitest';
 import { CRM_PAGE_SIZE, classifyCalls, parseSummary, runBackfillBench } from '../../bench/backfill/backfill.ts';
@@ -44,6 +44,8 @@ describe('backfill bench', () => {
     // Salesforce: client credentials, so at least one token call; HubSpot: a private-app token, none.
     expect(sf.tokenCalls).toBeGreaterThanOrEqual(1);
     expect(hs.tokenCalls).toBe(0);
+    // The backfill left change cursors: the first poll on its database reads nothing (the seed is older than it).
+    expect(run!.firstPoll).toMatchObject({ records: 0, deletions: 0, failed: 0 });
     expect(run!.peakRssBytes).toBeGreaterThan(0);
     expect(run!.backfillSeconds).toBeGreaterThan(0);
   }, 600_000);
