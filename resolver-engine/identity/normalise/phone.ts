@@ -1,5 +1,4 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import type { CountryCode } from 'libphonenumber-js';
+import { parsePhone } from '../../text/phone-number.ts';
 
 /**
  * Phone numbers to E.164 for matching: '(415) 555-0132', '415.555.0132' and '+1 415 555 0132' are one number.
@@ -9,6 +8,5 @@ export function normalisePhone(raw: unknown, defaultRegion = 'US'): string | nul
   if (typeof raw !== 'string' && typeof raw !== 'number') return null;
   const text = String(raw).trim();
   if (text === '') return null;
-  const parsed = parsePhoneNumberFromString(text, defaultRegion as CountryCode);
-  return parsed && parsed.isPossible() ? parsed.number : null;
+  return parsePhone(text, defaultRegion).e164;
 }

@@ -1,6 +1,5 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import type { CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
+import { parsePhone } from '../../text/phone-number.ts';
 import type { Converter } from '../converter.ts';
 import { isAbsent } from '../converter.ts';
 
@@ -12,8 +11,7 @@ export type PhoneOptions = z.output<typeof phoneOptions>;
 
 /** '(415) 555-0132' → '+14155550132'. E.164 makes the same number compare equal whichever CRM typed it. */
 export function toE164(raw: string, region: string): string | null {
-  const parsed = parsePhoneNumberFromString(raw, region as CountryCode);
-  return parsed && parsed.isPossible() ? parsed.number : null;
+  return parsePhone(raw, region).e164;
 }
 
 export const phoneConverter: Converter<PhoneOptions> = {

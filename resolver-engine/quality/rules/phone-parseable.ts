@@ -1,5 +1,4 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import type { CountryCode } from 'libphonenumber-js';
+import { parsePhone } from '../../text/phone-number.ts';
 import type { QualityRule } from '../quality-rule.ts';
 
 export const phoneParseable: QualityRule = {
@@ -7,13 +6,13 @@ export const phoneParseable: QualityRule = {
   description: 'Normalises phone numbers to E.164 and flags numbers that cannot be parsed or are not valid.',
   check(value, ctx) {
     if (typeof value !== 'string' && typeof value !== 'number') return { value, issues: [] };
-    const parsed = parsePhoneNumberFromString(String(value).trim(), ctx.defaultRegion as CountryCode);
-    if (!parsed || !parsed.isPossible()) {
+    const parsed = parsePhone(String(value).trim(), ctx.defaultRegion);
+    if (parsed.e164 === null) {
       return { value, issues: [{ code: 'INVALID_PHONE', message: `${ctx.field}: '${value}' is not a phone number` }] };
     }
-    if (!parsed.isValid()) {
-      return { value: parsed.number, issues: [{ code: 'UNLIKELY_PHONE', message: `${ctx.field}: '${value}' has a plausible length but no valid number plan for ${parsed.country ?? 'its region'}` }] };
+    if (!parsed.valid) {
+      return { value: parsed.e164, issues: [{ code: 'UNLIKELY_PHONE', message: `${ctx.field}: '${value}' has a plausible length but no valid number plan for ${parsed.country ?? 'its region'}` }] };
     }
-    return { value: parsed.number, issues: [] };
+    return { value: parsed.e164, issues: [] };
   },
 };
