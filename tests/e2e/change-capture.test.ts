@@ -112,7 +112,7 @@ describe('change capture (demo)', () => {
   it('with webhooks switched off, a change arrives through polling within one interval', async () => {
     await fetch(`${t.hubspotUrl}/_sandbox/hubspot/webhooks`, { method: 'DELETE' });
     const before = await inboxCount();
-    // First round reads from no cursor (everything); let it finish so the next one is a normal interval.
+    // Run one round now (from the cursors the start-time link run left), so the next one is a normal interval.
     await t.app.sync.poller!.pollNow();
     t.app.sync.poller!.resume();
     const sub = await subscribe();
