@@ -2,8 +2,15 @@
  * The write-back outbox. Rows are added in the same transaction as the golden change that caused them; workers
  * claim them with `FOR UPDATE SKIP LOCKED` so two workers never take the same row, and a row whose worker died
  * (its lease expired) becomes claimable again — nothing is lost when a worker is killed mid-batch.
+ *
+ * Every claim stamps its rows with a fresh `claim_token`. Outcome updates (done, retry, dead, stale, release) and lease
+ * renewals given that token only touch rows still `in_flight` under it: a worker that stalled past its lease (GC
+ * pause, stopped VM) while another worker claimed and sent its rows cannot overwrite that outcome when it wakes up.
+ * They answer the ids they actually changed, so the caller can report the rest as lost claims.
  */
+import crypto from 'node:crypto';
 import { and, eq, inArray, lte, or, sql } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
 import type { Database } from './open-database.ts';
 import { writebackOutbox } from './schema.ts';
 
@@ -28,6 +35,7 @@ export async function enqueueOutbox(db: Database, rows: OutboxInsert[]): Promise
 /** Claims up to `limit` rows (oldest first) plus every other claimable row of the same records. */
 export async function claimOutbox(db: Database, opts: ClaimOptions): Promise<OutboxRow[]> {
   const leaseMs = opts.leaseMs ?? 60_000;
+  const claimToken = crypto.randomUUID();
   return db.transaction(async (tx) => {
     const now = new Date();
     const staleBefore = new Date(now.getTime() - leaseMs);
@@ -59,49 +67,79 @@ export async function claimOutbox(db: Database, opts: ClaimOptions): Promise<Out
     }
     return tx
       .update(writebackOutbox)
-      .set({ status: 'in_flight', claimedBy: opts.workerId, claimedAt: now, attempts: sql`${writebackOutbox.attempts} + 1`, updatedAt: now })
+      .set({ status: 'in_flight', claimedBy: opts.workerId, claimedAt: now, claimToken, attempts: sql`${writebackOutbox.attempts} + 1`, updatedAt: now })
       .where(inArray(writebackOutbox.id, [...ids]))
       .returning();
   });
 }
 
 /**
+ * Which of `ids` an outcome update may touch: with the claim's token, only rows still in flight under that claim
+ * (a row whose lease expired and was claimed again carries another token); without one, the rows as they are
+ * (administration and tests acting on rows nobody holds).
+ */
+function held(ids: number[], claimToken: string | undefined): SQL | undefined {
+  const byId = inArray(writebackOutbox.id, ids);
+  return claimToken === undefined ? byId : and(byId, eq(writebackOutbox.claimToken, claimToken), eq(writebackOutbox.status, 'in_flight'));
+}
+
+/**
  * Hands claimed rows back untouched (pending, unclaimed, the attempt not counted): the worker does this with a
  * trailing partial batch of a full claim, so those records fill the next round's batches instead of costing a call.
  */
-export async function releaseOutbox(db: Database, ids: number[]): Promise<void> {
-  if (ids.length === 0) return;
-  await db
+export async function releaseOutbox(db: Database, ids: number[], claimToken?: string): Promise<number[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
     .update(writebackOutbox)
-    .set({ status: 'pending', claimedBy: null, claimedAt: null, attempts: sql`greatest(${writebackOutbox.attempts} - 1, 0)`, updatedAt: new Date() })
-    .where(inArray(writebackOutbox.id, ids));
+    .set({ status: 'pending', claimedBy: null, claimedAt: null, claimToken: null, attempts: sql`greatest(${writebackOutbox.attempts} - 1, 0)`, updatedAt: new Date() })
+    .where(held(ids, claimToken))
+    .returning({ id: writebackOutbox.id });
+  return rows.map((r) => r.id);
 }
 
-/** Extends the lease on rows this worker still holds: a round longer than the lease must not let another worker take them. */
-export async function renewOutboxLease(db: Database, workerId: string, ids: number[]): Promise<void> {
-  if (ids.length === 0) return;
-  await db
+/**
+ * Extends the lease on rows this claim still holds: a round longer than the lease must not let another worker take
+ * them. Answers the ids still held; the worker calls it right before each CRM call too, so a row it lost while
+ * stalled is not sent a second time.
+ */
+export async function renewOutboxLease(db: Database, claimToken: string, ids: number[]): Promise<number[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
     .update(writebackOutbox)
     .set({ claimedAt: new Date() })
-    .where(and(inArray(writebackOutbox.id, ids), eq(writebackOutbox.claimedBy, workerId), eq(writebackOutbox.status, 'in_flight')));
+    .where(held(ids, claimToken))
+    .returning({ id: writebackOutbox.id });
+  return rows.map((r) => r.id);
 }
 
-export async function completeOutbox(db: Database, ids: number[]): Promise<void> {
-  if (ids.length === 0) return;
-  await db.update(writebackOutbox).set({ status: 'done', updatedAt: new Date(), lastError: null }).where(inArray(writebackOutbox.id, ids));
+export async function completeOutbox(db: Database, ids: number[], claimToken?: string): Promise<number[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .update(writebackOutbox)
+    .set({ status: 'done', updatedAt: new Date(), lastError: null })
+    .where(held(ids, claimToken))
+    .returning({ id: writebackOutbox.id });
+  return rows.map((r) => r.id);
 }
 
 /** A transient failure: back to pending after `retryAt`. A permanent one: dead-lettered with the CRM's reason. */
-export async function failOutbox(db: Database, ids: number[], error: string, retryAt: Date | null): Promise<void> {
-  if (ids.length === 0) return;
-  await db
+export async function failOutbox(db: Database, ids: number[], error: string, retryAt: Date | null, claimToken?: string): Promise<number[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
     .update(writebackOutbox)
     .set(retryAt ? { status: 'pending', nextAttemptAt: retryAt, lastError: error, updatedAt: new Date() } : { status: 'dead', lastError: error, updatedAt: new Date() })
-    .where(inArray(writebackOutbox.id, ids));
+    .where(held(ids, claimToken))
+    .returning({ id: writebackOutbox.id });
+  return rows.map((r) => r.id);
 }
 
 /** Optimistic concurrency: not sent because the CRM record changed since the plan; `reason` says which value. */
-export async function markOutboxStale(db: Database, ids: number[], reason: string): Promise<void> {
-  if (ids.length === 0) return;
-  await db.update(writebackOutbox).set({ status: 'stale', lastError: reason, updatedAt: new Date() }).where(inArray(writebackOutbox.id, ids));
+export async function markOutboxStale(db: Database, ids: number[], reason: string, claimToken?: string): Promise<number[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .update(writebackOutbox)
+    .set({ status: 'stale', lastError: reason, updatedAt: new Date() })
+    .where(held(ids, claimToken))
+    .returning({ id: writebackOutbox.id });
+  return rows.map((r) => r.id);
 }

@@ -137,6 +137,12 @@ export const writebackOutbox = pgTable(
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     claimedBy: text('claimed_by'),
     claimedAt: timestamp('claimed_at', { withTimezone: true, mode: 'date' }),
+    /**
+     * A fresh token per claim (migration 0005): every outcome update (done, retry, stale, dead, release) and every
+     * lease renewal matches it, so a worker that stalled past its lease and lost the row to another claim changes
+     * nothing when it wakes up.
+     */
+    claimToken: text('claim_token'),
     lastError: text('last_error'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

@@ -43,21 +43,32 @@ export interface DeadLetterInput {
   reason: string;
 }
 
-/** Marks the outbox rows 'dead' and keeps each refusal with the CRM's code and message (once per outbox row). */
-export async function deadLetterOutbox(db: Database, letters: DeadLetterInput[]): Promise<void> {
-  if (letters.length === 0) return;
-  await db.transaction(async (tx) => {
+/**
+ * Marks the outbox rows 'dead' and keeps each refusal with the CRM's code and message (once per outbox row). With
+ * the claim's token, only rows still in flight under that claim are touched (a worker that lost its lease while
+ * stalled must not turn another worker's outcome into a dead letter); answers the outbox ids dead-lettered.
+ */
+export async function deadLetterOutbox(db: Database, letters: DeadLetterInput[], claimToken?: string): Promise<number[]> {
+  if (letters.length === 0) return [];
+  return db.transaction(async (tx) => {
     const now = new Date();
+    const held = (id: number) => (claimToken === undefined
+      ? eq(writebackOutbox.id, id)
+      : and(eq(writebackOutbox.id, id), eq(writebackOutbox.claimToken, claimToken), eq(writebackOutbox.status, 'in_flight')));
+    const kept: DeadLetterInput[] = [];
     for (const l of letters) {
-      await tx.update(writebackOutbox).set({ status: 'dead', lastError: l.reason, updatedAt: now }).where(eq(writebackOutbox.id, l.row.id));
+      const changed = await tx.update(writebackOutbox).set({ status: 'dead', lastError: l.reason, updatedAt: now }).where(held(l.row.id)).returning({ id: writebackOutbox.id });
+      if (changed.length > 0) kept.push(l);
     }
+    if (kept.length === 0) return [];
     await tx
       .insert(writebackDeadLetters)
-      .values(letters.map((l) => ({
+      .values(kept.map((l) => ({
         outboxId: l.row.id, connectorId: l.row.connectorId, objectType: l.row.objectType, recordId: l.row.recordId,
         goldenId: l.row.goldenId, fields: l.row.fields, code: l.code, nativeCode: l.nativeCode ?? null, reason: l.reason,
       })))
       .onConflictDoNothing({ target: writebackDeadLetters.outboxId });
+    return kept.map((l) => l.row.id);
   });
 }
 

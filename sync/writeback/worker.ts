@@ -5,6 +5,9 @@
  *   done → completeOutbox; transient (retryable ConnectorError) → back to pending after backoff with full jitter,
  *   never sooner than the CRM's Retry-After; permanent (CRM_VALIDATION, CRM_NOT_FOUND…) → dead letter with the
  *   CRM's message. Writes run in the 'writeback' lane of the account's one rate budget.
+ * Every settlement is conditional on the claim (its token, db/outbox-store.ts), and the lease is renewed and checked
+ * right before each CRM call: a worker that stalled past its lease and lost rows to another worker neither sends
+ * them again nor overwrites the other worker's outcome; such rows are logged and counted as `lost`.
  */
 import crypto from 'node:crypto';
 import type { Connector, UpdateItem, WriteResult } from '../../connectors/contract/index.ts';
@@ -41,6 +44,11 @@ export interface RoundResult {
   stale: number;
   /** Rows of a full claim's trailing partial batch, handed back to fill the next round's batches. */
   released: number;
+  /**
+   * Rows this worker's claim no longer held when it came to send or settle them (its lease expired while it stalled
+   * and another worker claimed them): not sent, their outcome left to the worker that holds them.
+   */
+  lost: number;
 }
 
 /** Codes worth trying again later even though the CRM call itself is not retryable right now. */
@@ -111,7 +119,7 @@ export class WriteBackWorker {
 
   /** Rounds until the outbox has nothing claimable (tests, the CLI's one-shot mode). */
   async drain(maxRounds = 100): Promise<RoundResult> {
-    const total: RoundResult = { claimed: 0, done: 0, retried: 0, dead: 0, calls: 0, stale: 0, released: 0 };
+    const total: RoundResult = { claimed: 0, done: 0, retried: 0, dead: 0, calls: 0, stale: 0, released: 0, lost: 0 };
     for (let i = 0; i < maxRounds; i++) {
       const r = await this.runOnce();
       for (const k of Object.keys(total) as (keyof RoundResult)[]) total[k] += r[k];
@@ -125,7 +133,7 @@ export class WriteBackWorker {
     const limit = this.opts.claimLimit ?? 1000;
     const leaseMs = this.opts.leaseMs ?? 60_000;
     const rows = await claimOutbox(db, { workerId: this.workerId, limit, leaseMs });
-    const result: RoundResult = { claimed: rows.length, done: 0, retried: 0, dead: 0, calls: 0, stale: 0, released: 0 };
+    const result: RoundResult = { claimed: rows.length, done: 0, retried: 0, dead: 0, calls: 0, stale: 0, released: 0, lost: 0 };
     // A full claim means more rows are waiting: a partial batch at its end would cost a call the next round can fill.
     const full = rows.length >= limit;
     const groups = new Map<string, OutboxRow[]>();
@@ -136,8 +144,9 @@ export class WriteBackWorker {
     // The lease is renewed while the round runs (a CRM call may outlast it: timeouts, retries, Retry-After): only a
     // worker that died stops renewing, and only its rows are taken by another worker.
     const ids = rows.map((r) => r.id);
+    const token = claimOf(rows);
     const heartbeat = ids.length === 0 ? undefined : setInterval(() => {
-      renewOutboxLease(db, this.workerId, ids).catch((err: unknown) => this.opts.logger?.warn({ err }, 'renewing the write-back lease failed'));
+      renewOutboxLease(db, token, ids).catch((err: unknown) => this.opts.logger?.warn({ err }, 'renewing the write-back lease failed'));
     }, Math.max(100, Math.floor(leaseMs / 3)));
     try {
       // Connector objects in parallel (different CRMs, different budgets); batches of one object in order.
@@ -154,22 +163,31 @@ export class WriteBackWorker {
     let records = coalesce(group);
     if (!connector) {
       // Disabled or not configured in this process: try later rather than drop.
-      await this.retry(records.flatMap((r) => r.rows), `connector ${connectorId} is not available in this worker`, undefined);
-      result.retried += group.length;
+      await this.retry(records.flatMap((r) => r.rows), `connector ${connectorId} is not available in this worker`, undefined, result);
       return;
     }
-    const fresh = await this.dropStale(connector, connectorId, objectType, group);
+    const fresh = await this.dropStale(connector, connectorId, objectType, group, result);
     if (fresh.length < group.length) records = coalesce(fresh);
-    result.stale += group.length - fresh.length;
     const size = Math.max(1, connector.limits.update);
+    const token = claimOf(group);
     for (let i = 0; i < records.length; i += size) {
-      const batch = records.slice(i, i + size);
+      let batch = records.slice(i, i + size);
       if (full && i > 0 && batch.length < size) {
         // Never the first batch (it holds the oldest rows), so every round makes progress.
         const ids = batch.flatMap((r) => r.rows.map((row) => row.id));
-        await releaseOutbox(this.opts.db, ids);
-        result.released += ids.length;
+        const released = await releaseOutbox(this.opts.db, ids, token);
+        result.released += released.length;
+        this.lost(result, ids, released, 'release');
         continue;
+      }
+      // Renewed and checked right before the call: rows lost while this worker stalled (another worker claimed them
+      // after the lease) are not sent twice. One indexed UPDATE per CRM call.
+      const batchIds = batch.flatMap((r) => r.rows.map((row) => row.id));
+      const held = new Set(await renewOutboxLease(this.opts.db, token, batchIds));
+      if (held.size < batchIds.length) {
+        this.lost(result, batchIds, [...held], 'send');
+        batch = coalesce(batch.flatMap((r) => r.rows).filter((row) => held.has(row.id)));
+        if (batch.length === 0) continue;
       }
       const items: UpdateItem[] = batch.map((r) => ({ id: r.recordId, fields: r.fields }));
       // Echo suppression: remembered before the call, because the CRM's webhook may arrive before it returns.
@@ -182,11 +200,11 @@ export class WriteBackWorker {
         const error = asConnectorError(connector.crm, err);
         const rows = batch.flatMap((r) => r.rows);
         if (error.retryable || LATER.has(error.code)) {
-          await this.retry(rows, error.message, error.retryAfterMs);
-          result.retried += rows.length;
+          await this.retry(rows, error.message, error.retryAfterMs, result);
         } else {
-          await deadLetterOutbox(this.opts.db, rows.map((row) => letter(row, error)));
-          result.dead += rows.length;
+          const dead = await deadLetterOutbox(this.opts.db, rows.map((row) => letter(row, error)), token);
+          result.dead += dead.length;
+          this.lost(result, rows.map((r) => r.id), dead, 'dead letter');
         }
         continue;
       }
@@ -200,17 +218,27 @@ export class WriteBackWorker {
         else if (r.error.retryable || LATER.has(r.error.code)) retry.push({ rows: record.rows, error: r.error });
         else dead.push(...record.rows.map((row) => letter(row, r.error)));
       });
-      await completeOutbox(this.opts.db, done);
-      await deadLetterOutbox(this.opts.db, dead);
-      for (const r of retry) await this.retry(r.rows, r.error.message, r.error.retryAfterMs);
-      result.done += done.length;
-      result.dead += dead.length;
-      result.retried += retry.reduce((n, r) => n + r.rows.length, 0);
+      const completed = await completeOutbox(this.opts.db, done, token);
+      result.done += completed.length;
+      this.lost(result, done, completed, 'done');
+      const lettered = await deadLetterOutbox(this.opts.db, dead, token);
+      result.dead += lettered.length;
+      this.lost(result, dead.map((d) => d.row.id), lettered, 'dead letter');
+      for (const r of retry) await this.retry(r.rows, r.error.message, r.error.retryAfterMs, result);
     }
   }
 
+  /** Counts and logs rows an outcome update did not change because this claim no longer holds them. */
+  private lost(result: RoundResult, wanted: readonly number[], changed: readonly number[], outcome: string): void {
+    if (changed.length >= wanted.length) return;
+    const kept = new Set(changed);
+    const lost = wanted.filter((id) => !kept.has(id));
+    result.lost += lost.length;
+    this.opts.logger?.warn({ workerId: this.workerId, outboxIds: lost, outcome }, 'write-back claim lost: the lease expired and another worker holds these rows; leaving them to it');
+  }
+
   /** Optimistic concurrency: rows whose record changed in the CRM since their plan are settled as 'stale'. */
-  private async dropStale(connector: Connector, connectorId: string, objectType: string, rows: OutboxRow[]): Promise<OutboxRow[]> {
+  private async dropStale(connector: Connector, connectorId: string, objectType: string, rows: OutboxRow[], result: RoundResult): Promise<OutboxRow[]> {
     const checked = rows.filter((r) => expectedOf(r) && r.recordId);
     if (checked.length === 0) return rows;
     const ids = [...new Set(checked.map((r) => r.recordId!))];
@@ -233,17 +261,30 @@ export class WriteBackWorker {
       const reason = staleReason(r, current.get(r.recordId!), ours.get(r.recordId!));
       if (reason) stale.set(r.id, reason);
     }
-    for (const [id, reason] of stale) await markOutboxStale(this.opts.db, [id], reason);
+    const token = claimOf(rows);
+    for (const [id, reason] of stale) {
+      const changed = await markOutboxStale(this.opts.db, [id], reason, token);
+      result.stale += changed.length;
+      this.lost(result, [id], changed, 'stale');
+    }
     return rows.filter((r) => !stale.has(r.id));
   }
 
-  private async retry(rows: OutboxRow[], message: string, retryAfterMs: number | undefined): Promise<void> {
+  private async retry(rows: OutboxRow[], message: string, retryAfterMs: number | undefined, result: RoundResult): Promise<void> {
     const backoff = this.opts.backoff ?? {};
     // Rows of one record share a retry time so they stay coalesced on the next round.
     const attempts = Math.max(...rows.map((r) => r.attempts), 1);
     const at = new Date(Date.now() + retryDelayMs(attempts, retryAfterMs, backoff.baseMs, backoff.capMs));
-    await failOutbox(this.opts.db, rows.map((r) => r.id), message, at);
+    const ids = rows.map((r) => r.id);
+    const changed = await failOutbox(this.opts.db, ids, message, at, claimOf(rows));
+    result.retried += changed.length;
+    this.lost(result, ids, changed, 'retry');
   }
+}
+
+/** The claim token of rows from one claim (every claimed row carries one; '' matches no row, so nothing is settled). */
+function claimOf(rows: readonly OutboxRow[]): string {
+  return rows[0]?.claimToken ?? '';
 }
 
 function letter(row: OutboxRow, error: ConnectorError): DeadLetterInput {

@@ -5,7 +5,7 @@ import type { OutboxRow } from '../../db/outbox-store.ts';
 
 const row = (id: number, recordId: string, fields: Record<string, unknown>): OutboxRow => ({
   id, connectorId: 'c', objectType: 'Contact', recordId, goldenId: 'g', operation: 'update', fields, idempotencyKey: `k${id}`,
-  status: 'in_flight', attempts: 1, nextAttemptAt: new Date(), claimedBy: 'w', claimedAt: new Date(), lastError: null, createdAt: new Date(), updatedAt: new Date(),
+  status: 'in_flight', attempts: 1, nextAttemptAt: new Date(), claimedBy: 'w', claimedAt: new Date(), claimToken: 't', lastError: null, createdAt: new Date(), updatedAt: new Date(),
 });
 
 describe('write-back worker policies', () => {

@@ -1,0 +1,1 @@
+ALTER TABLE "writeback_outbox" ADD COLUMN "claim_token" text;
