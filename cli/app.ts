@@ -132,7 +132,8 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
     const writeback = createWriteBackSubgraph({ db, getConfig: () => mapping, connectors: connectorsById });
     sources.push(writeback);
     const writebackWorker = new WriteBackWorker({ db, connectors: connectorsById, logger, leaseMs: config.writebackLeaseMs });
-    sources.push(createAdminSubgraph({ db, getConfig: () => mapping, connectors, connectorIds }));
+    const admin = createAdminSubgraph({ db, getConfig: () => mapping, connectors, connectorIds });
+    sources.push(admin);
     // mapping administration through the gateway: read, list versions, save (validated, dry-run, hot-swapped)
     let mappingVersion = loaded.active.version;
     sources.push(createMappingsSubgraph({
@@ -160,17 +161,19 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
     cleanups.push(() => sync.stop());
     writebackWorker.start();
     cleanups.push(() => writebackWorker.stop());
-    // subscriptions: change events arrive through this database's LISTEN; tokens checked in connection_init
+    // subscriptions: change events arrive through this database's LISTEN; tokens checked in connection_init.
+    // The same tokens guard the admin subgraph's operations over HTTP (review queue, merges, splits).
+    const apiTokens = parseApiTokens(process.env.CUSTOMER_GRAPH_API_TOKENS);
     await server.ready(gateway, {
       events: database,
-      apiTokens: parseApiTokens(process.env.CUSTOMER_GRAPH_API_TOKENS),
+      apiTokens,
       // A changed customer's records leave the CRM subgraphs' caches before subscribers' payloads are resolved:
       // otherwise a second change within the cache TTL would be announced with the previous value.
       beforeEvent: async (customerId) => {
         const links = (await linksOf(database.db, [customerId])).get(customerId) ?? [];
         for (const native of natives) native.forgetRecords(links.filter((l) => l.crm === native.crm));
       },
-    });
+    }, { apiTokens, protectedTypeDefs: [admin.typeDefs()] });
 
     /** Validates, dry-runs the composition, stores a new version and hot-swaps; on any failure nothing changes. */
     async function applyMappingConfig(document: unknown, meta?: { comment?: string; actor?: string }): Promise<number> {

@@ -14,6 +14,8 @@ import type { DatabaseHandle } from '../db/open-database.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { CustomerGraphGateway } from './gateway.ts';
 import { graphqlIde } from './ide.ts';
+import { adminAccessPlugin } from './admin-access.ts';
+import type { AdminAccessSetup } from './admin-access.ts';
 import { createSubscriptionLayer } from './subscriptions/index.ts';
 import type { SubscriptionLayer } from './subscriptions/index.ts';
 
@@ -36,9 +38,9 @@ export interface GatewayServer {
   subscriptions: SubscriptionLayer | undefined;
   /**
    * Starts Apollo Server on the gateway and mounts `/graphql`; `/healthz` turns 200 afterwards. With
-   * `subscriptions`, graphql-ws serves the same path.
+   * `subscriptions`, graphql-ws serves the same path. With `adminAccess`, admin root fields need an API token.
    */
-  ready(gateway: CustomerGraphGateway, subscriptions?: SubscriptionSetup): Promise<void>;
+  ready(gateway: CustomerGraphGateway, subscriptions?: SubscriptionSetup, adminAccess?: AdminAccessSetup): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -68,7 +70,7 @@ export async function listenGateway(opts: { port: number; host: string; logger: 
     port,
     url: `http://${shownHost}:${port}`,
     subscriptions: undefined,
-    async ready(gw, subscriptionSetup) {
+    async ready(gw, subscriptionSetup, adminAccess) {
       const subscriptions = subscriptionSetup
         ? createSubscriptionLayer({
           httpServer,
@@ -92,6 +94,7 @@ export async function listenGateway(opts: { port: number; host: string; logger: 
           ApolloServerPluginDrainHttpServer({ httpServer }),
           ApolloServerPluginLandingPageDisabled(),
           ...(subscriptions ? [subscriptions.apolloPlugin()] : []),
+          ...(adminAccess ? [adminAccessPlugin(adminAccess, opts.logger)] : []),
         ],
       });
       await apollo.start();

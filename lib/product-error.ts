@@ -12,6 +12,7 @@ export interface ErrorCodeDefinition {
 
 const definitions = {
   BAD_USER_INPUT: { description: 'An argument or input value is invalid; the message says which and why.', httpStatus: 400, exitCode: 2 },
+  UNAUTHENTICATED: { description: 'An admin operation was sent without one of the API tokens (CUSTOMER_GRAPH_API_TOKENS), or with a wrong one.', httpStatus: 401, exitCode: 77 },
   NOT_FOUND: { description: 'The requested object does not exist.', httpStatus: 404, exitCode: 3 },
   CONFLICT: { description: 'The request was already carried out or clashes with the current state (e.g. a dead letter already replayed); the message says what to do instead.', httpStatus: 409, exitCode: 4 },
   CONFIG_INVALID: { description: 'The process configuration (environment variables, flags) is invalid.', httpStatus: 500, exitCode: 78 },

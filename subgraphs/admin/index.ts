@@ -65,6 +65,10 @@ type MatchReview {
   score: Float
   "Why the matcher scored the pair as it did, one reason each (JSON text)."
   reasons: [String!]!
+  "The left customer as it resolves today (a merged-away id resolves to its survivor); null for other entity types."
+  left: Customer
+  "The right customer as it resolves today; null for other entity types."
+  right: Customer
 }
 
 type Query {
@@ -114,6 +118,11 @@ export function createAdminSubgraph(deps: AdminDeps): AdminSubgraph {
           score: r.score, reasons: (r.reasons ?? []).map((x) => (typeof x === 'string' ? x : JSON.stringify(x))),
         }));
       },
+    },
+    MatchReview: {
+      // Entity stubs: identity and golden resolve names, emails and sources, so the review UI needs one query.
+      left: (r: { entityType: string; leftId: string }) => (r.entityType === 'Customer' ? { id: r.leftId } : null),
+      right: (r: { entityType: string; rightId: string }) => (r.entityType === 'Customer' ? { id: r.rightId } : null),
     },
     Mutation: {
       mergeCustomers: (_: unknown, args: { survivorId: string; mergedIds: string[] }) => guarded(async () => {
