@@ -128,13 +128,21 @@ export async function decisionsTouching(tx: Tx, entityType: string, keys: readon
   return out;
 }
 
-/** Queues review pairs; a pair with any decision already (pending, accepted, rejected, linked…) is left alone. */
+/**
+ * Queues review pairs, one statement per chunk; a pair with any decision already (pending, accepted, rejected,
+ * linked…) is left alone, and a pair listed twice is queued by its first entry. Returns how many were queued.
+ */
 export async function queueReviews(tx: Tx, reviews: readonly Omit<DecisionInput, 'decision'>[]): Promise<number> {
-  let queued = 0;
+  const rows = new Map<string, typeof matchDecisions.$inferInsert>();
   for (const d of reviews) {
     const [leftKey, rightKey] = d.a < d.b ? [d.a, d.b] : [d.b, d.a];
-    const inserted = await tx.insert(matchDecisions)
-      .values({ entityType: d.entityType, leftKey, rightKey, decision: 'review_pending', score: d.score ?? null, reasons: d.reasons ?? null, actor: d.actor ?? null })
+    const k = JSON.stringify([d.entityType, leftKey, rightKey]);
+    if (!rows.has(k)) rows.set(k, { entityType: d.entityType, leftKey, rightKey, decision: 'review_pending', score: d.score ?? null, reasons: d.reasons ?? null, actor: d.actor ?? null });
+  }
+  let queued = 0;
+  const all = [...rows.values()];
+  for (let i = 0; i < all.length; i += 1000) {
+    const inserted = await tx.insert(matchDecisions).values(all.slice(i, i + 1000))
       .onConflictDoNothing({ target: [matchDecisions.entityType, matchDecisions.leftKey, matchDecisions.rightKey] })
       .returning({ id: matchDecisions.id });
     queued += inserted.length;

@@ -3,7 +3,7 @@
  * type, record id), so linking the same native record twice is a no-op that returns the existing golden id.
  */
 import crypto from 'node:crypto';
-import { and, asc, eq, inArray, like, ne, or, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, like, min, ne, or, isNull, sql } from 'drizzle-orm';
 import type { Database } from './open-database.ts';
 import { newGoldenId } from './golden-ids.ts';
 import { goldenRecords, recordLinks } from './schema.ts';
@@ -49,6 +49,21 @@ export async function goldenIdByMatchKey(tx: Tx, entityType: string, matchKey: s
   return row?.goldenId ?? null;
 }
 
+/** `goldenIdByMatchKey` for many keys in one query per chunk: by key, the oldest live golden record holding it. */
+export async function goldenIdsByMatchKeys(tx: Tx, entityType: string, keys: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const part of chunks([...new Set(keys)])) {
+    const rows = await tx
+      .select({ key: recordLinks.matchKey, goldenId: min(recordLinks.goldenId) })
+      .from(recordLinks)
+      .innerJoin(goldenRecords, eq(goldenRecords.id, recordLinks.goldenId))
+      .where(and(eq(recordLinks.entityType, entityType), inArray(recordLinks.matchKey, part), eq(goldenRecords.status, 'active')))
+      .groupBy(recordLinks.matchKey);
+    for (const r of rows) if (r.key !== null && r.goldenId !== null) out.set(r.key, r.goldenId);
+  }
+  return out;
+}
+
 /** Distinct live golden ids whose links have a match key starting with `prefix` (at most `limit`). */
 export async function goldenIdsByMatchKeyPrefix(tx: Tx, entityType: string, prefix: string, limit = 2): Promise<string[]> {
   const rows = await tx
@@ -62,21 +77,56 @@ export async function goldenIdsByMatchKeyPrefix(tx: Tx, entityType: string, pref
 }
 
 export async function createGoldenRecord(tx: Tx, entityType: string): Promise<string> {
-  const id = newGoldenId(entityType);
-  await tx.insert(goldenRecords).values({ id, entityType });
-  return id;
+  const [id] = await createGoldenRecords(tx, entityType, 1);
+  return id!;
+}
+
+/** Creates `count` golden records in one statement per chunk; their ids in creation order. */
+export async function createGoldenRecords(tx: Tx, entityType: string, count: number): Promise<string[]> {
+  const ids = Array.from({ length: count }, () => newGoldenId(entityType));
+  await insertGoldenRecords(tx, entityType, ids);
+  return ids;
+}
+
+/** Inserts golden records with ids made beforehand (`newGoldenId`), when a linker needs the ids before the rows. */
+export async function insertGoldenRecords(tx: Tx, entityType: string, ids: readonly string[]): Promise<void> {
+  for (const part of chunks(ids, 5000)) await tx.insert(goldenRecords).values(part.map((id) => ({ id, entityType })));
 }
 
 /** Inserts the link unless the native record is linked already; returns the golden id the record is linked to. */
 export async function upsertLink(tx: Tx, link: NewLink): Promise<{ goldenId: string; created: boolean }> {
-  const inserted = await tx
-    .insert(recordLinks)
-    .values({ ...link, matchDetail: link.matchDetail ?? null })
-    .onConflictDoNothing({ target: [recordLinks.connectorId, recordLinks.objectType, recordLinks.recordId] })
-    .returning({ goldenId: recordLinks.goldenId });
-  if (inserted[0]) return { goldenId: inserted[0].goldenId, created: true };
-  const existing = await linkedGoldenIds(tx, link.connectorId, link.objectType, [link.recordId]);
-  return { goldenId: existing.get(link.recordId)!, created: false };
+  const [result] = await upsertLinks(tx, [link]);
+  return result!;
+}
+
+const refKey = (r: NativeRef) => `${r.connectorId}\u0000${r.objectType}\u0000${r.recordId}`;
+
+/**
+ * `upsertLink` for many links in one statement per chunk, results in input order: a native record linked already
+ * keeps its link (created false, its current golden id), and one listed twice is linked by its first entry, as if
+ * the links were upserted one after the other.
+ */
+export async function upsertLinks(tx: Tx, links: readonly NewLink[]): Promise<{ goldenId: string; created: boolean }[]> {
+  const first = new Map<string, NewLink>();
+  for (const l of links) if (!first.has(refKey(l))) first.set(refKey(l), l);
+  const inserted = new Map<string, string>();
+  for (const part of chunks([...first.values()])) {
+    const rows = await tx
+      .insert(recordLinks)
+      .values(part.map((l) => ({ ...l, matchDetail: l.matchDetail ?? null })))
+      .onConflictDoNothing({ target: [recordLinks.connectorId, recordLinks.objectType, recordLinks.recordId] })
+      .returning({ connectorId: recordLinks.connectorId, objectType: recordLinks.objectType, recordId: recordLinks.recordId, goldenId: recordLinks.goldenId });
+    for (const r of rows) inserted.set(refKey(r), r.goldenId);
+  }
+  const existing = new Map((await linksOfNatives(tx, [...first.values()].filter((l) => !inserted.has(refKey(l))))).map((l) => [refKey(l), l.goldenId]));
+  const claimed = new Set<string>();
+  return links.map((l) => {
+    const k = refKey(l);
+    const goldenId = inserted.get(k);
+    if (goldenId === undefined || claimed.has(k)) return { goldenId: goldenId ?? existing.get(k)!, created: false };
+    claimed.add(k);
+    return { goldenId, created: true };
+  });
 }
 
 export interface NativeRef { connectorId: string; objectType: string; recordId: string }
@@ -139,8 +189,17 @@ export async function linksOfGolden(tx: Tx, goldenIds: readonly string[]): Promi
 
 /** Replaces the stored match detail (identity attributes and blocking keys) of one link. */
 export async function updateLinkDetail(tx: Tx, link: NativeRef, matchKey: string | null, matchDetail: Record<string, unknown>): Promise<void> {
-  await tx.update(recordLinks).set({ matchKey, matchDetail })
-    .where(and(eq(recordLinks.connectorId, link.connectorId), eq(recordLinks.objectType, link.objectType), eq(recordLinks.recordId, link.recordId)));
+  await updateLinkDetails(tx, [{ ...link, matchKey, matchDetail }]);
+}
+
+/** `updateLinkDetail` for many links, one statement per chunk (the rows travel as one JSON parameter). */
+export async function updateLinkDetails(tx: Tx, updates: readonly (NativeRef & { matchKey: string | null; matchDetail: Record<string, unknown> })[]): Promise<void> {
+  for (const part of chunks(updates, 500)) {
+    const rows = JSON.stringify(part.map((u) => ({ c: u.connectorId, o: u.objectType, r: u.recordId, k: u.matchKey, d: u.matchDetail })));
+    await tx.update(recordLinks).set({ matchKey: sql`v.k`, matchDetail: sql`v.d` })
+      .from(sql`jsonb_to_recordset(${rows}::jsonb) as v(c text, o text, r text, k text, d jsonb)`)
+      .where(and(eq(recordLinks.connectorId, sql`v.c`), eq(recordLinks.objectType, sql`v.o`), eq(recordLinks.recordId, sql`v.r`)));
+  }
 }
 
 /** A stable hash of a snapshot: keys sorted, so the same values always hash the same. */
@@ -158,4 +217,23 @@ export async function writeSnapshot(tx: Tx, goldenId: string, snapshot: Record<s
     .where(and(eq(goldenRecords.id, goldenId), or(isNull(goldenRecords.snapshotHash), ne(goldenRecords.snapshotHash, hash))))
     .returning({ id: goldenRecords.id });
   return updated.length > 0;
+}
+
+/**
+ * `writeSnapshot` for many golden records, one statement per chunk: only snapshots whose hash differs from the
+ * stored one are written (an unchanged snapshot keeps its row and updated_at). Returns the ids that changed.
+ */
+export async function writeSnapshots(tx: Tx, snapshots: readonly { goldenId: string; snapshot: Record<string, unknown> }[]): Promise<Set<string>> {
+  // One row per id, the last one listed winning, as consecutive writes would leave it.
+  const byId = new Map(snapshots.map((s) => [s.goldenId, s.snapshot]));
+  const changed = new Set<string>();
+  for (const part of chunks([...byId], 500)) {
+    const rows = JSON.stringify(part.map(([id, snapshot]) => ({ id, s: snapshot, h: snapshotHash(snapshot) })));
+    const updated = await tx.update(goldenRecords).set({ snapshot: sql`v.s`, snapshotHash: sql`v.h`, updatedAt: new Date() })
+      .from(sql`jsonb_to_recordset(${rows}::jsonb) as v(id text, s jsonb, h text)`)
+      .where(and(eq(goldenRecords.id, sql`v.id`), or(isNull(goldenRecords.snapshotHash), ne(goldenRecords.snapshotHash, sql`v.h`))))
+      .returning({ id: goldenRecords.id });
+    for (const r of updated) changed.add(r.id);
+  }
+  return changed;
 }

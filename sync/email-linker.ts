@@ -1,8 +1,9 @@
 /**
  * The email linker: the stand-in for identity resolution (issue 6). For each native object of the mapping
  * configuration it pages through the connector's records, computes a match key (match-keys.ts), finds or creates
- * the golden record and upserts the link (unique on connector, object type and record id), then recomputes the
- * golden snapshot of every record it saw (`collectCandidates` + `resolveRecord`) for listing and filters.
+ * the golden record and upserts the link (unique on connector, object type and record id) — a page at a time, in
+ * a few statements per page (link-page.ts) — then recomputes the golden snapshot of every record it saw
+ * (`collectCandidates` + `resolveRecord`) for listing and filters, writing them in chunks.
  *
  * Idempotent: a linked native record keeps its link (re-linking after an email change is identity resolution's
  * job), and an unchanged snapshot is not rewritten, so a second run creates and changes nothing. Runs serialise on
@@ -14,15 +15,17 @@ import { asConnectorError } from '../connectors/contract/index.ts';
 import type { Database } from '../db/open-database.ts';
 import { nativeKey } from '../db/decision-store.ts';
 import { linksOf } from '../db/golden-store.ts';
-import { createGoldenRecord, linkedGoldenIds, lockLinking, upsertLink, writeSnapshot } from '../db/link-store.ts';
+import { lockLinking, writeSnapshots } from '../db/link-store.ts';
 import { collectCandidates, mapToGolden, requiredNativeFields, resolveRecord } from '../resolver-engine/index.ts';
 import type { MappingConfig, NativeObjectConfig, NativeRecordInput, SurvivorshipFunctionRegistry } from '../resolver-engine/index.ts';
-import { findGolden } from './find-golden.ts';
 import { applyIdentity, identityDetail, matchSubjects, personOf, usesMatcher } from './identity-linker.ts';
 import type { IdentitySubject } from './identity-linker.ts';
-import { matchKeys } from './match-keys.ts';
+import { linkPage } from './link-page.ts';
 import { toMappingRecord } from './native-input.ts';
 import { snapshotOf } from './snapshot-quality.ts';
+
+/** Golden records whose snapshots are resolved and written per statement. */
+const SNAPSHOT_CHUNK = 500;
 
 export interface LinkerProgress {
   goldenType: string;
@@ -123,27 +126,21 @@ async function linkType(options: EmailLinkerOptions, goldenType: string, report:
           }
         } else await db.transaction(async (tx) => {
           await lockLinking(tx);
-          const linked = await linkedGoldenIds(tx, connectorId, object.objectType, mapped.map((m) => m.id));
-          for (const { id, record } of mapped) {
+          const valued = mapped.flatMap(({ id, record }) => {
             const values = goldenValues(options, goldenType, object, id, record, report);
-            if (!values) continue;
-            let goldenId = linked.get(id);
-            if (!goldenId) {
-              const keys = matchKeys(goldenType, values);
-              goldenId = (await findGolden(tx, goldenType, keys, nativeKey(connectorId, object.objectType, id))) ?? undefined;
-              if (!goldenId) {
-                goldenId = await createGoldenRecord(tx, goldenType);
-                counts.goldenCreated++;
-              }
-              const link = await upsertLink(tx, {
-                goldenId, entityType: goldenType, connectorId, crm: object.crm, objectType: object.objectType, recordId: id,
-                matchKey: keys.key,
-                // Customer links also carry the person and its blocking keys, so change capture's matcher finds them.
-                matchDetail: usesMatcher(goldenType) ? { ...identityDetail(personOf(nativeKey(connectorId, object.objectType, id), values), config.defaultRegion), linker: 'email', key: keys.key } : { linker: 'email', key: keys.key },
-              });
-              if (link.created) counts.linksCreated++;
-              goldenId = link.goldenId;
-            }
+            return values ? [{ id, record, values }] : [];
+          });
+          const page = await linkPage(tx, {
+            goldenType, connectorId, crm: object.crm, objectType: object.objectType,
+            // Customer links also carry the person and its blocking keys, so change capture's matcher finds them.
+            matchDetail: (id, values, key) => (usesMatcher(goldenType)
+              ? { ...identityDetail(personOf(nativeKey(connectorId, object.objectType, id), values), config.defaultRegion), linker: 'email', key }
+              : { linker: 'email', key }),
+          }, valued);
+          counts.goldenCreated += page.goldenCreated;
+          counts.linksCreated += page.linksCreated;
+          for (const { id, record } of valued) {
+            const goldenId = page.goldenOf.get(id)!;
             const inputs = inputsByGolden.get(goldenId) ?? [];
             inputs.push({ crm: object.crm, objectType: object.objectType, record });
             inputsByGolden.set(goldenId, inputs);
@@ -192,11 +189,15 @@ async function linkType(options: EmailLinkerOptions, goldenType: string, report:
   let changed = 0;
   let written = 0;
   await db.transaction(async (tx) => {
-    for (const id of ids) {
-      if (blocked.has(id)) continue;
-      const resolved = resolveRecord(config, goldenType, collectCandidates(config, goldenType, inputsByGolden.get(id)!), options.functions ? { functions: options.functions } : {});
-      written++;
-      if (await writeSnapshot(tx, id, snapshotOf(resolved))) changed++;
+    // Resolved and written a chunk at a time: one statement per chunk, and not every snapshot held at once.
+    const todo = ids.filter((id) => !blocked.has(id));
+    for (let i = 0; i < todo.length; i += SNAPSHOT_CHUNK) {
+      const snapshots = todo.slice(i, i + SNAPSHOT_CHUNK).map((id) => ({
+        goldenId: id,
+        snapshot: snapshotOf(resolveRecord(config, goldenType, collectCandidates(config, goldenType, inputsByGolden.get(id)!), options.functions ? { functions: options.functions } : {})),
+      }));
+      written += snapshots.length;
+      changed += (await writeSnapshots(tx, snapshots)).size;
     }
   });
   report.snapshotsWritten += written;

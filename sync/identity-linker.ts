@@ -12,8 +12,8 @@
  * pending, rejected, accepted — is left alone), so re-running queues nothing and nothing flaps.
  */
 import type { Tx } from '../db/link-store.ts';
-import type { StoredLink } from '../db/link-store.ts';
-import { createGoldenRecord, linksByBlockingKeys, linksOfGolden, linksOfNatives, updateLinkDetail, upsertLink } from '../db/link-store.ts';
+import type { NewLink, StoredLink } from '../db/link-store.ts';
+import { createGoldenRecords, linksByBlockingKeys, linksOfGolden, linksOfNatives, updateLinkDetails, upsertLinks } from '../db/link-store.ts';
 import type { DecisionInput, MatchDecision } from '../db/decision-store.ts';
 import { audit, decisionsTouching, goldenKey, goldenRows, markMerged, mergedInto, moveAllLinks, nativeKey, queueReviews } from '../db/decision-store.ts';
 import { blockingKeys, clusterMatches, matchPeople, normalisePerson } from '../resolver-engine/index.ts';
@@ -137,18 +137,21 @@ export async function applyIdentity(tx: Tx, match: IdentityMatch, options: Ident
   const clustering = clusterMatches(nodes, links, { cannotLink });
   outcome.keptApart = clustering.blocked.length;
 
-  // Each cluster becomes one golden record: the oldest active one survives, the others merge into it.
+  // Each cluster becomes one golden record: the oldest active one survives, the others merge into it. Clusters of
+  // unlinked records only get new golden records, created together (one statement, not one per cluster).
   const status = await goldenRows(tx, goldenIds);
-  const finalOf = new Map<string, string>();
-  for (const cluster of clustering.clusters) {
+  const survivorOf = clustering.clusters.map((cluster) => {
     const golden = cluster.filter((n) => !n.startsWith('native:')).sort();
-    const natives = cluster.filter((n) => n.startsWith('native:'));
-    let survivor = golden.find((g) => status.get(g)?.status === 'active') ?? golden[0];
-    if (!survivor) {
-      survivor = await createGoldenRecord(tx, MATCHED_TYPE);
-      outcome.goldenCreated++;
-    }
-    const merged = golden.filter((g) => g !== survivor);
+    return golden.find((g) => status.get(g)?.status === 'active') ?? golden[0];
+  });
+  const created = await createGoldenRecords(tx, MATCHED_TYPE, survivorOf.filter((g) => g === undefined).length);
+  outcome.goldenCreated = created.length;
+  let nextCreated = 0;
+  const finalOf = new Map<string, string>();
+  const newLinks: NewLink[] = [];
+  for (const [i, cluster] of clustering.clusters.entries()) {
+    const survivor = survivorOf[i] ?? created[nextCreated++]!;
+    const merged = cluster.filter((n) => !n.startsWith('native:') && n !== survivor).sort();
     if (merged.length > 0) {
       await moveAllLinks(tx, merged, survivor);
       await markMerged(tx, merged, survivor);
@@ -159,27 +162,32 @@ export async function applyIdentity(tx: Tx, match: IdentityMatch, options: Ident
       outcome.merges.push({ survivorId: survivor, mergedIds: merged });
     }
     for (const n of cluster) finalOf.set(n, survivor);
-    for (const key of natives) {
+    for (const key of cluster.filter((n) => n.startsWith('native:'))) {
       const subject = subjectOf.get(key);
       if (!subject) continue;
-      const link = await upsertLink(tx, {
+      newLinks.push({
         goldenId: survivor, entityType: MATCHED_TYPE, connectorId: subject.connectorId, crm: subject.crm, objectType: subject.objectType,
         recordId: subject.recordId, matchKey: matchKeys(MATCHED_TYPE, subject.values).key, matchDetail: identityDetail(personOf(key, subject.values), options.defaultRegion),
       });
-      if (link.created) outcome.linksCreated++;
-      finalOf.set(key, link.goldenId);
     }
+  }
+  // Every new link in one statement per chunk; a record linked meanwhile keeps its link (and its golden id).
+  for (const [i, link] of (await upsertLinks(tx, newLinks)).entries()) {
+    if (link.created) outcome.linksCreated++;
+    finalOf.set(keyOf(newLinks[i]!), link.goldenId);
   }
 
   // Linked subjects keep their link; their stored person and blocking keys follow the record's current values.
+  const details: Parameters<typeof updateLinkDetails>[1][number][] = [];
   for (const s of match.subjects) {
     const key = keyOf(s);
     outcome.goldenOf.set(key, finalOf.get(nodeOf(key)) ?? finalOf.get(key)!);
     const link = storedByKey.get(key);
     if (!link) continue;
     const detail = identityDetail(personOf(key, s.values), options.defaultRegion);
-    if (JSON.stringify(link.matchDetail) !== JSON.stringify(detail)) await updateLinkDetail(tx, s, matchKeys(MATCHED_TYPE, s.values).key, detail);
+    if (JSON.stringify(link.matchDetail) !== JSON.stringify(detail)) details.push({ connectorId: s.connectorId, objectType: s.objectType, recordId: s.recordId, matchKey: matchKeys(MATCHED_TYPE, s.values).key, matchDetail: detail });
   }
+  await updateLinkDetails(tx, details);
 
   // Review pairs between two customers, once: any decision between them already (either way) means leave it.
   const decidedPairs = new Set(decidedNodes.map(([a, b]) => pairKey(finalOf.get(a) ?? a, finalOf.get(b) ?? b)));

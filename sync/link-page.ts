@@ -1,0 +1,92 @@
+/**
+ * One page of the email linker (Company and Deal, and Customer when matched by email only): finds or creates the
+ * golden record of every record of the page and writes their links with a fixed number of statements per page
+ * (existing links, exact-key owners, cannot_link decisions, new golden records, links) instead of several round
+ * trips per record. The result is the one linking the records one after the other gives (find-golden.ts): a record
+ * joins the oldest live golden record holding its exact key, else the only one holding its unique prefix — counting
+ * links made earlier in the same page — unless a cannot_link decision keeps it apart from one of that record's
+ * records. Runs in the caller's transaction, under the linking lock.
+ */
+import type { NewLink, Tx } from '../db/link-store.ts';
+import { goldenIdsByMatchKeyPrefix, goldenIdsByMatchKeys, insertGoldenRecords, linkedGoldenIds, upsertLinks } from '../db/link-store.ts';
+import { decisionKeysOf, decisionsTouching, goldenKey, nativeKey } from '../db/decision-store.ts';
+import { newGoldenId } from '../db/golden-ids.ts';
+import type { MatchKeys } from './match-keys.ts';
+import { matchKeys } from './match-keys.ts';
+
+export interface PageLinkTarget {
+  goldenType: string;
+  connectorId: string;
+  crm: string;
+  objectType: string;
+  /** What the link stores besides its key (Customer links carry the person and its blocking keys). */
+  matchDetail(recordId: string, values: Readonly<Record<string, unknown>>, key: string | null): Record<string, unknown>;
+}
+
+export interface PageLinkResult {
+  /** Golden id of every record of the page, by record id. */
+  goldenOf: Map<string, string>;
+  goldenCreated: number;
+  linksCreated: number;
+}
+
+export async function linkPage(tx: Tx, target: PageLinkTarget, records: readonly { id: string; values: Readonly<Record<string, unknown>> }[]): Promise<PageLinkResult> {
+  const { goldenType, connectorId, objectType } = target;
+  const goldenOf = await linkedGoldenIds(tx, connectorId, objectType, records.map((r) => r.id));
+  const unlinked = records.filter((r) => !goldenOf.has(r.id)).map((r) => ({ ...r, keys: matchKeys(goldenType, r.values), recordKey: nativeKey(connectorId, objectType, r.id) }));
+  if (unlinked.length === 0) return { goldenOf, goldenCreated: 0, linksCreated: 0 };
+
+  const exact = await goldenIdsByMatchKeys(tx, goldenType, unlinked.flatMap((r) => (r.keys.key ? [r.keys.key] : [])));
+  // The keys each record was split from (an admin split, a rejected review): few records have any.
+  const apartFrom = new Map<string, Set<string>>();
+  const recordKeys = new Set(unlinked.map((r) => r.recordKey));
+  for (const [l, r] of await decisionsTouching(tx, goldenType, [...recordKeys], ['cannot_link'])) {
+    for (const [self, other] of [[l, r], [r, l]] as const) if (recordKeys.has(self)) apartFrom.set(self, (apartFrom.get(self) ?? new Set()).add(other));
+  }
+
+  // What this page linked so far (written at the end): golden ids by match key, record keys by golden id.
+  const pageByKey = new Map<string, string[]>();
+  const pageRecordsOf = new Map<string, string[]>();
+  const storedKeys = new Map<string, string[]>();
+  const prefixOwners = new Map<string, string[]>();
+
+  const keptApart = async (goldenId: string, recordKey: string): Promise<boolean> => {
+    const others = apartFrom.get(recordKey);
+    if (!others) return false;
+    let keys = storedKeys.get(goldenId);
+    if (!keys) storedKeys.set(goldenId, (keys = await decisionKeysOf(tx, goldenId)));
+    return [goldenKey(goldenId), ...keys, ...(pageRecordsOf.get(goldenId) ?? [])].some((k) => others.has(k));
+  };
+  const find = async (keys: MatchKeys, recordKey: string): Promise<string | null> => {
+    if (!keys.key) return null;
+    // Golden ids sort in creation order, so the oldest holder is the smallest id (as `goldenIdByMatchKey` orders).
+    const holder = [exact.get(keys.key), ...(pageByKey.get(keys.key) ?? [])].filter((g): g is string => g !== undefined).sort()[0];
+    if (holder) return (await keptApart(holder, recordKey)) ? null : holder;
+    if (!keys.uniquePrefix) return null;
+    const prefix = keys.uniquePrefix;
+    let stored = prefixOwners.get(prefix);
+    if (!stored) prefixOwners.set(prefix, (stored = await goldenIdsByMatchKeyPrefix(tx, goldenType, prefix, 2)));
+    const inPage = [...pageByKey].filter(([k]) => k.startsWith(prefix)).flatMap(([, ids]) => ids);
+    const owners = [...new Set([...stored, ...inPage])].sort().slice(0, 2);
+    return owners.length === 1 && !(await keptApart(owners[0]!, recordKey)) ? owners[0]! : null;
+  };
+
+  const newIds: string[] = [];
+  const links: NewLink[] = [];
+  for (const r of unlinked) {
+    if (goldenOf.has(r.id)) continue; // listed twice in the page: linked by its first entry
+    let goldenId = await find(r.keys, r.recordKey);
+    if (!goldenId) newIds.push((goldenId = newGoldenId(goldenType)));
+    links.push({ goldenId, entityType: goldenType, connectorId, crm: target.crm, objectType, recordId: r.id, matchKey: r.keys.key, matchDetail: target.matchDetail(r.id, r.values, r.keys.key) });
+    goldenOf.set(r.id, goldenId);
+    if (r.keys.key) pageByKey.set(r.keys.key, [...(pageByKey.get(r.keys.key) ?? []), goldenId]);
+    pageRecordsOf.set(goldenId, [...(pageRecordsOf.get(goldenId) ?? []), r.recordKey]);
+  }
+  await insertGoldenRecords(tx, goldenType, newIds);
+  let linksCreated = 0;
+  for (const [i, link] of (await upsertLinks(tx, links)).entries()) {
+    if (link.created) linksCreated++;
+    goldenOf.set(links[i]!.recordId, link.goldenId);
+  }
+  return { goldenOf, goldenCreated: newIds.length, linksCreated };
+}
