@@ -86,6 +86,21 @@ export default tseslint.config(
       'The gateway reaches CRM subgraphs through the supergraph, never by importing their code; CRMs are wired in cli/ (the composition root).'),
   },
   {
+    // The admin UI runs in the browser: it reaches the product only through the gateway's GraphQL API.
+    files: ['web/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['../*', '**/resolver-engine/**', '**/lib/**', '**/db/**', '**/connectors/**', '**/subgraphs/**', '**/gateway/**', '**/cli/**', '**/sync/**', ...testInfra], message: 'web/src talks to the product only through /graphql: it imports nothing of ours outside web/src.' },
+        { group: ['node:*'], message: 'web/src runs in the browser: no Node modules.' },
+      ] }],
+    },
+  },
+  {
+    files: ['web/*.ts'],
+    rules: restrict(['**/resolver-engine/**', '**/db/**', '**/connectors/**', '**/subgraphs/**', '**/gateway/**', '**/cli/**', '**/sync/**', ...testInfra],
+      'web/ serves the browser bundle; it needs nothing of the product.'),
+  },
+  {
     files: productFiles('cli'),
     rules: restrict(testInfra, 'Product code never imports tests, sandboxes or benchmarks; the demo starts the sandboxes as a child process.'),
   },

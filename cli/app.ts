@@ -45,6 +45,8 @@ import { WriteBackWorker } from '../sync/writeback/worker.ts';
 // identity admin: merges, splits and the review queue
 import { createAdminSubgraph } from '../subgraphs/admin/index.ts';
 import { createMappingsSubgraph } from '../subgraphs/mappings/index.ts';
+// the admin UI (web/): pages at /admin/, bundled in memory at start, talking only to /graphql
+import { createAdminUi } from '../web/serve.ts';
 
 export interface StartOptions {
   /** Environment for connector setup (SALESFORCE_*, HUBSPOT_*, CUSTOMER_GRAPH_DEMO*). Default: process.env. */
@@ -161,6 +163,7 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
     cleanups.push(() => sync.stop());
     writebackWorker.start();
     cleanups.push(() => writebackWorker.stop());
+    server.app.use('/admin', await createAdminUi());
     // subscriptions: change events arrive through this database's LISTEN; tokens checked in connection_init.
     // The same tokens guard the admin subgraph's operations over HTTP (review queue, merges, splits).
     const apiTokens = parseApiTokens(process.env.CUSTOMER_GRAPH_API_TOKENS);

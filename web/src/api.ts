@@ -1,0 +1,54 @@
+/**
+ * The page's only way to the product: POST JSON to the gateway's `/graphql`. The API token (when the gateway
+ * requires one, CUSTOMER_GRAPH_API_TOKENS) is kept in sessionStorage, so it lasts for this tab only.
+ * Every error comes back with its `extensions.code` for the page to show; none is dropped.
+ */
+const TOKEN_KEY = 'customer-graph.apiToken';
+
+export interface ApiError {
+  code: string;
+  message: string;
+}
+
+export interface ApiResult<T> {
+  data: T | undefined;
+  errors: ApiError[];
+}
+
+export function storedToken(): string | null {
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+export function storeToken(token: string | null): void {
+  if (token) sessionStorage.setItem(TOKEN_KEY, token);
+  else sessionStorage.removeItem(TOKEN_KEY);
+}
+
+interface GraphQLResponse<T> {
+  data?: T | null;
+  errors?: { message?: unknown; extensions?: { code?: unknown } }[];
+}
+
+export async function graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<ApiResult<T>> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+  const token = storedToken();
+  if (token) headers.authorization = `Bearer ${token}`;
+  let res: Response;
+  try {
+    res = await fetch('/graphql', { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+  } catch (err) {
+    return { data: undefined, errors: [{ code: 'NETWORK_ERROR', message: `The gateway could not be reached: ${(err as Error).message}` }] };
+  }
+  let body: GraphQLResponse<T>;
+  try {
+    body = await res.json() as GraphQLResponse<T>;
+  } catch {
+    return { data: undefined, errors: [{ code: `HTTP_${res.status}`, message: `The gateway answered ${res.status} ${res.statusText} without a GraphQL response` }] };
+  }
+  const errors = (body.errors ?? []).map((e): ApiError => ({
+    code: typeof e.extensions?.code === 'string' ? e.extensions.code : 'UNKNOWN_ERROR',
+    message: typeof e.message === 'string' ? e.message : JSON.stringify(e),
+  }));
+  if (!body.data && errors.length === 0) errors.push({ code: `HTTP_${res.status}`, message: 'The gateway answered with neither data nor errors' });
+  return { data: body.data ?? undefined, errors };
+}

@@ -1,0 +1,154 @@
+/**
+ * The identity review queue: each pair the matcher was unsure about, side by side, with its score and reasons,
+ * and two decisions — Accept (the same person: merge) and Reject (different people: keep apart). A decided pair
+ * leaves the list and a status line says what happened; API errors are shown with their code.
+ */
+import { graphql } from './api.ts';
+import type { ApiError } from './api.ts';
+import { h } from './dom.ts';
+import { reasonInWords } from './reasons.ts';
+
+interface Source { crm: string; objectType: string; recordId: string }
+interface ReviewCustomer {
+  id: string;
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+  phone: string | null;
+  companyName: string | null;
+  sources: Source[];
+}
+interface MatchReview {
+  id: string;
+  entityType: string;
+  leftId: string;
+  rightId: string;
+  score: number | null;
+  reasons: string[];
+  left: ReviewCustomer | null;
+  right: ReviewCustomer | null;
+}
+
+const PAGE = 50;
+const QUEUE = `query ReviewQueue($first: Int!) {
+  reviewQueue(first: $first) { id entityType leftId rightId score reasons left { ...ReviewCustomer } right { ...ReviewCustomer } }
+}
+fragment ReviewCustomer on Customer { id firstName lastName email phone companyName sources { crm objectType recordId } }`;
+const ACCEPT = 'mutation AcceptMatch($id: ID!) { acceptMatch(id: $id) { customer { id firstName lastName } } }';
+const REJECT = 'mutation RejectMatch($id: ID!) { rejectMatch(id: $id) }';
+
+export interface Notices {
+  /** A short confirmation of what just happened (polite live region). */
+  say(text: string): void;
+  /** API errors, code and message each (alert region); an empty list clears them. */
+  errors(errors: readonly ApiError[]): void;
+}
+
+const nameOf = (c: { firstName: string | null; lastName: string | null } | null) =>
+  [c?.firstName, c?.lastName].filter((x): x is string => Boolean(x)).join(' ');
+
+function describeCustomer(c: ReviewCustomer | null, fallbackId: string, side: string): HTMLElement {
+  const field = (label: string, value: string | null | undefined) => [h('dt', {}, label), h('dd', {}, value || '—')];
+  const sources = c?.sources.length
+    ? h('ul', { class: 'sources' }, ...c.sources.map((s) => h('li', {}, `${s.crm} ${s.objectType} ${s.recordId}`)))
+    : '—';
+  return h('section', { class: 'customer', 'aria-label': `${side} customer` },
+    h('h3', {}, nameOf(c) || '(no name)'),
+    h('dl', {},
+      ...field('Customer id', c?.id ?? fallbackId),
+      ...field('Email', c?.email),
+      ...field('Phone', c?.phone),
+      ...field('Company', c?.companyName),
+      h('dt', {}, 'Sources'), h('dd', {}, sources)));
+}
+
+export class ReviewQueueView {
+  readonly element: HTMLElement;
+  private readonly list: HTMLElement;
+  private readonly summary: HTMLElement;
+
+  constructor(private readonly notices: Notices) {
+    this.summary = h('p', { class: 'summary', 'aria-live': 'polite' }, 'Loading the review queue…');
+    this.list = h('div', { class: 'pairs' });
+    const refresh = h('button', { type: 'button', class: 'secondary' }, 'Refresh');
+    refresh.addEventListener('click', () => void this.load());
+    this.element = h('main', { id: 'review-queue', 'aria-labelledby': 'queue-title' },
+      h('div', { class: 'queue-head' }, h('h2', { id: 'queue-title' }, 'Identity review queue'), refresh),
+      h('p', { class: 'hint' }, 'Each pair below may be one person recorded twice. Accept if they are the same person (their records are merged into one customer); reject if they are different people (they are kept apart from now on).'),
+      this.summary,
+      this.list);
+  }
+
+  async load(): Promise<void> {
+    this.list.setAttribute('aria-busy', 'true');
+    const result = await graphql<{ reviewQueue: MatchReview[] }>(QUEUE, { first: PAGE });
+    this.list.removeAttribute('aria-busy');
+    this.notices.errors(result.errors);
+    this.list.replaceChildren();
+    if (!result.data) {
+      this.summary.textContent = 'The review queue could not be loaded (see the error above).';
+      return;
+    }
+    for (const review of result.data.reviewQueue) this.list.append(this.pairCard(review));
+    this.updateSummary();
+  }
+
+  private updateSummary(): void {
+    const n = this.list.children.length;
+    this.summary.textContent = n === 0
+      ? 'The review queue is empty: no pairs are waiting for a decision.'
+      : `${n} pair${n === 1 ? '' : 's'} waiting for a decision${n >= PAGE ? ' (the oldest first; more follow after these)' : ''}.`;
+  }
+
+  private pairCard(review: MatchReview): HTMLElement {
+    const titleId = `pair-${review.id}-title`;
+    const leftName = nameOf(review.left) || review.leftId;
+    const rightName = nameOf(review.right) || review.rightId;
+    const reasons = review.reasons.map(reasonInWords);
+    const accept = h('button', { type: 'button', class: 'accept' }, 'Accept: same person');
+    const reject = h('button', { type: 'button', class: 'reject' }, 'Reject: different people');
+    const card = h('article', { class: 'pair', 'data-review-id': review.id, 'aria-labelledby': titleId },
+      h('h2', { id: titleId, class: 'pair-title' }, `Pair ${review.id}: ${leftName} and ${rightName}`),
+      h('p', { class: 'score' }, review.score === null ? 'No match score recorded.' : `Match score ${review.score}: high enough to ask, not high enough to merge without you.`),
+      h('div', { class: 'sides' }, describeCustomer(review.left, review.leftId, 'Left'), describeCustomer(review.right, review.rightId, 'Right')),
+      h('h4', {}, 'Why the matcher was unsure'),
+      reasons.length
+        ? h('ul', { class: 'reasons' }, ...reasons.map((r) => h('li', { class: r.tone }, r.text)))
+        : h('p', {}, 'The matcher gave no reasons.'),
+      h('div', { class: 'actions' }, accept, reject));
+    const decide = async (mutation: 'accept' | 'reject') => {
+      for (const b of [accept, reject]) b.disabled = true;
+      card.setAttribute('aria-busy', 'true');
+      const result = mutation === 'accept'
+        ? await graphql<{ acceptMatch: { customer: { id: string; firstName: string | null; lastName: string | null } } }>(ACCEPT, { id: review.id })
+        : await graphql<{ rejectMatch: boolean }>(REJECT, { id: review.id });
+      card.removeAttribute('aria-busy');
+      this.notices.errors(result.errors);
+      if (result.errors.length > 0 || !result.data) {
+        for (const b of [accept, reject]) b.disabled = false;
+        return;
+      }
+      if ('acceptMatch' in result.data) {
+        const survivor = result.data.acceptMatch.customer;
+        const name = nameOf(survivor);
+        this.notices.say(`Merged into customer ${survivor.id}${name ? ` (${name})` : ''}: ${leftName} and ${rightName} are now one customer.`);
+      } else {
+        this.notices.say(`Kept apart: ${review.leftId} and ${review.rightId} stay two customers and will not be matched again.`);
+      }
+      this.removeCard(card);
+    };
+    accept.addEventListener('click', () => void decide('accept'));
+    reject.addEventListener('click', () => void decide('reject'));
+    return card;
+  }
+
+  /** Removes a decided pair and moves keyboard focus to the next decision, so a steward can keep going. */
+  private removeCard(card: HTMLElement): void {
+    const next = (card.nextElementSibling ?? card.previousElementSibling) as HTMLElement | null;
+    card.remove();
+    this.updateSummary();
+    const target = next?.querySelector<HTMLButtonElement>('button.accept') ?? this.summary;
+    if (target === this.summary) this.summary.setAttribute('tabindex', '-1');
+    target.focus();
+  }
+}
