@@ -133,7 +133,7 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
     const connectorsById = new Map([...connectorIds].map(([crm, id]) => [id, connectors.get(crm)!]));
     const writeback = createWriteBackSubgraph({ db, getConfig: () => mapping, connectors: connectorsById });
     sources.push(writeback);
-    const writebackWorker = new WriteBackWorker({ db, connectors: connectorsById, logger, leaseMs: config.writebackLeaseMs });
+    const writebackWorker = new WriteBackWorker({ db, connectors: connectorsById, logger, leaseMs: config.writebackLeaseMs, fillMs: config.writebackFillMs });
     const admin = createAdminSubgraph({ db, getConfig: () => mapping, connectors, connectorIds });
     sources.push(admin);
     // mapping administration through the gateway: read, list versions, save (validated, dry-run, hot-swapped)

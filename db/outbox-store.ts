@@ -9,7 +9,7 @@
  * They answer the ids they actually changed, so the caller can report the rest as lost claims.
  */
 import crypto from 'node:crypto';
-import { and, eq, inArray, lte, or, sql } from 'drizzle-orm';
+import { and, countDistinct, eq, inArray, lte, min, or, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Database } from './open-database.ts';
 import { writebackOutbox } from './schema.ts';
@@ -23,6 +23,50 @@ export interface ClaimOptions {
   /** A row in flight for longer than this is taken to belong to a dead worker. */
   leaseMs?: number;
   connectorId?: string;
+  /** Only rows of these connector objects (the ones whose batch is ready, see `dueOutbox`). */
+  groups?: readonly OutboxGroup[];
+}
+
+export interface OutboxGroup {
+  connectorId: string;
+  objectType: string;
+}
+
+export interface DueGroup extends OutboxGroup {
+  /** Distinct records with a claimable row (what one CRM batch counts). */
+  records: number;
+  /** The earliest moment one of its claimable rows became due (queued, or its retry time). */
+  oldestDueAt: Date;
+  /** Some rows are in flight under an expired lease (a dead worker's): they are overdue already. */
+  reclaimable: boolean;
+}
+
+/** Rows a claim would take now: a pending row that is due, or an in-flight row whose lease expired. */
+function claimableAt(now: Date, leaseMs: number): SQL | undefined {
+  const staleBefore = new Date(now.getTime() - leaseMs);
+  return or(
+    and(eq(writebackOutbox.status, 'pending'), lte(writebackOutbox.nextAttemptAt, now)),
+    and(eq(writebackOutbox.status, 'in_flight'), lte(writebackOutbox.claimedAt, staleBefore)),
+  );
+}
+
+/**
+ * What is claimable now, per connector object, without claiming it: the worker's batch-fill window looks here to
+ * decide whether a batch is full or has waited long enough.
+ */
+export async function dueOutbox(db: Database, opts: { leaseMs?: number } = {}): Promise<DueGroup[]> {
+  const rows = await db
+    .select({
+      connectorId: writebackOutbox.connectorId,
+      objectType: writebackOutbox.objectType,
+      records: countDistinct(writebackOutbox.recordId),
+      oldestDueAt: min(writebackOutbox.nextAttemptAt),
+      reclaimable: sql<boolean>`bool_or(${writebackOutbox.status} = 'in_flight')`,
+    })
+    .from(writebackOutbox)
+    .where(claimableAt(new Date(), opts.leaseMs ?? 60_000))
+    .groupBy(writebackOutbox.connectorId, writebackOutbox.objectType);
+  return rows.map((r) => ({ ...r, oldestDueAt: r.oldestDueAt ?? new Date(0), reclaimable: Boolean(r.reclaimable) }));
 }
 
 /** Adds rows; a row whose idempotency key is already queued is ignored (a retried mutation adds nothing twice). */
@@ -35,18 +79,16 @@ export async function enqueueOutbox(db: Database, rows: OutboxInsert[]): Promise
 /** Claims up to `limit` rows (oldest first) plus every other claimable row of the same records. */
 export async function claimOutbox(db: Database, opts: ClaimOptions): Promise<OutboxRow[]> {
   const leaseMs = opts.leaseMs ?? 60_000;
+  if (opts.groups && opts.groups.length === 0) return [];
   const claimToken = crypto.randomUUID();
   return db.transaction(async (tx) => {
     const now = new Date();
-    const staleBefore = new Date(now.getTime() - leaseMs);
-    const claimable = or(
-      and(eq(writebackOutbox.status, 'pending'), lte(writebackOutbox.nextAttemptAt, now)),
-      and(eq(writebackOutbox.status, 'in_flight'), lte(writebackOutbox.claimedAt, staleBefore)),
-    );
+    const claimable = claimableAt(now, leaseMs);
+    const groups = opts.groups && or(...opts.groups.map((g) => and(eq(writebackOutbox.connectorId, g.connectorId), eq(writebackOutbox.objectType, g.objectType))));
     const candidates = await tx
       .select({ id: writebackOutbox.id, connectorId: writebackOutbox.connectorId, objectType: writebackOutbox.objectType, recordId: writebackOutbox.recordId })
       .from(writebackOutbox)
-      .where(opts.connectorId ? and(claimable, eq(writebackOutbox.connectorId, opts.connectorId)) : claimable)
+      .where(and(claimable, opts.connectorId ? eq(writebackOutbox.connectorId, opts.connectorId) : undefined, groups))
       .orderBy(writebackOutbox.id)
       .limit(opts.limit)
       .for('update', { skipLocked: true });

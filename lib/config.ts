@@ -15,6 +15,7 @@ const schema = z.object({
   CUSTOMER_GRAPH_CACHE_TTL_MS: z.coerce.number().int().min(0).default(5000),
   CUSTOMER_GRAPH_METADATA_REFRESH_MS: z.coerce.number().int().min(0).default(60000),
   CUSTOMER_GRAPH_WRITEBACK_LEASE_MS: z.coerce.number().int().min(1000).default(60000),
+  CUSTOMER_GRAPH_WRITEBACK_FILL_MS: z.coerce.number().int().min(0).max(60000).default(500),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -31,6 +32,8 @@ export interface AppConfig {
   metadataRefreshMs: number;
   /** How long a write-back worker's claim on outbox rows lasts before another worker may take them (a killed worker's rows come back after it). */
   writebackLeaseMs: number;
+  /** How long due write-back rows may wait for their CRM batch to fill before they are sent anyway (0: no wait). */
+  writebackFillMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -51,5 +54,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     cacheTtlMs: c.CUSTOMER_GRAPH_CACHE_TTL_MS,
     metadataRefreshMs: c.CUSTOMER_GRAPH_METADATA_REFRESH_MS,
     writebackLeaseMs: c.CUSTOMER_GRAPH_WRITEBACK_LEASE_MS,
+    writebackFillMs: c.CUSTOMER_GRAPH_WRITEBACK_FILL_MS,
   };
 }

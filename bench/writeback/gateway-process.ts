@@ -3,7 +3,7 @@
  * --seed DIR` wires it (embedded PGlite in a temporary folder, the CRM sandboxes in their own child process on free
  * ports loaded from the seed folder, linking on start), with the write-back worker held until the bench says so.
  *
- *   tsx bench/writeback/gateway-process.ts <seedDir> [--worker on|off] [--claim-limit N]
+ *   tsx bench/writeback/gateway-process.ts <seedDir> [--worker on|off] [--claim-limit N] [--fill-ms N]
  *
  * `--worker off` (default) stops the app's write-back worker right after start, so the bench can queue every update
  * first; `--claim-limit N` replaces the app's worker by one claiming N rows per round (default: the product's own).
@@ -28,7 +28,7 @@ import type { Hello } from './protocol.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { worker: { type: 'string', default: 'off' }, 'claim-limit': { type: 'string' } },
+  options: { worker: { type: 'string', default: 'off' }, 'claim-limit': { type: 'string' }, 'fill-ms': { type: 'string' } },
 });
 const seedDir = positionals[0];
 if (!seedDir) throw new Error('usage: gateway-process.ts <seedDir> [--worker on|off] [--claim-limit N]');
@@ -37,14 +37,17 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-bench-writeback-'));
 const logger = createLogger('bench-writeback', process.env.LOG_LEVEL ?? 'warn');
 const t0 = performance.now();
 
+const config = loadConfig({
+  PORT: '0',
+  HOST: '127.0.0.1',
+  CUSTOMER_GRAPH_DATA_DIR: dataDir,
+  CUSTOMER_GRAPH_SECRET_KEY: Buffer.alloc(32, 7).toString('base64'),
+  CUSTOMER_GRAPH_METADATA_REFRESH_MS: '0',
+  // The worker's batch-fill window: the product default unless the bench is given one (0 turns it off).
+  ...(values['fill-ms'] ? { CUSTOMER_GRAPH_WRITEBACK_FILL_MS: values['fill-ms'] } : {}),
+});
 const app = await startApp(
-  loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    CUSTOMER_GRAPH_DATA_DIR: dataDir,
-    CUSTOMER_GRAPH_SECRET_KEY: Buffer.alloc(32, 7).toString('base64'),
-    CUSTOMER_GRAPH_METADATA_REFRESH_MS: '0',
-  }),
+  config,
   logger,
   undefined,
   // The seeded sandboxes on free ports whatever CRM credentials the environment holds; no change polling, whose
@@ -56,7 +59,7 @@ let worker = app.writebackWorker;
 if (values['claim-limit']) {
   await worker.stop();
   const connectors = new Map([[DEMO_SALESFORCE_ID, app.connectors.get('salesforce')!], [DEMO_HUBSPOT_ID, app.connectors.get('hubspot')!]]);
-  worker = new WriteBackWorker({ db: app.database.db, connectors, logger, claimLimit: Number(values['claim-limit']) });
+  worker = new WriteBackWorker({ db: app.database.db, connectors, logger, claimLimit: Number(values['claim-limit']), fillMs: config.writebackFillMs });
   if (values.worker === 'on') worker.start();
 } else if (values.worker !== 'on') {
   await worker.stop();

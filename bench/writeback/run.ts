@@ -5,7 +5,7 @@
  * ceil(records/100), total time, throughput, outbox drain time, and every final value checked in both CRMs.
  *
  *   npm run bench -- writeback [--customers 2000] [--per-customer 5] [--concurrency 16] [--mode drain,live]
- *                              [--pause-ms 0] [--claim-limit N] [--json]
+ *                              [--pause-ms 0] [--claim-limit N] [--fill-ms N] [--json]
  *
  * Modes: `drain` queues every update first (worker held), then starts the worker and times the drain: coalescing
  * is complete, and the call counts are checked against the bound (exit 1 when exceeded). `live` keeps the worker
@@ -32,6 +32,7 @@ const { values } = parseArgs({
     mode: { type: 'string', default: 'drain,live' },
     'pause-ms': { type: 'string', default: '0' },
     'claim-limit': { type: 'string' },
+    'fill-ms': { type: 'string' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -44,7 +45,7 @@ for (const m of modes) if (m !== 'drain' && m !== 'live') throw new Error(`--mod
 
 async function runMode(mode: 'drain' | 'live', seedDir: string): Promise<ModeResult> {
   const t0 = performance.now();
-  const gw = await startGatewayProcess(seedDir, ['--worker', mode === 'live' ? 'on' : 'off', ...(values['claim-limit'] ? ['--claim-limit', values['claim-limit']] : [])], (l) => log(`[gateway] ${l}`));
+  const gw = await startGatewayProcess(seedDir, ['--worker', mode === 'live' ? 'on' : 'off', ...(values['claim-limit'] ? ['--claim-limit', values['claim-limit']] : []), ...(values['fill-ms'] ? ['--fill-ms', values['fill-ms']] : [])], (l) => log(`[gateway] ${l}`));
   try {
     log(`${mode}: gateway up in ${((performance.now() - t0) / 1000).toFixed(1)} s (${gw.startMs} ms inside, linking included)`);
     const crms = { salesforce: gw.salesforceUrl, hubspot: gw.hubspotUrl };

@@ -15,9 +15,10 @@ import { asConnectorError } from '../../connectors/contract/index.ts';
 import type { ConnectorError } from '../../connectors/contract/index.ts';
 import type { Database } from '../../db/open-database.ts';
 import { recordEchoMarks, sentValues } from '../../db/echo-marks.ts';
+import { waitForFill, unripe } from './fill-window.ts';
 import { claimOutbox, completeOutbox, failOutbox, markOutboxStale, releaseOutbox, renewOutboxLease } from '../../db/outbox-store.ts';
 import { expectedOf, fieldsToSend, staleReason } from './concurrency.ts';
-import type { OutboxRow } from '../../db/outbox-store.ts';
+import type { OutboxGroup, OutboxRow } from '../../db/outbox-store.ts';
 import { deadLetterOutbox } from '../../db/writeback-store.ts';
 import type { DeadLetterInput } from '../../db/writeback-store.ts';
 
@@ -30,6 +31,12 @@ export interface WriteBackWorkerOptions {
   claimLimit?: number;
   pollMs?: number;
   leaseMs?: number;
+  /**
+   * Batch-fill window (sync/writeback/fill-window.ts): a connector object's rows wait up to this long after they
+   * became due for its batch to fill, so updates arriving over a moment share one CRM call. 0 (default here; the app
+   * passes CUSTOMER_GRAPH_WRITEBACK_FILL_MS, default 500): claim whatever is due at once. `drain()` never waits.
+   */
+  fillMs?: number;
   backoff?: { baseMs?: number; capMs?: number };
   logger?: { warn(obj: unknown, msg?: string): void; error(obj: unknown, msg?: string): void };
 }
@@ -84,6 +91,8 @@ export class WriteBackWorker {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
   private stopped = true;
+  /** Set by stop(): a round waiting for its batch to fill gives up instead of holding stop() for the window. */
+  private halt = false;
 
   constructor(private readonly opts: WriteBackWorkerOptions) {
     this.workerId = opts.workerId ?? `writeback-${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
@@ -93,6 +102,7 @@ export class WriteBackWorker {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    this.halt = false;
     const loop = async () => {
       if (this.stopped) return;
       let claimed = 0;
@@ -112,6 +122,7 @@ export class WriteBackWorker {
   /** Stops polling and waits for the round in progress (its rows are settled, never left half-done). */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.halt = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.running?.catch(() => undefined);
@@ -121,25 +132,32 @@ export class WriteBackWorker {
   async drain(maxRounds = 100): Promise<RoundResult> {
     const total: RoundResult = { claimed: 0, done: 0, retried: 0, dead: 0, calls: 0, stale: 0, released: 0, lost: 0 };
     for (let i = 0; i < maxRounds; i++) {
-      const r = await this.runOnce();
+      const r = await this.runOnce({ fill: false }); // everything that will be drained is queued: no window
       for (const k of Object.keys(total) as (keyof RoundResult)[]) total[k] += r[k];
       if (r.claimed === 0) break;
     }
     return total;
   }
 
-  async runOnce(): Promise<RoundResult> {
+  /** One round: (with the fill window) wait until some batch is full or has waited long enough, claim, send, settle. */
+  async runOnce(opts: { fill?: boolean } = {}): Promise<RoundResult> {
     const { db } = this.opts;
     const limit = this.opts.claimLimit ?? 1000;
     const leaseMs = this.opts.leaseMs ?? 60_000;
-    const rows = await claimOutbox(db, { workerId: this.workerId, limit, leaseMs });
+    const fillMs = opts.fill === false ? 0 : Math.max(0, this.opts.fillMs ?? 0);
+    let groups: OutboxGroup[] | undefined;
+    if (fillMs > 0) {
+      groups = await waitForFill(db, this.opts.connectors, { fillMs, leaseMs, aborted: () => this.halt });
+      if (groups.length === 0) return { claimed: 0, done: 0, retried: 0, dead: 0, calls: 0, stale: 0, released: 0, lost: 0 };
+    }
+    const rows = await claimOutbox(db, { workerId: this.workerId, limit, leaseMs, ...(groups ? { groups } : {}) });
     const result: RoundResult = { claimed: rows.length, done: 0, retried: 0, dead: 0, calls: 0, stale: 0, released: 0, lost: 0 };
     // A full claim means more rows are waiting: a partial batch at its end would cost a call the next round can fill.
     const full = rows.length >= limit;
-    const groups = new Map<string, OutboxRow[]>();
+    const byObject = new Map<string, OutboxRow[]>();
     for (const row of rows) {
       const key = `${row.connectorId}\u0000${row.objectType}`;
-      groups.set(key, [...(groups.get(key) ?? []), row]);
+      byObject.set(key, [...(byObject.get(key) ?? []), row]);
     }
     // The lease is renewed while the round runs (a CRM call may outlast it: timeouts, retries, Retry-After): only a
     // worker that died stops renewing, and only its rows are taken by another worker.
@@ -150,14 +168,14 @@ export class WriteBackWorker {
     }, Math.max(100, Math.floor(leaseMs / 3)));
     try {
       // Connector objects in parallel (different CRMs, different budgets); batches of one object in order.
-      await Promise.all([...groups.values()].map((group) => this.deliver(group, result, full)));
+      await Promise.all([...byObject.values()].map((group) => this.deliver(group, result, full, fillMs)));
     } finally {
       clearInterval(heartbeat);
     }
     return result;
   }
 
-  private async deliver(group: OutboxRow[], result: RoundResult, full: boolean): Promise<void> {
+  private async deliver(group: OutboxRow[], result: RoundResult, full: boolean, fillMs: number): Promise<void> {
     const { connectorId, objectType } = group[0]!;
     const connector = this.opts.connectors.get(connectorId);
     let records = coalesce(group);
@@ -172,8 +190,10 @@ export class WriteBackWorker {
     const token = claimOf(group);
     for (let i = 0; i < records.length; i += size) {
       let batch = records.slice(i, i + size);
-      if (full && i > 0 && batch.length < size) {
-        // Never the first batch (it holds the oldest rows), so every round makes progress.
+      const oldest = new Date(Math.min(...batch.flatMap((r) => r.rows.map((row) => row.nextAttemptAt.getTime()))));
+      if (i > 0 && batch.length < size && (full || unripe(batch.length, size, oldest, fillMs))) {
+        // A trailing partial batch of a full claim, or one whose rows arrived within the fill window: handed back so
+        // the rows still coming fill it. Never the first batch (it holds the oldest rows): every round makes progress.
         const ids = batch.flatMap((r) => r.rows.map((row) => row.id));
         const released = await releaseOutbox(this.opts.db, ids, token);
         result.released += released.length;
