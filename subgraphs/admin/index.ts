@@ -15,6 +15,7 @@ import type { MappingConfig } from '../../resolver-engine/index.ts';
 import type { ChangeApplierContext } from '../../sync/change-applier.ts';
 import { IdentityInputError, acceptReview, mergeGolden, rejectReview, splitGolden } from '../../sync/identity-admin.ts';
 import type { NativeRef } from '../../sync/identity-admin.ts';
+import { SYNC_HEALTH_QUERY_FIELDS, SYNC_HEALTH_TYPE_DEFS, syncHealthResolver } from './sync-health.ts';
 
 export interface AdminSubgraph {
   name: 'admin';
@@ -73,9 +74,9 @@ type MatchReview {
 
 type Query {
   "Pending review pairs, oldest first."
-  reviewQueue(first: Int = 20): [MatchReview!]!
+  reviewQueue(first: Int = 20): [MatchReview!]!${SYNC_HEALTH_QUERY_FIELDS}
 }
-
+${SYNC_HEALTH_TYPE_DEFS}
 type Mutation {
   "Merges customers into the survivor: their records move to it, their ids keep resolving to it, and later runs keep them together."
   mergeCustomers(survivorId: ID!, mergedIds: [ID!]!): MergeCustomersPayload!
@@ -118,6 +119,7 @@ export function createAdminSubgraph(deps: AdminDeps): AdminSubgraph {
           score: r.score, reasons: (r.reasons ?? []).map((x) => (typeof x === 'string' ? x : JSON.stringify(x))),
         }));
       },
+      syncHealth: syncHealthResolver(deps.db),
     },
     MatchReview: {
       // Entity stubs: identity and golden resolve names, emails and sources, so the review UI needs one query.

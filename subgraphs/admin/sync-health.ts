@@ -1,0 +1,115 @@
+/**
+ * `syncHealth`: the admin subgraph's read-only view of change capture and write-back (db/sync-health.ts), for the
+ * admin UI's Sync health page. Being a root field of the admin subgraph it is token-guarded like the rest
+ * (gateway/admin-access.ts). Times are ISO strings; ages are whole seconds at the moment the report was read.
+ * Replaying dead letters stays on the CLI (`customer-graph deadletters replay`): this field only reports.
+ */
+import type { Database } from '../../db/open-database.ts';
+import { syncHealth } from '../../db/sync-health.ts';
+
+export const SYNC_HEALTH_TYPE_DEFS = `
+"Where change polling stands for one connector object."
+type SyncCursorHealth {
+  connectorId: String!
+  "The CRM (salesforce, hubspot…); the connector id when the connector is not configured any more."
+  crm: String!
+  connectorName: String
+  "Null: no poll has stored a cursor for this connector yet."
+  objectType: String
+  "When the cursor last moved (ISO time); null: never polled, the first poll reads everything."
+  updatedAt: String
+  "Seconds since updatedAt; null when never polled."
+  ageSeconds: Int
+}
+
+"Webhook events of one connector stored but not processed yet."
+type SyncInboxHealth {
+  connectorId: String!
+  crm: String!
+  unprocessed: Int!
+  oldestUnprocessedAt: String
+  oldestAgeSeconds: Int
+  "Unprocessed events tried at least once and failed."
+  failed: Int!
+  "The latest failure's reason, if any."
+  lastError: String
+}
+
+"Write-back outbox of one connector object, by status."
+type SyncOutboxHealth {
+  connectorId: String!
+  crm: String!
+  objectType: String!
+  "Waiting for their first attempt."
+  pending: Int!
+  "Failed for a passing reason; tried again at their retry time."
+  retrying: Int!
+  inFlight: Int!
+  doneLastHour: Int!
+  "Not sent because the CRM record changed since the write was planned."
+  stale: Int!
+  "Refused by the CRM for good (see deadLetters)."
+  dead: Int!
+  "The oldest waiting (pending or retrying) row's creation time."
+  oldestPendingAt: String
+  oldestPendingAgeSeconds: Int
+}
+
+"A write the CRM refused for good, not replayed yet."
+type SyncDeadLetter {
+  id: ID!
+  connectorId: String!
+  crm: String!
+  objectType: String!
+  recordId: String
+  customerId: ID
+  "The connector error code (CRM_VALIDATION, CRM_NOT_FOUND…)."
+  code: String!
+  "The CRM's own code, when it gave one."
+  nativeCode: String
+  message: String!
+  createdAt: String!
+}
+
+type SyncDeadLetters {
+  "Dead letters not replayed yet."
+  open: Int!
+  "The newest open ones."
+  newest: [SyncDeadLetter!]!
+  "How to replay them (the CLI; the API does not replay)."
+  replayHint: String!
+}
+
+"Change capture and write-back at a glance."
+type SyncHealth {
+  generatedAt: String!
+  changeCapture: [SyncCursorHealth!]!
+  webhookInbox: [SyncInboxHealth!]!
+  writeBack: [SyncOutboxHealth!]!
+  deadLetters: SyncDeadLetters!
+}
+`;
+
+export const SYNC_HEALTH_QUERY_FIELDS = `
+  "Sync health: change polling per connector object, the webhook inbox, the write-back outbox and dead letters."
+  syncHealth(newestDeadLetters: Int = 5): SyncHealth!`;
+
+export function syncHealthResolver(db: Database) {
+  return async (_: unknown, args: { newestDeadLetters?: number | null }) => {
+    const r = await syncHealth(db, { newestDeadLetters: args.newestDeadLetters ?? 5 });
+    const now = r.generatedAt.getTime();
+    const iso = (d: Date | null) => (d ? d.toISOString() : null);
+    const age = (d: Date | null) => (d ? Math.max(0, Math.floor((now - d.getTime()) / 1000)) : null);
+    return {
+      generatedAt: r.generatedAt.toISOString(),
+      changeCapture: r.cursors.map((c) => ({ ...c, updatedAt: iso(c.updatedAt), ageSeconds: age(c.updatedAt) })),
+      webhookInbox: r.inbox.map((i) => ({ ...i, oldestUnprocessedAt: iso(i.oldestUnprocessedAt), oldestAgeSeconds: age(i.oldestUnprocessedAt) })),
+      writeBack: r.outbox.map((o) => ({ ...o, oldestPendingAt: iso(o.oldestPendingAt), oldestPendingAgeSeconds: age(o.oldestPendingAt) })),
+      deadLetters: {
+        open: r.deadLetters.open,
+        newest: r.deadLetters.newest.map((d) => ({ ...d, id: String(d.id), customerId: d.goldenId, message: d.reason, createdAt: d.createdAt.toISOString() })),
+        replayHint: 'customer-graph deadletters replay --id <id> (or --all), after fixing the cause',
+      },
+    };
+  };
+}
