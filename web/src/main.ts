@@ -1,12 +1,26 @@
 /**
- * The admin UI's entry point (bundled by web/serve.ts): the page frame, the API token form and the review queue.
- * Later pages (connectors, field mapping, rules, sync health) join the navigation here.
+ * The admin UI's entry point (bundled by web/serve.ts): the page frame, the API token form and the pages — the
+ * review queue (`#/review`, also the default) and sync health (`#/sync`) — switched on `location.hash`, so a page
+ * can be bookmarked and the browser's back button works. Later pages (connectors, mapping, rules) join `PAGES`.
  */
 import './styles.css';
 import { storeToken, storedToken } from './api.ts';
 import type { ApiError } from './api.ts';
 import { h, required } from './dom.ts';
 import { ReviewQueueView } from './review-queue.ts';
+import type { Notices } from './review-queue.ts';
+import { SyncHealthView } from './sync-health.ts';
+
+interface View { readonly element: HTMLElement; load(): Promise<void> }
+interface Page { hash: string; label: string; make(notices: Notices): View }
+
+const PAGES: readonly Page[] = [
+  { hash: '#/review', label: 'Review queue', make: (n) => new ReviewQueueView(n) },
+  { hash: '#/sync', label: 'Sync health', make: (n) => new SyncHealthView(n) },
+];
+
+/** The page for the current hash; the review queue for none or an unknown one (the UI's first page, /admin/). */
+const pageOf = (hash: string): Page => PAGES.find((p) => p.hash === hash) ?? PAGES[0]!;
 
 function tokenForm(onChange: () => void): HTMLElement {
   const input = h('input', { id: 'api-token', name: 'api-token', type: 'password', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'token-state' });
@@ -51,14 +65,31 @@ function start(): void {
       if (errors.length > 0) status.textContent = '';
     },
   };
-  const queue = new ReviewQueueView(notices);
+  // One view per page, made on first visit; only the current one is in the document.
+  const views = new Map<Page, View>();
+  const slot = h('div', { id: 'page' });
+  const links = PAGES.map((p) => h('a', { href: p.hash }, p.label));
+  let current: View | undefined;
+  const show = () => {
+    const page = pageOf(location.hash);
+    let view = views.get(page);
+    if (!view) views.set(page, view = page.make(notices));
+    links.forEach((a, i) => (PAGES[i] === page ? a.setAttribute('aria-current', 'page') : a.removeAttribute('aria-current')));
+    document.title = `${page.label} · customer-graph`;
+    notices.errors([]);
+    notices.say('');
+    current = view;
+    slot.replaceChildren(view.element);
+    void view.load();
+  };
   root.replaceChildren(
-    h('header', {}, h('h1', {}, 'customer-graph'), h('nav', { 'aria-label': 'Admin pages' }, h('a', { href: './', 'aria-current': 'page' }, 'Review queue'))),
-    tokenForm(() => void queue.load()),
+    h('header', {}, h('h1', {}, 'customer-graph'), h('nav', { 'aria-label': 'Admin pages' }, ...links)),
+    tokenForm(() => void current?.load()),
     status,
     alert,
-    queue.element);
-  void queue.load();
+    slot);
+  window.addEventListener('hashchange', show);
+  show();
 }
 
 start();

@@ -1,0 +1,182 @@
+/**
+ * The admin UI's Sync health page in a real browser (Debian's chromium through playwright-core) against a real
+ * gateway on the embedded demo. Known rows — cursors, webhook events, outbox rows in every status, dead letters —
+ * are inserted for connectors of the test's own, and the page must say each figure in words; Refresh shows a new
+ * dead letter; a missing token is shown with its code; the navigation switches to the review queue and back.
+ */
+import fs from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { connectors, syncCursors, webhookInbox, writebackDeadLetters, writebackOutbox } from '../../db/schema.ts';
+import { insertInboxEvents, markInboxFailed, writeCursor } from '../../db/sync-store.ts';
+import { startTestApp } from '../support/test-app.ts';
+import type { TestApp } from '../support/test-app.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const hasChromium = fs.existsSync(CHROMIUM);
+if (!hasChromium) {
+  console.warn(`tests/web: browser tests SKIPPED — no chromium at ${CHROMIUM}. Install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH.`);
+}
+const TOKEN = 'web-test-token';
+const ago = (s: number) => new Date(Date.now() - s * 1000);
+const later = (s: number) => new Date(Date.now() + s * 1000);
+
+type GqlBody<T> = { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
+interface Health { deadLetters: { open: number; newest: { id: string }[] }; writeBack: { connectorId: string; pending: number; retrying: number; inFlight: number; doneLastHour: number; stale: number; dead: number }[] }
+
+describe('admin UI: sync health', () => {
+  let t: TestApp;
+  let browser: Browser | undefined;
+  const pageErrors: Error[] = [];
+  const gql = async <T>(query: string, token: string | null = TOKEN): Promise<GqlBody<T>> => {
+    const res = await fetch(t.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query }),
+    });
+    return res.json() as Promise<GqlBody<T>>;
+  };
+  const HEALTH = '{ syncHealth { deadLetters { open newest { id } } writeBack { connectorId pending retrying inFlight doneLastHour stale dead } } }';
+  let outboxId = 9000;
+  /** Adds an open dead letter; answers its id and record id. */
+  const addDeadLetter = async (code: string, reason: string) => {
+    const recordId = `003UI${++outboxId}`;
+    const [row] = await t.app.database.db.insert(writebackDeadLetters)
+      .values({ outboxId, connectorId: 'ui-sf', objectType: 'Contact', recordId, fields: {}, code, reason }).returning({ id: writebackDeadLetters.id });
+    return { id: String(row!.id), recordId };
+  };
+  let newestLetter: { id: string; recordId: string };
+
+  beforeAll(async () => {
+    process.env.CUSTOMER_GRAPH_API_TOKENS = TOKEN;
+    // The inbox sweep is slowed to an hour so the events inserted below keep their figures while the page reads them.
+    t = await startTestApp({ env: { CUSTOMER_GRAPH_INBOX_INTERVAL_MS: '3600000' } });
+    const db = t.app.database.db;
+    await db.insert(connectors).values([
+      { id: 'ui-sf', crm: 'salesforce', name: 'Salesforce UI test' },
+      { id: 'ui-hs', crm: 'hubspot', name: 'HubSpot UI test' },
+      { id: 'ui-new', crm: 'hubspot', name: 'HubSpot not polled' },
+    ]);
+    await db.transaction((tx) => writeCursor(tx, 'ui-hs', 'contacts', { after: 'x' }));
+    await db.update(syncCursors).set({ updatedAt: ago(130) }).where(eq(syncCursors.connectorId, 'ui-hs'));
+    await db.transaction((tx) => insertInboxEvents(tx, 'ui-hs', [{ eventId: 'ui-1', payload: {} }, { eventId: 'ui-2', payload: {} }]));
+    const [failed] = await db.select({ id: webhookInbox.id }).from(webhookInbox).where(eq(webhookInbox.eventId, 'ui-1'));
+    await db.transaction((tx) => markInboxFailed(tx, [failed!.id], 'no mapping for contacts'));
+    await db.update(webhookInbox).set({ receivedAt: ago(330) }).where(eq(webhookInbox.connectorId, 'ui-hs'));
+    // Waiting rows are due tomorrow and the in-flight lease is fresh for 10 minutes, so the running write-back worker
+    // leaves them alone.
+    let k = 0;
+    const row = (extra: Partial<typeof writebackOutbox.$inferInsert>) =>
+      ({ connectorId: 'ui-sf', objectType: 'Contact', recordId: `003UI${++k}`, fields: { Email: 'x@y.z' }, idempotencyKey: `ui-${k}`, nextAttemptAt: later(86_400), ...extra });
+    await db.insert(writebackOutbox).values([
+      row({ status: 'pending', createdAt: ago(40 * 60) }),
+      row({ status: 'pending' }),
+      row({ status: 'pending' }),
+      row({ status: 'pending', attempts: 1, lastError: 'CRM_RATE_LIMITED' }),
+      row({ status: 'in_flight', claimedAt: later(600), claimToken: 'ui', claimedBy: 'nobody' }),
+      row({ status: 'done' }),
+      row({ status: 'done' }),
+      row({ status: 'stale', lastError: 'Email changed' }),
+      row({ status: 'dead', lastError: 'invalid email' }),
+    ]);
+    await addDeadLetter('CRM_VALIDATION', 'Email: invalid email address');
+    newestLetter = await addDeadLetter('CRM_NOT_FOUND', 'entity is deleted');
+    if (hasChromium) {
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        // Root in CI containers has no user namespaces for the sandbox; the page is our own, on loopback.
+        // Host names other than loopback resolve to nothing: the browser must not reach beyond this machine.
+        args: ['--no-sandbox', '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1'],
+      });
+    }
+  }, 240_000);
+  afterEach(() => {
+    expect(pageErrors.map(String)).toEqual([]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+    delete process.env.CUSTOMER_GRAPH_API_TOKENS;
+  });
+
+  it('syncHealth needs the API token and reports the inserted figures', async () => {
+    expect((await gql(HEALTH, null)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const res = await gql<{ syncHealth: Health }>(HEALTH);
+    expect(res.errors).toBeUndefined();
+    const h = res.data!.syncHealth;
+    expect(h.deadLetters.open).toBe(2); // the demo itself has none
+    expect(h.writeBack.find((w) => w.connectorId === 'ui-sf')).toEqual({ connectorId: 'ui-sf', pending: 3, retrying: 1, inFlight: 1, doneLastHour: 2, stale: 1, dead: 1 });
+  });
+
+  it.skipIf(!hasChromium)('#/sync says each figure in words, shows API errors with their code, and Refresh shows new failures', async () => {
+    const page = await newPage();
+    await page.goto(`${t.app.server.url}/admin/#/sync`);
+    await expect.poll(() => page.locator('#errors').textContent()).toContain('UNAUTHENTICATED');
+    expect(await page.locator('#sync-health .as-of').textContent()).toContain('could not be loaded');
+    await page.getByLabel('API token').fill(TOKEN);
+    await page.getByRole('button', { name: 'Use token' }).click();
+    await page.locator('#sync-health .as-of').filter({ hasText: 'As of' }).waitFor();
+    expect(await page.locator('#errors').textContent()).toBe('');
+    expect(await page.title()).toBe('Sync health · customer-graph');
+    expect(await page.locator('nav a[aria-current="page"]').textContent()).toBe('Sync health');
+
+    const text = (selector: string) => page.locator(selector).textContent();
+    expect(await text('#sync-reading li[data-connector="ui-hs"]')).toBe('HubSpot contacts — changes read up to 2 min ago.');
+    expect(await text('#sync-reading li[data-connector="ui-new"]')).toBe('HubSpot not polled — not polled yet: the first poll will read every record.');
+    expect(await text('#sync-webhooks li[data-connector="ui-hs"]')).toBe(
+      'HubSpot: 2 webhook events waiting to be processed, oldest 5 min. 1 event failed at least once and will be tried again (last error: no mapping for contacts).');
+    expect(await text('#sync-writeback li[data-connector="ui-sf"]')).toBe(
+      '4 changes waiting to be written to Salesforce Contact, oldest 40 min. 1 of them failed for a passing reason (for example a rate limit) and will be retried. '
+      + '1 write being sent now. 2 writes done in the last hour. 1 write skipped because the record changed in Salesforce in the meantime. '
+      + '1 write refused by Salesforce for good (see failed writes below).');
+    const newest = newestLetter.id;
+    expect(await text('#sync-dead-letters p')).toBe(
+      `2 writes failed permanently: see below. Fix the cause (what the CRM said), then replay with customer-graph deadletters replay --id ${newest} (or --all) on the gateway host; this page does not replay.`);
+    const rows = page.locator('#sync-dead-letters tbody tr');
+    expect(await rows.count()).toBe(2);
+    expect(await rows.first().locator('td').allTextContents()).toEqual(expect.arrayContaining([newest, 'Salesforce Contact', newestLetter.recordId, 'CRM_NOT_FOUND', 'entity is deleted']));
+
+    const added = await addDeadLetter('CRM_VALIDATION', 'Phone: too long');
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.locator('#sync-dead-letters p').filter({ hasText: '3 writes failed permanently' }).waitFor({ timeout: 15_000 });
+    expect(await rows.count()).toBe(3);
+    expect(await rows.first().getAttribute('data-dead-letter')).toBe(added.id);
+    await page.close();
+  });
+
+  it.skipIf(!hasChromium)('the navigation switches to the review queue and back; the review queue still lists its pairs', async () => {
+    const page = await newPage();
+    await page.goto(`${t.app.server.url}/admin/`);
+    await page.getByLabel('API token').fill(TOKEN);
+    await page.getByRole('button', { name: 'Use token' }).click();
+    // No hash: the review queue, as before the router.
+    await page.locator('.summary').filter({ hasText: /waiting|empty/ }).waitFor();
+    expect(await page.locator('#sync-health').count()).toBe(0);
+
+    await page.getByRole('link', { name: 'Sync health' }).click();
+    await page.locator('#sync-health .as-of').filter({ hasText: 'As of' }).waitFor();
+    expect(new URL(page.url()).hash).toBe('#/sync');
+    expect(await page.locator('#review-queue').count()).toBe(0);
+
+    await page.getByRole('link', { name: 'Review queue' }).click();
+    await page.locator('.summary').filter({ hasText: /waiting|empty/ }).waitFor();
+    expect(new URL(page.url()).hash).toBe('#/review');
+    expect(await page.locator('nav a[aria-current="page"]').textContent()).toBe('Review queue');
+    const pending = await gql<{ reviewQueue: { id: string }[] }>('{ reviewQueue(first: 50) { id } }');
+    expect(await page.locator('article.pair').count()).toBe(pending.data!.reviewQueue.length);
+
+    await page.goBack();
+    await page.locator('#sync-health .as-of').filter({ hasText: 'As of' }).waitFor();
+    expect(await page.locator('#errors').textContent()).toBe('');
+    await page.close();
+  });
+
+  async function newPage(): Promise<Page> {
+    const page = await browser!.newPage();
+    // A script error in the page fails the test (checked in afterEach) instead of leaving a dead page behind.
+    page.on('pageerror', (err) => pageErrors.push(err));
+    return page;
+  }
+});

@@ -1,0 +1,119 @@
+/**
+ * The Sync health page: whether change capture (polling cursors, the webhook inbox) and write-back (the outbox,
+ * dead letters) are keeping up, in sentences an integration admin can act on. Read-only: replaying a dead letter
+ * stays on the CLI, and the page says how. API errors go to the shared error region with their code.
+ */
+import { graphql } from './api.ts';
+import { h } from './dom.ts';
+import type { Child } from './dom.ts';
+import type { Notices } from './review-queue.ts';
+import { age, count, crmName, when } from './sync-words.ts';
+
+interface Cursor { connectorId: string; crm: string; connectorName: string | null; objectType: string | null; updatedAt: string | null; ageSeconds: number | null }
+interface Inbox { connectorId: string; crm: string; unprocessed: number; oldestAgeSeconds: number | null; failed: number; lastError: string | null }
+interface Outbox {
+  connectorId: string; crm: string; objectType: string;
+  pending: number; retrying: number; inFlight: number; doneLastHour: number; stale: number; dead: number; oldestPendingAgeSeconds: number | null;
+}
+interface DeadLetter { id: string; crm: string; objectType: string; recordId: string | null; code: string; nativeCode: string | null; message: string; createdAt: string }
+interface SyncHealth {
+  generatedAt: string;
+  changeCapture: Cursor[];
+  webhookInbox: Inbox[];
+  writeBack: Outbox[];
+  deadLetters: { open: number; newest: DeadLetter[] };
+}
+
+const QUERY = `query SyncHealth { syncHealth(newestDeadLetters: 10) {
+  generatedAt
+  changeCapture { connectorId crm connectorName objectType updatedAt ageSeconds }
+  webhookInbox { connectorId crm unprocessed oldestAgeSeconds failed lastError }
+  writeBack { connectorId crm objectType pending retrying inFlight doneLastHour stale dead oldestPendingAgeSeconds }
+  deadLetters { open newest { id crm objectType recordId code nativeCode message createdAt } }
+} }`;
+
+const REPLAY = 'customer-graph deadletters replay --id';
+
+function cursorLine(c: Cursor): HTMLElement {
+  const name = c.objectType ? `${crmName(c.crm)} ${c.objectType}` : (c.connectorName ?? crmName(c.crm));
+  const text = c.ageSeconds === null
+    ? `${name} — not polled yet: the first poll will read every record.`
+    : `${name} — changes read up to ${age(c.ageSeconds)} ago.`;
+  return h('li', { 'data-connector': c.connectorId, title: c.updatedAt ?? undefined }, text);
+}
+
+function inboxLine(i: Inbox): HTMLElement {
+  const parts = [`${crmName(i.crm)}: ${count(i.unprocessed, 'webhook event')} waiting to be processed${i.oldestAgeSeconds === null ? '' : `, oldest ${age(i.oldestAgeSeconds)}`}.`];
+  if (i.failed > 0) parts.push(`${count(i.failed, 'event')} failed at least once and will be tried again${i.lastError ? ` (last error: ${i.lastError})` : ''}.`);
+  return h('li', { 'data-connector': i.connectorId, class: i.failed > 0 ? 'warn' : undefined }, parts.join(' '));
+}
+
+function outboxLine(o: Outbox): HTMLElement {
+  const crm = crmName(o.crm);
+  const waiting = o.pending + o.retrying;
+  const parts = [waiting === 0
+    ? `Nothing waiting to be written to ${crm} ${o.objectType}.`
+    : `${count(waiting, 'change')} waiting to be written to ${crm} ${o.objectType}${o.oldestPendingAgeSeconds === null ? '' : `, oldest ${age(o.oldestPendingAgeSeconds)}`}.`];
+  if (o.retrying > 0) parts.push(`${o.retrying} of them failed for a passing reason (for example a rate limit) and will be retried.`);
+  if (o.inFlight > 0) parts.push(`${count(o.inFlight, 'write')} being sent now.`);
+  parts.push(`${count(o.doneLastHour, 'write')} done in the last hour.`);
+  if (o.stale > 0) parts.push(`${count(o.stale, 'write')} skipped because the record changed in ${crm} in the meantime.`);
+  if (o.dead > 0) parts.push(`${count(o.dead, 'write')} refused by ${crm} for good (see failed writes below).`);
+  return h('li', { 'data-connector': o.connectorId, 'data-object': o.objectType, class: o.dead > 0 || o.retrying > 0 ? 'warn' : undefined }, parts.join(' '));
+}
+
+function deadLetterTable(letters: readonly DeadLetter[]): HTMLElement {
+  const cell = (text: string) => h('td', {}, text);
+  return h('table', { class: 'dead-letters' },
+    h('caption', {}, 'Newest failed writes'),
+    h('thead', {}, h('tr', {}, ...['Id', 'CRM', 'Record', 'Code', 'What the CRM said', 'When'].map((t) => h('th', { scope: 'col' }, t)))),
+    h('tbody', {}, ...letters.map((d) => h('tr', { 'data-dead-letter': d.id },
+      cell(d.id), cell(`${crmName(d.crm)} ${d.objectType}`), cell(d.recordId ?? '—'),
+      cell(d.nativeCode ? `${d.code} (${d.nativeCode})` : d.code), cell(d.message), cell(when(d.createdAt))))));
+}
+
+export class SyncHealthView {
+  readonly element: HTMLElement;
+  private readonly body: HTMLElement;
+  private readonly asOf: HTMLElement;
+
+  constructor(private readonly notices: Notices) {
+    this.asOf = h('p', { class: 'as-of', 'aria-live': 'polite' }, 'Loading sync health…');
+    this.body = h('div', { class: 'sync-body' });
+    const refresh = h('button', { type: 'button', class: 'secondary' }, 'Refresh');
+    refresh.addEventListener('click', () => void this.load());
+    this.element = h('main', { id: 'sync-health', 'aria-labelledby': 'sync-title' },
+      h('div', { class: 'queue-head' }, h('h2', { id: 'sync-title' }, 'Sync health'), refresh),
+      h('p', { class: 'hint' }, 'Whether changes made in your CRMs are being read, and whether changes made here are being written back to them.'),
+      this.asOf,
+      this.body);
+  }
+
+  async load(): Promise<void> {
+    this.body.setAttribute('aria-busy', 'true');
+    const result = await graphql<{ syncHealth: SyncHealth }>(QUERY);
+    this.body.removeAttribute('aria-busy');
+    this.notices.errors(result.errors);
+    if (!result.data) {
+      this.asOf.textContent = 'Sync health could not be loaded (see the error above).';
+      this.body.replaceChildren();
+      return;
+    }
+    const s = result.data.syncHealth;
+    this.asOf.textContent = `As of ${when(s.generatedAt)}.`;
+    const section = (id: string, title: string, ...children: Child[]) =>
+      h('section', { id, 'aria-labelledby': `${id}-title` }, h('h3', { id: `${id}-title` }, title), ...children);
+    const list = (items: HTMLElement[], empty: string) => (items.length ? h('ul', {}, ...items) : h('p', {}, empty));
+    const dead = s.deadLetters;
+    this.body.replaceChildren(
+      section('sync-reading', 'Reading changes from the CRMs', list(s.changeCapture.map(cursorLine), 'No CRM is connected yet.')),
+      section('sync-webhooks', 'Webhook events', list(s.webhookInbox.map(inboxLine), 'No webhook events waiting: every event received has been processed.')),
+      section('sync-writeback', 'Writing changes back to the CRMs', list(s.writeBack.map(outboxLine), 'Nothing waiting to be written, and nothing written in the last hour.')),
+      section('sync-dead-letters', 'Failed writes',
+        dead.open === 0
+          ? h('p', {}, 'No failed writes waiting for attention.')
+          : h('p', { class: 'warn' }, `${count(dead.open, 'write')} failed permanently: see below. Fix the cause (what the CRM said), then replay with `,
+            h('code', {}, `${REPLAY} ${dead.newest[0]?.id ?? '<id>'}`), ' (or --all) on the gateway host; this page does not replay.'),
+        dead.newest.length ? deadLetterTable(dead.newest) : null));
+  }
+}
