@@ -104,11 +104,28 @@ export async function liveLinksOf(tx: Tx, goldenIds: readonly string[]): Promise
 }
 
 /** Stores advanced field clocks (only those that changed: callers compare first). */
-export async function writeFieldClocks(tx: Tx, updates: readonly { connectorId: string; objectType: string; recordId: string; fieldClock: Record<string, { h: string; at: string }> }[]): Promise<void> {
-  for (const u of updates) {
-    await tx.update(recordLinks).set({ fieldClock: u.fieldClock })
-      .where(and(eq(recordLinks.connectorId, u.connectorId), eq(recordLinks.objectType, u.objectType), eq(recordLinks.recordId, u.recordId)));
+export type FieldClockUpdate = { connectorId: string; objectType: string; recordId: string; fieldClock: Record<string, { h: string; at: string }> };
+
+/** Stores field clocks, one statement per 500 links (the rows travel as one JSON parameter): a backfill writes one per record. */
+export async function writeFieldClocks(tx: Tx, updates: readonly FieldClockUpdate[]): Promise<void> {
+  for (let i = 0; i < updates.length; i += 500) {
+    const rows = JSON.stringify(updates.slice(i, i + 500).map((u) => ({ c: u.connectorId, o: u.objectType, r: u.recordId, f: u.fieldClock })));
+    await tx.update(recordLinks).set({ fieldClock: sql`v.f` })
+      .from(sql`jsonb_to_recordset(${rows}::jsonb) as v(c text, o text, r text, f jsonb)`)
+      .where(and(eq(recordLinks.connectorId, sql`v.c`), eq(recordLinks.objectType, sql`v.o`), eq(recordLinks.recordId, sql`v.r`)));
   }
+}
+
+/** The stored field clocks of these links (of one connector and object), by record id; links without one are absent. */
+export async function fieldClocksOf(tx: Tx, connectorId: string, objectType: string, recordIds: readonly string[]): Promise<Map<string, Record<string, { h: string; at: string }>>> {
+  const out = new Map<string, Record<string, { h: string; at: string }>>();
+  const ids = [...new Set(recordIds)];
+  for (let i = 0; i < ids.length; i += 1000) {
+    const rows = await tx.select({ recordId: recordLinks.recordId, fieldClock: recordLinks.fieldClock }).from(recordLinks)
+      .where(and(eq(recordLinks.connectorId, connectorId), eq(recordLinks.objectType, objectType), inArray(recordLinks.recordId, ids.slice(i, i + 1000))));
+    for (const r of rows) if (r.fieldClock) out.set(r.recordId, r.fieldClock);
+  }
+  return out;
 }
 
 export interface GoldenState { id: string; entityType: string; status: string; snapshot: Record<string, unknown> | null }

@@ -24,7 +24,7 @@ export type { RequiredNativeFieldsOptions } from './mapping/required-native-fiel
 export { requiredNativeFields, requiresSelection } from './mapping/required-native-fields.ts';
 export { parseInstant } from './mapping/converters/parse-instant.ts';
 export type { FieldClock } from './mapping/field-clock.ts';
-export { advanceFieldClock, fieldTimesFromClock, sameFieldClock, valueFingerprint } from './mapping/field-clock.ts';
+export { advanceFieldClock, clockedFields, fieldTimesFromClock, sameFieldClock, valueFingerprint } from './mapping/field-clock.ts';
 
 // Default configuration (Salesforce + HubSpot)
 export { DEFAULT_MAPPING_CONFIG, DEFAULT_MAPPING_CONFIG_INPUT } from './defaults/default-mapping-config.ts';

@@ -26,7 +26,7 @@ import { linkedGoldenIds, lockLinking, writeSnapshot } from '../db/link-store.ts
 import type { Database } from '../db/open-database.ts';
 import { goldenStates, liveLinksOf, markLinksDeleted, reactivateLinks, setGoldenStatus, writeFieldClocks } from '../db/sync-store.ts';
 import {
-  advanceFieldClock, collectCandidates, fieldTimesFromClock, mapToGolden, recordModifiedAt, requiredNativeFields, resolveRecord, sameFieldClock,
+  advanceFieldClock, clockedFields, collectCandidates, fieldTimesFromClock, mapToGolden, recordModifiedAt, requiredNativeFields, resolveRecord, sameFieldClock,
 } from '../resolver-engine/index.ts';
 import type { MappingConfig, NativeObjectConfig, NativeRecordInput, SurvivorshipFunctionRegistry } from '../resolver-engine/index.ts';
 import { linkGroup, predictGolden } from './link-group.ts';
@@ -302,15 +302,6 @@ export async function recomputeGolden(tx: Tx, ctx: ChangeApplierContext, prepare
   await recompute(tx, ctx, prepared, [...goldenIds], report, new Map());
   if (report.events.length > 0) await publishCustomerChanged(tx, report.events);
   return report;
-}
-
-/** The native fields (paths) a golden type reads from one CRM object: the ones whose clocks matter. */
-function clockedFields(config: MappingConfig, goldenType: string, crm: string, objectType: string): string[] {
-  const fields = new Set<string>();
-  for (const field of Object.values(config.types[goldenType]?.fields ?? {})) {
-    for (const m of field.mappings) if (m.crm === crm && m.objectType === objectType) m.from.forEach((f) => fields.add(f));
-  }
-  return [...fields].sort();
 }
 
 // --- echo suppression (write-back) ---

@@ -21,6 +21,8 @@ import type { MappingConfig, NativeObjectConfig, NativeRecordInput, Survivorship
 import { applyIdentity, identityDetail, matchSubjects, personOf, usesMatcher } from './identity-linker.ts';
 import type { IdentitySubject } from './identity-linker.ts';
 import { linkPage } from './link-page.ts';
+import { stampFieldClocks } from './link-clocks.ts';
+import type { ReadRecord } from './link-clocks.ts';
 import { toMappingRecord } from './native-input.ts';
 import { snapshotOf } from './snapshot-quality.ts';
 
@@ -105,6 +107,14 @@ async function linkType(options: EmailLinkerOptions, goldenType: string, report:
   // Identity resolution needs every record before it links any: the matcher compares them all.
   const identity = options.matchCustomers === 'identity' && usesMatcher(goldenType);
   const subjects: (IdentitySubject & { record: Record<string, unknown> })[] = [];
+  // Every record read, with the input its snapshot resolves from: field clocks are stamped on them at the end.
+  const reads: ReadRecord[] = [];
+  const addInput = (goldenId: string, read: ReadRecord) => {
+    reads.push(read);
+    const inputs = inputsByGolden.get(goldenId) ?? [];
+    inputs.push(read.input);
+    inputsByGolden.set(goldenId, inputs);
+  };
 
   for (const object of type.objects) {
     const connector = options.connectors.get(object.crm);
@@ -139,12 +149,7 @@ async function linkType(options: EmailLinkerOptions, goldenType: string, report:
           }, valued);
           counts.goldenCreated += page.goldenCreated;
           counts.linksCreated += page.linksCreated;
-          for (const { id, record } of valued) {
-            const goldenId = page.goldenOf.get(id)!;
-            const inputs = inputsByGolden.get(goldenId) ?? [];
-            inputs.push({ crm: object.crm, objectType: object.objectType, record });
-            inputsByGolden.set(goldenId, inputs);
-          }
+          for (const { id, record } of valued) addInput(page.goldenOf.get(id)!, { connectorId, object, recordId: id, input: { crm: object.crm, objectType: object.objectType, record } });
         });
         records += mapped.length;
         report.recordsRead += mapped.length;
@@ -169,10 +174,8 @@ async function linkType(options: EmailLinkerOptions, goldenType: string, report:
     report.customersMerged = (report.customersMerged ?? 0) + outcome.merges.reduce((n, m) => n + m.mergedIds.length, 0);
     report.reviewsQueued = (report.reviewsQueued ?? 0) + outcome.reviewsQueued;
     for (const s of subjects) {
-      const goldenId = outcome.goldenOf.get(nativeKey(s.connectorId, s.objectType, s.recordId))!;
-      const inputs = inputsByGolden.get(goldenId) ?? [];
-      inputs.push({ crm: s.crm, objectType: s.objectType, record: s.record });
-      inputsByGolden.set(goldenId, inputs);
+      const object = type.objects.find((o) => o.crm === s.crm && o.objectType === s.objectType)!;
+      addInput(outcome.goldenOf.get(nativeKey(s.connectorId, s.objectType, s.recordId))!, { connectorId: s.connectorId, object, recordId: s.recordId, input: { crm: s.crm, objectType: s.objectType, record: s.record } });
     }
   }
   report.goldenCreated += counts.goldenCreated;
@@ -189,6 +192,8 @@ async function linkType(options: EmailLinkerOptions, goldenType: string, report:
   let changed = 0;
   let written = 0;
   await db.transaction(async (tx) => {
+    // The records' field clocks first (the baseline change capture advances), so snapshots use their field times.
+    await stampFieldClocks(tx, config, goldenType, reads);
     // Resolved and written a chunk at a time: one statement per chunk, and not every snapshot held at once.
     const todo = ids.filter((id) => !blocked.has(id));
     for (let i = 0; i < todo.length; i += SNAPSHOT_CHUNK) {

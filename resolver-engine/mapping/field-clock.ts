@@ -11,6 +11,7 @@
  * live value still matches its fingerprint (a change capture has not seen yet takes the record's time).
  */
 import { parseInstant } from './converters/parse-instant.ts';
+import type { MappingConfig } from './schema.ts';
 import { readNativePath } from './native-path.ts';
 
 /** Per native field: `h` fingerprint of the value, `at` ISO instant the value was first observed. */
@@ -65,4 +66,13 @@ export function sameFieldClock(a: FieldClock | null | undefined, b: FieldClock |
   const bk = Object.keys(b ?? {}).sort();
   if (ak.length !== bk.length || ak.some((k, i) => k !== bk[i])) return false;
   return ak.every((k) => a![k]!.h === b![k]!.h && a![k]!.at === b![k]!.at);
+}
+
+/** The native fields (paths) a golden type reads from one CRM object: the ones whose clocks matter. */
+export function clockedFields(config: MappingConfig, goldenType: string, crm: string, objectType: string): string[] {
+  const fields = new Set<string>();
+  for (const field of Object.values(config.types[goldenType]?.fields ?? {})) {
+    for (const m of field.mappings) if (m.crm === crm && m.objectType === objectType) m.from.forEach((f) => fields.add(f));
+  }
+  return [...fields].sort();
 }

@@ -4,7 +4,9 @@
  * when nothing changed, then exactly what changed; an object that failed during the read gets no cursor, so its
  * first poll still reads all of it; a cursor the poller already keeps is left alone.
  */
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordLinks } from '../../db/schema.ts';
 import type { Connector } from '../../connectors/contract/index.ts';
 import { readCursor } from '../../db/sync-store.ts';
 import { linkAll } from '../../cli/link-on-start.ts';
@@ -42,6 +44,13 @@ async function routes(url: string): Promise<Record<string, number>> {
 }
 const calls = (all: Record<string, number>, pattern: RegExp) => Object.entries(all).filter(([route]) => pattern.test(route)).reduce((n, [, c]) => n + c, 0);
 
+/** The stored field clock of a link: per native field, when its current value was first seen. */
+async function clockOf(world: World, connectorId: string, objectType: string, recordId: string) {
+  const [row] = await world.db.db.select({ clock: recordLinks.fieldClock }).from(recordLinks)
+    .where(and(eq(recordLinks.connectorId, connectorId), eq(recordLinks.objectType, objectType), eq(recordLinks.recordId, recordId)));
+  return row?.clock ?? null;
+}
+
 const targets = (world: World) => pollTargets({ config: DEFAULT_MAPPING_CONFIG, connectors: world.connectors as Map<string, Connector> });
 
 describe('change cursors after a full read', () => {
@@ -78,11 +87,20 @@ describe('change cursors after a full read', () => {
 
     const sfContact = seed.salesforce.Contact[0]!.Id;
     const hsContact = seed.hubspot.contacts[0]!.id;
+    // The link run leaves the field clocks change capture would have (polling no longer re-reads every record).
+    const baseline = await clockOf(world, 'sf-main', 'Contact', sfContact);
+    expect(baseline?.Title?.at).toBeDefined();
+    expect(baseline?.Email?.at).toBe(baseline?.Title?.at);
     expect((await world.connectors.get('salesforce')!.updateMany('Contact', [{ id: sfContact, fields: { Title: 'Chief Cursor Officer' } }]))[0]!.ok).toBe(true);
     expect((await world.connectors.get('hubspot')!.updateMany('contacts', [{ id: hsContact, fields: { jobtitle: 'Chief Cursor Officer' } }]))[0]!.ok).toBe(true);
     const second = await poll(world);
     expect(second.report.failed).toEqual([]);
     expect(second.read).toEqual({ 'salesforce/Contact': 1, 'hubspot/contacts': 1 });
+    // Only the edited field is newer: the record's other values keep the time the link run saw them at, so they do
+    // not win last-write-wins over another CRM's newer values because of an edit elsewhere in the record.
+    const after = await clockOf(world, 'sf-main', 'Contact', sfContact);
+    expect(after?.Email).toEqual(baseline?.Email);
+    expect(Date.parse(after!.Title!.at)).toBeGreaterThan(Date.parse(baseline!.Title!.at));
   }, 120_000);
 
   it('a second link run keeps the cursors the poller advanced', async () => {
