@@ -32,6 +32,8 @@ const FIELDS = 'id email firstName title phone companyName mailingCity emailOptO
 let world: World;
 const ids = { sf: '', hs: '', account: '' };
 const pause = () => new Promise((r) => setTimeout(r, 15));
+/** The first name a Salesforce user writes last (after HubSpot's 'Augusta Ada'). */
+const SF_FIRST_NAME = 'Ada Augusta';
 
 /** The ids of created records; a refused write fails the test with the CRM's reason. */
 function created(results: WriteResult[]): [string, ...string[]] {
@@ -102,9 +104,15 @@ describe('golden Customer through the gateway', () => {
     expect(c.firstName).toBe('Augusta Ada');
     expect(prov(c, 'firstName')).toMatchObject({ rule: 'last-write-wins', source: { crm: 'hubspot', recordId: ids.hs } });
     await pause();
+    // Saving Salesforce's unchanged 'Ada' again is no change of that field: last-write-wins is per field (the link
+    // run stored each field's clock), so HubSpot's newer value stays the winner.
     await world.connectors.get('salesforce')!.updateMany('Contact', [{ id: ids.sf, fields: { FirstName: 'Ada' } }]);
     c = await ada();
-    expect(c.firstName).toBe('Ada');
+    expect(c.firstName).toBe('Augusta Ada');
+    await pause();
+    await world.connectors.get('salesforce')!.updateMany('Contact', [{ id: ids.sf, fields: { FirstName: SF_FIRST_NAME } }]);
+    c = await ada();
+    expect(c.firstName).toBe(SF_FIRST_NAME);
     expect(prov(c, 'firstName').source).toEqual({ crm: 'salesforce', recordId: ids.sf });
   });
 
@@ -141,7 +149,7 @@ describe('golden Customer through the gateway', () => {
     try {
       const r = await world.query<{ customers: { edges: { node: GoldenCustomer }[] } }>(`{ customers(first: 5, filter: { email: "ada@engines.test" }) { edges { node { ${FIELDS} } } } }`);
       const c = r.data.customers.edges[0]!.node;
-      expect(c.firstName).toBe('Ada');
+      expect(c.firstName).toBe(SF_FIRST_NAME);
       expect(c.title).toBe('Chief Analyst');
       expect(prov(c, 'firstName').source).toEqual({ crm: 'salesforce', recordId: ids.sf });
       expect(prov(c, 'firstName').unavailableSources).toEqual([{ crm: 'hubspot', recordId: ids.hs }]);
