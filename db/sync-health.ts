@@ -3,7 +3,7 @@
  * what the webhook inbox and the write-back outbox hold, and the dead letters not yet replayed. Read-only, a few
  * aggregate queries (one per table, grouped in the database), so the page stays cheap however deep the queues get.
  */
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, lte, not, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Database } from './open-database.ts';
 import { connectors, syncCursors, webhookInbox, writebackDeadLetters, writebackOutbox } from './schema.ts';
@@ -121,7 +121,8 @@ export async function syncHealth(db: Database, opts: { newestDeadLetters?: numbe
     .from(writebackOutbox)
     .leftJoin(connectors, eq(connectors.id, writebackOutbox.connectorId))
     // Done rows older than an hour are history, not health: left out of the scan's groups.
-    .where(sql`not (${status('done')} and ${writebackOutbox.updatedAt} <= ${hourAgo})`)
+    // Through drizzle's operator, so the time is encoded by the column (postgres.js takes no raw Date parameter).
+    .where(not(and(status('done'), lte(writebackOutbox.updatedAt, hourAgo))!))
     .groupBy(writebackOutbox.connectorId, connectors.crm, writebackOutbox.objectType)
     .orderBy(writebackOutbox.connectorId, writebackOutbox.objectType);
 
