@@ -39,7 +39,7 @@ import { parseApiTokens } from '../gateway/subscriptions/index.ts';
 import { startChangeCapture } from './change-capture.ts';
 import type { ChangeCapture } from './change-capture.ts';
 // write-back (change out): golden mutations subgraph and the outbox worker
-import { createWriteBackSubgraph } from '../subgraphs/writeback/index.ts';
+import { createWriteBackSubgraph, WRITEBACK_ADMIN_FIELDS } from '../subgraphs/writeback/index.ts';
 import type { WriteBackSubgraph } from '../subgraphs/writeback/index.ts';
 import { WriteBackWorker } from '../sync/writeback/worker.ts';
 // identity admin: merges, splits and the review queue
@@ -138,11 +138,12 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
     sources.push(admin);
     // mapping administration through the gateway: read, list versions, save (validated, dry-run, hot-swapped)
     let mappingVersion = loaded.active.version;
-    sources.push(createMappingsSubgraph({
+    const mappings = createMappingsSubgraph({
       current: async () => ({ version: mappingVersion, document: await mappingStore.document(mappingVersion) }),
       versions: () => mappingStore.versions(),
       apply: (document, meta) => applyMappingConfig(document, meta),
-    }));
+    });
+    sources.push(mappings);
     const gateway = createGateway(() => sources, logger);
     for (const native of natives) {
       if (config.metadataRefreshMs > 0) {
@@ -165,7 +166,8 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
     cleanups.push(() => writebackWorker.stop());
     server.app.use('/admin', await createAdminUi());
     // subscriptions: change events arrive through this database's LISTEN; tokens checked in connection_init.
-    // The same tokens guard the admin subgraph's operations over HTTP (review queue, merges, splits).
+    // The same tokens guard every mutation over HTTP and the admin reads (review queue, sync health, mapping
+    // configuration, dead letters): gateway/admin-access.ts.
     const apiTokens = parseApiTokens(process.env.CUSTOMER_GRAPH_API_TOKENS);
     await server.ready(gateway, {
       events: database,
@@ -176,7 +178,7 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
         const links = (await linksOf(database.db, [customerId])).get(customerId) ?? [];
         for (const native of natives) native.forgetRecords(links.filter((l) => l.crm === native.crm));
       },
-    }, { apiTokens, protectedTypeDefs: [admin.typeDefs()] });
+    }, { apiTokens, protectedTypeDefs: [admin.typeDefs(), mappings.typeDefs()], protectedFields: WRITEBACK_ADMIN_FIELDS });
 
     /** Validates, dry-runs the composition, stores a new version and hot-swaps; on any failure nothing changes. */
     async function applyMappingConfig(document: unknown, meta?: { comment?: string; actor?: string }): Promise<number> {

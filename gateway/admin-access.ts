@@ -1,9 +1,14 @@
 /**
- * Who may run admin operations over HTTP: the root fields of the admin subgraph (review queue, merges, splits)
- * change or reveal identity decisions, so when CUSTOMER_GRAPH_API_TOKENS is set a request selecting one of them
- * must carry `authorization: Bearer <token>` with one of those tokens — the same tokens subscriptions check in
- * `connection_init`. Other queries stay open, as before. Without configured tokens admin operations are open, and
- * a warning says so once. Refusals are GraphQL errors with `extensions.code` UNAUTHENTICATED (HTTP 401).
+ * Who may change things over HTTP. When CUSTOMER_GRAPH_API_TOKENS is set, a request must carry
+ * `authorization: Bearer <token>` with one of those tokens (the same tokens subscriptions check in
+ * `connection_init`) when it selects
+ * - a root field of the protected SDL: the admin subgraph (review queue, merges, splits, sync health) and the
+ *   mappings subgraph (the configuration itself), which change or reveal how customers are assembled;
+ * - a named protected field (`protectedFields`, e.g. the write-back dead letters);
+ * - or any mutation at all (`guardMutations`, on by default): golden updates, dead-letter replays and native record
+ *   writes change CRM data, and a mutation added later must not be open by accident.
+ * Customer queries stay open, as before. Without configured tokens everything is open, and a warning says so once.
+ * Refusals are GraphQL errors with `extensions.code` UNAUTHENTICATED (HTTP 401); nothing runs.
  */
 import crypto from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
@@ -17,6 +22,10 @@ export interface AdminAccessSetup {
   apiTokens?: readonly string[] | undefined;
   /** SDL of the subgraphs whose Query and Mutation fields need a token. */
   protectedTypeDefs: readonly string[];
+  /** Further root fields that need a token, as `Query.deadLetters`. */
+  protectedFields?: readonly string[];
+  /** Every mutation needs a token (default true). */
+  guardMutations?: boolean;
 }
 
 /** Root field names (`Query.reviewQueue`, `Mutation.acceptMatch`…) declared by the given SDL documents. */
@@ -60,6 +69,8 @@ export function bearerToken(header: string | null | undefined): string | undefin
 /** An Apollo Server plugin refusing admin root fields without a valid token. */
 export function adminAccessPlugin(setup: AdminAccessSetup, logger: Logger): ApolloServerPlugin {
   const guarded = rootFieldsOf(setup.protectedTypeDefs);
+  for (const f of setup.protectedFields ?? []) guarded.add(f);
+  const guardMutations = setup.guardMutations ?? true;
   const tokens = setup.apiTokens ?? [];
   // Compare digests in constant time, so neither the token nor its length leaks through timing.
   const digest = (s: string) => crypto.createHash('sha256').update(s).digest();
@@ -78,12 +89,13 @@ export function adminAccessPlugin(setup: AdminAccessSetup, logger: Logger): Apol
         async didResolveOperation({ operation, document, request }) {
           if (!operation) return; // Apollo Server reports the unknown operation itself
           const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
-          const admin = selectedRootFields(operation, fragments).filter((f) => guarded.has(f));
+          const mutation = operation.operation === 'mutation' && guardMutations;
+          const admin = selectedRootFields(operation, fragments).filter((f) => mutation || guarded.has(f));
           if (admin.length === 0) return;
           if (allowed.length === 0) {
             if (!warned) {
               warned = true;
-              logger.warn('CUSTOMER_GRAPH_API_TOKENS is not set: admin operations at /graphql (review queue, merges) are open to anyone who can reach this port');
+              logger.warn('CUSTOMER_GRAPH_API_TOKENS is not set: mutations and admin operations at /graphql (updates, review queue, merges, mapping configuration) are open to anyone who can reach this port');
             }
             return;
           }

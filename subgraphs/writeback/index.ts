@@ -132,6 +132,9 @@ const STATUS_QUERIES = `  "Pending, done and failed write-back rows of one golde
   "Admins: outbox rows per status."
   writeBackOutboxDepth: [OutboxDepth!]!`;
 
+/** Root fields only admins use (token-guarded by the gateway like the admin subgraph); the rest serve frontends. */
+export const WRITEBACK_ADMIN_FIELDS: readonly string[] = ['Query.deadLetters', 'Query.writeBackOutboxDepth', 'Mutation.replayDeadLetters'];
+
 const REPLAY_MUTATION = `  "Admins: re-enqueues dead letters as new outbox rows (each once) and marks them replayed. Without ids: every open one."
   replayDeadLetters(ids: [ID!]): ReplayResult!`;
 

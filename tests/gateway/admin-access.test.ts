@@ -9,14 +9,14 @@ import { adminAccessPlugin, bearerToken, rootFieldsOf } from '../../gateway/admi
 import { createLogger } from '../../lib/logger.ts';
 
 const ADMIN_SDL = 'type Query { reviewQueue(first: Int): [String!]! }\ntype Mutation { rejectMatch(id: ID!): Boolean! }';
-const typeDefs = `type Query { reviewQueue(first: Int): [String!]! customers: Int! }\ntype Mutation { rejectMatch(id: ID!): Boolean! }`;
-const resolvers = { Query: { reviewQueue: () => ['pair'], customers: () => 3 }, Mutation: { rejectMatch: () => true } };
+const typeDefs = `type Query { reviewQueue(first: Int): [String!]! customers: Int! deadLetters: Int! }\ntype Mutation { rejectMatch(id: ID!): Boolean! updateCustomer: Boolean! }`;
+const resolvers = { Query: { reviewQueue: () => ['pair'], customers: () => 3, deadLetters: () => 0 }, Mutation: { rejectMatch: () => true, updateCustomer: () => true } };
 
-async function serverWith(apiTokens: string[] | undefined) {
+async function serverWith(apiTokens: string[] | undefined, extra: { guardMutations?: boolean } = {}) {
   const warnings: string[] = [];
   const logger = createLogger('test', 'silent');
   logger.warn = ((msg: string) => { warnings.push(msg); }) as typeof logger.warn;
-  const server = new ApolloServer({ typeDefs, resolvers, plugins: [adminAccessPlugin({ apiTokens, protectedTypeDefs: [ADMIN_SDL] }, logger)] });
+  const server = new ApolloServer({ typeDefs, resolvers, plugins: [adminAccessPlugin({ apiTokens, protectedTypeDefs: [ADMIN_SDL], protectedFields: ['Query.deadLetters'], ...extra }, logger)] });
   await server.start();
   const run = async (query: string, authorization?: string) => {
     const headers = new HeaderMap([['content-type', 'application/json'], ...(authorization ? [['authorization', authorization] as [string, string]] : [])]);
@@ -56,6 +56,24 @@ describe('admin access over HTTP', () => {
       expect((await run('{ customers }')).data).toEqual({ customers: 3 });
     } finally {
       await server.stop();
+    }
+  });
+
+  it('refuses every mutation and the named protected fields too, unless mutations are left open on purpose', async () => {
+    const guarded = await serverWith(['t']);
+    const open = await serverWith(['t'], { guardMutations: false });
+    try {
+      for (const q of ['mutation { updateCustomer }', '{ deadLetters }']) {
+        const res = await guarded.run(q);
+        expect(res.errors?.[0]?.extensions?.code, q).toBe('UNAUTHENTICATED');
+        expect(res.status).toBe(401);
+      }
+      expect((await guarded.run('mutation { updateCustomer }', 'Bearer t')).data).toEqual({ updateCustomer: true });
+      expect((await open.run('mutation { updateCustomer }')).data).toEqual({ updateCustomer: true });
+      expect((await open.run('mutation { rejectMatch(id: "1") }')).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    } finally {
+      await guarded.server.stop();
+      await open.server.stop();
     }
   });
 
