@@ -27,6 +27,13 @@ export interface MatchContext {
    * risk line, times the chance two people of the run share a title): there, name plus title is one person.
    */
   largeCompaniesWhereTitleTells?: ReadonlySet<string>;
+  /**
+   * Cities where two different people sharing a full name AND a job title are unlikely (the same risk line): the
+   * number of different full names recorded in the city, paired, times the chance two people share a full name,
+   * times the chance they share a title. There, a full name with a title in that city is one person, unless the
+   * records name two employers. A big city's run crosses the line by itself.
+   */
+  citiesWhereTitleTells?: ReadonlySet<string>;
 }
 
 /**
@@ -48,6 +55,12 @@ export function addressKeys(person: NormalisedPerson): string[] {
   if (person.postalCode !== '') keys.push(`${person.street}@${person.postalCode}`);
   if (person.city !== '') keys.push(`${person.street}@${person.city}`);
   return keys;
+}
+
+/** `formal first name|last name`, one per formal name the first name may stand for; empty without both. */
+function fullNameKeys(person: NormalisedPerson): string[] {
+  if (person.first.length <= 1 || person.last === '') return [];
+  return [...formalNames(person.first)].map((formal) => `${formal}|${person.last}`);
 }
 
 /** `company|formal first name|last name`, one per formal name the first name may stand for; empty without all three. */
@@ -129,6 +142,11 @@ export function buildMatchContext(people: readonly NormalisedPerson[]): MatchCon
     recordsPerLargeCompany.set(company, members.length);
     if (expectedNamesakes * sharesTitle < SHARED_NAME_RISK) largeCompaniesWhereTitleTells.add(company);
   }
+  const citiesWhereTitleTells = new Set<string>();
+  for (const [city, members] of groupBy(people, (p) => (p.city ? [p.city] : []))) {
+    const names = new Set(members.flatMap(fullNameKeys)).size;
+    if (((names * (names - 1)) / 2) * sharesName * sharesTitle < SHARED_NAME_RISK) citiesWhereTitleTells.add(city);
+  }
   // 'karen2@x' in the run makes 'karen@x' ambiguous: one missing digit turns one Karen's address into another's.
   const emails = new Set(people.map((p) => p.email).filter((e): e is string => e !== null));
   const numberedEmails = new Set<string>();
@@ -144,6 +162,7 @@ export function buildMatchContext(people: readonly NormalisedPerson[]): MatchCon
     peoplePerAddress: shared(groupBy(people, addressKeys), ADDRESS_PEOPLE_CAP),
     recordsPerLargeCompany,
     largeCompaniesWhereTitleTells,
+    citiesWhereTitleTells,
     numberedEmails,
   };
 }

@@ -77,6 +77,11 @@ function linkGuard(reasons: readonly MatchReason[], a: NormalisedPerson, b: Norm
   // The same mailing address in one place, used by this person alone or by a few people of this first name.
   const sameAddress = (weightOf(reasons, 'address') ?? 0) >= SHARED_ADDRESS_SAME_FIRST_WEIGHT;
   const lastAgrees = last !== null && last > 0;
+  // The same title in a city where that tells (features/title.ts), unless the records name two employers: two
+  // company names that do not match, or work addresses at two domains.
+  const twoEmployers = (a.company !== '' && b.company !== '' && (weightOf(reasons, 'company') ?? 0) <= 0) ||
+    (isWorkEmail(a.email) && isWorkEmail(b.email) && emailDomain(a.email!) !== emailDomain(b.email!));
+  const sameTitleInCity = (weightOf(reasons, 'title') ?? 0) > 0 && !twoEmployers;
   if (first === null || first < 1) {
     if (last !== null && last < 0) return 'no first name to compare and last names differ';
     // A household shares private addresses and landlines, not employers or work addresses.
@@ -86,8 +91,8 @@ function linkGuard(reasons: readonly MatchReason[], a: NormalisedPerson, b: Norm
   if (last !== null && last < 0) {
     return email >= EMAIL_MATCH_WEIGHT && !givenNameMailbox(a.email, a, b) ? null : 'last names differ: linked only through the same personal email naming more than a first name';
   }
-  if (identifier || ((sameWorkplace || sameAddress) && lastAgrees)) return null;
-  return 'no personal email or phone in common, and not the same full name at the same workplace or address';
+  if (identifier || ((sameWorkplace || sameAddress || sameTitleInCity) && lastAgrees)) return null;
+  return 'no personal email or phone in common, and not the same full name at the same workplace, address, or title in a city where that tells';
 }
 
 export function scorePair(a: NormalisedPerson, b: NormalisedPerson, options: ScoreOptions = {}): PairScore {

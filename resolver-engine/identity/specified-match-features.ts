@@ -7,6 +7,7 @@ import { firstNameFeature } from './features/first-name.ts';
 import { lastNameFeature } from './features/last-name.ts';
 import { locationFeature } from './features/location.ts';
 import { phoneFeature } from './features/phone.ts';
+import { titleFeature } from './features/title.ts';
 
 export const specifiedMatchFeatures: Readonly<Record<string, MatchFeature>> = Object.freeze({
   email: emailFeature,
@@ -16,4 +17,5 @@ export const specifiedMatchFeatures: Readonly<Record<string, MatchFeature>> = Ob
   company: companyFeature,
   address: addressFeature,
   location: locationFeature,
+  title: titleFeature,
 });

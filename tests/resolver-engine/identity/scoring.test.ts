@@ -173,3 +173,44 @@ describe('the same full name at a large account', () => {
     expect(r.decision).toBe('link');
   });
 });
+
+describe('the same full name and job title in one city', () => {
+  // 200 people of distinct names in each of two cities; titles vary widely in one run and barely in another.
+  const firsts = ['ada', 'ben', 'cy', 'dora', 'eli', 'fay', 'gus', 'hal', 'ivy', 'jo', 'kai', 'lea'];
+  const town = (title: (i: number) => string) => Array.from({ length: 400 }, (_, i) => person(`t${i}`, {
+    firstName: firsts[i % 12], lastName: `Surname${i}`, city: i % 2 ? 'Leeds' : 'York', title: title(i),
+  }));
+  const grace = (id: string, fields: Partial<PersonRecord> = {}) => person(id, { firstName: 'Grace', lastName: 'Hopper', city: 'Leeds', title: 'Rear Admiral', ...fields });
+  const varied = buildMatchContext([...town((i) => `Role ${i}`), grace('x'), grace('y')]);
+
+  it('links where the run makes two such people in that city unlikely, and says why', () => {
+    expect(varied.citiesWhereTitleTells?.has('leeds')).toBe(true);
+    const r = scorePair(grace('a', { email: 'grace@navy.test' }), grace('b', { companyName: 'US Navy' }), { context: varied });
+    expect(r.reasons.find((x) => x.feature === 'title')).toMatchObject({ weight: 1.5, detail: expect.stringMatching(/same title 'rear admiral' in 'leeds'/) });
+    expect(r.decision).toBe('link');
+  });
+  it('does not link on it without the title, in another city, or with two employers named', () => {
+    for (const [label, b] of [
+      ['another title', grace('b', { title: 'Programmer' })],
+      ['another city', grace('b', { city: 'York' })],
+      ['no title', grace('b', { title: null })],
+    ] as const) {
+      const r = scorePair(grace('a'), b, { context: varied });
+      expect(r.reasons.some((x) => x.feature === 'title'), label).toBe(false);
+      expect(r.decision, label).not.toBe('link');
+    }
+    const employers = scorePair(grace('a', { companyName: 'US Navy' }), grace('b', { companyName: 'Remington Rand' }), { context: varied });
+    expect(employers.reasons.some((x) => x.feature === 'title')).toBe(true);
+    expect(employers.decision).toBe('review');
+    expect(employers.guard).toMatch(/title in a city where that tells/);
+    const domains = scorePair(grace('a', { email: 'grace@navy.test' }), grace('b', { email: 'ghopper@remington.test' }), { context: varied });
+    expect(domains.decision).not.toBe('link');
+  });
+  it('says nothing where many people share few titles', () => {
+    const few = buildMatchContext([...town((i) => `Role ${i % 3}`), grace('x'), grace('y')]);
+    expect(few.citiesWhereTitleTells?.has('leeds')).toBe(false);
+    const r = scorePair(grace('a'), grace('b'), { context: few });
+    expect(r.reasons.some((x) => x.feature === 'title')).toBe(false);
+    expect(r.decision).not.toBe('link');
+  });
+});
