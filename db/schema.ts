@@ -103,6 +103,33 @@ export const syncCursors = pgTable(
   (t) => [primaryKey({ columns: [t.connectorId, t.objectType] })],
 );
 
+/**
+ * How the last poll of each connector object went (migration 0006), written by the poller once per object per round.
+ * Apart from `sync_cursors` because a cursor only moves when changes were committed: a quiet object polled every few
+ * seconds and a dead poller look alike there, and a poll that fails before its first batch never writes a cursor.
+ */
+export const syncPollStatus = pgTable(
+  'sync_poll_status',
+  {
+    connectorId: text('connector_id').notNull(),
+    objectType: text('object_type').notNull(),
+    /** When the last poll (successful or not) ended. */
+    lastAttemptAt: timestamp('last_attempt_at', { withTimezone: true, mode: 'date' }).notNull(),
+    lastSuccessAt: timestamp('last_success_at', { withTimezone: true, mode: 'date' }),
+    /** Records (changed or deleted) read by the last successful poll; 0: nothing had changed. */
+    recordsLastRound: integer('records_last_round'),
+    /** The failure of the last poll: connector error code (CRM_AUTH_FAILED…) and message; cleared by a success. */
+    lastErrorCode: text('last_error_code'),
+    lastErrorMessage: text('last_error_message'),
+    lastErrorAt: timestamp('last_error_at', { withTimezone: true, mode: 'date' }),
+    /** The CRM that failed: this object's own, or another whose records applying the changes needed. */
+    lastErrorCrm: text('last_error_crm'),
+    /** Failed polls since the last success (0 when the last poll succeeded). */
+    consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.connectorId, t.objectType] })],
+);
+
 /** Webhook events, stored before they are acknowledged; the event id de-duplicates redeliveries. */
 export const webhookInbox = pgTable(
   'webhook_inbox',

@@ -14,7 +14,7 @@ describe(`migrations on ${onPostgres ? 'Postgres' : 'PGlite'}`, () => {
     const result = await t.db.execute(sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`);
     const names = (result as unknown as { rows?: { table_name: string }[] }).rows ?? (result as unknown as { table_name: string }[]);
     expect(names.map((r) => r.table_name)).toEqual(
-      expect.arrayContaining(['audit_log', 'config_versions', 'connectors', 'golden_records', 'record_links', 'sync_cursors', 'webhook_inbox', 'writeback_outbox']),
+      expect.arrayContaining(['audit_log', 'config_versions', 'connectors', 'golden_records', 'record_links', 'sync_cursors', 'sync_poll_status', 'webhook_inbox', 'writeback_outbox']),
     );
   });
 
