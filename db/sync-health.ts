@@ -6,16 +6,34 @@
 import { and, desc, eq, isNull, lte, not, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Database } from './open-database.ts';
-import { connectors, syncCursors, webhookInbox, writebackDeadLetters, writebackOutbox } from './schema.ts';
+import { connectors, syncCursors, syncPollStatus, webhookInbox, writebackDeadLetters, writebackOutbox } from './schema.ts';
+
+export interface PollError {
+  /** The connector error code (CRM_AUTH_FAILED, CRM_RATE_LIMITED, CRM_UNAVAILABLE…). */
+  code: string;
+  message: string;
+  at: Date;
+  /** The CRM that failed: usually the object's own; another when applying the changes needed its records. */
+  crm: string | null;
+}
 
 export interface CursorHealth {
   connectorId: string;
   crm: string;
   connectorName: string | null;
-  /** null: a configured connector no poll has stored a cursor for yet (its first poll reads everything). */
+  /** null: a configured connector with neither a cursor nor a poll outcome yet (its first poll reads everything). */
   objectType: string | null;
-  /** When the cursor last moved (the batch up to it was committed); null: never polled. */
+  /** When the cursor last moved (the batch up to it was committed); null: no cursor stored. */
   updatedAt: Date | null;
+  /** When the last poll of this object ended, successful or not (`sync_poll_status`); null: no outcome stored. */
+  lastAttemptAt: Date | null;
+  lastSuccessAt: Date | null;
+  /** Records (changed or deleted) read by the last successful poll. */
+  recordsLastPoll: number | null;
+  /** The last poll's failure; null when the last poll succeeded (or none was recorded). */
+  lastError: PollError | null;
+  /** Failed polls since the last success. */
+  consecutiveFailures: number;
 }
 
 export interface InboxHealth {
@@ -86,6 +104,25 @@ export async function syncHealth(db: Database, opts: { newestDeadLetters?: numbe
     .fullJoin(syncCursors, eq(syncCursors.connectorId, connectors.id))
     .orderBy(sql`coalesce(${connectors.id}, ${syncCursors.connectorId})`, syncCursors.objectType);
 
+  // Poll outcomes, apart from the cursors: an object whose polls fail before its first batch has no cursor at all.
+  const statusRows = await db
+    .select({
+      connectorId: syncPollStatus.connectorId,
+      crm: connectors.crm,
+      connectorName: connectors.name,
+      objectType: syncPollStatus.objectType,
+      lastAttemptAt: syncPollStatus.lastAttemptAt,
+      lastSuccessAt: syncPollStatus.lastSuccessAt,
+      recordsLastPoll: syncPollStatus.recordsLastRound,
+      lastErrorCode: syncPollStatus.lastErrorCode,
+      lastErrorMessage: syncPollStatus.lastErrorMessage,
+      lastErrorAt: syncPollStatus.lastErrorAt,
+      lastErrorCrm: syncPollStatus.lastErrorCrm,
+      consecutiveFailures: syncPollStatus.consecutiveFailures,
+    })
+    .from(syncPollStatus)
+    .leftJoin(connectors, eq(connectors.id, syncPollStatus.connectorId));
+
   const unprocessed = isNull(webhookInbox.processedAt);
   const inboxRows = await db
     .select({
@@ -149,12 +186,41 @@ export async function syncHealth(db: Database, opts: { newestDeadLetters?: numbe
 
   return {
     generatedAt: now,
-    cursors: cursorRows.map((r) => {
-      const connectorId = r.connectorId ?? r.cursorConnector ?? '';
-      return { connectorId, crm: r.crm ?? connectorId, connectorName: r.connectorName, objectType: r.objectType, updatedAt: r.updatedAt };
-    }),
+    cursors: mergeCursorsAndPolls(cursorRows, statusRows),
     inbox: inboxRows.map((r) => ({ ...r, crm: r.crm ?? r.connectorId })),
     outbox: outboxRows.map((r) => ({ ...r, crm: r.crm ?? r.connectorId })),
     deadLetters: { open: openCount?.n ?? 0, newest: newest.map((r) => ({ ...r, crm: r.crm ?? r.connectorId })) },
   };
+}
+
+type CursorRow = { cursorConnector: string | null; connectorId: string | null; crm: string | null; connectorName: string | null; objectType: string | null; updatedAt: Date | null };
+type StatusRow = {
+  connectorId: string; crm: string | null; connectorName: string | null; objectType: string;
+  lastAttemptAt: Date; lastSuccessAt: Date | null; recordsLastPoll: number | null;
+  lastErrorCode: string | null; lastErrorMessage: string | null; lastErrorAt: Date | null; lastErrorCrm: string | null; consecutiveFailures: number;
+};
+
+/**
+ * One line per connector object that has a cursor, a poll outcome or both; a connector with neither keeps its
+ * "never polled" line (objectType null). Sorted by connector id then object (code-point order, the same on both
+ * drivers), the never-polled line last.
+ */
+function mergeCursorsAndPolls(cursorRows: readonly CursorRow[], statusRows: readonly StatusRow[]): CursorHealth[] {
+  const byKey = new Map<string, CursorHealth>();
+  const noPoll = { lastAttemptAt: null, lastSuccessAt: null, recordsLastPoll: null, lastError: null, consecutiveFailures: 0 };
+  for (const r of cursorRows) {
+    const connectorId = r.connectorId ?? r.cursorConnector ?? '';
+    byKey.set(`${connectorId}|${r.objectType ?? ''}`, { connectorId, crm: r.crm ?? connectorId, connectorName: r.connectorName, objectType: r.objectType, updatedAt: r.updatedAt, ...noPoll });
+  }
+  for (const s of statusRows) {
+    byKey.delete(`${s.connectorId}|`); // polled after all: no "never polled" line
+    const key = `${s.connectorId}|${s.objectType}`;
+    const base = byKey.get(key) ?? { connectorId: s.connectorId, crm: s.crm ?? s.connectorId, connectorName: s.connectorName, objectType: s.objectType, updatedAt: null };
+    const lastError = s.lastErrorCode !== null && s.lastErrorAt !== null ? { code: s.lastErrorCode, message: s.lastErrorMessage ?? '', at: s.lastErrorAt, crm: s.lastErrorCrm } : null;
+    byKey.set(key, { ...base, lastAttemptAt: s.lastAttemptAt, lastSuccessAt: s.lastSuccessAt, recordsLastPoll: s.recordsLastPoll, lastError, consecutiveFailures: s.consecutiveFailures });
+  }
+  const order = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return [...byKey.values()].sort((a, b) => order(a.connectorId, b.connectorId)
+    || (a.objectType === null ? 1 : 0) - (b.objectType === null ? 1 : 0)
+    || order(a.objectType ?? '', b.objectType ?? ''));
 }

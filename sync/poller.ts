@@ -5,12 +5,18 @@
  * records may be read again — the applier is idempotent — but none is skipped). Overlap, ties across pages and
  * clock skew are the connector's part of the contract (its cursor and `overlapMs`).
  *
+ * After each object's poll its outcome goes to `sync_poll_status` (when, records read, or the error code and message
+ * and how many polls failed in a row), so the admin Sync health page can tell a quiet object from a dead poller and
+ * say why an object fails. That write reports on polling; if it fails, polling carries on (`onStatusError`).
+ *
  * A missed webhook is caught within one interval. `startPolling` runs rounds back to back with `intervalMs`
  * between the end of one and the start of the next, so a slow CRM never stacks rounds.
  */
 import { asConnectorError } from '../connectors/contract/index.ts';
 import type { ChangeCursor } from '../connectors/contract/index.ts';
+import { recordPollFailure, recordPollSuccess } from '../db/poll-status-store.ts';
 import { readCursor, writeCursor } from '../db/sync-store.ts';
+import { rootLogger } from '../lib/logger.ts';
 import { requiredNativeFields } from '../resolver-engine/index.ts';
 import type { ApplyReport, ChangeApplierContext } from './change-applier.ts';
 import { applyChanges } from './change-applier.ts';
@@ -22,6 +28,20 @@ export interface PollOptions {
   overlapMs?: number;
   /** Called after each committed batch (progress, metrics). */
   onBatch?: (info: { crm: string; objectType: string; report: ApplyReport }) => void;
+  /** Called when an object's poll outcome could not be stored; logged as a warning when absent. Polling goes on. */
+  onStatusError?: (info: { crm: string; objectType: string; error: unknown }) => void;
+}
+
+const log = rootLogger.child({ module: 'poller' });
+
+/** Stores an object's poll outcome; a failure to store it is reported, never thrown (it must not stop polling). */
+async function storeOutcome(options: PollOptions, target: { crm: string; objectType: string }, write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    if (options.onStatusError) options.onStatusError({ ...target, error });
+    else log.warn({ ...target, err: error }, 'could not store the poll status of a CRM object; polling goes on');
+  }
 }
 
 export interface PollReport {
@@ -59,6 +79,7 @@ export async function pollOnce(ctx: ChangeApplierContext, options: PollOptions =
   for (const target of pollTargets(ctx)) {
     const connector = ctx.connectors.get(target.crm)!;
     const connectorId = cursorConnectorId(ctx, target.crm);
+    let records = 0;
     try {
       const cursor = (await readCursor(ctx.db, connectorId, target.objectType)) as ChangeCursor | null;
       const changes = connector.readChanges(target.objectType, cursor, {
@@ -73,16 +94,23 @@ export async function pollOnce(ctx: ChangeApplierContext, options: PollOptions =
         });
         report.batches++;
         report.records += applied.records;
+        records += applied.records + applied.deletions;
         report.deletions += applied.deletions;
         report.snapshotsChanged += applied.snapshotsChanged;
         report.events += applied.events.length;
         options.onBatch?.({ crm: target.crm, objectType: target.objectType, report: applied });
       }
     } catch (err) {
+      // Stopping (shutdown) is not a failed poll: nothing is recorded.
       if (ctx.signal?.aborted) throw err;
       const error = asConnectorError(target.crm, err);
       report.failed.push({ crm: target.crm, objectType: target.objectType, code: error.code, message: error.message });
+      // error.crm: applying one CRM's changes reads the other sources of the customers concerned, so a Salesforce
+      // poll can fail because HubSpot is down; the page must name the CRM to fix.
+      await storeOutcome(options, target, () => recordPollFailure(ctx.db, connectorId, target.objectType, { code: error.code, message: error.message, crm: error.crm }));
+      continue;
     }
+    await storeOutcome(options, target, () => recordPollSuccess(ctx.db, connectorId, target.objectType, { records }));
   }
   return report;
 }

@@ -2,24 +2,51 @@
  * `syncHealth`: the admin subgraph's read-only view of change capture and write-back (db/sync-health.ts), for the
  * admin UI's Sync health page. Being a root field of the admin subgraph it is token-guarded like the rest
  * (gateway/admin-access.ts). Times are ISO strings; ages are whole seconds at the moment the report was read.
+ * Per connector object, `changeCapture` says both when the cursor last moved (changes read) and when the object was
+ * last polled, with the last poll's error and the run of failures, so a quiet object is not mistaken for a dead one.
  * Replaying dead letters stays on the CLI (`customer-graph deadletters replay`): this field only reports.
  */
 import type { Database } from '../../db/open-database.ts';
 import { syncHealth } from '../../db/sync-health.ts';
 
 export const SYNC_HEALTH_TYPE_DEFS = `
+"Why the last poll of a connector object failed."
+type SyncPollError {
+  "The connector error code: CRM_AUTH_FAILED (credentials refused), CRM_RATE_LIMITED, CRM_BUDGET_EXHAUSTED, CRM_UNAVAILABLE, CRM_TIMEOUT, CRM_VALIDATION…"
+  code: String!
+  message: String!
+  "When it failed (ISO time)."
+  at: String!
+  "The CRM that failed: usually the object's own; another one when applying the changes needed that CRM's records."
+  crm: String
+}
+
 "Where change polling stands for one connector object."
 type SyncCursorHealth {
   connectorId: String!
   "The CRM (salesforce, hubspot…); the connector id when the connector is not configured any more."
   crm: String!
   connectorName: String
-  "Null: no poll has stored a cursor for this connector yet."
+  "Null: this connector has neither a cursor nor a poll outcome yet."
   objectType: String
-  "When the cursor last moved (ISO time); null: never polled, the first poll reads everything."
+  "When the cursor last moved, i.e. changes were read and committed (ISO time); null: no cursor yet, the first successful poll reads everything."
   updatedAt: String
-  "Seconds since updatedAt; null when never polled."
+  "Seconds since updatedAt; null when no cursor."
   ageSeconds: Int
+  "When the last poll of this object ended, successful or not (ISO time); null: no poll recorded yet. Polling is alive when this is recent, even if the cursor does not move."
+  lastPolledAt: String
+  "Seconds since lastPolledAt."
+  lastPollAgeSeconds: Int
+  "When a poll of this object last succeeded (ISO time)."
+  lastSuccessAt: String
+  "Seconds since lastSuccessAt."
+  lastSuccessAgeSeconds: Int
+  "Records (changed or deleted) read by the last successful poll; 0: nothing had changed."
+  recordsLastPoll: Int
+  "Why the last poll failed; null when it succeeded."
+  lastError: SyncPollError
+  "Polls failed in a row since the last success (0: the last poll succeeded)."
+  consecutiveFailures: Int!
 }
 
 "Webhook events of one connector stored but not processed yet."
@@ -102,7 +129,13 @@ export function syncHealthResolver(db: Database) {
     const age = (d: Date | null) => (d ? Math.max(0, Math.floor((now - d.getTime()) / 1000)) : null);
     return {
       generatedAt: r.generatedAt.toISOString(),
-      changeCapture: r.cursors.map((c) => ({ ...c, updatedAt: iso(c.updatedAt), ageSeconds: age(c.updatedAt) })),
+      changeCapture: r.cursors.map((c) => ({
+        ...c,
+        updatedAt: iso(c.updatedAt), ageSeconds: age(c.updatedAt),
+        lastPolledAt: iso(c.lastAttemptAt), lastPollAgeSeconds: age(c.lastAttemptAt),
+        lastSuccessAt: iso(c.lastSuccessAt), lastSuccessAgeSeconds: age(c.lastSuccessAt),
+        lastError: c.lastError ? { ...c.lastError, at: c.lastError.at.toISOString() } : null,
+      })),
       webhookInbox: r.inbox.map((i) => ({ ...i, oldestUnprocessedAt: iso(i.oldestUnprocessedAt), oldestAgeSeconds: age(i.oldestUnprocessedAt) })),
       writeBack: r.outbox.map((o) => ({ ...o, oldestPendingAt: iso(o.oldestPendingAt), oldestPendingAgeSeconds: age(o.oldestPendingAt) })),
       deadLetters: {

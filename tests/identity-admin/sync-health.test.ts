@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { graphql } from 'graphql';
 import { connectors, syncCursors, webhookInbox, writebackDeadLetters, writebackOutbox } from '../../db/schema.ts';
+import { recordPollFailure, recordPollSuccess } from '../../db/poll-status-store.ts';
 import { insertInboxEvents, markInboxFailed, markInboxProcessed, writeCursor } from '../../db/sync-store.ts';
 import { rootFieldsOf } from '../../gateway/admin-access.ts';
 import { createAdminSubgraph } from '../../subgraphs/admin/index.ts';
@@ -17,7 +18,8 @@ import type { TestDatabase } from '../support/test-database.ts';
 
 const QUERY = `{ syncHealth(newestDeadLetters: 5) {
   generatedAt
-  changeCapture { connectorId crm connectorName objectType updatedAt ageSeconds }
+  changeCapture { connectorId crm connectorName objectType updatedAt ageSeconds
+    lastPolledAt lastPollAgeSeconds lastSuccessAt lastSuccessAgeSeconds recordsLastPoll consecutiveFailures lastError { code message at crm } }
   webhookInbox { connectorId crm unprocessed oldestUnprocessedAt oldestAgeSeconds failed lastError }
   writeBack { connectorId crm objectType pending retrying inFlight doneLastHour stale dead oldestPendingAt oldestPendingAgeSeconds }
   deadLetters { open replayHint newest { id connectorId crm objectType recordId customerId code nativeCode message createdAt } }
@@ -126,12 +128,62 @@ describe('admin API: syncHealth', () => {
     expect(h.deadLetters.open).toBe(2);
     expect(h.deadLetters.newest.map((x) => [x.crm, x.recordId, x.code])).toEqual([['salesforce', 'r11', 'CRM_NOT_FOUND'], ['salesforce', 'r10', 'CRM_VALIDATION']]);
     expect(h.deadLetters.newest[1]).toMatchObject({ customerId: 'cus_1', nativeCode: 'INVALID_EMAIL_ADDRESS', message: 'Email: invalid email address' });
+    // No poll outcome stored yet: the poll fields are empty, not invented from the cursor.
+    expect(h.changeCapture[1]).toMatchObject({ lastPolledAt: null, lastPollAgeSeconds: null, lastSuccessAt: null, recordsLastPoll: null, lastError: null, consecutiveFailures: 0 });
+  });
+
+  it('poll outcomes: merged into the cursor lines, objects without a cursor listed, a connector polled loses its "never polled" line', async () => {
+    const d = db.db;
+    // hs/contacts: a cursor that last moved 2 min ago, polled fine 5 s ago with nothing new (a quiet object).
+    await recordPollSuccess(d, 'hs', 'contacts', { records: 0, at: ago(5) });
+    // sf/Contact: succeeded an hour ago, then failed three times in a row, the last 10 s ago.
+    await recordPollSuccess(d, 'sf', 'Contact', { records: 7, at: ago(3600) });
+    await recordPollFailure(d, 'sf', 'Contact', { code: 'CRM_UNAVAILABLE', message: 'salesforce: connection refused', crm: 'salesforce', at: ago(40) });
+    await recordPollFailure(d, 'sf', 'Contact', { code: 'CRM_UNAVAILABLE', message: 'salesforce: connection refused', crm: 'salesforce', at: ago(25) });
+    await recordPollFailure(d, 'sf', 'Contact', { code: 'CRM_AUTH_FAILED', message: 'salesforce: invalid_grant', crm: 'salesforce', at: ago(10) });
+    // hs-new: never stored a cursor (every poll failed), and a second object of it.
+    await recordPollFailure(d, 'hs-new', 'contacts', { code: 'CRM_RATE_LIMITED', message: 'hubspot: 429', at: ago(3) });
+    await recordPollSuccess(d, 'hs-new', 'companies', { records: 2, at: ago(4) });
+
+    const h = await run();
+    expect(h.changeCapture.map((c) => [c.connectorId, c.objectType, c.consecutiveFailures])).toEqual([
+      ['gone', 'Lead', 0],
+      ['hs', 'contacts', 0],
+      ['hs-new', 'companies', 0],
+      ['hs-new', 'contacts', 1],
+      ['sf', 'Contact', 3],
+    ]);
+    const [, hs, companies, hsNew, sf] = h.changeCapture;
+    expect(hs).toMatchObject({ crm: 'hubspot', recordsLastPoll: 0, lastError: null });
+    expect(hs!.ageSeconds).toBeGreaterThanOrEqual(120); // the cursor's age is still the cursor's
+    expect(hs!.lastPollAgeSeconds).toBeGreaterThanOrEqual(5);
+    expect(hs!.lastPollAgeSeconds).toBeLessThan(60);
+    expect(hs!.lastSuccessAt).toBe(hs!.lastPolledAt);
+
+    expect(sf).toMatchObject({ recordsLastPoll: 7, lastError: { code: 'CRM_AUTH_FAILED', message: 'salesforce: invalid_grant', crm: 'salesforce' } });
+    expect(sf!.lastError!.at).toBe(sf!.lastPolledAt);
+    expect(sf!.lastPollAgeSeconds).toBeGreaterThanOrEqual(10);
+    expect(sf!.lastPollAgeSeconds).toBeLessThan(60);
+    expect(sf!.lastSuccessAgeSeconds).toBeGreaterThanOrEqual(3600);
+    expect(sf!.updatedAt).not.toBeNull();
+
+    expect(hsNew).toMatchObject({ crm: 'hubspot', connectorName: 'HubSpot EU', updatedAt: null, ageSeconds: null, lastSuccessAt: null, lastSuccessAgeSeconds: null, recordsLastPoll: null, lastError: { code: 'CRM_RATE_LIMITED', crm: null } });
+    expect(companies).toMatchObject({ updatedAt: null, recordsLastPoll: 2, lastError: null });
+
+    // A success clears the error and the count; the last success moves.
+    await recordPollSuccess(d, 'sf', 'Contact', { records: 1 });
+    const sfAfter = (await run()).changeCapture.find((c) => c.connectorId === 'sf')!;
+    expect(sfAfter).toMatchObject({ consecutiveFailures: 0, lastError: null, recordsLastPoll: 1, lastPollAgeSeconds: 0, lastSuccessAgeSeconds: 0 });
   });
 });
 
 interface Health {
   generatedAt: string;
-  changeCapture: { connectorId: string; crm: string; connectorName: string | null; objectType: string | null; updatedAt: string | null; ageSeconds: number | null }[];
+  changeCapture: {
+    connectorId: string; crm: string; connectorName: string | null; objectType: string | null; updatedAt: string | null; ageSeconds: number | null;
+    lastPolledAt: string | null; lastPollAgeSeconds: number | null; lastSuccessAt: string | null; lastSuccessAgeSeconds: number | null;
+    recordsLastPoll: number | null; consecutiveFailures: number; lastError: { code: string; message: string; at: string; crm: string | null } | null;
+  }[];
   webhookInbox: { connectorId: string; crm: string; unprocessed: number; failed: number; oldestAgeSeconds: number | null; lastError: string | null }[];
   writeBack: { connectorId: string; objectType: string; oldestPendingAgeSeconds: number | null }[];
   deadLetters: { open: number; replayHint: string; newest: { id: string; crm: string; recordId: string | null; code: string }[] };
