@@ -4,7 +4,7 @@
  * stored in sorted order so it has one row, and a new decision about it replaces the old one (history is in the
  * audit log). Also the moves of admin merges and splits: links re-pointed, golden records marked merged.
  */
-import { and, asc, eq, inArray, or } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, or } from 'drizzle-orm';
 import type { Tx } from './link-store.ts';
 import { auditLog, goldenRecords, matchDecisions, recordLinks } from './schema.ts';
 
@@ -46,8 +46,18 @@ export async function anyDecisionBetween(tx: Tx, entityType: string, keys: reado
   return row !== undefined;
 }
 
-export async function pendingReviews(tx: Tx, first: number): Promise<DecisionRow[]> {
-  return tx.select().from(matchDecisions).where(eq(matchDecisions.decision, 'review_pending')).orderBy(asc(matchDecisions.id)).limit(first);
+/** Pending review pairs, oldest first; after `afterId` (keyset paging: a decision taken meanwhile shifts nothing). */
+export async function pendingReviews(tx: Tx, first: number, afterId?: number): Promise<DecisionRow[]> {
+  const pending = eq(matchDecisions.decision, 'review_pending');
+  return tx.select().from(matchDecisions)
+    .where(afterId === undefined ? pending : and(pending, gt(matchDecisions.id, afterId)))
+    .orderBy(asc(matchDecisions.id)).limit(first);
+}
+
+/** How many review pairs wait for a decision. */
+export async function pendingReviewCount(tx: Tx): Promise<number> {
+  const [row] = await tx.select({ n: count() }).from(matchDecisions).where(eq(matchDecisions.decision, 'review_pending'));
+  return Number(row?.n ?? 0);
 }
 
 export async function decisionById(tx: Tx, id: number): Promise<DecisionRow | null> {

@@ -9,7 +9,7 @@ import { GraphQLError, parse } from 'graphql';
 import type { GraphQLSchema } from 'graphql';
 import type { Connector } from '../../connectors/contract/index.ts';
 import type { Database } from '../../db/open-database.ts';
-import { pendingReviews } from '../../db/decision-store.ts';
+import { pendingReviewCount, pendingReviews } from '../../db/decision-store.ts';
 import { GOLDEN_ID_PREFIX } from '../../db/golden-ids.ts';
 import type { MappingConfig } from '../../resolver-engine/index.ts';
 import type { ChangeApplierContext } from '../../sync/change-applier.ts';
@@ -73,8 +73,10 @@ type MatchReview {
 }
 
 type Query {
-  "Pending review pairs, oldest first."
-  reviewQueue(first: Int = 20): [MatchReview!]!${SYNC_HEALTH_QUERY_FIELDS}
+  "Pending review pairs, oldest first (at most 500 per call); after: the id of the last pair of the previous page."
+  reviewQueue(first: Int = 20, after: ID): [MatchReview!]!
+  "How many review pairs wait for a decision."
+  reviewQueueCount: Int!${SYNC_HEALTH_QUERY_FIELDS}
 }
 ${SYNC_HEALTH_TYPE_DEFS}
 type Mutation {
@@ -112,13 +114,18 @@ export function createAdminSubgraph(deps: AdminDeps): AdminSubgraph {
   };
   const resolvers = {
     Query: {
-      reviewQueue: async (_: unknown, args: { first?: number | null }) => {
-        const rows = await pendingReviews(deps.db, Math.min(Math.max(args.first ?? 20, 0), 500));
+      reviewQueue: async (_: unknown, args: { first?: number | null; after?: string | null }) => {
+        const after = args.after == null ? undefined : reviewId(args.after);
+        if (after !== undefined && !Number.isSafeInteger(after)) {
+          throw new GraphQLError(`'${args.after}' is not a review pair id: pass the id of the last pair of the previous page`, { extensions: { code: 'BAD_USER_INPUT', argumentName: 'after' } });
+        }
+        const rows = await pendingReviews(deps.db, Math.min(Math.max(args.first ?? 20, 0), 500), after);
         return rows.map((r) => ({
           id: String(r.id), entityType: r.entityType, leftId: r.leftKey.replace(/^golden:/, ''), rightId: r.rightKey.replace(/^golden:/, ''),
           score: r.score, reasons: (r.reasons ?? []).map((x) => (typeof x === 'string' ? x : JSON.stringify(x))),
         }));
       },
+      reviewQueueCount: () => pendingReviewCount(deps.db),
       syncHealth: syncHealthResolver(deps.db),
     },
     MatchReview: {

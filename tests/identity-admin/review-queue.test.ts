@@ -48,6 +48,25 @@ describe('identity review queue', () => {
     expect(await queue()).toHaveLength(after.length);
   });
 
+  it('pages through the queue by the last id seen (keyset: no pair twice, none skipped) and counts what waits', async () => {
+    const all = await queue();
+    const count = await t.gql<{ reviewQueueCount: number }>('{ reviewQueueCount }');
+    expect(count.data!.reviewQueueCount).toBe(all.length);
+    expect(all.length).toBeGreaterThanOrEqual(3);
+    const page = async (after: string | null) => {
+      const res = await t.gql<{ reviewQueue: Review[] }>('query ($after: ID) { reviewQueue(first: 2, after: $after) { id } }', { after });
+      expect(res.errors).toBeUndefined();
+      return res.data!.reviewQueue.map((r) => r.id);
+    };
+    const first = await page(null);
+    expect(first).toEqual(all.slice(0, 2).map((r) => r.id));
+    const seen = [...first];
+    for (let next = await page(seen.at(-1)!); next.length > 0; next = await page(seen.at(-1)!)) seen.push(...next);
+    expect(seen).toEqual(all.map((r) => r.id));
+    const bad = await t.gql('{ reviewQueue(after: "not-an-id") { id } }');
+    expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
   it('rejectMatch keeps the records apart, and the pair is not queued again', async () => {
     const db = t.app.database.db;
     const [c, d] = [ids[0]!, ids[1]!];

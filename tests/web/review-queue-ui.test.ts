@@ -170,6 +170,33 @@ describe('admin UI: identity review queue', () => {
     await page.close();
   });
 
+  it.skipIf(!hasChromium)('a long queue shows the count of every pair waiting and pages on with "Show 50 more"', async () => {
+    const res = await gql<{ customers: { edges: { node: { id: string } }[] } }>('{ customers(first: 200) { edges { node { id } } } }');
+    const ids = res.data!.customers.edges.map((e) => e.node.id);
+    expect(ids.length).toBeGreaterThanOrEqual(140);
+    const reasons = [{ feature: 'lastName', weight: 2, detail: 'same last name' }];
+    await t.app.database.db.transaction((tx) => queueReviews(tx, Array.from({ length: 70 }, (_, i) => (
+      { entityType: 'Customer', a: goldenKey(ids[i]!), b: goldenKey(ids[i + 70]!), score: 4, reasons }))));
+    const total = (await gql<{ reviewQueueCount: number }>('{ reviewQueueCount }')).data!.reviewQueueCount;
+    expect(total).toBeGreaterThan(50);
+    expect(total).toBeLessThanOrEqual(100);
+
+    const page = await newPage();
+    await page.goto(`${t.app.server.url}/admin/`);
+    await useToken(page);
+    await page.locator('.summary').filter({ hasText: `${total} pairs waiting for a decision, the oldest 50 shown` }).waitFor();
+    expect(await page.locator('article.pair').count()).toBe(50);
+    await page.getByRole('button', { name: 'Show 50 more' }).click();
+    await expect.poll(() => page.locator('article.pair').count()).toBe(total);
+    expect(await page.locator('.summary').textContent()).toBe(`${total} pairs waiting for a decision.`);
+    expect(await page.getByRole('button', { name: 'Show 50 more' }).isHidden()).toBe(true);
+    // Every pair once, in the gateway's order.
+    const shown = await page.locator('article.pair').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-review-id')));
+    const listed = (await gql<{ reviewQueue: { id: string }[] }>('{ reviewQueue(first: 500) { id } }')).data!.reviewQueue.map((r) => r.id);
+    expect(shown).toEqual(listed);
+    await page.close();
+  });
+
   async function newPage(): Promise<Page> {
     const page = await browser!.newPage();
     // A script error in the page fails the test (checked in afterEach) instead of leaving a dead page behind.

@@ -30,8 +30,9 @@ interface MatchReview {
 }
 
 const PAGE = 50;
-const QUEUE = `query ReviewQueue($first: Int!) {
-  reviewQueue(first: $first) { id entityType leftId rightId score reasons left { ...ReviewCustomer } right { ...ReviewCustomer } }
+const QUEUE = `query ReviewQueue($first: Int!, $after: ID) {
+  reviewQueueCount
+  reviewQueue(first: $first, after: $after) { id entityType leftId rightId score reasons left { ...ReviewCustomer } right { ...ReviewCustomer } }
 }
 fragment ReviewCustomer on Customer { id firstName lastName email phone companyName sources { crm objectType recordId } }`;
 const ACCEPT = 'mutation AcceptMatch($id: ID!) { acceptMatch(id: $id) { customer { id firstName lastName } } }';
@@ -66,38 +67,61 @@ export class ReviewQueueView {
   readonly element: HTMLElement;
   private readonly list: HTMLElement;
   private readonly summary: HTMLElement;
+  private readonly more: HTMLButtonElement;
+  /** Pairs waiting in all, as the last page load counted them, less the ones decided here since. */
+  private total = 0;
 
   constructor(private readonly notices: Notices) {
     this.summary = h('p', { class: 'summary', 'aria-live': 'polite' }, 'Loading the review queue…');
     this.list = h('div', { class: 'pairs' });
+    this.more = h('button', { type: 'button', class: 'secondary more' }, `Show ${PAGE} more`);
+    this.more.hidden = true;
+    this.more.addEventListener('click', () => void this.loadMore());
     const refresh = h('button', { type: 'button', class: 'secondary' }, 'Refresh');
     refresh.addEventListener('click', () => void this.load());
     this.element = h('main', { id: 'review-queue', 'aria-labelledby': 'queue-title' },
       h('div', { class: 'queue-head' }, h('h2', { id: 'queue-title' }, 'Identity review queue'), refresh),
       h('p', { class: 'hint' }, 'Each pair below may be one person recorded twice. Accept if they are the same person (their records are merged into one customer); reject if they are different people (they are kept apart from now on).'),
       this.summary,
-      this.list);
+      this.list,
+      this.more);
   }
 
   async load(): Promise<void> {
+    this.list.replaceChildren();
+    await this.fetchPage(null);
+  }
+
+  /** The next page after the last pair shown (keyset: pairs decided meanwhile shift nothing). */
+  private async loadMore(): Promise<void> {
+    const last = this.list.lastElementChild?.getAttribute('data-review-id') ?? null;
+    this.more.disabled = true;
+    await this.fetchPage(last);
+    this.more.disabled = false;
+  }
+
+  private async fetchPage(after: string | null): Promise<void> {
     this.list.setAttribute('aria-busy', 'true');
-    const result = await graphql<{ reviewQueue: MatchReview[] }>(QUEUE, { first: PAGE });
+    const result = await graphql<{ reviewQueue: MatchReview[]; reviewQueueCount: number }>(QUEUE, { first: PAGE, after });
     this.list.removeAttribute('aria-busy');
     this.notices.errors(result.errors);
-    this.list.replaceChildren();
     if (!result.data) {
-      this.summary.textContent = 'The review queue could not be loaded (see the error above).';
+      this.more.hidden = true;
+      if (after === null) this.summary.textContent = 'The review queue could not be loaded (see the error above).';
       return;
     }
+    this.total = result.data.reviewQueueCount;
     for (const review of result.data.reviewQueue) this.list.append(this.pairCard(review));
     this.updateSummary();
   }
 
   private updateSummary(): void {
     const n = this.list.children.length;
-    this.summary.textContent = n === 0
+    const total = Math.max(this.total, n);
+    this.summary.textContent = total === 0
       ? 'The review queue is empty: no pairs are waiting for a decision.'
-      : `${n} pair${n === 1 ? '' : 's'} waiting for a decision${n >= PAGE ? ' (the oldest first; more follow after these)' : ''}.`;
+      : `${total} pair${total === 1 ? '' : 's'} waiting for a decision${n < total ? `, the oldest ${n} shown` : ''}.`;
+    this.more.hidden = n >= total;
   }
 
   private pairCard(review: MatchReview): HTMLElement {
@@ -146,6 +170,7 @@ export class ReviewQueueView {
   private removeCard(card: HTMLElement): void {
     const next = (card.nextElementSibling ?? card.previousElementSibling) as HTMLElement | null;
     card.remove();
+    this.total = Math.max(0, this.total - 1);
     this.updateSummary();
     const target = next?.querySelector<HTMLButtonElement>('button.accept') ?? this.summary;
     if (target === this.summary) this.summary.setAttribute('tabindex', '-1');
