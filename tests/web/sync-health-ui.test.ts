@@ -1,14 +1,16 @@
 /**
  * The admin UI's Sync health page in a real browser (Debian's chromium through playwright-core) against a real
- * gateway on the embedded demo. Known rows — cursors, webhook events, outbox rows in every status, dead letters —
- * are inserted for connectors of the test's own, and the page must say each figure in words; Refresh shows a new
- * dead letter; a missing token is shown with its code; the navigation switches to the review queue and back.
+ * gateway on the embedded demo. Known rows — cursors, poll outcomes (failing, quiet, silent), webhook events, outbox
+ * rows in every status, dead letters — are inserted for connectors of the test's own, and the page must say each
+ * figure in words, a failing poll in red with what to do; Refresh shows a new dead letter and a cleared poll error;
+ * a missing token is shown with its code; the navigation switches to the review queue and back.
  */
 import fs from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
+import { recordPollFailure, recordPollSuccess } from '../../db/poll-status-store.ts';
 import { connectors, syncCursors, webhookInbox, writebackDeadLetters, writebackOutbox } from '../../db/schema.ts';
 import { insertInboxEvents, markInboxFailed, writeCursor } from '../../db/sync-store.ts';
 import { startTestApp } from '../support/test-app.ts';
@@ -61,6 +63,16 @@ describe('admin UI: sync health', () => {
     ]);
     await db.transaction((tx) => writeCursor(tx, 'ui-hs', 'contacts', { after: 'x' }));
     await db.update(syncCursors).set({ updatedAt: ago(130) }).where(eq(syncCursors.connectorId, 'ui-hs'));
+    // Poll outcomes (polling is off in this app, so nothing else writes them): Salesforce Contact lost its credentials
+    // after a success 3 h ago; HubSpot companies has been rate limited since its first poll (no cursor); HubSpot deals
+    // is quiet (polled, nothing new); Salesforce Lead has not been polled for 2 h (a stopped poller).
+    await recordPollSuccess(db, 'ui-sf', 'Contact', { records: 3, at: ago(3 * 3600 + 100) });
+    for (const s of [400, 250, 130]) {
+      await recordPollFailure(db, 'ui-sf', 'Contact', { code: 'CRM_AUTH_FAILED', message: 'salesforce: invalid_grant: expired access/refresh token', crm: 'salesforce', at: ago(s) });
+    }
+    await recordPollFailure(db, 'ui-hs', 'companies', { code: 'CRM_RATE_LIMITED', message: 'hubspot: rate limited (429), retry after 10 s', crm: 'hubspot', at: ago(125) });
+    await recordPollSuccess(db, 'ui-hs', 'deals', { records: 0, at: ago(130) });
+    await recordPollSuccess(db, 'ui-sf', 'Lead', { records: 4, at: ago(7300) });
     await db.transaction((tx) => insertInboxEvents(tx, 'ui-hs', [{ eventId: 'ui-1', payload: {} }, { eventId: 'ui-2', payload: {} }]));
     const [failed] = await db.select({ id: webhookInbox.id }).from(webhookInbox).where(eq(webhookInbox.eventId, 'ui-1'));
     await db.transaction((tx) => markInboxFailed(tx, [failed!.id], 'no mapping for contacts'));
@@ -123,8 +135,29 @@ describe('admin UI: sync health', () => {
     expect(await page.locator('nav a[aria-current="page"]').textContent()).toBe('Sync health');
 
     const text = (selector: string) => page.locator(selector).textContent();
-    expect(await text('#sync-reading li[data-connector="ui-hs"]')).toBe('HubSpot contacts — changes read up to 2 min ago.');
+    expect(await text('#sync-reading li[data-connector="ui-hs"][data-object="contacts"]')).toBe('HubSpot contacts — changes read up to 2 min ago.');
     expect(await text('#sync-reading li[data-connector="ui-new"]')).toBe('HubSpot not polled — not polled yet: the first poll will read every record.');
+    // Polling: failures in red above the rest, with what to do; a quiet object says it was polled; a silent one warns.
+    expect(await text('#sync-reading p.alert')).toBe('2 CRM objects cannot be read right now: HubSpot companies, Salesforce Contact. See what to do below.');
+    const sfContact = page.locator('#sync-reading li[data-connector="ui-sf"][data-object="Contact"]');
+    expect(await sfContact.getAttribute('class')).toBe('error');
+    expect(await sfContact.locator('strong').isVisible()).toBe(true);
+    expect(await sfContact.textContent()).toBe(
+      'Salesforce Contact cannot be read: Salesforce refused the connector\'s sign-in (its credentials were rejected, expired or revoked).'
+      + ' 3 polls in a row have failed, the last 2 min ago. Last successful poll 3 h ago.'
+      + ' What to do: Reconnect the Salesforce connector (sign in to Salesforce again). Changes are not read until then; none is lost, they are read once it is reconnected.'
+      + ' Salesforce said: CRM_AUTH_FAILED — salesforce: invalid_grant: expired access/refresh token');
+    expect(await sfContact.locator('.todo').isVisible()).toBe(true);
+    const hsCompanies = page.locator('#sync-reading li[data-connector="ui-hs"][data-object="companies"]');
+    expect(await hsCompanies.getAttribute('class')).toBe('error');
+    expect(await hsCompanies.textContent()).toContain('HubSpot companies cannot be read: HubSpot asked us to slow down');
+    expect(await hsCompanies.textContent()).toContain('The last poll failed 2 min ago. No poll of it has succeeded yet. What to do: nothing — polling resumes by itself');
+    expect(await text('#sync-reading li[data-connector="ui-hs"][data-object="deals"]')).toBe('HubSpot deals — last polled 2 min ago, nothing new.');
+    const sfLead = page.locator('#sync-reading li[data-connector="ui-sf"][data-object="Lead"]');
+    expect(await sfLead.getAttribute('class')).toBe('warn');
+    expect(await sfLead.textContent()).toBe('Salesforce Lead — last polled 2 h ago, 4 records read. '
+      + 'Polling normally runs every few seconds: check that the gateway is running and that polling has not been turned off.');
+
     expect(await text('#sync-webhooks li[data-connector="ui-hs"]')).toBe(
       'HubSpot: 2 webhook events waiting to be processed, oldest 5 min. 1 event failed at least once and will be tried again (last error: no mapping for contacts).');
     expect(await text('#sync-writeback li[data-connector="ui-sf"]')).toBe(
@@ -139,9 +172,14 @@ describe('admin UI: sync health', () => {
     expect(await rows.first().locator('td').allTextContents()).toEqual(expect.arrayContaining([newest, 'Salesforce Contact', newestLetter.recordId, 'CRM_NOT_FOUND', 'entity is deleted']));
 
     const added = await addDeadLetter('CRM_VALIDATION', 'Phone: too long');
+    // The connector was reconnected: the next successful poll clears the Salesforce error.
+    await recordPollSuccess(t.app.database.db, 'ui-sf', 'Contact', { records: 2 });
     await page.getByRole('button', { name: 'Refresh' }).click();
     await page.locator('#sync-dead-letters p').filter({ hasText: '3 writes failed permanently' }).waitFor({ timeout: 15_000 });
     expect(await rows.count()).toBe(3);
+    expect(await sfContact.getAttribute('class')).toBeNull();
+    expect(await sfContact.textContent()).toMatch(/^Salesforce Contact — last polled \d+ s ago, 2 records read\.$/);
+    expect(await text('#sync-reading p.alert')).toBe('1 CRM object cannot be read right now: HubSpot companies. See what to do below.');
     expect(await rows.first().getAttribute('data-dead-letter')).toBe(added.id);
     await page.close();
   });

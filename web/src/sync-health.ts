@@ -7,9 +7,14 @@ import { graphql } from './api.ts';
 import { h } from './dom.ts';
 import type { Child } from './dom.ts';
 import type { Notices } from './review-queue.ts';
-import { age, count, crmName, when } from './sync-words.ts';
+import { age, count, crmName, POLL_SILENT_SECONDS, pollProblem, when } from './sync-words.ts';
 
-interface Cursor { connectorId: string; crm: string; connectorName: string | null; objectType: string | null; updatedAt: string | null; ageSeconds: number | null }
+interface PollError { code: string; message: string; at: string; crm: string | null }
+interface Cursor {
+  connectorId: string; crm: string; connectorName: string | null; objectType: string | null; updatedAt: string | null; ageSeconds: number | null;
+  lastPolledAt: string | null; lastPollAgeSeconds: number | null; lastSuccessAgeSeconds: number | null; recordsLastPoll: number | null;
+  lastError: PollError | null; consecutiveFailures: number;
+}
 interface Inbox { connectorId: string; crm: string; unprocessed: number; oldestAgeSeconds: number | null; failed: number; lastError: string | null }
 interface Outbox {
   connectorId: string; crm: string; objectType: string;
@@ -26,7 +31,8 @@ interface SyncHealth {
 
 const QUERY = `query SyncHealth { syncHealth(newestDeadLetters: 10) {
   generatedAt
-  changeCapture { connectorId crm connectorName objectType updatedAt ageSeconds }
+  changeCapture { connectorId crm connectorName objectType updatedAt ageSeconds
+    lastPolledAt lastPollAgeSeconds lastSuccessAgeSeconds recordsLastPoll consecutiveFailures lastError { code message at crm } }
   webhookInbox { connectorId crm unprocessed oldestAgeSeconds failed lastError }
   writeBack { connectorId crm objectType pending retrying inFlight doneLastHour stale dead oldestPendingAgeSeconds }
   deadLetters { open newest { id crm objectType recordId code nativeCode message createdAt } }
@@ -34,12 +40,48 @@ const QUERY = `query SyncHealth { syncHealth(newestDeadLetters: 10) {
 
 const REPLAY = 'customer-graph deadletters replay --id';
 
+const objectName = (c: Cursor) => (c.objectType ? `${crmName(c.crm)} ${c.objectType}` : (c.connectorName ?? crmName(c.crm)));
+
+/**
+ * One CRM object: a failing poll in red (what failed, what to do, then the CRM's own words), otherwise when
+ * it was last polled and what that found — so a quiet object (polled, nothing new) is not taken for a stopped one.
+ * Objects without a stored poll (polling off, or not polled since this was recorded) keep the cursor sentence.
+ */
 function cursorLine(c: Cursor): HTMLElement {
-  const name = c.objectType ? `${crmName(c.crm)} ${c.objectType}` : (c.connectorName ?? crmName(c.crm));
+  const name = objectName(c);
+  const attrs = { 'data-connector': c.connectorId, 'data-object': c.objectType ?? undefined, title: c.lastPolledAt ?? c.updatedAt ?? undefined };
+  const moved = c.ageSeconds === null ? '' : ` Changes last read ${age(c.ageSeconds)} ago.`;
+  if (c.lastError) {
+    const e = c.lastError;
+    const { problem, todo } = pollProblem(e.code, crmName(e.crm ?? c.crm));
+    const runs = c.consecutiveFailures > 1 ? `${c.consecutiveFailures} polls in a row have failed, the last` : 'The last poll failed';
+    const since = c.lastSuccessAgeSeconds === null ? 'No poll of it has succeeded yet.' : `Last successful poll ${age(c.lastSuccessAgeSeconds)} ago.`;
+    return h('li', { ...attrs, class: 'error' },
+      h('strong', { class: 'problem' }, `${name} cannot be read: ${problem}.`),
+      ` ${runs} ${age(c.lastPollAgeSeconds ?? 0)} ago. ${since}`,
+      // Leading spaces: the spans are blocks on screen, but read aloud (and copied) as one text.
+      h('span', { class: 'todo' }, ` What to do: ${todo}`),
+      h('span', { class: 'error-detail' }, ` ${crmName(e.crm ?? c.crm)} said: `, h('code', {}, `${e.code} — ${e.message}`)));
+  }
+  if (c.lastPollAgeSeconds !== null) {
+    const found = !c.recordsLastPoll ? 'nothing new' : `${count(c.recordsLastPoll, 'record')} read`;
+    const text = `${name} — last polled ${age(c.lastPollAgeSeconds)} ago, ${found}.${moved}`;
+    if (c.lastPollAgeSeconds < POLL_SILENT_SECONDS) return h('li', attrs, text);
+    return h('li', { ...attrs, class: 'warn' }, text,
+      ` Polling normally runs every few seconds: check that the gateway is running and that polling has not been turned off.`);
+  }
   const text = c.ageSeconds === null
     ? `${name} — not polled yet: the first poll will read every record.`
     : `${name} — changes read up to ${age(c.ageSeconds)} ago.`;
-  return h('li', { 'data-connector': c.connectorId, title: c.updatedAt ?? undefined }, text);
+  return h('li', attrs, text);
+}
+
+/** Above the list, so a failing object is seen without reading every line. */
+function readingSummary(lines: readonly Cursor[]): HTMLElement | null {
+  const failing = lines.filter((c) => c.lastError).map(objectName);
+  if (failing.length === 0) return null;
+  const what = failing.length === 1 ? '1 CRM object cannot' : `${failing.length} CRM objects cannot`;
+  return h('p', { class: 'alert' }, `${what} be read right now: ${failing.join(', ')}. See what to do below.`);
 }
 
 function inboxLine(i: Inbox): HTMLElement {
@@ -106,7 +148,7 @@ export class SyncHealthView {
     const list = (items: HTMLElement[], empty: string) => (items.length ? h('ul', {}, ...items) : h('p', {}, empty));
     const dead = s.deadLetters;
     this.body.replaceChildren(
-      section('sync-reading', 'Reading changes from the CRMs', list(s.changeCapture.map(cursorLine), 'No CRM is connected yet.')),
+      section('sync-reading', 'Reading changes from the CRMs', readingSummary(s.changeCapture), list(s.changeCapture.map(cursorLine), 'No CRM is connected yet.')),
       section('sync-webhooks', 'Webhook events', list(s.webhookInbox.map(inboxLine), 'No webhook events waiting: every event received has been processed.')),
       section('sync-writeback', 'Writing changes back to the CRMs', list(s.writeBack.map(outboxLine), 'Nothing waiting to be written, and nothing written in the last hour.')),
       section('sync-dead-letters', 'Failed writes',

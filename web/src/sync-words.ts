@@ -27,3 +27,41 @@ export function when(iso: string): string {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
 }
+
+/**
+ * Polling normally runs every few seconds (every 15 s by default): an object not polled for this long suggests the
+ * poller stopped (gateway down, polling turned off), even though nothing is reported as failing.
+ */
+export const POLL_SILENT_SECONDS = 600;
+
+/** What a failed poll means and what to do about it, by connector error code; `crm` is the CRM that failed. */
+export function pollProblem(code: string, crm: string): { problem: string; todo: string } {
+  const retries = 'Polling tries again by itself and no change is lost';
+  switch (code) {
+    case 'CRM_AUTH_FAILED':
+    case 'UNAUTHENTICATED':
+      return {
+        problem: `${crm} refused the connector's sign-in (its credentials were rejected, expired or revoked)`,
+        todo: `Reconnect the ${crm} connector (sign in to ${crm} again). Changes are not read until then; none is lost, they are read once it is reconnected.`,
+      };
+    case 'CRM_RATE_LIMITED':
+      return { problem: `${crm} asked us to slow down (too many calls for now)`, todo: `nothing — polling resumes by itself once ${crm} accepts calls again, and no change is lost.` };
+    case 'CRM_BUDGET_EXHAUSTED':
+      return {
+        problem: `the daily allowance of ${crm} calls is used up`,
+        todo: `Polling resumes by itself when the allowance renews, and no change is lost. If this happens often, raise the allowance in ${crm}.`,
+      };
+    case 'CRM_UNAVAILABLE':
+      return { problem: `${crm} could not be reached`, todo: `${retries}. If this lasts, check ${crm}'s status page and this server's network connection.` };
+    case 'CRM_TIMEOUT':
+      return { problem: `${crm} did not answer in time`, todo: `${retries}. If this lasts, check ${crm}'s status page and this server's network connection.` };
+    case 'CRM_VALIDATION':
+    case 'CRM_NOT_FOUND':
+      return {
+        problem: `${crm} refused the request: a field or object this sync reads may have been renamed or removed there`,
+        todo: `Check the field mapping of this object against ${crm}. ${retries} once it is fixed.`,
+      };
+    default:
+      return { problem: 'the poll failed', todo: `${retries}. If it keeps failing, the gateway log has the details.` };
+  }
+}
