@@ -5,17 +5,25 @@
  * a few statements per page (link-page.ts) — then recomputes the golden snapshot of every record it saw
  * (`collectCandidates` + `resolveRecord`) for listing and filters, writing them in chunks.
  *
+ * Reading overlaps linking (lib/prefetch.ts): each object's next page is requested while the current one is
+ * linked, every object of a type is opened at once (its first page read while the objects before it are linked),
+ * and the next type's first pages are read while this type's customers are matched and its snapshots written. The
+ * pages are still linked in the configured order, one after the other, so no decision depends on timing. Customers
+ * matched by identity are only collected while reading (the matcher needs them all), so their objects — CRMs
+ * typically — are read concurrently, and the records are put back in the configured order before matching.
+ *
  * Idempotent: a linked native record keeps its link (re-linking after an email change is identity resolution's
  * job), and an unchanged snapshot is not rewritten, so a second run creates and changes nothing. Runs serialise on
  * a database advisory lock, so two processes cannot create one customer twice. A CRM that fails is reported and
  * skipped; golden records linked to it keep their previous snapshot rather than one computed without it.
  */
-import type { Connector } from '../connectors/contract/index.ts';
+import type { Connector, NativeRecord } from '../connectors/contract/index.ts';
 import { asConnectorError } from '../connectors/contract/index.ts';
 import type { Database } from '../db/open-database.ts';
 import { nativeKey } from '../db/decision-store.ts';
 import { linksOf } from '../db/golden-store.ts';
 import { lockLinking, writeSnapshots } from '../db/link-store.ts';
+import { prefetch } from '../lib/prefetch.ts';
 import { collectCandidates, mapToGolden, requiredNativeFields, resolveRecord } from '../resolver-engine/index.ts';
 import type { MappingConfig, NativeObjectConfig, NativeRecordInput, SurvivorshipFunctionRegistry } from '../resolver-engine/index.ts';
 import { applyIdentity, identityDetail, matchSubjects, personOf, usesMatcher } from './identity-linker.ts';
@@ -81,23 +89,102 @@ export interface EmailLinkerOptions {
 
 export async function runEmailLinker(options: EmailLinkerOptions): Promise<LinkerReport> {
   const report: LinkerReport = { recordsRead: 0, goldenCreated: 0, linksCreated: 0, snapshotsWritten: 0, snapshotsChanged: 0, failed: [], notConnected: [], skippedRecords: [] };
-  for (const goldenType of options.goldenTypes ?? Object.keys(options.config.types)) {
-    await linkType(options, goldenType, report);
+  const types = options.goldenTypes ?? Object.keys(options.config.types);
+  // Every reader opened, so that a failure midway stops those still reading.
+  const opened: ObjectReader[] = [];
+  const open = (goldenType: string) => {
+    const readers = openReaders(options, goldenType);
+    opened.push(...readers);
+    return readers;
+  };
+  let next: ObjectReader[] | undefined;
+  try {
+    for (const [i, goldenType] of types.entries()) {
+      const readers = next ?? open(goldenType);
+      next = undefined;
+      await linkType(options, goldenType, readers, report, () => {
+        const following = types[i + 1];
+        // A type that cannot be opened (unknown) fails at its own turn, as it always did, not during this one.
+        if (following !== undefined) try { next = open(following); } catch { next = undefined; }
+      });
+    }
+  } finally {
+    // Readers left open by a failure: stop them (their read-ahead pages, or failures, are dropped).
+    await Promise.allSettled(opened.map((r) => r.pages?.return()));
   }
   return report;
 }
 
+/** One configured object, its pages read ahead from the moment it is opened. */
+interface ObjectReader {
+  object: NativeObjectConfig;
+  connectorId: string;
+  /** Absent when no connector serves the object's CRM. */
+  pages?: AsyncGenerator<NativeRecord[], void, undefined>;
+}
+
+/** Opens every object of the type: each reads its first page now and, from then on, one page ahead of the linker. */
+function openReaders(options: EmailLinkerOptions, goldenType: string): ObjectReader[] {
+  const type = options.config.types[goldenType];
+  if (!type) throw new Error(`unknown golden type '${goldenType}'`);
+  return type.objects.map((object) => {
+    const connector = options.connectors.get(object.crm);
+    const connectorId = options.connectorIds?.get(object.crm) ?? object.crm;
+    if (!connector) return { object, connectorId };
+    const fields = requiredNativeFields(options.config, goldenType, object.crm, { objectType: object.objectType, includeIdField: true });
+    const pageOptions = { fields, lane: 'sync' as const, ...(options.pageSize ? { pageSize: options.pageSize } : {}), ...(options.signal ? { signal: options.signal } : {}) };
+    // Inside a generator, so that a connector failing as it is called fails at the first page, reported like any other.
+    const pages = (async function* () { yield* connector.pageRecords(object.objectType, pageOptions); })();
+    return { object, connectorId, pages: prefetch(pages, { eager: true }) };
+  });
+}
+
+/** Where reading reports what it could not use: the run's report, or one per object when objects are read concurrently. */
+type ReadIssues = Pick<LinkerReport, 'failed' | 'notConnected' | 'skippedRecords'>;
+const noIssues = (): ReadIssues => ({ failed: [], notConnected: [], skippedRecords: [] });
+
+/**
+ * Every live record of one object, a page at a time, to `linkRecords`. False when the object could not be read
+ * completely (no connector, a CRM error; what `linkRecords` got before the error stays linked).
+ */
+async function readObject(
+  options: EmailLinkerOptions, goldenType: string, reader: ObjectReader, report: LinkerReport, issues: ReadIssues,
+  counts: { goldenCreated: number; linksCreated: number }, linkRecords: (records: { id: string; record: Record<string, unknown> }[]) => Promise<void> | void,
+): Promise<boolean> {
+  const { object } = reader;
+  if (!reader.pages) {
+    issues.notConnected.push({ crm: object.crm, objectType: object.objectType });
+    return false;
+  }
+  let records = 0;
+  try {
+    for await (const page of reader.pages) {
+      const mapped = page.filter((r) => !r.deleted).map((r) => ({ id: r.id, record: toMappingRecord(r, object) }));
+      await linkRecords(mapped);
+      records += mapped.length;
+      report.recordsRead += mapped.length;
+      options.onProgress?.({ goldenType, phase: 'reading', crm: object.crm, objectType: object.objectType, records, ...counts, snapshotsChanged: 0 });
+    }
+    return true;
+  } catch (err) {
+    if (options.signal?.aborted) throw err;
+    const error = asConnectorError(object.crm, err);
+    issues.failed.push({ crm: object.crm, objectType: object.objectType, code: error.code, message: error.message });
+    return false;
+  }
+}
+
 /** The record's golden values, or null (reported as skipped) when it cannot be mapped at all. */
-function goldenValues(options: EmailLinkerOptions, goldenType: string, object: NativeObjectConfig, id: string, record: Record<string, unknown>, report: LinkerReport): Record<string, unknown> | null {
+function goldenValues(options: EmailLinkerOptions, goldenType: string, object: NativeObjectConfig, id: string, record: Record<string, unknown>, issues: ReadIssues): Record<string, unknown> | null {
   try {
     return Object.fromEntries(Object.entries(mapToGolden(options.config, goldenType, object.crm, object.objectType, record)).map(([f, c]) => [f, c.value]));
   } catch (err) {
-    report.skippedRecords.push({ crm: object.crm, objectType: object.objectType, recordId: id, reason: (err as Error).message });
+    issues.skippedRecords.push({ crm: object.crm, objectType: object.objectType, recordId: id, reason: (err as Error).message });
     return null;
   }
 }
 
-async function linkType(options: EmailLinkerOptions, goldenType: string, report: LinkerReport): Promise<void> {
+async function linkType(options: EmailLinkerOptions, goldenType: string, readers: ObjectReader[], report: LinkerReport, onRead: () => void): Promise<void> {
   const { db, config } = options;
   const type = config.types[goldenType];
   if (!type) throw new Error(`unknown golden type '${goldenType}'`);
@@ -106,7 +193,8 @@ async function linkType(options: EmailLinkerOptions, goldenType: string, report:
   const counts = { goldenCreated: 0, linksCreated: 0 };
   // Identity resolution needs every record before it links any: the matcher compares them all.
   const identity = options.matchCustomers === 'identity' && usesMatcher(goldenType);
-  const subjects: (IdentitySubject & { record: Record<string, unknown> })[] = [];
+  type Subject = IdentitySubject & { record: Record<string, unknown> };
+  let subjects: Subject[] = [];
   // Every record read, with the input its snapshot resolves from: field clocks are stamped on them at the end.
   const reads: ReadRecord[] = [];
   const addInput = (goldenId: string, read: ReadRecord) => {
@@ -116,52 +204,54 @@ async function linkType(options: EmailLinkerOptions, goldenType: string, report:
     inputsByGolden.set(goldenId, inputs);
   };
 
-  for (const object of type.objects) {
-    const connector = options.connectors.get(object.crm);
-    if (!connector) {
-      report.notConnected.push({ crm: object.crm, objectType: object.objectType });
-      unreadable.push(object);
-      continue;
+  if (identity) {
+    // Reading only collects (and maps) records here, so the objects are read at once, each into its own list, and
+    // put back in the configured order afterwards: the matcher sees exactly what reading them in turn gives.
+    const collected = readers.map(() => ({ subjects: [] as Subject[], issues: noIssues(), complete: false }));
+    const settled = await Promise.allSettled(readers.map(async ({ object, connectorId }, i) => {
+      const into = collected[i]!;
+      into.complete = await readObject(options, goldenType, readers[i]!, report, into.issues, counts, (mapped) => {
+        for (const { id, record } of mapped) {
+          const values = goldenValues(options, goldenType, object, id, record, into.issues);
+          if (values) into.subjects.push({ connectorId, crm: object.crm, objectType: object.objectType, recordId: id, values, record });
+        }
+      });
+    }));
+    const aborted = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (aborted) throw aborted.reason;
+    for (const [i, into] of collected.entries()) {
+      report.failed.push(...into.issues.failed);
+      report.notConnected.push(...into.issues.notConnected);
+      report.skippedRecords.push(...into.issues.skippedRecords);
+      if (!into.complete) unreadable.push(readers[i]!.object);
     }
-    const connectorId = options.connectorIds?.get(object.crm) ?? object.crm;
-    const fields = requiredNativeFields(config, goldenType, object.crm, { objectType: object.objectType, includeIdField: true });
-    let records = 0;
-    try {
-      for await (const page of connector.pageRecords(object.objectType, { fields, lane: 'sync', ...(options.pageSize ? { pageSize: options.pageSize } : {}), ...(options.signal ? { signal: options.signal } : {}) })) {
-        const mapped = page.filter((r) => !r.deleted).map((r) => ({ id: r.id, record: toMappingRecord(r, object) }));
-        if (identity) {
-          for (const { id, record } of mapped) {
-            const values = goldenValues(options, goldenType, object, id, record, report);
-            if (values) subjects.push({ connectorId, crm: object.crm, objectType: object.objectType, recordId: id, values, record });
-          }
-        } else await db.transaction(async (tx) => {
-          await lockLinking(tx);
-          const valued = mapped.flatMap(({ id, record }) => {
-            const values = goldenValues(options, goldenType, object, id, record, report);
-            return values ? [{ id, record, values }] : [];
-          });
-          const page = await linkPage(tx, {
-            goldenType, connectorId, crm: object.crm, objectType: object.objectType,
-            // Customer links also carry the person and its blocking keys, so change capture's matcher finds them.
-            matchDetail: (id, values, key) => (usesMatcher(goldenType)
-              ? { ...identityDetail(personOf(nativeKey(connectorId, object.objectType, id), values), config.defaultRegion), linker: 'email', key }
-              : { linker: 'email', key }),
-          }, valued);
-          counts.goldenCreated += page.goldenCreated;
-          counts.linksCreated += page.linksCreated;
-          for (const { id, record } of valued) addInput(page.goldenOf.get(id)!, { connectorId, object, recordId: id, input: { crm: object.crm, objectType: object.objectType, record } });
+    subjects = collected.flatMap((c) => c.subjects);
+  } else {
+    for (const reader of readers) {
+      const { object, connectorId } = reader;
+      const complete = await readObject(options, goldenType, reader, report, report, counts, (mapped) => db.transaction(async (tx) => {
+        await lockLinking(tx);
+        const valued = mapped.flatMap(({ id, record }) => {
+          const values = goldenValues(options, goldenType, object, id, record, report);
+          return values ? [{ id, record, values }] : [];
         });
-        records += mapped.length;
-        report.recordsRead += mapped.length;
-        options.onProgress?.({ goldenType, phase: 'reading', crm: object.crm, objectType: object.objectType, records, ...counts, snapshotsChanged: 0 });
-      }
-    } catch (err) {
-      if (options.signal?.aborted) throw err;
-      const error = asConnectorError(object.crm, err);
-      report.failed.push({ crm: object.crm, objectType: object.objectType, code: error.code, message: error.message });
-      unreadable.push(object);
+        const page = await linkPage(tx, {
+          goldenType, connectorId, crm: object.crm, objectType: object.objectType,
+          // Customer links also carry the person and its blocking keys, so change capture's matcher finds them.
+          matchDetail: (id, values, key) => (usesMatcher(goldenType)
+            ? { ...identityDetail(personOf(nativeKey(connectorId, object.objectType, id), values), config.defaultRegion), linker: 'email', key }
+            : { linker: 'email', key }),
+        }, valued);
+        counts.goldenCreated += page.goldenCreated;
+        counts.linksCreated += page.linksCreated;
+        for (const { id, record } of valued) addInput(page.goldenOf.get(id)!, { connectorId, object, recordId: id, input: { crm: object.crm, objectType: object.objectType, record } });
+      }));
+      if (!complete) unreadable.push(object);
     }
   }
+  // Every page of this type is read: the next type's first pages are read while this one is matched and stored.
+  onRead();
+
   if (identity && subjects.length > 0) {
     const region = { defaultRegion: config.defaultRegion };
     const match = await matchSubjects(db, subjects, { ...region, full: true });
