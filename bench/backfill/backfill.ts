@@ -50,6 +50,8 @@ export interface RunResult {
   /** Backfill time the CLI reports (after start-up), and the process' wall time. */
   backfillSeconds: number;
   wallSeconds: number;
+  /** 1-minute load average of the machine when the CLI started and when it exited: times here follow the load. */
+  load: { start: number; end: number };
   peakRssBytes: number;
   crms: Partial<Record<Crm, CrmCalls>>;
   /** The change poll round run on the backfill's database after the CLI exited (first-poll.ts); absent if it failed. */
@@ -163,7 +165,9 @@ export async function runBackfillBench(opts: BackfillBenchOptions): Promise<Back
       const database = opts.databaseUrl ? await createFreshDatabase(opts.databaseUrl) : undefined;
       log(`${scenario}: sync --backfill on ${database ? 'a fresh Postgres database' : 'a fresh PGlite folder'}`);
       try {
+        const loadAtStart = os.loadavg()[0]!;
         const out = await runCli(cliEnv(scenario, urls, dataDir, database?.url, opts.pollIntervalMs));
+        const load = { start: loadAtStart, end: os.loadavg()[0]! };
         const summary = parseSummary(out.stdout);
         const crms: RunResult['crms'] = {};
         for (const crm of ['salesforce', 'hubspot'] as const) {
@@ -176,13 +180,13 @@ export async function runBackfillBench(opts: BackfillBenchOptions): Promise<Back
         runs.push({
           scenario, driver: database ? 'postgres' : 'pglite', exitCode: out.code,
           recordsRead: summary?.recordsRead ?? 0, goldenCreated: summary?.goldenCreated ?? 0, linksCreated: summary?.linksCreated ?? 0,
-          backfillSeconds: summary?.seconds ?? NaN, wallSeconds: out.wallSeconds, peakRssBytes: out.peakRssBytes, crms,
+          backfillSeconds: summary?.seconds ?? NaN, wallSeconds: out.wallSeconds, load, peakRssBytes: out.peakRssBytes, crms,
           ...(firstPoll ? { firstPoll } : {}),
           stderr: out.stderr.slice(-4000),
         });
         if (firstPoll) log(`${scenario}: first change poll after it read ${firstPoll.records} records in ${firstPoll.seconds.toFixed(1)} s (calls ${JSON.stringify(firstPoll.calls)})`);
         if (out.code !== 0 || !summary) log(`${scenario}: exit ${out.code}\n${out.stdout.slice(-2000)}\n${out.stderr.slice(-2000)}`);
-        else log(`${scenario}: ${summary.recordsRead} records in ${summary.seconds} s (process ${out.wallSeconds.toFixed(1)} s)`);
+        else log(`${scenario}: ${summary.recordsRead} records in ${summary.seconds} s (process ${out.wallSeconds.toFixed(1)} s; load ${load.start.toFixed(1)} → ${load.end.toFixed(1)})`);
       } finally {
         fs.rmSync(dataDir, { recursive: true, force: true });
         await database?.drop();
