@@ -10,6 +10,7 @@ import { h, required } from './dom.ts';
 import { ReviewQueueView } from './review-queue.ts';
 import type { Notices } from './review-queue.ts';
 import { SyncHealthView } from './sync-health.ts';
+import { FieldRulesView } from './field-rules.ts';
 
 interface View { readonly element: HTMLElement; load(): Promise<void> }
 interface Page { hash: string; label: string; make(notices: Notices): View }
@@ -17,6 +18,7 @@ interface Page { hash: string; label: string; make(notices: Notices): View }
 const PAGES: readonly Page[] = [
   { hash: '#/review', label: 'Review queue', make: (n) => new ReviewQueueView(n) },
   { hash: '#/sync', label: 'Sync health', make: (n) => new SyncHealthView(n) },
+  { hash: '#/rules', label: 'Field rules', make: (n) => new FieldRulesView(n) },
 ];
 
 /** The page for the current hash; the review queue for none or an unknown one (the UI's first page, /admin/). */

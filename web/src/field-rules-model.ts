@@ -1,0 +1,242 @@
+/**
+ * The Field rules page's reading of the mapping configuration document (the JSON text `mappingConfiguration`
+ * returns) and the only edits it makes to it. No DOM here, so the view stays about presentation.
+ *
+ * The browser cannot import resolver-engine (web/ reaches the product only through /graphql), so the cascade below
+ * mirrors resolver-engine/survivorship/effective-rule.ts (field rule, else the type's default, else the
+ * configuration's; source priority the same way) and the strategy names mirror specified-strategies.ts. Edits stay
+ * inside what validate-mapping-config.ts accepts: a field's `rule` is replaced (strategy, `function` only for
+ * 'custom', `sourcePriority` as a list of distinct CRMs) or removed; nothing else in the document is touched.
+ */
+import { crmName } from './sync-words.ts';
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+
+export interface Rule {
+  strategy: string;
+  function?: string;
+  sourcePriority?: string[];
+  clockSkewToleranceMs?: number;
+}
+
+export interface Source { crm: string; objectType: string; from: string[]; writable: boolean }
+
+export interface FieldRow {
+  typeName: string;
+  fieldName: string;
+  /** `Customer.email`: the key of the row and of its edit. */
+  key: string;
+  valueType: string;
+  sources: Source[];
+  /** The field's own rule as stored, if it has one. */
+  ownRule: Rule | undefined;
+  /** What applies when the field has no rule: the type's default, else the configuration's. */
+  defaultRule: Rule;
+  defaultFrom: 'type' | 'configuration';
+  /** The type's source priority, else the configuration's: what a rule without its own order uses. */
+  inheritedPriority: string[];
+  clockSkewToleranceMs: number;
+  convergence: string | undefined;
+}
+
+/** What the user chose for one field: a choice value (see choiceOf) and the order of the field's CRMs. */
+export interface FieldEdit { choice: string; order: string[] }
+
+/** The built-in strategies a rule may name (resolver-engine/survivorship/specified-strategies.ts). */
+export const STRATEGIES = ['last-write-wins', 'source-priority', 'most-complete', 'most-frequent'] as const;
+/** The select value meaning "no rule of its own: use the default". */
+export const DEFAULT_CHOICE = '';
+
+const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : []);
+
+function ruleOf(v: unknown): Rule | undefined {
+  if (!isObject(v) || typeof v.strategy !== 'string') return undefined;
+  const rule: Rule = { strategy: v.strategy };
+  if (typeof v.function === 'string') rule.function = v.function;
+  if (Array.isArray(v.sourcePriority)) rule.sourcePriority = strings(v.sourcePriority);
+  if (typeof v.clockSkewToleranceMs === 'number') rule.clockSkewToleranceMs = v.clockSkewToleranceMs;
+  return rule;
+}
+
+/** Customer, Company and Deal first (the order people know), then any other golden type by name. */
+const TYPE_ORDER = ['Customer', 'Company', 'Deal'];
+const byTypeOrder = (a: string, b: string) => {
+  const ia = TYPE_ORDER.indexOf(a);
+  const ib = TYPE_ORDER.indexOf(b);
+  return (ia === -1 ? TYPE_ORDER.length : ia) - (ib === -1 ? TYPE_ORDER.length : ib) || a.localeCompare(b);
+};
+
+/** Every golden field of the document, grouped by type. Fields by name: the stored JSON does not keep their order. */
+export function fieldRows(doc: Json): Map<string, FieldRow[]> {
+  const out = new Map<string, FieldRow[]>();
+  if (!isObject(doc) || !isObject(doc.types)) return out;
+  const configRule = ruleOf(doc.defaultRule) ?? { strategy: 'last-write-wins' };
+  const configPriority = strings(doc.sourcePriority);
+  const configSkew = typeof doc.clockSkewToleranceMs === 'number' ? doc.clockSkewToleranceMs : 1000;
+  for (const typeName of Object.keys(doc.types).sort(byTypeOrder)) {
+    const type = doc.types[typeName];
+    if (!isObject(type) || !isObject(type.fields)) continue;
+    const typeRule = ruleOf(type.defaultRule);
+    const inheritedPriority = Array.isArray(type.sourcePriority) ? strings(type.sourcePriority) : configPriority;
+    const rows: FieldRow[] = [];
+    for (const fieldName of Object.keys(type.fields).sort((a, b) => a.localeCompare(b))) {
+      const field = type.fields[fieldName];
+      if (!isObject(field)) continue;
+      const ownRule = ruleOf(field.rule);
+      const sources = (Array.isArray(field.mappings) ? field.mappings : []).filter(isObject).map((m): Source => ({
+        crm: String(m.crm), objectType: String(m.objectType), from: strings(m.from), writable: m.writable !== false,
+      }));
+      rows.push({
+        typeName, fieldName, key: `${typeName}.${fieldName}`,
+        valueType: typeof field.type === 'string' ? field.type : '?',
+        sources, ownRule,
+        defaultRule: typeRule ?? configRule, defaultFrom: typeRule ? 'type' : 'configuration',
+        inheritedPriority,
+        clockSkewToleranceMs: ownRule?.clockSkewToleranceMs ?? configSkew,
+        convergence: typeof field.convergence === 'string' ? field.convergence : undefined,
+      });
+    }
+    out.set(typeName, rows);
+  }
+  return out;
+}
+
+/** The select value of a rule: the strategy's name, or `custom:<function>`. */
+export function choiceOf(rule: Rule | undefined): string {
+  if (!rule) return DEFAULT_CHOICE;
+  return rule.strategy === 'custom' ? `custom:${rule.function ?? ''}` : rule.strategy;
+}
+
+function parseChoice(choice: string): { strategy: string; fn?: string } {
+  return choice.startsWith('custom:') ? { strategy: 'custom', fn: choice.slice('custom:'.length) } : { strategy: choice };
+}
+
+/** The CRMs feeding a field, each once, most trusted first; unlisted ones rank after listed ones, by name (ordering.ts). */
+export function rankCrms(sources: readonly Source[], priority: readonly string[]): string[] {
+  const rank = (crm: string) => (priority.includes(crm) ? priority.indexOf(crm) : priority.length);
+  return [...new Set(sources.map((s) => s.crm))].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
+
+/** The edit a row starts with: the stored choice and the order the rule in force uses. */
+export function initialEdit(row: FieldRow): FieldEdit {
+  const rule = row.ownRule ?? row.defaultRule;
+  return { choice: choiceOf(row.ownRule), order: rankCrms(row.sources, rule.sourcePriority ?? row.inheritedPriority) };
+}
+
+/**
+ * The strategies offered for a field: the default, the built-in ones, and its stored custom function or a strategy
+ * this page does not know (so neither is lost), plus whatever is chosen now (an edit stays on screen as made).
+ * Custom functions are not offered to other fields: the API does not say which are registered, nor which suit a field.
+ */
+export function choicesFor(row: FieldRow, current: string): string[] {
+  return [...new Set<string>([DEFAULT_CHOICE, ...STRATEGIES, choiceOf(row.ownRule), current])];
+}
+
+/** Whether the chosen strategy is decided by the order of the sources (so the order can be changed). */
+export const usesOrder = (choice: string) => choice === 'source-priority';
+
+/**
+ * The rule the edit stands for; undefined means "no rule of its own". Keys of the stored rule that the edit does
+ * not concern (clockSkewToleranceMs, an own sourcePriority used for ties) are kept; an order is written only when
+ * it differs from the one the rule would use anyway, so the field keeps following the type's or configuration's.
+ */
+export function editedRule(row: FieldRow, edit: FieldEdit): Rule | undefined {
+  if (edit.choice === DEFAULT_CHOICE) return undefined;
+  const { strategy, fn } = parseChoice(edit.choice);
+  const rule: Rule = { ...(row.ownRule ?? {}), strategy };
+  delete rule.function;
+  if (fn !== undefined) rule.function = fn;
+  if (usesOrder(edit.choice)) {
+    const current = rankCrms(row.sources, rule.sourcePriority ?? row.inheritedPriority);
+    if (edit.order.join('\n') !== current.join('\n')) rule.sourcePriority = [...edit.order];
+  }
+  return rule;
+}
+
+/** The order the edited rule goes by: the user's for source priority, otherwise the one the rule inherits. */
+export function displayOrder(row: FieldRow, edit: FieldEdit): string[] {
+  if (usesOrder(edit.choice)) return edit.order;
+  const rule = editedRule(row, edit) ?? row.defaultRule;
+  return rankCrms(row.sources, rule.sourcePriority ?? row.inheritedPriority);
+}
+
+const canonical = (rule: Rule | undefined) => (rule ? JSON.stringify(rule, Object.keys(rule).sort()) : '');
+export const isChanged = (row: FieldRow, edit: FieldEdit) => canonical(editedRule(row, edit)) !== canonical(row.ownRule);
+
+/** The document with the changed fields' rules replaced (or removed); every other part is left as it was. */
+export function applyEdits(doc: Json, rows: readonly FieldRow[], edits: ReadonlyMap<string, FieldEdit>): Json {
+  const copy = structuredClone(doc);
+  if (!isObject(copy) || !isObject(copy.types)) return copy;
+  for (const row of rows) {
+    const edit = edits.get(row.key);
+    if (!edit || !isChanged(row, edit)) continue;
+    const type = copy.types[row.typeName];
+    const field = isObject(type) && isObject(type.fields) ? type.fields[row.fieldName] : undefined;
+    if (!isObject(field)) continue;
+    const rule = editedRule(row, edit);
+    if (rule) field.rule = rule as unknown as JsonObject;
+    else delete field.rule;
+  }
+  return copy;
+}
+
+/** A short label for a choice in the select. */
+export function choiceLabel(choice: string, row: FieldRow): string {
+  if (choice === DEFAULT_CHOICE) return `Default for ${row.typeName} fields (${choiceLabel(choiceOf(row.defaultRule), row).toLowerCase()})`;
+  const { strategy, fn } = parseChoice(choice);
+  switch (strategy) {
+    case 'last-write-wins': return 'Newest value wins';
+    case 'source-priority': return 'Most trusted source wins';
+    case 'most-complete': return 'Most complete value wins';
+    case 'most-frequent': return 'Value most sources agree on';
+    case 'custom': return `Custom function ${fn ?? ''}`;
+    default: return `Strategy ${strategy}`;
+  }
+}
+
+/** The rule in plain words, with the order it uses: "Salesforce first, then HubSpot". */
+export function ruleInWords(choice: string, row: FieldRow, order: readonly string[]): string {
+  const parsed = parseChoice(choice);
+  const rule = choice === DEFAULT_CHOICE ? row.defaultRule : { strategy: parsed.strategy, function: parsed.fn };
+  const names = order.map(crmName);
+  const ties = names.length > 1 ? ` Changes within ${seconds(row.clockSkewToleranceMs)} of each other count as simultaneous: ${names[0]} first.` : '';
+  const prefix = choice === DEFAULT_CHOICE ? `The ${row.defaultFrom === 'type' ? `${row.typeName} type's` : "configuration's"} default: ` : '';
+  switch (rule.strategy) {
+    case 'last-write-wins':
+      return `${prefix}Newest value wins.${ties}`;
+    case 'source-priority':
+      if (names.length === 0) return `${prefix}The most trusted source with a value wins (no source feeds this field).`;
+      if (names.length === 1) return `${prefix}${names[0]} (the only source).`;
+      return `${prefix}${names[0]} first, then ${names.slice(1).join(', then ')}: the first of them that has a value wins, however old.`;
+    case 'most-complete':
+      return `${prefix}Most complete value wins (the longest, most informative one); ties go to the newest.`;
+    case 'most-frequent':
+      return `${prefix}The value most sources agree on wins; ties go to the newest.`;
+    case 'custom':
+      return rule.function === 'anyTrue'
+        ? `${prefix}Yes if any source says yes (custom function anyTrue): one opt-out anywhere wins.`
+        : `${prefix}Decided by the custom function ${rule.function ?? '(none named)'}.`;
+    default:
+      return `${prefix}Decided by the strategy ${rule.strategy}.`;
+  }
+}
+
+const seconds = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`);
+
+/** Convergence (schema.ts): what change capture does with a linked record holding a losing value. */
+export function convergenceInWords(mode: string | undefined): string {
+  switch (mode) {
+    case 'on': return 'On: the winner is written to CRMs holding another value.';
+    case 'plan': return 'Plan only: shown in the write-back plan, not written.';
+    case 'off': return 'Off: neither planned nor written.';
+    case undefined: return 'Plan only (the default): shown in the write-back plan, not written.';
+    default: return mode;
+  }
+}
+
+/** "Salesforce Contact.Email", or several native fields joined with +. */
+export function sourceInWords(s: Source): string {
+  return `${crmName(s.crm)} ${s.objectType}.${s.from.join(' + ')}${s.writable ? '' : ' (read only)'}`;
+}

@@ -1,0 +1,259 @@
+/**
+ * The Field rules page: for each golden type a table of its fields — the CRM fields feeding each one, the rule that
+ * picks the winner in plain words, and what write-back does with a losing value — where an integration admin can
+ * choose another rule and, for "most trusted source wins", reorder the sources, then save. Saving sends the whole
+ * document back through `saveMappingConfiguration` (validated, dry-run composed, stored as a new version, served at
+ * once); a refusal is shown with its code and every problem next to its field, and the edits stay on screen.
+ */
+import './field-rules.css';
+import { graphql } from './api.ts';
+import { h } from './dom.ts';
+import type { Notices } from './review-queue.ts';
+import { saveMappingConfiguration } from './field-rules-api.ts';
+import type { ConfigProblem } from './field-rules-api.ts';
+import {
+  applyEdits, choiceLabel, choicesFor, convergenceInWords, displayOrder, fieldRows, initialEdit, isChanged, ruleInWords,
+  sourceInWords, usesOrder,
+} from './field-rules-model.ts';
+import type { FieldEdit, FieldRow, Json } from './field-rules-model.ts';
+import { crmName, when } from './sync-words.ts';
+
+interface Version { version: number; createdAt: string; comment: string | null }
+interface Loaded { mappingConfiguration: { version: number; document: string }; mappingVersions: Version[] }
+
+const LOAD = 'query FieldRules { mappingConfiguration { version document } mappingVersions { version createdAt comment } }';
+const CURRENT_VERSION = 'query MappingVersion { mappingConfiguration { version } }';
+const HISTORY_SHOWN = 10;
+
+/** `types.Customer.fields.email.rule.strategy` → the row `Customer.email`; other paths belong to no row. */
+const rowKeyOf = (path: string) => /^types\.([^.[]+)\.fields\.([^.[]+)/.exec(path)?.slice(1).join('.');
+const idOf = (key: string) => key.replace(/[^A-Za-z0-9_-]/g, '-');
+
+export class FieldRulesView {
+  readonly element: HTMLElement;
+  private base: { version: number; doc: Json; rows: FieldRow[]; byType: Map<string, FieldRow[]> } | undefined;
+  private edits = new Map<string, FieldEdit>();
+  private problems: ConfigProblem[] = [];
+  /** Only the newest load's answer is shown: a token change can start one while another is still on its way. */
+  private loadSeq = 0;
+  private readonly summary: HTMLElement;
+  private readonly form: HTMLFormElement;
+  private readonly tables: HTMLElement;
+  private readonly changes: HTMLElement;
+  private readonly comment: HTMLTextAreaElement;
+  private readonly saveButton: HTMLButtonElement;
+  private readonly problemBox: HTMLElement;
+  private readonly history: HTMLElement;
+
+  constructor(private readonly notices: Notices) {
+    this.summary = h('p', { class: 'summary', 'aria-live': 'polite' }, 'Loading the field rules…');
+    this.tables = h('div', { class: 'rules-tables' });
+    this.changes = h('p', { id: 'rules-changes', class: 'rules-changes' });
+    this.comment = h('textarea', { id: 'rules-comment', name: 'comment', rows: '2', maxlength: '500' });
+    this.saveButton = h('button', { type: 'submit', class: 'save', 'aria-describedby': 'rules-changes' }, 'Save');
+    this.problemBox = h('div', { id: 'rules-problems', class: 'rules-problems' });
+    this.form = h('form', { id: 'rules-form', 'aria-label': 'Field rules', novalidate: '' },
+      this.tables,
+      h('div', { class: 'rules-save' },
+        h('label', { for: 'rules-comment' }, 'Comment (optional): why this change, for the version history'),
+        this.comment, this.changes, this.saveButton, this.problemBox));
+    this.form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      void this.saveChanges();
+    });
+    this.history = h('section', { class: 'rules-history', 'aria-labelledby': 'rules-history-title' });
+    const refresh = h('button', { type: 'button', class: 'secondary' }, 'Refresh');
+    refresh.addEventListener('click', () => void this.load());
+    this.element = h('main', { id: 'field-rules', 'aria-labelledby': 'rules-title' },
+      h('div', { class: 'rules-head' }, h('h2', { id: 'rules-title' }, 'Field rules'), refresh),
+      h('p', { class: 'hint' }, 'Each golden field is fed by fields of your CRMs. When they disagree, the field\'s rule decides which value the '
+        + 'golden record shows. Choose another rule (or, for "most trusted source wins", another order), then Save: the gateway checks the '
+        + 'configuration, keeps it as a new version and uses it at once.'),
+      this.summary, this.form, this.history);
+  }
+
+  async load(): Promise<void> {
+    const seq = ++this.loadSeq;
+    this.element.setAttribute('aria-busy', 'true');
+    const result = await graphql<Loaded>(LOAD);
+    if (seq !== this.loadSeq) return;
+    this.element.removeAttribute('aria-busy');
+    this.notices.errors(result.errors);
+    let doc: Json | undefined;
+    try {
+      doc = result.data ? JSON.parse(result.data.mappingConfiguration.document) as Json : undefined;
+    } catch (err) {
+      this.notices.errors([{ code: 'BAD_DOCUMENT', message: `The gateway's configuration document is not JSON: ${(err as Error).message}` }]);
+    }
+    if (!result.data || doc === undefined) {
+      // What is on screen (and any unsaved change) stays: a wrong token must not cost the user their edits.
+      this.summary.textContent = this.base
+        ? `The field rules could not be reloaded (see the error above); this is version ${this.base.version} as loaded before${this.changedRows().length ? ', with your unsaved changes' : ''}.`
+        : 'The field rules could not be loaded (see the error above).';
+      return;
+    }
+    const { version } = result.data.mappingConfiguration;
+    const dirty = this.changedRows().length > 0;
+    const keep = dirty && this.base?.version === version;
+    const byType = fieldRows(doc);
+    this.base = { version, doc, byType, rows: [...byType.values()].flat() };
+    if (!keep) {
+      this.edits = new Map(this.base.rows.map((r) => [r.key, initialEdit(r)]));
+      this.problems = [];
+      this.renderProblems();
+    }
+    this.renderTables();
+    this.renderHistory(result.data.mappingVersions);
+    this.updateChanges();
+    this.summary.textContent = `Version ${version} of the mapping configuration is in force: ${this.base.rows.length} golden fields in ${byType.size} types.`;
+    if (dirty && !keep) this.notices.say(`The configuration was changed elsewhere (it is now version ${version}), so your unsaved changes were discarded: make them again on this version.`);
+  }
+
+  private changedRows(): FieldRow[] {
+    return (this.base?.rows ?? []).filter((r) => isChanged(r, this.edits.get(r.key) ?? initialEdit(r)));
+  }
+
+  private renderTables(): void {
+    if (!this.base) return;
+    this.tables.replaceChildren(...[...this.base.byType].map(([typeName, rows]) => {
+      const titleId = `rules-${idOf(typeName)}-title`;
+      return h('section', { class: 'rules-type', 'aria-labelledby': titleId },
+        h('h3', { id: titleId }, `${typeName} fields`),
+        h('table', { class: 'rules-table', 'data-type': typeName },
+          h('caption', {}, `Golden ${typeName}: where each field comes from and which value wins`),
+          h('thead', {}, h('tr', {}, ...['Field', 'Sources (CRM and field)', 'Rule: which value wins', 'Write-back of the winner'].map((t) => h('th', { scope: 'col' }, t)))),
+          h('tbody', {}, ...rows.map((r) => this.row(r)))));
+    }));
+  }
+
+  private row(row: FieldRow): HTMLTableRowElement {
+    const edit = this.edits.get(row.key) ?? initialEdit(row);
+    const order = displayOrder(row, edit);
+    const id = idOf(row.key);
+    const changed = isChanged(row, edit);
+    const problemIds = this.problems.map((p, i) => (rowKeyOf(p.path) === row.key ? `rules-problem-${i}` : null)).filter((x): x is string => x !== null);
+    const select = h('select', {
+      id: `rule-${id}`, name: `rule-${row.key}`, 'data-focus': `${row.key}|rule`,
+      'aria-describedby': [`words-${id}`, ...problemIds].join(' '), 'aria-invalid': problemIds.length ? 'true' : undefined,
+    }, ...choicesFor(row, edit.choice).map((c) => {
+      const option = h('option', { value: c }, choiceLabel(c, row));
+      option.selected = c === edit.choice;
+      return option;
+    }));
+    select.addEventListener('change', () => this.edit(row, { ...edit, choice: select.value }, `${row.key}|rule`));
+    const ordered = usesOrder(edit.choice) && order.length > 1;
+    const sources = [...row.sources].sort((a, b) => order.indexOf(a.crm) - order.indexOf(b.crm));
+    const items = sources.map((s) => {
+      const at = order.indexOf(s.crm);
+      const move = (by: -1 | 1, label: string) => {
+        const button = h('button', { type: 'button', class: 'move', 'data-focus': `${row.key}|${s.crm}|${label}`, 'aria-label': `Move ${crmName(s.crm)} ${label} for ${row.typeName} ${row.fieldName}` }, label === 'up' ? '↑ Up' : '↓ Down');
+        button.addEventListener('click', () => {
+          const next = [...order];
+          [next[at], next[at + by]] = [next[at + by]!, next[at]!];
+          this.edit(row, { ...edit, order: next }, `${row.key}|${s.crm}|${label}`, `${row.key}|${s.crm}|${label === 'up' ? 'down' : 'up'}`);
+          this.notices.say(`${row.typeName} ${row.fieldName}: ${crmName(s.crm)} is now number ${at + by + 1} of ${order.length} (not saved yet).`);
+        });
+        return button;
+      };
+      // One button per CRM and direction, at its first native field (two objects of one CRM move together).
+      const first = sources.find((o) => o.crm === s.crm) === s;
+      return h('li', { 'data-crm': s.crm }, h('span', {}, sourceInWords(s)),
+        ordered && first && at > 0 ? move(-1, 'up') : null,
+        ordered && first && at < order.length - 1 ? move(1, 'down') : null);
+    });
+    return h('tr', { 'data-field': row.key, class: [changed ? 'changed' : '', problemIds.length ? 'invalid' : ''].join(' ').trim() || undefined },
+      h('th', { scope: 'row' }, h('span', { class: 'field-name' }, row.fieldName), h('span', { class: 'value-type' }, row.valueType)),
+      h('td', { class: 'sources' }, items.length ? h(ordered ? 'ol' : 'ul', {}, ...items) : 'No source feeds this field.'),
+      h('td', { class: 'rule' },
+        h('label', { for: `rule-${id}`, class: 'fr-visually-hidden' }, `Rule for ${row.typeName} ${row.fieldName}`),
+        select,
+        h('p', { id: `words-${id}`, class: 'rule-words' }, ruleInWords(edit.choice, row, order), changed ? h('strong', { class: 'changed-tag' }, ' Changed, not saved yet.') : null)),
+      h('td', { class: 'convergence' }, convergenceInWords(row.convergence)));
+  }
+
+  /** Records an edit and redraws its row, keeping keyboard focus on the control that was used (or its neighbour). */
+  private edit(row: FieldRow, edit: FieldEdit, ...focus: string[]): void {
+    this.edits.set(row.key, edit);
+    const old = this.tables.querySelector<HTMLTableRowElement>(`tr[data-field="${CSS.escape(row.key)}"]`);
+    const next = this.row(row);
+    old?.replaceWith(next);
+    for (const key of [...focus, `${row.key}|rule`]) {
+      const target = next.querySelector<HTMLElement>(`[data-focus="${CSS.escape(key)}"]`);
+      if (target) {
+        target.focus();
+        break;
+      }
+    }
+    this.updateChanges();
+  }
+
+  private updateChanges(): void {
+    const changed = this.changedRows();
+    this.changes.textContent = changed.length === 0
+      ? 'No unsaved changes.'
+      : `${changed.length} unsaved change${changed.length === 1 ? '' : 's'}: ${changed.map((r) => `${r.typeName} ${r.fieldName}`).join(', ')}.`;
+  }
+
+  private async saveChanges(): Promise<void> {
+    const base = this.base;
+    if (!base || this.saveButton.disabled) return;
+    const changed = this.changedRows();
+    if (changed.length === 0) {
+      this.notices.errors([]);
+      this.notices.say('Nothing to save: no rule was changed.');
+      return;
+    }
+    this.saveButton.disabled = true;
+    this.form.setAttribute('aria-busy', 'true');
+    try {
+      // The API has no "expected version": check just before saving, so another admin's newer save is not undone.
+      const now = await graphql<{ mappingConfiguration: { version: number } }>(CURRENT_VERSION);
+      if (!now.data) return this.notices.errors(now.errors);
+      if (now.data.mappingConfiguration.version !== base.version) {
+        return this.notices.errors([{ code: 'CONFLICT', message: `Version ${now.data.mappingConfiguration.version} was saved after this page loaded version ${base.version}; saving now would undo it. Press Refresh to load it (your unsaved changes here are discarded), then make them again.` }]);
+      }
+      const document = JSON.stringify(applyEdits(base.doc, base.rows, this.edits), null, 2);
+      const result = await saveMappingConfiguration(document, this.comment.value.trim() || null);
+      this.notices.errors(result.errors);
+      this.problems = result.problems;
+      this.renderProblems();
+      if (result.version === undefined) {
+        this.renderTables(); // marks the refused fields; the edits are kept
+        return;
+      }
+      this.edits.clear();
+      this.comment.value = '';
+      await this.load();
+      this.notices.say(`Saved as version ${result.version}: new rule for ${changed.map((r) => `${r.typeName} ${r.fieldName}`).join(', ')}. The gateway uses it from now on.`);
+    } finally {
+      this.saveButton.disabled = false;
+      this.form.removeAttribute('aria-busy');
+    }
+  }
+
+  private renderProblems(): void {
+    if (this.problems.length === 0) return void this.problemBox.replaceChildren();
+    this.problemBox.replaceChildren(
+      h('h3', {}, 'The gateway did not accept these changes:'),
+      h('ul', {}, ...this.problems.map((p, i) => {
+        const key = rowKeyOf(p.path);
+        return h('li', { id: `rules-problem-${i}`, 'data-path': p.path }, key ? `${key.replace('.', ' ')}: ` : '', p.message, ' ', h('code', {}, p.path));
+      })),
+      h('p', {}, 'Your changes are still on screen: change them and save again, or press Refresh to start over from the saved version.'));
+  }
+
+  private renderHistory(versions: readonly Version[]): void {
+    const shown = versions.slice(0, HISTORY_SHOWN);
+    const inForce = this.base?.version;
+    this.history.replaceChildren(
+      h('h3', { id: 'rules-history-title' }, 'Recent versions'),
+      h('table', { class: 'rules-table history' },
+        h('caption', {}, 'Saved versions of the mapping configuration, newest first'),
+        h('thead', {}, h('tr', {}, ...['Version', 'Saved', 'Comment'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('tbody', {}, ...shown.map((v) => h('tr', { 'data-version': String(v.version) },
+          h('th', { scope: 'row' }, String(v.version), v.version === inForce ? h('span', { class: 'in-force' }, ' (in force)') : null),
+          h('td', { title: v.createdAt }, when(v.createdAt)),
+          h('td', {}, v.comment ?? '—'))))),
+      ...(versions.length > shown.length ? [h('p', {}, `${versions.length - shown.length} older versions are not shown.`)] : []));
+  }
+}
