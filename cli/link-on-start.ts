@@ -7,7 +7,7 @@ import type { Connector } from '../connectors/contract/index.ts';
 import type { Database } from '../db/open-database.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { MappingConfig } from '../resolver-engine/index.ts';
-import { NOT_READ, storeBackfillCursors } from '../sync/backfill-cursors.ts';
+import { NOT_READ, readCrmClocks, storeBackfillCursors } from '../sync/backfill-cursors.ts';
 import type { BackfillCursorsReport } from '../sync/backfill-cursors.ts';
 import { runEmailLinker } from '../sync/email-linker.ts';
 import type { LinkerProgress, LinkerReport } from '../sync/email-linker.ts';
@@ -32,10 +32,13 @@ export async function linkAll(opts: LinkAllOptions): Promise<LinkAllReport> {
   const startedAt = new Date();
   const started = startedAt.getTime();
   const config = opts.getConfig();
+  // Each object's newest change by the CRM's own clock, also before the first page: the cursors below start no later,
+  // so a CRM clock behind ours loses no change made while the read ran (sync/backfill-cursors.ts).
+  const crmClocks = await readCrmClocks({ config, connectors: opts.connectors });
   const linked = await runEmailLinker({ db: opts.db, connectors: opts.connectors, connectorIds: opts.connectorIds, config, matchCustomers: 'identity', ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
   for (const f of linked.failed) opts.logger.error(f, 'could not read a CRM object while linking; its golden records keep their previous snapshot');
   const changeCursors = await storeBackfillCursors({
-    db: opts.db, config, connectors: opts.connectors, connectorIds: opts.connectorIds, startedAt, incomplete: [...linked.failed, ...linked.notConnected],
+    db: opts.db, config, connectors: opts.connectors, connectorIds: opts.connectorIds, startedAt, crmClocks, incomplete: [...linked.failed, ...linked.notConnected],
   });
   // Objects that failed are logged above; a connector that could not make a cursor is worth a warning of its own.
   for (const s of changeCursors.skipped) opts.logger[s.reason === NOT_READ ? 'info' : 'warn'](s, 'no change cursor stored for a CRM object: its first poll reads every record');

@@ -15,6 +15,40 @@ import { writeCursorIfAbsent } from '../db/sync-store.ts';
 import type { MappingConfig } from '../resolver-engine/index.ts';
 import { cursorConnectorId, pollTargets } from './poller.ts';
 
+/** How far behind ours a CRM clock may be for a quiet object (one not changed in that long) to hand over safely. */
+export const MAX_CLOCK_SKEW_MS = 60 * 60_000;
+
+/** Per `crm|objectType`, the CRM clock at the object's newest change before the read (null: no records). */
+export type CrmClocks = ReadonlyMap<string, Date | null>;
+
+export const clockKey = (crm: string, objectType: string) => `${crm}|${objectType}`;
+
+/**
+ * Each polled object's newest change by the CRM's clock, asked before the full read's first page. An object the
+ * CRM does not answer for is left out (its cursor then starts at our moment less MAX_CLOCK_SKEW_MS).
+ */
+export async function readCrmClocks(opts: { config: MappingConfig; connectors: ReadonlyMap<string, Connector>; timeoutMs?: number }): Promise<Map<string, Date | null>> {
+  const clocks = new Map<string, Date | null>();
+  // A CRM that does not answer must not hold up the read for long: the read itself reports it.
+  const signal = AbortSignal.timeout(opts.timeoutMs ?? 15_000);
+  await Promise.all(pollTargets({ config: opts.config, connectors: opts.connectors }).map(async (target) => {
+    try {
+      clocks.set(clockKey(target.crm, target.objectType), await opts.connectors.get(target.crm)!.latestChangeAt(target.objectType, { signal }));
+    } catch {
+      // Left out: the full read reports the CRM's trouble itself, and the cursor falls back to the wider window.
+    }
+  }));
+  return clocks;
+}
+
+/** Where change polling of one object resumes after a full read that began at `startedAt` (see the header). */
+export function resumeFrom(startedAt: Date, newestChange: Date | null | undefined): Date {
+  const floor = startedAt.getTime() - MAX_CLOCK_SKEW_MS;
+  const newest = newestChange?.getTime();
+  const from = newest !== undefined && newest >= floor ? Math.min(newest, startedAt.getTime()) : floor;
+  return new Date(from);
+}
+
 /** The reason given for an object the full read did not finish (failed, or no connector). */
 export const NOT_READ = 'not read completely';
 
@@ -27,15 +61,17 @@ export interface BackfillCursorsOptions {
   connectorIds?: ReadonlyMap<string, string>;
   /** Taken before the full read requested its first page. */
   startedAt: Date;
+  /** `readCrmClocks`, asked before the first page too; absent: every cursor starts MAX_CLOCK_SKEW_MS before startedAt. */
+  crmClocks?: CrmClocks;
   /** Objects not read completely: the linker's `failed` and `notConnected`. */
   incomplete: readonly { crm: string; objectType: string }[];
 }
 
 export interface BackfillCursorsReport {
-  /** Where change polling of the `stored` objects resumes (before the connector's overlap). */
+  /** When the full read began (our clock). */
   from: Date;
-  /** Objects that got a cursor. */
-  stored: { crm: string; objectType: string; connectorId: string }[];
+  /** Objects that got a cursor, and where their polling resumes (before the connector's overlap). */
+  stored: { crm: string; objectType: string; connectorId: string; resumeAt: Date }[];
   /** Objects whose cursor the poller already kept: left as they were. */
   kept: { crm: string; objectType: string; connectorId: string }[];
   /** Objects without a cursor from this read: their first poll reads every record. */
@@ -45,15 +81,16 @@ export interface BackfillCursorsReport {
 export async function storeBackfillCursors(opts: BackfillCursorsOptions): Promise<BackfillCursorsReport> {
   const report: BackfillCursorsReport = { from: opts.startedAt, stored: [], kept: [], skipped: [] };
   const incomplete = new Set(opts.incomplete.map((o) => `${o.crm}|${o.objectType}`));
-  const planned: { crm: string; objectType: string; connectorId: string; cursor: unknown }[] = [];
+  const planned: { crm: string; objectType: string; connectorId: string; resumeAt: Date; cursor: unknown }[] = [];
   for (const target of pollTargets({ config: opts.config, connectors: opts.connectors })) {
     if (incomplete.has(`${target.crm}|${target.objectType}`)) {
       report.skipped.push({ crm: target.crm, objectType: target.objectType, reason: NOT_READ });
       continue;
     }
     try {
-      const cursor = opts.connectors.get(target.crm)!.changeCursorAt(target.objectType, opts.startedAt);
-      planned.push({ crm: target.crm, objectType: target.objectType, connectorId: cursorConnectorId(opts, target.crm), cursor });
+      const resumeAt = resumeFrom(opts.startedAt, opts.crmClocks?.get(clockKey(target.crm, target.objectType)));
+      const cursor = opts.connectors.get(target.crm)!.changeCursorAt(target.objectType, resumeAt);
+      planned.push({ crm: target.crm, objectType: target.objectType, connectorId: cursorConnectorId(opts, target.crm), resumeAt, cursor });
     } catch (err) {
       // Without a cursor the first poll reads everything: slow, never wrong.
       report.skipped.push({ crm: target.crm, objectType: target.objectType, reason: (err as Error).message });
@@ -67,7 +104,7 @@ export async function storeBackfillCursors(opts: BackfillCursorsOptions): Promis
       // no change to subscribers, queues no convergence). The poller keeps its own cursor moving, so leaving it
       // costs nothing.
       if (await writeCursorIfAbsent(tx, object.connectorId, object.objectType, cursor)) report.stored.push(object);
-      else report.kept.push(object);
+      else report.kept.push({ crm: object.crm, objectType: object.objectType, connectorId: object.connectorId });
     }
   });
   return report;

@@ -149,6 +149,14 @@ export interface Connector {
    */
   changeCursorAt(objectType: string, at: Date): ChangeCursor;
 
+  /**
+   * When the object last changed by the CRM's own clock: the newest modification time of its records (null when it
+   * has none). One call. A full read asks before its first page: every change made after that carries a later
+   * stamp, whatever our clock says, so the cursor the read leaves behind never starts after it — the overlap alone
+   * covers only skew up to `overlapMs`.
+   */
+  latestChangeAt(objectType: string, options?: CallOptions): Promise<Date | null>;
+
   createMany(objectType: string, items: readonly CreateItem[], options?: WriteOptions): Promise<WriteResult[]>;
   updateMany(objectType: string, items: readonly UpdateItem[], options?: WriteOptions): Promise<WriteResult[]>;
   upsertMany(objectType: string, items: readonly UpsertItem[], options: UpsertOptions): Promise<WriteResult[]>;

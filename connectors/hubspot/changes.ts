@@ -11,7 +11,7 @@
  */
 import type { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/objects/models/Filter.js';
 import { ConnectorError } from '../contract/index.ts';
-import type { ChangeBatch, ChangeCursor, ChangeOptions, Deletion, NativeRecord } from '../contract/index.ts';
+import type { CallOptions, ChangeBatch, ChangeCursor, ChangeOptions, Deletion, NativeRecord } from '../contract/index.ts';
 import type { HubSpotApi } from './client.ts';
 import { HUBSPOT, expectResults } from './client.ts';
 import type { PropertyCatalog } from './describe.ts';
@@ -150,6 +150,26 @@ export async function* readChanges(api: HubSpotApi, catalog: PropertyCatalog, ob
   }
 
   yield* readDeletions(api, objectType, deletions, limit, overlapMs, lane, options.signal, cursorNow);
+}
+
+/**
+ * The newest modification time of the object's live records (one search, sorted descending, one result): the
+ * portal's clock at its last change. Archived records cannot be searched; one archived after this moment is
+ * stamped later anyway, so a cursor from here still finds it.
+ */
+export async function latestChangeAt(api: HubSpotApi, objectType: string, options: CallOptions = {}): Promise<Date | null> {
+  const modified = modifiedPropertyOf(objectType);
+  const page: SearchPage = await api.call(options.lane ?? 'sync', (client) => client.crm.objects.searchApi.doSearchWithHttpInfo(objectType, {
+    filterGroups: [],
+    sorts: [{ propertyName: modified, direction: 'DESCENDING' } as unknown as string],
+    properties: [modified],
+    limit: 1,
+    after: '0',
+  }), { signal: options.signal });
+  const newest = expectResults<HubSpotObject>(page, 'a search')[0];
+  if (!newest) return null;
+  const time = epochOf(newest.properties?.[modified] ?? newest.updatedAt);
+  return Number.isNaN(time) ? null : new Date(time);
 }
 
 /**

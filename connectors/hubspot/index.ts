@@ -11,7 +11,7 @@ import type { ConnectorRuntime, RateBudgetRegistry, RetryInfo, RetryPolicy, Toke
 import { DEFAULT_HUBSPOT_BASE_URL, HUBSPOT, HubSpotApi } from './client.ts';
 import { PropertyCatalog } from './describe.ts';
 import { classifyHubSpotError } from './errors.ts';
-import { changeCursorAt, readChanges } from './changes.ts';
+import { changeCursorAt, latestChangeAt, readChanges } from './changes.ts';
 import { MAX_BATCH, MAX_LIST_PAGE, fetchByIds, pageRecords } from './reads.ts';
 import { createWebhookHandler } from './webhooks.ts';
 import type { HubSpotWebhookHandler } from './webhooks.ts';
@@ -108,6 +108,7 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
     pageRecords: (objectType: string, o?: PageOptions): AsyncGenerator<NativeRecord[]> => pageRecords(api, catalog, objectType, o),
     readChanges: (objectType: string, cursor: ChangeCursor | null, o?: ChangeOptions): AsyncGenerator<ChangeBatch> => readChanges(api, catalog, objectType, cursor, o),
     changeCursorAt: (_objectType: string, at: Date): ChangeCursor => changeCursorAt(at),
+    latestChangeAt: (objectType: string, o?: CallOptions): Promise<Date | null> => latestChangeAt(api, objectType, o),
     createMany: (objectType: string, items: readonly CreateItem[], o?: WriteOptions): Promise<WriteResult[]> => createMany(api, objectType, items, o),
     updateMany: (objectType: string, items: readonly UpdateItem[], o?: WriteOptions): Promise<WriteResult[]> => updateMany(api, objectType, items, o),
     upsertMany: (objectType: string, items: readonly UpsertItem[], o: UpsertOptions): Promise<WriteResult[]> => upsertMany(api, objectType, items, o),

@@ -17,7 +17,7 @@
  * consumer pays the overlap again at every resume, though; the sync layer should drain the generator.
  * With `overlapMs: 0` the resume is an exact keyset after `{since, lastId}`: no duplicates at all.
  */
-import type { ChangeOptions } from '../contract/connector.ts';
+import type { CallOptions, ChangeOptions } from '../contract/connector.ts';
 import { ConnectorError } from '../contract/errors.ts';
 import type { ChangeBatch, ChangeCursor, Deletion, NativeRecord } from '../contract/records.ts';
 import type { SalesforceClient } from './client.ts';
@@ -60,6 +60,15 @@ export async function* readChanges(
     position = advance(position, { since: String(last.SystemModstamp), lastId: String(last.Id) });
     yield { records, deletions, cursor: { ...position } as unknown as ChangeCursor };
   }
+}
+
+/** The newest SystemModstamp of the object, deleted rows included (queryAll): the org's clock at its last change. */
+export async function latestChangeAt(client: SalesforceClient, objectType: string, options: CallOptions = {}): Promise<Date | null> {
+  const type = objectName(objectType);
+  const path = queryPath(`SELECT Id, SystemModstamp FROM ${type} ORDER BY SystemModstamp DESC LIMIT 1`, true);
+  const page = asQueryPage(await client.call(options.lane ?? 'sync', { method: 'GET', path }, options.signal ? { signal: options.signal } : {}));
+  const row = page.records[0] as Record<string, unknown> | undefined;
+  return row ? new Date(parseSalesforceDateTime(String(row.SystemModstamp))) : null;
 }
 
 /** Below every record id in (SystemModstamp, Id) order (key prefix 000 is no sObject's), and cursor-shaped. */

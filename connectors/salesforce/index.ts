@@ -11,7 +11,7 @@ import { TokenProvider, createConnectorRuntime, formTokenEndpoint, paginate, sfo
 import type { ConnectorRuntime, RateBudgetOptions, RateBudgetRegistry, RetryInfo, RetryPolicy, TokenStore } from '../runtime/index.ts';
 import type { Lane } from '../contract/connector.ts';
 import { SalesforceClient } from './client.ts';
-import { changeCursorAt, readChanges } from './changes.ts';
+import { changeCursorAt, latestChangeAt, readChanges } from './changes.ts';
 import { DEFAULT_OBJECTS, DescribeCache, defaultSelect, toObjectDescription } from './describe.ts';
 import { CRM, classifySalesforceError } from './errors.ts';
 import { asQueryPage, toNativeRecord } from './records.ts';
@@ -119,6 +119,10 @@ export class SalesforceConnector implements Connector {
   changeCursorAt(objectType: string, at: Date): ChangeCursor {
     objectName(objectType);
     return changeCursorAt(at);
+  }
+
+  latestChangeAt(objectType: string, options?: CallOptions): Promise<Date | null> {
+    return latestChangeAt(this.client, objectType, options);
   }
 
   createMany(objectType: string, items: readonly CreateItem[], options?: WriteOptions): Promise<WriteResult[]> {

@@ -8,6 +8,16 @@ export class SalesforceOrg {
   readonly meta = new MetadataRegistry();
   readonly store: RecordStore;
   readonly ids = new IdGenerator();
+  /**
+   * How far this org's clock is off ours (ms; negative: behind), set through `/_sandbox/salesforce/clock`: record
+   * stamps (SystemModstamp…) are taken from it, so tests can show what clock skew does to change capture.
+   */
+  clockOffsetMs = 0;
+
+  /** The org's own time (epoch ms): what it stamps writes with. */
+  now(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
 
   constructor(onCommit: (entries: Omit<LedgerEntry, 'seq' | 'at'>[]) => void) {
     this.store = new RecordStore(onCommit);

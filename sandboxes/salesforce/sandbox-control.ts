@@ -1,6 +1,7 @@
 /**
  * Salesforce-specific control routes under `/_sandbox/salesforce/`, next to the shared control plane:
- * expire every token now, and add a custom field at run time (as an admin would in Setup).
+ * expire every token now, add a custom field at run time (as an admin would in Setup), and set the org's clock
+ * off ours (`POST /clock {"offsetMs": -300000}`: writes are stamped five minutes behind us).
  */
 import express from 'express';
 import type { Router } from 'express';
@@ -14,6 +15,12 @@ export function salesforceControlRouter(org: SalesforceOrg, auth: TokenAuthority
   r.use(express.json({ limit: '1mb' }));
   r.post('/expire-tokens', (_req, res) => {
     res.json({ expired: auth.expireAll() });
+  });
+  r.post('/clock', (req, res) => {
+    const offset = (req.body as { offsetMs?: unknown } | undefined)?.offsetMs;
+    if (typeof offset !== 'number' || !Number.isFinite(offset)) return void res.status(400).json({ error: 'offsetMs must be a number of milliseconds' });
+    org.clockOffsetMs = offset;
+    res.json({ offsetMs: org.clockOffsetMs, now: new Date(org.now()).toISOString() });
   });
   r.post('/fields', (req, res) => {
     try {

@@ -142,3 +142,44 @@ describe('change cursors after a full read in which an object failed', () => {
     expect(await readCursor(world.db.db, 'hs-main', 'companies')).not.toBeNull();
   }, 120_000);
 });
+
+describe('change cursors after a full read, with the CRM clock five minutes behind ours', () => {
+  let world: World;
+  const BEHIND_MS = 5 * 60_000;
+  beforeAll(async () => {
+    world = await startWorld(DEFAULT_MAPPING_CONFIG, { seed });
+    const res = await fetch(`${world.salesforce.url}/_sandbox/salesforce/clock`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ offsetMs: -BEHIND_MS }),
+    });
+    expect(res.status).toBe(200);
+  }, 120_000);
+  afterAll(async () => world?.close());
+
+  it('a change made after the read began is polled although the CRM stamps it before our start (more than the overlap)', async () => {
+    const sf = world.connectors.get('salesforce')!;
+    const [busy, quiet] = [seed.salesforce.Contact[0]!.Id, seed.salesforce.Contact[1]!.Id];
+    // A change just before the run: the CRM stamps it about five minutes before our clock says it happened.
+    expect((await sf.updateMany('Contact', [{ id: busy, fields: { Title: 'Before the Read' } }]))[0]!.ok).toBe(true);
+    const newest = await sf.latestChangeAt('Contact');
+    expect(Date.now() - newest!.getTime()).toBeGreaterThan(BEHIND_MS - 10_000);
+
+    const startedBefore = Date.now();
+    const linked = await link(world);
+    expect(linked.failed).toEqual([]);
+    // Contact changed within the hour: its polling resumes at that change, by the CRM's clock, not at our start.
+    const contact = linked.changeCursors.stored.find((o) => o.crm === 'salesforce' && o.objectType === 'Contact')!;
+    expect(contact.resumeAt.toISOString()).toBe(newest!.toISOString());
+    // Account has not changed in the last hour: an hour before our start.
+    const account = linked.changeCursors.stored.find((o) => o.crm === 'salesforce' && o.objectType === 'Account')!;
+    expect(account.resumeAt.getTime()).toBeLessThanOrEqual(startedBefore - 60 * 60_000 + 1_000);
+
+    // After the read: stamped ~5 min before our clock, so a cursor at our start (less the 60 s overlap) misses it.
+    expect((await sf.updateMany('Contact', [{ id: quiet, fields: { Title: 'After the Read' } }]))[0]!.ok).toBe(true);
+    const account0 = seed.salesforce.Account[0]!.Id;
+    expect((await sf.updateMany('Account', [{ id: account0, fields: { Description: 'After the Read' } }]))[0]!.ok).toBe(true);
+    const first = await poll(world);
+    expect(first.report.failed).toEqual([]);
+    // Contact: the change after the read, and the one the cursor starts at (read again, harmlessly); Account: its change.
+    expect(first.read).toEqual({ 'salesforce/Contact': 2, 'salesforce/Account': 1 });
+  }, 120_000);
+});

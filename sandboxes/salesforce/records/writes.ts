@@ -83,8 +83,8 @@ export function findByField(org: SalesforceOrg, obj: ObjectDef, field: FieldDef,
 }
 
 /** The next SystemModstamp: now, but always later than the record's previous one so every write shows. */
-function nextStamp(prev?: SfRecord): string {
-  const now = Date.now();
+function nextStamp(org: SalesforceOrg, prev?: SfRecord): string {
+  const now = org.now();
   const before = typeof prev?.SystemModstamp === 'string' ? (parseDateTime(prev.SystemModstamp) ?? 0) : 0;
   return formatDateTime(Math.max(now, before + 1));
 }
@@ -111,7 +111,7 @@ function insertValues(org: SalesforceOrg, obj: ObjectDef, values: Row, origin: W
   checkRequired(obj, row);
   checkUnique(org, obj, row);
   applyDerived(obj.name, row, values, true);
-  const stamp = nextStamp();
+  const stamp = nextStamp(org);
   const id = org.newId(obj.keyPrefix);
   Object.assign(row, {
     Id: id, IsDeleted: false, CreatedDate: stamp, CreatedById: USER_ID,
@@ -135,7 +135,7 @@ function applyUpdate(org: SalesforceOrg, obj: ObjectDef, existing: SfRecord, val
   const row: Row = { ...existing, ...values };
   checkUnique(org, obj, row, existing.Id);
   applyDerived(obj.name, row, values, false);
-  const stamp = nextStamp(existing);
+  const stamp = nextStamp(org, existing);
   Object.assign(row, { LastModifiedDate: stamp, LastModifiedById: USER_ID, SystemModstamp: stamp });
   org.store.transaction(() => {
     org.store.put(obj.name, row as SfRecord);
@@ -148,7 +148,7 @@ function applyUpdate(org: SalesforceOrg, obj: ObjectDef, existing: SfRecord, val
 export function deleteRecord(org: SalesforceOrg, obj: ObjectDef, rawId: string, origin: WriteOrigin): string {
   assertWritable(obj);
   const existing = requireLive(org, obj, rawId);
-  const stamp = nextStamp(existing);
+  const stamp = nextStamp(org, existing);
   const row: Row = { ...existing, IsDeleted: true, LastModifiedDate: stamp, SystemModstamp: stamp, $deletedAt: parseDateTime(stamp) };
   org.store.transaction(() => {
     org.store.put(obj.name, row as SfRecord);

@@ -181,6 +181,25 @@ export function defineHappyPathTests(ctx: SuiteContext): void {
       expect(calls.total).toBe(0);
       expect(() => connector.changeCursorAt(primary, new Date(Number.NaN))).toThrow(expect.objectContaining({ code: 'CRM_VALIDATION', crm: harness.crm }));
     });
+
+    it('latestChangeAt reads the CRM\'s newest modification time in one call; null for an empty object', async () => {
+      const newest = new Date(Date.parse(T0) + 30 * 60_000);
+      const sandbox = await ctx.start([...seedPrimary(harness, 4, T0), ...seedPrimary(harness, 1, newest.toISOString(), 4)]);
+      const connector = ctx.connect(sandbox);
+      await connector.describeObjects([primary]); // signs in first: the count below is the read alone
+      const { result, calls } = await countCalls(sandbox, () => connector.latestChangeAt(primary));
+      expect(result?.toISOString()).toBe(newest.toISOString());
+      expect(calls.total).toBe(1);
+      // A write moves it to the CRM's time of that write.
+      const before = Date.now();
+      expect((await connector.createMany(primary, [{ fields: harness.validRecord(200) }]))[0]!.ok).toBe(true);
+      const after = await connector.latestChangeAt(primary);
+      expect(after!.getTime()).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
+      expect(after!.getTime()).toBeLessThanOrEqual(Date.now());
+
+      const empty = ctx.connect(await ctx.start([]));
+      expect(await empty.latestChangeAt(primary)).toBeNull();
+    });
   });
 
   describe('bulk writes', () => {
