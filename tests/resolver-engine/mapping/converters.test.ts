@@ -51,6 +51,16 @@ describe('date and datetime converters', () => {
     expect(read('date', ['next tuesday'], {}, 'Date')).toMatchObject({ ok: false });
     expect(parseInstant('2024-13-01T00:00:00Z')).toBeNull();
   });
+  it('parses a text once but hands out a fresh Date each time (a caller changing one changes no other)', () => {
+    const first = parseInstant('2024-05-01T12:00:00.000+0000')!;
+    first.setUTCFullYear(1999);
+    const again = parseInstant('2024-05-01T12:00:00.000+0000')!;
+    expect(again).not.toBe(first);
+    expect(again.toISOString()).toBe('2024-05-01T12:00:00.000Z');
+    expect(parseInstant(' 2024-05-01T12:00:00Z ')?.toISOString()).toBe('2024-05-01T12:00:00.000Z');
+    // A text not understood stays not understood, however often it is asked.
+    expect([parseInstant('2024-02-30'), parseInstant('2024-02-30')]).toEqual([null, null]);
+  });
   it('writes back in the configured wire form', () => {
     expect(write('date', '2024-05-01', { writeAs: 'epochMs' }, 'Date')).toEqual({ ok: true, values: ['1714521600000'] });
     expect(write('date', '2024-05-01', {}, 'Date')).toEqual({ ok: true, values: ['2024-05-01'] });
