@@ -19,7 +19,7 @@ import { composeSupergraph } from '../gateway/supergraph.ts';
 import type { AppConfig } from '../lib/config.ts';
 import type { Logger } from '../lib/logger.ts';
 import { ProductError } from '../lib/product-error.ts';
-import { DEFAULT_MAPPING_CONFIG_INPUT, validateMappingConfig } from '../resolver-engine/index.ts';
+import { DEFAULT_MAPPING_CONFIG_INPUT, defaultSurvivorshipFunctions, validateMappingConfig } from '../resolver-engine/index.ts';
 import type { MappingConfig } from '../resolver-engine/index.ts';
 import { createGoldenSubgraph } from '../subgraphs/golden/index.ts';
 import type { GoldenSubgraph } from '../subgraphs/golden/index.ts';
@@ -45,6 +45,7 @@ import { WriteBackWorker } from '../sync/writeback/worker.ts';
 // identity admin: merges, splits and the review queue
 import { createAdminSubgraph } from '../subgraphs/admin/index.ts';
 import { createMappingsSubgraph } from '../subgraphs/mappings/index.ts';
+import type { SaveMeta } from '../subgraphs/mappings/index.ts';
 // the admin UI (web/): pages at /admin/, bundled in memory at start, talking only to /graphql
 import { createAdminUi } from '../web/serve.ts';
 
@@ -71,8 +72,11 @@ export interface RunningApp {
   sync: ChangeCapture;
   /** The mapping configuration in force. */
   mappingConfig(): MappingConfig;
-  /** Validates, stores a new version and hot-swaps the supergraph; on any failure the running graph keeps the last good one. */
-  applyMappingConfig(document: unknown, meta?: { comment?: string; actor?: string }): Promise<number>;
+  /**
+   * Validates, stores a new version and hot-swaps the supergraph; on any failure the running graph keeps the last good one.
+   * With `meta.expectedVersion`, refuses (CONFLICT) unless that version is in force. Saves run one at a time.
+   */
+  applyMappingConfig(document: unknown, meta?: SaveMeta): Promise<number>;
   /** Links every native record to golden records (idempotent). */
   link(onProgress?: (p: LinkerProgress) => void): Promise<LinkAllReport>;
   close(): Promise<void>;
@@ -134,14 +138,18 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
     const writeback = createWriteBackSubgraph({ db, getConfig: () => mapping, connectors: connectorsById });
     sources.push(writeback);
     const writebackWorker = new WriteBackWorker({ db, connectors: connectorsById, logger, leaseMs: config.writebackLeaseMs, fillMs: config.writebackFillMs });
-    const admin = createAdminSubgraph({ db, getConfig: () => mapping, connectors, connectorIds });
+    const admin = createAdminSubgraph({ db, getConfig: () => mapping, connectors, connectorIds, connectorRows: () => connectorStore.list() });
     sources.push(admin);
     // mapping administration through the gateway: read, list versions, save (validated, dry-run, hot-swapped)
     let mappingVersion = loaded.active.version;
+    /** The save in progress (see applyMappingConfig): declared before the server can take a request. */
+    let applying: Promise<unknown> = Promise.resolve();
     const mappings = createMappingsSubgraph({
       current: async () => ({ version: mappingVersion, document: await mappingStore.document(mappingVersion) }),
       versions: () => mappingStore.versions(),
       apply: (document, meta) => applyMappingConfig(document, meta),
+      // The registry golden resolution and validation use (neither is given another one here).
+      customFunctions: () => defaultSurvivorshipFunctions.names(),
     });
     sources.push(mappings);
     const gateway = createGateway(() => sources, logger);
@@ -180,8 +188,26 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
       },
     }, { apiTokens, protectedTypeDefs: [admin.typeDefs(), mappings.typeDefs()], protectedFields: WRITEBACK_ADMIN_FIELDS });
 
-    /** Validates, dry-runs the composition, stores a new version and hot-swaps; on any failure nothing changes. */
-    async function applyMappingConfig(document: unknown, meta?: { comment?: string; actor?: string }): Promise<number> {
+    /**
+     * Saves one at a time: each waits for the previous one to be stored AND served, so an `expectedVersion` check
+     * sees the version the last save put in force, and of two saves expecting the same version exactly one wins.
+     * This holds within one process only. Several gateway processes on one database would each check their own
+     * version in force (and none reloads another's saves); that needs the check in the store's transaction, against a
+     * version all processes agree on.
+     */
+    function applyMappingConfig(document: unknown, meta: SaveMeta = {}): Promise<number> {
+      const run = applying.then(() => applyNow(document, meta));
+      applying = run.catch(() => undefined);
+      return run;
+    }
+
+    /** Checks the expected version, validates, dry-runs the composition, stores a new version and hot-swaps; on any failure nothing changes. */
+    async function applyNow(document: unknown, meta: SaveMeta): Promise<number> {
+      if (meta.expectedVersion !== undefined && meta.expectedVersion !== mappingVersion) {
+        throw new ProductError('CONFLICT', `Version ${mappingVersion} of the mapping configuration is in force now, not version ${meta.expectedVersion} that this change was made on; nothing was saved. Load version ${mappingVersion}, make the change again and save.`, {
+          versionInForce: mappingVersion, expectedVersion: meta.expectedVersion,
+        });
+      }
       const checked = validateMappingConfig(document);
       if (!checked.ok) {
         throw new ProductError('MAPPING_INVALID', `The mapping configuration is invalid: ${checked.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, { problems: checked.errors });

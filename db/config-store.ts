@@ -71,9 +71,10 @@ export class MappingConfigStore {
     return { active, skipped: report.skipped };
   }
 
-  async versions(): Promise<{ version: number; createdAt: Date; comment: string | null }[]> {
+  /** Every stored version, newest first; `actor` is who the saver said they were (self-declared, see the mappings subgraph). */
+  async versions(): Promise<{ version: number; createdAt: Date; comment: string | null; actor: string | null }[]> {
     return this.db
-      .select({ version: configVersions.version, createdAt: configVersions.createdAt, comment: configVersions.comment })
+      .select({ version: configVersions.version, createdAt: configVersions.createdAt, comment: configVersions.comment, actor: configVersions.createdBy })
       .from(configVersions)
       .where(eq(configVersions.kind, KIND))
       .orderBy(desc(configVersions.version));

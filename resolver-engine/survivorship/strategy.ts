@@ -31,7 +31,14 @@ export interface RuleProblem {
 
 export interface SurvivorshipStrategy {
   name: string;
+  /** The rule in plain words, for people choosing one (listed by the gateway's `survivorshipStrategies`). */
   description: string;
+  /**
+   * True when the order of the sources (`sourcePriority`) is what picks the winner, so whoever chooses this strategy
+   * chooses an order too. The other strategies use that order at most to break ties. Descriptive only: `decide` reads
+   * `ctx.sourcePriority` either way.
+   */
+  sourcePriorityDecides?: boolean;
   /**
    * `candidates` are available, in deterministic order, never empty, and hold no empty values unless the
    * field keeps empties. Must be pure and deterministic: same candidates, same decision.

@@ -3,17 +3,35 @@
  * Saving validates (field and reason for every problem), dry-runs the composition, stores a new version and
  * hot-swaps the supergraph; a rejected document changes nothing and the running graph keeps the last good version.
  * The document travels as JSON text so any client can send it; the work is done by the composition root's `apply`.
+ * It also lists what a rule may name (the survivorship strategies and the registered custom functions), so an
+ * editor offers exactly what this gateway accepts. Every root field here is token-guarded (gateway/admin-access.ts).
  */
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError, parse } from 'graphql';
 import type { GraphQLSchema } from 'graphql';
+import { specifiedStrategies } from '../../resolver-engine/index.ts';
+
+export interface SaveMeta {
+  comment?: string;
+  actor?: string;
+  /** Refuse (CONFLICT) unless this is the version in force. */
+  expectedVersion?: number;
+}
 
 export interface MappingsDeps {
   current(): Promise<{ version: number; document: unknown }>;
-  versions(): Promise<{ version: number; createdAt: Date; comment: string | null }[]>;
-  /** Validates, stores and serves a document; throws an error with `code` MAPPING_INVALID (and `details.problems`). */
-  apply(document: unknown, meta: { comment?: string; actor?: string }): Promise<number>;
+  versions(): Promise<{ version: number; createdAt: Date; comment: string | null; actor: string | null }[]>;
+  /**
+   * Validates, stores and serves a document; throws an error with `code` MAPPING_INVALID (and `details.problems`),
+   * or CONFLICT when `expectedVersion` is not the version in force (storing nothing either way).
+   */
+  apply(document: unknown, meta: SaveMeta): Promise<number>;
+  /** Names of the custom survivorship functions registered in the registry the gateway resolves and validates with. */
+  customFunctions(): string[];
 }
+
+/** Longest actor kept: a name or an email address, not a document. */
+export const MAX_ACTOR_LENGTH = 200;
 
 export interface MappingsSubgraph {
   name: 'mappings';
@@ -29,6 +47,18 @@ type MappingVersion {
   version: Int!
   createdAt: String!
   comment: String
+  "Who saved it, as the saver declared it (free text, not checked against any identity: the API knows tokens, not people). 'system' for the shipped default."
+  actor: String
+}
+
+"A survivorship strategy a rule may name in its 'strategy'."
+type SurvivorshipStrategy {
+  "The value for a rule's 'strategy', e.g. 'source-priority'."
+  name: String!
+  "What the strategy does, in plain words."
+  description: String!
+  "True when the order of the sources (sourcePriority) picks the winner; the other strategies use it at most to break ties."
+  usesSourcePriority: Boolean!
 }
 
 "The configuration in force: which native fields map to which golden field, with which survivorship rule."
@@ -42,11 +72,20 @@ type Query {
   mappingConfiguration: MappingConfiguration!
   "Every stored version, newest first."
   mappingVersions: [MappingVersion!]!
+  "The survivorship strategies this gateway knows ('custom' needs a 'function', one of customFunctions)."
+  survivorshipStrategies: [SurvivorshipStrategy!]!
+  "Names of the custom survivorship functions registered in this gateway, for rules with strategy 'custom'."
+  customFunctions: [String!]!
 }
 
 type Mutation {
-  "Validates, stores as a new version and serves at once; an invalid document is rejected with each field and reason."
-  saveMappingConfiguration(document: String!, comment: String): MappingVersion!
+  """
+  Validates, stores as a new version and serves at once; an invalid document is rejected with each field and reason
+  (MAPPING_INVALID). With expectedVersion (the version the document was edited from), the save is refused with
+  CONFLICT, storing nothing, when another version has been put in force since. actor is stored as given
+  (self-declared; trimmed, at most 200 characters).
+  """
+  saveMappingConfiguration(document: String!, comment: String, expectedVersion: Int, actor: String): MappingVersion!
 }
 `;
 
@@ -58,22 +97,32 @@ export function createMappingsSubgraph(deps: MappingsDeps): MappingsSubgraph {
         return { version: c.version, document: JSON.stringify(c.document, null, 2) };
       },
       mappingVersions: async () => (await deps.versions()).map((v) => ({ ...v, createdAt: v.createdAt.toISOString() })),
+      survivorshipStrategies: () => Object.values(specifiedStrategies).map((s) => ({
+        name: s.name, description: s.description, usesSourcePriority: s.sourcePriorityDecides === true,
+      })),
+      customFunctions: () => deps.customFunctions(),
     },
     Mutation: {
-      saveMappingConfiguration: async (_: unknown, args: { document: string; comment?: string | null }) => {
+      saveMappingConfiguration: async (_: unknown, args: { document: string; comment?: string | null; expectedVersion?: number | null; actor?: string | null }) => {
         let document: unknown;
         try {
           document = JSON.parse(args.document);
         } catch (err) {
           throw new GraphQLError(`document is not valid JSON: ${(err as Error).message}`, { extensions: { code: 'BAD_USER_INPUT', argumentName: 'document' } });
         }
+        const actor = actorOf(args.actor);
+        const meta: SaveMeta = {
+          ...(args.comment ? { comment: args.comment } : {}),
+          ...(actor ? { actor } : {}),
+          ...(typeof args.expectedVersion === 'number' ? { expectedVersion: args.expectedVersion } : {}),
+        };
         try {
-          const version = await deps.apply(document, args.comment ? { comment: args.comment } : {});
+          const version = await deps.apply(document, meta);
           const stored = (await deps.versions()).find((v) => v.version === version);
-          return { version, createdAt: (stored?.createdAt ?? new Date()).toISOString(), comment: stored?.comment ?? null };
+          return { version, createdAt: (stored?.createdAt ?? new Date()).toISOString(), comment: stored?.comment ?? null, actor: stored?.actor ?? null };
         } catch (err) {
           const e = err as Error & { code?: string; details?: Record<string, unknown> };
-          if (e.code === 'MAPPING_INVALID') throw new GraphQLError(e.message, { extensions: { code: 'MAPPING_INVALID', ...(e.details ?? {}) } });
+          if (e.code === 'MAPPING_INVALID' || e.code === 'CONFLICT') throw new GraphQLError(e.message, { extensions: { code: e.code, ...(e.details ?? {}) } });
           throw err;
         }
       },
@@ -81,4 +130,18 @@ export function createMappingsSubgraph(deps: MappingsDeps): MappingsSubgraph {
   };
   const schema = buildSubgraphSchema([{ typeDefs: parse(TYPE_DEFS), resolvers: resolvers as never }]);
   return { name: 'mappings', kind: 'local', typeDefs: () => TYPE_DEFS, schema: () => schema };
+}
+
+/**
+ * The actor as stored: trimmed, none when blank. It is whatever the caller says — a token grants access but names
+ * nobody — so it is kept short and on one line, fit for a history column, and never trusted for access.
+ */
+function actorOf(raw: string | null | undefined): string | undefined {
+  const actor = raw?.trim();
+  if (!actor) return undefined;
+  const bad = (why: string) => new GraphQLError(`actor ${why}`, { extensions: { code: 'BAD_USER_INPUT', argumentName: 'actor' } });
+  if (actor.length > MAX_ACTOR_LENGTH) throw bad(`is ${actor.length} characters long; at most ${MAX_ACTOR_LENGTH} are kept (a name or an email address)`);
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(actor)) throw bad('must be one line of text, without control characters');
+  return actor;
 }

@@ -8,6 +8,7 @@ import { compareByPriority, compareByRecency, sortBy } from '../ordering.ts';
 export const sourcePriority: SurvivorshipStrategy = {
   name: 'source-priority',
   description: 'The most trusted source with a value wins.',
+  sourcePriorityDecides: true,
   decide(candidates, ctx) {
     const winner = sortBy(candidates, compareByPriority(ctx.sourcePriority), compareByRecency)[0]!;
     return { value: winner.value, winner, detail: `highest priority of ${candidates.length} (order: ${ctx.sourcePriority.join(' > ') || 'none'})` };
