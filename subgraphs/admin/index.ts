@@ -16,6 +16,8 @@ import type { ChangeApplierContext } from '../../sync/change-applier.ts';
 import { IdentityInputError, acceptReview, mergeGolden, rejectReview, splitGolden } from '../../sync/identity-admin.ts';
 import type { NativeRef } from '../../sync/identity-admin.ts';
 import { SYNC_HEALTH_QUERY_FIELDS, SYNC_HEALTH_TYPE_DEFS, syncHealthResolver } from './sync-health.ts';
+import { CONNECTORS_MUTATION_FIELDS, CONNECTORS_QUERY_FIELDS, CONNECTORS_TYPE_DEFS, connectorsResolvers } from './connectors.ts';
+import type { ConnectorsDeps } from './connectors.ts';
 
 export interface AdminSubgraph {
   name: 'admin';
@@ -30,6 +32,8 @@ export interface AdminDeps {
   /** Connectors by CRM id, to read the sources of the records whose snapshots are recomputed. */
   connectors: ReadonlyMap<string, Connector>;
   connectorIds: ReadonlyMap<string, string>;
+  /** The stored connectors without credentials, for `connectors` (connectors.ts). */
+  connectorRows?: ConnectorsDeps['connectorRows'];
 }
 
 const TYPE_DEFS = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
@@ -76,9 +80,9 @@ type Query {
   "Pending review pairs, oldest first (at most 500 per call); after: the id of the last pair of the previous page."
   reviewQueue(first: Int = 20, after: ID): [MatchReview!]!
   "How many review pairs wait for a decision."
-  reviewQueueCount: Int!${SYNC_HEALTH_QUERY_FIELDS}
+  reviewQueueCount: Int!${SYNC_HEALTH_QUERY_FIELDS}${CONNECTORS_QUERY_FIELDS}
 }
-${SYNC_HEALTH_TYPE_DEFS}
+${SYNC_HEALTH_TYPE_DEFS}${CONNECTORS_TYPE_DEFS}
 type Mutation {
   "Merges customers into the survivor: their records move to it, their ids keep resolving to it, and later runs keep them together."
   mergeCustomers(survivorId: ID!, mergedIds: [ID!]!): MergeCustomersPayload!
@@ -87,7 +91,7 @@ type Mutation {
   "Accepts a review pair: the two records are merged (the older survives)."
   acceptMatch(id: ID!): MergeCustomersPayload!
   "Rejects a review pair: the records are kept apart on later runs."
-  rejectMatch(id: ID!): Boolean!
+  rejectMatch(id: ID!): Boolean!${CONNECTORS_MUTATION_FIELDS}
 }
 `;
 
@@ -112,8 +116,10 @@ export function createAdminSubgraph(deps: AdminDeps): AdminSubgraph {
     if (!id.startsWith(`${GOLDEN_ID_PREFIX.Customer}_`)) throw new GraphQLError(`'${id}' is not a customer id`, { extensions: { code: 'BAD_USER_INPUT' } });
     return { id };
   };
+  const connectorAdmin = connectorsResolvers(deps);
   const resolvers = {
     Query: {
+      ...connectorAdmin.Query,
       reviewQueue: async (_: unknown, args: { first?: number | null; after?: string | null }) => {
         const after = args.after == null ? undefined : reviewId(args.after);
         if (after !== undefined && !Number.isSafeInteger(after)) {
@@ -134,6 +140,7 @@ export function createAdminSubgraph(deps: AdminDeps): AdminSubgraph {
       right: (r: { entityType: string; rightId: string }) => (r.entityType === 'Customer' ? { id: r.rightId } : null),
     },
     Mutation: {
+      ...connectorAdmin.Mutation,
       mergeCustomers: (_: unknown, args: { survivorId: string; mergedIds: string[] }) => guarded(async () => {
         for (const id of [args.survivorId, ...args.mergedIds]) customer(id);
         const r = await mergeGolden(ctx(), { survivorId: args.survivorId, mergedIds: args.mergedIds });
