@@ -3,8 +3,10 @@
  * gateway on the embedded demo: the page lists every golden field of the stored configuration with its sources and
  * its rule in words; switching a last-write-wins field to "most trusted source wins" with HubSpot moved first and
  * saving stores exactly that change as a new version (read back through GraphQL) and the served golden value and its
- * provenance follow the new rule; a wrong token is shown as UNAUTHENTICATED and an invalid rule as MAPPING_INVALID
- * with its problem, both storing nothing and keeping the user's edits on screen.
+ * provenance follow the new rule, with the name the user gave as the version's actor; a wrong token is shown as
+ * UNAUTHENTICATED, an invalid rule as MAPPING_INVALID with its problem, and a save on a version someone else replaced
+ * meanwhile as CONFLICT, all storing nothing and keeping the user's edits on screen. The rules offered are the ones the
+ * gateway lists (survivorshipStrategies, customFunctions).
  */
 import fs from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -40,8 +42,8 @@ describe('admin UI: field rules', () => {
     return res.json() as Promise<GqlBody<T>>;
   };
   const stored = async () => {
-    const res = await gql<{ mappingConfiguration: { version: number; document: string }; mappingVersions: { version: number; comment: string | null }[] }>(
-      '{ mappingConfiguration { version document } mappingVersions { version comment } }');
+    const res = await gql<{ mappingConfiguration: { version: number; document: string }; mappingVersions: { version: number; comment: string | null; actor: string | null }[] }>(
+      '{ mappingConfiguration { version document } mappingVersions { version comment actor } }');
     expect(res.errors).toBeUndefined();
     return { version: res.data!.mappingConfiguration.version, doc: JSON.parse(res.data!.mappingConfiguration.document) as Doc, versions: res.data!.mappingVersions };
   };
@@ -72,6 +74,9 @@ describe('admin UI: field rules', () => {
     expect(js).toContain('#/rules');
     expect(js).toContain('saveMappingConfiguration');
     expect((await gql('{ mappingConfiguration { version } }', {}, null)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    // What a rule may name is an admin read too.
+    expect((await gql('{ survivorshipStrategies { name } }', {}, null)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await gql('{ customFunctions }', {}, null)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
   it.skipIf(!hasChromium)('without a token it says UNAUTHENTICATED; with one it lists every golden field with its sources, rule and version history', async () => {
@@ -106,6 +111,18 @@ describe('admin UI: field rules', () => {
     const history = page.locator('.rules-history tbody tr');
     expect(await history.count()).toBe(versions.length);
     expect(await history.first().textContent()).toContain(versions[0]!.comment ?? '—');
+    expect(await history.last().locator('td.actor').textContent()).toBe('system');
+
+    // The choices are the gateway's strategies (but 'custom' itself) and one per registered custom function, in
+    // plain words; the gateway's own description is the label of a strategy the page has no words for.
+    const catalogue = await gql<{ survivorshipStrategies: { name: string; description: string }[]; customFunctions: string[] }>(
+      '{ survivorshipStrategies { name description } customFunctions }');
+    const offered = [...catalogue.data!.survivorshipStrategies.map((st) => st.name).filter((n) => n !== 'custom'), ...catalogue.data!.customFunctions.map((f) => `custom:${f}`)];
+    expect(offered).toContain('custom:anyTrue');
+    const email = page.getByLabel('Rule for Customer email', { exact: true });
+    expect(await email.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(['', ...offered]);
+    expect(await email.locator('option[value="source-priority"]').textContent()).toBe('Most trusted source wins');
+    expect(await email.locator('option[value="custom:anyTrue"]').textContent()).toBe('Custom function anyTrue');
     await page.close();
   });
 
@@ -136,6 +153,7 @@ describe('admin UI: field rules', () => {
     expect(await row.locator('li').first().textContent()).toContain('HubSpot contacts');
     expect(await page.locator('#rules-changes').textContent()).toBe(`1 unsaved change: Customer ${field}.`);
     await page.getByLabel('Comment (optional)').fill(`${field}: trust HubSpot`);
+    await page.getByLabel('Your name (optional)').fill('  Grace Hopper ');
     await page.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => page.getByRole('status').textContent(), { timeout: 30_000 }).toContain(`Saved as version ${before.version + 1}`);
     expect(await page.locator('#errors').textContent()).toBe('');
@@ -145,7 +163,7 @@ describe('admin UI: field rules', () => {
     const expected = structuredClone(before.doc);
     expected.types.Customer!.fields[field]!.rule = { strategy: 'source-priority', sourcePriority: ['hubspot', 'salesforce'] };
     expect(after.doc).toEqual(expected);
-    expect(after.versions[0]).toEqual({ version: before.version + 1, comment: `${field}: trust HubSpot` });
+    expect(after.versions[0]).toEqual({ version: before.version + 1, comment: `${field}: trust HubSpot`, actor: 'Grace Hopper' });
 
     const served = await gql<{ customer: Record<string, unknown> & { provenance: Prov[] } }>(
       `query ($id: ID!) { customer(id: $id) { ${field} provenance(fields: ["${field}"]) { field rule value source { crm } candidates { value status source { crm } } } } }`, { id });
@@ -155,6 +173,7 @@ describe('admin UI: field rules', () => {
 
     // The page shows the saved state: no pending change, the new version on top of the history.
     await page.locator('.rules-history tbody tr').first().filter({ hasText: `${field}: trust HubSpot` }).waitFor();
+    expect(await page.locator('.rules-history tbody tr').first().locator('td.actor').textContent()).toBe('Grace Hopper');
     expect(await page.locator('tr.changed').count()).toBe(0);
     expect(await page.getByLabel(`Rule for Customer ${field}`, { exact: true }).inputValue()).toBe('source-priority');
     await page.close();
@@ -208,6 +227,41 @@ describe('admin UI: field rules', () => {
     expected.types.Customer!.fields.lastName!.rule = { strategy: 'most-complete' };
     expect(after.doc).toEqual(expected);
     expect(await page.locator('#rules-problems').textContent()).toBe('');
+    await page.close();
+  });
+
+  it.skipIf(!hasChromium)('a save on a version someone else replaced meanwhile is refused with CONFLICT naming that version; nothing is stored and the edit stays', async () => {
+    const before = await stored();
+    const page = await newPage();
+    await page.goto(`${t.app.server.url}/admin/#/rules`);
+    await useToken(page);
+    const phone = page.getByLabel('Rule for Customer phone', { exact: true });
+    await phone.selectOption('most-frequent');
+    const sent: { query: string; variables: Record<string, unknown> }[] = [];
+    page.on('request', (req) => {
+      if (req.url().endsWith('/graphql') && req.method() === 'POST') sent.push(req.postDataJSON() as (typeof sent)[number]);
+    });
+
+    // Another admin saves first (through the API, as another tab would).
+    const other = structuredClone(before.doc);
+    other.types.Customer!.fields.firstName!.rule = { strategy: 'most-complete' };
+    const saved = await gql<{ saveMappingConfiguration: { version: number } }>(
+      'mutation($d: String!) { saveMappingConfiguration(document: $d, comment: "the other admin", actor: "Other admin") { version } }', { d: JSON.stringify(other) });
+    expect(saved.errors).toBeUndefined();
+
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.locator('#errors .code').first().textContent(), { timeout: 30_000 }).toBe('CONFLICT');
+    expect(await page.locator('#errors').textContent()).toContain(`Version ${before.version + 1} was saved after this page loaded version ${before.version}; nothing was saved`);
+    expect(await phone.inputValue()).toBe('most-frequent');
+    // One request: the save, carrying the version the page loaded (no actor: no name was given in this tab).
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.query).toContain('saveMappingConfiguration');
+    expect(sent[0]!.variables.expectedVersion).toBe(before.version);
+    expect(sent[0]!.variables).not.toHaveProperty('actor');
+    const after = await stored();
+    expect(after.version).toBe(before.version + 1);
+    expect(after.doc).toEqual(other);
+    expect(after.versions[0]).toEqual({ version: before.version + 1, comment: 'the other admin', actor: 'Other admin' });
     await page.close();
   });
 

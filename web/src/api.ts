@@ -1,13 +1,16 @@
 /**
  * The page's only way to the product: POST JSON to the gateway's `/graphql`. The API token (when the gateway
  * requires one, CUSTOMER_GRAPH_API_TOKENS) is kept in sessionStorage, so it lasts for this tab only.
- * Every error comes back with its `extensions.code` for the page to show; none is dropped.
+ * Every error comes back with its `extensions.code` for the page to show, and with the rest of its `extensions`
+ * (e.g. a refused mapping configuration's `problems`) for a page that shows more; none is dropped.
  */
 const TOKEN_KEY = 'customer-graph.apiToken';
 
 export interface ApiError {
   code: string;
   message: string;
+  /** The error's GraphQL `extensions` as the gateway sent them (code included); absent for errors made here. */
+  extensions?: Record<string, unknown>;
 }
 
 export interface ApiResult<T> {
@@ -26,7 +29,7 @@ export function storeToken(token: string | null): void {
 
 interface GraphQLResponse<T> {
   data?: T | null;
-  errors?: { message?: unknown; extensions?: { code?: unknown } }[];
+  errors?: { message?: unknown; extensions?: { code?: unknown; [key: string]: unknown } }[];
 }
 
 export async function graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<ApiResult<T>> {
@@ -48,6 +51,7 @@ export async function graphql<T>(query: string, variables: Record<string, unknow
   const errors = (body.errors ?? []).map((e): ApiError => ({
     code: typeof e.extensions?.code === 'string' ? e.extensions.code : 'UNKNOWN_ERROR',
     message: typeof e.message === 'string' ? e.message : JSON.stringify(e),
+    ...(typeof e.extensions === 'object' && e.extensions !== null ? { extensions: e.extensions } : {}),
   }));
   if (!body.data && errors.length === 0) errors.push({ code: `HTTP_${res.status}`, message: 'The gateway answered with neither data nor errors' });
   return { data: body.data ?? undefined, errors };

@@ -4,7 +4,9 @@
  *
  * The browser cannot import resolver-engine (web/ reaches the product only through /graphql), so the cascade below
  * mirrors resolver-engine/survivorship/effective-rule.ts (field rule, else the type's default, else the
- * configuration's; source priority the same way) and the strategy names mirror specified-strategies.ts. Edits stay
+ * configuration's; source priority the same way). Which strategies and custom functions exist comes from the gateway
+ * (`survivorshipStrategies`, `customFunctions`: the Catalogue); the short labels below are for the ones people know
+ * by now, and any other strategy is shown with the gateway's own description. Edits stay
  * inside what validate-mapping-config.ts accepts: a field's `rule` is replaced (strategy, `function` only for
  * 'custom', `sourcePriority` as a list of distinct CRMs) or removed; nothing else in the document is touched.
  */
@@ -43,8 +45,14 @@ export interface FieldRow {
 /** What the user chose for one field: a choice value (see choiceOf) and the order of the field's CRMs. */
 export interface FieldEdit { choice: string; order: string[] }
 
-/** The built-in strategies a rule may name (resolver-engine/survivorship/specified-strategies.ts). */
-export const STRATEGIES = ['last-write-wins', 'source-priority', 'most-complete', 'most-frequent'] as const;
+/** A strategy as the gateway lists it (`survivorshipStrategies`). */
+export interface StrategyInfo { name: string; description: string; usesSourcePriority: boolean }
+
+/** What a rule may name in this gateway: its strategies and its registered custom functions. */
+export interface Catalogue { survivorshipStrategies: StrategyInfo[]; customFunctions: string[] }
+
+/** The strategy that takes a `function`: offered once per registered function, as `custom:<function>`. */
+const CUSTOM = 'custom';
 /** The select value meaning "no rule of its own: use the default". */
 export const DEFAULT_CHOICE = '';
 
@@ -106,12 +114,15 @@ export function fieldRows(doc: Json): Map<string, FieldRow[]> {
 /** The select value of a rule: the strategy's name, or `custom:<function>`. */
 export function choiceOf(rule: Rule | undefined): string {
   if (!rule) return DEFAULT_CHOICE;
-  return rule.strategy === 'custom' ? `custom:${rule.function ?? ''}` : rule.strategy;
+  return rule.strategy === CUSTOM ? `${CUSTOM}:${rule.function ?? ''}` : rule.strategy;
 }
 
 function parseChoice(choice: string): { strategy: string; fn?: string } {
-  return choice.startsWith('custom:') ? { strategy: 'custom', fn: choice.slice('custom:'.length) } : { strategy: choice };
+  return choice.startsWith(`${CUSTOM}:`) ? { strategy: CUSTOM, fn: choice.slice(CUSTOM.length + 1) } : { strategy: choice };
 }
+
+const strategyInfo = (choice: string, catalogue: Catalogue) =>
+  catalogue.survivorshipStrategies.find((s) => s.name === parseChoice(choice).strategy);
 
 /** The CRMs feeding a field, each once, most trusted first; unlisted ones rank after listed ones, by name (ordering.ts). */
 export function rankCrms(sources: readonly Source[], priority: readonly string[]): string[] {
@@ -126,29 +137,31 @@ export function initialEdit(row: FieldRow): FieldEdit {
 }
 
 /**
- * The strategies offered for a field: the default, the built-in ones, and its stored custom function or a strategy
- * this page does not know (so neither is lost), plus whatever is chosen now (an edit stays on screen as made).
- * Custom functions are not offered to other fields: the API does not say which are registered, nor which suit a field.
+ * The choices offered for a field: the default, every strategy the gateway lists, each registered custom function
+ * (the API does not say which suits which field: anyTrue, say, is meant for yes/no fields), the field's stored rule
+ * even if the gateway no longer lists it (so it is not lost), and whatever is chosen now (an edit stays as made).
  */
-export function choicesFor(row: FieldRow, current: string): string[] {
-  return [...new Set<string>([DEFAULT_CHOICE, ...STRATEGIES, choiceOf(row.ownRule), current])];
+export function choicesFor(row: FieldRow, current: string, catalogue: Catalogue): string[] {
+  const strategies = catalogue.survivorshipStrategies.map((s) => s.name).filter((name) => name !== CUSTOM);
+  const functions = catalogue.customFunctions.map((fn) => `${CUSTOM}:${fn}`);
+  return [...new Set<string>([DEFAULT_CHOICE, ...strategies, ...functions, choiceOf(row.ownRule), current])];
 }
 
-/** Whether the chosen strategy is decided by the order of the sources (so the order can be changed). */
-export const usesOrder = (choice: string) => choice === 'source-priority';
+/** Whether the order of the sources decides under the chosen strategy (so the order can be changed), as the gateway says. */
+export const usesOrder = (choice: string, catalogue: Catalogue) => strategyInfo(choice, catalogue)?.usesSourcePriority === true;
 
 /**
  * The rule the edit stands for; undefined means "no rule of its own". Keys of the stored rule that the edit does
  * not concern (clockSkewToleranceMs, an own sourcePriority used for ties) are kept; an order is written only when
  * it differs from the one the rule would use anyway, so the field keeps following the type's or configuration's.
  */
-export function editedRule(row: FieldRow, edit: FieldEdit): Rule | undefined {
+export function editedRule(row: FieldRow, edit: FieldEdit, catalogue: Catalogue): Rule | undefined {
   if (edit.choice === DEFAULT_CHOICE) return undefined;
   const { strategy, fn } = parseChoice(edit.choice);
   const rule: Rule = { ...(row.ownRule ?? {}), strategy };
   delete rule.function;
   if (fn !== undefined) rule.function = fn;
-  if (usesOrder(edit.choice)) {
+  if (usesOrder(edit.choice, catalogue)) {
     const current = rankCrms(row.sources, rule.sourcePriority ?? row.inheritedPriority);
     if (edit.order.join('\n') !== current.join('\n')) rule.sourcePriority = [...edit.order];
   }
@@ -156,48 +169,48 @@ export function editedRule(row: FieldRow, edit: FieldEdit): Rule | undefined {
 }
 
 /** The order the edited rule goes by: the user's for source priority, otherwise the one the rule inherits. */
-export function displayOrder(row: FieldRow, edit: FieldEdit): string[] {
-  if (usesOrder(edit.choice)) return edit.order;
-  const rule = editedRule(row, edit) ?? row.defaultRule;
+export function displayOrder(row: FieldRow, edit: FieldEdit, catalogue: Catalogue): string[] {
+  if (usesOrder(edit.choice, catalogue)) return edit.order;
+  const rule = editedRule(row, edit, catalogue) ?? row.defaultRule;
   return rankCrms(row.sources, rule.sourcePriority ?? row.inheritedPriority);
 }
 
 const canonical = (rule: Rule | undefined) => (rule ? JSON.stringify(rule, Object.keys(rule).sort()) : '');
-export const isChanged = (row: FieldRow, edit: FieldEdit) => canonical(editedRule(row, edit)) !== canonical(row.ownRule);
+export const isChanged = (row: FieldRow, edit: FieldEdit, catalogue: Catalogue) => canonical(editedRule(row, edit, catalogue)) !== canonical(row.ownRule);
 
 /** The document with the changed fields' rules replaced (or removed); every other part is left as it was. */
-export function applyEdits(doc: Json, rows: readonly FieldRow[], edits: ReadonlyMap<string, FieldEdit>): Json {
+export function applyEdits(doc: Json, rows: readonly FieldRow[], edits: ReadonlyMap<string, FieldEdit>, catalogue: Catalogue): Json {
   const copy = structuredClone(doc);
   if (!isObject(copy) || !isObject(copy.types)) return copy;
   for (const row of rows) {
     const edit = edits.get(row.key);
-    if (!edit || !isChanged(row, edit)) continue;
+    if (!edit || !isChanged(row, edit, catalogue)) continue;
     const type = copy.types[row.typeName];
     const field = isObject(type) && isObject(type.fields) ? type.fields[row.fieldName] : undefined;
     if (!isObject(field)) continue;
-    const rule = editedRule(row, edit);
+    const rule = editedRule(row, edit, catalogue);
     if (rule) field.rule = rule as unknown as JsonObject;
     else delete field.rule;
   }
   return copy;
 }
 
-/** A short label for a choice in the select. */
-export function choiceLabel(choice: string, row: FieldRow): string {
-  if (choice === DEFAULT_CHOICE) return `Default for ${row.typeName} fields (${choiceLabel(choiceOf(row.defaultRule), row).toLowerCase()})`;
+/** A short label for a choice in the select; a strategy without one here reads as the gateway describes it. */
+export function choiceLabel(choice: string, row: FieldRow, catalogue: Catalogue): string {
+  if (choice === DEFAULT_CHOICE) return `Default for ${row.typeName} fields (${choiceLabel(choiceOf(row.defaultRule), row, catalogue).toLowerCase()})`;
   const { strategy, fn } = parseChoice(choice);
   switch (strategy) {
     case 'last-write-wins': return 'Newest value wins';
     case 'source-priority': return 'Most trusted source wins';
     case 'most-complete': return 'Most complete value wins';
     case 'most-frequent': return 'Value most sources agree on';
-    case 'custom': return `Custom function ${fn ?? ''}`;
-    default: return `Strategy ${strategy}`;
+    case CUSTOM: return `Custom function ${fn ?? ''}`;
+    default: return strategyInfo(choice, catalogue)?.description ?? `Strategy ${strategy} (not known to this gateway)`;
   }
 }
 
 /** The rule in plain words, with the order it uses: "Salesforce first, then HubSpot". */
-export function ruleInWords(choice: string, row: FieldRow, order: readonly string[]): string {
+export function ruleInWords(choice: string, row: FieldRow, order: readonly string[], catalogue: Catalogue): string {
   const parsed = parseChoice(choice);
   const rule = choice === DEFAULT_CHOICE ? row.defaultRule : { strategy: parsed.strategy, function: parsed.fn };
   const names = order.map(crmName);
@@ -214,12 +227,14 @@ export function ruleInWords(choice: string, row: FieldRow, order: readonly strin
       return `${prefix}Most complete value wins (the longest, most informative one); ties go to the newest.`;
     case 'most-frequent':
       return `${prefix}The value most sources agree on wins; ties go to the newest.`;
-    case 'custom':
+    case CUSTOM:
       return rule.function === 'anyTrue'
         ? `${prefix}Yes if any source says yes (custom function anyTrue): one opt-out anywhere wins.`
         : `${prefix}Decided by the custom function ${rule.function ?? '(none named)'}.`;
-    default:
-      return `${prefix}Decided by the strategy ${rule.strategy}.`;
+    default: {
+      const info = strategyInfo(rule.strategy, catalogue);
+      return info ? `${prefix}${info.description}` : `${prefix}Decided by the strategy ${rule.strategy}, which this gateway does not list.`;
+    }
   }
 }
 

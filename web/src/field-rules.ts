@@ -3,27 +3,29 @@
  * picks the winner in plain words, and what write-back does with a losing value — where an integration admin can
  * choose another rule and, for "most trusted source wins", reorder the sources, then save. Saving sends the whole
  * document back through `saveMappingConfiguration` (validated, dry-run composed, stored as a new version, served at
- * once); a refusal is shown with its code and every problem next to its field, and the edits stay on screen.
+ * once) with the version it was edited from, so a version saved meanwhile by someone else is not overwritten
+ * (CONFLICT); a refusal is shown with its code and every problem next to its field, and the edits stay on screen.
+ * The rules offered are the ones the gateway lists (`survivorshipStrategies`, `customFunctions`). An optional
+ * "Your name" is sent as the version's actor (kept for this tab): the gateway stores it as given, unchecked.
  */
 import './field-rules.css';
-import { graphql } from './api.ts';
+import type { ApiError } from './api.ts';
 import { h } from './dom.ts';
 import type { Notices } from './review-queue.ts';
-import { saveMappingConfiguration } from './field-rules-api.ts';
-import type { ConfigProblem } from './field-rules-api.ts';
+import { loadFieldRules, saveMappingConfiguration } from './field-rules-api.ts';
+import type { ConfigProblem, Version } from './field-rules-api.ts';
 import {
   applyEdits, choiceLabel, choicesFor, convergenceInWords, displayOrder, fieldRows, initialEdit, isChanged, ruleInWords,
   sourceInWords, usesOrder,
 } from './field-rules-model.ts';
-import type { FieldEdit, FieldRow, Json } from './field-rules-model.ts';
+import type { Catalogue, FieldEdit, FieldRow, Json } from './field-rules-model.ts';
 import { crmName, when } from './sync-words.ts';
 
-interface Version { version: number; createdAt: string; comment: string | null }
-interface Loaded { mappingConfiguration: { version: number; document: string }; mappingVersions: Version[] }
-
-const LOAD = 'query FieldRules { mappingConfiguration { version document } mappingVersions { version createdAt comment } }';
-const CURRENT_VERSION = 'query MappingVersion { mappingConfiguration { version } }';
 const HISTORY_SHOWN = 10;
+/** The name this tab saves under, like the API token: sessionStorage, for this tab only. */
+const ACTOR_KEY = 'customer-graph.actor';
+/** The gateway keeps at most this many characters of an actor (subgraphs/mappings). */
+const ACTOR_MAX = 200;
 
 /** `types.Customer.fields.email.rule.strategy` → the row `Customer.email`; other paths belong to no row. */
 const rowKeyOf = (path: string) => /^types\.([^.[]+)\.fields\.([^.[]+)/.exec(path)?.slice(1).join('.');
@@ -31,7 +33,7 @@ const idOf = (key: string) => key.replace(/[^A-Za-z0-9_-]/g, '-');
 
 export class FieldRulesView {
   readonly element: HTMLElement;
-  private base: { version: number; doc: Json; rows: FieldRow[]; byType: Map<string, FieldRow[]> } | undefined;
+  private base: { version: number; doc: Json; rows: FieldRow[]; byType: Map<string, FieldRow[]>; catalogue: Catalogue } | undefined;
   private edits = new Map<string, FieldEdit>();
   private problems: ConfigProblem[] = [];
   /** Only the newest load's answer is shown: a token change can start one while another is still on its way. */
@@ -41,6 +43,7 @@ export class FieldRulesView {
   private readonly tables: HTMLElement;
   private readonly changes: HTMLElement;
   private readonly comment: HTMLTextAreaElement;
+  private readonly actor: HTMLInputElement;
   private readonly saveButton: HTMLButtonElement;
   private readonly problemBox: HTMLElement;
   private readonly history: HTMLElement;
@@ -50,13 +53,24 @@ export class FieldRulesView {
     this.tables = h('div', { class: 'rules-tables' });
     this.changes = h('p', { id: 'rules-changes', class: 'rules-changes' });
     this.comment = h('textarea', { id: 'rules-comment', name: 'comment', rows: '2', maxlength: '500' });
+    this.actor = h('input', { id: 'rules-actor', name: 'actor', type: 'text', autocomplete: 'name', maxlength: String(ACTOR_MAX), 'aria-describedby': 'rules-actor-hint' });
+    this.actor.value = sessionStorage.getItem(ACTOR_KEY) ?? '';
+    this.actor.addEventListener('change', () => {
+      const name = this.actor.value.trim();
+      if (name) sessionStorage.setItem(ACTOR_KEY, name);
+      else sessionStorage.removeItem(ACTOR_KEY);
+    });
     this.saveButton = h('button', { type: 'submit', class: 'save', 'aria-describedby': 'rules-changes' }, 'Save');
     this.problemBox = h('div', { id: 'rules-problems', class: 'rules-problems' });
     this.form = h('form', { id: 'rules-form', 'aria-label': 'Field rules', novalidate: '' },
       this.tables,
       h('div', { class: 'rules-save' },
         h('label', { for: 'rules-comment' }, 'Comment (optional): why this change, for the version history'),
-        this.comment, this.changes, this.saveButton, this.problemBox));
+        this.comment,
+        h('label', { for: 'rules-actor' }, 'Your name (optional)'),
+        this.actor,
+        h('p', { id: 'rules-actor-hint', class: 'hint' }, 'Shown next to the version in the history; kept for this browser tab. It is stored as typed, not checked.'),
+        this.changes, this.saveButton, this.problemBox));
     this.form.addEventListener('submit', (event) => {
       event.preventDefault();
       void this.saveChanges();
@@ -75,7 +89,7 @@ export class FieldRulesView {
   async load(): Promise<void> {
     const seq = ++this.loadSeq;
     this.element.setAttribute('aria-busy', 'true');
-    const result = await graphql<Loaded>(LOAD);
+    const result = await loadFieldRules();
     if (seq !== this.loadSeq) return;
     this.element.removeAttribute('aria-busy');
     this.notices.errors(result.errors);
@@ -96,7 +110,8 @@ export class FieldRulesView {
     const dirty = this.changedRows().length > 0;
     const keep = dirty && this.base?.version === version;
     const byType = fieldRows(doc);
-    this.base = { version, doc, byType, rows: [...byType.values()].flat() };
+    const catalogue: Catalogue = { survivorshipStrategies: result.data.survivorshipStrategies, customFunctions: result.data.customFunctions };
+    this.base = { version, doc, byType, rows: [...byType.values()].flat(), catalogue };
     if (!keep) {
       this.edits = new Map(this.base.rows.map((r) => [r.key, initialEdit(r)]));
       this.problems = [];
@@ -110,38 +125,40 @@ export class FieldRulesView {
   }
 
   private changedRows(): FieldRow[] {
-    return (this.base?.rows ?? []).filter((r) => isChanged(r, this.edits.get(r.key) ?? initialEdit(r)));
+    const base = this.base;
+    return base ? base.rows.filter((r) => isChanged(r, this.edits.get(r.key) ?? initialEdit(r), base.catalogue)) : [];
   }
 
   private renderTables(): void {
-    if (!this.base) return;
-    this.tables.replaceChildren(...[...this.base.byType].map(([typeName, rows]) => {
+    const base = this.base;
+    if (!base) return;
+    this.tables.replaceChildren(...[...base.byType].map(([typeName, rows]) => {
       const titleId = `rules-${idOf(typeName)}-title`;
       return h('section', { class: 'rules-type', 'aria-labelledby': titleId },
         h('h3', { id: titleId }, `${typeName} fields`),
         h('table', { class: 'rules-table', 'data-type': typeName },
           h('caption', {}, `Golden ${typeName}: where each field comes from and which value wins`),
           h('thead', {}, h('tr', {}, ...['Field', 'Sources (CRM and field)', 'Rule: which value wins', 'Write-back of the winner'].map((t) => h('th', { scope: 'col' }, t)))),
-          h('tbody', {}, ...rows.map((r) => this.row(r)))));
+          h('tbody', {}, ...rows.map((r) => this.row(r, base.catalogue)))));
     }));
   }
 
-  private row(row: FieldRow): HTMLTableRowElement {
+  private row(row: FieldRow, catalogue: Catalogue): HTMLTableRowElement {
     const edit = this.edits.get(row.key) ?? initialEdit(row);
-    const order = displayOrder(row, edit);
+    const order = displayOrder(row, edit, catalogue);
     const id = idOf(row.key);
-    const changed = isChanged(row, edit);
+    const changed = isChanged(row, edit, catalogue);
     const problemIds = this.problems.map((p, i) => (rowKeyOf(p.path) === row.key ? `rules-problem-${i}` : null)).filter((x): x is string => x !== null);
     const select = h('select', {
       id: `rule-${id}`, name: `rule-${row.key}`, 'data-focus': `${row.key}|rule`,
       'aria-describedby': [`words-${id}`, ...problemIds].join(' '), 'aria-invalid': problemIds.length ? 'true' : undefined,
-    }, ...choicesFor(row, edit.choice).map((c) => {
-      const option = h('option', { value: c }, choiceLabel(c, row));
+    }, ...choicesFor(row, edit.choice, catalogue).map((c) => {
+      const option = h('option', { value: c }, choiceLabel(c, row, catalogue));
       option.selected = c === edit.choice;
       return option;
     }));
     select.addEventListener('change', () => this.edit(row, { ...edit, choice: select.value }, `${row.key}|rule`));
-    const ordered = usesOrder(edit.choice) && order.length > 1;
+    const ordered = usesOrder(edit.choice, catalogue) && order.length > 1;
     const sources = [...row.sources].sort((a, b) => order.indexOf(a.crm) - order.indexOf(b.crm));
     const items = sources.map((s) => {
       const at = order.indexOf(s.crm);
@@ -167,15 +184,16 @@ export class FieldRulesView {
       h('td', { class: 'rule' },
         h('label', { for: `rule-${id}`, class: 'fr-visually-hidden' }, `Rule for ${row.typeName} ${row.fieldName}`),
         select,
-        h('p', { id: `words-${id}`, class: 'rule-words' }, ruleInWords(edit.choice, row, order), changed ? h('strong', { class: 'changed-tag' }, ' Changed, not saved yet.') : null)),
+        h('p', { id: `words-${id}`, class: 'rule-words' }, ruleInWords(edit.choice, row, order, catalogue), changed ? h('strong', { class: 'changed-tag' }, ' Changed, not saved yet.') : null)),
       h('td', { class: 'convergence' }, convergenceInWords(row.convergence)));
   }
 
   /** Records an edit and redraws its row, keeping keyboard focus on the control that was used (or its neighbour). */
   private edit(row: FieldRow, edit: FieldEdit, ...focus: string[]): void {
+    if (!this.base) return;
     this.edits.set(row.key, edit);
     const old = this.tables.querySelector<HTMLTableRowElement>(`tr[data-field="${CSS.escape(row.key)}"]`);
-    const next = this.row(row);
+    const next = this.row(row, this.base.catalogue);
     old?.replaceWith(next);
     for (const key of [...focus, `${row.key}|rule`]) {
       const target = next.querySelector<HTMLElement>(`[data-focus="${CSS.escape(key)}"]`);
@@ -206,15 +224,12 @@ export class FieldRulesView {
     this.saveButton.disabled = true;
     this.form.setAttribute('aria-busy', 'true');
     try {
-      // The API has no "expected version": check just before saving, so another admin's newer save is not undone.
-      const now = await graphql<{ mappingConfiguration: { version: number } }>(CURRENT_VERSION);
-      if (!now.data) return this.notices.errors(now.errors);
-      if (now.data.mappingConfiguration.version !== base.version) {
-        return this.notices.errors([{ code: 'CONFLICT', message: `Version ${now.data.mappingConfiguration.version} was saved after this page loaded version ${base.version}; saving now would undo it. Press Refresh to load it (your unsaved changes here are discarded), then make them again.` }]);
-      }
-      const document = JSON.stringify(applyEdits(base.doc, base.rows, this.edits), null, 2);
-      const result = await saveMappingConfiguration(document, this.comment.value.trim() || null);
-      this.notices.errors(result.errors);
+      const document = JSON.stringify(applyEdits(base.doc, base.rows, this.edits, base.catalogue), null, 2);
+      // Saved only if base.version is still in force: otherwise CONFLICT, and another admin's newer save stays.
+      const result = await saveMappingConfiguration(document, {
+        comment: this.comment.value.trim() || null, expectedVersion: base.version, actor: this.actor.value.trim() || null,
+      });
+      this.notices.errors(result.errors.map((e) => (e.code === 'CONFLICT' ? conflictInWords(e, base.version) : e)));
       this.problems = result.problems;
       this.renderProblems();
       if (result.version === undefined) {
@@ -249,11 +264,23 @@ export class FieldRulesView {
       h('h3', { id: 'rules-history-title' }, 'Recent versions'),
       h('table', { class: 'rules-table history' },
         h('caption', {}, 'Saved versions of the mapping configuration, newest first'),
-        h('thead', {}, h('tr', {}, ...['Version', 'Saved', 'Comment'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('thead', {}, h('tr', {}, ...['Version', 'Saved', 'By', 'Comment'].map((t) => h('th', { scope: 'col' }, t)))),
         h('tbody', {}, ...shown.map((v) => h('tr', { 'data-version': String(v.version) },
           h('th', { scope: 'row' }, String(v.version), v.version === inForce ? h('span', { class: 'in-force' }, ' (in force)') : null),
           h('td', { title: v.createdAt }, when(v.createdAt)),
+          h('td', { class: 'actor' }, v.actor ?? '—'),
           h('td', {}, v.comment ?? '—'))))),
       ...(versions.length > shown.length ? [h('p', {}, `${versions.length - shown.length} older versions are not shown.`)] : []));
   }
+}
+
+/** The gateway's CONFLICT (which version is in force now) with what to do about it on this page. */
+function conflictInWords(error: ApiError, loaded: number): ApiError {
+  const now = error.extensions?.versionInForce;
+  const which = typeof now === 'number' ? `Version ${now} was saved` : 'Another version was saved';
+  return {
+    ...error,
+    message: `${which} after this page loaded version ${loaded}; nothing was saved, so that change is not undone. `
+      + 'Press Refresh to load it (your unsaved changes here are discarded), then make them again.',
+  };
 }
