@@ -1,7 +1,7 @@
 /**
  * The admin UI's entry point (bundled by web/serve.ts): the page frame, the API token form and the pages — the
- * review queue (`#/review`, also the default) and sync health (`#/sync`) — switched on `location.hash`, so a page
- * can be bookmarked and the browser's back button works. Later pages (connectors, mapping, rules) join `PAGES`.
+ * review queue (`#/review`, also the default), sync health (`#/sync`) and field rules (`#/rules`) — switched on
+ * `location.hash`, so a page can be bookmarked and the browser's back button works. A new page joins `PAGES`.
  */
 import './styles.css';
 import { storeToken, storedToken } from './api.ts';
