@@ -11,6 +11,7 @@ import { ReviewQueueView } from './review-queue.ts';
 import type { Notices } from './review-queue.ts';
 import { SyncHealthView } from './sync-health.ts';
 import { FieldRulesView } from './field-rules.ts';
+import { ConnectorsView } from './connectors.ts';
 
 interface View { readonly element: HTMLElement; load(): Promise<void> }
 interface Page { hash: string; label: string; make(notices: Notices): View }
@@ -19,6 +20,7 @@ const PAGES: readonly Page[] = [
   { hash: '#/review', label: 'Review queue', make: (n) => new ReviewQueueView(n) },
   { hash: '#/sync', label: 'Sync health', make: (n) => new SyncHealthView(n) },
   { hash: '#/rules', label: 'Field rules', make: (n) => new FieldRulesView(n) },
+  { hash: '#/connectors', label: 'Connectors', make: (n) => new ConnectorsView(n) },
 ];
 
 /** The page for the current hash; the review queue for none or an unknown one (the UI's first page, /admin/). */

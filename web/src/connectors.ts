@@ -1,0 +1,276 @@
+/**
+ * The Connectors page: one card per stored CRM connection — whether it works ("Connected", "Needs new credentials: …",
+ * "Not running in this process"), what the mapping reads from it, and how much of its account's rate budget is used,
+ * in words with small bars. "Test connection" asks the CRM for one object's metadata (the admin API's
+ * `testConnector`) and says how it went: the connector error code and what to do next. The page never sees a
+ * credential: the API does not answer any.
+ *
+ * A card is updated in place (on Refresh and after a test), so keyboard focus and the last test result stay put.
+ * API errors go to the shared alert region with their code; a failed test goes there too, as the connector's code.
+ */
+import './connectors.css';
+import { graphql } from './api.ts';
+import { h } from './dom.ts';
+import type { Notices } from './review-queue.ts';
+import { crmName, when } from './sync-words.ts';
+
+interface RateBudget {
+  accountId: string;
+  blockedUntil: string | null;
+  daily: { used: number; limit: number; remaining: number } | null;
+  window: { max: number; remaining: number; intervalMs: number } | null;
+  concurrency: { limit: number; inFlight: number };
+  waiting: { interactive: number; writeback: number; sync: number };
+  totals: { sent: number; rateLimited: number; refusedBudget: number };
+}
+interface ConnectorHealth {
+  id: string; crm: string; name: string; baseUrl: string | null; status: string; statusReason: string | null;
+  demo: boolean; running: boolean; objects: { objectType: string; goldenTypes: string[] }[]; rateBudget: RateBudget | null;
+}
+interface TestResult { ok: boolean; ms: number; objectsChecked: string[]; error: { code: string; message: string } | null; connector: ConnectorHealth }
+
+const HEALTH = `id crm name baseUrl status statusReason demo running objects { objectType goldenTypes }
+  rateBudget { accountId blockedUntil daily { used limit remaining } window { max remaining intervalMs }
+    concurrency { limit inFlight } waiting { interactive writeback sync } totals { sent rateLimited refusedBudget } }`;
+const LIST = `query Connectors { connectors { ${HEALTH} } }`;
+const TEST = `mutation TestConnector($id: ID!) { testConnector(id: $id) { ok ms objectsChecked error { code message } connector { ${HEALTH} } } }`;
+
+const num = (n: number) => n.toLocaleString('en-US');
+const plural = (n: number, singular: string, many = `${singular}s`) => `${num(n)} ${n === 1 ? singular : many}`;
+const seconds = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000}-second` : `${num(ms)} ms`);
+
+/** Where new credentials come from: the environment, stored encrypted at start (README, Configuration). */
+const CREDENTIAL_VARIABLES: Readonly<Record<string, string>> = {
+  salesforce: 'SALESFORCE_CLIENT_ID, SALESFORCE_CLIENT_SECRET and, for the refresh-token flow, SALESFORCE_REFRESH_TOKEN',
+  hubspot: 'HUBSPOT_ACCESS_TOKEN (a private-app token)',
+};
+
+function reauthorise(c: ConnectorHealth): string {
+  const vars = CREDENTIAL_VARIABLES[c.crm] ?? 'the connector\'s credentials';
+  return `Re-authorise: set new credentials in ${vars} as the README's Configuration section describes, then restart the gateway (they are stored encrypted at start).`;
+}
+
+/** What a failed test means for an integration admin, by connector error code. */
+function testAdvice(code: string, c: ConnectorHealth): string {
+  const crm = crmName(c.crm);
+  switch (code) {
+    case 'CRM_AUTH_FAILED':
+      return `${crm} refused the connector's credentials (rejected, expired or revoked). ${reauthorise(c)}`;
+    case 'CRM_UNAVAILABLE':
+      return `${crm} could not be reached or answered with an error. Check ${crm}'s status page, and that the address ${c.baseUrl ?? '(none stored)'} is right and reachable from the gateway's server; then test again.`;
+    case 'CRM_TIMEOUT':
+      return `${crm} did not answer in time. Check ${crm}'s status page and the gateway server's network connection, then test again.`;
+    case 'CRM_RATE_LIMITED':
+      return `${crm} asked us to slow down (too many calls for now). Wait a minute and test again: calls resume by themselves and nothing is lost.`;
+    case 'CRM_BUDGET_EXHAUSTED':
+      return `The daily allowance of ${crm} API calls is used up. Wait until it renews, or raise it in ${crm}.`;
+    case 'CRM_VALIDATION':
+    case 'CRM_NOT_FOUND':
+      return `${crm} refused to describe the object: it may have been renamed or removed, or the connector's user may not see it. Check the mapping configuration and that user's permissions in ${crm}.`;
+    default:
+      return 'Test again; if it keeps failing, the gateway log has the details.';
+  }
+}
+
+/** The connection's state in plain words, and what to do when it needs attention. */
+function statusOf(c: ConnectorHealth): { label: string; tone: 'ok' | 'error' | 'off'; detail: string | null } {
+  if (c.status === 'needs_reauthorisation') {
+    return { label: `Needs new credentials: ${c.statusReason ?? `${crmName(c.crm)} refused them`}`, tone: 'error', detail: reauthorise(c) };
+  }
+  if (c.status === 'disabled') return { label: 'Turned off', tone: 'off', detail: 'This connector is disabled: nothing is read from or written to it.' };
+  if (!c.running) {
+    const why = c.demo
+      ? 'It is a demo sandbox, and real CRMs are configured, so the demo is not used.'
+      : `Another ${crmName(c.crm)} connector is in use: the gateway runs one per CRM.`;
+    return { label: 'Not running in this process', tone: 'off', detail: why };
+  }
+  return { label: 'Connected', tone: 'ok', detail: c.statusReason };
+}
+
+let nextId = 0;
+const uid = (what: string) => `cn-${what}-${++nextId}`;
+
+/** A sentence with a small bar under it; the bar is labelled by the sentence, so it is read with its meaning. */
+function barLine(text: string, used: number, max: number, kind: string): HTMLElement {
+  const id = uid(kind);
+  return h('li', { class: `budget-${kind}` },
+    h('span', { id }, text),
+    h('meter', { min: '0', max: String(Math.max(max, 1)), value: String(Math.min(used, max)), low: String(max * 0.6), high: String(max * 0.85), optimum: '0', 'aria-labelledby': id }));
+}
+
+function budgetLines(c: ConnectorHealth): HTMLElement[] {
+  const b = c.rateBudget;
+  if (!b) return [h('p', {}, 'No live rate budget: the connector is not running in this process.')];
+  const crm = crmName(c.crm);
+  const lines: HTMLElement[] = [];
+  if (b.blockedUntil) lines.push(h('li', { class: 'warn' }, `Paused until ${when(b.blockedUntil)}: ${crm} asked us to slow down. Calls wait and resume by themselves.`));
+  lines.push(b.daily
+    ? barLine(`${num(b.daily.used)} of ${num(b.daily.limit)} daily API calls used (${num(b.daily.remaining)} left).`, b.daily.used, b.daily.limit, 'daily')
+    : h('li', { class: 'budget-daily' }, `Daily API allowance not known yet: it is learnt from ${crm}'s answers.`));
+  if (b.window) {
+    const used = b.window.max - b.window.remaining;
+    lines.push(barLine(`${num(used)} of ${num(b.window.max)} calls used in the current ${seconds(b.window.intervalMs)} window.`, used, b.window.max, 'window'));
+  }
+  lines.push(h('li', { class: 'budget-concurrency' }, `${plural(b.concurrency.inFlight, 'call')} in flight now (at most ${num(b.concurrency.limit)} at once).`));
+  const waiting = b.waiting.interactive + b.waiting.writeback + b.waiting.sync;
+  const lanes = [[b.waiting.interactive, 'for people using the API'], [b.waiting.writeback, 'write-back'], [b.waiting.sync, 'background sync']] as const;
+  lines.push(h('li', { class: waiting > 0 ? 'budget-waiting warn' : 'budget-waiting' }, waiting === 0
+    ? 'No call is waiting for budget.'
+    : `${plural(waiting, 'call')} waiting for budget: ${lanes.filter(([n]) => n > 0).map(([n, lane]) => `${num(n)} ${lane}`).join(', ')}.`));
+  lines.push(h('li', { class: 'budget-totals' }, `Since the gateway started: ${plural(b.totals.sent, 'call')} sent, `
+    + `${num(b.totals.rateLimited)} refused by ${crm} for rate limiting, ${num(b.totals.refusedBudget)} held back to stay within the daily allowance.`));
+  return [h('ul', { class: 'budget' }, ...lines)];
+}
+
+function usedFor(c: ConnectorHealth): HTMLElement {
+  if (c.objects.length === 0) return h('p', {}, `The mapping configuration reads nothing from ${crmName(c.crm)}.`);
+  return h('ul', { class: 'objects' }, ...c.objects.map((o) =>
+    h('li', { 'data-object': o.objectType }, h('strong', {}, o.objectType), ` — feeds the golden ${o.goldenTypes.join(' and ')}`)));
+}
+
+/** One connector's card; `update` re-renders what the API answered without replacing the button or the result. */
+class ConnectorCard {
+  readonly element: HTMLElement;
+  private readonly status = h('div', { class: 'connector-status' });
+  private readonly facts = h('dl', { class: 'connector-facts' });
+  private readonly objects = h('div', {});
+  private readonly budget = h('div', {});
+  private readonly button: HTMLButtonElement;
+  private readonly buttonNote = h('p', { class: 'hint' });
+  private readonly result = h('div', { class: 'test-result', 'aria-live': 'polite' });
+  private health: ConnectorHealth;
+  private busy = false;
+
+  constructor(health: ConnectorHealth, private readonly notices: Notices) {
+    this.health = health;
+    const title = uid('title');
+    const noteId = uid('note');
+    this.buttonNote.id = noteId;
+    this.button = h('button', { type: 'button', class: 'test', 'aria-describedby': noteId },
+      'Test connection', h('span', { class: 'cn-visually-hidden' }, ` to ${health.name}`));
+    this.button.addEventListener('click', () => void this.test());
+    const section = (label: string, body: HTMLElement) => h('section', { 'aria-label': `${label}: ${health.name}` }, h('h4', {}, label), body);
+    this.element = h('article', { class: 'connector', 'data-connector': health.id, 'aria-labelledby': title },
+      h('h3', { id: title }, health.name),
+      this.status,
+      this.facts,
+      section('Used for', this.objects),
+      section('Rate budget', this.budget),
+      h('div', { class: 'connector-actions' }, this.button, this.buttonNote),
+      this.result);
+    this.update(health);
+  }
+
+  update(c: ConnectorHealth): void {
+    this.health = c;
+    const s = statusOf(c);
+    this.status.className = `connector-status ${s.tone}`;
+    this.status.replaceChildren(h('p', {}, h('strong', {}, s.label)), ...(s.detail ? [h('p', { class: 'detail' }, s.detail)] : []));
+    const fact = (term: string, value: string) => [h('dt', {}, term), h('dd', {}, value)];
+    this.facts.replaceChildren(
+      ...fact('CRM', crmName(c.crm)),
+      ...fact('Address', c.baseUrl ?? '—'),
+      ...fact('Connector id', c.id),
+      ...(c.demo ? fact('Kind', 'Demo sandbox (local, seeded with demo data)') : []),
+      ...(c.rateBudget ? fact('Account', c.rateBudget.accountId) : []));
+    this.objects.replaceChildren(usedFor(c));
+    this.budget.replaceChildren(...budgetLines(c));
+    this.button.disabled = !c.running;
+    this.buttonNote.textContent = c.running
+      ? `Asks ${crmName(c.crm)} for the description of one mapped object: proves the address, the credentials and API access.`
+      : 'Only a connector running in this process can be tested.';
+  }
+
+  private async test(): Promise<void> {
+    const c = this.health;
+    if (this.busy) return;
+    // Not `disabled`: a disabled button drops keyboard focus, and the user would have to find their place again.
+    this.busy = true;
+    this.button.setAttribute('aria-disabled', 'true');
+    this.button.setAttribute('aria-busy', 'true');
+    this.result.className = 'test-result';
+    this.result.replaceChildren(h('p', {}, `Testing the connection to ${c.name}…`));
+    const res = await graphql<{ testConnector: TestResult }>(TEST, { id: c.id });
+    this.busy = false;
+    this.button.removeAttribute('aria-busy');
+    this.button.removeAttribute('aria-disabled');
+    const r = res.data?.testConnector;
+    if (!r) {
+      this.notices.errors(res.errors);
+      this.result.className = 'test-result error';
+      this.result.replaceChildren(h('p', {}, 'The test could not be run (see the error above).'));
+      return;
+    }
+    this.update(r.connector);
+    const checked = r.objectsChecked.join(', ') || 'the CRM\'s objects';
+    if (r.ok) {
+      this.notices.errors([]);
+      this.notices.say(`${c.name}: the connection works.`);
+      this.result.className = 'test-result ok';
+      this.result.replaceChildren(h('p', {}, h('strong', {}, 'Connection works'), ` — read the description of ${checked} in ${num(r.ms)} ms.`));
+      return;
+    }
+    const e = r.error ?? { code: 'UNKNOWN_ERROR', message: 'the test failed' };
+    this.notices.errors([{ code: e.code, message: `Testing ${c.name} failed: ${e.message}` }]);
+    this.result.className = 'test-result error';
+    this.result.replaceChildren(
+      h('p', {}, h('strong', {}, 'Connection failed'), ` after ${num(r.ms)} ms (${checked}): `, h('code', { class: 'code' }, e.code), ` — ${e.message}`),
+      h('p', { class: 'todo' }, `What to do: ${testAdvice(e.code, r.connector)}`));
+  }
+}
+
+function summaryOf(list: readonly ConnectorHealth[]): string {
+  if (list.length === 0) return 'No CRM connector is stored. Configure one in the environment (README, Configuration) and restart the gateway.';
+  const attention = list.filter((c) => statusOf(c).tone === 'error').map((c) => c.name);
+  const running = list.filter((c) => c.running).length;
+  const head = `${plural(list.length, 'connector')}, ${num(running)} running in this process.`;
+  return attention.length ? `${head} Needs attention: ${attention.join(', ')}.` : head;
+}
+
+export class ConnectorsView {
+  readonly element: HTMLElement;
+  private readonly summary: HTMLElement;
+  private readonly list: HTMLElement;
+  private readonly cards = new Map<string, ConnectorCard>();
+
+  constructor(private readonly notices: Notices) {
+    this.summary = h('p', { class: 'summary', 'aria-live': 'polite' }, 'Loading connectors…');
+    this.list = h('div', { class: 'connector-list' });
+    const refresh = h('button', { type: 'button', class: 'secondary' }, 'Refresh');
+    refresh.addEventListener('click', () => void this.load());
+    this.element = h('main', { id: 'connectors', 'aria-labelledby': 'connectors-title' },
+      h('div', { class: 'queue-head' }, h('h2', { id: 'connectors-title' }, 'Connectors'), refresh),
+      h('p', { class: 'hint' }, 'Each CRM account customer-graph reads and writes: whether it works, what it is used for, and how much of its API allowance is used. Credentials are never shown.'),
+      this.summary,
+      this.list);
+  }
+
+  async load(): Promise<void> {
+    this.list.setAttribute('aria-busy', 'true');
+    const result = await graphql<{ connectors: ConnectorHealth[] }>(LIST);
+    this.list.removeAttribute('aria-busy');
+    this.notices.errors(result.errors);
+    if (!result.data) {
+      this.summary.textContent = 'Connectors could not be loaded (see the error above).';
+      this.cards.clear();
+      this.list.replaceChildren();
+      return;
+    }
+    const list = result.data.connectors;
+    const cards = list.map((c) => {
+      const card = this.cards.get(c.id);
+      if (card) {
+        card.update(c);
+        return card;
+      }
+      const made = new ConnectorCard(c, this.notices);
+      this.cards.set(c.id, made);
+      return made;
+    });
+    for (const id of [...this.cards.keys()]) if (!list.some((c) => c.id === id)) this.cards.delete(id);
+    this.summary.textContent = `${summaryOf(list)} As of ${new Date().toLocaleTimeString()}.`;
+    // Re-inserting the same cards would drop keyboard focus from a card's button: only when the set or order changed.
+    const same = cards.length === this.list.children.length && cards.every((c, i) => this.list.children[i] === c.element);
+    if (!same) this.list.replaceChildren(...cards.map((c) => c.element));
+  }
+}
