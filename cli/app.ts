@@ -138,7 +138,8 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
     const writeback = createWriteBackSubgraph({ db, getConfig: () => mapping, connectors: connectorsById });
     sources.push(writeback);
     const writebackWorker = new WriteBackWorker({ db, connectors: connectorsById, logger, leaseMs: config.writebackLeaseMs, fillMs: config.writebackFillMs });
-    const admin = createAdminSubgraph({ db, getConfig: () => mapping, connectors, connectorIds, connectorRows: () => connectorStore.list() });
+    const admin = createAdminSubgraph({ db, getConfig: () => mapping, connectors, connectorIds, connectorRows: () => connectorStore.list(),
+      markConnectorActive: (id) => connectorStore.setStatus(id, 'active', null) });
     sources.push(admin);
     // mapping administration through the gateway: read, list versions, save (validated, dry-run, hot-swapped)
     let mappingVersion = loaded.active.version;

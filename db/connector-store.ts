@@ -1,5 +1,5 @@
 /** Connectors and their credentials. Plaintext credentials never reach the database: they are encrypted first. */
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Database } from './open-database.ts';
 import type { CredentialCipher } from './credential-cipher.ts';
 import { connectors } from './schema.ts';
@@ -40,10 +40,16 @@ export class ConnectorStore {
       settings: input.settings ?? {},
       ...(credentialsCiphertext ? { credentialsCiphertext } : {}),
     };
+    // New credentials are worth trying again: a connector waiting for re-authorisation becomes active (its first
+    // refusal marks it again). A disabled one stays disabled: that was someone's decision, not the CRM's.
+    const retry = credentialsCiphertext
+      ? { status: sql`case when ${connectors.status} = 'needs_reauthorisation' then 'active' else ${connectors.status} end`,
+          statusReason: sql`case when ${connectors.status} = 'needs_reauthorisation' then null else ${connectors.statusReason} end` }
+      : {};
     await this.db
       .insert(connectors)
       .values(row)
-      .onConflictDoUpdate({ target: connectors.id, set: { ...row, updatedAt: new Date() } });
+      .onConflictDoUpdate({ target: connectors.id, set: { ...row, ...retry, updatedAt: new Date() } });
   }
 
   async list(): Promise<ConnectorRow[]> {

@@ -25,6 +25,8 @@ export interface ConnectorsDeps {
   connectorIds: ReadonlyMap<string, string>;
   /** The stored connectors without credentials (ConnectorStore.list); absent: read from the table's non-secret columns. */
   connectorRows?: () => Promise<ConnectorRow[]>;
+  /** Marks a connector active again (a test the CRM answered proves its credentials work). */
+  markConnectorActive?: (id: string) => Promise<void>;
   /** How long `testConnector` waits for the CRM (default 10 s). */
   testTimeoutMs?: number;
 }
@@ -244,6 +246,8 @@ export function connectorsResolvers(deps: ConnectorsDeps) {
           limit.clear();
         }
         const ms = Math.round(performance.now() - started);
+        // The CRM answered: credentials a refusal once flagged work now (renewed at the CRM, or a passing outage).
+        if (outcome.ok && row.status === 'needs_reauthorisation') await deps.markConnectorActive?.(row.id);
         // Re-read: a refused credential marks the connector needs_reauthorisation while the call fails.
         const after = (await rows()).find((r) => r.id === row.id) ?? row;
         return { ...outcome, ms, connector: health(after, config) };

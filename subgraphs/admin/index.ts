@@ -34,6 +34,7 @@ export interface AdminDeps {
   connectorIds: ReadonlyMap<string, string>;
   /** The stored connectors without credentials, for `connectors` (connectors.ts). */
   connectorRows?: ConnectorsDeps['connectorRows'];
+  markConnectorActive?: ConnectorsDeps['markConnectorActive'];
 }
 
 const TYPE_DEFS = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])

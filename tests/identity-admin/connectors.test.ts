@@ -126,6 +126,24 @@ describe('admin API: connectors and testConnector', () => {
     }
   });
 
+  it('a flagged connector is active again once the CRM answers a test, or new credentials are stored; a disabled one stays disabled', async () => {
+    const store = new ConnectorStore(t.app.database.db, t.app.cipher);
+    await store.setStatus('hubspot-demo', 'needs_reauthorisation', 'hubspot: 401 invalid token');
+    const tested = await test('hubspot-demo');
+    expect(tested.ok).toBe(true);
+    expect((await list()).get('hubspot-demo')).toMatchObject({ status: 'active', statusReason: null });
+
+    await store.setStatus('hubspot-eu', 'needs_reauthorisation', 'hubspot: 401 invalid token');
+    const stored = { id: 'hubspot-eu', crm: 'hubspot', name: 'HubSpot EU', baseUrl: 'https://user:pw@api.hubapi.example/?key=abc' };
+    // Credentials stored again (a restart with them in the environment, say): worth trying.
+    await store.upsert({ ...stored, credentials: { auth: { kind: 'static', accessToken: EXTRA_SECRET } } });
+    expect((await list()).get('hubspot-eu')).toMatchObject({ status: 'active', statusReason: null });
+    await store.setStatus('hubspot-eu', 'disabled', 'switched off by an admin');
+    await store.upsert({ ...stored, credentials: { auth: { kind: 'static', accessToken: EXTRA_SECRET } } });
+    expect((await list()).get('hubspot-eu')).toMatchObject({ status: 'disabled', statusReason: 'switched off by an admin' });
+    await store.setStatus('hubspot-eu', 'active', null);
+  });
+
   it('never answers a stored credential or token', async () => {
     const store = new ConnectorStore(t.app.database.db, t.app.cipher);
     // Make sure Salesforce's OAuth token is stored too (the client-credentials flow persists it on first use).
