@@ -5,12 +5,13 @@
  * a few statements per page (link-page.ts) — then recomputes the golden snapshot of every record it saw
  * (`collectCandidates` + `resolveRecord`) for listing and filters, writing them in chunks.
  *
- * Reading overlaps linking (lib/prefetch.ts): each object's next page is requested while the current one is
- * linked, every object of a type is opened at once (its first page read while the objects before it are linked),
- * and the next type's first pages are read while this type's customers are matched and its snapshots written. The
- * pages are still linked in the configured order, one after the other, so no decision depends on timing. Customers
- * matched by identity are only collected while reading (the matcher needs them all), so their objects — CRMs
- * typically — are read concurrently, and the records are put back in the configured order before matching.
+ * Reading overlaps linking (lib/prefetch.ts): each object is read up to READ_AHEAD_RECORDS ahead of the linker (at
+ * least the next page while the current one is linked), every object of a type is opened at once (read while the
+ * objects before it are linked), and the next type's objects are opened while this type's customers are matched
+ * and its snapshots written. The pages are still linked in the configured order, one after the other, so no
+ * decision depends on timing. Customers matched by identity are only collected while reading (the matcher needs
+ * them all), so their objects — CRMs typically — are read concurrently, and the records are put back in the
+ * configured order before matching.
  *
  * Idempotent: a linked native record keeps its link (re-linking after an email change is identity resolution's
  * job), and an unchanged snapshot is not rewritten, so a second run creates and changes nothing. Runs serialise on
@@ -36,6 +37,20 @@ import { snapshotOf } from './snapshot-quality.ts';
 
 /** Golden records whose snapshots are resolved and written per statement. */
 const SNAPSHOT_CHUNK = 500;
+/**
+ * Records each object may be read ahead of the linker, in whole pages of the CRM's largest size (at least one):
+ * HubSpot 50 pages of 100, Salesforce 2 of 2,000. One page would do while pages are linked one after the other;
+ * more lets a CRM that answers slowly go on being read while the previous type is matched and stored (seconds),
+ * for a few MB of records held per object.
+ */
+const READ_AHEAD_RECORDS = 5_000;
+
+/**
+ * One turn of the event loop. Embedded PGlite runs in this thread and its queries resolve without ever yielding to
+ * it, so while the linker works on the database a read-ahead request is neither sent nor answered (postgres.js
+ * yields on every query; there this costs nothing). Taken once per page and per snapshot chunk.
+ */
+const letReadsProceed = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export interface LinkerProgress {
   goldenType: string;
@@ -123,7 +138,7 @@ interface ObjectReader {
   pages?: AsyncGenerator<NativeRecord[], void, undefined>;
 }
 
-/** Opens every object of the type: each reads its first page now and, from then on, one page ahead of the linker. */
+/** Opens every object of the type: each starts reading now, and keeps up to READ_AHEAD_RECORDS ahead of the linker. */
 function openReaders(options: EmailLinkerOptions, goldenType: string): ObjectReader[] {
   const type = options.config.types[goldenType];
   if (!type) throw new Error(`unknown golden type '${goldenType}'`);
@@ -135,7 +150,9 @@ function openReaders(options: EmailLinkerOptions, goldenType: string): ObjectRea
     const pageOptions = { fields, lane: 'sync' as const, ...(options.pageSize ? { pageSize: options.pageSize } : {}), ...(options.signal ? { signal: options.signal } : {}) };
     // Inside a generator, so that a connector failing as it is called fails at the first page, reported like any other.
     const pages = (async function* () { yield* connector.pageRecords(object.objectType, pageOptions); })();
-    return { object, connectorId, pages: prefetch(pages, { eager: true }) };
+    const perPage = connector.limits?.maxPageSize;
+    const lookahead = Number.isFinite(perPage) && perPage > 0 ? Math.max(1, Math.floor(READ_AHEAD_RECORDS / perPage)) : 1;
+    return { object, connectorId, pages: prefetch(pages, { eager: true, lookahead }) };
   });
 }
 
@@ -159,6 +176,7 @@ async function readObject(
   let records = 0;
   try {
     for await (const page of reader.pages) {
+      await letReadsProceed();
       const mapped = page.filter((r) => !r.deleted).map((r) => ({ id: r.id, record: toMappingRecord(r, object) }));
       await linkRecords(mapped);
       records += mapped.length;
@@ -249,7 +267,7 @@ async function linkType(options: EmailLinkerOptions, goldenType: string, readers
       if (!complete) unreadable.push(object);
     }
   }
-  // Every page of this type is read: the next type's first pages are read while this one is matched and stored.
+  // Every page of this type is read: the next type's objects are read while this one is matched and stored.
   onRead();
 
   if (identity && subjects.length > 0) {
@@ -287,6 +305,7 @@ async function linkType(options: EmailLinkerOptions, goldenType: string, readers
     // Resolved and written a chunk at a time: one statement per chunk, and not every snapshot held at once.
     const todo = ids.filter((id) => !blocked.has(id));
     for (let i = 0; i < todo.length; i += SNAPSHOT_CHUNK) {
+      await letReadsProceed();
       const snapshots = todo.slice(i, i + SNAPSHOT_CHUNK).map((id) => ({
         goldenId: id,
         snapshot: snapshotOf(resolveRecord(config, goldenType, collectCandidates(config, goldenType, inputsByGolden.get(id)!), options.functions ? { functions: options.functions } : {})),

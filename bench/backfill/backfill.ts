@@ -67,11 +67,17 @@ export interface BackfillBenchOptions {
   databaseUrl?: string;
   /** CUSTOMER_GRAPH_POLL_INTERVAL_MS for the CLI: default '0' (off); '' keeps the CLI's own default (15 s). */
   pollIntervalMs?: string;
+  /**
+   * Milliseconds the sandboxes wait before answering each call (`PUT /_sandbox/latency`), to stand in for a real
+   * CRM's round trip; default 0 (loopback: a page costs a few ms, far less than against a real CRM).
+   */
+  latencyMs?: number;
   log?: (msg: string) => void;
 }
 
 export interface BackfillBenchReport {
   people: number;
+  latencyMs: number;
   seed: BulkSeedCounts;
   runs: RunResult[];
 }
@@ -159,6 +165,7 @@ export async function runBackfillBench(opts: BackfillBenchOptions): Promise<Back
   try {
     // Seeding through the control plane: the sandboxes drop the demo set and load the bulk folder.
     for (const base of Object.values(urls)) await control(base, 'POST', 'reset', { seedDir });
+    if (opts.latencyMs) for (const base of Object.values(urls)) await control(base, 'PUT', 'latency', { fixedMs: opts.latencyMs });
     for (const scenario of opts.scenarios) {
       for (const base of Object.values(urls)) await control(base, 'POST', 'stats/reset');
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-bench-backfill-data-'));
@@ -196,5 +203,5 @@ export async function runBackfillBench(opts: BackfillBenchOptions): Promise<Back
     await sandboxes.stop();
     fs.rmSync(seedDir, { recursive: true, force: true });
   }
-  return { people: opts.people, seed, runs };
+  return { people: opts.people, latencyMs: opts.latencyMs ?? 0, seed, runs };
 }

@@ -4,7 +4,7 @@
  * second per CRM and overall, API calls per 1,000 records against the floor each CRM's page size sets, token calls,
  * the backfill process' peak RSS, and what the first change poll after it reads (records and calls).
  *
- *   npm run bench -- backfill [--people 20000] [--scenarios salesforce,hubspot,both] [--poll-ms 0|default|N] [--json]
+ *   npm run bench -- backfill [--people 20000] [--scenarios salesforce,hubspot,both] [--poll-ms 0|default|N] [--latency-ms 0] [--json]
  *
  * DATABASE_URL set: every run gets a fresh database on that Postgres server (created and dropped); otherwise a fresh
  * PGlite folder. The sandboxes keep their default rate limits (HubSpot: 190 calls per 10 s), as a real account would.
@@ -21,11 +21,15 @@ const { values } = parseArgs({
     scenarios: { type: 'string', default: 'salesforce,hubspot,both' },
     // 'default' keeps the CLI's own change polling (15 s) to show what it adds; the measurement turns it off.
     'poll-ms': { type: 'string', default: '0' },
+    // Each sandbox call waits this long before it is answered: a real CRM's round trip instead of loopback's few ms.
+    'latency-ms': { type: 'string', default: '0' },
     json: { type: 'boolean', default: false },
   },
 });
 const people = Number(values.people);
 if (!Number.isInteger(people) || people < 1) throw new Error(`--people: "${values.people}" is not a positive whole number`);
+const latencyMs = Number(values['latency-ms']);
+if (!Number.isInteger(latencyMs) || latencyMs < 0) throw new Error(`--latency-ms: "${values['latency-ms']}" is not a whole number of milliseconds`);
 const scenarios = values.scenarios.split(',').map((s) => s.trim()) as Scenario[];
 for (const s of scenarios) if (!['salesforce', 'hubspot', 'both'].includes(s)) throw new Error(`--scenarios: unknown scenario "${s}"`);
 
@@ -57,10 +61,10 @@ export function renderTable(report: BackfillBenchReport): string {
 }
 
 const log = (msg: string) => process.stderr.write(`[backfill] ${msg}\n`);
-const report = await runBackfillBench({ people, scenarios, pollIntervalMs: values['poll-ms'] === 'default' ? '' : values['poll-ms'], ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}), log });
+const report = await runBackfillBench({ people, scenarios, pollIntervalMs: values['poll-ms'] === 'default' ? '' : values['poll-ms'], latencyMs, ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}), log });
 if (values.json) console.log(JSON.stringify(report, null, 2));
 else {
-  console.log(`\nBackfill — seed ${JSON.stringify(report.seed)}\n`);
+  console.log(`\nBackfill — seed ${JSON.stringify(report.seed)}${report.latencyMs ? `, every CRM call answered after ${report.latencyMs} ms` : ''}\n`);
   console.log(renderTable(report));
   for (const r of report.runs) console.log(`\n${r.scenario}: ${r.recordsRead} read, ${r.goldenCreated} golden created, ${r.linksCreated} links; backfill ${r.backfillSeconds} s, process ${r.wallSeconds.toFixed(1)} s, 1-minute load ${r.load.start.toFixed(1)} → ${r.load.end.toFixed(1)}; routes ${JSON.stringify(Object.fromEntries(Object.entries(r.crms).map(([k, c]) => [k, c.routes])))}`);
   for (const r of report.runs) {
