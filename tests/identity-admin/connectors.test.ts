@@ -10,13 +10,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { ConnectorStore } from '../../db/connector-store.ts';
 import { connectors } from '../../db/schema.ts';
+import { bearerGraphql } from '../support/bearer-graphql.ts';
 import { startTestApp } from '../support/test-app.ts';
 import type { TestApp } from '../support/test-app.ts';
 
 const TOKEN = 'connectors-test-token';
 const EXTRA_SECRET = 'eu-portal-private-app-token-0123456789';
 
-type Body<T> = { data?: T | null; errors?: { message: string; extensions?: { code?: string } }[] };
 interface Health {
   id: string; crm: string; name: string; baseUrl: string | null; status: string; statusReason: string | null; demo: boolean; running: boolean;
   objects: { objectType: string; goldenTypes: string[] }[];
@@ -39,14 +39,7 @@ const TEST = `mutation Test($id: ID!) { testConnector(id: $id) { ok ms objectsCh
 
 describe('admin API: connectors and testConnector', () => {
   let t: TestApp;
-  const gql = async <T>(query: string, variables: Record<string, unknown> = {}, token: string | null = TOKEN): Promise<Body<T>> => {
-    const res = await fetch(t.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ query, variables }),
-    });
-    return res.json() as Promise<Body<T>>;
-  };
+  const gql = bearerGraphql(() => t.url, TOKEN);
   const list = async () => {
     const res = await gql<{ connectors: Health[] }>(LIST);
     expect(res.errors).toBeUndefined();

@@ -6,27 +6,21 @@
  * errors it must show CRM_UNAVAILABLE with what to do, keeping keyboard focus on the button. Refresh shows a stored
  * status (credentials refused) and a stored connector this process does not run.
  */
-import fs from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromium } from 'playwright-core';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { hasChromium, launchBrowser } from './support/browser.ts';
+import type { BrowserSession } from './support/browser.ts';
 import { ConnectorStore } from '../../db/connector-store.ts';
 import { startTestApp } from '../support/test-app.ts';
 import type { TestApp } from '../support/test-app.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = fs.existsSync(CHROMIUM);
-if (!hasChromium) {
-  console.warn(`tests/web: browser tests SKIPPED — no chromium at ${CHROMIUM}. Install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH.`);
-}
 const TOKEN = 'web-connectors-token';
 
 interface Budget { daily: { used: number; limit: number; remaining: number } | null; totals: { sent: number } }
 
 describe('admin UI: connectors', () => {
   let t: TestApp;
-  let browser: Browser | undefined;
-  const pageErrors: Error[] = [];
+  let session: BrowserSession | undefined;
   const budgets = async (): Promise<Map<string, Budget>> => {
     const res = await fetch(t.url, {
       method: 'POST',
@@ -43,21 +37,14 @@ describe('admin UI: connectors', () => {
   beforeAll(async () => {
     process.env.CUSTOMER_GRAPH_API_TOKENS = TOKEN;
     t = await startTestApp();
-    if (hasChromium) {
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        // Root in CI containers has no user namespaces for the sandbox; the page is our own, on loopback.
-        // Host names other than loopback resolve to nothing: the browser must not reach beyond this machine.
-        args: ['--no-sandbox', '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1'],
-      });
-    }
+    session = await launchBrowser();
   }, 240_000);
   afterEach(async () => {
-    expect(pageErrors.map(String)).toEqual([]);
+    session?.assertNoPageErrors();
     if (t?.hubspotUrl) await faults([]);
   });
   afterAll(async () => {
-    await browser?.close();
+    await session?.close();
     await t?.close();
     delete process.env.CUSTOMER_GRAPH_API_TOKENS;
   });
@@ -165,9 +152,6 @@ describe('admin UI: connectors', () => {
   });
 
   async function newPage(): Promise<Page> {
-    const page = await browser!.newPage();
-    // A script error in the page fails the test (checked in afterEach) instead of leaving a dead page behind.
-    page.on('pageerror', (err) => pageErrors.push(err));
-    return page;
+    return session!.newPage();
   }
 });

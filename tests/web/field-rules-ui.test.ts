@@ -8,22 +8,17 @@
  * meanwhile as CONFLICT, all storing nothing and keeping the user's edits on screen. The rules offered are the ones the
  * gateway lists (survivorshipStrategies, customFunctions).
  */
-import fs from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromium } from 'playwright-core';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { hasChromium, launchBrowser } from './support/browser.ts';
+import type { BrowserSession } from './support/browser.ts';
+import { bearerGraphql } from '../support/bearer-graphql.ts';
 import { startTestApp } from '../support/test-app.ts';
 import type { TestApp } from '../support/test-app.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = fs.existsSync(CHROMIUM);
-if (!hasChromium) {
-  console.warn(`tests/web: browser tests SKIPPED — no chromium at ${CHROMIUM}. Install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH.`);
-}
 const TOKEN = 'rules-test-token';
 const CRM_NAMES: Record<string, string> = { salesforce: 'Salesforce', hubspot: 'HubSpot' };
 
-type GqlBody<T> = { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
 interface Mapping { crm: string; objectType: string; from: string | string[] }
 interface Field { type: string; rule?: { strategy: string; function?: string; sourcePriority?: string[] }; mappings: Mapping[] }
 interface Doc { types: Record<string, { fields: Record<string, Field> }> }
@@ -31,16 +26,8 @@ interface Prov { field: string; rule: string; value: string | null; source: { cr
 
 describe('admin UI: field rules', () => {
   let t: TestApp;
-  let browser: Browser | undefined;
-  const pageErrors: Error[] = [];
-  const gql = async <T>(query: string, variables: Record<string, unknown> = {}, token: string | null = TOKEN): Promise<GqlBody<T>> => {
-    const res = await fetch(t.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ query, variables }),
-    });
-    return res.json() as Promise<GqlBody<T>>;
-  };
+  let session: BrowserSession | undefined;
+  const gql = bearerGraphql(() => t.url, TOKEN);
   const stored = async () => {
     const res = await gql<{ mappingConfiguration: { version: number; document: string }; mappingVersions: { version: number; comment: string | null; actor: string | null }[] }>(
       '{ mappingConfiguration { version document } mappingVersions { version comment actor } }');
@@ -51,20 +38,13 @@ describe('admin UI: field rules', () => {
   beforeAll(async () => {
     process.env.CUSTOMER_GRAPH_API_TOKENS = TOKEN;
     t = await startTestApp();
-    if (hasChromium) {
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        // Root in CI containers has no user namespaces for the sandbox; the page is our own, on loopback.
-        // Host names other than loopback resolve to nothing: the browser must not reach beyond this machine.
-        args: ['--no-sandbox', '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1'],
-      });
-    }
+    session = await launchBrowser();
   }, 240_000);
   afterEach(() => {
-    expect(pageErrors.map(String)).toEqual([]);
+    session?.assertNoPageErrors();
   });
   afterAll(async () => {
-    await browser?.close();
+    await session?.close();
     await t?.close();
     delete process.env.CUSTOMER_GRAPH_API_TOKENS;
   });
@@ -266,10 +246,7 @@ describe('admin UI: field rules', () => {
   });
 
   async function newPage(): Promise<Page> {
-    const page = await browser!.newPage();
-    // A script error in the page fails the test (checked in afterEach) instead of leaving a dead page behind.
-    page.on('pageerror', (err) => pageErrors.push(err));
-    return page;
+    return session!.newPage();
   }
 
   async function useToken(page: Page): Promise<void> {

@@ -5,37 +5,24 @@
  * and a wrong API token is shown with its error code. The HTTP checks (page served, admin operations guarded by
  * CUSTOMER_GRAPH_API_TOKENS) run without a browser too.
  */
-import fs from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromium } from 'playwright-core';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { hasChromium, launchBrowser } from './support/browser.ts';
+import type { BrowserSession } from './support/browser.ts';
 import { goldenKey, queueReviews } from '../../db/decision-store.ts';
 import { runIdentityReview } from '../../sync/identity-review.ts';
+import { bearerGraphql } from '../support/bearer-graphql.ts';
 import { startTestApp } from '../support/test-app.ts';
 import type { TestApp } from '../support/test-app.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = fs.existsSync(CHROMIUM);
-if (!hasChromium) {
-  console.warn(`tests/web: browser tests SKIPPED — no chromium at ${CHROMIUM}. Install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH.`);
-}
 const TOKEN = 'web-test-token';
 
 interface Review { id: string; leftId: string; rightId: string; left: { id: string; email: string | null } | null; right: { id: string; email: string | null } | null }
-type GqlBody<T> = { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
 
 describe('admin UI: identity review queue', () => {
   let t: TestApp;
-  let browser: Browser | undefined;
-  const pageErrors: Error[] = [];
-  const gql = async <T>(query: string, variables: Record<string, unknown> = {}, token: string | null = TOKEN): Promise<GqlBody<T>> => {
-    const res = await fetch(t.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ query, variables }),
-    });
-    return res.json() as Promise<GqlBody<T>>;
-  };
+  let session: BrowserSession | undefined;
+  const gql = bearerGraphql(() => t.url, TOKEN);
   const queue = async () => {
     const res = await gql<{ reviewQueue: Review[] }>('{ reviewQueue(first: 50) { id leftId rightId left { id email } right { id email } } }');
     expect(res.errors).toBeUndefined();
@@ -58,20 +45,13 @@ describe('admin UI: identity review queue', () => {
         { entityType: 'Customer', a: goldenKey(c), b: goldenKey(d), score: 4, reasons },
       ]));
     }
-    if (hasChromium) {
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        // Root in CI containers has no user namespaces for the sandbox; the page is our own, on loopback.
-        // Host names other than loopback resolve to nothing: the browser must not reach beyond this machine.
-        args: ['--no-sandbox', '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1'],
-      });
-    }
+    session = await launchBrowser();
   }, 240_000);
   afterEach(() => {
-    expect(pageErrors.map(String)).toEqual([]);
+    session?.assertNoPageErrors();
   });
   afterAll(async () => {
-    await browser?.close();
+    await session?.close();
     await t?.close();
     delete process.env.CUSTOMER_GRAPH_API_TOKENS;
   });
@@ -198,10 +178,7 @@ describe('admin UI: identity review queue', () => {
   });
 
   async function newPage(): Promise<Page> {
-    const page = await browser!.newPage();
-    // A script error in the page fails the test (checked in afterEach) instead of leaving a dead page behind.
-    page.on('pageerror', (err) => pageErrors.push(err));
-    return page;
+    return session!.newPage();
   }
 
   async function useToken(page: Page): Promise<void> {

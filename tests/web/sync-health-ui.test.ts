@@ -5,41 +5,28 @@
  * figure in words, a failing poll in red with what to do; Refresh shows a new dead letter and a cleared poll error;
  * a missing token is shown with its code; the navigation switches to the review queue and back.
  */
-import fs from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { chromium } from 'playwright-core';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { hasChromium, launchBrowser } from './support/browser.ts';
+import type { BrowserSession } from './support/browser.ts';
 import { recordPollFailure, recordPollSuccess } from '../../db/poll-status-store.ts';
 import { connectors, syncCursors, webhookInbox, writebackDeadLetters, writebackOutbox } from '../../db/schema.ts';
 import { insertInboxEvents, markInboxFailed, writeCursor } from '../../db/sync-store.ts';
+import { bearerGraphql } from '../support/bearer-graphql.ts';
 import { startTestApp } from '../support/test-app.ts';
 import type { TestApp } from '../support/test-app.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = fs.existsSync(CHROMIUM);
-if (!hasChromium) {
-  console.warn(`tests/web: browser tests SKIPPED — no chromium at ${CHROMIUM}. Install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH.`);
-}
 const TOKEN = 'web-test-token';
 const ago = (s: number) => new Date(Date.now() - s * 1000);
 const later = (s: number) => new Date(Date.now() + s * 1000);
 
-type GqlBody<T> = { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
 interface Health { deadLetters: { open: number; newest: { id: string }[] }; writeBack: { connectorId: string; pending: number; retrying: number; inFlight: number; doneLastHour: number; stale: number; dead: number }[] }
 
 describe('admin UI: sync health', () => {
   let t: TestApp;
-  let browser: Browser | undefined;
-  const pageErrors: Error[] = [];
-  const gql = async <T>(query: string, token: string | null = TOKEN): Promise<GqlBody<T>> => {
-    const res = await fetch(t.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ query }),
-    });
-    return res.json() as Promise<GqlBody<T>>;
-  };
+  let session: BrowserSession | undefined;
+  const gql = bearerGraphql(() => t.url, TOKEN);
   const HEALTH = '{ syncHealth { deadLetters { open newest { id } } writeBack { connectorId pending retrying inFlight doneLastHour stale dead } } }';
   let outboxId = 9000;
   /** Adds an open dead letter; answers its id and record id. */
@@ -95,26 +82,19 @@ describe('admin UI: sync health', () => {
     ]);
     await addDeadLetter('CRM_VALIDATION', 'Email: invalid email address');
     newestLetter = await addDeadLetter('CRM_NOT_FOUND', 'entity is deleted');
-    if (hasChromium) {
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        // Root in CI containers has no user namespaces for the sandbox; the page is our own, on loopback.
-        // Host names other than loopback resolve to nothing: the browser must not reach beyond this machine.
-        args: ['--no-sandbox', '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1'],
-      });
-    }
+    session = await launchBrowser();
   }, 240_000);
   afterEach(() => {
-    expect(pageErrors.map(String)).toEqual([]);
+    session?.assertNoPageErrors();
   });
   afterAll(async () => {
-    await browser?.close();
+    await session?.close();
     await t?.close();
     delete process.env.CUSTOMER_GRAPH_API_TOKENS;
   });
 
   it('syncHealth needs the API token and reports the inserted figures', async () => {
-    expect((await gql(HEALTH, null)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await gql(HEALTH, {}, null)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     const res = await gql<{ syncHealth: Health }>(HEALTH);
     expect(res.errors).toBeUndefined();
     const h = res.data!.syncHealth;
@@ -212,9 +192,6 @@ describe('admin UI: sync health', () => {
   });
 
   async function newPage(): Promise<Page> {
-    const page = await browser!.newPage();
-    // A script error in the page fails the test (checked in afterEach) instead of leaving a dead page behind.
-    page.on('pageerror', (err) => pageErrors.push(err));
-    return page;
+    return session!.newPage();
   }
 });
