@@ -60,7 +60,10 @@ export const syncCommand: Command = {
       // Where change polling starts after this (sync/backfill-cursors.ts): from this backfill, or from a cursor kept.
       const kept = cursors.kept.length > 0 ? `${cursors.kept.length} CRM object(s) already had a change cursor and keep it` : '';
       if (cursors.stored.length > 0) {
-        console.log(`Change polling resumes from ${cursors.from.toISOString()} (when this backfill began) for ${cursors.stored.length} CRM object(s)${kept ? `; ${kept}` : ''}.`);
+        // Each cursor starts at the CRM's newest change, or up to an hour before the backfill, for clock skew.
+        const earliest = new Date(Math.min(...cursors.stored.map((c) => c.resumeAt.getTime())));
+        console.log(`Change polling picks up what changed since this backfill began (${cursors.from.toISOString()}) for ${cursors.stored.length} CRM object(s), ` +
+          `reading again from ${earliest.toISOString()} at the earliest, in case a CRM's clock is behind ours${kept ? `; ${kept}` : ''}.`);
       } else if (kept) console.log(`${kept}: change polling resumes where it was.`);
       for (const f of report.failed) console.error(`  ${f.crm}/${f.objectType} could not be read: [${f.code}] ${f.message}. Fix the connection and run the backfill again; nothing already linked is lost (until then, change polling reads all of it).`);
       const failed = (k: { crm: string; objectType: string }) => report.failed.some((f) => f.crm === k.crm && f.objectType === k.objectType);
