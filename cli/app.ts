@@ -19,7 +19,7 @@ import { composeSupergraph } from '../gateway/supergraph.ts';
 import type { AppConfig } from '../lib/config.ts';
 import type { Logger } from '../lib/logger.ts';
 import { ProductError } from '../lib/product-error.ts';
-import { DEFAULT_MAPPING_CONFIG_INPUT, defaultSurvivorshipFunctions, validateMappingConfig } from '../resolver-engine/index.ts';
+import { defaultSurvivorshipFunctions } from '../resolver-engine/index.ts';
 import type { MappingConfig } from '../resolver-engine/index.ts';
 import { createGoldenSubgraph } from '../subgraphs/golden/index.ts';
 import type { GoldenSubgraph } from '../subgraphs/golden/index.ts';
@@ -46,6 +46,7 @@ import { WriteBackWorker } from '../sync/writeback/worker.ts';
 import { createAdminSubgraph } from '../subgraphs/admin/index.ts';
 import { createMappingsSubgraph } from '../subgraphs/mappings/index.ts';
 import type { SaveMeta } from '../subgraphs/mappings/index.ts';
+import { MappingRuntime } from './mapping-runtime.ts';
 // the admin UI (web/): pages at /admin/, bundled in memory at start, talking only to /graphql
 import { createAdminUi } from '../web/serve.ts';
 
@@ -74,7 +75,8 @@ export interface RunningApp {
   mappingConfig(): MappingConfig;
   /**
    * Validates, stores a new version and hot-swaps the supergraph; on any failure the running graph keeps the last good one.
-   * With `meta.expectedVersion`, refuses (CONFLICT) unless that version is in force. Saves run one at a time.
+   * With `meta.expectedVersion`, refuses (CONFLICT) unless that version is in force, in this process and in the
+   * database. Saves run one at a time; every other process on the database serves the saved version too (mapping-runtime.ts).
    */
   applyMappingConfig(document: unknown, meta?: SaveMeta): Promise<number>;
   /** Links every native record to golden records (idempotent). */
@@ -96,11 +98,9 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
     logger.info({ driver: database.driver }, 'database ready, migrations applied');
     const db = database.db;
 
-    const mappingStore = new MappingConfigStore(db);
-    const loaded = await mappingStore.loadOrSeed(DEFAULT_MAPPING_CONFIG_INPUT);
-    for (const s of loaded.skipped) logger.error({ version: s.version, problems: s.errors }, 'stored mapping configuration is invalid; using the last good version');
-    let mapping = loaded.active.config;
-    logger.info({ version: loaded.active.version }, 'mapping configuration loaded');
+    // The mapping configuration in force: loaded (or seeded) here, changed by saves here or in another process.
+    const mappingRuntime = await MappingRuntime.load(new MappingConfigStore(db), logger);
+    const getConfig = () => mappingRuntime.config();
 
     const connectorStore = new ConnectorStore(db, cipher);
     const setup = await setUpConnectors(connectorStore, { env: options.env ?? process.env, ...(options.seedDir ? { seedDir: options.seedDir } : {}), logger });
@@ -129,24 +129,25 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
       }
     }
 
-    const identity = createIdentitySubgraph({ db, getConfig: () => mapping });
-    const golden = createGoldenSubgraph({ getConfig: () => mapping, nativeTypeDefs: () => natives.map((n) => n.typeDefs()) });
+    const identity = createIdentitySubgraph({ db, getConfig });
+    const golden = createGoldenSubgraph({ getConfig, nativeTypeDefs: () => natives.map((n) => n.typeDefs()) });
     for (const p of golden.problems()) logger.warn(p, 'mapped native field is not served by its CRM subgraph');
     const sources: SubgraphSource[] = [identity, golden, ...natives.map((n): SubgraphSource => ({ name: n.name, kind: 'local', typeDefs: () => n.typeDefs(), schema: () => n.schema() }))];
     // write-back: mutations plan against connectors by connector id; the worker delivers the outbox
     const connectorsById = new Map([...connectorIds].map(([crm, id]) => [id, connectors.get(crm)!]));
-    const writeback = createWriteBackSubgraph({ db, getConfig: () => mapping, connectors: connectorsById });
+    const writeback = createWriteBackSubgraph({ db, getConfig, connectors: connectorsById });
     sources.push(writeback);
     const writebackWorker = new WriteBackWorker({ db, connectors: connectorsById, logger, leaseMs: config.writebackLeaseMs, fillMs: config.writebackFillMs });
-    const admin = createAdminSubgraph({ db, getConfig: () => mapping, connectors, connectorIds, connectorRows: () => connectorStore.list(),
+    const admin = createAdminSubgraph({ db, getConfig, connectors, connectorIds, connectorRows: () => connectorStore.list(),
       markConnectorActive: (id) => connectorStore.setStatus(id, 'active', null) });
     sources.push(admin);
     // mapping administration through the gateway: read, list versions, save (validated, dry-run, hot-swapped)
-    let mappingVersion = loaded.active.version;
-    /** The save in progress (see applyMappingConfig): declared before the server can take a request. */
-    let applying: Promise<unknown> = Promise.resolve();
+    const mappingStore = mappingRuntime.store;
     const mappings = createMappingsSubgraph({
-      current: async () => ({ version: mappingVersion, document: await mappingStore.document(mappingVersion) }),
+      current: async () => {
+        const version = mappingRuntime.version();
+        return { version, document: await mappingStore.document(version) };
+      },
       versions: () => mappingStore.versions(),
       apply: (document, meta) => applyMappingConfig(document, meta),
       // The registry golden resolution and validation use (neither is given another one here).
@@ -154,6 +155,25 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
     });
     sources.push(mappings);
     const gateway = createGateway(() => sources, logger);
+    mappingRuntime.attach({
+      dryRun: (candidate) => {
+        const dryIdentity = createIdentitySubgraph({ db, getConfig: () => candidate });
+        const dryGolden = createGoldenSubgraph({ getConfig: () => candidate, nativeTypeDefs: () => natives.map((n) => n.typeDefs()) });
+        composeSupergraph([dryIdentity, dryGolden, ...sources.slice(2)]);
+      },
+      serve: async () => {
+        identity.rebuild();
+        golden.rebuild();
+        writeback.rebuild();
+        await gateway.reload();
+      },
+    });
+    // Versions saved by other processes on this database (gateway replicas, the worker) are served here too.
+    const unlistenMappings = await mappingRuntime.follow(database);
+    cleanups.push(async () => {
+      await unlistenMappings();
+      await mappingRuntime.idle();
+    });
     for (const native of natives) {
       if (config.metadataRefreshMs > 0) {
         const stop = native.autoRefresh(config.metadataRefreshMs);
@@ -166,10 +186,10 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
       });
     }
 
-    const link = (onProgress?: (p: LinkerProgress) => void) => linkAll({ db, connectors, connectorIds, getConfig: () => mapping, logger, ...(onProgress ? { onProgress } : {}) });
+    const link = (onProgress?: (p: LinkerProgress) => void) => linkAll({ db, connectors, connectorIds, getConfig, logger, ...(onProgress ? { onProgress } : {}) });
     if (options.linkOnStart !== false) await link();
     // change capture: /webhooks/:connectorId, the inbox worker and the poller (stopped before the database closes)
-    const sync = await startChangeCapture({ server, db, connectors, connectorIds, getConfig: () => mapping, setup, env: options.env ?? process.env, logger });
+    const sync = await startChangeCapture({ server, db, connectors, connectorIds, getConfig, setup, env: options.env ?? process.env, logger });
     cleanups.push(() => sync.stop());
     writebackWorker.start();
     cleanups.push(() => writebackWorker.stop());
@@ -189,43 +209,8 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
       },
     }, { apiTokens, protectedTypeDefs: [admin.typeDefs(), mappings.typeDefs()], protectedFields: WRITEBACK_ADMIN_FIELDS });
 
-    /**
-     * Saves one at a time: each waits for the previous one to be stored AND served, so an `expectedVersion` check
-     * sees the version the last save put in force, and of two saves expecting the same version exactly one wins.
-     * This holds within one process only. Several gateway processes on one database would each check their own
-     * version in force (and none reloads another's saves); that needs the check in the store's transaction, against a
-     * version all processes agree on.
-     */
     function applyMappingConfig(document: unknown, meta: SaveMeta = {}): Promise<number> {
-      const run = applying.then(() => applyNow(document, meta));
-      applying = run.catch(() => undefined);
-      return run;
-    }
-
-    /** Checks the expected version, validates, dry-runs the composition, stores a new version and hot-swaps; on any failure nothing changes. */
-    async function applyNow(document: unknown, meta: SaveMeta): Promise<number> {
-      if (meta.expectedVersion !== undefined && meta.expectedVersion !== mappingVersion) {
-        throw new ProductError('CONFLICT', `Version ${mappingVersion} of the mapping configuration is in force now, not version ${meta.expectedVersion} that this change was made on; nothing was saved. Load version ${mappingVersion}, make the change again and save.`, {
-          versionInForce: mappingVersion, expectedVersion: meta.expectedVersion,
-        });
-      }
-      const checked = validateMappingConfig(document);
-      if (!checked.ok) {
-        throw new ProductError('MAPPING_INVALID', `The mapping configuration is invalid: ${checked.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, { problems: checked.errors });
-      }
-      // Dry run first: the new configuration must compose with the CRM subgraphs before it is stored or served.
-      const candidate = checked.config;
-      const dryIdentity = createIdentitySubgraph({ db, getConfig: () => candidate });
-      const dryGolden = createGoldenSubgraph({ getConfig: () => candidate, nativeTypeDefs: () => natives.map((n) => n.typeDefs()) });
-      composeSupergraph([dryIdentity, dryGolden, ...sources.slice(2)]);
-      const saved = await mappingStore.save(document, meta);
-      mapping = saved.config;
-      mappingVersion = saved.version;
-      identity.rebuild();
-      golden.rebuild();
-      writeback.rebuild();
-      await gateway.reload();
-      return saved.version;
+      return mappingRuntime.save(document, meta);
     }
 
     return {
@@ -238,7 +223,7 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
       writebackWorker,
       setup,
       sync,
-      mappingConfig: () => mapping,
+      mappingConfig: getConfig,
       applyMappingConfig,
       link,
       close: cleanup,

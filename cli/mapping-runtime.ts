@@ -1,0 +1,144 @@
+/**
+ * The mapping configuration this process serves, and the two ways it changes:
+ * - saved here (`save`): expected version, validation, dry-run composition, stored as a new version, served;
+ * - saved by another process on the same database (`adopt`, on a `mapping_saved` notification): that version is
+ *   loaded, validated and dry-run here too, then served WITHOUT storing anything. One that does not validate or
+ *   compose in this process is logged and skipped; the running configuration stays.
+ * Both run one at a time on one chain, so a notification of our own save is handled after that save is served
+ * (and ignored: its version is not newer), and an `expectedVersion` check sees the version the last change served.
+ * Across processes the check is the store's (db/config-store.ts: advisory lock, version in force in the database).
+ */
+import type { DatabaseHandle } from '../db/open-database.ts';
+import { mappingConflict } from '../db/config-store.ts';
+import type { MappingConfigStore } from '../db/config-store.ts';
+import { listenMappingSaved } from '../db/mapping-events.ts';
+import type { Logger } from '../lib/logger.ts';
+import { ProductError } from '../lib/product-error.ts';
+import { DEFAULT_MAPPING_CONFIG_INPUT, validateMappingConfig } from '../resolver-engine/index.ts';
+import type { MappingConfig } from '../resolver-engine/index.ts';
+import type { SaveMeta } from '../subgraphs/mappings/index.ts';
+
+/** What serving a configuration takes, given by the composition root once its subgraphs and gateway exist. */
+export interface MappingServing {
+  /** Throws when `candidate` does not compose with the running subgraphs; changes nothing. */
+  dryRun(candidate: MappingConfig): void;
+  /** Rebuilds what is generated from the configuration (already switched to the new one) and reloads the gateway. */
+  serve(): Promise<void>;
+}
+
+export class MappingRuntime {
+  private serving: MappingServing | undefined;
+  /** The change in progress (a save or an adoption); each waits for the previous one to be served. */
+  private chain: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly store: MappingConfigStore,
+    private readonly logger: Logger,
+    private active: { version: number; config: MappingConfig },
+  ) {}
+
+  /** Loads the newest valid version, seeding the shipped default when nothing is stored yet. */
+  static async load(store: MappingConfigStore, logger: Logger): Promise<MappingRuntime> {
+    const loaded = await store.loadOrSeed(DEFAULT_MAPPING_CONFIG_INPUT);
+    for (const s of loaded.skipped) logger.error({ version: s.version, problems: s.errors }, 'stored mapping configuration is invalid; using the last good version');
+    logger.info({ version: loaded.active.version }, 'mapping configuration loaded');
+    return new MappingRuntime(store, logger, { version: loaded.active.version, config: loaded.active.config });
+  }
+
+  config(): MappingConfig {
+    return this.active.config;
+  }
+
+  version(): number {
+    return this.active.version;
+  }
+
+  attach(serving: MappingServing): void {
+    this.serving = serving;
+  }
+
+  /**
+   * Validates, dry-runs, stores a new version and serves it; on any failure nothing changes. With
+   * `meta.expectedVersion`, refuses (CONFLICT) unless that version is in force — here (fast path) and in the store.
+   */
+  save(document: unknown, meta: SaveMeta = {}): Promise<number> {
+    return this.enqueue(async () => {
+      if (meta.expectedVersion !== undefined && meta.expectedVersion !== this.active.version) throw mappingConflict(this.active.version, meta.expectedVersion);
+      const checked = validateMappingConfig(document);
+      if (!checked.ok) {
+        throw new ProductError('MAPPING_INVALID', `The mapping configuration is invalid: ${checked.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, { problems: checked.errors });
+      }
+      // Dry run first: the new configuration must compose with the CRM subgraphs before it is stored or served.
+      this.requireServing().dryRun(checked.config);
+      const saved = await this.store.save(document, meta);
+      await this.switchTo(saved.version, saved.config);
+      return saved.version;
+    });
+  }
+
+  /**
+   * Serves `version`, stored by another process, when it is newer than the one served; resolves to whether it did.
+   * Never stores. A version that is not stored, does not validate or does not compose here is logged and skipped.
+   */
+  adopt(version: number): Promise<boolean> {
+    return this.enqueue(async () => {
+      if (version <= this.active.version) return false;
+      const loaded = await this.store.loadVersion(version);
+      if (!loaded) {
+        this.logger.error({ version }, 'a mapping configuration version was announced but is not stored; the running one stays');
+        return false;
+      }
+      if ('errors' in loaded) {
+        this.logger.error({ version, problems: loaded.errors, running: this.active.version }, 'mapping configuration saved by another process is invalid here; the running one stays');
+        return false;
+      }
+      try {
+        this.requireServing().dryRun(loaded.stored.config);
+      } catch (err) {
+        this.logger.error({ version, err, running: this.active.version }, 'mapping configuration saved by another process does not compose here; the running one stays');
+        return false;
+      }
+      const previous = this.active.version;
+      await this.switchTo(version, loaded.stored.config);
+      this.logger.info({ version, previous }, 'serving the mapping configuration saved by another process');
+      return true;
+    });
+  }
+
+  /**
+   * LISTENs for versions saved by other processes, then catches up with any saved between this process' load and
+   * the LISTEN (no notification will come for those). Resolves to the unlisten function.
+   */
+  async follow(database: Pick<DatabaseHandle, 'listen'>): Promise<() => Promise<void>> {
+    const adopt = (version: number) => this.adopt(version).catch((err: unknown) => {
+      this.logger.error({ err, version }, 'serving a mapping configuration saved by another process failed');
+      return false;
+    });
+    const unlisten = await listenMappingSaved(database, (event) => void adopt(event.version),
+      (payload) => this.logger.warn({ payload: payload.slice(0, 200) }, 'malformed mapping_saved notification ignored'));
+    const newest = (await this.store.load()).active;
+    if (newest && newest.version > this.active.version) await adopt(newest.version);
+    return unlisten;
+  }
+
+  /** Resolves once the change in progress (if any) is done; for a clean close. */
+  async idle(): Promise<void> {
+    await this.chain;
+  }
+
+  private enqueue<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(work);
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async switchTo(version: number, config: MappingConfig): Promise<void> {
+    this.active = { version, config };
+    await this.requireServing().serve();
+  }
+
+  private requireServing(): MappingServing {
+    if (!this.serving) throw new Error('the mapping configuration cannot change before the gateway is built');
+    return this.serving;
+  }
+}
