@@ -161,7 +161,10 @@ export const writebackOutbox = pgTable(
     /** pending | in_flight | done | dead */
     status: text('status').notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
-    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    // Set by our clock on insert, like every time a claim compares it with (outbox-store.ts claimableAt): with the
+    // database's now() (microseconds, the server's clock) a row queued in the same millisecond as a claim was not due
+    // yet, so a drain right after an enqueue could miss it.
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow().$defaultFn(() => new Date()),
     claimedBy: text('claimed_by'),
     claimedAt: timestamp('claimed_at', { withTimezone: true, mode: 'date' }),
     /**
