@@ -10,10 +10,10 @@
  * NOTIFY is transactional: publish with the transaction that wrote the new snapshot (pass `tx`) and the event is
  * delivered only once that data is committed, never before and never for a rolled-back change.
  */
-import { sql } from 'drizzle-orm';
-import type { SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DatabaseHandle } from './open-database.ts';
+import { decodeJsonPayload, listenDecoded, notifyOn } from './notify-channel.ts';
+import type { NotifyTarget } from './notify-channel.ts';
 
 export const CUSTOMER_CHANGED_CHANNEL = 'customer_changed';
 
@@ -39,7 +39,7 @@ export interface CustomerChangedInput {
 }
 
 /** Where to publish: the database handle (outside a transaction) or a drizzle database / transaction. */
-export type ChangeEventTarget = Pick<DatabaseHandle, 'notify'> | { execute(query: SQL): PromiseLike<unknown> };
+export type ChangeEventTarget = NotifyTarget;
 
 const eventSchema = z.object({
   customerId: z.string().min(1).max(200),
@@ -62,23 +62,14 @@ export function encodeCustomerChanged(input: CustomerChangedInput): string {
 
 /** Parses a payload received on the channel; null for anything malformed (any session may NOTIFY on it). */
 export function decodeCustomerChanged(payload: string): CustomerChangedEvent | null {
-  let json: unknown;
-  try {
-    json = JSON.parse(payload);
-  } catch {
-    return null;
-  }
-  const parsed = eventSchema.safeParse(json);
-  return parsed.success ? parsed.data : null;
+  return decodeJsonPayload(eventSchema, payload);
 }
 
 /** Publishes change events, in order. With a transaction as target, they are delivered when it commits. */
 export async function publishCustomerChanged(target: ChangeEventTarget, events: CustomerChangedInput | readonly CustomerChangedInput[]): Promise<void> {
   const list: readonly CustomerChangedInput[] = Array.isArray(events) ? events : [events as CustomerChangedInput];
   for (const event of list) {
-    const payload = encodeCustomerChanged(event);
-    if ('notify' in target) await target.notify(CUSTOMER_CHANGED_CHANNEL, payload);
-    else await target.execute(sql`select pg_notify(${CUSTOMER_CHANGED_CHANNEL}, ${payload})`);
+    await notifyOn(target, CUSTOMER_CHANGED_CHANNEL, encodeCustomerChanged(event));
   }
 }
 
@@ -88,9 +79,5 @@ export function listenCustomerChanged(
   onEvent: (event: CustomerChangedEvent) => void,
   onMalformed: (payload: string) => void = () => {},
 ): Promise<() => Promise<void>> {
-  return database.listen(CUSTOMER_CHANGED_CHANNEL, (payload) => {
-    const event = decodeCustomerChanged(payload);
-    if (event) onEvent(event);
-    else onMalformed(payload);
-  });
+  return listenDecoded(database, CUSTOMER_CHANGED_CHANNEL, decodeCustomerChanged, onEvent, onMalformed);
 }

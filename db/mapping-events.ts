@@ -8,10 +8,10 @@
  * NOTIFY is transactional: `MappingConfigStore.save` publishes with the transaction that stores the version, so the
  * event is delivered only once the version is committed, never for a rolled-back save.
  */
-import { sql } from 'drizzle-orm';
-import type { SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DatabaseHandle } from './open-database.ts';
+import { decodeJsonPayload, listenDecoded, notifyOn } from './notify-channel.ts';
+import type { NotifyTarget } from './notify-channel.ts';
 
 export const MAPPING_SAVED_CHANNEL = 'mapping_saved';
 
@@ -21,7 +21,7 @@ export interface MappingSavedEvent {
 }
 
 /** Where to publish: the database handle (outside a transaction) or a drizzle database / transaction. */
-export type MappingEventTarget = Pick<DatabaseHandle, 'notify'> | { execute(query: SQL): PromiseLike<unknown> };
+export type MappingEventTarget = NotifyTarget;
 
 const eventSchema = z.object({ version: z.number().int().positive() });
 
@@ -32,21 +32,13 @@ export function encodeMappingSaved(event: MappingSavedEvent): string {
 
 /** Parses a payload received on the channel; null for anything malformed (any session may NOTIFY on it). */
 export function decodeMappingSaved(payload: string): MappingSavedEvent | null {
-  let json: unknown;
-  try {
-    json = JSON.parse(payload);
-  } catch {
-    return null;
-  }
-  const parsed = eventSchema.safeParse(json);
-  return parsed.success ? { version: parsed.data.version } : null;
+  const event = decodeJsonPayload(eventSchema, payload);
+  return event ? { version: event.version } : null;
 }
 
 /** Publishes the event; with a transaction as target it is delivered when that transaction commits. */
 export async function publishMappingSaved(target: MappingEventTarget, event: MappingSavedEvent): Promise<void> {
-  const payload = encodeMappingSaved(event);
-  if ('notify' in target) await target.notify(MAPPING_SAVED_CHANNEL, payload);
-  else await target.execute(sql`select pg_notify(${MAPPING_SAVED_CHANNEL}, ${payload})`);
+  await notifyOn(target, MAPPING_SAVED_CHANNEL, encodeMappingSaved(event));
 }
 
 /** LISTENs for saved versions; malformed payloads go to `onMalformed`. Resolves to the unlisten function. */
@@ -55,9 +47,5 @@ export function listenMappingSaved(
   onEvent: (event: MappingSavedEvent) => void,
   onMalformed: (payload: string) => void = () => {},
 ): Promise<() => Promise<void>> {
-  return database.listen(MAPPING_SAVED_CHANNEL, (payload) => {
-    const event = decodeMappingSaved(payload);
-    if (event) onEvent(event);
-    else onMalformed(payload);
-  });
+  return listenDecoded(database, MAPPING_SAVED_CHANNEL, decodeMappingSaved, onEvent, onMalformed);
 }
