@@ -169,7 +169,8 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
       },
     });
     // Versions saved by other processes on this database (gateway replicas, the worker) are served here too.
-    const unlistenMappings = await mappingRuntime.follow(database);
+    const checkMs = Number((options.env ?? process.env).CUSTOMER_GRAPH_MAPPING_CHECK_MS);
+    const unlistenMappings = await mappingRuntime.follow(database, Number.isFinite(checkMs) && checkMs > 0 ? { checkEveryMs: checkMs } : {});
     cleanups.push(async () => {
       await unlistenMappings();
       await mappingRuntime.idle();

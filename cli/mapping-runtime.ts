@@ -26,8 +26,13 @@ export interface MappingServing {
   serve(): Promise<void>;
 }
 
+/** How often a process also asks the store for a newer version, in case a notification was lost. */
+export const MAPPING_CHECK_MS = 30_000;
+
 export class MappingRuntime {
   private serving: MappingServing | undefined;
+  /** Versions announced or found that could not be served here: not tried (nor logged) again. */
+  private readonly refused = new Set<number>();
   /** The change in progress (a save or an adoption); each waits for the previous one to be served. */
   private chain: Promise<unknown> = Promise.resolve();
 
@@ -82,19 +87,21 @@ export class MappingRuntime {
    */
   adopt(version: number): Promise<boolean> {
     return this.enqueue(async () => {
-      if (version <= this.active.version) return false;
+      if (version <= this.active.version || this.refused.has(version)) return false;
       const loaded = await this.store.loadVersion(version);
       if (!loaded) {
         this.logger.error({ version }, 'a mapping configuration version was announced but is not stored; the running one stays');
         return false;
       }
       if ('errors' in loaded) {
+        this.refused.add(version);
         this.logger.error({ version, problems: loaded.errors, running: this.active.version }, 'mapping configuration saved by another process is invalid here; the running one stays');
         return false;
       }
       try {
         this.requireServing().dryRun(loaded.stored.config);
       } catch (err) {
+        this.refused.add(version);
         this.logger.error({ version, err, running: this.active.version }, 'mapping configuration saved by another process does not compose here; the running one stays');
         return false;
       }
@@ -107,18 +114,32 @@ export class MappingRuntime {
 
   /**
    * LISTENs for versions saved by other processes, then catches up with any saved between this process' load and
-   * the LISTEN (no notification will come for those). Resolves to the unlisten function.
+   * the LISTEN (no notification will come for those). Every `checkEveryMs` it also asks the store for its newest
+   * version: a notification sent while the listening connection was down is lost, and this is the net under it.
+   * Resolves to the stop function.
    */
-  async follow(database: Pick<DatabaseHandle, 'listen'>): Promise<() => Promise<void>> {
+  async follow(database: Pick<DatabaseHandle, 'listen'>, opts: { checkEveryMs?: number } = {}): Promise<() => Promise<void>> {
     const adopt = (version: number) => this.adopt(version).catch((err: unknown) => {
       this.logger.error({ err, version }, 'serving a mapping configuration saved by another process failed');
       return false;
     });
     const unlisten = await listenMappingSaved(database, (event) => void adopt(event.version),
       (payload) => this.logger.warn({ payload: payload.slice(0, 200) }, 'malformed mapping_saved notification ignored'));
-    const newest = (await this.store.load()).active;
-    if (newest && newest.version > this.active.version) await adopt(newest.version);
-    return unlisten;
+    const catchUp = async () => {
+      const newest = (await this.store.versions())[0]?.version;
+      if (newest !== undefined && newest > this.active.version) await adopt(newest);
+    };
+    // At start, the newest VALID version (as a load picks it), so one invalid newest version hides no valid one.
+    const valid = (await this.store.load()).active;
+    if (valid && valid.version > this.active.version) await adopt(valid.version);
+    const timer = setInterval(() => {
+      catchUp().catch((err: unknown) => this.logger.warn({ err }, 'could not ask the store for a newer mapping configuration; trying again later'));
+    }, opts.checkEveryMs ?? MAPPING_CHECK_MS);
+    timer.unref();
+    return async () => {
+      clearInterval(timer);
+      await unlisten();
+    };
   }
 
   /** Resolves once the change in progress (if any) is done; for a clean close. */

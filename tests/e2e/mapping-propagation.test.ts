@@ -80,6 +80,21 @@ describe('mapping configuration saved in one process reaches the others', () => 
     expect((await other.versions()).length).toBe(stored.version);
   });
 
+  it('serves a version whose notification was lost (stored without NOTIFY) at its next store check', async () => {
+    // An app of its own, with a short store check (default 30 s), so the others here show the notifications alone.
+    const c = await startTestApp({ env: { CUSTOMER_GRAPH_MAPPING_CHECK_MS: '200' }, linkOnStart: false });
+    try {
+      const before = await inForce(c);
+      const version = before.version + 1;
+      // As a save whose mapping_saved never arrived (the listening connection was down): the row alone.
+      await c.app.database.db.insert(configVersions).values({ kind: 'mappings', version, document: withTitle(before.doc, { rule: { strategy: 'most-frequent' } }) as unknown as Record<string, unknown>, comment: 'notification lost' });
+      await expect.poll(async () => (await inForce(c)).version, POLL).toBe(version);
+      expect(c.app.mappingConfig().types.Customer!.fields.title!.rule).toMatchObject({ strategy: 'most-frequent' });
+    } finally {
+      await c.close();
+    }
+  }, 120_000);
+
   it.skipIf(!onPostgres)(`a rule saved through gateway A is served by B: golden provenance, version, B's own config${TWO_APPS}`, async () => {
     const start = await inForce(a);
     await expect.poll(async () => (await inForce(b!)).version, POLL).toBe(start.version);
