@@ -111,8 +111,17 @@ export class MappingConfigStore {
   async loadOrSeed(defaults: unknown): Promise<LoadReport & { active: StoredMapping }> {
     const report = await this.load();
     if (report.active) return report as LoadReport & { active: StoredMapping };
-    const active = await this.save(defaults, { comment: 'default configuration shipped with the product', actor: 'system' });
-    return { active, skipped: report.skipped };
+    try {
+      // Expecting no version in force: of processes starting at once on an empty database (a gateway and its
+      // worker), one stores the default and the others load it, instead of each storing an identical version.
+      const active = await this.save(defaults, { comment: 'default configuration shipped with the product', actor: 'system', expectedVersion: 0 });
+      return { active, skipped: report.skipped };
+    } catch (err) {
+      if (!(err instanceof ProductError && err.code === 'CONFLICT')) throw err;
+      const seeded = await this.load();
+      if (!seeded.active) throw err;
+      return seeded as LoadReport & { active: StoredMapping };
+    }
   }
 
   /** Every stored version, newest first; `actor` is who the saver said they were (self-declared, see the mappings subgraph). */

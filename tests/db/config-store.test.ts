@@ -54,3 +54,18 @@ describe('versioned mapping configuration', () => {
     await t.db.execute(sql`delete from config_versions where version = ${good + 1}`);
   });
 });
+
+describe('seeding the default on an empty database', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await openTestDatabase();
+  });
+  afterAll(async () => t?.close());
+
+  it('processes starting at once (a gateway and its worker) store one default version, and all load it', async () => {
+    const [a, b, c] = [new MappingConfigStore(t.db), new MappingConfigStore(t.db), new MappingConfigStore(t.db)];
+    const loaded = await Promise.all([a, b, c].map((s) => s.loadOrSeed(DEFAULT_MAPPING_CONFIG_INPUT)));
+    expect(loaded.map((l) => l.active.version)).toEqual([1, 1, 1]);
+    expect((await a.versions()).map((v) => v.version)).toEqual([1]);
+  });
+});
