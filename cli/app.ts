@@ -47,6 +47,9 @@ import { createAdminSubgraph } from '../subgraphs/admin/index.ts';
 import { createMappingsSubgraph } from '../subgraphs/mappings/index.ts';
 import type { SaveMeta } from '../subgraphs/mappings/index.ts';
 import { MappingRuntime } from './mapping-runtime.ts';
+// Prometheus metrics at /metrics: GraphQL traffic, sync health and CRM rate budgets, read at scrape time
+import { createGatewayMetrics } from '../gateway/metrics.ts';
+import { syncHealth } from '../db/sync-health.ts';
 // the admin UI (web/): pages at /admin/, bundled in memory at start, talking only to /graphql
 import { createAdminUi } from '../web/serve.ts';
 
@@ -199,6 +202,11 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
     // The same tokens guard every mutation over HTTP and the admin reads (review queue, sync health, mapping
     // configuration, dead letters): gateway/admin-access.ts.
     const apiTokens = parseApiTokens(process.env.CUSTOMER_GRAPH_API_TOKENS);
+    const metrics = createGatewayMetrics({
+      // The dead letters' count is all a scrape needs, not their list.
+      syncHealth: () => syncHealth(db, { newestDeadLetters: 0 }),
+      rateLimits: () => [...connectors].map(([crm, c]) => [crm, c.rateLimitState()] as const),
+    }, logger);
     await server.ready(gateway, {
       events: database,
       apiTokens,
@@ -208,7 +216,7 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
         const links = (await linksOf(database.db, [customerId])).get(customerId) ?? [];
         for (const native of natives) native.forgetRecords(links.filter((l) => l.crm === native.crm));
       },
-    }, { apiTokens, protectedTypeDefs: [admin.typeDefs(), mappings.typeDefs()], protectedFields: WRITEBACK_ADMIN_FIELDS });
+    }, { apiTokens, protectedTypeDefs: [admin.typeDefs(), mappings.typeDefs()], protectedFields: WRITEBACK_ADMIN_FIELDS }, { metrics, apiTokens });
 
     function applyMappingConfig(document: unknown, meta: SaveMeta = {}): Promise<number> {
       return mappingRuntime.save(document, meta);

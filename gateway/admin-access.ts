@@ -66,21 +66,28 @@ export function bearerToken(header: string | null | undefined): string | undefin
   return token || undefined;
 }
 
+/**
+ * Whether a token is one of the configured API tokens (also used by `/metrics`). Digests are compared in constant
+ * time, and against every configured token, so neither a token nor its length leaks through timing.
+ */
+export function apiTokenCheck(tokens: readonly string[]): (token: string) => boolean {
+  const digest = (s: string) => crypto.createHash('sha256').update(s).digest();
+  const allowed = tokens.map(digest);
+  return (token) => {
+    const given = digest(token);
+    let ok = false;
+    for (const a of allowed) ok = crypto.timingSafeEqual(a, given) || ok;
+    return ok;
+  };
+}
+
 /** An Apollo Server plugin refusing admin root fields without a valid token. */
 export function adminAccessPlugin(setup: AdminAccessSetup, logger: Logger): ApolloServerPlugin {
   const guarded = rootFieldsOf(setup.protectedTypeDefs);
   for (const f of setup.protectedFields ?? []) guarded.add(f);
   const guardMutations = setup.guardMutations ?? true;
   const tokens = setup.apiTokens ?? [];
-  // Compare digests in constant time, so neither the token nor its length leaks through timing.
-  const digest = (s: string) => crypto.createHash('sha256').update(s).digest();
-  const allowed = tokens.map(digest);
-  const valid = (token: string) => {
-    const given = digest(token);
-    let ok = false;
-    for (const a of allowed) ok = crypto.timingSafeEqual(a, given) || ok;
-    return ok;
-  };
+  const valid = apiTokenCheck(tokens);
   let warned = false;
   const refuse = (message: string) => new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: ERROR_CODES.UNAUTHENTICATED.httpStatus } } });
   return {
@@ -92,7 +99,7 @@ export function adminAccessPlugin(setup: AdminAccessSetup, logger: Logger): Apol
           const mutation = operation.operation === 'mutation' && guardMutations;
           const admin = selectedRootFields(operation, fragments).filter((f) => mutation || guarded.has(f));
           if (admin.length === 0) return;
-          if (allowed.length === 0) {
+          if (tokens.length === 0) {
             if (!warned) {
               warned = true;
               logger.warn('CUSTOMER_GRAPH_API_TOKENS is not set: mutations and admin operations at /graphql (updates, review queue, merges, mapping configuration) are open to anyone who can reach this port');

@@ -1,5 +1,6 @@
 /**
- * The gateway's HTTP surface: `/graphql` (Apollo Server), `/healthz` (200 once ready, 503 before) and whatever
+ * The gateway's HTTP surface: `/graphql` (Apollo Server), `/healthz` (200 once ready, 503 before), `/metrics`
+ * (Prometheus, once ready; behind the API tokens when they are set) and whatever
  * routes later parts mount (webhooks, the admin UI). It listens before it is ready so orchestrators can watch
  * readiness instead of guessing. Subscriptions (graphql-ws) share the port and the `/graphql` path.
  */
@@ -14,8 +15,9 @@ import type { DatabaseHandle } from '../db/open-database.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { CustomerGraphGateway } from './gateway.ts';
 import { graphqlIde } from './ide.ts';
-import { adminAccessPlugin } from './admin-access.ts';
+import { adminAccessPlugin, apiTokenCheck, bearerToken } from './admin-access.ts';
 import type { AdminAccessSetup } from './admin-access.ts';
+import type { GatewayMetrics } from './metrics.ts';
 import { createSubscriptionLayer } from './subscriptions/index.ts';
 import type { SubscriptionLayer } from './subscriptions/index.ts';
 
@@ -29,6 +31,13 @@ export interface SubscriptionSetup {
   beforeEvent?: ((customerId: string) => Promise<void>) | undefined;
 }
 
+/** The app's metrics, served at `GET /metrics`. */
+export interface MetricsSetup {
+  metrics: GatewayMetrics;
+  /** CUSTOMER_GRAPH_API_TOKENS; set: a scrape needs `authorization: Bearer <token>` with one of them. */
+  apiTokens?: readonly string[] | undefined;
+}
+
 export interface GatewayServer {
   app: express.Express;
   httpServer: http.Server;
@@ -39,8 +48,9 @@ export interface GatewayServer {
   /**
    * Starts Apollo Server on the gateway and mounts `/graphql`; `/healthz` turns 200 afterwards. With
    * `subscriptions`, graphql-ws serves the same path. With `adminAccess`, admin root fields need an API token.
+   * With `metrics`, GraphQL traffic is counted and `/metrics` answers.
    */
-  ready(gateway: CustomerGraphGateway, subscriptions?: SubscriptionSetup, adminAccess?: AdminAccessSetup): Promise<void>;
+  ready(gateway: CustomerGraphGateway, subscriptions?: SubscriptionSetup, adminAccess?: AdminAccessSetup, metrics?: MetricsSetup): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -70,7 +80,7 @@ export async function listenGateway(opts: { port: number; host: string; logger: 
     port,
     url: `http://${shownHost}:${port}`,
     subscriptions: undefined,
-    async ready(gw, subscriptionSetup, adminAccess) {
+    async ready(gw, subscriptionSetup, adminAccess, metricsSetup) {
       const subscriptions = subscriptionSetup
         ? createSubscriptionLayer({
           httpServer,
@@ -95,6 +105,8 @@ export async function listenGateway(opts: { port: number; host: string; logger: 
           ApolloServerPluginLandingPageDisabled(),
           ...(subscriptions ? [subscriptions.apolloPlugin()] : []),
           ...(adminAccess ? [adminAccessPlugin(adminAccess, opts.logger)] : []),
+          // After admin access: its refusals are counted as errors too.
+          ...(metricsSetup ? [metricsSetup.metrics.apolloPlugin()] : []),
         ],
       });
       await apollo.start();
@@ -102,6 +114,7 @@ export async function listenGateway(opts: { port: number; host: string; logger: 
         await subscriptions.start();
         server.subscriptions = subscriptions;
       }
+      if (metricsSetup) mountMetrics(app, metricsSetup, opts.logger);
       app.use('/graphql', graphqlIde('/graphql'), express.json({ limit: '2mb' }), expressMiddleware(apollo));
       isReady = true;
       opts.logger.info({ url: `http://${shownHost}:${port}/graphql` }, 'gateway ready');
@@ -113,4 +126,28 @@ export async function listenGateway(opts: { port: number; host: string; logger: 
     },
   };
   return server;
+}
+
+/** `GET /metrics` in the Prometheus text format; 401 without one of the API tokens when they are configured. */
+function mountMetrics(app: express.Express, setup: MetricsSetup, logger: Logger): void {
+  const tokens = setup.apiTokens ?? [];
+  const valid = apiTokenCheck(tokens);
+  const { registry } = setup.metrics;
+  app.get('/metrics', async (req, res) => {
+    if (tokens.length > 0) {
+      const token = bearerToken(req.headers.authorization);
+      if (!token || !valid(token)) {
+        res.status(401).set('www-authenticate', 'Bearer').type('text/plain')
+          .send(token ? 'The token sent is not one of CUSTOMER_GRAPH_API_TOKENS\n' : "/metrics needs an API token: send 'authorization: Bearer <token>' with one of CUSTOMER_GRAPH_API_TOKENS\n");
+        return;
+      }
+    }
+    try {
+      const text = await registry.metrics();
+      res.status(200).set('content-type', registry.contentType).send(text);
+    } catch (err) {
+      logger.error({ err }, 'metrics: collecting failed');
+      res.status(500).type('text/plain').send('collecting metrics failed\n');
+    }
+  });
 }
