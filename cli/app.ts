@@ -192,8 +192,15 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
 
     const link = (onProgress?: (p: LinkerProgress) => void) => linkAll({ db, connectors, connectorIds, getConfig, logger, ...(onProgress ? { onProgress } : {}) });
     if (options.linkOnStart !== false) await link();
+    const metrics = createGatewayMetrics({
+      // The dead letters' count is all a scrape needs, not their list.
+      syncHealth: () => syncHealth(db, { newestDeadLetters: 0 }),
+      rateLimits: () => [...connectors].map(([crm, c]) => [crm, c.rateLimitState()] as const),
+    }, logger);
     // change capture: /webhooks/:connectorId, the inbox worker and the poller (stopped before the database closes)
-    const sync = await startChangeCapture({ server, db, connectors, connectorIds, getConfig, setup, env: options.env ?? process.env, logger });
+    const sync = await startChangeCapture({
+      server, db, connectors, connectorIds, getConfig, setup, env: options.env ?? process.env, logger, onWebhookAnswered: metrics.webhookDelivered,
+    });
     cleanups.push(() => sync.stop());
     writebackWorker.start();
     cleanups.push(() => writebackWorker.stop());
@@ -202,11 +209,6 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
     // The same tokens guard every mutation over HTTP and the admin reads (review queue, sync health, mapping
     // configuration, dead letters): gateway/admin-access.ts.
     const apiTokens = parseApiTokens(process.env.CUSTOMER_GRAPH_API_TOKENS);
-    const metrics = createGatewayMetrics({
-      // The dead letters' count is all a scrape needs, not their list.
-      syncHealth: () => syncHealth(db, { newestDeadLetters: 0 }),
-      rateLimits: () => [...connectors].map(([crm, c]) => [crm, c.rateLimitState()] as const),
-    }, logger);
     await server.ready(gateway, {
       events: database,
       apiTokens,

@@ -12,6 +12,7 @@ import type { Connector } from '../connectors/contract/index.ts';
 import type { Database } from '../db/open-database.ts';
 import type { GatewayServer } from '../gateway/http-server.ts';
 import { mountWebhooks } from '../gateway/webhooks.ts';
+import type { WebhookMountOptions } from '../gateway/webhooks.ts';
 import type { Logger } from '../lib/logger.ts';
 import { ProductError } from '../lib/product-error.ts';
 import type { MappingConfig } from '../resolver-engine/index.ts';
@@ -41,6 +42,8 @@ export interface ChangeCaptureOptions {
   setup: ConnectorSetup;
   env: NodeJS.ProcessEnv;
   logger: Logger;
+  /** Every webhook delivery answered (gateway/metrics.ts `webhookDelivered`). */
+  onWebhookAnswered?: WebhookMountOptions['onAnswered'];
 }
 
 function intervalMs(env: NodeJS.ProcessEnv, name: string, fallback: number, unit = 'milliseconds'): number {
@@ -81,6 +84,7 @@ export async function startChangeCapture(opts: ChangeCaptureOptions): Promise<Ch
       return connector ? { connectorId, connector } : undefined;
     },
     onStored: () => inbox.wake(),
+    ...(opts.onWebhookAnswered ? { onAnswered: opts.onWebhookAnswered } : {}),
     publicBaseUrl: env.CUSTOMER_GRAPH_PUBLIC_URL,
     logger,
   });

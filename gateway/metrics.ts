@@ -29,6 +29,11 @@ export interface GatewayMetrics {
   registry: Registry;
   /** Counts and times every GraphQL operation Apollo Server handles (HTTP and subscription payloads alike). */
   apolloPlugin(): ApolloServerPlugin;
+  /**
+   * Counts one CRM webhook delivery and what became of its events. `connector` is ours, or 'unknown' for a path no
+   * connector serves (never the raw path segment: anyone can post to any path, and labels must stay few).
+   */
+  webhookDelivered(connector: string, status: number, events: { received?: number; stored?: number }): void;
 }
 
 /** Seconds; GraphQL requests here range from cached reads (ms) to CRM round trips and mutations (seconds). */
@@ -52,6 +57,19 @@ export function createGatewayMetrics(sources: MetricsSources, logger: Logger): G
     help: 'Time from receiving a GraphQL operation to sending its response, by operation type',
     labelNames: ['operation_type'] as const,
     buckets: DURATION_BUCKETS,
+    registers,
+  });
+
+  const deliveries = new Counter({
+    name: name('webhook_deliveries_total'),
+    help: 'CRM webhook deliveries answered, by connector and HTTP status (200 stored, 401 bad or stale signature, 400 malformed, 404 no such connector, 503 not stored: the CRM delivers again)',
+    labelNames: ['connector', 'status'] as const,
+    registers,
+  });
+  const webhookEvents = new Counter({
+    name: name('webhook_events_total'),
+    help: 'Events in accepted webhook deliveries, by connector and result (stored; duplicate: an event id already in the inbox, a redelivery)',
+    labelNames: ['connector', 'result'] as const,
     registers,
   });
 
@@ -152,6 +170,13 @@ export function createGatewayMetrics(sources: MetricsSources, logger: Logger): G
 
   return {
     registry,
+    webhookDelivered(connector, status, events) {
+      deliveries.inc({ connector, status: String(status) });
+      if (status !== 200) return;
+      const stored = events.stored ?? 0;
+      webhookEvents.inc({ connector, result: 'stored' }, stored);
+      webhookEvents.inc({ connector, result: 'duplicate' }, Math.max(0, (events.received ?? 0) - stored));
+    },
     apolloPlugin(): ApolloServerPlugin {
       return {
         async requestDidStart() {

@@ -15,6 +15,8 @@ export interface WebhookMountOptions {
   target(connectorId: string): WebhookTarget | undefined;
   /** Called after events were stored (wakes the inbox worker). */
   onStored?: (connectorId: string, stored: number) => void;
+  /** Called for every delivery answered (metrics); `connectorId` is 'unknown' when no connector serves the path. */
+  onAnswered?: (connectorId: string, status: number, body: { received?: number; stored?: number }) => void;
   /** The externally visible base URL the CRM posts to, when it differs from what the request says. */
   publicBaseUrl?: string | undefined;
   logger: Logger;
@@ -25,15 +27,19 @@ export function mountWebhooks(app: express.Express, opts: WebhookMountOptions): 
     const connectorId = String(req.params.connectorId);
     const rawBody: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const url = `${opts.publicBaseUrl ?? `${req.protocol}://${req.get('host')}`}${req.originalUrl}`;
+    const target = opts.target(connectorId);
+    const known = target ? connectorId : 'unknown';
     try {
-      const outcome = await receiveWebhook(opts.db, opts.target(connectorId), { method: req.method, url, headers: req.headers, rawBody });
+      const outcome = await receiveWebhook(opts.db, target, { method: req.method, url, headers: req.headers, rawBody });
       if (outcome.status !== 200) opts.logger.warn({ connector: connectorId, status: outcome.status, error: outcome.body.error }, 'webhook refused');
       res.status(outcome.status).json(outcome.body);
+      opts.onAnswered?.(known, outcome.status, outcome.body);
       if (outcome.status === 200 && outcome.body.stored) opts.onStored?.(connectorId, outcome.body.stored);
     } catch (err) {
       // Not stored: 5xx makes the CRM deliver again.
       opts.logger.error({ err, connector: connectorId }, 'storing a webhook delivery failed');
       res.status(503).json({ error: 'could not store the events; deliver again' });
+      opts.onAnswered?.(known, 503, {});
     }
   });
 }

@@ -110,6 +110,26 @@ describe('GET /metrics without API tokens', () => {
     expect(sum(drained, 'customer_graph_writeback_outbox_rows', { status: 'done_last_hour' })).toBe(enqueued);
   });
 
+  it('counts webhook deliveries by connector and status, and their events stored or duplicate; unknown paths as one label', async () => {
+    const before = parseExposition((await scrape(t)).text);
+    const post = (path: string) => fetch(`${t.app.server.url}/webhooks/${path}`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'x-hubspot-signature-v3': 'forged', 'x-hubspot-request-timestamp': String(Date.now()) }, body: '[]',
+    });
+    expect((await post('hubspot-demo')).status).toBe(401);
+    expect((await post('no-such-connector-4711')).status).toBe(404);
+    // A real signed delivery: the demo HubSpot sandbox posts the change of a contact to this gateway.
+    const changed = await fetch(`${t.hubspotUrl}/crm/v3/objects/contacts/1001`, {
+      method: 'PATCH', headers: { authorization: 'Bearer sandbox-token', 'content-type': 'application/json' }, body: JSON.stringify({ properties: { jobtitle: 'Metrics Officer' } }),
+    });
+    expect(changed.status).toBe(200);
+    const delta = async (name: string, labels: Labels) => sum(parseExposition((await scrape(t)).text), name, labels) - sum(before, name, labels);
+    await expect.poll(() => delta('customer_graph_webhook_events_total', { connector: 'hubspot-demo', result: 'stored' }), { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
+    expect(await delta('customer_graph_webhook_deliveries_total', { connector: 'hubspot-demo', status: '200' })).toBeGreaterThanOrEqual(1);
+    expect(await delta('customer_graph_webhook_deliveries_total', { connector: 'hubspot-demo', status: '401' })).toBe(1);
+    expect(await delta('customer_graph_webhook_deliveries_total', { connector: 'unknown', status: '404' })).toBe(1);
+    expect((await scrape(t)).text).not.toContain('no-such-connector-4711');
+  });
+
   it('reads the sync health once per scrape, however many gauges it fills', async () => {
     let reads = 0;
     const metrics = createGatewayMetrics({ syncHealth: () => { reads += 1; return syncHealth(t.app.database.db); } }, createLogger('test', 'silent'));
