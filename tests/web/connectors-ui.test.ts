@@ -138,7 +138,8 @@ describe('admin UI: connectors', () => {
       const hs = page.locator('article[data-connector="hubspot-demo"] .connector-status');
       expect(await hs.getAttribute('class')).toBe('connector-status error');
       expect(await hs.textContent()).toBe('Needs new credentials: hubspot: 401 the access token is invalid'
-        + 'Re-authorise: set new credentials in HUBSPOT_ACCESS_TOKEN (a private-app token) as the README\'s Configuration section describes, then restart the gateway (they are stored encrypted at start).');
+        + 'Re-authorise: choose Edit connection and enter new credentials; the gateway tests them before storing them. '
+        + 'Credentials in the environment (HUBSPOT_ACCESS_TOKEN) still work too: they seed the connector at start, and a changed value there wins again at the next start.');
       const eu = page.locator('article[data-connector="hubspot-eu"]');
       expect(await eu.locator('.connector-status strong').textContent()).toBe('Not running in this process');
       expect(await eu.locator('.connector-status .detail').textContent()).toBe('Another HubSpot connector is in use: the gateway runs one per CRM.');

@@ -4,12 +4,18 @@
  * in words with small bars. "Test connection" asks the CRM for one object's metadata (the admin API's
  * `testConnector`) and says how it went: the connector error code and what to do next. The page never sees a
  * credential: the API does not answer any.
+ * "Edit connection" on a card and "Add connector" below the list open the connection form (connector-form.ts, built
+ * from `connectorKinds`) that saves through `saveConnector`: the gateway tests the settings before storing them.
  *
- * A card is updated in place (on Refresh and after a test), so keyboard focus and the last test result stay put.
- * API errors go to the shared alert region with their code; a failed test goes there too, as the connector's code.
+ * A card is updated in place (on Refresh, after a test and after a save), so keyboard focus and the last result stay
+ * put. API errors go to the shared alert region with their code; a failed test goes there too, as the connector's code;
+ * a refused save is shown in its form.
  */
 import './connectors.css';
 import { graphql } from './api.ts';
+import type { ApiResult } from './api.ts';
+import { FormToggle, KINDS_QUERY } from './connector-form.ts';
+import type { ConnectorKind, SaveConnectorInput, SaveOutcome } from './connector-form.ts';
 import { h } from './dom.ts';
 import type { Notices } from './review-queue.ts';
 import { crmName, when } from './sync-words.ts';
@@ -27,6 +33,7 @@ interface ConnectorHealth {
   id: string; crm: string; name: string; baseUrl: string | null; status: string; statusReason: string | null;
   demo: boolean; running: boolean; objects: { objectType: string; goldenTypes: string[] }[]; rateBudget: RateBudget | null;
 }
+interface SaveResult extends SaveOutcome { connector: ConnectorHealth }
 interface TestResult { ok: boolean; ms: number; objectsChecked: string[]; error: { code: string; message: string } | null; connector: ConnectorHealth }
 
 const HEALTH = `id crm name baseUrl status statusReason demo running objects { objectType goldenTypes }
@@ -34,20 +41,24 @@ const HEALTH = `id crm name baseUrl status statusReason demo running objects { o
     concurrency { limit inFlight } waiting { interactive writeback sync } totals { sent rateLimited refusedBudget } }`;
 const LIST = `query Connectors { connectors { ${HEALTH} } }`;
 const TEST = `mutation TestConnector($id: ID!) { testConnector(id: $id) { ok ms objectsChecked error { code message } connector { ${HEALTH} } } }`;
+const SAVE = `mutation SaveConnector($input: SaveConnectorInput!) {
+  saveConnector(input: $input) { connector { ${HEALTH} } test { ms objectsChecked } applied restartReason } }`;
+const save = (input: SaveConnectorInput) => graphql<{ saveConnector: SaveResult }>(SAVE, { input });
 
 const num = (n: number) => n.toLocaleString('en-US');
 const plural = (n: number, singular: string, many = `${singular}s`) => `${num(n)} ${n === 1 ? singular : many}`;
 const seconds = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000}-second` : `${num(ms)} ms`);
 
-/** Where new credentials come from: the environment, stored encrypted at start (README, Configuration). */
+/** The environment variables that also carry credentials: they seed the connector at start (README, Configuration). */
 const CREDENTIAL_VARIABLES: Readonly<Record<string, string>> = {
-  salesforce: 'SALESFORCE_CLIENT_ID, SALESFORCE_CLIENT_SECRET and, for the refresh-token flow, SALESFORCE_REFRESH_TOKEN',
-  hubspot: 'HUBSPOT_ACCESS_TOKEN (a private-app token)',
+  salesforce: 'SALESFORCE_CLIENT_ID, SALESFORCE_CLIENT_SECRET, SALESFORCE_REFRESH_TOKEN',
+  hubspot: 'HUBSPOT_ACCESS_TOKEN',
 };
 
 function reauthorise(c: ConnectorHealth): string {
-  const vars = CREDENTIAL_VARIABLES[c.crm] ?? 'the connector\'s credentials';
-  return `Re-authorise: set new credentials in ${vars} as the README's Configuration section describes, then restart the gateway (they are stored encrypted at start).`;
+  const vars = CREDENTIAL_VARIABLES[c.crm];
+  return 'Re-authorise: choose Edit connection and enter new credentials; the gateway tests them before storing them. '
+    + `Credentials in the environment${vars ? ` (${vars})` : ''} still work too: they seed the connector at start, and a changed value there wins again at the next start.`;
 }
 
 /** What a failed test means for an integration admin, by connector error code. */
@@ -128,9 +139,19 @@ function usedFor(c: ConnectorHealth): HTMLElement {
     h('li', { 'data-object': o.objectType }, h('strong', {}, o.objectType), ` — feeds the golden ${o.goldenTypes.join(' and ')}`)));
 }
 
-/** One connector's card; `update` re-renders what the API answered without replacing the button or the result. */
+/** What a card needs of its page: the catalogue of connectable CRMs (loaded once) and a word when a card changed. */
+interface CardContext {
+  notices: Notices;
+  kinds(): Promise<ApiResult<ConnectorKind[]>>;
+  changed(): void;
+}
+
+/** One connector's card; `update` re-renders what the API answered without replacing the buttons or the results. */
 class ConnectorCard {
   readonly element: HTMLElement;
+  private readonly title = h('h3', {});
+  private readonly names: HTMLElement[] = [];
+  private readonly sections: [string, HTMLElement][] = [];
   private readonly status = h('div', { class: 'connector-status' });
   private readonly facts = h('dl', { class: 'connector-facts' });
   private readonly objects = h('div', {});
@@ -141,28 +162,57 @@ class ConnectorCard {
   private health: ConnectorHealth;
   private busy = false;
 
-  constructor(health: ConnectorHealth, private readonly notices: Notices) {
+  constructor(health: ConnectorHealth, private readonly ctx: CardContext) {
     this.health = health;
-    const title = uid('title');
+    this.title.id = uid('title');
     const noteId = uid('note');
     this.buttonNote.id = noteId;
-    this.button = h('button', { type: 'button', class: 'test', 'aria-describedby': noteId },
-      'Test connection', h('span', { class: 'cn-visually-hidden' }, ` to ${health.name}`));
+    const named = (prefix: string) => {
+      const span = h('span', { class: 'cn-visually-hidden' });
+      this.names.push(span);
+      span.dataset.prefix = prefix;
+      return span;
+    };
+    this.button = h('button', { type: 'button', class: 'test', 'aria-describedby': noteId }, 'Test connection', named(' to '));
     this.button.addEventListener('click', () => void this.test());
-    const section = (label: string, body: HTMLElement) => h('section', { 'aria-label': `${label}: ${health.name}` }, h('h4', {}, label), body);
-    this.element = h('article', { class: 'connector', 'data-connector': health.id, 'aria-labelledby': title },
-      h('h3', { id: title }, health.name),
+    const editButton = h('button', { type: 'button', class: 'secondary edit' }, 'Edit connection', named(' of '));
+    const editSlot = h('div', { class: 'connector-edit' });
+    const saveStatus = h('p', { class: 'save-status', role: 'status' });
+    new FormToggle<SaveResult>({
+      button: editButton, slot: editSlot, status: saveStatus, kinds: ctx.kinds, editing: () => this.health, save,
+      saved: (r) => {
+        this.update(r.connector);
+        ctx.notices.errors([]);
+        ctx.changed();
+      },
+    });
+    const section = (label: string, body: HTMLElement) => {
+      const el = h('section', {}, h('h4', {}, label), body);
+      this.sections.push([label, el]);
+      return el;
+    };
+    this.element = h('article', { class: 'connector', 'data-connector': health.id, 'aria-labelledby': this.title.id },
+      this.title,
       this.status,
       this.facts,
       section('Used for', this.objects),
       section('Rate budget', this.budget),
-      h('div', { class: 'connector-actions' }, this.button, this.buttonNote),
-      this.result);
+      h('div', { class: 'connector-actions' }, this.button, editButton, this.buttonNote),
+      this.result,
+      saveStatus,
+      editSlot);
     this.update(health);
+  }
+
+  get connector(): ConnectorHealth {
+    return this.health;
   }
 
   update(c: ConnectorHealth): void {
     this.health = c;
+    this.title.textContent = c.name;
+    for (const span of this.names) span.textContent = `${span.dataset.prefix ?? ' '}${c.name}`;
+    for (const [label, el] of this.sections) el.setAttribute('aria-label', `${label}: ${c.name}`);
     const s = statusOf(c);
     this.status.className = `connector-status ${s.tone}`;
     this.status.replaceChildren(h('p', {}, h('strong', {}, s.label)), ...(s.detail ? [h('p', { class: 'detail' }, s.detail)] : []));
@@ -196,7 +246,7 @@ class ConnectorCard {
     this.button.removeAttribute('aria-disabled');
     const r = res.data?.testConnector;
     if (!r) {
-      this.notices.errors(res.errors);
+      this.ctx.notices.errors(res.errors);
       this.result.className = 'test-result error';
       this.result.replaceChildren(h('p', {}, 'The test could not be run (see the error above).'));
       return;
@@ -204,14 +254,14 @@ class ConnectorCard {
     this.update(r.connector);
     const checked = r.objectsChecked.join(', ') || 'the CRM\'s objects';
     if (r.ok) {
-      this.notices.errors([]);
-      this.notices.say(`${c.name}: the connection works.`);
+      this.ctx.notices.errors([]);
+      this.ctx.notices.say(`${c.name}: the connection works.`);
       this.result.className = 'test-result ok';
       this.result.replaceChildren(h('p', {}, h('strong', {}, 'Connection works'), ` — read the description of ${checked} in ${num(r.ms)} ms.`));
       return;
     }
     const e = r.error ?? { code: 'UNKNOWN_ERROR', message: 'the test failed' };
-    this.notices.errors([{ code: e.code, message: `Testing ${c.name} failed: ${e.message}` }]);
+    this.ctx.notices.errors([{ code: e.code, message: `Testing ${c.name} failed: ${e.message}` }]);
     this.result.className = 'test-result error';
     this.result.replaceChildren(
       h('p', {}, h('strong', {}, 'Connection failed'), ` after ${num(r.ms)} ms (${checked}): `, h('code', { class: 'code' }, e.code), ` — ${e.message}`),
@@ -220,7 +270,7 @@ class ConnectorCard {
 }
 
 function summaryOf(list: readonly ConnectorHealth[]): string {
-  if (list.length === 0) return 'No CRM connector is stored. Configure one in the environment (README, Configuration) and restart the gateway.';
+  if (list.length === 0) return 'No CRM connector is stored. Add one with Add connector below (or in the environment, README Configuration, and restart the gateway).';
   const attention = list.filter((c) => statusOf(c).tone === 'error').map((c) => c.name);
   const running = list.filter((c) => c.running).length;
   const head = `${plural(list.length, 'connector')}, ${num(running)} running in this process.`;
@@ -232,17 +282,31 @@ export class ConnectorsView {
   private readonly summary: HTMLElement;
   private readonly list: HTMLElement;
   private readonly cards = new Map<string, ConnectorCard>();
+  private readonly context: CardContext;
+  /** The catalogue of connectable CRMs, once it loaded (it does not change while the gateway runs). */
+  private kinds: ConnectorKind[] | undefined;
 
   constructor(private readonly notices: Notices) {
     this.summary = h('p', { class: 'summary', 'aria-live': 'polite' }, 'Loading connectors…');
     this.list = h('div', { class: 'connector-list' });
     const refresh = h('button', { type: 'button', class: 'secondary' }, 'Refresh');
     refresh.addEventListener('click', () => void this.load());
+    this.context = { notices, kinds: () => this.loadKinds(), changed: () => this.summarise() };
+    const add = { button: h('button', { type: 'button', class: 'add' }, 'Add connector'), slot: h('div', {}), status: h('p', { class: 'save-status', role: 'status' }) };
+    new FormToggle<SaveResult>({
+      ...add, kinds: this.context.kinds, save,
+      saved: () => {
+        notices.errors([]);
+        void this.load();
+      },
+    });
     this.element = h('main', { id: 'connectors', 'aria-labelledby': 'connectors-title' },
       h('div', { class: 'queue-head' }, h('h2', { id: 'connectors-title' }, 'Connectors'), refresh),
-      h('p', { class: 'hint' }, 'Each CRM account customer-graph reads and writes: whether it works, what it is used for, and how much of its API allowance is used. Credentials are never shown.'),
+      h('p', { class: 'hint' }, 'Each CRM account customer-graph reads and writes: whether it works, what it is used for, and how much of its API allowance is used. '
+        + 'Edit connection changes a connector\'s name, address or credentials; the gateway tests new settings before it stores them. Credentials are never shown.'),
       this.summary,
-      this.list);
+      this.list,
+      h('section', { class: 'connector-add', 'aria-label': 'Add a connector' }, add.button, add.status, add.slot));
   }
 
   async load(): Promise<void> {
@@ -263,14 +327,25 @@ export class ConnectorsView {
         card.update(c);
         return card;
       }
-      const made = new ConnectorCard(c, this.notices);
+      const made = new ConnectorCard(c, this.context);
       this.cards.set(c.id, made);
       return made;
     });
     for (const id of [...this.cards.keys()]) if (!list.some((c) => c.id === id)) this.cards.delete(id);
-    this.summary.textContent = `${summaryOf(list)} As of ${new Date().toLocaleTimeString()}.`;
+    this.summarise();
     // Re-inserting the same cards would drop keyboard focus from a card's button: only when the set or order changed.
     const same = cards.length === this.list.children.length && cards.every((c, i) => this.list.children[i] === c.element);
     if (!same) this.list.replaceChildren(...cards.map((c) => c.element));
+  }
+
+  private summarise(): void {
+    this.summary.textContent = `${summaryOf([...this.cards.values()].map((c) => c.connector))} As of ${new Date().toLocaleTimeString()}.`;
+  }
+
+  private async loadKinds(): Promise<ApiResult<ConnectorKind[]>> {
+    if (this.kinds) return { data: this.kinds, errors: [] };
+    const res = await graphql<{ connectorKinds: ConnectorKind[] }>(KINDS_QUERY);
+    this.kinds = res.data?.connectorKinds;
+    return { data: this.kinds, errors: res.errors };
   }
 }
