@@ -27,6 +27,8 @@ import { createIdentitySubgraph } from '../subgraphs/identity/index.ts';
 import type { IdentitySubgraph } from '../subgraphs/identity/index.ts';
 import type { NativeSubgraph } from '../subgraphs/native/build-native-subgraph.ts';
 import { crmSupport } from './connector-registry.ts';
+import { ConnectorFleet } from './connector-fleet.ts';
+import { createConnectorSettings } from './connector-settings.ts';
 import { setUpConnectors } from './connector-setup.ts';
 import type { ConnectorSetup } from './connector-setup.ts';
 import { linkAll } from './link-on-start.ts';
@@ -108,29 +110,24 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
     const connectorStore = new ConnectorStore(db, cipher);
     const setup = await setUpConnectors(connectorStore, { env: options.env ?? process.env, ...(options.seedDir ? { seedDir: options.seedDir } : {}), logger });
     cleanups.push(() => setup.stop());
-    const tokenStore = new EncryptedTokenStore(connectorStore);
-    const connectors = new Map<string, Connector>();
-    const connectorIds = new Map<string, string>();
+    const fleet = new ConnectorFleet(connectorStore, new EncryptedTokenStore(connectorStore), logger);
+    await fleet.start((await connectorStore.list()).filter((r) => r.status !== 'disabled' && Boolean(r.settings.demo) === setup.demo));
+    const { connectors, connectorIds } = fleet;
     const natives: NativeSubgraph[] = [];
-    const rows = (await connectorStore.list()).filter((r) => r.status !== 'disabled' && Boolean(r.settings.demo) === setup.demo);
-    for (const row of rows) {
-      const support = crmSupport(row.crm);
-      const credentials = (await connectorStore.readCredentials(row.id)) ?? {};
-      const connector = support.buildConnector(row, credentials, {
-        tokenStore,
-        onNeedsReauthorisation: async (id, reason) => {
-          logger.error({ connector: id, reason }, 'CRM refused our credentials: the connector needs re-authorisation');
-          await connectorStore.setStatus(id, 'needs_reauthorisation', reason);
-        },
-      });
-      connectors.set(row.crm, connector);
-      connectorIds.set(row.crm, row.id);
+    for (const [crm, connector] of connectors) {
       try {
-        natives.push(await support.buildSubgraph(connector, { cacheTtlMs: config.cacheTtlMs }));
+        natives.push(await crmSupport(crm).buildSubgraph(connector, { cacheTtlMs: config.cacheTtlMs }));
       } catch (err) {
+        const row = (await connectorStore.get(connectorIds.get(crm)!))!;
         throw new ProductError('CRM_UNAVAILABLE', `Cannot read the metadata of ${row.name} (${row.baseUrl}): ${(err as Error).message}. Check the CRM is reachable and the credentials are valid.`, { connector: row.id });
       }
     }
+    // New settings may point at another address of the CRM: its metadata is read again (the schema follows if it differs).
+    fleet.onApplied(async (row) => {
+      await natives.find((n) => n.crm === row.crm)?.refresh();
+    });
+    const unlistenConnectors = await fleet.follow(database);
+    cleanups.push(() => unlistenConnectors());
 
     const identity = createIdentitySubgraph({ db, getConfig });
     const golden = createGoldenSubgraph({ getConfig, nativeTypeDefs: () => natives.map((n) => n.typeDefs()) });
@@ -141,8 +138,9 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
     const writeback = createWriteBackSubgraph({ db, getConfig, connectors: connectorsById });
     sources.push(writeback);
     const writebackWorker = new WriteBackWorker({ db, connectors: connectorsById, logger, leaseMs: config.writebackLeaseMs, fillMs: config.writebackFillMs });
+    const connectorSettings = createConnectorSettings({ store: connectorStore, fleet, database, getConfig, demo: setup.demo, logger });
     const admin = createAdminSubgraph({ db, getConfig, connectors, connectorIds, connectorRows: () => connectorStore.list(),
-      markConnectorActive: (id) => connectorStore.setStatus(id, 'active', null) });
+      markConnectorActive: (id) => connectorStore.setStatus(id, 'active', null), connectorSettings });
     sources.push(admin);
     // mapping administration through the gateway: read, list versions, save (validated, dry-run, hot-swapped)
     const mappingStore = mappingRuntime.store;

@@ -3,10 +3,10 @@
  * its decrypted credentials, and how to build its native subgraph. Adding a CRM = a connector folder, a subgraph
  * folder, and one entry here.
  */
-import type { Connector } from '../connectors/contract/index.ts';
+import type { ConnectionForm, Connector } from '../connectors/contract/index.ts';
 import type { TokenStore } from '../connectors/runtime/index.ts';
-import { createHubSpotConnector } from '../connectors/hubspot/index.ts';
-import { createSalesforceConnector } from '../connectors/salesforce/index.ts';
+import { createHubSpotConnector, hubspotConnectionForm } from '../connectors/hubspot/index.ts';
+import { createSalesforceConnector, salesforceConnectionForm } from '../connectors/salesforce/index.ts';
 import type { SalesforceAuth } from '../connectors/salesforce/index.ts';
 import type { ConnectorRow } from '../db/connector-store.ts';
 import type { NativeSubgraph } from '../subgraphs/native/build-native-subgraph.ts';
@@ -21,6 +21,8 @@ export interface ConnectorDeps {
 
 export interface CrmSupport {
   crm: string;
+  /** What the admin UI asks to connect one (connectorKinds, saveConnector). */
+  form: ConnectionForm;
   buildConnector(row: ConnectorRow, credentials: Record<string, unknown>, deps: ConnectorDeps): Connector;
   buildSubgraph(connector: Connector, options: { cacheTtlMs: number }): Promise<NativeSubgraph>;
 }
@@ -28,6 +30,7 @@ export interface CrmSupport {
 export const supportedCrms: Record<string, CrmSupport> = {
   salesforce: {
     crm: 'salesforce',
+    form: salesforceConnectionForm,
     buildConnector: (row, credentials, deps) =>
       createSalesforceConnector({
         connectorId: row.id,
@@ -40,6 +43,7 @@ export const supportedCrms: Record<string, CrmSupport> = {
   },
   hubspot: {
     crm: 'hubspot',
+    form: hubspotConnectionForm,
     buildConnector: (row, credentials, deps) =>
       createHubSpotConnector({
         connectorId: row.id,

@@ -3,7 +3,8 @@
  * with none configured, the embedded demo starts the CRM sandboxes in a child process and registers them — so
  * `npm start` on a fresh machine shows merged customers at once.
  */
-import type { ConnectorStore } from '../db/connector-store.ts';
+import { createHash } from 'node:crypto';
+import type { ConnectorInput, ConnectorStore } from '../db/connector-store.ts';
 import type { Logger } from '../lib/logger.ts';
 import { startSandboxProcess } from './sandbox-process.ts';
 import type { SandboxProcess } from './sandbox-process.ts';
@@ -58,21 +59,33 @@ export async function setUpConnectors(store: ConnectorStore, opts: ConnectorSetu
   return { demo: true, sandboxes, stop: () => sandboxes.stop() };
 }
 
-/** SALESFORCE_* and HUBSPOT_* variables describe real accounts; they are stored (encrypted) under fixed ids. */
+/**
+ * SALESFORCE_* and HUBSPOT_* variables describe real accounts; they are stored (encrypted) under fixed ids. They seed
+ * the connector: settings an admin saves later through the admin API stay in force across restarts until the
+ * variables themselves change (a fingerprint of what they said is kept with the connector), and then they win again.
+ */
 async function registerFromEnvironment(store: ConnectorStore, env: NodeJS.ProcessEnv): Promise<void> {
+  const wanted: ConnectorInput[] = [];
   if (env.SALESFORCE_LOGIN_URL && env.SALESFORCE_CLIENT_ID) {
     const auth = env.SALESFORCE_REFRESH_TOKEN
       ? { kind: 'refresh-token', clientId: env.SALESFORCE_CLIENT_ID, clientSecret: env.SALESFORCE_CLIENT_SECRET, refreshToken: env.SALESFORCE_REFRESH_TOKEN }
       : { kind: 'client-credentials', clientId: env.SALESFORCE_CLIENT_ID, clientSecret: env.SALESFORCE_CLIENT_SECRET };
-    await store.upsert({ id: 'salesforce', crm: 'salesforce', name: 'Salesforce', baseUrl: env.SALESFORCE_LOGIN_URL, credentials: { auth } });
+    wanted.push({ id: 'salesforce', crm: 'salesforce', name: 'Salesforce', baseUrl: env.SALESFORCE_LOGIN_URL, credentials: { auth } });
   }
   if (env.HUBSPOT_ACCESS_TOKEN) {
-    await store.upsert({
+    wanted.push({
       id: 'hubspot',
       crm: 'hubspot',
       name: 'HubSpot',
       baseUrl: env.HUBSPOT_BASE_URL ?? 'https://api.hubapi.com',
       credentials: { auth: { kind: 'static', accessToken: env.HUBSPOT_ACCESS_TOKEN }, ...(env.HUBSPOT_CLIENT_SECRET ? { webhookSecret: env.HUBSPOT_CLIENT_SECRET } : {}) },
     });
+  }
+  for (const input of wanted) {
+    // A hash, not the values: the settings column is not encrypted.
+    const fingerprint = createHash('sha256').update(JSON.stringify([input.baseUrl, input.credentials])).digest('base64url');
+    const stored = await store.get(input.id);
+    if (stored?.settings.environmentFingerprint === fingerprint) continue;
+    await store.upsert({ ...input, settings: { ...stored?.settings, environmentFingerprint: fingerprint } });
   }
 }

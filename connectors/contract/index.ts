@@ -10,3 +10,4 @@ export type {
 export { CONNECTOR_ERROR_CODES, ConnectorError, isConnectorError, asConnectorError } from './errors.ts';
 export type { ErrorCodeDefinition, ConnectorErrorCode, ConnectorErrorOptions } from './errors.ts';
 export { redact, redactString, registerSecret, REDACTED } from './redact.ts';
+export type { ConnectionForm, ConnectionAuthKind, ConnectionFormField } from './connection-form.ts';

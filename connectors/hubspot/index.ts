@@ -23,6 +23,7 @@ export { signatureV3, MAX_WEBHOOK_AGE_MS } from './webhooks.ts';
 export type { HubSpotWebhookEvent, HubSpotWebhookHandler } from './webhooks.ts';
 export { DEFAULT_OVERLAP_MS } from './changes.ts';
 export { HUBSPOT, DEFAULT_HUBSPOT_BASE_URL } from './client.ts';
+export { hubspotConnectionForm } from './connection-form.ts';
 
 export type HubSpotAuth =
   /** A private-app access token (`pat-…`); it never expires, a 401 means someone must supply a new one. */

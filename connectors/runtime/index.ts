@@ -11,3 +11,5 @@ export { API_VERSIONS, SALESFORCE_API_VERSION, HUBSPOT_CRM_API_VERSION, HUBSPOT_
 export { chunk, writeInChunks, assertAllSucceeded, paginate } from './batching.ts';
 export { createConnectorRuntime } from './connector-runtime.ts';
 export type { ConnectorRuntime, ConnectorRuntimeOptions } from './connector-runtime.ts';
+export { probeConnector, DEFAULT_PROBE_TIMEOUT_MS } from './probe.ts';
+export type { ProbeOutcome } from './probe.ts';

@@ -21,6 +21,7 @@ import { COLLECTION_LIMIT, createMany, deleteMany, updateMany, upsertMany } from
 
 export { classifySalesforceError } from './errors.ts';
 export { DEFAULT_OVERLAP_MS } from './changes.ts';
+export { salesforceConnectionForm } from './connection-form.ts';
 
 export type SalesforceAuth =
   /** Server-to-server: the connected app's client-credentials flow. */

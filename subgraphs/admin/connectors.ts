@@ -10,8 +10,8 @@
  * Both are root fields of the admin subgraph, hence token-guarded by gateway/admin-access.ts.
  */
 import { GraphQLError } from 'graphql';
-import { ConnectorError, asConnectorError } from '../../connectors/contract/index.ts';
 import type { Connector, RateLimitState } from '../../connectors/contract/index.ts';
+import { DEFAULT_PROBE_TIMEOUT_MS, probeConnector } from '../../connectors/runtime/index.ts';
 import type { ConnectorRow } from '../../db/connector-store.ts';
 import type { Database } from '../../db/open-database.ts';
 import { connectors as connectorsTable } from '../../db/schema.ts';
@@ -120,8 +120,6 @@ export const CONNECTORS_MUTATION_FIELDS = `
   "Tests a connector with one cheap metadata call to its CRM (describe of one mapped object, 10 s timeout). Unknown id: NOT_FOUND; not running in this process: CONFLICT."
   testConnector(id: ID!): ConnectorTestResult!`;
 
-const DEFAULT_TEST_TIMEOUT_MS = 10_000;
-
 /** Drops user info and the query string, where a careless configuration might have put a secret. */
 function safeUrl(url: string | null): string | null {
   if (!url) return null;
@@ -152,7 +150,7 @@ function rateBudget(s: RateLimitState) {
 }
 
 /** The objects of a CRM the mapping reads (as sync/poller.ts `pollTargets` does, whether or not the CRM runs here). */
-function objectsOf(config: MappingConfig, crm: string): { objectType: string; goldenTypes: string[] }[] {
+export function objectsOf(config: MappingConfig, crm: string): { objectType: string; goldenTypes: string[] }[] {
   const byObject = new Map<string, string[]>();
   for (const [goldenType, type] of Object.entries(config.types)) {
     for (const object of type.objects) {
@@ -165,20 +163,8 @@ function objectsOf(config: MappingConfig, crm: string): { objectType: string; go
   return [...byObject].map(([objectType, goldenTypes]) => ({ objectType, goldenTypes }));
 }
 
-/** Rejects with `reason` when the timer fires, for the parts of a call (a token fetch) that do not listen to signals. */
-function deadline(ms: number, controller: AbortController, reason: ConnectorError): { promise: Promise<never>; clear(): void } {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const promise = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort(reason);
-      reject(reason);
-    }, ms);
-  });
-  promise.catch(() => {});
-  return { promise, clear: () => clearTimeout(timer) };
-}
-
-export function connectorsResolvers(deps: ConnectorsDeps) {
+/** Reads stored connectors and renders them as `ConnectorHealth`; shared by the connector settings resolvers. */
+export function connectorHealthReader(deps: ConnectorsDeps) {
   const rows = async (): Promise<ConnectorRow[]> => {
     if (deps.connectorRows) return deps.connectorRows();
     // Named columns only: the credentials ciphertext is never selected.
@@ -208,6 +194,11 @@ export function connectorsResolvers(deps: ConnectorsDeps) {
     if (!row) throw new GraphQLError(`No connector has the id '${id}'.`, { extensions: { code: 'NOT_FOUND', argumentName: 'id' } });
     return row;
   };
+  return { rows, live, health, find };
+}
+
+export function connectorsResolvers(deps: ConnectorsDeps) {
+  const { rows, live, health, find } = connectorHealthReader(deps);
 
   return {
     Query: {
@@ -225,27 +216,7 @@ export function connectorsResolvers(deps: ConnectorsDeps) {
             { extensions: { code: 'CONFLICT', argumentName: 'id' } });
         }
         const config = deps.getConfig();
-        // One object is enough to prove address, credentials and API access; describing all would cost more calls.
-        const first = objectsOf(config, row.crm)[0]?.objectType;
-        const timeoutMs = deps.testTimeoutMs ?? DEFAULT_TEST_TIMEOUT_MS;
-        const controller = new AbortController();
-        const timeout = new ConnectorError('CRM_TIMEOUT', row.crm, `no answer within ${Math.round(timeoutMs / 1000)} s`);
-        const limit = deadline(timeoutMs, controller, timeout);
-        const started = performance.now();
-        let outcome: { ok: boolean; objectsChecked: string[]; error: { code: string; message: string } | null };
-        try {
-          const described = await Promise.race([
-            connector.describeObjects(first ? [first] : undefined, { lane: 'interactive', signal: controller.signal }),
-            limit.promise,
-          ]);
-          outcome = { ok: true, objectsChecked: described.map((d) => d.name), error: null };
-        } catch (err) {
-          const e = controller.signal.aborted ? timeout : asConnectorError(row.crm, err);
-          outcome = { ok: false, objectsChecked: first ? [first] : [], error: { code: e.code, message: e.message } };
-        } finally {
-          limit.clear();
-        }
-        const ms = Math.round(performance.now() - started);
+        const { ms, ...outcome } = await probeConnector(connector, objectsOf(config, row.crm)[0]?.objectType, deps.testTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS);
         // The CRM answered: credentials a refusal once flagged work now (renewed at the CRM, or a passing outage).
         if (outcome.ok && row.status === 'needs_reauthorisation') await deps.markConnectorActive?.(row.id);
         // Re-read: a refused credential marks the connector needs_reauthorisation while the call fails.

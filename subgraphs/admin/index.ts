@@ -18,6 +18,8 @@ import type { NativeRef } from '../../sync/identity-admin.ts';
 import { SYNC_HEALTH_QUERY_FIELDS, SYNC_HEALTH_TYPE_DEFS, syncHealthResolver } from './sync-health.ts';
 import { CONNECTORS_MUTATION_FIELDS, CONNECTORS_QUERY_FIELDS, CONNECTORS_TYPE_DEFS, connectorsResolvers } from './connectors.ts';
 import type { ConnectorsDeps } from './connectors.ts';
+import { CONNECTOR_SETTINGS_MUTATION_FIELDS, CONNECTOR_SETTINGS_QUERY_FIELDS, CONNECTOR_SETTINGS_TYPE_DEFS, connectorSettingsResolvers } from './connector-settings.ts';
+import type { ConnectorSettingsApi } from './connector-settings.ts';
 
 export interface AdminSubgraph {
   name: 'admin';
@@ -35,6 +37,8 @@ export interface AdminDeps {
   /** The stored connectors without credentials, for `connectors` (connectors.ts). */
   connectorRows?: ConnectorsDeps['connectorRows'];
   markConnectorActive?: ConnectorsDeps['markConnectorActive'];
+  /** connectorKinds and saveConnector (connector-settings.ts); absent: no kinds, and a save is refused. */
+  connectorSettings?: ConnectorSettingsApi;
 }
 
 const TYPE_DEFS = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
@@ -81,9 +85,9 @@ type Query {
   "Pending review pairs, oldest first (at most 500 per call); after: the id of the last pair of the previous page."
   reviewQueue(first: Int = 20, after: ID): [MatchReview!]!
   "How many review pairs wait for a decision."
-  reviewQueueCount: Int!${SYNC_HEALTH_QUERY_FIELDS}${CONNECTORS_QUERY_FIELDS}
+  reviewQueueCount: Int!${SYNC_HEALTH_QUERY_FIELDS}${CONNECTORS_QUERY_FIELDS}${CONNECTOR_SETTINGS_QUERY_FIELDS}
 }
-${SYNC_HEALTH_TYPE_DEFS}${CONNECTORS_TYPE_DEFS}
+${SYNC_HEALTH_TYPE_DEFS}${CONNECTORS_TYPE_DEFS}${CONNECTOR_SETTINGS_TYPE_DEFS}
 type Mutation {
   "Merges customers into the survivor: their records move to it, their ids keep resolving to it, and later runs keep them together."
   mergeCustomers(survivorId: ID!, mergedIds: [ID!]!): MergeCustomersPayload!
@@ -92,7 +96,7 @@ type Mutation {
   "Accepts a review pair: the two records are merged (the older survives)."
   acceptMatch(id: ID!): MergeCustomersPayload!
   "Rejects a review pair: the records are kept apart on later runs."
-  rejectMatch(id: ID!): Boolean!${CONNECTORS_MUTATION_FIELDS}
+  rejectMatch(id: ID!): Boolean!${CONNECTORS_MUTATION_FIELDS}${CONNECTOR_SETTINGS_MUTATION_FIELDS}
 }
 `;
 
@@ -109,6 +113,12 @@ async function guarded<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Where no composition root wires connector settings (tests of the identity admin alone): nothing to list or save. */
+const noConnectorSettings: ConnectorSettingsApi = {
+  kinds: () => [],
+  save: () => Promise.reject(new GraphQLError('Connector settings cannot be saved through this server.', { extensions: { code: 'CONFLICT' } })),
+};
+
 const reviewId = (id: string) => Number(/^\d+$/.test(id) ? id : NaN);
 
 export function createAdminSubgraph(deps: AdminDeps): AdminSubgraph {
@@ -118,9 +128,11 @@ export function createAdminSubgraph(deps: AdminDeps): AdminSubgraph {
     return { id };
   };
   const connectorAdmin = connectorsResolvers(deps);
+  const settings = connectorSettingsResolvers({ ...deps, connectorSettings: deps.connectorSettings ?? noConnectorSettings });
   const resolvers = {
     Query: {
       ...connectorAdmin.Query,
+      ...settings.Query,
       reviewQueue: async (_: unknown, args: { first?: number | null; after?: string | null }) => {
         const after = args.after == null ? undefined : reviewId(args.after);
         if (after !== undefined && !Number.isSafeInteger(after)) {
@@ -142,6 +154,7 @@ export function createAdminSubgraph(deps: AdminDeps): AdminSubgraph {
     },
     Mutation: {
       ...connectorAdmin.Mutation,
+      ...settings.Mutation,
       mergeCustomers: (_: unknown, args: { survivorId: string; mergedIds: string[] }) => guarded(async () => {
         for (const id of [args.survivorId, ...args.mergedIds]) customer(id);
         const r = await mergeGolden(ctx(), { survivorId: args.survivorId, mergedIds: args.mergedIds });

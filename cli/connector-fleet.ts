@@ -1,0 +1,106 @@
+/**
+ * The CRM connectors this process runs, one per CRM, each behind a swappable reference (swappable-connector.ts) so
+ * that connection settings saved later apply without a restart: by this process when an admin saves them here
+ * (connector-settings.ts), and by every other process on the database through `connector_saved` (`follow`).
+ */
+import type { Connector } from '../connectors/contract/index.ts';
+import type { TokenStore } from '../connectors/runtime/index.ts';
+import type { ConnectorRow, ConnectorStore } from '../db/connector-store.ts';
+import { listenConnectorSaved, publishConnectorSaved } from '../db/connector-events.ts';
+import type { DatabaseHandle } from '../db/open-database.ts';
+import type { Logger } from '../lib/logger.ts';
+import { crmSupport } from './connector-registry.ts';
+import { swappableConnector } from './swappable-connector.ts';
+import type { SwappableConnector } from './swappable-connector.ts';
+
+interface Running {
+  row: ConnectorRow;
+  handle: SwappableConnector;
+}
+
+export class ConnectorFleet {
+  /** Connectors by CRM id, and the stored connector id each runs as: the maps the rest of the app is given. */
+  readonly connectors = new Map<string, Connector>();
+  readonly connectorIds = new Map<string, string>();
+  private readonly running = new Map<string, Running>();
+  private readonly appliedListeners = new Set<(row: ConnectorRow) => void | Promise<void>>();
+  /** Tells this process's own `connector_saved` events from other processes'. */
+  private readonly origin = `${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+
+  constructor(
+    private readonly store: ConnectorStore,
+    private readonly tokenStore: TokenStore,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Builds and runs the stored connectors in `rows` (first one of each CRM wins, as rows are ordered by id). */
+  async start(rows: readonly ConnectorRow[]): Promise<void> {
+    for (const row of rows) {
+      if (this.connectors.has(row.crm)) continue;
+      const handle = swappableConnector(await this.build(row));
+      this.running.set(row.id, { row, handle });
+      this.connectors.set(row.crm, handle.connector);
+      this.connectorIds.set(row.crm, row.id);
+    }
+  }
+
+  /** The connector built from a stored row and its stored (decrypted) credentials. */
+  private async build(row: ConnectorRow): Promise<Connector> {
+    const credentials = (await this.store.readCredentials(row.id)) ?? {};
+    return crmSupport(row.crm).buildConnector(row, credentials, {
+      tokenStore: this.tokenStore,
+      onNeedsReauthorisation: async (id, reason) => {
+        this.logger.error({ connector: id, reason }, 'CRM refused our credentials: the connector needs re-authorisation');
+        await this.store.setStatus(id, 'needs_reauthorisation', reason);
+      },
+    });
+  }
+
+  /** Whether this process runs the stored connector `id`, and which connector id runs for `crm`. */
+  runs(id: string): boolean {
+    return this.running.has(id);
+  }
+
+  runningIdOf(crm: string): string | undefined {
+    return this.connectorIds.get(crm);
+  }
+
+  /** Called after a running connector took new settings (e.g. to re-read the CRM's metadata from a new address). */
+  onApplied(listener: (row: ConnectorRow) => void | Promise<void>): () => void {
+    this.appliedListeners.add(listener);
+    return () => this.appliedListeners.delete(listener);
+  }
+
+  /**
+   * Rebuilds connector `id` from what is stored now and routes every later call to it; false when this process does
+   * not run that connector (a new CRM joins at the next start: its native subgraph is built from metadata at start).
+   */
+  async reload(id: string): Promise<boolean> {
+    const running = this.running.get(id);
+    if (!running) return false;
+    const row = await this.store.get(id);
+    if (!row) return false;
+    running.handle.swap(await this.build(row));
+    running.row = row;
+    for (const listener of this.appliedListeners) {
+      await Promise.resolve(listener(row)).catch((err) => this.logger.warn({ err, connector: id }, 'after new connector settings: a follow-up step failed'));
+    }
+    return true;
+  }
+
+  /** Tells every other process on the database that connector `id` was saved. */
+  async announce(database: Pick<DatabaseHandle, 'notify'>, id: string): Promise<void> {
+    await publishConnectorSaved(database, { id, origin: this.origin });
+  }
+
+  /** Applies connectors saved by other processes. Resolves to the unlisten function. */
+  follow(database: Pick<DatabaseHandle, 'listen'>): Promise<() => Promise<void>> {
+    return listenConnectorSaved(database, (event) => {
+      if (event.origin === this.origin || !this.running.has(event.id)) return;
+      this.reload(event.id).then(
+        () => this.logger.info({ connector: event.id }, 'connector settings saved by another process applied here'),
+        (err) => this.logger.error({ err, connector: event.id }, 'connector settings saved by another process could not be applied here; the old ones stay until a restart'),
+      );
+    }, (payload) => this.logger.warn({ payload: payload.slice(0, 200) }, 'malformed connector_saved notification ignored'));
+  }
+}

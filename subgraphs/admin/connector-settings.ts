@@ -1,0 +1,108 @@
+/**
+ * `connectorKinds` and `saveConnector`: the admin API an integration admin uses to connect a CRM or give a connector
+ * new credentials without a restart. Which CRMs exist, what their forms ask, and how settings are checked, tested,
+ * stored and applied is the composition root's business (cli/connector-settings.ts); this file only speaks GraphQL,
+ * and answers a saved connector as the same `ConnectorHealth` the Connectors page lists — never its credentials.
+ */
+import type { ConnectionForm } from '../../connectors/contract/index.ts';
+import type { ConnectorsDeps } from './connectors.ts';
+import { connectorHealthReader } from './connectors.ts';
+
+export interface ConnectorSettingsApi {
+  kinds(): ConnectionForm[];
+  save(input: {
+    id: string; crm: string; name: string; baseUrl?: string | null; authKind?: string | null;
+    credentials?: readonly { name: string; value: string }[] | null;
+  }): Promise<{ id: string; test: { ms: number; objectsChecked: string[] }; applied: boolean; restartReason: string | null }>;
+}
+
+export const CONNECTOR_SETTINGS_TYPE_DEFS = `
+"One field of a connector's connection form."
+type ConnectorFormField {
+  "The credential key to send back in SaveConnectorInput.credentials (clientId, accessToken…)."
+  name: String!
+  label: String!
+  "Write-only: never returned by the API, never prefilled."
+  secret: Boolean!
+  required: Boolean!
+  help: String
+}
+
+"A way to authenticate to a CRM (client credentials, refresh token, private-app token…)."
+type ConnectorAuthKind {
+  kind: String!
+  label: String!
+  fields: [ConnectorFormField!]!
+}
+
+"A CRM this build can connect to, and what its connection form asks."
+type ConnectorKind {
+  crm: String!
+  label: String!
+  "What the base URL is called for this CRM (Login URL, API base URL)."
+  baseUrlLabel: String!
+  defaultBaseUrl: String
+  authKinds: [ConnectorAuthKind!]!
+}
+
+input ConnectorCredentialInput {
+  name: String!
+  value: String!
+}
+
+input SaveConnectorInput {
+  "2–40 lower-case letters, digits and dashes, starting with a letter (salesforce-emea). An existing id updates that connector."
+  id: ID!
+  crm: String!
+  name: String!
+  "Default: the stored one, else the CRM's defaultBaseUrl."
+  baseUrl: String
+  "One of the CRM's authKinds; required with credentials."
+  authKind: String
+  "The auth kind's field values. Omitted or null: the stored credentials are kept (only name or address change)."
+  credentials: [ConnectorCredentialInput!]
+}
+
+"The call made with the new settings before they were stored."
+type ConnectorSaveTest {
+  ms: Int!
+  objectsChecked: [String!]!
+}
+
+type SaveConnectorResult {
+  "The connector as stored now."
+  connector: ConnectorHealth!
+  test: ConnectorSaveTest!
+  "True when this connector runs with the new settings now (here; other processes on the database follow)."
+  applied: Boolean!
+  "When not applied: why the settings wait for a restart. Null when applied."
+  restartReason: String
+}
+`;
+
+export const CONNECTOR_SETTINGS_QUERY_FIELDS = `
+  "The CRMs this build can connect to and what each connection form asks."
+  connectorKinds: [ConnectorKind!]!`;
+
+export const CONNECTOR_SETTINGS_MUTATION_FIELDS = `
+  "Creates or updates a connector: checks the settings, tests them with one call to the CRM, then stores them encrypted and applies them. BAD_USER_INPUT (extensions.field names the input), CONFLICT (the id is another CRM's), or the CRM's code (CRM_AUTH_FAILED, CRM_UNAVAILABLE, CRM_TIMEOUT): nothing stored."
+  saveConnector(input: SaveConnectorInput!): SaveConnectorResult!`;
+
+export function connectorSettingsResolvers(deps: ConnectorsDeps & { connectorSettings: ConnectorSettingsApi }) {
+  const reader = connectorHealthReader(deps);
+  return {
+    Query: {
+      connectorKinds: () => deps.connectorSettings.kinds().map((k) => ({
+        crm: k.crm, label: k.label, baseUrlLabel: k.baseUrlLabel, defaultBaseUrl: k.defaultBaseUrl ?? null,
+        authKinds: k.authKinds.map((a) => ({ kind: a.kind, label: a.label, fields: a.fields.map((f) => ({ ...f, help: f.help ?? null })) })),
+      })),
+    },
+    Mutation: {
+      saveConnector: async (_: unknown, args: { input: Parameters<ConnectorSettingsApi['save']>[0] }) => {
+        const outcome = await deps.connectorSettings.save(args.input);
+        const row = await reader.find(outcome.id);
+        return { connector: reader.health(row, deps.getConfig()), test: outcome.test, applied: outcome.applied, restartReason: outcome.restartReason };
+      },
+    },
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * SALESFORCE_* / HUBSPOT_* variables seed their connectors at start; settings an admin saved later (saveConnector)
+ * survive restarts while the variables stay as they were, and a changed variable wins again. Real database, real
+ * encryption; the demo is off, so no CRM is started.
+ */
+import crypto from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CredentialCipher } from '../../db/credential-cipher.ts';
+import { ConnectorStore } from '../../db/connector-store.ts';
+import { setUpConnectors } from '../../cli/connector-setup.ts';
+import { createLogger } from '../../lib/logger.ts';
+import { openTestDatabase } from '../support/test-database.ts';
+import type { TestDatabase } from '../support/test-database.ts';
+
+const logger = createLogger('test', 'silent');
+
+describe('connectors seeded from the environment', () => {
+  let t: TestDatabase;
+  let store: ConnectorStore;
+  const start = (env: NodeJS.ProcessEnv) => setUpConnectors(store, { env: { CUSTOMER_GRAPH_DEMO: 'off', ...env }, logger });
+  const env = { HUBSPOT_ACCESS_TOKEN: 'pat-from-env-0001', HUBSPOT_BASE_URL: 'https://api.hubapi.example' };
+
+  beforeAll(async () => {
+    t = await openTestDatabase();
+    store = new ConnectorStore(t.db, CredentialCipher.fromEnvValue(crypto.randomBytes(32).toString('base64')));
+  });
+  afterAll(async () => t?.close());
+
+  it('stores the connector the variables describe, with a fingerprint instead of any value in its settings', async () => {
+    await start(env);
+    expect(await store.readCredentials('hubspot')).toEqual({ auth: { kind: 'static', accessToken: 'pat-from-env-0001' } });
+    const row = (await store.get('hubspot'))!;
+    expect(row.baseUrl).toBe('https://api.hubapi.example');
+    expect(row.settings.environmentFingerprint).toEqual(expect.any(String));
+    expect(JSON.stringify(row.settings)).not.toContain('pat-from-env');
+  });
+
+  it('keeps settings saved later while the variables are unchanged, and lets changed variables win again', async () => {
+    const row = (await store.get('hubspot'))!;
+    // What saveConnector stores: new credentials, a new name, the settings (and fingerprint) kept.
+    await store.upsert({ id: 'hubspot', crm: 'hubspot', name: 'HubSpot (renamed)', baseUrl: row.baseUrl, settings: row.settings,
+      credentials: { auth: { kind: 'static', accessToken: 'pat-saved-by-admin-0002' } } });
+    await start(env);
+    expect(await store.readCredentials('hubspot')).toEqual({ auth: { kind: 'static', accessToken: 'pat-saved-by-admin-0002' } });
+    expect((await store.get('hubspot'))!.name).toBe('HubSpot (renamed)');
+
+    await start({ ...env, HUBSPOT_ACCESS_TOKEN: 'pat-rotated-in-env-0003' });
+    expect(await store.readCredentials('hubspot')).toEqual({ auth: { kind: 'static', accessToken: 'pat-rotated-in-env-0003' } });
+    expect((await store.get('hubspot'))!.settings.environmentFingerprint).not.toBe(row.settings.environmentFingerprint);
+  });
+});
