@@ -243,7 +243,7 @@ export class ConnectorForm<R extends SaveOutcome> {
   }
 
   private markInvalid(key: string, text: string): Control | undefined {
-    const c = this.controls.get(key);
+    const c = this.controls.get(key) ?? (key === 'credentials' ? this.controls.get('authKind') : undefined);
     if (!c) return undefined;
     c.error.textContent = text;
     c.input.setAttribute('aria-invalid', 'true');
