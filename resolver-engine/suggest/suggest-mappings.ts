@@ -17,6 +17,10 @@ export interface NativeFieldDescription {
   type: string;
   /** HubSpot `fieldType` (phonenumber, booleancheckbox…), which refines `type`. */
   fieldType?: string;
+  /** Whether the CRM accepts writes to it (a mapping from a read-only field is not writable). Default true. */
+  updateable?: boolean;
+  /** A picklist's active values, to pre-fill the picklist converter's value map. */
+  picklistValues?: readonly string[];
 }
 
 export interface GoldenFieldDescription {
