@@ -1,0 +1,371 @@
+/**
+ * The Field mapping page: for a golden type and one CRM object feeding it, which native field each golden field
+ * reads now and, from the gateway's `mappingSuggestions` (names, labels, synonyms such as Company ↔ Account, type
+ * fit), what could fill the fields that read nothing from it. The admin ticks a proposal (never pre-ticked), picks
+ * another candidate, changes or stops a mapping, or adds a native field nothing reads as a new golden field, then
+ * saves: the whole document goes back through `saveMappingConfiguration` with the version it was loaded at (CONFLICT
+ * when another is in force by then) and the optional name as actor; a refusal shows its code and each problem.
+ */
+import './field-mapping.css';
+import { graphql } from './api.ts';
+import type { ApiError } from './api.ts';
+import { h } from './dom.ts';
+import type { Notices } from './review-queue.ts';
+import { loadFieldRules, saveMappingConfiguration } from './field-rules-api.ts';
+import type { ConfigProblem } from './field-rules-api.ts';
+import {
+  applyMappingEdits, editInWords, goldenTypes, hasField, isGraphQLName, newFieldInWords, otherSources, pathInWords, percent,
+  sourceKey, sourceLabel, sourcesOf, stopWarning, suggestFieldName,
+} from './field-mapping-model.ts';
+import type { Candidate, FieldEdit, FieldSuggestions, Json, NewField, Source, Suggestions, UnusedNativeField } from './field-mapping-model.ts';
+import { count } from './sync-words.ts';
+
+const CANDIDATE = 'nativeField nativeLabel nativeType score converter reasons mapping';
+const SUGGEST = `query MappingSuggestions($type: String!, $crm: String!, $objectType: String) {
+  mappingSuggestions(type: $type, crm: $crm, objectType: $objectType) {
+    type crm objectType
+    fields { field type mappedFrom candidates { ${CANDIDATE} } proposed { ${CANDIDATE} } }
+    unusedNativeFields { name label type custom }
+  }
+}`;
+/** Shared with the Field rules page: the name this tab saves under. */
+const ACTOR_KEY = 'customer-graph.actor';
+
+/** What the admin set in one row: for an unmapped field, whether to use which candidate; for a mapped one, change or stop. */
+interface RowState { use: boolean; pick: string; changeTo: string; stop: boolean }
+interface AddState { on: boolean; name: string }
+
+const idOf = (s: string) => s.replace(/[^A-Za-z0-9_-]/g, '-');
+const candidateLabel = (c: Candidate) => `${c.nativeLabel ?? c.nativeField} (${c.nativeField})`;
+const optionsOf = (f: FieldSuggestions) => [...new Map([...(f.proposed ? [f.proposed] : []), ...f.candidates].map((c) => [c.nativeField, c])).values()];
+
+export class FieldMappingView {
+  readonly element: HTMLElement;
+  private base: { version: number; doc: Json } | undefined;
+  private suggestions: Suggestions | undefined;
+  private rows = new Map<string, RowState>();
+  private adds = new Map<string, AddState>();
+  private problems: ConfigProblem[] = [];
+  private seq = 0;
+  private readonly typePicker = h('select', { id: 'mapping-type', name: 'type' });
+  private readonly sourcePicker = h('select', { id: 'mapping-source', name: 'source' });
+  private readonly summary = h('p', { class: 'summary', 'aria-live': 'polite' }, 'Loading the mapping…');
+  private readonly table = h('div', { class: 'mapping-fields' });
+  private readonly unused = h('section', { class: 'mapping-unused', 'aria-labelledby': 'mapping-unused-title' });
+  private readonly changes = h('p', { id: 'mapping-changes' });
+  private readonly result = h('p', { id: 'mapping-result', class: 'mapping-result', tabindex: '-1' });
+  private readonly comment = h('textarea', { id: 'mapping-comment', name: 'comment', rows: '2', maxlength: '500' });
+  private readonly actor = h('input', { id: 'mapping-actor', name: 'actor', type: 'text', autocomplete: 'name', maxlength: '200' });
+  private readonly saveButton = h('button', { type: 'submit', class: 'save', disabled: '', 'aria-describedby': 'mapping-changes' }, 'Save 0 changes');
+  private readonly problemBox = h('div', { id: 'mapping-problems', class: 'mapping-problems' });
+
+  constructor(private readonly notices: Notices) {
+    this.actor.value = sessionStorage.getItem(ACTOR_KEY) ?? '';
+    this.actor.addEventListener('change', () => {
+      const name = this.actor.value.trim();
+      if (name) sessionStorage.setItem(ACTOR_KEY, name);
+      else sessionStorage.removeItem(ACTOR_KEY);
+    });
+    this.typePicker.addEventListener('change', () => {
+      this.fillSources();
+      void this.loadSuggestions(true);
+    });
+    this.sourcePicker.addEventListener('change', () => void this.loadSuggestions(true));
+    const refresh = h('button', { type: 'button', class: 'secondary' }, 'Refresh');
+    refresh.addEventListener('click', () => void this.load());
+    const form = h('form', { id: 'mapping-form', 'aria-label': 'Field mapping', novalidate: '' }, this.table, this.unused,
+      h('div', { class: 'mapping-save' },
+        h('label', { for: 'mapping-comment' }, 'Comment (optional): why this change, for the version history'), this.comment,
+        h('label', { for: 'mapping-actor' }, 'Your name (optional)'), this.actor,
+        this.changes, this.saveButton, this.result, this.problemBox));
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      void this.save();
+    });
+    this.element = h('main', { id: 'field-mapping', 'aria-labelledby': 'mapping-title' },
+      h('div', { class: 'mapping-head' }, h('h2', { id: 'mapping-title' }, 'Field mapping'), refresh),
+      h('p', { class: 'hint' }, 'Which CRM field feeds each golden field. Pick a golden type and one of the CRM objects feeding it: fields that read '
+        + 'nothing from it show the gateway\'s best guess (by name, label, synonyms and type). Tick "Use" to take it, then Save: the gateway '
+        + 'checks the configuration, keeps it as a new version and uses it at once.'),
+      h('div', { class: 'mapping-pickers' },
+        h('label', { for: 'mapping-type' }, 'Golden type'), this.typePicker,
+        h('label', { for: 'mapping-source' }, 'Source (CRM object)'), this.sourcePicker),
+      this.summary, form);
+  }
+
+  async load(): Promise<void> {
+    const seq = ++this.seq;
+    const result = await loadFieldRules();
+    if (seq !== this.seq) return;
+    this.notices.errors(result.errors);
+    let doc: Json | undefined;
+    try {
+      doc = result.data ? JSON.parse(result.data.mappingConfiguration.document) as Json : undefined;
+    } catch (err) {
+      this.notices.errors([{ code: 'BAD_DOCUMENT', message: `The gateway's configuration document is not JSON: ${(err as Error).message}` }]);
+    }
+    if (!result.data || doc === undefined) {
+      this.summary.textContent = this.base ? `The mapping could not be reloaded (see the error above); this is version ${this.base.version} as loaded before.` : 'The mapping could not be loaded (see the error above).';
+      return;
+    }
+    const { version } = result.data.mappingConfiguration;
+    const changed = this.base !== undefined && this.base.version !== version;
+    this.base = { version, doc };
+    const types = goldenTypes(doc);
+    const keep = types.includes(this.typePicker.value) ? this.typePicker.value : types[0] ?? '';
+    this.typePicker.replaceChildren(...types.map((t) => h('option', { value: t }, t)));
+    this.typePicker.value = keep;
+    this.fillSources();
+    await this.loadSuggestions(changed);
+  }
+
+  private fillSources(): void {
+    const keep = this.sourcePicker.value;
+    const sources = this.base ? sourcesOf(this.base.doc, this.typePicker.value) : [];
+    this.sourcePicker.replaceChildren(...sources.map((s) => h('option', { value: sourceKey(s) }, sourceLabel(s))));
+    if (sources.some((s) => sourceKey(s) === keep)) this.sourcePicker.value = keep;
+  }
+
+  private source(): Source | undefined {
+    return this.base ? sourcesOf(this.base.doc, this.typePicker.value).find((s) => sourceKey(s) === this.sourcePicker.value) : undefined;
+  }
+
+  private async loadSuggestions(reset: boolean): Promise<void> {
+    const source = this.source();
+    if (reset) {
+      const lost = this.pending().length + this.newFields().length;
+      if (lost) this.notices.say(`${count(lost, 'unsaved change')} discarded (another type or source, or a newer version ${this.base?.version ?? ''}).`);
+      this.rows.clear();
+      this.adds.clear();
+      this.setProblems([]);
+    }
+    if (!this.base || !source) {
+      this.table.replaceChildren(h('p', {}, 'No CRM object feeds this golden type.'));
+      return;
+    }
+    const seq = ++this.seq;
+    this.element.setAttribute('aria-busy', 'true');
+    const res = await graphql<{ mappingSuggestions: Suggestions }>(SUGGEST, { type: this.typePicker.value, crm: source.crm, objectType: source.objectType });
+    if (seq !== this.seq) return;
+    this.element.removeAttribute('aria-busy');
+    this.notices.errors(res.errors);
+    this.suggestions = res.data?.mappingSuggestions;
+    if (!this.suggestions) {
+      this.summary.textContent = `The fields of ${sourceLabel(source)} could not be read (see the error above).`;
+      this.table.replaceChildren();
+      this.unused.replaceChildren();
+      this.update();
+      return;
+    }
+    const open = this.suggestions.fields.filter((f) => f.mappedFrom.length === 0);
+    this.summary.textContent = `Version ${this.base.version} is in force. ${this.typePicker.value} from ${sourceLabel(source)}: `
+      + `${count(this.suggestions.fields.length - open.length, 'golden field')} read from it, ${open.length} not, `
+      + `${count(open.filter((f) => f.proposed).length, 'proposal')}.`;
+    this.render();
+  }
+
+  private state(f: FieldSuggestions): RowState {
+    let s = this.rows.get(f.field);
+    if (!s) this.rows.set(f.field, s = { use: false, pick: optionsOf(f)[0]?.nativeField ?? '', changeTo: '', stop: false });
+    return s;
+  }
+
+  /** The edits set on screen, with the golden field they concern. */
+  private pending(): { f: FieldSuggestions; edit: FieldEdit }[] {
+    const out: { f: FieldSuggestions; edit: FieldEdit }[] = [];
+    for (const f of this.suggestions?.fields ?? []) {
+      const s = this.rows.get(f.field);
+      if (!s) continue;
+      const find = (name: string) => optionsOf(f).find((c) => c.nativeField === name);
+      const mapped = f.mappedFrom.length > 0;
+      const pick = find(mapped ? s.changeTo : s.pick);
+      if (mapped && s.stop) out.push({ f, edit: { kind: 'stop' } });
+      else if (mapped && pick) out.push({ f, edit: { kind: 'change', candidate: pick } });
+      else if (!mapped && s.use && pick) out.push({ f, edit: { kind: 'use', candidate: pick } });
+    }
+    return out;
+  }
+
+  private newFields(): NewField[] {
+    return [...this.adds].filter(([, a]) => a.on).map(([nativeField, a]) => ({ nativeField, name: a.name.trim() }));
+  }
+
+  private render(): void {
+    const s = this.suggestions;
+    const source = this.source();
+    if (!s || !source) return;
+    this.table.replaceChildren(h('table', { class: 'mapping-table' },
+      h('caption', {}, `Golden ${s.type} fields and what they read from ${sourceLabel(source)}`),
+      h('thead', {}, h('tr', {}, ...['Golden field', 'Reads now', 'Suggestion', 'Change'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, ...s.fields.map((f) => this.row(f, source)))));
+    this.renderUnused(s.unusedNativeFields, source);
+    this.update();
+  }
+
+  private row(f: FieldSuggestions, source: Source): HTMLTableRowElement {
+    const s = this.state(f);
+    const id = idOf(f.field);
+    const others = this.base ? otherSources(this.base.doc, this.typePicker.value, f.field, source) : [];
+    const mapped = f.mappedFrom.length > 0;
+    const options = optionsOf(f);
+    const shown = options.find((c) => c.nativeField === (mapped ? s.changeTo : s.pick));
+    const redraw = (focus: string) => {
+      const next = this.row(f, source);
+      this.table.querySelector(`tr[data-field="${CSS.escape(f.field)}"]`)?.replaceWith(next);
+      next.querySelector<HTMLElement>(`[data-focus="${focus}"]`)?.focus();
+      this.update();
+    };
+    const select = (label: string, first: HTMLOptionElement | null, list: Candidate[], value: string, set: (v: string) => void) => {
+      const el = h('select', { id: `pick-${id}`, 'data-focus': 'pick' }, ...(first ? [first] : []),
+        ...list.map((c) => h('option', { value: c.nativeField }, `${candidateLabel(c)} — ${percent(c.score)}, ${c.converter}`)));
+      el.value = value;
+      el.addEventListener('change', () => {
+        set(el.value);
+        redraw('pick');
+      });
+      return [h('label', { for: `pick-${id}` }, label), el];
+    };
+    const box = (label: string, hidden: string, checked: boolean, set: (v: boolean) => void) => {
+      const el = h('input', { type: 'checkbox', id: `box-${id}`, 'data-focus': 'box' });
+      el.checked = checked;
+      el.addEventListener('change', () => {
+        set(el.checked);
+        redraw('box');
+      });
+      return h('div', { class: 'mapping-check' }, el, h('label', { for: `box-${id}` }, label, h('span', { class: 'fr-visually-hidden' }, hidden)));
+    };
+    const details = (c: Candidate | undefined) => (c
+      ? [h('p', { class: 'candidate' }, h('strong', {}, candidateLabel(c)), ` ${percent(c.score)} · converter ${c.converter}${c.nativeType ? ` · ${c.nativeType}` : ''}`),
+        h('details', {}, h('summary', {}, 'Why'), h('ul', {}, ...c.reasons.map((r) => h('li', {}, r))))]
+      : []);
+    let suggestion: Node[];
+    let change: Node[];
+    if (mapped) {
+      const list = options.filter((c) => !(f.mappedFrom.length === 1 && c.nativeField === f.mappedFrom[0]));
+      suggestion = list.length
+        ? [...select(`Change ${f.field} to…`, h('option', { value: '' }, `Keep ${f.mappedFrom.join(' + ')}`), list, s.changeTo, (v) => (s.changeTo = v)), ...details(shown)]
+        : [h('p', { class: 'muted' }, 'No other candidate.')];
+      change = [box('Stop reading from this source', ` for ${f.field}`, s.stop, (v) => (s.stop = v)),
+        ...(s.stop ? [h('p', { class: 'warning' }, stopWarning(f.field, source, others))] : [])];
+    } else if (options.length) {
+      suggestion = [...details(shown), ...(options.length > 1 ? select(`Instead of the proposal for ${f.field}, use`, null, options, s.pick, (v) => (s.pick = v)) : [])];
+      if (!f.proposed) suggestion.unshift(h('p', { class: 'muted' }, 'No unused field fits well; the closest ones:'));
+      change = [box('Use', ` the suggestion for ${f.field}`, s.use, (v) => (s.use = v))];
+    } else {
+      suggestion = [h('p', { class: 'muted' }, `Nothing in ${sourceLabel(source)} fits this field.`)];
+      change = [];
+    }
+    const edit = this.pending().find((p) => p.f === f)?.edit;
+    const invalid = this.problems.some((p) => p.path.startsWith(`types.${this.typePicker.value}.fields.${f.field}.`) || p.path === `types.${this.typePicker.value}.fields.${f.field}`);
+    return h('tr', { 'data-field': f.field, class: [edit ? 'changed' : '', invalid ? 'invalid' : ''].join(' ').trim() || undefined },
+      h('th', { scope: 'row' }, h('span', { class: 'field-name' }, f.field), h('span', { class: 'value-type' }, f.type)),
+      h('td', { class: 'reads' }, mapped ? f.mappedFrom.join(' + ') : '— not mapped from this source',
+        others.length ? h('span', { class: 'others' }, `Also: ${others.join(', ')}`) : null),
+      h('td', { class: 'suggestion' }, ...suggestion),
+      h('td', { class: 'change' }, ...change, edit ? h('strong', { class: 'changed-tag' }, `Not saved yet: ${editInWords(f, edit, source, others)}.`) : null));
+  }
+
+  private renderUnused(fields: UnusedNativeField[], source: Source): void {
+    const title = h('h3', { id: 'mapping-unused-title' }, `Fields in ${sourceLabel(source)} nothing reads`);
+    if (!fields.length) return void this.unused.replaceChildren(title, h('p', {}, 'None: every field is read or proposed.'));
+    this.unused.replaceChildren(title, h('table', { class: 'mapping-table' },
+      h('thead', {}, h('tr', {}, ...['Label', 'Name', 'Type', 'Add as golden field'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, ...fields.map((u) => {
+        const id = idOf(u.name);
+        let a = this.adds.get(u.name);
+        if (!a) this.adds.set(u.name, a = { on: false, name: suggestFieldName(u.label, u.name) });
+        const add = a;
+        const box = h('input', { type: 'checkbox', id: `add-${id}` });
+        box.checked = add.on;
+        const name = h('input', { type: 'text', id: `add-name-${id}`, class: 'add-name', spellcheck: 'false', 'aria-describedby': `add-hint-${id}` });
+        name.value = add.name;
+        const hint = h('span', { id: `add-hint-${id}`, class: 'hint' });
+        const check = () => {
+          const problem = this.nameProblem(u.name, add.name.trim());
+          hint.textContent = add.on && problem ? problem : '';
+          if (add.on && problem) name.setAttribute('aria-invalid', 'true');
+          else name.removeAttribute('aria-invalid');
+        };
+        box.addEventListener('change', () => { add.on = box.checked; check(); this.update(); });
+        name.addEventListener('input', () => { add.name = name.value; check(); this.update(); });
+        check();
+        return h('tr', { 'data-native': u.name },
+          h('th', { scope: 'row' }, u.label, u.custom ? h('span', { class: 'badge' }, 'custom') : null),
+          h('td', {}, h('code', {}, u.name)), h('td', {}, u.type),
+          h('td', {}, h('div', { class: 'mapping-check' }, box, h('label', { for: `add-${id}` }, 'Add', h('span', { class: 'fr-visually-hidden' }, ` ${u.label} as a golden field`))),
+            h('label', { for: `add-name-${id}`, class: 'fr-visually-hidden' }, `Name of the new golden field for ${u.label}`), name, hint));
+      }))));
+  }
+
+  /** Why a new golden field cannot take that name, if it cannot. */
+  private nameProblem(nativeField: string, name: string): string | undefined {
+    if (!isGraphQLName(name)) return 'A name is letters, digits and _, not starting with a digit (e.g. loyaltyTier).';
+    if (this.base && hasField(this.base.doc, this.typePicker.value, name)) return `${this.typePicker.value} already has a field ${name}.`;
+    if (this.newFields().some((n) => n.name === name && n.nativeField !== nativeField)) return `Another new field is called ${name}.`;
+    return undefined;
+  }
+
+  private update(): void {
+    const source = this.source();
+    const words = source ? [...this.pending().map((p) => editInWords(p.f, p.edit, source, this.base ? otherSources(this.base.doc, this.typePicker.value, p.f.field, source) : [])),
+      ...this.newFields().map((n) => newFieldInWords(n, source))] : [];
+    this.changes.textContent = words.length ? `${count(words.length, 'unsaved change')}: ${words.join('; ')}.` : 'No unsaved changes.';
+    this.saveButton.textContent = `Save ${count(words.length, 'change')}`;
+    this.saveButton.disabled = words.length === 0;
+    if (words.length) this.result.textContent = '';
+  }
+
+  private async save(): Promise<void> {
+    const base = this.base;
+    const source = this.source();
+    const pending = this.pending();
+    const added = this.newFields();
+    if (!base || !source || this.saveButton.disabled || pending.length + added.length === 0) return;
+    const bad = added.find((n) => this.nameProblem(n.nativeField, n.name));
+    if (bad) {
+      this.notices.errors([{ code: 'BAD_USER_INPUT', message: `The new golden field for ${bad.nativeField}: ${this.nameProblem(bad.nativeField, bad.name)}` }]);
+      this.unused.querySelector<HTMLElement>(`#add-name-${CSS.escape(idOf(bad.nativeField))}`)?.focus();
+      return;
+    }
+    const edits = new Map(pending.map((p) => [p.f.field, p.edit]));
+    const doc = applyMappingEdits(base.doc, this.typePicker.value, source, edits, added);
+    const words = [...pending.map((p) => editInWords(p.f, p.edit, source, otherSources(base.doc, this.typePicker.value, p.f.field, source))),
+      ...added.map((n) => newFieldInWords(n, source))];
+    this.saveButton.disabled = true;
+    this.element.setAttribute('aria-busy', 'true');
+    const res = await saveMappingConfiguration(JSON.stringify(doc, null, 2), {
+      comment: this.comment.value.trim() || null, expectedVersion: base.version, actor: this.actor.value.trim() || null,
+    });
+    this.element.removeAttribute('aria-busy');
+    this.notices.errors(res.errors.map((e) => (e.code === 'CONFLICT' ? conflictInWords(e, base.version) : e)));
+    if (res.version === undefined) {
+      this.setProblems(res.problems, doc);
+      this.render();
+      return;
+    }
+    this.setProblems([]);
+    this.comment.value = '';
+    this.rows.clear();
+    this.adds.clear();
+    await this.load();
+    const text = `Saved version ${res.version}: ${words.join('; ')}.`;
+    this.notices.say(text);
+    this.result.textContent = text;
+    this.result.focus();
+  }
+
+  private setProblems(problems: ConfigProblem[], doc?: Json): void {
+    this.problems = problems;
+    if (!problems.length) return void this.problemBox.replaceChildren();
+    this.problemBox.replaceChildren(h('h3', {}, 'The gateway did not accept these changes:'),
+      h('ul', {}, ...problems.map((p) => h('li', { 'data-path': p.path }, `${pathInWords(p.path, doc ?? null)}: ${p.message} `, h('code', {}, p.path)))),
+      h('p', {}, 'Your changes are still on screen: change them and save again, or press Refresh to start over.'));
+  }
+}
+
+/** The gateway's CONFLICT (which version is in force now) with what to do about it on this page. */
+function conflictInWords(error: ApiError, loaded: number): ApiError {
+  const now = error.extensions?.versionInForce;
+  const which = typeof now === 'number' ? `Version ${now} was saved` : 'Another version was saved';
+  return { ...error, message: `${which} after this page loaded version ${loaded}; nothing was saved. Press Refresh to load ${typeof now === 'number' ? `version ${now}` : 'it'} (your unsaved changes here are discarded), then make them again.` };
+}
