@@ -15,7 +15,7 @@ import type { CustomerGraphGateway } from '../gateway/gateway.ts';
 import { listenGateway } from '../gateway/http-server.ts';
 import type { GatewayServer } from '../gateway/http-server.ts';
 import type { SubgraphSource } from '../gateway/subgraph-source.ts';
-import { composeSupergraph } from '../gateway/supergraph.ts';
+import { apiSchemaOf, schemaChanges } from '../gateway/schema-evolution.ts';
 import type { AppConfig } from '../lib/config.ts';
 import type { Logger } from '../lib/logger.ts';
 import { ProductError } from '../lib/product-error.ts';
@@ -160,7 +160,7 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
       dryRun: (candidate) => {
         const dryIdentity = createIdentitySubgraph({ db, getConfig: () => candidate });
         const dryGolden = createGoldenSubgraph({ getConfig: () => candidate, nativeTypeDefs: () => natives.map((n) => n.typeDefs()) });
-        composeSupergraph([dryIdentity, dryGolden, ...sources.slice(2)]);
+        return schemaChanges(apiSchemaOf(sources), apiSchemaOf([dryIdentity, dryGolden, ...sources.slice(2)]));
       },
       serve: async () => {
         identity.rebuild();

@@ -17,11 +17,15 @@ import { ProductError } from '../lib/product-error.ts';
 import { DEFAULT_MAPPING_CONFIG_INPUT, validateMappingConfig } from '../resolver-engine/index.ts';
 import type { MappingConfig } from '../resolver-engine/index.ts';
 import type { SaveMeta } from '../subgraphs/mappings/index.ts';
+import type { SchemaChanges } from '../gateway/schema-evolution.ts';
 
 /** What serving a configuration takes, given by the composition root once its subgraphs and gateway exist. */
 export interface MappingServing {
-  /** Throws when `candidate` does not compose with the running subgraphs; changes nothing. */
-  dryRun(candidate: MappingConfig): void;
+  /**
+   * Throws when `candidate` does not compose with the running subgraphs; otherwise answers what it changes in the API
+   * clients see (gateway/schema-evolution.ts). Changes nothing.
+   */
+  dryRun(candidate: MappingConfig): SchemaChanges;
   /** Rebuilds what is generated from the configuration (already switched to the new one) and reloads the gateway. */
   serve(): Promise<void>;
 }
@@ -73,9 +77,17 @@ export class MappingRuntime {
       if (!checked.ok) {
         throw new ProductError('MAPPING_INVALID', `The mapping configuration is invalid: ${checked.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, { problems: checked.errors });
       }
-      // Dry run first: the new configuration must compose with the CRM subgraphs before it is stored or served.
-      this.requireServing().dryRun(checked.config);
+      // Dry run first: the new configuration must compose with the CRM subgraphs before it is stored or served, and
+      // must not take away from clients what they can ask for unless the saver accepts it.
+      const changes = this.requireServing().dryRun(checked.config);
+      if (changes.breaking.length > 0 && !meta.allowBreakingChanges) {
+        throw new ProductError('BREAKING_CHANGE',
+          `This change would break clients, so nothing was stored: ${changes.breaking.map((c) => c.description).join('; ')}. `
+          + 'Mark a field deprecated first ("deprecated": "use … instead") so clients can move off it, then save again accepting the breaking changes (allowBreakingChanges: true).',
+          { changes: changes.breaking });
+      }
       const saved = await this.store.save(document, meta);
+      if (changes.breaking.length > 0) this.logger.warn({ version: saved.version, breaking: changes.breaking, actor: meta.actor }, 'mapping configuration saved with breaking changes accepted');
       await this.switchTo(saved.version, saved.config);
       return saved.version;
     });

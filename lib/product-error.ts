@@ -20,6 +20,7 @@ const definitions = {
   DATA_DIR_UNUSABLE: { description: 'The embedded database folder cannot be read or is corrupt.', httpStatus: 500, exitCode: 74 },
   SECRET_KEY_INVALID: { description: 'CUSTOMER_GRAPH_SECRET_KEY is missing or malformed.', httpStatus: 500, exitCode: 78 },
   CREDENTIAL_DECRYPT_FAILED: { description: 'A stored credential could not be decrypted: wrong key, or the ciphertext was altered.', httpStatus: 500, exitCode: 77 },
+  BREAKING_CHANGE: { description: 'A mapping change would remove or retype something clients can ask for (a golden field or type); nothing was stored. Deprecate it first, or save again accepting the breaking changes.', httpStatus: 409, exitCode: 4 },
   MAPPING_INVALID: { description: 'A mapping or rule configuration is invalid; the message names the field and the reason.', httpStatus: 400, exitCode: 2 },
   CRM_UNAVAILABLE: { description: 'A CRM could not be reached or answered garbage; other sources still answer.', httpStatus: 502, exitCode: 69 },
   INTERNAL_SERVER_ERROR: { description: 'An unexpected failure; the logs carry the details.', httpStatus: 500, exitCode: 1 },

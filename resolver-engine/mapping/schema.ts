@@ -56,6 +56,11 @@ export const convergenceModeSchema = z.enum(CONVERGENCE_MODES, { message: `must 
 export const goldenFieldSchema = z.object({
   type: z.enum(GOLDEN_SCALARS),
   description: z.string().optional(),
+  /**
+   * Marks the field deprecated in the API (`@deprecated(reason)`): clients and their tools see it is going, while it
+   * still answers. Removing a field is a breaking change the gateway refuses unless the save accepts it.
+   */
+  deprecated: z.string().trim().min(1, 'must give the reason (what to use instead)').max(500).optional(),
   rule: ruleSchema.optional(),
   /** By default null, '' and whitespace never win; set true when an emptied field should empty the golden value. */
   keepEmpty: z.boolean().default(false),

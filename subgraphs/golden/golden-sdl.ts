@@ -87,7 +87,8 @@ function renderType(t: GoldenTypeModel, description: string | undefined): string
   for (const [name, field] of t.fields) {
     const from = field.mappings.map((m) => `${m.crm} ${m.objectType}.${m.from.join('+')}`).join(', ') || 'no source';
     const text = `${field.description ? `${field.description} ` : ''}Merged from ${from} (rule: ${t.rules.get(name)}).`;
-    lines.push(`  ${JSON.stringify(text)}\n  ${name}: ${GRAPHQL_SCALAR[field.type]} ${requires}`);
+    const deprecated = field.deprecated ? ` @deprecated(reason: ${JSON.stringify(field.deprecated)})` : '';
+    lines.push(`  ${JSON.stringify(text)}\n  ${name}: ${GRAPHQL_SCALAR[field.type]}${deprecated} ${requires}`);
   }
   lines.push(`  "How each golden field was decided; all fields when \`fields\` is absent."\n  provenance(fields: [String!]): [FieldProvenance!]! ${requires}`);
   lines.push(`  "Fields whose sources disagree."\n  conflicts: [FieldConflict!]! ${requires}`);

@@ -16,6 +16,8 @@ export interface SaveMeta {
   actor?: string;
   /** Refuse (CONFLICT) unless this is the version in force. */
   expectedVersion?: number;
+  /** Store and serve even when clients would lose a field or type they can ask for (else BREAKING_CHANGE). */
+  allowBreakingChanges?: boolean;
 }
 
 export interface MappingsDeps {
@@ -83,9 +85,11 @@ type Mutation {
   Validates, stores as a new version and serves at once; an invalid document is rejected with each field and reason
   (MAPPING_INVALID). With expectedVersion (the version the document was edited from), the save is refused with
   CONFLICT, storing nothing, when another version has been put in force since. actor is stored as given
-  (self-declared; trimmed, at most 200 characters).
+  (self-declared; trimmed, at most 200 characters). A document that removes or retypes a golden field or type
+  clients can ask for is refused with BREAKING_CHANGE (extensions.changes lists each), storing nothing, unless
+  allowBreakingChanges is true; deprecate a field first ("deprecated": "reason") so clients can move off it.
   """
-  saveMappingConfiguration(document: String!, comment: String, expectedVersion: Int, actor: String): MappingVersion!
+  saveMappingConfiguration(document: String!, comment: String, expectedVersion: Int, actor: String, allowBreakingChanges: Boolean = false): MappingVersion!
 }
 `;
 
@@ -103,7 +107,7 @@ export function createMappingsSubgraph(deps: MappingsDeps): MappingsSubgraph {
       customFunctions: () => deps.customFunctions(),
     },
     Mutation: {
-      saveMappingConfiguration: async (_: unknown, args: { document: string; comment?: string | null; expectedVersion?: number | null; actor?: string | null }) => {
+      saveMappingConfiguration: async (_: unknown, args: { document: string; comment?: string | null; expectedVersion?: number | null; actor?: string | null; allowBreakingChanges?: boolean | null }) => {
         let document: unknown;
         try {
           document = JSON.parse(args.document);
@@ -115,6 +119,7 @@ export function createMappingsSubgraph(deps: MappingsDeps): MappingsSubgraph {
           ...(args.comment ? { comment: args.comment } : {}),
           ...(actor ? { actor } : {}),
           ...(typeof args.expectedVersion === 'number' ? { expectedVersion: args.expectedVersion } : {}),
+          ...(args.allowBreakingChanges ? { allowBreakingChanges: true } : {}),
         };
         try {
           const version = await deps.apply(document, meta);
@@ -122,7 +127,7 @@ export function createMappingsSubgraph(deps: MappingsDeps): MappingsSubgraph {
           return { version, createdAt: (stored?.createdAt ?? new Date()).toISOString(), comment: stored?.comment ?? null, actor: stored?.actor ?? null };
         } catch (err) {
           const e = err as Error & { code?: string; details?: Record<string, unknown> };
-          if (e.code === 'MAPPING_INVALID' || e.code === 'CONFLICT') throw new GraphQLError(e.message, { extensions: { code: e.code, ...(e.details ?? {}) } });
+          if (e.code === 'MAPPING_INVALID' || e.code === 'CONFLICT' || e.code === 'BREAKING_CHANGE') throw new GraphQLError(e.message, { extensions: { code: e.code, ...(e.details ?? {}) } });
           throw err;
         }
       },

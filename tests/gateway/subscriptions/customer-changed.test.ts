@@ -270,7 +270,7 @@ describe('customerChanged over graphql-ws', () => {
     await until(() => stats().subscribers === 0);
     const next = structuredClone(DEFAULT_MAPPING_CONFIG_INPUT);
     delete next.types.Customer!.fields.title;
-    await app.applyMappingConfig(next, { comment: 'no golden title' });
+    await app.applyMappingConfig(next, { comment: 'no golden title', allowBreakingChanges: true });
     const after = collect(client(), withTitle);
     await until(() => after.error !== undefined);
     expect(JSON.stringify(after.error)).toContain('Cannot query field \\"title\\" on type \\"Customer\\"');
