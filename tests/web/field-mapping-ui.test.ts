@@ -142,6 +142,14 @@ describe('admin UI: field mapping', () => {
     const page = await openMapping();
     const row = page.locator('tr[data-field="mailingPostalCode"]');
     expect(await row.locator('td.reads').textContent()).toContain('zip');
+    // "Change to…" replaces the mapping (said before saving); "Keep" undoes it.
+    const changeTo = page.getByLabel('Change mailingPostalCode to…');
+    const other = (await changeTo.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value)))[1]!;
+    await changeTo.selectOption(other);
+    expect(await page.locator('#mapping-changes').textContent()).toBe(`1 unsaved change: mailingPostalCode now reads HubSpot ${other} instead of zip.`);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('pick-mailingPostalCode');
+    await changeTo.selectOption('');
+    expect(await page.locator('#mapping-changes').textContent()).toBe('No unsaved changes.');
     const stop = page.getByLabel('Stop reading from this source for mailingPostalCode', { exact: true });
     expect(await stop.isChecked()).toBe(false);
     await stop.check();
@@ -162,9 +170,94 @@ describe('admin UI: field mapping', () => {
     await page.close();
   });
 
+  it.skipIf(!hasChromium)('a new HubSpot custom property is listed as unused and added as a golden field; a bad name and a CONFLICT store nothing', async () => {
+    const created = await fetch(`${t.hubspotUrl}/crm/v3/properties/contacts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer sandbox-token' },
+      body: JSON.stringify({ name: 'loyalty_tier', label: 'Loyalty tier', type: 'string', fieldType: 'text', groupName: 'contactinformation' }),
+    });
+    expect(created.status).toBeLessThan(300);
+    await expect.poll(async () => (await gql<{ mappingSuggestions: { unusedNativeFields: { name: string }[] } }>(
+      '{ mappingSuggestions(type: "Customer", crm: "hubspot") { unusedNativeFields { name } } }')).data?.mappingSuggestions.unusedNativeFields.map((u) => u.name),
+    { timeout: 10_000, interval: 500 }).toContain('loyalty_tier');
+    const before = await stored();
+
+    const page = await openMapping();
+    const unused = page.locator('tr[data-native="loyalty_tier"]');
+    expect(await unused.textContent()).toMatch(/Loyalty tier.*custom.*loyalty_tier.*string/);
+    const name = page.getByLabel('Name of the new golden field for Loyalty tier');
+    expect(await name.inputValue()).toBe('loyaltyTier');
+    const add = page.getByLabel('Add Loyalty tier as a golden field', { exact: true });
+    expect(await add.isChecked()).toBe(false);
+
+    // Not a GraphQL name: said next to the input, and Save sends nothing and focuses it.
+    await add.check();
+    await name.fill('2tier');
+    expect(await name.getAttribute('aria-invalid')).toBe('true');
+    await page.getByRole('button', { name: 'Save 1 change' }).click();
+    await expect.poll(() => page.locator('#errors .code').first().textContent()).toBe('BAD_USER_INPUT');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('add-name-loyalty_tier');
+    await name.fill('loyaltyTier');
+    expect(await name.getAttribute('aria-invalid')).toBeNull();
+    expect(await page.locator('#mapping-changes').textContent()).toBe('1 unsaved change: new golden field loyaltyTier reads HubSpot loyalty_tier.');
+
+    // Another admin saves first: CONFLICT names that version, nothing is stored, the edit stays.
+    const other = await gql<{ saveMappingConfiguration: { version: number } }>(
+      'mutation($d: String!) { saveMappingConfiguration(document: $d, comment: "the other admin") { version } }', { d: JSON.stringify(before.doc) });
+    expect(other.errors).toBeUndefined();
+    await page.getByRole('button', { name: 'Save 1 change' }).click();
+    await expect.poll(() => page.locator('#errors .code').first().textContent(), { timeout: 30_000 }).toBe('CONFLICT');
+    expect(await page.locator('#errors').textContent()).toContain(`Version ${before.version + 1} was saved after this page loaded version ${before.version}; nothing was saved`);
+    expect(await add.isChecked()).toBe(true);
+    expect((await stored()).version).toBe(before.version + 1);
+
+    // Refresh loads that version (the edit is discarded, and the page says so); the add then saves.
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toBe(`1 unsaved change discarded: version ${before.version + 1} is now in force.`);
+    expect(await add.isChecked()).toBe(false);
+    await add.check();
+    await page.getByRole('button', { name: 'Save 1 change' }).click();
+    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 30_000 })
+      .toBe(`Saved version ${before.version + 2}: new golden field loyaltyTier reads HubSpot loyalty_tier.`);
+    const after = await stored();
+    expect(after.doc.types.Customer!.fields.loyaltyTier).toEqual({
+      type: 'String', mappings: [{ crm: 'hubspot', objectType: 'contacts', from: ['loyalty_tier'], converter: { name: 'identity', options: {} }, writable: true }],
+    });
+    await expect.poll(() => page.locator('tr[data-field="loyaltyTier"] td.reads').textContent()).toContain('loyalty_tier');
+    expect(await page.locator('tr[data-native="loyalty_tier"]').count()).toBe(0);
+    const golden = await gql<{ customers: { edges: { node: { loyaltyTier: string | null } }[] } }>('{ customers(first: 1) { edges { node { loyaltyTier } } } }', {}, null);
+    expect(golden.errors).toBeUndefined();
+    await page.close();
+  });
+
+  it.skipIf(!hasChromium)('a mapping the validator refuses shows MAPPING_INVALID with the problem in words; nothing is stored and the edit stays', async () => {
+    const before = await stored();
+    // A suggestion naming a converter this gateway does not have (as a gateway of another release might send).
+    const page = await openMapping(async (page) => page.route('**/graphql', async (route) => {
+      if (!route.request().postData()?.includes('mappingSuggestions')) return route.continue();
+      const res = await route.fetch();
+      const body = await res.json() as { data: { mappingSuggestions: { fields: { field: string; proposed: { mapping: string } | null }[] } } };
+      const proposed = body.data.mappingSuggestions.fields.find((f) => f.field === 'department')?.proposed; // from HubSpot only
+      if (proposed) proposed.mapping = JSON.stringify({ ...JSON.parse(proposed.mapping) as object, converter: { name: 'no-such-converter', options: {} } });
+      return route.fulfill({ response: res, json: body });
+    }));
+    await page.getByLabel('Use the suggestion for department', { exact: true }).check();
+    await page.getByRole('button', { name: 'Save 1 change' }).click();
+    await expect.poll(() => page.locator('#errors .code').first().textContent(), { timeout: 30_000 }).toBe('MAPPING_INVALID');
+    const problem = page.locator('#mapping-problems li[data-path="types.Customer.fields.department.mappings[1].converter.name"]');
+    expect(await problem.textContent()).toMatch(/^Customer department, mapping 2 \(HubSpot contacts\): converter name: unknown converter 'no-such-converter'/);
+    expect(await page.locator('tr[data-field="department"]').getAttribute('class')).toContain('invalid');
+    expect(await page.getByLabel('Use the suggestion for department', { exact: true }).isChecked()).toBe(true);
+    const after = await stored();
+    expect(after.version).toBe(before.version);
+    expect(after.doc).toEqual(before.doc);
+    await page.close();
+  });
+
   /** The page with the token, Customer and HubSpot contacts picked, suggestions shown. */
-  async function openMapping(): Promise<Page> {
+  async function openMapping(prepare?: (page: Page) => Promise<unknown>): Promise<Page> {
     const page = await session!.newPage();
+    await prepare?.(page);
     await page.goto(`${t.app.server.url}/admin/#/mapping`);
     await page.getByLabel('API token').fill(TOKEN);
     await page.getByRole('button', { name: 'Use token' }).click();

@@ -37,7 +37,8 @@ interface AddState { on: boolean; name: string }
 
 const idOf = (s: string) => s.replace(/[^A-Za-z0-9_-]/g, '-');
 const candidateLabel = (c: Candidate) => `${c.nativeLabel ?? c.nativeField} (${c.nativeField})`;
-const optionsOf = (f: FieldSuggestions) => [...new Map([...(f.proposed ? [f.proposed] : []), ...f.candidates].map((c) => [c.nativeField, c])).values()];
+/** The proposal first, then the other candidates (each native field once, as first listed). */
+const optionsOf = (f: FieldSuggestions) => [...(f.proposed ? [f.proposed] : []), ...f.candidates].filter((c, i, all) => all.findIndex((o) => o.nativeField === c.nativeField) === i);
 
 export class FieldMappingView {
   readonly element: HTMLElement;
@@ -68,9 +69,9 @@ export class FieldMappingView {
     });
     this.typePicker.addEventListener('change', () => {
       this.fillSources();
-      void this.loadSuggestions(true);
+      void this.loadSuggestions('you picked another golden type');
     });
-    this.sourcePicker.addEventListener('change', () => void this.loadSuggestions(true));
+    this.sourcePicker.addEventListener('change', () => void this.loadSuggestions('you picked another source'));
     const refresh = h('button', { type: 'button', class: 'secondary' }, 'Refresh');
     refresh.addEventListener('click', () => void this.load());
     const form = h('form', { id: 'mapping-form', 'aria-label': 'Field mapping', novalidate: '' }, this.table, this.unused,
@@ -116,7 +117,7 @@ export class FieldMappingView {
     this.typePicker.replaceChildren(...types.map((t) => h('option', { value: t }, t)));
     this.typePicker.value = keep;
     this.fillSources();
-    await this.loadSuggestions(changed);
+    await this.loadSuggestions(changed ? `version ${version} is now in force` : null);
   }
 
   private fillSources(): void {
@@ -130,11 +131,12 @@ export class FieldMappingView {
     return this.base ? sourcesOf(this.base.doc, this.typePicker.value).find((s) => sourceKey(s) === this.sourcePicker.value) : undefined;
   }
 
-  private async loadSuggestions(reset: boolean): Promise<void> {
+  /** Shows the suggestions for the picked pair; `reset` (why) discards what was set on screen. */
+  private async loadSuggestions(reset: string | null): Promise<void> {
     const source = this.source();
     if (reset) {
       const lost = this.pending().length + this.newFields().length;
-      if (lost) this.notices.say(`${count(lost, 'unsaved change')} discarded (another type or source, or a newer version ${this.base?.version ?? ''}).`);
+      if (lost) this.notices.say(`${count(lost, 'unsaved change')} discarded: ${reset}.`);
       this.rows.clear();
       this.adds.clear();
       this.setProblems([]);
