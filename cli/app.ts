@@ -15,7 +15,9 @@ import type { CustomerGraphGateway } from '../gateway/gateway.ts';
 import { listenGateway } from '../gateway/http-server.ts';
 import type { GatewayServer } from '../gateway/http-server.ts';
 import type { SubgraphSource } from '../gateway/subgraph-source.ts';
-import { apiSchemaOf, schemaChanges } from '../gateway/schema-evolution.ts';
+import { apiSchemaOf, schemaChanges, withUsage } from '../gateway/schema-evolution.ts';
+import { createFieldUsageRecorder } from '../gateway/field-usage.ts';
+import { FieldUsageStore } from '../db/field-usage-store.ts';
 import type { AppConfig } from '../lib/config.ts';
 import type { Logger } from '../lib/logger.ts';
 import { ProductError } from '../lib/product-error.ts';
@@ -102,6 +104,10 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
     cleanups.push(() => database.close());
     logger.info({ driver: database.driver }, 'database ready, migrations applied');
     const db = database.db;
+    // field usage: which API fields clients ask for, added up in the database (the breaking-change check reads it)
+    const usageStore = new FieldUsageStore(db);
+    const fieldUsage = createFieldUsageRecorder({ sink: (counts) => usageStore.add(counts), logger, flushMs: config.fieldUsageFlushMs });
+    cleanups.push(() => fieldUsage.stop());
 
     // The mapping configuration in force: loaded (or seeded) here, changed by saves here or in another process.
     const mappingRuntime = await MappingRuntime.load(new MappingConfigStore(db), logger);
@@ -153,14 +159,19 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
       apply: (document, meta) => applyMappingConfig(document, meta),
       // The registry golden resolution and validation use (neither is given another one here).
       customFunctions: () => defaultSurvivorshipFunctions.names(),
+      fieldUsage: async (opts) => {
+        await fieldUsage.flush();
+        return usageStore.totals(opts);
+      },
     });
     sources.push(mappings);
     const gateway = createGateway(() => sources, logger);
     mappingRuntime.attach({
-      dryRun: (candidate) => {
+      dryRun: async (candidate) => {
         const dryIdentity = createIdentitySubgraph({ db, getConfig: () => candidate });
         const dryGolden = createGoldenSubgraph({ getConfig: () => candidate, nativeTypeDefs: () => natives.map((n) => n.typeDefs()) });
-        return schemaChanges(apiSchemaOf(sources), apiSchemaOf([dryIdentity, dryGolden, ...sources.slice(2)]));
+        const changes = schemaChanges(apiSchemaOf(sources), apiSchemaOf([dryIdentity, dryGolden, ...sources.slice(2)]));
+        return withUsage(changes, fieldUsage, usageStore, config.usageWindowDays);
       },
       serve: async () => {
         identity.rebuild();
@@ -216,7 +227,7 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
         const links = (await linksOf(database.db, [customerId])).get(customerId) ?? [];
         for (const native of natives) native.forgetRecords(links.filter((l) => l.crm === native.crm));
       },
-    }, { apiTokens, protectedTypeDefs: [admin.typeDefs(), mappings.typeDefs()], protectedFields: WRITEBACK_ADMIN_FIELDS }, { metrics, apiTokens });
+    }, { apiTokens, protectedTypeDefs: [admin.typeDefs(), mappings.typeDefs()], protectedFields: WRITEBACK_ADMIN_FIELDS }, { metrics, apiTokens, fieldUsage });
 
     function applyMappingConfig(document: unknown, meta: SaveMeta = {}): Promise<number> {
       return mappingRuntime.save(document, meta);

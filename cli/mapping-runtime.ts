@@ -17,6 +17,7 @@ import { ProductError } from '../lib/product-error.ts';
 import { DEFAULT_MAPPING_CONFIG_INPUT, validateMappingConfig } from '../resolver-engine/index.ts';
 import type { MappingConfig } from '../resolver-engine/index.ts';
 import type { SaveMeta } from '../subgraphs/mappings/index.ts';
+import { describeChange } from '../gateway/schema-evolution.ts';
 import type { SchemaChanges } from '../gateway/schema-evolution.ts';
 
 /** What serving a configuration takes, given by the composition root once its subgraphs and gateway exist. */
@@ -25,7 +26,7 @@ export interface MappingServing {
    * Throws when `candidate` does not compose with the running subgraphs; otherwise answers what it changes in the API
    * clients see (gateway/schema-evolution.ts). Changes nothing.
    */
-  dryRun(candidate: MappingConfig): SchemaChanges;
+  dryRun(candidate: MappingConfig): Promise<SchemaChanges>;
   /** Rebuilds what is generated from the configuration (already switched to the new one) and reloads the gateway. */
   serve(): Promise<void>;
 }
@@ -79,10 +80,10 @@ export class MappingRuntime {
       }
       // Dry run first: the new configuration must compose with the CRM subgraphs before it is stored or served, and
       // must not take away from clients what they can ask for unless the saver accepts it.
-      const changes = this.requireServing().dryRun(checked.config);
+      const changes = await this.requireServing().dryRun(checked.config);
       if (changes.breaking.length > 0 && !meta.allowBreakingChanges) {
         throw new ProductError('BREAKING_CHANGE',
-          `This change would break clients, so nothing was stored: ${changes.breaking.map((c) => c.description).join('; ')}. `
+          `This change would break clients, so nothing was stored: ${changes.breaking.map(describeChange).join('; ')}. `
           + 'Mark a field deprecated first ("deprecated": "use … instead") so clients can move off it, then save again accepting the breaking changes (allowBreakingChanges: true).',
           { changes: changes.breaking });
       }
@@ -111,7 +112,7 @@ export class MappingRuntime {
         return false;
       }
       try {
-        this.requireServing().dryRun(loaded.stored.config);
+        await this.requireServing().dryRun(loaded.stored.config);
       } catch (err) {
         this.refused.add(version);
         this.logger.error({ version, err, running: this.active.version }, 'mapping configuration saved by another process does not compose here; the running one stays');

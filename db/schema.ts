@@ -130,6 +130,24 @@ export const syncPollStatus = pgTable(
   (t) => [primaryKey({ columns: [t.connectorId, t.objectType] })],
 );
 
+/**
+ * How often clients asked for each field of the API, per day and client (the `apollographql-client-name` header),
+ * so a field can be removed knowing who still uses it (gateway/field-usage.ts counts, db/field-usage-store.ts adds).
+ */
+export const fieldUsage = pgTable(
+  'field_usage',
+  {
+    /** Schema coordinate: `Customer.email`, `Query.customers`. */
+    coordinate: text('coordinate').notNull(),
+    /** UTC day, YYYY-MM-DD. */
+    day: text('day').notNull(),
+    client: text('client').notNull(),
+    requests: bigint('requests', { mode: 'number' }).notNull(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.coordinate, t.day, t.client] })],
+);
+
 /** Webhook events, stored before they are acknowledged; the event id de-duplicates redeliveries. */
 export const webhookInbox = pgTable(
   'webhook_inbox',

@@ -18,6 +18,7 @@ import { graphqlIde } from './ide.ts';
 import { adminAccessPlugin, apiTokenCheck, bearerToken } from './admin-access.ts';
 import type { AdminAccessSetup } from './admin-access.ts';
 import type { GatewayMetrics } from './metrics.ts';
+import type { FieldUsageRecorder } from './field-usage.ts';
 import { createSubscriptionLayer } from './subscriptions/index.ts';
 import type { SubscriptionLayer } from './subscriptions/index.ts';
 
@@ -36,6 +37,8 @@ export interface MetricsSetup {
   metrics: GatewayMetrics;
   /** CUSTOMER_GRAPH_API_TOKENS; set: a scrape needs `authorization: Bearer <token>` with one of them. */
   apiTokens?: readonly string[] | undefined;
+  /** Counts which fields clients ask for (field-usage.ts). */
+  fieldUsage?: FieldUsageRecorder | undefined;
 }
 
 export interface GatewayServer {
@@ -107,6 +110,7 @@ export async function listenGateway(opts: { port: number; host: string; logger: 
           ...(adminAccess ? [adminAccessPlugin(adminAccess, opts.logger)] : []),
           // After admin access: its refusals are counted as errors too.
           ...(metricsSetup ? [metricsSetup.metrics.apolloPlugin()] : []),
+          ...(metricsSetup?.fieldUsage ? [metricsSetup.fieldUsage.apolloPlugin()] : []),
         ],
       });
       await apollo.start();

@@ -16,6 +16,8 @@ const schema = z.object({
   CUSTOMER_GRAPH_METADATA_REFRESH_MS: z.coerce.number().int().min(0).default(60000),
   CUSTOMER_GRAPH_WRITEBACK_LEASE_MS: z.coerce.number().int().min(1000).default(60000),
   CUSTOMER_GRAPH_WRITEBACK_FILL_MS: z.coerce.number().int().min(0).max(60000).default(500),
+  CUSTOMER_GRAPH_FIELD_USAGE_FLUSH_MS: z.coerce.number().int().min(0).default(30000),
+  CUSTOMER_GRAPH_USAGE_WINDOW_DAYS: z.coerce.number().int().min(1).max(400).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -34,6 +36,10 @@ export interface AppConfig {
   writebackLeaseMs: number;
   /** How long due write-back rows may wait for their CRM batch to fill before they are sent anyway (0: no wait). */
   writebackFillMs: number;
+  /** How often counts of the fields clients ask for are added to the database (0: only at shutdown). */
+  fieldUsageFlushMs: number;
+  /** How many days of field usage a breaking mapping change is checked against. */
+  usageWindowDays: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -55,5 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     metadataRefreshMs: c.CUSTOMER_GRAPH_METADATA_REFRESH_MS,
     writebackLeaseMs: c.CUSTOMER_GRAPH_WRITEBACK_LEASE_MS,
     writebackFillMs: c.CUSTOMER_GRAPH_WRITEBACK_FILL_MS,
+    fieldUsageFlushMs: c.CUSTOMER_GRAPH_FIELD_USAGE_FLUSH_MS,
+    usageWindowDays: c.CUSTOMER_GRAPH_USAGE_WINDOW_DAYS,
   };
 }

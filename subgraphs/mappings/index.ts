@@ -30,6 +30,8 @@ export interface MappingsDeps {
   apply(document: unknown, meta: SaveMeta): Promise<number>;
   /** Names of the custom survivorship functions registered in the registry the gateway resolves and validates with. */
   customFunctions(): string[];
+  /** How much clients asked for each field of the API in the last `days` days (db/field-usage-store.ts). */
+  fieldUsage?(opts: { days: number; type?: string }): Promise<{ coordinate: string; requests: number; lastSeenAt: Date; clients: string[] }[]>;
 }
 
 /** Longest actor kept: a name or an email address, not a document. */
@@ -70,8 +72,21 @@ type MappingConfiguration {
   document: String!
 }
 
+"How much clients asked for one field of the API."
+type FieldUsage {
+  "Schema coordinate: Customer.email, Query.customers."
+  coordinate: String!
+  "Requests that selected it in the window (queries, mutations, subscription payloads); a Float, as counts outgrow Int."
+  requests: Float!
+  lastSeenAt: String!
+  "Client names (the apollographql-client-name header; 'unknown' without one), most requests first."
+  clients: [String!]!
+}
+
 type Query {
   mappingConfiguration: MappingConfiguration!
+  "Which fields of the API clients asked for in the last days (1–400, default 30), for one type or all; fields nobody asked for are absent. Counts reach the database every CUSTOMER_GRAPH_FIELD_USAGE_FLUSH_MS."
+  fieldUsage(type: String, days: Int = 30): [FieldUsage!]!
   "Every stored version, newest first."
   mappingVersions: [MappingVersion!]!
   "The survivorship strategies this gateway knows ('custom' needs a 'function', one of customFunctions)."
@@ -105,6 +120,12 @@ export function createMappingsSubgraph(deps: MappingsDeps): MappingsSubgraph {
         name: s.name, description: s.description, usesSourcePriority: s.sourcePriorityDecides === true,
       })),
       customFunctions: () => deps.customFunctions(),
+      fieldUsage: async (_: unknown, args: { type?: string | null; days?: number | null }) => {
+        const days = args.days ?? 30;
+        if (!Number.isInteger(days) || days < 1 || days > 400) throw new GraphQLError('days must be 1 to 400.', { extensions: { code: 'BAD_USER_INPUT', argumentName: 'days' } });
+        const rows = deps.fieldUsage ? await deps.fieldUsage({ days, ...(args.type ? { type: args.type } : {}) }) : [];
+        return rows.map((r) => ({ ...r, lastSeenAt: r.lastSeenAt.toISOString() }));
+      },
     },
     Mutation: {
       saveMappingConfiguration: async (_: unknown, args: { document: string; comment?: string | null; expectedVersion?: number | null; actor?: string | null; allowBreakingChanges?: boolean | null }) => {

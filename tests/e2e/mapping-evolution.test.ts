@@ -13,7 +13,7 @@ const SAVE = `mutation($d: String!, $allow: Boolean) {
   saveMappingConfiguration(document: $d, allowBreakingChanges: $allow, comment: "evolution test") { version } }`;
 type Field = { type: string; deprecated?: string; rule?: unknown; mappings: unknown[] };
 type Doc = { types: Record<string, { fields: Record<string, Field> }> };
-type GqlError = { message: string; extensions?: { code?: string; changes?: { type: string; description: string }[] } };
+type GqlError = { message: string; extensions?: { code?: string; changes?: { type: string; description: string; usage?: { requests: number } }[] } };
 
 describe('mapping changes and the clients of the API', () => {
   let t: TestApp;
@@ -36,14 +36,24 @@ describe('mapping changes and the clients of the API', () => {
   };
   const askDepartment = () => t.gql<{ customers: { edges: { node: { department: string | null } }[] } }>('{ customers(first: 3) { edges { node { id department } } } }');
 
-  it('refuses to remove a golden field clients can ask for (BREAKING_CHANGE), storing nothing and keeping the field', async () => {
+  it('refuses to remove a golden field clients ask for (BREAKING_CHANGE) saying who asked, storing nothing and keeping the field', async () => {
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', 'apollographql-client-name': 'crm-portal' },
+        body: JSON.stringify({ query: '{ customers(first: 2) { edges { node { department } } } }' }) });
+      expect(res.status).toBe(200);
+    }
     const before = await current();
     const doc = structuredClone(before.doc);
     delete doc.types.Customer!.fields.department;
     const res = await save(doc);
     expect(res.errors?.[0]?.extensions?.code).toBe('BREAKING_CHANGE');
-    expect(res.errors![0]!.extensions!.changes).toEqual([{ type: 'FIELD_REMOVED', description: 'Customer.department was removed.' }]);
-    expect(res.errors![0]!.message).toMatch(/nothing was stored[\s\S]*deprecated/);
+    expect(res.errors![0]!.extensions!.changes).toEqual([{
+      type: 'FIELD_REMOVED', description: 'Customer.department was removed.', coordinate: 'Customer.department',
+      usage: { days: 30, requests: 3, lastSeenAt: expect.any(String), clients: ['crm-portal'] },
+    }]);
+    expect(res.errors![0]!.message).toMatch(/nothing was stored: Customer.department was removed \(asked for in 3 requests in the last 30 days, last at .* by crm-portal\)[\s\S]*deprecated/);
+    const usage = await t.gql<{ fieldUsage: { coordinate: string; requests: number; clients: string[] }[] }>('{ fieldUsage(type: "Customer") { coordinate requests clients } }');
+    expect(usage.data!.fieldUsage.find((u) => u.coordinate === 'Customer.department')).toEqual({ coordinate: 'Customer.department', requests: 3, clients: ['crm-portal'] });
     expect((await current()).version).toBe(before.version);
     expect((await askDepartment()).errors).toBeUndefined();
   });
@@ -55,6 +65,8 @@ describe('mapping changes and the clients of the API', () => {
     const res = await save(doc);
     expect(res.errors?.[0]?.extensions?.code).toBe('BREAKING_CHANGE');
     expect(res.errors![0]!.extensions!.changes![0]).toMatchObject({ type: 'FIELD_CHANGED_KIND', description: expect.stringContaining('Customer.department changed type from String to Int') });
+    // Three requests from crm-portal and the previous test's check (no client name).
+    expect(res.errors![0]!.extensions!.changes![0]!.usage).toMatchObject({ requests: 4 });
     expect((await current()).version).toBe(before.version);
   });
 
