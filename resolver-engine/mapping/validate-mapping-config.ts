@@ -154,6 +154,12 @@ function checkWriteTargets(typeName: string, type: GoldenTypeConfig, errors: Con
   }
 }
 
+/**
+ * Fields every golden type already has in the graph (identity's id, sources and field clocks; golden's provenance
+ * and conflicts): a golden field of that name would clash with them, and the graph would not compose.
+ */
+export const RESERVED_GOLDEN_FIELDS: readonly string[] = ['id', 'sources', 'sourceFieldClocks', 'provenance', 'conflicts'];
+
 export function validateMappingConfig(raw: unknown, options: ValidateOptions = {}): ValidationResult {
   const functions = options.functions ?? defaultSurvivorshipFunctions;
   // structuredClone: validation fills defaults in place and must never touch the caller's object.
@@ -172,7 +178,13 @@ export function validateMappingConfig(raw: unknown, options: ValidateOptions = {
     });
     if (type.defaultRule) checkRule(type.defaultRule, `types.${typeName}.defaultRule`, functions, errors);
     checkPriority(type.sourcePriority, `types.${typeName}.sourcePriority`, errors);
-    for (const [fieldName, field] of Object.entries(type.fields)) checkField(config, typeName, fieldName, field, functions, errors);
+    for (const [fieldName, field] of Object.entries(type.fields)) {
+      if (RESERVED_GOLDEN_FIELDS.includes(fieldName)) {
+        errors.push({ path: `types.${typeName}.fields.${fieldName}`, message: `'${fieldName}' is taken: every golden type has it (${RESERVED_GOLDEN_FIELDS.join(', ')}); choose another name` });
+        continue;
+      }
+      checkField(config, typeName, fieldName, field, functions, errors);
+    }
     checkWriteTargets(typeName, type, errors);
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, config };

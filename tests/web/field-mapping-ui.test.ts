@@ -231,23 +231,25 @@ describe('admin UI: field mapping', () => {
   });
 
   it.skipIf(!hasChromium)('a mapping the validator refuses shows MAPPING_INVALID with the problem in words; nothing is stored and the edit stays', async () => {
+    // A new custom property added as a golden field under a name every golden type already has.
+    const created = await fetch(`${t.hubspotUrl}/crm/v3/properties/contacts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer sandbox-token' },
+      body: JSON.stringify({ name: 'vip_segment', label: 'VIP segment', type: 'string', fieldType: 'text', groupName: 'contactinformation' }),
+    });
+    expect(created.status).toBeLessThan(300);
+    await expect.poll(async () => (await gql<{ mappingSuggestions: { unusedNativeFields: { name: string }[] } }>(
+      '{ mappingSuggestions(type: "Customer", crm: "hubspot") { unusedNativeFields { name } } }')).data?.mappingSuggestions.unusedNativeFields.map((u) => u.name),
+    { timeout: 10_000, interval: 500 }).toContain('vip_segment');
     const before = await stored();
-    // A suggestion naming a converter this gateway does not have (as a gateway of another release might send).
-    const page = await openMapping(async (page) => page.route('**/graphql', async (route) => {
-      if (!route.request().postData()?.includes('mappingSuggestions')) return route.continue();
-      const res = await route.fetch();
-      const body = await res.json() as { data: { mappingSuggestions: { fields: { field: string; proposed: { mapping: string } | null }[] } } };
-      const proposed = body.data.mappingSuggestions.fields.find((f) => f.field === 'department')?.proposed; // from HubSpot only
-      if (proposed) proposed.mapping = JSON.stringify({ ...JSON.parse(proposed.mapping) as object, converter: { name: 'no-such-converter', options: {} } });
-      return route.fulfill({ response: res, json: body });
-    }));
-    await page.getByLabel('Use the suggestion for department', { exact: true }).check();
+    const page = await openMapping();
+    await page.getByLabel('Add VIP segment as a golden field', { exact: true }).check();
+    await page.getByLabel('Name of the new golden field for VIP segment').fill('provenance');
     await page.getByRole('button', { name: 'Save 1 change' }).click();
     await expect.poll(() => page.locator('#errors .code').first().textContent(), { timeout: 30_000 }).toBe('MAPPING_INVALID');
-    const problem = page.locator('#mapping-problems li[data-path="types.Customer.fields.department.mappings[1].converter.name"]');
-    expect(await problem.textContent()).toMatch(/^Customer department, mapping 2 \(HubSpot contacts\): converter name: unknown converter 'no-such-converter'/);
-    expect(await page.locator('tr[data-field="department"]').getAttribute('class')).toContain('invalid');
-    expect(await page.getByLabel('Use the suggestion for department', { exact: true }).isChecked()).toBe(true);
+    const problem = page.locator('#mapping-problems li[data-path="types.Customer.fields.provenance"]');
+    expect(await problem.textContent()).toContain("'provenance' is taken");
+    expect(await page.getByLabel('Add VIP segment as a golden field', { exact: true }).isChecked()).toBe(true);
     const after = await stored();
     expect(after.version).toBe(before.version);
     expect(after.doc).toEqual(before.doc);
@@ -255,9 +257,8 @@ describe('admin UI: field mapping', () => {
   });
 
   /** The page with the token, Customer and HubSpot contacts picked, suggestions shown. */
-  async function openMapping(prepare?: (page: Page) => Promise<unknown>): Promise<Page> {
+  async function openMapping(): Promise<Page> {
     const page = await session!.newPage();
-    await prepare?.(page);
     await page.goto(`${t.app.server.url}/admin/#/mapping`);
     await page.getByLabel('API token').fill(TOKEN);
     await page.getByRole('button', { name: 'Use token' }).click();

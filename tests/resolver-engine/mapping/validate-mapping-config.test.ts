@@ -105,4 +105,13 @@ describe('validateMappingConfig', () => {
     const errors = errorsOf(config({ a: { type: 'String', mappings: [m] }, b: { type: 'String', mappings: [m] } }));
     expect(errors).toEqual([{ path: 'types.Deal.fields.b.mappings[0]', message: expect.stringContaining('already written back by Deal.a') }]);
   });
+
+  it('rejects golden fields named like the fields every golden type already has', () => {
+    const m = { crm: 'salesforce', objectType: 'Opportunity', from: 'Name' };
+    const errors = errorsOf(config({ provenance: { type: 'String', mappings: [m] }, id: { type: 'String', mappings: [] } }));
+    expect(errors).toEqual([
+      { path: 'types.Deal.fields.provenance', message: expect.stringContaining("'provenance' is taken") },
+      { path: 'types.Deal.fields.id', message: expect.stringContaining("'id' is taken") },
+    ]);
+  });
 });
