@@ -39,9 +39,15 @@ function mappingOf(s: MappingSuggestion, crm: string, objectType: string, native
   return { crm, objectType, from: [s.nativeField], converter: { name: s.converter, options }, writable: native?.updateable !== false };
 }
 
+/**
+ * Below this a candidate is listed but never proposed: a bare likeness of names ('createdate' ~ 'department', 0.52)
+ * is worth showing, not pre-filling. A synonym (0.9), a containment (0.7) or a close spelling (≥ 0.82 similar) is.
+ */
+export const PROPOSAL_MIN_SCORE = 0.65;
+
 export function suggestForObject(
   config: MappingConfig, typeName: string, crm: string, objectType: string,
-  nativeFields: readonly NativeFieldDescription[], options: SuggestOptions = {},
+  nativeFields: readonly NativeFieldDescription[], options: SuggestOptions & { proposalMinScore?: number } = {},
 ): ObjectSuggestions {
   const type = config.types[typeName];
   if (!type) throw new Error(`unknown golden type '${typeName}'`);
@@ -52,7 +58,8 @@ export function suggestForObject(
   const used = new Set([...mappedFrom.values()].flat().map((path) => path.split('.')[0]!));
 
   const all = suggestMappings(nativeFields, golden, options);
-  const open = all.filter((s) => (mappedFrom.get(s.goldenField) ?? []).length === 0 && !used.has(s.nativeField));
+  const minProposal = options.proposalMinScore ?? PROPOSAL_MIN_SCORE;
+  const open = all.filter((s) => s.score >= minProposal && (mappedFrom.get(s.goldenField) ?? []).length === 0 && !used.has(s.nativeField));
   const proposals = new Map(bestAssignment(open).map((s) => [s.goldenField, s]));
   const candidate = (s: MappingSuggestion): FieldCandidate => ({ ...s, mapping: mappingOf(s, crm, objectType, byName.get(s.nativeField)) });
 

@@ -80,6 +80,9 @@ function suggestOne(golden: GoldenFieldDescription, native: NativeFieldDescripti
   return { goldenField: golden.name, nativeField: native.name, score: Math.round(score * 1000) / 1000, converter, reasons };
 }
 
+const bare = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '');
+const spelledAlike = (golden: string, native: string): number => (bare(golden) === bare(native) ? 1 : 0);
+
 export function suggestMappings(
   nativeFields: readonly NativeFieldDescription[],
   goldenFields: readonly GoldenFieldDescription[],
@@ -92,7 +95,8 @@ export function suggestMappings(
     const ranked = nativeFields
       .map((native) => suggestOne(golden, native))
       .filter((s) => s.score >= minScore)
-      .sort((a, b) => b.score - a.score || (a.nativeField < b.nativeField ? -1 : 1));
+      // Ties: the native field spelled like the golden one first (Phone before OtherPhone for phone), then by name.
+      .sort((a, b) => b.score - a.score || spelledAlike(golden.name, b.nativeField) - spelledAlike(golden.name, a.nativeField) || (a.nativeField < b.nativeField ? -1 : 1));
     suggestions.push(...ranked.slice(0, perField));
   }
   return suggestions;

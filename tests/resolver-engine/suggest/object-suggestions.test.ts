@@ -56,4 +56,19 @@ describe('suggestForObject', () => {
     const result = validateMappingConfig(doc);
     expect(result.ok ? [] : result.errors).toEqual([]);
   });
+
+  it('lists a bare likeness of names as a candidate but does not propose it, and ranks the field spelled alike first', () => {
+    const weak = suggestForObject(withZoho(), 'Customer', 'zoho', 'Contacts', [
+      { name: 'createdate', label: 'Create Date', type: 'datetime' },
+      { name: 'Other_Phone', label: 'Other Phone', type: 'phone' },
+      { name: 'Phone', label: 'Phone', type: 'phone' },
+    ]);
+    const department = weak.fields.find((f) => f.field === 'department')!;
+    expect(department.candidates.map((c) => c.nativeField)).toEqual(['createdate']);
+    expect(department.candidates[0]!.score).toBeLessThan(0.65);
+    expect(department.proposed).toBeNull();
+    const phone = weak.fields.find((f) => f.field === 'phone')!;
+    expect(phone.candidates.slice(0, 2).map((c) => [c.nativeField, c.score])).toEqual([['Phone', 1], ['Other_Phone', 1]]);
+    expect(phone.proposed?.nativeField).toBe('Phone');
+  });
 });
