@@ -167,11 +167,12 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
     sources.push(mappings);
     const gateway = createGateway(() => sources, logger);
     mappingRuntime.attach({
-      dryRun: async (candidate) => {
+      dryRun: async (candidate, { compare }) => {
         const dryIdentity = createIdentitySubgraph({ db, getConfig: () => candidate });
         const dryGolden = createGoldenSubgraph({ getConfig: () => candidate, nativeTypeDefs: () => natives.map((n) => n.typeDefs()) });
-        const changes = schemaChanges(apiSchemaOf(sources), apiSchemaOf([dryIdentity, dryGolden, ...sources.slice(2)]));
-        return withUsage(changes, fieldUsage, usageStore, config.usageWindowDays);
+        const after = apiSchemaOf([dryIdentity, dryGolden, ...sources.slice(2)]);
+        if (!compare) return { breaking: [], dangerous: [] };
+        return withUsage(schemaChanges(apiSchemaOf(sources), after), fieldUsage, usageStore, config.usageWindowDays);
       },
       serve: async () => {
         identity.rebuild();

@@ -24,9 +24,10 @@ import type { SchemaChanges } from '../gateway/schema-evolution.ts';
 export interface MappingServing {
   /**
    * Throws when `candidate` does not compose with the running subgraphs; otherwise answers what it changes in the API
-   * clients see (gateway/schema-evolution.ts). Changes nothing.
+   * clients see (gateway/schema-evolution.ts) — with `compare` only: adopting another process's version needs the
+   * composition check alone, and comparing costs a second composition. Changes nothing.
    */
-  dryRun(candidate: MappingConfig): Promise<SchemaChanges>;
+  dryRun(candidate: MappingConfig, opts: { compare: boolean }): Promise<SchemaChanges>;
   /** Rebuilds what is generated from the configuration (already switched to the new one) and reloads the gateway. */
   serve(): Promise<void>;
 }
@@ -80,7 +81,7 @@ export class MappingRuntime {
       }
       // Dry run first: the new configuration must compose with the CRM subgraphs before it is stored or served, and
       // must not take away from clients what they can ask for unless the saver accepts it.
-      const changes = await this.requireServing().dryRun(checked.config);
+      const changes = await this.requireServing().dryRun(checked.config, { compare: true });
       if (changes.breaking.length > 0 && !meta.allowBreakingChanges) {
         throw new ProductError('BREAKING_CHANGE',
           `This change would break clients, so nothing was stored: ${changes.breaking.map(describeChange).join('; ')}. `
@@ -112,7 +113,7 @@ export class MappingRuntime {
         return false;
       }
       try {
-        await this.requireServing().dryRun(loaded.stored.config);
+        await this.requireServing().dryRun(loaded.stored.config, { compare: false });
       } catch (err) {
         this.refused.add(version);
         this.logger.error({ version, err, running: this.active.version }, 'mapping configuration saved by another process does not compose here; the running one stays');

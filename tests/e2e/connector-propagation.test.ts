@@ -18,7 +18,8 @@ import { onPostgres } from '../support/test-database.ts';
 
 const PORTAL_TOKEN = 'propagation-portal-token-7781';
 const TWO_APPS = onPostgres ? '' : ' [skipped: needs DATABASE_URL (Postgres) — two processes cannot share one PGlite data folder]';
-const POLL = { timeout: 5_000, interval: 100 };
+// Generous: applying saved settings takes a store read and a connector build, seconds on a loaded CI machine.
+const POLL = { timeout: 20_000, interval: 100 };
 const TEST = 'mutation($id: ID!) { testConnector(id: $id) { ok error { code message } } }';
 const SAVE = `mutation($input: SaveConnectorInput!) { saveConnector(input: $input) { applied } }`;
 

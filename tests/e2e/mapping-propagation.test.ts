@@ -21,7 +21,8 @@ type Saved = { saveMappingConfiguration: { version: number; comment: string | nu
 type Doc = { types: { Customer: { fields: Record<string, { rule?: unknown; convergence?: string }> } } };
 
 const TWO_APPS = onPostgres ? '' : ' [skipped: needs DATABASE_URL (Postgres) — two processes cannot share one PGlite data folder]';
-const POLL = { timeout: 5_000, interval: 100 };
+// Generous: a process adopting a version composes the graph, which takes seconds on a loaded CI machine.
+const POLL = { timeout: 20_000, interval: 100 };
 
 describe('mapping configuration saved in one process reaches the others', () => {
   let a: TestApp;
