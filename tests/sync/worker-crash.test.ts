@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -52,8 +53,8 @@ let totalEvents = 0;
 const openShared = (): Promise<DatabaseHandle> => openDatabase(env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir });
 
 /** `customer-graph worker` in its own process; resolves lines of its JSON log as they come. */
-function startWorker(): { child: ChildProcess; logs: Record<string, unknown>[]; waitFor(pred: (line: Record<string, unknown>) => boolean): Promise<void>; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/customer-graph.js'), 'worker'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function startWorker(extraEnv: Record<string, string> = {}): { child: ChildProcess; logs: Record<string, unknown>[]; waitFor(pred: (line: Record<string, unknown>) => boolean): Promise<void>; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/customer-graph.js'), 'worker'], { cwd: ROOT, env: { ...process.env, ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: Record<string, unknown>[] = [];
   const waiters: { pred: (l: Record<string, unknown>) => boolean; resolve: () => void }[] = [];
   let stderr = '';
@@ -77,6 +78,15 @@ function startWorker(): { child: ChildProcess; logs: Record<string, unknown>[]; 
       void exited.then((e) => reject(new Error(`worker exited (${e.code ?? e.signal}) before the expected log line; stderr: ${stderr.slice(-2000)}`)));
     }),
   };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().once('error', reject).listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 async function postEvents(app: RunningApp, events: Record<string, unknown>[]): Promise<void> {
@@ -161,8 +171,15 @@ describe('inbox worker killed mid-run', () => {
     expect(processedAfterKill).toBeLessThan(totalEvents);
 
     await fetch(`${hubspot.url}/_sandbox/latency`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{}' });
-    const second = startWorker();
+    // The restarted worker on a port of its own: health and metrics for orchestrators and Prometheus.
+    const port = await freePort();
+    const second = startWorker({ CUSTOMER_GRAPH_WORKER_PORT: String(port) });
     await second.waitFor((l) => l.msg === 'webhook inbox drained');
+    expect(second.logs.find((l) => l.msg === 'workers running')).toMatchObject({ metrics: `http://127.0.0.1:${port}/metrics` });
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    // Applying the events read the changed contacts from HubSpot: this worker's calls, counted by its connector.
+    expect(metrics).toMatch(/^customer_graph_crm_requests_sent\{crm="hubspot"\} [1-9]\d*$/m);
     second.child.kill('SIGTERM');
     expect((await second.exited).code).toBe(0);
 
