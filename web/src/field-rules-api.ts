@@ -1,7 +1,9 @@
 /**
  * The Field rules page's calls: loading the configuration with what a rule may name, and saving. A refused
  * configuration's error carries `extensions.problems` (every offending path with its reason), which the page lists
- * next to the fields; `graphql()` keeps extensions, so this only picks them out.
+ * next to the fields; `graphql()` keeps extensions, so this only picks them out. A save that would take a field or type
+ * from clients is refused with BREAKING_CHANGE and `extensions.changes` (each change with its recent usage) unless it
+ * accepts them (`allowBreakingChanges`, used by the Field mapping page after an explicit confirmation).
  */
 import { graphql } from './api.ts';
 import type { ApiError, ApiResult } from './api.ts';
@@ -17,10 +19,21 @@ export interface Loaded extends Catalogue {
   mappingVersions: Version[];
 }
 
+/** One breaking change of a refused save (gateway/schema-evolution.ts SchemaChange), with how much clients asked for it. */
+export interface BreakingChange {
+  /** FIELD_REMOVED, FIELD_CHANGED_KIND, TYPE_REMOVED… */
+  type: string;
+  description: string;
+  coordinate?: string;
+  usage?: { days: number; requests: number; lastSeenAt: string | null; clients: string[] };
+}
+
 export interface SaveResult {
   version: number | undefined;
   errors: ApiError[];
   problems: ConfigProblem[];
+  /** A BREAKING_CHANGE refusal's changes (nothing was stored); empty otherwise. */
+  changes: BreakingChange[];
 }
 
 const LOAD = `query FieldRules {
@@ -30,26 +43,34 @@ const LOAD = `query FieldRules {
   customFunctions
 }`;
 
-const SAVE = `mutation SaveMappingConfiguration($document: String!, $comment: String, $expectedVersion: Int, $actor: String) {
-  saveMappingConfiguration(document: $document, comment: $comment, expectedVersion: $expectedVersion, actor: $actor) { version }
+const SAVE = `mutation SaveMappingConfiguration($document: String!, $comment: String, $expectedVersion: Int, $actor: String, $allowBreakingChanges: Boolean) {
+  saveMappingConfiguration(document: $document, comment: $comment, expectedVersion: $expectedVersion, actor: $actor, allowBreakingChanges: $allowBreakingChanges) { version }
 }`;
 
 const isProblem = (p: unknown): p is ConfigProblem =>
   typeof p === 'object' && p !== null && typeof (p as ConfigProblem).path === 'string' && typeof (p as ConfigProblem).message === 'string';
+const isChange = (c: unknown): c is BreakingChange =>
+  typeof c === 'object' && c !== null && typeof (c as BreakingChange).type === 'string' && typeof (c as BreakingChange).description === 'string';
 
 export const loadFieldRules = (): Promise<ApiResult<Loaded>> => graphql<Loaded>(LOAD);
 
 /**
  * Saves `document` as edited from `expectedVersion`: the gateway refuses with CONFLICT (storing nothing) if another
- * version is in force by then. `actor` is sent only when the user gave a name.
+ * version is in force by then. `actor` is sent only when the user gave a name; `allowBreakingChanges` only when true
+ * (the user confirmed that clients may lose the fields listed in a BREAKING_CHANGE refusal).
  */
-export async function saveMappingConfiguration(document: string, meta: { comment: string | null; expectedVersion: number; actor: string | null }): Promise<SaveResult> {
-  const variables = { document, comment: meta.comment, expectedVersion: meta.expectedVersion, ...(meta.actor ? { actor: meta.actor } : {}) };
+export async function saveMappingConfiguration(document: string,
+  meta: { comment: string | null; expectedVersion: number; actor: string | null; allowBreakingChanges?: boolean }): Promise<SaveResult> {
+  const variables = {
+    document, comment: meta.comment, expectedVersion: meta.expectedVersion,
+    ...(meta.actor ? { actor: meta.actor } : {}), ...(meta.allowBreakingChanges ? { allowBreakingChanges: true } : {}),
+  };
   const result = await graphql<{ saveMappingConfiguration: { version: number } | null }>(SAVE, variables);
   const problems = result.errors.flatMap((e) => (Array.isArray(e.extensions?.problems) ? e.extensions.problems.filter(isProblem) : []));
+  const changes = result.errors.flatMap((e) => (e.code === 'BREAKING_CHANGE' && Array.isArray(e.extensions?.changes) ? e.extensions.changes.filter(isChange) : []));
   const version = result.data?.saveMappingConfiguration?.version;
   const errors = typeof version !== 'number' && result.errors.length === 0
     ? [{ code: 'NO_VERSION', message: 'The gateway answered without a version number or an error' }]
     : result.errors;
-  return { version: typeof version === 'number' ? version : undefined, errors, problems };
+  return { version: typeof version === 'number' ? version : undefined, errors, problems, changes };
 }
