@@ -5,6 +5,8 @@
  * another candidate, changes or stops a mapping, or adds a native field nothing reads as a new golden field, then
  * saves: the whole document goes back through `saveMappingConfiguration` with the version it was loaded at (CONFLICT
  * when another is in force by then) and the optional name as actor; a refusal shows its code and each problem.
+ * Each field's recent usage and its Deprecate / Remove controls come from field-lifecycle.ts; a BREAKING_CHANGE
+ * refusal is shown there and saved again only after "Remove anyway".
  */
 import './field-mapping.css';
 import { graphql } from './api.ts';
@@ -19,6 +21,7 @@ import {
 } from './field-mapping-model.ts';
 import type { Candidate, FieldEdit, FieldSuggestions, Json, NewField, Source, Suggestions, UnusedNativeField } from './field-mapping-model.ts';
 import { count } from './sync-words.ts';
+import { FieldLifecycle } from './field-lifecycle.ts';
 
 const CANDIDATE = 'nativeField nativeLabel nativeType score converter reasons mapping';
 const SUGGEST = `query MappingSuggestions($type: String!, $crm: String!, $objectType: String) {
@@ -48,6 +51,7 @@ export class FieldMappingView {
   private adds = new Map<string, AddState>();
   private problems: ConfigProblem[] = [];
   private seq = 0;
+  private readonly lifecycle = new FieldLifecycle();
   private readonly typePicker = h('select', { id: 'mapping-type', name: 'type' });
   private readonly sourcePicker = h('select', { id: 'mapping-source', name: 'source' });
   private readonly summary = h('p', { class: 'summary', 'aria-live': 'polite' }, 'Loading the mapping…');
@@ -58,7 +62,7 @@ export class FieldMappingView {
   private readonly comment = h('textarea', { id: 'mapping-comment', name: 'comment', rows: '2', maxlength: '500' });
   private readonly actor = h('input', { id: 'mapping-actor', name: 'actor', type: 'text', autocomplete: 'name', maxlength: '200' });
   private readonly saveButton = h('button', { type: 'submit', class: 'save', disabled: '', 'aria-describedby': 'mapping-changes' }, 'Save 0 changes');
-  private readonly problemBox = h('div', { id: 'mapping-problems', class: 'mapping-problems' });
+  private readonly problemBox = h('div', { id: 'mapping-problems', class: 'mapping-problems', role: 'alert' });
 
   constructor(private readonly notices: Notices) {
     this.actor.value = sessionStorage.getItem(ACTOR_KEY) ?? '';
@@ -135,10 +139,11 @@ export class FieldMappingView {
   private async loadSuggestions(reset: string | null): Promise<void> {
     const source = this.source();
     if (reset) {
-      const lost = this.pending().length + this.newFields().length;
+      const lost = this.pending().length + this.newFields().length + this.lifecycle.words().length;
       if (lost) this.notices.say(`${count(lost, 'unsaved change')} discarded: ${reset}.`);
       this.rows.clear();
       this.adds.clear();
+      this.lifecycle.clear();
       this.setProblems([]);
     }
     if (!this.base || !source) {
@@ -147,10 +152,12 @@ export class FieldMappingView {
     }
     const seq = ++this.seq;
     this.element.setAttribute('aria-busy', 'true');
-    const res = await graphql<{ mappingSuggestions: Suggestions }>(SUGGEST, { type: this.typePicker.value, crm: source.crm, objectType: source.objectType });
+    const [res, usageErrors] = await Promise.all([
+      graphql<{ mappingSuggestions: Suggestions }>(SUGGEST, { type: this.typePicker.value, crm: source.crm, objectType: source.objectType }),
+      this.lifecycle.loadUsage(this.typePicker.value)]);
     if (seq !== this.seq) return;
     this.element.removeAttribute('aria-busy');
-    this.notices.errors(res.errors);
+    this.notices.errors([...res.errors, ...usageErrors]);
     this.suggestions = res.data?.mappingSuggestions;
     if (!this.suggestions) {
       this.summary.textContent = `The fields of ${sourceLabel(source)} could not be read (see the error above).`;
@@ -198,7 +205,7 @@ export class FieldMappingView {
     if (!s || !source) return;
     this.table.replaceChildren(h('table', { class: 'mapping-table' },
       h('caption', {}, `Golden ${s.type} fields and what they read from ${sourceLabel(source)}`),
-      h('thead', {}, h('tr', {}, ...['Golden field', 'Reads now', 'Suggestion', 'Change'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('thead', {}, h('tr', {}, ...['Golden field', 'Asked for (30 days)', 'Reads now', 'Suggestion', 'Change'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, ...s.fields.map((f) => this.row(f, source)))));
     this.renderUnused(s.unusedNativeFields, source);
     this.update();
@@ -259,12 +266,15 @@ export class FieldMappingView {
     }
     const edit = this.pending().find((p) => p.f === f)?.edit;
     const invalid = this.problems.some((p) => p.path.startsWith(`types.${this.typePicker.value}.fields.${f.field}.`) || p.path === `types.${this.typePicker.value}.fields.${f.field}`);
-    return h('tr', { 'data-field': f.field, class: [edit ? 'changed' : '', invalid ? 'invalid' : ''].join(' ').trim() || undefined },
-      h('th', { scope: 'row' }, h('span', { class: 'field-name' }, f.field), h('span', { class: 'value-type' }, f.type)),
+    const doc = this.base?.doc ?? null;
+    return h('tr', { 'data-field': f.field, class: [edit || this.lifecycle.has(f.field) ? 'changed' : '', invalid ? 'invalid' : ''].join(' ').trim() || undefined },
+      h('th', { scope: 'row' }, h('span', { class: 'field-name' }, f.field), h('span', { class: 'value-type' }, f.type), this.lifecycle.badge(doc, this.typePicker.value, f.field)),
+      this.lifecycle.usageCell(this.typePicker.value, f.field),
       h('td', { class: 'reads' }, mapped ? f.mappedFrom.join(' + ') : '— not mapped from this source',
         others.length ? h('span', { class: 'others' }, `Also: ${others.join(', ')}`) : null),
       h('td', { class: 'suggestion' }, ...suggestion),
-      h('td', { class: 'change' }, ...change, edit ? h('strong', { class: 'changed-tag' }, `Not saved yet: ${editInWords(f, edit, source, others)}.`) : null));
+      h('td', { class: 'change' }, ...change, edit ? h('strong', { class: 'changed-tag' }, `Not saved yet: ${editInWords(f, edit, source, others)}.`) : null,
+        this.lifecycle.controls(doc, this.typePicker.value, f.field, redraw)));
   }
 
   private renderUnused(fields: UnusedNativeField[], source: Source): void {
@@ -310,19 +320,21 @@ export class FieldMappingView {
   private update(): void {
     const source = this.source();
     const words = source ? [...this.pending().map((p) => editInWords(p.f, p.edit, source, this.base ? otherSources(this.base.doc, this.typePicker.value, p.f.field, source) : [])),
-      ...this.newFields().map((n) => newFieldInWords(n, source))] : [];
+      ...this.newFields().map((n) => newFieldInWords(n, source)), ...this.lifecycle.words()] : [];
     this.changes.textContent = words.length ? `${count(words.length, 'unsaved change')}: ${words.join('; ')}.` : 'No unsaved changes.';
+    if (this.lifecycle.withdraw(words.join('; '))) this.problemBox.replaceChildren();
     this.saveButton.textContent = `Save ${count(words.length, 'change')}`;
     this.saveButton.disabled = words.length === 0;
     if (words.length) this.result.textContent = '';
   }
 
-  private async save(): Promise<void> {
+  /** `anyway`: the admin confirmed the breaking changes the gateway listed for this very document. */
+  private async save(anyway = false): Promise<void> {
     const base = this.base;
     const source = this.source();
     const pending = this.pending();
     const added = this.newFields();
-    if (!base || !source || this.saveButton.disabled || pending.length + added.length === 0) return;
+    if (!base || !source || (this.saveButton.disabled && !anyway) || pending.length + added.length + this.lifecycle.words().length === 0) return;
     const bad = added.find((n) => this.nameProblem(n.nativeField, n.name));
     if (bad) {
       this.notices.errors([{ code: 'BAD_USER_INPUT', message: `The new golden field for ${bad.nativeField}: ${this.nameProblem(bad.nativeField, bad.name)}` }]);
@@ -330,25 +342,34 @@ export class FieldMappingView {
       return;
     }
     const edits = new Map(pending.map((p) => [p.f.field, p.edit]));
-    const doc = applyMappingEdits(base.doc, this.typePicker.value, source, edits, added);
+    const doc = this.lifecycle.apply(applyMappingEdits(base.doc, this.typePicker.value, source, edits, added), this.typePicker.value);
     const words = [...pending.map((p) => editInWords(p.f, p.edit, source, otherSources(base.doc, this.typePicker.value, p.f.field, source))),
-      ...added.map((n) => newFieldInWords(n, source))];
+      ...added.map((n) => newFieldInWords(n, source)), ...this.lifecycle.words()];
+    const sent = JSON.stringify(doc, null, 2);
     this.saveButton.disabled = true;
     this.element.setAttribute('aria-busy', 'true');
-    const res = await saveMappingConfiguration(JSON.stringify(doc, null, 2), {
+    const res = await saveMappingConfiguration(sent, {
       comment: this.comment.value.trim() || null, expectedVersion: base.version, actor: this.actor.value.trim() || null,
+      allowBreakingChanges: anyway && sent === this.lifecycle.refused?.doc,
     });
     this.element.removeAttribute('aria-busy');
     this.notices.errors(res.errors.map((e) => (e.code === 'CONFLICT' ? conflictInWords(e, base.version) : e)));
     if (res.version === undefined) {
       this.setProblems(res.problems, doc);
       this.render();
+      this.lifecycle.refused = res.changes.length ? { doc: sent, words: words.join('; ') } : undefined;
+      if (res.changes.length) {
+        const { nodes, focus } = this.lifecycle.breaking(res.changes, () => void this.save(true));
+        this.problemBox.replaceChildren(...nodes);
+        focus.focus();
+      }
       return;
     }
     this.setProblems([]);
     this.comment.value = '';
     this.rows.clear();
     this.adds.clear();
+    this.lifecycle.clear();
     await this.load();
     const text = `Saved version ${res.version}: ${words.join('; ')}.`;
     this.notices.say(text);
