@@ -101,7 +101,7 @@ export async function insertGoldenRecords(tx: Tx, entityType: string, ids: reado
 const col = (c: { name: string }) => sql.identifier(c.name);
 
 /** The rows of `execute`: postgres.js answers an array, PGlite an object holding `rows`. */
-function rowsOf<T>(result: unknown): T[] {
+export function rowsOf<T>(result: unknown): T[] {
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
