@@ -4,12 +4,18 @@ import { countryCode } from './rules/country-code.ts';
 import { emailSyntax } from './rules/email-syntax.ts';
 import { phoneParseable } from './rules/phone-parseable.ts';
 import { trimWhitespace } from './rules/trim-whitespace.ts';
+import { placeholderValue } from './rules/placeholder-value.ts';
+import { nameCase } from './rules/name-case.ts';
+import { websiteDomain } from './rules/website-domain.ts';
 
 export const specifiedQualityRules: Readonly<Record<string, QualityRule>> = Object.freeze({
   [trimWhitespace.name]: trimWhitespace,
   [emailSyntax.name]: emailSyntax,
   [phoneParseable.name]: phoneParseable,
   [countryCode.name]: countryCode,
+  [placeholderValue.name]: placeholderValue,
+  [nameCase.name]: nameCase,
+  [websiteDomain.name]: websiteDomain,
 });
 
 export function getQualityRule(name: string): QualityRule | undefined {

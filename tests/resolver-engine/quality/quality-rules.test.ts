@@ -8,8 +8,30 @@ const ctx = { field: 'f', defaultRegion: 'US' };
 const run = (rule: string, value: unknown) => specifiedQualityRules[rule]!.check(value, ctx);
 
 describe('quality rules', () => {
-  it('the table holds the four rules', () => {
-    expect(Object.keys(specifiedQualityRules)).toEqual(['trim-whitespace', 'email-syntax', 'phone-parseable', 'country-code']);
+  it('the table holds the rules', () => {
+    expect(Object.keys(specifiedQualityRules)).toEqual(['trim-whitespace', 'email-syntax', 'phone-parseable', 'country-code', 'placeholder-value', 'name-case', 'website-domain']);
+  });
+  it('placeholder-value flags filler typed into required fields and keeps it', () => {
+    for (const filler of ['N/A', ' unknown ', 'TEST', 'xxx', '-', '123456', '000-000-0000', 'aaaa']) {
+      expect(run('placeholder-value', filler)).toEqual({ value: filler, issues: [{ code: 'PLACEHOLDER_VALUE', message: expect.any(String) }] });
+    }
+    for (const real of ['Ada', 'Nash', 'Testa', '+1 415 555 0100', 'Xu', '12 Main St']) expect(run('placeholder-value', real)).toEqual({ value: real, issues: [] });
+  });
+  it('name-case gives one-case names their capitals and leaves deliberate spellings alone', () => {
+    expect(run('name-case', 'ADA LOVELACE')).toEqual({ value: 'Ada Lovelace', issues: [{ code: 'NAME_CASE_FIXED', message: expect.any(String) }] });
+    expect(run('name-case', "o'neil-smith")).toMatchObject({ value: "O'Neil-Smith" });
+    expect(run('name-case', 'LUDWIG VAN BEETHOVEN')).toMatchObject({ value: 'Ludwig van Beethoven' });
+    expect(run('name-case', 'MCDONALD')).toMatchObject({ value: 'McDonald' });
+    expect(run('name-case', 'ÉMILE ZOLA')).toMatchObject({ value: 'Émile Zola' });
+    for (const kept of ['McDonald', 'van der Berg', 'DeShawn', 'J.', 'X']) expect(run('name-case', kept)).toEqual({ value: kept, issues: [] });
+  });
+  it('website-domain reduces websites to their bare domain and flags what is not one', () => {
+    expect(run('website-domain', 'https://www.Acme.com/about?utm=x')).toEqual({ value: 'acme.com', issues: [] });
+    expect(run('website-domain', 'acme.co.uk')).toEqual({ value: 'acme.co.uk', issues: [] });
+    expect(run('website-domain', 'HTTP://WWW2.BETA-ONE.IO')).toEqual({ value: 'beta-one.io', issues: [] });
+    for (const bad of ['n/a', 'acme', 'http://', 'mailto:ada@acme.com']) {
+      expect(run('website-domain', bad)).toEqual({ value: bad, issues: [{ code: 'INVALID_WEBSITE', message: expect.any(String) }] });
+    }
   });
   it('trim-whitespace trims and collapses but keeps line breaks, and flags the change', () => {
     expect(run('trim-whitespace', '  Ada   Lovelace ')).toEqual({ value: 'Ada Lovelace', issues: [{ code: 'WHITESPACE_TRIMMED', message: expect.any(String) }] });
