@@ -69,6 +69,12 @@ export async function listenGateway(opts: { port: number; host: string; logger: 
   app.get('/healthz', (_req, res) => {
     res.status(isReady ? 200 : 503).json({ status: isReady ? 'ok' : 'starting' });
   });
+  // Until `ready` mounts the real handler (a start can link CRMs for minutes), a scraper learns why there is nothing.
+  let metricsMounted = false;
+  app.get('/metrics', (_req, res, next) => {
+    if (metricsMounted) return next();
+    res.status(503).type('text/plain').send('starting: metrics are served once the gateway is ready\n');
+  });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -118,7 +124,10 @@ export async function listenGateway(opts: { port: number; host: string; logger: 
         await subscriptions.start();
         server.subscriptions = subscriptions;
       }
-      if (metricsSetup) mountMetrics(app, metricsSetup, opts.logger);
+      if (metricsSetup) {
+        mountMetrics(app, metricsSetup, opts.logger);
+        metricsMounted = true;
+      }
       app.use('/graphql', graphqlIde('/graphql'), express.json({ limit: '2mb' }), expressMiddleware(apollo));
       isReady = true;
       opts.logger.info({ url: `http://${shownHost}:${port}/graphql` }, 'gateway ready');
