@@ -1,7 +1,7 @@
 /**
  * The GraphQL IDE at `/graphql` in a browser: GraphiQL from a package that ships a self-contained bundle
  * (@graphql-yoga/graphiql), served from node_modules — no CDN, so it works with no internet. It opens on example
- * operations for customers, provenance and conflicts.
+ * operations for customers, provenance and conflicts, and for admins' data quality, mapping suggestions and field usage.
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -60,6 +60,29 @@ query Conflicts {
       }
     }
   }
+}
+
+# The operations below are for integration admins: with CUSTOMER_GRAPH_API_TOKENS set, add the header
+# {"authorization": "Bearer <token>"} in the Headers tab.
+
+# Values the data-quality rules flagged (kept, never dropped), and where to fix them.
+query DataQuality {
+  dataQuality(type: "Customer") { field code crm issues records winning }
+  qualityRules { name description }
+}
+
+# Which CRM field could fill which golden field ('Company' ~ 'Account', 'zip' ~ 'postalCode').
+query MappingSuggestions {
+  mappingSuggestions(type: "Customer", crm: "hubspot") {
+    objectType
+    fields { field mappedFrom proposed { nativeField score converter reasons } }
+    unusedNativeFields { name label type custom }
+  }
+}
+
+# Which fields clients asked for lately: check before removing or retyping one (BREAKING_CHANGE otherwise).
+query FieldUsage {
+  fieldUsage(type: "Customer", days: 30) { coordinate requests lastSeenAt clients }
 }
 `;
 
