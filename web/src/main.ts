@@ -1,8 +1,8 @@
 /**
  * The admin UI's entry point (bundled by web/serve.ts): the page frame, the API token form and the pages — the
  * review queue (`#/review`, also the default), sync health (`#/sync`), field rules (`#/rules`), field mapping
- * (`#/mapping`) and connectors (`#/connectors`) — switched on `location.hash`, so a page can be bookmarked and the
- * browser's back button works. A new page joins `PAGES`.
+ * (`#/mapping`), data quality (`#/quality`) and connectors (`#/connectors`) — switched on `location.hash`, so a page
+ * can be bookmarked and the browser's back button works. A new page joins `PAGES`.
  */
 import './styles.css';
 import { storeToken, storedToken } from './api.ts';
@@ -13,6 +13,7 @@ import type { Notices } from './review-queue.ts';
 import { SyncHealthView } from './sync-health.ts';
 import { FieldRulesView } from './field-rules.ts';
 import { FieldMappingView } from './field-mapping.ts';
+import { DataQualityView } from './data-quality.ts';
 import { ConnectorsView } from './connectors.ts';
 
 interface View { readonly element: HTMLElement; load(): Promise<void> }
@@ -23,6 +24,7 @@ const PAGES: readonly Page[] = [
   { hash: '#/sync', label: 'Sync health', make: (n) => new SyncHealthView(n) },
   { hash: '#/rules', label: 'Field rules', make: (n) => new FieldRulesView(n) },
   { hash: '#/mapping', label: 'Field mapping', make: (n) => new FieldMappingView(n) },
+  { hash: '#/quality', label: 'Data quality', make: (n) => new DataQualityView(n) },
   { hash: '#/connectors', label: 'Connectors', make: (n) => new ConnectorsView(n) },
 ];
 
