@@ -148,7 +148,37 @@ export function createConnectorSettings(deps: ConnectorSettingsDeps) {
     return { id: row.id, test: { ms: test.ms, objectsChecked: test.objectsChecked }, applied, restartReason: applied ? null : restartReason(stored) };
   }
 
+  /**
+   * Disables or enables a stored connector. A process runs the connectors it started with, so the change takes effect
+   * at the next start (the answer says so); a disabled connector is not started, not polled, not written to.
+   */
+  async function setEnabled(id: string, enabled: boolean): Promise<{ id: string; restartReason: string | null }> {
+    const row = await store.get(id);
+    if (!row) throw new GraphQLError(`No connector has the id '${id}'.`, { extensions: { code: 'NOT_FOUND', argumentName: 'id' } });
+    const wanted = enabled ? 'active' : 'disabled';
+    if (row.status === wanted || (enabled && row.status === 'needs_reauthorisation')) return { id, restartReason: null };
+    await store.setStatus(id, wanted, enabled ? null : 'disabled by an admin');
+    deps.logger.info({ connector: id, enabled }, 'connector enabled or disabled');
+    const runs = fleet.runs(id);
+    if (!enabled) return { id, restartReason: runs ? `${row.name} keeps running in this process until customer-graph restarts; then it stops.` : null };
+    return { id, restartReason: runs ? null : restartReason({ ...row, status: 'active' }) };
+  }
+
+  /** Deletes a stored connector that this process does not run (disable it and restart first). */
+  async function remove(id: string): Promise<boolean> {
+    const row = await store.get(id);
+    if (!row) throw new GraphQLError(`No connector has the id '${id}'.`, { extensions: { code: 'NOT_FOUND', argumentName: 'id' } });
+    if (fleet.runs(id)) {
+      throw new GraphQLError(`${row.name} is running in this process: disable it, restart customer-graph, then delete it.`, { extensions: { code: 'CONFLICT', argumentName: 'id' } });
+    }
+    const removed = await store.remove(id);
+    deps.logger.info({ connector: id }, 'connector deleted');
+    return removed;
+  }
+
   return {
+    setEnabled,
+    remove,
     /** The CRMs this build connects to, and what each one's connection form asks. */
     kinds: (): ConnectionForm[] => Object.values(supportedCrms).map((s) => s.form),
     save(input: SaveConnectorInput): Promise<SaveConnectorOutcome> {

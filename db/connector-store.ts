@@ -2,7 +2,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Database } from './open-database.ts';
 import type { CredentialCipher } from './credential-cipher.ts';
-import { connectors } from './schema.ts';
+import { connectors, syncCursors, syncPollStatus } from './schema.ts';
 
 export interface ConnectorInput {
   id: string;
@@ -75,6 +75,21 @@ export class ConnectorStore {
 
   async setStatus(id: string, status: 'active' | 'needs_reauthorisation' | 'disabled', reason: string | null): Promise<void> {
     await this.db.update(connectors).set({ status, statusReason: reason, updatedAt: new Date() }).where(eq(connectors.id, id));
+  }
+
+  /**
+   * Removes a connector with its credentials, change cursors and poll status, in one transaction; false when there
+   * was none. The cursors go too: a connector added again under this id must read from the start, not resume where
+   * an old account left off. Links and history (inbox, outbox, audit) stay: they describe what happened.
+   */
+  async remove(id: string): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const removed = await tx.delete(connectors).where(eq(connectors.id, id)).returning({ id: connectors.id });
+      if (removed.length === 0) return false;
+      await tx.delete(syncCursors).where(eq(syncCursors.connectorId, id));
+      await tx.delete(syncPollStatus).where(eq(syncPollStatus.connectorId, id));
+      return true;
+    });
   }
 
   /**

@@ -14,6 +14,8 @@ export interface ConnectorSettingsApi {
     id: string; crm: string; name: string; baseUrl?: string | null; authKind?: string | null;
     credentials?: readonly { name: string; value: string }[] | null;
   }): Promise<{ id: string; test: { ms: number; objectsChecked: string[] }; applied: boolean; restartReason: string | null }>;
+  setEnabled(id: string, enabled: boolean): Promise<{ id: string; restartReason: string | null }>;
+  remove(id: string): Promise<boolean>;
 }
 
 export const CONNECTOR_SETTINGS_TYPE_DEFS = `
@@ -69,6 +71,13 @@ type ConnectorSaveTest {
   objectsChecked: [String!]!
 }
 
+type SetConnectorEnabledResult {
+  "The connector as stored now (status active or disabled)."
+  connector: ConnectorHealth!
+  "When the change waits for a restart: why, in words. Null when nothing more is needed."
+  restartReason: String
+}
+
 type SaveConnectorResult {
   "The connector as stored now."
   connector: ConnectorHealth!
@@ -86,7 +95,11 @@ export const CONNECTOR_SETTINGS_QUERY_FIELDS = `
 
 export const CONNECTOR_SETTINGS_MUTATION_FIELDS = `
   "Creates or updates a connector: checks the settings, tests them with one call to the CRM, then stores them encrypted and applies them. BAD_USER_INPUT (extensions.field names the input), CONFLICT (the id is another CRM's), or the CRM's code (CRM_AUTH_FAILED, CRM_UNAVAILABLE, CRM_TIMEOUT): nothing stored."
-  saveConnector(input: SaveConnectorInput!): SaveConnectorResult!`;
+  saveConnector(input: SaveConnectorInput!): SaveConnectorResult!
+  "Disables (not started, polled or written to) or enables a connector; it takes effect at the next start. NOT_FOUND for an unknown id."
+  setConnectorEnabled(id: ID!, enabled: Boolean!): SetConnectorEnabledResult!
+  "Deletes a connector with its credentials and change cursors (links and history stay). CONFLICT while this process runs it: disable it and restart first."
+  deleteConnector(id: ID!): Boolean!`;
 
 export function connectorSettingsResolvers(deps: ConnectorsDeps & { connectorSettings: ConnectorSettingsApi }) {
   const reader = connectorHealthReader(deps);
@@ -103,6 +116,11 @@ export function connectorSettingsResolvers(deps: ConnectorsDeps & { connectorSet
         const row = await reader.find(outcome.id);
         return { connector: reader.health(row, deps.getConfig()), test: outcome.test, applied: outcome.applied, restartReason: outcome.restartReason };
       },
+      setConnectorEnabled: async (_: unknown, args: { id: string; enabled: boolean }) => {
+        const outcome = await deps.connectorSettings.setEnabled(args.id, args.enabled);
+        return { connector: reader.health(await reader.find(outcome.id), deps.getConfig()), restartReason: outcome.restartReason };
+      },
+      deleteConnector: (_: unknown, args: { id: string }) => deps.connectorSettings.remove(args.id),
     },
   };
 }

@@ -119,6 +119,8 @@ async function guarded<T>(fn: () => Promise<T>): Promise<T> {
 const noConnectorSettings: ConnectorSettingsApi = {
   kinds: () => [],
   save: () => Promise.reject(new GraphQLError('Connector settings cannot be saved through this server.', { extensions: { code: 'CONFLICT' } })),
+  setEnabled: () => Promise.reject(new GraphQLError('Connectors cannot be changed through this server.', { extensions: { code: 'CONFLICT' } })),
+  remove: () => Promise.reject(new GraphQLError('Connectors cannot be changed through this server.', { extensions: { code: 'CONFLICT' } })),
 };
 
 const reviewId = (id: string) => Number(/^\d+$/.test(id) ? id : NaN);

@@ -13,7 +13,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { ConnectorStore } from '../../db/connector-store.ts';
-import { connectors } from '../../db/schema.ts';
+import { connectors, syncCursors } from '../../db/schema.ts';
 import { startHubSpotSandbox } from '../../sandboxes/hubspot/index.ts';
 import type { RunningHubSpotSandbox } from '../../sandboxes/hubspot/index.ts';
 import { bearerGraphql } from '../support/bearer-graphql.ts';
@@ -157,6 +157,27 @@ describe('admin API: connectorKinds and saveConnector', () => {
     expect(res.data!.saveConnector).toMatchObject({ applied: false, connector: { id: 'hubspot-eu', running: false, demo: false } });
     expect(res.data!.saveConnector.restartReason).toMatch(/demo sandboxes.*[Rr]estart/);
     expect(await store.readCredentials('hubspot-eu')).toMatchObject({ auth: { accessToken: SECOND_PORTAL_TOKEN } });
+  });
+
+  it('disables and enables connectors (taking effect at the next start) and deletes one not running, with its cursors', async () => {
+    const enable = (id: string, enabled: boolean) => gql<{ setConnectorEnabled: { restartReason: string | null; connector: { status: string; running: boolean } } }>(
+      'mutation($id: ID!, $on: Boolean!) { setConnectorEnabled(id: $id, enabled: $on) { restartReason connector { status running } } }', { id, on: enabled });
+    const remove = (id: string) => gql<{ deleteConnector: boolean }>('mutation($id: ID!) { deleteConnector(id: $id) }', { id });
+
+    // The running demo connector: disabled in the store, running here until a restart, and it says so.
+    const off = await enable('hubspot-demo', false);
+    expect(off.data!.setConnectorEnabled).toMatchObject({ connector: { status: 'disabled', running: true }, restartReason: expect.stringMatching(/until customer-graph restarts/) });
+    expect((await remove('hubspot-demo')).errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    expect((await enable('hubspot-demo', true)).data!.setConnectorEnabled).toEqual({ connector: { status: 'active', running: true }, restartReason: null });
+
+    // A stored connector this process does not run: disabled, then deleted with its change cursors.
+    expect((await enable('hubspot-eu', false)).data!.setConnectorEnabled).toEqual({ connector: { status: 'disabled', running: false }, restartReason: null });
+    await t.app.database.db.insert(syncCursors).values({ connectorId: 'hubspot-eu', objectType: 'contacts', cursor: { at: '2026-01-01T00:00:00.000Z', lastId: null } as never });
+    expect((await remove('hubspot-eu')).data!.deleteConnector).toBe(true);
+    expect(await store.get('hubspot-eu')).toBeUndefined();
+    expect(await t.app.database.db.select().from(syncCursors).where(eq(syncCursors.connectorId, 'hubspot-eu'))).toEqual([]);
+    expect((await remove('hubspot-eu')).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect((await enable('no-such-connector', true)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 
   it('needs the API token for both fields', async () => {
