@@ -23,11 +23,18 @@ export interface Issue {
 }
 export interface QualityRule { name: string; description: string }
 
+/** The codes the gateway's rules and converters give (resolver-engine/quality/rules, mapping/map-to-golden.ts). */
 const CODES: Readonly<Record<string, string>> = {
   INVALID_EMAIL: 'Malformed email address',
   UNKNOWN_COUNTRY: 'Unknown country',
   UNPARSEABLE_PHONE: 'Phone number that cannot be read',
-  INVALID_PHONE: 'Phone number that is not valid',
+  INVALID_PHONE: 'Phone number that cannot be read',
+  UNLIKELY_PHONE: 'Phone number no numbering plan allows',
+  INVALID_WEBSITE: 'Malformed website address',
+  PLACEHOLDER_VALUE: 'Placeholder instead of a value',
+  CONVERSION_FAILED: 'Value that could not be converted',
+  WHITESPACE_TRIMMED: 'Extra whitespace (removed)',
+  NAME_CASE_FIXED: 'Name in one case (corrected)',
 };
 
 /** INVALID_EMAIL → "Malformed email address"; a code this page does not know is shown as it is. */

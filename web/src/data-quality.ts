@@ -193,6 +193,11 @@ export class DataQualityView {
     });
     if (this.drill !== drill) return;
     this.notices.errors(res.errors);
+    if (!res.data && drill.issues.length === 0) {
+      this.records.replaceChildren(h('h3', { id: 'quality-records-title', tabindex: '-1' }, this.recordsTitle(group)),
+        h('p', {}, 'The flagged values could not be loaded (see the error above).'));
+      return;
+    }
     const page = res.data?.dataQualityIssues ?? [];
     const from = drill.issues.length;
     drill.issues.push(...page);
@@ -299,6 +304,9 @@ export class DataQualityView {
   }
 
   private setProblems(problems: ConfigProblem[]): void {
+    // A problem under types.<T>.fields.<field> marks that field's checks too.
+    const fields = new Set(problems.map((p) => /^types\.[^.]+\.fields\.([^.[]+)/.exec(p.path)?.[1]));
+    for (const set of this.checks.querySelectorAll<HTMLElement>('fieldset[data-field]')) set.classList.toggle('invalid', fields.has(set.dataset.field));
     if (!problems.length) return void this.problemBox.replaceChildren();
     this.problemBox.replaceChildren(h('h4', {}, 'The gateway did not accept these checks:'),
       h('ul', {}, ...problems.map((p) => h('li', { 'data-path': p.path }, `${p.message} `, h('code', {}, p.path)))),
