@@ -19,6 +19,8 @@ export interface SourceRef {
 export interface Issue {
   code: string;
   message: string;
+  /** The native value as read, when the candidate cannot carry it (a conversion failed: its value is null). */
+  native?: unknown;
 }
 
 /**

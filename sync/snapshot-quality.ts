@@ -28,7 +28,7 @@ export function snapshotOf(resolved: ResolvedRecord): Record<string, unknown> {
   for (const p of resolved.provenance) {
     for (const c of p.candidates) {
       for (const issue of c.issues ?? []) {
-        issues.push({ field: p.field, code: issue.code, message: issue.message, source: c.source, value: c.value ?? null, winner: same(p.source, c.source) });
+        issues.push({ field: p.field, code: issue.code, message: issue.message, source: c.source, value: c.value ?? issue.native ?? null, winner: same(p.source, c.source) });
       }
     }
   }

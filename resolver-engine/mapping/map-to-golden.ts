@@ -70,7 +70,8 @@ export function mapToGolden(
     const result = converter.toGolden(raw, mapping.converter.options, ctx);
     const modifiedAt = fieldLevelTime(mapping.from, options.fieldModifiedAt) ?? recordTime;
     if (!result.ok) {
-      const issue = { code: 'CONVERSION_FAILED', message: `${mapping.from.join(', ')}: ${result.reason}` };
+      // The unconvertible value is what a steward must fix at the source: kept on the issue (the candidate's is null).
+      const issue = { code: 'CONVERSION_FAILED', message: `${mapping.from.join(', ')}: ${result.reason}`, native: raw.length === 1 ? raw[0] : raw };
       candidates[fieldName] = { value: null, source, modifiedAt, status: 'ok', issues: [issue] };
       continue;
     }

@@ -3,7 +3,7 @@
  * CUSTOMER_GRAPH_API_TOKENS set: Salesforce contacts created with a malformed email and an unknown country, linked by
  * a link run, show up in `dataQuality` (grouped by field, code and CRM, counted once per value and golden record) and
  * in `dataQualityIssues` with the source record to fix, paged by golden id without splitting a record; the value kept
- * is the value as typed. `qualityRules` lists the rules. Bad arguments: BAD_USER_INPUT; no token: UNAUTHENTICATED.
+ * is the value as typed, also when it could not be converted at all. `qualityRules` lists the rules. Bad arguments: BAD_USER_INPUT; no token: UNAUTHENTICATED.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearerGraphql } from '../support/bearer-graphql.ts';
@@ -43,6 +43,7 @@ describe('admin API: data-quality report', () => {
       { fields: { FirstName: 'Grace', LastName: 'Hopper', Email: 'grace,hopper@navy-yard.example', MailingCountry: 'Atlantis' } },
       { fields: { FirstName: 'Alan', LastName: 'Turing', Email: 'alan,turing@bletchley.example' } },
       { fields: { FirstName: 'Ada', LastName: 'Byron', Email: 'ada,byron@analytical.example' } },
+      { fields: { FirstName: 'Hedy', LastName: 'Lamarr', Email: 'hedy@frequency.example', Phone: 'ask reception' } },
     ]);
     created = results.map((r) => (r.ok ? r.id : ''));
     expect(created.every(Boolean)).toBe(true);
@@ -81,6 +82,11 @@ describe('admin API: data-quality report', () => {
       after = page[0]!.goldenId;
     }
     expect(paged).toEqual(all);
+  });
+
+  it('keeps the value as read when it could not be converted at all (a phone that is no phone number)', async () => {
+    const phone = await issues({ field: 'phone', code: 'CONVERSION_FAILED', crm: 'salesforce', first: 200 });
+    expect(phone.find((i) => i.source.recordId === created[3])).toMatchObject({ value: 'ask reception', winner: false, message: expect.stringContaining('not a phone number') });
   });
 
   it('lists the quality rules, and refuses bad arguments', async () => {
