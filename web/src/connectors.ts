@@ -6,6 +6,7 @@
  * credential: the API does not answer any.
  * "Edit connection" on a card and "Add connector" below the list open the connection form (connector-form.ts, built
  * from `connectorKinds`) that saves through `saveConnector`: the gateway tests the settings before storing them.
+ * Disable / Enable and Delete… on a card are connector-lifecycle.ts (`setConnectorEnabled`, `deleteConnector`).
  *
  * A card is updated in place (on Refresh, after a test and after a save), so keyboard focus and the last result stay
  * put. API errors go to the shared alert region with their code; a failed test goes there too, as the connector's code;
@@ -16,6 +17,7 @@ import { graphql } from './api.ts';
 import type { ApiResult } from './api.ts';
 import { FormToggle, KINDS_QUERY } from './connector-form.ts';
 import type { ConnectorKind, SaveConnectorInput, SaveOutcome } from './connector-form.ts';
+import { LifecycleControls, disabledStatus } from './connector-lifecycle.ts';
 import { h } from './dom.ts';
 import type { Notices } from './review-queue.ts';
 import { crmName, when } from './sync-words.ts';
@@ -88,7 +90,8 @@ function statusOf(c: ConnectorHealth): { label: string; tone: 'ok' | 'error' | '
   if (c.status === 'needs_reauthorisation') {
     return { label: `Needs new credentials: ${c.statusReason ?? `${crmName(c.crm)} refused them`}`, tone: 'error', detail: reauthorise(c) };
   }
-  if (c.status === 'disabled') return { label: 'Turned off', tone: 'off', detail: 'This connector is disabled: nothing is read from or written to it.' };
+  const disabled = disabledStatus(c);
+  if (disabled) return disabled;
   if (!c.running) {
     const why = c.demo
       ? 'It is a demo sandbox, and real CRMs are configured, so the demo is not used.'
@@ -144,6 +147,7 @@ interface CardContext {
   notices: Notices;
   kinds(): Promise<ApiResult<ConnectorKind[]>>;
   changed(): void;
+  deleted(id: string): void;
 }
 
 /** One connector's card; `update` re-renders what the API answered without replacing the buttons or the results. */
@@ -159,12 +163,14 @@ class ConnectorCard {
   private readonly button: HTMLButtonElement;
   private readonly buttonNote = h('p', { class: 'hint' });
   private readonly result = h('div', { class: 'test-result', 'aria-live': 'polite' });
+  private readonly lifecycle: LifecycleControls<ConnectorHealth>;
   private health: ConnectorHealth;
   private busy = false;
 
   constructor(health: ConnectorHealth, private readonly ctx: CardContext) {
     this.health = health;
     this.title.id = uid('title');
+    this.title.tabIndex = -1;
     const noteId = uid('note');
     this.buttonNote.id = noteId;
     const named = (prefix: string) => {
@@ -186,6 +192,13 @@ class ConnectorCard {
         ctx.changed();
       },
     });
+    this.lifecycle = new LifecycleControls<ConnectorHealth>(health, {
+      notices: ctx.notices, fields: HEALTH, deleted: (c) => ctx.deleted(c.id),
+      updated: (c) => {
+        this.update(c);
+        ctx.changed();
+      },
+    });
     const section = (label: string, body: HTMLElement) => {
       const el = h('section', {}, h('h4', {}, label), body);
       this.sections.push([label, el]);
@@ -198,6 +211,7 @@ class ConnectorCard {
       section('Used for', this.objects),
       section('Rate budget', this.budget),
       h('div', { class: 'connector-actions' }, this.button, editButton, this.buttonNote),
+      this.lifecycle.element,
       this.result,
       saveStatus,
       editSlot);
@@ -206,6 +220,10 @@ class ConnectorCard {
 
   get connector(): ConnectorHealth {
     return this.health;
+  }
+
+  focusTitle(): void {
+    this.title.focus();
   }
 
   update(c: ConnectorHealth): void {
@@ -223,6 +241,8 @@ class ConnectorCard {
       ...fact('Connector id', c.id),
       ...(c.demo ? fact('Kind', 'Demo sandbox (local, seeded with demo data)') : []),
       ...(c.rateBudget ? fact('Account', c.rateBudget.accountId) : []));
+    this.element.dataset.status = c.status;
+    this.lifecycle.update(c);
     this.objects.replaceChildren(usedFor(c));
     this.budget.replaceChildren(...budgetLines(c));
     this.button.disabled = !c.running;
@@ -291,8 +311,8 @@ export class ConnectorsView {
     this.list = h('div', { class: 'connector-list' });
     const refresh = h('button', { type: 'button', class: 'secondary' }, 'Refresh');
     refresh.addEventListener('click', () => void this.load());
-    this.context = { notices, kinds: () => this.loadKinds(), changed: () => this.summarise() };
     const add = { button: h('button', { type: 'button', class: 'add' }, 'Add connector'), slot: h('div', {}), status: h('p', { class: 'save-status', role: 'status' }) };
+    this.context = { notices, kinds: () => this.loadKinds(), changed: () => this.summarise(), deleted: (id) => this.removed(id, add.button) };
     new FormToggle<SaveResult>({
       ...add, kinds: this.context.kinds, save,
       saved: () => {
@@ -336,6 +356,19 @@ export class ConnectorsView {
     // Re-inserting the same cards would drop keyboard focus from a card's button: only when the set or order changed.
     const same = cards.length === this.list.children.length && cards.every((c, i) => this.list.children[i] === c.element);
     if (!same) this.list.replaceChildren(...cards.map((c) => c.element));
+  }
+
+  /** A deleted connector's card goes; focus moves to the next card's heading, or to Add connector after the last. */
+  private removed(id: string, fallback: HTMLElement): void {
+    const card = this.cards.get(id);
+    if (!card) return;
+    const next = card.element.nextElementSibling?.getAttribute('data-connector');
+    card.element.remove();
+    this.cards.delete(id);
+    this.summarise();
+    const to = next ? this.cards.get(next) : undefined;
+    if (to) to.focusTitle();
+    else fallback.focus();
   }
 
   private summarise(): void {
