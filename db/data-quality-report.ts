@@ -46,6 +46,17 @@ export async function qualityGroups(tx: Tx, key: string, entityType: string): Pr
   return rowsOf<Omit<QualityGroup, 'entityType'>>(result).map((r) => ({ entityType, ...r, issues: Number(r.issues), records: Number(r.records), winning: Number(r.winning) }));
 }
 
+/** Totals over every field and code: flagged values, distinct golden records carrying one, and golden values among them. */
+export async function qualityTotals(tx: Tx, key: string, entityType: string): Promise<{ issues: number; records: number; winning: number }> {
+  const result = await tx.execute(sql`
+    select count(*)::int as issues, count(distinct ${g.id})::int as records,
+           count(*) filter (where (q->>'winner')::boolean)::int as winning
+    from ${g}, jsonb_array_elements(case when jsonb_typeof(${g.snapshot}->${key}) = 'array' then ${g.snapshot}->${key} else '[]'::jsonb end) as q
+    where ${g.status} = 'active' and ${g.entityType} = ${entityType}`);
+  const [row] = rowsOf<{ issues: number; records: number; winning: number }>(result);
+  return { issues: Number(row?.issues ?? 0), records: Number(row?.records ?? 0), winning: Number(row?.winning ?? 0) };
+}
+
 /**
  * Flagged values of one field and issue code (and CRM), for the first `first` golden records after `afterGoldenId`
  * (id ascending): a page holds every matching value of its records, so paging never splits a record.

@@ -5,7 +5,7 @@
  * never dropped (sync/snapshot-quality.ts), so this is where a data steward finds them.
  */
 import { GraphQLError } from 'graphql';
-import { qualityGroups, qualityIssues } from '../../db/data-quality-report.ts';
+import { qualityGroups, qualityIssues, qualityTotals } from '../../db/data-quality-report.ts';
 import type { Database } from '../../db/open-database.ts';
 import { specifiedQualityRules } from '../../resolver-engine/index.ts';
 import type { MappingConfig } from '../../resolver-engine/index.ts';
@@ -24,6 +24,13 @@ type DataQualityGroup {
   "Golden records carrying at least one of them."
   records: Int!
   "Flagged values that are the golden value now (they won survivorship): the ones clients see."
+  winning: Int!
+}
+
+"Totals of a type's data-quality report: a record flagged on two fields counts once in records."
+type DataQualitySummary {
+  issues: Int!
+  records: Int!
   winning: Int!
 }
 
@@ -57,6 +64,8 @@ type QualityRuleInfo {
 export const DATA_QUALITY_QUERY_FIELDS = `
   "What the quality rules flagged in the stored golden records of a type, by field, issue code and CRM, most first."
   dataQuality(type: String = "Customer"): [DataQualityGroup!]!
+  "Totals of the flagged values of a type: values, distinct golden records, and golden values among them."
+  dataQualitySummary(type: String = "Customer"): DataQualitySummary!
   "The flagged values of one field and code (and CRM), for the next 'first' golden records (≤ 200) after the golden id 'after'."
   dataQualityIssues(type: String = "Customer", field: String!, code: String!, crm: String, first: Int = 50, after: ID): [DataQualityIssue!]!
   "The data-quality rules this gateway knows."
@@ -73,6 +82,7 @@ export function dataQualityResolvers(deps: { db: Database; getConfig(): MappingC
   return {
     Query: {
       dataQuality: (_: unknown, args: { type?: string | null }) => qualityGroups(deps.db, QUALITY_KEY, typeOf(args.type)),
+      dataQualitySummary: (_: unknown, args: { type?: string | null }) => qualityTotals(deps.db, QUALITY_KEY, typeOf(args.type)),
       dataQualityIssues: async (_: unknown, args: { type?: string | null; field: string; code: string; crm?: string | null; first?: number | null; after?: string | null }) => {
         const first = args.first ?? 50;
         if (!Number.isInteger(first) || first < 1 || first > 200) throw new GraphQLError('first must be 1 to 200.', { extensions: { code: 'BAD_USER_INPUT', argumentName: 'first' } });

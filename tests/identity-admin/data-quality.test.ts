@@ -64,6 +64,11 @@ describe('admin API: data-quality report', () => {
     expect(email.winning - (emailBefore?.winning ?? 0)).toBe(3);
     expect(group(after, 'mailingCountry', 'UNKNOWN_COUNTRY')!.issues - (group(before, 'mailingCountry', 'UNKNOWN_COUNTRY')?.issues ?? 0)).toBe(1);
     expect(after.every((g) => g.entityType === 'Customer')).toBe(true);
+    // Totals count a record flagged on two fields (Grace: email and country) once.
+    const summary = await gql<{ dataQualitySummary: { issues: number; records: number; winning: number } }>('{ dataQualitySummary(type: "Customer") { issues records winning } }');
+    const sum = (k: 'issues' | 'winning') => after.reduce((n, g) => n + g[k], 0);
+    expect(summary.data!.dataQualitySummary).toMatchObject({ issues: sum('issues'), winning: sum('winning') });
+    expect(summary.data!.dataQualitySummary.records).toBeLessThan(after.reduce((n, g) => n + g.records, 0));
   });
 
   it('lists each flagged value with the record to fix, paged by golden id', async () => {

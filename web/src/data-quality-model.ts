@@ -63,11 +63,12 @@ export function recordsOf(n: number, typeName: string): string {
  * "37 flagged values in 31 customers; 12 of them are what clients see now", or "Nothing flagged". The records are
  * summed over the groups, so a record flagged on two fields (or by two CRMs) counts once per group.
  */
-export function summaryInWords(groups: readonly Group[], typeName: string): string {
-  const issues = groups.reduce((n, g) => n + g.issues, 0);
+/** The report's totals (`dataQualitySummary`): a record flagged on two fields counts once in `records`. */
+export interface Totals { issues: number; records: number; winning: number }
+
+export function summaryInWords(totals: Totals, typeName: string): string {
+  const { issues, records, winning } = totals;
   if (issues === 0) return 'Nothing flagged.';
-  const records = groups.reduce((n, g) => n + g.records, 0);
-  const winning = groups.reduce((n, g) => n + g.winning, 0);
   const values = issues === 1 ? '1 flagged value' : `${issues.toLocaleString('en')} flagged values`;
   const seen = winning === 0 ? 'none of them is what clients see now'
     : winning === 1 ? (issues === 1 ? 'it is what clients see now' : '1 of them is what clients see now')

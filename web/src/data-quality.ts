@@ -20,11 +20,12 @@ import type { Json } from './field-mapping-model.ts';
 import {
   applyQuality, checksInWords, choicesOf, codeInWords, pluralOf, qualityOf, recordsOf, sameList, summaryInWords, toggled,
 } from './data-quality-model.ts';
-import type { Group, Issue, QualityRule } from './data-quality-model.ts';
+import type { Group, Issue, QualityRule, Totals } from './data-quality-model.ts';
 import { count, crmName } from './sync-words.ts';
 
 const GROUPS = `query DataQuality($type: String) {
   dataQuality(type: $type) { entityType field code crm issues records winning }
+  dataQualitySummary(type: $type) { issues records winning }
   qualityRules { name description }
 }`;
 const ISSUES = `query DataQualityIssues($type: String, $field: String!, $code: String!, $crm: String, $first: Int, $after: ID) {
@@ -128,7 +129,7 @@ export class DataQualityView {
     this.closeRecords();
     const seq = ++this.seq;
     this.element.setAttribute('aria-busy', 'true');
-    const res = await graphql<{ dataQuality: Group[]; qualityRules: QualityRule[] }>(GROUPS, { type: typeName });
+    const res = await graphql<{ dataQuality: Group[]; dataQualitySummary: Totals; qualityRules: QualityRule[] }>(GROUPS, { type: typeName });
     if (seq !== this.seq) return;
     this.element.removeAttribute('aria-busy');
     this.notices.errors(res.errors);
@@ -138,7 +139,7 @@ export class DataQualityView {
       return;
     }
     this.rules = res.data.qualityRules;
-    this.summary.textContent = summaryInWords(res.data.dataQuality, typeName);
+    this.summary.textContent = summaryInWords(res.data.dataQualitySummary, typeName);
     this.renderGroups(res.data.dataQuality, typeName);
     const ticked = new Map(this.fields.map((f) => [f.field, f.current]));
     this.fields = this.base ? qualityOf(this.base.doc, typeName).map((f) => ({ ...f, current: ticked.get(f.field) ?? f.quality })) : [];
