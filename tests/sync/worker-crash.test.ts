@@ -52,9 +52,12 @@ let totalEvents = 0;
 
 const openShared = (): Promise<DatabaseHandle> => openDatabase(env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir });
 
+const workers: ChildProcess[] = [];
+
 /** `customer-graph worker` in its own process; resolves lines of its JSON log as they come. */
 function startWorker(extraEnv: Record<string, string> = {}): { child: ChildProcess; logs: Record<string, unknown>[]; waitFor(pred: (line: Record<string, unknown>) => boolean): Promise<void>; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
   const child = spawn(process.execPath, [path.join(ROOT, 'bin/customer-graph.js'), 'worker'], { cwd: ROOT, env: { ...process.env, ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+  workers.push(child);
   const logs: Record<string, unknown>[] = [];
   const waiters: { pred: (l: Record<string, unknown>) => boolean; resolve: () => void }[] = [];
   let stderr = '';
@@ -148,6 +151,8 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
+  // A failed assertion leaves its worker running: none may outlive the test.
+  for (const w of workers) if (w.exitCode === null && w.signalCode === null) w.kill('SIGKILL');
   await Promise.allSettled([salesforce?.close(), hubspot?.close()]);
   await dropDatabase?.();
   fs.rmSync(dataDir, { recursive: true, force: true });
