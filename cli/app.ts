@@ -146,7 +146,7 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
     const writebackWorker = new WriteBackWorker({ db, connectors: connectorsById, logger, leaseMs: config.writebackLeaseMs, fillMs: config.writebackFillMs });
     const connectorSettings = createConnectorSettings({ store: connectorStore, fleet, database, getConfig, demo: setup.demo, logger });
     const admin = createAdminSubgraph({ db, getConfig, connectors, connectorIds, connectorRows: () => connectorStore.list(),
-      markConnectorActive: (id) => connectorStore.setStatus(id, 'active', null), connectorSettings });
+      markConnectorActive: (id) => connectorStore.setStatus(id, 'active', null), connectorSettings, mappingProblems: () => golden.problems() });
     sources.push(admin);
     // mapping administration through the gateway: read, list versions, save (validated, dry-run, hot-swapped)
     const mappingStore = mappingRuntime.store;
@@ -195,7 +195,12 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
       }
       native.onChange(() => {
         // CRM metadata changed (a custom field, say): golden copies native types, so it is rendered again too.
+        const before = new Set(golden.problems().map((p) => `${p.crm} ${p.objectType}.${p.field}`));
         golden.rebuild();
+        // A mapped field the CRM no longer serves (renamed or deleted there): the golden field loses that source.
+        for (const p of golden.problems()) {
+          if (!before.has(`${p.crm} ${p.objectType}.${p.field}`)) logger.error(p, 'a mapped native field is no longer served by its CRM; the golden field reads nothing from it (re-map it on the Field mapping page)');
+        }
         gateway.reload().catch((err) => logger.error({ err }, 'supergraph reload after a metadata change failed; the running graph stays'));
       });
     }
@@ -206,6 +211,7 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
       // The dead letters' count is all a scrape needs, not their list.
       syncHealth: () => syncHealth(db, { newestDeadLetters: 0 }),
       rateLimits: () => [...connectors].map(([crm, c]) => [crm, c.rateLimitState()] as const),
+      mappingProblems: () => golden.problems(),
     }, logger);
     // change capture: /webhooks/:connectorId, the inbox worker and the poller (stopped before the database closes)
     const sync = await startChangeCapture({

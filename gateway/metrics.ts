@@ -21,6 +21,8 @@ export interface MetricsSources {
   syncHealth?: () => Promise<SyncHealthReport>;
   /** Each CRM's rate budget (`Connector.rateLimitState()`), keyed by CRM name. */
   rateLimits?: () => Iterable<[crm: string, state: RateLimitState]>;
+  /** Native fields the mapping reads that their CRMs do not serve (golden subgraph `problems()`), by CRM. */
+  mappingProblems?: () => readonly { crm: string }[];
   /** For tests: the clock ages are measured with. */
   now?: () => Date;
 }
@@ -138,6 +140,18 @@ export function createGatewayMetrics(sources: MetricsSources, logger: Logger): G
   });
   healthGauge('writeback_dead_letters', 'Write-back dead letters not replayed yet', [], (g, r) => {
     g.set(r.deadLetters.open);
+  });
+
+  // A mapped native field its CRM stopped serving (renamed or deleted there) leaves a golden field without that source.
+  const unserved: Gauge<'crm'> = new Gauge({
+    name: name('mapping_unserved_fields'), help: 'Native fields the mapping reads that their CRM no longer serves (renamed or deleted there, or mistyped), by CRM',
+    labelNames: ['crm'] as const, registers,
+    collect() {
+      unserved.reset();
+      const byCrm = new Map<string, number>();
+      for (const p of sources.mappingProblems?.() ?? []) byCrm.set(p.crm, (byCrm.get(p.crm) ?? 0) + 1);
+      for (const [crm, n] of byCrm) unserved.set({ crm }, n);
+    },
   });
 
   // The rate budget of each CRM account, read from the connector runtime (no I/O).

@@ -21,6 +21,8 @@ import type { ConnectorsDeps } from './connectors.ts';
 import { CONNECTOR_SETTINGS_MUTATION_FIELDS, CONNECTOR_SETTINGS_QUERY_FIELDS, CONNECTOR_SETTINGS_TYPE_DEFS, connectorSettingsResolvers } from './connector-settings.ts';
 import type { ConnectorSettingsApi } from './connector-settings.ts';
 import { DATA_QUALITY_QUERY_FIELDS, DATA_QUALITY_TYPE_DEFS, dataQualityResolvers } from './data-quality.ts';
+import { MAPPING_PROBLEMS_QUERY_FIELDS, MAPPING_PROBLEMS_TYPE_DEFS, mappingProblemsResolvers } from './mapping-problems.ts';
+import type { MappingProblemSource } from './mapping-problems.ts';
 import { MAPPING_SUGGESTIONS_QUERY_FIELDS, MAPPING_SUGGESTIONS_TYPE_DEFS, mappingSuggestionsResolvers } from './mapping-suggestions.ts';
 
 export interface AdminSubgraph {
@@ -41,6 +43,8 @@ export interface AdminDeps {
   markConnectorActive?: ConnectorsDeps['markConnectorActive'];
   /** connectorKinds and saveConnector (connector-settings.ts); absent: no kinds, and a save is refused. */
   connectorSettings?: ConnectorSettingsApi;
+  /** Native fields the mapping reads that no CRM subgraph serves (mapping-problems.ts). */
+  mappingProblems?: MappingProblemSource['mappingProblems'];
 }
 
 const TYPE_DEFS = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
@@ -87,9 +91,9 @@ type Query {
   "Pending review pairs, oldest first (at most 500 per call); after: the id of the last pair of the previous page."
   reviewQueue(first: Int = 20, after: ID): [MatchReview!]!
   "How many review pairs wait for a decision."
-  reviewQueueCount: Int!${SYNC_HEALTH_QUERY_FIELDS}${CONNECTORS_QUERY_FIELDS}${CONNECTOR_SETTINGS_QUERY_FIELDS}${MAPPING_SUGGESTIONS_QUERY_FIELDS}${DATA_QUALITY_QUERY_FIELDS}
+  reviewQueueCount: Int!${SYNC_HEALTH_QUERY_FIELDS}${CONNECTORS_QUERY_FIELDS}${CONNECTOR_SETTINGS_QUERY_FIELDS}${MAPPING_SUGGESTIONS_QUERY_FIELDS}${DATA_QUALITY_QUERY_FIELDS}${MAPPING_PROBLEMS_QUERY_FIELDS}
 }
-${SYNC_HEALTH_TYPE_DEFS}${CONNECTORS_TYPE_DEFS}${CONNECTOR_SETTINGS_TYPE_DEFS}${MAPPING_SUGGESTIONS_TYPE_DEFS}${DATA_QUALITY_TYPE_DEFS}
+${SYNC_HEALTH_TYPE_DEFS}${CONNECTORS_TYPE_DEFS}${CONNECTOR_SETTINGS_TYPE_DEFS}${MAPPING_SUGGESTIONS_TYPE_DEFS}${DATA_QUALITY_TYPE_DEFS}${MAPPING_PROBLEMS_TYPE_DEFS}
 type Mutation {
   "Merges customers into the survivor: their records move to it, their ids keep resolving to it, and later runs keep them together."
   mergeCustomers(survivorId: ID!, mergedIds: [ID!]!): MergeCustomersPayload!
@@ -139,6 +143,7 @@ export function createAdminSubgraph(deps: AdminDeps): AdminSubgraph {
       ...settings.Query,
       ...mappingSuggestionsResolvers(deps).Query,
       ...dataQualityResolvers(deps).Query,
+      ...mappingProblemsResolvers(deps).Query,
       reviewQueue: async (_: unknown, args: { first?: number | null; after?: string | null }) => {
         const after = args.after == null ? undefined : reviewId(args.after);
         if (after !== undefined && !Number.isSafeInteger(after)) {

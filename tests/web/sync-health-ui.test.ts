@@ -164,6 +164,26 @@ describe('admin UI: sync health', () => {
     await page.close();
   });
 
+  it.skipIf(!hasChromium)('#/sync names a mapped field its CRM does not serve, with the golden field that lost it and what to do', async () => {
+    const page = await newPage();
+    await page.goto(`${t.app.server.url}/admin/#/sync`);
+    await page.getByLabel('API token').fill(TOKEN);
+    await page.getByRole('button', { name: 'Use token' }).click();
+    await page.locator('#sync-health .as-of').filter({ hasText: 'As of' }).waitFor();
+    expect(await page.locator('#sync-mapping').count()).toBe(0);
+    // A mapping saved with a native field Salesforce does not have.
+    const current = await gql<{ mappingConfiguration: { document: string } }>('{ mappingConfiguration { document } }');
+    const doc = JSON.parse(current.data!.mappingConfiguration.document) as { types: { Customer: { fields: Record<string, unknown> } } };
+    doc.types.Customer.fields.assistant = { type: 'String', mappings: [{ crm: 'salesforce', objectType: 'Contact', from: ['AsistantName'] }] };
+    expect((await gql('mutation($d: String!) { saveMappingConfiguration(document: $d) { version } }', { d: JSON.stringify(doc) })).errors).toBeUndefined();
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    const line = page.locator('#sync-mapping li[data-crm="salesforce"][data-field="AsistantName"]');
+    await line.waitFor();
+    expect(await line.locator('strong').textContent()).toBe('Salesforce Contact.AsistantName is not served by Salesforce: Customer.assistant reads nothing from it.');
+    expect(await line.textContent()).toContain('on the Field mapping page');
+    await page.close();
+  });
+
   it.skipIf(!hasChromium)('the navigation switches to the review queue and back; the review queue still lists its pairs', async () => {
     const page = await newPage();
     await page.goto(`${t.app.server.url}/admin/`);

@@ -21,6 +21,7 @@ interface Outbox {
   pending: number; retrying: number; inFlight: number; doneLastHour: number; stale: number; dead: number; oldestPendingAgeSeconds: number | null;
 }
 interface DeadLetter { id: string; crm: string; objectType: string; recordId: string | null; code: string; nativeCode: string | null; message: string; createdAt: string }
+interface MappingProblem { goldenType: string; crm: string; objectType: string; field: string; reason: string; goldenFields: string[] }
 interface SyncHealth {
   generatedAt: string;
   changeCapture: Cursor[];
@@ -36,9 +37,20 @@ const QUERY = `query SyncHealth { syncHealth(newestDeadLetters: 10) {
   webhookInbox { connectorId crm unprocessed oldestAgeSeconds failed lastError }
   writeBack { connectorId crm objectType pending retrying inFlight doneLastHour stale dead oldestPendingAgeSeconds }
   deadLetters { open newest { id crm objectType recordId code nativeCode message createdAt } }
-} }`;
+}
+  mappingProblems { goldenType crm objectType field reason goldenFields }
+}`;
 
 const REPLAY = 'customer-graph deadletters replay --id';
+
+/** A mapped native field the CRM does not serve: which golden fields lost that source, and what to do. */
+function problemLine(p: MappingProblem): HTMLElement {
+  const crm = crmName(p.crm);
+  const fields = p.goldenFields.length ? p.goldenFields.map((f) => `${p.goldenType}.${f}`).join(', ') : p.goldenType;
+  return h('li', { class: 'error', 'data-crm': p.crm, 'data-field': p.field },
+    h('strong', { class: 'problem' }, `${crm} ${p.objectType}.${p.field} is not served by ${crm}: ${fields} reads nothing from it.`),
+    ` It was renamed or deleted in ${crm}, or the mapping names it wrongly. Map ${fields} to the right ${crm} field on the Field mapping page. (${p.reason})`);
+}
 
 const objectName = (c: Cursor) => (c.objectType ? `${crmName(c.crm)} ${c.objectType}` : (c.connectorName ?? crmName(c.crm)));
 
@@ -133,7 +145,7 @@ export class SyncHealthView {
 
   async load(): Promise<void> {
     this.body.setAttribute('aria-busy', 'true');
-    const result = await graphql<{ syncHealth: SyncHealth }>(QUERY);
+    const result = await graphql<{ syncHealth: SyncHealth; mappingProblems: MappingProblem[] }>(QUERY);
     this.body.removeAttribute('aria-busy');
     this.notices.errors(result.errors);
     if (!result.data) {
@@ -147,7 +159,9 @@ export class SyncHealthView {
       h('section', { id, 'aria-labelledby': `${id}-title` }, h('h3', { id: `${id}-title` }, title), ...children);
     const list = (items: HTMLElement[], empty: string) => (items.length ? h('ul', {}, ...items) : h('p', {}, empty));
     const dead = s.deadLetters;
+    const problems = result.data.mappingProblems;
     this.body.replaceChildren(
+      ...(problems.length ? [section('sync-mapping', 'Mapped fields the CRMs no longer serve', h('ul', {}, ...problems.map(problemLine)))] : []),
       section('sync-reading', 'Reading changes from the CRMs', readingSummary(s.changeCapture), list(s.changeCapture.map(cursorLine), 'No CRM is connected yet.')),
       section('sync-webhooks', 'Webhook events', list(s.webhookInbox.map(inboxLine), 'No webhook events waiting: every event received has been processed.')),
       section('sync-writeback', 'Writing changes back to the CRMs', list(s.writeBack.map(outboxLine), 'Nothing waiting to be written, and nothing written in the last hour.')),
