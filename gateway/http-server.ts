@@ -19,6 +19,8 @@ import { adminAccessPlugin, apiTokenCheck, bearerToken } from './admin-access.ts
 import type { AdminAccessSetup } from './admin-access.ts';
 import type { GatewayMetrics } from './metrics.ts';
 import type { FieldUsageRecorder } from './field-usage.ts';
+import { operationLimits } from './operation-limits.ts';
+import type { OperationLimits } from './operation-limits.ts';
 import { createSubscriptionLayer } from './subscriptions/index.ts';
 import type { SubscriptionLayer } from './subscriptions/index.ts';
 
@@ -57,7 +59,7 @@ export interface GatewayServer {
   close(): Promise<void>;
 }
 
-export async function listenGateway(opts: { port: number; host: string; logger: Logger }): Promise<GatewayServer> {
+export async function listenGateway(opts: { port: number; host: string; logger: Logger; limits?: OperationLimits }): Promise<GatewayServer> {
   const app = express();
   const httpServer = http.createServer(app);
   // Idle keep-alive sockets outlive clients' and load balancers' idle timeouts, so a client never reuses a socket the
@@ -106,9 +108,13 @@ export async function listenGateway(opts: { port: number; host: string; logger: 
           },
         })
         : undefined;
+      const limits = operationLimits(opts.limits);
       apollo = new ApolloServer({
         gateway: gw.gateway,
         introspection: true,
+        validationRules: limits.validationRules,
+        parseOptions: limits.parseOptions,
+        allowBatchedHttpRequests: false,
         plugins: [
           ApolloServerPluginDrainHttpServer({ httpServer }),
           ApolloServerPluginLandingPageDisabled(),

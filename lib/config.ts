@@ -18,6 +18,10 @@ const schema = z.object({
   CUSTOMER_GRAPH_WRITEBACK_FILL_MS: z.coerce.number().int().min(0).max(60000).default(500),
   CUSTOMER_GRAPH_FIELD_USAGE_FLUSH_MS: z.coerce.number().int().min(0).default(30000),
   CUSTOMER_GRAPH_USAGE_WINDOW_DAYS: z.coerce.number().int().min(1).max(400).default(30),
+  CUSTOMER_GRAPH_MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
+  CUSTOMER_GRAPH_MAX_ALIASES: z.coerce.number().int().min(0).max(10_000).default(30),
+  CUSTOMER_GRAPH_MAX_COST: z.coerce.number().int().min(100).default(50_000),
+  CUSTOMER_GRAPH_MAX_TOKENS: z.coerce.number().int().min(100).default(5_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -40,6 +44,8 @@ export interface AppConfig {
   fieldUsageFlushMs: number;
   /** How many days of field usage a breaking mapping change is checked against. */
   usageWindowDays: number;
+  /** Limits on the shape of one GraphQL operation (gateway/operation-limits.ts). */
+  operationLimits: { maxDepth: number; maxAliases: number; maxCost: number; maxTokens: number };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -63,5 +69,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     writebackFillMs: c.CUSTOMER_GRAPH_WRITEBACK_FILL_MS,
     fieldUsageFlushMs: c.CUSTOMER_GRAPH_FIELD_USAGE_FLUSH_MS,
     usageWindowDays: c.CUSTOMER_GRAPH_USAGE_WINDOW_DAYS,
+    operationLimits: { maxDepth: c.CUSTOMER_GRAPH_MAX_DEPTH, maxAliases: c.CUSTOMER_GRAPH_MAX_ALIASES, maxCost: c.CUSTOMER_GRAPH_MAX_COST, maxTokens: c.CUSTOMER_GRAPH_MAX_TOKENS },
   };
 }
