@@ -92,10 +92,12 @@ export async function listenGateway(opts: { port: number; host: string; logger: 
     url: `http://${shownHost}:${port}`,
     subscriptions: undefined,
     async ready(gw, subscriptionSetup, adminAccess, metricsSetup) {
+      const limits = operationLimits(opts.limits);
       const subscriptions = subscriptionSetup
         ? createSubscriptionLayer({
           httpServer,
           path: '/graphql',
+          limits,
           events: subscriptionSetup.events,
           apiTokens: subscriptionSetup.apiTokens,
           beforeEvent: subscriptionSetup.beforeEvent,
@@ -108,7 +110,6 @@ export async function listenGateway(opts: { port: number; host: string; logger: 
           },
         })
         : undefined;
-      const limits = operationLimits(opts.limits);
       apollo = new ApolloServer({
         gateway: gw.gateway,
         introspection: true,

@@ -3,11 +3,18 @@
  * (`customerChanged(ids: $ids)`), so 1,000 subscribers usually send a handful of distinct documents: parse each
  * once (graphql-js documents are immutable and safe to share) and validate each once per schema.
  */
-import type { DocumentNode, GraphQLError, GraphQLSchema } from 'graphql';
+import type { DocumentNode, GraphQLError, GraphQLSchema, ValidationRule } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import { graphqlRuntime } from './graphql-runtime.ts';
 
-export function createDocumentCache(maxDocuments = 1000) {
+/** The HTTP endpoint's operation limits, so a subscription too deep or too long is refused when it starts. */
+export interface DocumentLimits {
+  validationRules: readonly ValidationRule[];
+  parseOptions: { maxTokens: number };
+}
+
+export function createDocumentCache(maxDocuments = 1000, limits?: DocumentLimits) {
+  const rules = limits ? [...graphqlRuntime.specifiedRules, ...limits.validationRules] : undefined;
   const parsed = new LRUCache<string, DocumentNode>({ max: maxDocuments });
   // Keyed by schema object first, so a hot-swapped schema validates again and the old entries are collected.
   const validated = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, readonly GraphQLError[]>>();
@@ -15,7 +22,7 @@ export function createDocumentCache(maxDocuments = 1000) {
     parse(query: string): DocumentNode {
       let document = parsed.get(query);
       if (!document) {
-        document = graphqlRuntime.parse(query);
+        document = graphqlRuntime.parse(query, limits?.parseOptions);
         parsed.set(query, document);
       }
       return document;
@@ -25,7 +32,7 @@ export function createDocumentCache(maxDocuments = 1000) {
       if (!bySchema) validated.set(schema, (bySchema = new WeakMap()));
       let errors = bySchema.get(document);
       if (!errors) {
-        errors = graphqlRuntime.validate(schema, document);
+        errors = graphqlRuntime.validate(schema, document, rules);
         bySchema.set(document, errors);
       }
       return errors;

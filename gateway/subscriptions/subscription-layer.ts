@@ -19,6 +19,7 @@ import { CustomerChangeHub } from './change-hub.ts';
 import type { ChangeHubStats } from './change-hub.ts';
 import { createConnectionAuthoriser } from './connection-auth.ts';
 import { createDocumentCache } from './document-cache.ts';
+import type { DocumentLimits } from './document-cache.ts';
 import { CUSTOMER_ID_VARIABLE } from './customer-interest.ts';
 import { newSubscriptionContext, subscribeWith, toExecutionResult } from './subscription-execution.ts';
 import { buildSubscriptionSchema } from './subscription-schema.ts';
@@ -50,6 +51,8 @@ export interface SubscriptionLayerOptions {
    * and the event still goes out.
    */
   beforeEvent?: ((customerId: string) => Promise<void>) | undefined;
+  /** The operation limits of the HTTP endpoint (gateway/operation-limits.ts), applied when a subscription starts. */
+  limits?: DocumentLimits | undefined;
 }
 
 export interface SubscriptionStats extends ChangeHubStats {
@@ -114,7 +117,7 @@ export function createSubscriptionLayer(options: SubscriptionLayerOptions): Subs
         },
       );
       wsServer = new WebSocketServer({ server: options.httpServer, path: options.path });
-      const documents = createDocumentCache();
+      const documents = createDocumentCache(undefined, options.limits);
       const server = useServer<Record<string, unknown>>(
         {
           parse: (source) => documents.parse(typeof source === 'string' ? source : source.body),
