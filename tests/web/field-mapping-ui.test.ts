@@ -214,7 +214,8 @@ describe('admin UI: field mapping', () => {
     // Refresh loads that version (the edit is discarded, and the page says so); the add then saves.
     await page.getByRole('button', { name: 'Refresh' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toBe(`1 unsaved change discarded: version ${before.version + 1} is now in force.`);
-    expect(await add.isChecked()).toBe(false);
+    await expect.poll(() => add.isChecked()).toBe(false);
+    await page.locator('#field-mapping[aria-busy]').waitFor({ state: 'detached' });
     await add.check();
     await page.getByRole('button', { name: 'Save 1 change' }).click();
     await expect.poll(() => page.getByRole('status').textContent(), { timeout: 30_000 })
