@@ -31,6 +31,7 @@ import type { NativeSubgraph } from '../subgraphs/native/build-native-subgraph.t
 import { crmSupport } from './connector-registry.ts';
 import { ConnectorFleet } from './connector-fleet.ts';
 import { createConnectorSettings } from './connector-settings.ts';
+import { crmJoiner, nativeSource } from './crm-join.ts';
 import { setUpConnectors } from './connector-setup.ts';
 import type { ConnectorSetup } from './connector-setup.ts';
 import { linkAll } from './link-on-start.ts';
@@ -132,19 +133,21 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
     fleet.onApplied(async (row) => {
       await natives.find((n) => n.crm === row.crm)?.refresh();
     });
-    const unlistenConnectors = await fleet.follow(database);
+    // A connector saved for a CRM that does not run here joins the graph (crm-join.ts), once the graph exists.
+    let joinCrm: (id: string) => Promise<boolean> = async () => false;
+    const unlistenConnectors = await fleet.follow(database, (id) => joinCrm(id));
     cleanups.push(() => unlistenConnectors());
 
     const identity = createIdentitySubgraph({ db, getConfig });
     const golden = createGoldenSubgraph({ getConfig, nativeTypeDefs: () => natives.map((n) => n.typeDefs()) });
     for (const p of golden.problems()) logger.warn(p, 'mapped native field is not served by its CRM subgraph');
-    const sources: SubgraphSource[] = [identity, golden, ...natives.map((n): SubgraphSource => ({ name: n.name, kind: 'local', typeDefs: () => n.typeDefs(), schema: () => n.schema() }))];
+    const sources: SubgraphSource[] = [identity, golden, ...natives.map(nativeSource)];
     // write-back: mutations plan against connectors by connector id; the worker delivers the outbox
-    const connectorsById = new Map([...connectorIds].map(([crm, id]) => [id, connectors.get(crm)!]));
+    const connectorsById = fleet.connectorsById;
     const writeback = createWriteBackSubgraph({ db, getConfig, connectors: connectorsById });
     sources.push(writeback);
     const writebackWorker = new WriteBackWorker({ db, connectors: connectorsById, logger, leaseMs: config.writebackLeaseMs, fillMs: config.writebackFillMs });
-    const connectorSettings = createConnectorSettings({ store: connectorStore, fleet, database, getConfig, demo: setup.demo, logger });
+    const connectorSettings = createConnectorSettings({ store: connectorStore, fleet, database, getConfig, demo: setup.demo, logger, join: (id) => joinCrm(id) });
     const admin = createAdminSubgraph({ db, getConfig, connectors, connectorIds, connectorRows: () => connectorStore.list(),
       markConnectorActive: (id) => connectorStore.setStatus(id, 'active', null), connectorSettings, mappingProblems: () => golden.problems() });
     sources.push(admin);
@@ -188,7 +191,7 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
       await unlistenMappings();
       await mappingRuntime.idle();
     });
-    for (const native of natives) {
+    const wireNative = (native: NativeSubgraph) => {
       if (config.metadataRefreshMs > 0) {
         const stop = native.autoRefresh(config.metadataRefreshMs);
         cleanups.push(async () => stop());
@@ -203,10 +206,12 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
         }
         gateway.reload().catch((err) => logger.error({ err }, 'supergraph reload after a metadata change failed; the running graph stays'));
       });
-    }
+    };
+    for (const native of natives) wireNative(native);
 
     const link = (onProgress?: (p: LinkerProgress) => void) => linkAll({ db, connectors, connectorIds, getConfig, logger, ...(onProgress ? { onProgress } : {}) });
     if (options.linkOnStart !== false) await link();
+    joinCrm = crmJoiner({ store: connectorStore, fleet, natives, sources, golden, gateway, demo: setup.demo, cacheTtlMs: config.cacheTtlMs, wireNative, link: () => link(), logger });
     const metrics = createGatewayMetrics({
       // The dead letters' count is all a scrape needs, not their list.
       syncHealth: () => syncHealth(db, { newestDeadLetters: 0 }),

@@ -22,6 +22,8 @@ export class ConnectorFleet {
   /** Connectors by CRM id, and the stored connector id each runs as: the maps the rest of the app is given. */
   readonly connectors = new Map<string, Connector>();
   readonly connectorIds = new Map<string, string>();
+  /** The same connectors by stored connector id (write-back plans and delivers by connector id). */
+  readonly connectorsById = new Map<string, Connector>();
   private readonly running = new Map<string, Running>();
   private readonly appliedListeners = new Set<(row: ConnectorRow) => void | Promise<void>>();
   /** Tells this process's own `connector_saved` events from other processes'. */
@@ -36,12 +38,29 @@ export class ConnectorFleet {
   /** Builds and runs the stored connectors in `rows` (first one of each CRM wins, as rows are ordered by id). */
   async start(rows: readonly ConnectorRow[]): Promise<void> {
     for (const row of rows) {
-      if (this.connectors.has(row.crm)) continue;
-      const handle = swappableConnector(await this.build(row));
-      this.running.set(row.id, { row, handle });
-      this.connectors.set(row.crm, handle.connector);
-      this.connectorIds.set(row.crm, row.id);
+      if (!this.connectors.has(row.crm)) await this.add(row);
     }
+  }
+
+  /** Runs one more stored connector, of a CRM none runs here yet; its connector (callers build its subgraph). */
+  async add(row: ConnectorRow): Promise<Connector> {
+    if (this.connectors.has(row.crm)) throw new Error(`a ${row.crm} connector (${this.connectorIds.get(row.crm)}) already runs here`);
+    const handle = swappableConnector(await this.build(row));
+    this.running.set(row.id, { row, handle });
+    this.connectors.set(row.crm, handle.connector);
+    this.connectorIds.set(row.crm, row.id);
+    this.connectorsById.set(row.id, handle.connector);
+    return handle.connector;
+  }
+
+  /** Stops running connector `id` in this process (a join whose subgraph could not be built). */
+  drop(id: string): void {
+    const running = this.running.get(id);
+    if (!running) return;
+    this.running.delete(id);
+    this.connectors.delete(running.row.crm);
+    this.connectorIds.delete(running.row.crm);
+    this.connectorsById.delete(id);
   }
 
   /** The connector built from a stored row and its stored (decrypted) credentials. */
@@ -93,10 +112,17 @@ export class ConnectorFleet {
     await publishConnectorSaved(database, { id, origin: this.origin });
   }
 
-  /** Applies connectors saved by other processes. Resolves to the unlisten function. */
-  follow(database: Pick<DatabaseHandle, 'listen'>): Promise<() => Promise<void>> {
+  /**
+   * Applies connectors saved by other processes: new settings of one running here, or (with `join`) a connector of a
+   * CRM none runs here yet. Resolves to the unlisten function.
+   */
+  follow(database: Pick<DatabaseHandle, 'listen'>, join?: (id: string) => Promise<boolean>): Promise<() => Promise<void>> {
     return listenConnectorSaved(database, (event) => {
-      if (event.origin === this.origin || !this.running.has(event.id)) return;
+      if (event.origin === this.origin) return;
+      if (!this.running.has(event.id)) {
+        join?.(event.id).catch((err) => this.logger.error({ err, connector: event.id }, 'a connector saved by another process could not join here; it starts at the next restart'));
+        return;
+      }
       this.reload(event.id).then(
         () => this.logger.info({ connector: event.id }, 'connector settings saved by another process applied here'),
         (err) => this.logger.error({ err, connector: event.id }, 'connector settings saved by another process could not be applied here; the old ones stay until a restart'),

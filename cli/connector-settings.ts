@@ -44,6 +44,8 @@ export interface ConnectorSettingsDeps {
   demo: boolean;
   logger: Logger;
   probeTimeoutMs?: number;
+  /** Starts a saved connector of a CRM none runs here yet (crm-join.ts); false when it must wait for a restart. */
+  join?(id: string): Promise<boolean>;
 }
 
 const ID = /^[a-z][a-z0-9-]{1,39}$/;
@@ -100,7 +102,7 @@ export function createConnectorSettings(deps: ConnectorSettingsDeps) {
     }
     const other = fleet.runningIdOf(row.crm);
     if (other) return `Connector '${other}' is the ${label} connector running here, and one connector per CRM runs at a time. Remove or disable it, then restart customer-graph.`;
-    return `A CRM joins the graph when customer-graph starts (its native subgraph is built from the CRM's metadata): restart customer-graph to start ${row.name}.`;
+    return `${row.name} could not join the running graph (the log says why): restart customer-graph to start it.`;
   }
 
   async function save(input: SaveConnectorInput): Promise<SaveConnectorOutcome> {
@@ -142,7 +144,13 @@ export function createConnectorSettings(deps: ConnectorSettingsDeps) {
     }
     await store.upsert({ id: row.id, crm: row.crm, name, baseUrl, settings: row.settings, credentials });
     const stored = (await store.get(row.id))!;
-    const applied = await fleet.reload(row.id);
+    let applied = await fleet.reload(row.id);
+    if (!applied && deps.join) {
+      applied = await deps.join(row.id).catch((err) => {
+        deps.logger.error({ err, connector: row.id }, 'the saved connector could not join the running graph; it starts at the next restart');
+        return false;
+      });
+    }
     await fleet.announce(deps.database, row.id).catch((err) => deps.logger.warn({ err, connector: row.id }, 'could not announce saved connector settings; other processes apply them at their next start'));
     deps.logger.info({ connector: row.id, applied, changedCredentials: Boolean(input.credentials) }, 'connector settings saved');
     return { id: row.id, test: { ms: test.ms, objectsChecked: test.objectsChecked }, applied, restartReason: applied ? null : restartReason(stored) };
@@ -161,7 +169,12 @@ export function createConnectorSettings(deps: ConnectorSettingsDeps) {
     deps.logger.info({ connector: id, enabled }, 'connector enabled or disabled');
     const runs = fleet.runs(id);
     if (!enabled) return { id, restartReason: runs ? `${row.name} keeps running in this process until customer-graph restarts; then it stops.` : null };
-    return { id, restartReason: runs ? null : restartReason({ ...row, status: 'active' }) };
+    if (runs) return { id, restartReason: null };
+    const joined = deps.join ? await deps.join(id).catch((err) => {
+      deps.logger.error({ err, connector: id }, 'the enabled connector could not join the running graph; it starts at the next restart');
+      return false;
+    }) : false;
+    return { id, restartReason: joined ? null : restartReason({ ...row, status: 'active' }) };
   }
 
   /** Deletes a stored connector that this process does not run (disable it and restart first). */
