@@ -75,11 +75,12 @@ export async function startChangeCapture(opts: ChangeCaptureOptions): Promise<Ch
       onError: (err) => logger.error({ err }, 'polling round failed'),
     })
     : undefined;
-  const crmOf = new Map([...connectorIds.entries()].map(([crm, id]) => [id, crm]));
+  // Looked up per delivery: a CRM that joins the running graph (crm-join.ts) receives webhooks at once.
+  const crmOf = (connectorId: string) => [...connectorIds].find(([, id]) => id === connectorId)?.[0];
   mountWebhooks(opts.server.app, {
     db,
     target: (connectorId) => {
-      const crm = crmOf.get(connectorId);
+      const crm = crmOf(connectorId);
       const connector = crm ? connectors.get(crm) : undefined;
       return connector ? { connectorId, connector } : undefined;
     },

@@ -39,7 +39,7 @@ describe('a CRM joins the running graph', () => {
   };
   // Identity always declares the HubSpotContact key stub; the HubSpot subgraph adds its native fields.
   const hubspotFields = async () => ((await t.gql<{ __type: { fields: { name: string }[] } | null }>('{ __type(name: "HubSpotContact") { fields { name } } }')).data?.__type?.fields ?? []).map((f) => f.name);
-  const input = (baseUrl: string) => ({ id: 'hubspot-main', crm: 'hubspot', name: 'HubSpot', baseUrl, authKind: 'static', credentials: [{ name: 'accessToken', value: 'sandbox-token' }] });
+  const input = (baseUrl: string) => ({ id: 'hubspot-main', crm: 'hubspot', name: 'HubSpot', baseUrl, authKind: 'static', credentials: [{ name: 'accessToken', value: 'sandbox-token' }, { name: 'webhookSecret', value: 'join-secret' }] });
 
   it('runs with Salesforce alone at first', async () => {
     expect(await hubspotFields()).not.toContain('email');
@@ -61,6 +61,9 @@ describe('a CRM joins the running graph', () => {
     expect(await hubspotFields()).toEqual(expect.arrayContaining(['email', 'phone', 'jobtitle']));
     // Linking runs in the background: customers come to have HubSpot sources, some of them merged with Salesforce ones.
     await expect.poll(async () => (await crmsSeen()).filter((crms) => crms.has('salesforce') && crms.has('hubspot')).length, { timeout: 60_000, interval: 500 }).toBeGreaterThan(0);
+    // Its webhooks are received: a delivery to its path is checked (and refused here, unsigned) rather than unknown.
+    const webhook = await fetch(`${t.app.server.url}/webhooks/hubspot-main`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[]' });
+    expect(webhook.status).toBe(401);
     const page = await t.gql<{ hubSpotContacts: { edges: { node: { id: string } }[] } | null }>('{ hubSpotContacts(first: 3) { edges { node { id } } } }');
     expect(page.errors).toBeUndefined();
     expect(page.data!.hubSpotContacts!.edges.length).toBeGreaterThan(0);
