@@ -32,6 +32,7 @@ import { crmSupport } from './connector-registry.ts';
 import { ConnectorFleet } from './connector-fleet.ts';
 import { createConnectorSettings } from './connector-settings.ts';
 import { crmJoiner, nativeSource } from './crm-join.ts';
+import { createResync } from './resync.ts';
 import { setUpConnectors } from './connector-setup.ts';
 import type { ConnectorSetup } from './connector-setup.ts';
 import { linkAll } from './link-on-start.ts';
@@ -149,7 +150,8 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
     const writebackWorker = new WriteBackWorker({ db, connectors: connectorsById, logger, leaseMs: config.writebackLeaseMs, fillMs: config.writebackFillMs });
     const connectorSettings = createConnectorSettings({ store: connectorStore, fleet, database, getConfig, demo: setup.demo, logger, join: (id) => joinCrm(id) });
     const admin = createAdminSubgraph({ db, getConfig, connectors, connectorIds, connectorRows: () => connectorStore.list(),
-      markConnectorActive: (id) => connectorStore.setStatus(id, 'active', null), connectorSettings, mappingProblems: () => golden.problems() });
+      markConnectorActive: (id) => connectorStore.setStatus(id, 'active', null), connectorSettings, mappingProblems: () => golden.problems(),
+      resync: { status: () => resync.status(), start: () => resync.start() } });
     sources.push(admin);
     // mapping administration through the gateway: read, list versions, save (validated, dry-run, hot-swapped)
     const mappingStore = mappingRuntime.store;
@@ -211,6 +213,8 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
 
     const link = (onProgress?: (p: LinkerProgress) => void) => linkAll({ db, connectors, connectorIds, getConfig, logger, ...(onProgress ? { onProgress } : {}) });
     if (options.linkOnStart !== false) await link();
+    const resync = createResync({ link: (onProgress) => link(onProgress), logger });
+    cleanups.push(() => resync.idle());
     joinCrm = crmJoiner({ store: connectorStore, fleet, natives, sources, golden, gateway, demo: setup.demo, cacheTtlMs: config.cacheTtlMs, wireNative, link: () => link(), logger });
     const metrics = createGatewayMetrics({
       // The dead letters' count is all a scrape needs, not their list.

@@ -23,6 +23,8 @@ import type { ConnectorSettingsApi } from './connector-settings.ts';
 import { DATA_QUALITY_QUERY_FIELDS, DATA_QUALITY_TYPE_DEFS, dataQualityResolvers } from './data-quality.ts';
 import { MAPPING_PROBLEMS_QUERY_FIELDS, MAPPING_PROBLEMS_TYPE_DEFS, mappingProblemsResolvers } from './mapping-problems.ts';
 import type { MappingProblemSource } from './mapping-problems.ts';
+import { RESYNC_MUTATION_FIELDS, RESYNC_QUERY_FIELDS, RESYNC_TYPE_DEFS, resyncResolvers } from './resync.ts';
+import type { ResyncApi } from './resync.ts';
 import { MAPPING_SUGGESTIONS_QUERY_FIELDS, MAPPING_SUGGESTIONS_TYPE_DEFS, mappingSuggestionsResolvers } from './mapping-suggestions.ts';
 
 export interface AdminSubgraph {
@@ -45,6 +47,8 @@ export interface AdminDeps {
   connectorSettings?: ConnectorSettingsApi;
   /** Native fields the mapping reads that no CRM subgraph serves (mapping-problems.ts). */
   mappingProblems?: MappingProblemSource['mappingProblems'];
+  /** Re-reading every CRM record on demand (cli/resync.ts). */
+  resync?: ResyncApi;
 }
 
 const TYPE_DEFS = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
@@ -91,9 +95,9 @@ type Query {
   "Pending review pairs, oldest first (at most 500 per call); after: the id of the last pair of the previous page."
   reviewQueue(first: Int = 20, after: ID): [MatchReview!]!
   "How many review pairs wait for a decision."
-  reviewQueueCount: Int!${SYNC_HEALTH_QUERY_FIELDS}${CONNECTORS_QUERY_FIELDS}${CONNECTOR_SETTINGS_QUERY_FIELDS}${MAPPING_SUGGESTIONS_QUERY_FIELDS}${DATA_QUALITY_QUERY_FIELDS}${MAPPING_PROBLEMS_QUERY_FIELDS}
+  reviewQueueCount: Int!${SYNC_HEALTH_QUERY_FIELDS}${CONNECTORS_QUERY_FIELDS}${CONNECTOR_SETTINGS_QUERY_FIELDS}${MAPPING_SUGGESTIONS_QUERY_FIELDS}${DATA_QUALITY_QUERY_FIELDS}${MAPPING_PROBLEMS_QUERY_FIELDS}${RESYNC_QUERY_FIELDS}
 }
-${SYNC_HEALTH_TYPE_DEFS}${CONNECTORS_TYPE_DEFS}${CONNECTOR_SETTINGS_TYPE_DEFS}${MAPPING_SUGGESTIONS_TYPE_DEFS}${DATA_QUALITY_TYPE_DEFS}${MAPPING_PROBLEMS_TYPE_DEFS}
+${SYNC_HEALTH_TYPE_DEFS}${CONNECTORS_TYPE_DEFS}${CONNECTOR_SETTINGS_TYPE_DEFS}${MAPPING_SUGGESTIONS_TYPE_DEFS}${DATA_QUALITY_TYPE_DEFS}${MAPPING_PROBLEMS_TYPE_DEFS}${RESYNC_TYPE_DEFS}
 type Mutation {
   "Merges customers into the survivor: their records move to it, their ids keep resolving to it, and later runs keep them together."
   mergeCustomers(survivorId: ID!, mergedIds: [ID!]!): MergeCustomersPayload!
@@ -102,7 +106,7 @@ type Mutation {
   "Accepts a review pair: the two records are merged (the older survives)."
   acceptMatch(id: ID!): MergeCustomersPayload!
   "Rejects a review pair: the records are kept apart on later runs."
-  rejectMatch(id: ID!): Boolean!${CONNECTORS_MUTATION_FIELDS}${CONNECTOR_SETTINGS_MUTATION_FIELDS}
+  rejectMatch(id: ID!): Boolean!${CONNECTORS_MUTATION_FIELDS}${CONNECTOR_SETTINGS_MUTATION_FIELDS}${RESYNC_MUTATION_FIELDS}
 }
 `;
 
@@ -136,6 +140,7 @@ export function createAdminSubgraph(deps: AdminDeps): AdminSubgraph {
     return { id };
   };
   const connectorAdmin = connectorsResolvers(deps);
+  const resync = resyncResolvers(deps.resync);
   const settings = connectorSettingsResolvers({ ...deps, connectorSettings: deps.connectorSettings ?? noConnectorSettings });
   const resolvers = {
     Query: {
@@ -144,6 +149,7 @@ export function createAdminSubgraph(deps: AdminDeps): AdminSubgraph {
       ...mappingSuggestionsResolvers(deps).Query,
       ...dataQualityResolvers(deps).Query,
       ...mappingProblemsResolvers(deps).Query,
+      ...resync.Query,
       reviewQueue: async (_: unknown, args: { first?: number | null; after?: string | null }) => {
         const after = args.after == null ? undefined : reviewId(args.after);
         if (after !== undefined && !Number.isSafeInteger(after)) {
@@ -166,6 +172,7 @@ export function createAdminSubgraph(deps: AdminDeps): AdminSubgraph {
     Mutation: {
       ...connectorAdmin.Mutation,
       ...settings.Mutation,
+      ...resync.Mutation,
       mergeCustomers: (_: unknown, args: { survivorId: string; mergedIds: string[] }) => guarded(async () => {
         for (const id of [args.survivorId, ...args.mergedIds]) customer(id);
         const r = await mergeGolden(ctx(), { survivorId: args.survivorId, mergedIds: args.mergedIds });

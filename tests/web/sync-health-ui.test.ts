@@ -181,6 +181,25 @@ describe('admin UI: sync health', () => {
     await line.waitFor();
     expect(await line.locator('strong').textContent()).toBe('Salesforce Contact.AsistantName is not served by Salesforce: Customer.assistant reads nothing from it.');
     expect(await line.textContent()).toContain('on the Field mapping page');
+    // Back to a mapping Salesforce can serve: a field it does not have also fails every read of Contact (left undone).
+    delete doc.types.Customer.fields.assistant;
+    expect((await gql('mutation($d: String!) { saveMappingConfiguration(document: $d, allowBreakingChanges: true) { version } }', { d: JSON.stringify(doc) })).errors).toBeUndefined();
+    await page.close();
+  });
+
+  it.skipIf(!hasChromium)('"Re-read every record" starts a resync and follows it until it ends, in words', async () => {
+    const page = await newPage();
+    await page.goto(`${t.app.server.url}/admin/#/sync`);
+    await page.getByLabel('API token').fill(TOKEN);
+    await page.getByRole('button', { name: 'Use token' }).click();
+    const status = page.locator('#resync-status');
+    await expect.poll(() => status.textContent()).toMatch(/^Not run since this gateway started\./);
+    await page.getByRole('button', { name: 'Re-read every record' }).click();
+    await expect.poll(() => status.textContent(), { timeout: 60_000, interval: 250 }).toMatch(/^Last run ended .* golden records? changed\.$/);
+    expect(await status.textContent()).toMatch(/Salesforce Contact: \d+ records/);
+    expect(await status.textContent()).toMatch(/HubSpot contacts: \d+ records/);
+    expect(await page.getByRole('button', { name: 'Re-read every record' }).isDisabled()).toBe(false);
+    expect((await gql<{ resyncStatus: { state: string } }>('{ resyncStatus { state } }')).data!.resyncStatus.state).toBe('done');
     await page.close();
   });
 

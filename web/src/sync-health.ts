@@ -30,6 +30,8 @@ interface SyncHealth {
   deadLetters: { open: number; newest: DeadLetter[] };
 }
 
+const RESYNC_FIELDS = 'state startedAt finishedAt objects { goldenType crm objectType records } snapshotsChanged failedObjects { crm objectType code } error';
+
 const QUERY = `query SyncHealth { syncHealth(newestDeadLetters: 10) {
   generatedAt
   changeCapture { connectorId crm connectorName objectType updatedAt ageSeconds
@@ -39,6 +41,7 @@ const QUERY = `query SyncHealth { syncHealth(newestDeadLetters: 10) {
   deadLetters { open newest { id crm objectType recordId code nativeCode message createdAt } }
 }
   mappingProblems { goldenType crm objectType field reason goldenFields }
+  resyncStatus { ${RESYNC_FIELDS} }
 }`;
 
 const REPLAY = 'customer-graph deadletters replay --id';
@@ -126,26 +129,70 @@ function deadLetterTable(letters: readonly DeadLetter[]): HTMLElement {
       cell(d.nativeCode ? `${d.code} (${d.nativeCode})` : d.code), cell(d.message), cell(when(d.createdAt))))));
 }
 
+interface Resync {
+  state: string; startedAt: string | null; finishedAt: string | null;
+  objects: { goldenType: string; crm: string; objectType: string; records: number }[];
+  snapshotsChanged: number; failedObjects: { crm: string; objectType: string; code: string }[]; error: string | null;
+}
+
+/** The resync in words: how far a running one got, or how the last one ended. */
+function resyncWords(r: Resync): string {
+  const read = r.objects.map((o) => `${crmName(o.crm)} ${o.objectType}: ${count(o.records, 'record')}`).join('; ');
+  if (r.state === 'idle') return 'Not run since this gateway started. Changed mappings and quality checks apply to a record when it next changes in a CRM; re-read every record to apply them to all now.';
+  if (r.state === 'running') return `Re-reading every record, started ${when(r.startedAt!)}${read ? ` — ${read}` : ''}…`;
+  if (r.state === 'failed') return `The last run failed (${r.error ?? 'see the gateway log'}); run it again.`;
+  const failed = r.failedObjects.length ? ` Could not read: ${r.failedObjects.map((f) => `${crmName(f.crm)} ${f.objectType} (${f.code})`).join(', ')}.` : '';
+  return `Last run ended ${when(r.finishedAt!)}: ${read || 'nothing to read'}; ${count(r.snapshotsChanged, 'golden record')} changed.${failed}`;
+}
+
 export class SyncHealthView {
   readonly element: HTMLElement;
   private readonly body: HTMLElement;
   private readonly asOf: HTMLElement;
+  private readonly resync = h('p', { id: 'resync-status', role: 'status' }, '');
+  private readonly resyncButton = h('button', { type: 'button', class: 'secondary' }, 'Re-read every record');
+  private polling: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly notices: Notices) {
     this.asOf = h('p', { class: 'as-of', 'aria-live': 'polite' }, 'Loading sync health…');
     this.body = h('div', { class: 'sync-body' });
     const refresh = h('button', { type: 'button', class: 'secondary' }, 'Refresh');
     refresh.addEventListener('click', () => void this.load());
+    this.resyncButton.addEventListener('click', () => void this.startResync());
     this.element = h('main', { id: 'sync-health', 'aria-labelledby': 'sync-title' },
       h('div', { class: 'queue-head' }, h('h2', { id: 'sync-title' }, 'Sync health'), refresh),
       h('p', { class: 'hint' }, 'Whether changes made in your CRMs are being read, and whether changes made here are being written back to them.'),
       this.asOf,
-      this.body);
+      this.body,
+      h('section', { id: 'sync-resync', 'aria-labelledby': 'sync-resync-title' },
+        h('h3', { id: 'sync-resync-title' }, 'Re-reading every record'), this.resync, this.resyncButton));
+  }
+
+  /** Starts a resync (admin API `startResync`) and follows it every 2 s until it ends. */
+  private async startResync(): Promise<void> {
+    this.resyncButton.disabled = true;
+    const res = await graphql<{ startResync: Resync }>(`mutation StartResync { startResync { ${RESYNC_FIELDS} } }`);
+    this.notices.errors(res.errors);
+    if (res.data) this.showResync(res.data.startResync);
+    else this.resyncButton.disabled = false;
+  }
+
+  private async followResync(): Promise<void> {
+    const res = await graphql<{ resyncStatus: Resync }>(`query ResyncStatus { resyncStatus { ${RESYNC_FIELDS} } }`);
+    if (res.data) this.showResync(res.data.resyncStatus);
+  }
+
+  private showResync(r: Resync): void {
+    this.resync.textContent = resyncWords(r);
+    this.resyncButton.disabled = r.state === 'running';
+    clearTimeout(this.polling);
+    // Only while the page is shown: a detached view stops following.
+    if (r.state === 'running') this.polling = setTimeout(() => { if (this.element.isConnected) void this.followResync(); }, 2000);
   }
 
   async load(): Promise<void> {
     this.body.setAttribute('aria-busy', 'true');
-    const result = await graphql<{ syncHealth: SyncHealth; mappingProblems: MappingProblem[] }>(QUERY);
+    const result = await graphql<{ syncHealth: SyncHealth; mappingProblems: MappingProblem[]; resyncStatus: Resync }>(QUERY);
     this.body.removeAttribute('aria-busy');
     this.notices.errors(result.errors);
     if (!result.data) {
@@ -160,6 +207,7 @@ export class SyncHealthView {
     const list = (items: HTMLElement[], empty: string) => (items.length ? h('ul', {}, ...items) : h('p', {}, empty));
     const dead = s.deadLetters;
     const problems = result.data.mappingProblems;
+    this.showResync(result.data.resyncStatus);
     this.body.replaceChildren(
       ...(problems.length ? [section('sync-mapping', 'Mapped fields the CRMs no longer serve', h('ul', {}, ...problems.map(problemLine)))] : []),
       section('sync-reading', 'Reading changes from the CRMs', readingSummary(s.changeCapture), list(s.changeCapture.map(cursorLine), 'No CRM is connected yet.')),

@@ -1,0 +1,64 @@
+/**
+ * `resyncStatus` and `startResync`: re-reading every CRM record from the admin API (cli/resync.ts does the work), so
+ * a changed mapping or quality check applies to every stored golden record now. The status says how far it got.
+ */
+import { GraphQLError } from 'graphql';
+
+export interface ResyncApi {
+  status(): {
+    state: string; startedAt: string | null; finishedAt: string | null;
+    objects: { goldenType: string; crm: string; objectType: string; records: number }[];
+    goldenCreated: number; linksCreated: number; snapshotsChanged: number;
+    failedObjects: { crm: string; objectType: string; code: string; message: string }[];
+    error: string | null;
+  };
+  start(): boolean;
+}
+
+export const RESYNC_TYPE_DEFS = `
+"Records read so far from one CRM object."
+type ResyncObject { goldenType: String! crm: String! objectType: String! records: Int! }
+
+"A CRM object the run could not read: its records keep their previous snapshots."
+type ResyncFailure { crm: String! objectType: String! code: String! message: String! }
+
+"The re-reading of every CRM record this process runs or ran last."
+type ResyncStatus {
+  "idle (never ran here) | running | done | failed"
+  state: String!
+  startedAt: String
+  finishedAt: String
+  objects: [ResyncObject!]!
+  goldenCreated: Int!
+  linksCreated: Int!
+  snapshotsChanged: Int!
+  failedObjects: [ResyncFailure!]!
+  "Why the run failed (state failed)."
+  error: String
+}
+`;
+
+export const RESYNC_QUERY_FIELDS = `
+  "The re-reading of every CRM record (startResync) this process runs or ran last, with its progress."
+  resyncStatus: ResyncStatus!`;
+
+export const RESYNC_MUTATION_FIELDS = `
+  "Re-reads every record of every connected CRM in the background (like customer-graph sync --backfill), so changed mappings and quality checks apply to all golden records. CONFLICT while a run is in progress here."
+  startResync: ResyncStatus!`;
+
+export function resyncResolvers(api: ResyncApi | undefined) {
+  const required = () => {
+    if (!api) throw new GraphQLError('This server does not re-read CRM records.', { extensions: { code: 'CONFLICT' } });
+    return api;
+  };
+  return {
+    Query: { resyncStatus: () => required().status() },
+    Mutation: {
+      startResync: () => {
+        const resync = required();
+        if (!resync.start()) throw new GraphQLError('A resync is already running here: follow it with resyncStatus.', { extensions: { code: 'CONFLICT' } });
+        return resync.status();
+      },
+    },
+  };
+}
