@@ -95,6 +95,11 @@ export class DescribeCache {
     return value;
   }
 
+  /** The description held now, however old, without fetching one; undefined when none is held. */
+  peek(objectType: string): Promise<ObjectDescription> | undefined {
+    return this.entries.get(objectType.toLowerCase())?.value;
+  }
+
   /** Replaces the entry with a description fetched elsewhere (describeObjects refreshes the cache). */
   put(description: ObjectDescription): void {
     this.entries.set(description.name.toLowerCase(), { at: Date.now(), value: Promise.resolve(description) });

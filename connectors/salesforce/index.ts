@@ -85,7 +85,7 @@ export class SalesforceConnector implements Connector {
     }
     const out = new Map<string, NativeRecord>();
     if (wanted.size === 0) return out;
-    const select = selectList(options.fields ?? (await this.defaultFields(type)), ['Id', 'SystemModstamp']);
+    const select = selectList(await this.fieldsToRead(type, options.fields), ['Id', 'SystemModstamp']);
     const unique = [...wanted.values()].map((aliases) => to18(aliases[0] as string) as string);
     const chunks = chunkIdsForQuery(unique, byIdsFixedLength(type, select));
     const lane = options.lane ?? 'interactive';
@@ -101,7 +101,7 @@ export class SalesforceConnector implements Connector {
   async *pageRecords(objectType: string, options: PageOptions = {}): AsyncGenerator<NativeRecord[]> {
     const type = objectName(objectType);
     const includeDeleted = options.includeDeleted ?? false;
-    const select = selectList(options.fields ?? (await this.defaultFields(type)), includeDeleted ? ['Id', 'SystemModstamp', 'IsDeleted'] : ['Id', 'SystemModstamp']);
+    const select = selectList(await this.fieldsToRead(type, options.fields), includeDeleted ? ['Id', 'SystemModstamp', 'IsDeleted'] : ['Id', 'SystemModstamp']);
     const headers = batchSizeHeader(options.pageSize);
     const lane = options.lane ?? 'sync';
     const signal = options.signal ? { signal: options.signal } : {};
@@ -114,7 +114,7 @@ export class SalesforceConnector implements Connector {
 
   async *readChanges(objectType: string, cursor: ChangeCursor | null, options: ChangeOptions = {}): AsyncGenerator<ChangeBatch> {
     const type = objectName(objectType);
-    yield* readChanges(this.client, type, options.fields ?? (await this.defaultFields(type)), cursor, options);
+    yield* readChanges(this.client, type, await this.fieldsToRead(type, options.fields), cursor, options);
   }
 
   changeCursorAt(objectType: string, at: Date): ChangeCursor {
@@ -158,6 +158,21 @@ export class SalesforceConnector implements Connector {
 
   private async defaultFields(objectType: string): Promise<string[]> {
     return defaultSelect(await this.describes.get(objectType));
+  }
+
+  /**
+   * The fields a read asks for, without well-formed names the object's describe (the one held, never fetched for
+   * this) does not list: a field deleted or renamed in Salesforce — or mistyped in a mapping — would otherwise fail
+   * the whole SOQL query (INVALID_FIELD), and with it every poll and backfill of the object. Left out, it reads as
+   * missing, as HubSpot treats unknown properties; the mapping-problems report names it. Relationship paths and
+   * malformed names are left to the query (CRM_VALIDATION).
+   */
+  private async fieldsToRead(objectType: string, fields: readonly string[] | undefined): Promise<string[]> {
+    if (!fields) return this.defaultFields(objectType);
+    const held = await this.describes.peek(objectType)?.catch(() => undefined);
+    if (!held) return [...fields];
+    const served = new Set(held.fields.map((f) => f.name.toLowerCase()));
+    return fields.filter((f) => !/^[A-Za-z][A-Za-z0-9_]*$/.test(f) || served.has(f.toLowerCase()));
   }
 
   /** Every row of a query (a by-ids query of ≤300 ids is one page of ≤2,000, but follow the locator anyway). */

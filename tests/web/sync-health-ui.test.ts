@@ -181,7 +181,7 @@ describe('admin UI: sync health', () => {
     await line.waitFor();
     expect(await line.locator('strong').textContent()).toBe('Salesforce Contact.AsistantName is not served by Salesforce: Customer.assistant reads nothing from it.');
     expect(await line.textContent()).toContain('on the Field mapping page');
-    // Back to a mapping Salesforce can serve: a field it does not have also fails every read of Contact (left undone).
+    // Back to the mapping the later tests expect.
     delete doc.types.Customer.fields.assistant;
     expect((await gql('mutation($d: String!) { saveMappingConfiguration(document: $d, allowBreakingChanges: true) { version } }', { d: JSON.stringify(doc) })).errors).toBeUndefined();
     await page.close();

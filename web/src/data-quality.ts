@@ -74,7 +74,7 @@ export class DataQualityView {
     const form = h('form', { id: 'quality-form', class: 'dq-form', 'aria-labelledby': 'quality-checks-title', novalidate: '' },
       h('h3', { id: 'quality-checks-title' }, 'Checks per field'),
       h('p', { class: 'hint' }, 'Which quality rules run on each golden field, in order, when values are read from the CRMs. A value that fails is kept and flagged, never dropped. '
-        + 'Changed checks apply to a record when it next changes in a CRM, or to every record at once with customer-graph sync --backfill.'),
+        + 'Changed checks apply to a record when it next changes in a CRM, or to every record at once with "Re-read every record" on the Sync health page.'),
       this.checks,
       h('label', { for: 'quality-comment' }, 'Comment (optional): why this change, for the version history'), this.comment,
       h('label', { for: 'quality-actor' }, 'Your name (optional)'), this.actor,
