@@ -13,7 +13,7 @@ import { graphql } from './api.ts';
 import type { ApiError } from './api.ts';
 import { h } from './dom.ts';
 import type { Notices } from './review-queue.ts';
-import { loadFieldRules, saveMappingConfiguration } from './field-rules-api.ts';
+import { loadMappingDocument, saveMappingConfiguration } from './field-rules-api.ts';
 import type { ConfigProblem } from './field-rules-api.ts';
 import { goldenTypes } from './field-mapping-model.ts';
 import type { Json } from './field-mapping-model.ts';
@@ -94,15 +94,9 @@ export class DataQualityView {
   async load(): Promise<void> {
     const seq = ++this.seq;
     this.element.setAttribute('aria-busy', 'true');
-    const result = await loadFieldRules();
+    const { result, errors, doc } = await loadMappingDocument();
     if (seq !== this.seq) return;
-    this.notices.errors(result.errors);
-    let doc: Json | undefined;
-    try {
-      doc = result.data ? JSON.parse(result.data.mappingConfiguration.document) as Json : undefined;
-    } catch (err) {
-      this.notices.errors([{ code: 'BAD_DOCUMENT', message: `The gateway's configuration document is not JSON: ${(err as Error).message}` }]);
-    }
+    this.notices.errors(errors);
     if (!result.data || doc === undefined) {
       this.element.removeAttribute('aria-busy');
       this.summary.textContent = this.base ? `The report could not be reloaded (see the error above); this is what was loaded before.` : 'The data-quality report could not be loaded (see the error above).';

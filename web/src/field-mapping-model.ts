@@ -8,7 +8,8 @@
  */
 import { crmName } from './sync-words.ts';
 
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+import type { Json } from './field-rules-model.ts';
+export type { Json };
 type JsonObject = { [key: string]: Json };
 
 /** A CRM object feeding a golden type (`types.<T>.objects[]`). */

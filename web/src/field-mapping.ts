@@ -13,7 +13,7 @@ import { graphql } from './api.ts';
 import type { ApiError } from './api.ts';
 import { h } from './dom.ts';
 import type { Notices } from './review-queue.ts';
-import { loadFieldRules, saveMappingConfiguration } from './field-rules-api.ts';
+import { loadMappingDocument, saveMappingConfiguration } from './field-rules-api.ts';
 import type { ConfigProblem } from './field-rules-api.ts';
 import {
   applyMappingEdits, editInWords, goldenTypes, hasField, isGraphQLName, newFieldInWords, otherSources, pathInWords, percent,
@@ -100,15 +100,9 @@ export class FieldMappingView {
 
   async load(): Promise<void> {
     const seq = ++this.seq;
-    const result = await loadFieldRules();
+    const { result, errors, doc } = await loadMappingDocument();
     if (seq !== this.seq) return;
-    this.notices.errors(result.errors);
-    let doc: Json | undefined;
-    try {
-      doc = result.data ? JSON.parse(result.data.mappingConfiguration.document) as Json : undefined;
-    } catch (err) {
-      this.notices.errors([{ code: 'BAD_DOCUMENT', message: `The gateway's configuration document is not JSON: ${(err as Error).message}` }]);
-    }
+    this.notices.errors(errors);
     if (!result.data || doc === undefined) {
       this.summary.textContent = this.base ? `The mapping could not be reloaded (see the error above); this is version ${this.base.version} as loaded before.` : 'The mapping could not be loaded (see the error above).';
       return;

@@ -7,7 +7,7 @@
  */
 import { graphql } from './api.ts';
 import type { ApiError, ApiResult } from './api.ts';
-import type { Catalogue } from './field-rules-model.ts';
+import type { Catalogue, Json } from './field-rules-model.ts';
 
 /** One reason the gateway's validator gave (resolver-engine ConfigError): a dotted path into the document and why. */
 export interface ConfigProblem { path: string; message: string }
@@ -53,6 +53,20 @@ const isChange = (c: unknown): c is BreakingChange =>
   typeof c === 'object' && c !== null && typeof (c as BreakingChange).type === 'string' && typeof (c as BreakingChange).description === 'string';
 
 export const loadFieldRules = (): Promise<ApiResult<Loaded>> => graphql<Loaded>(LOAD);
+
+/**
+ * The configuration with its document parsed, for the pages that edit it: `errors` holds the API's errors and, when
+ * the document is not JSON, one BAD_DOCUMENT error; `doc` is undefined then, or when nothing was loaded.
+ */
+export async function loadMappingDocument(): Promise<{ result: ApiResult<Loaded>; errors: ApiError[]; doc: Json | undefined }> {
+  const result = await loadFieldRules();
+  if (!result.data) return { result, errors: result.errors, doc: undefined };
+  try {
+    return { result, errors: result.errors, doc: JSON.parse(result.data.mappingConfiguration.document) as Json };
+  } catch (err) {
+    return { result, errors: [...result.errors, { code: 'BAD_DOCUMENT', message: `The gateway's configuration document is not JSON: ${(err as Error).message}` }], doc: undefined };
+  }
+}
 
 /**
  * Saves `document` as edited from `expectedVersion`: the gateway refuses with CONFLICT (storing nothing) if another

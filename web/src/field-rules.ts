@@ -12,7 +12,7 @@ import './field-rules.css';
 import type { ApiError } from './api.ts';
 import { h } from './dom.ts';
 import type { Notices } from './review-queue.ts';
-import { loadFieldRules, saveMappingConfiguration } from './field-rules-api.ts';
+import { loadMappingDocument, saveMappingConfiguration } from './field-rules-api.ts';
 import type { ConfigProblem, Version } from './field-rules-api.ts';
 import {
   applyEdits, choiceLabel, choicesFor, convergenceInWords, displayOrder, fieldRows, initialEdit, isChanged, ruleInWords,
@@ -89,16 +89,10 @@ export class FieldRulesView {
   async load(): Promise<void> {
     const seq = ++this.loadSeq;
     this.element.setAttribute('aria-busy', 'true');
-    const result = await loadFieldRules();
+    const { result, errors, doc } = await loadMappingDocument();
     if (seq !== this.loadSeq) return;
     this.element.removeAttribute('aria-busy');
-    this.notices.errors(result.errors);
-    let doc: Json | undefined;
-    try {
-      doc = result.data ? JSON.parse(result.data.mappingConfiguration.document) as Json : undefined;
-    } catch (err) {
-      this.notices.errors([{ code: 'BAD_DOCUMENT', message: `The gateway's configuration document is not JSON: ${(err as Error).message}` }]);
-    }
+    this.notices.errors(errors);
     if (!result.data || doc === undefined) {
       // What is on screen (and any unsaved change) stays: a wrong token must not cost the user their edits.
       this.summary.textContent = this.base
