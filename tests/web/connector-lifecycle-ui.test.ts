@@ -7,12 +7,12 @@
  * only once its id is typed; the card goes and focus moves to the next card's heading. The running Salesforce demo
  * connector offers no Delete…; a connector deleted behind the page's back shows NOT_FOUND in the alert region.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { hasChromium, launchBrowser } from './support/browser.ts';
+import { hasChromium } from './support/browser.ts';
+import { useAdminUiApp } from './support/admin-ui-app.ts';
 import type { BrowserSession } from './support/browser.ts';
 import { ConnectorStore } from '../../db/connector-store.ts';
-import { startTestApp } from '../support/test-app.ts';
 import type { TestApp } from '../support/test-app.ts';
 
 const TOKEN = 'web-connector-lifecycle-token';
@@ -34,22 +34,15 @@ describe('admin UI: disable, enable and delete connectors', () => {
   };
   const isFocused = (l: Locator) => l.evaluate((el) => el === document.activeElement);
 
-  beforeAll(async () => {
-    process.env.CUSTOMER_GRAPH_API_TOKENS = TOKEN;
-    t = await startTestApp();
+  useAdminUiApp({ tokens: TOKEN, ready: async (app, browser) => {
+    t = app;
+    session = browser;
     // A second HubSpot account stored but not run here (the demo's HubSpot connector holds the CRM's slot).
     await new ConnectorStore(t.app.database.db, t.app.cipher).upsert({
       id: 'hubspot-eu', crm: 'hubspot', name: 'HubSpot EU', baseUrl: 'https://api.hubapi.example',
       credentials: { auth: { kind: 'static', accessToken: 'eu-token-never-shown' } },
     });
-    session = await launchBrowser();
-  }, 240_000);
-  afterEach(() => session?.assertNoPageErrors());
-  afterAll(async () => {
-    await session?.close();
-    await t?.close();
-    delete process.env.CUSTOMER_GRAPH_API_TOKENS;
-  });
+  } });
 
   async function open(): Promise<Page> {
     const page = await session!.newPage();

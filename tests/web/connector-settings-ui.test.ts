@@ -6,11 +6,11 @@
  * the page; a new HubSpot connector is stored and listed as not running, with the restart reason; a required field left
  * empty is named and nothing is sent.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { hasChromium, launchBrowser } from './support/browser.ts';
+import { hasChromium } from './support/browser.ts';
+import { useAdminUiApp } from './support/admin-ui-app.ts';
 import type { BrowserSession } from './support/browser.ts';
-import { startTestApp } from '../support/test-app.ts';
 import type { TestApp } from '../support/test-app.ts';
 
 const TOKEN = 'web-connector-settings-token';
@@ -39,18 +39,11 @@ describe('admin UI: connector settings', () => {
   const credential = (form: Locator, name: string) => form.locator(`input[name="credentials.${name}"]`);
   const isFocused = (l: Locator) => l.evaluate((el) => el === document.activeElement);
 
-  beforeAll(async () => {
-    process.env.CUSTOMER_GRAPH_API_TOKENS = TOKEN;
-    t = await startTestApp();
-    session = await launchBrowser();
+  useAdminUiApp({ tokens: TOKEN, ready: async (app, browser) => {
+    t = app;
+    session = browser;
     kinds = (await api<{ connectorKinds: Kind[] }>('{ connectorKinds { crm label baseUrlLabel defaultBaseUrl authKinds { kind label fields { name label secret required } } } }')).connectorKinds;
-  }, 240_000);
-  afterEach(() => session?.assertNoPageErrors());
-  afterAll(async () => {
-    await session?.close();
-    await t?.close();
-    delete process.env.CUSTOMER_GRAPH_API_TOKENS;
-  });
+  } });
 
   async function open(): Promise<Page> {
     const page = await session!.newPage();

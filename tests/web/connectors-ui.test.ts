@@ -6,12 +6,12 @@
  * errors it must show CRM_UNAVAILABLE with what to do, keeping keyboard focus on the button. Refresh shows a stored
  * status (credentials refused) and a stored connector this process does not run.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { hasChromium, launchBrowser } from './support/browser.ts';
+import { hasChromium } from './support/browser.ts';
+import { useAdminUiApp } from './support/admin-ui-app.ts';
 import type { BrowserSession } from './support/browser.ts';
 import { ConnectorStore } from '../../db/connector-store.ts';
-import { startTestApp } from '../support/test-app.ts';
 import type { TestApp } from '../support/test-app.ts';
 
 const TOKEN = 'web-connectors-token';
@@ -34,19 +34,12 @@ describe('admin UI: connectors', () => {
     method: rules.length ? 'PUT' : 'DELETE', headers: { 'content-type': 'application/json' }, body: rules.length ? JSON.stringify(rules) : undefined,
   });
 
-  beforeAll(async () => {
-    process.env.CUSTOMER_GRAPH_API_TOKENS = TOKEN;
-    t = await startTestApp();
-    session = await launchBrowser();
-  }, 240_000);
+  useAdminUiApp({ tokens: TOKEN, ready: async (app, browser) => {
+    t = app;
+    session = browser;
+  } });
   afterEach(async () => {
-    session?.assertNoPageErrors();
     if (t?.hubspotUrl) await faults([]);
-  });
-  afterAll(async () => {
-    await session?.close();
-    await t?.close();
-    delete process.env.CUSTOMER_GRAPH_API_TOKENS;
   });
 
   it.skipIf(!hasChromium)('#/connectors lists each connector in words and Test connection says it works', async () => {

@@ -7,12 +7,12 @@
  * hard-coded) and "Show records" lists the three values with their Salesforce record ids. Unticking email-syntax on
  * Customer.email and "Save checks" stores a version whose only change is that field's `quality`; re-ticking restores it.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { hasChromium, launchBrowser } from './support/browser.ts';
+import { hasChromium } from './support/browser.ts';
+import { useAdminUiApp } from './support/admin-ui-app.ts';
 import type { BrowserSession } from './support/browser.ts';
 import { bearerGraphql } from '../support/bearer-graphql.ts';
-import { startTestApp } from '../support/test-app.ts';
 import type { TestApp } from '../support/test-app.ts';
 
 const TOKEN = 'quality-ui-token';
@@ -38,9 +38,9 @@ describe('admin UI: data quality', () => {
     return { version: res.data!.mappingConfiguration.version, doc: JSON.parse(res.data!.mappingConfiguration.document) as Doc, versions: res.data!.mappingVersions };
   };
 
-  beforeAll(async () => {
-    process.env.CUSTOMER_GRAPH_API_TOKENS = TOKEN;
-    t = await startTestApp();
+  useAdminUiApp({ tokens: TOKEN, ready: async (app, browser) => {
+    t = app;
+    session = browser;
     const results = await t.app.connectors.get('salesforce')!.createMany('Contact', [
       { fields: { FirstName: 'Grace', LastName: 'Hopper', Email: EMAILS[0], MailingCountry: 'Atlantis' } },
       { fields: { FirstName: 'Alan', LastName: 'Turing', Email: EMAILS[1] } },
@@ -49,16 +49,7 @@ describe('admin UI: data quality', () => {
     created = results.map((r) => (r.ok ? r.id : ''));
     expect(created.every(Boolean)).toBe(true);
     await t.app.link();
-    session = await launchBrowser();
-  }, 240_000);
-  afterEach(() => {
-    session?.assertNoPageErrors();
-  });
-  afterAll(async () => {
-    await session?.close();
-    await t?.close();
-    delete process.env.CUSTOMER_GRAPH_API_TOKENS;
-  });
+  } });
 
   it('the bundled admin UI has the Data quality page', async () => {
     const js = await (await fetch(`${t.app.server.url}/admin/app.js`)).text();

@@ -6,12 +6,12 @@
  * words with its usage, storing nothing, until "Remove anyway" is ticked and "Save anyway" pressed: then the stored
  * document has no department and asking for it fails. Every control is reached by its label.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { hasChromium, launchBrowser } from './support/browser.ts';
+import { hasChromium } from './support/browser.ts';
+import { useAdminUiApp } from './support/admin-ui-app.ts';
 import type { BrowserSession } from './support/browser.ts';
 import { bearerGraphql } from '../support/bearer-graphql.ts';
-import { startTestApp } from '../support/test-app.ts';
 import type { TestApp } from '../support/test-app.ts';
 
 const TOKEN = 'lifecycle-test-token';
@@ -44,19 +44,10 @@ describe('admin UI: field lifecycle (usage, deprecate, remove)', () => {
     return await res.json() as { data?: unknown; errors?: { message: string }[] };
   };
 
-  beforeAll(async () => {
-    process.env.CUSTOMER_GRAPH_API_TOKENS = TOKEN;
-    t = await startTestApp();
-    session = await launchBrowser();
-  }, 240_000);
-  afterEach(() => {
-    session?.assertNoPageErrors();
-  });
-  afterAll(async () => {
-    await session?.close();
-    await t?.close();
-    delete process.env.CUSTOMER_GRAPH_API_TOKENS;
-  });
+  useAdminUiApp({ tokens: TOKEN, ready: async (app, browser) => {
+    t = app;
+    session = browser;
+  } });
 
   it('the bundled page asks for field usage, which is token-guarded', async () => {
     const js = await (await fetch(`${t.app.server.url}/admin/app.js`)).text();

@@ -7,12 +7,12 @@
  * provenance has a HubSpot candidate again. "Stop reading from this source" on mailingPostalCode removes its HubSpot
  * (zip) mapping and nothing else. Every control is reached by its label.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { hasChromium, launchBrowser } from './support/browser.ts';
+import { hasChromium } from './support/browser.ts';
+import { useAdminUiApp } from './support/admin-ui-app.ts';
 import type { BrowserSession } from './support/browser.ts';
 import { bearerGraphql } from '../support/bearer-graphql.ts';
-import { startTestApp } from '../support/test-app.ts';
 import type { TestApp } from '../support/test-app.ts';
 
 const TOKEN = 'mapping-test-token';
@@ -32,19 +32,10 @@ describe('admin UI: field mapping', () => {
   };
   const hubspotOf = (doc: Doc, field: string) => doc.types.Customer!.fields[field]!.mappings.filter((m) => m.crm === 'hubspot');
 
-  beforeAll(async () => {
-    process.env.CUSTOMER_GRAPH_API_TOKENS = TOKEN;
-    t = await startTestApp();
-    session = await launchBrowser();
-  }, 240_000);
-  afterEach(() => {
-    session?.assertNoPageErrors();
-  });
-  afterAll(async () => {
-    await session?.close();
-    await t?.close();
-    delete process.env.CUSTOMER_GRAPH_API_TOKENS;
-  });
+  useAdminUiApp({ tokens: TOKEN, ready: async (app, browser) => {
+    t = app;
+    session = browser;
+  } });
 
   it('the bundled admin UI has the Field mapping page, and the suggestions it reads are token-guarded', async () => {
     const js = await (await fetch(`${t.app.server.url}/admin/app.js`)).text();

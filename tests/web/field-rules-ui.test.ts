@@ -8,12 +8,12 @@
  * meanwhile as CONFLICT, all storing nothing and keeping the user's edits on screen. The rules offered are the ones the
  * gateway lists (survivorshipStrategies, customFunctions).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { hasChromium, launchBrowser } from './support/browser.ts';
+import { hasChromium } from './support/browser.ts';
+import { useAdminUiApp } from './support/admin-ui-app.ts';
 import type { BrowserSession } from './support/browser.ts';
 import { bearerGraphql } from '../support/bearer-graphql.ts';
-import { startTestApp } from '../support/test-app.ts';
 import type { TestApp } from '../support/test-app.ts';
 
 const TOKEN = 'rules-test-token';
@@ -35,19 +35,10 @@ describe('admin UI: field rules', () => {
     return { version: res.data!.mappingConfiguration.version, doc: JSON.parse(res.data!.mappingConfiguration.document) as Doc, versions: res.data!.mappingVersions };
   };
 
-  beforeAll(async () => {
-    process.env.CUSTOMER_GRAPH_API_TOKENS = TOKEN;
-    t = await startTestApp();
-    session = await launchBrowser();
-  }, 240_000);
-  afterEach(() => {
-    session?.assertNoPageErrors();
-  });
-  afterAll(async () => {
-    await session?.close();
-    await t?.close();
-    delete process.env.CUSTOMER_GRAPH_API_TOKENS;
-  });
+  useAdminUiApp({ tokens: TOKEN, ready: async (app, browser) => {
+    t = app;
+    session = browser;
+  } });
 
   it('the bundled admin UI has the Field rules page, and the configuration it reads is token-guarded', async () => {
     const js = await (await fetch(`${t.app.server.url}/admin/app.js`)).text();

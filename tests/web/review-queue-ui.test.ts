@@ -5,14 +5,14 @@
  * and a wrong API token is shown with its error code. The HTTP checks (page served, admin operations guarded by
  * CUSTOMER_GRAPH_API_TOKENS) run without a browser too.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { hasChromium, launchBrowser } from './support/browser.ts';
+import { hasChromium } from './support/browser.ts';
+import { useAdminUiApp } from './support/admin-ui-app.ts';
 import type { BrowserSession } from './support/browser.ts';
 import { goldenKey, queueReviews } from '../../db/decision-store.ts';
 import { runIdentityReview } from '../../sync/identity-review.ts';
 import { bearerGraphql } from '../support/bearer-graphql.ts';
-import { startTestApp } from '../support/test-app.ts';
 import type { TestApp } from '../support/test-app.ts';
 
 const TOKEN = 'web-test-token';
@@ -30,9 +30,9 @@ describe('admin UI: identity review queue', () => {
   };
   const customerId = async (id: string) => (await gql<{ customer: { id: string } | null }>('query ($id: ID!) { customer(id: $id) { id } }', { id })).data?.customer?.id;
 
-  beforeAll(async () => {
-    process.env.CUSTOMER_GRAPH_API_TOKENS = `older-token, ${TOKEN}`;
-    t = await startTestApp();
+  useAdminUiApp({ tokens: `older-token, ${TOKEN}`, ready: async (app, browser) => {
+    t = app;
+    session = browser;
     // The start-time link run queues the pairs it was unsure about; the matcher's review run may add more. Only if
     // the demo still yields fewer than two disjoint pairs are two queued by hand (the way those runs queue them).
     await runIdentityReview(t.app.database.db, t.app.mappingConfig());
@@ -45,16 +45,7 @@ describe('admin UI: identity review queue', () => {
         { entityType: 'Customer', a: goldenKey(c), b: goldenKey(d), score: 4, reasons },
       ]));
     }
-    session = await launchBrowser();
-  }, 240_000);
-  afterEach(() => {
-    session?.assertNoPageErrors();
-  });
-  afterAll(async () => {
-    await session?.close();
-    await t?.close();
-    delete process.env.CUSTOMER_GRAPH_API_TOKENS;
-  });
+  } });
 
   it('serves /admin/ from the gateway and guards admin operations with the API tokens; other queries stay open', async () => {
     const base = t.app.server.url;

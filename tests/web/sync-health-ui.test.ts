@@ -5,16 +5,16 @@
  * figure in words, a failing poll in red with what to do; Refresh shows a new dead letter and a cleared poll error;
  * a missing token is shown with its code; the navigation switches to the review queue and back.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
-import { hasChromium, launchBrowser } from './support/browser.ts';
+import { hasChromium } from './support/browser.ts';
+import { useAdminUiApp } from './support/admin-ui-app.ts';
 import type { BrowserSession } from './support/browser.ts';
 import { recordPollFailure, recordPollSuccess } from '../../db/poll-status-store.ts';
 import { connectors, syncCursors, webhookInbox, writebackDeadLetters, writebackOutbox } from '../../db/schema.ts';
 import { insertInboxEvents, markInboxFailed, writeCursor } from '../../db/sync-store.ts';
 import { bearerGraphql } from '../support/bearer-graphql.ts';
-import { startTestApp } from '../support/test-app.ts';
 import type { TestApp } from '../support/test-app.ts';
 
 const TOKEN = 'web-test-token';
@@ -38,10 +38,10 @@ describe('admin UI: sync health', () => {
   };
   let newestLetter: { id: string; recordId: string };
 
-  beforeAll(async () => {
-    process.env.CUSTOMER_GRAPH_API_TOKENS = TOKEN;
-    // The inbox sweep is slowed to an hour so the events inserted below keep their figures while the page reads them.
-    t = await startTestApp({ env: { CUSTOMER_GRAPH_INBOX_INTERVAL_MS: '3600000' } });
+  // The inbox sweep is slowed to an hour so the events inserted below keep their figures while the page reads them.
+  useAdminUiApp({ tokens: TOKEN, start: { env: { CUSTOMER_GRAPH_INBOX_INTERVAL_MS: '3600000' } }, ready: async (app, browser) => {
+    t = app;
+    session = browser;
     const db = t.app.database.db;
     await db.insert(connectors).values([
       { id: 'ui-sf', crm: 'salesforce', name: 'Salesforce UI test' },
@@ -82,16 +82,7 @@ describe('admin UI: sync health', () => {
     ]);
     await addDeadLetter('CRM_VALIDATION', 'Email: invalid email address');
     newestLetter = await addDeadLetter('CRM_NOT_FOUND', 'entity is deleted');
-    session = await launchBrowser();
-  }, 240_000);
-  afterEach(() => {
-    session?.assertNoPageErrors();
-  });
-  afterAll(async () => {
-    await session?.close();
-    await t?.close();
-    delete process.env.CUSTOMER_GRAPH_API_TOKENS;
-  });
+  } });
 
   it('syncHealth needs the API token and reports the inserted figures', async () => {
     expect((await gql(HEALTH, {}, null)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
