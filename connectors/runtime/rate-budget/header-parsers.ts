@@ -56,6 +56,32 @@ export const hubspotRateLimitParser: RateLimitHeaderParser = (headers) => {
   return observation.window || observation.daily ? observation : null;
 };
 
+/** Pipedrive's burst window: a rolling 2 s per token (its `x-ratelimit-reset` counts down within it). */
+export const PIPEDRIVE_WINDOW_MS = 2_000;
+
+/**
+ * Pipedrive: `x-ratelimit-limit / -remaining / -reset` (the per-token burst window of 2 s) and
+ * `x-daily-requests-left` (the day's token budget). Pipedrive sends what is LEFT of the day, not the limit:
+ * given the account's daily limit the used count is exact; without it the budget sees the calls left as its
+ * limit with none used, which keeps "remaining" exact (and refuses calls once nothing is left) while "used"
+ * reads 0.
+ */
+export function pipedriveRateLimitParser(dailyLimit?: number): RateLimitHeaderParser {
+  return (headers) => {
+    const observation: RateLimitObservation = {};
+    const max = int(getHeader(headers, 'x-ratelimit-limit'));
+    const remaining = int(getHeader(headers, 'x-ratelimit-remaining'));
+    if (max !== undefined && max > 0 && remaining !== undefined) observation.window = { max, remaining, intervalMs: PIPEDRIVE_WINDOW_MS };
+    const left = int(getHeader(headers, 'x-daily-requests-left'));
+    if (left !== undefined) {
+      observation.daily = dailyLimit !== undefined && dailyLimit >= left
+        ? { used: dailyLimit - left, limit: dailyLimit }
+        : { used: 0, limit: left };
+    }
+    return observation.window || observation.daily ? observation : null;
+  };
+}
+
 /** Retry-After as milliseconds from `now`: delta-seconds or an HTTP date. Undefined when absent or unreadable. */
 export function parseRetryAfter(value: string | undefined | null, now: number = Date.now()): number | undefined {
   if (value === undefined || value === null) return undefined;

@@ -1,5 +1,5 @@
 export { RateBudget } from './rate-budget.ts';
 export type { RateBudgetOptions, CallOutcome, Permit } from './rate-budget.ts';
 export { RateBudgetRegistry, rateBudgets } from './registry.ts';
-export { getHeader, parseRetryAfter, sforceLimitInfoParser, hubspotRateLimitParser } from './header-parsers.ts';
+export { getHeader, parseRetryAfter, sforceLimitInfoParser, hubspotRateLimitParser, pipedriveRateLimitParser, PIPEDRIVE_WINDOW_MS } from './header-parsers.ts';
 export type { HeadersLike, RateLimitObservation, RateLimitHeaderParser } from './header-parsers.ts';
