@@ -12,6 +12,22 @@ const restrict = (/** @type {string[]} */ groups, /** @type {string} */ message)
   'no-restricted-imports': ['error', { patterns: [{ group: groups, message }] }],
 });
 const productFiles = (/** @type {string} */ dir) => [`${dir}/**/*.ts`];
+/** Every CRM this build supports: each has a connector folder and a subgraph folder, and none may import another. */
+const CRMS = ['salesforce', 'hubspot', 'pipedrive'];
+const connectorsBut = (/** @type {string | null} */ own) => CRMS.filter((c) => c !== own).map((c) => `**/connectors/${c}/**`);
+const crmSubgraphsBut = (/** @type {string | null} */ own) => CRMS.filter((c) => c !== own).map((c) => `**/subgraphs/${c}/**`);
+const crmRules = CRMS.flatMap((crm) => [
+  {
+    files: productFiles(`connectors/${crm}`),
+    rules: restrict(['**/db/**', ...connectorsBut(crm), '**/subgraphs/**', '**/gateway/**', '**/cli/**', ...testInfra],
+      'A connector imports the contract, the runtime and its own client library, never another CRM.'),
+  },
+  {
+    files: productFiles(`subgraphs/${crm}`),
+    rules: restrict([...connectorsBut(crm), ...crmSubgraphsBut(crm), '**/subgraphs/identity/**', '**/subgraphs/golden/**', '**/gateway/**', '**/cli/**', ...testInfra],
+      'A CRM subgraph knows its own connector only, never the gateway or another CRM.'),
+  },
+]);
 
 export default tseslint.config(
   { ignores: ['node_modules/**', '.data/**', 'web/dist/**', '**/*.generated.ts', 'db/migrations/**'] },
@@ -42,47 +58,28 @@ export default tseslint.config(
   },
   {
     files: productFiles('connectors/contract'),
-    rules: restrict(['**/resolver-engine/**', '**/db/**', '**/connectors/runtime/**', '**/connectors/salesforce/**', '**/connectors/hubspot/**', '**/subgraphs/**', '**/gateway/**', '**/cli/**', ...testInfra],
+    rules: restrict(['**/resolver-engine/**', '**/db/**', '**/connectors/runtime/**', ...connectorsBut(null), '**/subgraphs/**', '**/gateway/**', '**/cli/**', ...testInfra],
       'The connector contract is a small module of its own: it imports lib only.'),
   },
   {
     files: productFiles('connectors/runtime'),
-    rules: restrict(['**/db/**', '**/connectors/salesforce/**', '**/connectors/hubspot/**', '**/subgraphs/**', '**/gateway/**', '**/cli/**', ...testInfra],
+    rules: restrict(['**/db/**', ...connectorsBut(null), '**/subgraphs/**', '**/gateway/**', '**/cli/**', ...testInfra],
       'The connector runtime serves every connector and knows none of them.'),
   },
-  {
-    files: productFiles('connectors/salesforce'),
-    rules: restrict(['**/db/**', '**/connectors/hubspot/**', '**/subgraphs/**', '**/gateway/**', '**/cli/**', ...testInfra],
-      'A connector imports the contract, the runtime and its own client library, never another CRM.'),
-  },
-  {
-    files: productFiles('connectors/hubspot'),
-    rules: restrict(['**/db/**', '**/connectors/salesforce/**', '**/subgraphs/**', '**/gateway/**', '**/cli/**', ...testInfra],
-      'A connector imports the contract, the runtime and its own client library, never another CRM.'),
-  },
-  {
-    files: productFiles('subgraphs/salesforce'),
-    rules: restrict(['**/connectors/hubspot/**', '**/subgraphs/hubspot/**', '**/subgraphs/identity/**', '**/subgraphs/golden/**', '**/gateway/**', '**/cli/**', ...testInfra],
-      'A CRM subgraph knows its own connector only, never the gateway or another CRM.'),
-  },
-  {
-    files: productFiles('subgraphs/hubspot'),
-    rules: restrict(['**/connectors/salesforce/**', '**/subgraphs/salesforce/**', '**/subgraphs/identity/**', '**/subgraphs/golden/**', '**/gateway/**', '**/cli/**', ...testInfra],
-      'A CRM subgraph knows its own connector only, never the gateway or another CRM.'),
-  },
+  ...crmRules,
   {
     files: [...productFiles('subgraphs/identity'), ...productFiles('subgraphs/golden'), ...productFiles('subgraphs/native'), ...productFiles('subgraphs/writeback'), ...productFiles('subgraphs/admin')],
-    rules: restrict(['**/connectors/salesforce/**', '**/connectors/hubspot/**', '**/subgraphs/salesforce/**', '**/subgraphs/hubspot/**', '**/gateway/**', '**/cli/**', ...testInfra],
+    rules: restrict([...connectorsBut(null), ...crmSubgraphsBut(null), '**/gateway/**', '**/cli/**', ...testInfra],
       'Shared subgraphs never import a CRM or the gateway.'),
   },
   {
     files: productFiles('sync'),
-    rules: restrict(['**/connectors/runtime/**', '**/connectors/salesforce/**', '**/connectors/hubspot/**', '**/subgraphs/**', '**/gateway/**', '**/cli/**', ...testInfra],
+    rules: restrict(['**/connectors/runtime/**', ...connectorsBut(null), '**/subgraphs/**', '**/gateway/**', '**/cli/**', ...testInfra],
       'sync reaches CRMs through injected connectors: it imports db, resolver-engine, lib and connectors/contract only.'),
   },
   {
     files: productFiles('gateway'),
-    rules: restrict(['**/connectors/salesforce/**', '**/connectors/hubspot/**', '**/subgraphs/salesforce/**', '**/subgraphs/hubspot/**', '**/cli/**', ...testInfra],
+    rules: restrict([...connectorsBut(null), ...crmSubgraphsBut(null), '**/cli/**', ...testInfra],
       'The gateway reaches CRM subgraphs through the supergraph, never by importing their code; CRMs are wired in cli/ (the composition root).'),
   },
   {

@@ -1,6 +1,6 @@
-/** Golden Company ← Salesforce Account + HubSpot companies. */
+/** Golden Company ← Salesforce Account + HubSpot companies + Pipedrive organizations (their name). */
 import type { MappingConfigInput } from '../mapping/schema.ts';
-import { from, hubspot, salesforce } from './objects.ts';
+import { from, hubspot, pipedrive, salesforce } from './objects.ts';
 import { hubspotIndustryReverse, hubspotIndustryValues } from './picklists.ts';
 
 const SF = 'salesforce';
@@ -15,9 +15,9 @@ const pair = (type: 'String' | 'Int' | 'Float', sf: string, hs: string, sfConver
 
 export const defaultCompanyType: MappingConfigInput['types'][string] = {
   description: 'An organisation, merged from every CRM account or company linked to it.',
-  objects: [salesforce(A), hubspot(H)],
+  objects: [salesforce(A), hubspot(H), pipedrive('organizations')],
   fields: {
-    name: pair('String', 'Name', 'name'),
+    name: { ...pair('String', 'Name', 'name'), mappings: [from(SF, A, 'Name'), from(HS, H, 'name'), from('pipedrive', 'organizations', 'name')] },
     domain: pair('String', 'Website', 'domain', { name: 'domain' }, { name: 'domain' }),
     industry: pair('String', 'Industry', 'industry', { name: 'identity' }, {
       name: 'picklist', options: { values: hubspotIndustryValues, reverse: hubspotIndustryReverse, unmapped: 'passthrough' },

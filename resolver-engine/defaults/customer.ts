@@ -1,28 +1,31 @@
-/** Golden Customer ← Salesforce Contact + HubSpot contacts. */
+/** Golden Customer ← Salesforce Contact + HubSpot contacts + Pipedrive persons. */
 import type { MappingConfigInput } from '../mapping/schema.ts';
-import { from, hubspot, salesforce } from './objects.ts';
+import { from, hubspot, pipedrive, salesforce } from './objects.ts';
 import { hubspotAnalyticsSourceValues, hubspotLifecycleStageValues, salesforceLeadSourceValues } from './picklists.ts';
 
 const SF = 'salesforce';
 const HS = 'hubspot';
 const C = 'Contact';
 const H = 'contacts';
+const PD = 'pipedrive';
+const P = 'persons';
 const phone = { name: 'phone' };
 // Text fields are trimmed: copy-pasted values with stray spaces would otherwise read as conflicts.
-const text = (sf: string | null, hs: string | null) => ({
+// Pipedrive persons carry a name, their primary email and phone, and an organisation reference: no address or title.
+const text = (sf: string | null, hs: string | null, pd: string | null = null) => ({
   type: 'String' as const,
   quality: ['trim-whitespace'],
-  mappings: [...(sf ? [from(SF, C, sf)] : []), ...(hs ? [from(HS, H, hs)] : [])],
+  mappings: [...(sf ? [from(SF, C, sf)] : []), ...(hs ? [from(HS, H, hs)] : []), ...(pd ? [from(PD, P, pd)] : [])],
 });
 
 export const defaultCustomerType: MappingConfigInput['types'][string] = {
   description: 'A person, merged from every CRM contact linked to them.',
-  objects: [salesforce(C), hubspot(H)],
+  objects: [salesforce(C), hubspot(H), pipedrive(P)],
   fields: {
-    email: { ...text('Email', 'email'), compareAs: 'email', quality: ['trim-whitespace', 'email-syntax'] },
-    firstName: text('FirstName', 'firstname'),
-    lastName: text('LastName', 'lastname'),
-    phone: { type: 'String', compareAs: 'phone', mappings: [from(SF, C, 'Phone', phone), from(HS, H, 'phone', phone)] },
+    email: { ...text('Email', 'email', 'email'), compareAs: 'email', quality: ['trim-whitespace', 'email-syntax'] },
+    firstName: text('FirstName', 'firstname', 'first_name'),
+    lastName: text('LastName', 'lastname', 'last_name'),
+    phone: { type: 'String', compareAs: 'phone', mappings: [from(SF, C, 'Phone', phone), from(HS, H, 'phone', phone), from(PD, P, 'phone', phone)] },
     mobilePhone: { type: 'String', compareAs: 'phone', mappings: [from(SF, C, 'MobilePhone', phone), from(HS, H, 'mobilephone', phone)] },
     // Sales keeps titles current in Salesforce; HubSpot's often come from an old form fill.
     title: { ...text('Title', 'jobtitle'), rule: { strategy: 'source-priority', sourcePriority: [SF, HS] } },

@@ -1,19 +1,23 @@
-/** Golden Deal ← Salesforce Opportunity + HubSpot deals. */
+/** Golden Deal ← Salesforce Opportunity + HubSpot deals + Pipedrive deals. */
 import type { MappingConfigInput } from '../mapping/schema.ts';
-import { from, hubspot, salesforce } from './objects.ts';
+import { from, hubspot, pipedrive, salesforce } from './objects.ts';
 import { hubspotDealStageReverse, hubspotDealStageValues, salesforceStageValues } from './picklists.ts';
 
 const SF = 'salesforce';
 const HS = 'hubspot';
 const O = 'Opportunity';
 const H = 'deals';
+const PD = 'pipedrive';
 
 export const defaultDealType: MappingConfigInput['types'][string] = {
   description: 'A sales opportunity, merged from every CRM deal linked to it.',
-  objects: [salesforce(O), hubspot(H)],
+  objects: [salesforce(O), hubspot(H), pipedrive('deals')],
   fields: {
-    name: { type: 'String', mappings: [from(SF, O, 'Name'), from(HS, H, 'dealname')] },
-    amount: { type: 'Float', mappings: [from(SF, O, 'Amount', { name: 'number' }), from(HS, H, 'amount', { name: 'number', options: { writeAs: 'string' } })] },
+    name: { type: 'String', mappings: [from(SF, O, 'Name'), from(HS, H, 'dealname'), from(PD, H, 'title')] },
+    amount: {
+      type: 'Float',
+      mappings: [from(SF, O, 'Amount', { name: 'number' }), from(HS, H, 'amount', { name: 'number', options: { writeAs: 'string' } }), from(PD, H, 'value', { name: 'number' })],
+    },
     stage: {
       type: 'String',
       mappings: [
@@ -26,9 +30,11 @@ export const defaultDealType: MappingConfigInput['types'][string] = {
       mappings: [
         from(SF, O, 'CloseDate', { name: 'date', options: { writeAs: 'isoDate' } }),
         from(HS, H, 'closedate', { name: 'date', options: { writeAs: 'epochMs' } }),
+        from(PD, H, 'expected_close_date', { name: 'date', options: { writeAs: 'isoDate' } }),
       ],
     },
-    // HubSpot links a deal to its company by association, not by a property, so only Salesforce maps here.
+    // HubSpot links a deal to its company by association and Pipedrive by org_id, not by a name: only Salesforce maps here.
+    // Pipedrive's open/won/lost status is no stage, so stage is not mapped from it.
     companyName: { type: 'String', mappings: [from(SF, O, 'Account.Name', undefined, false)] },
   },
 };

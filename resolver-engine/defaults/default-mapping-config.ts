@@ -1,6 +1,6 @@
 /**
- * The configuration the product ships with: Salesforce (Contact, Account, Opportunity) and HubSpot
- * (contacts, companies, deals). It is plain data (the database stores it as the first mapping version);
+ * The configuration the product ships with: Salesforce (Contact, Account, Opportunity), HubSpot
+ * (contacts, companies, deals) and Pipedrive (persons, organizations, deals). It is plain data (the database stores it as the first mapping version);
  * DEFAULT_MAPPING_CONFIG is that data validated, so a broken default fails at import, not at query time.
  */
 import type { MappingConfig, MappingConfigInput } from '../mapping/schema.ts';
@@ -14,7 +14,7 @@ export const DEFAULT_MAPPING_CONFIG_INPUT: MappingConfigInput = {
   defaultRegion: 'US',
   clockSkewToleranceMs: 1000,
   // Ties and source-priority rules without their own order prefer the system of record for sales.
-  sourcePriority: ['salesforce', 'hubspot'],
+  sourcePriority: ['salesforce', 'hubspot', 'pipedrive'],
   defaultRule: { strategy: 'last-write-wins' },
   types: {
     Customer: defaultCustomerType,

@@ -1,6 +1,6 @@
 /**
  * The native objects of the default configuration and where their modification times live
- * (crm-wire-formats.md §1.10 and §2.2). Salesforce `SystemModstamp` comes first: it also moves on automation
+ * (crm-wire-formats.md §1.10, §2.2 and §4). Salesforce `SystemModstamp` comes first: it also moves on automation
  * writes, and it is what sync cursors use, so both paths agree on recency.
  */
 export const salesforce = (objectType: string) => ({
@@ -13,6 +13,11 @@ export const hubspot = (objectType: 'contacts' | 'companies' | 'deals') => ({
   idField: 'id',
   // HubSpot names the field differently on contacts than on every other object.
   modifiedAtFields: [objectType === 'contacts' ? 'lastmodifieddate' : 'hs_lastmodifieddate'],
+});
+
+/** Pipedrive (crm-wire-formats.md §4): integer ids, `update_time` in RFC 3339 with second precision. */
+export const pipedrive = (objectType: 'persons' | 'organizations' | 'deals') => ({
+  crm: 'pipedrive', objectType, idField: 'id', modifiedAtFields: ['update_time'],
 });
 
 /** A one-field mapping with an optional converter, written compactly. */

@@ -29,9 +29,21 @@ describe('default mapping configuration', () => {
   });
 
   it('reads modification times from the right native field per object', () => {
-    const objects = (type: string) => DEFAULT_MAPPING_CONFIG.types[type]!.objects.map((o) => [o.objectType, o.modifiedAtFields]);
-    expect(objects('Customer')).toEqual([['Contact', ['SystemModstamp', 'LastModifiedDate']], ['contacts', ['lastmodifieddate']]]);
-    expect(objects('Company')).toEqual([['Account', ['SystemModstamp', 'LastModifiedDate']], ['companies', ['hs_lastmodifieddate']]]);
-    expect(objects('Deal')).toEqual([['Opportunity', ['SystemModstamp', 'LastModifiedDate']], ['deals', ['hs_lastmodifieddate']]]);
+    const objects = (type: string) => DEFAULT_MAPPING_CONFIG.types[type]!.objects.map((o) => [o.crm, o.objectType, o.modifiedAtFields]);
+    const pipedrive = (objectType: string) => ['pipedrive', objectType, ['update_time']];
+    expect(objects('Customer')).toEqual([['salesforce', 'Contact', ['SystemModstamp', 'LastModifiedDate']], ['hubspot', 'contacts', ['lastmodifieddate']], pipedrive('persons')]);
+    expect(objects('Company')).toEqual([['salesforce', 'Account', ['SystemModstamp', 'LastModifiedDate']], ['hubspot', 'companies', ['hs_lastmodifieddate']], pipedrive('organizations')]);
+    expect(objects('Deal')).toEqual([['salesforce', 'Opportunity', ['SystemModstamp', 'LastModifiedDate']], ['hubspot', 'deals', ['hs_lastmodifieddate']], pipedrive('deals')]);
+  });
+
+  it('maps Pipedrive persons, organizations and deals where they hold the golden field', () => {
+    const sources = (type: string, field: string) =>
+      DEFAULT_MAPPING_CONFIG.types[type]!.fields[field]!.mappings.filter((m) => m.crm === 'pipedrive').map((m) => [m.objectType, m.from.join('+')]);
+    expect(sources('Customer', 'email')).toEqual([['persons', 'email']]);
+    expect(sources('Customer', 'phone')).toEqual([['persons', 'phone']]);
+    expect(sources('Customer', 'title')).toEqual([]);
+    expect(sources('Company', 'name')).toEqual([['organizations', 'name']]);
+    expect(sources('Deal', 'amount')).toEqual([['deals', 'value']]);
+    expect(sources('Deal', 'closeDate')).toEqual([['deals', 'expected_close_date']]);
   });
 });
