@@ -26,7 +26,7 @@ const encode = (c: Cursor): string => Buffer.from(JSON.stringify(c)).toString('b
 function decode(text: string): Cursor {
   try {
     const c = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor;
-    if (c.sortBy in SORT_KEYS && typeof c.desc === 'boolean' && Number.isFinite(c.key) && Number.isSafeInteger(c.id)) return c;
+    if (Object.hasOwn(SORT_KEYS, c.sortBy) && typeof c.desc === 'boolean' && Number.isFinite(c.key) && Number.isSafeInteger(c.id)) return c;
   } catch {
     // Falls through to the 400 below.
   }
@@ -58,7 +58,7 @@ function intFilter(req: Request, name: string): number | undefined {
 export function listPage(req: Request, object: ObjectName, records: StoredRecord[]): { page: StoredRecord[]; nextCursor: string | null } {
   const limit = intQuery(req, 'limit', 100, 1, 500);
   const sortBy = (stringQuery(req, 'sort_by') ?? 'id') as SortBy;
-  if (!(sortBy in SORT_KEYS)) throw badRequest('Invalid value for sort_by: one of id, update_time, add_time is expected');
+  if (!Object.hasOwn(SORT_KEYS, sortBy)) throw badRequest('Invalid value for sort_by: one of id, update_time, add_time is expected');
   const direction = stringQuery(req, 'sort_direction') ?? 'asc';
   if (direction !== 'asc' && direction !== 'desc') throw badRequest('Invalid value for sort_direction: asc or desc is expected');
   const desc = direction === 'desc';

@@ -44,8 +44,9 @@ export function prepare(company: Company, object: ObjectName, body: Record<strin
       if (value === null) continue;
       if (typeof value !== 'object' || Array.isArray(value)) throw badRequest('custom_fields must be an object');
       for (const [k, x] of Object.entries(value as Record<string, unknown>)) custom[k] = company.fields.customValue(object, k, x);
-    } else if (checkers[key]) {
-      fields[key] = checkers[key](value, key);
+    } else if (Object.hasOwn(checkers, key)) {
+      // hasOwn, not `checkers[key]`: a body key like `constructor` must not reach Object.prototype.
+      fields[key] = checkers[key]!(value, key);
     } else if (key === 'add_time' && (mode === 'create' || mode === 'seed')) {
       addTime = typeof value === 'string' ? parseAnyTimestamp(value) : undefined;
       if (addTime === undefined) throw badRequest('Invalid value for add_time: an RFC 3339 date-time is expected');

@@ -66,7 +66,7 @@ describe('Pipedrive sandbox: v2 list paging', () => {
   it('refuses bad paging parameters with 400', async () => {
     const sandbox = await startSandbox();
     const tooMany = Array.from({ length: 101 }, (_, i) => i + 1).join(',');
-    for (const query of ['limit=501', 'limit=0', 'limit=x', `ids=${tooMany}`, 'ids=1,a', 'sort_by=name', 'sort_direction=up',
+    for (const query of ['limit=501', 'limit=0', 'limit=x', `ids=${tooMany}`, 'ids=1,a', 'sort_by=name', 'sort_by=constructor', 'sort_direction=up',
       'updated_since=yesterday', 'updated_since=2024-05-01 12:00:00', 'cursor=not-a-cursor']) {
       const answer = await call(sandbox, 'GET', `/api/v2/persons?${query}`);
       expect(answer.status, query).toBe(400);

@@ -93,6 +93,8 @@ describe('Pipedrive sandbox: v2 records', () => {
       ['POST', '/api/v2/deals', { title: 'D', value: 'lots' }, /value/],
       ['POST', '/api/v2/deals', { title: 'D', expected_close_date: '2025-02-30' }, /expected_close_date/],
       ['POST', '/api/v2/persons', [1, 2], /JSON object/],
+      ['POST', '/api/v2/persons', { name: 'Bad', constructor: 'x' }, 'Unknown field: constructor'],
+      ['POST', '/api/v2/persons', JSON.parse('{"name":"Bad","__proto__":{"x":1}}'), 'Unknown field: __proto__'],
     ];
     for (const [method, path, body, message] of cases) {
       const answer = await call(sandbox, method, path, body);
