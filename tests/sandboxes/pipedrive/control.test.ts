@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -81,11 +81,15 @@ describe('Pipedrive sandbox: control plane and seeds', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'pipedrive-seed-'));
     mkdirSync(path.join(dir, 'pipedrive'));
     writeFileSync(path.join(dir, 'pipedrive', 'deals.json'), JSON.stringify([{ id: 7, title: 'Folder deal', update_time: '2024-05-01T12:00:00Z' }]));
-    const sandbox = await startSandbox({ seedDir: dir });
-    expect(sandbox.store.get('deals', 7)).toMatchObject({ title: 'Folder deal', update_time: '2024-05-01T12:00:00Z' });
-    const other = await startSandbox();
-    await control(other, 'POST', '/reset', { seedDir: dir });
-    expect(other.store.all('deals').map((d) => d.id)).toEqual([7]);
-    expect(other.store.all('persons')).toEqual([]);
+    try {
+      const sandbox = await startSandbox({ seedDir: dir });
+      expect(sandbox.store.get('deals', 7)).toMatchObject({ title: 'Folder deal', update_time: '2024-05-01T12:00:00Z' });
+      const other = await startSandbox();
+      await control(other, 'POST', '/reset', { seedDir: dir });
+      expect(other.store.all('deals').map((d) => d.id)).toEqual([7]);
+      expect(other.store.all('persons')).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
