@@ -1,16 +1,20 @@
 /**
  * Which CRMs this build supports, in one table: how to build each one's connector from a stored connector row and
  * its decrypted credentials, and how to build its native subgraph. Adding a CRM = a connector folder, a subgraph
- * folder, and one entry here.
+ * folder, and one entry here (plus its objects in the default mapping, resolver-engine/defaults, if it should merge
+ * without an admin mapping it first).
  */
 import type { ConnectionForm, Connector } from '../connectors/contract/index.ts';
 import type { TokenStore } from '../connectors/runtime/index.ts';
 import { createHubSpotConnector, hubspotConnectionForm } from '../connectors/hubspot/index.ts';
+import { createPipedriveConnector, pipedriveConnectionForm } from '../connectors/pipedrive/index.ts';
+import type { PipedriveAuth } from '../connectors/pipedrive/index.ts';
 import { createSalesforceConnector, salesforceConnectionForm } from '../connectors/salesforce/index.ts';
 import type { SalesforceAuth } from '../connectors/salesforce/index.ts';
 import type { ConnectorRow } from '../db/connector-store.ts';
 import type { NativeSubgraph } from '../subgraphs/native/build-native-subgraph.ts';
 import { createHubSpotSubgraph } from '../subgraphs/hubspot/index.ts';
+import { createPipedriveSubgraph } from '../subgraphs/pipedrive/index.ts';
 import { createSalesforceSubgraph } from '../subgraphs/salesforce/index.ts';
 import { ProductError } from '../lib/product-error.ts';
 
@@ -55,7 +59,33 @@ export const supportedCrms: Record<string, CrmSupport> = {
       }),
     buildSubgraph: (connector, options) => createHubSpotSubgraph(connector, options),
   },
+  pipedrive: {
+    crm: 'pipedrive',
+    form: pipedriveConnectionForm,
+    buildConnector: (row, credentials, deps) => {
+      const baseUrl = requireBaseUrl(row);
+      return createPipedriveConnector({
+        connectorId: row.id,
+        baseUrl,
+        auth: credentials.auth as PipedriveAuth,
+        // Real companies refresh OAuth tokens at oauth.pipedrive.com; anything else (a sandbox) serves them itself.
+        ...(isPipedriveHost(baseUrl) ? {} : { oauthUrl: baseUrl }),
+        tokenStore: deps.tokenStore,
+        onNeedsReauthorisation: deps.onNeedsReauthorisation,
+      });
+    },
+    buildSubgraph: (connector, options) => createPipedriveSubgraph(connector, options),
+  },
 };
+
+function isPipedriveHost(url: string): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return host === 'pipedrive.com' || host.endsWith('.pipedrive.com');
+  } catch {
+    return false;
+  }
+}
 
 export function crmSupport(crm: string): CrmSupport {
   const support = supportedCrms[crm];

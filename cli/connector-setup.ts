@@ -60,7 +60,7 @@ export async function setUpConnectors(store: ConnectorStore, opts: ConnectorSetu
 }
 
 /**
- * SALESFORCE_* and HUBSPOT_* variables describe real accounts; they are stored (encrypted) under fixed ids. They seed
+ * SALESFORCE_*, HUBSPOT_* and PIPEDRIVE_* variables describe real accounts; they are stored (encrypted) under fixed ids. They seed
  * the connector: settings an admin saves later through the admin API stay in force across restarts until the
  * variables themselves change (a fingerprint of what they said is kept with the connector), and then they win again.
  */
@@ -79,6 +79,16 @@ async function registerFromEnvironment(store: ConnectorStore, env: NodeJS.Proces
       name: 'HubSpot',
       baseUrl: env.HUBSPOT_BASE_URL ?? 'https://api.hubapi.com',
       credentials: { auth: { kind: 'static', accessToken: env.HUBSPOT_ACCESS_TOKEN }, ...(env.HUBSPOT_CLIENT_SECRET ? { webhookSecret: env.HUBSPOT_CLIENT_SECRET } : {}) },
+    });
+  }
+  if (env.PIPEDRIVE_API_TOKEN) {
+    wanted.push({
+      id: 'pipedrive',
+      crm: 'pipedrive',
+      name: 'Pipedrive',
+      // The company domain (https://acme.pipedrive.com); api.pipedrive.com serves every company too.
+      baseUrl: env.PIPEDRIVE_BASE_URL ?? 'https://api.pipedrive.com',
+      credentials: { auth: { kind: 'api-token', apiToken: env.PIPEDRIVE_API_TOKEN } },
     });
   }
   for (const input of wanted) {

@@ -1,5 +1,5 @@
 /**
- * SALESFORCE_* / HUBSPOT_* variables seed their connectors at start; settings an admin saved later (saveConnector)
+ * SALESFORCE_* / HUBSPOT_* / PIPEDRIVE_* variables seed their connectors at start; settings an admin saved later (saveConnector)
  * survive restarts while the variables stay as they were, and a changed variable wins again. Real database, real
  * encryption; the demo is off, so no CRM is started.
  */
@@ -47,5 +47,13 @@ describe('connectors seeded from the environment', () => {
     await start({ ...env, HUBSPOT_ACCESS_TOKEN: 'pat-rotated-in-env-0003' });
     expect(await store.readCredentials('hubspot')).toEqual({ auth: { kind: 'static', accessToken: 'pat-rotated-in-env-0003' } });
     expect((await store.get('hubspot'))!.settings.environmentFingerprint).not.toBe(row.settings.environmentFingerprint);
+  });
+
+  it('stores a Pipedrive company from PIPEDRIVE_API_TOKEN and PIPEDRIVE_BASE_URL', async () => {
+    await start({ PIPEDRIVE_API_TOKEN: 'pd-token-from-env-0004', PIPEDRIVE_BASE_URL: 'https://acme.pipedrive.example' });
+    expect(await store.readCredentials('pipedrive')).toEqual({ auth: { kind: 'api-token', apiToken: 'pd-token-from-env-0004' } });
+    const row = (await store.get('pipedrive'))!;
+    expect(row).toMatchObject({ crm: 'pipedrive', baseUrl: 'https://acme.pipedrive.example' });
+    expect(JSON.stringify(row.settings)).not.toContain('pd-token');
   });
 });

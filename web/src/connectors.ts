@@ -55,6 +55,7 @@ const seconds = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000}-second` : `${nu
 const CREDENTIAL_VARIABLES: Readonly<Record<string, string>> = {
   salesforce: 'SALESFORCE_CLIENT_ID, SALESFORCE_CLIENT_SECRET, SALESFORCE_REFRESH_TOKEN',
   hubspot: 'HUBSPOT_ACCESS_TOKEN',
+  pipedrive: 'PIPEDRIVE_API_TOKEN',
 };
 
 function reauthorise(c: ConnectorHealth): string {

@@ -1,0 +1,124 @@
+/**
+ * A third CRM, Pipedrive, in the running product: a Salesforce deployment (the demo off) gains a Pipedrive company
+ * through the admin API, without a restart. Pipedrive's persons then merge into the golden customers Salesforce
+ * already holds (same person, same email), its values take part in survivorship with provenance naming Pipedrive, a
+ * change made in Pipedrive arrives by polling (Pipedrive pushes nothing here), and a golden update is written back
+ * to the Pipedrive person. Everything goes over HTTP to the Pipedrive sandbox, through the connector's own client.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateDemoSeed } from '../../sandboxes/demo/index.ts';
+import type { SalesforceContact } from '../../sandboxes/demo/index.ts';
+import { startPipedriveSandbox } from '../../sandboxes/pipedrive/index.ts';
+import type { RunningPipedriveSandbox } from '../../sandboxes/pipedrive/index.ts';
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startSalesforceSandbox } from '../../sandboxes/salesforce/index.ts';
+import type { SalesforceSandbox } from '../../sandboxes/salesforce/index.ts';
+import { startTestApp } from '../support/test-app.ts';
+import type { TestApp } from '../support/test-app.ts';
+
+const POLL_MS = 1_000;
+const SAVE = `mutation($input: SaveConnectorInput!) { saveConnector(input: $input) { applied restartReason connector { id running } } }`;
+const BY_SOURCE = `{ customers(first: 200) { edges { node { id email phone sources { crm recordId } } } } }`;
+const CUSTOMER = `query($id: ID!) { customer(id: $id) { id email phone firstName sources { crm recordId } provenance(fields: ["phone"]) { field value rule source { crm recordId } } } }`;
+type Node = { id: string; email: string | null; phone: string | null; sources: { crm: string; recordId: string }[] };
+type Customer = Node & { firstName: string | null; provenance: { field: string; value: unknown; rule: string; source: { crm: string; recordId: string } | null }[] };
+
+/** Pipedrive persons for the first Salesforce contacts: the same people (same email), another phone, edited later. */
+function personsFor(contacts: readonly SalesforceContact[]) {
+  return contacts.map((c, i) => ({
+    id: 501 + i,
+    name: `${c.FirstName ?? ''} ${c.LastName}`.trim(),
+    first_name: c.FirstName,
+    last_name: c.LastName,
+    emails: [{ value: c.Email, primary: true, label: 'work' }],
+    phones: [{ value: `+1 415 555 01${String(10 + i)}`, primary: true, label: 'work' }],
+    // After every demo record: Pipedrive holds the newest phone, so last-write-wins picks it.
+    add_time: '2030-01-01T09:00:00Z',
+    update_time: '2030-01-01T09:00:00Z',
+  }));
+}
+
+describe('Pipedrive joins a running deployment', () => {
+  let salesforce: SalesforceSandbox;
+  let pipedrive: RunningPipedriveSandbox;
+  let t: TestApp;
+  let contacts: SalesforceContact[];
+  beforeAll(async () => {
+    const seed = generateDemoSeed({ customers: 30 });
+    contacts = seed.salesforce.Contact.filter((c) => c.Email).slice(0, 5);
+    salesforce = await startSalesforceSandbox({ port: 0, demoSeed: seed.salesforce });
+    pipedrive = await startPipedriveSandbox({ port: 0, seed: { persons: personsFor(contacts), organizations: [{ id: 71, name: 'Pipedrive-only Ltd' }] } });
+    t = await startTestApp({
+      demo: false,
+      env: { SALESFORCE_LOGIN_URL: salesforce.url, SALESFORCE_CLIENT_ID: DEFAULT_CLIENT_ID, SALESFORCE_CLIENT_SECRET: DEFAULT_CLIENT_SECRET, CUSTOMER_GRAPH_POLL_INTERVAL_MS: String(POLL_MS) },
+    });
+  }, 240_000);
+  afterAll(async () => {
+    await t?.close();
+    await Promise.allSettled([salesforce?.close(), pipedrive?.close()]);
+  });
+
+  const input = (apiToken: string) => ({ id: 'pipedrive-sales-emea', crm: 'pipedrive', name: 'Pipedrive (EMEA sales)', baseUrl: pipedrive.url, authKind: 'api-token', credentials: [{ name: 'apiToken', value: apiToken }] });
+  const customers = async () => {
+    const res = await t.gql<{ customers: { edges: { node: Node }[] } }>(BY_SOURCE);
+    expect(res.errors).toBeUndefined();
+    return res.data!.customers.edges.map((e) => e.node);
+  };
+  const withPerson = async (personId: number) => (await customers()).find((c) => c.sources.some((s) => s.crm === 'pipedrive' && s.recordId === String(personId)));
+
+  it('is offered as a connector kind, and a wrong API token is refused with the CRM code, storing nothing', async () => {
+    const kinds = await t.gql<{ connectorKinds: { crm: string; authKinds: { kind: string }[] }[] }>('{ connectorKinds { crm authKinds { kind } } }');
+    expect(kinds.data!.connectorKinds.find((k) => k.crm === 'pipedrive')?.authKinds.map((a) => a.kind)).toEqual(['api-token', 'refresh-token']);
+    const res = await t.gql(SAVE, { input: input('not-the-token') });
+    expect(res.errors?.[0]?.extensions?.code).toBe('CRM_AUTH_FAILED');
+    const list = await t.gql<{ connectors: { id: string }[] }>('{ connectors { id } }');
+    expect(list.data!.connectors.map((c) => c.id)).not.toContain('pipedrive-sales-emea');
+  });
+
+  it('starts at once: Pipedrive types in the graph, its persons merged into the Salesforce customers they match', async () => {
+    const res = await t.gql<{ saveConnector: { applied: boolean; restartReason: string | null; connector: { id: string; running: boolean } } }>(SAVE, { input: input(pipedrive.apiToken) });
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.saveConnector).toEqual({ applied: true, restartReason: null, connector: { id: 'pipedrive-sales-emea', running: true } });
+
+    const page = await t.gql<{ pipedrivePersons: { edges: { node: { id: string; email: string; phone: string } }[] } }>('{ pipedrivePersons(first: 10) { edges { node { id email phone } } } }');
+    expect(page.errors).toBeUndefined();
+    expect(page.data!.pipedrivePersons.edges.map((e) => e.node.id).sort()).toEqual(['501', '502', '503', '504', '505']);
+
+    // Linking runs in the background: each person joins the customer holding the Salesforce contact of its email.
+    await expect.poll(async () => (await customers()).filter((c) => c.sources.some((s) => s.crm === 'pipedrive')).length, { timeout: 60_000, interval: 500 }).toBe(5);
+    for (const [i, contact] of contacts.entries()) {
+      const merged = (await withPerson(501 + i))!;
+      expect(merged.sources).toEqual(expect.arrayContaining([{ crm: 'salesforce', recordId: contact.Id }, { crm: 'pipedrive', recordId: String(501 + i) }]));
+    }
+  }, 120_000);
+
+  it('merges field by field: the newer Pipedrive phone wins, and provenance says so', async () => {
+    const node = (await withPerson(501))!;
+    const res = await t.gql<{ customer: Customer }>(CUSTOMER, { id: node.id });
+    expect(res.errors).toBeUndefined();
+    const c = res.data!.customer;
+    expect(c.email?.toLowerCase()).toBe(contacts[0]!.Email!.toLowerCase());
+    expect(c.phone).toBe('+14155550110');
+    expect(c.provenance[0]).toMatchObject({ field: 'phone', rule: 'last-write-wins', source: { crm: 'pipedrive', recordId: '501' } });
+  });
+
+  it('a change made in Pipedrive reaches the golden customer by polling', async () => {
+    const node = (await withPerson(502))!;
+    const patched = await fetch(`${pipedrive.url}/api/v2/persons/502`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', 'x-api-token': pipedrive.apiToken },
+      body: JSON.stringify({ phones: [{ value: '+1 415 555 0199', primary: true, label: 'work' }] }),
+    });
+    expect(patched.status).toBe(200);
+    await expect.poll(async () => (await t.gql<{ customer: Customer }>(CUSTOMER, { id: node.id })).data?.customer.phone, { timeout: 30_000, interval: 500 }).toBe('+14155550199');
+  }, 60_000);
+
+  it('a golden update is written back to the Pipedrive person', async () => {
+    const node = (await withPerson(503))!;
+    const res = await t.gql<{ updateCustomer: { enqueued: number } }>('mutation($id: ID!) { updateCustomer(id: $id, input: { firstName: "Augusta" }) { enqueued } }', { id: node.id });
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.updateCustomer.enqueued).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => pipedrive.store.get('persons', 503)?.first_name, { timeout: 30_000, interval: 250 }).toBe('Augusta');
+    const sf = salesforce.store.all('Contact').find((r) => r.Id === contacts[2]!.Id);
+    await expect.poll(() => salesforce.store.all('Contact').find((r) => r.Id === sf?.Id)?.FirstName, { timeout: 30_000, interval: 250 }).toBe('Augusta');
+  }, 60_000);
+});
