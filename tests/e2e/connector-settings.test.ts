@@ -71,7 +71,8 @@ describe('admin API: connectorKinds and saveConnector', () => {
     const res = await gql<{ connectorKinds: { crm: string; baseUrlLabel: string; defaultBaseUrl: string | null; authKinds: { kind: string; fields: { name: string; secret: boolean; required: boolean }[] }[] }[] }>(KINDS);
     expect(res.errors).toBeUndefined();
     const kinds = new Map(res.data!.connectorKinds.map((k) => [k.crm, k]));
-    expect([...kinds.keys()].sort()).toEqual(['hubspot', 'salesforce']);
+    expect([...kinds.keys()].sort()).toEqual(['hubspot', 'pipedrive', 'salesforce']);
+    expect(kinds.get('pipedrive')!.baseUrlLabel).toBe('Company domain');
     expect(kinds.get('salesforce')!.baseUrlLabel).toBe('Login URL');
     expect(kinds.get('hubspot')!.defaultBaseUrl).toBe('https://api.hubapi.com');
     const pat = kinds.get('hubspot')!.authKinds.find((a) => a.kind === 'static')!;
