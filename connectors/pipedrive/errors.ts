@@ -4,7 +4,7 @@
  * Messages quote Pipedrive's `error` text, never request headers or URLs (the token may travel in either);
  * ConnectorError redacts them again anyway.
  */
-import { ConnectorError } from '../contract/index.ts';
+import { ConnectorError, REDACTED } from '../contract/index.ts';
 import type { ConnectorErrorCode } from '../contract/index.ts';
 import { getHeader, parseRetryAfter } from '../runtime/index.ts';
 import type { ErrorClassifier } from '../runtime/index.ts';
@@ -40,7 +40,7 @@ export const classifyPipedriveError: ErrorClassifier = (crm, err) => {
   if (code && NETWORK_CODES.has(code)) {
     return new ConnectorError('CRM_UNAVAILABLE', crm, `could not be reached (${code})`, { cause: err, details: { nativeCode: code } });
   }
-  const message = err instanceof Error ? err.message : String(err);
+  const message = scrub(err instanceof Error ? err.message : String(err)) ?? '';
   if (err instanceof TypeError && /fetch failed|terminated|socket/i.test(message)) {
     return new ConnectorError('CRM_UNAVAILABLE', crm, `could not be reached (${typeof cause?.message === 'string' ? cause.message : message})`, { cause: err });
   }
@@ -57,7 +57,7 @@ interface PipedriveErrorBody {
 function classifyAnswer(crm: string, err: PipedriveHttpError): ConnectorError {
   const { status } = err;
   const body: PipedriveErrorBody = typeof err.body === 'object' && err.body !== null ? (err.body as PipedriveErrorBody) : {};
-  const native = str(body.error) ?? str(body.message);
+  const native = scrub(str(body.error) ?? str(body.message));
   const said = native ? `: ${native.slice(0, 300)}` : /^\s*</.test(err.text) ? ' (an HTML page)' : '';
   const nativeCode = typeof body.errorCode === 'number' || typeof body.errorCode === 'string' ? String(body.errorCode) : undefined;
   const fields = native ? fieldNamed(native) : undefined;
@@ -87,6 +87,14 @@ function classifyAnswer(crm: string, err: PipedriveHttpError): ConnectorError {
 function fieldNamed(message: string): string[] | undefined {
   const match = /(?:unknown field|field)[:\s]+["'`]?([A-Za-z0-9_]+)/i.exec(message);
   return match?.[1] ? [match[1]] : undefined;
+}
+
+/**
+ * Pipedrive's own credential shapes, which the shared redaction does not know: `api_token=…` (its query-string
+ * auth, echoed by proxies and some errors) and `x-api-token: …`.
+ */
+export function scrub(text: string | undefined): string | undefined {
+  return text?.replace(/\b(api_token=)[^&\s"',;]+/gi, `$1${REDACTED}`).replace(/\b(x-api-token["']?\s*[:=]\s*["']?)[^\s"',;]+/gi, `$1${REDACTED}`);
 }
 
 function str(value: unknown): string | undefined {
