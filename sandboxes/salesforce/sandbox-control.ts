@@ -1,6 +1,6 @@
 /**
  * Salesforce-specific control routes under `/_sandbox/salesforce/`, next to the shared control plane:
- * expire every token now, add a custom field at run time (as an admin would in Setup), and set the org's clock
+ * expire every token now, add or delete a custom field at run time (as an admin would in Setup), and set the org's clock
  * off ours (`POST /clock {"offsetMs": -300000}`: writes are stamped five minutes behind us).
  */
 import express from 'express';
@@ -26,6 +26,16 @@ export function salesforceControlRouter(org: SalesforceOrg, auth: TokenAuthority
     try {
       const field = org.meta.addCustomField((req.body ?? {}) as CustomFieldSpec);
       res.status(201).json(describeField(field));
+    } catch (err) {
+      res.status(400).json({ error: (err as Error).message });
+    }
+  });
+  r.delete('/fields/:object/:name', (req, res) => {
+    try {
+      const field = org.meta.removeCustomField(req.params.object, req.params.name);
+      if (!field) return void res.status(404).json({ error: `no field '${req.params.name}' on '${req.params.object}'` });
+      org.store.dropField(org.meta.requireObject(req.params.object).name, field.name);
+      res.json(describeField(field));
     } catch (err) {
       res.status(400).json({ error: (err as Error).message });
     }

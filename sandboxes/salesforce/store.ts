@@ -79,6 +79,20 @@ export class RecordStore {
     });
   }
 
+  /**
+   * Removes a field's values from every record of a type, deleted ones included (a custom field deleted in Setup
+   * takes its data with it). Schema work, like `clear`: not journaled, no ledger entry, no new SystemModstamp.
+   */
+  dropField(type: string, field: string): void {
+    const table = this.tables.get(type);
+    for (const [id, record] of table ?? []) {
+      if (!Object.hasOwn(record, field)) continue;
+      const rest: Record<string, unknown> = { ...record };
+      delete rest[field];
+      table!.set(id, Object.freeze(rest) as SfRecord);
+    }
+  }
+
   /** Drops everything (seeding and reset); not journaled. */
   clear(): void {
     this.tables.clear();

@@ -1,5 +1,5 @@
 /**
- * The org's schema: the four standard objects plus custom fields added at run time. Lookups are
+ * The org's schema: the four standard objects plus custom fields added (or deleted) at run time. Lookups are
  * case-insensitive because Salesforce field and object names are.
  */
 import { SfError } from '../errors.ts';
@@ -131,6 +131,21 @@ export class MetadataRegistry {
     };
     obj.fields.push(field);
     this.fieldIndex.get(obj.name.toLowerCase())!.set(name.toLowerCase(), field);
+    return field;
+  }
+
+  /**
+   * Deletes a custom field the way Setup would: gone from describe and from queries (INVALID_FIELD from now on).
+   * Undefined when the object or field is unknown; standard fields cannot be deleted (Setup refuses too).
+   * Stored values are the record store's business (`RecordStore.dropField`).
+   */
+  removeCustomField(objectName: string, fieldName: string): FieldDef | undefined {
+    const obj = this.object(objectName);
+    const field = obj ? this.field(obj.name, fieldName) : undefined;
+    if (!obj || !field) return undefined;
+    if (!field.custom) throw new Error(`'${field.name}' is a standard field of ${obj.name} and cannot be deleted`);
+    obj.fields.splice(obj.fields.indexOf(field), 1);
+    this.fieldIndex.get(obj.name.toLowerCase())!.delete(field.name.toLowerCase());
     return field;
   }
 }

@@ -81,3 +81,36 @@ describe('custom fields added at run time', () => {
     expect((await addField({ object: 'Widget', name: 'X__c', type: 'string' })).status).toBe(400);
   });
 });
+
+describe('custom fields deleted at run time', () => {
+  const deleteField = (object: string, name: string) => fetch(`${sb.url}/_sandbox/salesforce/fields/${object}/${name}`, { method: 'DELETE' });
+
+  it('leave describe, queries, writes and the stored records', async () => {
+    expect((await addField({ object: 'Contact', name: 'Shoe_Size', type: 'double' })).status).toBe(201);
+    const { id } = (await conn.sobject('Contact').create({ LastName: 'Shod', Shoe_Size__c: 42 })) as { id: string };
+    expect((await conn.query(`SELECT Shoe_Size__c FROM Contact WHERE Id = '${id}'`)).records[0]).toMatchObject({ Shoe_Size__c: 42 });
+    const before = sb.store.get('Contact', id)!;
+
+    const res = await deleteField('contact', 'shoe_size__C');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ name: 'Shoe_Size__c', custom: true, type: 'double' });
+
+    expect((await conn.describe('Contact')).fields.some((f) => f.name === 'Shoe_Size__c')).toBe(false);
+    expect((await errorOf(conn.query(`SELECT Id, Shoe_Size__c FROM Contact WHERE Id = '${id}'`))).errorCode).toBe('INVALID_FIELD');
+    expect((await errorOf(conn.sobject('Contact').update({ Id: id, Shoe_Size__c: 43 }))).errorCode).toBe('INVALID_FIELD');
+    const after = sb.store.get('Contact', id)!;
+    expect(after).not.toHaveProperty('Shoe_Size__c');
+    expect(after.SystemModstamp).toBe(before.SystemModstamp);
+    const custom = (await (await fetch(`${sb.url}/_sandbox/salesforce/fields/Contact`)).json()) as { name: string }[];
+    expect(custom.map((f) => f.name)).not.toContain('Shoe_Size__c');
+  });
+
+  it('404 for an unknown object or field, 400 for a standard field', async () => {
+    expect((await deleteField('Contact', 'Never_There__c')).status).toBe(404);
+    expect((await deleteField('Widget', 'X__c')).status).toBe(404);
+    const standard = await deleteField('Contact', 'Email');
+    expect(standard.status).toBe(400);
+    expect(((await standard.json()) as { error: string }).error).toMatch(/standard field/);
+    expect((await conn.describe('Contact')).fields.some((f) => f.name === 'Email')).toBe(true);
+  });
+});
