@@ -1,7 +1,8 @@
 /**
  * Salesforce describe → the contract's ObjectDescription, and a short-lived cache of it. The cache only serves
- * the connector's own default field lists ("all readable fields" when a caller names none);
- * `describeObjects` always asks Salesforce, so a custom field added in the org shows on the next refresh.
+ * the connector's own field lists (all readable fields when a caller names none; the named ones the object still
+ * has otherwise); `describeObjects` always asks Salesforce, so a custom field added in the org shows on the next
+ * refresh, and a read failing on a field deleted since is refreshed at once (fresh-fields.ts).
  */
 import type { FieldDescription, FieldType, ObjectDescription, PicklistValue } from '../contract/describe.ts';
 import { unexpectedShape } from './client.ts';
@@ -79,6 +80,7 @@ export function defaultSelect(description: ObjectDescription): string[] {
  */
 export class DescribeCache {
   private readonly entries = new Map<string, { at: number; value: Promise<ObjectDescription> }>();
+  private readonly refreshing = new Map<string, Promise<ObjectDescription>>();
 
   constructor(private readonly ttlMs: number, private readonly load: (objectType: string) => Promise<ObjectDescription>) {}
 
@@ -98,6 +100,22 @@ export class DescribeCache {
   /** The description held now, however old, without fetching one; undefined when none is held. */
   peek(objectType: string): Promise<ObjectDescription> | undefined {
     return this.entries.get(objectType.toLowerCase())?.value;
+  }
+
+  /**
+   * Describes the object anew and holds the answer, whatever its age: a read that failed on a field the held
+   * describe still lists calls this. One refresh per object at a time: concurrent callers (every chunk of a
+   * fetch, every poll of the object failing at once) share it rather than each costing a describe call. A failed
+   * refresh keeps the held entry.
+   */
+  refresh(objectType: string): Promise<ObjectDescription> {
+    const key = objectType.toLowerCase();
+    const pending = this.refreshing.get(key);
+    if (pending) return pending;
+    const value = this.load(objectType);
+    this.refreshing.set(key, value);
+    value.then((d) => this.entries.set(key, { at: Date.now(), value: Promise.resolve(d) }), () => {}).finally(() => this.refreshing.delete(key));
+    return value;
   }
 
   /** Replaces the entry with a description fetched elsewhere (describeObjects refreshes the cache). */

@@ -14,6 +14,8 @@ import { SalesforceClient } from './client.ts';
 import { changeCursorAt, latestChangeAt, readChanges } from './changes.ts';
 import { DEFAULT_OBJECTS, DescribeCache, defaultSelect, toObjectDescription } from './describe.ts';
 import { CRM, classifySalesforceError } from './errors.ts';
+import { pagesWithFreshFields, readWithFreshFields } from './fresh-fields.ts';
+import type { FieldSource } from './fresh-fields.ts';
 import { asQueryPage, toNativeRecord } from './records.ts';
 import type { QueryPage } from './records.ts';
 import { MAX_IDS_PER_QUERY, batchSizeHeader, byIdsFixedLength, byIdsQuery, chunkIdsForQuery, nextPagePath, objectName, queryPath, selectList, to18 } from './soql.ts';
@@ -85,12 +87,16 @@ export class SalesforceConnector implements Connector {
     }
     const out = new Map<string, NativeRecord>();
     if (wanted.size === 0) return out;
-    const select = selectList(await this.fieldsToRead(type, options.fields), ['Id', 'SystemModstamp']);
     const unique = [...wanted.values()].map((aliases) => to18(aliases[0] as string) as string);
-    const chunks = chunkIdsForQuery(unique, byIdsFixedLength(type, select));
     const lane = options.lane ?? 'interactive';
-    const pages = await Promise.all(chunks.map((chunk) => this.queryAll(lane, queryPath(byIdsQuery(type, select, chunk), false), options.signal)));
-    for (const row of pages.flat()) {
+    // The whole read is retried (every chunk) when a field deleted since the held describe fails it.
+    const { select, rows } = await readWithFreshFields(this.fieldSource(type, options.fields), async (fields) => {
+      const select = selectList(fields, ['Id', 'SystemModstamp']);
+      const chunks = chunkIdsForQuery(unique, byIdsFixedLength(type, select));
+      const pages = await Promise.all(chunks.map((chunk) => this.queryAll(lane, queryPath(byIdsQuery(type, select, chunk), false), options.signal)));
+      return { select, rows: pages.flat() };
+    });
+    for (const row of rows) {
       const record = toNativeRecord(type, row, select);
       // Keyed by the id as the caller wrote it (a DataLoader looks up its own keys), 15 or 18 characters.
       for (const alias of wanted.get(record.id.toLowerCase()) ?? []) out.set(alias, record);
@@ -100,21 +106,12 @@ export class SalesforceConnector implements Connector {
 
   async *pageRecords(objectType: string, options: PageOptions = {}): AsyncGenerator<NativeRecord[]> {
     const type = objectName(objectType);
-    const includeDeleted = options.includeDeleted ?? false;
-    const select = selectList(await this.fieldsToRead(type, options.fields), includeDeleted ? ['Id', 'SystemModstamp', 'IsDeleted'] : ['Id', 'SystemModstamp']);
-    const headers = batchSizeHeader(options.pageSize);
-    const lane = options.lane ?? 'sync';
-    const signal = options.signal ? { signal: options.signal } : {};
-    const first = queryPath(`SELECT ${select.join(', ')} FROM ${type}`, includeDeleted);
-    yield* paginate<NativeRecord, string>(first, async (path) => {
-      const page = asQueryPage(await this.client.call(lane, { method: 'GET', path: path as string, headers }, signal));
-      return { items: page.records.map((row) => toNativeRecord(type, row, select)), next: page.done ? null : nextPagePath(page.nextRecordsUrl as string) };
-    });
+    yield* pagesWithFreshFields(this.fieldSource(type, options.fields), (fields) => this.pages(type, fields, options));
   }
 
   async *readChanges(objectType: string, cursor: ChangeCursor | null, options: ChangeOptions = {}): AsyncGenerator<ChangeBatch> {
     const type = objectName(objectType);
-    yield* readChanges(this.client, type, await this.fieldsToRead(type, options.fields), cursor, options);
+    yield* pagesWithFreshFields(this.fieldSource(type, options.fields), (fields) => readChanges(this.client, type, fields, cursor, options));
   }
 
   changeCursorAt(objectType: string, at: Date): ChangeCursor {
@@ -165,7 +162,8 @@ export class SalesforceConnector implements Connector {
    * this) does not list: a field deleted or renamed in Salesforce — or mistyped in a mapping — would otherwise fail
    * the whole SOQL query (INVALID_FIELD), and with it every poll and backfill of the object. Left out, it reads as
    * missing, as HubSpot treats unknown properties; the mapping-problems report names it. Relationship paths and
-   * malformed names are left to the query (CRM_VALIDATION).
+   * malformed names are left to the query (CRM_VALIDATION). A field deleted after the held describe was taken
+   * still goes in; the read that fails on it refreshes the describe and runs again (fresh-fields.ts).
    */
   private async fieldsToRead(objectType: string, fields: readonly string[] | undefined): Promise<string[]> {
     if (!fields) return this.defaultFields(objectType);
@@ -173,6 +171,24 @@ export class SalesforceConnector implements Connector {
     if (!held) return [...fields];
     const served = new Set(held.fields.map((f) => f.name.toLowerCase()));
     return fields.filter((f) => !/^[A-Za-z][A-Za-z0-9_]*$/.test(f) || served.has(f.toLowerCase()));
+  }
+
+  /** Where a read gets its field list from, and how it refreshes the describe behind it (fresh-fields.ts). */
+  private fieldSource(objectType: string, fields: readonly string[] | undefined): FieldSource {
+    return { current: () => this.fieldsToRead(objectType, fields), refresh: () => this.describes.refresh(objectType) };
+  }
+
+  private async *pages(type: string, fields: string[], options: PageOptions): AsyncGenerator<NativeRecord[]> {
+    const includeDeleted = options.includeDeleted ?? false;
+    const select = selectList(fields, includeDeleted ? ['Id', 'SystemModstamp', 'IsDeleted'] : ['Id', 'SystemModstamp']);
+    const headers = batchSizeHeader(options.pageSize);
+    const lane = options.lane ?? 'sync';
+    const signal = options.signal ? { signal: options.signal } : {};
+    const first = queryPath(`SELECT ${select.join(', ')} FROM ${type}`, includeDeleted);
+    yield* paginate<NativeRecord, string>(first, async (path) => {
+      const page = asQueryPage(await this.client.call(lane, { method: 'GET', path: path as string, headers }, signal));
+      return { items: page.records.map((row) => toNativeRecord(type, row, select)), next: page.done ? null : nextPagePath(page.nextRecordsUrl as string) };
+    });
   }
 
   /** Every row of a query (a by-ids query of ≤300 ids is one page of ≤2,000, but follow the locator anyway). */
