@@ -24,6 +24,7 @@ export interface ConnectorSetup {
 
 export const DEMO_SALESFORCE_ID = 'salesforce-demo';
 export const DEMO_HUBSPOT_ID = 'hubspot-demo';
+export const DEMO_PIPEDRIVE_ID = 'pipedrive-demo';
 
 export async function setUpConnectors(store: ConnectorStore, opts: ConnectorSetupOptions): Promise<ConnectorSetup> {
   const { env, logger } = opts;
@@ -36,10 +37,11 @@ export async function setUpConnectors(store: ConnectorStore, opts: ConnectorSetu
   const args = [
     '--salesforce-port', env.CUSTOMER_GRAPH_DEMO_SALESFORCE_PORT ?? '4101',
     '--hubspot-port', env.CUSTOMER_GRAPH_DEMO_HUBSPOT_PORT ?? '4102',
+    '--pipedrive-port', env.CUSTOMER_GRAPH_DEMO_PIPEDRIVE_PORT ?? '4103',
     ...(opts.seedDir ? ['--seed', opts.seedDir] : []),
   ];
   const sandboxes = await startSandboxProcess(args);
-  logger.info({ salesforce: sandboxes.salesforceUrl, hubspot: sandboxes.hubspotUrl, seed: opts.seedDir ?? 'demo' }, 'demo CRM sandboxes started');
+  logger.info({ salesforce: sandboxes.salesforceUrl, hubspot: sandboxes.hubspotUrl, pipedrive: sandboxes.pipedriveUrl ?? 'off', seed: opts.seedDir ?? 'demo' }, 'demo CRM sandboxes started');
   await store.upsert({
     id: DEMO_SALESFORCE_ID,
     crm: 'salesforce',
@@ -56,12 +58,25 @@ export async function setUpConnectors(store: ConnectorStore, opts: ConnectorSetu
     settings: { demo: true },
     credentials: { auth: { kind: 'static', accessToken: 'sandbox-token' }, webhookSecret: 'sandbox' },
   });
+  if (sandboxes.pipedriveUrl) {
+    await store.upsert({
+      id: DEMO_PIPEDRIVE_ID,
+      crm: 'pipedrive',
+      name: 'Pipedrive (sandbox)',
+      baseUrl: sandboxes.pipedriveUrl,
+      settings: { demo: true },
+      credentials: { auth: { kind: 'api-token', apiToken: 'sandbox-pipedrive-token' } },
+    });
+  } else {
+    // CUSTOMER_GRAPH_DEMO_PIPEDRIVE_PORT=off: a demo of two CRMs, without the Pipedrive connector of an earlier start.
+    await store.remove(DEMO_PIPEDRIVE_ID);
+  }
   return { demo: true, sandboxes, stop: () => sandboxes.stop() };
 }
 
 /**
- * SALESFORCE_*, HUBSPOT_* and PIPEDRIVE_* variables describe real accounts; they are stored (encrypted) under fixed ids. They seed
- * the connector: settings an admin saves later through the admin API stay in force across restarts until the
+ * SALESFORCE_*, HUBSPOT_* and PIPEDRIVE_* variables describe real accounts; they are stored (encrypted) under fixed
+ * ids. They seed the connector: settings an admin saves later through the admin API stay in force across restarts until the
  * variables themselves change (a fingerprint of what they said is kept with the connector), and then they win again.
  */
 async function registerFromEnvironment(store: ConnectorStore, env: NodeJS.ProcessEnv): Promise<void> {

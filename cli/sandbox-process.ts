@@ -19,6 +19,8 @@ export function sandboxEntry(): string {
 export interface SandboxProcess {
   salesforceUrl: string;
   hubspotUrl: string;
+  /** Absent when started with `--pipedrive-port off`. */
+  pipedriveUrl?: string;
   child: ChildProcess;
   stop(): Promise<void>;
 }
@@ -29,11 +31,11 @@ export async function startSandboxProcess(args: string[], timeoutMs = 60_000): P
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const lines = createInterface({ input: child.stdout! });
-  const ready = await new Promise<{ salesforce: string; hubspot: string }>((resolve, reject) => {
+  const ready = await new Promise<{ salesforce: string; hubspot: string; pipedrive?: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new ProductError('INTERNAL_SERVER_ERROR', `the CRM sandboxes did not start within ${timeoutMs} ms: ${stderr.trim()}`)), timeoutMs);
     lines.on('line', (line) => {
       try {
-        const msg = JSON.parse(line) as { ready?: boolean; salesforce: string; hubspot: string };
+        const msg = JSON.parse(line) as { ready?: boolean; salesforce: string; hubspot: string; pipedrive?: string };
         if (msg.ready) {
           clearTimeout(timer);
           resolve(msg);
@@ -50,6 +52,7 @@ export async function startSandboxProcess(args: string[], timeoutMs = 60_000): P
   return {
     salesforceUrl: ready.salesforce,
     hubspotUrl: ready.hubspot,
+    ...(ready.pipedrive ? { pipedriveUrl: ready.pipedrive } : {}),
     child,
     stop: () =>
       new Promise<void>((resolve) => {

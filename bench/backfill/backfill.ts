@@ -159,7 +159,7 @@ export async function runBackfillBench(opts: BackfillBenchOptions): Promise<Back
   const seedDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-bench-backfill-seed-'));
   const seed = writeBulkSeed(seedDir, opts.people);
   log(`seed: ${JSON.stringify(seed)}`);
-  const sandboxes = await startSandboxProcess(['--salesforce-port', '0', '--hubspot-port', '0']);
+  const sandboxes = await startSandboxProcess(['--salesforce-port', '0', '--hubspot-port', '0', '--pipedrive-port', 'off']);
   const urls: Record<Crm, string> = { salesforce: sandboxes.salesforceUrl, hubspot: sandboxes.hubspotUrl };
   const runs: RunResult[] = [];
   try {

@@ -8,8 +8,8 @@ import { sandboxEntry, tsxLoader } from '../sandbox-process.ts';
 
 export const sandboxCommand: Command = {
   name: 'sandbox',
-  summary: 'Run the Salesforce and HubSpot sandboxes (demo data, or --seed DIR)',
-  usage: 'customer-graph sandbox [--seed DIR] [--salesforce-port 4101] [--hubspot-port 4102]',
+  summary: 'Run the Salesforce, HubSpot and Pipedrive sandboxes (demo data, or --seed DIR)',
+  usage: 'customer-graph sandbox [--seed DIR] [--salesforce-port 4101] [--hubspot-port 4102] [--pipedrive-port 4103|off]',
   async run(argv) {
     const child = spawn(process.execPath, ['--import', tsxLoader(), sandboxEntry(), ...argv], { stdio: 'inherit' });
     const forward = (signal: NodeJS.Signals) => child.kill(signal);

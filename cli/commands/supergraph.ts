@@ -25,7 +25,7 @@ import type { Command } from './command.ts';
  * what `customer-graph supergraph` writes into the supergraph unless told otherwise with `--url NAME=URL`.
  * A new CRM gets the next port here.
  */
-export const SUBGRAPH_PORTS: Readonly<Record<string, number>> = { identity: 4201, golden: 4202, salesforce: 4203, hubspot: 4204 };
+export const SUBGRAPH_PORTS: Readonly<Record<string, number>> = { identity: 4201, golden: 4202, salesforce: 4203, hubspot: 4204, pipedrive: 4205 };
 
 export const SUBGRAPH_NAMES = Object.keys(SUBGRAPH_PORTS);
 
@@ -96,15 +96,21 @@ export function parseUrlOverrides(values: string[]): Record<string, string> {
 export const supergraphCommand: Command = {
   name: 'supergraph',
   summary: 'Print the supergraph SDL with HTTP urls, for Apollo Router or Hive Gateway',
-  usage: 'customer-graph supergraph [--url NAME=URL ...] [--seed DIR]   (default urls: http://localhost:4201..4204/graphql)',
+  usage: 'customer-graph supergraph [--url NAME=URL ...] [--seed DIR]   (default urls: http://localhost:4201..4205/graphql)',
   async run(argv) {
     const { values } = parseArgs({ args: argv, options: { url: { type: 'string', multiple: true }, seed: { type: 'string' } }, strict: true });
     const urls = parseUrlOverrides(values.url ?? []);
     // Quiet by default: this is a one-shot export, its output is the SDL. LOG_LEVEL still wins.
     const logger = stderrLogger(process.env.LOG_LEVEL || 'warn');
-    // Only CRM metadata is needed from the demo sandboxes, so they take free ports rather than 4101/4102, which a
+    // Only CRM metadata is needed from the demo sandboxes, so they take free ports rather than 4101-4103, which a
     // running `customer-graph start` may hold. Explicit settings still win.
-    const env = { ...process.env, CUSTOMER_GRAPH_DEMO_SALESFORCE_PORT: process.env.CUSTOMER_GRAPH_DEMO_SALESFORCE_PORT || '0', CUSTOMER_GRAPH_DEMO_HUBSPOT_PORT: process.env.CUSTOMER_GRAPH_DEMO_HUBSPOT_PORT || '0' };
+    const port = (name: string) => process.env[name] || '0';
+    const env = {
+      ...process.env,
+      CUSTOMER_GRAPH_DEMO_SALESFORCE_PORT: port('CUSTOMER_GRAPH_DEMO_SALESFORCE_PORT'),
+      CUSTOMER_GRAPH_DEMO_HUBSPOT_PORT: port('CUSTOMER_GRAPH_DEMO_HUBSPOT_PORT'),
+      CUSTOMER_GRAPH_DEMO_PIPEDRIVE_PORT: port('CUSTOMER_GRAPH_DEMO_PIPEDRIVE_PORT'),
+    };
     const app = await startComposition(logger, { env, ...(values.seed ? { seedDir: values.seed } : {}) });
     try {
       const sdl = await exportSupergraph(app, urls);

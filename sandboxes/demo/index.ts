@@ -1,13 +1,14 @@
 /**
- * The built-in demo data set of the Salesforce and HubSpot sandboxes: a few hundred people, most of them in
- * both CRMs with realistic conflicts, generated deterministically from a seed (no Math.random, no clock).
- * See README.md for the shape of the set.
+ * The built-in demo data set of the Salesforce, HubSpot and Pipedrive sandboxes: a few hundred people, most of them
+ * in both Salesforce and HubSpot with realistic conflicts, one sales division's people in Pipedrive too, generated
+ * deterministically from a seed (no Math.random, no clock). See README.md for the shape of the set.
  */
 import { buildCompanies } from './companies.ts';
 import { GeneratorContext } from './context.ts';
 import { buildDeals } from './deals.ts';
 import { type HubSpotSeed, renderHubSpot } from './hubspot-records.ts';
 import { buildPeople, peopleCounts } from './people.ts';
+import { type PipedriveDemoSeed, renderPipedrive } from './pipedrive-records.ts';
 import { type SalesforceSeed, renderSalesforce } from './salesforce-records.ts';
 import { type DemoTruth, buildTruth } from './truth.ts';
 
@@ -24,6 +25,8 @@ export interface DemoSeedOptions {
 export interface DemoSeed {
   salesforce: SalesforceSeed;
   hubspot: HubSpotSeed;
+  /** One sales division's persons, organizations and deals (records of people the other CRMs hold too). */
+  pipedrive: PipedriveDemoSeed;
   /** Which records are the same person/company/deal, and the conflicts planted between them. */
   truth: DemoTruth;
 }
@@ -42,6 +45,8 @@ export function generateDemoSeed(options: DemoSeedOptions = {}): DemoSeed {
   return {
     salesforce: renderSalesforce(companies, people, deals),
     hubspot: renderHubSpot(companies, people, deals),
+    // Last, from a PRNG of its own: the Salesforce and HubSpot records are the same with or without it.
+    pipedrive: renderPipedrive(seed, companies, people, deals),
     truth: buildTruth(seed, customers, companies, people, deals),
   };
 }
@@ -57,4 +62,5 @@ export { DEMO_REFERENCE_DATE_MS } from './timestamps.ts';
 export { DEMO_SALESFORCE_USERS } from './salesforce-records.ts';
 export type { SalesforceSeed, SalesforceContact, SalesforceAccount, SalesforceOpportunity, SalesforceLead } from './salesforce-records.ts';
 export type { HubSpotSeed, HubSpotObject } from './hubspot-records.ts';
+export type { PipedriveDemoSeed, PipedriveDemoRecord } from './pipedrive-records.ts';
 export type { DemoTruth, DemoPersonTruth, DemoCompanyTruth, DemoDealTruth } from './truth.ts';

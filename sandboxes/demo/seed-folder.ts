@@ -1,21 +1,26 @@
 /**
  * The sandbox seed-folder format (issue 3): `<dir>/salesforce/{Contact,Account,Opportunity,Lead}.json` and
- * `<dir>/hubspot/{contacts,companies,deals}.json`, each file a JSON array of records in the CRM's REST shape.
+ * `<dir>/hubspot/{contacts,companies,deals}.json`, `<dir>/pipedrive/{persons,organizations,deals}.json`, each file a
+ * JSON array of records in the CRM's REST shape.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { HubSpotSeed } from './hubspot-records.ts';
+import type { PipedriveDemoSeed } from './pipedrive-records.ts';
 import type { SalesforceSeed } from './salesforce-records.ts';
 import type { DemoTruth } from './truth.ts';
 
 export const SEED_FILES = {
   salesforce: ['Contact', 'Account', 'Opportunity', 'Lead'],
   hubspot: ['contacts', 'companies', 'deals'],
+  pipedrive: ['persons', 'organizations', 'deals'],
 } as const;
 
 export interface SeedFolderContent {
   salesforce: SalesforceSeed;
   hubspot: HubSpotSeed;
+  /** Absent: no Pipedrive folder (its sandbox then starts empty). */
+  pipedrive?: PipedriveDemoSeed;
   truth?: DemoTruth;
 }
 
@@ -33,6 +38,7 @@ export function writeSeedFolder(dir: string, seed: SeedFolderContent, options: {
   };
   for (const object of SEED_FILES.salesforce) write(path.join(dir, 'salesforce', `${object}.json`), seed.salesforce[object]);
   for (const object of SEED_FILES.hubspot) write(path.join(dir, 'hubspot', `${object}.json`), seed.hubspot[object]);
+  if (seed.pipedrive) for (const object of SEED_FILES.pipedrive) write(path.join(dir, 'pipedrive', `${object}.json`), seed.pipedrive[object]);
   if (options.includeTruth && seed.truth) write(path.join(dir, 'truth.json'), seed.truth);
   return written;
 }

@@ -1,4 +1,4 @@
-/** `customer-graph sandbox`: both sandboxes start from the CLI, on demo data or a seed folder; bad seeds stop it. */
+/** `customer-graph sandbox`: the CRM sandboxes start from the CLI, on demo data or a seed folder; bad seeds stop it. */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,8 +12,8 @@ describe('customer-graph sandbox', () => {
   const running: SandboxProcess[] = [];
   afterAll(async () => Promise.all(running.map((r) => r.stop())));
 
-  it('starts both sandboxes on the demo set, with overlapping customers in each CRM', async () => {
-    const sb = await startSandboxProcess(['--salesforce-port', '0', '--hubspot-port', '0']);
+  it('starts the three sandboxes on the demo set, with overlapping customers in each CRM', async () => {
+    const sb = await startSandboxProcess(['--salesforce-port', '0', '--hubspot-port', '0', '--pipedrive-port', '0']);
     running.push(sb);
     const token = await fetch(`${sb.salesforceUrl}/services/oauth2/token`, {
       method: 'POST',
@@ -25,19 +25,40 @@ describe('customer-graph sandbox', () => {
     expect(((await q.json()) as { totalSize: number }).totalSize).toBeGreaterThan(100);
     const hs = await fetch(`${sb.hubspotUrl}/crm/v3/objects/contacts?limit=1`, { headers: { authorization: 'Bearer sandbox-token' } });
     expect(hs.status).toBe(200);
+    const pd = await fetch(`${sb.pipedriveUrl}/api/v2/persons?limit=500`, { headers: { 'x-api-token': 'sandbox-pipedrive-token' } });
+    const persons = ((await pd.json()) as { data: { emails: { value: string }[] }[] }).data;
+    expect(persons.length).toBeGreaterThan(20);
+    // One division's people: the same work emails Salesforce or HubSpot hold.
+    const hsEmails = new Set<string>();
+    for (let after: string | undefined = '0'; after;) {
+      const page = (await (await fetch(`${sb.hubspotUrl}/crm/v3/objects/contacts?limit=100&properties=email&after=${after}`, { headers: { authorization: 'Bearer sandbox-token' } })).json()) as { results: { properties: { email?: string } }[]; paging?: { next?: { after: string } } };
+      for (const r of page.results) if (r.properties.email) hsEmails.add(r.properties.email.trim().toLowerCase());
+      after = page.paging?.next?.after;
+    }
+    const sfq = await fetch(`${sb.salesforceUrl}/services/data/v60.0/query?q=${encodeURIComponent('SELECT Email FROM Contact')}`, { headers: { authorization: `Bearer ${access_token}` } });
+    const sfEmails = new Set(((await sfq.json()) as { records: { Email: string | null }[] }).records.map((r) => r.Email?.trim().toLowerCase()));
+    const known = persons.filter((p) => hsEmails.has(p.emails[0]!.value) || sfEmails.has(p.emails[0]!.value));
+    expect(known.length).toBe(persons.length);
+  });
+
+  it('leaves the Pipedrive sandbox out with --pipedrive-port off', async () => {
+    const sb = await startSandboxProcess(['--salesforce-port', '0', '--hubspot-port', '0', '--pipedrive-port', 'off']);
+    running.push(sb);
+    expect(sb.pipedriveUrl).toBeUndefined();
+    await expect(startSandboxProcess(['--salesforce-port', '0', '--hubspot-port', '0', '--pipedrive-port', 'nope'])).rejects.toThrow(/--pipedrive-port must be a port number or off/);
   });
 
   it('starts on a seed folder, and stops with the file and record index of a malformed record', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-seed-'));
     fs.mkdirSync(path.join(dir, 'hubspot'));
     fs.writeFileSync(path.join(dir, 'hubspot', 'contacts.json'), JSON.stringify([{ id: '1', properties: { email: 'a@b.test' } }, { id: '2', properties: 'not an object' }]));
-    await expect(startSandboxProcess(['--seed', dir, '--salesforce-port', '0', '--hubspot-port', '0'])).rejects.toThrow(/contacts\.json.*(record|index)\D*1/s);
+    await expect(startSandboxProcess(['--seed', dir, '--salesforce-port', '0', '--hubspot-port', '0', '--pipedrive-port', '0'])).rejects.toThrow(/contacts\.json.*(record|index)\D*1/s);
   });
 
   it('stops when the process that started it is SIGKILLed (no orphan holding its ports)', async () => {
     // A parent that starts the sandboxes the way `customer-graph start` does, prints the child's pid, then waits.
     const script = `import { startSandboxProcess } from ${JSON.stringify(new URL('../../cli/sandbox-process.ts', import.meta.url).href)};
-      const sb = await startSandboxProcess(['--salesforce-port', '0', '--hubspot-port', '0']);
+      const sb = await startSandboxProcess(['--salesforce-port', '0', '--hubspot-port', '0', '--pipedrive-port', '0']);
       console.log(JSON.stringify({ pid: sb.child.pid, url: sb.hubspotUrl }));
       setInterval(() => {}, 1000);`;
     const parent = spawn(process.execPath, ['--import', tsxLoader(), '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });

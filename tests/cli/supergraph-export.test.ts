@@ -27,6 +27,7 @@ async function cliEnv(extra: Record<string, string> = {}): Promise<NodeJS.Proces
     CUSTOMER_GRAPH_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'cg-export-')),
     CUSTOMER_GRAPH_DEMO_SALESFORCE_PORT: '0',
     CUSTOMER_GRAPH_DEMO_HUBSPOT_PORT: '0',
+    CUSTOMER_GRAPH_DEMO_PIPEDRIVE_PORT: '0',
     CUSTOMER_GRAPH_METADATA_REFRESH_MS: '0',
     LOG_LEVEL: 'error',
     ...extra,
@@ -75,6 +76,7 @@ describe('customer-graph supergraph', () => {
       golden: 'http://golden.internal:9000/graphql',
       salesforce: 'http://localhost:4203/graphql',
       hubspot: 'http://localhost:4204/graphql',
+      pipedrive: 'http://localhost:4205/graphql',
     });
     expect(r.stdout).toMatch(/enum join__Graph \{[^}]*IDENTITY @join__graph\(name: "identity", url: "http:\/\/localhost:4201\/graphql"\)/);
     // The subgraphs extracted back from it are the ones the product composes: golden fields and native objects.
