@@ -1,7 +1,7 @@
 /**
  * Keeps secrets out of error messages, error details and logs. Two layers, because neither alone is enough:
- *  - shapes: bearer headers, `access_token=…` form/query fields, JSON secret keys, Salesforce session ids,
- *    HubSpot private-app tokens, and object keys that name a secret;
+ *  - shapes: bearer headers, `access_token=…` / `api_token=…` form/query fields, `x-api-token:` headers, JSON
+ *    secret keys, Salesforce session ids, HubSpot private-app tokens, and object keys that name a secret;
  *  - values: every secret the runtime handles (access/refresh tokens, client secrets) is registered here, and
  *    any string containing one has it replaced, whatever shape a client library wrapped it in.
  */
@@ -27,13 +27,15 @@ const SECRET_KEY =
 const STRING_PATTERNS: Array<[RegExp, string]> = [
   [/\b(Bearer|Basic|OAuth)\s+[A-Za-z0-9._~+/!=-]+/gi, `$1 ${REDACTED}`],
   [
-    /\b(access_token|refresh_token|id_token|client_secret|password|assertion|code|token|api_key|apikey|hapikey|sessionId|sid)=([^&\s"',;]+)/gi,
+    /\b(access_token|refresh_token|id_token|client_secret|password|assertion|code|token|api_token|api_key|apikey|hapikey|sessionId|sid)=([^&\s"',;]+)/gi,
     `$1=${REDACTED}`,
   ],
   [
     /("(?:access_?token|refresh_?token|id_?token|client_?secret|clientSecret|accessToken|refreshToken|password|assertion|token|api_?key|apiKey|authorization)"\s*:\s*")(?:[^"\\]|\\.)*"/gi,
     `$1${REDACTED}"`,
   ],
+  // API-token headers as text (Pipedrive `x-api-token: …`, `X-API-Key: …`).
+  [/\b(x-api-(?:token|key)["']?\s*[:=]\s*["']?)[^\s"',;]+/gi, `$1${REDACTED}`],
   // Salesforce session ids: org id + '!' + session part.
   [/\b00D[A-Za-z0-9]{12,15}![A-Za-z0-9._-]+/g, REDACTED],
   // HubSpot private-app tokens.

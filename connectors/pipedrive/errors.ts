@@ -4,7 +4,7 @@
  * Messages quote Pipedrive's `error` text, never request headers or URLs (the token may travel in either);
  * ConnectorError redacts them again anyway.
  */
-import { ConnectorError, REDACTED } from '../contract/index.ts';
+import { ConnectorError, redactString } from '../contract/index.ts';
 import type { ConnectorErrorCode } from '../contract/index.ts';
 import { getHeader, parseRetryAfter } from '../runtime/index.ts';
 import type { ErrorClassifier } from '../runtime/index.ts';
@@ -89,12 +89,9 @@ function fieldNamed(message: string): string[] | undefined {
   return match?.[1] ? [match[1]] : undefined;
 }
 
-/**
- * Pipedrive's own credential shapes, which the shared redaction does not know: `api_token=…` (its query-string
- * auth, echoed by proxies and some errors) and `x-api-token: …`.
- */
+/** Pipedrive's credential shapes (`api_token=…` query auth, `x-api-token:` headers) are known to the shared redaction. */
 export function scrub(text: string | undefined): string | undefined {
-  return text?.replace(/\b(api_token=)[^&\s"',;]+/gi, `$1${REDACTED}`).replace(/\b(x-api-token["']?\s*[:=]\s*["']?)[^\s"',;]+/gi, `$1${REDACTED}`);
+  return text === undefined ? undefined : redactString(text);
 }
 
 function str(value: unknown): string | undefined {

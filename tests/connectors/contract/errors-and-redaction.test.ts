@@ -69,4 +69,11 @@ describe('redact', () => {
     registerSecret('s3cr3t-token-value');
     expect(redactString('opaque prefix s3cr3t-token-value suffix')).toBe(`opaque prefix ${REDACTED} suffix`);
   });
+
+  it('scrubs API-token shapes: api_token query parameters and x-api-token headers', () => {
+    expect(redactString('GET /api/v2/persons?limit=1&api_token=0123456789abcdef0123 failed')).toBe(`GET /api/v2/persons?limit=1&api_token=${REDACTED} failed`);
+    expect(redactString('request headers: {"x-api-token":"0123456789abcdef0123"}')).toBe(`request headers: {"x-api-token":"${REDACTED}"}`);
+    expect(redactString('x-api-token: 0123456789abcdef0123')).toBe(`x-api-token: ${REDACTED}`);
+    expect(redactString('api_tokens=3 in use')).toBe('api_tokens=3 in use');
+  });
 });
