@@ -42,9 +42,13 @@ const FITS: Record<string, TypeFit> = {
   datetime: { scalars: ['DateTime', 'Date', 'String'], converter: 'datetime' },
 };
 
-/** `fieldType` refines `type` where HubSpot needs it (string/phonenumber, enumeration/booleancheckbox). */
+/**
+ * `fieldType` refines `type` where HubSpot needs it (string/phonenumber, enumeration/booleancheckbox). For a native
+ * type this table does not know (Pipedrive's varchar, monetary, enum…, or any CRM added later), the connector's
+ * normalised type, passed as `fieldType`, decides: a new CRM needs no entry here.
+ */
 export function typeFit(type: string, fieldType?: string): TypeFit | null {
   const refined = fieldType ? FITS[fieldType.toLowerCase()] : undefined;
   if (refined && (refined.converter === 'phone' || refined.converter === 'boolean')) return refined;
-  return FITS[type.toLowerCase()] ?? null;
+  return FITS[type.toLowerCase()] ?? refined ?? null;
 }

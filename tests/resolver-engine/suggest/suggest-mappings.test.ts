@@ -102,3 +102,22 @@ describe('suggestMappings', () => {
     expect(top).toMatchObject({ nativeField: 'AccountName', score: 0.9 });
   });
 });
+
+describe('native types a CRM adds (Pipedrive)', () => {
+  it('fall back on the connector\'s normalised type: a varchar "Job title" is proposed for title, a monetary value for a Float', async () => {
+    const { typeFit } = await import('../../../resolver-engine/suggest/native-types.ts');
+    expect(typeFit('varchar', 'string')).toEqual({ scalars: ['String'], converter: 'identity' });
+    expect(typeFit('monetary', 'currency')).toEqual({ scalars: ['Float'], converter: 'number' });
+    expect(typeFit('enum', 'picklist')?.converter).toBe('picklist');
+    expect(typeFit('varchar')).toBeNull();
+    const persons: NativeFieldDescription[] = [
+      { name: 'email', label: 'Email', type: 'varchar', fieldType: 'email' },
+      { name: 'first_name', label: 'First name', type: 'varchar', fieldType: 'string' },
+      { name: 'add_time', label: 'Created', type: 'datetime', fieldType: 'datetime' },
+      { name: '52cb30fb9fdf3698b90a347ccf2d8a01fe18557d', label: 'Job title', type: 'varchar', fieldType: 'string' },
+    ];
+    const assigned = Object.fromEntries(bestAssignment(suggestMappings(persons, customer)).map((a) => [a.goldenField, a.nativeField]));
+    expect(assigned.title).toBe('52cb30fb9fdf3698b90a347ccf2d8a01fe18557d');
+    expect(assigned.email).toBe('email');
+  });
+});
