@@ -16,7 +16,9 @@ import { GOLDEN_SCALARS } from '../model.ts';
 const graphqlName = z.string().regex(/^[_A-Za-z][_0-9A-Za-z]*$/, 'must be a GraphQL name (letters, digits, _)');
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
 /** A native field, or a dotted path through a relationship such as Salesforce `Account.Name`. */
-const nativeFieldPath = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/, 'must be a native field name or a dotted path such as Account.Name');
+// Native names may start with a digit: Pipedrive's custom fields are 40 hex characters (the native subgraphs give them a
+// GraphQL-safe alias).
+const nativeFieldPath = z.string().regex(/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/, 'must be a native field name or a dotted path such as Account.Name');
 
 export const ruleSchema = z.object({
   /** A name from the survivorship strategy table, e.g. 'last-write-wins'. */

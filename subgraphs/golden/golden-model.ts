@@ -12,12 +12,24 @@ import { GOLDEN_TYPES } from '../identity/identity-sdl.ts';
 import { namedType } from './native-types.ts';
 import type { NativeTypeIndex } from './native-types.ts';
 import { parse } from 'graphql';
+import { graphQLSafeName, isGraphQLName } from '../native/naming.ts';
 import type { ObjectTypeDefinitionNode } from 'graphql';
 
 export interface LinkPlan {
   spec: NativeSourceSpec;
-  /** Native field paths read from each linked record (key included). */
+  /** Field paths read from each linked record (key included), as the CRM subgraph serves them. */
   paths: string[];
+  /**
+   * Native paths the CRM subgraph serves under another name, [native, served]: a native name that is no GraphQL name
+   * (Pipedrive's custom fields are 40 hex characters, often starting with a digit) gets a safe one there
+   * (subgraphs/native/naming.ts); the mapping keeps the native name, so records are read back under it.
+   */
+  aliases: [string, string][];
+}
+
+/** A native field path as the CRM subgraphs serve it: each segment a GraphQL name (the native naming rule). */
+export function servedPath(path: string): string {
+  return path.split('.').map((segment) => (isGraphQLName(segment) ? segment : graphQLSafeName(segment))).join('.');
 }
 
 export interface GoldenTypeModel {
@@ -90,14 +102,19 @@ export function buildGoldenModel(config: MappingConfig, nativeIndex: NativeTypeI
     for (const spec of sources.filter((s) => s.goldenType === typeName)) {
       if (nativeIndex && !nativeIndex.has(spec.typeName)) continue;
       const kept: string[] = [spec.keyField];
+      const aliases: [string, string][] = [];
       stub(spec.typeName, spec.keyField);
       for (const path of requiredNativeFields(config, typeName, spec.crm, { objectType: spec.objectType, includeIdField: true })) {
         if (path === spec.keyField) continue;
-        const problem = registerPath(path, spec, nativeIndex, stub, (leafPath) => guessedLeafType(fields, spec.crm, spec.objectType, leafPath));
+        const served = servedPath(path);
+        const problem = registerPath(served, spec, nativeIndex, stub, () => guessedLeafType(fields, spec.crm, spec.objectType, path));
         if (problem) problems.push({ goldenType: typeName, crm: spec.crm, objectType: spec.objectType, field: path, reason: problem });
-        else kept.push(path);
+        else {
+          kept.push(served);
+          if (served !== path) aliases.push([path, served]);
+        }
       }
-      links.push({ spec, paths: kept });
+      links.push({ spec, paths: kept, aliases });
     }
     const requires = ['sources { crm objectType recordId } sourceFieldClocks', ...links.map((l) => `${l.spec.linkField} { ${requiresSelection(l.paths)} }`)].join(' ');
     const rules = new Map(fields.map(([name, f]) => [name, effectiveRule(config, typeConfig, f).label]));

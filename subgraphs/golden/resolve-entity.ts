@@ -30,7 +30,7 @@ export function nativeInputs(config: MappingConfig, type: GoldenTypeModel, rep: 
     const items = Array.isArray(rep[link.spec.linkField]) ? (rep[link.spec.linkField] as unknown[]) : [];
     for (const item of items) {
       if (item === null || typeof item !== 'object') continue;
-      const record = item as Record<string, unknown>;
+      const record = withNativeNames(item as Record<string, unknown>, link.aliases);
       const id = record[link.spec.keyField];
       if (id === null || id === undefined || id === '') continue;
       read.add(sourceKey({ crm: link.spec.crm, objectType: link.spec.objectType, recordId: String(id) }));
@@ -47,6 +47,30 @@ export function nativeInputs(config: MappingConfig, type: GoldenTypeModel, rep: 
     inputs.push({ crm: source.crm, objectType: source.objectType, recordId: source.recordId, unavailable: true });
   }
   return inputs;
+}
+
+/** The record with each aliased path also under its native name, which the mapping (and so resolver-engine) uses. */
+function withNativeNames(record: Record<string, unknown>, aliases: readonly [string, string][]): Record<string, unknown> {
+  if (aliases.length === 0) return record;
+  const out: Record<string, unknown> = { ...record };
+  for (const [native, served] of aliases) {
+    const nativeSegments = native.split('.');
+    const servedSegments = served.split('.');
+    let from: unknown = record;
+    let to: Record<string, unknown> = out;
+    for (let i = 0; i < servedSegments.length; i++) {
+      from = from && typeof from === 'object' ? (from as Record<string, unknown>)[servedSegments[i]!] : undefined;
+      if (i === servedSegments.length - 1) to[nativeSegments[i]!] = from;
+      else {
+        const next = to[nativeSegments[i]!];
+        const copy: Record<string, unknown> = next && typeof next === 'object' ? { ...(next as Record<string, unknown>) } : {};
+        if (from && typeof from === 'object') Object.assign(copy, from as Record<string, unknown>);
+        to[nativeSegments[i]!] = copy;
+        to = copy;
+      }
+    }
+  }
+  return out;
 }
 
 /** A malformed value (it comes from our own identity subgraph) means no clocks: record-level times, as before. */

@@ -1,8 +1,10 @@
 /**
  * The embedded demo as `npm start` runs it: Salesforce, HubSpot and a Pipedrive sales division, three sandboxes in
  * one child process, three demo connectors. One golden customer is merged from all three CRMs, with provenance
- * naming each, and the Pipedrive connector shows on the admin API like the others. (The rest of the suite runs
- * the demo with CUSTOMER_GRAPH_DEMO_PIPEDRIVE_PORT=off: it was written for two CRMs.)
+ * naming each, and the Pipedrive connector shows on the admin API like the others. A "Job title" field an admin adds
+ * in Pipedrive is proposed for the golden title by mappingSuggestions, and accepting the proposal makes the golden
+ * title read Pipedrive too. (The rest of the suite runs the demo with CUSTOMER_GRAPH_DEMO_PIPEDRIVE_PORT=off: it was
+ * written for two CRMs.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '../support/test-app.ts';
@@ -14,7 +16,8 @@ type Node = { id: string; email: string | null; sources: Source[] };
 describe('the demo with three CRMs', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ env: { CUSTOMER_GRAPH_DEMO_PIPEDRIVE_PORT: '0' } });
+    // Metadata re-read every second: a field added in Pipedrive joins its native type soon after.
+    t = await startTestApp({ env: { CUSTOMER_GRAPH_DEMO_PIPEDRIVE_PORT: '0' }, config: { CUSTOMER_GRAPH_METADATA_REFRESH_MS: '1000' } });
   }, 240_000);
   afterAll(async () => t?.close());
 
@@ -67,4 +70,46 @@ describe('the demo with three CRMs', () => {
     expect(res.data!.pipedriveOrganizations.edges.length).toBeGreaterThan(0);
     expect(res.data!.pipedriveDeals.edges[0]!.node.title).toMatch(/ - /);
   });
+
+  it('proposes a new Pipedrive "Job title" field for the golden title, and the accepted proposal feeds the merge', async () => {
+    const created = await fetch(`${t.pipedriveUrl}/api/v1/personFields`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-token': 'sandbox-pipedrive-token' },
+      body: JSON.stringify({ name: 'Job title', field_type: 'varchar' }),
+    });
+    expect(created.status).toBe(201);
+    const key = ((await created.json()) as { data: { key: string } }).data.key;
+    type Field = { field: string; mappedFrom: string[]; proposed: { nativeField: string; nativeLabel: string | null; mapping: string } | null };
+    const suggest = async () => (await t.gql<{ mappingSuggestions: { objectType: string; fields: Field[] } }>(
+      'query { mappingSuggestions(type: "Customer", crm: "pipedrive") { objectType fields { field mappedFrom proposed { nativeField nativeLabel mapping } } } }')).data?.mappingSuggestions;
+    await expect.poll(async () => (await suggest())?.fields.find((f) => f.field === 'title')?.proposed?.nativeField, { timeout: 15_000, interval: 500 }).toBe(key);
+    const s = (await suggest())!;
+    expect(s.objectType).toBe('persons');
+    expect(s.fields.find((f) => f.field === 'email')!.mappedFrom).toEqual(['email']);
+    const title = s.fields.find((f) => f.field === 'title')!;
+    expect(title.proposed!.nativeLabel).toBe('Job title');
+    // The metadata refresh gives PipedrivePerson the new field, under a GraphQL-safe name (40 hex characters may start with a digit).
+    const nativeFields = async () => ((await t.gql<{ __type: { fields: { name: string; description: string | null }[] } }>('{ __type(name: "PipedrivePerson") { fields { name description } } }')).data?.__type.fields ?? []);
+    await expect.poll(async () => (await nativeFields()).find((f) => f.description?.startsWith('Job title'))?.name, { timeout: 15_000, interval: 500 }).toMatch(new RegExp(`${key}$`));
+
+    // Give a Pipedrive person a title, accept the proposal, and the golden title has a Pipedrive candidate.
+    const three = (await allCustomers()).find((c) => new Set(c.sources.map((x) => x.crm)).size === 3)!;
+    const personId = three.sources.find((x) => x.crm === 'pipedrive')!.recordId;
+    const patched = await fetch(`${t.pipedriveUrl}/api/v2/persons/${personId}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', 'x-api-token': 'sandbox-pipedrive-token' },
+      body: JSON.stringify({ custom_fields: { [key]: 'Head of Pipedrive Sales' } }),
+    });
+    expect(patched.status).toBe(200);
+    const current = (await t.gql<{ mappingConfiguration: { version: number; document: string } }>('{ mappingConfiguration { version document } }')).data!.mappingConfiguration;
+    const doc = JSON.parse(current.document) as { types: Record<string, { fields: Record<string, { mappings: unknown[] }> }> };
+    doc.types.Customer!.fields.title!.mappings.push(JSON.parse(title.proposed!.mapping));
+    const saved = await t.gql('mutation($d: String!, $v: Int) { saveMappingConfiguration(document: $d, expectedVersion: $v, comment: "Pipedrive job title") { version } }', { d: JSON.stringify(doc), v: current.version });
+    expect(saved.errors).toBeUndefined();
+    await expect.poll(async () => {
+      const res = await t.gql<{ customer: { provenance: { candidates: { value: unknown; source: { crm: string } }[] }[] } }>(
+        'query($id: ID!) { customer(id: $id) { provenance(fields: ["title"]) { candidates { value source { crm } } } } }', { id: three.id });
+      return res.data?.customer.provenance[0]?.candidates.find((c) => c.source.crm === 'pipedrive')?.value;
+    }, { timeout: 20_000, interval: 500 }).toBe('Head of Pipedrive Sales');
+  }, 60_000);
 });

@@ -17,7 +17,7 @@ import { bearerGraphql } from '../support/bearer-graphql.ts';
 import type { TestApp } from '../support/test-app.ts';
 
 const TOKEN = 'rules-test-token';
-const CRM_NAMES: Record<string, string> = { salesforce: 'Salesforce', hubspot: 'HubSpot' };
+const CRM_NAMES: Record<string, string> = { salesforce: 'Salesforce', hubspot: 'HubSpot', pipedrive: 'Pipedrive' };
 
 interface Mapping { crm: string; objectType: string; from: string | string[] }
 interface Field { type: string; rule?: { strategy: string; function?: string; sourcePriority?: string[] }; mappings: Mapping[] }
@@ -132,7 +132,9 @@ describe('admin UI: field rules', () => {
     const after = await stored();
     expect(after.version).toBe(before.version + 1);
     const expected = structuredClone(before.doc);
-    expected.types.Customer!.fields[field]!.rule = { strategy: 'source-priority', sourcePriority: ['hubspot', 'salesforce'] };
+    // The order lists every CRM the field reads (Pipedrive too where the default mapping reads it), HubSpot moved first.
+    const crms = [...new Set(before.doc.types.Customer!.fields[field]!.mappings.map((m) => m.crm))];
+    expected.types.Customer!.fields[field]!.rule = { strategy: 'source-priority', sourcePriority: ['hubspot', 'salesforce', ...crms.filter((c) => c !== 'hubspot' && c !== 'salesforce')] };
     expect(after.doc).toEqual(expected);
     expect(after.versions[0]).toEqual({ version: before.version + 1, comment: `${field}: trust HubSpot`, actor: 'Grace Hopper' });
 
