@@ -1,7 +1,8 @@
 /**
  * The backfill bench's measurement: CRM sandboxes in a child process of their own, seeded through the control plane
  * (`POST /_sandbox/reset` with a bulk seed folder), then the real `customer-graph sync --backfill` as a process
- * against a fresh database, once per scenario (Salesforce alone, HubSpot alone, both). Calls are what the sandboxes
+ * against a fresh database, once per scenario (Salesforce alone, HubSpot alone, both; Pipedrive alone, all three).
+ * The Pipedrive sandbox is started only when a scenario needs it, so the older scenarios run as they always did. Calls are what the sandboxes
  * counted (`/_sandbox/stats`, reset before each run), split into page reads, token calls and metadata. After each
  * run, the first change poll on its database (first-poll.ts): what `customer-graph start` reads next.
  */
@@ -16,16 +17,41 @@ import { writeBulkSeed } from './bulk-seed.ts';
 import type { BulkSeedCounts } from './bulk-seed.ts';
 import { measureFirstPoll } from './first-poll.ts';
 import type { FirstPoll } from './first-poll.ts';
+import { writePipedriveSeed } from './pipedrive-seed.ts';
+import type { PipedriveSeedCounts } from './pipedrive-seed.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
+/** The Pipedrive sandbox's default API token (sandboxes/pipedrive/README.md). */
+export const PIPEDRIVE_SANDBOX_TOKEN = 'sandbox-pipedrive-token';
 
-export type Scenario = 'salesforce' | 'hubspot' | 'both';
-type Crm = 'salesforce' | 'hubspot';
+export type Crm = 'salesforce' | 'hubspot' | 'pipedrive';
+/** Each scenario and the CRMs its run configures. */
+export const SCENARIO_CRMS = {
+  salesforce: ['salesforce'],
+  hubspot: ['hubspot'],
+  both: ['salesforce', 'hubspot'],
+  pipedrive: ['pipedrive'],
+  all: ['salesforce', 'hubspot', 'pipedrive'],
+} as const satisfies Record<string, readonly Crm[]>;
+export type Scenario = keyof typeof SCENARIO_CRMS;
 
-/** Largest page each CRM serves: a SOQL query page (batchSize ≤ 2,000) and a CRM v3 list page (limit ≤ 100). */
-export const CRM_PAGE_SIZE: Record<Crm, number> = { salesforce: 2000, hubspot: 100 };
+/**
+ * Largest page each CRM serves: a SOQL query page (batchSize ≤ 2,000), a HubSpot CRM v3 list page (limit ≤ 100) and
+ * a Pipedrive v2 list page (limit ≤ 500).
+ */
+export const CRM_PAGE_SIZE: Record<Crm, number> = { salesforce: 2000, hubspot: 100, pipedrive: 500 };
 /** The mapped objects the backfill reads (default mapping configuration), by CRM. */
-const MAPPED: Record<Crm, string[]> = { salesforce: ['Contact', 'Account', 'Opportunity'], hubspot: ['contacts', 'companies', 'deals'] };
+const MAPPED: Record<Crm, string[]> = {
+  salesforce: ['Contact', 'Account', 'Opportunity'], hubspot: ['contacts', 'companies', 'deals'], pipedrive: ['persons', 'organizations', 'deals'],
+};
+/** The list route a CRM's sandbox counts a page read under (`/_sandbox/stats` keys). */
+const PAGE_ROUTE: Record<Crm, RegExp> = {
+  salesforce: /^GET \/services\/data\/vXX\.X\/query(\/:locator)?$/,
+  hubspot: /^GET \/crm\/v3\/objects\/[a-z_]+$/,
+  pipedrive: /^GET \/api\/v2\/(persons|organizations|deals)$/,
+};
+
+export type BenchSeedCounts = BulkSeedCounts & { pipedrive: PipedriveSeedCounts };
 
 export interface CrmCalls {
   records: number;
@@ -37,6 +63,11 @@ export interface CrmCalls {
   /** Describe, property catalog and anything else. */
   otherCalls: number;
   routes: Record<string, number>;
+  /**
+   * Pipedrive only: calls the sandbox refused (429 over the burst limit, 401) and so did not charge to the token's
+   * daily budget — the `/api` calls it counted minus what the budget's use grew by.
+   */
+  refusedCalls?: number;
 }
 
 export interface RunResult {
@@ -78,7 +109,7 @@ export interface BackfillBenchOptions {
 export interface BackfillBenchReport {
   people: number;
   latencyMs: number;
-  seed: BulkSeedCounts;
+  seed: BenchSeedCounts;
   runs: RunResult[];
 }
 
@@ -90,10 +121,20 @@ async function control(base: string, method: string, route: string, body?: unkno
   return res.json();
 }
 
-function seededRecords(seed: BulkSeedCounts, crm: Crm): Record<string, number> {
-  return crm === 'salesforce'
-    ? { Contact: seed.salesforce.Contact, Account: seed.salesforce.Account, Opportunity: seed.salesforce.Opportunity }
-    : { contacts: seed.hubspot.contacts, companies: seed.hubspot.companies, deals: seed.hubspot.deals };
+function seededRecords(seed: BenchSeedCounts, crm: Crm): Record<string, number> {
+  if (crm === 'salesforce') return { Contact: seed.salesforce.Contact, Account: seed.salesforce.Account, Opportunity: seed.salesforce.Opportunity };
+  return crm === 'hubspot' ? { ...seed.hubspot } : { ...seed.pipedrive };
+}
+
+/** The Pipedrive sandbox's daily budget use so far (summed over credentials): only calls it answered count. */
+async function pipedriveDailyUsed(base: string): Promise<number> {
+  return ((await control(base, 'GET', 'limits')) as { daily: { used: number } }).daily.used;
+}
+
+/** Calls to `/api` routes the sandbox counted that its rate limiter did not charge: the refused ones. */
+export function refusedCalls(routes: Record<string, number>, charged: number): number {
+  const apiCalls = Object.entries(routes).filter(([route]) => / \/api\//.test(route)).reduce((n, [, c]) => n + c, 0);
+  return apiCalls - charged;
 }
 
 /** Splits a sandbox's route counts into page reads, token calls and the rest. */
@@ -103,8 +144,14 @@ export function classifyCalls(crm: Crm, routes: Record<string, number>, perObjec
   let otherCalls = 0;
   for (const [route, n] of Object.entries(routes)) {
     if (/oauth|token/i.test(route)) tokenCalls += n;
-    else if (crm === 'salesforce' ? /^GET \/services\/data\/vXX\.X\/query(\/:locator)?$/.test(route) : /^GET \/crm\/v3\/objects\/[a-z_]+$/.test(route)) pageCalls += n;
-    else otherCalls += n;
+    else if (PAGE_ROUTE[crm].test(route)) {
+      // Pipedrive's clock probe before the read (latestChangeAt: one `limit=1` list call per object, see
+      // sync/backfill-cursors.ts) shares the list route; it is metadata, as Salesforce's queryAll and HubSpot's search
+      // probes are, so one call per object goes to the other calls.
+      const probe = crm === 'pipedrive' ? Math.min(n, 1) : 0;
+      pageCalls += n - probe;
+      otherCalls += probe;
+    } else otherCalls += n;
   }
   const records = MAPPED[crm].reduce((sum, o) => sum + (perObject[o] ?? 0), 0);
   const floorCalls = MAPPED[crm].reduce((sum, o) => sum + Math.max(1, Math.ceil((perObject[o] ?? 0) / CRM_PAGE_SIZE[crm])), 0);
@@ -129,9 +176,9 @@ async function runCli(env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: s
 }
 
 /** The environment of one run: only the scenario's CRMs configured, no demo, no change polling, no metadata refresh. */
-function cliEnv(scenario: Scenario, urls: Record<Crm, string>, dataDir: string, databaseUrl: string | undefined, pollIntervalMs = '0'): NodeJS.ProcessEnv {
+function cliEnv(scenario: Scenario, urls: Partial<Record<Crm, string>>, dataDir: string, databaseUrl: string | undefined, pollIntervalMs = '0'): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^(SALESFORCE_|HUBSPOT_|DATABASE_URL$|CUSTOMER_GRAPH_)/.test(k)) env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (!/^(SALESFORCE_|HUBSPOT_|PIPEDRIVE_|DATABASE_URL$|CUSTOMER_GRAPH_)/.test(k)) env[k] = v;
   Object.assign(env, {
     CUSTOMER_GRAPH_DATA_DIR: dataDir,
     CUSTOMER_GRAPH_SECRET_KEY: Buffer.alloc(32, 5).toString('base64'),
@@ -143,8 +190,11 @@ function cliEnv(scenario: Scenario, urls: Record<Crm, string>, dataDir: string, 
     LOG_LEVEL: 'warn',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   });
-  if (scenario !== 'hubspot') Object.assign(env, { SALESFORCE_LOGIN_URL: urls.salesforce, SALESFORCE_CLIENT_ID: 'customer-graph', SALESFORCE_CLIENT_SECRET: 'sandbox' });
-  if (scenario !== 'salesforce') Object.assign(env, { HUBSPOT_ACCESS_TOKEN: 'sandbox-token', HUBSPOT_BASE_URL: urls.hubspot });
+  const crms: readonly Crm[] = SCENARIO_CRMS[scenario];
+  if (crms.includes('salesforce')) Object.assign(env, { SALESFORCE_LOGIN_URL: urls.salesforce, SALESFORCE_CLIENT_ID: 'customer-graph', SALESFORCE_CLIENT_SECRET: 'sandbox' });
+  if (crms.includes('hubspot')) Object.assign(env, { HUBSPOT_ACCESS_TOKEN: 'sandbox-token', HUBSPOT_BASE_URL: urls.hubspot });
+  // The sandbox's default API token: no token calls, and the default burst limit (80 calls / 2 s) applies to it.
+  if (crms.includes('pipedrive')) Object.assign(env, { PIPEDRIVE_API_TOKEN: PIPEDRIVE_SANDBOX_TOKEN, PIPEDRIVE_BASE_URL: urls.pipedrive });
   return env;
 }
 
@@ -157,10 +207,13 @@ export function parseSummary(stdout: string): { seconds: number; recordsRead: nu
 export async function runBackfillBench(opts: BackfillBenchOptions): Promise<BackfillBenchReport> {
   const log = opts.log ?? (() => {});
   const seedDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-bench-backfill-seed-'));
-  const seed = writeBulkSeed(seedDir, opts.people);
+  const seed: BenchSeedCounts = { ...writeBulkSeed(seedDir, opts.people), pipedrive: writePipedriveSeed(seedDir, opts.people) };
   log(`seed: ${JSON.stringify(seed)}`);
-  const sandboxes = await startSandboxProcess(['--salesforce-port', '0', '--hubspot-port', '0', '--pipedrive-port', 'off']);
-  const urls: Record<Crm, string> = { salesforce: sandboxes.salesforceUrl, hubspot: sandboxes.hubspotUrl };
+  const pipedriveWanted = opts.scenarios.some((s) => (SCENARIO_CRMS[s] as readonly Crm[]).includes('pipedrive'));
+  const sandboxes = await startSandboxProcess(['--salesforce-port', '0', '--hubspot-port', '0', '--pipedrive-port', pipedriveWanted ? '0' : 'off']);
+  const urls: Partial<Record<Crm, string>> = {
+    salesforce: sandboxes.salesforceUrl, hubspot: sandboxes.hubspotUrl, ...(sandboxes.pipedriveUrl ? { pipedrive: sandboxes.pipedriveUrl } : {}),
+  };
   const runs: RunResult[] = [];
   try {
     // Seeding through the control plane: the sandboxes drop the demo set and load the bulk folder.
@@ -168,6 +221,7 @@ export async function runBackfillBench(opts: BackfillBenchOptions): Promise<Back
     if (opts.latencyMs) for (const base of Object.values(urls)) await control(base, 'PUT', 'latency', { fixedMs: opts.latencyMs });
     for (const scenario of opts.scenarios) {
       for (const base of Object.values(urls)) await control(base, 'POST', 'stats/reset');
+      const pipedriveUsedBefore = urls.pipedrive ? await pipedriveDailyUsed(urls.pipedrive) : 0;
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-bench-backfill-data-'));
       const database = opts.databaseUrl ? await createFreshDatabase(opts.databaseUrl) : undefined;
       log(`${scenario}: sync --backfill on ${database ? 'a fresh Postgres database' : 'a fresh PGlite folder'}`);
@@ -177,12 +231,12 @@ export async function runBackfillBench(opts: BackfillBenchOptions): Promise<Back
         const load = { start: loadAtStart, end: os.loadavg()[0]! };
         const summary = parseSummary(out.stdout);
         const crms: RunResult['crms'] = {};
-        for (const crm of ['salesforce', 'hubspot'] as const) {
-          if (scenario !== 'both' && scenario !== crm) continue;
-          const stats = (await control(urls[crm], 'GET', 'stats')) as { routes: Record<string, number> };
+        const crmsRun: readonly Crm[] = SCENARIO_CRMS[scenario];
+        for (const crm of crmsRun) {
+          const stats = (await control(urls[crm]!, 'GET', 'stats')) as { routes: Record<string, number> };
           crms[crm] = classifyCalls(crm, stats.routes, seededRecords(seed, crm));
         }
-        const crmsRun = (['salesforce', 'hubspot'] as const).filter((crm) => scenario === 'both' || scenario === crm);
+        if (crms.pipedrive) crms.pipedrive.refusedCalls = refusedCalls(crms.pipedrive.routes, (await pipedriveDailyUsed(urls.pipedrive!)) - pipedriveUsedBefore);
         const firstPoll = out.code === 0 ? await measureFirstPoll({ crms: [...crmsRun], urls, dataDir, databaseUrl: database?.url, control }) : undefined;
         runs.push({
           scenario, driver: database ? 'postgres' : 'pglite', exitCode: out.code,

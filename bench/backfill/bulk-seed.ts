@@ -1,7 +1,8 @@
 /**
  * A large seed folder for the backfill bench, written in the sandboxes' seed format (`<dir>/salesforce/*.json`,
- * `<dir>/hubspot/*.json`). The demo generator (sandboxes/demo) plants conflicts with care but grows worse than
- * linearly (tens of thousands of customers take minutes), so the bench writes plain records of the same shapes:
+ * `<dir>/hubspot/*.json`; pipedrive-seed.ts adds `<dir>/pipedrive/*.json` of the same people). The demo generator
+ * (sandboxes/demo) plants conflicts with care but grows worse than linearly
+ * (tens of thousands of customers take minutes), so the bench writes plain records of the same shapes:
  * N Salesforce Contacts and N HubSpot contacts, one company per 5 people on each side. Half the people are in both
  * CRMs (same email, so the linker joins them) and companies overlap by domain the same way. Deterministic: no clock,
  * no randomness.
@@ -28,13 +29,26 @@ function sfId(prefix: string, n: number): string {
 
 const sfTime = (ms: number) => new Date(ms).toISOString().replace('Z', '+0000');
 const hsTime = (ms: number) => new Date(ms).toISOString();
-const phone = (n: number) => `+1 415 ${String(200 + (n % 700)).padStart(3, '0')} ${String(n % 10_000).padStart(4, '0')}`;
+export const phone = (n: number) => `+1 415 ${String(200 + (n % 700)).padStart(3, '0')} ${String(n % 10_000).padStart(4, '0')}`;
 
 function sfSystem(ms: number) {
   return {
     IsDeleted: false, CreatedDate: sfTime(ms - 86_400_000), CreatedById: OWNER, LastModifiedDate: sfTime(ms),
     LastModifiedById: OWNER, SystemModstamp: sfTime(ms), OwnerId: OWNER,
   };
+}
+
+/** Bulk person p (0-based): the same name, email and company (floor(p / 5)) in every CRM that holds them. */
+export function bulkPerson(p: number): { firstName: string; lastName: string; email: string; ms: number; company: number } {
+  const firstName = FIRST[p % FIRST.length]!;
+  const lastName = `${LAST[Math.floor(p / FIRST.length) % LAST.length]!}${p}`;
+  const email = `${firstName}.${lastName}@bulk-company-${Math.floor(p / 5)}.example.com`.toLowerCase();
+  return { firstName, lastName, email, ms: BASE_MS - p * 1000, company: Math.floor(p / 5) };
+}
+
+/** Bulk company c: its name (Salesforce adds " Inc."), domain and modification time. */
+export function bulkCompany(c: number): { name: string; domain: string; ms: number } {
+  return { name: `Bulk Company ${c}`, domain: `bulk-company-${c}.example.com`, ms: BASE_MS - c * 60_000 };
 }
 
 /**
@@ -50,9 +64,7 @@ export function writeBulkSeed(dir: string, people: number): BulkSeedCounts {
   const hsOffset = Math.floor(people / 2);
   const companyOffset = Math.floor(companies / 2);
   for (let c = 0; c < companies + companyOffset; c++) {
-    const name = `Bulk Company ${c}`;
-    const domain = `bulk-company-${c}.example.com`;
-    const ms = BASE_MS - c * 60_000;
+    const { name, domain, ms } = bulkCompany(c);
     if (c < companies) {
       const Id = sfId('001', c);
       sfAccounts.push({
@@ -74,11 +86,7 @@ export function writeBulkSeed(dir: string, people: number): BulkSeedCounts {
     }
   }
   for (let p = 0; p < people + hsOffset; p++) {
-    const firstName = FIRST[p % FIRST.length]!;
-    const lastName = `${LAST[Math.floor(p / FIRST.length) % LAST.length]!}${p}`;
-    const email = `${firstName}.${lastName}@bulk-company-${Math.floor(p / 5)}.example.com`.toLowerCase();
-    const ms = BASE_MS - p * 1000;
-    const company = Math.floor(p / 5);
+    const { firstName, lastName, email, ms, company } = bulkPerson(p);
     if (p < people) {
       const Id = sfId('003', p);
       sfContacts.push({
