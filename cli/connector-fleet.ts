@@ -2,6 +2,11 @@
  * The CRM connectors this process runs, one per CRM, each behind a swappable reference (swappable-connector.ts) so
  * that connection settings saved later apply without a restart: by this process when an admin saves them here
  * (connector-settings.ts), and by every other process on the database through `connector_saved` (`follow`).
+ *
+ * A connector disabled while it runs is paused at once: it leaves the maps the poller, the webhook receiver and the
+ * write-back worker read (so nothing polls it, its webhooks are not taken, its outbox rows wait), and its reference
+ * answers every call with CRM_UNAVAILABLE naming the reason (golden records show it as an unavailable source). Its
+ * native types stay in the graph until the next start. Enabling it again resumes it from what is stored.
  */
 import type { Connector } from '../connectors/contract/index.ts';
 import type { TokenStore } from '../connectors/runtime/index.ts';
@@ -10,12 +15,14 @@ import { listenConnectorSaved, publishConnectorSaved } from '../db/connector-eve
 import type { DatabaseHandle } from '../db/open-database.ts';
 import type { Logger } from '../lib/logger.ts';
 import { crmSupport } from './connector-registry.ts';
-import { swappableConnector } from './swappable-connector.ts';
+import { disabledConnector, swappableConnector } from './swappable-connector.ts';
 import type { SwappableConnector } from './swappable-connector.ts';
 
 interface Running {
   row: ConnectorRow;
   handle: SwappableConnector;
+  /** Disabled while running: out of the maps, every call refused, until enabled again or the next start. */
+  paused: boolean;
 }
 
 export class ConnectorFleet {
@@ -25,6 +32,11 @@ export class ConnectorFleet {
   /** The same connectors by stored connector id (write-back plans and delivers by connector id). */
   readonly connectorsById = new Map<string, Connector>();
   private readonly running = new Map<string, Running>();
+  /**
+   * By CRM: the references of paused connectors deleted since, which their native subgraph (still in the graph until
+   * the next start) holds. A connector of that CRM saved later takes the reference over instead of a second subgraph.
+   */
+  private readonly parked = new Map<string, SwappableConnector>();
   private readonly appliedListeners = new Set<(row: ConnectorRow) => void | Promise<void>>();
   /** Tells this process's own `connector_saved` events from other processes'. */
   private readonly origin = `${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
@@ -45,12 +57,30 @@ export class ConnectorFleet {
   /** Runs one more stored connector, of a CRM none runs here yet; its connector (callers build its subgraph). */
   async add(row: ConnectorRow): Promise<Connector> {
     if (this.connectors.has(row.crm)) throw new Error(`a ${row.crm} connector (${this.connectorIds.get(row.crm)}) already runs here`);
-    const handle = swappableConnector(await this.build(row));
-    this.running.set(row.id, { row, handle });
+    const built = await this.build(row);
+    const parked = this.parked.get(row.crm);
+    this.parked.delete(row.crm);
+    const handle = parked ?? swappableConnector(built);
+    if (parked) parked.swap(built);
+    this.running.set(row.id, { row, handle, paused: false });
     this.connectors.set(row.crm, handle.connector);
     this.connectorIds.set(row.crm, row.id);
     this.connectorsById.set(row.id, handle.connector);
     return handle.connector;
+  }
+
+  /** Whether the graph of this process still holds a native subgraph of `crm` whose connector was deleted (see `parked`). */
+  hasParked(crm: string): boolean {
+    return this.parked.has(crm);
+  }
+
+  /** Lets paused connector `id` go (it is being deleted); its reference is parked for the next connector of its CRM. */
+  forget(id: string): boolean {
+    const running = this.running.get(id);
+    if (!running?.paused) return false;
+    this.running.delete(id);
+    this.parked.set(running.row.crm, running.handle);
+    return true;
   }
 
   /** Stops running connector `id` in this process (a join whose subgraph could not be built). */
@@ -75,9 +105,42 @@ export class ConnectorFleet {
     });
   }
 
-  /** Whether this process runs the stored connector `id`, and which connector id runs for `crm`. */
+  /** Whether this process started the stored connector `id` (paused or not), and which connector id runs for `crm`. */
   runs(id: string): boolean {
     return this.running.has(id);
+  }
+
+  paused(id: string): boolean {
+    return this.running.get(id)?.paused ?? false;
+  }
+
+  /** Pauses running connector `id` now (disabled by an admin); false when it does not run here or is paused already. */
+  pause(id: string, reason: string): boolean {
+    const running = this.running.get(id);
+    if (!running || running.paused) return false;
+    running.paused = true;
+    running.handle.swap(disabledConnector(running.handle.current(), reason));
+    this.connectors.delete(running.row.crm);
+    this.connectorIds.delete(running.row.crm);
+    this.connectorsById.delete(id);
+    this.logger.info({ connector: id }, 'connector paused: not polled, not written to, reads refused');
+    return true;
+  }
+
+  /** Resumes paused connector `id` with its stored settings; false when it does not run here or is not paused. */
+  async resume(id: string): Promise<boolean> {
+    const running = this.running.get(id);
+    if (!running?.paused) return false;
+    const row = await this.store.get(id);
+    if (!row) return false;
+    running.handle.swap(await this.build(row));
+    running.row = row;
+    running.paused = false;
+    this.connectors.set(row.crm, running.handle.connector);
+    this.connectorIds.set(row.crm, id);
+    this.connectorsById.set(id, running.handle.connector);
+    this.logger.info({ connector: id }, 'connector resumed');
+    return true;
   }
 
   runningIdOf(crm: string): string | undefined {
@@ -99,6 +162,9 @@ export class ConnectorFleet {
     if (!running) return false;
     const row = await this.store.get(id);
     if (!row) return false;
+    // Disabled or enabled elsewhere: follow it here too.
+    if (row.status === 'disabled') return this.pause(id, row.statusReason ?? 'disabled by an admin') || running.paused;
+    if (running.paused) return this.resume(id);
     running.handle.swap(await this.build(row));
     running.row = row;
     for (const listener of this.appliedListeners) {

@@ -157,19 +157,30 @@ export function createConnectorSettings(deps: ConnectorSettingsDeps) {
   }
 
   /**
-   * Disables or enables a stored connector. A process runs the connectors it started with, so the change takes effect
-   * at the next start (the answer says so); a disabled connector is not started, not polled, not written to.
+   * Disables or enables a stored connector, at once: a running one is paused here (not polled, not written to, its
+   * reads refused) or resumed, and every other process on the database follows (`connector_saved`). A disabled
+   * connector is not started at the next start; an enabled one that does not run here joins the graph if it can.
    */
   async function setEnabled(id: string, enabled: boolean): Promise<{ id: string; restartReason: string | null }> {
     const row = await store.get(id);
     if (!row) throw new GraphQLError(`No connector has the id '${id}'.`, { extensions: { code: 'NOT_FOUND', argumentName: 'id' } });
     const wanted = enabled ? 'active' : 'disabled';
-    if (row.status === wanted || (enabled && row.status === 'needs_reauthorisation')) return { id, restartReason: null };
-    await store.setStatus(id, wanted, enabled ? null : 'disabled by an admin');
+    const unchanged = row.status === wanted || (enabled && row.status === 'needs_reauthorisation');
+    if (!unchanged) await store.setStatus(id, wanted, enabled ? null : 'disabled by an admin');
     deps.logger.info({ connector: id, enabled }, 'connector enabled or disabled');
-    const runs = fleet.runs(id);
-    if (!enabled) return { id, restartReason: runs ? `${row.name} keeps running in this process until customer-graph restarts; then it stops.` : null };
-    if (runs) return { id, restartReason: null };
+    const announce = () => fleet.announce(deps.database, id).catch((err) => deps.logger.warn({ err, connector: id }, 'could not announce the change; other processes apply it at their next start'));
+    if (!enabled) {
+      fleet.pause(id, 'disabled by an admin');
+      if (!unchanged) await announce();
+      return { id, restartReason: null };
+    }
+    if (fleet.runs(id)) {
+      await fleet.resume(id);
+      if (!unchanged) await announce();
+      return { id, restartReason: null };
+    }
+    if (unchanged) return { id, restartReason: null };
+    await announce();
     const joined = deps.join ? await deps.join(id).catch((err) => {
       deps.logger.error({ err, connector: id }, 'the enabled connector could not join the running graph; it starts at the next restart');
       return false;
@@ -177,13 +188,15 @@ export function createConnectorSettings(deps: ConnectorSettingsDeps) {
     return { id, restartReason: joined ? null : restartReason({ ...row, status: 'active' }) };
   }
 
-  /** Deletes a stored connector that this process does not run (disable it and restart first). */
+  /** Deletes a stored connector that this process does not run, or runs paused (disable it first). */
   async function remove(id: string): Promise<boolean> {
     const row = await store.get(id);
     if (!row) throw new GraphQLError(`No connector has the id '${id}'.`, { extensions: { code: 'NOT_FOUND', argumentName: 'id' } });
-    if (fleet.runs(id)) {
-      throw new GraphQLError(`${row.name} is running in this process: disable it, restart customer-graph, then delete it.`, { extensions: { code: 'CONFLICT', argumentName: 'id' } });
+    if (fleet.runs(id) && !fleet.paused(id)) {
+      throw new GraphQLError(`${row.name} is running in this process: disable it first, then delete it.`, { extensions: { code: 'CONFLICT', argumentName: 'id' } });
     }
+    // A paused one goes; its CRM's types stay in this process's graph (answering as unavailable) until the next start.
+    fleet.forget(id);
     const removed = await store.remove(id);
     deps.logger.info({ connector: id }, 'connector deleted');
     return removed;

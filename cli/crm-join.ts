@@ -47,6 +47,13 @@ export function crmJoiner(deps: CrmJoinDeps): (id: string) => Promise<boolean> {
     if (fleet.runs(id)) return true;
     const row = await deps.store.get(id);
     if (!row || row.status === 'disabled' || Boolean(row.settings.demo) !== deps.demo || fleet.runningIdOf(row.crm)) return false;
+    if (fleet.hasParked(row.crm)) {
+      // The CRM's native subgraph is still in the graph (its connector was disabled, then deleted): it takes this one.
+      await fleet.add(row);
+      logger.info({ connector: id, crm: row.crm }, 'a connector took over its CRM\'s place in the graph; linking its records in the background');
+      void deps.link().catch((err) => logger.error({ err, connector: id }, 'linking the connector failed; run customer-graph sync --backfill'));
+      return true;
+    }
     const connector = await fleet.add(row);
     let native: NativeSubgraph | undefined;
     try {

@@ -7,6 +7,7 @@
  * A Proxy rather than a hand-written delegate: the contract has some twenty members and CRM connectors add their own
  * (HubSpot's `webhooks`), and a delegate would silently miss the ones added later.
  */
+import { ConnectorError } from '../connectors/contract/index.ts';
 import type { Connector } from '../connectors/contract/index.ts';
 
 export interface SwappableConnector {
@@ -35,5 +36,33 @@ export function swappableConnector(initial: Connector): SwappableConnector {
       if (next.crm !== current.crm) throw new Error(`cannot swap a ${current.crm} connector for a ${next.crm} one`);
       current = next;
     },
+  };
+}
+
+/**
+ * What a paused (disabled) connector answers: every call is refused with CRM_UNAVAILABLE and the reason, without a
+ * request to the CRM, so the golden records show the CRM as an unavailable source. Limits and the rate budget of
+ * the connector it replaces stay readable for the health pages.
+ */
+export function disabledConnector(previous: Connector, reason: string): Connector {
+  const refuse = (): never => {
+    throw new ConnectorError('CRM_UNAVAILABLE', previous.crm, `the ${previous.crm} connector is disabled (${reason}); enable it on the admin UI's Connectors page`, { retryable: false });
+  };
+  return {
+    crm: previous.crm,
+    limits: previous.limits,
+    describeObjects: async () => refuse(),
+    fetchByIds: async () => refuse(),
+    // eslint-disable-next-line require-yield -- refuses before its first page
+    pageRecords: async function* () { refuse(); },
+    // eslint-disable-next-line require-yield -- refuses before its first batch
+    readChanges: async function* () { refuse(); },
+    changeCursorAt: (objectType, at) => previous.changeCursorAt(objectType, at),
+    latestChangeAt: async () => refuse(),
+    createMany: async () => refuse(),
+    updateMany: async () => refuse(),
+    upsertMany: async () => refuse(),
+    deleteMany: async () => refuse(),
+    rateLimitState: () => previous.rateLimitState(),
   };
 }

@@ -96,9 +96,9 @@ export const CONNECTOR_SETTINGS_QUERY_FIELDS = `
 export const CONNECTOR_SETTINGS_MUTATION_FIELDS = `
   "Creates or updates a connector: checks the settings, tests them with one call to the CRM, then stores them encrypted and applies them. BAD_USER_INPUT (extensions.field names the input), CONFLICT (the id is another CRM's), or the CRM's code (CRM_AUTH_FAILED, CRM_UNAVAILABLE, CRM_TIMEOUT): nothing stored."
   saveConnector(input: SaveConnectorInput!): SaveConnectorResult!
-  "Disables (not started, polled or written to) or enables a connector; it takes effect at the next start. NOT_FOUND for an unknown id."
+  "Disables or enables a connector, at once and in every process on the database: a disabled connector is not polled or written to (its write-back waits), its webhooks are not taken, reads of its records answer CRM_UNAVAILABLE, and it is not started at the next start. NOT_FOUND for an unknown id."
   setConnectorEnabled(id: ID!, enabled: Boolean!): SetConnectorEnabledResult!
-  "Deletes a connector with its credentials and change cursors (links and history stay). CONFLICT while this process runs it: disable it and restart first."
+  "Deletes a connector with its credentials and change cursors (links and history stay). CONFLICT while it runs: disable it first."
   deleteConnector(id: ID!): Boolean!`;
 
 export function connectorSettingsResolvers(deps: ConnectorsDeps & { connectorSettings: ConnectorSettingsApi }) {

@@ -62,6 +62,9 @@ export interface RoundResult {
 const LATER = new Set(['CRM_AUTH_FAILED', 'CRM_BUDGET_EXHAUSTED']);
 
 /** Full jitter (uniform in [0, min(cap, base·2^attempt)]), but never sooner than the CRM asked. */
+/** How often rows of a connector this worker does not run (disabled, not configured here) are looked at again. */
+const UNAVAILABLE_RETRY_MS = 5_000;
+
 export function retryDelayMs(attempts: number, retryAfterMs: number | undefined, baseMs = 500, capMs = 5 * 60_000): number {
   const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, attempts - 1));
   return Math.max(retryAfterMs ?? 0, Math.round(Math.random() * ceiling));
@@ -180,8 +183,9 @@ export class WriteBackWorker {
     const connector = this.opts.connectors.get(connectorId);
     let records = coalesce(group);
     if (!connector) {
-      // Disabled or not configured in this process: try later rather than drop.
-      await this.retry(records.flatMap((r) => r.rows), `connector ${connectorId} is not available in this worker`, undefined, result);
+      // Disabled or not configured in this process: try later rather than drop, every few seconds rather than with a
+      // growing backoff (the CRM did not fail), so rows go out soon after the connector is enabled again.
+      await this.retry(records.flatMap((r) => r.rows), `connector ${connectorId} is not available in this worker`, undefined, result, UNAVAILABLE_RETRY_MS);
       return;
     }
     const fresh = await this.dropStale(connector, connectorId, objectType, group, result);
@@ -290,11 +294,11 @@ export class WriteBackWorker {
     return rows.filter((r) => !stale.has(r.id));
   }
 
-  private async retry(rows: OutboxRow[], message: string, retryAfterMs: number | undefined, result: RoundResult): Promise<void> {
+  private async retry(rows: OutboxRow[], message: string, retryAfterMs: number | undefined, result: RoundResult, fixedDelayMs?: number): Promise<void> {
     const backoff = this.opts.backoff ?? {};
     // Rows of one record share a retry time so they stay coalesced on the next round.
     const attempts = Math.max(...rows.map((r) => r.attempts), 1);
-    const at = new Date(Date.now() + retryDelayMs(attempts, retryAfterMs, backoff.baseMs, backoff.capMs));
+    const at = new Date(Date.now() + (fixedDelayMs ?? retryDelayMs(attempts, retryAfterMs, backoff.baseMs, backoff.capMs)));
     const ids = rows.map((r) => r.id);
     const changed = await failOutbox(this.opts.db, ids, message, at, claimOf(rows));
     result.retried += changed.length;

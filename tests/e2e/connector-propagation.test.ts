@@ -4,8 +4,8 @@
  *
  * On any driver: settings stored by another writer of the database (a second store object, as another process would)
  * and announced are applied by the running app: its next call goes to the new address. With DATABASE_URL: two whole
- * apps on one Postgres database, a save through A switches B's connector. On PGlite that part is skipped: two
- * processes cannot share one PGlite data folder.
+ * apps on one Postgres database, a save through A switches B's connector, and disabling it through A stops it in B
+ * too (enabling resumes it). On PGlite that part is skipped: two processes cannot share one PGlite data folder.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectorStore } from '../../db/connector-store.ts';
@@ -68,6 +68,22 @@ describe('connector settings saved in one process reach the others', () => {
       credentials: [{ name: 'accessToken', value: PORTAL_TOKEN }] } });
     expect(saved.errors).toBeUndefined();
     expect(saved.data!.saveConnector.applied).toBe(true);
+    await expect.poll(() => reachesPortal(b!, portal2), POLL).toBe(true);
+  });
+
+  it(`disabling through one app stops the connector in the other at once, and enabling resumes it${TWO_APPS}`, async () => {
+    if (!b) return;
+    const set = (on: boolean) => a.gql('mutation($on: Boolean!) { setConnectorEnabled(id: "hubspot-demo", enabled: $on) { restartReason } }', { on });
+    const running = async (t: TestApp) => (await t.gql<{ connectors: { id: string; running: boolean }[] }>('{ connectors { id running } }')).data?.connectors.find((c) => c.id === 'hubspot-demo')?.running;
+    expect(await running(b)).toBe(true);
+    expect((await set(false)).errors).toBeUndefined();
+    await expect.poll(() => running(b!), POLL).toBe(false);
+    const before = portal2.control.total;
+    const read = await b.gql('{ hubSpotContacts(first: 1) { edges { node { id } } } }');
+    expect(read.errors?.[0]?.extensions?.code).toBe('CRM_UNAVAILABLE');
+    expect(portal2.control.total).toBe(before);
+    expect((await set(true)).errors).toBeUndefined();
+    await expect.poll(() => running(b!), POLL).toBe(true);
     await expect.poll(() => reachesPortal(b!, portal2), POLL).toBe(true);
   });
 });

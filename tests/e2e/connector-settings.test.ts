@@ -160,15 +160,15 @@ describe('admin API: connectorKinds and saveConnector', () => {
     expect(await store.readCredentials('hubspot-eu')).toMatchObject({ auth: { accessToken: SECOND_PORTAL_TOKEN } });
   });
 
-  it('disables and enables connectors (taking effect at the next start) and deletes one not running, with its cursors', async () => {
+  it('disables and enables connectors (at once) and deletes one not running, with its cursors', async () => {
     const enable = (id: string, enabled: boolean) => gql<{ setConnectorEnabled: { restartReason: string | null; connector: { status: string; running: boolean } } }>(
       'mutation($id: ID!, $on: Boolean!) { setConnectorEnabled(id: $id, enabled: $on) { restartReason connector { status running } } }', { id, on: enabled });
     const remove = (id: string) => gql<{ deleteConnector: boolean }>('mutation($id: ID!) { deleteConnector(id: $id) }', { id });
 
-    // The running demo connector: disabled in the store, running here until a restart, and it says so.
+    // The running demo connector stops at once; the running Salesforce one cannot be deleted.
     const off = await enable('hubspot-demo', false);
-    expect(off.data!.setConnectorEnabled).toMatchObject({ connector: { status: 'disabled', running: true }, restartReason: expect.stringMatching(/until customer-graph restarts/) });
-    expect((await remove('hubspot-demo')).errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    expect(off.data!.setConnectorEnabled).toEqual({ connector: { status: 'disabled', running: false }, restartReason: null });
+    expect((await remove('salesforce-demo')).errors?.[0]?.extensions?.code).toBe('CONFLICT');
     expect((await enable('hubspot-demo', true)).data!.setConnectorEnabled).toEqual({ connector: { status: 'active', running: true }, restartReason: null });
 
     // A stored connector this process does not run: disabled, then deleted with its change cursors.

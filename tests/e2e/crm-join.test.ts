@@ -2,7 +2,8 @@
  * A CRM joins the running graph without a restart: the product runs with Salesforce only (a real deployment's
  * environment, the demo off); an admin saves a HubSpot connector through the admin API; the same process then serves
  * HubSpot's native types, links HubSpot's records in the background, and golden customers merge the two CRMs — no
- * restart. A connector whose CRM cannot be read is refused with the CRM's code and changes nothing.
+ * restart. A connector whose CRM cannot be read is refused with the CRM's code and changes nothing. Disabled and
+ * deleted, then saved again, it takes its old place in the running graph.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemoSeed } from '../../sandboxes/demo/index.ts';
@@ -64,6 +65,22 @@ describe('a CRM joins the running graph', () => {
     // Its webhooks are received: a delivery to its path is checked (and refused here, unsigned) rather than unknown.
     const webhook = await fetch(`${t.app.server.url}/webhooks/hubspot-main`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[]' });
     expect(webhook.status).toBe(401);
+    const page = await t.gql<{ hubSpotContacts: { edges: { node: { id: string } }[] } | null }>('{ hubSpotContacts(first: 3) { edges { node { id } } } }');
+    expect(page.errors).toBeUndefined();
+    expect(page.data!.hubSpotContacts!.edges.length).toBeGreaterThan(0);
+  });
+
+  it('a connector disabled and deleted, then saved again, takes its place in the running graph again', async () => {
+    const set = (on: boolean) => t.gql('mutation($on: Boolean!) { setConnectorEnabled(id: "hubspot-main", enabled: $on) { restartReason } }', { on });
+    expect((await set(false)).errors).toBeUndefined();
+    const deleted = await t.gql<{ deleteConnector: boolean }>('mutation { deleteConnector(id: "hubspot-main") }');
+    expect(deleted.data?.deleteConnector).toBe(true);
+    const down = await t.gql('{ hubSpotContacts(first: 1) { edges { node { id } } } }');
+    expect(down.errors?.[0]?.extensions?.code).toBe('CRM_UNAVAILABLE');
+
+    const res = await t.gql<{ saveConnector: { applied: boolean; restartReason: string | null; connector: { id: string; running: boolean } } }>(SAVE, { input: { ...input(hubspot.url), id: 'hubspot-again' } });
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.saveConnector).toEqual({ applied: true, restartReason: null, connector: { id: 'hubspot-again', running: true } });
     const page = await t.gql<{ hubSpotContacts: { edges: { node: { id: string } }[] } | null }>('{ hubSpotContacts(first: 3) { edges { node { id } } } }');
     expect(page.errors).toBeUndefined();
     expect(page.data!.hubSpotContacts!.edges.length).toBeGreaterThan(0);

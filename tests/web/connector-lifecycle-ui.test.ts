@@ -2,8 +2,8 @@
  * Disable / Enable and Delete… on the Connectors page in a real browser (Debian's chromium through playwright-core)
  * against a real gateway on the embedded demo (Salesforce and HubSpot sandboxes) and the admin API's
  * `setConnectorEnabled` and `deleteConnector`. Disabling the running HubSpot demo connector is confirmed in a row on the
- * card, shows "Disabled" with "still running until customer-graph restarts" and the restart reason in the status line,
- * and offers no Delete…; Enable makes it active again. A stored HubSpot connector this process does not run is deleted
+ * card, stops it at once (the card shows "Disabled" with what that means, and offers Delete…); Enable makes it active
+ * and running again. A stored HubSpot connector this process does not run is deleted
  * only once its id is typed; the card goes and focus moves to the next card's heading. The running Salesforce demo
  * connector offers no Delete…; a connector deleted behind the page's back shows NOT_FOUND in the alert region.
  */
@@ -53,7 +53,7 @@ describe('admin UI: disable, enable and delete connectors', () => {
     return page;
   }
 
-  it.skipIf(!hasChromium)('disabling the running HubSpot demo connector is confirmed, waits for a restart, and Enable undoes it', async () => {
+  it.skipIf(!hasChromium)('disabling the running HubSpot demo connector is confirmed, stops it at once, and Enable undoes it', async () => {
     const page = await open();
     const hs = page.locator('article[data-connector="hubspot-demo"]');
     expect(await hs.getByRole('button', { name: /^Delete/ }).count()).toBe(0);
@@ -61,7 +61,7 @@ describe('admin UI: disable, enable and delete connectors', () => {
     await disable.focus();
     await page.keyboard.press('Enter');
     const row = hs.getByRole('group', { name: 'Disable HubSpot (sandbox)' });
-    expect(await row.locator('p').textContent()).toBe('Disable HubSpot (sandbox)? It stops at the next restart: no polling, no write-back.');
+    expect(await row.locator('p').textContent()).toBe('Disable HubSpot (sandbox)? It stops now: no polling, write-back waits, and its records read as unavailable until you enable it again.');
     const confirm = row.getByRole('button', { name: 'Confirm disabling HubSpot (sandbox)' });
     expect(await isFocused(confirm)).toBe(true);
     // Cancel changes nothing and gives focus back to Disable.
@@ -74,12 +74,12 @@ describe('admin UI: disable, enable and delete connectors', () => {
     await confirm.click();
     await hs.locator('.connector-status.off').waitFor();
     expect(await hs.locator('.connector-status strong').textContent()).toBe('Disabled');
-    expect(await hs.locator('.connector-status .detail').textContent()).toContain('HubSpot (sandbox) is still running until customer-graph restarts');
-    expect(await page.locator('#status').textContent()).toMatch(/^HubSpot \(sandbox\) is disabled\. HubSpot \(sandbox\) keeps running in this process until customer-graph restarts/);
+    expect(await hs.locator('.connector-status .detail').textContent()).toContain('Not polled or written to (write-back waits)');
+    expect(await page.locator('#status').textContent()).toBe('HubSpot (sandbox) is disabled.');
     expect(await page.locator('#errors').textContent()).toBe('');
-    expect((await connectors()).find((c) => c.id === 'hubspot-demo')).toEqual({ id: 'hubspot-demo', status: 'disabled', running: true });
-    // Still running: no Delete…; focus is back on the same control, which now offers Enable.
-    expect(await hs.getByRole('button', { name: /^Delete/ }).count()).toBe(0);
+    expect((await connectors()).find((c) => c.id === 'hubspot-demo')).toEqual({ id: 'hubspot-demo', status: 'disabled', running: false });
+    // Stopped: Delete… is offered; focus is back on the same control, which now offers Enable.
+    expect(await hs.getByRole('button', { name: 'Delete HubSpot (sandbox)…' }).count()).toBe(1);
     const enable = hs.getByRole('button', { name: 'Enable HubSpot (sandbox)', exact: true });
     expect(await isFocused(enable)).toBe(true);
     expect(await hs.getAttribute('data-status')).toBe('disabled');

@@ -1,11 +1,11 @@
 /**
  * Disable / Enable and Delete… on a connector's card (the admin API's `setConnectorEnabled` and `deleteConnector`).
- * A process runs the connectors it started with: disabling a running connector stores `disabled` and it keeps running
- * until customer-graph restarts; the API's `restartReason` says when a change waits for a restart, and the page's
- * status line repeats it. Disable asks for confirmation in a small row on the card; Delete… asks to type the
- * connector's id (it is offered only for a connector this process does not run: the API answers CONFLICT otherwise).
- * Every control carries the connector's name; focus comes back to the control after a change, or, after a delete, the
- * card's owner moves it on. API errors go to the shared alert region with their code.
+ * Disabling takes effect at once, in every process: the connector is not polled or written to (its write-back waits)
+ * and reads of its records answer as unavailable until it is enabled again. Disable asks for confirmation in a small
+ * row on the card; Delete… asks to type the connector's id (it is offered only for a connector that is not running:
+ * the API answers CONFLICT otherwise). Every control carries the connector's name; focus comes back to the control
+ * after a change, or, after a delete, the card's owner moves it on. API errors go to the shared alert region with
+ * their code.
  */
 import { graphql } from './api.ts';
 import { h } from './dom.ts';
@@ -21,8 +21,8 @@ export function disabledStatus(c: LifecycleConnector): { label: string; tone: 'o
     label: 'Disabled',
     tone: 'off',
     detail: c.running
-      ? `${c.name} is still running until customer-graph restarts; after that it is not started, polled or written to.`
-      : 'It is not running in this process, and is not started, polled or written to after the next restart.',
+      ? `${c.name} is still running in this process; other processes have stopped it.`
+      : 'Not polled or written to (write-back waits), its records read as unavailable, and it is not started again until you enable it.',
   };
 }
 
@@ -94,7 +94,7 @@ export class LifecycleControls<C extends LifecycleConnector> {
     confirm.addEventListener('click', () => void this.setEnabled(false));
     cancel.addEventListener('click', () => this.close(true));
     const element = h('div', { class: 'lifecycle-confirm', role: 'group', 'aria-label': `Disable ${c.name}` },
-      h('p', {}, `Disable ${c.name}? It stops at the next restart: no polling, no write-back.`), confirm, cancel);
+      h('p', {}, `Disable ${c.name}? It stops now: no polling, write-back waits, and its records read as unavailable until you enable it again.`), confirm, cancel);
     element.addEventListener('keydown', (e) => { if (e.key === 'Escape') this.close(true); });
     return { element, focus: confirm };
   }
