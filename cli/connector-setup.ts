@@ -42,42 +42,24 @@ export async function setUpConnectors(store: ConnectorStore, opts: ConnectorSetu
   ];
   const sandboxes = await startSandboxProcess(args);
   logger.info({ salesforce: sandboxes.salesforceUrl, hubspot: sandboxes.hubspotUrl, pipedrive: sandboxes.pipedriveUrl ?? 'off', seed: opts.seedDir ?? 'demo' }, 'demo CRM sandboxes started');
-  await store.upsert({
-    id: DEMO_SALESFORCE_ID,
-    crm: 'salesforce',
-    name: 'Salesforce (sandbox)',
-    baseUrl: sandboxes.salesforceUrl,
-    settings: { demo: true },
-    credentials: { auth: { kind: 'client-credentials', clientId: 'customer-graph', clientSecret: 'sandbox' } },
-  });
-  await store.upsert({
-    id: DEMO_HUBSPOT_ID,
-    crm: 'hubspot',
-    name: 'HubSpot (sandbox)',
-    baseUrl: sandboxes.hubspotUrl,
-    settings: { demo: true },
-    credentials: { auth: { kind: 'static', accessToken: 'sandbox-token' }, webhookSecret: 'sandbox' },
-  });
-  if (sandboxes.pipedriveUrl) {
-    await store.upsert({
-      id: DEMO_PIPEDRIVE_ID,
-      crm: 'pipedrive',
-      name: 'Pipedrive (sandbox)',
-      baseUrl: sandboxes.pipedriveUrl,
-      settings: { demo: true },
-      credentials: { auth: { kind: 'api-token', apiToken: 'sandbox-pipedrive-token' } },
-    });
-  } else {
-    // CUSTOMER_GRAPH_DEMO_PIPEDRIVE_PORT=off: a demo of two CRMs, without the Pipedrive connector of an earlier start.
-    await store.remove(DEMO_PIPEDRIVE_ID);
+  // The demo connectors, with the sandboxes' default credentials; a sandbox left out (Pipedrive `off`) takes its
+  // connector of an earlier start with it.
+  const demoConnectors: [string, string, string, string | undefined, Record<string, unknown>][] = [
+    [DEMO_SALESFORCE_ID, 'salesforce', 'Salesforce (sandbox)', sandboxes.salesforceUrl, { auth: { kind: 'client-credentials', clientId: 'customer-graph', clientSecret: 'sandbox' } }],
+    [DEMO_HUBSPOT_ID, 'hubspot', 'HubSpot (sandbox)', sandboxes.hubspotUrl, { auth: { kind: 'static', accessToken: 'sandbox-token' }, webhookSecret: 'sandbox' }],
+    [DEMO_PIPEDRIVE_ID, 'pipedrive', 'Pipedrive (sandbox)', sandboxes.pipedriveUrl, { auth: { kind: 'api-token', apiToken: 'sandbox-pipedrive-token' } }],
+  ];
+  for (const [id, crm, name, baseUrl, credentials] of demoConnectors) {
+    if (baseUrl) await store.upsert({ id, crm, name, baseUrl, settings: { demo: true }, credentials });
+    else await store.remove(id);
   }
   return { demo: true, sandboxes, stop: () => sandboxes.stop() };
 }
 
 /**
  * SALESFORCE_*, HUBSPOT_* and PIPEDRIVE_* variables describe real accounts; they are stored (encrypted) under fixed
- * ids. They seed the connector: settings an admin saves later through the admin API stay in force across restarts until the
- * variables themselves change (a fingerprint of what they said is kept with the connector), and then they win again.
+ * ids. They seed the connector: settings an admin saves later through the admin API stay in force across restarts
+ * until the variables themselves change (a fingerprint of what they said is kept with the connector), and then they win again.
  */
 async function registerFromEnvironment(store: ConnectorStore, env: NodeJS.ProcessEnv): Promise<void> {
   const wanted: ConnectorInput[] = [];
