@@ -65,9 +65,12 @@ export function renderTable(report: BackfillBenchReport): string {
   return rows.join('\n');
 }
 
-/** Per CRM of the multi-CRM runs: its page calls against its own floor (the table's row sums them). */
+/**
+ * Per CRM of the multi-CRM runs: its page calls against its own floor (the table's row sums them); and every run
+ * with Pipedrive, for the calls its burst limit refused (the table has no column for them).
+ */
 export function renderPerCrm(report: BackfillBenchReport): string[] {
-  return report.runs.filter((r) => Object.keys(r.crms).length > 1).map((r) => `${r.scenario} (${r.driver}) by CRM: ${
+  return report.runs.filter((r) => Object.keys(r.crms).length > 1 || r.crms.pipedrive).map((r) => `${r.scenario} (${r.driver}) by CRM: ${
     (Object.entries(r.crms) as [string, CrmCalls][]).map(([crm, c]) => `${crm} ${c.records} records, ${c.pageCalls} page calls (floor ${c.floorCalls}), ${c.tokenCalls} token, ${c.otherCalls} other${c.refusedCalls !== undefined ? `, ${c.refusedCalls} refused` : ''}`).join('; ')
   }`);
 }

@@ -52,6 +52,7 @@ describe('backfill bench', () => {
     expect(rows[2]).toBe('| pipedrive | pglite | pipedrive | 6000 | 3000 | 13 | 2.17 | 2.17 | 0 | 3 | 300 |');
     expect(rows[3]).toBe('| all | pglite | salesforce + hubspot + pipedrive | 18000 | 9000 | 78 | 4.33 | 4.33 | 0 | 9 | 300 |');
     expect(renderPerCrm(report)).toEqual([
+      'pipedrive (pglite) by CRM: pipedrive 6000 records, 13 page calls (floor 13), 0 token, 3 other, 0 refused',
       'all (pglite) by CRM: salesforce 6000 records, 4 page calls (floor 4), 0 token, 3 other; hubspot 6000 records, 61 page calls (floor 61), 0 token, 3 other; pipedrive 6000 records, 13 page calls (floor 13), 0 token, 3 other, 2 refused',
     ]);
   });
