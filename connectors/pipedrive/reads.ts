@@ -15,7 +15,11 @@ import { needsFieldMap, toNativeRecord } from './records.ts';
 /** Pipedrive's maximum ids per list call and records per page. */
 export const MAX_IDS = 100;
 export const MAX_PAGE = 500;
-export const DEFAULT_PAGE = 100;
+/**
+ * Full pages unless a caller asks for fewer: every call counts against the token's 2-second burst budget and the
+ * day's, whatever its size, so 100-record pages cost five times the calls a backfill needs.
+ */
+export const DEFAULT_PAGE = MAX_PAGE;
 
 export function clampPageSize(pageSize: number | undefined, fallback = DEFAULT_PAGE): number {
   return Math.max(1, Math.min(MAX_PAGE, Math.floor(pageSize ?? fallback)));

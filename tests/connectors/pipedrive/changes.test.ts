@@ -99,6 +99,25 @@ describe('pipedrive change feed', () => {
     expect(calls.routes).toEqual({ 'GET /api/v2/persons': 1, 'GET /api/v1/recents': 1 });
   });
 
+  it('reads full pages of 500 when the caller names no page size: 1,200 persons in 3 list calls, paged or as changes', async () => {
+    const persons = Array.from({ length: 1200 }, (_, i) => ({ id: i + 1, name: `Person ${i + 1}`, update_time: T }));
+    const { sandbox, connector } = await start({ persons });
+    const paged = await countCalls(sandbox, async () => {
+      let n = 0;
+      for await (const page of connector.pageRecords('persons')) n += page.length;
+      return n;
+    });
+    expect(paged.result).toBe(1200);
+    expect(paged.calls.routes['GET /api/v2/persons']).toBe(3);
+    const changes = await countCalls(sandbox, async () => {
+      let n = 0;
+      for await (const batch of connector.readChanges('persons', null)) n += batch.records.length;
+      return n;
+    });
+    expect(changes.result).toBe(1200);
+    expect(changes.calls.routes['GET /api/v2/persons']).toBe(3);
+  });
+
   it('refuses a cursor it did not make', async () => {
     const { connector } = await start({});
     const read = async (cursor: ChangeCursor) => {
