@@ -76,6 +76,32 @@ export async function goldenIdsByMatchKeyPrefix(tx: Tx, entityType: string, pref
   return rows.map((r) => r.goldenId);
 }
 
+/** Live golden records holding a link whose match detail `alt` is this key (at most `limit`, oldest first). */
+export async function goldenIdsByAltKey(tx: Tx, entityType: string, alt: string, limit = 2): Promise<string[]> {
+  const rows = await tx
+    .selectDistinct({ goldenId: recordLinks.goldenId })
+    .from(recordLinks)
+    .innerJoin(goldenRecords, eq(goldenRecords.id, recordLinks.goldenId))
+    .where(and(eq(recordLinks.entityType, entityType), sql`${recordLinks.matchDetail} ->> 'alt' = ${alt}`, eq(recordLinks.status, 'active'), eq(goldenRecords.status, 'active')))
+    .orderBy(asc(recordLinks.goldenId))
+    .limit(limit);
+  return rows.map((r) => r.goldenId);
+}
+
+/**
+ * Stores each link's alternate key in its match detail where it is missing or different: links made before alternate
+ * keys existed (or whose record changed name) get theirs when their records are read again. One statement.
+ */
+export async function stampAltKeys(tx: Tx, connectorId: string, objectType: string, alts: readonly { recordId: string; alt: string }[]): Promise<void> {
+  if (alts.length === 0) return;
+  const rows = JSON.stringify(alts.map((a) => ({ r: a.recordId, a: a.alt })));
+  const l = recordLinks;
+  await tx.execute(sql`update ${l} set ${col(l.matchDetail)} = coalesce(${l.matchDetail}, '{}'::jsonb) || jsonb_build_object('alt', v.a)
+    from jsonb_to_recordset(${rows}::jsonb) as v(r text, a text)
+    where ${l.connectorId} = ${connectorId} and ${l.objectType} = ${objectType} and ${l.recordId} = v.r
+      and (${l.matchDetail} ->> 'alt') is distinct from v.a`);
+}
+
 export async function createGoldenRecord(tx: Tx, entityType: string): Promise<string> {
   const [id] = await createGoldenRecords(tx, entityType, 1);
   return id!;

@@ -1,17 +1,23 @@
 /** Finding the golden record a native record joins by its match keys (shared by the email linker and the change applier). */
 import type { Tx } from '../db/link-store.ts';
-import { goldenIdByMatchKey, goldenIdsByMatchKeyPrefix } from '../db/link-store.ts';
+import { goldenIdByMatchKey, goldenIdsByAltKey, goldenIdsByMatchKeyPrefix } from '../db/link-store.ts';
 import { anyDecisionBetween, decisionKeysOf } from '../db/decision-store.ts';
 import type { MatchKeys } from './match-keys.ts';
 
-/** The live golden record holding the exact key, else the only one holding the unique prefix, else null. */
+/**
+ * The live golden record holding the exact key, else the only one holding the unique prefix, else the only one holding
+ * the alternate key looked up (a company known by name alone), else null.
+ */
 export async function findGolden(tx: Tx, goldenType: string, keys: MatchKeys, recordKey?: string): Promise<string | null> {
   if (!keys.key) return null;
   const exact = await goldenIdByMatchKey(tx, goldenType, keys.key);
   if (exact) return (await keptApart(tx, goldenType, exact, recordKey)) ? null : exact;
-  if (keys.uniquePrefix) {
-    const candidates = await goldenIdsByMatchKeyPrefix(tx, goldenType, keys.uniquePrefix, 2);
-    if (candidates.length === 1 && !(await keptApart(tx, goldenType, candidates[0]!, recordKey))) return candidates[0]!;
+  for (const candidates of [
+    keys.uniquePrefix ? () => goldenIdsByMatchKeyPrefix(tx, goldenType, keys.uniquePrefix!, 2) : null,
+    keys.altLookup ? () => goldenIdsByAltKey(tx, goldenType, keys.altLookup!, 2) : null,
+  ]) {
+    const found = candidates ? await candidates() : [];
+    if (found.length === 1 && !(await keptApart(tx, goldenType, found[0]!, recordKey))) return found[0]!;
   }
   return null;
 }

@@ -7,7 +7,7 @@
  * recompute notices the missing source and prepares again.
  */
 import type { Tx } from '../db/link-store.ts';
-import { createGoldenRecord, linkedGoldenIds, upsertLink } from '../db/link-store.ts';
+import { createGoldenRecord, linkedGoldenIds, stampAltKeys, upsertLink } from '../db/link-store.ts';
 import { nativeKey } from '../db/decision-store.ts';
 import { mapToGolden } from '../resolver-engine/index.ts';
 import type { NativeObjectConfig } from '../resolver-engine/index.ts';
@@ -63,9 +63,11 @@ export async function linkGroup(tx: Tx, ctx: ChangeApplierContext, connectorId: 
     }
     const link = await upsertLink(tx, {
       goldenId, entityType: m.goldenType, connectorId, crm: m.object.crm, objectType: m.object.objectType, recordId: m.id,
-      matchKey: m.keys.key, matchDetail: { linker: 'email', key: m.keys.key },
+      matchKey: m.keys.key, matchDetail: { linker: 'email', key: m.keys.key, ...(m.keys.altKey ? { alt: m.keys.altKey } : {}) },
     });
     if (link.created) report.linksCreated++;
+    // A link made before alternate keys existed, or a company renamed since: its name key as it is now.
+    else if (m.keys.altKey) await stampAltKeys(tx, connectorId, m.object.objectType, [{ recordId: m.id, alt: m.keys.altKey }]);
     linked.set(m.id, link.goldenId);
   }
   return linked;

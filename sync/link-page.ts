@@ -3,12 +3,13 @@
  * golden record of every record of the page and writes their links with a fixed number of statements per page
  * (existing links, exact-key owners, cannot_link decisions, new golden records, links) instead of several round
  * trips per record. The result is the one linking the records one after the other gives (find-golden.ts): a record
- * joins the oldest live golden record holding its exact key, else the only one holding its unique prefix — counting
- * links made earlier in the same page — unless a cannot_link decision keeps it apart from one of that record's
- * records. Runs in the caller's transaction, under the linking lock.
+ * joins the oldest live golden record holding its exact key, else the only one holding its unique prefix, else the
+ * only one holding its alternate key (a company known by name alone) — counting links made earlier in the same page —
+ * unless a cannot_link decision keeps it apart from one of that record's records. Links already made get their
+ * alternate key if they lack it. Runs in the caller's transaction, under the linking lock.
  */
 import type { NewLink, Tx } from '../db/link-store.ts';
-import { goldenIdsByMatchKeyPrefix, goldenIdsByMatchKeys, insertGoldenRecords, linkedGoldenIds, upsertLinks } from '../db/link-store.ts';
+import { goldenIdsByAltKey, goldenIdsByMatchKeyPrefix, goldenIdsByMatchKeys, insertGoldenRecords, linkedGoldenIds, stampAltKeys, upsertLinks } from '../db/link-store.ts';
 import { decisionKeysOf, decisionsTouching, goldenKey, nativeKey } from '../db/decision-store.ts';
 import { newGoldenId } from '../db/golden-ids.ts';
 import type { MatchKeys } from './match-keys.ts';
@@ -33,6 +34,12 @@ export interface PageLinkResult {
 export async function linkPage(tx: Tx, target: PageLinkTarget, records: readonly { id: string; values: Readonly<Record<string, unknown>> }[]): Promise<PageLinkResult> {
   const { goldenType, connectorId, objectType } = target;
   const goldenOf = await linkedGoldenIds(tx, connectorId, objectType, records.map((r) => r.id));
+  const alts: { recordId: string; alt: string }[] = [];
+  for (const r of records) {
+    const alt = goldenOf.has(r.id) ? matchKeys(goldenType, r.values).altKey : undefined;
+    if (alt) alts.push({ recordId: r.id, alt });
+  }
+  await stampAltKeys(tx, connectorId, objectType, alts);
   const unlinked = records.filter((r) => !goldenOf.has(r.id)).map((r) => ({ ...r, keys: matchKeys(goldenType, r.values), recordKey: nativeKey(connectorId, objectType, r.id) }));
   if (unlinked.length === 0) return { goldenOf, goldenCreated: 0, linksCreated: 0 };
 
@@ -49,6 +56,8 @@ export async function linkPage(tx: Tx, target: PageLinkTarget, records: readonly
   const pageRecordsOf = new Map<string, string[]>();
   const storedKeys = new Map<string, string[]>();
   const prefixOwners = new Map<string, string[]>();
+  const pageByAlt = new Map<string, string[]>();
+  const altOwners = new Map<string, string[]>();
 
   const keptApart = async (goldenId: string, recordKey: string): Promise<boolean> => {
     const others = apartFrom.get(recordKey);
@@ -62,12 +71,19 @@ export async function linkPage(tx: Tx, target: PageLinkTarget, records: readonly
     // Golden ids sort in creation order, so the oldest holder is the smallest id (as `goldenIdByMatchKey` orders).
     const holder = [exact.get(keys.key), ...(pageByKey.get(keys.key) ?? [])].filter((g): g is string => g !== undefined).sort()[0];
     if (holder) return (await keptApart(holder, recordKey)) ? null : holder;
-    if (!keys.uniquePrefix) return null;
-    const prefix = keys.uniquePrefix;
-    let stored = prefixOwners.get(prefix);
-    if (!stored) prefixOwners.set(prefix, (stored = await goldenIdsByMatchKeyPrefix(tx, goldenType, prefix, 2)));
-    const inPage = [...pageByKey].filter(([k]) => k.startsWith(prefix)).flatMap(([, ids]) => ids);
-    const owners = [...new Set([...stored, ...inPage])].sort().slice(0, 2);
+    if (keys.uniquePrefix) {
+      const prefix = keys.uniquePrefix;
+      let stored = prefixOwners.get(prefix);
+      if (!stored) prefixOwners.set(prefix, (stored = await goldenIdsByMatchKeyPrefix(tx, goldenType, prefix, 2)));
+      const inPage = [...pageByKey].filter(([k]) => k.startsWith(prefix)).flatMap(([, ids]) => ids);
+      const owners = [...new Set([...stored, ...inPage])].sort().slice(0, 2);
+      if (owners.length === 1 && !(await keptApart(owners[0]!, recordKey))) return owners[0]!;
+    }
+    if (!keys.altLookup) return null;
+    const alt = keys.altLookup;
+    let stored = altOwners.get(alt);
+    if (!stored) altOwners.set(alt, (stored = await goldenIdsByAltKey(tx, goldenType, alt, 2)));
+    const owners = [...new Set([...stored, ...(pageByAlt.get(alt) ?? [])])].sort().slice(0, 2);
     return owners.length === 1 && !(await keptApart(owners[0]!, recordKey)) ? owners[0]! : null;
   };
 
@@ -77,9 +93,11 @@ export async function linkPage(tx: Tx, target: PageLinkTarget, records: readonly
     if (goldenOf.has(r.id)) continue; // listed twice in the page: linked by its first entry
     let goldenId = await find(r.keys, r.recordKey);
     if (!goldenId) newIds.push((goldenId = newGoldenId(goldenType)));
-    links.push({ goldenId, entityType: goldenType, connectorId, crm: target.crm, objectType, recordId: r.id, matchKey: r.keys.key, matchDetail: target.matchDetail(r.id, r.values, r.keys.key) });
+    const detail = target.matchDetail(r.id, r.values, r.keys.key);
+    links.push({ goldenId, entityType: goldenType, connectorId, crm: target.crm, objectType, recordId: r.id, matchKey: r.keys.key, matchDetail: r.keys.altKey ? { ...detail, alt: r.keys.altKey } : detail });
     goldenOf.set(r.id, goldenId);
     if (r.keys.key) pageByKey.set(r.keys.key, [...(pageByKey.get(r.keys.key) ?? []), goldenId]);
+    if (r.keys.altKey) pageByAlt.set(r.keys.altKey, [...(pageByAlt.get(r.keys.altKey) ?? []), goldenId]);
     pageRecordsOf.set(goldenId, [...(pageRecordsOf.get(goldenId) ?? []), r.recordKey]);
   }
   await insertGoldenRecords(tx, goldenType, newIds);

@@ -4,7 +4,11 @@
  * mapping decides which native field is the email, the domain…), so any configured CRM is linked the same way.
  *
  * - Customer: `email:<normalised email>` (case, Gmail dots, plus-tags of big providers ignored).
- * - Company: `domain:<bare domain>`, else `name:<normalised company name>`.
+ * - Company: `domain:<bare domain>`, else `name:<normalised company name>`. A company with a domain also keeps its
+ *   name key beside it (`altKey`, in the link's match detail), so a record known only by its name (Pipedrive
+ *   organizations have no website field) joins the only company of that name (`altLookup`). Not the other way round:
+ *   a record with a domain never joins a company known by name alone (two companies of one name with two domains
+ *   would both join it), so list the CRMs that know domains first.
  * - Deal: `deal:<normalised name>|<normalised company>`. A deal whose company is unknown (HubSpot links deals to
  *   companies by association, not by a property) joins the only deal of that name, if there is exactly one. The
  *   reverse (a deal with a company joining a company-less one) is not done: two same-named deals of two companies
@@ -17,6 +21,10 @@ export interface MatchKeys {
   key: string | null;
   /** A key prefix that may join when exactly one golden record holds a link starting with it. */
   uniquePrefix?: string;
+  /** A second key stored with the link (its match detail `alt`) that records without the first may join by. */
+  altKey?: string;
+  /** When nothing else matched: joins the only golden record holding a link whose `altKey` is this. */
+  altLookup?: string;
 }
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : value === null || value === undefined ? '' : String(value));
@@ -29,9 +37,9 @@ export function matchKeys(goldenType: string, values: Readonly<Record<string, un
     }
     case 'Company': {
       const domain = text(values.domain).trim().toLowerCase();
-      if (domain) return { key: `domain:${domain}` };
       const name = normaliseCompanyName(values.name);
-      return { key: name ? `name:${name}` : null };
+      if (domain) return { key: `domain:${domain}`, ...(name ? { altKey: `name:${name}` } : {}) };
+      return name ? { key: `name:${name}`, altLookup: `name:${name}` } : { key: null };
     }
     case 'Deal': {
       // Deal names keep every word ('Group licence' is not 'licence'); only the company loses its legal suffix.

@@ -63,6 +63,19 @@ describe('the demo with three CRMs', () => {
     expect(res.data!.customer.phone).toMatch(/^\+\d{8,15}$/);
   });
 
+  it('joins every Pipedrive organization to the company Salesforce or HubSpot holds under that name (Pipedrive knows no domain)', async () => {
+    const res = await t.gql<{ companies: { edges: { node: { id: string; name: string; domain: string | null; sources: Source[] } }[] } }>(
+      '{ companies(first: 500) { edges { node { id name domain sources { crm objectType recordId } } } } }');
+    expect(res.errors).toBeUndefined();
+    const withPipedrive = res.data!.companies.edges.map((e) => e.node).filter((c) => c.sources.some((s) => s.crm === 'pipedrive'));
+    expect(withPipedrive.length).toBe(15);
+    for (const c of withPipedrive) {
+      expect(c.sources.filter((s) => s.crm === 'pipedrive')).toHaveLength(1);
+      expect(c.sources.some((s) => s.crm !== 'pipedrive'), `${c.name} has only its Pipedrive organization`).toBe(true);
+      expect(c.domain).toBeTruthy();
+    }
+  });
+
   it('serves Pipedrive organizations and deals in the graph too', async () => {
     const res = await t.gql<{ pipedriveOrganizations: { edges: unknown[] }; pipedriveDeals: { edges: { node: { title: string; value: number } }[] } }>(
       '{ pipedriveOrganizations(first: 5) { edges { node { id name } } } pipedriveDeals(first: 5) { edges { node { id title value } } } }');

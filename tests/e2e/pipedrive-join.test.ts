@@ -3,8 +3,11 @@
  * through the admin API, without a restart. Pipedrive's persons then merge into the golden customers Salesforce
  * already holds (same person, same email), its values take part in survivorship with provenance naming Pipedrive, a
  * change made in Pipedrive arrives by polling (Pipedrive pushes nothing here), and a golden update is written back
- * to the Pipedrive person. Everything goes over HTTP to the Pipedrive sandbox, through the connector's own client.
+ * to the Pipedrive person. An organization known to Pipedrive by name alone joins the Salesforce account of that name
+ * (links made before company names were kept beside domains get them when the join re-reads Salesforce). Everything
+ * goes over HTTP to the Pipedrive sandbox, through the connector's own client.
  */
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemoSeed } from '../../sandboxes/demo/index.ts';
 import type { SalesforceContact } from '../../sandboxes/demo/index.ts';
@@ -42,11 +45,16 @@ describe('Pipedrive joins a running deployment', () => {
   let pipedrive: RunningPipedriveSandbox;
   let t: TestApp;
   let contacts: SalesforceContact[];
+  let accountName: string;
   beforeAll(async () => {
     const seed = generateDemoSeed({ customers: 30 });
     contacts = seed.salesforce.Contact.filter((c) => c.Email).slice(0, 5);
+    accountName = seed.salesforce.Account[0]!.Name;
     salesforce = await startSalesforceSandbox({ port: 0, demoSeed: seed.salesforce });
-    pipedrive = await startPipedriveSandbox({ port: 0, seed: { persons: personsFor(contacts), organizations: [{ id: 71, name: 'Pipedrive-only Ltd' }] } });
+    pipedrive = await startPipedriveSandbox({ port: 0, seed: {
+      persons: personsFor(contacts),
+      organizations: [{ id: 71, name: 'Pipedrive-only Ltd' }, { id: 72, name: `  ${accountName.toUpperCase()} ` }],
+    } });
     t = await startTestApp({
       demo: false,
       env: { SALESFORCE_LOGIN_URL: salesforce.url, SALESFORCE_CLIENT_ID: DEFAULT_CLIENT_ID, SALESFORCE_CLIENT_SECRET: DEFAULT_CLIENT_SECRET, CUSTOMER_GRAPH_POLL_INTERVAL_MS: String(POLL_MS) },
@@ -75,6 +83,8 @@ describe('Pipedrive joins a running deployment', () => {
   });
 
   it('starts at once: Pipedrive types in the graph, its persons merged into the Salesforce customers they match', async () => {
+    // As a deployment linked before company names were kept beside domains: the join's re-read stamps them.
+    await t.app.database.db.execute(sql`update record_links set match_detail = match_detail - 'alt' where entity_type = 'Company'`);
     const res = await t.gql<{ saveConnector: { applied: boolean; restartReason: string | null; connector: { id: string; running: boolean } } }>(SAVE, { input: input(pipedrive.apiToken) });
     expect(res.errors).toBeUndefined();
     expect(res.data!.saveConnector).toEqual({ applied: true, restartReason: null, connector: { id: 'pipedrive-sales-emea', running: true } });
@@ -121,4 +131,12 @@ describe('Pipedrive joins a running deployment', () => {
     const sf = salesforce.store.all('Contact').find((r) => r.Id === contacts[2]!.Id);
     await expect.poll(() => salesforce.store.all('Contact').find((r) => r.Id === sf?.Id)?.FirstName, { timeout: 30_000, interval: 250 }).toBe('Augusta');
   }, 60_000);
+
+  it('joins the organization named like a Salesforce account to it, and keeps the other one apart', async () => {
+    const res = await t.gql<{ companies: { edges: { node: { name: string; sources: { crm: string; recordId: string }[] } }[] } }>('{ companies(first: 200) { edges { node { name sources { crm recordId } } } } }');
+    expect(res.errors).toBeUndefined();
+    const of = (recordId: string) => res.data!.companies.edges.map((e) => e.node).find((c) => c.sources.some((x) => x.crm === 'pipedrive' && x.recordId === recordId))!;
+    expect(of('72').sources.map((x) => x.crm).sort()).toEqual(['pipedrive', 'salesforce']);
+    expect(of('71').sources.map((x) => x.crm)).toEqual(['pipedrive']);
+  });
 });

@@ -115,8 +115,10 @@ describe('match keys', () => {
   it('match customers by normalised email, companies by domain or name, deals by name and company', () => {
     expect(matchKeys('Customer', { email: ' Ada.Lovelace+crm@GMail.com ' })).toEqual({ key: 'email:adalovelace@gmail.com' });
     expect(matchKeys('Customer', { email: 'not an email' })).toEqual({ key: null });
-    expect(matchKeys('Company', { domain: 'Acme.com', name: 'Acme' })).toEqual({ key: 'domain:acme.com' });
-    expect(matchKeys('Company', { domain: null, name: 'The Acme Corp.' })).toEqual({ key: 'name:acme' });
+    // A domain decides; the name is kept beside it for records that know only a name, which look it up.
+    expect(matchKeys('Company', { domain: 'Acme.com', name: 'Acme' })).toEqual({ key: 'domain:acme.com', altKey: 'name:acme' });
+    expect(matchKeys('Company', { domain: 'Acme.com', name: null })).toEqual({ key: 'domain:acme.com' });
+    expect(matchKeys('Company', { domain: null, name: 'The Acme Corp.' })).toEqual({ key: 'name:acme', altLookup: 'name:acme' });
     expect(matchKeys('Deal', { name: 'Group licence', companyName: 'Acme, Inc.' })).toEqual({ key: 'deal:group licence|acme' });
     expect(matchKeys('Deal', { name: 'Group licence' })).toEqual({ key: 'deal:group licence|', uniquePrefix: 'deal:group licence|' });
   });
