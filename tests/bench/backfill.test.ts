@@ -85,7 +85,8 @@ describe('backfill bench', () => {
     expect(run!.backfillSeconds).toBeGreaterThan(0);
 
     // All three: Pipedrive's 40 persons + 8 organizations read with its API token (no token calls, none refused),
-    // its persons linked to the other CRMs' people by email, its organizations (name only) to nothing.
+    // its persons linked to the other CRMs' people by email, its organizations (known by name only) to the company of
+    // that name where the other CRMs hold one.
     const all = report.runs[1]!;
     expect(all.exitCode, all.stderr).toBe(0);
     expect(report.seed.pipedrive).toEqual({ persons: 40, organizations: 8, deals: 0 });
@@ -94,8 +95,9 @@ describe('backfill bench', () => {
     expect(pd.pageCalls).toBeGreaterThanOrEqual(pd.floorCalls);
     expect(all.recordsRead).toBe(sf.records + hs.records + pd.records);
     expect(all.linksCreated).toBe(all.recordsRead);
-    // People 0–69 across the three CRMs, companies 0–11 by domain, and Pipedrive's 8 organizations of their own.
-    expect(all.goldenCreated).toBe(70 + 12 + 8);
+    // People 0–69 across the three CRMs, companies 0–11 by domain; Pipedrive's organizations are companies 6–13, so
+    // 6 join companies 6–11 by name and 12–13 are companies of their own.
+    expect(all.goldenCreated).toBe(70 + 12 + 2);
     expect(all.firstPoll).toMatchObject({ records: 0, deletions: 0, failed: 0 });
   }, 600_000);
 });
