@@ -72,6 +72,11 @@ describe('admin UI: field rules', () => {
     }
     // The rules in words, as the demo configuration sets them.
     const words = (key: string) => page.locator(`tr[data-field="${key}"] .rule-words`).textContent();
+    // The default mapping reads Pipedrive too; no Pipedrive connector runs in this demo, and the page says so.
+    const pipedriveEmail = page.locator('tr[data-field="Customer.email"] li[data-crm="pipedrive"]');
+    expect(await pipedriveEmail.getAttribute('class')).toBe('not-connected');
+    expect(await pipedriveEmail.textContent()).toContain('no Pipedrive connector runs: read once one does');
+    expect(await page.locator('tr[data-field="Customer.email"] li[data-crm="salesforce"]').getAttribute('class')).toBeNull();
     expect(await words('Customer.title')).toContain('Salesforce first, then HubSpot');
     expect(await words('Customer.email')).toContain('Newest value wins');
     expect(await words('Customer.lifecycleStage')).toContain('HubSpot (the only source)');

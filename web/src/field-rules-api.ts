@@ -17,6 +17,8 @@ export interface Version { version: number; createdAt: string; comment: string |
 export interface Loaded extends Catalogue {
   mappingConfiguration: { version: number; document: string };
   mappingVersions: Version[];
+  /** Which CRMs run here: a mapping may name CRMs no connector serves yet (the default one names Pipedrive). */
+  connectors: { crm: string; running: boolean }[];
 }
 
 /** One breaking change of a refused save (gateway/schema-evolution.ts SchemaChange), with how much clients asked for it. */
@@ -41,6 +43,7 @@ const LOAD = `query FieldRules {
   mappingVersions { version createdAt comment actor }
   survivorshipStrategies { name description usesSourcePriority }
   customFunctions
+  connectors { crm running }
 }`;
 
 const SAVE = `mutation SaveMappingConfiguration($document: String!, $comment: String, $expectedVersion: Int, $actor: String, $allowBreakingChanges: Boolean) {

@@ -34,6 +34,8 @@ const idOf = (key: string) => key.replace(/[^A-Za-z0-9_-]/g, '-');
 export class FieldRulesView {
   readonly element: HTMLElement;
   private base: { version: number; doc: Json; rows: FieldRow[]; byType: Map<string, FieldRow[]>; catalogue: Catalogue } | undefined;
+  /** CRMs a connector runs for here; sources of the others are shown as not connected. */
+  private connected = new Set<string>();
   private edits = new Map<string, FieldEdit>();
   private problems: ConfigProblem[] = [];
   /** Only the newest load's answer is shown: a token change can start one while another is still on its way. */
@@ -105,6 +107,7 @@ export class FieldRulesView {
     const keep = dirty && this.base?.version === version;
     const byType = fieldRows(doc);
     const catalogue: Catalogue = { survivorshipStrategies: result.data.survivorshipStrategies, customFunctions: result.data.customFunctions };
+    this.connected = new Set(result.data.connectors.filter((c) => c.running).map((c) => c.crm));
     this.base = { version, doc, byType, rows: [...byType.values()].flat(), catalogue };
     if (!keep) {
       this.edits = new Map(this.base.rows.map((r) => [r.key, initialEdit(r)]));
@@ -168,7 +171,9 @@ export class FieldRulesView {
       };
       // One button per CRM and direction, at its first native field (two objects of one CRM move together).
       const first = sources.find((o) => o.crm === s.crm) === s;
-      return h('li', { 'data-crm': s.crm }, h('span', {}, sourceInWords(s)),
+      const live = this.connected.has(s.crm);
+      return h('li', { 'data-crm': s.crm, class: live ? undefined : 'not-connected' }, h('span', {}, sourceInWords(s)),
+        live ? null : h('span', { class: 'hint' }, ` — no ${crmName(s.crm)} connector runs: read once one does`),
         ordered && first && at > 0 ? move(-1, 'up') : null,
         ordered && first && at < order.length - 1 ? move(1, 'down') : null);
     });
