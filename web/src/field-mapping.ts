@@ -46,6 +46,8 @@ const optionsOf = (f: FieldSuggestions) => [...(f.proposed ? [f.proposed] : []),
 export class FieldMappingView {
   readonly element: HTMLElement;
   private base: { version: number; doc: Json } | undefined;
+  /** CRMs a connector runs for here: only their objects' fields can be read. */
+  private connected = new Set<string>();
   private suggestions: Suggestions | undefined;
   private rows = new Map<string, RowState>();
   private adds = new Map<string, AddState>();
@@ -110,6 +112,7 @@ export class FieldMappingView {
     const { version } = result.data.mappingConfiguration;
     const changed = this.base !== undefined && this.base.version !== version;
     this.base = { version, doc };
+    this.connected = new Set(result.data.connectors.filter((c) => c.running).map((c) => c.crm));
     const types = goldenTypes(doc);
     const keep = types.includes(this.typePicker.value) ? this.typePicker.value : types[0] ?? '';
     this.typePicker.replaceChildren(...types.map((t) => h('option', { value: t }, t)));
@@ -121,8 +124,12 @@ export class FieldMappingView {
   private fillSources(): void {
     const keep = this.sourcePicker.value;
     const sources = this.base ? sourcesOf(this.base.doc, this.typePicker.value) : [];
-    this.sourcePicker.replaceChildren(...sources.map((s) => h('option', { value: sourceKey(s) }, sourceLabel(s))));
-    if (sources.some((s) => sourceKey(s) === keep)) this.sourcePicker.value = keep;
+    // Fields are read from the CRM itself: an object of a CRM no connector runs for is listed, but cannot be picked.
+    const live = (s: Source) => this.connected.has(s.crm);
+    this.sourcePicker.replaceChildren(...sources.map((s) => h('option', { value: sourceKey(s), disabled: live(s) ? undefined : '' },
+      live(s) ? sourceLabel(s) : `${sourceLabel(s)} (no connector runs)`)));
+    if (sources.some((s) => sourceKey(s) === keep && live(s))) this.sourcePicker.value = keep;
+    else if (sources.length) this.sourcePicker.value = sourceKey(sources.find(live) ?? sources[0]!);
   }
 
   private source(): Source | undefined {
