@@ -62,11 +62,11 @@ export const PIPEDRIVE_WINDOW_MS = 2_000;
 /**
  * Pipedrive: `x-ratelimit-limit / -remaining / -reset` (the per-token burst window of 2 s) and
  * `x-daily-requests-left` (the day's token budget). Pipedrive sends what is LEFT of the day, not the limit:
- * given the account's daily limit the used count is exact; without it the budget sees the calls left as its
- * limit with none used, which keeps "remaining" exact (and refuses calls once nothing is left) while "used"
- * reads 0.
+ * given the account's daily limit the used count is exact; without it the most left seen today stands for the limit
+ * and "used" counts the calls since, which keeps "remaining" exact (and refuses calls once nothing is left).
  */
 export function pipedriveRateLimitParser(dailyLimit?: number): RateLimitHeaderParser {
+  let top: number | undefined;
   return (headers) => {
     const observation: RateLimitObservation = {};
     const max = int(getHeader(headers, 'x-ratelimit-limit'));
@@ -74,9 +74,12 @@ export function pipedriveRateLimitParser(dailyLimit?: number): RateLimitHeaderPa
     if (max !== undefined && max > 0 && remaining !== undefined) observation.window = { max, remaining, intervalMs: PIPEDRIVE_WINDOW_MS };
     const left = int(getHeader(headers, 'x-daily-requests-left'));
     if (left !== undefined) {
+      // Without the plan's daily limit, the most left seen stands for it: what was used before this process is
+      // unknown, what it used since is counted (a new day shows more left, and counting starts again).
+      top = Math.max(top ?? left, left);
       observation.daily = dailyLimit !== undefined && dailyLimit >= left
         ? { used: dailyLimit - left, limit: dailyLimit }
-        : { used: 0, limit: left };
+        : { used: top - left, limit: top };
     }
     return observation.window || observation.daily ? observation : null;
   };

@@ -52,6 +52,12 @@ describe('pipedriveRateLimitParser', () => {
     expect(pipedriveRateLimitParser()(headers)).toEqual({ window: { max: 80, remaining: 75, intervalMs: 2000 }, daily: { used: 0, limit: 9990 } });
     expect(pipedriveRateLimitParser(10_000)(headers)).toEqual({ window: { max: 80, remaining: 75, intervalMs: 2000 }, daily: { used: 10, limit: 10_000 } });
     expect(pipedriveRateLimitParser()(new Headers({ 'content-type': 'application/json' }))).toBeNull();
+    // Without the daily limit: the most left seen stands for it, and what was used since is counted; a new day starts over.
+    const parse = pipedriveRateLimitParser();
+    const left = (n: number) => parse(new Headers({ 'x-daily-requests-left': String(n) }))!.daily;
+    expect(left(9990)).toEqual({ used: 0, limit: 9990 });
+    expect(left(9981)).toEqual({ used: 9, limit: 9990 });
+    expect(left(10_000)).toEqual({ used: 0, limit: 10_000 });
   });
 });
 
