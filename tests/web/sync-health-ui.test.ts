@@ -209,11 +209,12 @@ describe('admin UI: sync health', () => {
     expect(await page.locator('#review-queue').count()).toBe(0);
 
     await page.getByRole('link', { name: 'Review queue' }).click();
-    await page.locator('.summary').filter({ hasText: /waiting|empty/ }).waitFor();
+    await page.locator('#review-queue .summary').filter({ hasText: /waiting|empty/ }).waitFor();
     expect(new URL(page.url()).hash).toBe('#/review');
     expect(await page.locator('nav a[aria-current="page"]').textContent()).toBe('Review queue');
     const pending = await gql<{ reviewQueue: { id: string }[] }>('{ reviewQueue(first: 50) { id } }');
-    expect(await page.locator('article.pair').count()).toBe(pending.data!.reviewQueue.length);
+    // The pairs are drawn once the queue's answer is in (the summary may be drawn a moment earlier on a busy machine).
+    await expect.poll(() => page.locator('#review-queue article.pair').count(), { timeout: 10_000 }).toBe(pending.data!.reviewQueue.length);
 
     await page.goBack();
     await page.locator('#sync-health .as-of').filter({ hasText: 'As of' }).waitFor();

@@ -89,6 +89,8 @@ export class ReviewQueueView {
 
   async load(): Promise<void> {
     this.list.replaceChildren();
+    // The count of an earlier visit must not stand beside an emptied list while the queue is asked again.
+    this.summary.textContent = 'Loading the review queue…';
     await this.fetchPage(null);
   }
 
