@@ -54,8 +54,9 @@ function weightOf(reasons: readonly MatchReason[], feature: string): number | nu
  * - without a first name (or with a bare initial) the record could be anyone in a household or team, so it
  *   needs the same last name and either the same work email or an identifier plus the same company;
  * - a different last name (marriage) links only through the same personal email, and not one that is only
- *   a first name ('melissa@acme', which two Melissas of one company may both be written with): a phone may
- *   be a switchboard that two colleagues of one first name share without the data showing it;
+ *   a first name ('melissa@acme', which two Melissas of one company may both be written with) unless a
+ *   personal phone is in common too: a phone alone may be a switchboard that two colleagues of one first
+ *   name share without the data showing it;
  * - otherwise a personal email or phone in common, or the same full name at the same workplace (same
  *   company, or the same switchboard, or one work domain): the standard CRM duplicate rule; or the same
  *   full name at the same mailing address (a home, an office).
@@ -89,7 +90,12 @@ function linkGuard(reasons: readonly MatchReason[], a: NormalisedPerson, b: Norm
     return 'no first name to compare: needs the last name and the same work email, or an identifier and the same company';
   }
   if (last !== null && last < 0) {
-    return email >= EMAIL_MATCH_WEIGHT && !givenNameMailbox(a.email, a, b) ? null : 'last names differ: linked only through the same personal email naming more than a first name';
+    // A first-name mailbox corroborated by a full-weight phone (one nobody of another first name in the run
+    // carries): two Melissas of one company would have to share the mailbox AND such a line. Each alone does
+    // happen between colleagues (the bench's company-phone pairs), both together not in any measured set.
+    const phone = weightOf(reasons, 'phone') ?? 0;
+    const namesThePerson = !givenNameMailbox(a.email, a, b) || phone >= PHONE_MATCH_WEIGHT;
+    return email >= EMAIL_MATCH_WEIGHT && namesThePerson ? null : 'last names differ: linked only through the same personal email naming more than a first name, or a first-name mailbox and a personal phone';
   }
   if (identifier || ((sameWorkplace || sameAddress || sameTitleInCity) && lastAgrees)) return null;
   return 'no personal email or phone in common, and not the same full name at the same workplace, address, or title in a city where that tells';

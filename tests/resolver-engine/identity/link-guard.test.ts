@@ -86,4 +86,30 @@ describe('a different last name on one mailbox', () => {
     expect(r.guard).toMatch(/last names differ/);
     expect(score({ firstName: 'Gabriel', lastName: 'Martinez', email: 'gabriel@red.test' }, { firstName: 'Gabe', lastName: 'Nakamura', email: 'Gabriel@red.test' }).decision).not.toBe('link');
   });
+  it('links a first-name mailbox when a personal phone is in common too (samantha2@ and her own number)', () => {
+    const r = score(
+      { firstName: 'Samantha', lastName: 'Wood', email: 'samantha2@sterling.test', phones: ['+49 221 555 0101'] },
+      { firstName: 'Samantha', lastName: 'Nowak', email: 'Samantha2@sterling.test', phones: ['0221 5550101'], country: 'DE' },
+    );
+    expect(r.reasons.find((x) => x.feature === 'phone')!.weight).toBe(4);
+    expect(r.decision).toBe('link');
+    expect(r.guard).toBeNull();
+  });
+  it('still holds back a first-name mailbox and phone when the phone is a line several people of the run use', () => {
+    const people = [
+      normalisePerson({ id: 'wood', firstName: 'Melissa', lastName: 'Wood', email: 'melissa@harbor.test', phones: ['4155550100'] }),
+      normalisePerson({ id: 'nowak', firstName: 'Melissa', lastName: 'Nowak', email: 'melissa@harbor.test', phones: ['415-555-0100'] }),
+      normalisePerson({ id: 'colleague', firstName: 'Omar', lastName: 'Haddad', phones: ['(415) 555-0100'] }),
+    ];
+    const r = scorePair(people[0]!, people[1]!, { context: buildMatchContext(people) });
+    expect(r.decision).toBe('review');
+    expect(r.guard).toMatch(/last names differ/);
+  });
+  it('never links partners sharing an email and a phone under different first names', () => {
+    const r = score(
+      { firstName: 'Anna', lastName: 'Andersen', email: 'anna@andersen.test', phones: ['4155550100'] },
+      { firstName: 'Patrick', lastName: 'Kowalski', email: 'anna@andersen.test', phones: ['4155550100'] },
+    );
+    expect(r.decision).not.toBe('link');
+  });
 });
