@@ -1,13 +1,27 @@
 /**
  * Operation limits on the real gateway (embedded demo, limits set low for the test: depth 5, 3 aliases, cost 100, 300 tokens): an operation nested too deep,
  * with too many aliases, too costly or too long is refused before any CRM call with GRAPHQL_VALIDATION_FAILED
- * (HTTP 400) naming the limit, and a subscription over them is refused when it starts; one within them answers; field suggestions stay on for analysts. (The IDE's example
- * operations run within the default limits: tests/gateway/ide-examples.test.ts.)
+ * (HTTP 400) naming the limit, and a subscription over them is refused when it starts; one within them answers; field suggestions stay on for analysts.
+ * The cost counts a list's selection once per item its `first` may return (gateway/list-cost.ts): at the default
+ * limit a 500-customer page passes and thirty aliases of it are refused. (The IDE's example operations run within
+ * the default limits: tests/gateway/ide-examples.test.ts.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '../support/test-app.ts';
 import { wsClient } from './subscriptions/ws-test-client.ts';
 import type { TestApp } from '../support/test-app.ts';
+
+type Answer = { status: number; body: { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] } };
+
+async function postTo(t: TestApp, query: string, variables?: Record<string, unknown>): Promise<Answer> {
+  const res = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  return { status: res.status, body: await res.json() as Answer['body'] };
+}
+
+async function crmCallsOf(t: TestApp): Promise<number> {
+  const totals = await Promise.all([t.salesforceUrl, t.hubspotUrl].map(async (u) => ((await (await fetch(`${u}/_sandbox/stats`)).json()) as { total: number }).total));
+  return totals.reduce((a, b) => a + b, 0);
+}
 
 describe('operation limits', () => {
   let t: TestApp;
@@ -16,20 +30,15 @@ describe('operation limits', () => {
   }, 240_000);
   afterAll(async () => t?.close());
 
-  const post = async (query: string) => {
-    const res = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
-    return { status: res.status, body: await res.json() as { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] } };
-  };
-  const crmCalls = async () => {
-    const totals = await Promise.all([t.salesforceUrl, t.hubspotUrl].map(async (u) => ((await (await fetch(`${u}/_sandbox/stats`)).json()) as { total: number }).total));
-    return totals.reduce((a, b) => a + b, 0);
-  };
+  const post = async (query: string, variables?: Record<string, unknown>) => postTo(t, query, variables);
+  const crmCalls = async () => crmCallsOf(t);
   const many = Array.from({ length: 400 }, () => 'email').join(' ');
 
   it.each([
     ['nested deeper than the limit', '{ customers(first: 1) { edges { node { provenance { candidates { source { crm } } } } } } }', /depth limit of 5/],
     ['with more aliases than the limit', '{ a: customers(first: 1) { totalCount } b: customers(first: 1) { totalCount } c: customers(first: 1) { totalCount } d: customers(first: 1) { totalCount } }', /Aliases limit of 3/],
-    ['costlier than the limit', '{ customers(first: 1) { edges { node { email phone title firstName lastName provenance { field value rule modifiedAt candidates { value modifiedAt status issues } } conflicts { field } } } } }', /Cost limit of 100/],
+    // customers 1 + edges 1 + 50 × (node 1 + email 1) = 102.
+    ['costlier than the limit', '{ customers(first: 50) { edges { node { email } } } }', /Query cost 102 is over the cost limit of 100/],
     ['longer than the token limit', `{ customers(first: 1) { edges { node { ${many} } } } }`, /Document contains more th\w+ 300 tokens/],
   ])('refuses an operation %s, naming the limit, before any CRM call', async (_what, query, message) => {
     const before = await crmCalls();
@@ -61,5 +70,51 @@ describe('operation limits', () => {
     expect(ok.body.errors).toBeUndefined();
     const typo = await post('{ customers(first: 1) { edges { node { emial } } } }');
     expect(typo.body.errors?.[0]?.message).toContain('Did you mean "email"');
+  });
+
+  it('counts a list once per item its `first` asks for: the same selection passes at 40 and is refused at 60', async () => {
+    // graphql-armor's structural cost, before, gave both the same cost.
+    const page = (first: number) => `{ customers(first: ${first}) { totalCount edges { node { email } } } }`;
+    const small = await post(page(40));
+    expect(small.status).toBe(200);
+    expect(small.body.errors).toBeUndefined();
+    const large = await post(page(60));
+    expect(large.status).toBe(400);
+    expect(large.body.errors?.[0]?.message).toMatch(/Query cost 123 is over the cost limit of 100/);
+    // No `first`: the schema default (20) counts. A variable may be anything up to the largest page (500).
+    expect((await post('{ customers { edges { node { email } } } }')).status).toBe(200);
+    const variable = await post('query($n: Int) { customers(first: $n) { edges { node { email } } } }', { n: 1 });
+    expect(variable.body.errors?.[0]?.message).toMatch(/Query cost 1,002 is over the cost limit of 100/);
+  });
+});
+
+describe('the cost limit at its default', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  }, 240_000);
+  afterAll(async () => t?.close());
+
+  const USUAL = 'totalCount edges { cursor node { id email firstName lastName phone title companyName sources { crm objectType recordId } } } pageInfo { hasNextPage endCursor }';
+
+  it('answers a page of 500 golden customers with their usual fields', async () => {
+    const res = await postTo(t, `{ customers(first: 500) { ${USUAL} } }`);
+    expect(res.body.errors).toBeUndefined();
+    expect(res.status).toBe(200);
+    const page = (res.body.data as { customers: { totalCount: number; edges: unknown[] } }).customers;
+    expect(page.edges.length).toBe(Math.min(page.totalCount, 500));
+    expect(page.edges.length).toBeGreaterThan(0);
+  });
+
+  it('refuses thirty aliases of that page (within the alias limit) with the cost, the limit and what to do, before any CRM call', async () => {
+    const before = await crmCallsOf(t);
+    const query = `{ ${Array.from({ length: 30 }, (_, i) => `p${i}: customers(first: 500) { ${USUAL} }`).join(' ')} }`;
+    const res = await postTo(t, query);
+    expect(res.status).toBe(400);
+    expect(res.body.data).toBeUndefined();
+    expect(res.body.errors).toHaveLength(1);
+    expect(res.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(res.body.errors?.[0]?.message).toMatch(/^Query cost 195,180 is over the cost limit of 50,000\. .*Ask for smaller pages/);
+    expect(await crmCallsOf(t)).toBe(before);
   });
 });
