@@ -20,6 +20,11 @@ export interface MatchContext {
    * ('karen@' when 'karen2@' exists): a record may carry the un-numbered one by mistake.
    */
   numberedEmails?: ReadonlySet<string>;
+  /**
+   * For each of numberedEmails, the last names recorded with its numbered siblings ('' for a record without
+   * one): who a record carrying the un-numbered address could be by mistake.
+   */
+  numberedSiblingLastNames?: ReadonlyMap<string, ReadonlySet<string>>;
   /** normalised company → records naming it, when many do: one full name there is less telling. */
   recordsPerLargeCompany?: ReadonlyMap<string, number>;
   /**
@@ -150,9 +155,15 @@ export function buildMatchContext(people: readonly NormalisedPerson[]): MatchCon
   // 'karen2@x' in the run makes 'karen@x' ambiguous: one missing digit turns one Karen's address into another's.
   const emails = new Set(people.map((p) => p.email).filter((e): e is string => e !== null));
   const numberedEmails = new Set<string>();
-  for (const email of emails) {
-    const m = /^(.+?)\d+@(.+)$/.exec(email);
-    if (m && emails.has(`${m[1]}@${m[2]}`)) numberedEmails.add(`${m[1]}@${m[2]}`);
+  const numberedSiblingLastNames = new Map<string, Set<string>>();
+  for (const person of people) {
+    const m = person.email === null ? null : /^(.+?)\d+@(.+)$/.exec(person.email);
+    const plain = m ? `${m[1]}@${m[2]}` : null;
+    if (plain === null || !emails.has(plain)) continue;
+    numberedEmails.add(plain);
+    const lastNames = numberedSiblingLastNames.get(plain);
+    if (lastNames) lastNames.add(person.last);
+    else numberedSiblingLastNames.set(plain, new Set([person.last]));
   }
   return {
     peoplePerPhone: shared(groupBy(people, (p) => p.phones)),
@@ -164,5 +175,6 @@ export function buildMatchContext(people: readonly NormalisedPerson[]): MatchCon
     largeCompaniesWhereTitleTells,
     citiesWhereTitleTells,
     numberedEmails,
+    numberedSiblingLastNames,
   };
 }

@@ -1,6 +1,8 @@
 import { levenshtein } from '../../text/similarity.ts';
 import { FREEMAIL_DOMAINS, emailDomain, emailLocalPart, isRoleEmail } from '../normalise/email.ts';
 import { compatibleFirstNames } from '../first-name-match.ts';
+import type { MatchContext } from '../match-context.ts';
+import type { NormalisedPerson } from '../person.ts';
 import type { MatchFeature } from './feature.ts';
 
 export const EMAIL_MATCH_WEIGHT = 6;
@@ -29,6 +31,19 @@ function spellsOwnLastName(local: string, own: string, other: string): boolean {
 }
 
 /**
+ * 'karen@' is ambiguous when 'karen2@' exists because a record of the second Karen may carry it with the digit
+ * left out — but that record would carry her name too. When every record holding a numbered sibling names a last
+ * name, and none of them is either record's, neither record is the numbered person's: the address is one
+ * person's again. A sibling record without a last name, or with either record's, keeps the doubt (two Ingrid
+ * Böhms at one company, one numbered).
+ */
+function numberedBelongsToOthers(email: string, a: NormalisedPerson, b: NormalisedPerson, ctx: MatchContext): boolean {
+  const siblings = ctx.numberedSiblingLastNames?.get(email);
+  if (!siblings || a.last === '' || b.last === '') return false;
+  return ![...siblings].some((last) => last === '' || last === a.last || last === b.last);
+}
+
+/**
  * Same personal address is strong evidence; a role or household address shared by several people is not.
  * Different addresses say little (people have work and private ones), except two different mailboxes at
  * one organisation: a company gives a person one address, so that is usually two colleagues.
@@ -44,8 +59,14 @@ export const emailFeature: MatchFeature = (a, b, ctx) => {
       const sameFirst = a.first !== '' && b.first !== '' && compatibleFirstNames(a.first, b.first);
       return { feature: 'email', weight: sameFirst ? SHARED_IDENTIFIER_WEIGHT : 1, detail: `same address ${a.email}, shared by ${people} people${sameFirst ? ', same first name' : ''}` };
     }
-    // Below what the guard counts as an identifier: the other person's number may have been left out.
-    if (ctx.numberedEmails?.has(a.email)) return { feature: 'email', weight: NUMBERED_EMAIL_WEIGHT, detail: `same email ${a.email}, but a numbered one of that mailbox exists at the domain` };
+    // Below what the guard counts as an identifier: the other person's number may have been left out, unless
+    // that other person goes by another last name than both records (see numberedBelongsToOthers).
+    if (ctx.numberedEmails?.has(a.email)) {
+      if (numberedBelongsToOthers(a.email, a, b, ctx)) {
+        return { feature: 'email', weight: EMAIL_MATCH_WEIGHT, detail: `same email ${a.email}; its numbered siblings at the domain are recorded under other last names` };
+      }
+      return { feature: 'email', weight: NUMBERED_EMAIL_WEIGHT, detail: `same email ${a.email}, but a numbered one of that mailbox exists at the domain` };
+    }
     return { feature: 'email', weight: EMAIL_MATCH_WEIGHT, detail: `same email ${a.email}` };
   }
   const [localA, localB] = [emailLocalPart(a.email), emailLocalPart(b.email)];

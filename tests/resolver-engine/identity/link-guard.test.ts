@@ -74,6 +74,30 @@ describe('an address with a numbered sibling at its domain', () => {
   it('still counts in full without a numbered sibling', () => {
     expect(scorePair(people[0]!, people[3]!).decision).toBe('link');
   });
+  it('counts in full again when the numbered sibling is recorded under another last name than both records', () => {
+    const eric = [
+      normalisePerson({ id: 'schwarz-sf', firstName: 'Eric', lastName: 'Schwarz', email: 'eric@sterling.test', companyName: 'Sterling' }),
+      normalisePerson({ id: 'schwarz-hs', firstName: 'Eric', lastName: 'Schwarz', email: 'eric@sterling.test' }),
+      normalisePerson({ id: 'muller', firstName: 'Eric', lastName: 'Müller', email: 'eric2@sterling.test' }),
+    ];
+    const ctx = buildMatchContext(eric);
+    const r = scorePair(eric[0]!, eric[1]!, { context: ctx });
+    expect(r.reasons.find((x) => x.feature === 'email')).toMatchObject({ weight: 6, detail: expect.stringMatching(/other last names/) });
+    expect(r.decision).toBe('link');
+  });
+  it('keeps the doubt when the numbered sibling shares the last name (two Ingrid Böhms, one numbered) or has none', () => {
+    const ingrid = [
+      normalisePerson({ id: 'bohm-1', firstName: 'Ingrid', lastName: 'Böhm', email: 'ingrid@sterling.test', companyName: 'Sterling' }),
+      normalisePerson({ id: 'bohm-2-typo', firstName: 'Ingrid', lastName: 'Böhm', email: 'ingrid@sterling.test', companyName: 'Sterling' }),
+      normalisePerson({ id: 'bohm-2', firstName: 'Ingrid', lastName: 'Bohm', email: 'ingrid2@sterling.test' }),
+    ];
+    const r = scorePair(ingrid[0]!, ingrid[1]!, { context: buildMatchContext(ingrid) });
+    expect(r.reasons.find((x) => x.feature === 'email')!.weight).toBe(2.5);
+    const nameless = [...ingrid.slice(0, 2), normalisePerson({ id: 'x', firstName: 'Ingrid', email: 'ingrid2@sterling.test' })];
+    expect(scorePair(ingrid[0]!, ingrid[1]!, { context: buildMatchContext(nameless) }).reasons.find((x) => x.feature === 'email')!.weight).toBe(2.5);
+    // The Karens above: the numbered Karen is a Moreau, and one of the two records is too.
+    expect(scorePair(people[0]!, people[1]!, { context }).decision).not.toBe('link');
+  });
 });
 
 describe('a different last name on one mailbox', () => {
