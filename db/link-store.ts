@@ -70,7 +70,7 @@ export async function goldenIdsByMatchKeyPrefix(tx: Tx, entityType: string, pref
     .selectDistinct({ goldenId: recordLinks.goldenId })
     .from(recordLinks)
     .innerJoin(goldenRecords, eq(goldenRecords.id, recordLinks.goldenId))
-    .where(and(eq(recordLinks.entityType, entityType), like(recordLinks.matchKey, `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`), eq(goldenRecords.status, 'active')))
+    .where(and(eq(recordLinks.entityType, entityType), like(recordLinks.matchKey, likePrefix(prefix)), eq(goldenRecords.status, 'active')))
     .orderBy(asc(recordLinks.goldenId))
     .limit(limit);
   return rows.map((r) => r.goldenId);
@@ -86,6 +86,41 @@ export async function goldenIdsByAltKey(tx: Tx, entityType: string, alt: string,
     .orderBy(asc(recordLinks.goldenId))
     .limit(limit);
   return rows.map((r) => r.goldenId);
+}
+
+export interface KeyHolder {
+  goldenId: string;
+  /** One of its live links has a match key starting with the prefix asked about (a company with a domain). */
+  holdsPrefix: boolean;
+}
+
+/**
+ * For each key, the live golden records holding it on a live link as match key or alternate key (at most two per
+ * key, oldest first), and whether each holds a key starting with `prefix`. Two statements for the whole list.
+ */
+export async function keyHolders(tx: Tx, entityType: string, keys: readonly string[], prefix: string): Promise<Map<string, KeyHolder[]>> {
+  const out = new Map<string, KeyHolder[]>();
+  const wanted = [...new Set(keys)];
+  if (wanted.length === 0) return out;
+  const l = recordLinks;
+  const found = new Map<string, Set<string>>();
+  for (const part of chunks(wanted)) {
+    const list = JSON.stringify(part);
+    const result = await tx.execute(sql`select distinct v.k as "key", ${l.goldenId} as "goldenId"
+      from jsonb_array_elements_text(${list}::jsonb) as v(k)
+      join ${l} on ${l.entityType} = ${entityType} and ${l.status} = 'active' and (${l.matchKey} = v.k or ${l.matchDetail} ->> 'alt' = v.k)
+      join ${goldenRecords} on ${goldenRecords.id} = ${l.goldenId} and ${goldenRecords.status} = 'active'`);
+    for (const r of rowsOf<{ key: string; goldenId: string }>(result)) found.set(r.key, (found.get(r.key) ?? new Set()).add(r.goldenId));
+  }
+  const holders = [...new Set([...found.values()].flatMap((s) => [...s].sort().slice(0, 2)))];
+  const withPrefix = new Set<string>();
+  for (const part of chunks(holders)) {
+    const rows = await tx.selectDistinct({ goldenId: l.goldenId }).from(l)
+      .where(and(inArray(l.goldenId, part), eq(l.status, 'active'), like(l.matchKey, likePrefix(prefix))));
+    for (const r of rows) withPrefix.add(r.goldenId);
+  }
+  for (const [key, ids] of found) out.set(key, [...ids].sort().slice(0, 2).map((goldenId) => ({ goldenId, holdsPrefix: withPrefix.has(goldenId) })));
+  return out;
 }
 
 /**
@@ -122,6 +157,9 @@ export async function insertGoldenRecords(tx: Tx, entityType: string, ids: reado
       select v.id, ${entityType} from jsonb_array_elements_text(${JSON.stringify(part)}::jsonb) as v(id)`);
   }
 }
+
+/** A LIKE pattern matching strings that start with `prefix` (its wildcards escaped). */
+const likePrefix = (prefix: string) => `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** A column's bare name, for column lists of raw statements. */
 const col = (c: { name: string }) => sql.identifier(c.name);

@@ -4,12 +4,14 @@
  * (existing links, exact-key owners, cannot_link decisions, new golden records, links) instead of several round
  * trips per record. The result is the one linking the records one after the other gives (find-golden.ts): a record
  * joins the oldest live golden record holding its exact key, else the only one holding its unique prefix, else the
- * only one holding its alternate key (a company known by name alone) — counting links made earlier in the same page —
+ * only one holding its alternate key (a company known by name alone), else the only one holding its bare lookup key
+ * with no key of the record's kind (a record with a domain joining a company known by name alone) — counting links
+ * made earlier in the same page —
  * unless a cannot_link decision keeps it apart from one of that record's records. Links already made get their
  * alternate key if they lack it. Runs in the caller's transaction, under the linking lock.
  */
-import type { NewLink, Tx } from '../db/link-store.ts';
-import { goldenIdsByAltKey, goldenIdsByMatchKeyPrefix, goldenIdsByMatchKeys, insertGoldenRecords, linkedGoldenIds, stampAltKeys, upsertLinks } from '../db/link-store.ts';
+import type { KeyHolder, NewLink, Tx } from '../db/link-store.ts';
+import { goldenIdsByAltKey, goldenIdsByMatchKeyPrefix, goldenIdsByMatchKeys, insertGoldenRecords, keyHolders, linkedGoldenIds, stampAltKeys, upsertLinks } from '../db/link-store.ts';
 import { decisionKeysOf, decisionsTouching, goldenKey, nativeKey } from '../db/decision-store.ts';
 import { newGoldenId } from '../db/golden-ids.ts';
 import type { MatchKeys } from './match-keys.ts';
@@ -44,6 +46,10 @@ export async function linkPage(tx: Tx, target: PageLinkTarget, records: readonly
   if (unlinked.length === 0) return { goldenOf, goldenCreated: 0, linksCreated: 0 };
 
   const exact = await goldenIdsByMatchKeys(tx, goldenType, unlinked.flatMap((r) => (r.keys.key ? [r.keys.key] : [])));
+  // Bare lookups of records no stored key holds (new companies with a domain): one query for the page. The prefix is
+  // the same for every record of a type (match-keys.ts).
+  const bare = unlinked.flatMap((r) => (r.keys.bareLookup && r.keys.key && !exact.has(r.keys.key) ? [r.keys.bareLookup] : []));
+  const bareStored = bare.length === 0 ? new Map<string, KeyHolder[]>() : await keyHolders(tx, goldenType, bare.map((b) => b.key), bare[0]!.unlessPrefix);
   // The keys each record was split from (an admin split, a rejected review): few records have any.
   const apartFrom = new Map<string, Set<string>>();
   const recordKeys = new Set(unlinked.map((r) => r.recordKey));
@@ -54,6 +60,7 @@ export async function linkPage(tx: Tx, target: PageLinkTarget, records: readonly
   // What this page linked so far (written at the end): golden ids by match key, record keys by golden id.
   const pageByKey = new Map<string, string[]>();
   const pageRecordsOf = new Map<string, string[]>();
+  const pageKeysOf = new Map<string, string[]>();
   const storedKeys = new Map<string, string[]>();
   const prefixOwners = new Map<string, string[]>();
   const pageByAlt = new Map<string, string[]>();
@@ -79,12 +86,21 @@ export async function linkPage(tx: Tx, target: PageLinkTarget, records: readonly
       const owners = [...new Set([...stored, ...inPage])].sort().slice(0, 2);
       if (owners.length === 1 && !(await keptApart(owners[0]!, recordKey))) return owners[0]!;
     }
-    if (!keys.altLookup) return null;
-    const alt = keys.altLookup;
-    let stored = altOwners.get(alt);
-    if (!stored) altOwners.set(alt, (stored = await goldenIdsByAltKey(tx, goldenType, alt, 2)));
-    const owners = [...new Set([...stored, ...(pageByAlt.get(alt) ?? [])])].sort().slice(0, 2);
-    return owners.length === 1 && !(await keptApart(owners[0]!, recordKey)) ? owners[0]! : null;
+    if (keys.altLookup) {
+      const alt = keys.altLookup;
+      let stored = altOwners.get(alt);
+      if (!stored) altOwners.set(alt, (stored = await goldenIdsByAltKey(tx, goldenType, alt, 2)));
+      const owners = [...new Set([...stored, ...(pageByAlt.get(alt) ?? [])])].sort().slice(0, 2);
+      return owners.length === 1 && !(await keptApart(owners[0]!, recordKey)) ? owners[0]! : null;
+    }
+    if (!keys.bareLookup) return null;
+    const { key: bareKey, unlessPrefix } = keys.bareLookup;
+    const stored = bareStored.get(bareKey) ?? [];
+    const owners = [...new Set([...stored.map((h) => h.goldenId), ...(pageByKey.get(bareKey) ?? []), ...(pageByAlt.get(bareKey) ?? [])])];
+    if (owners.length !== 1) return null;
+    const owner = owners[0]!;
+    const hasKind = stored.some((h) => h.goldenId === owner && h.holdsPrefix) || (pageKeysOf.get(owner) ?? []).some((k) => k.startsWith(unlessPrefix));
+    return !hasKind && !(await keptApart(owner, recordKey)) ? owner : null;
   };
 
   const newIds: string[] = [];
@@ -96,7 +112,10 @@ export async function linkPage(tx: Tx, target: PageLinkTarget, records: readonly
     const detail = target.matchDetail(r.id, r.values, r.keys.key);
     links.push({ goldenId, entityType: goldenType, connectorId, crm: target.crm, objectType, recordId: r.id, matchKey: r.keys.key, matchDetail: r.keys.altKey ? { ...detail, alt: r.keys.altKey } : detail });
     goldenOf.set(r.id, goldenId);
-    if (r.keys.key) pageByKey.set(r.keys.key, [...(pageByKey.get(r.keys.key) ?? []), goldenId]);
+    if (r.keys.key) {
+      pageByKey.set(r.keys.key, [...(pageByKey.get(r.keys.key) ?? []), goldenId]);
+      pageKeysOf.set(goldenId, [...(pageKeysOf.get(goldenId) ?? []), r.keys.key]);
+    }
     if (r.keys.altKey) pageByAlt.set(r.keys.altKey, [...(pageByAlt.get(r.keys.altKey) ?? []), goldenId]);
     pageRecordsOf.set(goldenId, [...(pageRecordsOf.get(goldenId) ?? []), r.recordKey]);
   }

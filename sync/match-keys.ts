@@ -6,9 +6,11 @@
  * - Customer: `email:<normalised email>` (case, Gmail dots, plus-tags of big providers ignored).
  * - Company: `domain:<bare domain>`, else `name:<normalised company name>`. A company with a domain also keeps its
  *   name key beside it (`altKey`, in the link's match detail), so a record known only by its name (Pipedrive
- *   organizations have no website field) joins the only company of that name (`altLookup`). Not the other way round:
- *   a record with a domain never joins a company known by name alone (two companies of one name with two domains
- *   would both join it), so list the CRMs that know domains first.
+ *   organizations have no website field) joins the only company of that name (`altLookup`). The other way round, a
+ *   record with a domain that no company holds joins a company known by its name alone (`bareLookup`) when that
+ *   company is the only one of the name and none of its records has a domain yet: so the order CRMs are linked in
+ *   does not matter. Once it has one, a record with another domain founds a company of its own (two companies of one
+ *   name with two domains must not both join the name-only one).
  * - Deal: `deal:<normalised name>|<normalised company>`. A deal whose company is unknown (HubSpot links deals to
  *   companies by association, not by a property) joins the only deal of that name, if there is exactly one. The
  *   reverse (a deal with a company joining a company-less one) is not done: two same-named deals of two companies
@@ -25,6 +27,11 @@ export interface MatchKeys {
   altKey?: string;
   /** When nothing else matched: joins the only golden record holding a link whose `altKey` is this. */
   altLookup?: string;
+  /**
+   * When nothing else matched: joins the golden record that is the only one holding `key` (as its key or alternate
+   * key), unless one of its links has a key starting with `unlessPrefix` (it is another company of that name).
+   */
+  bareLookup?: { key: string; unlessPrefix: string };
 }
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : value === null || value === undefined ? '' : String(value));
@@ -38,7 +45,7 @@ export function matchKeys(goldenType: string, values: Readonly<Record<string, un
     case 'Company': {
       const domain = text(values.domain).trim().toLowerCase();
       const name = normaliseCompanyName(values.name);
-      if (domain) return { key: `domain:${domain}`, ...(name ? { altKey: `name:${name}` } : {}) };
+      if (domain) return { key: `domain:${domain}`, ...(name ? { altKey: `name:${name}`, bareLookup: { key: `name:${name}`, unlessPrefix: 'domain:' } } : {}) };
       return name ? { key: `name:${name}`, altLookup: `name:${name}` } : { key: null };
     }
     case 'Deal': {

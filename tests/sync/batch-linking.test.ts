@@ -2,7 +2,8 @@
  * The batched writes of the link run (db/link-store.ts, sync/link-page.ts) give what linking one record at a time
  * gave: a native record linked already keeps its link and reports its golden id, records of one page join each other
  * by key, a cannot_link decision is respected against records linked earlier in the same page, an unchanged
- * snapshot is not rewritten, and a re-run creates nothing.
+ * snapshot is not rewritten, and a re-run creates nothing. A company with a domain joins one known by its name
+ * alone while that name says which company it is, whichever CRM was linked first.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, count, eq } from 'drizzle-orm';
@@ -10,7 +11,9 @@ import { goldenKey, nativeKey, queueReviews, recordDecisions } from '../../db/de
 import { createGoldenRecord, createGoldenRecords, lockLinking, upsertLink, upsertLinks, writeSnapshots } from '../../db/link-store.ts';
 import type { NewLink } from '../../db/link-store.ts';
 import { goldenRecords, recordLinks } from '../../db/schema.ts';
+import { findGolden } from '../../sync/find-golden.ts';
 import { linkPage } from '../../sync/link-page.ts';
+import { matchKeys } from '../../sync/match-keys.ts';
 import type { PageLinkTarget } from '../../sync/link-page.ts';
 import { openTestDatabase } from '../support/test-database.ts';
 import type { TestDatabase } from '../support/test-database.ts';
@@ -102,5 +105,65 @@ describe('batched link writes', () => {
     expect(again).toMatchObject({ goldenCreated: 0, linksCreated: 0 });
     expect(again.goldenOf).toEqual(first.goldenOf);
     expect(await activeCompanies()).toBe(companiesBefore + 4);
+  });
+});
+
+describe('a company with a domain and one known by its name alone, in either order', () => {
+  const pipedriveOrg = (goldenId: string, recordId: string, name: string): NewLink => {
+    const { key } = matchKeys('Company', { name });
+    return { goldenId, entityType: 'Company', connectorId: 'pd', crm: 'pipedrive', objectType: 'organizations', recordId, matchKey: key, matchDetail: { linker: 'email', key } };
+  };
+  const link = (page: { id: string; values: Record<string, unknown> }[]) => db.db.transaction(async (tx) => {
+    await lockLinking(tx);
+    return linkPage(tx, companies, page);
+  });
+
+  it('linkPage: the first domain of a name-only company joins it, a second domain of that name founds its own', async () => {
+    const named = await createGoldenRecord(db.db, 'Company');
+    await upsertLink(db.db, pipedriveOrg(named, 'org-1', 'Northwind Traders'));
+    const result = await link([
+      { id: 'nw-1', values: { domain: 'northwind.example', name: 'Northwind Traders Inc.' } },
+      { id: 'nw-2', values: { domain: 'northwind.example.co.uk', name: 'NORTHWIND TRADERS' } },
+      { id: 'nw-3', values: { domain: 'Northwind.example', name: 'Northwind Traders' } },
+    ]);
+    expect(result.goldenOf.get('nw-1')).toBe(named);
+    expect(result.goldenOf.get('nw-2')).not.toBe(named);
+    expect(result.goldenOf.get('nw-3')).toBe(named);
+    expect(result.goldenCreated).toBe(1);
+    // A later page: the name is taken by two companies with domains, so a third domain joins neither.
+    const later = await link([{ id: 'nw-4', values: { domain: 'northwind.example.de', name: 'Northwind Traders GmbH' } }]);
+    expect([named, result.goldenOf.get('nw-2')]).not.toContain(later.goldenOf.get('nw-4'));
+  });
+
+  it('linkPage: a domain record never joins a company whose name another company with a domain holds', async () => {
+    const named = await createGoldenRecord(db.db, 'Company');
+    await upsertLink(db.db, pipedriveOrg(named, 'org-2', 'Contoso'));
+    const first = await link([{ id: 'co-1', values: { domain: 'contoso.example', name: 'Contoso' } }]);
+    expect(first.goldenOf.get('co-1')).toBe(named);
+    // A second name-only golden of that name cannot exist (it would join by key); one with a domain can, and then
+    // the name no longer says which company a new domain is.
+    const other = await link([{ id: 'co-2', values: { domain: 'contoso.example.net', name: 'Contoso Ltd' } }]);
+    expect(other.goldenOf.get('co-2')).not.toBe(named);
+    expect(other.goldenCreated).toBe(1);
+  });
+
+  it('linkPage: a cannot_link decision keeps a domain record out of the name-only company', async () => {
+    const named = await createGoldenRecord(db.db, 'Company');
+    await upsertLink(db.db, pipedriveOrg(named, 'org-3', 'Fabrikam'));
+    await recordDecisions(db.db, [{ entityType: 'Company', a: nativeKey('sf', 'Account', 'fa-1'), b: nativeKey('pd', 'organizations', 'org-3'), decision: 'cannot_link' }]);
+    const result = await link([{ id: 'fa-1', values: { domain: 'fabrikam.example', name: 'Fabrikam' } }]);
+    expect(result.goldenOf.get('fa-1')).not.toBe(named);
+  });
+
+  it('findGolden (one record at a time, as the change applier links): the same rule', async () => {
+    const named = await createGoldenRecord(db.db, 'Company');
+    await upsertLink(db.db, pipedriveOrg(named, 'org-4', 'Tailspin Toys'));
+    const keys = matchKeys('Company', { domain: 'tailspin.example', name: 'Tailspin Toys, Inc.' });
+    expect(await findGolden(db.db, 'Company', keys)).toBe(named);
+    await upsertLink(db.db, { goldenId: named, entityType: 'Company', connectorId: 'sf', crm: 'salesforce', objectType: 'Account', recordId: 'ts-1', matchKey: keys.key, matchDetail: { alt: keys.altKey } });
+    expect(await findGolden(db.db, 'Company', matchKeys('Company', { domain: 'tailspin.example.org', name: 'Tailspin Toys' }))).toBeNull();
+    expect(await findGolden(db.db, 'Company', matchKeys('Company', { name: 'TAILSPIN TOYS' }))).toBe(named);
+    // Without a name there is nothing to look up.
+    expect(await findGolden(db.db, 'Company', matchKeys('Company', { domain: 'elsewhere.example' }))).toBeNull();
   });
 });

@@ -116,7 +116,7 @@ describe('match keys', () => {
     expect(matchKeys('Customer', { email: ' Ada.Lovelace+crm@GMail.com ' })).toEqual({ key: 'email:adalovelace@gmail.com' });
     expect(matchKeys('Customer', { email: 'not an email' })).toEqual({ key: null });
     // A domain decides; the name is kept beside it for records that know only a name, which look it up.
-    expect(matchKeys('Company', { domain: 'Acme.com', name: 'Acme' })).toEqual({ key: 'domain:acme.com', altKey: 'name:acme' });
+    expect(matchKeys('Company', { domain: 'Acme.com', name: 'Acme' })).toEqual({ key: 'domain:acme.com', altKey: 'name:acme', bareLookup: { key: 'name:acme', unlessPrefix: 'domain:' } });
     expect(matchKeys('Company', { domain: 'Acme.com', name: null })).toEqual({ key: 'domain:acme.com' });
     expect(matchKeys('Company', { domain: null, name: 'The Acme Corp.' })).toEqual({ key: 'name:acme', altLookup: 'name:acme' });
     expect(matchKeys('Deal', { name: 'Group licence', companyName: 'Acme, Inc.' })).toEqual({ key: 'deal:group licence|acme' });
