@@ -36,7 +36,7 @@ export function operationLimits(limits: OperationLimits = DEFAULT_OPERATION_LIMI
   const { validationRules } = new ApolloArmor({
     maxDepth: { n: limits.maxDepth, ignoreIntrospection: true },
     maxAliases: { n: limits.maxAliases },
-    // Armor's structural cost does not multiply by `first`: replaced by listCostRule below.
+    // Armor's cost multiplies a literal `first` only (not a variable or the default): replaced by listCostRule below.
     costLimit: { enabled: false },
     maxTokens: { enabled: false },
     maxDirectives: { n: 50 },

@@ -72,8 +72,7 @@ describe('operation limits', () => {
     expect(typo.body.errors?.[0]?.message).toContain('Did you mean "email"');
   });
 
-  it('counts a list once per item its `first` asks for: the same selection passes at 40 and is refused at 60', async () => {
-    // graphql-armor's structural cost, before, gave both the same cost.
+  it('counts a list once per item its `first` may return: literal, default, or the largest page for a variable', async () => {
     const page = (first: number) => `{ customers(first: ${first}) { totalCount edges { node { email } } } }`;
     const small = await post(page(40));
     expect(small.status).toBe(200);
@@ -81,10 +80,14 @@ describe('operation limits', () => {
     const large = await post(page(60));
     expect(large.status).toBe(400);
     expect(large.body.errors?.[0]?.message).toMatch(/Query cost 123 is over the cost limit of 100/);
-    // No `first`: the schema default (20) counts. A variable may be anything up to the largest page (500).
+    // No `first`: the schema default (20) counts (42). A variable may be anything up to the largest page (500):
+    // graphql-armor's cost, before, counted it as 1 (13 here), so `first: $n` with n = 500 passed any limit.
     expect((await post('{ customers { edges { node { email } } } }')).status).toBe(200);
-    const variable = await post('query($n: Int) { customers(first: $n) { edges { node { email } } } }', { n: 1 });
+    const before = await crmCalls();
+    const variable = await post('query($n: Int) { customers(first: $n) { edges { node { email } } } }', { n: 500 });
+    expect(variable.status).toBe(400);
     expect(variable.body.errors?.[0]?.message).toMatch(/Query cost 1,002 is over the cost limit of 100/);
+    expect(await crmCalls()).toBe(before);
   });
 });
 
@@ -97,8 +100,16 @@ describe('the cost limit at its default', () => {
 
   const USUAL = 'totalCount edges { cursor node { id email firstName lastName phone title companyName sources { crm objectType recordId } } } pageInfo { hasNextPage endCursor }';
 
-  it('answers a page of 500 golden customers with their usual fields', async () => {
-    const res = await postTo(t, `{ customers(first: 500) { ${USUAL} } }`);
+  const HEAVY = 'edges { node { id email firstName lastName phone title companyName sources { crm objectType recordId } '
+    + 'provenance { field value rule modifiedAt source { crm objectType recordId } candidates { value modifiedAt status issues source { crm recordId } } } '
+    + 'conflicts { field values { value sources { crm recordId } } } salesforceContacts { Id Email FirstName LastName Title Phone } hubspotContacts { id email firstname lastname jobtitle phone } } }';
+
+  it.each([
+    ['the usual fields', USUAL],
+    // 25,002: graphql-armor's cost, before, refused it (167,594, ×1.5 per level).
+    ['provenance candidates, conflicts and the linked CRM records', HEAVY],
+  ])('answers a page of 500 golden customers with %s', async (_what, selection) => {
+    const res = await postTo(t, `{ customers(first: 500) { totalCount ${selection} } }`);
     expect(res.body.errors).toBeUndefined();
     expect(res.status).toBe(200);
     const page = (res.body.data as { customers: { totalCount: number; edges: unknown[] } }).customers;
@@ -106,10 +117,14 @@ describe('the cost limit at its default', () => {
     expect(page.edges.length).toBeGreaterThan(0);
   });
 
-  it('refuses thirty aliases of that page (within the alias limit) with the cost, the limit and what to do, before any CRM call', async () => {
+  it.each([
+    ['`first: 500`', '', '500', undefined],
+    // graphql-armor's cost, before, counted a variable `first` as 1: these thirty pages cost it 1,989 and passed.
+    ['`first: $n` with n = 500', '($n: Int)', '$n', { n: 500 }],
+  ])('refuses thirty aliases of that page with %s (within the alias limit), saying the cost, the limit and what to do, before any CRM call', async (_what, params, first, variables) => {
     const before = await crmCallsOf(t);
-    const query = `{ ${Array.from({ length: 30 }, (_, i) => `p${i}: customers(first: 500) { ${USUAL} }`).join(' ')} }`;
-    const res = await postTo(t, query);
+    const query = `query${params} { ${Array.from({ length: 30 }, (_, i) => `p${i}: customers(first: ${first}) { ${USUAL} }`).join(' ')} }`;
+    const res = await postTo(t, query, variables);
     expect(res.status).toBe(400);
     expect(res.body.data).toBeUndefined();
     expect(res.body.errors).toHaveLength(1);
