@@ -225,6 +225,10 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
     // change capture: /webhooks/:connectorId, the inbox worker and the poller (stopped before the database closes)
     const sync = await startChangeCapture({
       server, db, connectors, connectorIds, getConfig, setup, env: options.env ?? process.env, logger, onWebhookAnswered: metrics.webhookDelivered,
+      disabledReason: async (id) => {
+        const row = await connectorStore.get(id);
+        return row?.status === 'disabled' ? (row.statusReason ?? 'disabled by an admin') : null;
+      },
     });
     cleanups.push(() => sync.stop());
     writebackWorker.start();

@@ -42,6 +42,8 @@ export interface ChangeCaptureOptions {
   setup: ConnectorSetup;
   env: NodeJS.ProcessEnv;
   logger: Logger;
+  /** Why a connector that serves no webhooks now was disabled (stored status), else null: its deliveries get 503. */
+  disabledReason?: WebhookMountOptions['disabledReason'];
   /** Every webhook delivery answered (gateway/metrics.ts `webhookDelivered`). */
   onWebhookAnswered?: WebhookMountOptions['onAnswered'];
 }
@@ -85,6 +87,7 @@ export async function startChangeCapture(opts: ChangeCaptureOptions): Promise<Ch
       return connector ? { connectorId, connector } : undefined;
     },
     onStored: () => inbox.wake(),
+    ...(opts.disabledReason ? { disabledReason: opts.disabledReason } : {}),
     ...(opts.onWebhookAnswered ? { onAnswered: opts.onWebhookAnswered } : {}),
     publicBaseUrl: env.CUSTOMER_GRAPH_PUBLIC_URL,
     logger,

@@ -2,9 +2,12 @@
  * Disabling a connector takes effect at once, without a restart (demo: Salesforce and HubSpot sandboxes, polling
  * every second): while HubSpot is disabled no call reaches it — no polling, no reads, no write-back — golden customers
  * answer from Salesforce with HubSpot named as an unavailable source, and a golden update's HubSpot write waits in the
- * outbox instead of being dropped. Enabling it resumes all of that: the waiting write reaches HubSpot, reads work.
+ * outbox instead of being dropped, and HubSpot's webhook deliveries are answered 503 so that HubSpot delivers them again
+ * later. Enabling it resumes all of that: the waiting write reaches HubSpot, reads work.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { count } from 'drizzle-orm';
+import { webhookInbox } from '../../db/schema.ts';
 import { outboxRowsOf } from '../../db/writeback-store.ts';
 import { startTestApp } from '../support/test-app.ts';
 import type { TestApp } from '../support/test-app.ts';
@@ -44,6 +47,19 @@ describe('disabling a connector at once', () => {
     // Three poll intervals: the poller skips HubSpot, and the read above never reached it.
     await new Promise((r) => setTimeout(r, 3_500));
     expect(await hubspotCalls()).toBe(before);
+  });
+
+  it('answers HubSpot webhook deliveries 503 with Retry-After, storing nothing, so HubSpot delivers them again later', async () => {
+    const inboxRows = async () => (await t.app.database.db.select({ n: count() }).from(webhookInbox))[0]!.n;
+    const before = await inboxRows();
+    const body = JSON.stringify([{ eventId: 9_900_001, subscriptionType: 'contact.propertyChange', objectId: 1001, propertyName: 'phone', propertyValue: '+1 212 555 0100', occurredAt: Date.now() }]);
+    const res = await fetch(`${t.app.server.url}/webhooks/hubspot-demo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('300');
+    expect(await res.json()).toMatchObject({ code: 'CONNECTOR_DISABLED', error: expect.stringMatching(/hubspot-demo is disabled.*deliver again later/) });
+    expect(await inboxRows()).toBe(before);
+    // A connector nobody configured is still not found.
+    expect((await fetch(`${t.app.server.url}/webhooks/no-such-connector`, { method: 'POST', body })).status).toBe(404);
   });
 
   it('keeps a golden update\'s HubSpot write waiting while Salesforce is written', async () => {
