@@ -44,6 +44,21 @@ function givenNameMailbox(email: string | null, a: NormalisedPerson, b: Normalis
   return [a.first, b.first].some((first) => first === local || formalNames(first).has(local));
 }
 
+/**
+ * A mailbox that spells the full name of a named record of the pair ('graham.russell', 'russellgraham', or
+ * 'grussell' for Graham Russell; a nickname's formal name counts): it names one person, not a household
+ * ('thejensens', 'miller.home', 'michelleandthomas'), and no other name.
+ */
+function mailboxSpellsFullName(email: string | null, a: NormalisedPerson, b: NormalisedPerson): boolean {
+  if (email === null) return false;
+  const local = emailLocalPart(email).replace(/[^a-z]/g, '');
+  return [a, b].some((person) => person.first.length > 1 && person.last !== '' &&
+    [person.first, ...formalNames(person.first)].some((first) => {
+      const last = person.last.replace(/[^a-z]/g, '');
+      return local === first + last || local === last + first || local === first[0] + last;
+    }));
+}
+
 function weightOf(reasons: readonly MatchReason[], feature: string): number | null {
   return reasons.find((r) => r.feature === feature)?.weight ?? null;
 }
@@ -52,7 +67,8 @@ function weightOf(reasons: readonly MatchReason[], feature: string): number | nu
  * null when the pair may be linked, else why it may not be linked automatically. The rules, in order:
  * - a different first name never links (household members and colleagues share everything else);
  * - without a first name (or with a bare initial) the record could be anyone in a household or team, so it
- *   needs the same last name and either the same work email or an identifier plus the same company;
+ *   needs the same last name and either the same work email, an identifier plus the same company, or the same
+ *   personal email spelling the full name of the named record;
  * - a different last name (marriage) links only through the same personal email, and not one that is only
  *   a first name ('melissa@acme', which two Melissas of one company may both be written with) unless a
  *   personal phone is in common too: a phone alone may be a switchboard that two colleagues of one first
@@ -87,7 +103,12 @@ function linkGuard(reasons: readonly MatchReason[], a: NormalisedPerson, b: Norm
     if (last !== null && last < 0) return 'no first name to compare and last names differ';
     // A household shares private addresses and landlines, not employers or work addresses.
     if (lastAgrees && ((identifier && sameCompany) || (email >= EMAIL_MATCH_WEIGHT && isWorkEmail(a.email)))) return null;
-    return 'no first name to compare: needs the last name and the same work email, or an identifier and the same company';
+    // A private mailbox at full weight (no two named people of the run write from it) that spells the named
+    // record's full name is that person's own, not a household's: a shared one names the family or both
+    // partners. A partner recorded from it without a first name remains possible, but is not seen in any
+    // measured set, while household mailboxes are.
+    if (lastAgrees && email >= EMAIL_MATCH_WEIGHT && mailboxSpellsFullName(a.email, a, b)) return null;
+    return 'no first name to compare: needs the last name and the same work email, an identifier and the same company, or a private email spelling the full name';
   }
   if (last !== null && last < 0) {
     // A first-name mailbox corroborated by a full-weight phone (one nobody of another first name in the run

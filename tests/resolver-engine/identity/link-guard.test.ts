@@ -20,6 +20,28 @@ describe('the link guard', () => {
     expect(r.decision).toBe('review');
     expect(r.guard).toMatch(/no first name/);
   });
+  it('links a record without a first name through a private address spelling the named record\'s full name', () => {
+    const r = score({ lastName: 'Graham', email: 'graham.russell@yahoo.co.uk' }, { firstName: 'Russell', lastName: 'Graham', email: 'Graham.Russell@yahoo.co.uk' });
+    expect(r.decision).toBe('link');
+    expect(score({ firstName: 'L.', lastName: 'Li', email: 'lli656@icloud.com' }, { firstName: 'Lawrence', lastName: 'Li', email: 'lli656@icloud.com' }).decision).toBe('link');
+    // A nickname on the named record: the mailbox spells the formal name.
+    expect(score({ lastName: 'Cole', email: 'alexandra.cole@outlook.com' }, { firstName: 'Sandra', lastName: 'Cole', email: 'alexandra.cole@outlook.com' }).decision).toBe('link');
+  });
+  it('still holds back a household mailbox, or one spelling another name than the named record\'s', () => {
+    for (const email of ['michelleandthomas@icloud.com', 'adams.home@aol.com', 'chloe.jonathan.adams@hotmail.com', 'thomas.adams@gmail.com']) {
+      const r = score({ lastName: 'Adams', email }, { firstName: 'Michelle', lastName: 'Adams', email });
+      expect(r.decision, email).toBe('review');
+      expect(r.guard, email).toMatch(/no first name/);
+    }
+  });
+  it('does not link a full-name mailbox when two named people of the run write from it', () => {
+    const people = [
+      normalisePerson({ id: 'nameless', lastName: 'Adams', email: 'michelle.adams@gmail.com' }),
+      normalisePerson({ id: 'michelle', firstName: 'Michelle', lastName: 'Adams', email: 'michelle.adams@gmail.com' }),
+      normalisePerson({ id: 'thomas', firstName: 'Thomas', lastName: 'Adams', email: 'michelle.adams@gmail.com' }),
+    ];
+    expect(scorePair(people[0]!, people[1]!, { context: buildMatchContext(people) }).decision).not.toBe('link');
+  });
   it('links a record without a first name through the same work address and last name', () => {
     expect(score({ lastName: 'Blackwood', email: 'lisa.blackwood@quantum.test' }, { firstName: 'Lisa', lastName: 'Blackwood', email: 'lisa.blackwood@quantum.test' }).decision).toBe('link');
   });
