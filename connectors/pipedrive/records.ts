@@ -5,8 +5,8 @@
  *  - `custom_fields` entries surface flat under their 40-hex key; enum values as the option LABEL, set values as
  *    a list of labels (option ids the held metadata does not know stay as they are);
  *  - ids (the record's and references such as `org_id`, `owner_id`, `label_ids`) as strings.
- * Writes map back: `email: 'a@b.test'` REPLACES the whole `emails` list with one primary work address (likewise
- * `phone`); labels become option ids; numeric-string ids become numbers. Other keys go through unchanged and
+ * Writes map back: `email: 'a@b.test'` becomes a one-entry `emails` list with a primary work address (likewise
+ * `phone`), which updates merge into the record's current list (contact-lists.ts); labels become option ids; numeric-string ids become numbers. Other keys go through unchanged and
  * Pipedrive judges them (an unknown field is a 400, i.e. CRM_VALIDATION).
  */
 import { ConnectorError } from '../contract/index.ts';

@@ -1,5 +1,6 @@
 /**
- * Writes. Pipedrive has no batch endpoints, so each item is one call (POST, PATCH or DELETE on `/api/v2/{obj}`),
+ * Writes. Pipedrive has no batch endpoints, so each item is one call (POST, PATCH or DELETE on `/api/v2/{obj}`; an
+ * update of an email or phone first reads the current lists, one call per 100 items, contact-lists.ts),
  * a few at a time (`WRITE_CONCURRENCY`, and the account's rate budget decides the pace), with one result per item
  * in input order; a failing item fails alone. Nothing is transactional: `allOrNone` cannot be honoured.
  * Upsert = an exact-match search on the external-id field, then PATCH the one match or POST a new record.
@@ -10,6 +11,7 @@ import type { PipedriveApi, PipedriveEnvelope } from './client.ts';
 import { PIPEDRIVE, PIPEDRIVE_V2, unusable } from './client.ts';
 import type { FieldCatalog, FieldMap } from './describe.ts';
 import { isCustomKey, objectInfo } from './describe.ts';
+import { currentLists, mergeContactLists, writesContactList } from './contact-lists.ts';
 import { toPipedriveBody, writeNeedsFieldMap } from './records.ts';
 
 /** Items written at once per call of createMany & co. */
@@ -87,9 +89,16 @@ export async function createMany(api: PipedriveApi, catalog: FieldCatalog, objec
 export async function updateMany(api: PipedriveApi, catalog: FieldCatalog, objectType: string, items: readonly UpdateItem[], options: WriteOptions = {}): Promise<WriteResult[]> {
   const ctx = context(api, catalog, objectType, options);
   const fieldMap = lazyFieldMap(ctx, items);
+  // Records whose email or phone is written: their current lists, read before any write (one call per 100).
+  const listed = items.filter((item) => 'email' in (item.fields ?? {}) || 'phone' in (item.fields ?? {})).map((item) => String(item.id));
+  const current = listed.length ? await currentLists(ctx.api, objectType, listed, ctx.lane, ctx.signal) : new Map<string, never>();
   const results = await runGroups(groupsBy(items.map((item) => String(item.id))), WRITE_CONCURRENCY, async (i) => {
     const id = String(items[i]!.id);
-    await patch(ctx, id, toPipedriveBody(items[i]!.fields ?? {}, await fieldMap()));
+    const body = toPipedriveBody(items[i]!.fields ?? {}, await fieldMap());
+    // Two items for one record run one after the other: the second keeps what the first sent.
+    const merged = mergeContactLists(body, current.get(id));
+    await patch(ctx, id, merged);
+    if (writesContactList(body) && current.has(id)) current.set(id, { ...current.get(id)!, ...merged, id });
     return { ok: true, id };
   }, new Array<WriteResult>(items.length));
   return results.map((r, i) => (r.ok ? r : { ...r, id: String(items[i]!.id) }));
@@ -147,8 +156,8 @@ async function findByExternalId(ctx: WriteContext, searchField: string, external
 }
 
 /**
- * Search, then PATCH the match (only the item's fields: the external id already matches, and re-sending an email
- * would replace the record's other addresses) or POST a new record carrying the external id. Items with the same
+ * Search, then PATCH the match (only the item's fields: the external id already matches; an email or phone written
+ * replaces the primary entry of the list read just before, contact-lists.ts) or POST a new record carrying the external id. Items with the same
  * external id run one after another, so the second finds the record the first created.
  */
 export async function upsertMany(api: PipedriveApi, catalog: FieldCatalog, objectType: string, items: readonly UpsertItem[], options: UpsertOptions): Promise<WriteResult[]> {
@@ -164,7 +173,9 @@ export async function upsertMany(api: PipedriveApi, catalog: FieldCatalog, objec
       return { ok: false, error: new ConnectorError('CRM_CONFLICT', PIPEDRIVE, `${matches.length} ${objectType} records have ${field} = the external id`, { details: { fields: [field], ids: matches } }) };
     }
     if (matches.length === 1) {
-      const id = await patch(ctx, matches[0]!, toPipedriveBody(items[i]!.fields ?? {}, await fieldMap()));
+      const body = toPipedriveBody(items[i]!.fields ?? {}, await fieldMap());
+      const current = writesContactList(body) ? (await currentLists(ctx.api, objectType, [matches[0]!], ctx.lane, ctx.signal)).get(matches[0]!) : undefined;
+      const id = await patch(ctx, matches[0]!, mergeContactLists(body, current));
       return { ok: true, id, created: false };
     }
     const id = await post(ctx, toPipedriveBody(withKey[i]!.fields, await fieldMap()));

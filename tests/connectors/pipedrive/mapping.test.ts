@@ -92,7 +92,7 @@ describe('pipedrive record mapping', () => {
     expect(calls.total).toBe(1);
   });
 
-  it('writing email replaces the whole emails list with one primary work address; null clears it', async () => {
+  it('writing email replaces the primary address and keeps the others; null removes the primary only', async () => {
     const { sandbox, connector } = await setup();
     await fetch(`${sandbox.url}/_sandbox/pipedrive/seed`, {
       method: 'POST', headers: { 'content-type': 'application/json' },
@@ -100,7 +100,10 @@ describe('pipedrive record mapping', () => {
     });
     expect(only(await connector.fetchByIds('persons', ['7']), '7').fields.email).toBe('work@x.test');
     await connector.updateMany('persons', [{ id: '7', fields: { email: 'new@x.test' } }]);
-    expect(sandbox.store.get('persons', 7)!.emails).toEqual([{ value: 'new@x.test', primary: true, label: 'work' }]);
+    expect(sandbox.store.get('persons', 7)!.emails).toEqual([{ value: 'new@x.test', primary: true, label: 'work' }, { value: 'home@x.test', primary: false, label: 'home' }]);
+    await connector.updateMany('persons', [{ id: '7', fields: { email: null } }]);
+    // The person still has a home address: it is now the one Pipedrive shows, so it is what the field reads.
+    expect(only(await connector.fetchByIds('persons', ['7']), '7').fields.email).toBe('home@x.test');
     await connector.updateMany('persons', [{ id: '7', fields: { email: null } }]);
     expect(only(await connector.fetchByIds('persons', ['7']), '7').fields.email).toBeNull();
   });

@@ -32,13 +32,46 @@ describe('pipedrive writes', () => {
     expect(result[0]).toEqual({ ok: true, id: idOf(existing), created: false });
     expect(result[1]).toMatchObject({ ok: true, created: true });
     expect(result[2]).toEqual({ ok: true, id: idOf(result[1]), created: false });
-    // Three searches, one POST, two PATCHes: one call per step, no batch.
-    expect(calls.routes).toEqual({ 'GET /api/v2/persons/search': 3, 'POST /api/v2/persons': 1, 'PATCH /api/v2/persons/:id': 2 });
+    // Three searches, one POST, two PATCHes: one call per step, no batch; each PATCH of a phone reads the current list.
+    expect(calls.routes).toEqual({ 'GET /api/v2/persons/search': 3, 'POST /api/v2/persons': 1, 'PATCH /api/v2/persons/:id': 2, 'GET /api/v2/persons': 2 });
     const grace = sandbox.store.get('persons', Number(idOf(result[1])))!;
     expect(grace.emails).toEqual([{ value: 'grace@navy.test', primary: true, label: 'work' }]);
     expect(grace.phones).toEqual([{ value: '+1 555 0199', primary: true, label: 'work' }]);
     // The matched record keeps its email list: an upsert update does not re-send the external id.
     expect(sandbox.store.get('persons', Number(idOf(existing)))!.emails).toHaveLength(1);
+  });
+
+  it('writing email or phone sets the primary entry and keeps the person\'s other addresses and numbers', async () => {
+    const { sandbox, connector } = await setup();
+    const [created] = await connector.createMany('persons', [{ fields: { name: 'Mary Jackson' } }]);
+    const id = Number(idOf(created));
+    // Set up as a Pipedrive user would, straight through the API: two addresses and two numbers.
+    const setUp = await fetch(`${sandbox.url}/api/v2/persons/${id}`, {
+      method: 'PATCH', headers: { 'x-api-token': sandbox.apiToken, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        emails: [{ value: 'mary.home@example.test', primary: false, label: 'home' }, { value: 'mary@nasa.test', primary: true, label: 'work' }],
+        phones: [{ value: '+1 757 555 0101', primary: true, label: 'work' }, { value: '+1 757 555 0199', primary: false, label: 'mobile' }],
+      }),
+    });
+    expect(setUp.status).toBe(200);
+    const { result, calls } = await countCalls(sandbox, () => connector.updateMany('persons', [
+      { id: String(id), fields: { email: 'mary.jackson@nasa.test' } },
+      { id: String(id), fields: { phone: '+1 757 555 0102' } },
+    ]));
+    expect(result.map((r) => r.ok)).toEqual([true, true]);
+    // One read of the current lists for both items, then one PATCH each.
+    expect(calls.routes).toEqual({ 'GET /api/v2/persons': 1, 'PATCH /api/v2/persons/:id': 2 });
+    const after = sandbox.store.get('persons', id)!;
+    expect(after.emails).toEqual([{ value: 'mary.jackson@nasa.test', primary: true, label: 'work' }, { value: 'mary.home@example.test', primary: false, label: 'home' }]);
+    expect(after.phones).toEqual([{ value: '+1 757 555 0102', primary: true, label: 'work' }, { value: '+1 757 555 0199', primary: false, label: 'mobile' }]);
+    expect((await connector.fetchByIds('persons', [String(id)])).get(String(id))?.fields).toMatchObject({ email: 'mary.jackson@nasa.test', phone: '+1 757 555 0102' });
+
+    // Promoting an address the person already has does not list it twice; an empty value removes only the primary.
+    await connector.updateMany('persons', [{ id: String(id), fields: { email: 'Mary.Home@example.test', phone: '' } }]);
+    const promoted = sandbox.store.get('persons', id)!;
+    expect(promoted.emails).toEqual([{ value: 'Mary.Home@example.test', primary: true, label: 'work' }]);
+    // The number left becomes primary, as Pipedrive makes the first entry primary when none is.
+    expect(promoted.phones).toEqual([{ value: '+1 757 555 0199', primary: true, label: 'mobile' }]);
   });
 
   it('upsert on a custom field and on organizations by name; an unsearchable field is refused', async () => {
