@@ -39,6 +39,11 @@ export interface MatchContext {
    * records name two employers. A big city's run crosses the line by itself.
    */
   citiesWhereTitleTells?: ReadonlySet<string>;
+  /**
+   * `company|initial|last name` (initialAtCompanyKeys) → how many people of different first names there carry
+   * it, when two or more: whom a record giving only the initial could be.
+   */
+  peoplePerInitialAtCompany?: ReadonlyMap<string, number>;
 }
 
 /**
@@ -72,6 +77,12 @@ function fullNameKeys(person: NormalisedPerson): string[] {
 export function nameAtCompanyKeys(person: NormalisedPerson): string[] {
   if (person.company === '' || person.first.length <= 1 || person.last === '') return [];
   return [...formalNames(person.first)].map((formal) => `${person.company}|${formal}|${person.last}`);
+}
+
+/** `company|initial|last name` of a record with a company, a last name and a first name or initial; else empty. */
+export function initialAtCompanyKeys(person: NormalisedPerson): string[] {
+  if (person.company === '' || person.first === '' || person.last === '') return [];
+  return [`${person.company}|${person.first[0]}|${person.last}`];
 }
 
 export const EMPTY_MATCH_CONTEXT: MatchContext = { peoplePerPhone: new Map(), peoplePerEmail: new Map() };
@@ -174,6 +185,8 @@ export function buildMatchContext(people: readonly NormalisedPerson[]): MatchCon
     recordsPerLargeCompany,
     largeCompaniesWhereTitleTells,
     citiesWhereTitleTells,
+    // Counting stops at 2: the guard only asks whether the initial could stand for more than one person there.
+    peoplePerInitialAtCompany: shared(groupBy(people, initialAtCompanyKeys), 2),
     numberedEmails,
     numberedSiblingLastNames,
   };

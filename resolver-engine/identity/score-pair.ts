@@ -11,7 +11,7 @@ import type { MatchReason } from './features/feature.ts';
 import { EMAIL_MATCH_WEIGHT, MAILBOX_TYPO_WEIGHT, SHARED_IDENTIFIER_WEIGHT } from './features/email.ts';
 import { PHONE_MATCH_WEIGHT, SHARED_PHONE_SAME_FIRST_WEIGHT } from './features/phone.ts';
 import type { MatchContext } from './match-context.ts';
-import { EMPTY_MATCH_CONTEXT } from './match-context.ts';
+import { EMPTY_MATCH_CONTEXT, initialAtCompanyKeys } from './match-context.ts';
 import { formalNames } from './nicknames.ts';
 import { FREEMAIL_DOMAINS, emailDomain, emailLocalPart, isRoleEmail } from './normalise/email.ts';
 import type { NormalisedPerson } from './person.ts';
@@ -59,6 +59,19 @@ function mailboxSpellsFullName(email: string | null, a: NormalisedPerson, b: Nor
     }));
 }
 
+/**
+ * One record gives only an initial, the other a first name with that initial, and no one else of that initial
+ * and last name at either record's company is in the run: the initial can stand for one colleague only.
+ */
+function initialNamesOnePersonThere(a: NormalisedPerson, b: NormalisedPerson, context: MatchContext): boolean {
+  if ((a.first.length === 1) === (b.first.length === 1) || a.first === '' || b.first === '') return false;
+  // Without the run's counts (a pair scored on its own) there is no telling: held back.
+  const counts = context.peoplePerInitialAtCompany;
+  if (!counts) return false;
+  const keys = [a, b].flatMap((company) => [a, b].flatMap((last) => initialAtCompanyKeys({ ...company, first: a.first, last: last.last })));
+  return keys.length > 0 && !keys.some((key) => (counts.get(key) ?? 0) >= 2);
+}
+
 function weightOf(reasons: readonly MatchReason[], feature: string): number | null {
   return reasons.find((r) => r.feature === feature)?.weight ?? null;
 }
@@ -67,8 +80,9 @@ function weightOf(reasons: readonly MatchReason[], feature: string): number | nu
  * null when the pair may be linked, else why it may not be linked automatically. The rules, in order:
  * - a different first name never links (household members and colleagues share everything else);
  * - without a first name (or with a bare initial) the record could be anyone in a household or team, so it
- *   needs the same last name and either the same work email, an identifier plus the same company, or the same
- *   personal email spelling the full name of the named record;
+ *   needs the same last name and either the same work email, an identifier plus the same company, the same
+ *   personal email spelling the full name of the named record, or (an initial) the same not-large company
+ *   where nobody else of that initial and last name works;
  * - a different last name (marriage) links only through the same personal email, and not one that is only
  *   a first name ('melissa@acme', which two Melissas of one company may both be written with) unless a
  *   personal phone is in common too: a phone alone may be a switchboard that two colleagues of one first
@@ -79,7 +93,7 @@ function weightOf(reasons: readonly MatchReason[], feature: string): number | nu
  *   Colleagues and partners share the workplace or the home but not the full name; namesakes share the
  *   name but not the workplace or the home. An address, like a shared phone, never links on its own.
  */
-function linkGuard(reasons: readonly MatchReason[], a: NormalisedPerson, b: NormalisedPerson): string | null {
+function linkGuard(reasons: readonly MatchReason[], a: NormalisedPerson, b: NormalisedPerson, context: MatchContext): string | null {
   const first = weightOf(reasons, 'firstName');
   if (first !== null && first < 0) return 'first names differ: never linked automatically';
   const email = weightOf(reasons, 'email') ?? 0;
@@ -108,7 +122,11 @@ function linkGuard(reasons: readonly MatchReason[], a: NormalisedPerson, b: Norm
     // partners. A partner recorded from it without a first name remains possible, but is not seen in any
     // measured set, while household mailboxes are.
     if (lastAgrees && email >= EMAIL_MATCH_WEIGHT && mailboxSpellsFullName(a.email, a, b)) return null;
-    return 'no first name to compare: needs the last name and the same work email, an identifier and the same company, or a private email spelling the full name';
+    // An initial and the last name at one company that is not large (sameCompany is below 2 at a large one),
+    // like the same full name there, when the run holds one person of that initial and last name there: a
+    // second one (a relative in a family firm) would make the initial ambiguous and keeps the pair in review.
+    if (lastAgrees && sameCompany && (first ?? 0) > 0 && initialNamesOnePersonThere(a, b, context)) return null;
+    return 'no first name to compare: needs the last name and the same work email, an identifier and the same company, a private email spelling the full name, or an initial unique at the same company';
   }
   if (last !== null && last < 0) {
     // A first-name mailbox corroborated by a full-weight phone (one nobody of another first name in the run
@@ -134,7 +152,7 @@ export function scorePair(a: NormalisedPerson, b: NormalisedPerson, options: Sco
   let decision = classify(score, options.thresholds ?? DEFAULT_THRESHOLDS);
   let guard: string | null = null;
   if (decision === 'link') {
-    guard = linkGuard(reasons, a, b);
+    guard = linkGuard(reasons, a, b, context);
     if (guard) decision = 'review';
   }
   return { a: a.id, b: b.id, score, reasons, decision, guard };

@@ -42,6 +42,32 @@ describe('the link guard', () => {
     ];
     expect(scorePair(people[0]!, people[1]!, { context: buildMatchContext(people) }).decision).not.toBe('link');
   });
+  describe('an initial at one company', () => {
+    const office = { companyName: 'North Materials', street: '12 Harbour Rd', postalCode: '20095', city: 'Hamburg', country: 'DE' };
+    const initial = normalisePerson({ id: 'm', firstName: 'M.', lastName: 'Harris', ...office });
+    const michelle = normalisePerson({ id: 'michelle', firstName: 'Michelle', lastName: 'Harris', ...office, companyName: 'North Materials GmbH' });
+    it('links when the run holds one person of that initial and last name there', () => {
+      const r = scorePair(initial, michelle, { context: buildMatchContext([initial, michelle]) });
+      expect(r.decision).toBe('link');
+      expect(r.guard).toBeNull();
+    });
+    it('holds back when a second one works there (Mark Harris), or without the run to tell', () => {
+      const mark = normalisePerson({ id: 'mark', firstName: 'Mark', lastName: 'Harris', companyName: 'North Materials' });
+      // Three records are not a large account; a run this small would call any company with two names large.
+      const context = { ...buildMatchContext([initial, michelle, mark]), recordsPerLargeCompany: new Map() };
+      expect(context.peoplePerInitialAtCompany?.get('north materials|m|harris')).toBe(2);
+      const r = scorePair(initial, michelle, { context });
+      expect(r.decision).toBe('review');
+      expect(r.guard).toMatch(/no first name/);
+      expect(scorePair(initial, michelle).decision).toBe('review');
+    });
+    it('holds back a record with no first name at all, and at a large account', () => {
+      const nameless = normalisePerson({ id: 'x', lastName: 'Harris', ...office });
+      expect(scorePair(nameless, michelle, { context: buildMatchContext([nameless, michelle]) }).decision).toBe('review');
+      const context = { ...buildMatchContext([initial, michelle]), recordsPerLargeCompany: new Map([['north materials', 400]]) };
+      expect(scorePair(initial, michelle, { context }).decision).toBe('review');
+    });
+  });
   it('links a record without a first name through the same work address and last name', () => {
     expect(score({ lastName: 'Blackwood', email: 'lisa.blackwood@quantum.test' }, { firstName: 'Lisa', lastName: 'Blackwood', email: 'lisa.blackwood@quantum.test' }).decision).toBe('link');
   });
