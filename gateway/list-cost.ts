@@ -21,6 +21,7 @@ import type {
   FieldNode, FragmentDefinitionNode, GraphQLCompositeType, GraphQLField, GraphQLSchema, OperationDefinitionNode,
   SelectionSetNode, ValidationContext, ValidationRule,
 } from 'graphql';
+import { DATA_QUALITY_MAX_PAGE, REVIEW_QUEUE_MAX_PAGE } from '../subgraphs/admin/page-limits.ts';
 import { MAX_PAGE as GOLDEN_MAX_PAGE } from '../subgraphs/identity/list-input.ts';
 import { MAX_PAGE as NATIVE_MAX_PAGE } from '../subgraphs/native/render-sdl.ts';
 import { graphqlRuntime } from './subscriptions/graphql-runtime.ts';
@@ -37,8 +38,8 @@ const LARGEST_PAGE: Readonly<Record<string, number>> = {
   customers: GOLDEN_MAX_PAGE,
   companies: GOLDEN_MAX_PAGE,
   deals: GOLDEN_MAX_PAGE,
-  reviewQueue: 500, // subgraphs/admin/index.ts clamps it to 500
-  dataQualityIssues: 200, // subgraphs/admin/data-quality.ts refuses more than 200
+  reviewQueue: REVIEW_QUEUE_MAX_PAGE,
+  dataQualityIssues: DATA_QUALITY_MAX_PAGE,
 };
 
 export function largestPage(fieldName: string): number {

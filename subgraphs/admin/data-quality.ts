@@ -10,6 +10,7 @@ import type { Database } from '../../db/open-database.ts';
 import { specifiedQualityRules } from '../../resolver-engine/index.ts';
 import type { MappingConfig } from '../../resolver-engine/index.ts';
 import { QUALITY_KEY } from '../../sync/snapshot-quality.ts';
+import { DATA_QUALITY_MAX_PAGE } from './page-limits.ts';
 
 export const DATA_QUALITY_TYPE_DEFS = `
 "Flagged values of one golden field, issue code and CRM."
@@ -66,7 +67,7 @@ export const DATA_QUALITY_QUERY_FIELDS = `
   dataQuality(type: String = "Customer"): [DataQualityGroup!]!
   "Totals of the flagged values of a type: values, distinct golden records, and golden values among them."
   dataQualitySummary(type: String = "Customer"): DataQualitySummary!
-  "The flagged values of one field and code (and CRM), for the next 'first' golden records (≤ 200) after the golden id 'after'."
+  "The flagged values of one field and code (and CRM), for the next 'first' golden records (≤ ${DATA_QUALITY_MAX_PAGE}) after the golden id 'after'."
   dataQualityIssues(type: String = "Customer", field: String!, code: String!, crm: String, first: Int = 50, after: ID): [DataQualityIssue!]!
   "The data-quality rules this gateway knows."
   qualityRules: [QualityRuleInfo!]!`;
@@ -85,7 +86,7 @@ export function dataQualityResolvers(deps: { db: Database; getConfig(): MappingC
       dataQualitySummary: (_: unknown, args: { type?: string | null }) => qualityTotals(deps.db, QUALITY_KEY, typeOf(args.type)),
       dataQualityIssues: async (_: unknown, args: { type?: string | null; field: string; code: string; crm?: string | null; first?: number | null; after?: string | null }) => {
         const first = args.first ?? 50;
-        if (!Number.isInteger(first) || first < 1 || first > 200) throw new GraphQLError('first must be 1 to 200.', { extensions: { code: 'BAD_USER_INPUT', argumentName: 'first' } });
+        if (!Number.isInteger(first) || first < 1 || first > DATA_QUALITY_MAX_PAGE) throw new GraphQLError(`first must be 1 to ${DATA_QUALITY_MAX_PAGE}.`, { extensions: { code: 'BAD_USER_INPUT', argumentName: 'first' } });
         const rows = await qualityIssues(deps.db, QUALITY_KEY, {
           entityType: typeOf(args.type), field: args.field, code: args.code, first,
           ...(args.crm ? { crm: args.crm } : {}), ...(args.after ? { afterGoldenId: args.after } : {}),

@@ -26,6 +26,7 @@ import type { MappingProblemSource } from './mapping-problems.ts';
 import { RESYNC_MUTATION_FIELDS, RESYNC_QUERY_FIELDS, RESYNC_TYPE_DEFS, resyncResolvers } from './resync.ts';
 import type { ResyncApi } from './resync.ts';
 import { MAPPING_SUGGESTIONS_QUERY_FIELDS, MAPPING_SUGGESTIONS_TYPE_DEFS, mappingSuggestionsResolvers } from './mapping-suggestions.ts';
+import { REVIEW_QUEUE_MAX_PAGE } from './page-limits.ts';
 
 export interface AdminSubgraph {
   name: 'admin';
@@ -92,7 +93,7 @@ type MatchReview {
 }
 
 type Query {
-  "Pending review pairs, oldest first (at most 500 per call); after: the id of the last pair of the previous page."
+  "Pending review pairs, oldest first (at most ${REVIEW_QUEUE_MAX_PAGE} per call); after: the id of the last pair of the previous page."
   reviewQueue(first: Int = 20, after: ID): [MatchReview!]!
   "How many review pairs wait for a decision."
   reviewQueueCount: Int!${SYNC_HEALTH_QUERY_FIELDS}${CONNECTORS_QUERY_FIELDS}${CONNECTOR_SETTINGS_QUERY_FIELDS}${MAPPING_SUGGESTIONS_QUERY_FIELDS}${DATA_QUALITY_QUERY_FIELDS}${MAPPING_PROBLEMS_QUERY_FIELDS}${RESYNC_QUERY_FIELDS}
@@ -155,7 +156,7 @@ export function createAdminSubgraph(deps: AdminDeps): AdminSubgraph {
         if (after !== undefined && !Number.isSafeInteger(after)) {
           throw new GraphQLError(`'${args.after}' is not a review pair id: pass the id of the last pair of the previous page`, { extensions: { code: 'BAD_USER_INPUT', argumentName: 'after' } });
         }
-        const rows = await pendingReviews(deps.db, Math.min(Math.max(args.first ?? 20, 0), 500), after);
+        const rows = await pendingReviews(deps.db, Math.min(Math.max(args.first ?? 20, 0), REVIEW_QUEUE_MAX_PAGE), after);
         return rows.map((r) => ({
           id: String(r.id), entityType: r.entityType, leftId: r.leftKey.replace(/^golden:/, ''), rightId: r.rightKey.replace(/^golden:/, ''),
           score: r.score, reasons: (r.reasons ?? []).map((x) => (typeof x === 'string' ? x : JSON.stringify(x))),
