@@ -4,7 +4,8 @@
  * stored in sorted order so it has one row, and a new decision about it replaces the old one (history is in the
  * audit log). Also the moves of admin merges and splits: links re-pointed, golden records marked merged.
  */
-import { and, asc, count, eq, gt, inArray, or } from 'drizzle-orm';
+import { and, asc, count, eq, gt, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
 import type { Tx } from './link-store.ts';
 import { auditLog, goldenRecords, matchDecisions, recordLinks } from './schema.ts';
 
@@ -46,17 +47,45 @@ export async function anyDecisionBetween(tx: Tx, entityType: string, keys: reado
   return row !== undefined;
 }
 
-/** Pending review pairs, oldest first; after `afterId` (keyset paging: a decision taken meanwhile shifts nothing). */
-export async function pendingReviews(tx: Tx, first: number, afterId?: number): Promise<DecisionRow[]> {
-  const pending = eq(matchDecisions.decision, 'review_pending');
-  return tx.select().from(matchDecisions)
-    .where(afterId === undefined ? pending : and(pending, gt(matchDecisions.id, afterId)))
-    .orderBy(asc(matchDecisions.id)).limit(first);
+export type ReviewOrder = 'oldest' | 'score';
+export interface PendingReviewQuery {
+  /** oldest: by id; score: score descending (pairs without a score last), then id. */
+  order?: ReviewOrder;
+  /** The last pair of the previous page: its id, and for the score order its score, which places the page. */
+  after?: Pick<DecisionRow, 'id' | 'score'>;
+  /** Only pairs scored at least this (pairs without a score are left out). */
+  minScore?: number;
 }
 
-/** How many review pairs wait for a decision. */
-export async function pendingReviewCount(tx: Tx): Promise<number> {
-  const [row] = await tx.select({ n: count() }).from(matchDecisions).where(eq(matchDecisions.decision, 'review_pending'));
+/**
+ * Pending review pairs in the chosen order, after the given pair (keyset paging on (id) or (score, id): a decision
+ * taken meanwhile shifts nothing). At enterprise scale the queue holds thousands of pairs; stewards work the most
+ * likely ones first.
+ */
+export async function pendingReviews(tx: Tx, first: number, query: PendingReviewQuery = {}): Promise<DecisionRow[]> {
+  const where: (SQL | undefined)[] = [eq(matchDecisions.decision, 'review_pending')];
+  if (query.minScore !== undefined) where.push(gte(matchDecisions.score, query.minScore));
+  const after = query.after;
+  if (query.order === 'score') {
+    if (after) {
+      const s = after.score;
+      // NULLS LAST: after a scored pair come lower scores, equal scores with a larger id, then every unscored pair.
+      where.push(s === null
+        ? and(isNull(matchDecisions.score), gt(matchDecisions.id, after.id))
+        : or(lt(matchDecisions.score, s), and(eq(matchDecisions.score, s), gt(matchDecisions.id, after.id)), isNull(matchDecisions.score)));
+    }
+    return tx.select().from(matchDecisions).where(and(...where))
+      .orderBy(sql`${matchDecisions.score} desc nulls last`, asc(matchDecisions.id)).limit(first);
+  }
+  if (after) where.push(gt(matchDecisions.id, after.id));
+  return tx.select().from(matchDecisions).where(and(...where)).orderBy(asc(matchDecisions.id)).limit(first);
+}
+
+/** How many review pairs wait for a decision (scored at least `minScore` when given). */
+export async function pendingReviewCount(tx: Tx, minScore?: number): Promise<number> {
+  const pending = eq(matchDecisions.decision, 'review_pending');
+  const [row] = await tx.select({ n: count() }).from(matchDecisions)
+    .where(minScore === undefined ? pending : and(pending, gte(matchDecisions.score, minScore)));
   return Number(row?.n ?? 0);
 }
 

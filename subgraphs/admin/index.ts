@@ -1,6 +1,6 @@
 /**
  * The admin subgraph: identity decisions an operator makes by hand — `mergeCustomers`, `unmergeCustomer`, and the
- * review queue (`reviewQueue`, `acceptMatch`, `rejectMatch`). In-process in the gateway, like write-back. The work
+ * review queue (`reviewQueue`, `acceptMatch`, `rejectMatch`, and in bulk `acceptMatches`, `rejectMatches`: review-bulk.ts). In-process in the gateway, like write-back. The work
  * lives in sync/identity-admin.ts; this file only speaks GraphQL. Customer is an entity stub, so a payload's
  * `customer { email sources … }` resolves through identity and golden like any other Customer.
  */
@@ -9,7 +9,7 @@ import { GraphQLError, parse } from 'graphql';
 import type { GraphQLSchema } from 'graphql';
 import type { Connector } from '../../connectors/contract/index.ts';
 import type { Database } from '../../db/open-database.ts';
-import { pendingReviewCount, pendingReviews } from '../../db/decision-store.ts';
+import { decisionById, pendingReviewCount, pendingReviews } from '../../db/decision-store.ts';
 import { GOLDEN_ID_PREFIX } from '../../db/golden-ids.ts';
 import type { MappingConfig } from '../../resolver-engine/index.ts';
 import type { ChangeApplierContext } from '../../sync/change-applier.ts';
@@ -27,6 +27,7 @@ import { RESYNC_MUTATION_FIELDS, RESYNC_QUERY_FIELDS, RESYNC_TYPE_DEFS, resyncRe
 import type { ResyncApi } from './resync.ts';
 import { MAPPING_SUGGESTIONS_QUERY_FIELDS, MAPPING_SUGGESTIONS_TYPE_DEFS, mappingSuggestionsResolvers } from './mapping-suggestions.ts';
 import { REVIEW_QUEUE_MAX_PAGE } from './page-limits.ts';
+import { REVIEW_BULK_MUTATION_FIELDS, REVIEW_BULK_TYPE_DEFS, reviewBulkResolvers } from './review-bulk.ts';
 
 export interface AdminSubgraph {
   name: 'admin';
@@ -92,13 +93,25 @@ type MatchReview {
   right: Customer
 }
 
-type Query {
-  "Pending review pairs, oldest first (at most ${REVIEW_QUEUE_MAX_PAGE} per call); after: the id of the last pair of the previous page."
-  reviewQueue(first: Int = 20, after: ID): [MatchReview!]!
-  "How many review pairs wait for a decision."
-  reviewQueueCount: Int!${SYNC_HEALTH_QUERY_FIELDS}${CONNECTORS_QUERY_FIELDS}${CONNECTOR_SETTINGS_QUERY_FIELDS}${MAPPING_SUGGESTIONS_QUERY_FIELDS}${DATA_QUALITY_QUERY_FIELDS}${MAPPING_PROBLEMS_QUERY_FIELDS}${RESYNC_QUERY_FIELDS}
+"The order of the review queue."
+enum ReviewOrder {
+  "By when the pair was queued."
+  OLDEST_FIRST
+  "By match score, highest first (pairs without a score last), then oldest first."
+  MOST_LIKELY_FIRST
 }
-${SYNC_HEALTH_TYPE_DEFS}${CONNECTORS_TYPE_DEFS}${CONNECTOR_SETTINGS_TYPE_DEFS}${MAPPING_SUGGESTIONS_TYPE_DEFS}${DATA_QUALITY_TYPE_DEFS}${MAPPING_PROBLEMS_TYPE_DEFS}${RESYNC_TYPE_DEFS}
+
+type Query {
+  """
+  Pending review pairs (at most ${REVIEW_QUEUE_MAX_PAGE} per call); after: the id of the last pair of the previous page
+  (with MOST_LIKELY_FIRST that pair must still be pending: its score places the next page); minScore: only pairs
+  scored at least this.
+  """
+  reviewQueue(first: Int = 20, after: ID, order: ReviewOrder = OLDEST_FIRST, minScore: Float): [MatchReview!]!
+  "How many review pairs wait for a decision (scored at least minScore when given)."
+  reviewQueueCount(minScore: Float): Int!${SYNC_HEALTH_QUERY_FIELDS}${CONNECTORS_QUERY_FIELDS}${CONNECTOR_SETTINGS_QUERY_FIELDS}${MAPPING_SUGGESTIONS_QUERY_FIELDS}${DATA_QUALITY_QUERY_FIELDS}${MAPPING_PROBLEMS_QUERY_FIELDS}${RESYNC_QUERY_FIELDS}
+}
+${REVIEW_BULK_TYPE_DEFS}${SYNC_HEALTH_TYPE_DEFS}${CONNECTORS_TYPE_DEFS}${CONNECTOR_SETTINGS_TYPE_DEFS}${MAPPING_SUGGESTIONS_TYPE_DEFS}${DATA_QUALITY_TYPE_DEFS}${MAPPING_PROBLEMS_TYPE_DEFS}${RESYNC_TYPE_DEFS}
 type Mutation {
   "Merges customers into the survivor: their records move to it, their ids keep resolving to it, and later runs keep them together."
   mergeCustomers(survivorId: ID!, mergedIds: [ID!]!): MergeCustomersPayload!
@@ -107,7 +120,7 @@ type Mutation {
   "Accepts a review pair: the two records are merged (the older survives)."
   acceptMatch(id: ID!): MergeCustomersPayload!
   "Rejects a review pair: the records are kept apart on later runs."
-  rejectMatch(id: ID!): Boolean!${CONNECTORS_MUTATION_FIELDS}${CONNECTOR_SETTINGS_MUTATION_FIELDS}${RESYNC_MUTATION_FIELDS}
+  rejectMatch(id: ID!): Boolean!${REVIEW_BULK_MUTATION_FIELDS}${CONNECTORS_MUTATION_FIELDS}${CONNECTOR_SETTINGS_MUTATION_FIELDS}${RESYNC_MUTATION_FIELDS}
 }
 `;
 
@@ -151,18 +164,29 @@ export function createAdminSubgraph(deps: AdminDeps): AdminSubgraph {
       ...dataQualityResolvers(deps).Query,
       ...mappingProblemsResolvers(deps).Query,
       ...resync.Query,
-      reviewQueue: async (_: unknown, args: { first?: number | null; after?: string | null }) => {
+      reviewQueue: async (_: unknown, args: { first?: number | null; after?: string | null; order?: 'OLDEST_FIRST' | 'MOST_LIKELY_FIRST' | null; minScore?: number | null }) => {
         const after = args.after == null ? undefined : reviewId(args.after);
         if (after !== undefined && !Number.isSafeInteger(after)) {
           throw new GraphQLError(`'${args.after}' is not a review pair id: pass the id of the last pair of the previous page`, { extensions: { code: 'BAD_USER_INPUT', argumentName: 'after' } });
         }
-        const rows = await pendingReviews(deps.db, Math.min(Math.max(args.first ?? 20, 0), REVIEW_QUEUE_MAX_PAGE), after);
+        const order = args.order === 'MOST_LIKELY_FIRST' ? 'score' : 'oldest';
+        let afterRow = after === undefined ? undefined : { id: after, score: null as number | null };
+        if (afterRow && order === 'score') {
+          // The score order pages by (score, id): the pair must be pending, as a decision may have rewritten its score.
+          const row = await decisionById(deps.db, afterRow.id);
+          if (!row || row.decision !== 'review_pending') {
+            throw new GraphQLError(`No pending review pair has id '${args.after}': pass the id of the last pair of the previous page that still waits, or start again without after`, { extensions: { code: 'BAD_USER_INPUT', argumentName: 'after' } });
+          }
+          afterRow = row;
+        }
+        const first = Math.min(Math.max(args.first ?? 20, 0), REVIEW_QUEUE_MAX_PAGE);
+        const rows = await pendingReviews(deps.db, first, { order, after: afterRow, minScore: args.minScore ?? undefined });
         return rows.map((r) => ({
           id: String(r.id), entityType: r.entityType, leftId: r.leftKey.replace(/^golden:/, ''), rightId: r.rightKey.replace(/^golden:/, ''),
           score: r.score, reasons: (r.reasons ?? []).map((x) => (typeof x === 'string' ? x : JSON.stringify(x))),
         }));
       },
-      reviewQueueCount: () => pendingReviewCount(deps.db),
+      reviewQueueCount: (_: unknown, args: { minScore?: number | null }) => pendingReviewCount(deps.db, args.minScore ?? undefined),
       syncHealth: syncHealthResolver(deps.db),
     },
     MatchReview: {
@@ -189,6 +213,7 @@ export function createAdminSubgraph(deps: AdminDeps): AdminSubgraph {
         await rejectReview(ctx(), reviewId(args.id));
         return true;
       }),
+      ...reviewBulkResolvers(ctx, reviewId),
     },
   };
   const schema = buildSubgraphSchema([{ typeDefs: parse(TYPE_DEFS), resolvers: resolvers as never }]);

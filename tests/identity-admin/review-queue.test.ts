@@ -1,14 +1,18 @@
 /**
  * The review queue end to end on the demo app: identity resolution at start (and the review run) queues pairs with
  * score and reasons, once; accepting a pair merges it, rejecting it keeps its records apart, and decided pairs are not queued again.
+ * Most likely first pages by (score, id); acceptMatches / rejectMatches decide many pairs, each as the single mutation.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anyDecisionBetween, decisionKeysOf, goldenKey, queueReviews } from '../../db/decision-store.ts';
+import { REVIEW_BULK_MAX_IDS } from '../../subgraphs/admin/page-limits.ts';
 import { runIdentityReview } from '../../sync/identity-review.ts';
 import { startTestApp } from '../support/test-app.ts';
 import type { TestApp } from '../support/test-app.ts';
 
 interface Review { id: string; entityType: string; leftId: string; rightId: string; score: number | null; reasons: string[] }
+interface Outcome { id: string; ok: boolean; code: string | null; message: string | null; customer: { id: string } | null }
+const OUTCOME = '{ id ok code message customer { id } }';
 const QUEUE = '{ reviewQueue(first: 500) { id entityType leftId rightId score reasons } }';
 
 describe('identity review queue', () => {
@@ -106,5 +110,117 @@ describe('identity review queue', () => {
       expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
       expect(res.errors?.[0]?.message).toContain('424242');
     }
+  });
+
+  it('most likely first: score descending then id, paged across a page boundary by the last id; minScore filters', async () => {
+    const db = t.app.database.db;
+    // Ties at 60 and a pair below every matcher score: the id breaks ties, and paging must cross them.
+    const [g, h, i, j, k, l] = ids.slice(4, 10) as [string, string, string, string, string, string];
+    await db.transaction((tx) => queueReviews(tx, [
+      { entityType: 'Customer', a: goldenKey(g), b: goldenKey(h), score: 60 },
+      { entityType: 'Customer', a: goldenKey(i), b: goldenKey(j), score: 60 },
+      { entityType: 'Customer', a: goldenKey(k), b: goldenKey(l), score: 61 },
+      { entityType: 'Customer', a: goldenKey(g), b: goldenKey(l), score: 0.001 },
+    ]));
+    const res = await t.gql<{ reviewQueue: Review[] }>('{ reviewQueue(first: 500, order: MOST_LIKELY_FIRST) { id score } }');
+    expect(res.errors).toBeUndefined();
+    const all = res.data!.reviewQueue;
+    const oldest = await queue();
+    expect(all.map((r) => r.id).sort()).toEqual(oldest.map((r) => r.id).sort());
+    const expected = [...oldest].sort((a, b) => (b.score ?? -Infinity) - (a.score ?? -Infinity) || Number(a.id) - Number(b.id));
+    expect(all.map((r) => r.id)).toEqual(expected.map((r) => r.id));
+    expect(all[0]!.score).toBe(Math.max(...oldest.map((r) => r.score ?? -Infinity)));
+    const tied = all.filter((r) => r.score === 60);
+    expect(tied).toHaveLength(2);
+    expect(Number(tied[0]!.id)).toBeLessThan(Number(tied[1]!.id));
+
+    // Pages of 2 whose boundary falls between the two pairs scored 60.
+    const size = all.findIndex((r) => r.score === 60) + 1;
+    const page = async (after: string | null) => {
+      const r = await t.gql<{ reviewQueue: Review[] }>('query ($after: ID, $n: Int) { reviewQueue(first: $n, after: $after, order: MOST_LIKELY_FIRST) { id } }', { after, n: size });
+      expect(r.errors).toBeUndefined();
+      return r.data!.reviewQueue.map((x) => x.id);
+    };
+    const seen = await page(null);
+    expect(seen.at(-1)).toBe(tied[0]!.id);
+    for (let next = await page(seen.at(-1)!); next.length > 0; next = await page(seen.at(-1)!)) seen.push(...next);
+    expect(seen).toEqual(all.map((r) => r.id));
+
+    const filtered = await t.gql<{ reviewQueue: Review[]; reviewQueueCount: number }>('{ reviewQueue(first: 500, order: MOST_LIKELY_FIRST, minScore: 60) { id score } reviewQueueCount(minScore: 60) }');
+    expect(filtered.data!.reviewQueue.map((r) => r.id)).toEqual(all.filter((r) => (r.score ?? -Infinity) >= 60).map((r) => r.id));
+    expect(filtered.data!.reviewQueueCount).toBe(filtered.data!.reviewQueue.length);
+
+    // An unknown or decided pair cannot place the next page of the score order.
+    const low = all.find((r) => r.score === 0.001)!;
+    expect((await t.gql('mutation ($id: ID!) { rejectMatch(id: $id) }', { id: low.id })).errors).toBeUndefined();
+    for (const after of ['424242', low.id]) {
+      const bad = await t.gql('query ($after: ID) { reviewQueue(after: $after, order: MOST_LIKELY_FIRST) { id } }', { after });
+      expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(bad.errors?.[0]?.message).toContain(`'${after}'`);
+    }
+  });
+
+  it('acceptMatches merges each pair as acceptMatch does, one outcome per id in input order; an unknown id fails alone', async () => {
+    const db = t.app.database.db;
+    const [m, n, o, p] = ids.slice(10, 14).sort() as [string, string, string, string];
+    await db.transaction((tx) => queueReviews(tx, [
+      { entityType: 'Customer', a: goldenKey(n), b: goldenKey(m), score: 7 },
+      { entityType: 'Customer', a: goldenKey(p), b: goldenKey(o), score: 7 },
+    ]));
+    const listed = await queue();
+    const first = listed.find((r) => pairOf(r) === `${m}|${n}`)!;
+    const second = listed.find((r) => pairOf(r) === `${o}|${p}`)!;
+    const res = await t.gql<{ acceptMatches: Outcome[] }>(`mutation ($ids: [ID!]!) { acceptMatches(ids: $ids) ${OUTCOME} }`, { ids: [first.id, '424242', second.id] });
+    expect(res.errors).toBeUndefined();
+    const [a, unknown, b] = res.data!.acceptMatches;
+    expect(res.data!.acceptMatches).toHaveLength(3);
+    expect(a).toMatchObject({ id: first.id, ok: true, code: null, customer: { id: m } });
+    expect(unknown).toMatchObject({ id: '424242', ok: false, code: 'NOT_FOUND', customer: null });
+    expect(unknown!.message).toContain('424242');
+    expect(b).toMatchObject({ id: second.id, ok: true, code: null, customer: { id: o } });
+    const now = await t.gql<{ n: { id: string }; p: { id: string } }>('query ($n: ID!, $p: ID!) { n: customer(id: $n) { id } p: customer(id: $p) { id } }', { n, p });
+    expect(now.data).toEqual({ n: { id: m }, p: { id: o } });
+    expect((await queue()).some((r) => r.id === first.id || r.id === second.id)).toBe(false);
+
+    // Deciding them again (single or bulk) is refused per pair, and nothing changes.
+    const again = await t.gql<{ rejectMatches: Outcome[] }>(`mutation ($ids: [ID!]!) { rejectMatches(ids: $ids) ${OUTCOME} }`, { ids: [second.id] });
+    expect(again.data!.rejectMatches).toEqual([expect.objectContaining({ id: second.id, ok: false, code: 'ALREADY_DECIDED' })]);
+    expect(await anyDecisionBetween(db, 'Customer', await decisionKeysOf(db, o), [goldenKey(p)], 'cannot_link')).toBe(false);
+  });
+
+  it('rejectMatches keeps each pair apart, and a later matching run respects it', async () => {
+    const db = t.app.database.db;
+    const [q, r, s, u] = ids.slice(14, 18) as [string, string, string, string];
+    await db.transaction((tx) => queueReviews(tx, [
+      { entityType: 'Customer', a: goldenKey(q), b: goldenKey(r), score: 6 },
+      { entityType: 'Customer', a: goldenKey(s), b: goldenKey(u), score: 6 },
+    ]));
+    const listed = await queue();
+    const pairs = [[q, r], [s, u]].map(([x, y]) => listed.find((p) => pairOf(p) === [x, y].sort().join('|'))!);
+    const res = await t.gql<{ rejectMatches: Outcome[] }>(`mutation ($ids: [ID!]!) { rejectMatches(ids: $ids) ${OUTCOME} }`, { ids: pairs.map((p) => p.id) });
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.rejectMatches).toEqual(pairs.map((p) => ({ id: p.id, ok: true, code: null, message: null, customer: null })));
+    for (const [x, y] of [[q, r], [s, u]] as [string, string][]) {
+      expect(await anyDecisionBetween(db, 'Customer', await decisionKeysOf(db, x), await decisionKeysOf(db, y), 'cannot_link')).toBe(true);
+      expect(await db.transaction((tx) => queueReviews(tx, [{ entityType: 'Customer', a: goldenKey(y), b: goldenKey(x) }]))).toBe(0);
+    }
+    await t.app.link();
+    const after = await t.gql<Record<string, { id: string }>>('query ($q: ID!, $r: ID!, $s: ID!, $u: ID!) { q: customer(id: $q) { id } r: customer(id: $r) { id } s: customer(id: $s) { id } u: customer(id: $u) { id } }', { q, r, s, u });
+    expect(after.data).toEqual({ q: { id: q }, r: { id: r }, s: { id: s }, u: { id: u } });
+  });
+
+  it(`more than ${REVIEW_BULK_MAX_IDS} ids in one bulk call are BAD_USER_INPUT and decide nothing`, async () => {
+    const before = await queue();
+    const pending = before.map((r) => r.id);
+    expect(pending.length).toBeGreaterThan(0);
+    const ids101 = Array.from({ length: REVIEW_BULK_MAX_IDS + 1 }, (_, i) => pending[i % pending.length]!);
+    for (const m of ['acceptMatches', 'rejectMatches']) {
+      const res = await t.gql(`mutation ($ids: [ID!]!) { ${m}(ids: $ids) { id ok } }`, { ids: ids101 });
+      expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(res.errors?.[0]?.message).toContain(`At most ${REVIEW_BULK_MAX_IDS}`);
+    }
+    expect(await queue()).toEqual(before);
+    const empty = await t.gql<{ acceptMatches: Outcome[] }>('mutation { acceptMatches(ids: []) { id } }');
+    expect(empty.data!.acceptMatches).toEqual([]);
   });
 });
