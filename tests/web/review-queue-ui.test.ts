@@ -2,7 +2,8 @@
  * The admin UI's review queue in a real browser (Debian's chromium driven by playwright-core) against a real
  * gateway on the embedded demo: identity resolution at start queues uncertain pairs; the page lists them, Accept
  * merges a pair (checked through GraphQL: the merged-away id resolves to the survivor), Reject keeps one apart,
- * and a wrong API token is shown with its error code. The HTTP checks (page served, admin operations guarded by
+ * and a wrong API token is shown with its error code; most likely first puts the highest score on top, and two
+ * selected pairs accepted at once leave the list and the count. The HTTP checks (page served, admin operations guarded by
  * CUSTOMER_GRAPH_API_TOKENS) run without a browser too.
  */
 import { describe, expect, it } from 'vitest';
@@ -69,6 +70,9 @@ describe('admin UI: identity review queue', () => {
     // Through a fragment at the root too, and for mutations.
     expect((await gql('query { ...Q } fragment Q on Query { reviewQueue { id } }', {}, 'wrong-token')).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect((await gql('mutation { rejectMatch(id: "424242") }', {}, null)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    for (const m of ['acceptMatches', 'rejectMatches']) {
+      expect((await gql(`mutation { ${m}(ids: ["424242"]) { id } }`, {}, 'wrong-token')).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    }
     expect((await gql(q, {}, 'older-token')).errors).toBeUndefined();
     const open = await gql<{ customers: { totalCount: number } }>('{ customers(first: 1) { totalCount } }', {}, null);
     expect(open.errors).toBeUndefined();
@@ -165,6 +169,77 @@ describe('admin UI: identity review queue', () => {
     const shown = await page.locator('article.pair').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-review-id')));
     const listed = (await gql<{ reviewQueue: { id: string }[] }>('{ reviewQueue(first: 500) { id } }')).data!.reviewQueue.map((r) => r.id);
     expect(shown).toEqual(listed);
+    await page.close();
+  });
+
+  it.skipIf(!hasChromium)('"Most likely first" shows the highest score first; two selected pairs accepted at once leave the list and the count', async () => {
+    const res = await gql<{ customers: { edges: { node: { id: string } }[] } }>('{ customers(first: 200) { edges { node { id } } } }');
+    const [a, b, c, d] = res.data!.customers.edges.map((e) => e.node.id).slice(-4) as [string, string, string, string];
+    const top = (await gql<{ reviewQueue: { score: number | null }[] }>('{ reviewQueue(first: 1, order: MOST_LIKELY_FIRST) { score } }')).data!.reviewQueue[0]?.score ?? 0;
+    const reasons = [{ feature: 'email', weight: 5, detail: 'same email' }];
+    await t.app.database.db.transaction((tx) => queueReviews(tx, [
+      { entityType: 'Customer', a: goldenKey(a), b: goldenKey(b), score: top + 2, reasons },
+      { entityType: 'Customer', a: goldenKey(c), b: goldenKey(d), score: top + 1, reasons },
+    ]));
+    const likely = (await gql<{ reviewQueue: (Review & { score: number })[] }>('{ reviewQueue(first: 50, order: MOST_LIKELY_FIRST) { id leftId rightId score } }')).data!.reviewQueue;
+    const [best, second] = likely as [Review & { score: number }, Review & { score: number }];
+    expect([best.leftId, best.rightId].sort()).toEqual([a, b].sort());
+    expect([second.leftId, second.rightId].sort()).toEqual([c, d].sort());
+    const total = (await gql<{ reviewQueueCount: number }>('{ reviewQueueCount }')).data!.reviewQueueCount;
+    expect(total).toBeGreaterThan(50);
+
+    const page = await newPage();
+    await page.goto(`${t.app.server.url}/admin/`);
+    await useToken(page);
+    // Oldest first by default: the pairs just queued are not on top.
+    expect(await page.locator('article.pair').first().getAttribute('data-review-id')).not.toBe(best.id);
+    await page.getByLabel('Most likely first').check();
+    await page.locator('.summary').filter({ hasText: `${total} pairs waiting for a decision, the 50 most likely shown.` }).waitFor();
+    await expect.poll(() => page.locator('article.pair').first().getAttribute('data-review-id')).toBe(best.id);
+    expect(await page.locator('article.pair').first().textContent()).toContain(`Match score ${best.score}`);
+    const shown = await page.locator('article.pair').evaluateAll((cards) => cards.map((el) => el.getAttribute('data-review-id')));
+    expect(shown).toEqual(likely.map((r) => r.id));
+
+    await page.getByLabel(`Select pair ${best.id}`).check();
+    await page.getByLabel(`Select pair ${second.id}`).check();
+    await page.getByRole('button', { name: 'Accept selected (2)' }).click();
+    for (const r of [best, second]) await page.locator(`article[data-review-id="${r.id}"]`).waitFor({ state: 'detached', timeout: 30_000 });
+    await page.locator('.summary').filter({ hasText: `${total - 2} pairs waiting for a decision` }).waitFor();
+    expect(await page.getByRole('status').textContent()).toContain('Accepted 2 of 2 selected pairs: 2 merged.');
+    const results = await page.locator('.bulk-results li').allTextContents();
+    expect(results).toHaveLength(2);
+    for (const [i, r] of [best, second].entries()) {
+      const [survivor, mergedAway] = [r.leftId, r.rightId].sort() as [string, string];
+      expect(results[i]).toContain(`Pair ${r.id}`);
+      expect(results[i]).toContain(`merged into customer ${survivor}`);
+      expect(await customerId(mergedAway)).toBe(survivor);
+    }
+    expect((await queue()).some((r) => r.id === best.id || r.id === second.id)).toBe(false);
+    expect((await gql<{ reviewQueueCount: number }>('{ reviewQueueCount }')).data!.reviewQueueCount).toBe(total - 2);
+    expect(await page.locator('#errors').textContent()).toBe('');
+    expect(await page.getByRole('button', { name: 'Accept selected (0)' }).isDisabled()).toBe(true);
+
+    // A pair decided elsewhere meanwhile fails alone, with why; the other is kept apart. Both leave the list.
+    const [gone, apart] = [likely[2]!, likely[3]!];
+    expect((await gql('mutation ($id: ID!) { rejectMatch(id: $id) }', { id: gone.id })).errors).toBeUndefined();
+    await page.getByLabel(`Select pair ${gone.id}`).check();
+    await page.getByLabel(`Select pair ${apart.id}`).check();
+    await page.getByRole('button', { name: 'Reject selected (2)' }).click();
+    await page.getByRole('status').filter({ hasText: 'Rejected 1 of 2 selected pairs: 1 kept apart, 1 not decided (see why below).' }).waitFor({ timeout: 30_000 });
+    const rejected = await page.locator('.bulk-results li').allTextContents();
+    expect(rejected[0]).toContain(`Pair ${gone.id}`);
+    expect(rejected[0]).toContain('not decided — ALREADY_DECIDED');
+    expect(rejected[1]).toContain(`Pair ${apart.id}`);
+    expect(rejected[1]).toContain('kept apart');
+    expect(await page.locator(`article[data-review-id="${gone.id}"], article[data-review-id="${apart.id}"]`).count()).toBe(0);
+    expect(await customerId(apart.leftId)).toBe(apart.leftId);
+
+    // Select all shown selects every pair on the page, and unticking it selects none.
+    await page.getByLabel('Select all shown').check();
+    const cards = await page.locator('article.pair').count();
+    expect(await page.getByRole('button', { name: `Reject selected (${cards})` }).isEnabled()).toBe(true);
+    await page.getByLabel('Select all shown').uncheck();
+    expect(await page.getByRole('button', { name: 'Reject selected (0)' }).isDisabled()).toBe(true);
     await page.close();
   });
 

@@ -1,11 +1,13 @@
 /**
  * The identity review queue: each pair the matcher was unsure about, side by side, with its score and reasons,
  * and two decisions — Accept (the same person: merge) and Reject (different people: keep apart). A decided pair
- * leaves the list and a status line says what happened; API errors are shown with their code.
+ * leaves the list and a status line says what happened; API errors are shown with their code. Oldest first or most
+ * likely first (highest match score); many pairs at once through the checkboxes (review-bulk.ts).
  */
 import { graphql } from './api.ts';
 import type { ApiError } from './api.ts';
 import { h } from './dom.ts';
+import { ReviewBulk } from './review-bulk.ts';
 import { reasonInWords } from './reasons.ts';
 
 interface Source { crm: string; objectType: string; recordId: string }
@@ -30,9 +32,11 @@ interface MatchReview {
 }
 
 const PAGE = 50;
-const QUEUE = `query ReviewQueue($first: Int!, $after: ID) {
+type Order = 'OLDEST_FIRST' | 'MOST_LIKELY_FIRST';
+const ORDERS: readonly [Order, string][] = [['OLDEST_FIRST', 'Oldest first'], ['MOST_LIKELY_FIRST', 'Most likely first']];
+const QUEUE = `query ReviewQueue($first: Int!, $after: ID, $order: ReviewOrder) {
   reviewQueueCount
-  reviewQueue(first: $first, after: $after) { id entityType leftId rightId score reasons left { ...ReviewCustomer } right { ...ReviewCustomer } }
+  reviewQueue(first: $first, after: $after, order: $order) { id entityType leftId rightId score reasons left { ...ReviewCustomer } right { ...ReviewCustomer } }
 }
 fragment ReviewCustomer on Customer { id firstName lastName email phone companyName sources { crm objectType recordId } }`;
 const ACCEPT = 'mutation AcceptMatch($id: ID!) { acceptMatch(id: $id) { customer { id firstName lastName } } }';
@@ -68,8 +72,10 @@ export class ReviewQueueView {
   private readonly list: HTMLElement;
   private readonly summary: HTMLElement;
   private readonly more: HTMLButtonElement;
+  private readonly bulk: ReviewBulk;
   /** Pairs waiting in all, as the last page load counted them, less the ones decided here since. */
   private total = 0;
+  private order: Order = 'OLDEST_FIRST';
 
   constructor(private readonly notices: Notices) {
     this.summary = h('p', { class: 'summary', 'aria-live': 'polite' }, 'Loading the review queue…');
@@ -79,16 +85,41 @@ export class ReviewQueueView {
     this.more.addEventListener('click', () => void this.loadMore());
     const refresh = h('button', { type: 'button', class: 'secondary' }, 'Refresh');
     refresh.addEventListener('click', () => void this.load());
+    this.bulk = new ReviewBulk({
+      cards: () => [...this.list.children] as HTMLElement[],
+      removeDecided: (cards) => this.removeDecided(cards),
+      say: (text) => notices.say(text),
+      errors: (errors) => notices.errors(errors),
+    });
     this.element = h('main', { id: 'review-queue', 'aria-labelledby': 'queue-title' },
       h('div', { class: 'queue-head' }, h('h2', { id: 'queue-title' }, 'Identity review queue'), refresh),
       h('p', { class: 'hint' }, 'Each pair below may be one person recorded twice. Accept if they are the same person (their records are merged into one customer); reject if they are different people (they are kept apart from now on).'),
+      this.orderControl(),
       this.summary,
+      this.bulk.toolbar,
+      this.bulk.results,
       this.list,
       this.more);
   }
 
+  /** Oldest first or most likely first: at thousands of pairs, stewards start with the surest matches. */
+  private orderControl(): HTMLElement {
+    const radios = ORDERS.map(([value, label]) => {
+      const input = h('input', { type: 'radio', name: 'review-order', value });
+      input.checked = value === this.order;
+      input.addEventListener('change', () => {
+        if (!input.checked) return;
+        this.order = value;
+        void this.load();
+      });
+      return h('label', {}, input, ` ${label}`);
+    });
+    return h('fieldset', { class: 'order' }, h('legend', {}, 'Show'), ...radios);
+  }
+
   async load(): Promise<void> {
     this.list.replaceChildren();
+    this.bulk.clear();
     // The count of an earlier visit must not stand beside an emptied list while the queue is asked again.
     this.summary.textContent = 'Loading the review queue…';
     await this.fetchPage(null);
@@ -104,7 +135,7 @@ export class ReviewQueueView {
 
   private async fetchPage(after: string | null): Promise<void> {
     this.list.setAttribute('aria-busy', 'true');
-    const result = await graphql<{ reviewQueue: MatchReview[]; reviewQueueCount: number }>(QUEUE, { first: PAGE, after });
+    const result = await graphql<{ reviewQueue: MatchReview[]; reviewQueueCount: number }>(QUEUE, { first: PAGE, after, order: this.order });
     this.list.removeAttribute('aria-busy');
     this.notices.errors(result.errors);
     if (!result.data) {
@@ -115,6 +146,7 @@ export class ReviewQueueView {
     this.total = result.data.reviewQueueCount;
     for (const review of result.data.reviewQueue) this.list.append(this.pairCard(review));
     this.updateSummary();
+    this.bulk.refresh();
   }
 
   private updateSummary(): void {
@@ -122,7 +154,7 @@ export class ReviewQueueView {
     const total = Math.max(this.total, n);
     this.summary.textContent = total === 0
       ? 'The review queue is empty: no pairs are waiting for a decision.'
-      : `${total} pair${total === 1 ? '' : 's'} waiting for a decision${n < total ? `, the oldest ${n} shown` : ''}.`;
+      : `${total} pair${total === 1 ? '' : 's'} waiting for a decision${n < total ? `, the ${this.order === 'OLDEST_FIRST' ? `oldest ${n}` : `${n} most likely`} shown` : ''}.`;
     this.more.hidden = n >= total;
   }
 
@@ -133,8 +165,9 @@ export class ReviewQueueView {
     const reasons = review.reasons.map(reasonInWords);
     const accept = h('button', { type: 'button', class: 'accept' }, 'Accept: same person');
     const reject = h('button', { type: 'button', class: 'reject' }, 'Reject: different people');
+    const title = `Pair ${review.id}: ${leftName} and ${rightName}`;
     const card = h('article', { class: 'pair', 'data-review-id': review.id, 'aria-labelledby': titleId },
-      h('h2', { id: titleId, class: 'pair-title' }, `Pair ${review.id}: ${leftName} and ${rightName}`),
+      h('div', { class: 'pair-head' }, h('h2', { id: titleId, class: 'pair-title' }, title), this.bulk.checkbox(review.id, title)),
       h('p', { class: 'score' }, review.score === null ? 'No match score recorded.' : `Match score ${review.score}: high enough to ask, not high enough to merge without you.`),
       h('div', { class: 'sides' }, describeCustomer(review.left, review.leftId, 'Left'), describeCustomer(review.right, review.rightId, 'Right')),
       h('h4', {}, 'Why the matcher was unsure'),
@@ -174,8 +207,16 @@ export class ReviewQueueView {
     card.remove();
     this.total = Math.max(0, this.total - 1);
     this.updateSummary();
+    this.bulk.refresh();
     const target = next?.querySelector<HTMLButtonElement>('button.accept') ?? this.summary;
     if (target === this.summary) this.summary.setAttribute('tabindex', '-1');
     target.focus();
+  }
+
+  /** Pairs a bulk decision took out of the queue (the bulk results say what happened; focus goes there). */
+  private removeDecided(cards: readonly HTMLElement[]): void {
+    for (const card of cards) card.remove();
+    this.total = Math.max(0, this.total - cards.length);
+    this.updateSummary();
   }
 }
