@@ -186,7 +186,8 @@ describe('admin UI: identity review queue', () => {
     expect([best.leftId, best.rightId].sort()).toEqual([a, b].sort());
     expect([second.leftId, second.rightId].sort()).toEqual([c, d].sort());
     const total = (await gql<{ reviewQueueCount: number }>('{ reviewQueueCount }')).data!.reviewQueueCount;
-    expect(total).toBeGreaterThan(50);
+    expect(total).toBeGreaterThanOrEqual(4);
+    const shownCount = Math.min(total, 50);
 
     const page = await newPage();
     await page.goto(`${t.app.server.url}/admin/`);
@@ -194,11 +195,13 @@ describe('admin UI: identity review queue', () => {
     // Oldest first by default: the pairs just queued are not on top.
     expect(await page.locator('article.pair').first().getAttribute('data-review-id')).not.toBe(best.id);
     await page.getByLabel('Most likely first').check();
-    await page.locator('.summary').filter({ hasText: `${total} pairs waiting for a decision, the 50 most likely shown.` }).waitFor();
+    // After the long-queue test (more than 50 waiting) the summary says which 50 are shown; run alone, it lists all.
+    await page.locator('.summary').filter({ hasText: total > 50 ? `${total} pairs waiting for a decision, the 50 most likely shown.` : `${total} pairs waiting for a decision.` }).waitFor();
     await expect.poll(() => page.locator('article.pair').first().getAttribute('data-review-id')).toBe(best.id);
     expect(await page.locator('article.pair').first().textContent()).toContain(`Match score ${best.score}`);
     const shown = await page.locator('article.pair').evaluateAll((cards) => cards.map((el) => el.getAttribute('data-review-id')));
     expect(shown).toEqual(likely.map((r) => r.id));
+    expect(shown).toHaveLength(shownCount);
 
     await page.getByLabel(`Select pair ${best.id}`).check();
     await page.getByLabel(`Select pair ${second.id}`).check();
