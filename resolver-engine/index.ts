@@ -53,9 +53,10 @@ export { firstGivenName, normaliseCompanyName, normaliseName } from './identity/
 export { NICKNAME_GROUPS, areNicknameVariants, formalNames } from './identity/nicknames.ts';
 export { soundex } from './identity/soundex.ts';
 export type { Blocking } from './identity/blocking.ts';
-export { blockingKeys, candidatePairs } from './identity/blocking.ts';
+export { blockingKeys, candidatePairs, contextKeys } from './identity/blocking.ts';
 export type { MatchContext } from './identity/match-context.ts';
-export { buildMatchContext } from './identity/match-context.ts';
+export { buildMatchContext, populationRates } from './identity/match-context.ts';
+export type { PopulationRates } from './identity/match-context.ts';
 export type { MatchFeature, MatchReason } from './identity/features/feature.ts';
 export { specifiedMatchFeatures } from './identity/specified-match-features.ts';
 export type { PairScore, ScoreOptions } from './identity/score-pair.ts';

@@ -2,7 +2,11 @@
  * Identity resolution on the sync path (issue 6): Customer records are linked by the matcher (resolver-engine
  * `matchPeople`: normalise → block → score → classify), not by their email alone. The backfill matches every record
  * it read; change capture matches only the changed records, against the records that share a blocking key with them
- * (found through the blocking keys stored on each link, `record_links.match_detail.blocking`).
+ * (found through the blocking keys stored on each link, `record_links.match_detail.blocking`), with the stored
+ * records of their company and mailing address read too (context keys, stored in the same list) and the population's
+ * name and title rates (population-rates.ts), so that a big office or a large account weighs as it does in a full
+ * run. Links stored before context keys existed get them when their records are linked again (their next change,
+ * `sync --backfill`, a resync).
  *
  * Pairs the matcher links are clustered (resolver-engine `clusterMatches`) over the current golden records, so
  * records join a customer and customers that turn out to be one person are merged (the oldest survives, the others
@@ -16,8 +20,8 @@ import type { NewLink, StoredLink } from '../db/link-store.ts';
 import { createGoldenRecords, linksByBlockingKeys, linksOfGolden, linksOfNatives, updateLinkDetails, upsertLinks } from '../db/link-store.ts';
 import type { DecisionInput, MatchDecision } from '../db/decision-store.ts';
 import { audit, decisionsTouching, goldenKey, goldenRows, markMerged, mergedInto, moveAllLinks, nativeKey, queueReviews } from '../db/decision-store.ts';
-import { blockingKeys, clusterMatches, matchPeople, normalisePerson } from '../resolver-engine/index.ts';
-import type { PairScore, PersonRecord } from '../resolver-engine/index.ts';
+import { blockingKeys, clusterMatches, contextKeys, matchPeople, normalisePerson } from '../resolver-engine/index.ts';
+import type { PairScore, PersonRecord, PopulationRates } from '../resolver-engine/index.ts';
 import { matchKeys } from './match-keys.ts';
 
 /** The golden type whose records are person-shaped and linked by the matcher; other types keep match keys. */
@@ -36,6 +40,8 @@ export interface IdentitySubject {
 export interface IdentityOptions {
   /** Region for national phone numbers (the mapping's defaultRegion). */
   defaultRegion?: string;
+  /** Incremental runs: the population's rates (population-rates.ts); without them the run's records stand for it. */
+  rates?: PopulationRates;
   /** Who the audit log names for automatic merges and queued reviews. */
   actor?: string;
 }
@@ -62,11 +68,18 @@ export function personOf(id: string, v: Readonly<Record<string, unknown>>): Pers
   };
 }
 
-/** What a Customer link stores: the person (for later incremental runs) and its blocking keys (to find it). */
+/**
+ * What a Customer link stores: the person (for later incremental runs) and the keys to find it by: its blocking keys
+ * and its context keys (`org:`, `addr:`; resolver-engine `contextKeys`), in one indexed list.
+ */
 export function identityDetail(person: PersonRecord, defaultRegion?: string): Record<string, unknown> {
   const { id: _id, ...attributes } = person;
-  return { linker: 'identity', person: attributes, blocking: blockingKeys(normalisePerson(person, defaultRegion)).sort() };
+  const normalised = normalisePerson(person, defaultRegion);
+  return { linker: 'identity', person: attributes, blocking: [...blockingKeys(normalised), ...contextKeys(normalised)].sort() };
 }
+
+/** Stored records read for the context of an incremental run, at most (a large account needs no more to count as large). */
+export const CONTEXT_RECORDS = 2000;
 
 const keyOf = (r: { connectorId: string; objectType: string; recordId: string }) => nativeKey(r.connectorId, r.objectType, r.recordId);
 
@@ -87,11 +100,22 @@ export async function matchSubjects(db: Tx, subjects: readonly IdentitySubject[]
   const subjectKeys = new Set(persons.map((p) => p.id));
   let others: StoredLink[] = [];
   if (!options.full && subjects.length > 0) {
-    const keys = persons.flatMap((p) => blockingKeys(normalisePerson(p, options.defaultRegion)));
-    others = (await linksByBlockingKeys(db, MATCHED_TYPE, keys)).filter((l) => !subjectKeys.has(keyOf(l)) && isPersonDetail(l.matchDetail));
+    const normalised = persons.map((p) => normalisePerson(p, options.defaultRegion));
+    // Candidates first, then the context (a whole office or account) in its own read, so it never crowds them out.
+    const found = [
+      ...await linksByBlockingKeys(db, MATCHED_TYPE, normalised.flatMap(blockingKeys)),
+      ...await linksByBlockingKeys(db, MATCHED_TYPE, normalised.flatMap(contextKeys), CONTEXT_RECORDS),
+    ];
+    const seen = new Set(subjectKeys);
+    others = found.filter((l) => !seen.has(keyOf(l)) && seen.add(keyOf(l)) && isPersonDetail(l.matchDetail));
   }
   const records = [...persons, ...others.map((o) => ({ ...(o.matchDetail!.person as Omit<PersonRecord, 'id'>), id: keyOf(o) }))];
-  const run = matchPeople(records, options.defaultRegion ? { defaultRegion: options.defaultRegion } : {});
+  const run = matchPeople(records, {
+    ...(options.defaultRegion ? { defaultRegion: options.defaultRegion } : {}),
+    // Pairs of two stored records were decided when they were stored: only the subjects' pairs are scored.
+    ...(options.full ? {} : { subjects: subjectKeys }),
+    ...(options.rates ? { rates: options.rates } : {}),
+  });
   return { subjects: [...subjects], others, pairs: run.pairs.filter((p) => subjectKeys.has(p.a) || subjectKeys.has(p.b)) };
 }
 

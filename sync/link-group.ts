@@ -14,6 +14,7 @@ import type { NativeObjectConfig } from '../resolver-engine/index.ts';
 import type { ApplyReport, ChangeApplierContext } from './change-applier.ts';
 import { findGolden } from './find-golden.ts';
 import { applyIdentity, matchSubjects, touchedGolden, usesMatcher } from './identity-linker.ts';
+import { populationRatesOf } from './population-rates.ts';
 import type { IdentitySubject } from './identity-linker.ts';
 import type { MatchKeys } from './match-keys.ts';
 
@@ -36,7 +37,8 @@ export async function predictGolden(ctx: ChangeApplierContext, connectorId: stri
   }
   const subjects = subjectsOf(ctx, connectorId, group);
   if (subjects.length > 0) {
-    for (const id of await touchedGolden(ctx.db, await matchSubjects(ctx.db, subjects, { full: false, defaultRegion: ctx.config.defaultRegion }))) out.add(id);
+    const rates = await populationRatesOf(ctx.db, ctx.db);
+    for (const id of await touchedGolden(ctx.db, await matchSubjects(ctx.db, subjects, { full: false, defaultRegion: ctx.config.defaultRegion, ...(rates ? { rates } : {}) }))) out.add(id);
   }
   return [...out];
 }
@@ -46,7 +48,8 @@ export async function linkGroup(tx: Tx, ctx: ChangeApplierContext, connectorId: 
   const linked = await linkedGoldenIds(tx, connectorId, group[0]?.object.objectType ?? '', group.map((m) => m.id));
   const subjects = subjectsOf(ctx, connectorId, group);
   if (subjects.length > 0) {
-    const match = await matchSubjects(tx, subjects, { full: false, defaultRegion: ctx.config.defaultRegion });
+    const rates = await populationRatesOf(tx, ctx.db);
+    const match = await matchSubjects(tx, subjects, { full: false, defaultRegion: ctx.config.defaultRegion, ...(rates ? { rates } : {}) });
     const outcome = await applyIdentity(tx, match, { defaultRegion: ctx.config.defaultRegion });
     report.goldenCreated += outcome.goldenCreated;
     report.linksCreated += outcome.linksCreated;

@@ -15,6 +15,16 @@ import { addressKeys } from './match-context.ts';
 import type { NormalisedPerson } from './person.ts';
 import { soundex } from './soundex.ts';
 
+/**
+ * Keys of the groups the match context counts (match-context.ts): the company and the mailing address. An
+ * incremental run (a few new records matched against stored ones) reads the stored records sharing one of these
+ * besides those sharing a blocking key, so that a big office or a large account looks as shared or as large as it
+ * is, not as the handful of records that share a name with the new one. Never used to form pairs.
+ */
+export function contextKeys(person: NormalisedPerson): string[] {
+  return [...(person.company !== '' ? [`org:${person.company}`] : []), ...addressKeys(person).map((a) => `addr:${a}`)];
+}
+
 export function blockingKeys(person: NormalisedPerson): string[] {
   const keys = new Set<string>();
   if (person.email) {

@@ -137,7 +137,23 @@ function nameCollisionRate(people: readonly NormalisedPerson[]): number {
   return rate(named.map((p) => [...formalNames(p.first)].sort()[0]!)) * rate(named.map((p) => p.last));
 }
 
-export function buildMatchContext(people: readonly NormalisedPerson[]): MatchContext {
+/**
+ * How common shared names and titles are in the whole population: what makes a company large or a title telling.
+ * A run over a sample (an incremental run: a few new records and the stored ones around them, which share names by
+ * construction) must take them from the population, not from the sample.
+ */
+export interface PopulationRates {
+  /** The chance two records share a full name (formal first name and last name). */
+  sharesName: number;
+  /** The chance two records share a job title. */
+  sharesTitle: number;
+}
+
+export function populationRates(people: readonly NormalisedPerson[]): PopulationRates {
+  return { sharesName: nameCollisionRate(people), sharesTitle: collisionRate(people.map((p) => p.title).filter((t) => t !== '')) };
+}
+
+export function buildMatchContext(people: readonly NormalisedPerson[], rates: PopulationRates = populationRates(people)): MatchContext {
   const shared = (groups: Map<string, NormalisedPerson[]>, cap = Infinity) => {
     const result = new Map<string, number>();
     for (const [key, members] of groups) {
@@ -149,8 +165,7 @@ export function buildMatchContext(people: readonly NormalisedPerson[]): MatchCon
   };
   const recordsPerLargeCompany = new Map<string, number>();
   const largeCompaniesWhereTitleTells = new Set<string>();
-  const sharesName = nameCollisionRate(people);
-  const sharesTitle = collisionRate(people.map((p) => p.title).filter((t) => t !== ''));
+  const { sharesName, sharesTitle } = rates;
   for (const [company, members] of groupBy(people, (p) => (p.company ? [p.company] : []))) {
     const names = new Set(members.flatMap(nameAtCompanyKeys)).size;
     const expectedNamesakes = ((names * (names - 1)) / 2) * sharesName;
