@@ -9,20 +9,26 @@
  * `maxBlockSize` (a switchboard, a very common name) is not compared pairwise — it is reported instead,
  * keeping the cost bounded.
  */
-import { emailLocalPart, isRoleEmail } from './normalise/email.ts';
+import { FREEMAIL_DOMAINS, emailDomain, emailLocalPart, isRoleEmail } from './normalise/email.ts';
 import { formalNames } from './nicknames.ts';
 import { addressKeys } from './match-context.ts';
 import type { NormalisedPerson } from './person.ts';
 import { soundex } from './soundex.ts';
 
 /**
- * Keys of the groups the match context counts (match-context.ts): the company and the mailing address. An
- * incremental run (a few new records matched against stored ones) reads the stored records sharing one of these
- * besides those sharing a blocking key, so that a big office or a large account looks as shared or as large as it
- * is, not as the handful of records that share a name with the new one. Never used to form pairs.
+ * Keys of the groups the match context counts (match-context.ts): the company, the work email domain (a record
+ * without a company name that writes from the company's domain is weighed with the company) and the mailing
+ * address. An incremental run (a few new records matched against stored ones) reads the stored records sharing one
+ * of these besides those sharing a blocking key, so that a big office or a large account looks as shared or as
+ * large as it is, not as the handful of records that share a name with the new one. Never used to form pairs.
  */
 export function contextKeys(person: NormalisedPerson): string[] {
-  return [...(person.company !== '' ? [`org:${person.company}`] : []), ...addressKeys(person).map((a) => `addr:${a}`)];
+  const domain = person.email !== null && !isRoleEmail(person.email) && !FREEMAIL_DOMAINS.has(emailDomain(person.email)) ? emailDomain(person.email) : '';
+  return [
+    ...(person.company !== '' ? [`org:${person.company}`] : []),
+    ...(domain !== '' ? [`dom:${domain}`] : []),
+    ...addressKeys(person).map((a) => `addr:${a}`),
+  ];
 }
 
 export function blockingKeys(person: NormalisedPerson): string[] {

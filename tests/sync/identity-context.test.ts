@@ -50,6 +50,9 @@ describe('the context of an incremental identity run', () => {
     expect(match.others).toHaveLength(40);
     // They are context only: the newcomer is compared with none of them (no pair shares a blocking key).
     expect(match.pairs).toEqual([]);
+    // Without a company name, a record writing from the company's domain reads the same colleagues.
+    const fromDomain: IdentitySubject = { ...newcomer, recordId: 'n2', values: { firstName: 'Zygmunt', lastName: 'Wieczorek', email: 'zw@globex.example' } };
+    expect((await matchSubjects(db.db, [fromDomain], { full: false })).others).toHaveLength(40);
   });
 
   it('population rates: none below the minimum sample, then read once per interval per database', async () => {
