@@ -17,5 +17,8 @@ export default defineConfig({
     pool: 'forks',
     // Two cores on CI machines: more workers only add contention on the embedded database and sandboxes.
     maxWorkers: 2,
+    // What a page or a poll waits for is drawn or done within a second on a quiet machine, not on a loaded one
+    // (a field mapping page under a full suite took over a second to show its first error).
+    expect: { poll: { timeout: 10_000 } },
   },
 });

@@ -36,6 +36,8 @@ describe('disabling a connector at once', () => {
     expect(res.errors).toBeUndefined();
     expect(res.data!.setConnectorEnabled).toEqual({ restartReason: null, connector: { status: 'disabled', running: false } });
 
+    // A poll page requested just before the switch may still be answered; nothing starts after it.
+    await new Promise((r) => setTimeout(r, 1_500));
     const before = await hubspotCalls();
     const body = await t.gql<{ customer: Customer }>(CUSTOMER, { id: both.id });
     expect(body.data!.customer.id).toBe(both.id);
