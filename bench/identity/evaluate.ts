@@ -57,6 +57,37 @@ export interface IdentityEvaluation {
 
 const choose2 = (n: number) => (n * (n - 1)) / 2;
 
+export interface ClusterScore {
+  /** The cluster index of every record, by record index. */
+  clusterOf: Int32Array;
+  predictedPairs: number;
+  correctPairs: number;
+  truePairs: number;
+}
+
+/** Pairwise counts of clusters of record ids against the known answer (`entityOf` a record index). */
+export function scoreClusters(clusters: readonly (readonly string[])[], indexOf: ReadonlyMap<string, number>, entityOf: (index: number) => string): ClusterScore {
+  const clusterOf = new Int32Array(indexOf.size);
+  let predictedPairs = 0;
+  let correctPairs = 0;
+  const recordsPerEntity = new Map<string, number>();
+  clusters.forEach((members, c) => {
+    predictedPairs += choose2(members.length);
+    const perEntity = new Map<string, number>();
+    for (const id of members) {
+      const index = indexOf.get(id)!;
+      clusterOf[index] = c;
+      perEntity.set(entityOf(index), (perEntity.get(entityOf(index)) ?? 0) + 1);
+    }
+    for (const [entity, n] of perEntity) {
+      correctPairs += choose2(n);
+      recordsPerEntity.set(entity, (recordsPerEntity.get(entity) ?? 0) + n);
+    }
+  });
+  const truePairs = [...recordsPerEntity.values()].reduce((s, n) => s + choose2(n), 0);
+  return { clusterOf, predictedPairs, correctPairs, truePairs };
+}
+
 export function evaluateMatcher(data: GeneratedPeople, options: MatchRunOptions = {}): IdentityEvaluation {
   const people = data.records.map(toPersonRecord);
   const indexOf = new Map(people.map((p, i) => [p.id, i]));
@@ -71,22 +102,7 @@ export function evaluateMatcher(data: GeneratedPeople, options: MatchRunOptions 
   const { clusters } = clusterMatches(people.map((p) => p.id), links);
   const t2 = performance.now();
 
-  const recordsPerEntity = new Map<string, number>();
-  for (const t of data.truth) recordsPerEntity.set(t.entityId, (recordsPerEntity.get(t.entityId) ?? 0) + 1);
-  const truePairs = [...recordsPerEntity.values()].reduce((s, n) => s + choose2(n), 0);
-
-  const clusterOf = new Int32Array(people.length);
-  let predictedPairs = 0;
-  let correctPairs = 0;
-  clusters.forEach((members, c) => {
-    predictedPairs += choose2(members.length);
-    const perEntity = new Map<string, number>();
-    for (const id of members) {
-      clusterOf[indexOf.get(id)!] = c;
-      perEntity.set(entityOf(id), (perEntity.get(entityOf(id)) ?? 0) + 1);
-    }
-    for (const n of perEntity.values()) correctPairs += choose2(n);
-  });
+  const { clusterOf, predictedPairs, correctPairs, truePairs } = scoreClusters(clusters, indexOf, (i) => data.truth[i]!.entityId);
 
   const key = (a: number, b: number) => (a < b ? a * people.length + b : b * people.length + a);
   const decisionOf = new Map<number, PairScore>();
@@ -129,7 +145,7 @@ export function evaluateMatcher(data: GeneratedPeople, options: MatchRunOptions 
   const precision = predictedPairs === 0 ? 1 : correctPairs / predictedPairs;
   const recall = truePairs === 0 ? 1 : correctPairs / truePairs;
   return {
-    records: people.length, entities: recordsPerEntity.size, truePairs, comparisons: run.comparisons,
+    records: people.length, entities: new Set(data.truth.map((t) => t.entityId)).size, truePairs, comparisons: run.comparisons,
     truePairsNotCompared: truePairs - comparedTruePairs, oversizedBlocks: run.oversizedBlocks.length,
     predictedPairs, correctPairs, precision, recall, f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall),
     linkDecisions: { total: links.length, correct: linkCorrect }, review: { total: reviewTotal, sameEntity: reviewSame },

@@ -19,7 +19,7 @@ import { populationRates } from '../../resolver-engine/identity/match-context.ts
 import { matchPeople } from '../../resolver-engine/identity/match-people.ts';
 import { normalisePerson } from '../../resolver-engine/identity/person.ts';
 import type { PairScore } from '../../resolver-engine/identity/score-pair.ts';
-import { toPersonRecord } from './evaluate.ts';
+import { scoreClusters, toPersonRecord } from './evaluate.ts';
 import { generatePeople } from './generate-people.ts';
 import { HARD_NEGATIVE_KINDS, hardNegativePairs } from './hard-negatives.ts';
 
@@ -63,22 +63,7 @@ for (let start = storedCount; start < people.length; start += batch) {
 const matchMs = performance.now() - t0;
 
 const { clusters } = clusterMatches(people.map((p) => p.id), links);
-const clusterOf = new Int32Array(people.length);
-const choose2 = (n: number) => (n * (n - 1)) / 2;
-let predicted = 0;
-let correct = 0;
-clusters.forEach((members, c) => {
-  predicted += choose2(members.length);
-  const perEntity = new Map<string, number>();
-  for (const id of members) {
-    clusterOf[indexOf.get(id)!] = c;
-    perEntity.set(entityOf(indexOf.get(id)!), (perEntity.get(entityOf(indexOf.get(id)!)) ?? 0) + 1);
-  }
-  for (const n of perEntity.values()) correct += choose2(n);
-});
-const perEntity = new Map<string, number>();
-for (const t of data.truth) perEntity.set(t.entityId, (perEntity.get(t.entityId) ?? 0) + 1);
-const truePairs = [...perEntity.values()].reduce((s, n) => s + choose2(n), 0);
+const { clusterOf, predictedPairs: predicted, correctPairs: correct, truePairs } = scoreClusters(clusters, indexOf, entityOf);
 const precision = predicted === 0 ? 1 : correct / predicted;
 const recall = correct / truePairs;
 const wrongLinks = links.filter((p) => entityOf(indexOf.get(p.a)!) !== entityOf(indexOf.get(p.b)!));
