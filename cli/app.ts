@@ -5,6 +5,7 @@
 import type { Connector } from '../connectors/contract/index.ts';
 import { openDatabase } from '../db/open-database.ts';
 import { linksOf } from '../db/golden-store.ts';
+import { goldenIdsOfRecords } from '../db/record-golden-ids.ts';
 import type { DatabaseHandle } from '../db/open-database.ts';
 import type { CredentialCipher } from '../db/credential-cipher.ts';
 import { ConnectorStore } from '../db/connector-store.ts';
@@ -140,7 +141,7 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
     cleanups.push(() => unlistenConnectors());
 
     const identity = createIdentitySubgraph({ db, getConfig });
-    const golden = createGoldenSubgraph({ getConfig, nativeTypeDefs: () => natives.map((n) => n.typeDefs()) });
+    const golden = createGoldenSubgraph({ getConfig, nativeTypeDefs: () => natives.map((n) => n.typeDefs()), goldenIdsOfRecords: (records) => goldenIdsOfRecords(db, records) });
     for (const p of golden.problems()) logger.warn(p, 'mapped native field is not served by its CRM subgraph');
     const sources: SubgraphSource[] = [identity, golden, ...natives.map(nativeSource)];
     // write-back: mutations plan against connectors by connector id; the worker delivers the outbox

@@ -68,6 +68,8 @@ export const recordLinks = pgTable(
   },
   (t) => [
     uniqueIndex('record_links_native_uq').on(t.connectorId, t.objectType, t.recordId),
+    // Golden relations look records up by CRM object and id, whatever the connector (db/record-golden-ids.ts).
+    index('record_links_record_idx').on(t.objectType, t.recordId),
     index('record_links_golden_idx').on(t.goldenId),
     index('record_links_match_key_idx').on(t.entityType, t.matchKey),
     // Change capture finds identity candidates by blocking key (`match_detail -> 'blocking' ?| keys`).

@@ -9,7 +9,7 @@ export { GOLDEN_SCALARS, sourceKey } from './model.ts';
 
 // Mapping configuration
 export type {
-  ConvergenceMode, FieldMapping, GoldenFieldConfig, GoldenTypeConfig, MappingConfig, MappingConfigInput, NativeObjectConfig, RuleConfig,
+  ConvergenceMode, FieldMapping, GoldenFieldConfig, GoldenRelationConfig, GoldenTypeConfig, MappingConfig, MappingConfigInput, NativeObjectConfig, RuleConfig,
 } from './mapping/schema.ts';
 export { CONVERGENCE_MODES, DEFAULT_CONVERGENCE_MODE, mappingConfigSchema } from './mapping/schema.ts';
 export type { ConfigError, ValidateOptions, ValidationResult } from './mapping/validate-mapping-config.ts';
@@ -18,6 +18,8 @@ export type { Converter, ConverterContext } from './mapping/converter.ts';
 export { getConverter, specifiedConverters } from './mapping/specified-converters.ts';
 export type { MapToGoldenOptions, NativeRecordInput } from './mapping/map-to-golden.ts';
 export { collectCandidates, mapToGolden, recordModifiedAt, unavailableCandidates } from './mapping/map-to-golden.ts';
+export type { GoldenIdLookup } from './mapping/resolve-relations.ts';
+export { relationAsField, relationTargets, resolveRelations } from './mapping/resolve-relations.ts';
 export type { NativeWrite } from './mapping/map-from-golden.ts';
 export { mapFromGolden } from './mapping/map-from-golden.ts';
 export type { RequiredNativeFieldsOptions } from './mapping/required-native-fields.ts';

@@ -63,4 +63,17 @@ export const defaultCustomerType: MappingConfigInput['types'][string] = {
       ],
     },
   },
+  relations: {
+    company: {
+      target: 'Company',
+      description: 'The company this person works for: the golden company their CRM records point to.',
+      // Sales sets a contact's account by hand; HubSpot associates a contact with a company by its email domain.
+      rule: { strategy: 'source-priority', sourcePriority: [SF, PD, HS] },
+      mappings: [
+        { crm: SF, objectType: C, from: 'AccountId', targetObjectType: 'Account' },
+        { crm: HS, objectType: H, from: 'associatedcompanyid', targetObjectType: 'companies' },
+        { crm: PD, objectType: P, from: 'org_id', targetObjectType: 'organizations' },
+      ],
+    },
+  },
 };

@@ -37,4 +37,25 @@ export const defaultDealType: MappingConfigInput['types'][string] = {
     // Pipedrive's open/won/lost status is no stage, so stage is not mapped from it.
     companyName: { type: 'String', mappings: [from(SF, O, 'Account.Name', undefined, false)] },
   },
+  // HubSpot links deals by association (no property holds them), so only Salesforce and Pipedrive references feed these.
+  relations: {
+    company: {
+      target: 'Company',
+      description: 'The company the deal is with.',
+      rule: { strategy: 'source-priority', sourcePriority: [SF, PD] },
+      mappings: [
+        { crm: SF, objectType: O, from: 'AccountId', targetObjectType: 'Account' },
+        { crm: PD, objectType: H, from: 'org_id', targetObjectType: 'organizations' },
+      ],
+    },
+    contact: {
+      target: 'Customer',
+      description: 'The deal\'s main contact person.',
+      rule: { strategy: 'source-priority', sourcePriority: [SF, PD] },
+      mappings: [
+        { crm: SF, objectType: O, from: 'ContactId', targetObjectType: 'Contact' },
+        { crm: PD, objectType: H, from: 'person_id', targetObjectType: 'persons' },
+      ],
+    },
+  },
 };

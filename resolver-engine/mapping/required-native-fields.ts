@@ -1,6 +1,6 @@
 /**
- * What the golden subgraph must `@requires` from a CRM's native type: every mapped native field plus the
- * modification-time fields (last-write-wins needs them). ARCHITECTURE.md asks every golden field of a type
+ * What the golden subgraph must `@requires` from a CRM's native type: every mapped native field (and relation
+ * reference field) plus the modification-time fields (last-write-wins needs them). ARCHITECTURE.md asks every golden field of a type
  * to share one selection so the planner makes a single golden fetch, hence one list per type and CRM.
  */
 import { goldenType } from './map-to-golden.ts';
@@ -23,6 +23,9 @@ export function requiredNativeFields(config: MappingConfig, typeName: string, cr
       for (const mapping of field.mappings) {
         if (mapping.crm === crm && mapping.objectType === object.objectType) mapping.from.forEach((f) => fields.add(f));
       }
+    }
+    for (const relation of Object.values(type.relations ?? {})) {
+      for (const mapping of relation.mappings) if (mapping.crm === crm && mapping.objectType === object.objectType) fields.add(mapping.from);
     }
   }
   return [...fields].sort();

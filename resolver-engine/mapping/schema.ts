@@ -9,6 +9,8 @@
  *     defaultRule?, sourcePriority?
  *     fields.<goldenField> { type, rule?, keepEmpty?, compareAs?, quality[], convergence, mappings[] }
  *        mappings[]    { crm, objectType, from[], converter { name, options }, writable }
+ *     relations.<name>     { target, description?, rule?, mappings[] }   a golden record this one points to
+ *        mappings[]    { crm, objectType, from, targetObjectType }        a native reference field (AccountId)
  */
 import { z } from 'zod';
 import { GOLDEN_SCALARS } from '../model.ts';
@@ -83,12 +85,38 @@ export const nativeObjectSchema = z.object({
   modifiedAtFields: z.array(nativeFieldPath).min(1, 'must name the modification-time field'),
 }).strict();
 
+/**
+ * One native reference field feeding a relation: `from` holds the id of a record of `targetObjectType` in the same
+ * CRM (Salesforce Contact.AccountId → Account, HubSpot contacts.associatedcompanyid → companies).
+ */
+export const relationMappingSchema = z.object({
+  crm: nonEmpty,
+  objectType: nonEmpty,
+  from: nativeFieldPath,
+  targetObjectType: nonEmpty,
+}).strict();
+
+/**
+ * A relation between golden records (Customer.company → Company): each linked native record's reference is turned
+ * into the golden record its target is linked to, and the rule picks one, as for a field. Read-only: the CRMs keep
+ * their own references, nothing is written back.
+ */
+export const goldenRelationSchema = z.object({
+  /** The golden type pointed to (Company, Customer, Deal). */
+  target: graphqlName,
+  description: z.string().optional(),
+  rule: ruleSchema.optional(),
+  mappings: z.array(relationMappingSchema),
+}).strict();
+
 export const goldenTypeSchema = z.object({
   description: z.string().optional(),
   objects: z.array(nativeObjectSchema),
   defaultRule: ruleSchema.optional(),
   sourcePriority: z.array(nonEmpty).optional(),
   fields: z.record(graphqlName, goldenFieldSchema),
+  /** Stored configurations without it keep working: no relations. */
+  relations: z.record(graphqlName, goldenRelationSchema).default({}),
 }).strict();
 
 export const mappingConfigSchema = z.object({
@@ -106,6 +134,8 @@ export type RuleConfig = z.output<typeof ruleSchema>;
 export type ConvergenceMode = z.output<typeof convergenceModeSchema>;
 export type FieldMapping = z.output<typeof fieldMappingSchema>;
 export type GoldenFieldConfig = z.output<typeof goldenFieldSchema>;
+export type RelationMapping = z.output<typeof relationMappingSchema>;
+export type GoldenRelationConfig = z.output<typeof goldenRelationSchema>;
 export type NativeObjectConfig = z.output<typeof nativeObjectSchema>;
 export type GoldenTypeConfig = z.output<typeof goldenTypeSchema>;
 /** A validated configuration (defaults filled in). Obtain one from validateMappingConfig. */

@@ -7,20 +7,18 @@
 import type { z } from 'zod';
 import { defaultSurvivorshipFunctions } from '../survivorship/function-registry.ts';
 import type { SurvivorshipFunctionRegistry } from '../survivorship/function-registry.ts';
-import { getStrategy, specifiedStrategies } from '../survivorship/specified-strategies.ts';
 import { getQualityRule, specifiedQualityRules } from '../quality/specified-quality-rules.ts';
 import { invertPicklist } from './converters/picklist.ts';
 import type { PicklistOptions } from './converters/picklist.ts';
 import { isRelationshipPath } from './native-path.ts';
-import type { GoldenFieldConfig, GoldenTypeConfig, MappingConfig, RuleConfig } from './schema.ts';
+import type { GoldenFieldConfig, GoldenTypeConfig, MappingConfig } from './schema.ts';
 import { mappingConfigSchema } from './schema.ts';
 import { getConverter, specifiedConverters } from './specified-converters.ts';
+import { checkPriority, checkRule } from './validate-rule.ts';
+import type { ConfigError } from './validate-rule.ts';
+import { checkRelations } from './validate-relations.ts';
 
-export interface ConfigError {
-  /** Dotted path into the configuration, e.g. `types.Deal.fields.stage.mappings[1].converter.options.values`. */
-  path: string;
-  message: string;
-}
+export type { ConfigError } from './validate-rule.ts';
 
 export type ValidationResult = { ok: true; config: MappingConfig } | { ok: false; errors: ConfigError[] };
 
@@ -37,26 +35,6 @@ function zodErrors(error: z.ZodError, prefix: string): ConfigError[] {
     path: [prefix, formatPath(issue.path)].filter(Boolean).join('.') || '(root)',
     message: issue.message,
   }));
-}
-
-function checkRule(rule: RuleConfig, path: string, functions: SurvivorshipFunctionRegistry, errors: ConfigError[]): void {
-  const strategy = getStrategy(rule.strategy);
-  if (!strategy) {
-    errors.push({ path: `${path}.strategy`, message: `unknown strategy '${rule.strategy}'; known: ${Object.keys(specifiedStrategies).join(', ')}` });
-    return;
-  }
-  if (rule.function !== undefined && rule.strategy !== 'custom') {
-    errors.push({ path: `${path}.function`, message: `'function' only applies to strategy 'custom', not '${rule.strategy}'` });
-  }
-  for (const problem of strategy.check?.(rule, functions) ?? []) errors.push({ path: `${path}.${problem.key}`, message: problem.message });
-}
-
-function checkPriority(priority: readonly string[] | undefined, path: string, errors: ConfigError[]): void {
-  const seen = new Set<string>();
-  for (const crm of priority ?? []) {
-    if (seen.has(crm)) errors.push({ path, message: `'${crm}' is listed twice` });
-    seen.add(crm);
-  }
 }
 
 /** Golden values a picklist mapping can produce, so other CRMs' write-back can be checked against them. */
@@ -186,6 +164,7 @@ export function validateMappingConfig(raw: unknown, options: ValidateOptions = {
       checkField(config, typeName, fieldName, field, functions, errors);
     }
     checkWriteTargets(typeName, type, errors);
+    checkRelations(config, typeName, type, functions, errors);
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, config };
 }

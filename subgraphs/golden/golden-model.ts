@@ -4,8 +4,8 @@
  * modification times and the key), and the `@external` stubs of the native types. Every golden field of a type
  * shares ONE `@requires` selection, so the query planner makes a single golden fetch per type and page.
  */
-import { effectiveRule, requiredNativeFields, requiresSelection } from '../../resolver-engine/index.ts';
-import type { GoldenFieldConfig, MappingConfig } from '../../resolver-engine/index.ts';
+import { effectiveRule, relationAsField, requiredNativeFields, requiresSelection } from '../../resolver-engine/index.ts';
+import type { GoldenFieldConfig, GoldenRelationConfig, MappingConfig } from '../../resolver-engine/index.ts';
 import { nativeTypeName, sourcesOfConfig } from '../source-catalog.ts';
 import type { NativeSourceSpec } from '../source-catalog.ts';
 import { GOLDEN_TYPES } from '../identity/identity-sdl.ts';
@@ -39,7 +39,9 @@ export interface GoldenTypeModel {
   /** The one `@requires` selection shared by every golden field of the type. */
   requires: string;
   fields: [string, GoldenFieldConfig][];
-  /** Field name → strategy label, for descriptions. */
+  /** Relations to other golden types (Customer.company), served with the same `@requires`. */
+  relations: [string, GoldenRelationConfig][];
+  /** Field or relation name → strategy label, for descriptions. */
   rules: Map<string, string>;
 }
 
@@ -92,8 +94,9 @@ export function buildGoldenModel(config: MappingConfig, nativeIndex: NativeTypeI
     const typeConfig = config.types[typeName];
     if (!typeConfig) continue;
     const fields = Object.entries(typeConfig.fields);
+    const relations = Object.entries(typeConfig.relations ?? {}).filter(([, r]) => GOLDEN_TYPES.includes(r.target as never) && config.types[r.target]);
     const linkNames = new Set(sources.filter((s) => s.goldenType === typeName).map((s) => s.linkField));
-    for (const [name] of fields) {
+    for (const [name] of [...fields, ...relations]) {
       if (RESERVED_FIELDS.includes(name) || linkNames.has(name)) {
         throw new Error(`golden field ${typeName}.${name} clashes with a field the graph defines itself (${[...RESERVED_FIELDS, ...linkNames].join(', ')})`);
       }
@@ -117,8 +120,8 @@ export function buildGoldenModel(config: MappingConfig, nativeIndex: NativeTypeI
       links.push({ spec, paths: kept, aliases });
     }
     const requires = ['sources { crm objectType recordId } sourceFieldClocks', ...links.map((l) => `${l.spec.linkField} { ${requiresSelection(l.paths)} }`)].join(' ');
-    const rules = new Map(fields.map(([name, f]) => [name, effectiveRule(config, typeConfig, f).label]));
-    types.push({ typeName, links, requires, fields, rules });
+    const rules = new Map([...fields, ...relations.map(([name, r]) => [name, relationAsField(r)] as const)].map(([name, f]) => [name, effectiveRule(config, typeConfig, f).label]));
+    types.push({ typeName, links, requires, fields, relations, rules });
   }
   return { types, stubs, problems };
 }

@@ -90,6 +90,11 @@ function renderType(t: GoldenTypeModel, description: string | undefined): string
     const deprecated = field.deprecated ? ` @deprecated(reason: ${JSON.stringify(field.deprecated)})` : '';
     lines.push(`  ${JSON.stringify(text)}\n  ${name}: ${GRAPHQL_SCALAR[field.type]}${deprecated} ${requires}`);
   }
+  for (const [name, relation] of t.relations) {
+    const from = relation.mappings.map((m) => `${m.crm} ${m.objectType}.${m.from} → ${m.targetObjectType}`).join(', ') || 'no source';
+    const text = `${relation.description ? `${relation.description} ` : ''}The golden ${relation.target} of ${from} (rule: ${t.rules.get(name)}); null when none is linked.`;
+    lines.push(`  ${JSON.stringify(text)}\n  ${name}: ${relation.target} ${requires}`);
+  }
   lines.push(`  "How each golden field was decided; all fields when \`fields\` is absent."\n  provenance(fields: [String!]): [FieldProvenance!]! ${requires}`);
   lines.push(`  "Fields whose sources disagree."\n  conflicts: [FieldConflict!]! ${requires}`);
   const desc = description ? `${JSON.stringify(description)}\n` : '';

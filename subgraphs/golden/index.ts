@@ -15,6 +15,8 @@ import { indexNativeTypes } from './native-types.ts';
 import { renderConflict, renderProvenance } from './render-value.ts';
 import { resolveEntity } from './resolve-entity.ts';
 import type { GoldenRepresentation, ResolvedEntity } from './resolve-entity.ts';
+import { createRelationResolver } from './relations.ts';
+import type { GoldenIdsOfRecords, RelationResolver } from './relations.ts';
 
 export interface GoldenSubgraphOptions {
   getConfig(): MappingConfig;
@@ -26,6 +28,11 @@ export interface GoldenSubgraphOptions {
   nativeTypeDefs?: () => readonly string[];
   /** Registry of custom survivorship functions (default: the process-wide one). */
   functions?: SurvivorshipFunctionRegistry;
+  /**
+   * Golden ids of native records (identity's links), for relations such as Customer.company. Without it every
+   * relation answers null, its candidates flagged TARGET_NOT_LINKED.
+   */
+  goldenIdsOfRecords?: GoldenIdsOfRecords;
 }
 
 export interface GoldenSubgraph {
@@ -53,7 +60,9 @@ export function createGoldenSubgraph(options: GoldenSubgraphOptions): GoldenSubg
     const descriptions = Object.fromEntries(Object.entries(config.types).map(([name, t]) => [name, t.description]));
     const typeDefs = renderGoldenSdl(model, descriptions);
     const resolvers: Record<string, Record<string, unknown>> = {};
-    for (const type of model.types) resolvers[type.typeName] = typeResolvers(config, type, options.functions);
+    for (const type of model.types) {
+      resolvers[type.typeName] = typeResolvers(config, type, options.functions, createRelationResolver(config, type, options.goldenIdsOfRecords, options.functions));
+    }
     const schema = buildSubgraphSchema([{ typeDefs: parse(typeDefs), resolvers: resolvers as never }]);
     return { typeDefs, schema, model };
   };
@@ -70,29 +79,41 @@ export function createGoldenSubgraph(options: GoldenSubgraphOptions): GoldenSubg
   };
 }
 
-function typeResolvers(config: MappingConfig, type: GoldenTypeModel, functions: SurvivorshipFunctionRegistry | undefined): Record<string, unknown> {
+function typeResolvers(config: MappingConfig, type: GoldenTypeModel, functions: SurvivorshipFunctionRegistry | undefined, relations: RelationResolver): Record<string, unknown> {
   const fieldNames = new Set(type.fields.map(([name]) => name));
+  const relationNames = new Set(type.relations.map(([name]) => name));
+  const known = [...fieldNames, ...relationNames];
   const resolvers: Record<string, unknown> = {
     // Runs once per representation, so resolveRecord runs once per entity whatever number of fields is asked.
     __resolveReference: (rep: GoldenRepresentation): ResolvedEntity => resolveEntity(config, type, rep, functions),
-    provenance: (entity: ResolvedEntity, args: { fields?: string[] | null }) => {
+    provenance: async (entity: ResolvedEntity, args: { fields?: string[] | null }) => {
       if (args.fields) {
-        const unknown = args.fields.filter((f) => !fieldNames.has(f));
+        const unknown = args.fields.filter((f) => !known.includes(f));
         if (unknown.length > 0) {
-          throw new GraphQLError(`provenance(fields:): ${unknown.map((f) => `'${f}'`).join(', ')} ${unknown.length === 1 ? 'is not a' : 'are not'} ${type.typeName} field${unknown.length === 1 ? '' : 's'}; known: ${[...fieldNames].join(', ')}`, {
+          throw new GraphQLError(`provenance(fields:): ${unknown.map((f) => `'${f}'`).join(', ')} ${unknown.length === 1 ? 'is not a' : 'are not'} ${type.typeName} field${unknown.length === 1 ? '' : 's'}; known: ${known.join(', ')}`, {
             extensions: { code: 'BAD_USER_INPUT', argumentName: 'fields' },
           });
         }
       }
       const wanted = args.fields ? new Set(args.fields) : null;
-      return entity.resolved.provenance.filter((p) => !wanted || wanted.has(p.field)).map(renderProvenance);
+      // Relations are read only when asked for: they need identity's links.
+      const needsRelations = relationNames.size > 0 && (!wanted || [...relationNames].some((r) => wanted.has(r)));
+      const provenance = [...entity.resolved.provenance, ...(needsRelations ? (await relations.of(entity)).provenance : [])];
+      return provenance.filter((p) => !wanted || wanted.has(p.field)).map(renderProvenance);
     },
-    conflicts: (entity: ResolvedEntity) => entity.resolved.conflicts.map(renderConflict),
+    conflicts: async (entity: ResolvedEntity) => [...entity.resolved.conflicts, ...(await relations.of(entity)).conflicts].map(renderConflict),
   };
   for (const name of fieldNames) resolvers[name] = (entity: ResolvedEntity) => entity.resolved.values[name] ?? null;
+  for (const name of relationNames) {
+    resolvers[name] = async (entity: ResolvedEntity) => {
+      const id = (await relations.of(entity)).values[name];
+      return typeof id === 'string' ? { id } : null;
+    };
+  }
   return resolvers;
 }
 
 export type { GoldenProblem } from './golden-model.ts';
 export { buildGoldenModel } from './golden-model.ts';
 export { renderGoldenSdl } from './golden-sdl.ts';
+export type { GoldenIdsOfRecords } from './relations.ts';

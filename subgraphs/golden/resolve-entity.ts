@@ -20,6 +20,8 @@ export interface GoldenRepresentation {
 export interface ResolvedEntity {
   id: string;
   resolved: ResolvedRecord;
+  /** The linked records as read, kept for the relations (resolved on demand: they need identity's links). */
+  inputs: NativeRecordInput[];
 }
 
 export function nativeInputs(config: MappingConfig, type: GoldenTypeModel, rep: GoldenRepresentation): NativeRecordInput[] {
@@ -87,6 +89,7 @@ function parseClocks(json: string | null | undefined): Record<string, FieldClock
 export function resolveEntity(
   config: MappingConfig, type: GoldenTypeModel, rep: GoldenRepresentation, functions?: SurvivorshipFunctionRegistry,
 ): ResolvedEntity {
-  const candidates = collectCandidates(config, type.typeName, nativeInputs(config, type, rep));
-  return { id: rep.id, resolved: resolveRecord(config, type.typeName, candidates, functions ? { functions } : {}) };
+  const inputs = nativeInputs(config, type, rep);
+  const candidates = collectCandidates(config, type.typeName, inputs);
+  return { id: rep.id, resolved: resolveRecord(config, type.typeName, candidates, functions ? { functions } : {}), inputs };
 }

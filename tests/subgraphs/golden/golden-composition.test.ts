@@ -40,12 +40,13 @@ describe('golden SDL from the default mapping configuration', () => {
     const { golden } = supergraph();
     const customer = /type Customer @key[^]*?\n\}/.exec(golden.typeDefs())![0];
     const requires = [...customer.matchAll(/@requires\(fields: ("(?:[^"\\]|\\.)*")\)/g)].map((m) => JSON.parse(m[1]!) as string);
-    const fieldCount = Object.keys(DEFAULT_MAPPING_CONFIG.types.Customer!.fields).length;
-    expect(requires).toHaveLength(fieldCount + 2); // every golden field, provenance, conflicts
+    const fieldCount = Object.keys(DEFAULT_MAPPING_CONFIG.types.Customer!.fields).length + Object.keys(DEFAULT_MAPPING_CONFIG.types.Customer!.relations).length;
+    expect(requires).toHaveLength(fieldCount + 2); // every golden field and relation, provenance, conflicts
     expect(new Set(requires).size).toBe(1);
     expect(requires[0]).toContain('sources { crm objectType recordId }');
     const salesforce = requires[0]!.slice(requires[0]!.indexOf('salesforceContacts'), requires[0]!.indexOf('hubspotContacts'));
     expect(salesforce).toMatch(/ Id .*SystemModstamp/);
+    expect(salesforce).toMatch(/\bAccountId\b/); // the company relation's reference
     expect(requires[0]).toMatch(/hubspotContacts \{ [^}]*\bid\b[^}]*lastmodifieddate/);
   });
 

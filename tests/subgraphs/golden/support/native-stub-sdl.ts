@@ -45,6 +45,7 @@ type SalesforceAccount @key(fields: "Id") {
 }
 type SalesforceOpportunity @key(fields: "Id") {
   Id: ID!
+  ContactId: String
   Name: String
   Amount: Float
   StageName: String
@@ -63,6 +64,7 @@ export function hubspotStubSdl(withMarketing = true): string {
   return `${LINK}
 type HubSpotContact @key(fields: "id") {
   id: ID!
+  associatedcompanyid: Float
   email: String
   firstname: String
   lastname: String

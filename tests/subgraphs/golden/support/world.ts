@@ -12,7 +12,8 @@ import { createGateway } from '../../../../gateway/gateway.ts';
 import type { CustomerGraphGateway } from '../../../../gateway/gateway.ts';
 import type { SubgraphSource } from '../../../../gateway/subgraph-source.ts';
 import { createLogger } from '../../../../lib/logger.ts';
-import type { MappingConfig, SurvivorshipFunctionRegistry } from '../../../../resolver-engine/index.ts';
+import type { MappingConfig, SourceRef, SurvivorshipFunctionRegistry } from '../../../../resolver-engine/index.ts';
+import { goldenIdsOfRecords } from '../../../../db/record-golden-ids.ts';
 import type { DemoSeed } from '../../../../sandboxes/demo/index.ts';
 import { startHubSpotSandbox } from '../../../../sandboxes/hubspot/index.ts';
 import type { RunningHubSpotSandbox } from '../../../../sandboxes/hubspot/index.ts';
@@ -72,6 +73,8 @@ export interface WorldOptions {
   functions?: SurvivorshipFunctionRegistry;
   /** Records the sandboxes start with (e.g. `generateDemoSeed()`); empty CRMs by default. */
   seed?: Pick<DemoSeed, 'salesforce' | 'hubspot'>;
+  /** Sees every golden-id lookup of the relations (they go to the test database, as cli/app.ts wires them). */
+  onLookup?: (records: readonly SourceRef[]) => void;
 }
 
 export async function startWorld(initial: MappingConfig, options: WorldOptions = {}): Promise<World> {
@@ -93,7 +96,13 @@ export async function startWorld(initial: MappingConfig, options: WorldOptions =
   const connectors = new Map<string, Connector>([['salesforce', sfConnector], ['hubspot', hsConnector]]);
   const natives = [await createSalesforceSubgraph(sfConnector, { cacheTtlMs: 0 }), await createHubSpotSubgraph(hsConnector, { cacheTtlMs: 0 })];
   const identity = createIdentitySubgraph({ db: db.db, getConfig: () => config });
-  const golden = createGoldenSubgraph({ getConfig: () => config, nativeTypeDefs: () => natives.map((n) => n.typeDefs()), ...(options.functions ? { functions: options.functions } : {}) });
+  const golden = createGoldenSubgraph({
+    getConfig: () => config, nativeTypeDefs: () => natives.map((n) => n.typeDefs()), ...(options.functions ? { functions: options.functions } : {}),
+    goldenIdsOfRecords: (records) => {
+      options.onLookup?.(records);
+      return goldenIdsOfRecords(db.db, records);
+    },
+  });
   const local = (sg: NativeSubgraph): SubgraphSource => ({ name: sg.name, kind: 'local', typeDefs: () => sg.typeDefs(), schema: () => sg.schema() });
   const gateway = createGateway(() => [identity, ...natives.map(local), golden], createLogger('test'));
   const server = new ApolloServer({ gateway: gateway.gateway });

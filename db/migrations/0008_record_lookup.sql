@@ -1,0 +1,1 @@
+CREATE INDEX "record_links_record_idx" ON "record_links" USING btree ("object_type","record_id");

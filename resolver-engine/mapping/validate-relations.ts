@@ -1,0 +1,42 @@
+/**
+ * Checks of a type's relations (schema.ts `relations`): the target is a golden type of the configuration, each
+ * reference comes from a native object of this type and points to a native object of the target type in the same
+ * CRM, one reference per native object, names free, rules known. Errors name the path, as for fields.
+ */
+import type { SurvivorshipFunctionRegistry } from '../survivorship/function-registry.ts';
+import type { GoldenTypeConfig, MappingConfig } from './schema.ts';
+import { checkPriority, checkRule } from './validate-rule.ts';
+import type { ConfigError } from './validate-rule.ts';
+
+/** Names every golden type has in the graph (see RESERVED_GOLDEN_FIELDS); a relation may not take them either. */
+const RESERVED = ['id', 'sources', 'sourceFieldClocks', 'provenance', 'conflicts'];
+
+export function checkRelations(config: MappingConfig, typeName: string, type: GoldenTypeConfig, functions: SurvivorshipFunctionRegistry, errors: ConfigError[]): void {
+  for (const [name, relation] of Object.entries(type.relations)) {
+    const path = `types.${typeName}.relations.${name}`;
+    if (RESERVED.includes(name) || name in type.fields) {
+      errors.push({ path, message: `'${name}' is taken by ${name in type.fields ? `the field ${typeName}.${name}` : 'every golden type'}; choose another name` });
+      continue;
+    }
+    const target = config.types[relation.target];
+    if (!target) {
+      errors.push({ path: `${path}.target`, message: `unknown golden type '${relation.target}'; known: ${Object.keys(config.types).join(', ')}` });
+      continue;
+    }
+    if (relation.rule) {
+      checkRule(relation.rule, `${path}.rule`, functions, errors);
+      checkPriority(relation.rule.sourcePriority, `${path}.rule.sourcePriority`, errors);
+    }
+    const seen = new Set<string>();
+    relation.mappings.forEach((m, index) => {
+      const at = `${path}.mappings[${index}]`;
+      const objectKey = `${m.crm}/${m.objectType}`;
+      if (!type.objects.some((o) => o.crm === m.crm && o.objectType === m.objectType)) errors.push({ path: at, message: `${objectKey} is not declared in types.${typeName}.objects` });
+      if (seen.has(objectKey)) errors.push({ path: at, message: `a second reference from ${objectKey}; a relation takes one reference per native object` });
+      seen.add(objectKey);
+      if (!target.objects.some((o) => o.crm === m.crm && o.objectType === m.targetObjectType)) {
+        errors.push({ path: `${at}.targetObjectType`, message: `${m.crm}/${m.targetObjectType} is not declared in types.${relation.target}.objects, so its records have no golden ${relation.target}` });
+      }
+    });
+  }
+}
