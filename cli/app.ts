@@ -5,7 +5,7 @@
 import type { Connector } from '../connectors/contract/index.ts';
 import { openDatabase } from '../db/open-database.ts';
 import { linksOf } from '../db/golden-store.ts';
-import { goldenIdsOfRecords } from '../db/record-golden-ids.ts';
+import { goldenIdsOfRecords } from '../db/relation-store.ts';
 import type { DatabaseHandle } from '../db/open-database.ts';
 import type { CredentialCipher } from '../db/credential-cipher.ts';
 import { ConnectorStore } from '../db/connector-store.ts';

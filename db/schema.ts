@@ -63,13 +63,19 @@ export const recordLinks = pgTable(
      * field-clock.ts): makes last-write-wins field-level for CRMs that only report a record modification time.
      */
     fieldClock: jsonb('field_clock').$type<Record<string, { h: string; at: string }>>(),
+    /**
+     * The references the record held when sync last read it, as `relation=crm/objectType/recordId` keys
+     * (resolver-engine relationReferenceKeys): the inverse lists (Company.customers) find records pointing to a golden record by them.
+     */
+    refs: jsonb('refs').$type<string[]>(),
     linkedAt: createdAt(),
     deletedAt: timestamp('deleted_at', { withTimezone: true, mode: 'date' }),
   },
   (t) => [
     uniqueIndex('record_links_native_uq').on(t.connectorId, t.objectType, t.recordId),
-    // Golden relations look records up by CRM object and id, whatever the connector (db/record-golden-ids.ts).
+    // Golden relations look records up by CRM object and id, whatever the connector (db/relation-store.ts).
     index('record_links_record_idx').on(t.objectType, t.recordId),
+    index('record_links_refs_idx').using('gin', t.refs),
     index('record_links_golden_idx').on(t.goldenId),
     index('record_links_match_key_idx').on(t.entityType, t.matchKey),
     // Change capture finds identity candidates by blocking key (`match_detail -> 'blocking' ?| keys`).

@@ -32,6 +32,9 @@ import type { MappingConfig, NativeObjectConfig, NativeRecordInput, Survivorship
 import { linkGroup, predictGolden } from './link-group.ts';
 import { matchKeys } from './match-keys.ts';
 import { toMappingRecord } from './native-input.ts';
+import { hasRelations, linkRefsOf } from './link-refs.ts';
+import { writeLinkRefs } from '../db/relation-store.ts';
+import type { LinkRefsUpdate } from '../db/relation-store.ts';
 import { QUALITY_KEY, snapshotOf } from './snapshot-quality.ts';
 import { queueConvergence } from './writeback/convergence-queue.ts';
 import type { ConvergenceCandidate, ConvergenceReport } from './writeback/convergence-queue.ts';
@@ -224,6 +227,7 @@ async function recompute(tx: Tx, ctx: ChangeApplierContext, prepared: PreparedCh
   const toDelete: string[] = [];
   const toRestore: string[] = [];
   const clockUpdates: Parameters<typeof writeFieldClocks>[1][number][] = [];
+  const refUpdates: LinkRefsUpdate[] = [];
   const converge: ConvergenceCandidate[] = [];
   for (const id of ids) {
     const state = states.get(id);
@@ -257,6 +261,7 @@ async function recompute(tx: Tx, ctx: ChangeApplierContext, prepared: PreparedCh
       if (!sameFieldClock(link.fieldClock, clock)) clockUpdates.push({ connectorId: link.connectorId, objectType: link.objectType, recordId: link.recordId, fieldClock: clock });
       const fieldModifiedAt = fieldTimesFromClock(clock, record);
       inputs.push({ crm: link.crm, objectType: link.objectType, record, ...(fieldModifiedAt ? { fieldModifiedAt } : {}) });
+      if (hasRelations(config, state.entityType)) refUpdates.push(linkRefsOf(config, state.entityType, { connectorId: link.connectorId, crm: link.crm, objectType: link.objectType, recordId: link.recordId, record }));
     }
     const resolved = resolveRecord(config, state.entityType, collectCandidates(config, state.entityType, inputs), ctx.functions ? { functions: ctx.functions } : {});
     // Convergence looks at every genuinely touched record, changed snapshot or not (a new loser changes no winner).
@@ -271,6 +276,7 @@ async function recompute(tx: Tx, ctx: ChangeApplierContext, prepared: PreparedCh
     }
   }
   await writeFieldClocks(tx, clockUpdates);
+  await writeLinkRefs(tx, refUpdates);
   await setGoldenStatus(tx, toDelete, 'deleted');
   await setGoldenStatus(tx, toRestore, 'active');
   report.convergence = await queueConvergence(tx, config, converge);

@@ -31,6 +31,7 @@ import { applyIdentity, identityDetail, matchSubjects, personOf, usesMatcher } f
 import type { IdentitySubject } from './identity-linker.ts';
 import { linkPage } from './link-page.ts';
 import { stampFieldClocks } from './link-clocks.ts';
+import { stampLinkRefs } from './link-refs.ts';
 import type { ReadRecord } from './link-clocks.ts';
 import { toMappingRecord } from './native-input.ts';
 import { snapshotOf } from './snapshot-quality.ts';
@@ -302,6 +303,7 @@ async function linkType(options: EmailLinkerOptions, goldenType: string, readers
   await db.transaction(async (tx) => {
     // The records' field clocks first (the baseline change capture advances), so snapshots use their field times.
     await stampFieldClocks(tx, config, goldenType, reads);
+    await stampLinkRefs(tx, config, goldenType, reads.map((r) => ({ connectorId: r.connectorId, crm: r.object.crm, objectType: r.object.objectType, recordId: r.recordId, record: r.input.record })));
     // Resolved and written a chunk at a time: one statement per chunk, and not every snapshot held at once.
     const todo = ids.filter((id) => !blocked.has(id));
     for (let i = 0; i < todo.length; i += SNAPSHOT_CHUNK) {

@@ -66,6 +66,7 @@ export const defaultCustomerType: MappingConfigInput['types'][string] = {
   relations: {
     company: {
       target: 'Company',
+      inverse: 'customers',
       description: 'The company this person works for: the golden company their CRM records point to.',
       // Sales sets a contact's account by hand; HubSpot associates a contact with a company by its email domain.
       rule: { strategy: 'source-priority', sourcePriority: [SF, PD, HS] },

@@ -41,6 +41,7 @@ export const defaultDealType: MappingConfigInput['types'][string] = {
   relations: {
     company: {
       target: 'Company',
+      inverse: 'deals',
       description: 'The company the deal is with.',
       rule: { strategy: 'source-priority', sourcePriority: [SF, PD] },
       mappings: [
@@ -50,6 +51,7 @@ export const defaultDealType: MappingConfigInput['types'][string] = {
     },
     contact: {
       target: 'Customer',
+      inverse: 'deals',
       description: 'The deal\'s main contact person.',
       rule: { strategy: 'source-priority', sourcePriority: [SF, PD] },
       mappings: [

@@ -18,7 +18,7 @@ import type { GoldenFieldConfig, GoldenRelationConfig, MappingConfig } from './s
 /** Golden id of the golden record a native record is linked to; undefined or null when it is not linked (yet). */
 export type GoldenIdLookup = (target: SourceRef) => string | null | undefined;
 
-const key = (ref: SourceRef): string => `${ref.crm}|${ref.objectType}|${ref.recordId}`;
+const key = (ref: SourceRef): string => `${ref.crm}/${ref.objectType}/${ref.recordId}`;
 
 function referenceOf(record: Readonly<Record<string, unknown>>, from: string): string | null {
   const raw = readNativePath(record, from);
@@ -42,6 +42,25 @@ export function relationTargets(config: MappingConfig, typeName: string, inputs:
     }
   }
   return [...out.values()];
+}
+
+/**
+ * The references one native record holds, as `relation=crm/targetObjectType/recordId` keys: stored with its link so
+ * the inverse lists (Company.customers) find the records pointing to a golden record's own native records.
+ */
+export function relationReferenceKeys(config: MappingConfig, typeName: string, crm: string, objectType: string, record: Readonly<Record<string, unknown>>): string[] {
+  const keys: string[] = [];
+  for (const [name, relation] of Object.entries(goldenType(config, typeName).relations)) {
+    const mapping = relation.mappings.find((m) => m.crm === crm && m.objectType === objectType);
+    const recordId = mapping ? referenceOf(record, mapping.from) : null;
+    if (mapping && recordId) keys.push(relationReferenceKey(name, { crm, objectType: mapping.targetObjectType, recordId }));
+  }
+  return keys.sort();
+}
+
+/** The key a reference of `relation` to this native record is stored under. */
+export function relationReferenceKey(relation: string, target: SourceRef): string {
+  return `${relation}=${key(target)}`;
 }
 
 /** A relation seen as a field of golden ids, so resolveRecord decides it with the same strategies (and effectiveRule names its rule). */

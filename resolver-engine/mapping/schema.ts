@@ -9,7 +9,7 @@
  *     defaultRule?, sourcePriority?
  *     fields.<goldenField> { type, rule?, keepEmpty?, compareAs?, quality[], convergence, mappings[] }
  *        mappings[]    { crm, objectType, from[], converter { name, options }, writable }
- *     relations.<name>     { target, description?, rule?, mappings[] }   a golden record this one points to
+ *     relations.<name>     { target, inverse?, description?, rule?, mappings[] }   a golden record this one points to
  *        mappings[]    { crm, objectType, from, targetObjectType }        a native reference field (AccountId)
  */
 import { z } from 'zod';
@@ -104,6 +104,11 @@ export const relationMappingSchema = z.object({
 export const goldenRelationSchema = z.object({
   /** The golden type pointed to (Company, Customer, Deal). */
   target: graphqlName,
+  /**
+   * The list field the target type gets the other way round (`customers` on Company for Customer.company): every
+   * record of this type a linked CRM record of which points to the target. Absent: no such list.
+   */
+  inverse: graphqlName.optional(),
   description: z.string().optional(),
   rule: ruleSchema.optional(),
   mappings: z.array(relationMappingSchema),

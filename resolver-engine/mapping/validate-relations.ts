@@ -23,6 +23,15 @@ export function checkRelations(config: MappingConfig, typeName: string, type: Go
       errors.push({ path: `${path}.target`, message: `unknown golden type '${relation.target}'; known: ${Object.keys(config.types).join(', ')}` });
       continue;
     }
+    if (relation.inverse) {
+      const inverse = relation.inverse;
+      // Two relations giving the target one list name: the first (by type.relation) keeps it.
+      const self = `${typeName}.${name}`;
+      const earlier = Object.entries(config.types).flatMap(([t, other]) => Object.entries(other.relations).map(([n, r]) => ({ id: `${t}.${n}`, r })))
+        .some(({ id, r }) => id < self && r.target === relation.target && r.inverse === inverse);
+      const clash = RESERVED.includes(inverse) || inverse in target.fields || inverse in target.relations || earlier;
+      if (clash) errors.push({ path: `${path}.inverse`, message: `'${inverse}' is taken on ${relation.target} (a field, a relation or another inverse list); choose another name` });
+    }
     if (relation.rule) {
       checkRule(relation.rule, `${path}.rule`, functions, errors);
       checkPriority(relation.rule.sourcePriority, `${path}.rule.sourcePriority`, errors);

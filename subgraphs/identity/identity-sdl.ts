@@ -9,6 +9,8 @@ import { Kind, parse, print } from 'graphql';
 import type { DefinitionNode, FieldDefinitionNode, ObjectTypeDefinitionNode } from 'graphql';
 import { sourcesOfConfig } from '../source-catalog.ts';
 import type { GoldenTypeName, NativeSourceSpec } from '../source-catalog.ts';
+import { inverseListField, inverseLists } from './inverse-lists.ts';
+import type { RelationsConfig } from './inverse-lists.ts';
 
 export const IDENTITY_STATIC_SDL = fs.readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8');
 
@@ -21,7 +23,8 @@ export function linkedSources(config: CatalogConfig): NativeSourceSpec[] {
   return sourcesOfConfig(config).filter((s) => GOLDEN_TYPES.includes(s.goldenType));
 }
 
-export function renderIdentitySdl(config: CatalogConfig): string {
+export function renderIdentitySdl(config: CatalogConfig & Partial<RelationsConfig>): string {
+  const inverse = inverseLists({ types: config.types }, GOLDEN_TYPES);
   const sources = linkedSources(config);
   const document = parse(IDENTITY_STATIC_SDL);
   const linkFieldsByType = new Map<string, NativeSourceSpec[]>();
@@ -29,14 +32,15 @@ export function renderIdentitySdl(config: CatalogConfig): string {
 
   const definitions: DefinitionNode[] = document.definitions.map((d) => {
     if (d.kind !== Kind.OBJECT_TYPE_DEFINITION) return d;
-    const links = linkFieldsByType.get(d.name.value);
-    if (!links) return d;
+    const links = linkFieldsByType.get(d.name.value) ?? [];
+    const lists = inverse.filter((l) => l.onType === d.name.value);
+    if (links.length === 0 && lists.length === 0) return d;
     const taken = new Set((d.fields ?? []).map((f) => f.name.value));
-    for (const s of links) {
-      if (taken.has(s.linkField)) throw new Error(`link field ${d.name.value}.${s.linkField} (${s.crm}/${s.objectType}) clashes with another field`);
-      taken.add(s.linkField);
+    for (const name of [...links.map((s) => s.linkField), ...lists.map((l) => l.name)]) {
+      if (taken.has(name)) throw new Error(`field ${d.name.value}.${name} (a link field or an inverse list) clashes with another field`);
+      taken.add(name);
     }
-    return { ...d, fields: [...(d.fields ?? []), ...links.map(linkField)] } satisfies ObjectTypeDefinitionNode;
+    return { ...d, fields: [...(d.fields ?? []), ...links.map(linkField), ...lists.map(inverseListField)] } satisfies ObjectTypeDefinitionNode;
   });
 
   // One stub per native type, even when two golden types link to it.

@@ -14,6 +14,7 @@ import type { GoldenLink } from '../../db/golden-store.ts';
 import { DEFAULT_MAPPING_CONFIG } from '../../resolver-engine/index.ts';
 import type { MappingConfig } from '../../resolver-engine/index.ts';
 import { GOLDEN_TYPES, linkedSources, renderIdentitySdl } from './identity-sdl.ts';
+import { inverseListResolver, inverseLists } from './inverse-lists.ts';
 import { checkFirst, checkId, decodeCursor, encodeCursor, toGoldenFilter } from './list-input.ts';
 
 export interface IdentitySubgraphOptions {
@@ -109,6 +110,9 @@ export function createIdentitySubgraph(options: IdentitySubgraphOptions): Identi
           (await loaders(info).links.load(parent.id))
             .filter((l) => l.crm === s.crm && l.objectType === s.objectType)
             .map((l) => ({ __typename: s.typeName, [s.keyField]: l.recordId }));
+      }
+      for (const list of inverseLists(config, GOLDEN_TYPES).filter((l) => l.onType === entityType)) {
+        typeResolvers[list.name] = inverseListResolver(db, list, (id, info) => loaders(info).links.load(id));
       }
       resolvers[entityType] = typeResolvers;
     }

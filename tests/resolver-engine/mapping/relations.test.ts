@@ -75,6 +75,11 @@ describe('validating relations', () => {
     expect(errors(withRelation({ target: 'Company', mappings: [{ crm: 'salesforce', objectType: 'Contact', from: 'AccountId', targetObjectType: 'Partner' }] })))
       .toEqual([{ path: 'types.Customer.relations.employer.mappings[0].targetObjectType', message: expect.stringMatching(/salesforce\/Partner is not declared in types\.Company\.objects/) }]);
     expect(errors(withRelation({ target: 'Company', rule: { strategy: 'loudest' }, mappings: [] }))[0]!.path).toBe('types.Customer.relations.employer.rule.strategy');
+    // The inverse list name must be free on the target: not a field, and not another relation's list.
+    expect(errors(withRelation({ target: 'Company', inverse: 'name', mappings: [] }))).toEqual([{ path: 'types.Customer.relations.employer.inverse', message: expect.stringMatching(/'name' is taken on Company/) }]);
+    const both = { ...DEFAULT_MAPPING_CONFIG, types: { ...DEFAULT_MAPPING_CONFIG.types, Customer: { ...DEFAULT_MAPPING_CONFIG.types.Customer!, relations: {
+      ...DEFAULT_MAPPING_CONFIG.types.Customer!.relations, employer: { target: 'Company', inverse: 'customers', mappings: [] } } } } };
+    expect(errors(both)).toEqual([{ path: 'types.Customer.relations.employer.inverse', message: expect.stringMatching(/'customers' is taken on Company/) }]);
     const clash = { ...DEFAULT_MAPPING_CONFIG, types: { ...DEFAULT_MAPPING_CONFIG.types, Customer: { ...DEFAULT_MAPPING_CONFIG.types.Customer!, relations: { email: { target: 'Company', mappings: [] } } } } };
     expect(errors(clash)).toEqual([{ path: 'types.Customer.relations.email', message: expect.stringMatching(/taken by the field Customer\.email/) }]);
   });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MAPPING_CONFIG, parseMappingConfig } from '../../../resolver-engine/index.ts';
 import type { SourceRef } from '../../../resolver-engine/index.ts';
 import type { WriteResult } from '../../../connectors/contract/index.ts';
+import { pollOnce } from '../../../sync/poller.ts';
 import { startWorld } from './support/world.ts';
 import type { World } from './support/world.ts';
 
@@ -125,3 +126,71 @@ describe('golden relations through the gateway', () => {
     expect(r.errors?.[0]?.message).toMatch(/'employer' is not a Customer field; known: .*\bcompany\b/);
   });
 });
+
+describe('inverse lists: Company.customers, Company.deals, Customer.deals', () => {
+  interface Page { totalCount: number; edges: { cursor: string; node: { email?: string; name?: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } }
+  const customersOf = async (domain: string, args = 'first: 10'): Promise<Page> => {
+    const r = await world.query<{ companies: { edges: { node: { customers: Page } }[] } }>(
+      `{ companies(first: 1, filter: { domain: "${domain}" }) { edges { node { customers(${args}) { totalCount edges { cursor node { email } } pageInfo { hasNextPage endCursor } } } } } }`);
+    expect(r.errors).toBeUndefined();
+    return r.data.companies.edges[0]!.node.customers;
+  };
+  const emails = (p: Page) => p.edges.map((e) => e.node.email).sort();
+
+  it('lists the people the CRMs place at a company, and the deals of a company and of a person', async () => {
+    expect(emails(await customersOf('engines.test'))).toEqual(['ada@engines.test']);
+    expect(emails(await customersOf('looms.test'))).toEqual(['joseph@looms.test']);
+    expect(await customersOf('difference.test')).toMatchObject({ totalCount: 0, edges: [] });
+    const r = await world.query<{ companies: { edges: { node: { deals: Page } }[] }; customers: { edges: { node: { deals: Page } }[] } }>(
+      '{ companies(first: 1, filter: { domain: "engines.test" }) { edges { node { deals { totalCount edges { node { name } } } } } } customers(first: 1, filter: { email: "ada@engines.test" }) { edges { node { deals { totalCount edges { node { name } } } } } } }');
+    expect(r.errors).toBeUndefined();
+    expect(r.data.companies.edges[0]!.node.deals.edges.map((e) => e.node.name)).toEqual(['Engine No. 1']);
+    expect(r.data.customers.edges[0]!.node.deals).toMatchObject({ totalCount: 1, edges: [{ node: { name: 'Engine No. 1' } }] });
+  });
+
+  it('pages with first and after, and refuses a foreign cursor with BAD_USER_INPUT', async () => {
+    const sf = world.connectors.get('salesforce')!;
+    created(await sf.createMany('Contact', [1, 2, 3].map((i) => ({ fields: { LastName: `Engineer${i}`, Email: `engineer${i}@engines.test`, AccountId: ids.engines } }))));
+    await world.link();
+    const first = await customersOf('engines.test', 'first: 2');
+    expect(first.totalCount).toBe(4);
+    expect(first.pageInfo.hasNextPage).toBe(true);
+    const rest = await customersOf('engines.test', `first: 10, after: "${first.pageInfo.endCursor}"`);
+    expect(rest.pageInfo.hasNextPage).toBe(false);
+    expect([...emails(first), ...emails(rest)].sort()).toEqual(['ada@engines.test', 'engineer1@engines.test', 'engineer2@engines.test', 'engineer3@engines.test']);
+    const companyCursor = (await world.query<{ companies: { pageInfo: { endCursor: string } } }>('{ companies(first: 1) { pageInfo { endCursor } } }')).data.companies.pageInfo.endCursor;
+    const bad = await world.query(`{ companies(first: 1, filter: { domain: "engines.test" }) { edges { node { customers(after: "${companyCursor}") { totalCount } } } } }`);
+    expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('follows a contact moved to another account once sync has read it again, while HubSpot still places her at the first', async () => {
+    const sf = world.connectors.get('salesforce')!;
+    created(await sf.updateMany('Contact', [{ id: ids.ada, fields: { AccountId: ids.babbage } }]));
+    expect(emails(await customersOf('difference.test'))).toEqual([]); // references are stored by sync, not read live
+    await world.link();
+    expect(emails(await customersOf('difference.test'))).toEqual(['ada@engines.test']);
+    // HubSpot's association still names Analytical Engines: she stays listed there too.
+    expect(emails(await customersOf('engines.test'))).toContain('ada@engines.test');
+    created(await hsUpdate('contacts', ids.adaHs, { associatedcompanyid: ids.hsOther }));
+    await world.link();
+    expect(emails(await customersOf('engines.test'))).not.toContain('ada@engines.test');
+    expect(emails(await customersOf('looms.test'))).toEqual(['ada@engines.test', 'joseph@looms.test']);
+  });
+});
+
+describe('inverse lists through change capture', () => {
+  it('a poll that reads a contact with a new association stores its references: the lists follow', async () => {
+    created(await hsUpdate('contacts', ids.adaHs, { associatedcompanyid: ids.hsEngines }));
+    const report = await pollOnce({ db: world.db.db, config: world.config(), connectors: world.connectors }, { pageSize: 50 });
+    expect(report.failed).toEqual([]);
+    const r = await world.query<{ companies: { edges: { node: { domain: string; customers: { edges: { node: { email: string } }[] } } }[] } }>(
+      '{ companies(first: 10) { edges { node { domain customers { edges { node { email } } } } } } }');
+    const holding = r.data.companies.edges.filter((e) => e.node.customers.edges.some((c) => c.node.email === 'ada@engines.test')).map((e) => e.node.domain).sort();
+    // Salesforce still says Difference Engines, HubSpot now Analytical Engines again, and no longer Jacquard Looms.
+    expect(holding).toEqual(['difference.test', 'engines.test']);
+  });
+});
+
+async function hsUpdate(objectType: string, id: string, fields: Record<string, unknown>): Promise<WriteResult[]> {
+  return world.connectors.get('hubspot')!.updateMany(objectType, [{ id, fields }]);
+}

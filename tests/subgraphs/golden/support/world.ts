@@ -13,7 +13,7 @@ import type { CustomerGraphGateway } from '../../../../gateway/gateway.ts';
 import type { SubgraphSource } from '../../../../gateway/subgraph-source.ts';
 import { createLogger } from '../../../../lib/logger.ts';
 import type { MappingConfig, SourceRef, SurvivorshipFunctionRegistry } from '../../../../resolver-engine/index.ts';
-import { goldenIdsOfRecords } from '../../../../db/record-golden-ids.ts';
+import { goldenIdsOfRecords } from '../../../../db/relation-store.ts';
 import type { DemoSeed } from '../../../../sandboxes/demo/index.ts';
 import { startHubSpotSandbox } from '../../../../sandboxes/hubspot/index.ts';
 import type { RunningHubSpotSandbox } from '../../../../sandboxes/hubspot/index.ts';
