@@ -51,6 +51,32 @@ query WhoWonEachField {
   }
 }
 
+# Golden records point to each other: a deal's company and contact person, each the golden record the CRMs'
+# references (AccountId, ContactId, org_id, associatedcompanyid) are linked to; and a company's people and deals.
+query DealsWithCompanyAndContact {
+  deals(first: 5) {
+    edges {
+      node {
+        name
+        amount
+        stage
+        company { name domain industry }
+        contact { firstName lastName email company { name } }
+        provenance(fields: ["company", "contact"]) { field rule source { crm recordId } }
+      }
+    }
+  }
+  companies(first: 3) {
+    edges {
+      node {
+        name
+        customers(first: 5) { totalCount edges { node { firstName lastName email } } }
+        deals(first: 5) { totalCount edges { node { name amount stage } } }
+      }
+    }
+  }
+}
+
 query Conflicts {
   customers(first: 20) {
     edges {

@@ -19,7 +19,7 @@ describe('GraphQL IDE example operations', () => {
   afterAll(async () => t?.close());
 
   it('are named and include the admin examples', () => {
-    expect(operations.map((o) => o.name?.value)).toEqual(['Customers', 'WhoWonEachField', 'Conflicts', 'DataQuality', 'MappingSuggestions', 'FieldUsage']);
+    expect(operations.map((o) => o.name?.value)).toEqual(['Customers', 'WhoWonEachField', 'DealsWithCompanyAndContact', 'Conflicts', 'DataQuality', 'MappingSuggestions', 'FieldUsage']);
   });
 
   it.each(operations.map((o) => [o.name!.value, print(o)] as const))('%s runs without errors and answers data', async (_name, query) => {
