@@ -5,12 +5,13 @@
  * sync last read it, stored with its link (`refs`), and the golden records of a type whose live links point to a
  * golden record's own native records.
  */
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { sourceKey } from '../resolver-engine/index.ts';
 import type { SourceRef } from '../resolver-engine/index.ts';
+import { rowsOf } from './link-store.ts';
 import type { Tx } from './link-store.ts';
 import type { Database } from './open-database.ts';
-import { goldenRecords, recordLinks } from './schema.ts';
+import { recordLinks } from './schema.ts';
 
 const CHUNK = 1000;
 
@@ -55,20 +56,41 @@ export async function writeLinkRefs(tx: Tx, updates: readonly LinkRefsUpdate[]):
 export interface ReferencingPage { ids: string[]; totalCount: number; hasNextPage: boolean }
 
 /**
- * Live golden records of `entityType` with a live link holding one of `keys` (relationReferenceKey), in id order
- * (creation order), `first` after `afterId`.
+ * For each parent (a golden record, with the reference keys of its own native records — relationReferenceKey):
+ * live golden records of `entityType` with a live link holding one of its keys, in id order (creation order), `first`
+ * after `afterId`, with their count. One statement for every parent of a page, so `companies(first: 100) { customers
+ * { … } }` costs one query, not a hundred.
  */
-export async function goldenIdsReferencing(db: Database, options: { entityType: string; keys: readonly string[]; first: number; afterId?: string | undefined }): Promise<ReferencingPage> {
-  if (options.keys.length === 0) return { ids: [], totalCount: 0, hasNextPage: false };
-  const array = sql`array[${sql.join([...new Set(options.keys)].map((k) => sql`${k}`), sql`, `)}]::text[]`;
-  const referencing = and(eq(recordLinks.entityType, options.entityType), eq(recordLinks.status, 'active'), eq(goldenRecords.status, 'active'), sql`${recordLinks.refs} ?| ${array}`);
-  const [count] = await db.select({ n: sql<number>`count(distinct ${recordLinks.goldenId})::int` }).from(recordLinks)
-    .innerJoin(goldenRecords, eq(goldenRecords.id, recordLinks.goldenId)).where(referencing);
-  if (options.first === 0) return { ids: [], totalCount: count?.n ?? 0, hasNextPage: (count?.n ?? 0) > 0 };
-  const rows = await db.selectDistinct({ id: recordLinks.goldenId }).from(recordLinks)
-    .innerJoin(goldenRecords, eq(goldenRecords.id, recordLinks.goldenId))
-    .where(options.afterId ? and(referencing, sql`${recordLinks.goldenId} > ${options.afterId}`) : referencing)
-    .orderBy(asc(recordLinks.goldenId))
-    .limit(options.first + 1);
-  return { ids: rows.slice(0, options.first).map((r) => r.id), totalCount: count?.n ?? 0, hasNextPage: rows.length > options.first };
+export async function goldenIdsReferencing(
+  db: Database, options: { entityType: string; keysByParent: ReadonlyMap<string, readonly string[]>; first: number; afterId?: string | undefined },
+): Promise<Map<string, ReferencingPage>> {
+  const out = new Map<string, ReferencingPage>([...options.keysByParent.keys()].map((p) => [p, { ids: [], totalCount: 0, hasNextPage: false }]));
+  const pairs = [...options.keysByParent].flatMap(([p, keys]) => [...new Set(keys)].map((k) => ({ p, k })));
+  if (pairs.length === 0) return out;
+  const all = sql`array[${sql.join([...new Set(pairs.map((x) => x.k))].map((k) => sql`${k}`), sql`, `)}]::text[]`;
+  const after = options.afterId ?? ''; // golden ids are never empty: '' is before every one
+  // One row per parent with its count (id null), then up to first + 1 ids after the cursor (the extra one says a
+  // next page exists).
+  const result = await db.execute(sql`
+    with k as (select * from jsonb_to_recordset(${JSON.stringify(pairs)}::jsonb) as k(p text, k text)),
+    m as (
+      select distinct k.p as parent, l.golden_id as id
+      from record_links l
+      join k on l.refs ? k.k
+      join golden_records g on g.id = l.golden_id
+      where l.refs ?| ${all} and l.entity_type = ${options.entityType} and l.status = 'active' and g.status = 'active'
+    ),
+    r as (select parent, id, row_number() over (partition by parent order by id) as rn from m where id > ${after})
+    select parent, null::text as id, count(*)::int as n from m group by parent
+    union all
+    select parent, id, rn::int as n from r where rn <= ${options.first + 1}
+    order by 1, 3`);
+  for (const row of rowsOf<{ parent: string; id: string | null; n: number }>(result)) {
+    const page = out.get(row.parent);
+    if (!page) continue;
+    if (row.id === null) page.totalCount = Number(row.n);
+    else if (Number(row.n) <= options.first) page.ids.push(row.id);
+    else page.hasNextPage = true;
+  }
+  return out;
 }

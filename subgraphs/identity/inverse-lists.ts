@@ -10,7 +10,9 @@ import type { FieldDefinitionNode, ObjectTypeDefinitionNode } from 'graphql';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Database } from '../../db/open-database.ts';
 import type { GoldenLink } from '../../db/golden-store.ts';
+import DataLoader from 'dataloader';
 import { goldenIdsReferencing } from '../../db/relation-store.ts';
+import type { ReferencingPage } from '../../db/relation-store.ts';
 import { relationReferenceKey } from '../../resolver-engine/index.ts';
 import type { MappingConfig } from '../../resolver-engine/index.ts';
 import { checkFirst, decodeCursor, encodeCursor } from './list-input.ts';
@@ -51,13 +53,30 @@ export function inverseListField(list: InverseList): FieldDefinitionNode {
 
 type LinksOf = (id: string, info: GraphQLResolveInfo) => Promise<GoldenLink[]>;
 
-/** The resolver of one inverse list: this record's live links → reference keys → the referencing records' page. */
+/**
+ * The resolver of one inverse list: this record's live links → reference keys → the referencing records' page. The
+ * records of one fetch asking the same list with the same arguments share one query (a DataLoader per operation).
+ */
 export function inverseListResolver(db: Database, list: InverseList, linksOf: LinksOf) {
+  const perOperation = new WeakMap<object, Map<string, DataLoader<string, ReferencingPage>>>();
   return async (parent: { id: string }, args: { first?: number | null; after?: string | null }, _ctx: unknown, info: GraphQLResolveInfo) => {
     const first = checkFirst(args.first);
     const afterId = decodeCursor(list.sourceType, args.after);
-    const keys = (await linksOf(parent.id, info)).map((l) => relationReferenceKey(list.relation, { crm: l.crm, objectType: l.objectType, recordId: l.recordId }));
-    const page = await goldenIdsReferencing(db, { entityType: list.sourceType, keys, first, afterId });
+    let loaders = perOperation.get(info.operation);
+    if (!loaders) perOperation.set(info.operation, (loaders = new Map()));
+    const loaderKey = `${first}|${afterId ?? ''}`;
+    let loader = loaders.get(loaderKey);
+    if (!loader) {
+      loader = new DataLoader<string, ReferencingPage>(async (parents) => {
+        // Loaded together, so the links of every parent come in one batch too.
+        const links = await Promise.all(parents.map((id) => linksOf(id, info)));
+        const keysByParent = new Map(parents.map((id, i) => [id, links[i]!.map((l) => relationReferenceKey(list.relation, { crm: l.crm, objectType: l.objectType, recordId: l.recordId }))]));
+        const pages = await goldenIdsReferencing(db, { entityType: list.sourceType, keysByParent, first, afterId });
+        return parents.map((id) => pages.get(id)!);
+      });
+      loaders.set(loaderKey, loader);
+    }
+    const page = await loader.load(parent.id);
     return {
       totalCount: page.totalCount,
       edges: page.ids.map((id) => ({ cursor: encodeCursor(id), node: { id } })),
