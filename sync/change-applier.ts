@@ -33,6 +33,7 @@ import { linkGroup, predictGolden } from './link-group.ts';
 import { matchKeys } from './match-keys.ts';
 import { toMappingRecord } from './native-input.ts';
 import { hasRelations, linkRefsOf } from './link-refs.ts';
+import { relationValues } from './relation-snapshot.ts';
 import { writeLinkRefs } from '../db/relation-store.ts';
 import type { LinkRefsUpdate } from '../db/relation-store.ts';
 import { QUALITY_KEY, snapshotOf } from './snapshot-quality.ts';
@@ -267,7 +268,8 @@ async function recompute(tx: Tx, ctx: ChangeApplierContext, prepared: PreparedCh
     // Convergence looks at every genuinely touched record, changed snapshot or not (a new loser changes no winner).
     if (!echoOnly.has(id)) converge.push(convergenceCandidate(id, state.entityType, resolved.values, own, prepared));
     // Flagged values are kept, and their quality issues stored with the snapshot (snapshot-quality.ts).
-    const values = echoOnlyValues(state.snapshot, snapshotOf(resolved), echoOnly.get(id));
+    const relations = (await relationValues(tx, config, state.entityType, new Map([[id, inputs]]), ctx.functions)).get(id);
+    const values = echoOnlyValues(state.snapshot, { ...snapshotOf(resolved), ...relations }, echoOnly.get(id));
     if (!(await writeSnapshot(tx, id, values))) continue;
     report.snapshotsChanged++;
     const changedFields = changedKeys(state.snapshot, values);

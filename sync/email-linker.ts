@@ -32,6 +32,7 @@ import type { IdentitySubject } from './identity-linker.ts';
 import { linkPage } from './link-page.ts';
 import { stampFieldClocks } from './link-clocks.ts';
 import { stampLinkRefs } from './link-refs.ts';
+import { linkOrder, relationValues } from './relation-snapshot.ts';
 import type { ReadRecord } from './link-clocks.ts';
 import { toMappingRecord } from './native-input.ts';
 import { snapshotOf } from './snapshot-quality.ts';
@@ -105,7 +106,7 @@ export interface EmailLinkerOptions {
 
 export async function runEmailLinker(options: EmailLinkerOptions): Promise<LinkerReport> {
   const report: LinkerReport = { recordsRead: 0, goldenCreated: 0, linksCreated: 0, snapshotsWritten: 0, snapshotsChanged: 0, failed: [], notConnected: [], skippedRecords: [] };
-  const types = options.goldenTypes ?? Object.keys(options.config.types);
+  const types = linkOrder(options.config, options.goldenTypes ?? Object.keys(options.config.types));
   // Every reader opened, so that a failure midway stops those still reading.
   const opened: ObjectReader[] = [];
   const open = (goldenType: string) => {
@@ -308,9 +309,11 @@ async function linkType(options: EmailLinkerOptions, goldenType: string, readers
     const todo = ids.filter((id) => !blocked.has(id));
     for (let i = 0; i < todo.length; i += SNAPSHOT_CHUNK) {
       await letReadsProceed();
-      const snapshots = todo.slice(i, i + SNAPSHOT_CHUNK).map((id) => ({
+      const chunk = todo.slice(i, i + SNAPSHOT_CHUNK);
+      const relations = await relationValues(tx, config, goldenType, new Map(chunk.map((id) => [id, inputsByGolden.get(id)!])), options.functions);
+      const snapshots = chunk.map((id) => ({
         goldenId: id,
-        snapshot: snapshotOf(resolveRecord(config, goldenType, collectCandidates(config, goldenType, inputsByGolden.get(id)!), options.functions ? { functions: options.functions } : {})),
+        snapshot: { ...snapshotOf(resolveRecord(config, goldenType, collectCandidates(config, goldenType, inputsByGolden.get(id)!), options.functions ? { functions: options.functions } : {})), ...relations.get(id) },
       }));
       written += snapshots.length;
       changed += (await writeSnapshots(tx, snapshots)).size;

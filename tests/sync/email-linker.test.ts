@@ -60,7 +60,8 @@ describe('email linker', () => {
       'Customer:salesforce/Contact', 'Customer:hubspot/contacts', 'Company:salesforce/Account', 'Company:hubspot/companies',
       'Deal:salesforce/Opportunity', 'Deal:hubspot/deals',
     ]));
-    expect(progress.filter((p) => p.phase === 'snapshots').map((p) => p.goldenType)).toEqual(['Customer', 'Company', 'Deal']);
+    // Targets of relations first (sync/relation-snapshot.ts linkOrder): a customer's snapshot sees its company.
+    expect(progress.filter((p) => p.phase === 'snapshots').map((p) => p.goldenType)).toEqual(['Company', 'Customer', 'Deal']);
     const last = reading.filter((p) => p.crm === 'salesforce' && p.objectType === 'Contact').at(-1)!;
     expect(last.records).toBe(seed.salesforce.Contact.length);
   });
@@ -99,7 +100,7 @@ describe('email linker', () => {
       expect(contact).toBeDefined();
       if (contact) await world.connectors.get('salesforce')!.updateMany('Contact', [{ id: contact.Id, fields: { Department: 'Changed while HubSpot is down' } }]);
       const report = await world.link();
-      expect(report.failed.map((f) => `${f.crm}/${f.objectType}:${f.code}`)).toEqual(['hubspot/contacts:CRM_UNAVAILABLE', 'hubspot/companies:CRM_UNAVAILABLE', 'hubspot/deals:CRM_UNAVAILABLE']);
+      expect(report.failed.map((f) => `${f.crm}/${f.objectType}:${f.code}`)).toEqual(['hubspot/companies:CRM_UNAVAILABLE', 'hubspot/contacts:CRM_UNAVAILABLE', 'hubspot/deals:CRM_UNAVAILABLE']);
       expect(report.goldenCreated).toBe(0);
       expect(report.snapshotsChanged).toBe(0);
     } finally {
