@@ -3,7 +3,7 @@
  * `customers(first: 100) { … provenance … }` over HTTP, with the native record cache on (default TTL) and off.
  *
  *   npm run bench -- golden-query [--duration 5] [--requests N] [--concurrency 1,8,32] [--ttl 5000,0]
- *                                 [--warmup 12] [--write-docs] [--json]
+ *                                 [--warmup 12] [--query page|company|companies] [--write-docs] [--json]
  *
  * One gateway process per TTL (started in parallel, measured one after the other), each with its own demo
  * sandboxes on free ports; only 127.0.0.1 is contacted. `--requests N` sends exactly N requests per row instead of
@@ -23,6 +23,17 @@ import type { StepResult } from './report.ts';
 
 export const GOLDEN_QUERY = 'query GoldenCustomers { customers(first: 100) { edges { node { email phone title provenance { field rule source { crm } } } } } }';
 
+/**
+ * `--query`: the golden page (default, the one `--write-docs` records), the same page with each person's golden
+ * company (a relation: one link lookup per page, then the companies' own golden fetch), or a page of companies with
+ * their people and deals (inverse lists: one statement per list and page).
+ */
+const QUERIES: Record<string, string> = {
+  page: GOLDEN_QUERY,
+  company: 'query CustomersWithCompany { customers(first: 100) { edges { node { email phone title company { name domain } } } } }',
+  companies: 'query CompaniesWithPeople { companies(first: 50) { edges { node { name customers(first: 20) { totalCount edges { node { email phone } } } deals(first: 10) { totalCount edges { node { name amount } } } } } } }',
+};
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 const log = (msg: string) => process.stderr.write(`[golden-query] ${msg}\n`);
@@ -34,6 +45,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '1,8,32' },
     ttl: { type: 'string', default: '5000,0' },
     warmup: { type: 'string', default: '12' },
+    query: { type: 'string', default: 'page' },
     'write-docs': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
@@ -48,6 +60,10 @@ const ttls = numbers(values.ttl, 'ttl');
 const durationSeconds = Number(values.duration);
 const fixedRequests = values.requests ? Number(values.requests) : undefined;
 const warmupRequests = Number(values.warmup);
+const chosen = QUERIES[values.query];
+if (!chosen) throw new Error(`--query: "${values.query}" is not one of ${Object.keys(QUERIES).join(', ')}`);
+const query: string = chosen;
+if (values['write-docs'] && values.query !== 'page') throw new Error('--write-docs records the default query only (--query page)');
 
 interface Gateway {
   ttl: number;
@@ -106,14 +122,15 @@ async function sandbox(base: string, method: 'GET' | 'POST' | 'PUT', route: stri
   return res.json();
 }
 
-/** One request checked in full: the page must hold customers with provenance and no error. */
+/** One request checked in full: a non-empty first list (customers with provenance for the page query) and no error. */
 async function checkAnswer(url: string): Promise<{ customers: number; bytes: number }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: GOLDEN_QUERY }) });
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
   const text = await res.text();
-  const body = JSON.parse(text) as { data?: { customers?: { edges: { node: { provenance?: unknown[] } }[] } }; errors?: unknown[] };
-  const edges = body.data?.customers?.edges ?? [];
-  if (res.status !== 200 || body.errors?.length || !edges.length || !edges.every((e) => Array.isArray(e.node.provenance))) {
-    throw new Error(`the golden query did not answer as expected (HTTP ${res.status}): ${text.slice(0, 500)}`);
+  const body = JSON.parse(text) as { data?: Record<string, { edges: { node: { provenance?: unknown[] } }[] }>; errors?: unknown[] };
+  const edges = Object.values(body.data ?? {})[0]?.edges ?? [];
+  const provenanceMissing = values.query === 'page' && !edges.every((e) => Array.isArray(e.node.provenance));
+  if (res.status !== 200 || body.errors?.length || !edges.length || provenanceMissing) {
+    throw new Error(`the ${values.query} query did not answer as expected (HTTP ${res.status}): ${text.slice(0, 500)}`);
   }
   return { customers: edges.length, bytes: Buffer.byteLength(text) };
 }
@@ -149,7 +166,7 @@ async function measure(gw: Gateway): Promise<{ steps: StepResult[]; customers: n
   await sandbox(gw.crms.hubspot!, 'PUT', 'limits', { tenSecondLimit: 1e9, dailyLimit: 1e9 });
   const answer = await checkAnswer(gw.url);
   if (warmupRequests > 0) {
-    const warm = await driveQuery({ url: gw.url, query: GOLDEN_QUERY, connections: Math.min(4, warmupRequests), requests: warmupRequests });
+    const warm = await driveQuery({ url: gw.url, query, connections: Math.min(4, warmupRequests), requests: warmupRequests });
     if (warm.errors) throw new Error(`warm-up had ${warm.errors} errors: ${JSON.stringify(warm.errorDetail)}`);
   }
   const steps: StepResult[] = [];
@@ -157,7 +174,7 @@ async function measure(gw: Gateway): Promise<{ steps: StepResult[]; customers: n
     for (const base of Object.values(gw.crms)) await sandbox(base, 'POST', 'stats/reset');
     log(`ttl ${gw.ttl} ms, concurrency ${connections}: ${fixedRequests ? `${fixedRequests} requests` : `${durationSeconds} s`}`);
     const load = await driveQuery({
-      url: gw.url, query: GOLDEN_QUERY, connections,
+      url: gw.url, query, connections,
       ...(fixedRequests ? { requests: Math.max(fixedRequests, connections) } : { durationSeconds }),
     });
     const upstream = await upstreamCalls(gw, load.sent, !fixedRequests);
@@ -196,7 +213,7 @@ async function main(): Promise<void> {
   if (values.json) {
     console.log(JSON.stringify({ machine, mode, customersPerResponse: customers, responseBytes: bytes, steps }, null, 2));
   } else {
-    console.log(`\nGolden customers query — ${mode}, ${customers} customers per answer (${(bytes / 1024).toFixed(0)} kB)\n`);
+    console.log(`\nGolden ${values.query} query — ${mode}, ${customers} items in the first list per answer (${(bytes / 1024).toFixed(0)} kB)\n`);
     console.log(markdownTable(steps));
     console.log(`\nMachine: ${machineLine(machine)}`);
   }
