@@ -6,7 +6,8 @@
  * provenance follow the new rule, with the name the user gave as the version's actor; a wrong token is shown as
  * UNAUTHENTICATED, an invalid rule as MAPPING_INVALID with its problem, and a save on a version someone else replaced
  * meanwhile as CONFLICT, all storing nothing and keeping the user's edits on screen. The rules offered are the ones the
- * gateway lists (survivorshipStrategies, customFunctions).
+ * gateway lists (survivorshipStrategies, customFunctions). Relations (Customer.company → Company) are rows after their
+ * type's fields, read-only, and their rule is changed and stored like a field's, at types.<T>.relations.<name>.rule.
  */
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -21,7 +22,8 @@ const CRM_NAMES: Record<string, string> = { salesforce: 'Salesforce', hubspot: '
 
 interface Mapping { crm: string; objectType: string; from: string | string[] }
 interface Field { type: string; rule?: { strategy: string; function?: string; sourcePriority?: string[] }; mappings: Mapping[] }
-interface Doc { types: Record<string, { fields: Record<string, Field> }> }
+interface Relation { target: string; rule?: Field['rule']; mappings: (Mapping & { targetObjectType: string })[] }
+interface Doc { types: Record<string, { fields: Record<string, Field>; relations?: Record<string, Relation> }> }
 interface Prov { field: string; rule: string; value: string | null; source: { crm: string } | null; candidates: { value: string | null; status: string; source: { crm: string } }[] }
 
 describe('admin UI: field rules', () => {
@@ -60,7 +62,13 @@ describe('admin UI: field rules', () => {
 
     for (const [typeName, type] of Object.entries(doc.types)) {
       const table = page.locator(`table[data-type="${typeName}"]`);
-      expect(await table.locator('tbody tr').count()).toBe(Object.keys(type.fields).length);
+      const relations = Object.keys(type.relations ?? {}).sort((a, b) => a.localeCompare(b));
+      expect(await table.locator('tbody tr').count()).toBe(Object.keys(type.fields).length + relations.length);
+      // The relations come after the type's fields, by name.
+      if (relations.length) {
+        const keys = await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-field')));
+        expect(keys.slice(-relations.length)).toEqual(relations.map((n) => `${typeName}.${n}`));
+      }
       expect(await table.locator('th[scope="col"]').allTextContents()).toEqual(['Field', 'Sources (CRM and field)', 'Rule: which value wins', 'Write-back of the winner']);
       for (const [name, field] of Object.entries(type.fields)) {
         const row = table.locator(`tr[data-field="${typeName}.${name}"]`);
@@ -68,6 +76,14 @@ describe('admin UI: field rules', () => {
         for (const m of field.mappings) expect(text).toContain(`${CRM_NAMES[m.crm] ?? m.crm} ${m.objectType}.${[m.from].flat().join(' + ')}`);
         const expected = field.rule ? (field.rule.strategy === 'custom' ? `custom:${field.rule.function}` : field.rule.strategy) : '';
         expect(await page.getByLabel(`Rule for ${typeName} ${name}`, { exact: true }).inputValue()).toBe(expected);
+      }
+      for (const [name, relation] of Object.entries(type.relations ?? {})) {
+        const row = table.locator(`tr[data-field="${typeName}.${name}"]`);
+        const text = (await row.textContent())!;
+        for (const m of relation.mappings) expect(text).toContain(`${CRM_NAMES[m.crm] ?? m.crm} ${m.objectType}.${m.from as string}, pointing to ${m.targetObjectType}`);
+        expect(await row.locator('th .fr-visually-hidden').textContent()).toBe(`relation to the golden ${relation.target}`);
+        expect(await row.locator('td.convergence').textContent()).toBe('Read only: relations point to golden records and are not written back.');
+        expect(await page.getByLabel(`Rule for ${typeName} ${name}`, { exact: true }).inputValue()).toBe(relation.rule?.strategy ?? '');
       }
     }
     // The rules in words, as the demo configuration sets them.
@@ -240,6 +256,63 @@ describe('admin UI: field rules', () => {
     expect(after.version).toBe(before.version + 1);
     expect(after.doc).toEqual(other);
     expect(after.versions[0]).toEqual({ version: before.version + 1, comment: 'the other admin', actor: 'Other admin' });
+    await page.close();
+  });
+
+  it.skipIf(!hasChromium)('the Customer company relation is shown with its three sources and rule; changing its order stores only that relation\'s rule', async () => {
+    const before = await stored();
+    expect(before.doc.types.Customer!.relations!.company!.rule).toEqual({ strategy: 'source-priority', sourcePriority: ['salesforce', 'pipedrive', 'hubspot'] });
+    const page = await newPage();
+    await page.goto(`${t.app.server.url}/admin/#/rules`);
+    await useToken(page);
+    expect(await page.locator('#field-rules .summary').textContent()).toMatch(/golden fields and \d+ relations in 3 types/);
+    const row = page.locator('table[data-type="Customer"] tr[data-field="Customer.company"]');
+    // Heard as a relation, not as a field of some type "→ Company".
+    expect(await row.locator('th').textContent()).toBe('company→ Companyrelation to the golden Company');
+    expect(await row.locator('th [aria-hidden="true"]').textContent()).toBe('→ Company');
+    expect(await row.locator('td.convergence').textContent()).toBe('Read only: relations point to golden records and are not written back.');
+    const rule = page.getByLabel('Rule for Customer company', { exact: true });
+    expect(await rule.inputValue()).toBe('source-priority');
+    expect(await rule.locator('option:checked').textContent()).toBe('Most trusted source wins');
+    expect(await row.locator('ol li').allTextContents()).toEqual([
+      expect.stringContaining('Salesforce Contact.AccountId, pointing to Account'),
+      expect.stringContaining('Pipedrive persons.org_id, pointing to organizations'),
+      expect.stringContaining('HubSpot contacts.associatedcompanyid, pointing to companies')]);
+    expect(await row.locator('.rule-words').textContent()).toContain('Salesforce first, then Pipedrive, then HubSpot');
+
+    // A refused rule names the relation's row, like a field's.
+    await rule.evaluate((select: HTMLSelectElement) => select.add(new Option('Newest wins (old name)', 'newest-wins')));
+    await rule.selectOption('newest-wins');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.locator('#errors .code').first().textContent(), { timeout: 30_000 }).toBe('MAPPING_INVALID');
+    expect(await page.locator('#rules-problems li[data-path="types.Customer.relations.company.rule.strategy"]').textContent()).toContain('Customer company: ');
+    expect(await rule.getAttribute('aria-invalid')).toBe('true');
+    expect((await stored()).version).toBe(before.version);
+
+    await rule.selectOption('source-priority');
+    await page.getByRole('button', { name: 'Move HubSpot up for Customer company' }).click();
+    expect(await row.locator('.rule-words').textContent()).toContain('Salesforce first, then HubSpot, then Pipedrive');
+    expect(await page.locator('#rules-changes').textContent()).toBe('1 unsaved change: Customer company.');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 30_000 }).toContain(`Saved as version ${before.version + 1}`);
+    expect(await page.locator('#errors').textContent()).toBe('');
+
+    const after = await stored();
+    expect(after.version).toBe(before.version + 1);
+    const expected = structuredClone(before.doc);
+    expected.types.Customer!.relations!.company!.rule = { strategy: 'source-priority', sourcePriority: ['salesforce', 'hubspot', 'pipedrive'] };
+    expect(after.doc).toEqual(expected);
+    for (const [typeName, type] of Object.entries(after.doc.types)) expect(type.fields, typeName).toEqual(before.doc.types[typeName]!.fields);
+
+    // Back to the default: the relation's own rule is removed, nothing else changes.
+    await page.locator('tr[data-field="Customer.company"].changed').waitFor({ state: 'detached' });
+    expect(await rule.locator('option[value=""]').textContent()).toMatch(/^Default for Customer relations \(/);
+    await rule.selectOption('');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 30_000 }).toContain(`Saved as version ${before.version + 2}`);
+    const reset = structuredClone(expected);
+    delete reset.types.Customer!.relations!.company!.rule;
+    expect((await stored()).doc).toEqual(reset);
     await page.close();
   });
 

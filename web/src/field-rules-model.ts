@@ -9,6 +9,10 @@
  * by now, and any other strategy is shown with the gateway's own description. Edits stay
  * inside what validate-mapping-config.ts accepts: a field's `rule` is replaced (strategy, `function` only for
  * 'custom', `sourcePriority` as a list of distinct CRMs) or removed; nothing else in the document is touched.
+ *
+ * Relations (`types.<T>.relations.<name>`, Customer.company → Company) are decided at query time like fields, with
+ * the same strategies and the same cascade, so they are rows here too and their `rule` is edited the same way. They
+ * are read-only (nothing is written back, no `convergence`), and a relation mapping's `from` is one reference field.
  */
 import { crmName } from './sync-words.ts';
 
@@ -22,14 +26,24 @@ export interface Rule {
   clockSkewToleranceMs?: number;
 }
 
-export interface Source { crm: string; objectType: string; from: string[]; writable: boolean }
+export interface Source {
+  crm: string; objectType: string; from: string[]; writable: boolean;
+  /** A relation's source: the native object type its reference points to (Account for Contact.AccountId). */
+  targetObjectType?: string;
+}
 
 export interface FieldRow {
+  /** A golden field, or a relation to another golden record (read-only, no convergence). */
+  kind: 'field' | 'relation';
   typeName: string;
+  /** The field's or the relation's name: validation forbids a relation named like a field of its type. */
   fieldName: string;
-  /** `Customer.email`: the key of the row and of its edit. */
+  /** `Customer.email`, `Customer.company`: the key of the row and of its edit (unique, see fieldName). */
   key: string;
+  /** The GraphQL type of a field; `→ Company` for a relation to the golden Company. */
   valueType: string;
+  /** The golden type a relation points to; undefined for a field. */
+  target: string | undefined;
   sources: Source[];
   /** The field's own rule as stored, if it has one. */
   ownRule: Rule | undefined;
@@ -76,7 +90,10 @@ const byTypeOrder = (a: string, b: string) => {
   return (ia === -1 ? TYPE_ORDER.length : ia) - (ib === -1 ? TYPE_ORDER.length : ib) || a.localeCompare(b);
 };
 
-/** Every golden field of the document, grouped by type. Fields by name: the stored JSON does not keep their order. */
+/**
+ * Every golden field of the document, grouped by type, then the type's relations. Each by name: the stored JSON does
+ * not keep their order. Relations come last so a type's own values read first and the links to other records after.
+ */
 export function fieldRows(doc: Json): Map<string, FieldRow[]> {
   const out = new Map<string, FieldRow[]>();
   if (!isObject(doc) || !isObject(doc.types)) return out;
@@ -88,28 +105,45 @@ export function fieldRows(doc: Json): Map<string, FieldRow[]> {
     if (!isObject(type) || !isObject(type.fields)) continue;
     const typeRule = ruleOf(type.defaultRule);
     const inheritedPriority = Array.isArray(type.sourcePriority) ? strings(type.sourcePriority) : configPriority;
-    const rows: FieldRow[] = [];
-    for (const fieldName of Object.keys(type.fields).sort((a, b) => a.localeCompare(b))) {
-      const field = type.fields[fieldName];
-      if (!isObject(field)) continue;
-      const ownRule = ruleOf(field.rule);
-      const sources = (Array.isArray(field.mappings) ? field.mappings : []).filter(isObject).map((m): Source => ({
-        crm: String(m.crm), objectType: String(m.objectType), from: strings(m.from), writable: m.writable !== false,
-      }));
-      rows.push({
-        typeName, fieldName, key: `${typeName}.${fieldName}`,
-        valueType: typeof field.type === 'string' ? field.type : '?',
-        sources, ownRule,
+    // What a field and a relation share: the same cascade decides both (effective-rule.ts).
+    const row = (kind: FieldRow['kind'], fieldName: string, rule: unknown, sources: Source[]) => {
+      const ownRule = ruleOf(rule);
+      return {
+        kind, typeName, fieldName, key: `${typeName}.${fieldName}`, sources, ownRule,
         defaultRule: typeRule ?? configRule, defaultFrom: typeRule ? 'type' : 'configuration',
         inheritedPriority,
         clockSkewToleranceMs: ownRule?.clockSkewToleranceMs ?? configSkew,
+      } as const;
+    };
+    const rows: FieldRow[] = [];
+    for (const [fieldName, field] of byName(type.fields)) {
+      const sources = mappingsOf(field).map((m): Source => ({
+        crm: String(m.crm), objectType: String(m.objectType), from: strings(m.from), writable: m.writable !== false,
+      }));
+      rows.push({
+        ...row('field', fieldName, field.rule, sources),
+        valueType: typeof field.type === 'string' ? field.type : '?', target: undefined,
         convergence: typeof field.convergence === 'string' ? field.convergence : undefined,
       });
+    }
+    for (const [name, relation] of byName(type.relations)) {
+      // A relation's `from` is a single reference field; never writable (the CRMs keep their own references).
+      const sources = mappingsOf(relation).map((m): Source => ({
+        crm: String(m.crm), objectType: String(m.objectType), from: strings(m.from), writable: false,
+        targetObjectType: typeof m.targetObjectType === 'string' ? m.targetObjectType : undefined,
+      }));
+      const target = typeof relation.target === 'string' ? relation.target : '?';
+      rows.push({ ...row('relation', name, relation.rule, sources), valueType: `→ ${target}`, target, convergence: undefined });
     }
     out.set(typeName, rows);
   }
   return out;
 }
+
+/** The object entries of a JSON object, by name (a stored configuration without relations has none). */
+const byName = (v: Json | undefined): [string, JsonObject][] =>
+  (isObject(v) ? Object.entries(v).filter((e): e is [string, JsonObject] => isObject(e[1])).sort(([a], [b]) => a.localeCompare(b)) : []);
+const mappingsOf = (v: JsonObject): JsonObject[] => (Array.isArray(v.mappings) ? v.mappings.filter(isObject) : []);
 
 /** The select value of a rule: the strategy's name, or `custom:<function>`. */
 export function choiceOf(rule: Rule | undefined): string {
@@ -178,7 +212,10 @@ export function displayOrder(row: FieldRow, edit: FieldEdit, catalogue: Catalogu
 const canonical = (rule: Rule | undefined) => (rule ? JSON.stringify(rule, Object.keys(rule).sort()) : '');
 export const isChanged = (row: FieldRow, edit: FieldEdit, catalogue: Catalogue) => canonical(editedRule(row, edit, catalogue)) !== canonical(row.ownRule);
 
-/** The document with the changed fields' rules replaced (or removed); every other part is left as it was. */
+/**
+ * The document with the changed fields' and relations' rules replaced (or removed); every other part is left as it
+ * was. A relation's rule lives at `types.<T>.relations.<name>.rule`, a field's at `types.<T>.fields.<name>.rule`.
+ */
 export function applyEdits(doc: Json, rows: readonly FieldRow[], edits: ReadonlyMap<string, FieldEdit>, catalogue: Catalogue): Json {
   const copy = structuredClone(doc);
   if (!isObject(copy) || !isObject(copy.types)) return copy;
@@ -186,18 +223,19 @@ export function applyEdits(doc: Json, rows: readonly FieldRow[], edits: Readonly
     const edit = edits.get(row.key);
     if (!edit || !isChanged(row, edit, catalogue)) continue;
     const type = copy.types[row.typeName];
-    const field = isObject(type) && isObject(type.fields) ? type.fields[row.fieldName] : undefined;
-    if (!isObject(field)) continue;
+    const entries = isObject(type) ? type[row.kind === 'relation' ? 'relations' : 'fields'] : undefined;
+    const entry = isObject(entries) ? entries[row.fieldName] : undefined;
+    if (!isObject(entry)) continue;
     const rule = editedRule(row, edit, catalogue);
-    if (rule) field.rule = rule as unknown as JsonObject;
-    else delete field.rule;
+    if (rule) entry.rule = rule as unknown as JsonObject;
+    else delete entry.rule;
   }
   return copy;
 }
 
 /** A short label for a choice in the select; a strategy without one here reads as the gateway describes it. */
 export function choiceLabel(choice: string, row: FieldRow, catalogue: Catalogue): string {
-  if (choice === DEFAULT_CHOICE) return `Default for ${row.typeName} fields (${choiceLabel(choiceOf(row.defaultRule), row, catalogue).toLowerCase()})`;
+  if (choice === DEFAULT_CHOICE) return `Default for ${row.typeName} ${row.kind === 'relation' ? 'relations' : 'fields'} (${choiceLabel(choiceOf(row.defaultRule), row, catalogue).toLowerCase()})`;
   const { strategy, fn } = parseChoice(choice);
   switch (strategy) {
     case 'last-write-wins': return 'Newest value wins';
@@ -220,7 +258,7 @@ export function ruleInWords(choice: string, row: FieldRow, order: readonly strin
     case 'last-write-wins':
       return `${prefix}Newest value wins.${ties}`;
     case 'source-priority':
-      if (names.length === 0) return `${prefix}The most trusted source with a value wins (no source feeds this field).`;
+      if (names.length === 0) return `${prefix}The most trusted source with a value wins (no source feeds this ${row.kind}).`;
       if (names.length === 1) return `${prefix}${names[0]} (the only source).`;
       return `${prefix}${names[0]} first, then ${names.slice(1).join(', then ')}: the first of them that has a value wins, however old.`;
     case 'most-complete':
@@ -251,7 +289,12 @@ export function convergenceInWords(mode: string | undefined): string {
   }
 }
 
-/** "Salesforce Contact.Email", or several native fields joined with +. */
+/**
+ * "Salesforce Contact.Email", or several native fields joined with +; a relation's reference says what it points to
+ * ("Salesforce Contact.AccountId, pointing to Account") instead of "read only": all of a relation is read-only.
+ */
 export function sourceInWords(s: Source): string {
-  return `${crmName(s.crm)} ${s.objectType}.${s.from.join(' + ')}${s.writable ? '' : ' (read only)'}`;
+  const native = `${crmName(s.crm)} ${s.objectType}.${s.from.join(' + ')}`;
+  if (s.targetObjectType !== undefined) return `${native}, pointing to ${s.targetObjectType}`;
+  return `${native}${s.writable ? '' : ' (read only)'}`;
 }

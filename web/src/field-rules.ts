@@ -7,6 +7,8 @@
  * (CONFLICT); a refusal is shown with its code and every problem next to its field, and the edits stay on screen.
  * The rules offered are the ones the gateway lists (`survivorshipStrategies`, `customFunctions`). An optional
  * "Your name" is sent as the version's actor (kept for this tab): the gateway stores it as given, unchecked.
+ * A type's relations (Customer.company → Company) follow its fields in the same table, with their rule edited the
+ * same way; they are read-only, so their write-back cell says so instead of naming a convergence mode.
  */
 import './field-rules.css';
 import type { ApiError } from './api.ts';
@@ -27,8 +29,13 @@ const ACTOR_KEY = 'customer-graph.actor';
 /** The gateway keeps at most this many characters of an actor (subgraphs/mappings). */
 const ACTOR_MAX = 200;
 
-/** `types.Customer.fields.email.rule.strategy` → the row `Customer.email`; other paths belong to no row. */
-const rowKeyOf = (path: string) => /^types\.([^.[]+)\.fields\.([^.[]+)/.exec(path)?.slice(1).join('.');
+/**
+ * `types.Customer.fields.email.rule.strategy` → the row `Customer.email`, `types.Customer.relations.company.rule` →
+ * `Customer.company` (no clash: a relation may not be named like a field); other paths belong to no row.
+ */
+const rowKeyOf = (path: string) => /^types\.([^.[]+)\.(?:fields|relations)\.([^.[]+)/.exec(path)?.slice(1).join('.');
+/** What the write-back cell says for a relation: nothing is written back, whatever the rule. */
+const RELATION_READ_ONLY = 'Read only: relations point to golden records and are not written back.';
 const idOf = (key: string) => key.replace(/[^A-Za-z0-9_-]/g, '-');
 
 export class FieldRulesView {
@@ -84,7 +91,8 @@ export class FieldRulesView {
       h('div', { class: 'rules-head' }, h('h2', { id: 'rules-title' }, 'Field rules'), refresh),
       h('p', { class: 'hint' }, 'Each golden field is fed by fields of your CRMs. When they disagree, the field\'s rule decides which value the '
         + 'golden record shows. Choose another rule (or, for "most trusted source wins", another order), then Save: the gateway checks the '
-        + 'configuration, keeps it as a new version and uses it at once.'),
+        + 'configuration, keeps it as a new version and uses it at once. Relations (such as a customer\'s company) follow each type\'s fields: '
+        + 'their rule decides which CRM\'s link to another golden record counts; they are only read, never written back.'),
       this.summary, this.form, this.history);
   }
 
@@ -117,7 +125,9 @@ export class FieldRulesView {
     this.renderTables();
     this.renderHistory(result.data.mappingVersions);
     this.updateChanges();
-    this.summary.textContent = `Version ${version} of the mapping configuration is in force: ${this.base.rows.length} golden fields in ${byType.size} types.`;
+    const relations = this.base.rows.filter((r) => r.kind === 'relation').length;
+    this.summary.textContent = `Version ${version} of the mapping configuration is in force: ${this.base.rows.length - relations} golden fields`
+      + `${relations ? ` and ${relations} relation${relations === 1 ? '' : 's'}` : ''} in ${byType.size} types.`;
     if (dirty && !keep) this.notices.say(`The configuration was changed elsewhere (it is now version ${version}), so your unsaved changes were discarded: make them again on this version.`);
   }
 
@@ -131,10 +141,11 @@ export class FieldRulesView {
     if (!base) return;
     this.tables.replaceChildren(...[...base.byType].map(([typeName, rows]) => {
       const titleId = `rules-${idOf(typeName)}-title`;
+      const related = rows.some((r) => r.kind === 'relation');
       return h('section', { class: 'rules-type', 'aria-labelledby': titleId },
-        h('h3', { id: titleId }, `${typeName} fields`),
+        h('h3', { id: titleId }, `${typeName} fields${related ? ' and relations' : ''}`),
         h('table', { class: 'rules-table', 'data-type': typeName },
-          h('caption', {}, `Golden ${typeName}: where each field comes from and which value wins`),
+          h('caption', {}, `Golden ${typeName}: where each field ${related ? 'and relation ' : ''}comes from and which value wins`),
           h('thead', {}, h('tr', {}, ...['Field', 'Sources (CRM and field)', 'Rule: which value wins', 'Write-back of the winner'].map((t) => h('th', { scope: 'col' }, t)))),
           h('tbody', {}, ...rows.map((r) => this.row(r, base.catalogue)))));
     }));
@@ -178,13 +189,13 @@ export class FieldRulesView {
         ordered && first && at < order.length - 1 ? move(1, 'down') : null);
     });
     return h('tr', { 'data-field': row.key, class: [changed ? 'changed' : '', problemIds.length ? 'invalid' : ''].join(' ').trim() || undefined },
-      h('th', { scope: 'row' }, h('span', { class: 'field-name' }, row.fieldName), h('span', { class: 'value-type' }, row.valueType)),
-      h('td', { class: 'sources' }, items.length ? h(ordered ? 'ol' : 'ul', {}, ...items) : 'No source feeds this field.'),
+      h('th', { scope: 'row' }, h('span', { class: 'field-name' }, row.fieldName), valueTypeOf(row)),
+      h('td', { class: 'sources' }, items.length ? h(ordered ? 'ol' : 'ul', {}, ...items) : `No source feeds this ${row.kind}.`),
       h('td', { class: 'rule' },
         h('label', { for: `rule-${id}`, class: 'fr-visually-hidden' }, `Rule for ${row.typeName} ${row.fieldName}`),
         select,
         h('p', { id: `words-${id}`, class: 'rule-words' }, ruleInWords(edit.choice, row, order, catalogue), changed ? h('strong', { class: 'changed-tag' }, ' Changed, not saved yet.') : null)),
-      h('td', { class: 'convergence' }, convergenceInWords(row.convergence)));
+      h('td', { class: 'convergence' }, row.kind === 'relation' ? RELATION_READ_ONLY : convergenceInWords(row.convergence)));
   }
 
   /** Records an edit and redraws its row, keeping keyboard focus on the control that was used (or its neighbour). */
@@ -271,6 +282,17 @@ export class FieldRulesView {
           h('td', {}, v.comment ?? '—'))))),
       ...(versions.length > shown.length ? [h('p', {}, `${versions.length - shown.length} older versions are not shown.`)] : []));
   }
+}
+
+/**
+ * The value type under the row's name. A relation's arrow is hidden from screen readers (read as "right arrow", if at
+ * all) in favour of words, so the row is recognisably a relation when heard too: "relation to the golden Company".
+ */
+function valueTypeOf(row: FieldRow): HTMLElement {
+  if (row.kind === 'field') return h('span', { class: 'value-type' }, row.valueType);
+  return h('span', { class: 'value-type relation' },
+    h('span', { 'aria-hidden': 'true' }, row.valueType),
+    h('span', { class: 'fr-visually-hidden' }, `relation to the golden ${row.target ?? '?'}`));
 }
 
 /** The gateway's CONFLICT (which version is in force now) with what to do about it on this page. */
