@@ -5,7 +5,7 @@
  * sync last read it, stored with its link (`refs`), and the golden records of a type whose live links point to a
  * golden record's own native records.
  */
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { sourceKey } from '../resolver-engine/index.ts';
 import type { SourceRef } from '../resolver-engine/index.ts';
 import { rowsOf } from './link-store.ts';
@@ -15,27 +15,26 @@ import { recordLinks } from './schema.ts';
 
 const CHUNK = 1000;
 
-/** Golden ids of live links of these native records, by `sourceKey`; records linked to nothing are left out. */
+/**
+ * Golden ids of live links of these native records, by `sourceKey`; records linked to nothing are left out. One
+ * statement per 1,000 records, whatever the mix of CRMs and objects (a page of customers points to Salesforce
+ * accounts, HubSpot companies and Pipedrive organizations at once), through the (object_type, record_id) index.
+ */
 export async function goldenIdsOfRecords(db: Database | Tx, records: readonly SourceRef[]): Promise<Map<string, string>> {
-  const groups = new Map<string, { crm: string; objectType: string; ids: Set<string> }>();
-  for (const r of records) {
-    const k = `${r.crm}\u0000${r.objectType}`;
-    const g = groups.get(k) ?? { crm: r.crm, objectType: r.objectType, ids: new Set<string>() };
-    g.ids.add(r.recordId);
-    groups.set(k, g);
-  }
+  const unique = [...new Map(records.map((r) => [sourceKey(r), r])).values()];
   const out = new Map<string, string>();
-  for (const g of groups.values()) {
-    const ids = [...g.ids];
-    for (let i = 0; i < ids.length; i += CHUNK) {
-      const rows = await db.select({ recordId: recordLinks.recordId, goldenId: recordLinks.goldenId }).from(recordLinks)
-        .where(and(eq(recordLinks.objectType, g.objectType), inArray(recordLinks.recordId, ids.slice(i, i + CHUNK)), eq(recordLinks.crm, g.crm), eq(recordLinks.status, 'active')))
-        .orderBy(recordLinks.id);
-      // Two connectors of one CRM holding the same record id is a configuration mistake; the oldest link answers.
-      for (const row of rows) {
-        const key = sourceKey({ crm: g.crm, objectType: g.objectType, recordId: row.recordId });
-        if (!out.has(key)) out.set(key, row.goldenId);
-      }
+  for (let i = 0; i < unique.length; i += CHUNK) {
+    const rows = JSON.stringify(unique.slice(i, i + CHUNK).map((r) => ({ c: r.crm, o: r.objectType, r: r.recordId })));
+    const result = await db.execute(sql`
+      select l.crm, l.object_type as "objectType", l.record_id as "recordId", l.golden_id as "goldenId"
+      from jsonb_to_recordset(${rows}::jsonb) as v(c text, o text, r text)
+      join record_links l on l.object_type = v.o and l.record_id = v.r and l.crm = v.c
+      where l.status = 'active'
+      order by l.id`);
+    // Two connectors of one CRM holding the same record id is a configuration mistake; the oldest link answers.
+    for (const row of rowsOf<SourceRef & { goldenId: string }>(result)) {
+      const key = sourceKey(row);
+      if (!out.has(key)) out.set(key, row.goldenId);
     }
   }
   return out;
