@@ -8,6 +8,7 @@
 import type { Tx } from '../db/link-store.ts';
 import { goldenIdsOfRecords } from '../db/relation-store.ts';
 import { relationTargets, resolveRelations, sourceKey } from '../resolver-engine/index.ts';
+import { hasRelations } from './link-refs.ts';
 import type { MappingConfig, NativeRecordInput, SurvivorshipFunctionRegistry } from '../resolver-engine/index.ts';
 
 /** The relation values of each golden record of one type (empty when the type has no relation). */
@@ -15,7 +16,7 @@ export async function relationValues(
   tx: Tx, config: MappingConfig, goldenType: string, inputsById: ReadonlyMap<string, readonly NativeRecordInput[]>, functions?: SurvivorshipFunctionRegistry,
 ): Promise<Map<string, Record<string, unknown>>> {
   const out = new Map<string, Record<string, unknown>>();
-  if (Object.keys(config.types[goldenType]?.relations ?? {}).length === 0) return out;
+  if (!hasRelations(config, goldenType)) return out;
   const targets = [...inputsById.values()].flatMap((inputs) => relationTargets(config, goldenType, inputs));
   const ids = targets.length > 0 ? await goldenIdsOfRecords(tx, targets) : new Map<string, string>();
   for (const [id, inputs] of inputsById) {

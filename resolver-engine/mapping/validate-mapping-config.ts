@@ -14,7 +14,7 @@ import { isRelationshipPath } from './native-path.ts';
 import type { GoldenFieldConfig, GoldenTypeConfig, MappingConfig } from './schema.ts';
 import { mappingConfigSchema } from './schema.ts';
 import { getConverter, specifiedConverters } from './specified-converters.ts';
-import { checkPriority, checkRule } from './validate-rule.ts';
+import { RESERVED_GOLDEN_FIELDS, checkPriority, checkRule } from './validate-rule.ts';
 import type { ConfigError } from './validate-rule.ts';
 import { checkRelations } from './validate-relations.ts';
 
@@ -132,11 +132,7 @@ function checkWriteTargets(typeName: string, type: GoldenTypeConfig, errors: Con
   }
 }
 
-/**
- * Fields every golden type already has in the graph (identity's id, sources and field clocks; golden's provenance
- * and conflicts): a golden field of that name would clash with them, and the graph would not compose.
- */
-export const RESERVED_GOLDEN_FIELDS: readonly string[] = ['id', 'sources', 'sourceFieldClocks', 'provenance', 'conflicts'];
+export { RESERVED_GOLDEN_FIELDS } from './validate-rule.ts';
 
 export function validateMappingConfig(raw: unknown, options: ValidateOptions = {}): ValidationResult {
   const functions = options.functions ?? defaultSurvivorshipFunctions;

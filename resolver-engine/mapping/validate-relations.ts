@@ -5,16 +5,13 @@
  */
 import type { SurvivorshipFunctionRegistry } from '../survivorship/function-registry.ts';
 import type { GoldenTypeConfig, MappingConfig } from './schema.ts';
-import { checkPriority, checkRule } from './validate-rule.ts';
+import { RESERVED_GOLDEN_FIELDS, checkPriority, checkRule } from './validate-rule.ts';
 import type { ConfigError } from './validate-rule.ts';
-
-/** Names every golden type has in the graph (see RESERVED_GOLDEN_FIELDS); a relation may not take them either. */
-const RESERVED = ['id', 'sources', 'sourceFieldClocks', 'provenance', 'conflicts'];
 
 export function checkRelations(config: MappingConfig, typeName: string, type: GoldenTypeConfig, functions: SurvivorshipFunctionRegistry, errors: ConfigError[]): void {
   for (const [name, relation] of Object.entries(type.relations)) {
     const path = `types.${typeName}.relations.${name}`;
-    if (RESERVED.includes(name) || name in type.fields) {
+    if (RESERVED_GOLDEN_FIELDS.includes(name) || name in type.fields) {
       errors.push({ path, message: `'${name}' is taken by ${name in type.fields ? `the field ${typeName}.${name}` : 'every golden type'}; choose another name` });
       continue;
     }
@@ -29,7 +26,7 @@ export function checkRelations(config: MappingConfig, typeName: string, type: Go
       const self = `${typeName}.${name}`;
       const earlier = Object.entries(config.types).flatMap(([t, other]) => Object.entries(other.relations).map(([n, r]) => ({ id: `${t}.${n}`, r })))
         .some(({ id, r }) => id < self && r.target === relation.target && r.inverse === inverse);
-      const clash = RESERVED.includes(inverse) || inverse in target.fields || inverse in target.relations || earlier;
+      const clash = RESERVED_GOLDEN_FIELDS.includes(inverse) || inverse in target.fields || inverse in target.relations || earlier;
       if (clash) errors.push({ path: `${path}.inverse`, message: `'${inverse}' is taken on ${relation.target} (a field, a relation or another inverse list); choose another name` });
     }
     if (relation.rule) {

@@ -1,4 +1,4 @@
-/** Checks of survivorship rules and source priorities, shared by field and relation validation. */
+/** Checks of survivorship rules, source priorities and reserved names, shared by field and relation validation. */
 import type { SurvivorshipFunctionRegistry } from '../survivorship/function-registry.ts';
 import { getStrategy, specifiedStrategies } from '../survivorship/specified-strategies.ts';
 import type { RuleConfig } from './schema.ts';
@@ -8,6 +8,12 @@ export interface ConfigError {
   path: string;
   message: string;
 }
+
+/**
+ * Fields every golden type already has in the graph (identity's id, sources and field clocks; golden's provenance
+ * and conflicts): a golden field or relation of that name would clash with them, and the graph would not compose.
+ */
+export const RESERVED_GOLDEN_FIELDS: readonly string[] = ['id', 'sources', 'sourceFieldClocks', 'provenance', 'conflicts'];
 
 export function checkRule(rule: RuleConfig, path: string, functions: SurvivorshipFunctionRegistry, errors: ConfigError[]): void {
   const strategy = getStrategy(rule.strategy);
