@@ -1,6 +1,7 @@
 /**
  * Assembles the Pipedrive sandbox: control plane first, then the OAuth token endpoint, auth on every /api route,
- * rate limits and the API routes. The company (records and fields) is swapped whole on reset.
+ * rate limits and the API routes. The company (records and fields) is swapped whole on reset, which also removes
+ * every webhook subscription and drops pending deliveries.
  */
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
@@ -14,12 +15,15 @@ import { RateLimiter } from './rate-limit.ts';
 import { buildCompany, readSeedDir } from './seed.ts';
 import type { PipedriveSeed } from './seed.ts';
 import type { PipedriveRecord } from './store.ts';
+import { PipedriveWebhooks } from './webhooks.ts';
 import { RecordWriter } from './writes.ts';
 import { pipedriveControlRouter } from './routes/control.ts';
 import { fieldsRouter } from './routes/fields.ts';
 import { recentsRouter } from './routes/recents.ts';
 import { recordsRouter } from './routes/records.ts';
 import { searchRouter } from './routes/search.ts';
+import { webhookControlRouter } from './routes/webhook-control.ts';
+import { webhooksRouter } from './routes/webhooks.ts';
 
 export const DEFAULTS = {
   apiToken: 'sandbox-pipedrive-token',
@@ -60,6 +64,8 @@ export interface RunningPipedriveSandbox extends RunningSandbox {
   store: PipedriveStoreView;
   auth: AuthService;
   limiter: RateLimiter;
+  /** Webhook subscriptions and delivery: `pending()`, `delivered`, `deadLettered`, `configure(patch)`, `log`. */
+  webhooks: PipedriveWebhooks;
   /** Replaces all records and custom fields with the folder's (or the start-time seed when absent). */
   reset(seedDir?: string): Promise<void>;
 }
@@ -83,9 +89,12 @@ export async function startPipedriveSandbox(opts: PipedriveSandboxOptions = {}):
   const auth = new AuthService({ ...cfg, accessTokenTtlSeconds: opts.accessTokenTtlSeconds ?? DEFAULTS.accessTokenTtlSeconds });
   const limiter = new RateLimiter({ burst: opts.burstLimit ?? DEFAULTS.burstLimit, daily: opts.dailyLimit ?? DEFAULTS.dailyLimit });
 
+  const webhooks = new PipedriveWebhooks();
+
   const reset = async (seedDir?: string) => {
     company = await load(seedDir ?? opts.seedDir);
     limiter.reset();
+    webhooks.clear();
   };
 
   const control = new ControlPlane({
@@ -102,18 +111,20 @@ export async function startPipedriveSandbox(opts: PipedriveSandboxOptions = {}):
     // The wire contract reports nested `{daily:{used,limit},burst:{…}}`; the shared hook is typed flat.
     getLimits: () => ({ ...limiter.report(), accessTokenTtlSeconds: auth.opts.accessTokenTtlSeconds }) as unknown as Record<string, number>,
   });
-  const ctx = { company: () => company, writer: new RecordWriter(() => company, control) };
+  const ctx = { company: () => company, writer: new RecordWriter(() => company, control, webhooks) };
 
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use('/_sandbox/pipedrive/webhooks', webhookControlRouter(webhooks));
   app.use('/_sandbox/pipedrive', pipedriveControlRouter(auth, () => company));
   app.use('/_sandbox', control.router());
   app.use(control.middleware());
   app.use(auth.router());
   app.use('/api', auth.middleware(), limiter.middleware());
   app.use(express.json({ limit: '20mb' }));
-  app.use(searchRouter(ctx), recordsRouter(ctx), recentsRouter(ctx), fieldsRouter(ctx));
+  // Webhooks before fields: `/api/v1/:fields` would take `/api/v1/webhooks` for an unknown fields collection.
+  app.use(searchRouter(ctx), recordsRouter(ctx), recentsRouter(ctx), webhooksRouter(webhooks), fieldsRouter(ctx));
   app.use((req: Request, res: Response) => {
     sendError(res, new PipedriveError(404, `Unknown method ${req.method} ${req.path}`));
   });
@@ -127,6 +138,7 @@ export async function startPipedriveSandbox(opts: PipedriveSandboxOptions = {}):
   });
 
   const running = await listen(app, control, opts);
+  webhooks.host = new URL(running.url).host;
   const store: PipedriveStoreView = {
     all: (object) => company.records.all(object).map((x) => company.render(x)),
     get: (object, id) => {
@@ -134,5 +146,11 @@ export async function startPipedriveSandbox(opts: PipedriveSandboxOptions = {}):
       return record ? company.render(record) : undefined;
     },
   };
-  return { ...running, ...cfg, store, auth, limiter, reset };
+  return {
+    ...running, ...cfg, store, auth, limiter, webhooks, reset,
+    close: async () => {
+      webhooks.stop();
+      await running.close();
+    },
+  };
 }

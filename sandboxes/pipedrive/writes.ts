@@ -1,14 +1,14 @@
 /**
  * Every change to records goes through here: API creates, updates and deletes (checked first, so a refused
- * write stores nothing, then recorded in the control plane's ledger) and seed loads (which keep the given
- * times and make no ledger entry).
+ * write stores nothing, then recorded in the control plane's ledger and handed to the change sink, which feeds
+ * webhooks) and seed loads (which keep the given times, make no ledger entry and fire no webhook).
  */
 import type { ControlPlane } from '../common/control-plane.ts';
 import { badRequest, PipedriveError } from './errors.ts';
 import { OBJECTS } from './objects.ts';
 import type { ObjectName } from './objects.ts';
 import { defaults, WRITABLE } from './schema.ts';
-import type { Company, StoredRecord } from './store.ts';
+import type { Company, PipedriveRecord, StoredRecord } from './store.ts';
 import { nowSeconds, parseAnyTimestamp } from './time.ts';
 
 export interface PreparedWrite {
@@ -81,10 +81,30 @@ function derivePersonName(fields: Record<string, unknown>, current?: StoredRecor
   if (name) fields.name = name;
 }
 
+export type ChangeAction = 'create' | 'change' | 'delete';
+
+/** One applied API write, rendered before and after (null where the record did not exist or is gone). */
+export interface RecordChange {
+  action: ChangeAction;
+  object: ObjectName;
+  id: number;
+  before: PipedriveRecord | null;
+  after: PipedriveRecord | null;
+}
+
+/** Where applied writes go besides the ledger. `wants` lets a write skip rendering when nobody listens. */
+export interface RecordChangeSink {
+  wants(object: ObjectName, action: ChangeAction): boolean;
+  emit(change: RecordChange): void;
+}
+
+const NO_SINK: RecordChangeSink = { wants: () => false, emit: () => undefined };
+
 export class RecordWriter {
   constructor(
     private readonly company: () => Company,
     private readonly control: ControlPlane,
+    private readonly sink: RecordChangeSink = NO_SINK,
   ) {}
 
   create(object: ObjectName, body: Record<string, unknown>, route: { method: string; route: string }): StoredRecord {
@@ -97,6 +117,7 @@ export class RecordWriter {
     };
     company.records.put(record);
     this.control.recordWrite({ ...route, objectType: object, recordId: String(record.id), operation: 'create', fields: body });
+    if (this.sink.wants(object, 'create')) this.sink.emit({ action: 'create', object, id: record.id, before: null, after: company.render(record) });
     return record;
   }
 
@@ -105,19 +126,24 @@ export class RecordWriter {
     const record = company.records.live(object, id);
     if (!record) throw notFound(object);
     const prepared = prepare(company, object, body, 'update', record);
+    const before = this.sink.wants(object, 'change') ? company.render(record) : null;
     Object.assign(record.fields, prepared.fields);
     record.custom = dropNulls({ ...record.custom, ...prepared.custom });
     record.updateTime = nowSeconds();
     this.control.recordWrite({ ...route, objectType: object, recordId: String(id), operation: 'update', fields: body });
+    if (before) this.sink.emit({ action: 'change', object, id, before, after: company.render(record) });
     return record;
   }
 
   delete(object: ObjectName, id: number, route: { method: string; route: string }): StoredRecord {
-    const record = this.company().records.live(object, id);
+    const company = this.company();
+    const record = company.records.live(object, id);
     if (!record) throw notFound(object);
+    const before = this.sink.wants(object, 'delete') ? company.render(record) : null;
     record.deleted = true;
     record.updateTime = nowSeconds();
     this.control.recordWrite({ ...route, objectType: object, recordId: String(id), operation: 'delete', fields: {} });
+    if (before) this.sink.emit({ action: 'delete', object, id, before, after: null });
     return record;
   }
 }
