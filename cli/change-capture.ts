@@ -1,7 +1,8 @@
 /**
  * Wiring of change capture (issue 6) for the composition root: `POST /webhooks/:connectorId` on the gateway, the
  * inbox worker that applies stored events, and the polling fallback. In the demo, the HubSpot sandbox is told to
- * deliver its webhooks to this gateway.
+ * deliver its webhooks to this gateway, and CRMs whose webhooks are made through their API (Pipedrive) are
+ * subscribed.
  *
  * Configuration: `CUSTOMER_GRAPH_POLL_INTERVAL_MS` (default 15000; `0` turns polling off),
  * `CUSTOMER_GRAPH_INBOX_INTERVAL_MS` (default 1000: how often the inbox is swept besides the wake-up on receipt),
@@ -21,13 +22,15 @@ import { startInboxWorker } from '../sync/inbox-worker.ts';
 import type { InboxWorker } from '../sync/inbox-worker.ts';
 import { startPolling } from '../sync/poller.ts';
 import type { Poller } from '../sync/poller.ts';
-import { DEMO_HUBSPOT_ID } from './connector-setup.ts';
+import { DEMO_HUBSPOT_ID, DEMO_PIPEDRIVE_ID } from './connector-setup.ts';
 import type { ConnectorSetup } from './connector-setup.ts';
 
 export interface ChangeCapture {
   inbox: InboxWorker;
   /** Undefined when polling is off (`CUSTOMER_GRAPH_POLL_INTERVAL_MS=0`). */
   poller: Poller | undefined;
+  /** Settles when every CRM whose webhooks are made through its API was asked to deliver here (never rejects). */
+  subscribed: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -106,5 +109,34 @@ export async function startChangeCapture(opts: ChangeCaptureOptions): Promise<Ch
     if (!res.ok) logger.warn({ status: res.status }, 'could not point the HubSpot sandbox webhooks at the gateway; changes arrive by polling');
     else logger.info({ targetUrl }, 'HubSpot sandbox webhooks delivered to the gateway');
   }
-  return { inbox, poller, stop };
+  const subscribed = subscribeWebhooks(opts);
+  return { inbox, poller, subscribed, stop };
+}
+
+/**
+ * CRMs whose webhooks are created through their API (Pipedrive) are asked to deliver to this gateway: at
+ * `CUSTOMER_GRAPH_PUBLIC_URL` when set, else, for the demo connectors, at this server's own address (the
+ * sandboxes run on this machine). In the background: a CRM that is slow or down delays nothing, and polling
+ * catches its changes meanwhile.
+ */
+async function subscribeWebhooks(opts: ChangeCaptureOptions): Promise<void> {
+  const { connectors, connectorIds, env, logger } = opts;
+  const publicUrl = env.CUSTOMER_GRAPH_PUBLIC_URL?.replace(/\/+$/, '');
+  await Promise.all([...connectors].map(async ([crm, connector]) => {
+    const connectorId = connectorIds.get(crm);
+    const ensure = connector.webhooks?.ensureSubscriptions;
+    if (!connectorId || !ensure) return;
+    const base = publicUrl ?? (opts.setup.demo && connectorId === DEMO_PIPEDRIVE_ID ? opts.server.url : undefined);
+    if (!base) {
+      logger.warn({ connector: connectorId }, 'webhooks not subscribed: set CUSTOMER_GRAPH_PUBLIC_URL to the address the CRM can reach this gateway at; polling catches changes meanwhile');
+      return;
+    }
+    const targetUrl = `${base}/webhooks/${connectorId}`;
+    try {
+      const report = await ensure.call(connector.webhooks, targetUrl);
+      logger.info({ connector: connectorId, targetUrl, ...report }, 'CRM webhooks deliver to the gateway');
+    } catch (err) {
+      logger.warn({ err, connector: connectorId, targetUrl }, 'could not subscribe to the CRM\'s webhooks; changes arrive by polling until the next start');
+    }
+  }));
 }

@@ -8,7 +8,7 @@ import type { ConnectionForm, Connector } from '../connectors/contract/index.ts'
 import type { TokenStore } from '../connectors/runtime/index.ts';
 import { createHubSpotConnector, hubspotConnectionForm } from '../connectors/hubspot/index.ts';
 import { createPipedriveConnector, pipedriveConnectionForm } from '../connectors/pipedrive/index.ts';
-import type { PipedriveAuth } from '../connectors/pipedrive/index.ts';
+import type { PipedriveAuth, PipedriveWebhookAuth } from '../connectors/pipedrive/index.ts';
 import { createSalesforceConnector, salesforceConnectionForm } from '../connectors/salesforce/index.ts';
 import type { SalesforceAuth } from '../connectors/salesforce/index.ts';
 import type { ConnectorRow } from '../db/connector-store.ts';
@@ -29,6 +29,11 @@ export interface CrmSupport {
   form: ConnectionForm;
   buildConnector(row: ConnectorRow, credentials: Record<string, unknown>, deps: ConnectorDeps): Connector;
   buildSubgraph(connector: Connector, options: { cacheTtlMs: number }): Promise<NativeSubgraph>;
+}
+
+function isWebhookAuth(value: unknown): value is PipedriveWebhookAuth {
+  const v = value as { user?: unknown; password?: unknown } | null | undefined;
+  return typeof v?.user === 'string' && typeof v.password === 'string';
 }
 
 export const supportedCrms: Record<string, CrmSupport> = {
@@ -70,6 +75,7 @@ export const supportedCrms: Record<string, CrmSupport> = {
         auth: credentials.auth as PipedriveAuth,
         // Real companies refresh OAuth tokens at oauth.pipedrive.com; anything else (a sandbox) serves them itself.
         ...(isPipedriveHost(baseUrl) ? {} : { oauthUrl: baseUrl }),
+        ...(isWebhookAuth(credentials.webhookAuth) ? { webhookAuth: credentials.webhookAuth } : {}),
         tokenStore: deps.tokenStore,
         onNeedsReauthorisation: deps.onNeedsReauthorisation,
       });

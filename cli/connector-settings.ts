@@ -84,6 +84,10 @@ function formValues(form: ConnectionForm, authKind: string | null | undefined, e
   for (const field of kind.fields) {
     if (field.required && !(field.name in values)) throw invalid(`${field.label} is required for ${kind.label}.`, `credentials.${field.name}`);
     if (field.secret) registerSecret(values[field.name]);
+    const partner = field.requires ? kind.fields.find((f) => f.name === field.requires) : undefined;
+    if (partner && field.name in values && !(partner.name in values)) {
+      throw invalid(`${field.label} needs ${partner.label} too: fill in both, or neither.`, `credentials.${partner.name}`);
+    }
   }
   return { kind: kind.kind, values };
 }

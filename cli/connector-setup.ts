@@ -25,6 +25,8 @@ export interface ConnectorSetup {
 export const DEMO_SALESFORCE_ID = 'salesforce-demo';
 export const DEMO_HUBSPOT_ID = 'hubspot-demo';
 export const DEMO_PIPEDRIVE_ID = 'pipedrive-demo';
+/** The demo Pipedrive connector's webhook credentials: the sandbox sends them with every delivery. */
+export const DEMO_PIPEDRIVE_WEBHOOK_AUTH = Object.freeze({ user: 'customer-graph', password: 'sandbox-webhook-password' });
 
 export async function setUpConnectors(store: ConnectorStore, opts: ConnectorSetupOptions): Promise<ConnectorSetup> {
   const { env, logger } = opts;
@@ -47,7 +49,7 @@ export async function setUpConnectors(store: ConnectorStore, opts: ConnectorSetu
   const demoConnectors: [string, string, string, string | undefined, Record<string, unknown>][] = [
     [DEMO_SALESFORCE_ID, 'salesforce', 'Salesforce (sandbox)', sandboxes.salesforceUrl, { auth: { kind: 'client-credentials', clientId: 'customer-graph', clientSecret: 'sandbox' } }],
     [DEMO_HUBSPOT_ID, 'hubspot', 'HubSpot (sandbox)', sandboxes.hubspotUrl, { auth: { kind: 'static', accessToken: 'sandbox-token' }, webhookSecret: 'sandbox' }],
-    [DEMO_PIPEDRIVE_ID, 'pipedrive', 'Pipedrive (sandbox)', sandboxes.pipedriveUrl, { auth: { kind: 'api-token', apiToken: 'sandbox-pipedrive-token' } }],
+    [DEMO_PIPEDRIVE_ID, 'pipedrive', 'Pipedrive (sandbox)', sandboxes.pipedriveUrl, { auth: { kind: 'api-token', apiToken: 'sandbox-pipedrive-token' }, webhookAuth: DEMO_PIPEDRIVE_WEBHOOK_AUTH }],
   ];
   for (const [id, crm, name, baseUrl, credentials] of demoConnectors) {
     if (baseUrl) await store.upsert({ id, crm, name, baseUrl, settings: { demo: true }, credentials });
@@ -85,7 +87,10 @@ async function registerFromEnvironment(store: ConnectorStore, env: NodeJS.Proces
       name: 'Pipedrive',
       // The company domain (https://acme.pipedrive.com); api.pipedrive.com serves every company too.
       baseUrl: env.PIPEDRIVE_BASE_URL ?? 'https://api.pipedrive.com',
-      credentials: { auth: { kind: 'api-token', apiToken: env.PIPEDRIVE_API_TOKEN } },
+      credentials: {
+        auth: { kind: 'api-token', apiToken: env.PIPEDRIVE_API_TOKEN },
+        ...(env.PIPEDRIVE_WEBHOOK_USER && env.PIPEDRIVE_WEBHOOK_PASSWORD ? { webhookAuth: { user: env.PIPEDRIVE_WEBHOOK_USER, password: env.PIPEDRIVE_WEBHOOK_PASSWORD } } : {}),
+      },
     });
   }
   for (const input of wanted) {

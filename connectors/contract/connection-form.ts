@@ -12,6 +12,8 @@ export interface ConnectionFormField {
   /** Write-only: never returned by the API, never prefilled, redacted from error messages. */
   secret: boolean;
   required: boolean;
+  /** An optional field that is only valid together with this other field of the kind (a user and its password). */
+  requires?: string;
   help?: string;
 }
 

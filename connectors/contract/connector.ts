@@ -89,6 +89,19 @@ export interface WebhookHandler {
   /** True when the signature is valid; false (or a thrown CRM_AUTH_FAILED) otherwise. */
   verify(req: WebhookRequest): boolean;
   parse(rawBody: string | Uint8Array): WebhookEvent[];
+  /**
+   * For CRMs whose webhooks are created through their API (Pipedrive): makes sure the CRM delivers this
+   * connector's objects to `targetUrl`, creating only the subscriptions that are missing. Absent where webhooks
+   * are set up outside the API (HubSpot app settings).
+   */
+  ensureSubscriptions?(targetUrl: string, options?: CallOptions): Promise<WebhookSubscriptionReport>;
+}
+
+export interface WebhookSubscriptionReport {
+  /** Subscription ids at the CRM that already delivered to the URL. */
+  existing: string[];
+  /** Subscription ids created by this call. */
+  created: string[];
 }
 
 /** What the rate budget of the connector's account looks like now: for health pages and metrics. */

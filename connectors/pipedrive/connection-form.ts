@@ -1,7 +1,13 @@
 /** The Pipedrive connection form: a personal API token, or an OAuth app installed on the company account. */
-import type { ConnectionForm } from '../contract/index.ts';
+import type { ConnectionForm, ConnectionFormField } from '../contract/index.ts';
 import { DEFAULT_PIPEDRIVE_BASE_URL } from './client.ts';
 import type { PipedriveAuth } from './index.ts';
+
+/** Optional on both kinds: Pipedrive webhooks carry these Basic credentials instead of a signature. */
+const WEBHOOK_FIELDS: ConnectionFormField[] = [
+  { name: 'webhookUser', label: 'Webhook user', secret: false, required: false, requires: 'webhookPassword', help: 'With a password: Pipedrive sends changes to this gateway as they happen (HTTP Basic credentials of the webhooks it creates). Without them, polling alone catches changes.' },
+  { name: 'webhookPassword', label: 'Webhook password', secret: true, required: false, requires: 'webhookUser', help: 'Any long random string; Pipedrive sends it with every delivery and this gateway refuses deliveries without it.' },
+];
 
 export const pipedriveConnectionForm: ConnectionForm = {
   crm: 'pipedrive',
@@ -14,6 +20,7 @@ export const pipedriveConnectionForm: ConnectionForm = {
       label: 'API token',
       fields: [
         { name: 'apiToken', label: 'API token', secret: true, required: true, help: 'Personal preferences → API in Pipedrive; calls are made as that user.' },
+        ...WEBHOOK_FIELDS,
       ],
     },
     {
@@ -23,6 +30,7 @@ export const pipedriveConnectionForm: ConnectionForm = {
         { name: 'clientId', label: 'Client ID', secret: false, required: true },
         { name: 'clientSecret', label: 'Client secret', secret: true, required: true },
         { name: 'refreshToken', label: 'Refresh token', secret: true, required: true, help: 'From the app\'s installation (authorization code exchange).' },
+        ...WEBHOOK_FIELDS,
       ],
     },
   ],
@@ -30,6 +38,7 @@ export const pipedriveConnectionForm: ConnectionForm = {
     const auth: PipedriveAuth = kind === 'refresh-token'
       ? { kind, clientId: v.clientId!, clientSecret: v.clientSecret!, refreshToken: v.refreshToken! }
       : { kind: 'api-token', apiToken: v.apiToken! };
-    return { auth };
+    const webhooks = v.webhookUser && v.webhookPassword ? { webhookAuth: { user: v.webhookUser, password: v.webhookPassword } } : {};
+    return { auth, ...webhooks };
   },
 };

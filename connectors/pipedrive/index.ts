@@ -15,6 +15,8 @@ import { DEFAULT_PIPEDRIVE_BASE_URL, DEFAULT_PIPEDRIVE_OAUTH_URL, PIPEDRIVE, Pip
 import { FieldCatalog } from './describe.ts';
 import { classifyPipedriveError } from './errors.ts';
 import { MAX_IDS, MAX_PAGE, fetchByIds, pageRecords } from './reads.ts';
+import { createPipedriveWebhookHandler } from './webhooks.ts';
+import type { PipedriveWebhookAuth } from './webhooks.ts';
 import { MAX_WRITE_ITEMS, createMany, deleteMany, updateMany, upsertMany } from './writes.ts';
 
 export { classifyPipedriveError, PipedriveHttpError } from './errors.ts';
@@ -23,6 +25,8 @@ export { toNativeRecord, toPipedriveBody } from './records.ts';
 export { DEFAULT_OVERLAP_MS } from './changes.ts';
 export { PIPEDRIVE, DEFAULT_PIPEDRIVE_BASE_URL, DEFAULT_PIPEDRIVE_OAUTH_URL } from './client.ts';
 export { pipedriveConnectionForm } from './connection-form.ts';
+export { createPipedriveWebhookHandler } from './webhooks.ts';
+export type { PipedriveWebhookAuth, PipedriveWebhookEvent } from './webhooks.ts';
 
 export type PipedriveAuth =
   /** A user's personal API token: it never expires; a 401 means someone must supply a new one. */
@@ -55,6 +59,11 @@ export interface PipedriveConnectorOptions {
   metadataTtlMs?: number;
   /** Budgets are process-wide by default; tests pass their own registry. */
   registry?: RateBudgetRegistry;
+  /**
+   * The HTTP Basic credentials of this connector's webhooks (Pipedrive sends them with every delivery). Without
+   * them the connector takes no webhooks and polling alone catches changes.
+   */
+  webhookAuth?: PipedriveWebhookAuth;
 }
 
 export interface PipedriveConnector extends Connector {
@@ -113,8 +122,8 @@ export function createPipedriveConnector(options: PipedriveConnectorOptions): Pi
     crm: PIPEDRIVE,
     limits: PIPEDRIVE_LIMITS,
     runtime: rt,
-    // Polling (readChanges) is this connector's change capture.
-    webhooks: undefined,
+    // Webhooks when credentials for them are configured; polling (readChanges) catches what they miss.
+    ...(options.webhookAuth ? { webhooks: createPipedriveWebhookHandler(options.webhookAuth, api) } : {}),
     describeObjects: (objectTypes?: string[], o?: CallOptions): Promise<ObjectDescription[]> => catalog.describe(objectTypes, o),
     fetchByIds: (objectType: string, ids: readonly string[], o?: FetchOptions): Promise<Map<string, NativeRecord>> => fetchByIds(api, catalog, objectType, ids, o),
     pageRecords: (objectType: string, o?: PageOptions): AsyncGenerator<NativeRecord[]> => pageRecords(api, catalog, objectType, o),

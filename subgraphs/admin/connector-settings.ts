@@ -27,6 +27,8 @@ type ConnectorFormField {
   "Write-only: never returned by the API, never prefilled."
   secret: Boolean!
   required: Boolean!
+  "An optional field valid only together with this other field of the same auth kind (a user and its password)."
+  requires: String
   help: String
 }
 

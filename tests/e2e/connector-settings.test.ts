@@ -27,7 +27,7 @@ const WRONG_TOKEN = 'wrong-private-app-token-0000000';
 const SAVE = `mutation Save($input: SaveConnectorInput!) {
   saveConnector(input: $input) { applied restartReason test { ms objectsChecked } connector { id crm name baseUrl status running demo } }
 }`;
-const KINDS = '{ connectorKinds { crm label baseUrlLabel defaultBaseUrl authKinds { kind label fields { name label secret required help } } } }';
+const KINDS = '{ connectorKinds { crm label baseUrlLabel defaultBaseUrl authKinds { kind label fields { name label secret required requires help } } } }';
 
 interface SaveResult {
   applied: boolean; restartReason: string | null; test: { ms: number; objectsChecked: string[] };
@@ -68,7 +68,7 @@ describe('admin API: connectorKinds and saveConnector', () => {
   });
 
   it('lists each CRM\'s connection form, with no value in it', async () => {
-    const res = await gql<{ connectorKinds: { crm: string; baseUrlLabel: string; defaultBaseUrl: string | null; authKinds: { kind: string; fields: { name: string; secret: boolean; required: boolean }[] }[] }[] }>(KINDS);
+    const res = await gql<{ connectorKinds: { crm: string; baseUrlLabel: string; defaultBaseUrl: string | null; authKinds: { kind: string; fields: { name: string; secret: boolean; required: boolean; requires: string | null }[] }[] }[] }>(KINDS);
     expect(res.errors).toBeUndefined();
     const kinds = new Map(res.data!.connectorKinds.map((k) => [k.crm, k]));
     expect([...kinds.keys()].sort()).toEqual(['hubspot', 'pipedrive', 'salesforce']);
@@ -82,6 +82,12 @@ describe('admin API: connectorKinds and saveConnector', () => {
     ]);
     const cc = kinds.get('salesforce')!.authKinds.find((a) => a.kind === 'client-credentials')!;
     expect(cc.fields.map((f) => [f.name, f.secret])).toEqual([['clientId', false], ['clientSecret', true]]);
+    // Pipedrive's optional webhook credentials come as a pair.
+    const token = kinds.get('pipedrive')!.authKinds.find((a) => a.kind === 'api-token')!;
+    expect(token.fields.filter((f) => !f.required)).toEqual([
+      expect.objectContaining({ name: 'webhookUser', secret: false, requires: 'webhookPassword' }),
+      expect.objectContaining({ name: 'webhookPassword', secret: true, requires: 'webhookUser' }),
+    ]);
     expect(JSON.stringify(res.data)).not.toMatch(/sandbox-token|customer-graph"/);
   });
 
@@ -113,6 +119,10 @@ describe('admin API: connectorKinds and saveConnector', () => {
     ['a URL that is not one', { baseUrl: 'api.hubapi.com' }, 'BAD_USER_INPUT', 'baseUrl'],
     ['a new connector without credentials', { id: 'hubspot-new', credentials: null, authKind: null }, 'BAD_USER_INPUT', 'credentials'],
     ['the id of another CRM\'s connector', { id: 'salesforce-demo' }, 'CONFLICT', 'id'],
+    ['a webhook user without its password', {
+      id: 'pipedrive-new', crm: 'pipedrive', name: 'Pipedrive', baseUrl: 'http://127.0.0.1:9', authKind: 'api-token',
+      credentials: [{ name: 'apiToken', value: 'x-token-2' }, { name: 'webhookUser', value: 'hooks' }],
+    }, 'BAD_USER_INPUT', 'credentials.webhookPassword'],
   ])('refuses %s with %s naming the field, and stores nothing', async (_what, over, code, field) => {
     const before = await store.list();
     const ciphers = await Promise.all(before.map((r) => ciphertext(r.id)));

@@ -12,7 +12,7 @@
 import type { ApiError, ApiResult } from './api.ts';
 import { h } from './dom.ts';
 
-export interface ConnectorFormField { name: string; label: string; secret: boolean; required: boolean; help: string | null }
+export interface ConnectorFormField { name: string; label: string; secret: boolean; required: boolean; requires?: string | null; help: string | null }
 export interface ConnectorAuthKind { kind: string; label: string; fields: ConnectorFormField[] }
 export interface ConnectorKind { crm: string; label: string; baseUrlLabel: string; defaultBaseUrl: string | null; authKinds: ConnectorAuthKind[] }
 export interface SaveConnectorInput {
@@ -38,7 +38,7 @@ export interface ConnectorFormOptions<R extends SaveOutcome> {
 }
 
 export const KINDS_QUERY = `query ConnectorKinds { connectorKinds { crm label baseUrlLabel defaultBaseUrl
-  authKinds { kind label fields { name label secret required help } } } }`;
+  authKinds { kind label fields { name label secret required requires help } } } }`;
 const ID_PATTERN = /^[a-z][a-z0-9-]{1,39}$/;
 
 /** The status line after a save, in words. */
@@ -265,6 +265,12 @@ export class ConnectorForm<R extends SaveOutcome> {
       if (!kind) wrong.push(['authKind', 'Choose how to authenticate.']);
       for (const { field, control } of this.credentialInputs()) {
         if (field.required && control.input.value === '') wrong.push([`credentials.${field.name}`, `Fill in ${field.label}: ${kind?.label ?? 'this auth kind'} needs it.`]);
+      }
+      // Optional pairs (a webhook user and its password): both or neither.
+      const filled = new Map(this.credentialInputs().map(({ field, control }) => [field.name, { field, filled: control.input.value !== '' }]));
+      for (const { field, filled: isFilled } of filled.values()) {
+        const partner = field.requires ? filled.get(field.requires) : undefined;
+        if (isFilled && partner && !partner.filled) wrong.push([`credentials.${partner.field.name}`, `Fill in ${partner.field.label} too, or clear ${field.label}.`]);
       }
     }
     return wrong;

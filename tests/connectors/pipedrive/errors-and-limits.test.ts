@@ -99,9 +99,16 @@ describe('pipedrive budget and auth against the sandbox', () => {
 describe('pipedriveConnectionForm', () => {
   it('turns either auth kind into the connector\'s auth option', () => {
     expect(pipedriveConnectionForm.authKinds.map((k) => k.kind)).toEqual(['api-token', 'refresh-token']);
-    expect(pipedriveConnectionForm.authKinds.flatMap((k) => k.fields.filter((f) => f.secret).map((f) => f.name))).toEqual(['apiToken', 'clientSecret', 'refreshToken']);
+    expect(pipedriveConnectionForm.authKinds.flatMap((k) => k.fields.filter((f) => f.secret).map((f) => f.name)))
+      .toEqual(['apiToken', 'webhookPassword', 'clientSecret', 'refreshToken', 'webhookPassword']);
     expect(pipedriveConnectionForm.toCredentials('api-token', { apiToken: 't0k3n-value' })).toEqual({ auth: { kind: 'api-token', apiToken: 't0k3n-value' } });
     expect(pipedriveConnectionForm.toCredentials('refresh-token', { clientId: 'c', clientSecret: 's', refreshToken: 'r' }))
       .toEqual({ auth: { kind: 'refresh-token', clientId: 'c', clientSecret: 's', refreshToken: 'r' } });
+    // Webhook credentials are optional on either kind and go together.
+    expect(pipedriveConnectionForm.toCredentials('api-token', { apiToken: 't', webhookUser: 'u', webhookPassword: 'p' }))
+      .toEqual({ auth: { kind: 'api-token', apiToken: 't' }, webhookAuth: { user: 'u', password: 'p' } });
+    const fields = pipedriveConnectionForm.authKinds[0]!.fields;
+    expect(fields.find((f) => f.name === 'webhookUser')).toMatchObject({ required: false, requires: 'webhookPassword' });
+    expect(fields.find((f) => f.name === 'webhookPassword')).toMatchObject({ required: false, secret: true, requires: 'webhookUser' });
   });
 });

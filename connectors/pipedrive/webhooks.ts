@@ -1,0 +1,173 @@
+/**
+ * Pipedrive general webhooks (v2). Pipedrive signs nothing: a subscription carries HTTP Basic credentials that
+ * Pipedrive sends with every delivery, so `verify` compares the Authorization header with the connector's
+ * webhook user and password (in constant time). `parse` turns one delivery (one event per POST) into a contract
+ * event; deliveries for objects we do not sync (activities, notes…) parse to no events, so they are acknowledged
+ * and dropped instead of refused: Pipedrive retries refused deliveries and in the end bans the URL.
+ *
+ * Unlike HubSpot, whose app webhooks are set up in the app's settings, Pipedrive creates webhooks through its
+ * API, so `ensureSubscriptions` creates the ones this connector needs (one per object, every action).
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { ConnectorError, registerSecret } from '../contract/index.ts';
+import type { CallOptions, WebhookEvent, WebhookEventKind, WebhookHandler, WebhookRequest, WebhookSubscriptionReport } from '../contract/index.ts';
+import { PIPEDRIVE, PIPEDRIVE_V1, expectList } from './client.ts';
+import type { PipedriveApi } from './client.ts';
+
+/** The Basic credentials a subscription is created with and every delivery must carry. */
+export interface PipedriveWebhookAuth {
+  user: string;
+  password: string;
+}
+
+/** The contract's event plus what Pipedrive says about who made the change. */
+export interface PipedriveWebhookEvent extends WebhookEvent {
+  /** 'app' (a user in Pipedrive), 'api' (an integration, us included)… */
+  changeSource?: string;
+  userId?: string;
+  attempt?: number;
+}
+
+/** Pipedrive's entity names (singular) → our object types. */
+const OBJECTS: Record<string, string> = { person: 'persons', organization: 'organizations', deal: 'deals' };
+
+const V2_KINDS: Record<string, WebhookEventKind> = { create: 'created', change: 'updated', delete: 'deleted' };
+/** v1 deliveries (older subscriptions). A v1 merge names the surviving record: re-reading it is enough. */
+const V1_KINDS: Record<string, WebhookEventKind> = { added: 'created', updated: 'updated', merged: 'updated', deleted: 'deleted' };
+
+/** v2 keys of `previous` → the native field keys the connector maps records to (records.ts). */
+const NATIVE_KEYS: Record<string, string> = { emails: 'email', phones: 'phone' };
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+function header(headers: WebhookRequest['headers'], name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function invalid(message: string): ConnectorError {
+  return new ConnectorError('CRM_VALIDATION', PIPEDRIVE, message);
+}
+
+const str = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : undefined;
+
+export function createPipedriveWebhookHandler(auth: PipedriveWebhookAuth, api: PipedriveApi): WebhookHandler {
+  registerSecret(auth.password);
+  // Digests of equal length, so the comparison takes the same time whatever was sent.
+  const expected = digest(`Basic ${Buffer.from(`${auth.user}:${auth.password}`).toString('base64')}`);
+  return {
+    verify(req) {
+      const given = header(req.headers, 'authorization');
+      return given !== undefined && timingSafeEqual(digest(given.trim()), expected);
+    },
+    parse(rawBody) {
+      const text = typeof rawBody === 'string' ? rawBody : Buffer.from(rawBody).toString('utf8');
+      let payload: unknown;
+      try {
+        payload = JSON.parse(text);
+      } catch {
+        throw invalid('webhook body is not JSON');
+      }
+      if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw invalid('webhook body is not a JSON object');
+      const body = payload as Record<string, unknown>;
+      const meta = body.meta;
+      if (typeof meta !== 'object' || meta === null) throw invalid('webhook body has no meta object');
+      const event = 'entity' in meta ? fromV2(body, meta as Record<string, unknown>) : fromV1(body, meta as Record<string, unknown>);
+      return event ? [event] : [];
+    },
+    ensureSubscriptions: (targetUrl, options) => ensureSubscriptions(api, auth, targetUrl, options),
+  };
+}
+
+function fromV2(body: Record<string, unknown>, meta: Record<string, unknown>): PipedriveWebhookEvent | null {
+  const entity = str(meta.entity);
+  const action = str(meta.action);
+  const eventId = str(meta.id);
+  const recordId = str(meta.entity_id);
+  if (!entity || !action || !eventId || !recordId) throw invalid('webhook meta lacks id, action, entity or entity_id');
+  const objectType = OBJECTS[entity];
+  if (!objectType) return null;
+  const kind = V2_KINDS[action];
+  if (!kind) throw invalid(`unknown webhook action '${action}'`);
+  const occurred = typeof meta.timestamp === 'string' ? Date.parse(meta.timestamp) : Number.NaN;
+  const event: PipedriveWebhookEvent = {
+    eventId, objectType, recordId, kind, occurredAt: new Date(Number.isFinite(occurred) ? occurred : 0).toISOString(), raw: body,
+  };
+  if (kind === 'updated') event.changedFields = changedKeys(body.previous);
+  const source = str(meta.change_source);
+  if (source) event.changeSource = source;
+  const userId = str(meta.user_id);
+  if (userId) event.userId = userId;
+  if (typeof meta.attempt === 'number') event.attempt = meta.attempt;
+  return event;
+}
+
+function fromV1(body: Record<string, unknown>, meta: Record<string, unknown>): PipedriveWebhookEvent | null {
+  const object = str(meta.object);
+  const action = str(meta.action);
+  const recordId = str(meta.id);
+  if (!object || !action || !recordId) throw invalid('webhook meta lacks id, action or object');
+  const objectType = OBJECTS[object];
+  if (!objectType) return null;
+  const kind = V1_KINDS[action];
+  if (!kind) throw invalid(`unknown webhook action '${action}'`);
+  // v1 has no event id: the webhook, record and microsecond timestamp name one change, and stay the same on retries.
+  const micro = str(meta.timestamp_micro) ?? str(meta.timestamp) ?? '0';
+  const seconds = Number(meta.timestamp);
+  return {
+    eventId: `v1:${str(meta.webhook_id) ?? ''}:${object}:${recordId}:${action}:${micro}`,
+    objectType, recordId, kind,
+    occurredAt: new Date(Number.isFinite(seconds) ? seconds * 1000 : 0).toISOString(),
+    raw: body,
+    ...(str(meta.change_source) ? { changeSource: str(meta.change_source)! } : {}),
+  };
+}
+
+/** The native keys of a v2 `previous` object: only the changed keys are in it. */
+function changedKeys(previous: unknown): string[] {
+  if (typeof previous !== 'object' || previous === null) return [];
+  const keys: string[] = [];
+  for (const [key, value] of Object.entries(previous)) {
+    if (key === 'update_time') continue;
+    if (key === 'custom_fields' && typeof value === 'object' && value !== null) keys.push(...Object.keys(value));
+    else keys.push(NATIVE_KEYS[key] ?? key);
+  }
+  return keys;
+}
+
+interface Subscription {
+  id: number | string;
+  subscription_url?: string;
+  event_action?: string;
+  event_object?: string;
+  version?: string;
+  http_auth_user?: string | null;
+  is_active?: number | boolean;
+}
+
+/**
+ * One subscription per synced object with action `*`, Basic credentials and version 2.0. A subscription that
+ * already delivers this object to the URL with our user is kept (Pipedrive never shows the password, so one
+ * created with an old password must be removed in Pipedrive's settings).
+ */
+async function ensureSubscriptions(api: PipedriveApi, auth: PipedriveWebhookAuth, targetUrl: string, options?: CallOptions): Promise<WebhookSubscriptionReport> {
+  const signal = options?.signal ? { signal: options.signal } : {};
+  const listed = expectList<Subscription>(await api.request(options?.lane ?? 'sync', { path: `${PIPEDRIVE_V1}/webhooks`, ...signal }), 'the webhook list');
+  const report: WebhookSubscriptionReport = { existing: [], created: [] };
+  for (const object of Object.keys(OBJECTS)) {
+    const found = listed.find((s) => s.subscription_url === targetUrl && (s.event_object === object || s.event_object === '*') &&
+      (s.event_action === '*' || s.event_action === undefined) && s.http_auth_user === auth.user && s.is_active !== 0 && s.is_active !== false &&
+      String(s.version ?? '1.0').startsWith('2'));
+    if (found) {
+      report.existing.push(String(found.id));
+      continue;
+    }
+    const created = await api.request<Subscription>(options?.lane ?? 'sync', {
+      method: 'POST', path: `${PIPEDRIVE_V1}/webhooks`, ...signal,
+      json: { subscription_url: targetUrl, event_action: '*', event_object: object, version: '2.0', http_auth_user: auth.user, http_auth_password: auth.password, name: `customer-graph ${object}` },
+    });
+    report.created.push(String(created.data.id));
+  }
+  return report;
+}

@@ -1,0 +1,137 @@
+/**
+ * Pipedrive webhooks: the connector subscribes through the sandbox's webhook API, the sandbox delivers v2 events
+ * to a real local receiver, and the connector's handler checks the Basic credentials and parses what arrived.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ConnectorError } from '../../../connectors/contract/index.ts';
+import type { WebhookRequest } from '../../../connectors/contract/index.ts';
+import { createPipedriveConnector } from '../../../connectors/pipedrive/index.ts';
+import type { PipedriveWebhookEvent } from '../../../connectors/pipedrive/index.ts';
+import { RateBudgetRegistry } from '../../../connectors/runtime/index.ts';
+import type { RunningPipedriveSandbox } from '../../../sandboxes/pipedrive/index.ts';
+import { CREDENTIALS, startPipedrive } from './harness.ts';
+
+const WEBHOOK_AUTH = { user: 'cg-hooks', password: 'pd-wh-9f3b7c1e5a2d8c4f6b0e' };
+const closers: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  await Promise.all(closers.splice(0).map((c) => c()));
+});
+
+/** A receiver that records each delivery exactly as it arrived and answers 200. */
+async function receiver(): Promise<{ url: string; deliveries: WebhookRequest[] }> {
+  const deliveries: WebhookRequest[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      deliveries.push({ method: req.method ?? 'POST', url: req.url ?? '', headers: req.headers, rawBody: Buffer.concat(chunks) });
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  closers.push(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/pd-main`, deliveries };
+}
+
+async function setup() {
+  const sandbox: RunningPipedriveSandbox = await startPipedrive();
+  closers.push(() => sandbox.close());
+  const connector = createPipedriveConnector({
+    connectorId: 'pd-main', baseUrl: sandbox.url, auth: { kind: 'api-token', apiToken: CREDENTIALS.apiToken },
+    registry: new RateBudgetRegistry(), webhookAuth: WEBHOOK_AUTH,
+  });
+  return { sandbox, connector, handler: connector.webhooks! };
+}
+
+const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+const request = (authorization: string | undefined, body = '{}'): WebhookRequest => ({
+  method: 'POST', url: 'http://gw/webhooks/pd-main', headers: authorization === undefined ? {} : { authorization }, rawBody: body,
+});
+const api = (sandbox: RunningPipedriveSandbox, method: string, path: string, body?: unknown) => fetch(`${sandbox.url}${path}`, {
+  method, headers: { 'content-type': 'application/json', 'x-api-token': CREDENTIALS.apiToken }, body: body === undefined ? undefined : JSON.stringify(body),
+});
+
+describe('Pipedrive webhooks', () => {
+  it('takes webhooks only when webhook credentials are configured', async () => {
+    const sandbox = await startPipedrive();
+    closers.push(() => sandbox.close());
+    const plain = createPipedriveConnector({ connectorId: 'pd-plain', baseUrl: sandbox.url, auth: { kind: 'api-token', apiToken: CREDENTIALS.apiToken }, registry: new RateBudgetRegistry() });
+    expect(plain.webhooks).toBeUndefined();
+  });
+
+  it('accepts exactly the configured Basic credentials', async () => {
+    const { handler } = await setup();
+    expect(handler.verify(request(basic(WEBHOOK_AUTH.user, WEBHOOK_AUTH.password)))).toBe(true);
+    expect(handler.verify(request(basic(WEBHOOK_AUTH.user, 'wrong')))).toBe(false);
+    expect(handler.verify(request(basic('someone-else', WEBHOOK_AUTH.password)))).toBe(false);
+    expect(handler.verify(request(undefined))).toBe(false);
+    expect(handler.verify(request(`Bearer ${WEBHOOK_AUTH.password}`))).toBe(false);
+  });
+
+  it('subscribes once per object, and finds its subscriptions again instead of duplicating them', async () => {
+    const { sandbox, handler } = await setup();
+    const target = 'http://127.0.0.1:9/webhooks/pd-main';
+    const first = await handler.ensureSubscriptions!(target);
+    expect(first.created).toHaveLength(3);
+    expect(first.existing).toEqual([]);
+    const second = await handler.ensureSubscriptions!(target);
+    expect(second.created).toEqual([]);
+    expect(second.existing.sort()).toEqual(first.created.sort());
+    const listed = (await (await api(sandbox, 'GET', '/api/v1/webhooks')).json()) as { data: Array<Record<string, unknown>> };
+    expect(listed.data.map((s) => s.event_object).sort()).toEqual(['deal', 'organization', 'person']);
+    for (const s of listed.data) expect(s).toMatchObject({ subscription_url: target, event_action: '*', version: '2.0', http_auth_user: WEBHOOK_AUTH.user });
+    // Another URL (a second deployment) gets its own subscriptions.
+    expect((await handler.ensureSubscriptions!('http://127.0.0.1:9/webhooks/pd-other')).created).toHaveLength(3);
+  });
+
+  it('parses what the sandbox delivers for a create, a change and a delete, with the credentials it subscribed with', async () => {
+    const { sandbox, handler } = await setup();
+    const hook = await receiver();
+    await handler.ensureSubscriptions!(hook.url);
+    const created = (await (await api(sandbox, 'POST', '/api/v2/persons', { name: 'Grace Hopper', emails: [{ value: 'grace@navy.test', primary: true }] })).json()) as { data: { id: number } };
+    const id = String(created.data.id);
+    await api(sandbox, 'PATCH', `/api/v2/persons/${id}`, { phones: [{ value: '+1 212 555 0199', primary: true }] });
+    await api(sandbox, 'DELETE', `/api/v2/persons/${id}`);
+    await vi.waitFor(() => expect(hook.deliveries).toHaveLength(3), { timeout: 10_000, interval: 50 });
+
+    for (const d of hook.deliveries) expect(handler.verify(d)).toBe(true);
+    const events = hook.deliveries.flatMap((d) => handler.parse(d.rawBody) as PipedriveWebhookEvent[]);
+    expect(events.map((e) => [e.objectType, e.recordId, e.kind])).toEqual([['persons', id, 'created'], ['persons', id, 'updated'], ['persons', id, 'deleted']]);
+    expect(new Set(events.map((e) => e.eventId)).size).toBe(3);
+    // `previous` holds only what changed, under v2 keys: the contract names the native field.
+    expect(events[1]!.changedFields).toEqual(['phone']);
+    expect(events[1]!.changeSource).toBe('api');
+    for (const e of events) expect(Date.parse(e.occurredAt)).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it('acknowledges events of objects it does not sync with no events, and refuses malformed bodies', async () => {
+    const { handler } = await setup();
+    const meta = { action: 'change', entity: 'activity', entity_id: '7', id: 'e-1', timestamp: new Date().toISOString(), version: '2.0' };
+    expect(handler.parse(JSON.stringify({ data: {}, previous: {}, meta }))).toEqual([]);
+    const bad = (body: string) => {
+      try {
+        handler.parse(body);
+      } catch (err) {
+        return (err as ConnectorError).code;
+      }
+      return 'parsed';
+    };
+    expect(bad('{not json')).toBe('CRM_VALIDATION');
+    expect(bad('[]')).toBe('CRM_VALIDATION');
+    expect(bad(JSON.stringify({ data: {} }))).toBe('CRM_VALIDATION');
+    expect(bad(JSON.stringify({ meta: { ...meta, entity: 'person', entity_id: undefined } }))).toBe('CRM_VALIDATION');
+    expect(bad(JSON.stringify({ meta: { ...meta, entity: 'person', action: 'explode' } }))).toBe('CRM_VALIDATION');
+    expect(new ConnectorError('CRM_VALIDATION', 'pipedrive', 'x')).toBeInstanceOf(Error);
+  });
+
+  it('reads v1 deliveries of older subscriptions, with an event id that stays the same on a retry', async () => {
+    const { handler } = await setup();
+    const body = { v: 1, meta: { v: 1, action: 'updated', object: 'organization', id: 42, webhook_id: '9', timestamp: 1_739_827_618, timestamp_micro: 1_739_827_618_595_189 }, current: { id: 42 }, previous: { id: 42 }, retry: 0 };
+    const [first] = handler.parse(JSON.stringify(body));
+    const [retry] = handler.parse(JSON.stringify({ ...body, retry: 1 }));
+    expect(first).toMatchObject({ objectType: 'organizations', recordId: '42', kind: 'updated', occurredAt: '2025-02-17T21:26:58.000Z' });
+    expect(retry!.eventId).toBe(first!.eventId);
+  });
+});

@@ -1,0 +1,131 @@
+/**
+ * Pipedrive webhooks end to end on the demo with three CRMs: at start the product subscribes to the Pipedrive
+ * sandbox's webhooks through Pipedrive's API (one per object, Basic credentials); a phone changed in Pipedrive then
+ * reaches a graphql-ws subscriber through the webhook with polling paused. Wrong credentials get 401 and malformed
+ * bodies 400, with nothing stored; an event delivered 10 times is stored and applied once; a restart finds its
+ * subscriptions instead of duplicating them.
+ */
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { webhookInbox } from '../../db/schema.ts';
+import { DEMO_PIPEDRIVE_WEBHOOK_AUTH } from '../../cli/connector-setup.ts';
+import { startTestApp } from '../support/test-app.ts';
+import type { TestApp } from '../support/test-app.ts';
+import { collect, wsClient } from '../gateway/subscriptions/ws-test-client.ts';
+import type { Collected } from '../gateway/subscriptions/ws-test-client.ts';
+
+const PHONE_SUBSCRIPTION = 'subscription($ids: [ID!]) { customerChanged(ids: $ids, fields: ["phone"]) { customerId changedFields customer { phone } } }';
+const CONNECTOR = 'pipedrive-demo';
+interface Node { id: string; phone: string | null; sources: { crm: string; recordId: string }[] }
+interface Subscription { id: number; subscription_url: string; event_object: string; event_action: string; http_auth_user: string | null }
+
+describe('Pipedrive webhooks (demo)', () => {
+  let t: TestApp;
+  let customer: Node;
+  let personId: string;
+  const clients: { dispose(): unknown }[] = [];
+  const webhookUrl = () => `${t.app.server.url}/webhooks/${CONNECTOR}`;
+  const pd = (method: string, path: string, body?: unknown) => fetch(`${t.pipedriveUrl}${path}`, {
+    method, headers: { 'content-type': 'application/json', 'x-api-token': 'sandbox-pipedrive-token' }, body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const subscriptions = async () => ((await (await pd('GET', '/api/v1/webhooks')).json()) as { data: Subscription[] }).data;
+  const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+  const post = (body: string, authorization: string | null = basic(DEMO_PIPEDRIVE_WEBHOOK_AUTH.user, DEMO_PIPEDRIVE_WEBHOOK_AUTH.password)) =>
+    fetch(webhookUrl(), { method: 'POST', body, headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) } });
+  const inboxCount = async () => (await t.app.database.db.select({ id: webhookInbox.id }).from(webhookInbox).where(eq(webhookInbox.connectorId, CONNECTOR))).length;
+  const inboxRows = (eventId: string) => t.app.database.db.select().from(webhookInbox).where(and(eq(webhookInbox.connectorId, CONNECTOR), eq(webhookInbox.eventId, eventId)));
+  const subscribe = async (): Promise<Collected> => {
+    const client = wsClient(t.app.server.url);
+    clients.push(client);
+    const sub = collect(client, PHONE_SUBSCRIPTION, { ids: [customer.id] });
+    const before = JSON.stringify(t.app.server.subscriptions!.stats());
+    const end = Date.now() + 5000;
+    while (JSON.stringify(t.app.server.subscriptions!.stats()) === before && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 100));
+    return sub;
+  };
+  const changeEvent = (id: string) => JSON.stringify({
+    data: { id: Number(personId) }, previous: { phones: [] },
+    meta: { action: 'change', entity: 'person', entity_id: personId, id, timestamp: new Date().toISOString(), version: '2.0', change_source: 'app', attempt: 1 },
+  });
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { CUSTOMER_GRAPH_DEMO_PIPEDRIVE_PORT: '0', CUSTOMER_GRAPH_POLL_INTERVAL_MS: '600000' } });
+    t.app.sync.poller!.pause();
+    await t.app.sync.subscribed;
+    const page = await t.gql<{ customers: { edges: { node: Node }[] } }>('{ customers(first: 500) { edges { node { id phone sources { crm recordId } } } } }');
+    customer = page.data!.customers.edges.map((e) => e.node).find((n) => n.sources.some((s) => s.crm === 'pipedrive'))!;
+    personId = customer.sources.find((s) => s.crm === 'pipedrive')!.recordId;
+  }, 240_000);
+  afterAll(async () => {
+    for (const c of clients) await c.dispose();
+    await t?.close();
+  });
+
+  it('subscribes to Pipedrive\'s webhooks at start: one per object, delivering to this gateway with Basic credentials', async () => {
+    const subs = await subscriptions();
+    expect(subs.map((s) => s.event_object).sort()).toEqual(['deal', 'organization', 'person']);
+    for (const s of subs) expect(s).toMatchObject({ subscription_url: webhookUrl(), event_action: '*', http_auth_user: DEMO_PIPEDRIVE_WEBHOOK_AUTH.user });
+  });
+
+  it('a phone changed in Pipedrive reaches the subscriber as the new merged phone through the webhook', async () => {
+    const sub = await subscribe();
+    const before = await inboxCount();
+    expect((await pd('PATCH', `/api/v2/persons/${personId}`, { phones: [{ value: '+1 646 555 0142', primary: true, label: 'work' }] })).status).toBe(200);
+    const [result] = await sub.waitFor(1, 10_000);
+    expect(result!.data).toMatchObject({ customerChanged: { customerId: customer.id, customer: { phone: '+16465550142' } } });
+    // Through the inbox (the poller is paused): the sandbox's event was stored and applied.
+    const rows = await t.app.database.db.select().from(webhookInbox).where(eq(webhookInbox.connectorId, CONNECTOR));
+    expect(rows.length).toBeGreaterThan(before);
+    expect(rows.some((r) => (r.payload as { recordId: string; objectType: string }).recordId === personId && r.processedAt !== null)).toBe(true);
+    sub.unsubscribe();
+  }, 30_000);
+
+  it('refuses deliveries without the right Basic credentials with 401 and stores nothing', async () => {
+    const before = await inboxCount();
+    const body = changeEvent('pd-bad-auth-1');
+    expect((await post(body, basic(DEMO_PIPEDRIVE_WEBHOOK_AUTH.user, 'not-the-password'))).status).toBe(401);
+    expect((await post(body, basic('intruder', DEMO_PIPEDRIVE_WEBHOOK_AUTH.password))).status).toBe(401);
+    expect((await post(body, null)).status).toBe(401);
+    expect(await inboxCount()).toBe(before);
+    expect(await inboxRows('pd-bad-auth-1')).toHaveLength(0);
+  });
+
+  it('refuses a malformed body with 400 and stores nothing; acknowledges events of objects it does not sync', async () => {
+    const before = await inboxCount();
+    expect((await post('{not json')).status).toBe(400);
+    expect((await post(JSON.stringify({ meta: { action: 'change', entity: 'person' } }))).status).toBe(400);
+    const activity = await post(JSON.stringify({ data: {}, previous: null, meta: { action: 'create', entity: 'activity', entity_id: '9', id: 'pd-activity-1', version: '2.0' } }));
+    expect(activity.status).toBe(200);
+    expect(await activity.json()).toMatchObject({ received: 0, stored: 0 });
+    expect(await inboxCount()).toBe(before);
+  });
+
+  it('the same event delivered 10 times is stored once and applied once', async () => {
+    // Only our deliveries now: the product's subscriptions are removed from the sandbox.
+    for (const s of await subscriptions()) expect((await pd('DELETE', `/api/v1/webhooks/${s.id}`)).status).toBe(200);
+    const sub = await subscribe();
+    expect((await pd('PATCH', `/api/v2/persons/${personId}`, { phones: [{ value: '+1 646 555 0143', primary: true, label: 'work' }] })).status).toBe(200);
+    const answers = await Promise.all(Array.from({ length: 10 }, () => post(changeEvent('pd-redelivered-1'))));
+    expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
+    const [result] = await sub.waitFor(1, 10_000);
+    expect(result!.data).toMatchObject({ customerChanged: { customer: { phone: '+16465550143' } } });
+    await t.app.sync.inbox.drain();
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(sub.results).toHaveLength(1);
+    const rows = await inboxRows('pd-redelivered-1');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.processedAt).not.toBeNull();
+    expect(rows[0]!.attempts).toBe(1);
+    sub.unsubscribe();
+  }, 30_000);
+
+  it('subscribing again finds the subscriptions it made instead of duplicating them', async () => {
+    const handler = t.app.connectors.get('pipedrive')!.webhooks!;
+    const made = await handler.ensureSubscriptions!(webhookUrl());
+    expect(made.created).toHaveLength(3);
+    const again = await handler.ensureSubscriptions!(webhookUrl());
+    expect(again).toEqual({ existing: made.created, created: [] });
+    expect(await subscriptions()).toHaveLength(3);
+  });
+});
