@@ -216,7 +216,16 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
     if (options.linkOnStart !== false) await link();
     const resync = createResync({ link: (onProgress) => link(onProgress), logger });
     cleanups.push(() => resync.idle());
-    joinCrm = crmJoiner({ store: connectorStore, fleet, natives, sources, golden, gateway, demo: setup.demo, cacheTtlMs: config.cacheTtlMs, wireNative, link: () => link(), logger });
+    const joiner = crmJoiner({ store: connectorStore, fleet, natives, sources, golden, gateway, demo: setup.demo, cacheTtlMs: config.cacheTtlMs, wireNative, link: () => link(), logger });
+    // A CRM that joins, or a connector that takes new settings, subscribes to its webhooks (where made through its API).
+    let resubscribe: (crm: string) => void = () => {};
+    joinCrm = async (id) => {
+      const joined = await joiner(id);
+      const crm = [...connectorIds].find(([, running]) => running === id)?.[0];
+      if (joined && crm) resubscribe(crm);
+      return joined;
+    };
+    fleet.onApplied((row) => resubscribe(row.crm));
     const metrics = createGatewayMetrics({
       // The dead letters' count is all a scrape needs, not their list.
       syncHealth: () => syncHealth(db, { newestDeadLetters: 0 }),
@@ -232,6 +241,7 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
       },
     });
     cleanups.push(() => sync.stop());
+    resubscribe = (crm) => void sync.subscribeWebhooks(crm);
     writebackWorker.start();
     cleanups.push(() => writebackWorker.stop());
     server.app.use('/admin', await createAdminUi());

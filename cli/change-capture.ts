@@ -31,6 +31,8 @@ export interface ChangeCapture {
   poller: Poller | undefined;
   /** Settles when every CRM whose webhooks are made through its API was asked to deliver here (never rejects). */
   subscribed: Promise<void>;
+  /** Subscribes one CRM's webhooks again (its connector joined or took new settings); never rejects. */
+  subscribeWebhooks(crm: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -110,7 +112,7 @@ export async function startChangeCapture(opts: ChangeCaptureOptions): Promise<Ch
     else logger.info({ targetUrl }, 'HubSpot sandbox webhooks delivered to the gateway');
   }
   const subscribed = subscribeWebhooks(opts);
-  return { inbox, poller, subscribed, stop };
+  return { inbox, poller, subscribed, subscribeWebhooks: (crm) => subscribeWebhooks(opts, crm), stop };
 }
 
 /**
@@ -119,10 +121,10 @@ export async function startChangeCapture(opts: ChangeCaptureOptions): Promise<Ch
  * sandboxes run on this machine). In the background: a CRM that is slow or down delays nothing, and polling
  * catches its changes meanwhile.
  */
-async function subscribeWebhooks(opts: ChangeCaptureOptions): Promise<void> {
+async function subscribeWebhooks(opts: ChangeCaptureOptions, onlyCrm?: string): Promise<void> {
   const { connectors, connectorIds, env, logger } = opts;
   const publicUrl = env.CUSTOMER_GRAPH_PUBLIC_URL?.replace(/\/+$/, '');
-  await Promise.all([...connectors].map(async ([crm, connector]) => {
+  await Promise.all([...connectors].filter(([crm]) => onlyCrm === undefined || crm === onlyCrm).map(async ([crm, connector]) => {
     const connectorId = connectorIds.get(crm);
     const ensure = connector.webhooks?.ensureSubscriptions;
     if (!connectorId || !ensure) return;

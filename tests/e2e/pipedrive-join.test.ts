@@ -2,7 +2,8 @@
  * A third CRM, Pipedrive, in the running product: a Salesforce deployment (the demo off) gains a Pipedrive company
  * through the admin API, without a restart. Pipedrive's persons then merge into the golden customers Salesforce
  * already holds (same person, same email), its values take part in survivorship with provenance naming Pipedrive, a
- * change made in Pipedrive arrives by polling (Pipedrive pushes nothing here), and a golden update is written back
+ * change made in Pipedrive arrives by polling (the connector subscribes to Pipedrive's webhooks at the public URL,
+ * where nothing listens in this test), and a golden update is written back
  * to the Pipedrive person. An organization known to Pipedrive by name alone joins the Salesforce account of that name
  * (links made before company names were kept beside domains get them when the join re-reads Salesforce). Everything
  * goes over HTTP to the Pipedrive sandbox, through the connector's own client.
@@ -19,6 +20,7 @@ import { startTestApp } from '../support/test-app.ts';
 import type { TestApp } from '../support/test-app.ts';
 
 const POLL_MS = 1_000;
+const PUBLIC_URL = 'http://127.0.0.1:9';
 const SAVE = `mutation($input: SaveConnectorInput!) { saveConnector(input: $input) { applied restartReason connector { id running } } }`;
 const BY_SOURCE = `{ customers(first: 200) { edges { node { id email phone sources { crm recordId } } } } }`;
 const CUSTOMER = `query($id: ID!) { customer(id: $id) { id email phone firstName sources { crm recordId } provenance(fields: ["phone"]) { field value rule source { crm recordId } } } }`;
@@ -57,7 +59,9 @@ describe('Pipedrive joins a running deployment', () => {
     } });
     t = await startTestApp({
       demo: false,
-      env: { SALESFORCE_LOGIN_URL: salesforce.url, SALESFORCE_CLIENT_ID: DEFAULT_CLIENT_ID, SALESFORCE_CLIENT_SECRET: DEFAULT_CLIENT_SECRET, CUSTOMER_GRAPH_POLL_INTERVAL_MS: String(POLL_MS) },
+      env: { SALESFORCE_LOGIN_URL: salesforce.url, SALESFORCE_CLIENT_ID: DEFAULT_CLIENT_ID, SALESFORCE_CLIENT_SECRET: DEFAULT_CLIENT_SECRET, CUSTOMER_GRAPH_POLL_INTERVAL_MS: String(POLL_MS),
+        // Where Pipedrive would deliver webhooks: nothing listens there, so changes here still arrive by polling.
+        CUSTOMER_GRAPH_PUBLIC_URL: PUBLIC_URL },
     });
   }, 240_000);
   afterAll(async () => {
@@ -65,7 +69,10 @@ describe('Pipedrive joins a running deployment', () => {
     await Promise.allSettled([salesforce?.close(), pipedrive?.close()]);
   });
 
-  const input = (apiToken: string) => ({ id: 'pipedrive-sales-emea', crm: 'pipedrive', name: 'Pipedrive (EMEA sales)', baseUrl: pipedrive.url, authKind: 'api-token', credentials: [{ name: 'apiToken', value: apiToken }] });
+  const input = (apiToken: string) => ({
+    id: 'pipedrive-sales-emea', crm: 'pipedrive', name: 'Pipedrive (EMEA sales)', baseUrl: pipedrive.url, authKind: 'api-token',
+    credentials: [{ name: 'apiToken', value: apiToken }, { name: 'webhookUser', value: 'cg-emea' }, { name: 'webhookPassword', value: 'emea-hooks-secret' }],
+  });
   const customers = async () => {
     const res = await t.gql<{ customers: { edges: { node: Node }[] } }>(BY_SOURCE);
     expect(res.errors).toBeUndefined();
@@ -92,6 +99,10 @@ describe('Pipedrive joins a running deployment', () => {
     const page = await t.gql<{ pipedrivePersons: { edges: { node: { id: string; email: string; phone: string } }[] } }>('{ pipedrivePersons(first: 10) { edges { node { id email phone } } } }');
     expect(page.errors).toBeUndefined();
     expect(page.data!.pipedrivePersons.edges.map((e) => e.node.id).sort()).toEqual(['501', '502', '503', '504', '505']);
+    // With webhook credentials, the joined connector subscribes to Pipedrive's webhooks at the public URL.
+    const subscriptions = async () => ((await (await fetch(`${pipedrive.url}/api/v1/webhooks`, { headers: { 'x-api-token': pipedrive.apiToken } })).json()) as { data: { subscription_url: string; event_object: string; http_auth_user: string }[] }).data;
+    await expect.poll(async () => (await subscriptions()).map((w) => w.event_object).sort(), { timeout: 10_000, interval: 100 }).toEqual(['deal', 'organization', 'person']);
+    for (const w of await subscriptions()) expect(w).toMatchObject({ subscription_url: `${PUBLIC_URL}/webhooks/pipedrive-sales-emea`, http_auth_user: 'cg-emea' });
 
     // Linking runs in the background: each person joins the customer holding the Salesforce contact of its email.
     await expect.poll(async () => (await customers()).filter((c) => c.sources.some((s) => s.crm === 'pipedrive')).length, { timeout: 60_000, interval: 500 }).toBe(5);
