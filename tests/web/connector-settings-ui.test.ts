@@ -192,4 +192,28 @@ describe('admin UI: connector settings', () => {
     expect((await connectors()).map((c) => c.id)).not.toContain('salesforce-eu');
     await page.close();
   });
+
+  it.skipIf(!hasChromium)('a webhook user without its password is named, and nothing is sent', async () => {
+    const page = await open();
+    const sent: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/graphql') && (r.postData() ?? '').includes('saveConnector')) sent.push(r.postData()!);
+    });
+    const section = page.getByRole('region', { name: 'Add a connector' });
+    await section.getByRole('button', { name: 'Add connector' }).click();
+    const form = section.locator('form.connector-form');
+    await form.getByLabel('CRM').selectOption('pipedrive');
+    await form.getByLabel('Name').fill('Pipedrive EMEA');
+    await form.getByLabel('How to authenticate').selectOption('api-token');
+    await credential(form, 'apiToken').fill('pd-token');
+    await credential(form, 'webhookUser').fill('hooks');
+    await form.getByRole('button', { name: 'Save' }).click();
+    const passwordLabel = fieldLabel('pipedrive', 'api-token', 'webhookPassword');
+    await form.getByRole('alert').filter({ hasText: 'Not saved' }).waitFor();
+    const password = credential(form, 'webhookPassword');
+    expect(await password.getAttribute('aria-invalid')).toBe('true');
+    expect(await form.locator('[data-field="credentials.webhookPassword"] .cf-error').textContent()).toContain(`Fill in ${passwordLabel} too`);
+    expect(sent).toEqual([]);
+    await page.close();
+  });
 });
