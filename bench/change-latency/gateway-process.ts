@@ -5,9 +5,11 @@
  * polling is off and the HubSpot sandbox delivers its signed webhooks to this gateway (the demo wiring); in
  * `poll` mode the webhooks are switched off and the poller runs every `pollMs`.
  *
- *   tsx bench/change-latency/gateway-process.ts <webhook|poll> [pollMs]
+ *   tsx bench/change-latency/gateway-process.ts <webhook|poll> [pollMs] [hubspot|pipedrive]
  *
- * Protocol: lines of ours on stdout start with PREFIX. First `{ url, hubspotUrl, salesforceUrl, driver }`, then one
+ * With `pipedrive`, the demo's Pipedrive sandbox runs too and the gateway subscribes to its webhooks.
+ *
+ * Protocol: lines of ours on stdout start with PREFIX. First `{ url, hubspotUrl, pipedriveUrl, salesforceUrl, driver }`, then one
  * answer per stdin command: `stats` → { subscriptions, rss, maxRss }; `exit` (or a closed stdin) ends the process.
  */
 import fs from 'node:fs';
@@ -22,6 +24,8 @@ import { PREFIX } from './protocol.ts';
 
 const mode = process.argv[2] === 'poll' ? 'poll' : 'webhook';
 const pollMs = mode === 'poll' ? String(Number(process.argv[3] ?? 1000)) : '0';
+// The CRM changes are made in: HubSpot (signed app webhooks) or Pipedrive (webhooks v2 with Basic credentials).
+const crm = process.argv[4] === 'pipedrive' ? 'pipedrive' : 'hubspot';
 const reply = (value: unknown) => process.stdout.write(`${PREFIX}${JSON.stringify(value)}\n`);
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-bench-change-latency-'));
 const database = process.env.DATABASE_URL ? await createFreshDatabase(process.env.DATABASE_URL) : undefined;
@@ -36,13 +40,23 @@ const app = await startApp(
   }),
   createLogger('bench-change-latency', process.env.LOG_LEVEL ?? 'warn'),
   undefined,
-  { env: { CUSTOMER_GRAPH_DEMO_SALESFORCE_PORT: '0', CUSTOMER_GRAPH_DEMO_HUBSPOT_PORT: '0', CUSTOMER_GRAPH_DEMO_PIPEDRIVE_PORT: 'off', CUSTOMER_GRAPH_POLL_INTERVAL_MS: pollMs } },
+  { env: {
+    CUSTOMER_GRAPH_DEMO_SALESFORCE_PORT: '0', CUSTOMER_GRAPH_DEMO_HUBSPOT_PORT: '0', CUSTOMER_GRAPH_DEMO_PIPEDRIVE_PORT: crm === 'pipedrive' ? '0' : 'off',
+    CUSTOMER_GRAPH_POLL_INTERVAL_MS: pollMs,
+  } },
 );
 const hubspotUrl = app.setup.sandboxes!.hubspotUrl;
+const pipedriveUrl = app.setup.sandboxes!.pipedriveUrl;
+// Pipedrive's subscriptions are made through its API at start, in the background: measured changes come after.
+await app.sync.subscribed;
 if (mode === 'poll') {
-  // Only the poller may bring changes in: the sandbox stops delivering webhooks (and drops any queued).
+  // Only the poller may bring changes in: the sandboxes stop delivering webhooks (and drop any queued).
   const res = await fetch(`${hubspotUrl}/_sandbox/hubspot/webhooks`, { method: 'DELETE' });
   if (!res.ok) throw new Error(`could not switch the HubSpot sandbox webhooks off: ${res.status}`);
+  if (pipedriveUrl) {
+    const off = await fetch(`${pipedriveUrl}/_sandbox/pipedrive/webhooks`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"enabled":false}' });
+    if (!off.ok) throw new Error(`could not switch the Pipedrive sandbox webhooks off: ${off.status}`);
+  }
   // The first round reads everything (no cursor yet); the measured changes come after it.
   await app.sync.poller!.pollNow();
 }
@@ -60,7 +74,7 @@ function shutdown(): Promise<never> {
   return closing;
 }
 
-reply({ url: app.server.url, hubspotUrl, salesforceUrl: app.setup.sandboxes!.salesforceUrl, driver: app.database.driver, mode, pollMs: Number(pollMs) });
+reply({ url: app.server.url, hubspotUrl, pipedriveUrl, salesforceUrl: app.setup.sandboxes!.salesforceUrl, driver: app.database.driver, mode, pollMs: Number(pollMs), crm });
 
 const input = readline.createInterface({ input: process.stdin });
 input.on('line', (line) => {

@@ -1,7 +1,7 @@
 /**
  * The change-latency measurement: a gateway process (gateway-process.ts) with change capture on, N graphql-ws
- * subscribers on `customerChanged`, and phone changes made one after the other in the HubSpot sandbox through its
- * CRM API. Latency is from the moment the sandbox acknowledged the write (the PATCH answered: the change is committed
+ * subscribers on `customerChanged`, and phone changes made one after the other in the HubSpot (or Pipedrive) sandbox
+ * through its CRM API. Latency is from the moment the sandbox acknowledged the write (the PATCH answered: the change is committed
  * there) to the moment a subscriber holds the new merged phone; the PATCH's own duration is reported beside it, so
  * "from just before the call" is that much more.
  */
@@ -18,8 +18,12 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+export type LatencyCrm = 'hubspot' | 'pipedrive';
+
 export interface LatencyOptions {
   mode: 'webhook' | 'poll';
+  /** Where the changes are made (default HubSpot). */
+  crm?: LatencyCrm;
   pollMs?: number;
   subscribers: number;
   changes: number;
@@ -32,6 +36,7 @@ export interface LatencyOptions {
 
 export interface LatencyReport {
   mode: 'webhook' | 'poll';
+  crm: LatencyCrm;
   pollMs: number;
   driver: string;
   subscribers: number;
@@ -60,13 +65,14 @@ export function percentile(sorted: readonly number[], p: number): number {
 interface Gateway {
   url: string;
   hubspotUrl: string;
+  pipedriveUrl?: string;
   driver: string;
   stats(): Promise<{ subscriptions: { subscribers: number; deliveries: number; dropped: number }; rss: number; maxRss: number }>;
   stop(): Promise<void>;
 }
 
-async function startGateway(mode: 'webhook' | 'poll', pollMs: number, log: (m: string) => void): Promise<Gateway> {
-  const child = spawn(path.join(root, 'node_modules/.bin/tsx'), [path.join(root, 'bench/change-latency/gateway-process.ts'), mode, String(pollMs)], {
+async function startGateway(mode: 'webhook' | 'poll', pollMs: number, crm: LatencyCrm, log: (m: string) => void): Promise<Gateway> {
+  const child = spawn(path.join(root, 'node_modules/.bin/tsx'), [path.join(root, 'bench/change-latency/gateway-process.ts'), mode, String(pollMs), crm], {
     cwd: root, stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, APOLLO_TELEMETRY_DISABLED: 'true' },
   });
   const waiting: ((v: Record<string, unknown>) => void)[] = [];
@@ -79,7 +85,7 @@ async function startGateway(mode: 'webhook' | 'poll', pollMs: number, log: (m: s
     waiting.push(resolve);
     void exited.then((code) => reject(new Error(`gateway process exited with ${code}`)));
   });
-  const hello = (await next()) as { url: string; hubspotUrl: string; driver: string };
+  const hello = (await next()) as { url: string; hubspotUrl: string; pipedriveUrl?: string; driver: string };
   return {
     ...hello,
     async stats() {
@@ -111,22 +117,41 @@ async function until(check: () => Promise<boolean> | boolean, timeoutMs: number,
 
 const digits = (phone: string | null | undefined) => (phone ?? '').replace(/\D/g, '');
 
+/** One phone change through the CRM's own API; resolves when the sandbox answered (the change is committed there). */
+function changePhone(gw: Gateway, crm: LatencyCrm, recordId: string, phone: string): Promise<Response> {
+  const json = { 'content-type': 'application/json' };
+  if (crm === 'pipedrive') {
+    return fetch(`${gw.pipedriveUrl}/api/v2/persons/${recordId}`, {
+      method: 'PATCH', headers: { ...json, 'x-api-token': 'sandbox-pipedrive-token' }, body: JSON.stringify({ phones: [{ value: phone, primary: true, label: 'work' }] }),
+    });
+  }
+  return fetch(`${gw.hubspotUrl}/crm/v3/objects/contacts/${recordId}`, {
+    method: 'PATCH', headers: { ...json, authorization: 'Bearer sandbox-token' }, body: JSON.stringify({ properties: { phone } }),
+  });
+}
+
+async function webhooksDelivered(gw: Gateway, crm: LatencyCrm): Promise<number> {
+  const url = crm === 'pipedrive' ? `${gw.pipedriveUrl}/_sandbox/pipedrive/webhooks` : `${gw.hubspotUrl}/_sandbox/hubspot/webhooks`;
+  return ((await (await fetch(url)).json()) as { delivered: number }).delivered;
+}
+
 export async function runChangeLatency(opts: LatencyOptions): Promise<LatencyReport> {
   const log = opts.log ?? (() => {});
   const pollMs = opts.mode === 'poll' ? (opts.pollMs ?? 1000) : 0;
   const timeoutMs = opts.timeoutMs ?? 30_000;
-  const gw = await startGateway(opts.mode, pollMs, log);
+  const crm = opts.crm ?? 'hubspot';
+  const gw = await startGateway(opts.mode, pollMs, crm, log);
   const clients: Client[] = [];
   try {
-    // Customers with a HubSpot contact (most also have a Salesforce one: the change is merged with it).
+    // Customers with a record in the CRM (most also have a Salesforce one: the change is merged with it).
     const page = await gql<{ customers: { edges: { node: { id: string; sources: { crm: string; recordId: string }[] } }[] } }>(gw.url,
-      '{ customers(first: 100) { edges { node { id sources { crm recordId } } } } }');
+      '{ customers(first: 500) { edges { node { id sources { crm recordId } } } } }');
     const targets = page.customers.edges.map((e) => e.node)
-      .map((n) => ({ id: n.id, hubspotId: n.sources.find((s) => s.crm === 'hubspot')?.recordId, both: n.sources.some((s) => s.crm === 'salesforce') }))
-      .filter((n): n is { id: string; hubspotId: string; both: boolean } => Boolean(n.hubspotId))
+      .map((n) => ({ id: n.id, recordId: n.sources.find((s) => s.crm === crm)?.recordId, both: n.sources.some((s) => s.crm === 'salesforce') }))
+      .filter((n): n is { id: string; recordId: string; both: boolean } => Boolean(n.recordId))
       .sort((a, b) => Number(b.both) - Number(a.both))
       .slice(0, opts.customers ?? 20);
-    if (!targets.length) throw new Error('no customer with a HubSpot contact in the demo set');
+    if (!targets.length) throw new Error(`no customer with a ${crm} record in the demo set`);
 
     // pending: `${customerId}|${digits}` → change index; received[change] = arrival times, one per subscriber.
     const pending = new Map<string, number>();
@@ -149,7 +174,7 @@ export async function runChangeLatency(opts: LatencyOptions): Promise<LatencyRep
       });
     }
     await until(async () => (await gw.stats()).subscriptions.subscribers >= opts.subscribers, 120_000, `${opts.subscribers} subscriptions`);
-    log(`${opts.mode}: ${opts.subscribers} subscribers on ${targets.length} customers; ${opts.changes} changes`);
+    log(`${crm} ${opts.mode}: ${opts.subscribers} subscribers on ${targets.length} customers; ${opts.changes} changes`);
 
     const committedAt: number[] = [];
     const callMs: number[] = [];
@@ -164,12 +189,10 @@ export async function runChangeLatency(opts: LatencyOptions): Promise<LatencyRep
       // A random pause first, so changes fall at random points of the poll interval (or webhook batch window).
       await sleep(Math.random() * (opts.mode === 'poll' ? pollMs : 200));
       const before = now();
-      const res = await fetch(`${gw.hubspotUrl}/crm/v3/objects/contacts/${target.hubspotId}`, {
-        method: 'PATCH', headers: { 'content-type': 'application/json', authorization: 'Bearer sandbox-token' }, body: JSON.stringify({ properties: { phone } }),
-      });
+      const res = await changePhone(gw, crm, target.recordId, phone);
       const after = now();
       await res.arrayBuffer();
-      if (!res.ok) throw new Error(`PATCH contact ${target.hubspotId}: ${res.status}`);
+      if (!res.ok) throw new Error(`PATCH ${crm} record ${target.recordId}: ${res.status}`);
       committedAt[i] = after;
       callMs.push(after - before);
       try {
@@ -184,11 +207,9 @@ export async function runChangeLatency(opts: LatencyOptions): Promise<LatencyRep
     const latencies = received.flatMap((m, i) => [...m.values()].map((at) => at - committedAt[i]!)).sort((a, b) => a - b);
     const calls = [...callMs].sort((a, b) => a - b);
     const stats = await gw.stats();
-    const webhooks = opts.mode === 'webhook'
-      ? ((await (await fetch(`${gw.hubspotUrl}/_sandbox/hubspot/webhooks`)).json()) as { delivered: number }).delivered
-      : undefined;
+    const webhooks = opts.mode === 'webhook' ? await webhooksDelivered(gw, crm) : undefined;
     return {
-      mode: opts.mode, pollMs, driver: gw.driver, subscribers: opts.subscribers, changes: opts.changes, customers: targets.length,
+      mode: opts.mode, crm, pollMs, driver: gw.driver, subscribers: opts.subscribers, changes: opts.changes, customers: targets.length,
       expectedDeliveries: opts.changes * opts.subscribers, deliveries: latencies.length, missing, otherEvents,
       latencyMs: { p50: percentile(latencies, 50), p90: percentile(latencies, 90), p99: percentile(latencies, 99), max: latencies.at(-1) ?? NaN },
       callMs: { p50: percentile(calls, 50), p99: percentile(calls, 99) },

@@ -4,7 +4,7 @@
  * delivery → inbox → worker → snapshot → NOTIFY → subscribers) and through polling (webhooks off); p50/p99.
  *
  *   npm run bench -- change-latency [--modes webhook,poll] [--changes 200] [--subscribers 10] [--poll-ms 1000]
- *                                   [--customers 20] [--json]
+ *                                   [--customers 20] [--crm hubspot|pipedrive] [--json]
  *
  * One gateway process per mode (the app as `npm start` runs it, demo sandboxes in their own process); changes are
  * made one at a time, each after the previous one reached every subscriber, after a random pause (up to one poll
@@ -23,6 +23,7 @@ const { values } = parseArgs({
     subscribers: { type: 'string', default: '10' },
     'poll-ms': { type: 'string', default: '1000' },
     customers: { type: 'string', default: '20' },
+    crm: { type: 'string', default: 'hubspot' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -33,13 +34,16 @@ const whole = (raw: string, name: string) => {
 };
 const modes = values.modes.split(',').map((m) => m.trim());
 for (const m of modes) if (m !== 'webhook' && m !== 'poll') throw new Error(`--modes: unknown mode "${m}"`);
+if (values.crm !== 'hubspot' && values.crm !== 'pipedrive') throw new Error(`--crm: "${values.crm}" is not hubspot or pipedrive`);
+const crm = values.crm;
+const PATHS = { hubspot: 'HubSpot signed webhook', pipedrive: 'Pipedrive webhook (Basic credentials)' } as const;
 
 const ms = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : '–');
 export function renderTable(reports: LatencyReport[]): string {
   return [
     '| path | database | subscribers | changes | deliveries | missing | p50 ms | p90 ms | p99 ms | max ms | PATCH p50 ms | gateway RSS MB (peak) |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...reports.map((r) => `| ${r.mode === 'webhook' ? 'signed webhook' : `polling every ${r.pollMs} ms`} | ${r.driver} | ${r.subscribers} | ${r.changes} | ${r.deliveries} / ${r.expectedDeliveries} | ${r.missing} | ${ms(r.latencyMs.p50)} | ${ms(r.latencyMs.p90)} | ${ms(r.latencyMs.p99)} | ${ms(r.latencyMs.max)} | ${ms(r.callMs.p50)} | ${(r.gatewayRssBytes / 2 ** 20).toFixed(0)} (${(r.gatewayPeakRssBytes / 2 ** 20).toFixed(0)}) |`),
+    ...reports.map((r) => `| ${r.mode === 'webhook' ? PATHS[r.crm] : `${r.crm === 'pipedrive' ? 'Pipedrive' : 'HubSpot'} change, polling every ${r.pollMs} ms`} | ${r.driver} | ${r.subscribers} | ${r.changes} | ${r.deliveries} / ${r.expectedDeliveries} | ${r.missing} | ${ms(r.latencyMs.p50)} | ${ms(r.latencyMs.p90)} | ${ms(r.latencyMs.p99)} | ${ms(r.latencyMs.max)} | ${ms(r.callMs.p50)} | ${(r.gatewayRssBytes / 2 ** 20).toFixed(0)} (${(r.gatewayPeakRssBytes / 2 ** 20).toFixed(0)}) |`),
   ].join('\n');
 }
 
@@ -47,7 +51,7 @@ const log = (msg: string) => process.stderr.write(`[change-latency] ${msg}\n`);
 const reports: LatencyReport[] = [];
 for (const mode of modes as ('webhook' | 'poll')[]) {
   reports.push(await runChangeLatency({
-    mode, pollMs: whole(values['poll-ms'], 'poll-ms'), subscribers: whole(values.subscribers, 'subscribers'),
+    mode, crm, pollMs: whole(values['poll-ms'], 'poll-ms'), subscribers: whole(values.subscribers, 'subscribers'),
     changes: whole(values.changes, 'changes'), customers: whole(values.customers, 'customers'), log,
   }));
 }

@@ -39,4 +39,11 @@ describe('change-latency bench', () => {
     expectEveryChangeDelivered(r, 2, 2);
     expect(r.webhooksDelivered).toBeUndefined();
   }, 600_000);
+
+  it('a Pipedrive change reaches every subscriber through its webhook', async () => {
+    const r = await runChangeLatency({ mode: 'webhook', crm: 'pipedrive', subscribers: 2, changes: 2, customers: 2 });
+    expectEveryChangeDelivered(r, 2, 2);
+    expect(r.crm).toBe('pipedrive');
+    expect(r.webhooksDelivered).toBeGreaterThanOrEqual(2);
+  }, 600_000);
 });
