@@ -14,8 +14,9 @@ import { ConnectorError } from '../contract/index.ts';
 import type { CallOptions, ChangeBatch, ChangeCursor, ChangeOptions, Deletion, NativeRecord } from '../contract/index.ts';
 import type { HubSpotApi } from './client.ts';
 import { HUBSPOT, expectResults } from './client.ts';
+import { fillSyntheticReferences, planRead } from './associations.ts';
 import type { PropertyCatalog } from './describe.ts';
-import { modifiedPropertyOf } from './describe.ts';
+import { canonicalObjectType, modifiedPropertyOf } from './describe.ts';
 import type { HubSpotObject } from './records.ts';
 import { epochOf, isoOf, toNativeRecord } from './records.ts';
 import { MAX_LIST_PAGE } from './reads.ts';
@@ -93,8 +94,8 @@ export async function* readChanges(api: HubSpotApi, catalog: PropertyCatalog, ob
   const overlapMs = Math.max(0, options.overlapMs ?? DEFAULT_OVERLAP_MS);
   const limit = Math.max(1, Math.min(MAX_SEARCH_PAGE, Math.floor(options.pageSize ?? MAX_LIST_PAGE)));
   const modified = modifiedPropertyOf(objectType);
-  const fields = options.fields ?? (await catalog.propertyNames(objectType, { lane, signal: options.signal }));
-  const properties = [...new Set([...fields, modified])];
+  const plan = await planRead(canonicalObjectType(objectType), options.fields, () => catalog.propertyNames(objectType, { lane, signal: options.signal }));
+  const properties = [...new Set([...plan.properties, modified])];
   const records = { since: state.since, seen: new Set(state.seen) };
   const deletions = { since: state.deletedSince, seen: new Set(state.deletedSeen) };
   const cursorNow = (): ChangeCursor => ({
@@ -128,7 +129,11 @@ export async function* readChanges(api: HubSpotApi, catalog: PropertyCatalog, ob
       fresh.push(toNativeRecord(objectType, object));
       advance(records, time, id);
     }
-    if (fresh.length) yield { records: fresh, deletions: [], cursor: cursorNow() };
+    if (fresh.length) {
+      // Associations do not change a deal's modification time: they are read as of this page.
+      await fillSyntheticReferences(api, objectType, fresh, plan.synthetic, { lane, signal: options.signal });
+      yield { records: fresh, deletions: [], cursor: cursorNow() };
+    }
 
     const last: HubSpotObject | undefined = found.at(-1);
     const more = found.length === limit && page.paging?.next?.after !== undefined;

@@ -71,6 +71,7 @@ export class HubSpotApi {
     // overwrites, and applies them when a discovery object is first built: build ours now, while they are ours.
     void client.crm.objects;
     void client.crm.properties;
+    void client.crm.associations.v4;
     this.clients.set(accessToken, client);
     if (this.clients.size > MAX_CLIENTS) this.clients.delete(this.clients.keys().next().value as string);
     return client;

@@ -4,6 +4,7 @@
  * property" use a short-lived cache of the names so a DataLoader batch stays one upstream call.
  */
 import type { CallOptions, FieldDescription, FieldType, ObjectDescription } from '../contract/index.ts';
+import { syntheticFieldDescriptions } from './associations.ts';
 import type { HubSpotApi } from './client.ts';
 import { expectResults } from './client.ts';
 
@@ -101,7 +102,11 @@ export function toObjectDescription(objectType: string, properties: HubSpotPrope
     custom: !(STANDARD_OBJECTS as readonly string[]).includes(canonical),
     idField: 'hs_object_id',
     modifiedField: modifiedPropertyOf(objectType),
-    fields: properties.map((p) => toFieldDescription(objectType, p)),
+    fields: [
+      ...properties.map((p) => toFieldDescription(objectType, p)),
+      // Deals' company and contacts, read from associations; a real property of the same name wins.
+      ...syntheticFieldDescriptions(canonical, new Set(properties.map((p) => p.name))),
+    ],
   };
 }
 

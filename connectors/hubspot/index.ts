@@ -110,9 +110,9 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
     readChanges: (objectType: string, cursor: ChangeCursor | null, o?: ChangeOptions): AsyncGenerator<ChangeBatch> => readChanges(api, catalog, objectType, cursor, o),
     changeCursorAt: (_objectType: string, at: Date): ChangeCursor => changeCursorAt(at),
     latestChangeAt: (objectType: string, o?: CallOptions): Promise<Date | null> => latestChangeAt(api, objectType, o),
-    createMany: (objectType: string, items: readonly CreateItem[], o?: WriteOptions): Promise<WriteResult[]> => createMany(api, objectType, items, o),
-    updateMany: (objectType: string, items: readonly UpdateItem[], o?: WriteOptions): Promise<WriteResult[]> => updateMany(api, objectType, items, o),
-    upsertMany: (objectType: string, items: readonly UpsertItem[], o: UpsertOptions): Promise<WriteResult[]> => upsertMany(api, objectType, items, o),
+    createMany: (objectType: string, items: readonly CreateItem[], o?: WriteOptions): Promise<WriteResult[]> => createMany(api, catalog, objectType, items, o),
+    updateMany: (objectType: string, items: readonly UpdateItem[], o?: WriteOptions): Promise<WriteResult[]> => updateMany(api, catalog, objectType, items, o),
+    upsertMany: (objectType: string, items: readonly UpsertItem[], o: UpsertOptions): Promise<WriteResult[]> => upsertMany(api, catalog, objectType, items, o),
     deleteMany: (objectType: string, ids: readonly string[], o?: WriteOptions): Promise<WriteResult[]> => deleteMany(api, objectType, ids, o),
     rateLimitState: (): RateLimitState => rt.rateLimitState(),
   };

@@ -6,8 +6,11 @@
  */
 import { ConnectorError, asConnectorError } from '../contract/index.ts';
 import type { CreateItem, UpdateItem, UpsertItem, UpsertOptions, WriteOptions, WriteResult } from '../contract/index.ts';
+import { refuseSynthetic, syntheticNamesWritten } from './associations.ts';
 import type { HubSpotApi } from './client.ts';
 import { HUBSPOT, expectResults } from './client.ts';
+import type { PropertyCatalog } from './describe.ts';
+import { canonicalObjectType } from './describe.ts';
 import type { HubSpotRecordError } from './errors.ts';
 import { recordError } from './errors.ts';
 import { MAX_BATCH } from './reads.ts';
@@ -87,10 +90,20 @@ function matchAnswer(data: unknown, sent: Sent[], into: Map<number, WriteResult>
   }
 }
 
-export function createMany(api: HubSpotApi, objectType: string, items: readonly CreateItem[], options: WriteOptions = {}): Promise<WriteResult[]> {
+/**
+ * The synthetic reference names (associations.ts) the items name that no real property takes: an item naming one
+ * fails alone with CRM_VALIDATION. The portal's property names are read only when an item names one.
+ */
+function syntheticGuard(catalog: PropertyCatalog, objectType: string, items: readonly { fields: Record<string, unknown> }[], options: WriteOptions): Promise<Set<string>> {
+  return syntheticNamesWritten(canonicalObjectType(objectType), items.map((i) => i.fields),
+    () => catalog.propertyNames(objectType, { lane: options.lane ?? 'writeback', signal: options.signal }));
+}
+
+export async function createMany(api: HubSpotApi, catalog: PropertyCatalog, objectType: string, items: readonly CreateItem[], options: WriteOptions = {}): Promise<WriteResult[]> {
+  const synthetic = await syntheticGuard(catalog, objectType, items, options);
   return writeChunks(items.map(() => undefined), async (indexes) => {
     const answered = new Map<number, WriteResult>();
-    const ready = prepare(indexes, (i) => toHubSpotProperties(items[i]!.fields), answered);
+    const ready = prepare(indexes, (i) => toHubSpotProperties(checked(objectType, items[i]!.fields, synthetic)), answered);
     if (!ready.length) return answered;
     const inputs = ready.map(({ input }, k) => ({ properties: input, associations: [], objectWriteTraceId: String(k) }));
     // Not idempotent: a create that timed out may have been applied, so only a 429 is retried.
@@ -101,10 +114,11 @@ export function createMany(api: HubSpotApi, objectType: string, items: readonly 
   });
 }
 
-export function updateMany(api: HubSpotApi, objectType: string, items: readonly UpdateItem[], options: WriteOptions = {}): Promise<WriteResult[]> {
+export async function updateMany(api: HubSpotApi, catalog: PropertyCatalog, objectType: string, items: readonly UpdateItem[], options: WriteOptions = {}): Promise<WriteResult[]> {
+  const synthetic = await syntheticGuard(catalog, objectType, items, options);
   return writeChunks(items.map((item) => String(item.id)), async (indexes) => {
     const answered = new Map<number, WriteResult>();
-    const ready = prepare(indexes, (i) => ({ id: String(items[i]!.id), properties: toHubSpotProperties(items[i]!.fields) }), answered);
+    const ready = prepare(indexes, (i) => ({ id: String(items[i]!.id), properties: toHubSpotProperties(checked(objectType, items[i]!.fields, synthetic)) }), answered);
     if (!ready.length) return answered;
     const inputs = ready.map(({ input }, k) => ({ ...input, objectWriteTraceId: String(k) }));
     const data = await api.call(options.lane ?? 'writeback', (client) =>
@@ -114,11 +128,12 @@ export function updateMany(api: HubSpotApi, objectType: string, items: readonly 
   });
 }
 
-export function upsertMany(api: HubSpotApi, objectType: string, items: readonly UpsertItem[], options: UpsertOptions): Promise<WriteResult[]> {
+export async function upsertMany(api: HubSpotApi, catalog: PropertyCatalog, objectType: string, items: readonly UpsertItem[], options: UpsertOptions): Promise<WriteResult[]> {
+  const synthetic = await syntheticGuard(catalog, objectType, items, options);
   const idProperty = options.externalIdField;
   return writeChunks(items.map((item) => String(item.externalId)), async (indexes) => {
     const answered = new Map<number, WriteResult>();
-    const ready = prepare(indexes, (i) => ({ id: String(items[i]!.externalId), idProperty, properties: toHubSpotProperties(items[i]!.fields) }), answered);
+    const ready = prepare(indexes, (i) => ({ id: String(items[i]!.externalId), idProperty, properties: toHubSpotProperties(checked(objectType, items[i]!.fields, synthetic)) }), answered);
     if (!ready.length) return answered;
     const inputs = ready.map(({ input }, k) => ({ ...input, objectWriteTraceId: String(k) }));
     const data = await api.call(options.lane ?? 'writeback', (client) =>
@@ -127,6 +142,12 @@ export function upsertMany(api: HubSpotApi, objectType: string, items: readonly 
     matchAnswer(data, ready.map(({ index }) => ({ index })), answered, (o) => o._new === true);
     return answered;
   });
+}
+
+/** The fields of an item, after refusing the synthetic references it names (thrown inside `prepare`: that item fails). */
+function checked(objectType: string, fields: Record<string, unknown>, synthetic: ReadonlySet<string>): Record<string, unknown> {
+  refuseSynthetic(objectType, fields, synthetic);
+  return fields;
 }
 
 export function deleteMany(api: HubSpotApi, objectType: string, ids: readonly string[], options: WriteOptions = {}): Promise<WriteResult[]> {
