@@ -37,26 +37,30 @@ export const defaultDealType: MappingConfigInput['types'][string] = {
     // Pipedrive's open/won/lost status is no stage, so stage is not mapped from it.
     companyName: { type: 'String', mappings: [from(SF, O, 'Account.Name', undefined, false)] },
   },
-  // HubSpot links deals by association (no property holds them), so only Salesforce and Pipedrive references feed these.
+  // HubSpot links deals by association (no property holds them): its connector reads them into the synthetic reference
+  // fields associatedcompanyid (the primary company) and associatedcontactid. Salesforce and Pipedrive set theirs by
+  // hand on the deal, so they come first.
   relations: {
     company: {
       target: 'Company',
       inverse: 'deals',
       description: 'The company the deal is with.',
-      rule: { strategy: 'source-priority', sourcePriority: [SF, PD] },
+      rule: { strategy: 'source-priority', sourcePriority: [SF, PD, HS] },
       mappings: [
         { crm: SF, objectType: O, from: 'AccountId', targetObjectType: 'Account' },
         { crm: PD, objectType: H, from: 'org_id', targetObjectType: 'organizations' },
+        { crm: HS, objectType: H, from: 'associatedcompanyid', targetObjectType: 'companies' },
       ],
     },
     contact: {
       target: 'Customer',
       inverse: 'deals',
       description: 'The deal\'s main contact person.',
-      rule: { strategy: 'source-priority', sourcePriority: [SF, PD] },
+      rule: { strategy: 'source-priority', sourcePriority: [SF, PD, HS] },
       mappings: [
         { crm: SF, objectType: O, from: 'ContactId', targetObjectType: 'Contact' },
         { crm: PD, objectType: H, from: 'person_id', targetObjectType: 'persons' },
+        { crm: HS, objectType: H, from: 'associatedcontactid', targetObjectType: 'contacts' },
       ],
     },
   },

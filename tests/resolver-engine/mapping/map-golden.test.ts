@@ -80,7 +80,7 @@ describe('requiredNativeFields', () => {
     expect(sf).toContain('SystemModstamp');
     expect(sf).toContain('HasOptedOutOfEmail');
     expect(sf).not.toContain('Id');
-    expect(requiredNativeFields(config, 'Deal', 'hubspot')).toEqual(['amount', 'closedate', 'dealname', 'dealstage', 'hs_lastmodifieddate']);
+    expect(requiredNativeFields(config, 'Deal', 'hubspot')).toEqual(['amount', 'associatedcompanyid', 'associatedcontactid', 'closedate', 'dealname', 'dealstage', 'hs_lastmodifieddate']);
     expect(requiredNativeFields(config, 'Deal', 'hubspot', { includeIdField: true })).toContain('id');
   });
   it('renders a selection for @requires', () => {

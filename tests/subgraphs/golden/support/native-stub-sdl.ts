@@ -102,6 +102,9 @@ type HubSpotDeal @key(fields: "id") {
   dealstage: String
   closedate: String
   hs_lastmodifieddate: String
+  "Read from the deal's associations by the connector (the primary company; the lowest contact)."
+  associatedcompanyid: String
+  associatedcontactid: String
 }
 type Query {
   hubSpotContact(id: ID!): HubSpotContact
