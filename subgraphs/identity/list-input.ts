@@ -48,16 +48,27 @@ export interface FilterRules {
   contains?: Record<string, string[]>;
 }
 
+/** A relation filter: the snapshot keeps the relation's winner under the relation's name, as a golden id. */
+const relationTo = (field: string, target: string) => ({
+  field, normalise: (v: string) => (checkGoldenId(target, v.trim()).ok ? v.trim() : null), expected: `a ${target} id`,
+});
+
 export const FILTER_RULES: Record<string, FilterRules> = {
   Customer: {
-    equals: { email: { field: 'email', normalise: (v) => (normaliseEmail(v) ? v.trim() : null), expected: 'an email address such as ada@example.com' } },
+    equals: {
+      email: { field: 'email', normalise: (v) => (normaliseEmail(v) ? v.trim() : null), expected: 'an email address such as ada@example.com' },
+      companyId: relationTo('company', 'Company'),
+    },
     contains: { name: ['firstName', 'lastName'], company: ['companyName'] },
   },
   Company: {
     equals: { domain: { field: 'domain', normalise: (v) => (/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(v.trim()) ? v.trim() : null), expected: 'a domain such as acme.com' } },
     contains: { name: ['name'] },
   },
-  Deal: { contains: { name: ['name'], company: ['companyName'] } },
+  Deal: {
+    equals: { companyId: relationTo('company', 'Company'), contactId: relationTo('contact', 'Customer') },
+    contains: { name: ['name'], company: ['companyName'] },
+  },
 };
 
 /**

@@ -81,6 +81,8 @@ export type CustomerEdge = {
 export type CustomerFilter = {
   /** Text contained in the company name. */
   company?: InputMaybe<Scalars['String']['input']>;
+  /** Whose `company` is this golden company, as sync last decided it (the stored snapshot; a merged-away id matches nothing). */
+  companyId?: InputMaybe<Scalars['ID']['input']>;
   /** Linked to at least one record of this CRM (a connector CRM id such as salesforce). */
   crm?: InputMaybe<Scalars['String']['input']>;
   /** The golden email, exactly (case and surrounding spaces ignored). */
@@ -119,6 +121,10 @@ export type DealEdge = {
 export type DealFilter = {
   /** Text contained in the deal's company name. */
   company?: InputMaybe<Scalars['String']['input']>;
+  /** Whose `company` is this golden company, as sync last decided it. */
+  companyId?: InputMaybe<Scalars['ID']['input']>;
+  /** Whose `contact` is this golden customer, as sync last decided it. */
+  contactId?: InputMaybe<Scalars['ID']['input']>;
   crm?: InputMaybe<Scalars['String']['input']>;
   /** Text contained in the deal name. */
   name?: InputMaybe<Scalars['String']['input']>;

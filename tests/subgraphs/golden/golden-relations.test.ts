@@ -108,6 +108,21 @@ describe('golden relations through the gateway', () => {
     expect(r.data.deals.edges.map((e) => e.node)).toEqual([{ name: 'Engine No. 1', company: { domain: 'engines.test' }, contact: { email: 'ada@engines.test', company: { domain: 'engines.test' } } }]);
   });
 
+  it('filters customers and deals by their golden company and contact, as sync decided them', async () => {
+    const engines = await companyId('engines.test');
+    const ada = await customer('ada@engines.test');
+    const people = await world.query<{ customers: { edges: { node: { email: string } }[] } }>(`{ customers(first: 10, filter: { companyId: "${engines}" }) { edges { node { email } } } }`);
+    expect(people.errors).toBeUndefined();
+    expect(people.data.customers.edges.map((e) => e.node.email)).toEqual(['ada@engines.test']);
+    const deals = (filter: string) => world.query<{ deals: { edges: { node: { name: string } }[] } }>(`{ deals(first: 5, filter: { ${filter} }) { edges { node { name } } } }`);
+    expect((await deals(`companyId: "${engines}", contactId: "${ada.id}"`)).data.deals.edges.map((e) => e.node.name)).toEqual(['Engine No. 1']);
+    expect((await deals(`companyId: "${await companyId('looms.test')}"`)).data.deals.edges).toEqual([]);
+    // A customer id where a company id belongs is refused, naming the argument.
+    const wrong = await world.query(`{ customers(first: 1, filter: { companyId: "${ada.id}" }) { edges { node { id } } } }`);
+    expect(wrong.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'filter' });
+    expect(wrong.errors?.[0]?.message).toContain('filter.companyId');
+  });
+
   it('a page of customers looks its references up in one batch, and not at all when no relation is asked for', async () => {
     lookups.length = 0;
     const r = await world.query<{ customers: { edges: { node: { company: { id: string } | null } }[] } }>('{ customers(first: 20) { edges { node { email company { id } } } } }');
