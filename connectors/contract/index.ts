@@ -10,4 +10,5 @@ export type {
 export { CONNECTOR_ERROR_CODES, ConnectorError, isConnectorError, asConnectorError } from './errors.ts';
 export type { ErrorCodeDefinition, ConnectorErrorCode, ConnectorErrorOptions } from './errors.ts';
 export { redact, redactString, registerSecret, REDACTED } from './redact.ts';
+export { parseWebhookJson } from './webhook-body.ts';
 export type { ConnectionForm, ConnectionAuthKind, ConnectionFormField } from './connection-form.ts';

@@ -5,7 +5,7 @@
  * `changeSource`/`sourceId` so the sync layer can recognise the echo of its own writes.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { ConnectorError } from '../contract/index.ts';
+import { ConnectorError, parseWebhookJson } from '../contract/index.ts';
 import type { WebhookEvent, WebhookEventKind, WebhookHandler, WebhookRequest } from '../contract/index.ts';
 import { HUBSPOT } from './client.ts';
 import { canonicalObjectType } from './describe.ts';
@@ -22,11 +22,27 @@ export interface HubSpotWebhookEvent extends WebhookEvent {
   sourceId?: string;
   portalId?: string;
   attemptNumber?: number;
+  /** associationChange events: the record on the other end (`recordId` is this end). */
+  toObjectId?: string;
+  /** `DEAL_TO_COMPANY`, `CONTACT_TO_COMPANY`… (one event per direction). */
+  associationType?: string;
+  associationRemoved?: boolean;
 }
 
 export interface HubSpotWebhookHandler extends WebhookHandler {
   parse(rawBody: string | Uint8Array): HubSpotWebhookEvent[];
 }
+
+/**
+ * The read-only references an association event changes on the record it names. A contact's associatedcompanyid
+ * is a real HubSpot property that follows the primary company; a deal's two are the connector's synthetic ones
+ * (associations.ts). Other directions (a company's deals, a contact's deals) change no field we read.
+ */
+const ASSOCIATION_FIELDS: Record<string, string> = {
+  DEAL_TO_COMPANY: 'associatedcompanyid',
+  DEAL_TO_CONTACT: 'associatedcontactid',
+  CONTACT_TO_COMPANY: 'associatedcompanyid',
+};
 
 const KINDS: Record<string, WebhookEventKind> = {
   creation: 'created',
@@ -64,13 +80,7 @@ export function createWebhookHandler(clientSecret: string, now: () => number = D
       return given.length === expected.length && timingSafeEqual(given, expected);
     },
     parse(rawBody) {
-      const text = typeof rawBody === 'string' ? rawBody : Buffer.from(rawBody).toString('utf8');
-      let payload: unknown;
-      try {
-        payload = JSON.parse(text);
-      } catch {
-        throw new ConnectorError('CRM_VALIDATION', HUBSPOT, 'webhook body is not JSON');
-      }
+      const payload = parseWebhookJson(HUBSPOT, rawBody);
       const events = Array.isArray(payload) ? payload : [payload];
       return events.map((raw, index) => toEvent(raw, index));
     },
@@ -82,8 +92,10 @@ function toEvent(raw: unknown, index: number): HubSpotWebhookEvent {
   const e = raw as Record<string, unknown>;
   const [subject, action] = String(e.subscriptionType ?? '').split('.') as [string, string | undefined];
   const kind = action ? KINDS[action] : undefined;
-  if (e.eventId === undefined || e.objectId === undefined || !kind) {
-    throw new ConnectorError('CRM_VALIDATION', HUBSPOT, `webhook event ${index} lacks eventId, objectId or a known subscriptionType (${String(e.subscriptionType)})`);
+  // Association events name their record as fromObjectId; objectId may be absent there.
+  const recordId = e.objectId ?? (kind === 'associationChanged' ? e.fromObjectId : undefined);
+  if (e.eventId === undefined || recordId === undefined || recordId === null || !kind) {
+    throw new ConnectorError('CRM_VALIDATION', HUBSPOT, `webhook event ${index} lacks eventId, objectId (fromObjectId) or a known subscriptionType (${String(e.subscriptionType)})`);
   }
   // `object.*` events name the type by id (0-1…); the others by a singular name (contact, company, deal).
   const objectType = canonicalObjectType(subject === 'object' ? String(e.objectTypeId ?? '') : subject);
@@ -91,7 +103,7 @@ function toEvent(raw: unknown, index: number): HubSpotWebhookEvent {
   const event: HubSpotWebhookEvent = {
     eventId: String(e.eventId),
     objectType,
-    recordId: String(e.objectId),
+    recordId: String(recordId),
     kind,
     occurredAt: Number.isFinite(occurred) ? new Date(occurred).toISOString() : new Date(0).toISOString(),
     raw,
@@ -106,5 +118,14 @@ function toEvent(raw: unknown, index: number): HubSpotWebhookEvent {
   if (e.portalId !== undefined) event.portalId = String(e.portalId);
   if (typeof e.attemptNumber === 'number') event.attemptNumber = e.attemptNumber;
   if (kind === 'merged' && Array.isArray(e.mergedObjectIds)) event.mergedIds = e.mergedObjectIds.map(String);
+  if (kind === 'associationChanged') {
+    if (e.toObjectId !== undefined && e.toObjectId !== null) event.toObjectId = String(e.toObjectId);
+    if (typeof e.associationRemoved === 'boolean') event.associationRemoved = e.associationRemoved;
+    if (typeof e.associationType === 'string') {
+      event.associationType = e.associationType;
+      const field = ASSOCIATION_FIELDS[e.associationType.toUpperCase()];
+      if (field) event.changedFields = [field];
+    }
+  }
   return event;
 }

@@ -9,7 +9,7 @@
  * API, so `ensureSubscriptions` creates the ones this connector needs (one per object, every action).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { ConnectorError, registerSecret } from '../contract/index.ts';
+import { ConnectorError, parseWebhookJson, registerSecret } from '../contract/index.ts';
 import type { CallOptions, WebhookEvent, WebhookEventKind, WebhookHandler, WebhookRequest, WebhookSubscriptionReport } from '../contract/index.ts';
 import { PIPEDRIVE, PIPEDRIVE_V1, expectList } from './client.ts';
 import type { PipedriveApi } from './client.ts';
@@ -62,13 +62,7 @@ export function createPipedriveWebhookHandler(auth: PipedriveWebhookAuth, api: P
       return given !== undefined && timingSafeEqual(digest(given.trim()), expected);
     },
     parse(rawBody) {
-      const text = typeof rawBody === 'string' ? rawBody : Buffer.from(rawBody).toString('utf8');
-      let payload: unknown;
-      try {
-        payload = JSON.parse(text);
-      } catch {
-        throw invalid('webhook body is not JSON');
-      }
+      const payload = parseWebhookJson(PIPEDRIVE, rawBody);
       if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw invalid('webhook body is not a JSON object');
       const body = payload as Record<string, unknown>;
       const meta = body.meta;
