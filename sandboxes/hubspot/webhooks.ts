@@ -5,11 +5,14 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import { OBJECT_TYPE_NAMES, OBJECT_TYPES } from './object-types.ts';
+import { associationEventFields } from './association-events.ts';
 import type { ChangeEvent, EventSink } from './writes.ts';
 
-export const SUBSCRIPTION_TYPES = OBJECT_TYPE_NAMES.flatMap((t) =>
-  ['creation', 'propertyChange', 'deletion'].map((k) => `${OBJECT_TYPES[t].eventPrefix}.${k}`),
-);
+// associationChange comes last so the subscription ids of the older types stay as they were.
+export const SUBSCRIPTION_TYPES = [
+  ...OBJECT_TYPE_NAMES.flatMap((t) => ['creation', 'propertyChange', 'deletion'].map((k) => `${OBJECT_TYPES[t].eventPrefix}.${k}`)),
+  ...OBJECT_TYPE_NAMES.map((t) => `${OBJECT_TYPES[t].eventPrefix}.associationChange`),
+];
 
 export interface WebhookConfig {
   targetUrl: string | null;
@@ -36,6 +39,14 @@ export interface WebhookEvent {
   propertyName?: string;
   propertyValue?: string;
   changeFlag?: 'CREATED' | 'DELETED';
+  /** associationChange events (see association-events.ts). */
+  fromObjectId?: number;
+  toObjectId?: number;
+  associationType?: string;
+  associationCategory?: 'HUBSPOT_DEFINED';
+  associationTypeId?: number;
+  associationRemoved?: boolean;
+  isPrimaryAssociation?: boolean;
   changeSource: 'API';
   sourceId: string;
 }
@@ -100,6 +111,7 @@ export class WebhookDispatcher implements EventSink {
         objectId: Number(ch.objectId),
         ...(ch.propertyName !== undefined ? { propertyName: ch.propertyName, propertyValue: ch.propertyValue ?? '' } : {}),
         ...(ch.kind === 'creation' ? { changeFlag: 'CREATED' as const } : ch.kind === 'deletion' ? { changeFlag: 'DELETED' as const } : {}),
+        ...associationEventFields(ch),
         changeSource: 'API',
         sourceId: ch.sourceId,
       });

@@ -8,6 +8,7 @@ import { OBJECT_TYPES } from './object-types.ts';
 import type { ObjectTypeName } from './object-types.ts';
 import { associationType, typesBetween } from './association-types.ts';
 import { HubSpotError, isoNow, propertyValuesError, validationError } from './errors.ts';
+import { associationChanges, edgesOf } from './association-events.ts';
 import type { Portal, StoredRecord } from './store.ts';
 
 /** Who wrote: API writes carry the credential's source id; seeding passes no source and emits nothing. */
@@ -18,11 +19,13 @@ export interface WriteSource {
 }
 
 export interface ChangeEvent {
-  kind: 'creation' | 'propertyChange' | 'deletion';
+  kind: 'creation' | 'propertyChange' | 'deletion' | 'associationChange';
   objectType: ObjectTypeName;
   objectId: string;
   propertyName?: string;
   propertyValue?: string;
+  /** associationChange only: the other record, the type as seen from this record, and whether it went away. */
+  association?: { toObjectId: string; associationTypeId: number; removed: boolean };
   sourceId: string;
   occurredAt: number;
 }
@@ -111,11 +114,13 @@ export class RecordWriter {
     for (const a of prepared.associations) this.portal().link(type, id, a.toType, a.toId, a.typeId);
     this.control.recordWrite({ method: src.method, route: src.route, objectType: type, recordId: id, operation, fields: prepared.values });
     const at = Date.parse(now);
+    const linkedTypes = [...new Set(prepared.associations.map((a) => a.toType))];
     this.sink.emit([
       { kind: 'creation', objectType: type, objectId: id, sourceId: src.sourceId, occurredAt: at },
       ...Object.entries(prepared.values)
         .filter(([, v]) => v !== '')
         .map(([k, v]) => ({ kind: 'propertyChange' as const, objectType: type, objectId: id, propertyName: k, propertyValue: v, sourceId: src.sourceId, occurredAt: at })),
+      ...linkedTypes.flatMap((to) => associationChanges(type, id, to, new Set(), edgesOf(portal, type, id, to), src.sourceId, at)),
     ]);
     return record;
   }
@@ -145,20 +150,24 @@ export class RecordWriter {
 
   /** Adds association types between two live records (through the API), recording the write. */
   associate(fromType: ObjectTypeName, fromId: string, toType: ObjectTypeName, toId: string, typeIds: number[], src: WriteSource): void {
+    const before = edgesOf(this.portal(), fromType, fromId, toType);
     for (const typeId of typeIds) this.portal().link(fromType, fromId, toType, toId, typeId);
     this.control.recordWrite({
       method: src.method, route: src.route, objectType: fromType, recordId: fromId, operation: 'update',
       fields: { associationsAdded: typeIds.map((associationTypeId) => ({ toObjectType: toType, toObjectId: toId, associationTypeId })) },
     });
+    this.sink.emit(associationChanges(fromType, fromId, toType, before, edgesOf(this.portal(), fromType, fromId, toType), src.sourceId, Date.now()));
   }
 
   dissociate(fromType: ObjectTypeName, fromId: string, toType: ObjectTypeName, toId: string, src: WriteSource): void {
+    const before = edgesOf(this.portal(), fromType, fromId, toType);
     const removed = this.portal().associations.removeAll(fromType, fromId, toType, toId);
     if (!removed.length) return;
     this.control.recordWrite({
       method: src.method, route: src.route, objectType: fromType, recordId: fromId, operation: 'update',
       fields: { associationsRemoved: removed.map((associationTypeId) => ({ toObjectType: toType, toObjectId: toId, associationTypeId })) },
     });
+    this.sink.emit(associationChanges(fromType, fromId, toType, before, edgesOf(this.portal(), fromType, fromId, toType), src.sourceId, Date.now()));
   }
 
   private checkUnique(type: ObjectTypeName, values: Record<string, string>, selfId: string | undefined, claims: UniqueClaims): void {

@@ -123,3 +123,120 @@ describe('HubSpot sandbox: webhooks', () => {
     expect((await control(sandbox, 'POST', '/hubspot/webhooks', { subscriptions: ['nonsense.event'] })).error).toBeTruthy();
   });
 });
+
+describe('HubSpot sandbox: associationChange webhooks', () => {
+  const v4 = (method: string, path: string, body?: unknown) => fetch(`${sandbox.url}${path}`, {
+    method, headers: { authorization: `Bearer ${sandbox.accessToken}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const associationEvents = () => hook.received.flatMap((r) => r.events).filter((e) => e.subscriptionType.endsWith('.associationChange'));
+  /** Association events as `type from→to typeId +/-` lines, sorted, so one assertion reads like the expectation. */
+  const lines = () => associationEvents()
+    .map((e) => `${e.subscriptionType} ${e.fromObjectId}->${e.toObjectId} ${e.associationType} ${e.associationTypeId} ${e.associationRemoved ? '-' : '+'}${e.isPrimaryAssociation ? ' primary' : ''}`)
+    .sort();
+  const ids = { deal: '', acme: '', globex: '', ada: '' };
+
+  beforeEach(async () => {
+    ids.acme = (await client.crm.companies.basicApi.create({ properties: { name: 'Acme' }, associations: [] })).id;
+    ids.globex = (await client.crm.companies.basicApi.create({ properties: { name: 'Globex' }, associations: [] })).id;
+    ids.deal = (await client.crm.deals.basicApi.create({ properties: { dealname: 'Rockets' }, associations: [] })).id;
+    ids.ada = (await client.crm.contacts.basicApi.create({ properties: { email: 'ada@acme.test' }, associations: [] })).id;
+    // Subscribed only now: the creations above are not part of what these tests count.
+    hook = await receiver();
+    await control(sandbox, 'POST', '/hubspot/webhooks', { targetUrl: hook.url, batchDelayMs: 20 });
+  });
+
+  it('is in the default subscription set for contacts, companies and deals', async () => {
+    const state = await control(sandbox, 'GET', '/hubspot/webhooks');
+    expect(state.subscriptionTypes).toEqual(expect.arrayContaining(['contact.associationChange', 'company.associationChange', 'deal.associationChange']));
+    expect(state.subscriptions).toEqual(expect.arrayContaining(['contact.associationChange', 'company.associationChange', 'deal.associationChange']));
+  });
+
+  it('a v4 PUT default and a DELETE each send one event per direction, signed like every delivery', async () => {
+    expect((await v4('PUT', `/crm/v4/objects/deals/${ids.deal}/associations/default/companies/${ids.acme}`)).status).toBe(200);
+    await until(() => associationEvents().length >= 2);
+    expect(lines()).toEqual([
+      `company.associationChange ${ids.acme}->${ids.deal} COMPANY_TO_DEAL 342 +`,
+      `deal.associationChange ${ids.deal}->${ids.acme} DEAL_TO_COMPANY 341 +`,
+    ]);
+    const dealEvent = associationEvents().find((e) => e.subscriptionType === 'deal.associationChange')!;
+    expect(dealEvent).toMatchObject({
+      objectId: Number(ids.deal), associationCategory: 'HUBSPOT_DEFINED', changeSource: 'API', sourceId: 'private-app',
+      portalId: sandbox.portalId, appId: sandbox.appId, attemptNumber: 0,
+    });
+    expect(typeof dealEvent.eventId).toBe('number');
+    expect(associationEvents().find((e) => e.subscriptionType === 'company.associationChange')!.objectId).toBe(Number(ids.acme));
+    for (const r of hook.received) expect(isValidV3(r, hook.url, 'sandbox')).toBe(true);
+
+    expect((await v4('DELETE', `/crm/v4/objects/deals/${ids.deal}/associations/companies/${ids.acme}`)).status).toBe(204);
+    await until(() => associationEvents().length >= 4);
+    expect(lines().filter((l) => l.endsWith('-'))).toEqual([
+      `company.associationChange ${ids.acme}->${ids.deal} COMPANY_TO_DEAL 342 -`,
+      `deal.associationChange ${ids.deal}->${ids.acme} DEAL_TO_COMPANY 341 -`,
+    ]);
+  });
+
+  it('a primary PUT reports the primary and the unlabeled type it implies, and the primary it takes off the old company', async () => {
+    const primary = [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 5 }];
+    expect((await v4('PUT', `/crm/v4/objects/deals/${ids.deal}/associations/companies/${ids.acme}`, primary)).status).toBe(201);
+    await until(() => associationEvents().length >= 4);
+    hook.received.length = 0;
+    expect((await v4('PUT', `/crm/v4/objects/deals/${ids.deal}/associations/companies/${ids.globex}`, primary)).status).toBe(201);
+    await until(() => associationEvents().length >= 6);
+    expect(lines()).toEqual([
+      `company.associationChange ${ids.acme}->${ids.deal} COMPANY_TO_DEAL 6 - primary`,
+      `company.associationChange ${ids.globex}->${ids.deal} COMPANY_TO_DEAL 342 +`,
+      `company.associationChange ${ids.globex}->${ids.deal} COMPANY_TO_DEAL 6 + primary`,
+      `deal.associationChange ${ids.deal}->${ids.acme} DEAL_TO_COMPANY 5 - primary`,
+      `deal.associationChange ${ids.deal}->${ids.globex} DEAL_TO_COMPANY 341 +`,
+      `deal.associationChange ${ids.deal}->${ids.globex} DEAL_TO_COMPANY 5 + primary`,
+    ]);
+  });
+
+  it('batch create and archive send events for the inputs that took effect only', async () => {
+    const res = await v4('POST', '/crm/v4/associations/contacts/companies/batch/create', { inputs: [
+      { from: { id: ids.ada }, to: { id: ids.acme }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 279 }] },
+      { from: { id: ids.ada }, to: { id: '999999' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 279 }] },
+    ] });
+    expect(res.status).toBe(207);
+    await until(() => associationEvents().length >= 2);
+    expect(lines()).toEqual([
+      `company.associationChange ${ids.acme}->${ids.ada} COMPANY_TO_CONTACT 280 +`,
+      `contact.associationChange ${ids.ada}->${ids.acme} CONTACT_TO_COMPANY 279 +`,
+    ]);
+    hook.received.length = 0;
+    const archived = await v4('POST', '/crm/v4/associations/contacts/companies/batch/archive', { inputs: [{ from: { id: ids.ada }, to: [{ id: ids.acme }, { id: ids.globex }] }] });
+    expect(archived.status).toBe(204);
+    await until(() => associationEvents().length >= 2);
+    await new Promise((r) => setTimeout(r, 100)); // nothing more comes for Globex, which was never associated
+    expect(lines()).toEqual([
+      `company.associationChange ${ids.acme}->${ids.ada} COMPANY_TO_CONTACT 280 -`,
+      `contact.associationChange ${ids.ada}->${ids.acme} CONTACT_TO_COMPANY 279 -`,
+    ]);
+  });
+
+  it('associations given in a v3 create send events along with the creation', async () => {
+    const created = await v4('POST', '/crm/v3/objects/deals', {
+      properties: { dealname: 'Linked at birth' },
+      associations: [{ to: { id: ids.ada }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 3 }] }],
+    });
+    expect(created.status).toBe(201);
+    const id = ((await created.json()) as { id: string }).id;
+    await until(() => associationEvents().length >= 2);
+    expect(lines()).toEqual([
+      `contact.associationChange ${ids.ada}->${id} CONTACT_TO_DEAL 4 +`,
+      `deal.associationChange ${id}->${ids.ada} DEAL_TO_CONTACT 3 +`,
+    ]);
+    expect(hook.received.flatMap((r) => r.events).some((e) => e.subscriptionType === 'deal.creation' && e.objectId === Number(id))).toBe(true);
+  });
+
+  it('a refused request sends nothing', async () => {
+    expect((await v4('PUT', `/crm/v4/objects/deals/${ids.deal}/associations/companies/999999`, [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 5 }])).status).toBe(404);
+    expect((await v4('PUT', `/crm/v4/objects/deals/${ids.deal}/associations/companies/${ids.acme}`, [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 1 }])).status).toBe(400);
+    expect((await v4('POST', '/crm/v3/objects/deals', { properties: { dealname: 'Bad link' }, associations: [{ to: { id: '999999' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 3 }] }] })).status).toBe(400);
+    expect((await v4('DELETE', `/crm/v4/objects/deals/${ids.deal}/associations/companies/${ids.globex}`)).status).toBe(204); // was never there
+    // A later write that does deliver: everything before it has been delivered too.
+    await client.crm.companies.basicApi.update(ids.acme, { properties: { name: 'Acme Corp' } });
+    await until(() => hook.received.flatMap((r) => r.events).some((e) => e.subscriptionType === 'company.propertyChange'));
+    expect(associationEvents()).toEqual([]);
+  });
+});
