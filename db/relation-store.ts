@@ -52,6 +52,16 @@ export async function writeLinkRefs(tx: Tx, updates: readonly LinkRefsUpdate[]):
   }
 }
 
+/** Live golden records (of any type) with a live link whose stored references hold one of these keys. */
+export async function goldenIdsHoldingRefs(db: Database | Tx, keys: readonly string[]): Promise<string[]> {
+  if (keys.length === 0) return [];
+  const all = sql`array[${sql.join([...new Set(keys)].map((k) => sql`${k}`), sql`, `)}]::text[]`;
+  const result = await db.execute(sql`
+    select distinct l.golden_id as id from record_links l join golden_records g on g.id = l.golden_id
+    where l.refs ?| ${all} and l.status = 'active' and g.status = 'active'`);
+  return rowsOf<{ id: string }>(result).map((r) => r.id);
+}
+
 export interface ReferencingPage { ids: string[]; totalCount: number; hasNextPage: boolean }
 
 /**

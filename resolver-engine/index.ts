@@ -19,7 +19,7 @@ export { getConverter, specifiedConverters } from './mapping/specified-converter
 export type { MapToGoldenOptions, NativeRecordInput } from './mapping/map-to-golden.ts';
 export { collectCandidates, mapToGolden, recordModifiedAt, unavailableCandidates } from './mapping/map-to-golden.ts';
 export type { GoldenIdLookup } from './mapping/resolve-relations.ts';
-export { relationAsField, relationReferenceKey, relationReferenceKeys, relationTargets, resolveRelations } from './mapping/resolve-relations.ts';
+export { referenceKeysTo, relationAsField, relationReferenceKey, relationReferenceKeys, relationTargets, resolveRelations } from './mapping/resolve-relations.ts';
 export type { NativeWrite } from './mapping/map-from-golden.ts';
 export { mapFromGolden } from './mapping/map-from-golden.ts';
 export type { RequiredNativeFieldsOptions } from './mapping/required-native-fields.ts';

@@ -26,7 +26,8 @@ import { linkedGoldenIds, lockLinking, writeSnapshot } from '../db/link-store.ts
 import type { Database } from '../db/open-database.ts';
 import { goldenStates, liveLinksOf, markLinksDeleted, reactivateLinks, setGoldenStatus, writeFieldClocks } from '../db/sync-store.ts';
 import {
-  advanceFieldClock, clockedFields, collectCandidates, fieldTimesFromClock, mapToGolden, recordModifiedAt, requiredNativeFields, resolveRecord, sameFieldClock,
+  advanceFieldClock, clockedFields, collectCandidates, fieldTimesFromClock, mapToGolden, recordModifiedAt, referenceKeysTo, requiredNativeFields, resolveRecord,
+  sameFieldClock,
 } from '../resolver-engine/index.ts';
 import type { MappingConfig, NativeObjectConfig, NativeRecordInput, SurvivorshipFunctionRegistry } from '../resolver-engine/index.ts';
 import { linkGroup, predictGolden } from './link-group.ts';
@@ -34,7 +35,7 @@ import { matchKeys } from './match-keys.ts';
 import { toMappingRecord } from './native-input.ts';
 import { hasRelations, linkRefsOf } from './link-refs.ts';
 import { relationValues } from './relation-snapshot.ts';
-import { writeLinkRefs } from '../db/relation-store.ts';
+import { goldenIdsHoldingRefs, writeLinkRefs } from '../db/relation-store.ts';
 import type { LinkRefsUpdate } from '../db/relation-store.ts';
 import { QUALITY_KEY, snapshotOf } from './snapshot-quality.ts';
 import { queueConvergence } from './writeback/convergence-queue.ts';
@@ -97,6 +98,8 @@ export interface PreparedChanges {
   skippedRecords: ApplyReport['skippedRecords'];
   /** Echo suppression: records reporting our own write-back, by `crm|objectType|id` → native fields we wrote. */
   echoes?: Map<string, string[]>;
+  /** Golden records whose stored references name a record these changes link for the first time. */
+  referencing?: string[];
 }
 
 const sourceKey = (crm: string, objectType: string, id: string) => `${crm}|${objectType}|${id}`;
@@ -120,6 +123,7 @@ export async function prepareChanges(ctx: ChangeApplierContext, changes: readonl
   const skippedRecords: ApplyReport['skippedRecords'] = [];
   const mapped: MappedRecord[][] = [];
   const candidates = new Set<string>();
+  const referencing = new Set<string>();
   const echoes = new Map<string, string[]>();
   for (const change of changes) {
     const group: MappedRecord[] = [];
@@ -142,14 +146,22 @@ export async function prepareChanges(ctx: ChangeApplierContext, changes: readonl
     // --- echo suppression (write-back): records holding exactly what our worker just wrote ---
     for (const [id, fields] of await findEchoes(db, connectorId, change.objectType, alive)) echoes.set(sourceKey(change.crm, change.objectType, id), fields);
     const ids = [...change.records.map((r) => r.id), ...change.deletions];
-    for (const goldenId of (await linkedGoldenIds(db, connectorId, change.objectType, ids)).values()) candidates.add(goldenId);
+    const linked = await linkedGoldenIds(db, connectorId, change.objectType, ids);
+    for (const goldenId of linked.values()) candidates.add(goldenId);
+    // A record linked for the first time may be what others already point to (a person synced before the company
+    // she works at): their snapshots are recomputed too, so their relation no longer reads "not linked".
+    const waiting = alive.filter((r) => !linked.has(r.id)).flatMap((r) => referenceKeysTo(config, { crm: change.crm, objectType: change.objectType, recordId: r.id }));
+    for (const goldenId of await goldenIdsHoldingRefs(db, waiting)) {
+      candidates.add(goldenId);
+      referencing.add(goldenId);
+    }
     for (const id of await predictGolden(ctx, connectorId, group)) candidates.add(id);
   }
   const deleted = new Set(changes.flatMap((c) => c.deletions.map((id) => sourceKey(c.crm, c.objectType, id))));
   for (const key of deleted) sources.set(key, null);
   const unconnected = new Set<string>();
   await fetchSources(ctx, await liveLinksOf(db, [...candidates]), sources, unconnected);
-  return { changes, mapped, sources, unconnected, skippedRecords, echoes };
+  return { changes, mapped, sources, unconnected, skippedRecords, echoes, referencing: [...referencing] };
 }
 
 async function fetchSources(ctx: ChangeApplierContext, links: Awaited<ReturnType<typeof liveLinksOf>>, sources: Map<string, NativeRecord | null>, unconnected: Set<string>): Promise<void> {
@@ -214,6 +226,10 @@ export async function applyPrepared(tx: Tx, ctx: ChangeApplierContext, prepared:
         echoed.set(goldenId, fields);
       } else genuine.add(goldenId);
     }
+  }
+  for (const id of prepared.referencing ?? []) {
+    affected.add(id);
+    genuine.add(id);
   }
   for (const id of genuine) echoed.delete(id);
   await recompute(tx, ctx, prepared, [...affected], report, echoed);

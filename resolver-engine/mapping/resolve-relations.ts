@@ -58,6 +58,20 @@ export function relationReferenceKeys(config: MappingConfig, typeName: string, c
   return keys.sort();
 }
 
+/**
+ * The keys under which records would have stored a reference to this native record, for every relation (of any
+ * golden type) that can point to its CRM object: to find the golden records waiting for it to be linked.
+ */
+export function referenceKeysTo(config: MappingConfig, target: SourceRef): string[] {
+  const keys = new Set<string>();
+  for (const type of Object.values(config.types)) {
+    for (const [name, relation] of Object.entries(type.relations ?? {})) {
+      if (relation.mappings.some((m) => m.crm === target.crm && m.targetObjectType === target.objectType)) keys.add(relationReferenceKey(name, target));
+    }
+  }
+  return [...keys].sort();
+}
+
 /** The key a reference of `relation` to this native record is stored under. */
 export function relationReferenceKey(relation: string, target: SourceRef): string {
   return `${relation}=${key(target)}`;
