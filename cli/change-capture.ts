@@ -7,6 +7,7 @@
  * Configuration: `CUSTOMER_GRAPH_POLL_INTERVAL_MS` (default 15000; `0` turns polling off),
  * `CUSTOMER_GRAPH_INBOX_INTERVAL_MS` (default 1000: how often the inbox is swept besides the wake-up on receipt),
  * `CUSTOMER_GRAPH_INBOX_BATCH_SIZE` (default 100: events applied per transaction),
+ * `CUSTOMER_GRAPH_INBOX_RETENTION_HOURS` (default 168: processed events kept a week; `0` keeps them all),
  * `CUSTOMER_GRAPH_PUBLIC_URL` (the base URL CRMs post to, when a proxy sits in front of the gateway).
  */
 import type { Connector } from '../connectors/contract/index.ts';
@@ -72,6 +73,8 @@ export async function startChangeCapture(opts: ChangeCaptureOptions): Promise<Ch
       else logger.debug(r, 'webhook events applied');
     },
     onDrained: (applied) => logger.info({ applied }, 'webhook inbox drained'),
+    retentionMs: intervalMs(env, 'CUSTOMER_GRAPH_INBOX_RETENTION_HOURS', 168, 'hours') * 3_600_000,
+    onPruned: (deleted) => logger.info({ deleted }, 'processed webhook events past their retention deleted'),
     onError: (err) => logger.error({ err }, 'inbox worker failed; retrying on the next tick'),
   });
   const pollMs = intervalMs(env, 'CUSTOMER_GRAPH_POLL_INTERVAL_MS', 15_000);

@@ -3,8 +3,9 @@
  * deletions and restorations make. Every function takes a transaction or the database, so a batch's changes and
  * its cursor (or its inbox rows' `processed_at`) commit together: a crash between them cannot lose or skip work.
  */
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Tx } from './link-store.ts';
+import type { Database } from './open-database.ts';
 import { goldenRecords, recordLinks, syncCursors, webhookInbox } from './schema.ts';
 
 export type InboxRow = typeof webhookInbox.$inferSelect;
@@ -61,6 +62,22 @@ export async function markInboxProcessed(tx: Tx, ids: readonly number[]): Promis
   if (ids.length === 0) return;
   await tx.update(webhookInbox).set({ processedAt: new Date(), lastError: null, attempts: sql`${webhookInbox.attempts} + 1` })
     .where(inArray(webhookInbox.id, [...ids]));
+}
+
+/**
+ * Deletes processed inbox rows processed before `before`, at most `batch` per statement (through the processed_at
+ * index), until none is left; returns how many went. Unprocessed rows are never deleted, however old: they are
+ * changes not applied yet. A CRM redelivering a pruned event stores it again, and applying it again only re-reads
+ * the record.
+ */
+export async function pruneProcessedInbox(db: Pick<Database, 'select' | 'delete'>, before: Date, batch = 5000): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const old = db.select({ id: webhookInbox.id }).from(webhookInbox).where(lt(webhookInbox.processedAt, before)).limit(batch);
+    const deleted = await db.delete(webhookInbox).where(inArray(webhookInbox.id, old)).returning({ id: webhookInbox.id });
+    total += deleted.length;
+    if (deleted.length < batch) return total;
+  }
 }
 
 /** A failed attempt: counted, with its reason; the rows stay unprocessed and are tried again. */

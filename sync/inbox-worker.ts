@@ -11,7 +11,7 @@
 import type { NativeRecord } from '../connectors/contract/index.ts';
 import { asConnectorError } from '../connectors/contract/index.ts';
 import type { Tx } from '../db/link-store.ts';
-import { claimInbox, markInboxFailed, markInboxProcessed, pendingInbox } from '../db/sync-store.ts';
+import { claimInbox, markInboxFailed, markInboxProcessed, pendingInbox, pruneProcessedInbox } from '../db/sync-store.ts';
 import type { InboxRow } from '../db/sync-store.ts';
 import { requiredNativeFields } from '../resolver-engine/index.ts';
 import type { ChangeApplierContext, ObjectChanges } from './change-applier.ts';
@@ -112,8 +112,12 @@ export interface InboxWorker {
   wake(): void;
   /** Resolves once the inbox has no row left that can be processed now. */
   drain(): Promise<void>;
+  /** Deletes processed rows past the retention now (also soon after start and hourly); how many went. */
+  prune(): Promise<number>;
   stop(): Promise<void>;
 }
+
+const PRUNE_EVERY_MS = 3_600_000;
 
 /** Drains the inbox when woken and every `intervalMs` (rows stored by another process, retries). */
 export function startInboxWorker(getContext: () => ChangeApplierContext, opts: InboxOptions & {
@@ -122,6 +126,12 @@ export function startInboxWorker(getContext: () => ChangeApplierContext, opts: I
   onError?: (err: unknown) => void;
   /** The inbox was found empty after at least one batch since the last time (operators, tests). */
   onDrained?: (applied: number) => void;
+  /**
+   * How long processed rows are kept (for de-duplicating redeliveries and for looking back); older ones are
+   * deleted soon after start and then every hour. 0 or absent keeps them all.
+   */
+  retentionMs?: number;
+  onPruned?: (deleted: number) => void;
 }): InboxWorker {
   let running: Promise<void> | undefined;
   let again = false;
@@ -153,13 +163,32 @@ export function startInboxWorker(getContext: () => ChangeApplierContext, opts: I
     return running;
   };
   const timer = setInterval(() => void run(), opts.intervalMs);
+  let pruning: Promise<number> | undefined;
+  const prune = (): Promise<number> => {
+    const retention = opts.retentionMs ?? 0;
+    if (retention <= 0 || stopped) return Promise.resolve(0);
+    pruning ??= pruneProcessedInbox(getContext().db, new Date(Date.now() - retention))
+      .then((deleted) => {
+        if (deleted > 0) opts.onPruned?.(deleted);
+        return deleted;
+      }, (err) => {
+        opts.onError?.(err);
+        return 0;
+      })
+      .finally(() => { pruning = undefined; });
+    return pruning;
+  };
+  const pruneTimers = (opts.retentionMs ?? 0) > 0 ? [setTimeout(() => void prune(), 5_000), setInterval(() => void prune(), PRUNE_EVERY_MS)] : [];
   return {
     wake: () => void run(),
     drain: run,
+    prune,
     async stop() {
       stopped = true;
       clearInterval(timer);
+      for (const t of pruneTimers) clearTimeout(t);
       await running;
+      await pruning;
     },
   };
 }
