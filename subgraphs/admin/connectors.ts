@@ -89,6 +89,8 @@ type ConnectorHealth {
   "Whether this process has a live connector for it (false: disabled, or a demo connector while real ones are configured, or another connector of the same CRM runs)."
   running: Boolean!
   objects: [ConnectorObjectUse!]!
+  "Whether the running connector takes the CRM's webhooks (changes arrive as they happen; polling catches what they miss); false: by polling alone. Null when not running."
+  receivesWebhooks: Boolean
   "Null when not running."
   rateBudget: ConnectorRateBudget
 }
@@ -186,6 +188,7 @@ export function connectorHealthReader(deps: ConnectorsDeps) {
       demo: Boolean(row.settings.demo),
       running: connector !== undefined,
       objects: objectsOf(config, row.crm),
+      receivesWebhooks: connector ? connector.webhooks !== undefined : null,
       rateBudget: connector ? rateBudget(connector.rateLimitState()) : null,
     };
   };

@@ -64,6 +64,10 @@ describe('admin UI: connectors', () => {
       'Contact — feeds the golden Customer', 'Account — feeds the golden Company', 'Opportunity — feeds the golden Deal']);
     expect(await hs.locator('ul.objects li').allTextContents()).toEqual([
       'contacts — feeds the golden Customer', 'companies — feeds the golden Company', 'deals — feeds the golden Deal']);
+    // How changes reach the graph: HubSpot pushes them (the demo connector has its webhook secret), Salesforce is polled.
+    const changesArrive = async (card: typeof sf) => card.locator('dt', { hasText: 'Changes arrive' }).locator('xpath=following-sibling::dd[1]').textContent();
+    expect(await changesArrive(hs)).toBe('As they happen, by webhook; polling catches what a webhook misses');
+    expect(await changesArrive(sf)).toBe('By polling (this connector takes no webhooks)');
     // The daily budget in words and as a bar, as the API reports it (no CRM call happens between the two reads).
     const api = await budgets();
     const daily = api.get('salesforce-demo')!.daily!;

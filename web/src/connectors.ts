@@ -33,12 +33,12 @@ interface RateBudget {
 }
 interface ConnectorHealth {
   id: string; crm: string; name: string; baseUrl: string | null; status: string; statusReason: string | null;
-  demo: boolean; running: boolean; objects: { objectType: string; goldenTypes: string[] }[]; rateBudget: RateBudget | null;
+  demo: boolean; running: boolean; objects: { objectType: string; goldenTypes: string[] }[]; receivesWebhooks: boolean | null; rateBudget: RateBudget | null;
 }
 interface SaveResult extends SaveOutcome { connector: ConnectorHealth }
 interface TestResult { ok: boolean; ms: number; objectsChecked: string[]; error: { code: string; message: string } | null; connector: ConnectorHealth }
 
-const HEALTH = `id crm name baseUrl status statusReason demo running objects { objectType goldenTypes }
+const HEALTH = `id crm name baseUrl status statusReason demo running objects { objectType goldenTypes } receivesWebhooks
   rateBudget { accountId blockedUntil daily { used limit remaining } window { max remaining intervalMs }
     concurrency { limit inFlight } waiting { interactive writeback sync } totals { sent rateLimited refusedBudget } }`;
 const LIST = `query Connectors { connectors { ${HEALTH} } }`;
@@ -241,7 +241,10 @@ class ConnectorCard {
       ...fact('Address', c.baseUrl ?? '—'),
       ...fact('Connector id', c.id),
       ...(c.demo ? fact('Kind', 'Demo sandbox (local, seeded with demo data)') : []),
-      ...(c.rateBudget ? fact('Account', c.rateBudget.accountId) : []));
+      ...(c.rateBudget ? fact('Account', c.rateBudget.accountId) : []),
+      ...(c.receivesWebhooks === null ? [] : fact('Changes arrive', c.receivesWebhooks
+        ? 'As they happen, by webhook; polling catches what a webhook misses'
+        : 'By polling (this connector takes no webhooks)')));
     this.element.dataset.status = c.status;
     this.lifecycle.update(c);
     this.objects.replaceChildren(usedFor(c));
