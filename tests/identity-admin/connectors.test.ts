@@ -20,6 +20,7 @@ const EXTRA_SECRET = 'eu-portal-private-app-token-0123456789';
 interface Health {
   id: string; crm: string; name: string; baseUrl: string | null; status: string; statusReason: string | null; demo: boolean; running: boolean;
   objects: { objectType: string; goldenTypes: string[] }[];
+  receivesWebhooks: boolean | null;
   rateBudget: {
     accountId: string; blockedUntil: string | null;
     daily: { used: number; limit: number; remaining: number } | null;
@@ -31,7 +32,7 @@ interface Health {
 }
 interface TestResult { ok: boolean; ms: number; objectsChecked: string[]; error: { code: string; message: string } | null; connector: Health }
 
-const HEALTH = `id crm name baseUrl status statusReason demo running objects { objectType goldenTypes }
+const HEALTH = `id crm name baseUrl status statusReason demo running objects { objectType goldenTypes } receivesWebhooks
   rateBudget { accountId blockedUntil daily { used limit remaining } window { max remaining intervalMs }
     concurrency { limit inFlight } waiting { interactive writeback sync } totals { sent rateLimited refusedBudget } }`;
 const LIST = `{ connectors { ${HEALTH} } }`;
@@ -78,14 +79,16 @@ describe('admin API: connectors and testConnector', () => {
     const all = await list();
     expect([...all.keys()].sort()).toEqual(['hubspot-demo', 'hubspot-eu', 'salesforce-demo']);
     const sf = all.get('salesforce-demo')!;
-    expect(sf).toMatchObject({ crm: 'salesforce', name: 'Salesforce (sandbox)', baseUrl: t.salesforceUrl.replace(/\/$/, ''), status: 'active', statusReason: null, demo: true, running: true });
+    expect(sf).toMatchObject({ crm: 'salesforce', name: 'Salesforce (sandbox)', baseUrl: t.salesforceUrl.replace(/\/$/, ''), status: 'active', statusReason: null, demo: true, running: true, receivesWebhooks: false });
     expect(sf.objects).toEqual([
       { objectType: 'Contact', goldenTypes: ['Customer'] },
       { objectType: 'Account', goldenTypes: ['Company'] },
       { objectType: 'Opportunity', goldenTypes: ['Deal'] },
     ]);
     const hs = all.get('hubspot-demo')!;
-    expect(hs).toMatchObject({ crm: 'hubspot', name: 'HubSpot (sandbox)', status: 'active', demo: true, running: true });
+    expect(hs).toMatchObject({ crm: 'hubspot', name: 'HubSpot (sandbox)', status: 'active', demo: true, running: true, receivesWebhooks: true });
+    // A connector not running here says nothing about how its changes would arrive.
+    expect(all.get('hubspot-eu')!.receivesWebhooks).toBeNull();
     expect(hs.objects.map((o) => o.objectType)).toEqual(['contacts', 'companies', 'deals']);
     for (const c of [sf, hs]) {
       const b = c.rateBudget!;
