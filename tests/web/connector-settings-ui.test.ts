@@ -163,7 +163,8 @@ describe('admin UI: connector settings', () => {
     await page.close();
   });
 
-  it.skipIf(!hasChromium)('a required field left empty is named, focused, and nothing is sent', async () => {
+  /** The page with the Add connector form open, and the saveConnector requests it sends (none, when refused in the page). */
+  async function openAddForm() {
     const page = await open();
     const sent: string[] = [];
     page.on('request', (r) => {
@@ -171,7 +172,11 @@ describe('admin UI: connector settings', () => {
     });
     const section = page.getByRole('region', { name: 'Add a connector' });
     await section.getByRole('button', { name: 'Add connector' }).click();
-    const form = section.locator('form.connector-form');
+    return { page, form: section.locator('form.connector-form'), sent };
+  }
+
+  it.skipIf(!hasChromium)('a required field left empty is named, focused, and nothing is sent', async () => {
+    const { page, form, sent } = await openAddForm();
     await form.getByLabel('CRM').selectOption('salesforce');
     await form.getByLabel('Name').fill('Salesforce EU');
     expect(await form.getByLabel('Connector id').inputValue()).toBe('salesforce-eu');
@@ -194,14 +199,7 @@ describe('admin UI: connector settings', () => {
   });
 
   it.skipIf(!hasChromium)('a webhook user without its password is named, and nothing is sent', async () => {
-    const page = await open();
-    const sent: string[] = [];
-    page.on('request', (r) => {
-      if (r.url().endsWith('/graphql') && (r.postData() ?? '').includes('saveConnector')) sent.push(r.postData()!);
-    });
-    const section = page.getByRole('region', { name: 'Add a connector' });
-    await section.getByRole('button', { name: 'Add connector' }).click();
-    const form = section.locator('form.connector-form');
+    const { page, form, sent } = await openAddForm();
     await form.getByLabel('CRM').selectOption('pipedrive');
     await form.getByLabel('Name').fill('Pipedrive EMEA');
     await form.getByLabel('How to authenticate').selectOption('api-token');

@@ -3,14 +3,12 @@
  * once per direction, verify on their raw bytes, and parse into `associationChanged` events naming the record whose
  * association moved and the reference it changes (a deal's associatedcompanyid / associatedcontactid).
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { WebhookRequest } from '../../../connectors/contract/index.ts';
 import { createHubSpotConnector } from '../../../connectors/hubspot/index.ts';
 import type { HubSpotConnector, HubSpotWebhookEvent } from '../../../connectors/hubspot/index.ts';
 import { RateBudgetRegistry } from '../../../connectors/runtime/index.ts';
 import { CREDENTIALS, startHubSpot } from './harness.ts';
+import { startWebhookReceiver } from '../webhook-receiver.ts';
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -20,18 +18,9 @@ afterEach(async () => {
 async function setup() {
   const sandbox = await startHubSpot();
   closers.push(() => sandbox.close());
-  const deliveries: WebhookRequest[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      deliveries.push({ method: req.method ?? 'POST', url: '', headers: req.headers, rawBody: Buffer.concat(chunks) });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  closers.push(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/hubspot`;
+  const hook = await startWebhookReceiver('/hooks/hubspot', 204);
+  closers.push(() => hook.close());
+  const { url, deliveries } = hook;
   const connector: HubSpotConnector = createHubSpotConnector({
     connectorId: `hs-association-webhooks-${Date.now()}`,
     baseUrl: sandbox.url,

@@ -2,8 +2,6 @@
  * Webhooks from the HubSpot sandbox to a real local receiver: v3 signatures verified on the raw bytes, the
  * 5-minute window, and events parsed with what the sync layer needs to recognise its own writes.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectorError } from '../../../connectors/contract/index.ts';
 import type { WebhookRequest } from '../../../connectors/contract/index.ts';
@@ -13,6 +11,7 @@ import { createWebhookHandler } from '../../../connectors/hubspot/webhooks.ts';
 import { RateBudgetRegistry } from '../../../connectors/runtime/index.ts';
 import type { RunningHubSpotSandbox } from '../../../sandboxes/hubspot/index.ts';
 import { CREDENTIALS, startHubSpot } from './harness.ts';
+import { startWebhookReceiver } from '../webhook-receiver.ts';
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -20,20 +19,10 @@ afterEach(async () => {
 });
 
 /** A receiver that records each delivery exactly as it arrived. */
-async function receiver(): Promise<{ url: string; deliveries: WebhookRequest[] }> {
-  const deliveries: WebhookRequest[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      deliveries.push({ method: req.method ?? 'POST', url: '', headers: req.headers, rawBody: Buffer.concat(chunks) });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  closers.push(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/hubspot`;
-  return { url, deliveries };
+async function receiver() {
+  const hook = await startWebhookReceiver('/hooks/hubspot', 204);
+  closers.push(() => hook.close());
+  return hook;
 }
 
 async function setup(auth: 'static' | 'oauth') {

@@ -2,8 +2,6 @@
  * Pipedrive webhooks: the connector subscribes through the sandbox's webhook API, the sandbox delivers v2 events
  * to a real local receiver, and the connector's handler checks the Basic credentials and parses what arrived.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConnectorError } from '../../../connectors/contract/index.ts';
 import type { WebhookRequest } from '../../../connectors/contract/index.ts';
@@ -12,6 +10,7 @@ import type { PipedriveWebhookEvent } from '../../../connectors/pipedrive/index.
 import { RateBudgetRegistry } from '../../../connectors/runtime/index.ts';
 import type { RunningPipedriveSandbox } from '../../../sandboxes/pipedrive/index.ts';
 import { CREDENTIALS, startPipedrive } from './harness.ts';
+import { startWebhookReceiver } from '../webhook-receiver.ts';
 
 const WEBHOOK_AUTH = { user: 'cg-hooks', password: 'pd-wh-9f3b7c1e5a2d8c4f6b0e' };
 const closers: Array<() => Promise<void>> = [];
@@ -19,20 +18,11 @@ afterEach(async () => {
   await Promise.all(closers.splice(0).map((c) => c()));
 });
 
-/** A receiver that records each delivery exactly as it arrived and answers 200. */
-async function receiver(): Promise<{ url: string; deliveries: WebhookRequest[] }> {
-  const deliveries: WebhookRequest[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      deliveries.push({ method: req.method ?? 'POST', url: req.url ?? '', headers: req.headers, rawBody: Buffer.concat(chunks) });
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  closers.push(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/pd-main`, deliveries };
+/** A receiver that records each delivery exactly as it arrived. */
+async function receiver() {
+  const hook = await startWebhookReceiver('/webhooks/pd-main', 200);
+  closers.push(() => hook.close());
+  return hook;
 }
 
 async function setup() {
