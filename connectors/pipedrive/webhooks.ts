@@ -109,12 +109,13 @@ function fromV1(body: Record<string, unknown>, meta: Record<string, unknown>): P
   // v1 has no event id: the webhook, record and microsecond timestamp name one change, and stay the same on retries.
   const micro = str(meta.timestamp_micro) ?? str(meta.timestamp) ?? '0';
   const seconds = Number(meta.timestamp);
+  const source = str(meta.change_source);
   return {
     eventId: `v1:${str(meta.webhook_id) ?? ''}:${object}:${recordId}:${action}:${micro}`,
     objectType, recordId, kind,
     occurredAt: new Date(Number.isFinite(seconds) ? seconds * 1000 : 0).toISOString(),
     raw: body,
-    ...(str(meta.change_source) ? { changeSource: str(meta.change_source)! } : {}),
+    ...(source ? { changeSource: source } : {}),
   };
 }
 

@@ -146,8 +146,7 @@ describe('admin UI: field rules', () => {
     expect(await page.locator('#rules-changes').textContent()).toBe(`1 unsaved change: Customer ${field}.`);
     await page.getByLabel('Comment (optional)').fill(`${field}: trust HubSpot`);
     await page.getByLabel('Your name (optional)').fill('  Grace Hopper ');
-    await page.getByRole('button', { name: 'Save' }).click();
-    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 30_000 }).toContain(`Saved as version ${before.version + 1}`);
+    await saveAs(page, before.version + 1);
     expect(await page.locator('#errors').textContent()).toBe('');
 
     const after = await stored();
@@ -214,8 +213,7 @@ describe('admin UI: field rules', () => {
 
     // Back to the default for email: the remaining change saves.
     await email.selectOption('');
-    await page.getByRole('button', { name: 'Save' }).click();
-    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 30_000 }).toContain(`Saved as version ${before.version + 1}`);
+    await saveAs(page, before.version + 1);
     const after = await stored();
     const expected = structuredClone(before.doc);
     expected.types.Customer!.fields.lastName!.rule = { strategy: 'most-complete' };
@@ -293,8 +291,7 @@ describe('admin UI: field rules', () => {
     await page.getByRole('button', { name: 'Move HubSpot up for Customer company' }).click();
     expect(await row.locator('.rule-words').textContent()).toContain('Salesforce first, then HubSpot, then Pipedrive');
     expect(await page.locator('#rules-changes').textContent()).toBe('1 unsaved change: Customer company.');
-    await page.getByRole('button', { name: 'Save' }).click();
-    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 30_000 }).toContain(`Saved as version ${before.version + 1}`);
+    await saveAs(page, before.version + 1);
     expect(await page.locator('#errors').textContent()).toBe('');
 
     const after = await stored();
@@ -308,13 +305,18 @@ describe('admin UI: field rules', () => {
     await page.locator('tr[data-field="Customer.company"].changed').waitFor({ state: 'detached' });
     expect(await rule.locator('option[value=""]').textContent()).toMatch(/^Default for Customer relations \(/);
     await rule.selectOption('');
-    await page.getByRole('button', { name: 'Save' }).click();
-    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 30_000 }).toContain(`Saved as version ${before.version + 2}`);
+    await saveAs(page, before.version + 2);
     const reset = structuredClone(expected);
     delete reset.types.Customer!.relations!.company!.rule;
     expect((await stored()).doc).toEqual(reset);
     await page.close();
   });
+
+  /** Clicks Save and waits until the page says it stored version `version`. */
+  async function saveAs(page: Page, version: number): Promise<void> {
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 30_000 }).toContain(`Saved as version ${version}`);
+  }
 
   async function newPage(): Promise<Page> {
     return session!.newPage();
