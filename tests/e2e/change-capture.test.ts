@@ -9,7 +9,7 @@ import { signatureV3 } from '../../connectors/hubspot/index.ts';
 import { webhookInbox } from '../../db/schema.ts';
 import { startTestApp } from '../support/test-app.ts';
 import type { TestApp } from '../support/test-app.ts';
-import { collect, wsClient } from '../gateway/subscriptions/ws-test-client.ts';
+import { subscribeRegistered, wsClient } from '../gateway/subscriptions/ws-test-client.ts';
 import type { Collected } from '../gateway/subscriptions/ws-test-client.ts';
 
 const POLL_MS = 1500;
@@ -29,13 +29,7 @@ describe('change capture (demo)', () => {
   const subscribe = async (): Promise<Collected> => {
     const client = wsClient(t.app.server.url);
     clients.push(client);
-    const sub = collect(client, PHONE_SUBSCRIPTION, { ids: [customer.id] });
-    const before = t.app.server.subscriptions!.stats();
-    const end = Date.now() + 5000;
-    // Registered once the server counts it (no event published before is missed).
-    while (JSON.stringify(t.app.server.subscriptions!.stats()) === JSON.stringify(before) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-    await new Promise((r) => setTimeout(r, 100));
-    return sub;
+    return subscribeRegistered(() => t.app.server.subscriptions!.stats().subscribers, client, PHONE_SUBSCRIPTION, { ids: [customer.id] });
   };
   const post = (body: string, opts: { timestamp?: number; secret?: string } = {}) => {
     const timestamp = String(opts.timestamp ?? Date.now());

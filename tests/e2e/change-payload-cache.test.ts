@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '../support/test-app.ts';
 import type { TestApp } from '../support/test-app.ts';
-import { collect, wsClient } from '../gateway/subscriptions/ws-test-client.ts';
+import { subscribeRegistered, wsClient } from '../gateway/subscriptions/ws-test-client.ts';
 
 const PHONE_SUBSCRIPTION = 'subscription($ids: [ID!]) { customerChanged(ids: $ids, fields: ["phone"]) { customerId customer { phone } } }';
 
@@ -34,10 +34,7 @@ describe('change payloads with the record cache on (demo)', () => {
 
     const client = wsClient(t.app.server.url);
     clients.push(client);
-    const before = t.app.server.subscriptions!.stats();
-    const sub = collect(client, PHONE_SUBSCRIPTION, { ids: [customer.id] });
-    for (const end = Date.now() + 5000; JSON.stringify(t.app.server.subscriptions!.stats()) === JSON.stringify(before) && Date.now() < end;) await new Promise((r) => setTimeout(r, 20));
-    await new Promise((r) => setTimeout(r, 100));
+    const sub = await subscribeRegistered(() => t.app.server.subscriptions!.stats().subscribers, client, PHONE_SUBSCRIPTION, { ids: [customer.id] });
 
     const patch = (phone: string) => fetch(`${t.hubspotUrl}/crm/v3/objects/contacts/${hsId}`, {
       method: 'PATCH', headers: { 'content-type': 'application/json', authorization: 'Bearer sandbox-token' }, body: JSON.stringify({ properties: { phone } }),

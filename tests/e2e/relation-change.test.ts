@@ -9,7 +9,7 @@ import { goldenRecords } from '../../db/schema.ts';
 import { eq } from 'drizzle-orm';
 import { startTestApp } from '../support/test-app.ts';
 import type { TestApp } from '../support/test-app.ts';
-import { collect, wsClient } from '../gateway/subscriptions/ws-test-client.ts';
+import { subscribeRegistered, wsClient } from '../gateway/subscriptions/ws-test-client.ts';
 
 interface Node { id: string; email: string; company: { id: string; name: string } | null; sources: { crm: string; recordId: string }[] }
 interface CompanyNode { id: string; name: string; sources: { crm: string; recordId: string }[] }
@@ -42,10 +42,8 @@ describe('relation change (demo)', () => {
   it('fires customerChanged with the new company, stores it in the snapshot, and moves the person between the inverse lists', async () => {
     const client = wsClient(t.app.server.url);
     clients.push(client);
-    const before = JSON.stringify(t.app.server.subscriptions!.stats());
-    const sub = collect(client, 'subscription($ids: [ID!]) { customerChanged(ids: $ids, fields: ["company"]) { customerId changedFields customer { company { id name } } } }', { ids: [person.id] });
-    const end = Date.now() + 5000;
-    while (JSON.stringify(t.app.server.subscriptions!.stats()) === before && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    const sub = await subscribeRegistered(() => t.app.server.subscriptions!.stats().subscribers, client,
+      'subscription($ids: [ID!]) { customerChanged(ids: $ids, fields: ["company"]) { customerId changedFields customer { company { id name } } } }', { ids: [person.id] });
 
     const hsCompany = target.sources.find((s) => s.crm === 'hubspot')!.recordId;
     const hsContact = person.sources[0]!.recordId;

@@ -68,3 +68,17 @@ export async function until(check: () => boolean, timeoutMs = 5000): Promise<voi
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+/**
+ * Subscribes and resolves once the server counts one subscriber more than before, so no event published after
+ * this returns is missed. A count that merely changed (a connection opening, event counters moving) is not
+ * enough: the subscription may not be registered yet.
+ */
+export async function subscribeRegistered(
+  subscribers: () => number, client: Client, query: string, variables?: Record<string, unknown>, timeoutMs = 5000,
+): Promise<Collected> {
+  const before = subscribers();
+  const sub = collect(client, query, variables);
+  await until(() => subscribers() > before, timeoutMs);
+  return sub;
+}
