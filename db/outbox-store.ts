@@ -9,7 +9,7 @@
  * They answer the ids they actually changed, so the caller can report the rest as lost claims.
  */
 import crypto from 'node:crypto';
-import { and, countDistinct, eq, inArray, lte, min, or, sql } from 'drizzle-orm';
+import { and, countDistinct, eq, inArray, lt, lte, min, or, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Database } from './open-database.ts';
 import { writebackOutbox } from './schema.ts';
@@ -162,6 +162,24 @@ export async function completeOutbox(db: Database, ids: number[], claimToken?: s
     .where(held(ids, claimToken))
     .returning({ id: writebackOutbox.id });
   return rows.map((r) => r.id);
+}
+
+/**
+ * Deletes rows delivered (status 'done', written to the CRM) before `before` — by their `updated_at`, set when they
+ * were completed — at most `batch` per statement, until none is left; returns how many went. Only delivered rows:
+ * pending, in-flight, retrying ('pending' with an error), stale and dead rows are kept however old (a dead row stays
+ * beside its dead letter, which a replay re-enqueues from its own copy of the fields). A pruned row's idempotency key
+ * is free again: the same mutation retried, or the same change captured again, after this queues (and writes) again —
+ * a key deduplicates only within the retention.
+ */
+export async function pruneDeliveredOutbox(db: Pick<Database, 'select' | 'delete'>, before: Date, batch = 5000): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const old = db.select({ id: writebackOutbox.id }).from(writebackOutbox).where(and(eq(writebackOutbox.status, 'done'), lt(writebackOutbox.updatedAt, before))).limit(batch);
+    const deleted = await db.delete(writebackOutbox).where(inArray(writebackOutbox.id, old)).returning({ id: writebackOutbox.id });
+    total += deleted.length;
+    if (deleted.length < batch) return total;
+  }
 }
 
 /** A transient failure: back to pending after `retryAt`. A permanent one: dead-lettered with the CRM's reason. */

@@ -8,6 +8,8 @@
  * Every settlement is conditional on the claim (its token, db/outbox-store.ts), and the lease is renewed and checked
  * right before each CRM call: a worker that stalled past its lease and lost rows to another worker neither sends
  * them again nor overwrites the other worker's outcome; such rows are logged and counted as `lost`.
+ * Delivered rows are deleted once older than `retentionMs` (db/outbox-store.ts pruneDeliveredOutbox), soon after
+ * start and hourly, so the outbox does not only grow; every other row is kept.
  */
 import crypto from 'node:crypto';
 import type { Connector, UpdateItem, WriteResult } from '../../connectors/contract/index.ts';
@@ -16,7 +18,7 @@ import type { ConnectorError } from '../../connectors/contract/index.ts';
 import type { Database } from '../../db/open-database.ts';
 import { recordEchoMarks, sentValues } from '../../db/echo-marks.ts';
 import { waitForFill, unripe } from './fill-window.ts';
-import { claimOutbox, completeOutbox, failOutbox, markOutboxStale, releaseOutbox, renewOutboxLease } from '../../db/outbox-store.ts';
+import { claimOutbox, completeOutbox, failOutbox, markOutboxStale, pruneDeliveredOutbox, releaseOutbox, renewOutboxLease } from '../../db/outbox-store.ts';
 import { expectedOf, fieldsToSend, staleReason } from './concurrency.ts';
 import type { OutboxGroup, OutboxRow } from '../../db/outbox-store.ts';
 import { deadLetterOutbox } from '../../db/writeback-store.ts';
@@ -38,6 +40,12 @@ export interface WriteBackWorkerOptions {
    */
   fillMs?: number;
   backoff?: { baseMs?: number; capMs?: number };
+  /**
+   * How long delivered rows are kept (their idempotency keys deduplicate a retried mutation or a change captured
+   * twice only meanwhile); older ones are deleted soon after start and then every hour. 0 or absent keeps them all.
+   */
+  retentionMs?: number;
+  onPruned?: (deleted: number) => void;
   logger?: { warn(obj: unknown, msg?: string): void; error(obj: unknown, msg?: string): void };
 }
 
@@ -57,6 +65,8 @@ export interface RoundResult {
    */
   lost: number;
 }
+
+const PRUNE_EVERY_MS = 3_600_000;
 
 /** Codes worth trying again later even though the CRM call itself is not retryable right now. */
 const LATER = new Set(['CRM_AUTH_FAILED', 'CRM_BUDGET_EXHAUSTED']);
@@ -96,6 +106,8 @@ export class WriteBackWorker {
   private stopped = true;
   /** Set by stop(): a round waiting for its batch to fill gives up instead of holding stop() for the window. */
   private halt = false;
+  private pruneTimers: NodeJS.Timeout[] = [];
+  private pruning: Promise<number> | undefined;
 
   constructor(private readonly opts: WriteBackWorkerOptions) {
     this.workerId = opts.workerId ?? `writeback-${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
@@ -120,6 +132,23 @@ export class WriteBackWorker {
       if (!this.stopped) this.timer = setTimeout(() => void loop(), claimed > 0 ? 0 : (this.opts.pollMs ?? 200));
     };
     this.timer = setTimeout(() => void loop(), 0);
+    if ((this.opts.retentionMs ?? 0) > 0) this.pruneTimers = [setTimeout(() => void this.prune(), 5_000), setInterval(() => void this.prune(), PRUNE_EVERY_MS)];
+  }
+
+  /** Deletes delivered rows past the retention now (also soon after start and hourly); how many went. */
+  prune(): Promise<number> {
+    const retention = this.opts.retentionMs ?? 0;
+    if (retention <= 0 || this.halt) return Promise.resolve(0);
+    this.pruning ??= pruneDeliveredOutbox(this.opts.db, new Date(Date.now() - retention))
+      .then((deleted) => {
+        if (deleted > 0) this.opts.onPruned?.(deleted);
+        return deleted;
+      }, (err: unknown) => {
+        this.opts.logger?.error({ err }, 'deleting delivered write-back rows failed; trying again in an hour');
+        return 0;
+      })
+      .finally(() => { this.pruning = undefined; });
+    return this.pruning;
   }
 
   /** Stops polling and waits for the round in progress (its rows are settled, never left half-done). */
@@ -128,7 +157,10 @@ export class WriteBackWorker {
     this.halt = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    for (const t of this.pruneTimers) clearTimeout(t);
+    this.pruneTimers = [];
     await this.running?.catch(() => undefined);
+    await this.pruning;
   }
 
   /** Rounds until the outbox has nothing claimable (tests, the CLI's one-shot mode). */
