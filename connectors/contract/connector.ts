@@ -91,7 +91,8 @@ export interface WebhookHandler {
   parse(rawBody: string | Uint8Array): WebhookEvent[];
   /**
    * For CRMs whose webhooks are created through their API (Pipedrive): makes sure the CRM delivers this
-   * connector's objects to `targetUrl`, creating only the subscriptions that are missing. Absent where webhooks
+   * connector's objects to `targetUrl`, creating only the subscriptions that are missing, then removing this
+   * connector's stale ones (an old URL or credentials, duplicates); never another tool's. Absent where webhooks
    * are set up outside the API (HubSpot app settings).
    */
   ensureSubscriptions?(targetUrl: string, options?: CallOptions): Promise<WebhookSubscriptionReport>;
@@ -102,6 +103,8 @@ export interface WebhookSubscriptionReport {
   existing: string[];
   /** Subscription ids created by this call. */
   created: string[];
+  /** Subscription ids of this connector's removed by this call: to an old URL, with an old user, unwanted or duplicates. */
+  removed: string[];
 }
 
 /** What the rate budget of the connector's account looks like now: for health pages and metrics. */

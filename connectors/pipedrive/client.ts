@@ -32,6 +32,8 @@ export interface PipedriveRequest {
   /** Default: every method but POST (a create that timed out may have been applied; PATCH sets values, so replays are harmless). */
   idempotent?: boolean;
   signal?: AbortSignal;
+  /** The answer carries no `data`: v1 `DELETE /webhooks/{id}` answers `{success: true, status: 'ok'}` alone. */
+  noData?: boolean;
 }
 
 /** The `{success, data, additional_data}` envelope every Pipedrive answer uses. */
@@ -76,7 +78,7 @@ export class PipedriveApi {
           throw error;
         }
         observe(response.headers, response.status);
-        return expectEnvelope<T>(text, response.status, response.headers.get('content-type'));
+        return expectEnvelope<T>(text, response.status, response.headers.get('content-type'), request.noData === true);
       },
       { idempotent: request.idempotent ?? method !== 'POST', ...(request.signal ? { signal: request.signal } : {}) },
     );
@@ -100,7 +102,7 @@ function parseLoose(text: string): unknown {
   }
 }
 
-function expectEnvelope<T>(text: string, status: number, contentType: string | null): PipedriveEnvelope<T> {
+function expectEnvelope<T>(text: string, status: number, contentType: string | null, noData: boolean): PipedriveEnvelope<T> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -108,8 +110,12 @@ function expectEnvelope<T>(text: string, status: number, contentType: string | n
     const what = /^\s*</.test(text) ? 'an HTML page' : (contentType ?? '').includes('json') ? 'truncated or invalid JSON' : `a non-JSON body (${contentType ?? 'no content type'})`;
     throw new ConnectorError('CRM_UNAVAILABLE', PIPEDRIVE, `answered ${status} with ${what} instead of JSON`, { status, details: { bodyStart: text.slice(0, 120) } });
   }
-  if (typeof parsed !== 'object' || parsed === null || (parsed as { success?: unknown }).success !== true || !('data' in parsed)) {
+  if (typeof parsed !== 'object' || parsed === null || (parsed as { success?: unknown }).success !== true) {
     throw unusable(`answered ${status} without the {success: true, data} envelope`);
+  }
+  if (!('data' in parsed)) {
+    if (!noData) throw unusable(`answered ${status} without the {success: true, data} envelope`);
+    return { ...(parsed as object), success: true, data: null as T };
   }
   return parsed as PipedriveEnvelope<T>;
 }

@@ -6,7 +6,8 @@
  * and dropped instead of refused: Pipedrive retries refused deliveries and in the end bans the URL.
  *
  * Unlike HubSpot, whose app webhooks are set up in the app's settings, Pipedrive creates webhooks through its
- * API, so `ensureSubscriptions` creates the ones this connector needs (one per object, every action).
+ * API, so `ensureSubscriptions` creates the ones this connector needs (one per object, every action) and removes
+ * its own stale ones (an old URL or user, duplicates).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { ConnectorError, parseWebhookJson, registerSecret } from '../contract/index.ts';
@@ -141,28 +142,68 @@ interface Subscription {
   is_active?: number | boolean;
 }
 
+/** The path the gateway takes this connector's deliveries at: `/webhooks/<connector id>` (gateway/webhooks.ts). */
+const OWN_PATH = /\/webhooks\/[^/]+$/;
+
+const pathOf = (url: string | undefined): string | undefined => {
+  if (!url) return undefined;
+  try {
+    return new URL(url).pathname.replace(/\/+$/, '');
+  } catch {
+    return undefined;
+  }
+};
+
+/** Pipedrive ids are integers; by number, so every gateway picks the same one to keep. */
+const byId = (a: Subscription, b: Subscription) => Number(a.id) - Number(b.id) || String(a.id).localeCompare(String(b.id));
+
 /**
- * One subscription per synced object with action `*`, Basic credentials and version 2.0. A subscription that
- * already delivers this object to the URL with our user is kept (Pipedrive never shows the password, so one
- * created with an old password must be removed in Pipedrive's settings).
+ * One subscription per synced object with action `*`, Basic credentials and version 2.0, delivering to
+ * `targetUrl`; and no other subscription of ours. Ours are those at this connector's own path
+ * (`…/webhooks/<connector id>`, the end of `targetUrl`) on any host: an old public URL, an old webhook user, an
+ * object or action we do not want, a switched-off or v1 subscription, or a second one for the same object (two
+ * gateways started at once) are removed. Subscriptions at any other path belong to the customer's other tools and
+ * are never touched. The missing ones are created first and the stale ones removed after, so deliveries never
+ * stop while the URL or the user changes.
+ *
+ * The password cannot be compared: Pipedrive lists `http_auth_password` as null, never the value. A subscription
+ * made with an old password and the same user is kept (every delivery then gets 401): change the webhook user with
+ * the password, and the old subscriptions are replaced.
  */
 async function ensureSubscriptions(api: PipedriveApi, auth: PipedriveWebhookAuth, targetUrl: string, options?: CallOptions): Promise<WebhookSubscriptionReport> {
+  const lane = options?.lane ?? 'sync';
   const signal = options?.signal ? { signal: options.signal } : {};
-  const listed = expectList<Subscription>(await api.request(options?.lane ?? 'sync', { path: `${PIPEDRIVE_V1}/webhooks`, ...signal }), 'the webhook list');
-  const report: WebhookSubscriptionReport = { existing: [], created: [] };
+  const listed = expectList<Subscription>(await api.request(lane, { path: `${PIPEDRIVE_V1}/webhooks`, ...signal }), 'the webhook list');
+  const ownPath = pathOf(targetUrl)?.match(OWN_PATH)?.[0];
+  // Without our path in the target URL nothing can be told ours but the subscriptions at that exact URL.
+  const ours = listed
+    .filter((s) => s.subscription_url === targetUrl || (ownPath !== undefined && pathOf(s.subscription_url)?.endsWith(ownPath) === true))
+    .sort(byId);
+  const report: WebhookSubscriptionReport = { existing: [], created: [], removed: [] };
+  const kept = new Set<Subscription>();
   for (const object of Object.keys(OBJECTS)) {
-    const found = listed.find((s) => s.subscription_url === targetUrl && (s.event_object === object || s.event_object === '*') &&
-      (s.event_action === '*' || s.event_action === undefined) && s.http_auth_user === auth.user && s.is_active !== 0 && s.is_active !== false &&
-      String(s.version ?? '1.0').startsWith('2'));
+    // The oldest wanted one stays; two gateways tidying at the same time keep the same one.
+    const found = ours.find((s) => s.subscription_url === targetUrl && s.event_object === object && s.event_action === '*' &&
+      s.http_auth_user === auth.user && s.is_active !== 0 && s.is_active !== false && String(s.version ?? '1.0').startsWith('2'));
     if (found) {
+      kept.add(found);
       report.existing.push(String(found.id));
       continue;
     }
-    const created = await api.request<Subscription>(options?.lane ?? 'sync', {
+    const created = await api.request<Subscription>(lane, {
       method: 'POST', path: `${PIPEDRIVE_V1}/webhooks`, ...signal,
       json: { subscription_url: targetUrl, event_action: '*', event_object: object, version: '2.0', http_auth_user: auth.user, http_auth_password: auth.password, name: `customer-graph ${object}` },
     });
     report.created.push(String(created.data.id));
+  }
+  for (const stale of ours.filter((s) => !kept.has(s))) {
+    try {
+      await api.request(lane, { method: 'DELETE', path: `${PIPEDRIVE_V1}/webhooks/${encodeURIComponent(String(stale.id))}`, noData: true, ...signal });
+      report.removed.push(String(stale.id));
+    } catch (err) {
+      // Another gateway removed it first: gone is what was wanted.
+      if (!(err instanceof ConnectorError && err.code === 'CRM_NOT_FOUND')) throw err;
+    }
   }
   return report;
 }

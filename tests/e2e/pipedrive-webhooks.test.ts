@@ -126,7 +126,7 @@ describe('Pipedrive webhooks (demo)', () => {
     const made = await handler.ensureSubscriptions!(webhookUrl());
     expect(made.created).toHaveLength(3);
     const again = await handler.ensureSubscriptions!(webhookUrl());
-    expect(again).toEqual({ existing: made.created, created: [] });
+    expect(again).toEqual({ existing: made.created, created: [], removed: [] });
     expect(await subscriptions()).toHaveLength(3);
   });
 

@@ -42,6 +42,17 @@ const request = (authorization: string | undefined, body = '{}'): WebhookRequest
 const api = (sandbox: RunningPipedriveSandbox, method: string, path: string, body?: unknown) => fetch(`${sandbox.url}${path}`, {
   method, headers: { 'content-type': 'application/json', 'x-api-token': CREDENTIALS.apiToken }, body: body === undefined ? undefined : JSON.stringify(body),
 });
+const listed = async (sandbox: RunningPipedriveSandbox) =>
+  ((await (await api(sandbox, 'GET', '/api/v1/webhooks')).json()) as { data: Array<Record<string, unknown> & { id: number }> }).data;
+/** A subscription made by someone else through the API (another gateway, another tool); its id. */
+async function subscribe(sandbox: RunningPipedriveSandbox, fields: Record<string, unknown>): Promise<string> {
+  const body = { event_action: '*', event_object: 'person', version: '2.0', http_auth_user: WEBHOOK_AUTH.user, http_auth_password: WEBHOOK_AUTH.password, ...fields };
+  const res = await api(sandbox, 'POST', '/api/v1/webhooks', body);
+  expect(res.status).toBe(201);
+  return String(((await res.json()) as { data: { id: number } }).data.id);
+}
+const faults = (sandbox: RunningPipedriveSandbox, rules: unknown[]) =>
+  fetch(`${sandbox.url}/_sandbox/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rules) });
 
 describe('Pipedrive webhooks', () => {
   it('takes webhooks only when webhook credentials are configured', async () => {
@@ -69,11 +80,72 @@ describe('Pipedrive webhooks', () => {
     const second = await handler.ensureSubscriptions!(target);
     expect(second.created).toEqual([]);
     expect(second.existing.sort()).toEqual(first.created.sort());
-    const listed = (await (await api(sandbox, 'GET', '/api/v1/webhooks')).json()) as { data: Array<Record<string, unknown>> };
-    expect(listed.data.map((s) => s.event_object).sort()).toEqual(['deal', 'organization', 'person']);
-    for (const s of listed.data) expect(s).toMatchObject({ subscription_url: target, event_action: '*', version: '2.0', http_auth_user: WEBHOOK_AUTH.user });
-    // Another URL (a second deployment) gets its own subscriptions.
-    expect((await handler.ensureSubscriptions!('http://127.0.0.1:9/webhooks/pd-other')).created).toHaveLength(3);
+    const subs = await listed(sandbox);
+    expect(subs.map((s) => s.event_object).sort()).toEqual(['deal', 'organization', 'person']);
+    for (const s of subs) expect(s).toMatchObject({ subscription_url: target, event_action: '*', version: '2.0', http_auth_user: WEBHOOK_AUTH.user });
+    // Another connector's path (a second deployment) gets its own subscriptions and leaves these alone.
+    const other = await handler.ensureSubscriptions!('http://127.0.0.1:9/webhooks/pd-other');
+    expect(other).toMatchObject({ existing: [], removed: [] });
+    expect(other.created).toHaveLength(3);
+    expect((await listed(sandbox)).filter((s) => s.subscription_url === target)).toHaveLength(3);
+  });
+
+  it('moves its subscriptions to a new public URL: the new ones made first, the old ones of its path removed, others kept', async () => {
+    const { sandbox, handler } = await setup();
+    const old = await handler.ensureSubscriptions!('http://old-gateway.test/base/webhooks/pd-main');
+    const foreign = await Promise.all([
+      'http://old-gateway.test/hooks/zapier', 'http://old-gateway.test/webhooks/pd-main-2', 'http://old-gateway.test/webhooks/pd-main/extra',
+    ].map((url) => subscribe(sandbox, { subscription_url: url })));
+    const target = 'http://127.0.0.1:9/webhooks/pd-main';
+    // A refused create leaves the old subscriptions delivering: nothing is removed before every new one exists.
+    await faults(sandbox, [{ kind: 'server-error', match: '^POST /api/v1/webhooks$', rate: 1, remaining: 1 }]);
+    await expect(handler.ensureSubscriptions!(target)).rejects.toMatchObject({ code: 'CRM_UNAVAILABLE' });
+    expect((await listed(sandbox)).map((s) => String(s.id)).sort()).toEqual([...old.created, ...foreign].sort());
+    await faults(sandbox, []);
+
+    const moved = await handler.ensureSubscriptions!(target);
+    expect(moved.existing).toEqual([]);
+    expect(moved.created).toHaveLength(3);
+    expect(moved.removed.sort()).toEqual([...old.created].sort());
+    const after = await listed(sandbox);
+    expect(after.filter((s) => s.subscription_url === target).map((s) => s.event_object).sort()).toEqual(['deal', 'organization', 'person']);
+    expect(after.filter((s) => s.subscription_url !== target).map((s) => String(s.id)).sort()).toEqual(foreign.sort());
+  });
+
+  it('replaces subscriptions of its path made with another webhook user, or for objects and actions it does not want', async () => {
+    const { sandbox, handler } = await setup();
+    const target = 'http://127.0.0.1:9/webhooks/pd-main';
+    const stale = await Promise.all([
+      { event_object: 'person', http_auth_user: 'old-user' },
+      { event_object: 'deal', http_auth_user: null },
+      { event_object: 'activity' },
+      { event_object: 'organization', event_action: 'change' },
+    ].map((s) => subscribe(sandbox, { subscription_url: target, ...s })));
+    const report = await handler.ensureSubscriptions!(target);
+    expect(report).toMatchObject({ existing: [] });
+    expect(report.created).toHaveLength(3);
+    expect(report.removed.sort()).toEqual(stale.sort());
+    const after = await listed(sandbox);
+    expect(after.map((s) => String(s.id)).sort()).toEqual([...report.created].sort());
+    for (const s of after) expect(s).toMatchObject({ event_action: '*', http_auth_user: WEBHOOK_AUTH.user });
+  });
+
+  it('keeps one of two subscriptions made for the same object at the same URL (two gateways started at once)', async () => {
+    const { sandbox, handler } = await setup();
+    const target = 'http://127.0.0.1:9/webhooks/pd-main';
+    const first = await handler.ensureSubscriptions!(target);
+    // The same three again, as a second gateway that listed before the first created anything would make them.
+    const again = await Promise.all(['person', 'organization', 'deal'].map((event_object) => subscribe(sandbox, { subscription_url: target, event_object })));
+    expect(await listed(sandbox)).toHaveLength(6);
+    const report = await handler.ensureSubscriptions!(target);
+    expect(report).toMatchObject({ created: [] });
+    // The oldest of each pair stays, so two gateways tidying at once keep the same one.
+    expect(report.existing.sort()).toEqual([...first.created].sort());
+    expect(report.removed.sort()).toEqual(again.sort());
+    expect(await listed(sandbox)).toHaveLength(3);
+    // Running again changes nothing.
+    expect(await handler.ensureSubscriptions!(target)).toEqual({ existing: report.existing, created: [], removed: [] });
+    expect(await listed(sandbox)).toHaveLength(3);
   });
 
   it('parses what the sandbox delivers for a create, a change and a delete, with the credentials it subscribed with', async () => {
