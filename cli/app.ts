@@ -43,7 +43,7 @@ import { resolveCipher } from './secret-key.ts';
 // subscriptions (graphql-ws on /graphql): LISTEN source and connection tokens
 import { parseApiTokens } from '../gateway/subscriptions/index.ts';
 // change capture (sync): webhooks → inbox worker, polling fallback
-import { startChangeCapture } from './change-capture.ts';
+import { intervalMs, startChangeCapture } from './change-capture.ts';
 import type { ChangeCapture } from './change-capture.ts';
 // write-back (change out): golden mutations subgraph and the outbox worker
 import { createWriteBackSubgraph, WRITEBACK_ADMIN_FIELDS } from '../subgraphs/writeback/index.ts';
@@ -148,7 +148,12 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
     const connectorsById = fleet.connectorsById;
     const writeback = createWriteBackSubgraph({ db, getConfig, connectors: connectorsById });
     sources.push(writeback);
-    const writebackWorker = new WriteBackWorker({ db, connectors: connectorsById, logger, leaseMs: config.writebackLeaseMs, fillMs: config.writebackFillMs });
+    // Delivered outbox rows are kept CUSTOMER_GRAPH_OUTBOX_RETENTION_HOURS (a week; 0: all), then deleted hourly.
+    const outboxRetentionMs = intervalMs(options.env ?? process.env, 'CUSTOMER_GRAPH_OUTBOX_RETENTION_HOURS', 168, 'hours') * 3_600_000;
+    const writebackWorker = new WriteBackWorker({
+      db, connectors: connectorsById, logger, leaseMs: config.writebackLeaseMs, fillMs: config.writebackFillMs, retentionMs: outboxRetentionMs,
+      onPruned: (deleted) => logger.info({ deleted }, 'delivered write-back rows past their retention deleted'),
+    });
     const connectorSettings = createConnectorSettings({ store: connectorStore, fleet, database, getConfig, demo: setup.demo, logger, join: (id) => joinCrm(id) });
     const admin = createAdminSubgraph({ db, getConfig, connectors, connectorIds, connectorRows: () => connectorStore.list(),
       markConnectorActive: (id) => connectorStore.setStatus(id, 'active', null), connectorSettings, mappingProblems: () => golden.problems(),

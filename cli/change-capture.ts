@@ -54,7 +54,8 @@ export interface ChangeCaptureOptions {
   onWebhookAnswered?: WebhookMountOptions['onAnswered'];
 }
 
-function intervalMs(env: NodeJS.ProcessEnv, name: string, fallback: number, unit = 'milliseconds'): number {
+/** A whole number ≥ 0 from the environment (the fallback when unset or empty); anything else is CONFIG_INVALID. */
+export function intervalMs(env: NodeJS.ProcessEnv, name: string, fallback: number, unit = 'milliseconds'): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
@@ -121,8 +122,9 @@ export async function startChangeCapture(opts: ChangeCaptureOptions): Promise<Ch
 /**
  * CRMs whose webhooks are created through their API (Pipedrive) are asked to deliver to this gateway: at
  * `CUSTOMER_GRAPH_PUBLIC_URL` when set, else, for the demo connectors, at this server's own address (the
- * sandboxes run on this machine). In the background: a CRM that is slow or down delays nothing, and polling
- * catches its changes meanwhile.
+ * sandboxes run on this machine). Subscriptions of the connector's own path to another URL (the public URL changed)
+ * or with another webhook user are removed once the new ones exist. In the background: a CRM that is slow or down
+ * delays nothing, and polling catches its changes meanwhile.
  */
 async function subscribeWebhooks(opts: ChangeCaptureOptions, onlyCrm?: string): Promise<void> {
   const { connectors, connectorIds, env, logger } = opts;
@@ -138,8 +140,9 @@ async function subscribeWebhooks(opts: ChangeCaptureOptions, onlyCrm?: string): 
     }
     const targetUrl = `${base}/webhooks/${connectorId}`;
     try {
-      const report = await ensure.call(connector.webhooks, targetUrl);
-      logger.info({ connector: connectorId, targetUrl, ...report }, 'CRM webhooks deliver to the gateway');
+      const { existing, created, removed } = await ensure.call(connector.webhooks, targetUrl);
+      logger.info({ connector: connectorId, targetUrl, existing, created, removed },
+        removed.length ? 'CRM webhooks deliver to the gateway; stale subscriptions of this connector removed' : 'CRM webhooks deliver to the gateway');
     } catch (err) {
       logger.warn({ err, connector: connectorId, targetUrl }, 'could not subscribe to the CRM\'s webhooks; changes arrive by polling until the next start');
     }

@@ -10,6 +10,7 @@ import { claimOutbox, completeOutbox, enqueueOutbox, pruneDeliveredOutbox } from
 import { writebackDeadLetters, writebackOutbox } from '../../db/schema.ts';
 import { deadLetterOutbox, replayDeadLetters } from '../../db/writeback-store.ts';
 import { WriteBackWorker } from '../../sync/writeback/worker.ts';
+import { startTestApp } from '../support/test-app.ts';
 import { openTestDatabase } from '../support/test-database.ts';
 import type { TestDatabase } from '../support/test-database.ts';
 
@@ -115,5 +116,20 @@ describe('write-back outbox retention', () => {
     await deliveredAt(['e-after-stop'], ago(3));
     expect(await worker.prune()).toBe(0);
     expect(await keysLike('e-')).toEqual(['e-after-stop']);
+  });
+
+  it('the app prunes with CUSTOMER_GRAPH_OUTBOX_RETENTION_HOURS, and refuses to start with a value that is not whole hours', async () => {
+    const app = await startTestApp({ demo: false, env: { CUSTOMER_GRAPH_OUTBOX_RETENTION_HOURS: '2' } });
+    try {
+      const db = app.app.database.db;
+      await enqueueOutbox(db, ['f-old', 'f-new'].map((k) => ({ connectorId: 'hubspot-main', objectType: 'contacts', recordId: k, fields: {}, idempotencyKey: k })));
+      await db.update(writebackOutbox).set({ status: 'done', updatedAt: ago(3) }).where(eq(writebackOutbox.idempotencyKey, 'f-old'));
+      await db.update(writebackOutbox).set({ status: 'done', updatedAt: ago(1) }).where(eq(writebackOutbox.idempotencyKey, 'f-new'));
+      expect(await app.app.writebackWorker.prune()).toBe(1);
+      expect((await db.select({ key: writebackOutbox.idempotencyKey }).from(writebackOutbox)).map((r) => r.key)).toEqual(['f-new']);
+    } finally {
+      await app.close();
+    }
+    await expect(startTestApp({ demo: false, env: { CUSTOMER_GRAPH_OUTBOX_RETENTION_HOURS: '1.5' } })).rejects.toThrow(/CUSTOMER_GRAPH_OUTBOX_RETENTION_HOURS must be a whole number of hours/);
   });
 });
