@@ -3,7 +3,8 @@
  * sandbox's webhooks through Pipedrive's API (one per object, Basic credentials); a phone changed in Pipedrive then
  * reaches a graphql-ws subscriber through the webhook with polling paused. Wrong credentials get 401 and malformed
  * bodies 400, with nothing stored; our own write-back comes back by webhook as an echo, not a new change; an event
- * delivered 10 times is stored and applied once; subscribing again finds the subscriptions instead of duplicating them.
+ * delivered 10 times is stored and applied once; subscribing again finds the subscriptions instead of duplicating them,
+ * and removes the connector's subscriptions to an old public URL but no other tool's.
  */
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -128,6 +129,21 @@ describe('Pipedrive webhooks (demo)', () => {
     const again = await handler.ensureSubscriptions!(webhookUrl());
     expect(again).toEqual({ existing: made.created, created: [], removed: [] });
     expect(await subscriptions()).toHaveLength(3);
+  });
+
+  it('subscribing again removes this connector\'s subscriptions to an old public URL, and only those', async () => {
+    const make = async (url: string) => {
+      const res = await pd('POST', '/api/v1/webhooks', { subscription_url: url, event_action: '*', event_object: 'person', version: '2.0', http_auth_user: DEMO_PIPEDRIVE_WEBHOOK_AUTH.user });
+      return ((await res.json()) as { data: Subscription }).data.id;
+    };
+    const old = await make(`http://old-gateway.test/webhooks/${CONNECTOR}`);
+    const foreign = await make('http://old-gateway.test/hooks/other-tool');
+    await t.app.sync.subscribeWebhooks('pipedrive');
+    const ids = (await subscriptions()).map((s) => s.id);
+    expect(ids).not.toContain(old);
+    expect(ids).toContain(foreign);
+    expect((await subscriptions()).filter((s) => s.subscription_url === webhookUrl())).toHaveLength(3);
+    expect((await pd('DELETE', `/api/v1/webhooks/${foreign}`)).status).toBe(200);
   });
 
   // Last: a change made in another CRM within the clock-skew tolerance (1 s, and Pipedrive's times are whole
