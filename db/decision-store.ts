@@ -4,7 +4,7 @@
  * stored in sorted order so it has one row, and a new decision about it replaces the old one (history is in the
  * audit log). Also the moves of admin merges and splits: links re-pointed, golden records marked merged.
  */
-import { and, asc, count, eq, gt, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Tx } from './link-store.ts';
 import { auditLog, goldenRecords, matchDecisions, recordLinks } from './schema.ts';
@@ -61,22 +61,34 @@ export interface PendingReviewQuery {
  * Pending review pairs in the chosen order, after the given pair (keyset paging on (id) or (score, id): a decision
  * taken meanwhile shifts nothing). At enterprise scale the queue holds thousands of pairs; stewards work the most
  * likely ones first.
+ *
+ * The score order reads the partial index `match_decisions_review_score_idx` (pending pairs by score descending, then
+ * id) from the page's place on: the cursor is written as a range on the score (`score <= s`) that the index starts at,
+ * so a page deep in the queue costs what the first one does. Unscored pairs (older rows) come after every scored one,
+ * read apart by id.
  */
 export async function pendingReviews(tx: Tx, first: number, query: PendingReviewQuery = {}): Promise<DecisionRow[]> {
-  const where: (SQL | undefined)[] = [eq(matchDecisions.decision, 'review_pending')];
-  if (query.minScore !== undefined) where.push(gte(matchDecisions.score, query.minScore));
+  const pending = eq(matchDecisions.decision, 'review_pending');
   const after = query.after;
   if (query.order === 'score') {
-    if (after) {
-      const s = after.score;
-      // NULLS LAST: after a scored pair come lower scores, equal scores with a larger id, then every unscored pair.
-      where.push(s === null
-        ? and(isNull(matchDecisions.score), gt(matchDecisions.id, after.id))
-        : or(lt(matchDecisions.score, s), and(eq(matchDecisions.score, s), gt(matchDecisions.id, after.id)), isNull(matchDecisions.score)));
+    const rows: DecisionRow[] = [];
+    if (!after || after.score !== null) {
+      const where: (SQL | undefined)[] = [pending, isNotNull(matchDecisions.score)];
+      if (query.minScore !== undefined) where.push(gte(matchDecisions.score, query.minScore));
+      // After a scored pair: lower scores, or the same score with a larger id.
+      if (after) where.push(lte(matchDecisions.score, after.score!), or(lt(matchDecisions.score, after.score!), gt(matchDecisions.id, after.id)));
+      rows.push(...await tx.select().from(matchDecisions).where(and(...where))
+        .orderBy(sql`${matchDecisions.score} desc nulls last`, asc(matchDecisions.id)).limit(first));
     }
-    return tx.select().from(matchDecisions).where(and(...where))
-      .orderBy(sql`${matchDecisions.score} desc nulls last`, asc(matchDecisions.id)).limit(first);
+    // Pairs without a score are never at least minScore.
+    if (rows.length < first && query.minScore === undefined) {
+      const where = [pending, isNull(matchDecisions.score), ...(after?.score === null ? [gt(matchDecisions.id, after.id)] : [])];
+      rows.push(...await tx.select().from(matchDecisions).where(and(...where)).orderBy(asc(matchDecisions.id)).limit(first - rows.length));
+    }
+    return rows;
   }
+  const where: (SQL | undefined)[] = [pending];
+  if (query.minScore !== undefined) where.push(gte(matchDecisions.score, query.minScore));
   if (after) where.push(gt(matchDecisions.id, after.id));
   return tx.select().from(matchDecisions).where(and(...where)).orderBy(asc(matchDecisions.id)).limit(first);
 }

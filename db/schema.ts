@@ -276,5 +276,7 @@ export const matchDecisions = pgTable(
   (t) => [
     uniqueIndex('match_decisions_pair_uq').on(t.entityType, t.leftKey, t.rightKey),
     index('match_decisions_decision_idx').on(t.decision),
+    // The review queue, most likely pairs first (decision-store.ts pendingReviews): pages start at their place in it.
+    index('match_decisions_review_score_idx').on(t.score.desc().nullsLast(), t.id).where(sql`${t.decision} = 'review_pending'`),
   ],
 );

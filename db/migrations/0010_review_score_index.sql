@@ -1,0 +1,1 @@
+CREATE INDEX "match_decisions_review_score_idx" ON "match_decisions" USING btree ("score" DESC NULLS LAST,"id") WHERE "match_decisions"."decision" = 'review_pending';
