@@ -22,6 +22,7 @@ import { fieldsRouter } from './routes/fields.ts';
 import { recentsRouter } from './routes/recents.ts';
 import { recordsRouter } from './routes/records.ts';
 import { searchRouter } from './routes/search.ts';
+import { stagesRouter } from './routes/stages.ts';
 import { webhookControlRouter } from './routes/webhook-control.ts';
 import { webhooksRouter } from './routes/webhooks.ts';
 
@@ -124,7 +125,8 @@ export async function startPipedriveSandbox(opts: PipedriveSandboxOptions = {}):
   app.use('/api', auth.middleware(), limiter.middleware());
   app.use(express.json({ limit: '20mb' }));
   // Webhooks before fields: `/api/v1/:fields` would take `/api/v1/webhooks` for an unknown fields collection.
-  app.use(searchRouter(ctx), recordsRouter(ctx), recentsRouter(ctx), webhooksRouter(webhooks), fieldsRouter(ctx));
+  // Stages before records: `/api/v2/:obj` would answer `stages` as an unknown object.
+  app.use(stagesRouter(ctx), searchRouter(ctx), recordsRouter(ctx), recentsRouter(ctx), webhooksRouter(webhooks), fieldsRouter(ctx));
   app.use((req: Request, res: Response) => {
     sendError(res, new PipedriveError(404, `Unknown method ${req.method} ${req.path}`));
   });

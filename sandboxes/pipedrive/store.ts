@@ -1,11 +1,13 @@
 /**
- * The in-memory company: records per object (ids counted per object, as on Pipedrive) and the field registry.
+ * The in-memory company: records per object (ids counted per object, as on Pipedrive), the field registry and the
+ * pipeline stages.
  * A reset or a seed folder builds a whole new `Company` and swaps it in. Deleted records stay stored with
  * `deleted` set: lists hide them, `GET /{id}` shows `is_deleted: true`, `/v1/recents` reports them.
  */
 import { FieldRegistry } from './fields.ts';
 import { OBJECT_NAMES } from './objects.ts';
 import type { ObjectName } from './objects.ts';
+import { StageRegistry } from './stages.ts';
 import { toRfc3339 } from './time.ts';
 
 export interface StoredRecord {
@@ -58,6 +60,8 @@ export class RecordStore {
 export class Company {
   readonly fields = new FieldRegistry();
   readonly records = new RecordStore();
+  /** Pipeline stages (`/api/v2/stages`): Pipedrive's default pipeline until stages are added. */
+  readonly stages = new StageRegistry();
 
   /** The v2 shape: standard fields, RFC 3339 times, and every custom field of the object (null when unset). */
   render(record: StoredRecord): PipedriveRecord {
