@@ -95,7 +95,7 @@ export interface RunningApp {
 }
 
 export async function startApp(config: AppConfig, logger: Logger, cipher: CredentialCipher = resolveCipher(config, logger), options: StartOptions = {}): Promise<RunningApp> {
-  const server = await listenGateway({ port: config.port, host: config.host, logger, limits: config.operationLimits });
+  const server = await listenGateway({ port: config.port, host: config.host, logger, limits: config.operationLimits, errorStacktraces: config.errorStacktraces });
   // Stop taking requests first, then release what they used, newest first.
   const cleanups: (() => Promise<void>)[] = [];
   const cleanup = async () => {

@@ -59,7 +59,11 @@ export interface GatewayServer {
   close(): Promise<void>;
 }
 
-export async function listenGateway(opts: { port: number; host: string; logger: Logger; limits?: OperationLimits }): Promise<GatewayServer> {
+export async function listenGateway(opts: {
+  port: number; host: string; logger: Logger; limits?: OperationLimits;
+  /** Stack traces in GraphQL errors (`extensions.stacktrace`); off unless asked for: they show clients our internals. */
+  errorStacktraces?: boolean;
+}): Promise<GatewayServer> {
   const app = express();
   const httpServer = http.createServer(app);
   // Idle keep-alive sockets outlive clients' and load balancers' idle timeouts, so a client never reuses a socket the
@@ -113,6 +117,8 @@ export async function listenGateway(opts: { port: number; host: string; logger: 
       apollo = new ApolloServer({
         gateway: gw.gateway,
         introspection: true,
+        // Apollo includes them unless NODE_ENV is production; a gateway run on its defaults is not a debugging session.
+        includeStacktraceInErrorResponses: opts.errorStacktraces ?? false,
         validationRules: limits.validationRules,
         parseOptions: limits.parseOptions,
         allowBatchedHttpRequests: false,

@@ -22,6 +22,7 @@ const schema = z.object({
   CUSTOMER_GRAPH_MAX_ALIASES: z.coerce.number().int().min(0).max(10_000).default(30),
   CUSTOMER_GRAPH_MAX_COST: z.coerce.number().int().min(100).default(50_000),
   CUSTOMER_GRAPH_MAX_TOKENS: z.coerce.number().int().min(100).default(5_000),
+  CUSTOMER_GRAPH_ERROR_STACKTRACES: z.enum(['0', '1', 'false', 'true']).default('0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -46,6 +47,8 @@ export interface AppConfig {
   usageWindowDays: number;
   /** Limits on the shape of one GraphQL operation (gateway/operation-limits.ts). */
   operationLimits: { maxDepth: number; maxAliases: number; maxCost: number; maxTokens: number };
+  /** Whether GraphQL errors carry the server's stack trace (`extensions.stacktrace`): for debugging only, never by default. */
+  errorStacktraces: boolean;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -70,5 +73,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     fieldUsageFlushMs: c.CUSTOMER_GRAPH_FIELD_USAGE_FLUSH_MS,
     usageWindowDays: c.CUSTOMER_GRAPH_USAGE_WINDOW_DAYS,
     operationLimits: { maxDepth: c.CUSTOMER_GRAPH_MAX_DEPTH, maxAliases: c.CUSTOMER_GRAPH_MAX_ALIASES, maxCost: c.CUSTOMER_GRAPH_MAX_COST, maxTokens: c.CUSTOMER_GRAPH_MAX_TOKENS },
+    errorStacktraces: c.CUSTOMER_GRAPH_ERROR_STACKTRACES === '1' || c.CUSTOMER_GRAPH_ERROR_STACKTRACES === 'true',
   };
 }

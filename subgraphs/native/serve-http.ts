@@ -80,6 +80,8 @@ export async function serveSubgraphHttp(subgraph: ServableSubgraph, options: Ser
   const apollo = new ApolloServer<Record<string, unknown>>({
     gateway,
     introspection: true,
+    // The gateway in front decides what its clients see; a subgraph's own stack traces are not for them.
+    includeStacktraceInErrorResponses: false,
     ...(options.logger ? { logger: options.logger } : {}),
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
   });
