@@ -140,9 +140,15 @@ async function subscribeWebhooks(opts: ChangeCaptureOptions, onlyCrm?: string): 
     }
     const targetUrl = `${base}/webhooks/${connectorId}`;
     try {
-      const { existing, created, removed } = await ensure.call(connector.webhooks, targetUrl);
+      const { existing, created, removed, notRemoved } = await ensure.call(connector.webhooks, targetUrl);
       logger.info({ connector: connectorId, targetUrl, existing, created, removed },
         removed.length ? 'CRM webhooks deliver to the gateway; stale subscriptions of this connector removed' : 'CRM webhooks deliver to the gateway');
+      // The subscriptions are in place; only the tidying failed, and it is tried again at the next start.
+      if (notRemoved.length) {
+        const where = connector.webhooks?.subscriptionsPage ? ` (${connector.webhooks.subscriptionsPage})` : '';
+        logger.warn({ connector: connectorId, targetUrl, notRemoved },
+          `CRM webhooks deliver to the gateway, but ${notRemoved.length} stale subscription(s) of this connector could not be removed and may deliver twice or to an old address: ${notRemoved.map((n) => `${n.id} at ${n.url ?? 'an unknown URL'} (${n.reason})`).join('; ')}. They are tried again at the next start, or remove them in the CRM's webhook settings${where}`);
+      }
     } catch (err) {
       logger.warn({ err, connector: connectorId, targetUrl }, 'could not subscribe to the CRM\'s webhooks; changes arrive by polling until the next start');
     }

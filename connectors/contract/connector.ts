@@ -96,6 +96,30 @@ export interface WebhookHandler {
    * are set up outside the API (HubSpot app settings).
    */
   ensureSubscriptions?(targetUrl: string, options?: CallOptions): Promise<WebhookSubscriptionReport>;
+  /**
+   * Where webhooks are created through the API: removes every subscription of this connector's own path
+   * (`…/webhooks/<connector id>`, on any host), never one at another path. For a connector being deleted, whose
+   * path then answers 404. Running it again removes nothing more. Throws when the subscriptions cannot be listed;
+   * a subscription that cannot be deleted is reported in `notRemoved`.
+   */
+  removeSubscriptions?(options?: CallOptions): Promise<WebhookSubscriptionRemoval>;
+  /** Where a person sees and removes this CRM's webhook subscriptions by hand ('Settings → Webhooks'), for messages that ask them to. */
+  readonly subscriptionsPage?: string;
+}
+
+/** A subscription of this connector's that could not be removed, and why. */
+export interface UnremovedSubscription {
+  id: string;
+  /** Where it delivers, when the CRM said. */
+  url: string | null;
+  reason: string;
+}
+
+export interface WebhookSubscriptionRemoval {
+  /** Subscription ids removed by this call. */
+  removed: string[];
+  /** Ours still at the CRM: the CRM refused or did not answer the delete. */
+  notRemoved: UnremovedSubscription[];
 }
 
 export interface WebhookSubscriptionReport {
@@ -105,6 +129,11 @@ export interface WebhookSubscriptionReport {
   created: string[];
   /** Subscription ids of this connector's removed by this call: to an old URL, with an old user, unwanted or duplicates. */
   removed: string[];
+  /**
+   * Stale ones of this connector's the CRM refused or failed to delete (one already gone is not listed). The wanted
+   * subscriptions are in place all the same; these may deliver twice or to an old address until removed.
+   */
+  notRemoved: UnremovedSubscription[];
 }
 
 /** What the rate budget of the connector's account looks like now: for health pages and metrics. */

@@ -123,7 +123,7 @@ export function createPipedriveConnector(options: PipedriveConnectorOptions): Pi
     limits: PIPEDRIVE_LIMITS,
     runtime: rt,
     // Webhooks when credentials for them are configured; polling (readChanges) catches what they miss.
-    ...(options.webhookAuth ? { webhooks: createPipedriveWebhookHandler(options.webhookAuth, api) } : {}),
+    ...(options.webhookAuth ? { webhooks: createPipedriveWebhookHandler(options.webhookAuth, api, options.connectorId) } : {}),
     describeObjects: (objectTypes?: string[], o?: CallOptions): Promise<ObjectDescription[]> => catalog.describe(objectTypes, o),
     fetchByIds: (objectType: string, ids: readonly string[], o?: FetchOptions): Promise<Map<string, NativeRecord>> => fetchByIds(api, catalog, objectType, ids, o),
     pageRecords: (objectType: string, o?: PageOptions): AsyncGenerator<NativeRecord[]> => pageRecords(api, catalog, objectType, o),

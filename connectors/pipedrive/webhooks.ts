@@ -7,11 +7,14 @@
  *
  * Unlike HubSpot, whose app webhooks are set up in the app's settings, Pipedrive creates webhooks through its
  * API, so `ensureSubscriptions` creates the ones this connector needs (one per object, every action) and removes
- * its own stale ones (an old URL or user, duplicates).
+ * its own stale ones (an old URL or user, duplicates), and `removeSubscriptions` removes all of its own when the
+ * connector is deleted.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { ConnectorError, parseWebhookJson, registerSecret } from '../contract/index.ts';
-import type { CallOptions, WebhookEvent, WebhookEventKind, WebhookHandler, WebhookRequest, WebhookSubscriptionReport } from '../contract/index.ts';
+import type {
+  CallOptions, UnremovedSubscription, WebhookEvent, WebhookEventKind, WebhookHandler, WebhookRequest, WebhookSubscriptionRemoval, WebhookSubscriptionReport,
+} from '../contract/index.ts';
 import { PIPEDRIVE, PIPEDRIVE_V1, expectList } from './client.ts';
 import type { PipedriveApi } from './client.ts';
 
@@ -53,7 +56,8 @@ function invalid(message: string): ConnectorError {
 const str = (value: unknown): string | undefined =>
   typeof value === 'string' && value !== '' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : undefined;
 
-export function createPipedriveWebhookHandler(auth: PipedriveWebhookAuth, api: PipedriveApi): WebhookHandler {
+/** `connectorId` names this connector's own path, `/webhooks/<connector id>`, which `removeSubscriptions` empties. */
+export function createPipedriveWebhookHandler(auth: PipedriveWebhookAuth, api: PipedriveApi, connectorId: string): WebhookHandler {
   registerSecret(auth.password);
   // Digests of equal length, so the comparison takes the same time whatever was sent.
   const expected = digest(`Basic ${Buffer.from(`${auth.user}:${auth.password}`).toString('base64')}`);
@@ -72,6 +76,8 @@ export function createPipedriveWebhookHandler(auth: PipedriveWebhookAuth, api: P
       return event ? [event] : [];
     },
     ensureSubscriptions: (targetUrl, options) => ensureSubscriptions(api, auth, targetUrl, options),
+    removeSubscriptions: (options) => removeSubscriptions(api, `/webhooks/${encodeURIComponent(connectorId)}`, options),
+    subscriptionsPage: 'Settings → Webhooks',
   };
 }
 
@@ -164,22 +170,18 @@ const byId = (a: Subscription, b: Subscription) => Number(a.id) - Number(b.id) |
  * object or action we do not want, a switched-off or v1 subscription, or a second one for the same object (two
  * gateways started at once) are removed. Subscriptions at any other path belong to the customer's other tools and
  * are never touched. The missing ones are created first and the stale ones removed after, so deliveries never
- * stop while the URL or the user changes.
+ * stop while the URL or the user changes; a stale one Pipedrive refuses to delete is reported in `notRemoved`.
  *
  * The password cannot be compared: Pipedrive lists `http_auth_password` as null, never the value. A subscription
  * made with an old password and the same user is kept (every delivery then gets 401): change the webhook user with
  * the password, and the old subscriptions are replaced.
  */
 async function ensureSubscriptions(api: PipedriveApi, auth: PipedriveWebhookAuth, targetUrl: string, options?: CallOptions): Promise<WebhookSubscriptionReport> {
-  const lane = options?.lane ?? 'sync';
-  const signal = options?.signal ? { signal: options.signal } : {};
-  const listed = expectList<Subscription>(await api.request(lane, { path: `${PIPEDRIVE_V1}/webhooks`, ...signal }), 'the webhook list');
+  const call = callOptions(options);
   const ownPath = pathOf(targetUrl)?.match(OWN_PATH)?.[0];
   // Without our path in the target URL nothing can be told ours but the subscriptions at that exact URL.
-  const ours = listed
-    .filter((s) => s.subscription_url === targetUrl || (ownPath !== undefined && pathOf(s.subscription_url)?.endsWith(ownPath) === true))
-    .sort(byId);
-  const report: WebhookSubscriptionReport = { existing: [], created: [], removed: [] };
+  const ours = (await listed(api, call)).filter((s) => s.subscription_url === targetUrl || atPath(s, ownPath));
+  const report: WebhookSubscriptionReport = { existing: [], created: [], removed: [], notRemoved: [] };
   const kept = new Set<Subscription>();
   for (const object of Object.keys(OBJECTS)) {
     // The oldest wanted one stays; two gateways tidying at the same time keep the same one.
@@ -190,20 +192,49 @@ async function ensureSubscriptions(api: PipedriveApi, auth: PipedriveWebhookAuth
       report.existing.push(String(found.id));
       continue;
     }
-    const created = await api.request<Subscription>(lane, {
-      method: 'POST', path: `${PIPEDRIVE_V1}/webhooks`, ...signal,
+    const created = await api.request<Subscription>(call.lane, {
+      method: 'POST', path: `${PIPEDRIVE_V1}/webhooks`, ...call.signal,
       json: { subscription_url: targetUrl, event_action: '*', event_object: object, version: '2.0', http_auth_user: auth.user, http_auth_password: auth.password, name: `customer-graph ${object}` },
     });
     report.created.push(String(created.data.id));
   }
-  for (const stale of ours.filter((s) => !kept.has(s))) {
+  // The wanted ones exist now: a stale one that cannot be deleted is reported, not thrown, since deliveries work.
+  const { removed, notRemoved } = await deleteAll(api, call, ours.filter((s) => !kept.has(s)));
+  return { ...report, removed, notRemoved };
+}
+
+/** Every subscription whose URL's path ends in `ownPath` (this connector's, on any host); no other. */
+async function removeSubscriptions(api: PipedriveApi, ownPath: string, options?: CallOptions): Promise<WebhookSubscriptionRemoval> {
+  const call = callOptions(options);
+  return deleteAll(api, call, (await listed(api, call)).filter((s) => atPath(s, ownPath)));
+}
+
+interface Call {
+  lane: NonNullable<CallOptions['lane']>;
+  signal: { signal?: AbortSignal };
+}
+
+const callOptions = (options: CallOptions | undefined): Call => ({ lane: options?.lane ?? 'sync', signal: options?.signal ? { signal: options.signal } : {} });
+
+const atPath = (s: Subscription, ownPath: string | undefined): boolean => ownPath !== undefined && pathOf(s.subscription_url)?.endsWith(ownPath) === true;
+
+/** The account's subscriptions, oldest first. */
+async function listed(api: PipedriveApi, call: Call): Promise<Subscription[]> {
+  return expectList<Subscription>(await api.request(call.lane, { path: `${PIPEDRIVE_V1}/webhooks`, ...call.signal }), 'the webhook list').sort(byId);
+}
+
+/** Deletes each subscription; one already gone (another gateway removed it first) is what was wanted, and not listed. */
+async function deleteAll(api: PipedriveApi, call: Call, subscriptions: readonly Subscription[]): Promise<WebhookSubscriptionRemoval> {
+  const removed: string[] = [];
+  const notRemoved: UnremovedSubscription[] = [];
+  for (const s of subscriptions) {
     try {
-      await api.request(lane, { method: 'DELETE', path: `${PIPEDRIVE_V1}/webhooks/${encodeURIComponent(String(stale.id))}`, noData: true, ...signal });
-      report.removed.push(String(stale.id));
+      await api.request(call.lane, { method: 'DELETE', path: `${PIPEDRIVE_V1}/webhooks/${encodeURIComponent(String(s.id))}`, noData: true, ...call.signal });
+      removed.push(String(s.id));
     } catch (err) {
-      // Another gateway removed it first: gone is what was wanted.
-      if (!(err instanceof ConnectorError && err.code === 'CRM_NOT_FOUND')) throw err;
+      if (err instanceof ConnectorError && err.code === 'CRM_NOT_FOUND') continue;
+      notRemoved.push({ id: String(s.id), url: s.subscription_url ?? null, reason: err instanceof Error ? err.message : String(err) });
     }
   }
-  return report;
+  return { removed, notRemoved };
 }

@@ -127,7 +127,7 @@ describe('Pipedrive webhooks (demo)', () => {
     const made = await handler.ensureSubscriptions!(webhookUrl());
     expect(made.created).toHaveLength(3);
     const again = await handler.ensureSubscriptions!(webhookUrl());
-    expect(again).toEqual({ existing: made.created, created: [], removed: [] });
+    expect(again).toEqual({ existing: made.created, created: [], removed: [], notRemoved: [] });
     expect(await subscriptions()).toHaveLength(3);
   });
 

@@ -144,9 +144,52 @@ describe('Pipedrive webhooks', () => {
     expect(report.removed.sort()).toEqual(again.sort());
     expect(await listed(sandbox)).toHaveLength(3);
     // Running again changes nothing.
-    expect(await handler.ensureSubscriptions!(target)).toEqual({ existing: report.existing, created: [], removed: [] });
+    expect(await handler.ensureSubscriptions!(target)).toEqual({ existing: report.existing, created: [], removed: [], notRemoved: [] });
     expect(await listed(sandbox)).toHaveLength(3);
   });
+
+  it('keeps the new subscriptions when a stale one cannot be deleted, and reports which one and why', async () => {
+    const { sandbox, handler } = await setup();
+    const stale = await subscribe(sandbox, { subscription_url: 'http://old-gateway.test/webhooks/pd-main' });
+    const target = 'http://127.0.0.1:9/webhooks/pd-main';
+    await faults(sandbox, [{ kind: 'server-error', match: '^DELETE /api/v1/webhooks/', rate: 1 }]);
+    const report = await handler.ensureSubscriptions!(target);
+    expect(report.created).toHaveLength(3);
+    expect(report.removed).toEqual([]);
+    expect(report.notRemoved).toEqual([{ id: stale, url: 'http://old-gateway.test/webhooks/pd-main', reason: expect.any(String) }]);
+    expect(report.notRemoved[0]!.reason).not.toBe('');
+    await faults(sandbox, []);
+    // The next run tidies it.
+    expect(await handler.ensureSubscriptions!(target)).toEqual({ existing: report.created, created: [], removed: [stale], notRemoved: [] });
+  }, 30_000);
+
+  it('removes every subscription of its own path on any host, never another path\'s, and removes nothing more when run again', async () => {
+    const { sandbox, handler } = await setup();
+    const current = await handler.ensureSubscriptions!('http://127.0.0.1:9/webhooks/pd-main');
+    const old = await subscribe(sandbox, { subscription_url: 'http://old-gateway.test/base/webhooks/pd-main/', http_auth_user: 'old-user' });
+    const foreign = await Promise.all([
+      'http://127.0.0.1:9/webhooks/pd-other', 'http://127.0.0.1:9/webhooks/pd-main-2', 'http://127.0.0.1:9/webhooks/pd-main/extra', 'http://127.0.0.1:9/hooks/zapier',
+    ].map((url) => subscribe(sandbox, { subscription_url: url })));
+    const first = await handler.removeSubscriptions!();
+    expect(first.removed.sort()).toEqual([...current.created, old].sort());
+    expect(first.notRemoved).toEqual([]);
+    expect((await listed(sandbox)).map((s) => String(s.id)).sort()).toEqual([...foreign].sort());
+    expect(await handler.removeSubscriptions!()).toEqual({ removed: [], notRemoved: [] });
+    expect((await listed(sandbox)).map((s) => String(s.id)).sort()).toEqual([...foreign].sort());
+  });
+
+  it('reports the subscriptions it could not remove, and throws when it cannot list them', async () => {
+    const { sandbox, handler } = await setup();
+    const current = await handler.ensureSubscriptions!('http://127.0.0.1:9/webhooks/pd-main');
+    await faults(sandbox, [{ kind: 'server-error', match: '^DELETE /api/v1/webhooks/', rate: 1 }]);
+    const refused = await handler.removeSubscriptions!();
+    expect(refused.removed).toEqual([]);
+    expect(refused.notRemoved.map((n) => [n.id, n.url])).toEqual([...current.created].sort((a, b) => Number(a) - Number(b)).map((id) => [id, 'http://127.0.0.1:9/webhooks/pd-main']));
+    await faults(sandbox, [{ kind: 'server-error', match: '^GET /api/v1/webhooks$', rate: 1 }]);
+    await expect(handler.removeSubscriptions!()).rejects.toMatchObject({ code: 'CRM_UNAVAILABLE' });
+    await faults(sandbox, []);
+    expect(await listed(sandbox)).toHaveLength(3);
+  }, 60_000);
 
   it('parses what the sandbox delivers for a create, a change and a delete, with the credentials it subscribed with', async () => {
     const { sandbox, handler } = await setup();
