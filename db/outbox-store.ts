@@ -13,6 +13,7 @@ import { and, countDistinct, eq, inArray, lt, lte, min, or, sql } from 'drizzle-
 import type { SQL } from 'drizzle-orm';
 import type { Database } from './open-database.ts';
 import { writebackOutbox } from './schema.ts';
+import { deleteInBatches } from './batch-delete.ts';
 
 export type OutboxRow = typeof writebackOutbox.$inferSelect;
 export type OutboxInsert = typeof writebackOutbox.$inferInsert;
@@ -173,15 +174,7 @@ export async function completeOutbox(db: Database, ids: number[], claimToken?: s
  * a key deduplicates only within the retention.
  */
 export async function pruneDeliveredOutbox(db: Pick<Database, 'select' | 'delete'>, before: Date, batch = 5000): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const old = db.select({ id: writebackOutbox.id }).from(writebackOutbox).where(and(eq(writebackOutbox.status, 'done'), lt(writebackOutbox.updatedAt, before))).limit(batch);
-    // `= any(array(…))`, not `in (…)`: Postgres then deletes the batch through the primary key; with `in` it planned
-    // a hash join over a scan of the whole table per batch (500,000 of 1,000,000 rows: 19 s instead of 2.4 s).
-    const deleted = await db.delete(writebackOutbox).where(sql`${writebackOutbox.id} = any(array(${old}))`).returning({ id: writebackOutbox.id });
-    total += deleted.length;
-    if (deleted.length < batch) return total;
-  }
+  return deleteInBatches(db, writebackOutbox, writebackOutbox.id, and(eq(writebackOutbox.status, 'done'), lt(writebackOutbox.updatedAt, before)), batch);
 }
 
 /** A transient failure: back to pending after `retryAt`. A permanent one: dead-lettered with the CRM's reason. */

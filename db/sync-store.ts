@@ -7,6 +7,7 @@ import { and, asc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Tx } from './link-store.ts';
 import type { Database } from './open-database.ts';
 import { goldenRecords, recordLinks, syncCursors, webhookInbox } from './schema.ts';
+import { deleteInBatches } from './batch-delete.ts';
 
 export type InboxRow = typeof webhookInbox.$inferSelect;
 
@@ -71,13 +72,7 @@ export async function markInboxProcessed(tx: Tx, ids: readonly number[]): Promis
  * the record.
  */
 export async function pruneProcessedInbox(db: Pick<Database, 'select' | 'delete'>, before: Date, batch = 5000): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const old = db.select({ id: webhookInbox.id }).from(webhookInbox).where(lt(webhookInbox.processedAt, before)).limit(batch);
-    const deleted = await db.delete(webhookInbox).where(inArray(webhookInbox.id, old)).returning({ id: webhookInbox.id });
-    total += deleted.length;
-    if (deleted.length < batch) return total;
-  }
+  return deleteInBatches(db, webhookInbox, webhookInbox.id, lt(webhookInbox.processedAt, before), batch);
 }
 
 /** A failed attempt: counted, with its reason; the rows stay unprocessed and are tried again. */

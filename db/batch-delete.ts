@@ -1,0 +1,21 @@
+/**
+ * Deleting many old rows without holding one long transaction: `batch` rows per statement until a statement deletes
+ * fewer, so retention jobs (webhook inbox, write-back outbox) never lock a large table for long.
+ */
+import { sql } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
+import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
+import type { Database } from './open-database.ts';
+
+/** Deletes the rows of `table` matching `where`, `batch` at a time; returns how many went. */
+export async function deleteInBatches(db: Pick<Database, 'select' | 'delete'>, table: PgTable, id: AnyPgColumn, where: SQL | undefined, batch: number): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const old = db.select({ id }).from(table).where(where).limit(batch);
+    // `= any(array(…))`, not `in (…)`: Postgres then deletes the batch through the primary key; with `in` it planned
+    // a hash join over a scan of the whole table per batch (500,000 of 1,000,000 outbox rows: 19 s instead of 2.4 s).
+    const deleted = await db.delete(table).where(sql`${id} = any(array(${old}))`).returning({ id });
+    total += deleted.length;
+    if (deleted.length < batch) return total;
+  }
+}
