@@ -184,7 +184,7 @@ export const writebackOutbox = pgTable(
     operation: text('operation').notNull().default('update'),
     fields: jsonb('fields').$type<Record<string, unknown>>().notNull(),
     idempotencyKey: text('idempotency_key').notNull(),
-    /** pending | in_flight | done | dead */
+    /** pending | in_flight | done | stale (the record changed in the CRM since the plan: not written) | dead */
     status: text('status').notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     // Set by our clock on insert, like every time a claim compares it with (outbox-store.ts claimableAt): with the
