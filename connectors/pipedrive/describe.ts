@@ -7,6 +7,7 @@ import { ConnectorError } from '../contract/index.ts';
 import type { CallOptions, FieldDescription, FieldType, ObjectDescription } from '../contract/index.ts';
 import type { PipedriveApi } from './client.ts';
 import { PIPEDRIVE, PIPEDRIVE_V1, expectList, nextStartOf } from './client.ts';
+import { STAGE_FIELD, StageCatalog, stageFieldDescription } from './stages.ts';
 
 /** The objects `describeObjects()` lists, with their v1 names (field API, recents feed) and search fields. */
 export const PIPEDRIVE_OBJECTS = {
@@ -132,21 +133,30 @@ export class FieldMap {
 
 const V1_PAGE = 500;
 
-/** Field metadata per object type, fetched on describe and cached for record mapping. */
+/**
+ * Field metadata per object type, fetched on describe and cached for record mapping; with it the pipeline stages
+ * behind deals' synthetic `stage_name` (stages.ts), held as long and re-read by the same describe.
+ */
 export class FieldCatalog {
   private readonly cache = new Map<string, { at: number; fields: Promise<FieldMap> }>();
+  readonly stages: StageCatalog;
 
   constructor(
     private readonly api: PipedriveApi,
     private readonly ttlMs: number,
-  ) {}
+  ) {
+    this.stages = new StageCatalog(api, ttlMs);
+  }
 
   async describe(objectTypes: readonly string[] | undefined, options: CallOptions = {}): Promise<ObjectDescription[]> {
     const types = objectTypes?.length ? objectTypes : STANDARD_OBJECTS;
     return Promise.all(types.map(async (objectType) => {
-      const fields = await this.fetch(objectType, options);
+      const [fields, stages] = await Promise.all([this.fetch(objectType, options), objectType === 'deals' ? this.stages.refresh(options) : null]);
       this.cache.set(objectType, { at: Date.now(), fields: Promise.resolve(new FieldMap(fields)) });
-      return toObjectDescription(objectType, fields);
+      const description = toObjectDescription(objectType, fields);
+      // A real field of the same key (none exists today) would win over the synthetic one.
+      if (stages && !fields.some((f) => f.key === STAGE_FIELD)) description.fields.push(stageFieldDescription(stages));
+      return description;
     }));
   }
 

@@ -11,6 +11,7 @@ import type { FieldCatalog } from './describe.ts';
 import { objectInfo } from './describe.ts';
 import type { PipedriveRecord } from './records.ts';
 import { needsFieldMap, toNativeRecord } from './records.ts';
+import { fillStages, readsStage } from './stages.ts';
 
 /** Pipedrive's maximum ids per list call and records per page. */
 export const MAX_IDS = 100;
@@ -25,10 +26,15 @@ export function clampPageSize(pageSize: number | undefined, fallback = DEFAULT_P
   return Math.max(1, Math.min(MAX_PAGE, Math.floor(pageSize ?? fallback)));
 }
 
-/** Raw v2 records as NativeRecords, with the held metadata when custom values need it. */
+/**
+ * Raw v2 records as NativeRecords, with the held metadata when custom values need it, and deals' `stage_name` when
+ * asked for (all fields, or named) from the held stages.
+ */
 export async function mapRecords(catalog: FieldCatalog, objectType: string, raws: PipedriveRecord[], fields: readonly string[] | undefined, options: CallOptions): Promise<NativeRecord[]> {
   const fieldMap = needsFieldMap(raws, fields) ? await catalog.fieldMap(objectType, options) : null;
-  return raws.map((raw) => toNativeRecord(objectType, raw, fieldMap, fields));
+  const records = raws.map((raw) => toNativeRecord(objectType, raw, fieldMap, fields));
+  if (readsStage(objectType, fields)) await fillStages(catalog.stages, raws, records, options);
+  return records;
 }
 
 export async function fetchByIds(api: PipedriveApi, catalog: FieldCatalog, objectType: string, ids: readonly string[], options: FetchOptions = {}): Promise<Map<string, NativeRecord>> {

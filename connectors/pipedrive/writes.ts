@@ -13,6 +13,7 @@ import type { FieldCatalog, FieldMap } from './describe.ts';
 import { isCustomKey, objectInfo } from './describe.ts';
 import { currentLists, mergeContactLists, writesContactList } from './contact-lists.ts';
 import { toPipedriveBody, writeNeedsFieldMap } from './records.ts';
+import { stageWrites } from './stage-writes.ts';
 
 /** Items written at once per call of createMany & co. */
 export const WRITE_CONCURRENCY = 4;
@@ -50,6 +51,8 @@ async function runGroups(groups: number[][], limit: number, task: (index: number
   return results;
 }
 
+const stageContext = (ctx: WriteContext) => ({ ...ctx, stages: ctx.catalog.stages });
+
 const singly = (count: number): number[][] => Array.from({ length: count }, (_, i) => [i]);
 
 /** The held metadata, once per call, only when some item writes a custom field. */
@@ -80,8 +83,9 @@ async function patch(ctx: WriteContext, id: string, body: Record<string, unknown
 export async function createMany(api: PipedriveApi, catalog: FieldCatalog, objectType: string, items: readonly CreateItem[], options: WriteOptions = {}): Promise<WriteResult[]> {
   const ctx = context(api, catalog, objectType, options);
   const fieldMap = lazyFieldMap(ctx, items);
+  const fieldsOf = await stageWrites(stageContext(ctx), items);
   return runGroups(singly(items.length), WRITE_CONCURRENCY, async (i) => {
-    const id = await post(ctx, toPipedriveBody(items[i]!.fields ?? {}, await fieldMap()));
+    const id = await post(ctx, toPipedriveBody(fieldsOf(i), await fieldMap()));
     return { ok: true, id, created: true };
   }, new Array<WriteResult>(items.length));
 }
@@ -92,9 +96,10 @@ export async function updateMany(api: PipedriveApi, catalog: FieldCatalog, objec
   // Records whose email or phone is written: their current lists, read before any write (one call per 100).
   const listed = items.filter((item) => 'email' in (item.fields ?? {}) || 'phone' in (item.fields ?? {})).map((item) => String(item.id));
   const current = listed.length ? await currentLists(ctx.api, objectType, listed, ctx.lane, ctx.signal) : new Map<string, never>();
+  const fieldsOf = await stageWrites(stageContext(ctx), items, items.map((item) => String(item.id)));
   const results = await runGroups(groupsBy(items.map((item) => String(item.id))), WRITE_CONCURRENCY, async (i) => {
     const id = String(items[i]!.id);
-    const body = toPipedriveBody(items[i]!.fields ?? {}, await fieldMap());
+    const body = toPipedriveBody(fieldsOf(i), await fieldMap());
     // Two items for one record run one after the other: the second keeps what the first sent.
     const merged = mergeContactLists(body, current.get(id));
     await patch(ctx, id, merged);
@@ -166,19 +171,23 @@ export async function upsertMany(api: PipedriveApi, catalog: FieldCatalog, objec
   const searchField = searchFieldFor(objectType, field);
   const withKey = items.map((item) => ({ fields: { ...item.fields, [field]: item.externalId } }));
   const fieldMap = lazyFieldMap(ctx, withKey);
+  // The record is known only after its search: a stage name several pipelines share takes the first pipeline's.
+  const fieldsOf = await stageWrites(stageContext(ctx), items.map((item) => ({ fields: item.fields ?? {} })));
   return runGroups(groupsBy(items.map((item) => String(item.externalId))), WRITE_CONCURRENCY, async (i) => {
     const externalId = String(items[i]!.externalId);
+    // A stage that cannot be written fails the item before its search.
+    const fields = fieldsOf(i);
     const matches = await findByExternalId(ctx, searchField, externalId);
     if (matches.length > 1) {
       return { ok: false, error: new ConnectorError('CRM_CONFLICT', PIPEDRIVE, `${matches.length} ${objectType} records have ${field} = the external id`, { details: { fields: [field], ids: matches } }) };
     }
     if (matches.length === 1) {
-      const body = toPipedriveBody(items[i]!.fields ?? {}, await fieldMap());
+      const body = toPipedriveBody(fields, await fieldMap());
       const current = writesContactList(body) ? (await currentLists(ctx.api, objectType, [matches[0]!], ctx.lane, ctx.signal)).get(matches[0]!) : undefined;
       const id = await patch(ctx, matches[0]!, mergeContactLists(body, current));
       return { ok: true, id, created: false };
     }
-    const id = await post(ctx, toPipedriveBody(withKey[i]!.fields, await fieldMap()));
+    const id = await post(ctx, toPipedriveBody({ ...fields, [field]: items[i]!.externalId }, await fieldMap()));
     return { ok: true, id, created: true };
   }, new Array<WriteResult>(items.length));
 }
