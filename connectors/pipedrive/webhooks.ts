@@ -16,6 +16,7 @@ import type {
   CallOptions, UnremovedSubscription, WebhookEvent, WebhookEventKind, WebhookHandler, WebhookRequest, WebhookSubscriptionRemoval, WebhookSubscriptionReport,
 } from '../contract/index.ts';
 import { PIPEDRIVE, PIPEDRIVE_V1, expectList } from './client.ts';
+import { STAGE_FIELD } from './stages.ts';
 import type { PipedriveApi } from './client.ts';
 
 /** The Basic credentials a subscription is created with and every delivery must carry. */
@@ -95,7 +96,12 @@ function fromV2(body: Record<string, unknown>, meta: Record<string, unknown>): P
   const event: PipedriveWebhookEvent = {
     eventId, objectType, recordId, kind, occurredAt: new Date(Number.isFinite(occurred) ? occurred : 0).toISOString(), raw: body,
   };
-  if (kind === 'updated') event.changedFields = changedKeys(body.previous);
+  if (kind === 'updated') {
+    const changed = changedKeys(body.previous);
+    // A deal's synthetic stage_name (stages.ts) is made of these two: a change of either changes it.
+    if (objectType === 'deals' && changed.some((k) => k === 'stage_id' || k === 'status')) changed.push(STAGE_FIELD);
+    event.changedFields = changed;
+  }
   const source = str(meta.change_source);
   if (source) event.changeSource = source;
   const userId = str(meta.user_id);

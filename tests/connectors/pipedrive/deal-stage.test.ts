@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NativeRecord } from '../../../connectors/contract/index.ts';
+import { createPipedriveConnector } from '../../../connectors/pipedrive/index.ts';
 import { startPipedriveSandbox } from '../../../sandboxes/pipedrive/index.ts';
 import type { RunningPipedriveSandbox } from '../../../sandboxes/pipedrive/index.ts';
 import { countCalls } from '../contract-suite/sandbox-control.ts';
@@ -143,5 +144,16 @@ describe('pipedrive deal stage_name', () => {
     const [created] = await connector.createMany('deals', [{ fields: { title: 'New', stage_name: 'Qualified' } }]);
     expect(created!.ok).toBe(true);
     if (created!.ok) expect(sandbox.store.get('deals', Number(created!.id))).toMatchObject({ stage_id: 1, status: 'open' });
+  });
+
+  it('a webhook change of a deal\'s stage_id or status names stage_name among the changed fields', () => {
+    const connector = createPipedriveConnector({ connectorId: 'pd-hooks', auth: { kind: 'api-token', apiToken: 'unused' }, webhookAuth: { user: 'u', password: 'p' } });
+    const parse = (entity: string, previous: Record<string, unknown>) => connector.webhooks!.parse(JSON.stringify({
+      meta: { id: `e-${entity}-${Object.keys(previous).join()}`, action: 'change', entity, entity_id: '7', timestamp: AT, version: '2.0' }, data: { id: 7 }, previous,
+    }))[0]!.changedFields;
+    expect(parse('deal', { stage_id: 1, update_time: AT })).toEqual(['stage_id', 'stage_name']);
+    expect(parse('deal', { status: 'open', title: 'Old' })).toEqual(['status', 'title', 'stage_name']);
+    expect(parse('deal', { title: 'Old' })).toEqual(['title']);
+    expect(parse('person', { status: 'x' })).toEqual(['status']);
   });
 });
