@@ -49,6 +49,8 @@ export interface ConnectorSettingsDeps {
 }
 
 const ID = /^[a-z][a-z0-9-]{1,39}$/;
+/** How long a deletion waits for the CRM to remove the connector's webhook subscriptions before going ahead without. */
+const UNSUBSCRIBE_TIMEOUT_MS = 15_000;
 
 function invalid(message: string, field?: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...(field ? { field } : {}) } });
@@ -192,6 +194,32 @@ export function createConnectorSettings(deps: ConnectorSettingsDeps) {
     return { id, restartReason: joined ? null : restartReason({ ...row, status: 'active' }) };
   }
 
+  /**
+   * The CRM's webhook subscriptions of a connector being deleted (where they are made through its API: Pipedrive)
+   * would keep delivering to its path, which answers 404 once it is gone. Removed with a connector built for the
+   * purpose from the stored credentials (the running one, paused, refuses every call); only here, in the process
+   * that deletes. A failure does not stop the deletion: the warning names what to remove by hand.
+   */
+  async function removeWebhookSubscriptions(row: ConnectorRow): Promise<void> {
+    const support = supportedCrms[row.crm];
+    const label = support?.form.label ?? row.crm;
+    const path = `/webhooks/${row.id}`;
+    let where = `in ${label}'s webhook settings`;
+    try {
+      const credentials = (await store.readCredentials(row.id)) ?? {};
+      const webhooks = support?.buildConnector(row, credentials, { tokenStore: new InMemoryTokenStore(), onNeedsReauthorisation: async () => {} }).webhooks;
+      if (!webhooks?.removeSubscriptions) return;
+      if (webhooks.subscriptionsPage) where = `in ${label} (${webhooks.subscriptionsPage})`;
+      const { removed, notRemoved } = await webhooks.removeSubscriptions({ lane: 'interactive', signal: AbortSignal.timeout(UNSUBSCRIBE_TIMEOUT_MS) });
+      if (removed.length) deps.logger.info({ connector: row.id, removed }, 'webhook subscriptions of the deleted connector removed');
+      if (notRemoved.length) {
+        deps.logger.warn({ connector: row.id, notRemoved }, `webhook subscriptions of the deleted connector could not be removed; remove them by hand ${where}: ${notRemoved.map((n) => `${n.url ?? `…${path}`} (${n.reason})`).join('; ')}`);
+      }
+    } catch (err) {
+      deps.logger.warn({ err, connector: row.id }, `could not remove the deleted connector's webhook subscriptions; remove by hand ${where} every webhook whose URL ends in ${path}`);
+    }
+  }
+
   /** Deletes a stored connector that this process does not run, or runs paused (disable it first). */
   async function remove(id: string): Promise<boolean> {
     const row = await store.get(id);
@@ -199,6 +227,8 @@ export function createConnectorSettings(deps: ConnectorSettingsDeps) {
     if (fleet.runs(id) && !fleet.paused(id)) {
       throw new GraphQLError(`${row.name} is running in this process: disable it first, then delete it.`, { extensions: { code: 'CONFLICT', argumentName: 'id' } });
     }
+    // While its credentials are still stored: afterwards nothing could call the CRM for it.
+    await removeWebhookSubscriptions(row);
     // A paused one goes; its CRM's types stay in this process's graph (answering as unavailable) until the next start.
     fleet.forget(id);
     const removed = await store.remove(id);

@@ -103,7 +103,7 @@ export interface WebhookHandler {
    * a subscription that cannot be deleted is reported in `notRemoved`.
    */
   removeSubscriptions?(options?: CallOptions): Promise<WebhookSubscriptionRemoval>;
-  /** Where a person sees and removes this CRM's webhook subscriptions by hand ('Settings → Webhooks'), for messages that ask them to. */
+  /** Where a person sees and removes this CRM's webhook subscriptions by hand ('Settings → Tools and apps → Webhooks'), for messages that ask them to. */
   readonly subscriptionsPage?: string;
 }
 

@@ -78,7 +78,7 @@ export function createPipedriveWebhookHandler(auth: PipedriveWebhookAuth, api: P
     },
     ensureSubscriptions: (targetUrl, options) => ensureSubscriptions(api, auth, targetUrl, options),
     removeSubscriptions: (options) => removeSubscriptions(api, `/webhooks/${encodeURIComponent(connectorId)}`, options),
-    subscriptionsPage: 'Settings → Webhooks',
+    subscriptionsPage: 'Settings → Tools and apps → Webhooks',
   };
 }
 
