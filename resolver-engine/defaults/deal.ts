@@ -1,7 +1,7 @@
 /** Golden Deal ← Salesforce Opportunity + HubSpot deals + Pipedrive deals. */
 import type { MappingConfigInput } from '../mapping/schema.ts';
 import { from, hubspot, pipedrive, salesforce } from './objects.ts';
-import { hubspotDealStageReverse, hubspotDealStageValues, salesforceStageValues } from './picklists.ts';
+import { hubspotDealStageReverse, hubspotDealStageValues, pipedriveDealStageReverse, pipedriveDealStageValues, salesforceStageValues } from './picklists.ts';
 
 const SF = 'salesforce';
 const HS = 'hubspot';
@@ -23,6 +23,8 @@ export const defaultDealType: MappingConfigInput['types'][string] = {
       mappings: [
         from(SF, O, 'StageName', { name: 'picklist', options: { values: salesforceStageValues } }),
         from(HS, H, 'dealstage', { name: 'picklist', options: { values: hubspotDealStageValues, reverse: hubspotDealStageReverse } }),
+        // Pipedrive keeps a deal's stage in status (won/lost) and stage_id: its connector joins them into stage_name.
+        from(PD, H, 'stage_name', { name: 'picklist', options: { values: pipedriveDealStageValues, reverse: pipedriveDealStageReverse } }),
       ],
     },
     closeDate: {
@@ -34,7 +36,6 @@ export const defaultDealType: MappingConfigInput['types'][string] = {
       ],
     },
     // HubSpot links a deal to its company by association and Pipedrive by org_id, not by a name: only Salesforce maps here.
-    // Pipedrive's open/won/lost status is no stage, so stage is not mapped from it.
     companyName: { type: 'String', mappings: [from(SF, O, 'Account.Name', undefined, false)] },
   },
   // HubSpot links deals by association (no property holds them): its connector reads them into the synthetic reference

@@ -29,6 +29,28 @@ export const hubspotDealStageReverse: Record<string, string> = {
   'Negotiation/Review': 'contractsent',
 };
 
+/**
+ * Pipedrive deal `stage_name` (the connector's synthetic field: "won"/"lost" from the deal's status, else the name of
+ * its stage) → golden stage, for Pipedrive's default pipeline. Stage names are per company: other names are not
+ * mapped (the picklist converter flags them and Pipedrive gives no stage) until added here or in the mapping UI.
+ */
+export const pipedriveDealStageValues: Record<string, string> = {
+  Qualified: 'Qualification',
+  'Contact Made': 'Needs Analysis',
+  'Demo Scheduled': 'Value Proposition',
+  'Proposal Made': 'Proposal/Price Quote',
+  'Negotiations Started': 'Negotiation/Review',
+  won: 'Closed Won',
+  lost: 'Closed Lost',
+};
+
+/** Golden stages Pipedrive's default pipeline lacks, written back as the nearest Pipedrive stage. */
+export const pipedriveDealStageReverse: Record<string, string> = {
+  Prospecting: 'Qualified',
+  'Id. Decision Makers': 'Demo Scheduled',
+  'Perception Analysis': 'Proposal Made',
+};
+
 /** HubSpot `lifecyclestage` → golden lifecycle stage (a bijection, so it writes back exactly). */
 export const hubspotLifecycleStageValues: Record<string, string> = {
   subscriber: 'Subscriber',
