@@ -35,6 +35,13 @@ export interface FieldDescription {
   referenceTo?: string[];
   /** Maximum length for string-like fields, when the CRM says. */
   length?: number;
+  /**
+   * Reading it takes CRM calls of its own beyond the record's (HubSpot's association-backed deal references): readers
+   * ask for it only when they need it — the native subgraph reads it apart, when a query selects it. A `fetchByIds`
+   * asking for such fields alone may skip the record read: it then answers every id given, the values of an unknown
+   * one null, so it is for records the reader already holds.
+   */
+  separateRead?: boolean;
 }
 
 export interface ObjectDescription {

@@ -58,6 +58,8 @@ export function syntheticFieldDescriptions(canonicalObjectType: string, realName
     unique: false,
     externalId: false,
     referenceTo: [s.toObjectType],
+    // One associations batch read per page: not worth paying for a query that does not select it.
+    separateRead: true,
   }));
 }
 

@@ -2,7 +2,8 @@
  * Reads: by ids through batch read (one call per 100 ids, chunks in parallel under the budget) and page by page
  * through the list endpoint. Without `fields`, every property is read (names from the property catalog),
  * because HubSpot otherwise answers only a handful of defaults. Deals' synthetic references (associations.ts) are
- * never sent as properties: when asked for, they are filled per call or page from one associations batch read each.
+ * never sent as properties: when asked for, they are filled per call or page from one associations batch read each,
+ * and a read by ids of those alone makes only the associations reads.
  */
 import type { FetchOptions, NativeRecord, PageOptions } from '../contract/index.ts';
 import { chunk, paginate } from '../runtime/index.ts';
@@ -25,6 +26,13 @@ export async function fetchByIds(api: HubSpotApi, catalog: PropertyCatalog, obje
   const lane = options.lane ?? 'interactive';
   const { properties, synthetic } = await planRead(canonicalObjectType(objectType), options.fields,
     () => catalog.propertyNames(objectType, { lane, signal: options.signal }));
+  if (properties.length === 0 && synthetic.length > 0) {
+    // Only association-backed references asked for (FieldDescription.separateRead: the reader holds the records):
+    // the associations batch reads alone, without the record read that would answer HubSpot's default properties.
+    const records: NativeRecord[] = unique.map((id) => ({ id, objectType, modifiedAt: null, fields: {} }));
+    await fillSyntheticReferences(api, objectType, records, synthetic, { lane, signal: options.signal });
+    return new Map(records.map((r) => [r.id, r]));
+  }
   const pages = await Promise.all(chunk(unique, MAX_BATCH).map((part) =>
     api.call(lane, (client) => client.crm.objects.batchApi.readWithHttpInfo(objectType, {
       inputs: part.map((id) => ({ id })),

@@ -1,7 +1,9 @@
 /**
  * What the golden subgraph must `@requires` from a CRM's native type: every mapped native field (and relation
  * reference field) plus the modification-time fields (last-write-wins needs them). ARCHITECTURE.md asks every golden field of a type
- * to share one selection so the planner makes a single golden fetch, hence one list per type and CRM.
+ * to share one selection so the planner makes a single golden fetch, hence one list per type and CRM; relations get
+ * their own when a reference costs CRM calls of its own (HubSpot's deal associations), which a query of fields alone
+ * should not pay: `includeRelations: false` is what the fields alone need.
  */
 import { goldenType } from './map-to-golden.ts';
 import type { MappingConfig } from './schema.ts';
@@ -10,6 +12,8 @@ export interface RequiredNativeFieldsOptions {
   objectType?: string;
   /** Add the object's id field (usually the entity key, which the planner supplies anyway). */
   includeIdField?: boolean;
+  /** Add the relations' reference fields (default true); without them, what the golden fields alone need. */
+  includeRelations?: boolean;
 }
 
 export function requiredNativeFields(config: MappingConfig, typeName: string, crm: string, options: RequiredNativeFieldsOptions = {}): string[] {
@@ -24,6 +28,7 @@ export function requiredNativeFields(config: MappingConfig, typeName: string, cr
         if (mapping.crm === crm && mapping.objectType === object.objectType) mapping.from.forEach((f) => fields.add(f));
       }
     }
+    if (options.includeRelations === false) continue;
     for (const relation of Object.values(type.relations ?? {})) {
       for (const mapping of relation.mappings) if (mapping.crm === crm && mapping.objectType === object.objectType) fields.add(mapping.from);
     }

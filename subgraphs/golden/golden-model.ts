@@ -2,7 +2,10 @@
  * The golden subgraph's model, derived from the mapping configuration: per golden type the native objects it
  * reads (through identity's link fields), the native field paths each one needs (`requiredNativeFields`, with
  * modification times and the key), and the `@external` stubs of the native types. Every golden field of a type
- * shares ONE `@requires` selection, so the query planner makes a single golden fetch per type and page.
+ * shares ONE `@requires` selection, so the query planner makes a single golden fetch per type and page. Relations,
+ * provenance and conflicts share it too, unless a relation reads a reference the CRM subgraph marks `@cost` (HubSpot's
+ * deal associations, a CRM call of their own per page): then theirs adds those references, and a query of golden
+ * fields alone does not pay for them (one more golden fetch when both are asked for).
  */
 import { effectiveRule, relationAsField, requiredNativeFields, requiresSelection } from '../../resolver-engine/index.ts';
 import type { GoldenFieldConfig, GoldenRelationConfig, MappingConfig } from '../../resolver-engine/index.ts';
@@ -19,6 +22,8 @@ export interface LinkPlan {
   spec: NativeSourceSpec;
   /** Field paths read from each linked record (key included), as the CRM subgraph serves them. */
   paths: string[];
+  /** The paths only relations read that cost CRM calls of their own (`@cost`): left out of the golden fields' `@requires`. */
+  relationOnly: Set<string>;
   /**
    * Native paths the CRM subgraph serves under another name, [native, served]: a native name that is no GraphQL name
    * (Pipedrive's custom fields are 40 hex characters, often starting with a digit) gets a safe one there
@@ -36,8 +41,14 @@ export interface GoldenTypeModel {
   typeName: string;
   /** Native objects whose records are read; objects whose CRM subgraph is absent are left out (read as unavailable). */
   links: LinkPlan[];
-  /** The one `@requires` selection shared by every golden field of the type. */
+  /** The `@requires` selection of relations, provenance and conflicts: every native field the type reads. */
   requires: string;
+  /**
+   * The `@requires` selection shared by the golden fields: `requires` without the relations' reference fields that cost
+   * CRM calls of their own (`@cost` in the CRM subgraph: HubSpot's deal associations); the same as `requires` (one
+   * golden fetch for everything) when there are none.
+   */
+  fieldRequires: string;
   fields: [string, GoldenFieldConfig][];
   /** Relations to other golden types (Customer.company), served with the same `@requires`. */
   relations: [string, GoldenRelationConfig][];
@@ -106,7 +117,9 @@ export function buildGoldenModel(config: MappingConfig, nativeIndex: NativeTypeI
       if (nativeIndex && !nativeIndex.has(spec.typeName)) continue;
       const kept: string[] = [spec.keyField];
       const aliases: [string, string][] = [];
+      const relationOnly = new Set<string>();
       stub(spec.typeName, spec.keyField);
+      const forFields = new Set(requiredNativeFields(config, typeName, spec.crm, { objectType: spec.objectType, includeIdField: true, includeRelations: false }));
       for (const path of requiredNativeFields(config, typeName, spec.crm, { objectType: spec.objectType, includeIdField: true })) {
         if (path === spec.keyField) continue;
         const served = servedPath(path);
@@ -115,13 +128,18 @@ export function buildGoldenModel(config: MappingConfig, nativeIndex: NativeTypeI
         else {
           kept.push(served);
           if (served !== path) aliases.push([path, served]);
+          // A reference only relations read, and one that costs CRM calls of its own: golden fields do not require it.
+          if (!forFields.has(path) && nativeIndex?.get(spec.typeName)?.costly.has(served)) relationOnly.add(served);
         }
       }
-      links.push({ spec, paths: kept, aliases });
+      links.push({ spec, paths: kept, aliases, relationOnly });
     }
-    const requires = ['sources { crm objectType recordId } sourceFieldClocks', ...links.map((l) => `${l.spec.linkField} { ${requiresSelection(l.paths)} }`)].join(' ');
+    const selection = (paths: (l: LinkPlan) => string[]) =>
+      ['sources { crm objectType recordId } sourceFieldClocks', ...links.map((l) => `${l.spec.linkField} { ${requiresSelection(paths(l))} }`)].join(' ');
+    const requires = selection((l) => l.paths);
+    const fieldRequires = selection((l) => l.paths.filter((p) => !l.relationOnly.has(p)));
     const rules = new Map([...fields, ...relations.map(([name, r]) => [name, relationAsField(r)] as const)].map(([name, f]) => [name, effectiveRule(config, typeConfig, f).label]));
-    types.push({ typeName, links, requires, fields, relations, rules });
+    types.push({ typeName, links, requires, fieldRequires, fields, relations, rules });
   }
   return { types, stubs, problems };
 }

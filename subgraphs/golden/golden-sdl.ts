@@ -1,6 +1,7 @@
 /**
  * Renders the golden subgraph SDL from its model: each golden type keyed by `id`, identity's `sources` and link
- * fields `@external`, every golden field plus `provenance` and `conflicts` with the same `@requires`, the shared
+ * fields `@external`, every golden field with one `@requires`, relations, `provenance` and `conflicts` with one that adds
+ * the relations' reference fields, the shared
  * provenance types, and the native stubs with their `@external` fields. Deterministic text, so two renderings
  * can be compared to decide whether the supergraph must be recomposed.
  */
@@ -78,6 +79,7 @@ export function renderGoldenSdl(model: GoldenModel, descriptions: Record<string,
 
 function renderType(t: GoldenTypeModel, description: string | undefined): string {
   const requires = `@requires(fields: ${JSON.stringify(t.requires)})`;
+  const fieldRequires = `@requires(fields: ${JSON.stringify(t.fieldRequires)})`;
   const lines = [
     '  id: ID!',
     '  sources: [SourceRef!]! @external',
@@ -88,7 +90,7 @@ function renderType(t: GoldenTypeModel, description: string | undefined): string
     const from = field.mappings.map((m) => `${m.crm} ${m.objectType}.${m.from.join('+')}`).join(', ') || 'no source';
     const text = `${field.description ? `${field.description} ` : ''}Merged from ${from} (rule: ${t.rules.get(name)}).`;
     const deprecated = field.deprecated ? ` @deprecated(reason: ${JSON.stringify(field.deprecated)})` : '';
-    lines.push(`  ${JSON.stringify(text)}\n  ${name}: ${GRAPHQL_SCALAR[field.type]}${deprecated} ${requires}`);
+    lines.push(`  ${JSON.stringify(text)}\n  ${name}: ${GRAPHQL_SCALAR[field.type]}${deprecated} ${fieldRequires}`);
   }
   for (const [name, relation] of t.relations) {
     const from = relation.mappings.map((m) => `${m.crm} ${m.objectType}.${m.from} → ${m.targetObjectType}`).join(', ') || 'no source';

@@ -11,6 +11,8 @@ export interface NativeTypeInfo {
   keyField: string | null;
   /** Field name → GraphQL type as written, e.g. `String`, `Boolean`, `SalesforceAccount`. */
   fields: Map<string, string>;
+  /** Fields the serving subgraph marks `@cost`: each costs CRM calls of its own (a CRM subgraph's separate reads). */
+  costly: Set<string>;
 }
 
 export type NativeTypeIndex = Map<string, NativeTypeInfo>;
@@ -25,13 +27,14 @@ export function indexNativeTypes(sdls: readonly string[]): NativeTypeIndex {
   for (const sdl of sdls) {
     for (const d of parse(sdl).definitions) {
       if (d.kind !== Kind.OBJECT_TYPE_DEFINITION && d.kind !== Kind.OBJECT_TYPE_EXTENSION) continue;
-      const info = index.get(d.name.value) ?? { keyField: null, fields: new Map<string, string>() };
+      const info = index.get(d.name.value) ?? { keyField: null, fields: new Map<string, string>(), costly: new Set<string>() };
       const key = d.directives?.find((dir) => dir.name.value === 'key')?.arguments?.find((a) => a.name.value === 'fields')?.value;
       if (!info.keyField && key?.kind === Kind.STRING && /^\w+$/.test(key.value.trim())) info.keyField = key.value.trim();
       for (const f of d.fields ?? []) {
         // A field another subgraph merely references (@external) says nothing about who serves it.
         if (f.directives?.some((dir) => dir.name.value === 'external')) continue;
         info.fields.set(f.name.value, print(f.type));
+        if (f.directives?.some((dir) => dir.name.value === 'cost')) info.costly.add(f.name.value);
       }
       index.set(d.name.value, info);
     }

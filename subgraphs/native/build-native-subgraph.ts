@@ -70,7 +70,8 @@ export async function createNativeSubgraph(options: NativeSubgraphOptions): Prom
   const prefix = naming.prefix ?? capitalise(name);
   let current: { model: SubgraphModel; typeDefs: string; schema: GraphQLSchema };
   const listeners = new Set<(change: SchemaChange) => void | Promise<void>>();
-  const access = new RecordAccess(connector, (objectType) => current.model.byObjectType.get(objectType)?.fetchFields, options);
+  const access = new RecordAccess(connector, (objectType) => current.model.byObjectType.get(objectType)?.fetchFields, options,
+    (objectType) => current.model.byObjectType.get(objectType)?.separateFields ?? []);
 
   async function build() {
     const described = await connector.describeObjects(naming.objectTypes, { lane: 'interactive' });

@@ -18,6 +18,8 @@ export interface ScalarFieldModel {
   description: string;
   createable: boolean;
   updateable: boolean;
+  /** Read apart, only when a query selects it (FieldDescription.separateRead): left out of `fetchFields`. */
+  separateRead: boolean;
 }
 
 export interface RelationModel {
@@ -41,8 +43,10 @@ export interface ObjectModel {
   relations: RelationModel[];
   /** `modifiedAt` / `deleted` helpers, unless a native field already has the name. */
   helpers: { modifiedAt: boolean; deleted: boolean };
-  /** What to ask the connector for: every exposed native field plus the inline parent paths. */
+  /** What to ask the connector for: every exposed native field but the separately read ones, plus the inline parent paths. */
   fetchFields: string[];
+  /** Native fields read apart, per request and only when selected (record-access.ts `loadSeparate`). */
+  separateFields: string[];
 }
 
 export interface SubgraphModel {
@@ -104,7 +108,9 @@ function buildObjectModel(
       continue;
     }
     used.add(gqlName);
-    fields.push({ name: gqlName, native: f.name, scalar, description: describeField(f), createable: f.createable, updateable: f.updateable });
+    fields.push({
+      name: gqlName, native: f.name, scalar, description: describeField(f), createable: f.createable, updateable: f.updateable, separateRead: f.separateRead === true,
+    });
   }
 
   const relations: RelationModel[] = [];
@@ -127,10 +133,11 @@ function buildObjectModel(
 
   const helpers = { modifiedAt: !used.has('modifiedAt'), deleted: !used.has('deleted') };
   const fetchFields = [
-    ...fields.map((f) => f.native),
+    ...fields.filter((f) => !f.separateRead).map((f) => f.native),
     ...relations.flatMap((r) => r.inline.map((n) => `${nativeRelationshipPath(r)}.${n}`)),
   ];
-  return { objectType: d.name, typeName, label: d.label, ops: operationNames(typeName), fields, relations, helpers, fetchFields };
+  const separateFields = fields.filter((f) => f.separateRead).map((f) => f.native);
+  return { objectType: d.name, typeName, label: d.label, ops: operationNames(typeName), fields, relations, helpers, fetchFields, separateFields };
 }
 
 /** The native path used to read parent fields inline: the relationship field's GraphQL name is the native one. */

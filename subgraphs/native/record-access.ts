@@ -1,7 +1,8 @@
 /**
  * Reading native records for resolvers: one DataLoader per (GraphQL request, object type), so every entity a
  * request asks for goes to the CRM in one `fetchByIds` call per `limits.fetchByIds` ids, behind a short
- * lru-cache shared across requests.
+ * lru-cache shared across requests. Fields that cost CRM calls of their own (FieldDescription.separateRead) are
+ * not part of that read: a second loader reads them for the records whose query selects them, cached apart.
  *
  * The loaders hang off the GraphQL context object through a WeakMap, created lazily: the gateway's
  * LocalGraphQLDataSource passes its own context, which we cannot extend, and the HTTP server makes a fresh one
@@ -24,6 +25,8 @@ export const DEFAULT_CACHE_MAX = 10_000;
 /** The per-request view: loaders plus the errors already reported in this request. */
 export class RequestRecords {
   private readonly loaders = new Map<string, DataLoader<string, NativeRecord | null>>();
+  /** By object type and field. */
+  private readonly separateLoaders = new Map<string, DataLoader<string, unknown>>();
   /** One failed CRM call fails many entities; it is reported once per request, the other entities are just null. */
   private readonly reported = new WeakSet<object>();
 
@@ -33,9 +36,25 @@ export class RequestRecords {
     return this.loader(objectType).load(id);
   }
 
+  /**
+   * A separately read field (FieldDescription.separateRead) of a record the request holds: batched with every other
+   * record of the object the request asks it for, in one connector call per `limits.fetchByIds` ids. Each field is
+   * read on its own, so a query selecting one pays for that one.
+   */
+  loadSeparate(objectType: string, id: string, field: string): Promise<unknown> {
+    const key = `${objectType}\u0000${field}`;
+    let loader = this.separateLoaders.get(key);
+    if (!loader) {
+      loader = new DataLoader((ids) => this.access.fetchSeparate(objectType, field, ids), { maxBatchSize: this.access.maxBatch });
+      this.separateLoaders.set(key, loader);
+    }
+    return loader.load(id);
+  }
+
   /** Forgets a record in this request and in the shared cache (after a write). */
   forget(objectType: string, id: string): void {
     this.loaders.get(objectType)?.clear(id);
+    for (const [key, loader] of this.separateLoaders) if (key.startsWith(`${objectType}\u0000`)) loader.clear(id);
     this.access.forget(objectType, id);
   }
 
@@ -59,6 +78,8 @@ export class RequestRecords {
 
 export class RecordAccess {
   private readonly cache: LRUCache<string, NativeRecord> | null;
+  /** Separately read values by record and field, cached like records (same TTL), apart: a record read does not carry them. */
+  private readonly separateCache: LRUCache<string, Record<string, unknown>> | null;
   private readonly requests = new WeakMap<object, RequestRecords>();
   /** Records being fetched right now: concurrent requests that miss the cache on the same id share one CRM call. */
   private readonly inFlight = new Map<string, Promise<NativeRecord | null>>();
@@ -68,9 +89,12 @@ export class RecordAccess {
     /** Native fields to read for an object type (the current model's, so a refresh changes what is read). */
     private readonly fieldsOf: (objectType: string) => string[] | undefined,
     options: RecordAccessOptions = {},
+    /** The object type's separately read fields (read by `fetchSeparate`, only when a query selects one). */
+    private readonly separateFieldsOf: (objectType: string) => string[] = () => [],
   ) {
     const ttl = options.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS;
     this.cache = ttl > 0 ? new LRUCache({ max: options.cacheMax ?? DEFAULT_CACHE_MAX, ttl }) : null;
+    this.separateCache = ttl > 0 ? new LRUCache({ max: options.cacheMax ?? DEFAULT_CACHE_MAX, ttl }) : null;
   }
 
   get maxBatch(): number {
@@ -120,6 +144,32 @@ export class RecordAccess {
     return ids.map((id) => found.get(id) ?? null);
   }
 
+  /**
+   * The DataLoader batch function of a separately read field: cached values first, then one connector call asking for
+   * that field alone (a connector may then skip the record read: HubSpot reads only the deals' associations).
+   */
+  async fetchSeparate(objectType: string, field: string, ids: readonly string[]): Promise<unknown[]> {
+    const found = new Map<string, unknown>();
+    const missing = ids.filter((id) => {
+      const hit = this.separateCache?.get(cacheKey(objectType, id));
+      if (hit && field in hit) found.set(id, hit[field]);
+      return !(hit && field in hit);
+    });
+    if (missing.length > 0 && this.separateFieldsOf(objectType).includes(field)) {
+      const fetched = await this.connector.fetchByIds(objectType, missing, { lane: 'interactive', fields: [field] });
+      for (const id of missing) {
+        // A value for every id (null when the CRM gave none), so an answer is never mistaken for a miss.
+        const value = fetched.get(id)?.fields[field] ?? null;
+        found.set(id, value);
+        const key = cacheKey(objectType, id);
+        const cached = this.separateCache?.get(key);
+        // Another field's value cached earlier keeps its own expiry: the entry's TTL is not restarted for it.
+        this.separateCache?.set(key, { ...cached, [field]: value }, { noUpdateTTL: cached !== undefined });
+      }
+    }
+    return ids.map((id) => found.get(id) ?? null);
+  }
+
   private shareInFlight(objectType: string, ids: string[], call: Promise<Map<string, NativeRecord>>): void {
     for (const id of ids) {
       const key = cacheKey(objectType, id);
@@ -140,11 +190,13 @@ export class RecordAccess {
 
   forget(objectType: string, id: string): void {
     this.cache?.delete(cacheKey(objectType, id));
+    this.separateCache?.delete(cacheKey(objectType, id));
   }
 
   /** After a metadata change cached records lack the new fields. */
   clear(): void {
     this.cache?.clear();
+    this.separateCache?.clear();
   }
 }
 

@@ -6,6 +6,13 @@
 import type { ObjectModel, SubgraphModel } from './object-model.ts';
 
 export const FEDERATION_LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])';
+/** With fields read apart (FieldDescription.separateRead): `@cost` (federation 2.9) marks them for the planner's readers. */
+export const FEDERATION_LINK_WITH_COST = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@cost"])';
+/**
+ * The `@cost` weight of a separately read field: it costs a CRM call of its own per page of records, where the other
+ * fields of the records come together in one. Golden leaves such relation references out of its fields' `@requires`.
+ */
+export const SEPARATE_READ_COST = 10;
 
 /** Largest `first` of a list query. */
 export const MAX_PAGE = 1000;
@@ -13,7 +20,7 @@ export const DEFAULT_PAGE = 50;
 
 export function renderSdl(model: SubgraphModel): string {
   const key = model.keyField;
-  const parts: string[] = [FEDERATION_LINK];
+  const parts: string[] = [model.objects.some((o) => o.separateFields.length > 0) ? FEDERATION_LINK_WITH_COST : FEDERATION_LINK];
   parts.push(`${desc(`Paging state of a ${model.prefix} list.`)}type ${model.prefix}PageInfo {
   hasNextPage: Boolean!
   endCursor: String
@@ -37,7 +44,7 @@ export function renderSdl(model: SubgraphModel): string {
 
 function renderObject(o: ObjectModel, key: string, pageInfo: string): string[] {
   const lines = [`  ${desc(`The ${o.label}'s native id.`, '  ')}${key}: ID!`];
-  for (const f of o.fields) lines.push(`  ${desc(f.description, '  ')}${f.name}: ${f.scalar}`);
+  for (const f of o.fields) lines.push(`  ${desc(f.description, '  ')}${f.name}: ${f.scalar}${f.separateRead ? ` @cost(weight: ${SEPARATE_READ_COST})` : ''}`);
   for (const r of o.relations) lines.push(`  ${desc(`The ${r.target} referenced by ${r.native}.`, '  ')}${r.name}: ${r.targetType}`);
   if (o.helpers.modifiedAt) lines.push(`  ${desc('Last modification as the CRM reports it, in its own format.', '  ')}modifiedAt: String`);
   if (o.helpers.deleted) lines.push(`  ${desc('True for a record in the recycle bin / archive.', '  ')}deleted: Boolean`);

@@ -33,13 +33,28 @@ export function buildResolvers(model: SubgraphModel, connector: Connector, acces
     }
   }
 
-  function relationResolver(relation: RelationModel): Resolver {
+  /**
+   * A native value of a record: as read, or for a separately read field the record does not carry, through the
+   * request's second loader (one call for every record of the request selecting it). A failed read fails the field.
+   */
+  async function nativeValue(o: ObjectModel, record: NativeRecord, native: string, context: unknown): Promise<unknown> {
+    if (!o.separateFields.includes(native) || native in record.fields) return record.fields[native];
+    const request = access.forContext(context);
+    try {
+      return await request.loadSeparate(o.objectType, record.id, native);
+    } catch (err) {
+      if (request.firstReport(err)) throw connectorGraphQLError(crm, err);
+      return null;
+    }
+  }
+
+  function relationResolver(o: ObjectModel, relation: RelationModel): Resolver {
     const target = model.byObjectType.get(relation.target)!;
     const inlineNames = relation.inline.map((n) => target.fields.find((f) => f.native === n)?.name).filter((n): n is string => !!n);
     const keyOnly = new Set([key, '__typename']);
     const inlineAllowed = new Set([...keyOnly, ...inlineNames]);
     return (async (record: NativeRecord, _args: Args, context: unknown, info: GraphQLResolveInfo) => {
-      const parentId = record.fields[relation.native];
+      const parentId = await nativeValue(o, record, relation.native, context);
       if (typeof parentId !== 'string' || parentId === '') return null;
       // Asking only for the key (the gateway's usual shape before a jump to another subgraph) costs nothing.
       if (selectionWithin(info, keyOnly)) return { id: parentId, objectType: relation.target, modifiedAt: null, fields: {} };
@@ -54,8 +69,12 @@ export function buildResolvers(model: SubgraphModel, connector: Connector, acces
       __resolveReference: (ref: Args, context: unknown) => loadEntity(context, o.objectType, ref[key]),
       [key]: (r: NativeRecord) => r.id,
     };
-    for (const f of o.fields) out[f.name] = (r: NativeRecord) => toScalar(r.fields[f.native], f.scalar, f.name);
-    for (const rel of o.relations) out[rel.name] = relationResolver(rel);
+    for (const f of o.fields) {
+      out[f.name] = f.separateRead
+        ? async (r: NativeRecord, _args: Args, context: unknown) => toScalar(await nativeValue(o, r, f.native, context), f.scalar, f.name)
+        : (r: NativeRecord) => toScalar(r.fields[f.native], f.scalar, f.name);
+    }
+    for (const rel of o.relations) out[rel.name] = relationResolver(o, rel);
     if (o.helpers.modifiedAt) out.modifiedAt = (r: NativeRecord) => r.modifiedAt;
     if (o.helpers.deleted) out.deleted = (r: NativeRecord) => r.deleted ?? false;
     return out;

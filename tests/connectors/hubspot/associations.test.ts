@@ -60,8 +60,10 @@ describe('HubSpot deals: company and contact from associations', () => {
     const field = (name: string) => deals!.fields.find((f) => f.name === name);
     expect(field('associatedcompanyid')).toMatchObject({
       type: 'reference', referenceTo: ['companies'], createable: false, updateable: false, custom: false, unique: false,
-      nativeType: 'association/deal_to_company', label: expect.stringMatching(/associations/),
+      nativeType: 'association/deal_to_company', label: expect.stringMatching(/associations/), separateRead: true,
     });
+    // A real property is read with the record: nothing to read apart.
+    expect(field('dealname')!.separateRead).toBeUndefined();
     expect(field('associatedcontactid')).toMatchObject({ type: 'reference', referenceTo: ['contacts'], createable: false, updateable: false, custom: false, nativeType: 'association/deal_to_contact' });
     expect(contacts!.fields.map((f) => f.name)).not.toContain('associatedcontactid');
   });
@@ -75,10 +77,12 @@ describe('HubSpot deals: company and contact from associations', () => {
     expect(refsOf(read.result.get(bare))).toEqual({ associatedcompanyid: null, associatedcontactid: null });
     expect(read.result.get(associated)!.fields.dealname).toBe('Associated');
 
-    // Only the one asked for is read; none when neither is asked for.
-    const one = await countCalls(sandbox, () => connector.fetchByIds('deals', [associated], { fields: ['associatedcontactid'] }));
-    expect(one.calls.routes).toEqual({ 'POST /crm/v3/objects/deals/batch/read': 1, [CONTACTS]: 1 });
-    expect(one.result.get(associated)!.fields).not.toHaveProperty('associatedcompanyid');
+    // Only the one asked for is read, and asked for alone (a reader holding the records: separateRead) without the
+    // deals' own read; none when neither is asked for.
+    const one = await countCalls(sandbox, () => connector.fetchByIds('deals', [associated, bare], { fields: ['associatedcontactid'] }));
+    expect(one.calls.routes).toEqual({ [CONTACTS]: 1 });
+    expect(one.result.get(associated)!.fields).toEqual({ associatedcontactid: lowContact });
+    expect(one.result.get(bare)!.fields).toEqual({ associatedcontactid: null });
     const none = await countCalls(sandbox, () => connector.fetchByIds('deals', [associated, bare], { fields: ['dealname', 'amount'] }));
     expect(none.calls.routes).toEqual({ 'POST /crm/v3/objects/deals/batch/read': 1 });
     expect(none.result.get(associated)!.fields).not.toHaveProperty('associatedcompanyid');

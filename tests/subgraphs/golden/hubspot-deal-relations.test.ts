@@ -104,6 +104,24 @@ describe('HubSpot deals: company and contact from associations', () => {
     });
   });
 
+  it('a page of deals that asks for no relation reads no association: one HubSpot call, the deals\' batch read', async () => {
+    const calls = async (query: string) => {
+      await fetch(`${world.hubspot.url}/_sandbox/stats/reset`, { method: 'POST' });
+      const r = await world.query<{ deals: { edges: { node: { name: string } }[] } }>(query);
+      expect(r.errors).toBeUndefined();
+      expect(r.data.deals.edges.map((e) => e.node.name)).toContain('Difference Engine No. 2');
+      return ((await (await fetch(`${world.hubspot.url}/_sandbox/stats`)).json()) as { routes: Record<string, number> }).routes;
+    };
+    // The world's subgraphs cache nothing (TTL 0): every query reads HubSpot again.
+    expect(await calls('{ deals(first: 10) { edges { node { name amount stage closeDate } } } }')).toEqual({ 'POST /crm/v3/objects/deals/batch/read': 1 });
+    // Asking for a relation adds the association reads (relations require every reference), and nothing else.
+    expect(await calls('{ deals(first: 10) { edges { node { name company { id } } } } }')).toEqual({
+      'POST /crm/v3/objects/deals/batch/read': 1,
+      'POST /crm/v4/associations/deals/companies/batch/read': 1,
+      'POST /crm/v4/associations/deals/contacts/batch/read': 1,
+    });
+  });
+
   it('Company.deals and Customer.deals list it once sync has read it', async () => {
     expect(await dealsOf('babbage.test')).toEqual(['Difference Engine No. 2']);
     expect(await dealsOf('looms.test')).toEqual([]);
