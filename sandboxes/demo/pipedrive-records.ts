@@ -35,6 +35,16 @@ export function pipedriveDateTime(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
+/**
+ * The deal's stage in Pipedrive's default pipeline (the sandbox's stage ids 1-5: Qualified, Contact Made, Demo
+ * Scheduled, Proposal Made, Negotiations Started), nearest to the Salesforce stage the other CRMs hold; a won or lost
+ * deal stays in the stage it closed from, the last one. Without it every deal would sit in the first stage.
+ */
+const PIPEDRIVE_STAGE_ID: Record<string, number> = {
+  Prospecting: 1, Qualification: 1, 'Needs Analysis': 2, 'Value Proposition': 3, 'Id. Decision Makers': 3,
+  'Perception Analysis': 4, 'Proposal/Price Quote': 4, 'Negotiation/Review': 5, [CLOSED_WON_STAGE]: 5, [CLOSED_LOST_STAGE]: 5,
+};
+
 export function renderPipedrive(seed: number, companies: DemoCompany[], people: DemoPerson[], deals: DemoDeal[]): PipedriveDemoSeed {
   const rng = new Prng(seed ^ SALT);
   const out: PipedriveDemoSeed = { persons: [], organizations: [], deals: [] };
@@ -82,6 +92,7 @@ export function renderPipedrive(seed: number, companies: DemoCompany[], people: 
       value: view.amount,
       currency: 'USD',
       status: view.stage === CLOSED_WON_STAGE ? 'won' : view.stage === CLOSED_LOST_STAGE ? 'lost' : 'open',
+      stage_id: PIPEDRIVE_STAGE_ID[view.stage] ?? 1,
       expected_close_date: new Date(view.closeMs).toISOString().slice(0, 10),
       org_id: orgId,
       ...(personId !== undefined ? { person_id: personId } : {}),
