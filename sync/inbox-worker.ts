@@ -12,6 +12,7 @@ import type { NativeRecord } from '../connectors/contract/index.ts';
 import { asConnectorError } from '../connectors/contract/index.ts';
 import type { Tx } from '../db/link-store.ts';
 import { claimInbox, markInboxFailed, markInboxProcessed, pendingInbox, pruneProcessedInbox } from '../db/sync-store.ts';
+import { retentionSchedule } from './retention-schedule.ts';
 import type { InboxRow } from '../db/sync-store.ts';
 import { requiredNativeFields } from '../resolver-engine/index.ts';
 import type { ChangeApplierContext, ObjectChanges } from './change-applier.ts';
@@ -117,8 +118,6 @@ export interface InboxWorker {
   stop(): Promise<void>;
 }
 
-const PRUNE_EVERY_MS = 3_600_000;
-
 /** Drains the inbox when woken and every `intervalMs` (rows stored by another process, retries). */
 export function startInboxWorker(getContext: () => ChangeApplierContext, opts: InboxOptions & {
   intervalMs: number;
@@ -163,32 +162,22 @@ export function startInboxWorker(getContext: () => ChangeApplierContext, opts: I
     return running;
   };
   const timer = setInterval(() => void run(), opts.intervalMs);
-  let pruning: Promise<number> | undefined;
-  const prune = (): Promise<number> => {
-    const retention = opts.retentionMs ?? 0;
-    if (retention <= 0 || stopped) return Promise.resolve(0);
-    pruning ??= pruneProcessedInbox(getContext().db, new Date(Date.now() - retention))
-      .then((deleted) => {
-        if (deleted > 0) opts.onPruned?.(deleted);
-        return deleted;
-      }, (err) => {
-        opts.onError?.(err);
-        return 0;
-      })
-      .finally(() => { pruning = undefined; });
-    return pruning;
-  };
-  const pruneTimers = (opts.retentionMs ?? 0) > 0 ? [setTimeout(() => void prune(), 5_000), setInterval(() => void prune(), PRUNE_EVERY_MS)] : [];
+  const retention = retentionSchedule({
+    retentionMs: opts.retentionMs,
+    prune: (cutoff) => pruneProcessedInbox(getContext().db, cutoff),
+    onPruned: opts.onPruned,
+    onError: (err) => opts.onError?.(err),
+  });
+  retention.start();
   return {
     wake: () => void run(),
     drain: run,
-    prune,
+    prune: retention.runNow,
     async stop() {
       stopped = true;
       clearInterval(timer);
-      for (const t of pruneTimers) clearTimeout(t);
+      await retention.stop();
       await running;
-      await pruning;
     },
   };
 }

@@ -23,6 +23,8 @@ import { expectedOf, fieldsToSend, staleReason } from './concurrency.ts';
 import type { OutboxGroup, OutboxRow } from '../../db/outbox-store.ts';
 import { deadLetterOutbox } from '../../db/writeback-store.ts';
 import type { DeadLetterInput } from '../../db/writeback-store.ts';
+import { retentionSchedule } from '../retention-schedule.ts';
+import type { RetentionSchedule } from '../retention-schedule.ts';
 
 export interface WriteBackWorkerOptions {
   db: Database;
@@ -66,8 +68,6 @@ export interface RoundResult {
   lost: number;
 }
 
-const PRUNE_EVERY_MS = 3_600_000;
-
 /** Codes worth trying again later even though the CRM call itself is not retryable right now. */
 const LATER = new Set(['CRM_AUTH_FAILED', 'CRM_BUDGET_EXHAUSTED']);
 
@@ -106,11 +106,16 @@ export class WriteBackWorker {
   private stopped = true;
   /** Set by stop(): a round waiting for its batch to fill gives up instead of holding stop() for the window. */
   private halt = false;
-  private pruneTimers: NodeJS.Timeout[] = [];
-  private pruning: Promise<number> | undefined;
+  private readonly retention: RetentionSchedule;
 
   constructor(private readonly opts: WriteBackWorkerOptions) {
     this.workerId = opts.workerId ?? `writeback-${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
+    this.retention = retentionSchedule({
+      retentionMs: opts.retentionMs,
+      prune: (cutoff) => pruneDeliveredOutbox(opts.db, cutoff),
+      onPruned: opts.onPruned,
+      onError: (err) => opts.logger?.error({ err }, 'deleting delivered write-back rows failed; trying again in an hour'),
+    });
   }
 
   /** Polls until stopped; a round that found work is followed at once by the next. */
@@ -132,23 +137,12 @@ export class WriteBackWorker {
       if (!this.stopped) this.timer = setTimeout(() => void loop(), claimed > 0 ? 0 : (this.opts.pollMs ?? 200));
     };
     this.timer = setTimeout(() => void loop(), 0);
-    if ((this.opts.retentionMs ?? 0) > 0) this.pruneTimers = [setTimeout(() => void this.prune(), 5_000), setInterval(() => void this.prune(), PRUNE_EVERY_MS)];
+    this.retention.start();
   }
 
   /** Deletes delivered rows past the retention now (also soon after start and hourly); how many went. */
   prune(): Promise<number> {
-    const retention = this.opts.retentionMs ?? 0;
-    if (retention <= 0 || this.halt) return Promise.resolve(0);
-    this.pruning ??= pruneDeliveredOutbox(this.opts.db, new Date(Date.now() - retention))
-      .then((deleted) => {
-        if (deleted > 0) this.opts.onPruned?.(deleted);
-        return deleted;
-      }, (err: unknown) => {
-        this.opts.logger?.error({ err }, 'deleting delivered write-back rows failed; trying again in an hour');
-        return 0;
-      })
-      .finally(() => { this.pruning = undefined; });
-    return this.pruning;
+    return this.retention.runNow();
   }
 
   /** Stops polling and waits for the round in progress (its rows are settled, never left half-done). */
@@ -157,10 +151,8 @@ export class WriteBackWorker {
     this.halt = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    for (const t of this.pruneTimers) clearTimeout(t);
-    this.pruneTimers = [];
+    await this.retention.stop();
     await this.running?.catch(() => undefined);
-    await this.pruning;
   }
 
   /** Rounds until the outbox has nothing claimable (tests, the CLI's one-shot mode). */
