@@ -206,6 +206,10 @@ export const writebackOutbox = pgTable(
   (t) => [
     uniqueIndex('writeback_outbox_idem_uq').on(t.idempotencyKey),
     index('writeback_outbox_claim_idx').on(t.status, t.nextAttemptAt),
+    // The retention job's lookup (outbox-store.ts pruneDeliveredOutbox: status 'done' and updated_at before the
+    // cut-off): only delivered rows, by completion time, so finding the few past the retention reads just those
+    // instead of every row (migration 0011). Stale and dead rows are kept, so they need no entry here.
+    index('writeback_outbox_prune_idx').on(t.updatedAt).where(sql`${t.status} = 'done'`),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "writeback_outbox_prune_idx" ON "writeback_outbox" USING btree ("updated_at") WHERE "writeback_outbox"."status" = 'done';
