@@ -169,12 +169,25 @@ export async function completeOutbox(db: Database, ids: number[], claimToken?: s
  * Deletes rows delivered (status 'done', written to the CRM) before `before` — by their `updated_at`, set when they
  * were completed — at most `batch` per statement, until none is left; returns how many went. Only delivered rows:
  * pending, in-flight, retrying ('pending' with an error), stale and dead rows are kept however old (a dead row stays
- * beside its dead letter, which a replay re-enqueues from its own copy of the fields). A pruned row's idempotency key
+ * beside its dead letter, which a replay re-enqueues from its own copy of the fields; stale rows are what the admin Sync
+ * health counts as writes skipped because the record changed in the CRM, with no time window, and `writeBackStatus`
+ * lists them with their reason — pruning them would make those silently shrink). A pruned row's idempotency key
  * is free again: the same mutation retried, or the same change captured again, after this queues (and writes) again —
  * a key deduplicates only within the retention.
  */
 export async function pruneDeliveredOutbox(db: Pick<Database, 'select' | 'delete'>, before: Date, batch = 5000): Promise<number> {
-  return deleteInBatches(db, writebackOutbox, writebackOutbox.id, and(eq(writebackOutbox.status, 'done'), lt(writebackOutbox.updatedAt, before)), batch);
+  return deleteInBatches(db, writebackOutbox, writebackOutbox.id, deliveredBefore(before), batch);
+}
+
+/**
+ * The rows `pruneDeliveredOutbox` deletes, served by the partial index `writeback_outbox_prune_idx` (updated_at where
+ * status = 'done'). 'done' is written into the statement, not bound (as `eq` would): the planner can use a partial
+ * index only when it can prove the index's condition from the query's, and a bound status proves nothing in a
+ * generic plan (which postgres.js's prepared statements may get after five runs): that plan read every delivered row
+ * through the claim index, or scanned the table (tests/db/outbox-prune-index.test.ts).
+ */
+export function deliveredBefore(before: Date): SQL | undefined {
+  return and(sql`${writebackOutbox.status} = 'done'`, lt(writebackOutbox.updatedAt, before));
 }
 
 /** A transient failure: back to pending after `retryAt`. A permanent one: dead-lettered with the CRM's reason. */
