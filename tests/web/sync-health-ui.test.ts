@@ -59,6 +59,8 @@ describe('admin UI: sync health', () => {
     }
     await recordPollFailure(db, 'ui-hs', 'companies', { code: 'CRM_RATE_LIMITED', message: 'hubspot: rate limited (429), retry after 10 s', crm: 'hubspot', at: ago(125) });
     await recordPollSuccess(db, 'ui-hs', 'deals', { records: 0, at: ago(130) });
+    // HubSpot contacts' changes were read, but applying them needs the Salesforce values of the same customers.
+    await recordPollFailure(db, 'ui-hs', 'contacts', { code: 'CRM_UNAVAILABLE', message: 'salesforce: could not be reached (ECONNREFUSED)', crm: 'salesforce', at: ago(70) });
     await recordPollSuccess(db, 'ui-sf', 'Lead', { records: 4, at: ago(7300) });
     await db.transaction((tx) => insertInboxEvents(tx, 'ui-hs', [{ eventId: 'ui-1', payload: {} }, { eventId: 'ui-2', payload: {} }]));
     const [failed] = await db.select({ id: webhookInbox.id }).from(webhookInbox).where(eq(webhookInbox.eventId, 'ui-1'));
@@ -106,10 +108,14 @@ describe('admin UI: sync health', () => {
     expect(await page.locator('nav a[aria-current="page"]').textContent()).toBe('Sync health');
 
     const text = (selector: string) => page.locator(selector).textContent();
-    expect(await text('#sync-reading li[data-connector="ui-hs"][data-object="contacts"]')).toBe('HubSpot contacts — changes read up to 2 min ago.');
+    const hsContacts = page.locator('#sync-reading li[data-connector="ui-hs"][data-object="contacts"]');
+    expect(await hsContacts.getAttribute('class')).toBe('error');
+    expect(await hsContacts.locator('strong').textContent()).toBe(
+      'HubSpot contacts: its changes wait, because applying them also needs Salesforce\'s values and Salesforce could not be reached.');
+    expect(await hsContacts.textContent()).toContain('What to do: Polling tries again by itself and no change is lost. If this lasts, check Salesforce\'s status page');
     expect(await text('#sync-reading li[data-connector="ui-new"]')).toBe('HubSpot not polled — not polled yet: the first poll will read every record.');
     // Polling: failures in red above the rest, with what to do; a quiet object says it was polled; a silent one warns.
-    expect(await text('#sync-reading p.alert')).toBe('2 CRM objects cannot be read right now: HubSpot companies, Salesforce Contact. See what to do below.');
+    expect(await text('#sync-reading p.alert')).toBe('3 CRM objects cannot be brought up to date right now: HubSpot companies, HubSpot contacts, Salesforce Contact. See what to do below.');
     const sfContact = page.locator('#sync-reading li[data-connector="ui-sf"][data-object="Contact"]');
     expect(await sfContact.getAttribute('class')).toBe('error');
     expect(await sfContact.locator('strong').isVisible()).toBe(true);
@@ -150,7 +156,7 @@ describe('admin UI: sync health', () => {
     expect(await rows.count()).toBe(3);
     expect(await sfContact.getAttribute('class')).toBeNull();
     expect(await sfContact.textContent()).toMatch(/^Salesforce Contact — last polled \d+ s ago, 2 records read\.$/);
-    expect(await text('#sync-reading p.alert')).toBe('1 CRM object cannot be read right now: HubSpot companies. See what to do below.');
+    expect(await text('#sync-reading p.alert')).toBe('2 CRM objects cannot be brought up to date right now: HubSpot companies, HubSpot contacts. See what to do below.');
     expect(await rows.first().getAttribute('data-dead-letter')).toBe(added.id);
     await page.close();
   });

@@ -71,8 +71,14 @@ function cursorLine(c: Cursor): HTMLElement {
     const { problem, todo } = pollProblem(e.code, crmName(e.crm ?? c.crm));
     const runs = c.consecutiveFailures > 1 ? `${c.consecutiveFailures} polls in a row have failed, the last` : 'The last poll failed';
     const since = c.lastSuccessAgeSeconds === null ? 'No poll of it has succeeded yet.' : `Last successful poll ${age(c.lastSuccessAgeSeconds)} ago.`;
+    // Applying one CRM's changes reads the other sources of the customers concerned (sync/poller.ts), so this
+    // object's poll can fail because another CRM is down: say which one is to fix, not that this one is unreadable.
+    const other = e.crm && e.crm !== c.crm ? crmName(e.crm) : null;
+    const headline = other
+      ? `${name}: its changes wait, because applying them also needs ${other}'s values and ${problem}.`
+      : `${name} cannot be read: ${problem}.`;
     return h('li', { ...attrs, class: 'error' },
-      h('strong', { class: 'problem' }, `${name} cannot be read: ${problem}.`),
+      h('strong', { class: 'problem' }, headline),
       ` ${runs} ${age(c.lastPollAgeSeconds ?? 0)} ago. ${since}`,
       // Leading spaces: the spans are blocks on screen, but read aloud (and copied) as one text.
       h('span', { class: 'todo' }, ` What to do: ${todo}`),
@@ -96,7 +102,8 @@ function readingSummary(lines: readonly Cursor[]): HTMLElement | null {
   const failing = lines.filter((c) => c.lastError).map(objectName);
   if (failing.length === 0) return null;
   const what = failing.length === 1 ? '1 CRM object cannot' : `${failing.length} CRM objects cannot`;
-  return h('p', { class: 'alert' }, `${what} be read right now: ${failing.join(', ')}. See what to do below.`);
+  // "brought up to date", not "read": an object can fail because another CRM its changes need is down.
+  return h('p', { class: 'alert' }, `${what} be brought up to date right now: ${failing.join(', ')}. See what to do below.`);
 }
 
 function inboxLine(i: Inbox): HTMLElement {
