@@ -18,6 +18,7 @@ export type { Converter, ConverterContext } from './mapping/converter.ts';
 export { getConverter, specifiedConverters } from './mapping/specified-converters.ts';
 export type { MapToGoldenOptions, NativeRecordInput } from './mapping/map-to-golden.ts';
 export { collectCandidates, mapToGolden, recordModifiedAt, unavailableCandidates } from './mapping/map-to-golden.ts';
+export { goldenRegion, nativeRecordRegion } from './mapping/record-region.ts';
 export type { GoldenIdLookup } from './mapping/resolve-relations.ts';
 export { referenceKeysTo, relationAsField, relationReferenceKey, relationReferenceKeys, relationTargets, resolveRelations } from './mapping/resolve-relations.ts';
 export type { NativeWrite } from './mapping/map-from-golden.ts';
@@ -70,6 +71,7 @@ export { clusterMatches } from './identity/cluster-matches.ts';
 export type { MatchRun, MatchRunOptions } from './identity/match-people.ts';
 export { matchPeople } from './identity/match-people.ts';
 export { jaroWinkler, levenshtein } from './text/similarity.ts';
+export { typingDistance } from './identity/edit-distance.ts';
 
 // Data quality
 export type { QualityContext, QualityResult, QualityRule } from './quality/quality-rule.ts';

@@ -10,6 +10,8 @@ import type {
   DocumentNode, FieldNode, FragmentDefinitionNode, GraphQLResolveInfo, SelectionNode, SelectionSetNode, VariableDefinitionNode,
 } from 'graphql';
 import { checkGoldenId } from '../../db/golden-ids.ts';
+import { typingDistance } from '../../resolver-engine/index.ts';
+import { graphqlRuntime } from './graphql-runtime.ts';
 
 /** The gateway query variable that carries the event's customer id (unlikely to clash with a client's names). */
 export const CUSTOMER_ID_VARIABLE = '_customerChangedId';
@@ -56,7 +58,7 @@ export function readCustomerInterest(args: CustomerChangedArgs, info: GraphQLRes
       customerNodes.set(key, [...(customerNodes.get(key) ?? []), field]);
     }
   }
-  const fields = args.fields ? new Set(args.fields) : selectedFields([...customerNodes.values()].flat(), ctx);
+  const fields = args.fields ? checkFields(args.fields, info) : selectedFields([...customerNodes.values()].flat(), ctx);
   return { ids, fields, resolution: customerNodes.size ? buildResolution(customerNodes, info) : null };
 }
 
@@ -66,6 +68,38 @@ function checkIds(ids: readonly string[]): Set<string> {
     if (!check.ok) throw new GraphQLError(check.reason, { extensions: { code: 'BAD_USER_INPUT' } });
   }
   return new Set(ids);
+}
+
+/**
+ * `fields` must name fields of `Customer` as the API serves it: a misspelt name (`phnoe`) would otherwise be
+ * accepted and the subscription would never fire, which a subscriber cannot tell from a quiet customer.
+ */
+function checkFields(fields: readonly string[], info: GraphQLResolveInfo): Set<string> {
+  const customer = info.schema.getType('Customer');
+  // The libraries' graphql instance: the schema was built by it (graphql-runtime.ts).
+  const known = graphqlRuntime.isObjectType(customer) ? Object.keys(customer.getFields()).filter((f) => !STABLE_FIELDS.has(f) && !ANY_CHANGE_FIELDS.has(f)) : [];
+  const unknown = fields.filter((f) => !known.includes(f));
+  if (unknown.length > 0) {
+    const hints = unknown.map((f) => {
+      const near = closest(f, known);
+      return near ? `'${f}' (did you mean '${near}'?)` : `'${f}'`;
+    });
+    throw new GraphQLError(
+      `\`fields\` names no golden Customer field ${hints.join(', ')}. Name fields of Customer as queries select them, e.g. ${known.slice(0, 4).map((f) => `"${f}"`).join(', ')}.`,
+      { extensions: { code: 'BAD_USER_INPUT', unknownFields: unknown } },
+    );
+  }
+  return new Set(fields);
+}
+
+/** The known name nearest to a misspelt one, when it is near enough to be the one meant (a third of its length). */
+function closest(name: string, known: readonly string[]): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const candidate of known) {
+    const distance = typingDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (distance <= Math.max(1, Math.floor(name.length / 3)) && (!best || distance < best.distance)) best = { name: candidate, distance };
+  }
+  return best?.name;
 }
 
 interface WalkContext {

@@ -13,6 +13,14 @@ export interface DocumentLimits {
   parseOptions: { maxTokens: number };
 }
 
+const withCode = (error: GraphQLError): GraphQLError => {
+  if (error.extensions.code !== undefined) return error;
+  return new graphqlRuntime.GraphQLError(error.message, {
+    nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, originalError: error.originalError,
+    extensions: { ...error.extensions, code: 'GRAPHQL_VALIDATION_FAILED' },
+  });
+};
+
 export function createDocumentCache(maxDocuments = 1000, limits?: DocumentLimits) {
   const rules = limits ? [...graphqlRuntime.specifiedRules, ...limits.validationRules] : undefined;
   const parsed = new LRUCache<string, DocumentNode>({ max: maxDocuments });
@@ -32,7 +40,8 @@ export function createDocumentCache(maxDocuments = 1000, limits?: DocumentLimits
       if (!bySchema) validated.set(schema, (bySchema = new WeakMap()));
       let errors = bySchema.get(document);
       if (!errors) {
-        errors = graphqlRuntime.validate(schema, document, rules);
+        // Stamped like the HTTP endpoint's (Apollo's GRAPHQL_VALIDATION_FAILED), so a client handles both alike.
+        errors = graphqlRuntime.validate(schema, document, rules).map(withCode);
         bySchema.set(document, errors);
       }
       return errors;

@@ -236,11 +236,20 @@ describe('customerChanged over graphql-ws', () => {
     const badId = collect(client(), `subscription { customerChanged(ids: ["not-an-id"]) { customerId } }`);
     const noFields = collect(client(), `subscription { customerChanged(fields: []) { customerId } }`);
     const unknown = collect(client(), `subscription { customerChanged { nope } }`);
-    await until(() => [badId, noFields, unknown].every((s) => s.error !== undefined || s.results.length > 0 || s.completed));
+    // A misspelt field name would otherwise make a subscription that never fires.
+    const misspelt = collect(client(), `subscription { customerChanged(fields: ["phnoe", "email"]) { customerId } }`);
+    const all = [badId, noFields, unknown, misspelt];
+    await until(() => all.every((s) => s.error !== undefined || s.results.length > 0 || s.completed));
     const message = (s: typeof badId) => JSON.stringify(s.error ?? s.results);
     expect(message(badId)).toContain('not a Customer id');
     expect(message(noFields)).toContain('at least one golden field');
     expect(message(unknown)).toContain('Cannot query field');
+    expect(message(misspelt)).toContain("names no golden Customer field 'phnoe' (did you mean 'phone'?)");
+    const codes = (s: typeof badId) => ((s.error ?? s.results[0]?.errors ?? []) as { extensions?: { code?: string } }[]).map((e) => e.extensions?.code);
+    expect(codes(misspelt)).toEqual(['BAD_USER_INPUT']);
+    expect(codes(badId)).toEqual(['BAD_USER_INPUT']);
+    // Validation errors carry the code the HTTP endpoint gives them.
+    expect(codes(unknown)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     expect(stats().subscribers).toBe(0);
   });
 

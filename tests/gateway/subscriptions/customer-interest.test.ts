@@ -39,6 +39,26 @@ describe('readCustomerInterest', () => {
     expect([...selected.fields!].sort()).toEqual(['email', 'name', 'phone']);
   });
 
+  it('refuses `fields` naming no Customer field, with the nearest name, and accepts every real one', async () => {
+    const refused = async (query: string) => {
+      try {
+        await interestOf(query);
+      } catch (err) {
+        return err as Error;
+      }
+      throw new Error('accepted');
+    };
+    const typo = await refused('subscription { customerChanged(fields: ["phnoe"]) { customerId } }');
+    expect(typo.message).toContain("'phnoe' (did you mean 'phone'?)");
+    expect(typo.message).toContain('BAD_USER_INPUT');
+    const far = await refused('subscription { customerChanged(fields: ["email", "shoeSize"]) { customerId } }');
+    expect(far.message).toContain("names no golden Customer field 'shoeSize'.");
+    // provenance and conflicts summarise every field: they are never a changed field of their own.
+    expect((await refused('subscription { customerChanged(fields: ["provenance"]) { customerId } }')).message).toContain("'provenance'");
+    expect((await refused('subscription { customerChanged(fields: ["EMAIL"]) { customerId } }')).message).toContain("(did you mean 'email'?)");
+    expect([...(await interestOf('subscription { customerChanged(fields: ["name", "friends"]) { customerId } }')).fields!]).toEqual(['name', 'friends']);
+  });
+
   it('reads provenance(fields:) as those fields, and provenance/conflicts without it as any change', async () => {
     const narrowed = await interestOf('subscription($f: [String!]) { customerChanged { customer { provenance(fields: $f) } } }', { f: ['email'] });
     expect([...narrowed.fields!]).toEqual(['email']);
@@ -57,7 +77,7 @@ describe('readCustomerInterest', () => {
 
   it('gives equal selections one key, whatever their layout and field order, and different variables different keys', async () => {
     const a = await interestOf('subscription { customerChanged { customer { phone   email } } }');
-    const b = await interestOf('subscription Other { customerChanged(fields: ["x"]) { changedFields customer { email phone } } }');
+    const b = await interestOf('subscription Other { customerChanged(fields: ["title"]) { changedFields customer { email phone } } }');
     expect(a.resolution!.key).toBe(b.resolution!.key);
     const q = 'subscription($f: [String!]) { customerChanged { customer { provenance(fields: $f) } } }';
     const c = await interestOf(q, { f: ['phone'] });
