@@ -10,6 +10,13 @@ const H = 'contacts';
 const PD = 'pipedrive';
 const P = 'persons';
 const phone = { name: 'phone' };
+// A phone must be a valid number: on read the phone converter has already made it E.164 (so the rule only flags numbers
+// no numbering plan allows), and a golden mutation with anything else is refused (BAD_USER_INPUT). A valid input is
+// written back in E.164, as phone-parseable returns it, not as typed: '020 7946 0958' is only unambiguous with the
+// customer's country, which the CRM record being written (HubSpot without a country, Pipedrive with none at all) may not
+// hold, so a national number could be read back in another region; E.164 reads back as the same number everywhere and
+// equals the golden value, so convergence sees nothing to fix.
+const phoneQuality = ['trim-whitespace', 'phone-parseable'];
 // Text fields are trimmed: copy-pasted values with stray spaces would otherwise read as conflicts.
 // Pipedrive persons carry a name, their primary email and phone, and an organisation reference: no address or title.
 const text = (sf: string | null, hs: string | null, pd: string | null = null) => ({
@@ -21,12 +28,15 @@ const text = (sf: string | null, hs: string | null, pd: string | null = null) =>
 export const defaultCustomerType: MappingConfigInput['types'][string] = {
   description: 'A person, merged from every CRM contact linked to them.',
   objects: [salesforce(C), hubspot(H), pipedrive(P)],
+  // National phone numbers ('0113 496 0654') are read in the record's own mailing country; Pipedrive persons have none
+  // and fall back to defaultRegion.
+  countryField: 'mailingCountry',
   fields: {
     email: { ...text('Email', 'email', 'email'), compareAs: 'email', quality: ['trim-whitespace', 'email-syntax'] },
     firstName: text('FirstName', 'firstname', 'first_name'),
     lastName: text('LastName', 'lastname', 'last_name'),
-    phone: { type: 'String', compareAs: 'phone', mappings: [from(SF, C, 'Phone', phone), from(HS, H, 'phone', phone), from(PD, P, 'phone', phone)] },
-    mobilePhone: { type: 'String', compareAs: 'phone', mappings: [from(SF, C, 'MobilePhone', phone), from(HS, H, 'mobilephone', phone)] },
+    phone: { type: 'String', compareAs: 'phone', quality: phoneQuality, mappings: [from(SF, C, 'Phone', phone), from(HS, H, 'phone', phone), from(PD, P, 'phone', phone)] },
+    mobilePhone: { type: 'String', compareAs: 'phone', quality: phoneQuality, mappings: [from(SF, C, 'MobilePhone', phone), from(HS, H, 'mobilephone', phone)] },
     // Sales keeps titles current in Salesforce; HubSpot's often come from an old form fill.
     title: { ...text('Title', 'jobtitle'), rule: { strategy: 'source-priority', sourcePriority: [SF, HS] } },
     department: text('Department', null),

@@ -14,6 +14,11 @@ export interface ConverterContext {
   nativeFields: readonly string[];
   /** ISO 3166 region used to read phone numbers written without a country code. */
   defaultRegion: string;
+  /**
+   * The country of the record being converted (from the type's `countryField`), when the type names one and the
+   * record holds a recognised country; read converters prefer it to `defaultRegion`. Absent on write-back.
+   */
+  recordRegion?: string;
 }
 
 export type ToGoldenResult = { ok: true; value: unknown } | { ok: false; reason: string };

@@ -7,6 +7,7 @@ import type { Candidate, SourceRef } from '../model.ts';
 import type { ConverterContext } from './converter.ts';
 import { parseInstant } from './converters/parse-instant.ts';
 import { readNativePath } from './native-path.ts';
+import { nativeRecordRegion } from './record-region.ts';
 import type { GoldenTypeConfig, MappingConfig, NativeObjectConfig } from './schema.ts';
 import { getConverter } from './specified-converters.ts';
 import { applyQualityRules } from '../quality/specified-quality-rules.ts';
@@ -58,6 +59,8 @@ export function mapToGolden(
   if (id === null || id === '') throw new Error(`${crm}/${objectType} record has no '${object.idField}'`);
   const source: SourceRef = { crm, objectType, recordId: String(id) };
   const recordTime = recordModifiedAt(object, nativeRecord);
+  // Once per record: national phone numbers are read in the record's own country ('0113 496 0654' on a GB record).
+  const recordRegion = nativeRecordRegion(config, type, crm, objectType, nativeRecord);
 
   const candidates: Record<string, Candidate> = {};
   for (const [fieldName, field] of Object.entries(type.fields)) {
@@ -65,7 +68,9 @@ export function mapToGolden(
     if (!mapping) continue;
     const converter = getConverter(mapping.converter.name);
     if (!converter) throw new Error(`unknown converter '${mapping.converter.name}' (validate the configuration first)`);
-    const ctx: ConverterContext = { goldenType: field.type, crm, objectType, nativeFields: mapping.from, defaultRegion: config.defaultRegion };
+    const ctx: ConverterContext = {
+      goldenType: field.type, crm, objectType, nativeFields: mapping.from, defaultRegion: config.defaultRegion, ...(recordRegion ? { recordRegion } : {}),
+    };
     const raw = mapping.from.map((path) => readNativePath(nativeRecord, path));
     const result = converter.toGolden(raw, mapping.converter.options, ctx);
     const modifiedAt = fieldLevelTime(mapping.from, options.fieldModifiedAt) ?? recordTime;
@@ -75,7 +80,7 @@ export function mapToGolden(
       candidates[fieldName] = { value: null, source, modifiedAt, status: 'ok', issues: [issue] };
       continue;
     }
-    const checked = applyQualityRules(result.value, field.quality, { field: fieldName, defaultRegion: config.defaultRegion });
+    const checked = applyQualityRules(result.value, field.quality, { field: fieldName, defaultRegion: recordRegion ?? config.defaultRegion });
     candidates[fieldName] = { value: checked.value, source, modifiedAt, status: 'ok', ...(checked.issues.length > 0 ? { issues: checked.issues } : {}) };
   }
   return candidates;

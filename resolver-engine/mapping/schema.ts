@@ -6,7 +6,7 @@
  *   defaultRegion, clockSkewToleranceMs, sourcePriority, defaultRule
  *   types.<GoldenType>
  *     objects[]        { crm, objectType, idField, modifiedAtFields[] }   which native objects feed the type
- *     defaultRule?, sourcePriority?
+ *     defaultRule?, sourcePriority?, countryField?
  *     fields.<goldenField> { type, rule?, keepEmpty?, compareAs?, quality[], convergence, mappings[] }
  *        mappings[]    { crm, objectType, from[], converter { name, options }, writable }
  *     relations.<name>     { target, inverse?, description?, rule?, mappings[] }   a golden record this one points to
@@ -119,6 +119,11 @@ export const goldenTypeSchema = z.object({
   objects: z.array(nativeObjectSchema),
   defaultRule: ruleSchema.optional(),
   sourcePriority: z.array(nonEmpty).optional(),
+  /**
+   * The golden field holding a record's country (Customer.mailingCountry): phone numbers a record holds without a
+   * country code are read in that record's country, and only without one in `defaultRegion`. Absent: always the default.
+   */
+  countryField: graphqlName.optional(),
   fields: z.record(graphqlName, goldenFieldSchema),
   /** Stored configurations without it keep working: no relations. */
   relations: z.record(graphqlName, goldenRelationSchema).default({}),

@@ -152,6 +152,10 @@ export function validateMappingConfig(raw: unknown, options: ValidateOptions = {
     });
     if (type.defaultRule) checkRule(type.defaultRule, `types.${typeName}.defaultRule`, functions, errors);
     checkPriority(type.sourcePriority, `types.${typeName}.sourcePriority`, errors);
+    // A misspelt country field would silently read every national phone number in the default region.
+    if (type.countryField !== undefined && type.fields[type.countryField]?.type !== 'String') {
+      errors.push({ path: `types.${typeName}.countryField`, message: `'${type.countryField}' is not a String field of ${typeName}; name the field that holds the record's country` });
+    }
     for (const [fieldName, field] of Object.entries(type.fields)) {
       if (RESERVED_GOLDEN_FIELDS.includes(fieldName)) {
         errors.push({ path: `types.${typeName}.fields.${fieldName}`, message: `'${fieldName}' is taken: every golden type has it (${RESERVED_GOLDEN_FIELDS.join(', ')}); choose another name` });
