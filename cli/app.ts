@@ -2,6 +2,7 @@
  * The composition root: the one place where the database, the connectors, the subgraphs and the gateway are wired
  * together. Every other layer receives what it needs; nothing else decides which CRM is plugged in.
  */
+import { isConnectorError } from '../connectors/contract/index.ts';
 import type { Connector } from '../connectors/contract/index.ts';
 import { openDatabase } from '../db/open-database.ts';
 import { linksOf } from '../db/golden-store.ts';
@@ -33,6 +34,8 @@ import { crmSupport } from './connector-registry.ts';
 import { ConnectorFleet } from './connector-fleet.ts';
 import { createConnectorSettings } from './connector-settings.ts';
 import { crmJoiner, nativeSource } from './crm-join.ts';
+import { CrmRetry, crmDownError, storedConnectorProbe } from './crm-retry.ts';
+import type { DownCrm } from './crm-retry.ts';
 import { createResync } from './resync.ts';
 import { setUpConnectors } from './connector-setup.ts';
 import type { ConnectorSetup } from './connector-setup.ts';
@@ -67,6 +70,8 @@ export interface StartOptions {
   seedDir?: string;
   /** Link every native record before serving (default true); `sync --backfill` links itself, with progress. */
   linkOnStart?: boolean;
+  /** Retry CRMs that could not be read at start in the background (default true); `sync --backfill` reports them instead. */
+  retryUnavailable?: boolean;
 }
 
 export interface RunningApp {
@@ -91,6 +96,8 @@ export interface RunningApp {
   applyMappingConfig(document: unknown, meta?: SaveMeta): Promise<number>;
   /** Links every native record to golden records (idempotent). */
   link(onProgress?: (p: LinkerProgress) => void): Promise<LinkAllReport>;
+  /** Connectors whose CRM could not be read (at start, or when joining) and that do not run yet. */
+  unavailableCrms(): DownCrm[];
   close(): Promise<void>;
 }
 
@@ -122,14 +129,39 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
     const fleet = new ConnectorFleet(connectorStore, new EncryptedTokenStore(connectorStore), logger);
     await fleet.start((await connectorStore.list()).filter((r) => r.status !== 'disabled' && Boolean(r.settings.demo) === setup.demo));
     const { connectors, connectorIds } = fleet;
+    // A CRM whose metadata cannot be read now (down, slow, refusing the credentials) is left out, not fatal: the
+    // gateway starts with the others (and serves the admin UI where the connection is fixed), and it is retried in
+    // the background until it joins (crm-retry.ts). Any other failure still stops the start.
+    const env = options.env ?? process.env;
+    const crmRetry = new CrmRetry({
+      store: connectorStore, join: (id) => joinCrm(id), probe: storedConnectorProbe(connectorStore, getConfig), logger, retry: options.retryUnavailable !== false,
+      initialMs: intervalMs(env, 'CUSTOMER_GRAPH_CRM_RETRY_MS', 5_000) || 5_000,
+      maxMs: intervalMs(env, 'CUSTOMER_GRAPH_CRM_RETRY_MAX_MS', 300_000) || 300_000,
+    });
+    cleanups.push(() => crmRetry.stop());
     const natives: NativeSubgraph[] = [];
-    for (const [crm, connector] of connectors) {
+    for (const [crm, connector] of [...connectors]) {
+      const row = (await connectorStore.get(connectorIds.get(crm)!))!;
       try {
         natives.push(await crmSupport(crm).buildSubgraph(connector, { cacheTtlMs: config.cacheTtlMs }));
+        // Down at an earlier start (or in another process), readable now.
+        if (row.status === 'unavailable') await connectorStore.setStatus(row.id, 'active', null);
       } catch (err) {
-        const row = (await connectorStore.get(connectorIds.get(crm)!))!;
-        throw new ProductError('CRM_UNAVAILABLE', `Cannot read the metadata of ${row.name} (${row.baseUrl}): ${(err as Error).message}. Check the CRM is reachable and the credentials are valid.`, { connector: row.id });
+        const down = crmDownError(err);
+        if (down) {
+          fleet.drop(row.id);
+          await crmRetry.markDown(row, down);
+          continue;
+        }
+        if (isConnectorError(err)) {
+          throw new ProductError('CRM_UNAVAILABLE', `Cannot read the metadata of ${row.name} (${row.baseUrl}): ${err.message}. Check the CRM is reachable and the credentials are valid.`, { connector: row.id });
+        }
+        throw err;
       }
+    }
+    if (natives.length === 0 && crmRetry.list().length > 0) {
+      // Still start: the admin UI and API are the way to fix a connection, and they are served by this process.
+      logger.warn({ down: crmRetry.list().map((d) => d.id) }, 'no CRM could be read: the gateway starts without CRM data (customers have no native records) so that the connections can be fixed on the admin UI\'s Connectors page; each CRM joins when it answers');
     }
     // New settings may point at another address of the CRM: its metadata is read again (the schema follows if it differs).
     fleet.onApplied(async (row) => {
@@ -224,11 +256,25 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
     const joiner = crmJoiner({ store: connectorStore, fleet, natives, sources, golden, gateway, demo: setup.demo, cacheTtlMs: config.cacheTtlMs, wireNative, link: () => link(), logger });
     // A CRM that joins, or a connector that takes new settings, subscribes to its webhooks (where made through its API).
     let resubscribe: (crm: string) => void = () => {};
-    joinCrm = async (id) => {
+    const joinNow = async (id: string) => {
       const joined = await joiner(id);
       const crm = [...connectorIds].find(([, running]) => running === id)?.[0];
       if (joined && crm) resubscribe(crm);
       return joined;
+    };
+    // A join by a save, an enable or another process: one that finds its CRM down is retried like one down at start;
+    // one that succeeds clears a stored "unavailable".
+    joinCrm = async (id) => {
+      try {
+        const joined = await joinNow(id);
+        if (joined) await crmRetry.joined(id);
+        return joined;
+      } catch (err) {
+        const down = crmDownError(err);
+        const row = down ? await connectorStore.get(id) : undefined;
+        if (down && row) await crmRetry.markDown(row, down);
+        throw err;
+      }
     };
     fleet.onApplied((row) => resubscribe(row.crm));
     const metrics = createGatewayMetrics({
@@ -269,6 +315,7 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
       return mappingRuntime.save(document, meta);
     }
 
+    crmRetry.begin();
     return {
       server,
       database,
@@ -282,6 +329,7 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
       mappingConfig: getConfig,
       applyMappingConfig,
       link,
+      unavailableCrms: () => crmRetry.list(),
       close: cleanup,
     };
   } catch (err) {

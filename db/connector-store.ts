@@ -73,7 +73,7 @@ export class ConnectorStore {
     await this.db.update(connectors).set({ credentialsCiphertext: ciphertext, updatedAt: new Date() }).where(eq(connectors.id, id));
   }
 
-  async setStatus(id: string, status: 'active' | 'needs_reauthorisation' | 'disabled', reason: string | null): Promise<void> {
+  async setStatus(id: string, status: 'active' | 'needs_reauthorisation' | 'disabled' | 'unavailable', reason: string | null): Promise<void> {
     await this.db.update(connectors).set({ status, statusReason: reason, updatedAt: new Date() }).where(eq(connectors.id, id));
   }
 

@@ -17,7 +17,7 @@ export const connectors = pgTable('connectors', {
   settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
   /** `v1:<key id>:<iv>:<tag>:<ciphertext>` — AES-256-GCM, connector id bound as associated data. */
   credentialsCiphertext: text('credentials_ciphertext'),
-  /** active | needs_reauthorisation | disabled */
+  /** active | needs_reauthorisation | disabled | unavailable (its CRM could not be read at start; retried: cli/crm-retry.ts) */
   status: text('status').notNull().default('active'),
   statusReason: text('status_reason'),
   createdAt: createdAt(),

@@ -4,6 +4,9 @@
  * golden snapshots, with a progress bar and a summary. Every object read completely gets a change cursor at the moment the
  * backfill began, so change polling then reads only what changed since. Re-running it is harmless: linked records
  * keep their links, queued pairs are not queued again and unchanged snapshots are not rewritten.
+ *
+ * Exit codes: 0 every connected CRM object was read; 69 a CRM could not be read (at start: its metadata; or an object
+ * while reading) — the others were backfilled, the failed ones are named; 2 bad usage; others as for `start`.
  */
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
@@ -33,7 +36,8 @@ export const syncCommand: Command = {
     // would read everything a second time) and no write-back worker (a running `customer-graph start` has one).
     // It leaves a change cursor per object read, so the next poller resumes from when it began.
     const env = { ...process.env, CUSTOMER_GRAPH_POLL_INTERVAL_MS: '0' };
-    const app = await startApp(config, logger, cipher, { env, linkOnStart: false, ...(values.seed ? { seedDir: values.seed } : {}) });
+    // A CRM that cannot be read does not stop the others' backfill; it is named at the end (exit 69), not retried.
+    const app = await startApp(config, logger, cipher, { env, linkOnStart: false, retryUnavailable: false, ...(values.seed ? { seedDir: values.seed } : {}) });
     await app.writebackWorker.stop();
     const bars = new cliProgress.MultiBar({ format: ' {object} |{bar}| {value} records  {phase}', hideCursor: true, noTTYOutput: true, notTTYSchedule: 2000 }, cliProgress.Presets.shades_classic);
     const perObject = new Map<string, cliProgress.SingleBar>();
@@ -68,8 +72,10 @@ export const syncCommand: Command = {
       for (const f of report.failed) console.error(`  ${f.crm}/${f.objectType} could not be read: [${f.code}] ${f.message}. Fix the connection and run the backfill again; nothing already linked is lost (until then, change polling reads all of it).`);
       const failed = (k: { crm: string; objectType: string }) => report.failed.some((f) => f.crm === k.crm && f.objectType === k.objectType);
       for (const s of cursors.skipped.filter((k) => !failed(k))) console.error(`  ${s.crm}/${s.objectType}: no change cursor stored (${s.reason}); change polling reads all of it once.`);
-      for (const n of report.notConnected) console.error(`  ${n.crm}/${n.objectType} is mapped but no ${n.crm} connector is configured.`);
-      return report.failed.length > 0 ? 69 : 0;
+      const down = app.unavailableCrms();
+      for (const d of down) console.error(`  ${d.name} (${d.crm}, connector ${d.id}) could not be read: [${d.code}] ${d.message}. None of its records were read: fix its address or credentials and run the backfill again.`);
+      for (const n of report.notConnected.filter((k) => !down.some((d) => d.crm === k.crm))) console.error(`  ${n.crm}/${n.objectType} is mapped but no ${n.crm} connector is configured.`);
+      return report.failed.length > 0 || down.length > 0 ? 69 : 0;
     } finally {
       bars.stop();
       await app.close();
