@@ -3,7 +3,8 @@
  * can read and serves their customers; the unreachable connector shows as down in the admin `connectors` query with
  * what to do; and when a CRM answers at that address, it joins the running graph by itself (background retry,
  * crm-join.ts) — its native types are served and its records linked — without a restart. With no CRM reachable at
- * all, the gateway still starts, so the admin API (and UI) can fix the connection.
+ * all, the gateway still starts, so the admin API (and UI) can fix the connection. A CRM refusing the credentials at
+ * start is shown as needing new ones, and joins once an admin saves working ones.
  */
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -118,5 +119,33 @@ describe('no CRM can be reached at start', () => {
     const off = await t.gql('mutation { setConnectorEnabled(id: "hubspot", enabled: false) { restartReason } }');
     expect(off.errors).toBeUndefined();
     expect(await connector(t, 'hubspot')).toMatchObject({ status: 'disabled' });
+  });
+});
+
+describe('a CRM that refuses the credentials at start', () => {
+  let hubspot: RunningHubSpotSandbox;
+  let t: TestApp;
+  beforeAll(async () => {
+    hubspot = await startHubSpotSandbox({ port: 0, demoSeed: generateDemoSeed({ customers: 10 }).hubspot });
+    t = await startTestApp({ demo: false, env: { HUBSPOT_ACCESS_TOKEN: 'revoked-token', HUBSPOT_BASE_URL: hubspot.url, CUSTOMER_GRAPH_CRM_RETRY_MS: '60000' } });
+  }, 240_000);
+  afterAll(async () => {
+    await t?.close();
+    await hubspot?.close();
+  });
+
+  it('starts, shows it as needing new credentials, and joins once working ones are saved', async () => {
+    const hub = await connector(t, 'hubspot');
+    expect(hub).toMatchObject({ status: 'needs_reauthorisation', running: false });
+    expect(hub!.statusReason).toContain('CRM_AUTH_FAILED');
+    expect(hub!.statusReason).toMatch(/new credentials/);
+    const save = await t.gql<{ saveConnector: { applied: boolean } }>('mutation($input: SaveConnectorInput!) { saveConnector(input: $input) { applied } }', {
+      input: { id: 'hubspot', crm: 'hubspot', name: 'HubSpot', baseUrl: hubspot.url, authKind: 'static', credentials: [{ name: 'accessToken', value: 'sandbox-token' }] },
+    });
+    expect(save.errors).toBeUndefined();
+    expect(save.data!.saveConnector.applied).toBe(true);
+    expect(await connector(t, 'hubspot')).toMatchObject({ status: 'active', statusReason: null, running: true });
+    expect(await hubspotFields(t)).toContain('email');
+    expect(t.app.unavailableCrms()).toEqual([]);
   });
 });
