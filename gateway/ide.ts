@@ -110,7 +110,20 @@ query MappingSuggestions {
 query FieldUsage {
   fieldUsage(type: "Customer", days: 30) { coordinate requests lastSeenAt clients }
 }
+
+# Services follow merged changes over WebSocket (graphql-ws) on this same URL. Run this, change a phone in a CRM
+# (README: a curl to the HubSpot sandbox) and the new merged phone arrives here within a second or so.
+subscription PhoneChanges {
+  customerChanged(fields: ["phone"]) { customerId changedFields customer { firstName lastName phone } }
+}
 `;
+
+/** The editor's web workers by the label Monaco asks for (file names as @graphql-yoga/graphiql ships them). */
+const WORKER_FILES: Record<string, string> = {
+  editorWorkerService: 'editor.worker.bundle.js',
+  json: 'json.worker.bundle.js',
+  graphql: 'graphql.worker..bundle.js',
+};
 
 function page(endpoint: string): string {
   return `<!doctype html>
@@ -124,10 +137,23 @@ function page(endpoint: string): string {
 </head>
 <body>
   <div id="ide"></div>
+  <script>
+    // The editor's language services (autocompletion and validation against the schema, JSON for variables) run in
+    // web workers the bundle does not locate by itself; they ship next to it, so they are served from here too.
+    self.MonacoEnvironment = {
+      globalAPI: false,
+      getWorkerUrl: function (_moduleId, label) {
+        var file = ${JSON.stringify(WORKER_FILES)}[label] || ${JSON.stringify(WORKER_FILES.editorWorkerService)};
+        return ${JSON.stringify(`${endpoint}/ide/monacoeditorwork/`)} + file;
+      },
+    };
+  </script>
   <script src="${endpoint}/ide/yoga-graphiql.umd.js"></script>
   <script>
     YogaGraphiQL.renderYogaGraphiQL(document.getElementById('ide'), {
       endpoint: ${JSON.stringify(endpoint)},
+      // customerChanged runs over graphql-ws on the same path (gateway/subscriptions), not over HTTP.
+      subscriptionsProtocol: 'WS',
       title: 'customer-graph',
       // GraphiQL 5 reads initialQuery/defaultTabs; older builds read defaultQuery.
       defaultQuery: ${JSON.stringify(EXAMPLE_OPERATIONS)},

@@ -23,6 +23,7 @@ import type { DocumentLimits } from './document-cache.ts';
 import { CUSTOMER_ID_VARIABLE } from './customer-interest.ts';
 import { newSubscriptionContext, subscribeWith, toExecutionResult } from './subscription-execution.ts';
 import { buildSubscriptionSchema } from './subscription-schema.ts';
+import { subscriptionHttpHooks } from './http-hooks.ts';
 
 /** Executes one GraphQL request through the gateway (Apollo Server `executeOperation`). */
 export type GatewayExecutor = (request: {
@@ -86,6 +87,7 @@ export function createSubscriptionLayer(options: SubscriptionLayerOptions): Subs
   let unlisten: (() => Promise<void>) | undefined;
   let closing: Promise<void> | undefined;
   let malformedWarned = false;
+  const httpHooks = subscriptionHttpHooks(() => schema, options.path);
 
   const layer: SubscriptionLayer = {
     updateSchema(apiSchema) {
@@ -150,6 +152,7 @@ export function createSubscriptionLayer(options: SubscriptionLayerOptions): Subs
           drainServer: () => layer.close(),
         };
       },
+      requestDidStart: async () => httpHooks,
     }),
 
     close() {
