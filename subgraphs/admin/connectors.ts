@@ -80,7 +80,7 @@ type ConnectorHealth {
   name: String!
   "The CRM's address (login URL or API base), without any user info or query string."
   baseUrl: String
-  "active | needs_reauthorisation | disabled"
+  "active | needs_reauthorisation | disabled | unavailable (its CRM could not be read when it was to start: left out of the graph and retried in the background until it answers)"
   status: String!
   "Why the status is not active (e.g. what the CRM said when it refused the credentials)."
   statusReason: String
@@ -215,7 +215,10 @@ export function connectorsResolvers(deps: ConnectorsDeps) {
         const row = await find(args.id);
         const connector = live(row);
         if (!connector) {
-          throw new GraphQLError(`Connector '${row.id}' is not running in this process (${row.status === 'disabled' ? 'it is disabled' : 'another connector of this CRM runs, or it is a demo sandbox while real CRMs are configured'}): there is nothing to test.`,
+          const why = row.status === 'disabled' ? 'it is disabled'
+            : row.status === 'unavailable' || row.status === 'needs_reauthorisation' ? `its CRM could not be read, and it is retried in the background: ${row.statusReason ?? row.status}`
+              : 'another connector of this CRM runs, or it is a demo sandbox while real CRMs are configured';
+          throw new GraphQLError(`Connector '${row.id}' is not running in this process (${why}): there is nothing to test.`,
             { extensions: { code: 'CONFLICT', argumentName: 'id' } });
         }
         const config = deps.getConfig();
