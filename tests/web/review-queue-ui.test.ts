@@ -113,6 +113,9 @@ describe('admin UI: identity review queue', () => {
     await useToken(page);
 
     const acceptCard = page.locator(`article[data-review-id="${toAccept.id}"]`);
+    // What tells the two apart is shown next to the matcher's reasons.
+    expect(await acceptCard.locator('h4').allTextContents()).toEqual(['What differs', 'Why the matcher was unsure']);
+    expect(await acceptCard.locator('.differences').count()).toBe(1);
     await acceptCard.getByRole('button', { name: 'Accept: same person' }).click();
     await acceptCard.waitFor({ state: 'detached', timeout: 15_000 });
     const survivor = [toAccept.leftId, toAccept.rightId].sort()[0]!;
@@ -120,6 +123,24 @@ describe('admin UI: identity review queue', () => {
     expect(await page.getByRole('status').textContent()).toContain(`Merged into customer ${survivor}`);
     expect(await customerId(mergedAway)).toBe(survivor);
     expect((await queue()).some((r) => r.id === toAccept.id)).toBe(false);
+    // Focus goes to the next pair's title, not its Accept button: a second Enter merges nothing unread.
+    expect(await page.evaluate(() => document.activeElement?.className)).toBe('pair-title');
+    const recordsOf = async (id: string) => (await gql<{ customer: { id: string; sources: { recordId: string }[] } }>(
+      'query ($id: ID!) { customer(id: $id) { id sources { recordId } } }', { id })).data!.customer;
+    const mergedRecords = (await recordsOf(survivor)).sources.map((s) => s.recordId);
+    expect(mergedRecords.length).toBeGreaterThanOrEqual(2);
+
+    // Undo: the merged-away side's records become a customer of their own again.
+    const undoLine = page.locator(`.recent-decisions li[data-review-id="${toAccept.id}"]`);
+    await undoLine.getByRole('button', { name: 'Undo merge' }).click();
+    await undoLine.filter({ hasText: 'Undone:' }).waitFor({ timeout: 15_000 });
+    const split = /and (\S+)\) and will not be matched again/.exec((await undoLine.textContent())!)![1]!;
+    const kept = (await recordsOf(survivor)).sources.map((s) => s.recordId);
+    const splitOut = (await recordsOf(split)).sources.map((s) => s.recordId);
+    expect(kept.length).toBeGreaterThan(0);
+    expect(splitOut.length).toBeGreaterThan(0);
+    expect([...kept, ...splitOut].sort()).toEqual([...mergedRecords].sort());
+    expect(await page.getByRole('status').textContent()).toContain('Undone:');
 
     const rejectCard = page.locator(`article[data-review-id="${toReject.id}"]`);
     // Keyboard only: the buttons are real buttons.

@@ -9,6 +9,7 @@ import type { ApiError } from './api.ts';
 import { h } from './dom.ts';
 import { ReviewBulk } from './review-bulk.ts';
 import { reasonInWords } from './reasons.ts';
+import { differencesOf } from './review-differences.ts';
 
 interface Source { crm: string; objectType: string; recordId: string }
 interface ReviewCustomer {
@@ -18,6 +19,8 @@ interface ReviewCustomer {
   email: string | null;
   phone: string | null;
   companyName: string | null;
+  mailingCity: string | null;
+  mailingCountry: string | null;
   sources: Source[];
 }
 interface MatchReview {
@@ -38,9 +41,12 @@ const QUEUE = `query ReviewQueue($first: Int!, $after: ID, $order: ReviewOrder) 
   reviewQueueCount
   reviewQueue(first: $first, after: $after, order: $order) { id entityType leftId rightId score reasons left { ...ReviewCustomer } right { ...ReviewCustomer } }
 }
-fragment ReviewCustomer on Customer { id firstName lastName email phone companyName sources { crm objectType recordId } }`;
+fragment ReviewCustomer on Customer { id firstName lastName email phone companyName mailingCity mailingCountry sources { crm objectType recordId } }`;
 const ACCEPT = 'mutation AcceptMatch($id: ID!) { acceptMatch(id: $id) { customer { id firstName lastName } } }';
 const REJECT = 'mutation RejectMatch($id: ID!) { rejectMatch(id: $id) }';
+const UNMERGE = `mutation UndoMerge($id: ID!, $records: [NativeRecordRefInput!]!) {
+  unmergeCustomer(id: $id, records: $records) { customer { id } splitCustomer { id } }
+}`;
 
 export interface Notices {
   /** A short confirmation of what just happened (polite live region). */
@@ -64,6 +70,7 @@ function describeCustomer(c: ReviewCustomer | null, fallbackId: string, side: st
       ...field('Email', c?.email),
       ...field('Phone', c?.phone),
       ...field('Company', c?.companyName),
+      ...field('Place', [c?.mailingCity, c?.mailingCountry].filter(Boolean).join(', ')),
       h('dt', {}, 'Sources'), h('dd', {}, sources)));
 }
 
@@ -73,6 +80,8 @@ export class ReviewQueueView {
   private readonly summary: HTMLElement;
   private readonly more: HTMLButtonElement;
   private readonly bulk: ReviewBulk;
+  /** Merges made on this page, newest first, each with its Undo (kept across reloads of the queue). */
+  private readonly recent: HTMLElement;
   /** Pairs waiting in all, as the last page load counted them, less the ones decided here since. */
   private total = 0;
   private order: Order = 'OLDEST_FIRST';
@@ -80,6 +89,8 @@ export class ReviewQueueView {
   constructor(private readonly notices: Notices) {
     this.summary = h('p', { class: 'summary', 'aria-live': 'polite' }, 'Loading the review queue…');
     this.list = h('div', { class: 'pairs' });
+    this.recent = h('ul', { class: 'recent-decisions', 'aria-label': 'Merges made here' });
+    this.recent.hidden = true;
     this.more = h('button', { type: 'button', class: 'secondary more' }, `Show ${PAGE} more`);
     this.more.hidden = true;
     this.more.addEventListener('click', () => void this.loadMore());
@@ -98,6 +109,7 @@ export class ReviewQueueView {
       this.summary,
       this.bulk.toolbar,
       this.bulk.results,
+      this.recent,
       this.list,
       this.more);
   }
@@ -163,6 +175,7 @@ export class ReviewQueueView {
     const leftName = nameOf(review.left) || review.leftId;
     const rightName = nameOf(review.right) || review.rightId;
     const reasons = review.reasons.map(reasonInWords);
+    const differences = differencesOf(review.left, review.right);
     const accept = h('button', { type: 'button', class: 'accept' }, 'Accept: same person');
     const reject = h('button', { type: 'button', class: 'reject' }, 'Reject: different people');
     const title = `Pair ${review.id}: ${leftName} and ${rightName}`;
@@ -170,6 +183,10 @@ export class ReviewQueueView {
       h('div', { class: 'pair-head' }, h('h2', { id: titleId, class: 'pair-title' }, title), this.bulk.checkbox(review.id, title)),
       h('p', { class: 'score' }, review.score === null ? 'No match score recorded.' : `Match score ${review.score}: high enough to ask, not high enough to merge without you.`),
       h('div', { class: 'sides' }, describeCustomer(review.left, review.leftId, 'Left'), describeCustomer(review.right, review.rightId, 'Right')),
+      h('h4', {}, 'What differs'),
+      differences.length
+        ? h('ul', { class: 'differences' }, ...differences.map((d) => h('li', {}, d)))
+        : h('p', { class: 'differences' }, 'No differing values in company, country, city, email or phone.'),
       h('h4', {}, 'Why the matcher was unsure'),
       reasons.length
         ? h('ul', { class: 'reasons' }, ...reasons.map((r) => h('li', { class: r.tone }, r.text)))
@@ -191,6 +208,7 @@ export class ReviewQueueView {
         const survivor = result.data.acceptMatch.customer;
         const name = nameOf(survivor);
         this.notices.say(`Merged into customer ${survivor.id}${name ? ` (${name})` : ''}: ${leftName} and ${rightName} are now one customer.`);
+        this.offerUndo(review, survivor.id, `${leftName} and ${rightName}`);
       } else {
         this.notices.say(`Kept apart: ${review.leftId} and ${review.rightId} stay two customers and will not be matched again.`);
       }
@@ -208,9 +226,37 @@ export class ReviewQueueView {
     this.total = Math.max(0, this.total - 1);
     this.updateSummary();
     this.bulk.refresh();
-    const target = next?.querySelector<HTMLButtonElement>('button.accept') ?? this.summary;
-    if (target === this.summary) this.summary.setAttribute('tabindex', '-1');
+    // The next pair's title, not its Accept button: a second Enter must not merge a pair not yet read.
+    const target = next?.querySelector<HTMLElement>('.pair-title') ?? this.summary;
+    target.setAttribute('tabindex', '-1');
     target.focus();
+  }
+
+  /**
+   * A merge made here can be taken back at once: the merged-away side's records are split out again into a customer
+   * of their own (`unmergeCustomer`), and later runs keep them apart, as a rejected pair.
+   */
+  private offerUndo(review: MatchReview, survivorId: string, names: string): void {
+    const away = review.leftId === survivorId ? review.right : review.left;
+    if (!away?.sources.length) return;
+    const records = away.sources.map((s) => ({ crm: s.crm, objectType: s.objectType, recordId: s.recordId }));
+    const undo = h('button', { type: 'button', class: 'undo' }, 'Undo merge');
+    const line = h('li', { 'data-review-id': review.id }, `Merged ${names} into ${survivorId}. `, undo);
+    undo.addEventListener('click', () => void (async () => {
+      undo.disabled = true;
+      const result = await graphql<{ unmergeCustomer: { customer: { id: string }; splitCustomer: { id: string } } }>(UNMERGE, { id: survivorId, records });
+      this.notices.errors(result.errors);
+      if (result.errors.length > 0 || !result.data) {
+        undo.disabled = false;
+        return;
+      }
+      const split = result.data.unmergeCustomer.splitCustomer.id;
+      const text = `Undone: ${names} are two customers again (${survivorId} and ${split}) and will not be matched again.`;
+      line.replaceChildren(text);
+      this.notices.say(text);
+    })());
+    this.recent.prepend(line);
+    this.recent.hidden = false;
   }
 
   /** Pairs a bulk decision took out of the queue (the bulk results say what happened; focus goes there). */
