@@ -16,7 +16,8 @@ const phone = { name: 'phone' };
 // customer's country, which the CRM record being written (HubSpot without a country, Pipedrive with none at all) may not
 // hold, so a national number could be read back in another region; E.164 reads back as the same number everywhere and
 // equals the golden value, so convergence sees nothing to fix.
-const phoneQuality = ['trim-whitespace', 'phone-parseable'];
+// No trim-whitespace: phone-parseable trims itself, and a stray space in a typed number is no reason to refuse it.
+const phoneQuality = ['phone-parseable'];
 // Text fields are trimmed: copy-pasted values with stray spaces would otherwise read as conflicts.
 // Pipedrive persons carry a name, their primary email and phone, and an organisation reference: no address or title.
 const text = (sf: string | null, hs: string | null, pd: string | null = null) => ({

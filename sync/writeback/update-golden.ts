@@ -10,8 +10,8 @@
 import crypto from 'node:crypto';
 import { resolveGoldenId } from '../../db/golden-store.ts';
 import { recordWriteBack } from '../../db/writeback-store.ts';
-import { applyQualityRules } from '../../resolver-engine/index.ts';
-import type { MappingConfig } from '../../resolver-engine/index.ts';
+import { applyQualityRules, collectCandidates, goldenRegion, resolveRecord } from '../../resolver-engine/index.ts';
+import type { MappingConfig, NativeRecordInput } from '../../resolver-engine/index.ts';
 import { EXPECTED_KEY } from './concurrency.ts';
 import { planWriteBack, loadPlanInputs, recordKey, writesByRecord } from './planner.ts';
 import type { PlannerDeps, WriteBackPlan } from './planner.ts';
@@ -33,12 +33,16 @@ export class GoldenNotFoundError extends Error {
 }
 
 /**
- * Checks every given value against the field's data-quality rules (email syntax, country codes…) and returns the
- * values as they will be written (normalised by those rules, e.g. trimmed). Unknown fields are refused.
+ * Checks every given value against the field's data-quality rules (email syntax, country codes, valid phone
+ * numbers…) and returns the values as they will be written (normalised by those rules, e.g. trimmed, phones in
+ * E.164). Unknown fields are refused. National phone numbers are read in the country the input sets (the type's
+ * countryField), else `recordRegion` (the record's current country), else the configuration's defaultRegion.
  */
-export function validateGoldenInput(config: MappingConfig, typeName: string, input: Readonly<Record<string, unknown>>): Record<string, unknown> {
+export function validateGoldenInput(config: MappingConfig, typeName: string, input: Readonly<Record<string, unknown>>, recordRegion?: string | null): Record<string, unknown> {
   const type = config.types[typeName];
   if (!type) throw new WriteBackInputError('type', `'${typeName}' is not a golden type`);
+  const inputRegion = type.countryField ? goldenRegion(config, type, input[type.countryField]) : null;
+  const defaultRegion = inputRegion ?? recordRegion ?? config.defaultRegion;
   const out: Record<string, unknown> = {};
   for (const [field, raw] of Object.entries(input)) {
     const def = type.fields[field];
@@ -46,7 +50,7 @@ export function validateGoldenInput(config: MappingConfig, typeName: string, inp
     if (raw === undefined) continue;
     if (def.type === 'Date' && raw !== null && !/^\d{4}-\d{2}-\d{2}$/.test(String(raw))) throw new WriteBackInputError(field, `${field}: '${String(raw)}' is not a date (YYYY-MM-DD)`);
     if (def.type === 'DateTime' && raw !== null && Number.isNaN(Date.parse(String(raw)))) throw new WriteBackInputError(field, `${field}: '${String(raw)}' is not an ISO-8601 date-time`);
-    const checked = applyQualityRules(raw, def.quality, { field, defaultRegion: config.defaultRegion });
+    const checked = applyQualityRules(raw, def.quality, { field, defaultRegion });
     if (checked.issues.length > 0) throw new WriteBackInputError(field, checked.issues.map((i) => i.message).join('; '));
     out[field] = checked.value;
   }
@@ -81,12 +85,21 @@ export function idempotencyKey(parts: { goldenId: string; connectorId: string; o
   return crypto.createHash('sha256').update(JSON.stringify([parts.goldenId, parts.connectorId, parts.objectType, parts.recordId, stableJson(parts.fields), parts.clientMutationId])).digest('hex');
 }
 
+/** The record's current country as its linked CRM records merge it (what `customer { mailingCountry }` serves). */
+function currentRegion(config: MappingConfig, typeName: string, records: readonly NativeRecordInput[]): string | null {
+  const countryField = config.types[typeName]?.countryField;
+  if (!countryField) return null;
+  return goldenRegion(config, config.types[typeName]!, resolveRecord(config, typeName, collectCandidates(config, typeName, records)).values[countryField]);
+}
+
 export async function updateGolden(deps: PlannerDeps, req: UpdateGoldenRequest): Promise<UpdateGoldenResult> {
   const config = deps.getConfig();
-  const values = validateGoldenInput(config, req.typeName, req.input);
+  if (!config.types[req.typeName]) throw new WriteBackInputError('type', `'${req.typeName}' is not a golden type`);
   const goldenId = await resolveGoldenId(deps.db, req.typeName, req.id);
   if (!goldenId) throw new GoldenNotFoundError(req.typeName, req.id);
+  // Read before validating: a national phone number ('020 7946 0958') is checked in the customer's own country.
   const inputs = await loadPlanInputs(deps, req.typeName, goldenId);
+  const values = validateGoldenInput(config, req.typeName, req.input, currentRegion(config, req.typeName, inputs.records));
   const plan = planWriteBack(config, req.typeName, goldenId, values, inputs.links, inputs.current);
   if (req.dryRun) return { goldenId, plan, enqueued: 0, outboxIds: [], auditId: null };
   const mutationId = req.clientMutationId ?? `nonce:${crypto.randomUUID()}`;
