@@ -176,7 +176,7 @@ export async function completeOutbox(db: Database, ids: number[], claimToken?: s
  * a key deduplicates only within the retention.
  */
 export async function pruneDeliveredOutbox(db: Pick<Database, 'select' | 'delete'>, before: Date, batch = 5000): Promise<number> {
-  return deleteInBatches(db, writebackOutbox, writebackOutbox.id, deliveredBefore(before), batch);
+  return deleteInBatches(db, writebackOutbox, writebackOutbox.id, deliveredBefore(before), batch, writebackOutbox.updatedAt);
 }
 
 /**

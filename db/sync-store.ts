@@ -72,7 +72,7 @@ export async function markInboxProcessed(tx: Tx, ids: readonly number[]): Promis
  * the record.
  */
 export async function pruneProcessedInbox(db: Pick<Database, 'select' | 'delete'>, before: Date, batch = 5000): Promise<number> {
-  return deleteInBatches(db, webhookInbox, webhookInbox.id, lt(webhookInbox.processedAt, before), batch);
+  return deleteInBatches(db, webhookInbox, webhookInbox.id, lt(webhookInbox.processedAt, before), batch, webhookInbox.processedAt);
 }
 
 /** A failed attempt: counted, with its reason; the rows stay unprocessed and are tried again. */

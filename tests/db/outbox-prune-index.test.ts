@@ -72,7 +72,7 @@ async function simpleQueries(scripts: string[]): Promise<string[]> {
 }
 
 /** The prune's select, as deleteInBatches builds it (db/batch-delete.ts): a batch of ids of the rows to delete. */
-const pruneSelect = () => t.db.select({ id: writebackOutbox.id }).from(writebackOutbox).where(deliveredBefore(CUTOFF)).limit(BATCH);
+const pruneSelect = () => t.db.select({ id: writebackOutbox.id }).from(writebackOutbox).where(deliveredBefore(CUTOFF)).orderBy(writebackOutbox.updatedAt).limit(BATCH);
 
 /** The plan of one prune statement: the batch delete through the primary key around the select. */
 const plan = () => lines(sql`explain delete from ${writebackOutbox} where ${writebackOutbox.id} = any(array(${pruneSelect()})) returning ${writebackOutbox.id}`);
