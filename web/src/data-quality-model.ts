@@ -60,8 +60,12 @@ export function recordsOf(n: number, typeName: string): string {
 }
 
 /**
- * "37 flagged values in 31 customers; 12 of them are what clients see now", or "Nothing flagged". The records are
- * summed over the groups, so a record flagged on two fields (or by two CRMs) counts once per group.
+ * "37 flagged values in 31 customers; 12 of them are what clients see now", or "Nothing flagged". `winning` counts
+ * the flagged values that won survivorship, i.e. that are the golden value served. A flagged value that did not win
+ * is not served, but that is no comfort: clients get another CRM's value for the field instead, or null when no CRM
+ * holds a usable one (a value that could not be converted, such as a phone read in the wrong country, is null to
+ * survivorship, so it loses to any other CRM's value, and with none the field is null).
+ * So when none won, the line says what clients get instead of suggesting they are not affected.
  */
 /** The report's totals (`dataQualitySummary`): a record flagged on two fields counts once in `records`. */
 export interface Totals { issues: number; records: number; winning: number }
@@ -70,7 +74,9 @@ export function summaryInWords(totals: Totals, typeName: string): string {
   const { issues, records, winning } = totals;
   if (issues === 0) return 'Nothing flagged.';
   const values = issues === 1 ? '1 flagged value' : `${issues.toLocaleString('en')} flagged values`;
-  const seen = winning === 0 ? 'none of them is what clients see now'
+  // Not served is not harmless: clients get another CRM's value, or null (see above).
+  const instead = "they get another CRM's value instead, or nothing (null) where no CRM holds a usable one";
+  const seen = winning === 0 ? (issues === 1 ? `clients do not see it: ${instead}` : `clients see none of them: ${instead}`)
     : winning === 1 ? (issues === 1 ? 'it is what clients see now' : '1 of them is what clients see now')
       : `${winning.toLocaleString('en')} of them are what clients see now`;
   return `${values} in ${recordsOf(records, typeName)}; ${seen}.`;
