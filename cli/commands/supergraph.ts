@@ -49,7 +49,15 @@ export async function startComposition(logger: Logger, options: { seedDir?: stri
   const cipher = resolveCipher(config, logger);
   if (config.databaseUrl) await probeDatabase(config.databaseUrl);
   const { startApp } = await import('../app.ts');
-  return startApp(config, logger, cipher, { env, ...(options.seedDir ? { seedDir: options.seedDir } : {}) });
+  const app = await startApp(config, logger, cipher, { env, retryUnavailable: false, ...(options.seedDir ? { seedDir: options.seedDir } : {}) });
+  // A gateway starts without a CRM it cannot read (and retries it); an exported supergraph or a served subgraph
+  // without it would silently lack that CRM's types, so these commands still stop, naming it.
+  const [down] = app.unavailableCrms();
+  if (down) {
+    await app.close();
+    throw new ProductError('CRM_UNAVAILABLE', `Cannot read the metadata of ${down.name} (${down.baseUrl}): ${down.message}. Check the CRM is reachable and the credentials are valid.`, { connector: down.id });
+  }
+  return app;
 }
 
 /** Every subgraph of a running composition by name: identity, golden and one per connected CRM. */

@@ -1,6 +1,7 @@
 /**
  * `customer-graph sync --backfill` with one CRM that cannot be reached: the others are backfilled, the command names
- * the CRM that could not be read (not "no connector is configured") and exits 69, so a script notices.
+ * the CRM that could not be read (not "no connector is configured") and exits 69, so a script notices. `supergraph`
+ * (whose export would silently lack that CRM's types) still stops, naming it, though a gateway would start.
  */
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -14,9 +15,9 @@ import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startSalesforceSandbox } from
 import type { SalesforceSandbox } from '../../sandboxes/salesforce/index.ts';
 import { createFreshDatabase } from '../support/test-database.ts';
 
-function backfill(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function backfill(env: Record<string, string>, args = ['sync', '--backfill']): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.resolve('bin/customer-graph.js'), 'sync', '--backfill'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.resolve('bin/customer-graph.js'), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -61,5 +62,12 @@ describe('customer-graph sync --backfill with a CRM down', () => {
     expect(Number(summary![1])).toBeGreaterThan(0);
     expect(r.stderr).toContain('HubSpot (hubspot, connector hubspot) could not be read: [CRM_UNAVAILABLE]');
     expect(r.stderr).not.toContain('no hubspot connector is configured');
+  }, 180_000);
+
+  it('supergraph exits 69 naming the CRM it cannot read, printing no SDL', async () => {
+    const r = await backfill({ ...env, LOG_LEVEL: 'error' }, ['supergraph']);
+    expect(r.code, r.stderr).toBe(69);
+    expect(r.stderr).toContain('Cannot read the metadata of HubSpot');
+    expect(r.stdout).not.toContain('join__Graph');
   }, 180_000);
 });
