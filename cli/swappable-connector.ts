@@ -46,7 +46,11 @@ export function swappableConnector(initial: Connector): SwappableConnector {
  */
 export function disabledConnector(previous: Connector, reason: string): Connector {
   const refuse = (): never => {
-    throw new ConnectorError('CRM_UNAVAILABLE', previous.crm, `the ${previous.crm} connector is disabled (${reason}); enable it on the admin UI's Connectors page`, { retryable: false });
+    throw new ConnectorError('CRM_UNAVAILABLE', previous.crm, `the ${previous.crm} connector is disabled (${reason}); enable it on the admin UI's Connectors page`, {
+      retryable: false,
+      // Deliberate, not an outage: golden reads leave such a source out quietly (subgraphs/native/resolvers.ts).
+      details: { disabled: true },
+    });
   };
   return {
     crm: previous.crm,

@@ -17,17 +17,25 @@ import type { RecordAccess } from './record-access.ts';
 type Resolver = (parent: never, args: never, context: unknown, info: GraphQLResolveInfo) => unknown;
 type Args = Record<string, unknown>;
 
+const isDisabled = (err: unknown) => err instanceof ConnectorError && err.details?.disabled === true;
+
 export function buildResolvers(model: SubgraphModel, connector: Connector, access: RecordAccess): GraphQLResolverMap<unknown> {
   const crm = connector.crm;
   const key = model.keyField;
 
-  /** One entity: null when unknown; a CRM failure is reported once per request, the other entities are null. */
+  /**
+   * One entity: null when unknown; a CRM failure is reported once per request, the other entities are null. A
+   * connector an admin disabled is not a failure: its entities are null without an error, so golden records (which
+   * read them for their @requires) show the CRM as an unavailable source in provenance instead of putting an error
+   * on every response — a client with Apollo Client's default error policy would drop the whole response.
+   */
   async function loadEntity(context: unknown, objectType: string, id: unknown): Promise<NativeRecord | null> {
     if (typeof id !== 'string' || id === '') return null;
     const request = access.forContext(context);
     try {
       return await request.load(objectType, id);
     } catch (err) {
+      if (isDisabled(err)) return null;
       if (request.firstReport(err)) throw connectorGraphQLError(crm, err);
       return null;
     }
