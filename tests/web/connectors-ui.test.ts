@@ -11,7 +11,10 @@ import type { Page } from 'playwright-core';
 import { hasChromium } from './support/browser.ts';
 import { useAdminUiApp } from './support/admin-ui-app.ts';
 import type { BrowserSession } from './support/browser.ts';
+import { eq } from 'drizzle-orm';
 import { ConnectorStore } from '../../db/connector-store.ts';
+import { recordPollFailure, recordPollSuccess } from '../../db/poll-status-store.ts';
+import { connectors } from '../../db/schema.ts';
 import type { TestApp } from '../support/test-app.ts';
 
 const TOKEN = 'web-connectors-token';
@@ -147,6 +150,40 @@ describe('admin UI: connectors', () => {
       await store.setStatus('hubspot-demo', 'active', null);
     }
     await page.close();
+  });
+
+  it.skipIf(!hasChromium)('a connector down at start, and a running one whose polls fail, need attention instead of reading "Connected"', async () => {
+    const store = new ConnectorStore(t.app.database.db, t.app.cipher);
+    await store.upsert({ id: 'salesforce-eu', crm: 'salesforce', name: 'Salesforce EU', baseUrl: 'https://eu.salesforce.example', credentials: { auth: { kind: 'static', accessToken: 'x' } } });
+    await store.setStatus('salesforce-eu', 'unavailable', 'salesforce: could not be reached (ECONNREFUSED); next try in 40 s.');
+    // Applying HubSpot's changes needed Salesforce's values, which could not be read (as sync/poller.ts records it).
+    await recordPollFailure(t.app.database.db, 'hubspot-demo', 'contacts', { code: 'CRM_UNAVAILABLE', message: 'salesforce: could not be reached', crm: 'salesforce' });
+    try {
+      const page = await newPage();
+      await page.goto(`${t.app.server.url}/admin/#/connectors`);
+      await page.getByLabel('API token').fill(TOKEN);
+      await page.getByRole('button', { name: 'Use token' }).click();
+      await page.locator('article[data-connector="salesforce-eu"]').waitFor();
+      expect(await page.locator('#connectors .summary').textContent()).toMatch(/Needs attention: HubSpot \(sandbox\), Salesforce EU\./);
+      const eu = page.locator('article[data-connector="salesforce-eu"] .connector-status');
+      expect(await eu.getAttribute('class')).toBe('connector-status error');
+      expect(await eu.locator('strong').textContent()).toBe('Not connected: Salesforce could not be read when this connector was to start');
+      expect(await eu.locator('.detail').textContent()).toMatch(/^salesforce: could not be reached \(ECONNREFUSED\); next try in 40 s\. The gateway tries again by itself/);
+      const hs = page.locator('article[data-connector="hubspot-demo"] .connector-status');
+      expect(await hs.getAttribute('class')).toBe('connector-status error');
+      expect(await hs.locator('strong').textContent()).toBe('Connected, but changes of contacts cannot be brought up to date: Salesforce could not be reached');
+      // A test of the connection answers the connector alone: the card keeps what Sync health said.
+      await page.locator('article[data-connector="hubspot-demo"]').getByRole('button', { name: /^Test connection/ }).click();
+      await page.locator('article[data-connector="hubspot-demo"] .test-result').filter({ hasText: /works|failed/ }).waitFor({ timeout: 15_000 });
+      expect(await hs.locator('strong').textContent()).toMatch(/^Connected, but changes of contacts/);
+      await recordPollSuccess(t.app.database.db, 'hubspot-demo', 'contacts', { records: 1 });
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      await expect.poll(() => hs.locator('strong').textContent()).toBe('Connected');
+      await page.close();
+    } finally {
+      await recordPollSuccess(t.app.database.db, 'hubspot-demo', 'contacts', { records: 0 });
+      await t.app.database.db.delete(connectors).where(eq(connectors.id, 'salesforce-eu'));
+    }
   });
 
   async function newPage(): Promise<Page> {

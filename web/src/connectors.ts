@@ -17,7 +17,9 @@ import { graphql } from './api.ts';
 import type { ApiResult } from './api.ts';
 import { FormToggle, KINDS_QUERY } from './connector-form.ts';
 import type { ConnectorKind, SaveConnectorInput, SaveOutcome } from './connector-form.ts';
-import { LifecycleControls, disabledStatus } from './connector-lifecycle.ts';
+import { LifecycleControls } from './connector-lifecycle.ts';
+import { reauthorise, statusOf } from './connector-status.ts';
+import type { FailingObject } from './connector-status.ts';
 import { h } from './dom.ts';
 import type { Notices } from './review-queue.ts';
 import { crmName, when } from './sync-words.ts';
@@ -34,6 +36,8 @@ interface RateBudget {
 interface ConnectorHealth {
   id: string; crm: string; name: string; baseUrl: string | null; status: string; statusReason: string | null;
   demo: boolean; running: boolean; objects: { objectType: string; goldenTypes: string[] }[]; receivesWebhooks: boolean | null; rateBudget: RateBudget | null;
+  /** From Sync health, with the list only (a test or save answers the connector alone: the card keeps the last). */
+  failingObjects?: readonly FailingObject[];
 }
 interface SaveResult extends SaveOutcome { connector: ConnectorHealth }
 interface TestResult { ok: boolean; ms: number; objectsChecked: string[]; error: { code: string; message: string } | null; connector: ConnectorHealth }
@@ -41,7 +45,10 @@ interface TestResult { ok: boolean; ms: number; objectsChecked: string[]; error:
 const HEALTH = `id crm name baseUrl status statusReason demo running objects { objectType goldenTypes } receivesWebhooks
   rateBudget { accountId blockedUntil daily { used limit remaining } window { max remaining intervalMs }
     concurrency { limit inFlight } waiting { interactive writeback sync } totals { sent rateLimited refusedBudget } }`;
-const LIST = `query Connectors { connectors { ${HEALTH} } }`;
+// Sync health's polls too: a running connector whose objects cannot be polled must not read as plain "Connected".
+const LIST = `query Connectors { connectors { ${HEALTH} }
+  syncHealth { changeCapture { connectorId objectType consecutiveFailures lastError { code crm } } } }`;
+interface PollLine { connectorId: string; objectType: string | null; consecutiveFailures: number; lastError: { code: string; crm: string | null } | null }
 const TEST = `mutation TestConnector($id: ID!) { testConnector(id: $id) { ok ms objectsChecked error { code message } connector { ${HEALTH} } } }`;
 const SAVE = `mutation SaveConnector($input: SaveConnectorInput!) {
   saveConnector(input: $input) { connector { ${HEALTH} } test { ms objectsChecked } applied restartReason } }`;
@@ -50,19 +57,6 @@ const save = (input: SaveConnectorInput) => graphql<{ saveConnector: SaveResult 
 const num = (n: number) => n.toLocaleString('en-US');
 const plural = (n: number, singular: string, many = `${singular}s`) => `${num(n)} ${n === 1 ? singular : many}`;
 const seconds = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000}-second` : `${num(ms)} ms`);
-
-/** The environment variables that also carry credentials: they seed the connector at start (README, Configuration). */
-const CREDENTIAL_VARIABLES: Readonly<Record<string, string>> = {
-  salesforce: 'SALESFORCE_CLIENT_ID, SALESFORCE_CLIENT_SECRET, SALESFORCE_REFRESH_TOKEN',
-  hubspot: 'HUBSPOT_ACCESS_TOKEN',
-  pipedrive: 'PIPEDRIVE_API_TOKEN',
-};
-
-function reauthorise(c: ConnectorHealth): string {
-  const vars = CREDENTIAL_VARIABLES[c.crm];
-  return 'Re-authorise: choose Edit connection and enter new credentials; the gateway tests them before storing them. '
-    + `Credentials in the environment${vars ? ` (${vars})` : ''} still work too: they seed the connector at start, and a changed value there wins again at the next start.`;
-}
 
 /** What a failed test means for an integration admin, by connector error code. */
 function testAdvice(code: string, c: ConnectorHealth): string {
@@ -84,22 +78,6 @@ function testAdvice(code: string, c: ConnectorHealth): string {
     default:
       return 'Test again; if it keeps failing, the gateway log has the details.';
   }
-}
-
-/** The connection's state in plain words, and what to do when it needs attention. */
-function statusOf(c: ConnectorHealth): { label: string; tone: 'ok' | 'error' | 'off'; detail: string | null } {
-  if (c.status === 'needs_reauthorisation') {
-    return { label: `Needs new credentials: ${c.statusReason ?? `${crmName(c.crm)} refused them`}`, tone: 'error', detail: reauthorise(c) };
-  }
-  const disabled = disabledStatus(c);
-  if (disabled) return disabled;
-  if (!c.running) {
-    const why = c.demo
-      ? 'It is a demo sandbox, and real CRMs are configured, so the demo is not used.'
-      : `Another ${crmName(c.crm)} connector is in use: the gateway runs one per CRM.`;
-    return { label: 'Not running in this process', tone: 'off', detail: why };
-  }
-  return { label: 'Connected', tone: 'ok', detail: c.statusReason };
 }
 
 let nextId = 0;
@@ -227,7 +205,8 @@ class ConnectorCard {
     this.title.focus();
   }
 
-  update(c: ConnectorHealth): void {
+  update(next: ConnectorHealth): void {
+    const c = next.failingObjects ? next : { ...next, failingObjects: this.health?.failingObjects };
     this.health = c;
     this.title.textContent = c.name;
     for (const span of this.names) span.textContent = `${span.dataset.prefix ?? ' '}${c.name}`;
@@ -335,7 +314,7 @@ export class ConnectorsView {
 
   async load(): Promise<void> {
     this.list.setAttribute('aria-busy', 'true');
-    const result = await graphql<{ connectors: ConnectorHealth[] }>(LIST);
+    const result = await graphql<{ connectors: ConnectorHealth[]; syncHealth: { changeCapture: PollLine[] } | null }>(LIST);
     this.list.removeAttribute('aria-busy');
     this.notices.errors(result.errors);
     if (!result.data) {
@@ -344,7 +323,12 @@ export class ConnectorsView {
       this.list.replaceChildren();
       return;
     }
-    const list = result.data.connectors;
+    const polls = result.data.syncHealth?.changeCapture ?? [];
+    const list = result.data.connectors.map((c) => ({
+      ...c,
+      failingObjects: polls.filter((p) => p.connectorId === c.id && p.lastError)
+        .map((p) => ({ objectType: p.objectType ?? c.name, code: p.lastError!.code, crm: p.lastError!.crm, consecutiveFailures: p.consecutiveFailures })),
+    }));
     const cards = list.map((c) => {
       const card = this.cards.get(c.id);
       if (card) {
