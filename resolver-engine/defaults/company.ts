@@ -16,6 +16,8 @@ const pair = (type: 'String' | 'Int' | 'Float', sf: string, hs: string, sfConver
 export const defaultCompanyType: MappingConfigInput['types'][string] = {
   description: 'An organisation, merged from every CRM account or company linked to it.',
   objects: [salesforce(A), hubspot(H), pipedrive('organizations')],
+  // National phone numbers are read in the company's own billing country, as a customer's in its mailing country.
+  countryField: 'country',
   fields: {
     name: { ...pair('String', 'Name', 'name'), mappings: [from(SF, A, 'Name'), from(HS, H, 'name'), from('pipedrive', 'organizations', 'name')] },
     domain: pair('String', 'Website', 'domain', { name: 'domain' }, { name: 'domain' }),

@@ -36,6 +36,18 @@ describe('phone converter: the record region', () => {
   });
 });
 
+describe('mapToGolden with the shipped configuration: Company.countryField = country', () => {
+  it("reads a company's national switchboard in its billing country", () => {
+    expect(DEFAULT_MAPPING_CONFIG.types.Company!.countryField).toBe('country');
+    const account = (fields: Record<string, unknown>) => mapToGolden(DEFAULT_MAPPING_CONFIG, 'Company', 'salesforce', 'Account', { Id: '001A', SystemModstamp: '2026-01-01T00:00:00Z', ...fields });
+    expect(account({ Phone: '020 7946 0958', BillingCountry: 'United Kingdom' }).phone).toMatchObject({ value: '+442079460958' });
+    expect(account({ Phone: '030 901820', BillingCountry: 'Deutschland' }).phone).toMatchObject({ value: '+4930901820' });
+    expect(account({ Phone: '(415) 555-0132' }).phone).toMatchObject({ value: '+14155550132' });
+    const company = mapToGolden(DEFAULT_MAPPING_CONFIG, 'Company', 'hubspot', 'companies', { id: '9', hs_lastmodifieddate: '2026-01-01T00:00:00Z', phone: '0113 496 0654', country: 'UK' });
+    expect(company.phone).toMatchObject({ value: '+441134960654' });
+  });
+});
+
 describe('mapToGolden with the shipped configuration (Customer.countryField = mailingCountry)', () => {
   const sf = (fields: Record<string, unknown>) => mapToGolden(DEFAULT_MAPPING_CONFIG, 'Customer', 'salesforce', 'Contact', { Id: '003A', SystemModstamp: '2026-01-01T00:00:00Z', ...fields });
   const hs = (fields: Record<string, unknown>) => mapToGolden(DEFAULT_MAPPING_CONFIG, 'Customer', 'hubspot', 'contacts', { id: '51', lastmodifieddate: '2026-01-01T00:00:00Z', ...fields });
