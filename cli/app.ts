@@ -61,7 +61,7 @@ import { MappingRuntime } from './mapping-runtime.ts';
 import { createGatewayMetrics } from '../gateway/metrics.ts';
 import { syncHealth } from '../db/sync-health.ts';
 // the admin UI (web/): pages at /admin/, bundled in memory at start, talking only to /graphql
-import { createAdminUi } from '../web/serve.ts';
+import { HOME_HTML, createAdminUi } from '../web/serve.ts';
 
 export interface StartOptions {
   /** Environment for connector setup (SALESFORCE_*, HUBSPOT_*, CUSTOMER_GRAPH_DEMO*). Default: process.env. */
@@ -296,6 +296,7 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
     writebackWorker.start();
     cleanups.push(() => writebackWorker.stop());
     server.app.use('/admin', await createAdminUi());
+    server.app.get('/', (_req, res) => void res.type('html').send(HOME_HTML));
     // subscriptions: change events arrive through this database's LISTEN; tokens checked in connection_init.
     // The same tokens guard every mutation over HTTP and the admin reads (review queue, sync health, mapping
     // configuration, dead letters): gateway/admin-access.ts.

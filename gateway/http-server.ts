@@ -72,6 +72,8 @@ export async function listenGateway(opts: {
   httpServer.headersTimeout = 66_000;
   let isReady = false;
   let apollo: ApolloServer | undefined;
+  // Browsers ask for it on every page (IDE, admin UI); an answer with no content keeps their consoles free of 404s.
+  app.get('/favicon.ico', (_req, res) => void res.status(204).end());
   app.get('/healthz', (_req, res) => {
     res.status(isReady ? 200 : 503).json({ status: isReady ? 'ok' : 'starting' });
   });

@@ -49,6 +49,30 @@ const INDEX_HTML = `<!doctype html>
 </html>
 `;
 
+/**
+ * What `/` answers in a browser: where the product's pages are. A newcomer who opens the bare address must not meet
+ * "Cannot GET /". Static, no script: the admin UI's content-security rules are not needed here.
+ */
+export const HOME_HTML = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>customer-graph</title>
+<style>body { font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; } li { margin: .4rem 0; }</style>
+</head>
+<body>
+<h1>customer-graph</h1>
+<p>One golden customer, company and deal, merged from every CRM.</p>
+<ul>
+<li><a href="/graphql">GraphQL API and IDE</a> (<code>/graphql</code>): query customers, see which source won each field; subscriptions over WebSocket on the same URL.</li>
+<li><a href="/admin/">Admin UI</a> (<code>/admin/</code>): identity review queue, sync health, field rules, field mapping, data quality, connectors.</li>
+<li><a href="/healthz">Health</a> (<code>/healthz</code>) and <a href="/metrics">metrics</a> (<code>/metrics</code>, Prometheus).</li>
+</ul>
+</body>
+</html>
+`;
+
 /** An express router for `/admin`: the page, its script and its stylesheet (bundled once, when this is called). */
 export async function createAdminUi(): Promise<express.Router> {
   const bundle = await bundleAdminUi();

@@ -20,7 +20,7 @@ export const startCommand: Command = {
     if (config.databaseUrl) await probeDatabase(config.databaseUrl);
     const { startApp } = await import('../app.ts');
     const app = await startApp(config, logger, cipher, values.seed ? { seedDir: values.seed } : {});
-    console.log(`customer-graph is ready: ${app.server.url}/graphql (health: ${app.server.url}/healthz)`);
+    console.log(`customer-graph is ready: ${app.server.url}/graphql (GraphQL API and IDE), ${app.server.url}/admin/ (admin UI), health: ${app.server.url}/healthz`);
     await waitForSignal();
     logger.info('shutting down');
     await app.close();

@@ -48,6 +48,16 @@ describe('GraphQL IDE example operations', () => {
     expect(mixed.data?.customers.totalCount).toBeGreaterThan(0);
   });
 
+  it('the bare address lists where the IDE and the admin UI are; the favicon asks for nothing', async () => {
+    const base = t.url.replace(/\/graphql$/, '');
+    const home = await fetch(`${base}/`, { headers: { accept: 'text/html' } });
+    expect(home.status).toBe(200);
+    const html = await home.text();
+    for (const href of ['/graphql', '/admin/', '/healthz', '/metrics']) expect(html).toContain(`href="${href}"`);
+    const icon = await fetch(`${base}/favicon.ico`);
+    expect(icon.status).toBe(204);
+  });
+
   it('a subscription sent over HTTP gets 400 BAD_REQUEST saying to use graphql-ws, not a 500', async () => {
     const subscription = print(operations.find((o) => o.name?.value === 'PhoneChanges')!);
     const res = await fetch(t.url, {
