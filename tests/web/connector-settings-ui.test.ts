@@ -76,6 +76,7 @@ describe('admin UI: connector settings', () => {
     const alert = form.getByRole('alert');
     await alert.filter({ hasText: 'CRM_AUTH_FAILED' }).waitFor({ timeout: 20_000 });
     expect(await alert.textContent()).toContain('What to do: HubSpot refused these credentials: check them');
+    expect(await alert.textContent()).toContain('Nothing was stored; the connector keeps its previous settings.');
     expect(await token.inputValue()).toBe('wrong-token');
     expect(await isFocused(token)).toBe(true);
     expect(await form.getByRole('button', { name: 'Save' }).isEnabled()).toBe(true);
@@ -144,6 +145,13 @@ describe('admin UI: connector settings', () => {
     expect(await form.getByLabel('Connector id').inputValue()).toBe('hubspot-eu');
     await form.getByLabel(hubspot.baseUrlLabel).fill(t.hubspotUrl);
     await form.getByLabel('How to authenticate').selectOption('static');
+    // Refused first: a new connector has no previous settings to keep, and the advice does not pretend it has.
+    await credential(form, 'accessToken').fill('wrong-token');
+    await form.getByRole('button', { name: 'Save' }).click();
+    const refusal = form.getByRole('alert');
+    await refusal.filter({ hasText: 'CRM_AUTH_FAILED' }).waitFor({ timeout: 20_000 });
+    expect(await refusal.textContent()).toContain('HubSpot refused these credentials');
+    expect(await refusal.textContent()).not.toContain('previous settings');
     await credential(form, 'accessToken').fill('sandbox-token');
     await form.getByRole('button', { name: 'Save' }).click();
     const status = section.getByRole('status');

@@ -131,6 +131,9 @@ describe('admin UI: field lifecycle (usage, deprecate, remove)', () => {
     await expect.poll(() => change.textContent(), { timeout: 30_000 })
       .toMatch(/^Customer\.department would be removed — asked for in 3 requests in the last 30 days, last at .+, by crm-portal$/);
     expect(await page.locator('#errors .code').first().textContent()).toBe('BREAKING_CHANGE');
+    // In the page's words, not the API's (no "allowBreakingChanges: true" for someone who cannot send it).
+    expect(await page.locator('#errors').textContent()).not.toContain('allowBreakingChanges');
+    expect(await page.locator('#errors').textContent()).toContain('confirm with "Save anyway"');
     const anyway = page.getByLabel('Remove anyway: clients still asking for these fields will get errors');
     expect(await anyway.isChecked()).toBe(false);
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('mapping-remove-anyway');

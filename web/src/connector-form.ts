@@ -57,10 +57,11 @@ export function suggestId(crm: string, name: string): string {
 }
 
 /** What to do after a refusal, by code; nothing was stored in any of these cases. */
-function advice(e: ApiError, crm: string, fieldLabel: string | undefined, baseUrl: string): string {
+function advice(e: ApiError, crm: string, fieldLabel: string | undefined, baseUrl: string, editing: boolean): string {
   switch (e.code) {
     case 'CRM_AUTH_FAILED':
-      return `${crm} refused these credentials: check them (copy them again from ${crm}, mind the auth kind) and save again. Nothing was stored; the connector keeps its previous settings.`;
+      // A new connector has no previous settings to keep: saying so would suggest it was half stored.
+      return `${crm} refused these credentials: check them (copy them again from ${crm}, mind the auth kind) and save again. Nothing was stored${editing ? '; the connector keeps its previous settings' : ''}.`;
     case 'CRM_UNAVAILABLE':
       return `${crm} could not be reached or answered with an error: check that the address ${baseUrl || '(default)'} is right and reachable from the gateway's server, then save again. Nothing was stored.`;
     case 'CRM_TIMEOUT':
@@ -326,7 +327,7 @@ export class ConnectorForm<R extends SaveOutcome> {
       first ??= control;
       return h('div', {},
         h('p', {}, h('strong', {}, 'Not saved: '), h('code', { class: 'code' }, e.code), ` — ${e.message}`),
-        h('p', { class: 'todo' }, `What to do: ${advice(e, this.kind().label, control?.label ?? key, input.baseUrl ?? '')}`));
+        h('p', { class: 'todo' }, `What to do: ${advice(e, this.kind().label, control?.label ?? key, input.baseUrl ?? '', Boolean(this.opts.editing))}`));
     }));
     (first?.input ?? this.firstCredentialOrName()).focus();
   }

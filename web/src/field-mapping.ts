@@ -354,7 +354,12 @@ export class FieldMappingView {
       allowBreakingChanges: anyway && sent === this.lifecycle.refused?.doc,
     });
     this.element.removeAttribute('aria-busy');
-    this.notices.errors(res.errors.map((e) => (e.code === 'CONFLICT' ? conflictInWords(e, base.version) : e)));
+    // A refusal for breaking changes is told in words below, with its "Save anyway": the API's own message (how to
+    // accept them through the API, timestamps in ISO) is for API callers, not for this page.
+    const told = res.changes.length > 0;
+    this.notices.errors(res.errors.map((e) => (e.code === 'CONFLICT' ? conflictInWords(e, base.version)
+      : told && e.code === 'BREAKING_CHANGE' ? { ...e, message: 'Nothing was saved: clients still use what this change removes. See below, and confirm with "Save anyway" if they may lose it.' }
+        : e)));
     if (res.version === undefined) {
       this.setProblems(res.problems, doc);
       this.render();
