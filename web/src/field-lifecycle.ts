@@ -39,12 +39,18 @@ export function deprecationOf(doc: Json, typeName: string, field: string): strin
   return isObject(f) && typeof f.deprecated === 'string' ? f.deprecated : undefined;
 }
 
+/**
+ * Client names as a reader understands them: the gateway counts requests without an `apollographql-client-name`
+ * header under 'unknown' (gateway/field-usage.ts), which reads like an error; say what it is instead.
+ */
+const clientNames = (clients: readonly string[]) => clients.map((c) => (c === 'unknown' ? 'clients sending no name' : c)).join(', ');
+
 /** "1,234 requests · last 2 min ago · web-app, analytics", or "not asked for". */
 export function usageInWords(u: FieldUsage | undefined, now = Date.now()): string {
   if (!u || u.requests <= 0) return 'not asked for';
   const seconds = Math.max(0, Math.floor((now - new Date(u.lastSeenAt).getTime()) / 1000));
   const last = Number.isNaN(seconds) ? '' : ` · last ${age(seconds)} ago`;
-  return `${number.format(u.requests)} request${u.requests === 1 ? '' : 's'}${last}${u.clients.length ? ` · ${u.clients.join(', ')}` : ''}`;
+  return `${number.format(u.requests)} request${u.requests === 1 ? '' : 's'}${last}${u.clients.length ? ` · ${clientNames(u.clients)}` : ''}`;
 }
 
 /** "title: deprecate — 'use jobTitle'", "department: remove field". */
@@ -63,7 +69,7 @@ export function changeInWords(c: BreakingChange): string {
   const { days, requests, lastSeenAt, clients } = c.usage;
   if (requests <= 0) return `${what} — nobody asked for it in the last ${days} days`;
   return `${what} — asked for in ${count(requests, 'request')} in the last ${days} days${lastSeenAt ? `, last at ${when(lastSeenAt)}` : ''}`
-    + `${clients.length ? `, by ${clients.join(', ')}` : ''}`;
+    + `${clients.length ? `, by ${clientNames(clients)}` : ''}`;
 }
 
 /** The document with the lifecycle edits of one golden type applied; every other part is left as it was. */
