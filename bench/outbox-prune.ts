@@ -13,9 +13,8 @@
 import { sql } from 'drizzle-orm';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import postgres from 'postgres';
+import { openBenchDatabase } from './support/bench-database.ts';
 import type { DatabaseHandle } from '../db/open-database.ts';
-import { openDatabase } from '../db/open-database.ts';
 import { deliveredBefore, pruneDeliveredOutbox } from '../db/outbox-store.ts';
 import { writebackOutbox } from '../db/schema.ts';
 
@@ -27,25 +26,6 @@ const BATCH = 5000;
 const HOUR = 3_600_000;
 const CUTOFF = new Date(Date.now() - 168 * HOUR);
 
-/** A database of its own on the server of DATABASE_URL (dropped at the end), else embedded PGlite in memory. */
-async function open(): Promise<{ handle: DatabaseHandle; drop: () => Promise<void>; label: string }> {
-  const url = process.env.DATABASE_URL;
-  if (!url) return { handle: await openDatabase({ dataDir: 'memory://' }), drop: async () => {}, label: 'embedded PGlite' };
-  const name = `cg_bench_outbox_prune_${process.pid}`;
-  const admin = postgres(url, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const own = new URL(url);
-  own.pathname = `/${name}`;
-  const handle = await openDatabase({ url: own.toString() });
-  return {
-    handle, label: 'Postgres',
-    drop: async () => {
-      await handle.close();
-      await admin.unsafe(`drop database if exists ${name}`);
-      await admin.end();
-    },
-  };
-}
 
 /** Where the rows kept however old (not delivered) sit in time; what decides whether the planner trusts the index. */
 type Shape = 'steady' | 'backlog';
@@ -122,7 +102,7 @@ async function measure(handle: DatabaseHandle, shape: Shape, index: string): Pro
 }
 
 async function main(): Promise<void> {
-  const { handle, drop, label } = await open();
+  const { handle, drop, label } = await openBenchDatabase('outbox_prune');
   try {
     console.log(`outbox prune: ${ROWS.toLocaleString('en-US')} rows, ${OLD.toLocaleString('en-US')} delivered past the retention, batches of ${BATCH}, ${label}`);
     console.log('| shape | index | access path of the select | select, median ms | whole prune, ms | without the order (before): path, median ms |');

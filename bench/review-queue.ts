@@ -10,11 +10,10 @@
 import { sql } from 'drizzle-orm';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import postgres from 'postgres';
+import { openBenchDatabase } from './support/bench-database.ts';
 import type { DecisionRow, PendingReviewQuery } from '../db/decision-store.ts';
 import { pendingReviewCount, pendingReviews } from '../db/decision-store.ts';
 import type { DatabaseHandle } from '../db/open-database.ts';
-import { openDatabase } from '../db/open-database.ts';
 import { matchDecisions } from '../db/schema.ts';
 
 const { values } = parseArgs({ options: { pending: { type: 'string', default: '200000' }, page: { type: 'string', default: '50' } } });
@@ -23,25 +22,6 @@ const PAGE = Number(values.page);
 const ROUNDS = 7;
 const INSERT_BATCH = 5_000;
 
-/** A database of its own on the server of DATABASE_URL (dropped at the end), else embedded PGlite in memory. */
-async function open(): Promise<{ handle: DatabaseHandle; drop: () => Promise<void>; label: string }> {
-  const url = process.env.DATABASE_URL;
-  if (!url) return { handle: await openDatabase({ dataDir: 'memory://' }), drop: async () => {}, label: 'embedded PGlite' };
-  const name = `cg_bench_review_${process.pid}`;
-  const admin = postgres(url, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const own = new URL(url);
-  own.pathname = `/${name}`;
-  const handle = await openDatabase({ url: own.toString() });
-  return {
-    handle, label: 'Postgres',
-    drop: async () => {
-      await handle.close();
-      await admin.unsafe(`drop database if exists ${name}`);
-      await admin.end();
-    },
-  };
-}
 
 /** Pending pairs scored between the review and link thresholds (2 % unscored, as older rows are), and as many decided ones again. */
 async function fill(handle: DatabaseHandle): Promise<void> {
@@ -82,7 +62,7 @@ async function rowAt(handle: DatabaseHandle, share: number, order: 'score' | 'ol
 }
 
 async function main(): Promise<void> {
-  const { handle, drop, label } = await open();
+  const { handle, drop, label } = await openBenchDatabase('review');
   try {
     const t0 = performance.now();
     await fill(handle);
