@@ -16,6 +16,7 @@ import type { DatabaseHandle } from '../db/open-database.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { MappingConfig } from '../resolver-engine/index.ts';
 import { objectsOf } from '../subgraphs/admin/connectors.ts';
+import { retireConnectorLinks } from '../sync/connector-retirement.ts';
 import { supportedCrms } from './connector-registry.ts';
 import type { ConnectorFleet } from './connector-fleet.ts';
 
@@ -38,7 +39,8 @@ export interface SaveConnectorOutcome {
 export interface ConnectorSettingsDeps {
   store: ConnectorStore;
   fleet: ConnectorFleet;
-  database: Pick<DatabaseHandle, 'notify'>;
+  /** `db`: a deleted connector's links are retired there (sync/connector-retirement.ts). */
+  database: Pick<DatabaseHandle, 'notify' | 'db'>;
   getConfig(): MappingConfig;
   /** Whether this process runs the demo sandboxes (then stored real connectors wait for a restart). */
   demo: boolean;
@@ -46,6 +48,8 @@ export interface ConnectorSettingsDeps {
   probeTimeoutMs?: number;
   /** Starts a saved connector of a CRM none runs here yet (crm-join.ts); false when it must wait for a restart. */
   join?(id: string): Promise<boolean>;
+  /** Links per retirement pass after a deletion (default 500). */
+  retirementChunkSize?: number;
 }
 
 const ID = /^[a-z][a-z0-9-]{1,39}$/;
@@ -233,6 +237,13 @@ export function createConnectorSettings(deps: ConnectorSettingsDeps) {
     fleet.forget(id);
     const removed = await store.remove(id);
     deps.logger.info({ connector: id }, 'connector deleted');
+    // In the background: a connector with a million links takes minutes, and the admin need not wait for it.
+    void retireConnectorLinks({
+      db: deps.database.db, getConfig: deps.getConfig, connectors: fleet.connectors, connectorIds: fleet.connectorIds, logger: deps.logger,
+      ...(deps.retirementChunkSize ? { chunkSize: deps.retirementChunkSize } : {}),
+    }, id).catch((err: unknown) => {
+      deps.logger.error({ err, connector: id }, 'could not retire all the links of the deleted connector; the links not yet retired stay active');
+    });
     return removed;
   }
 

@@ -164,7 +164,10 @@ export async function prepareChanges(ctx: ChangeApplierContext, changes: readonl
   return { changes, mapped, sources, unconnected, skippedRecords, echoes, referencing: [...referencing] };
 }
 
-async function fetchSources(ctx: ChangeApplierContext, links: Awaited<ReturnType<typeof liveLinksOf>>, sources: Map<string, NativeRecord | null>, unconnected: Set<string>): Promise<void> {
+async function fetchSources(
+  ctx: ChangeApplierContext, links: Awaited<ReturnType<typeof liveLinksOf>>, sources: Map<string, NativeRecord | null>, unconnected: Set<string>,
+  failures?: Map<string, unknown>,
+): Promise<void> {
   const wanted = new Map<string, { crm: string; objectType: string; ids: Set<string> }>();
   for (const link of links) {
     if (sources.has(sourceKey(link.crm, link.objectType, link.recordId))) continue;
@@ -183,11 +186,18 @@ async function fetchSources(ctx: ChangeApplierContext, links: Awaited<ReturnType
     const fields = [...new Set(goldenTypes.flatMap(({ goldenType }) => requiredNativeFields(ctx.config, goldenType, crm, { objectType, includeIdField: true })))];
     const all = [...ids];
     const size = Math.max(1, connector.limits.fetchByIds);
-    for (let i = 0; i < all.length; i += size) {
-      const chunk = all.slice(i, i + size);
-      // A failing CRM throws: the batch is retried later rather than snapshotted without that source.
-      const found = await connector.fetchByIds(objectType, chunk, { fields, lane: 'sync', ...(ctx.signal ? { signal: ctx.signal } : {}) });
-      for (const id of chunk) sources.set(sourceKey(crm, objectType, id), found.get(id) ?? null);
+    try {
+      for (let i = 0; i < all.length; i += size) {
+        const chunk = all.slice(i, i + size);
+        // A failing CRM throws: the batch is retried later rather than snapshotted without that source.
+        const found = await connector.fetchByIds(objectType, chunk, { fields, lane: 'sync', ...(ctx.signal ? { signal: ctx.signal } : {}) });
+        for (const id of chunk) sources.set(sourceKey(crm, objectType, id), found.get(id) ?? null);
+      }
+    } catch (err) {
+      // Unless the caller collects failures: then that CRM counts as unconnected, and its golden records keep their snapshot.
+      if (!failures) throw err;
+      unconnected.add(crm);
+      failures.set(crm, err);
     }
   }
 }
@@ -306,14 +316,25 @@ function convergenceCandidate(goldenId: string, typeName: string, winners: Recor
   return { goldenId, typeName, winners, records: own.map((link) => ({ link, record: prepared.sources.get(key(link)) ?? null })), echoes: own.filter((l) => prepared.echoes?.has(key(l))) };
 }
 
+export interface GoldenSourcesOptions {
+  /** A connector being retired (sync/connector-retirement.ts): its links are marked deleted in the transaction, so not read. */
+  withoutConnector?: string;
+  /**
+   * Collects read failures by CRM instead of throwing: that CRM then counts as unconnected, so the golden records
+   * holding one of its records keep their previous snapshot (`blocked`) while the rest are recomputed.
+   */
+  failures?: Map<string, unknown>;
+}
+
 /**
- * Admin merges and splits: fetch (outside any transaction) the live sources of these golden records, so that
+ * Admin merges and splits, connector retirement: fetch (outside any transaction) the live sources of these golden records, so that
  * `recomputeGolden` can rewrite their snapshots after links moved among them.
  */
-export async function prepareGoldenSources(ctx: ChangeApplierContext, goldenIds: readonly string[]): Promise<PreparedChanges> {
+export async function prepareGoldenSources(ctx: ChangeApplierContext, goldenIds: readonly string[], options: GoldenSourcesOptions = {}): Promise<PreparedChanges> {
   const sources = new Map<string, NativeRecord | null>();
   const unconnected = new Set<string>();
-  await fetchSources(ctx, await liveLinksOf(ctx.db, [...goldenIds]), sources, unconnected);
+  const links = (await liveLinksOf(ctx.db, [...goldenIds])).filter((l) => l.connectorId !== options.withoutConnector);
+  await fetchSources(ctx, links, sources, unconnected, options.failures);
   return { changes: [], mapped: [], sources, unconnected, skippedRecords: [] };
 }
 

@@ -100,7 +100,7 @@ export const CONNECTOR_SETTINGS_MUTATION_FIELDS = `
   saveConnector(input: SaveConnectorInput!): SaveConnectorResult!
   "Disables or enables a connector, at once and in every process on the database: a disabled connector is not polled or written to (its write-back waits), its webhooks are not taken, reads of its records answer CRM_UNAVAILABLE, and it is not started at the next start. NOT_FOUND for an unknown id."
   setConnectorEnabled(id: ID!, enabled: Boolean!): SetConnectorEnabledResult!
-  "Deletes a connector with its credentials and change cursors (links and history stay). CONFLICT while it runs: disable it first. Where the CRM's webhooks are made through its API (Pipedrive), its subscriptions there (URL path /webhooks/<id>) are removed first; if the CRM refuses, the connector is deleted all the same and the log's warning names what to remove by hand (Pipedrive: Settings → Tools and apps → Webhooks)."
+  "Deletes a connector with its credentials and change cursors, and answers at once; its links are then retired in the background (marked deleted, rows kept; golden records left without a live source are deleted, the others recomputed from their remaining sources). CONFLICT while it runs: disable it first. Where the CRM's webhooks are made through its API (Pipedrive), its subscriptions there (URL path /webhooks/<id>) are removed first; if the CRM refuses, the connector is deleted all the same and the log's warning names what to remove by hand (Pipedrive: Settings → Tools and apps → Webhooks)."
   deleteConnector(id: ID!): Boolean!`;
 
 export function connectorSettingsResolvers(deps: ConnectorsDeps & { connectorSettings: ConnectorSettingsApi }) {
