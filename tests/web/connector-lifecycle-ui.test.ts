@@ -113,7 +113,7 @@ describe('admin UI: disable, enable and delete connectors', () => {
     expect(await confirm.isDisabled()).toBe(false);
     await confirm.click();
     await eu.waitFor({ state: 'detached' });
-    expect(await page.locator('#status').textContent()).toBe('HubSpot EU is deleted, with its credentials and change cursors; linked records and history stay.');
+    expect(await page.locator('#status').textContent()).toBe('HubSpot EU is deleted, with its credentials and change cursors; its records leave the golden records in the background (history is kept).');
     expect(await page.locator('#errors').textContent()).toBe('');
     expect(await page.locator('#connectors .summary').textContent()).toMatch(/^2 connectors, 2 running in this process\. /);
     expect((await connectors()).map((c) => c.id).sort()).toEqual(['hubspot-demo', 'salesforce-demo']);

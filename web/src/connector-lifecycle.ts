@@ -110,7 +110,7 @@ export class LifecycleControls<C extends LifecycleConnector> {
     cancel.addEventListener('click', () => this.close(true));
     const element = h('form', { class: 'lifecycle-confirm', 'aria-label': `Delete ${c.name}` },
       h('p', {}, `Delete ${c.name}? This removes the connector with its encrypted credentials and change cursors; `
-        + 'linked records and history stay. It cannot be undone.'),
+        + 'its records leave the golden records (a customer with no other source is deleted; history is kept). It cannot be undone.'),
       h('label', { for: inputId }, 'Type the connector id ', h('code', {}, c.id), ` to confirm deleting ${c.name}`),
       input, confirm, cancel);
     element.addEventListener('submit', (e) => {
@@ -163,7 +163,7 @@ export class LifecycleControls<C extends LifecycleConnector> {
       return;
     }
     this.opts.notices.errors([]);
-    this.opts.notices.say(`${c.name} is deleted, with its credentials and change cursors; linked records and history stay.`);
+    this.opts.notices.say(`${c.name} is deleted, with its credentials and change cursors; its records leave the golden records in the background (history is kept).`);
     this.opts.deleted(c);
   }
 }
