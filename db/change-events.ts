@@ -24,7 +24,7 @@ export interface CustomerChangedEvent {
   customerId: string;
   /** Golden field names whose merged value changed; `undefined` means unknown or too many to send: any field. */
   changedFields?: string[] | undefined;
-  /** The snapshot version after the change, when the producer keeps one (lets receivers drop stale events). */
+  /** golden_records.snapshot_version after the change (lets receivers drop stale events); absent for deletions and merges. */
   version?: number | undefined;
   /** When the change was detected (ISO 8601). */
   at: string;

@@ -286,15 +286,18 @@ export function snapshotHash(snapshot: Record<string, unknown>): string {
   return crypto.createHash('sha256').update(stable).digest('hex');
 }
 
-/** Stores the snapshot when it differs from the stored one; true when it changed. */
-export async function writeSnapshot(tx: Tx, goldenId: string, snapshot: Record<string, unknown>): Promise<boolean> {
+/** Each write that changes a snapshot counts one more version of it. */
+const nextVersion = sql`${goldenRecords.snapshotVersion} + 1`;
+
+/** Stores the snapshot when it differs from the stored one; its new version when it changed, else null. */
+export async function writeSnapshot(tx: Tx, goldenId: string, snapshot: Record<string, unknown>): Promise<number | null> {
   const hash = snapshotHash(snapshot);
   const updated = await tx
     .update(goldenRecords)
-    .set({ snapshot, snapshotHash: hash, updatedAt: new Date() })
+    .set({ snapshot, snapshotHash: hash, snapshotVersion: nextVersion, updatedAt: new Date() })
     .where(and(eq(goldenRecords.id, goldenId), or(isNull(goldenRecords.snapshotHash), ne(goldenRecords.snapshotHash, hash))))
-    .returning({ id: goldenRecords.id });
-  return updated.length > 0;
+    .returning({ version: goldenRecords.snapshotVersion });
+  return updated[0]?.version ?? null;
 }
 
 /**
@@ -307,7 +310,7 @@ export async function writeSnapshots(tx: Tx, snapshots: readonly { goldenId: str
   const changed = new Set<string>();
   for (const part of chunks([...byId], 500)) {
     const rows = JSON.stringify(part.map(([id, snapshot]) => ({ id, s: snapshot, h: snapshotHash(snapshot) })));
-    const updated = await tx.update(goldenRecords).set({ snapshot: sql`v.s`, snapshotHash: sql`v.h`, updatedAt: new Date() })
+    const updated = await tx.update(goldenRecords).set({ snapshot: sql`v.s`, snapshotHash: sql`v.h`, snapshotVersion: nextVersion, updatedAt: new Date() })
       .from(sql`jsonb_to_recordset(${rows}::jsonb) as v(id text, s jsonb, h text)`)
       .where(and(eq(goldenRecords.id, sql`v.id`), or(isNull(goldenRecords.snapshotHash), ne(goldenRecords.snapshotHash, sql`v.h`))))
       .returning({ id: goldenRecords.id });

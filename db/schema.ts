@@ -37,6 +37,11 @@ export const goldenRecords = pgTable(
     /** The last merged values, recomputed by the sync worker; used for listing, search and change detection. */
     snapshot: jsonb('snapshot').$type<Record<string, unknown>>(),
     snapshotHash: text('snapshot_hash'),
+    /**
+     * How many times the snapshot changed: +1 with every write that changes it (link-store.ts). Change events carry
+     * it, so a subscriber can tell a newer state of a customer from one it already holds.
+     */
+    snapshotVersion: integer('snapshot_version').notNull().default(0),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -296,11 +296,12 @@ async function recompute(tx: Tx, ctx: ChangeApplierContext, prepared: PreparedCh
     // Flagged values are kept, and their quality issues stored with the snapshot (snapshot-quality.ts).
     const relations = (await relationValues(tx, config, state.entityType, new Map([[id, inputs]]), ctx.functions)).get(id);
     const values = echoOnlyValues(state.snapshot, { ...snapshotOf(resolved), ...relations }, echoOnly.get(id));
-    if (!(await writeSnapshot(tx, id, values))) continue;
+    const version = await writeSnapshot(tx, id, values);
+    if (version === null) continue;
     report.snapshotsChanged++;
     const changedFields = changedKeys(state.snapshot, values);
     if (state.entityType === 'Customer' && (changedFields.length > 0 || state.status === 'deleted')) {
-      report.events.push(state.status === 'deleted' ? { customerId: id } : { customerId: id, changedFields });
+      report.events.push(state.status === 'deleted' ? { customerId: id, version } : { customerId: id, changedFields, version });
     }
   }
   await writeFieldClocks(tx, clockUpdates);

@@ -26,7 +26,10 @@ export const SUBSCRIPTION_SDL = /* GraphQL */ `
     customerId: ID!
     "Golden fields whose merged value changed; [\\"*\\"] when the producer sent too many to list."
     changedFields: [String!]!
-    "The snapshot version after the change, when the producer keeps one."
+    """
+    The customer's snapshot version after the change: it grows by one each time the customer's merged values
+    change, so a subscriber can drop an event older than the state it holds. Null for a deletion or a merge.
+    """
     version: Int
     "When the change was detected (ISO 8601)."
     at: String!

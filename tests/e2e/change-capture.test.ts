@@ -6,14 +6,14 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signatureV3 } from '../../connectors/hubspot/index.ts';
-import { webhookInbox } from '../../db/schema.ts';
+import { goldenRecords, webhookInbox } from '../../db/schema.ts';
 import { startTestApp } from '../support/test-app.ts';
 import type { TestApp } from '../support/test-app.ts';
 import { subscribeRegistered, wsClient } from '../gateway/subscriptions/ws-test-client.ts';
 import type { Collected } from '../gateway/subscriptions/ws-test-client.ts';
 
 const POLL_MS = 1500;
-const PHONE_SUBSCRIPTION = 'subscription($ids: [ID!]) { customerChanged(ids: $ids, fields: ["phone"]) { customerId changedFields customer { phone } } }';
+const PHONE_SUBSCRIPTION = 'subscription($ids: [ID!]) { customerChanged(ids: $ids, fields: ["phone"]) { customerId changedFields version customer { phone } } }';
 
 interface Node { id: string; phone: string | null; sources: { crm: string; recordId: string }[] }
 
@@ -39,6 +39,8 @@ describe('change capture (demo)', () => {
     });
   };
   const inboxRows = (eventId: string) => t.app.database.db.select().from(webhookInbox).where(and(eq(webhookInbox.connectorId, 'hubspot-demo'), eq(webhookInbox.eventId, eventId)));
+  let firstVersion = 0;
+  const storedVersion = async () => (await t.app.database.db.select({ v: goldenRecords.snapshotVersion }).from(goldenRecords).where(eq(goldenRecords.id, customer.id)))[0]!.v;
   const inboxCount = async () => (await t.app.database.db.select({ id: webhookInbox.id }).from(webhookInbox)).length;
 
   beforeAll(async () => {
@@ -60,6 +62,10 @@ describe('change capture (demo)', () => {
     expect(result!.data).toMatchObject({ customerChanged: { customerId: customer.id, customer: { phone: '+12125550101' } } });
     // Other fields may change too: the edit makes HubSpot the newest source for every last-write-wins field.
     expect((result!.data as { customerChanged: { changedFields: string[] } }).customerChanged.changedFields).toContain('phone');
+    // The snapshot version the change produced, as stored: a subscriber can tell newer states from older ones.
+    firstVersion = (result!.data as { customerChanged: { version: number } }).customerChanged.version;
+    expect(firstVersion).toBe(await storedVersion());
+    expect(firstVersion).toBeGreaterThanOrEqual(1);
     // It came through the inbox (the poller is paused): the sandbox's event is stored and processed.
     const rows = await t.app.database.db.select().from(webhookInbox).where(eq(webhookInbox.connectorId, 'hubspot-demo'));
     expect(rows.some((r) => (r.payload as { recordId: string }).recordId === hsId && r.processedAt !== null)).toBe(true);
@@ -93,6 +99,9 @@ describe('change capture (demo)', () => {
     expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
     const [result] = await sub.waitFor(1, 10_000);
     expect(result!.data).toMatchObject({ customerChanged: { customer: { phone: '+12125550102' } } });
+    const version = (result!.data as { customerChanged: { version: number } }).customerChanged.version;
+    expect(version).toBeGreaterThan(firstVersion);
+    expect(version).toBe(await storedVersion());
     await t.app.sync.inbox.drain();
     await new Promise((r) => setTimeout(r, 1000));
     expect(sub.results).toHaveLength(1);

@@ -1,0 +1,1 @@
+ALTER TABLE "golden_records" ADD COLUMN "snapshot_version" integer DEFAULT 0 NOT NULL;
