@@ -143,7 +143,7 @@ export async function listenGateway(opts: {
         mountMetrics(app, metricsSetup, opts.logger);
         metricsMounted = true;
       }
-      app.use('/graphql', graphqlIde('/graphql'), express.json({ limit: '2mb' }), expressMiddleware(apollo));
+      app.use('/graphql', graphqlIde('/graphql'), express.json({ limit: '2mb' }), expressMiddleware(apollo), bodyErrors);
       isReady = true;
       opts.logger.info({ url: `http://${shownHost}:${port}/graphql` }, 'gateway ready');
     },
@@ -154,6 +154,23 @@ export async function listenGateway(opts: {
     },
   };
   return server;
+}
+
+/**
+ * A body express.json cannot read answers as GraphQL does, in JSON with a code, not with Express's HTML page and
+ * its stack trace (our file paths): malformed JSON 400 BAD_REQUEST, over 2 MB 413 PAYLOAD_TOO_LARGE.
+ */
+function bodyErrors(err: unknown, _req: express.Request, res: express.Response, next: express.NextFunction): void {
+  const type = (err as { type?: unknown } | null)?.type;
+  if (type === 'entity.parse.failed') {
+    res.status(400).json({ errors: [{ message: `The request body is not valid JSON (${(err as Error).message}). Send {"query": "…", "variables": {…}} with content-type application/json.`, extensions: { code: 'BAD_REQUEST' } }] });
+    return;
+  }
+  if (type === 'entity.too.large') {
+    res.status(413).json({ errors: [{ message: 'The request body is larger than 2 MB. Send smaller variables, or page through large inputs.', extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+    return;
+  }
+  next(err);
 }
 
 /** `GET /metrics` in the Prometheus text format; 401 without one of the API tokens when they are configured. */

@@ -30,6 +30,16 @@ describe('stack traces in GraphQL errors', () => {
     const invalid = await t.gql('{ customers(first: 5) { noSuchField } }');
     expect(invalid.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(invalid.errors?.[0]?.extensions).not.toHaveProperty('stacktrace');
+    // A body that is not JSON, or too large, gets the same JSON shape with a code, not Express's HTML stack trace.
+    const post = (body: string) => fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const malformed = await post('{bad');
+    expect(malformed.status).toBe(400);
+    const text = await malformed.text();
+    expect(text).not.toMatch(/node_modules|<pre>|at parse/);
+    expect((JSON.parse(text) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('BAD_REQUEST');
+    const huge = await post(JSON.stringify({ query: '{ __typename }', variables: { x: 'y'.repeat(2.2 * 1024 * 1024) } }));
+    expect(huge.status).toBe(413);
+    expect(((await huge.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('PAYLOAD_TOO_LARGE');
   }, 120_000);
 
   it('are included with CUSTOMER_GRAPH_ERROR_STACKTRACES=1, for debugging', async () => {
