@@ -111,11 +111,11 @@ export async function setDecision(tx: Tx, id: number, decision: MatchDecision, a
 }
 
 /** Golden records by id with their type and status (existence checks of admin mutations). */
-export async function goldenRows(tx: Tx, ids: readonly string[]): Promise<Map<string, { entityType: string; status: string }>> {
+export async function goldenRows(tx: Tx, ids: readonly string[]): Promise<Map<string, { entityType: string; status: string; mergedInto: string | null }>> {
   if (ids.length === 0) return new Map();
-  const rows = await tx.select({ id: goldenRecords.id, entityType: goldenRecords.entityType, status: goldenRecords.status })
+  const rows = await tx.select({ id: goldenRecords.id, entityType: goldenRecords.entityType, status: goldenRecords.status, mergedInto: goldenRecords.mergedInto })
     .from(goldenRecords).where(inArray(goldenRecords.id, [...ids]));
-  return new Map(rows.map((r) => [r.id, { entityType: r.entityType, status: r.status }]));
+  return new Map(rows.map((r) => [r.id, { entityType: r.entityType, status: r.status, mergedInto: r.mergedInto }]));
 }
 
 /** Re-points every link (live or deleted: history follows the person) of `from` to `to`. */

@@ -18,7 +18,7 @@ import type { ChangeApplierContext } from './change-applier.ts';
 
 /** A mistake in the admin's input (unknown id, record not in the customer…): reported as BAD_USER_INPUT. */
 export class IdentityInputError extends Error {
-  constructor(message: string, readonly argumentName: string) {
+  constructor(message: string, readonly argumentName: string, readonly code: 'BAD_USER_INPUT' | 'NOT_FOUND' = 'BAD_USER_INPUT') {
     super(message);
     this.name = 'IdentityInputError';
   }
@@ -46,7 +46,12 @@ async function requireActive(tx: Tx, ids: readonly string[], argumentName: strin
   let entityType: string | undefined;
   for (const id of ids) {
     const row = rows.get(id);
-    if (!row || row.status !== 'active') throw new IdentityInputError(`No active customer, company or deal has id '${id}'`, argumentName);
+    if (!row) throw new IdentityInputError(`No customer, company or deal has id '${id}'`, argumentName, 'NOT_FOUND');
+    // Queries follow a merged-away id to its survivor; a merge or split must name the record it acts on, so say which.
+    if (row.status === 'merged') {
+      throw new IdentityInputError(`'${id}' was merged into '${row.mergedInto ?? '?'}': use '${row.mergedInto ?? '?'}' (the surviving record) instead`, argumentName);
+    }
+    if (row.status !== 'active') throw new IdentityInputError(`'${id}' is deleted: no CRM record is linked to it any more`, argumentName);
     if (entityType && row.entityType !== entityType) throw new IdentityInputError(`'${id}' is a ${row.entityType}, not a ${entityType}`, argumentName);
     entityType = row.entityType;
   }

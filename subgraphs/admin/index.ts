@@ -125,7 +125,7 @@ type Mutation {
 `;
 
 function asGraphQLError(err: unknown): unknown {
-  if (err instanceof IdentityInputError) return new GraphQLError(err.message, { extensions: { code: 'BAD_USER_INPUT', argumentName: err.argumentName } });
+  if (err instanceof IdentityInputError) return new GraphQLError(err.message, { extensions: { code: err.code, argumentName: err.argumentName } });
   return err;
 }
 

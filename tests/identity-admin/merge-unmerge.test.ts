@@ -39,13 +39,13 @@ describe('identity admin: mergeCustomers / unmergeCustomer', () => {
   }, 120_000);
   afterAll(async () => t?.close());
 
-  it('unknown ids are BAD_USER_INPUT naming the id', async () => {
+  it('unknown ids are NOT_FOUND naming the id; an unknown review pair is BAD_USER_INPUT', async () => {
     const missing = 'cus_01J9Z3K7Q4W8X2M5N6P7R8S9T0';
     const res = await t.gql('mutation ($s: ID!, $m: [ID!]!) { mergeCustomers(survivorId: $s, mergedIds: $m) { customer { id } } }', { s: a.id, m: [missing] });
-    expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(res.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect(res.errors?.[0]?.message).toContain(missing);
     const res2 = await t.gql('mutation ($id: ID!) { unmergeCustomer(id: $id, records: [{ crm: "x", objectType: "y", recordId: "z" }]) { customer { id } } }', { id: missing });
-    expect(res2.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(res2.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect(res2.errors?.[0]?.message).toContain(missing);
     const res3 = await t.gql('mutation { acceptMatch(id: "999999") { customer { id } } }');
     expect(res3.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
@@ -76,6 +76,11 @@ describe('identity admin: mergeCustomers / unmergeCustomer', () => {
     expect((await customer(a.id))!.sources.map(key).sort()).toEqual(both);
     expect((await customer(b.id))?.id).toBe(a.id);
     expect(await count()).toBe(before - 1);
+
+    // Merging the merged-away id again names the survivor to use instead.
+    const again = await t.gql('mutation ($s: ID!, $m: [ID!]!) { mergeCustomers(survivorId: $s, mergedIds: $m) { customer { id } } }', { s: a.id, m: [b.id] });
+    expect(again.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(again.errors?.[0]?.message).toBe(`'${b.id}' was merged into '${a.id}': use '${a.id}' (the surviving record) instead`);
   });
 
   it('unmerges into two customers again, and the split survives a linker re-run', async () => {
