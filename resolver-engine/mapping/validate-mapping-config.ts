@@ -47,6 +47,13 @@ function checkField(config: MappingConfig, typeName: string, fieldName: string, 
   const fieldPath = `types.${typeName}.fields.${fieldName}`;
   if (field.rule) checkRule(field.rule, `${fieldPath}.rule`, functions, errors);
   if (field.rule) checkPriority(field.rule.sourcePriority, `${fieldPath}.rule.sourcePriority`, errors);
+  // The rule in force (the field's, else its type's, else the configuration's default) must fit the field's type.
+  const rule = field.rule ?? type.defaultRule ?? config.defaultRule;
+  const fits = rule.strategy === 'custom' && rule.function ? functions.get(rule.function)?.valueTypes : undefined;
+  if (fits && !fits.includes(field.type)) {
+    const where = field.rule ? `${fieldPath}.rule.function` : type.defaultRule ? `types.${typeName}.defaultRule.function` : 'defaultRule.function';
+    errors.push({ path: where, message: `custom function '${rule.function}' decides ${fits.join(' or ')} fields, and ${typeName}.${fieldName} is ${field.type}: give this field another rule` });
+  }
   field.quality.forEach((name, index) => {
     if (!getQualityRule(name)) errors.push({ path: `${fieldPath}.quality[${index}]`, message: `unknown quality rule '${name}'; known: ${Object.keys(specifiedQualityRules).join(', ')}` });
   });

@@ -12,7 +12,13 @@ export interface SurvivorshipFunctionResult {
   detail?: string;
 }
 
-export type SurvivorshipFunction = (candidates: readonly Candidate[], ctx: StrategyContext) => SurvivorshipFunctionResult;
+export type SurvivorshipFunction = ((candidates: readonly Candidate[], ctx: StrategyContext) => SurvivorshipFunctionResult) & {
+  /**
+   * The golden field types the function decides (e.g. ['Boolean']); absent: any. A configuration that gives it a
+   * field of another type is refused, as it would write its answer (`false`) over every record's value.
+   */
+  readonly valueTypes?: readonly string[];
+};
 
 export class SurvivorshipFunctionRegistry {
   readonly #functions = new Map<string, SurvivorshipFunction>();
@@ -43,7 +49,7 @@ export class SurvivorshipFunctionRegistry {
 
 /** Functions shipped with the product; the default configuration uses them. */
 export const builtInSurvivorshipFunctions: Readonly<Record<string, SurvivorshipFunction>> = Object.freeze({
-  anyTrue: anyTrueFunction,
+  anyTrue: Object.assign(anyTrueFunction, { valueTypes: ['Boolean'] }),
 });
 
 /** The process-wide registry used when callers do not pass their own. */

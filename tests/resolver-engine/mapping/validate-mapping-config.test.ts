@@ -65,6 +65,18 @@ describe('validateMappingConfig', () => {
     expect(validateMappingConfig(raw).ok).toBe(false);
   });
 
+  it('refuses a custom function on a field of a type it does not decide (anyTrue on a String), wherever the rule is set', () => {
+    const onString = errorsOf(config({ name: { type: 'String', rule: { strategy: 'custom', function: 'anyTrue' }, mappings: [] } }));
+    expect(onString).toEqual([{ path: 'types.Deal.fields.name.rule.function', message: "custom function 'anyTrue' decides Boolean fields, and Deal.name is String: give this field another rule" }]);
+    expect(errorsOf(config({ closed: { type: 'Boolean', rule: { strategy: 'custom', function: 'anyTrue' }, mappings: [] } }))).toEqual([]);
+    // As the configuration's default rule it would decide every field without a rule of its own.
+    const asDefault = errorsOf(config({ closed: { type: 'Boolean', mappings: [] }, amount: { type: 'Float', mappings: [] } }, { defaultRule: { strategy: 'custom', function: 'anyTrue' } }));
+    expect(asDefault).toEqual([{ path: 'defaultRule.function', message: expect.stringContaining('Deal.amount is Float') }]);
+    // A function registered without types fits every field.
+    const functions = new SurvivorshipFunctionRegistry({ pickFirst: (c) => ({ value: c[0]?.value }) });
+    expect(validateMappingConfig(config({ n: { type: 'Int', rule: { strategy: 'custom', function: 'pickFirst' }, mappings: [] } }), { functions }).ok).toBe(true);
+  });
+
   it('rejects a picklist that is not a bijection where write-back needs it', () => {
     const lossy = { crm: 'hubspot', objectType: 'deals', from: 'dealstage', converter: { name: 'picklist', options: { values: { closedwon: 'Won', won: 'Won' } } } };
     expect(errorsOf(config(stage([lossy])))).toEqual([
