@@ -44,7 +44,17 @@ export class CredentialCipher {
       fs.writeFileSync(file, crypto.randomBytes(32).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
       generated = true;
     }
-    return { cipher: CredentialCipher.fromEnvValue(fs.readFileSync(file, 'utf8')), generated, file };
+    try {
+      return { cipher: CredentialCipher.fromEnvValue(fs.readFileSync(file, 'utf8')), generated, file };
+    } catch (err) {
+      if (!(err instanceof ProductError) || err.code !== 'SECRET_KEY_INVALID') throw err;
+      // Not the variable's fault, and a new key would not help: the stored credentials were encrypted with this one.
+      throw new ProductError(
+        'SECRET_KEY_INVALID',
+        `The embedded secret key file ${file} is damaged (expected 32 bytes as base64 or 64 hex digits). Restore it from your backup: `
+        + 'the CRM credentials stored in this data folder can only be read with it. Only if you have none, move the file aside and enter every connector\'s credentials again.',
+      );
+    }
   }
 
   get currentKeyId(): string {

@@ -97,6 +97,24 @@ describe('credential encryption at rest', () => {
     expect(second.cipher.decrypt(first.cipher.encrypt('x', 'c'), 'c')).toBe('x');
     expect(fs.statSync(first.file).mode & 0o777).toBe(0o600);
   });
+
+  it('a damaged key file is named, with restoring it from a backup as the fix, and is left as it was', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-key-'));
+    const file = path.join(dir, 'secret.key');
+    fs.writeFileSync(file, 'not a key at all\n');
+    let error: unknown;
+    try {
+      CredentialCipher.fromDataDir(dir);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ProductError);
+    expect((error as ProductError).code).toBe('SECRET_KEY_INVALID');
+    expect((error as Error).message).toContain(`secret key file ${file} is damaged`);
+    expect((error as Error).message).toContain('Restore it from your backup');
+    expect((error as Error).message).not.toContain('CUSTOMER_GRAPH_SECRET_KEY key #1');
+    expect(fs.readFileSync(file, 'utf8')).toBe('not a key at all\n');
+  });
 });
 
 describe('encrypted token store', () => {
