@@ -3,6 +3,7 @@
  * codes (a ProductError's code decides the exit code; anything else is a bug and prints its stack).
  */
 import { ProductError } from '../lib/product-error.ts';
+import { formatHelp, wantsHelp } from './command-help.ts';
 import type { Command } from './commands/command.ts';
 import { deadLettersCommand } from './commands/deadletters.ts';
 import { sandboxCommand } from './commands/sandbox.ts';
@@ -15,11 +16,27 @@ import { workerCommand } from './commands/worker.ts';
 export const commands: Command[] = [startCommand, sandboxCommand, supergraphCommand, subgraphCommand, syncCommand, workerCommand, deadLettersCommand];
 
 function usage(): string {
-  return ['Usage: customer-graph <command> [options]', '', 'Commands:', ...commands.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`)].join('\n');
+  return [
+    'Usage: customer-graph <command> [options]',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`),
+    '',
+    'customer-graph <command> --help (or customer-graph help <command>) for its options, environment and exit codes.',
+  ].join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === 'help' && rest.length > 0) {
+    const about = commands.find((c) => c.name === rest[0]);
+    if (!about) {
+      console.error(`Unknown command "${rest[0]}".\n\n${usage()}`);
+      return 2;
+    }
+    console.log(formatHelp(about.name, about.help));
+    return 0;
+  }
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     console.log(usage());
     return name ? 0 : 2;
@@ -29,6 +46,11 @@ async function main(argv: string[]): Promise<number> {
     console.error(`Unknown command "${name}".\n\n${usage()}`);
     return 2;
   }
+  // Answered here for every command, before it parses anything or opens a database.
+  if (wantsHelp(rest)) {
+    console.log(formatHelp(command.name, command.help));
+    return 0;
+  }
   try {
     return await command.run(rest);
   } catch (err) {
@@ -37,7 +59,7 @@ async function main(argv: string[]): Promise<number> {
       return err.exitCode;
     }
     if (err instanceof TypeError && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      console.error(`error: ${err.message}\nUsage: ${command.usage}`);
+      console.error(`error: ${err.message}\nUsage: ${command.help.usage}`);
       return 2;
     }
     console.error(err);

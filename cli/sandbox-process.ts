@@ -46,6 +46,7 @@ export async function startSandboxProcess(args: string[], timeoutMs = 60_000): P
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
+      if (code === 75) return reject(portInUse(stderr));
       reject(new ProductError(code === 2 ? 'BAD_USER_INPUT' : 'INTERNAL_SERVER_ERROR', `the CRM sandboxes stopped (exit ${code}): ${stderr.trim()}`));
     });
   });
@@ -61,4 +62,22 @@ export async function startSandboxProcess(args: string[], timeoutMs = 60_000): P
         child.kill('SIGTERM');
       }),
   };
+}
+
+/**
+ * The sandboxes exit 75 on a taken port and name their flag (`--hubspot-port`). Whoever starts them through here (the
+ * embedded demo of start, sync, worker, supergraph, subgraph) sets those ports with environment variables, not flags,
+ * so the message names the variable that works for them.
+ */
+function portInUse(stderr: string): ProductError {
+  const crm = /--(salesforce|hubspot|pipedrive)-port/.exec(stderr)?.[1];
+  const address = /EADDRINUSE[^)]*?(\S+:\d+)/.exec(stderr)?.[1];
+  const variable = crm ? `CUSTOMER_GRAPH_DEMO_${crm.toUpperCase()}_PORT` : 'CUSTOMER_GRAPH_DEMO_SALESFORCE_PORT / _HUBSPOT_PORT / _PIPEDRIVE_PORT';
+  const names: Record<string, string> = { salesforce: 'Salesforce', hubspot: 'HubSpot', pipedrive: 'Pipedrive' };
+  const which = crm ? `the demo ${names[crm]} sandbox` : 'a demo CRM sandbox';
+  return new ProductError(
+    'PORT_IN_USE',
+    `Port${address ? ` ${address}` : ''} of ${which} is already in use (another customer-graph start, or customer-graph sandbox?). Stop what holds it, or pick another port with ${variable}=N (0: any free port); CUSTOMER_GRAPH_DEMO=off starts without the demo CRMs.`,
+    { ...(crm ? { variable } : {}), ...(address ? { address } : {}) },
+  );
 }

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { LOG_LEVELS } from './logger.ts';
 import { ProductError } from './product-error.ts';
 
 const schema = z.object({
@@ -23,7 +24,7 @@ const schema = z.object({
   CUSTOMER_GRAPH_MAX_COST: z.coerce.number().int().min(100).default(50_000),
   CUSTOMER_GRAPH_MAX_TOKENS: z.coerce.number().int().min(100).default(5_000),
   CUSTOMER_GRAPH_ERROR_STACKTRACES: z.enum(['0', '1', 'false', 'true']).default('0'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
 });
 
 export interface AppConfig {

@@ -16,6 +16,9 @@ const definitions = {
   NOT_FOUND: { description: 'The requested object does not exist.', httpStatus: 404, exitCode: 3 },
   CONFLICT: { description: 'The request was already carried out or clashes with the current state (e.g. a dead letter already replayed); the message says what to do instead.', httpStatus: 409, exitCode: 4 },
   CONFIG_INVALID: { description: 'The process configuration (environment variables, flags) is invalid.', httpStatus: 500, exitCode: 78 },
+  // 75 (EX_TEMPFAIL): the configuration is valid, the port is only busy now and a retry may succeed; the sandboxes
+  // already exit 75 on a taken port. 503: the service cannot be offered at the moment.
+  PORT_IN_USE: { description: 'A port the process must listen on is taken by another process; the message names it and how to pick another.', httpStatus: 503, exitCode: 75 },
   DATABASE_UNREACHABLE: { description: 'The database named by DATABASE_URL cannot be reached.', httpStatus: 503, exitCode: 69 },
   DATA_DIR_UNUSABLE: { description: 'The embedded database folder cannot be read or is corrupt.', httpStatus: 500, exitCode: 74 },
   SECRET_KEY_INVALID: { description: 'CUSTOMER_GRAPH_SECRET_KEY is missing or malformed.', httpStatus: 500, exitCode: 78 },

@@ -21,20 +21,48 @@ export const DEFAULT_SALESFORCE_PORT = 4101;
 export const DEFAULT_HUBSPOT_PORT = 4102;
 export const DEFAULT_PIPEDRIVE_PORT = 4103;
 
+/** A port option: a whole number 0–65535 (0: a free port); anything else is a usage error, not NaN passed to listen. */
+function portOption(flag: string, value: string): number | string {
+  const port = Number(value);
+  return /^\d+$/.test(value.trim()) && port <= 65535 ? port : `--${flag} must be a port number (a whole number 0–65535; 0 picks a free port), got "${value}"`;
+}
+
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      seed: { type: 'string' },
-      'salesforce-port': { type: 'string', default: String(DEFAULT_SALESFORCE_PORT) },
-      'hubspot-port': { type: 'string', default: String(DEFAULT_HUBSPOT_PORT) },
-      // 'off': no Pipedrive sandbox (a demo of two CRMs).
-      'pipedrive-port': { type: 'string', default: String(DEFAULT_PIPEDRIVE_PORT) },
-      host: { type: 'string', default: '127.0.0.1' },
-      customers: { type: 'string' },
-      'exit-with-parent': { type: 'boolean', default: false },
-    },
-    strict: true,
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({
+      options: {
+        seed: { type: 'string' },
+        'salesforce-port': { type: 'string', default: String(DEFAULT_SALESFORCE_PORT) },
+        'hubspot-port': { type: 'string', default: String(DEFAULT_HUBSPOT_PORT) },
+        // 'off': no Pipedrive sandbox (a demo of two CRMs).
+        'pipedrive-port': { type: 'string', default: String(DEFAULT_PIPEDRIVE_PORT) },
+        host: { type: 'string', default: '127.0.0.1' },
+        customers: { type: 'string' },
+        'exit-with-parent': { type: 'boolean', default: false },
+      },
+      strict: true,
+    });
+  } catch (err) {
+    // node's TypeError (ERR_PARSE_ARGS_UNKNOWN_OPTION, …) would end with a stack: say what was wrong and how to call.
+    console.error(`error: ${(err as Error).message}\nUsage: customer-graph sandbox [--seed DIR] [--salesforce-port 4101] [--hubspot-port 4102] [--pipedrive-port 4103|off] [--host 127.0.0.1] [--customers N]`);
+    return 2;
+  }
+  const { values } = parsed;
+  const ports: Record<'salesforce-port' | 'hubspot-port' | 'pipedrive-port', number | undefined> = { 'salesforce-port': undefined, 'hubspot-port': undefined, 'pipedrive-port': undefined };
+  for (const flag of ['salesforce-port', 'hubspot-port', 'pipedrive-port'] as const) {
+    if (flag === 'pipedrive-port' && values[flag] === 'off') continue; // 'off': no Pipedrive sandbox
+    const port = portOption(flag, values[flag]!);
+    if (typeof port === 'string') {
+      console.error(`error: ${port}${flag === 'pipedrive-port' ? ' (or off)' : ''}`);
+      return 2;
+    }
+    ports[flag] = port;
+  }
+  if (values.customers !== undefined && !/^[1-9]\d{0,6}$/.test(values.customers)) {
+    console.error(`error: --customers must be a whole number of customers (1 or more), got "${values.customers}"`);
+    return 2;
+  }
   const seedDir = values.seed ? path.resolve(values.seed) : undefined;
   if (seedDir && !fs.existsSync(seedDir)) {
     console.error(`error: seed folder ${seedDir} does not exist (expected ${seedDir}/salesforce/Contact.json, ${seedDir}/hubspot/contacts.json, ...)`);
@@ -42,26 +70,27 @@ async function main(): Promise<number> {
   }
   const demo = seedDir ? undefined : generateDemoSeed(values.customers ? { customers: Number(values.customers) } : {});
   const host = values.host!;
-  const pipedrivePort = values['pipedrive-port'] === 'off' ? undefined : Number(values['pipedrive-port']);
-  if (pipedrivePort !== undefined && !(Number.isInteger(pipedrivePort) && pipedrivePort >= 0 && pipedrivePort < 65536)) {
-    console.error(`error: --pipedrive-port must be a port number or off, got ${values['pipedrive-port']}`);
-    return 2;
-  }
+  const pipedrivePort = ports['pipedrive-port'];
+  // Which sandbox was starting when a listen failed: its port option is named in the error (and cli/sandbox-process.ts
+  // turns that option into the environment variable the embedded demo reads).
+  let starting = 'salesforce-port';
   let salesforce;
   let hubspot;
   let pipedrive;
   try {
     salesforce = await startSalesforceSandbox({
-      port: Number(values['salesforce-port']),
+      port: ports['salesforce-port']!,
       host,
       ...(seedDir ? { seedDir } : { demoSeed: { ...demo!.salesforce, User: DEMO_SALESFORCE_USERS } as never }),
     });
-    hubspot = await startHubSpotSandbox({ port: Number(values['hubspot-port']), host, ...(seedDir ? { seedDir } : { demoSeed: demo!.hubspot }) });
+    starting = 'hubspot-port';
+    hubspot = await startHubSpotSandbox({ port: ports['hubspot-port']!, host, ...(seedDir ? { seedDir } : { demoSeed: demo!.hubspot }) });
+    starting = 'pipedrive-port';
     if (pipedrivePort !== undefined) pipedrive = await startPipedriveSandbox({ port: pipedrivePort, host, ...(seedDir ? { seedDir } : { seed: demo!.pipedrive }) });
   } catch (err) {
     await Promise.all([salesforce?.close(), hubspot?.close()]);
     const e = err as NodeJS.ErrnoException;
-    console.error(e.code === 'EADDRINUSE' ? `error: port already in use (${e.message}); pick others with --salesforce-port/--hubspot-port/--pipedrive-port` : `error: ${e.message}`);
+    console.error(e.code === 'EADDRINUSE' ? `error: port already in use (${e.message}); pick another with --${starting} N (0: a free port)` : `error: ${e.message}`);
     return e.code === 'EADDRINUSE' ? 75 : 2;
   }
   console.log(JSON.stringify({ ready: true, salesforce: salesforce.url, hubspot: hubspot.url, ...(pipedrive ? { pipedrive: pipedrive.url } : {}), seed: seedDir ?? 'demo' }));

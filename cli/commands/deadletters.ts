@@ -18,19 +18,37 @@ import type { DeadLetterRow } from '../../db/writeback-store.ts';
 import { loadConfig } from '../../lib/config.ts';
 import { ProductError } from '../../lib/product-error.ts';
 import { fieldsToSend } from '../../sync/writeback/concurrency.ts';
+import { formatHelp } from '../command-help.ts';
 import type { Command } from './command.ts';
 
 const USAGE = 'customer-graph deadletters list [--json] [--limit N] | customer-graph deadletters replay (--id <id>... | --all)';
-const HELP = `${USAGE}
-
-  list                 open (not yet replayed) dead letters, oldest first: id, CRM record, the CRM's code and reason
-    --json             as a JSON array
-    --limit N          at most N (default 100, at most 1000)
-  replay --id <id>     re-enqueue these dead letters (repeat --id, or separate ids with commas)
-  replay --all         re-enqueue every open dead letter (up to 1000)
-
-Uses DATABASE_URL, or the embedded database in CUSTOMER_GRAPH_DATA_DIR (default .data). The embedded database
-serves one process at a time: stop the gateway first, or replay through the replayDeadLetters mutation.`;
+const help = {
+  usage: USAGE,
+  description: 'Write-back rows a CRM refused for good, listed with the CRM\'s code and reason, and re-enqueued once the cause is\n' +
+    'fixed (each once). Opens the database only; the write-back worker (start or worker) delivers what is re-enqueued.\n' +
+    'The embedded database serves one process at a time: stop the gateway first, or use the replayDeadLetters mutation.',
+  positionals: [
+    ['list', 'open (not yet replayed) dead letters, oldest first: id, CRM record, the CRM\'s code and reason'],
+    ['replay', 're-enqueue the dead letters named with --id, or all open ones with --all (up to 1000)'],
+  ],
+  options: {
+    json: { type: 'boolean', description: 'list: as a JSON array' },
+    limit: { type: 'string', value: 'N', default: '100, at most 1000', description: 'list: at most N' },
+    id: { type: 'string', multiple: true, value: 'ID', description: 'replay: these dead letters (or ids separated by commas)' },
+    all: { type: 'boolean', description: 'replay: every open dead letter' },
+  },
+  env: [
+    ['DATABASE_URL', 'Postgres; unset: the embedded database'],
+    ['CUSTOMER_GRAPH_DATA_DIR', 'folder of the embedded database (default .data)'],
+  ],
+  exitCodes: [
+    [2, 'bad arguments (BAD_USER_INPUT)'],
+    [3, 'an id is no dead letter (NOT_FOUND); the others are replayed'],
+    [4, 'an id was already replayed (CONFLICT); the others are replayed'],
+    [69, 'the database cannot be reached (DATABASE_UNREACHABLE)'],
+    [74, 'no customer-graph database in the data folder (DATA_DIR_UNUSABLE)'],
+  ],
+} satisfies Command['help'];
 
 async function open(): Promise<DatabaseHandle> {
   const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1' });
@@ -118,16 +136,16 @@ async function replay(argv: string[]): Promise<number> {
 export const deadLettersCommand: Command = {
   name: 'deadletters',
   summary: 'List write-back dead letters (--json), or replay them (--id <id>... | --all)',
-  usage: USAGE,
+  help,
   async run(argv) {
     const [sub, ...rest] = argv;
     if (sub === 'list') return list(rest);
     if (sub === 'replay') return replay(rest);
-    if (sub === '--help' || sub === '-h' || sub === 'help') {
-      console.log(HELP);
+    if (sub === 'help') {
+      console.log(formatHelp('deadletters', help));
       return 0;
     }
-    console.error(`${sub ? `Unknown subcommand "${sub}".` : 'Missing subcommand.'}\n\n${HELP}`);
+    console.error(`${sub ? `Unknown subcommand "${sub}".` : 'Missing subcommand.'}\n\n${formatHelp('deadletters', help)}`);
     return 2;
   },
 };

@@ -8,7 +8,6 @@
  * and closed again once the SDL is printed. Also home of the port convention and the start helper that
  * `customer-graph subgraph` shares.
  */
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../../lib/config.ts';
 import { createLogger } from '../../lib/logger.ts';
 import type { Logger } from '../../lib/logger.ts';
@@ -18,6 +17,7 @@ import type { SubgraphSource } from '../../gateway/subgraph-source.ts';
 import type { ServableSubgraph } from '../../subgraphs/native/serve-http.ts';
 import type { RunningApp } from '../app.ts';
 import { resolveCipher } from '../secret-key.ts';
+import { DATABASE_ENV, STARTUP_EXIT_CODES, parseCommandArgs } from '../command-help.ts';
 import type { Command } from './command.ts';
 
 /**
@@ -101,12 +101,27 @@ export function parseUrlOverrides(values: string[]): Record<string, string> {
   return urls;
 }
 
+const help = {
+  usage: 'customer-graph supergraph [--url NAME=URL ...] [--seed DIR]',
+  description: 'Prints the composed supergraph SDL on stdout, every subgraph reached over HTTP, for Apollo Router or Hive\n' +
+    `Gateway running \`customer-graph subgraph\`. Logs go to stderr. Default urls: ${SUBGRAPH_NAMES.map((n) => `${n} ${defaultSubgraphUrl(n)}`).join(', ')}.`,
+  options: {
+    url: { type: 'string', multiple: true, value: 'NAME=URL', default: 'http://localhost:<port of NAME>/graphql', description: 'where the router reaches subgraph NAME' },
+    seed: { type: 'string', value: 'DIR', description: 'seed the demo sandboxes from DIR instead of the demo set' },
+  },
+  env: [
+    ...DATABASE_ENV.map(([name, text]): [string, string] => [name, name === 'LOG_LEVEL' ? `${text} (default warn)` : text]),
+    ['CUSTOMER_GRAPH_DEMO_SALESFORCE_PORT / _HUBSPOT_PORT / _PIPEDRIVE_PORT', 'demo sandbox ports (default: free ports)'],
+  ],
+  exitCodes: STARTUP_EXIT_CODES,
+} satisfies Command['help'];
+
 export const supergraphCommand: Command = {
   name: 'supergraph',
   summary: 'Print the supergraph SDL with HTTP urls, for Apollo Router or Hive Gateway',
-  usage: 'customer-graph supergraph [--url NAME=URL ...] [--seed DIR]   (default urls: http://localhost:4201..4205/graphql)',
+  help,
   async run(argv) {
-    const { values } = parseArgs({ args: argv, options: { url: { type: 'string', multiple: true }, seed: { type: 'string' } }, strict: true });
+    const { values } = parseCommandArgs('supergraph', help, argv);
     const urls = parseUrlOverrides(values.url ?? []);
     // Quiet by default: this is a one-shot export, its output is the SDL. LOG_LEVEL still wins.
     const logger = stderrLogger(process.env.LOG_LEVEL || 'warn');

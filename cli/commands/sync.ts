@@ -8,20 +8,42 @@
  * Exit codes: 0 every connected CRM object was read; 69 a CRM could not be read (at start: its metadata; or an object
  * while reading) — the others were backfilled, the failed ones are named; 2 bad usage; others as for `start`.
  */
-import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { loadConfig } from '../../lib/config.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { probeDatabase } from '../../db/probe-database.ts';
 import { resolveCipher } from '../secret-key.ts';
+import { DATABASE_ENV, STARTUP_EXIT_CODES, parseCommandArgs } from '../command-help.ts';
 import type { Command } from './command.ts';
+
+const help = {
+  usage: 'customer-graph sync --backfill [--seed DIR]',
+  description: 'Reads every record of every connected CRM object, links it to golden records and writes the snapshots, with\n' +
+    'progress and a summary; leaves a change cursor per object read. Re-running it is harmless. Incremental sync runs\n' +
+    'inside `customer-graph start` (and `worker`).',
+  options: {
+    backfill: { type: 'boolean', description: 'import every record (required)' },
+    seed: { type: 'string', value: 'DIR', description: 'seed the demo sandboxes from DIR instead of the demo set' },
+  },
+  env: [
+    ...DATABASE_ENV.map(([name, text]): [string, string] => [name, name === 'LOG_LEVEL' ? `${text} (default warn: progress goes to the terminal)` : text]),
+    ['CUSTOMER_GRAPH_DEMO', 'auto (default) or off: no demo sandboxes'],
+    ['CUSTOMER_GRAPH_DEMO_SALESFORCE_PORT', 'port of the demo Salesforce sandbox (default 4101; 0: a free port)'],
+    ['CUSTOMER_GRAPH_DEMO_HUBSPOT_PORT', 'port of the demo HubSpot sandbox (default 4102)'],
+    ['CUSTOMER_GRAPH_DEMO_PIPEDRIVE_PORT', 'port of the demo Pipedrive sandbox (default 4103; off: none)'],
+  ],
+  exitCodes: [
+    ...STARTUP_EXIT_CODES.map(([code, text]): [number, string] => [code, code === 69 ? `${text}, or a CRM object could not be read (the others are backfilled and it is named)` : text]),
+    [75, 'a demo sandbox port is in use (PORT_IN_USE)'],
+  ],
+} satisfies Command['help'];
 
 export const syncCommand: Command = {
   name: 'sync',
   summary: 'Import everything from the connected CRMs (--backfill), with progress and a summary',
-  usage: 'customer-graph sync --backfill [--seed DIR]',
+  help,
   async run(argv) {
-    const { values } = parseArgs({ args: argv, options: { backfill: { type: 'boolean' }, seed: { type: 'string' } }, strict: true });
+    const { values } = parseCommandArgs('sync', help, argv);
     if (!values.backfill) {
       console.error('Nothing to do: pass --backfill to import every record (incremental sync runs inside `customer-graph start`).');
       return 2;

@@ -10,27 +10,45 @@ import { loadConfig } from '../../lib/config.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { probeDatabase } from '../../db/probe-database.ts';
 import { resolveCipher } from '../secret-key.ts';
+import { DATABASE_ENV, STARTUP_EXIT_CODES, parseCommandArgs, parsePortOption } from '../command-help.ts';
+import { checkPortFree, portInUseError } from '../port-check.ts';
 import type { Command } from './command.ts';
+
+const help = {
+  usage: 'customer-graph worker',
+  description: 'Runs the background workers alone (write-back outbox, webhook inbox, change polling), for deployments that run\n' +
+    'them apart from the gateways; `start` runs them too. Stops cleanly on SIGINT/SIGTERM.',
+  options: {},
+  env: [
+    ['CUSTOMER_GRAPH_WORKER_PORT', 'port of its /healthz and /metrics (default: a free loopback port)'],
+    ['CUSTOMER_GRAPH_WORKER_HOST', 'interface of that port (default 127.0.0.1)'],
+    ...DATABASE_ENV,
+    ['(more)', 'every variable of the README configuration table'],
+  ],
+  exitCodes: [...STARTUP_EXIT_CODES, [75, 'CUSTOMER_GRAPH_WORKER_PORT is in use (PORT_IN_USE)']],
+} satisfies Command['help'];
 
 export const workerCommand: Command = {
   name: 'worker',
   summary: 'Run the background workers (write-back, webhook inbox, polling) without the public API',
-  usage: 'customer-graph worker',
+  help,
   async run(argv) {
-    if (argv.length > 0) {
-      console.error(`Unexpected arguments: ${argv.join(' ')}\nUsage: customer-graph worker`);
-      return 2;
-    }
+    parseCommandArgs('worker', help, argv);
+    if (process.env.CUSTOMER_GRAPH_WORKER_PORT) parsePortOption('CUSTOMER_GRAPH_WORKER_PORT', process.env.CUSTOMER_GRAPH_WORKER_PORT);
     const config = loadConfig({
       ...process.env,
       PORT: process.env.CUSTOMER_GRAPH_WORKER_PORT || '0',
       HOST: process.env.CUSTOMER_GRAPH_WORKER_HOST || '127.0.0.1',
     });
+    const hint = `CUSTOMER_GRAPH_WORKER_PORT ${config.port} on ${config.host} is already in use. Stop what holds it, or pick another port with CUSTOMER_GRAPH_WORKER_PORT=N (unset: a free loopback port).`;
+    await checkPortFree(config.port, config.host, hint);
     const logger = createLogger('customer-graph-worker', config.logLevel);
     const cipher = resolveCipher(config, logger);
     if (config.databaseUrl) await probeDatabase(config.databaseUrl);
     const { startApp } = await import('../app.ts');
-    const app = await startApp(config, logger, cipher, { linkOnStart: false });
+    const app = await startApp(config, logger, cipher, { linkOnStart: false }).catch((err: unknown) => {
+      throw portInUseError(err, config.port, config.host, hint) ?? err;
+    });
     logger.info(process.env.CUSTOMER_GRAPH_WORKER_PORT ? { healthz: `${app.server.url}/healthz`, metrics: `${app.server.url}/metrics` } : {}, 'workers running');
     await new Promise<void>((resolve) => {
       process.once('SIGINT', () => resolve());
