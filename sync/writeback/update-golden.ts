@@ -3,6 +3,9 @@
  * CRM records and native fields change, then commit the audit row and the outbox rows in ONE transaction. The
  * write-back worker delivers them; nothing here calls a CRM except to read current values for the plan.
  *
+ * Values a CRM would refuse or lose are refused before anything is stored (writable-input.ts): a misspelt picklist
+ * value, an empty value for a field a written CRM requires, a string longer than a written CRM's field holds.
+ *
  * Idempotency: each outbox row's key hashes golden id, connector, record, fields and the client mutation id, so a
  * client retrying with the same client mutation id enqueues nothing twice. Without one, a fresh nonce is used:
  * setting A, then B, then A again are three intended changes, not duplicates.
@@ -10,19 +13,15 @@
 import crypto from 'node:crypto';
 import { resolveGoldenId } from '../../db/golden-store.ts';
 import { recordWriteBack } from '../../db/writeback-store.ts';
-import { applyQualityRules, collectCandidates, goldenRegion, resolveRecord } from '../../resolver-engine/index.ts';
+import { applyQualityRules, collectCandidates, goldenRegion, parseInstant, resolveRecord } from '../../resolver-engine/index.ts';
 import type { MappingConfig, NativeRecordInput } from '../../resolver-engine/index.ts';
 import { EXPECTED_KEY } from './concurrency.ts';
+import { WriteBackInputError } from './input-error.ts';
 import { planWriteBack, loadPlanInputs, recordKey, writesByRecord } from './planner.ts';
 import type { PlannerDeps, WriteBackPlan } from './planner.ts';
+import { checkNativeConstraints, checkPicklistValues, connectorFieldMetadata } from './writable-input.ts';
 
-/** Input a client must fix (answered as BAD_USER_INPUT naming the field). */
-export class WriteBackInputError extends Error {
-  constructor(readonly field: string, message: string) {
-    super(message);
-    this.name = 'WriteBackInputError';
-  }
-}
+export { WriteBackInputError } from './input-error.ts';
 
 /** The golden record does not exist (or is deleted), or is of another type. */
 export class GoldenNotFoundError extends Error {
@@ -48,8 +47,9 @@ export function validateGoldenInput(config: MappingConfig, typeName: string, inp
     const def = type.fields[field];
     if (!def) throw new WriteBackInputError(field, `'${field}' is not a field of ${typeName}`);
     if (raw === undefined) continue;
-    if (def.type === 'Date' && raw !== null && !/^\d{4}-\d{2}-\d{2}$/.test(String(raw))) throw new WriteBackInputError(field, `${field}: '${String(raw)}' is not a date (YYYY-MM-DD)`);
-    if (def.type === 'DateTime' && raw !== null && Number.isNaN(Date.parse(String(raw)))) throw new WriteBackInputError(field, `${field}: '${String(raw)}' is not an ISO-8601 date-time`);
+    // parseInstant also refuses days the calendar lacks (2026-02-30), which Date.parse would roll into March.
+    if (def.type === 'Date' && raw !== null && (!/^\d{4}-\d{2}-\d{2}$/.test(String(raw)) || !parseInstant(String(raw)))) throw new WriteBackInputError(field, `${field}: '${String(raw)}' is not a date (YYYY-MM-DD)`);
+    if (def.type === 'DateTime' && raw !== null && (Number.isNaN(Date.parse(String(raw))) || !parseInstant(String(raw)))) throw new WriteBackInputError(field, `${field}: '${String(raw)}' is not an ISO-8601 date-time`);
     const checked = applyQualityRules(raw, def.quality, { field, defaultRegion });
     if (checked.issues.length > 0) throw new WriteBackInputError(field, checked.issues.map((i) => i.message).join('; '));
     out[field] = checked.value;
@@ -100,7 +100,10 @@ export async function updateGolden(deps: PlannerDeps, req: UpdateGoldenRequest):
   // Read before validating: a national phone number ('020 7946 0958') is checked in the customer's own country.
   const inputs = await loadPlanInputs(deps, req.typeName, goldenId);
   const values = validateGoldenInput(config, req.typeName, req.input, currentRegion(config, req.typeName, inputs.records));
+  checkPicklistValues(config, req.typeName, values);
   const plan = planWriteBack(config, req.typeName, goldenId, values, inputs.links, inputs.current);
+  // After planning: only what would really be written where must satisfy those CRMs (dry runs refuse alike).
+  await checkNativeConstraints(plan, connectorFieldMetadata(deps.connectors));
   if (req.dryRun) return { goldenId, plan, enqueued: 0, outboxIds: [], auditId: null };
   const mutationId = req.clientMutationId ?? `nonce:${crypto.randomUUID()}`;
   const rows = writesByRecord(plan).map((w) => ({

@@ -32,6 +32,16 @@ export function invertPicklist(values: Record<string, string>): Map<string, stri
   return inverse;
 }
 
+/**
+ * The golden values this map can write back (every golden value of `values`, plus the keys of `reverse`), or null
+ * when any value can be written (`unmapped: 'passthrough'`). Write-back validation lists these to a client.
+ */
+export function picklistGoldenValues(options: PicklistOptions): string[] | null {
+  if (options.unmapped === 'passthrough') return null;
+  return [...new Set([...Object.values(options.values), ...Object.keys(options.reverse ?? {})])];
+}
+
+
 /** Translates picklist values both ways, e.g. Salesforce StageName 'Closed Won' ↔ HubSpot dealstage 'closedwon'. */
 export const picklistConverter: Converter<PicklistOptions> = {
   name: 'picklist',
@@ -52,7 +62,10 @@ export const picklistConverter: Converter<PicklistOptions> = {
     const golden = String(value);
     const chosen = options.reverse ? lookup(options.reverse, golden, options.caseInsensitive) : undefined;
     if (chosen !== undefined) return { ok: true, values: [chosen] };
-    const natives = invertPicklist(options.values).get(golden) ?? [];
+    // The same case rule as toGolden: 'needs analysis' is the golden 'Needs Analysis', whichever map holds it.
+    const inverse = invertPicklist(options.values);
+    const spelt = inverse.has(golden) || !options.caseInsensitive ? golden : [...inverse.keys()].find((k) => k.toLowerCase() === golden.toLowerCase());
+    const natives = (spelt === undefined ? undefined : inverse.get(spelt)) ?? [];
     if (natives.length === 1) return { ok: true, values: [natives[0]] };
     if (natives.length > 1) return { ok: false, reason: `golden value '${golden}' maps back to several native values (${natives.join(', ')})` };
     if (options.unmapped === 'passthrough') return { ok: true, values: [golden] };
