@@ -41,7 +41,6 @@ export function picklistGoldenValues(options: PicklistOptions): string[] | null 
   return [...new Set([...Object.values(options.values), ...Object.keys(options.reverse ?? {})])];
 }
 
-
 /** Translates picklist values both ways, e.g. Salesforce StageName 'Closed Won' ↔ HubSpot dealstage 'closedwon'. */
 export const picklistConverter: Converter<PicklistOptions> = {
   name: 'picklist',
