@@ -24,7 +24,8 @@ export const DEFAULT_PIPEDRIVE_PORT = 4103;
 /** A port option: a whole number 0–65535 (0: a free port); anything else is a usage error, not NaN passed to listen. */
 function portOption(flag: string, value: string): number | string {
   const port = Number(value);
-  return /^\d+$/.test(value.trim()) && port <= 65535 ? port : `--${flag} must be a port number (a whole number 0–65535; 0 picks a free port), got "${value}"`;
+  const what = flag === 'pipedrive-port' ? 'a port number or off' : 'a port number';
+  return /^\d+$/.test(value.trim()) && port <= 65535 ? port : `--${flag} must be ${what} (a whole number 0–65535; 0 picks a free port), got "${value}"`;
 }
 
 async function main(): Promise<number> {
@@ -54,7 +55,7 @@ async function main(): Promise<number> {
     if (flag === 'pipedrive-port' && values[flag] === 'off') continue; // 'off': no Pipedrive sandbox
     const port = portOption(flag, values[flag]!);
     if (typeof port === 'string') {
-      console.error(`error: ${port}${flag === 'pipedrive-port' ? ' (or off)' : ''}`);
+      console.error(`error: ${port}`);
       return 2;
     }
     ports[flag] = port;
