@@ -61,7 +61,15 @@ export const syncCommand: Command = {
     // A CRM that cannot be read does not stop the others' backfill; it is named at the end (exit 69), not retried.
     const app = await startApp(config, logger, cipher, { env, linkOnStart: false, retryUnavailable: false, ...(values.seed ? { seedDir: values.seed } : {}) });
     await app.writebackWorker.stop();
-    const bars = new cliProgress.MultiBar({ format: ' {object} |{bar}| {value} records  {phase}', hideCursor: true, noTTYOutput: true, notTTYSchedule: 2000 }, cliProgress.Presets.shades_classic);
+    // Counts, not bars: a CRM's total is not known before its last page (asking costs calls), so a bar would read 100 %.
+    const bars = new cliProgress.MultiBar({ format: ' {object} {value} records  {phase}', hideCursor: true, noTTYOutput: true, notTTYSchedule: 2000 }, cliProgress.Presets.shades_classic);
+    // Stopping renders the lines once more when stderr is not a terminal: only once, or logs show every line twice.
+    let barsStopped = false;
+    const stopBars = () => {
+      if (barsStopped) return;
+      barsStopped = true;
+      bars.stop();
+    };
     const perObject = new Map<string, cliProgress.SingleBar>();
     const started = Date.now();
     try {
@@ -75,7 +83,7 @@ export const syncCommand: Command = {
         bar.setTotal(Math.max(p.records, 1));
         bar.update(p.records, { phase: p.phase === 'reading' ? 'read' : 'resolved' });
       });
-      bars.stop();
+      stopBars();
       const seconds = (Date.now() - started) / 1000;
       console.log(
         `Backfill done in ${seconds.toFixed(1)} s: ${report.recordsRead} records read (${(report.recordsRead / Math.max(seconds, 0.001)).toFixed(0)}/s), ` +
@@ -99,7 +107,7 @@ export const syncCommand: Command = {
       for (const n of report.notConnected.filter((k) => !down.some((d) => d.crm === k.crm))) console.error(`  ${n.crm}/${n.objectType} is mapped but no ${n.crm} connector is configured.`);
       return report.failed.length > 0 || down.length > 0 ? 69 : 0;
     } finally {
-      bars.stop();
+      stopBars();
       await app.close();
     }
   },
