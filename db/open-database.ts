@@ -1,7 +1,9 @@
 /**
  * `openDatabase()`: postgres.js when a URL is given (DATABASE_URL), embedded PGlite in a data folder otherwise.
  * Both speak the same drizzle schema; migrations run before the handle is returned. Failures are turned into
- * ProductErrors that say what to do (unreachable host and port, a corrupt data folder to move aside).
+ * ProductErrors that say what to do (unreachable host and port, a corrupt data folder to move aside). An embedded data
+ * folder is opened by one process at a time: `<dataDir>/pglite.lock` (data-dir-lock.ts) is taken first and released
+ * on close; while a live process holds it, opening fails with DATA_DIR_IN_USE.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,6 +16,8 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { ProductError } from '../lib/product-error.ts';
+import { acquireDataDirLock } from './data-dir-lock.ts';
+import type { DataDirLock } from './data-dir-lock.ts';
 import * as schema from './schema.ts';
 import { unreachable } from './probe-database.ts';
 
@@ -76,22 +80,35 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
 async function openPglite(dataDir: string): Promise<DatabaseHandle> {
   const inMemory = dataDir.startsWith('memory://');
   const folder = inMemory ? dataDir : path.join(path.resolve(dataDir), 'pglite');
-  if (!inMemory) assertUsableFolder(folder);
-  let pg: PGlite;
+  // The lock comes first, before the folder is even looked at: a second process must not touch a folder another
+  // one has open (PGlite is single-process; two openers corrupt it), and must not blame "corruption" it caused.
+  const lock = inMemory ? undefined : acquireDataDirLock(dataDir, folder);
+  let pg: PGlite | undefined;
   try {
-    pg = await PGlite.create(inMemory ? undefined : folder);
-    await pg.query('select 1');
+    if (!inMemory) assertUsableFolder(folder);
+    try {
+      pg = await PGlite.create(inMemory ? undefined : folder);
+      await pg.query('select 1');
+    } catch (err) {
+      throw new ProductError(
+        'DATA_DIR_UNUSABLE',
+        `The embedded database in ${folder} cannot be opened (${(err as Error).message}). ` +
+          `Move the folder aside (e.g. mv ${folder} ${folder}.broken) to start fresh, or set DATABASE_URL to use Postgres.`,
+        { folder },
+        { cause: err },
+      );
+    }
+    await migratePglite(drizzlePglite(pg, { schema }) as never, { migrationsFolder });
   } catch (err) {
-    throw new ProductError(
-      'DATA_DIR_UNUSABLE',
-      `The embedded database in ${folder} cannot be opened (${(err as Error).message}). ` +
-        `Move the folder aside (e.g. mv ${folder} ${folder}.broken) to start fresh, or set DATABASE_URL to use Postgres.`,
-      { folder },
-      { cause: err },
-    );
+    await pg?.close().catch(() => {});
+    lock?.release();
+    throw err;
   }
+  return pgliteHandle(pg, lock);
+}
+
+function pgliteHandle(pg: PGlite, lock: DataDirLock | undefined): DatabaseHandle {
   const db = drizzlePglite(pg, { schema }) as unknown as Database;
-  await migratePglite(db as never, { migrationsFolder });
   return {
     db,
     driver: 'pglite',
@@ -102,7 +119,13 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
     async notify(channel, payload) {
       await pg.query('select pg_notify($1, $2)', [channel, payload]);
     },
-    close: () => pg.close(),
+    async close() {
+      try {
+        await pg.close();
+      } finally {
+        lock?.release();
+      }
+    },
   };
 }
 

@@ -21,6 +21,8 @@ const definitions = {
   PORT_IN_USE: { description: 'A port the process must listen on is taken by another process; the message names it and how to pick another.', httpStatus: 503, exitCode: 75 },
   DATABASE_UNREACHABLE: { description: 'The database named by DATABASE_URL cannot be reached.', httpStatus: 503, exitCode: 69 },
   DATA_DIR_UNUSABLE: { description: 'The embedded database folder cannot be read or is corrupt.', httpStatus: 500, exitCode: 74 },
+  // 423 Locked and EX_TEMPFAIL: nothing is wrong with the folder; the same command succeeds once the holder stops.
+  DATA_DIR_IN_USE: { description: 'Another live process (the message names its pid) has the embedded database folder open; PGlite serves one process at a time. Stop it first, or use its API while it runs.', httpStatus: 423, exitCode: 75 },
   SECRET_KEY_INVALID: { description: 'CUSTOMER_GRAPH_SECRET_KEY is missing or malformed.', httpStatus: 500, exitCode: 78 },
   CREDENTIAL_DECRYPT_FAILED: { description: 'A stored credential could not be decrypted: wrong key, or the ciphertext was altered.', httpStatus: 500, exitCode: 77 },
   BREAKING_CHANGE: { description: 'A mapping change would remove or retype something clients can ask for (a golden field or type); nothing was stored. Deprecate it first, or save again accepting the breaking changes.', httpStatus: 409, exitCode: 4 },
