@@ -4,6 +4,7 @@
  * stays one concept; the data comes from db/writeback-store.ts.
  */
 import { GraphQLError } from 'graphql';
+import { goldenRows } from '../../db/decision-store.ts';
 import type { OutboxRow } from '../../db/outbox-store.ts';
 import { deadLettersOf, outboxDepth, outboxRowsOf, recentDeadLetters, replayDeadLetters } from '../../db/writeback-store.ts';
 import type { DeadLetterRow } from '../../db/writeback-store.ts';
@@ -29,6 +30,10 @@ export function statusQueries(deps: PlannerDeps, typeOfId: (id: string) => strin
       const typeName = typeOfId(args.id);
       if (!typeName || !deps.getConfig().types[typeName]) throw badId(args.id);
       const [rows, dead] = await Promise.all([outboxRowsOf(deps.db, [args.id]), deadLettersOf(deps.db, args.id)]);
+      // "Nothing pending" for an id that names no record would read as "all written": say it names nothing.
+      if (rows.length === 0 && dead.length === 0 && !(await goldenRows(deps.db, [args.id])).has(args.id)) {
+        throw new GraphQLError(`No ${typeName} has id '${args.id}'`, { extensions: { code: 'NOT_FOUND', argumentName: 'id' } });
+      }
       const rendered = rows.map(renderRow);
       const countOf = (state: string) => rendered.filter((r) => r.state === state).length;
       return { goldenId: args.id, pending: countOf('PENDING'), done: countOf('DONE'), failed: countOf('FAILED'), rows: rendered, deadLetters: dead.map(renderDeadLetter) };

@@ -9,6 +9,7 @@ import type { TestApp } from '../support/test-app.ts';
 import { enqueueOutbox } from '../../db/outbox-store.ts';
 import { writebackOutbox } from '../../db/schema.ts';
 import { listDeadLetters, outboxRowsOf } from '../../db/writeback-store.ts';
+import { newGoldenId } from '../../db/golden-ids.ts';
 
 interface Source { crm: string; objectType: string; recordId: string }
 interface Node { id: string; title: string | null; sources: Source[] }
@@ -138,6 +139,9 @@ describe('write-back of golden values to every CRM (demo)', () => {
     expect(after.data!.writeBackStatus.deadLetters).toHaveLength(2);
     expect(after.data!.writeBackStatus.deadLetters[0]!.replayedAt).not.toBeNull();
     expect(after.data!.writeBackStatus.deadLetters[1]!).toMatchObject({ code: 'CRM_VALIDATION', replayedAt: null });
+    // A well-formed id that names no record is NOT_FOUND, not "nothing pending".
+    const nobody = await t.gql<Status>(STATUS, { id: newGoldenId('Customer') });
+    expect(nobody.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 
   it('optimistic concurrency: a value changed in the CRM after the plan is not overwritten, and the status says why', async () => {
