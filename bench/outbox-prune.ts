@@ -14,6 +14,7 @@ import { sql } from 'drizzle-orm';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { openBenchDatabase } from './support/bench-database.ts';
+import { medianTime } from './support/median-time.ts';
 import type { DatabaseHandle } from '../db/open-database.ts';
 import { deliveredBefore, pruneDeliveredOutbox } from '../db/outbox-store.ts';
 import { writebackOutbox } from '../db/schema.ts';
@@ -65,15 +66,7 @@ async function addOld(handle: DatabaseHandle): Promise<void> {
     from generate_series(1, ${OLD}) as i`);
 }
 
-async function median(run: () => Promise<unknown>): Promise<number> {
-  const times: number[] = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    const t0 = performance.now();
-    await run();
-    times.push(performance.now() - t0);
-  }
-  return times.sort((a, b) => a - b)[Math.floor(ROUNDS / 2)]!;
-}
+const median = (run: () => Promise<unknown>) => medianTime(run, ROUNDS);
 
 /** The prune's select, as deleteInBatches builds it (db/batch-delete.ts): one batch of ids. */
 const pruneSelect = (handle: DatabaseHandle) => handle.db.select({ id: writebackOutbox.id }).from(writebackOutbox).where(deliveredBefore(CUTOFF))

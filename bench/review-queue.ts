@@ -11,6 +11,7 @@ import { sql } from 'drizzle-orm';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { openBenchDatabase } from './support/bench-database.ts';
+import { medianTime } from './support/median-time.ts';
 import type { DecisionRow, PendingReviewQuery } from '../db/decision-store.ts';
 import { pendingReviewCount, pendingReviews } from '../db/decision-store.ts';
 import type { DatabaseHandle } from '../db/open-database.ts';
@@ -43,15 +44,7 @@ async function fill(handle: DatabaseHandle): Promise<void> {
   await handle.db.execute(sql`analyze match_decisions`);
 }
 
-async function median(run: () => Promise<unknown>): Promise<number> {
-  const times: number[] = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    const t0 = performance.now();
-    await run();
-    times.push(performance.now() - t0);
-  }
-  return times.sort((a, b) => a - b)[Math.floor(ROUNDS / 2)]!;
-}
+const median = (run: () => Promise<unknown>) => medianTime(run, ROUNDS);
 
 /** The row at the given share of the queue in score order: the cursor a steward paging that far would hold. */
 async function rowAt(handle: DatabaseHandle, share: number, order: 'score' | 'oldest'): Promise<DecisionRow> {
