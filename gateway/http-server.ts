@@ -118,6 +118,10 @@ export async function listenGateway(opts: {
         : undefined;
       apollo = new ApolloServer({
         gateway: gw.gateway,
+        // The process shuts down itself (cli/shutdown-signal.ts → app.close(), which stops Apollo too). Apollo's own
+        // handler would stop only Apollo and then re-raise the signal, killing the process before the database,
+        // workers and its data-folder lock are closed.
+        stopOnTerminationSignals: false,
         introspection: true,
         // Apollo includes them unless NODE_ENV is production; a gateway run on its defaults is not a debugging session.
         includeStacktraceInErrorResponses: opts.errorStacktraces ?? false,

@@ -6,6 +6,7 @@ import { probeDatabase } from '../../db/probe-database.ts';
 import { DATABASE_ENV, STARTUP_EXIT_CODES, parseCommandArgs, parsePortOption } from '../command-help.ts';
 import { checkPortFree, portInUseError } from '../port-check.ts';
 import type { Command } from './command.ts';
+import { waitForShutdownSignal } from '../shutdown-signal.ts';
 
 const help = {
   usage: 'customer-graph start [--port N] [--seed DIR]',
@@ -49,16 +50,9 @@ export const startCommand: Command = {
       throw portInUseError(err, config.port, config.host) ?? err;
     });
     console.log(`customer-graph is ready: ${app.server.url}/graphql (GraphQL API and IDE), ${app.server.url}/admin/ (admin UI), health: ${app.server.url}/healthz`);
-    await waitForSignal();
+    await waitForShutdownSignal();
     logger.info('shutting down');
     await app.close();
     return 0;
   },
 };
-
-function waitForSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
-}

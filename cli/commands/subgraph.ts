@@ -14,6 +14,7 @@ import type { ServedSubgraph } from '../../subgraphs/native/serve-http.ts';
 import { DATABASE_ENV, STARTUP_EXIT_CODES, parseCommandArgs, parsePortOption } from '../command-help.ts';
 import type { Command } from './command.ts';
 import { SUBGRAPH_NAMES, SUBGRAPH_PORTS, startComposition, subgraphsOf } from './supergraph.ts';
+import { waitForShutdownSignal } from '../shutdown-signal.ts';
 
 const USAGE = `customer-graph subgraph <${SUBGRAPH_NAMES.join('|')}>… [--port N] [--host 127.0.0.1] [--seed DIR]`;
 
@@ -68,7 +69,7 @@ export const subgraphCommand: Command = {
         served.push(s);
         console.log(`${name} subgraph is ready: ${s.url} (health: ${s.url.replace(/\/graphql$/, '/healthz')})`);
       }
-      await waitForSignal();
+      await waitForShutdownSignal();
       logger.info('shutting down');
     } finally {
       for (const s of served) await s.close().catch((err) => logger.warn({ err }, 'closing a subgraph server failed'));
@@ -82,11 +83,4 @@ export const subgraphCommand: Command = {
 function apolloLogger(logger: ReturnType<typeof createLogger>) {
   const child = logger.child({ component: 'subgraph-http' });
   return { debug: (m: string) => child.debug(m), info: (m: string) => child.info(m), warn: (m: string) => child.warn(m), error: (m: string) => child.error(m) };
-}
-
-function waitForSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
 }

@@ -13,6 +13,7 @@ import { resolveCipher } from '../secret-key.ts';
 import { DATABASE_ENV, STARTUP_EXIT_CODES, parseCommandArgs, parsePortOption } from '../command-help.ts';
 import { checkPortFree, portInUseError } from '../port-check.ts';
 import type { Command } from './command.ts';
+import { waitForShutdownSignal } from '../shutdown-signal.ts';
 
 const help = {
   usage: 'customer-graph worker',
@@ -50,10 +51,7 @@ export const workerCommand: Command = {
       throw portInUseError(err, config.port, config.host, hint) ?? err;
     });
     logger.info(process.env.CUSTOMER_GRAPH_WORKER_PORT ? { healthz: `${app.server.url}/healthz`, metrics: `${app.server.url}/metrics` } : {}, 'workers running');
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', () => resolve());
-      process.once('SIGTERM', () => resolve());
-    });
+    await waitForShutdownSignal();
     await app.close();
     return 0;
   },

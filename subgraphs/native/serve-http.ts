@@ -82,6 +82,8 @@ export async function serveSubgraphHttp(subgraph: ServableSubgraph, options: Ser
     introspection: true,
     // The gateway in front decides what its clients see; a subgraph's own stack traces are not for them.
     includeStacktraceInErrorResponses: false,
+    // The subgraph command shuts down itself (cli/shutdown-signal.ts); Apollo's handler would re-raise the signal.
+    stopOnTerminationSignals: false,
     ...(options.logger ? { logger: options.logger } : {}),
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
   });
