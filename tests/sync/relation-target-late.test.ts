@@ -45,7 +45,8 @@ describe('a relation target linked after the records pointing to it', () => {
     const company = (await linkedGoldenIds(world.db.db, 'hubspot', 'companies', [companyId])).get(companyId)!;
     expect(company).toMatch(/^com_/);
     expect((await goldenSnapshot(world.db.db, grace))!.company).toBe(company);
-    expect(second.events).toEqual([{ customerId: grace, changedFields: ['company'] }]);
+    // The event carries her snapshot's new version (golden_records.snapshot_version: linked, then this change).
+    expect(second.events).toEqual([{ customerId: grace, changedFields: ['company'], version: 2 }]);
     const found = await world.query<{ customers: { edges: { node: { email: string } }[] } }>(`{ customers(first: 5, filter: { companyId: "${company}" }) { edges { node { email } } } }`);
     expect(found.data.customers.edges.map((e) => e.node.email)).toEqual(['grace@late-looms.test']);
 
