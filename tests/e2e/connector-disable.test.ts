@@ -97,17 +97,17 @@ describe('disabling a connector at once', () => {
     expect(body.data!.customer.title).toBe('Chief Disabling Officer');
   }, 60_000);
 
-  it('deletes a disabled connector; its links are retired, so golden customers no longer name it as a source', async () => {
+  it('deletes a disabled connector, refusing a running one; its customers still answer', async () => {
     await t.gql(SET, { id: 'hubspot-demo', on: false });
     const running = await t.gql('mutation { deleteConnector(id: "salesforce-demo") }');
     expect(running.errors?.[0]?.extensions?.code).toBe('CONFLICT');
     const res = await t.gql<{ deleteConnector: boolean }>('mutation { deleteConnector(id: "hubspot-demo") }');
     expect(res.errors).toBeUndefined();
     expect(res.data!.deleteConnector).toBe(true);
-    // Its links are retired in the background (sync/connector-retirement.ts): the customer keeps its Salesforce
-    // source and no longer lists HubSpot, not even as unavailable.
-    const read = async () => (await t.gql<{ customer: Customer }>(CUSTOMER, { id: both.id })).data!.customer;
-    await expect.poll(async () => (await read()).sources.map((s) => s.crm), { timeout: 20_000 }).toEqual(['salesforce']);
-    expect((await read()).provenance[0]!.unavailableSources).toEqual([]);
+    // The customer still answers; its HubSpot links are retired in the background (sync/connector-retirement.ts,
+    // shown step by step in tests/e2e/connector-delete-links.test.ts), so this does not wait for that here.
+    const read = await t.gql<{ customer: Customer }>(CUSTOMER, { id: both.id });
+    expect(read.errors).toBeUndefined();
+    expect(read.data!.customer.sources.map((s) => s.crm)).toContain('salesforce');
   });
 });
