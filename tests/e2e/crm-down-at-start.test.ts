@@ -87,6 +87,8 @@ describe('a CRM that cannot be reached at start', () => {
     expect((await connector(t, 'hubspot'))?.running).toBe(false);
     hubspot = await startHubSpotSandbox({ port: hubspotPort, demoSeed: seed.hubspot });
     await expect.poll(async () => (await connector(t, 'hubspot'))?.running, { timeout: 30_000, interval: 200 }).toBe(true);
+    // The status is stored just after the join (cli/crm-retry.ts joined()): running may be seen a moment before it.
+    await expect.poll(async () => (await connector(t, 'hubspot'))?.status, { timeout: 10_000, interval: 100 }).toBe('active');
     expect(await connector(t, 'hubspot')).toMatchObject({ status: 'active', statusReason: null });
     expect(await hubspotFields(t)).toEqual(expect.arrayContaining(['email', 'phone', 'jobtitle']));
     const page = await t.gql<{ hubSpotContacts: { edges: { node: { id: string } }[] } | null }>('{ hubSpotContacts(first: 3) { edges { node { id } } } }');
