@@ -10,6 +10,8 @@ describe('compareFirstNames', () => {
     ['robert', 'robert', 'same'],
     ['bob', 'robert', 'nickname'],
     ['kim', 'kimberly', 'nickname'],
+    ['nat', 'natalie', 'nickname'],
+    ['izzy', 'isabelle', 'nickname'],
     ['bredna', 'brenda', 'typo'],
     ['thjomas', 'tommy', 'typo'], // a typo of the formal name still meets the nickname
     ['juddith', 'judy', 'typo'],
