@@ -34,7 +34,8 @@ export function isRequiredField(f: FieldDescription): boolean {
 
 /**
  * Refuses a non-empty value of a picklist-mapped field that none of its writable picklist maps can write back (asked
- * of the converter itself, so the check and the write never disagree). of a picklist-mapped field that none of its writable picklist maps can write back. */
+ * of the converter itself, so the check and the write never disagree).
+ */
 export function checkPicklistValues(config: MappingConfig, typeName: string, values: Readonly<Record<string, unknown>>): void {
   const type = config.types[typeName];
   if (!type) return;
