@@ -57,6 +57,7 @@ import { createAdminSubgraph } from '../subgraphs/admin/index.ts';
 import { createMappingsSubgraph } from '../subgraphs/mappings/index.ts';
 import type { SaveMeta } from '../subgraphs/mappings/index.ts';
 import { MappingRuntime } from './mapping-runtime.ts';
+import { checkMappedNativeFields } from './mapping-field-check.ts';
 // Prometheus metrics at /metrics: GraphQL traffic, sync health and CRM rate budgets, read at scrape time
 import { createGatewayMetrics } from '../gateway/metrics.ts';
 import { syncHealth } from '../db/sync-health.ts';
@@ -217,6 +218,15 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
         if (!compare) return { breaking: [], dangerous: [] };
         return withUsage(schemaChanges(apiSchemaOf(sources), after), fieldUsage, usageStore, config.usageWindowDays);
       },
+      // A save naming CRM fields the CRMs lack is refused; unreadable or disabled CRMs are not checked (logged).
+      checkNativeFields: (candidate) => checkMappedNativeFields(candidate, {
+        natives: () => natives, currentProblems: () => golden.problems(), logger,
+        problemsOf: (c) => createGoldenSubgraph({ getConfig: () => c, nativeTypeDefs: () => natives.map((n) => n.typeDefs()) }).problems(),
+        connectorStatus: async (crm) => {
+          const id = connectorIds.get(crm);
+          return (id ? await connectorStore.get(id) : (await connectorStore.list()).find((r) => r.crm === crm))?.status;
+        },
+      }),
       serve: async () => {
         identity.rebuild();
         golden.rebuild();

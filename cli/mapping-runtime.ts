@@ -30,6 +30,11 @@ export interface MappingServing {
   dryRun(candidate: MappingConfig, opts: { compare: boolean }): Promise<SchemaChanges>;
   /** Rebuilds what is generated from the configuration (already switched to the new one) and reloads the gateway. */
   serve(): Promise<void>;
+  /**
+   * Throws MAPPING_INVALID when `candidate` names CRM fields its CRMs do not have (cli/mapping-field-check.ts); CRMs
+   * that cannot be read now or are disabled are not checked. Changes nothing but the CRMs' metadata as read.
+   */
+  checkNativeFields?(candidate: MappingConfig): Promise<void>;
 }
 
 /** How often a process also asks the store for a newer version, in case a notification was lost. */
@@ -71,6 +76,8 @@ export class MappingRuntime {
   /**
    * Validates, dry-runs, stores a new version and serves it; on any failure nothing changes. With
    * `meta.expectedVersion`, refuses (CONFLICT) unless that version is in force — here (fast path) and in the store.
+   * A document that validates to the configuration in force stores nothing and answers the version in force: a
+   * version history of no-op saves hides the real changes, and each would recompose the supergraph for nothing.
    */
   save(document: unknown, meta: SaveMeta = {}): Promise<number> {
     return this.enqueue(async () => {
@@ -79,6 +86,8 @@ export class MappingRuntime {
       if (!checked.ok) {
         throw new ProductError('MAPPING_INVALID', `The mapping configuration is invalid: ${checked.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, { problems: checked.errors });
       }
+      if (canonicalJson(checked.config) === canonicalJson(this.active.config)) return this.active.version;
+      await this.requireServing().checkNativeFields?.(checked.config);
       // Dry run first: the new configuration must compose with the CRM subgraphs before it is stored or served, and
       // must not take away from clients what they can ask for unless the saver accepts it.
       const changes = await this.requireServing().dryRun(checked.config, { compare: true });
@@ -176,4 +185,11 @@ export class MappingRuntime {
     if (!this.serving) throw new Error('the mapping configuration cannot change before the gateway is built');
     return this.serving;
   }
+}
+
+/** JSON with object keys sorted, so two configurations that differ only in key order compare equal. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v)
+    ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    : v));
 }

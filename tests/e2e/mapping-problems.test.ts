@@ -2,7 +2,7 @@
  * An integration that silently loses a source is found: a HubSpot custom property the mapping reads is deleted in
  * HubSpot; at the next metadata refresh the golden field keeps answering (null from that source) and the admin API's
  * `mappingProblems` names the native field and the golden field that read it, /metrics counts it, and the gateway
- * logs it. A mapping saved with a mistyped native field shows up the same way, and reading that CRM object still works. Real app on the embedded demo.
+ * logs it. A mapping saved with a mistyped native field while its CRM could not be read shows up the same way, and reading that CRM object still works. Real app on the embedded demo.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '../support/test-app.ts';
@@ -60,10 +60,17 @@ describe('mapped native fields a CRM no longer serves', () => {
     expect(golden.data!.customers.edges.every((e) => e.node.loyaltyTier === null)).toBe(true);
   });
 
-  it('shows a mistyped native field in a saved mapping', async () => {
-    await save((doc) => {
-      doc.types.Customer!.fields.assistant = { type: 'String', mappings: [{ crm: 'salesforce', objectType: 'Contact', from: ['AsistantName'] }] };
-    });
+  it('shows a mistyped native field in a mapping saved while Salesforce could not be read', async () => {
+    // A save checks the fields it names against the CRM's metadata (tests/e2e/mapping-save-checks.test.ts), except
+    // when the CRM cannot be read then: that is how a mistyped field still gets stored.
+    await fetch(`${t.salesforceUrl}/_sandbox/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ kind: 'reset', rate: 1 }]) });
+    try {
+      await save((doc) => {
+        doc.types.Customer!.fields.assistant = { type: 'String', mappings: [{ crm: 'salesforce', objectType: 'Contact', from: ['AsistantName'] }] };
+      });
+    } finally {
+      await fetch(`${t.salesforceUrl}/_sandbox/faults`, { method: 'DELETE' });
+    }
     expect(await problems()).toContainEqual({ goldenType: 'Customer', crm: 'salesforce', objectType: 'Contact', field: 'AsistantName', reason: expect.any(String), goldenFields: ['assistant'] });
     // Reading Salesforce Contacts still works: the field Salesforce does not have is left out of the query (it would
     // fail the whole SOQL query, and with it every poll and backfill of Contact).
