@@ -52,6 +52,8 @@ import type { ChangeCapture } from './change-capture.ts';
 import { createWriteBackSubgraph, WRITEBACK_ADMIN_FIELDS } from '../subgraphs/writeback/index.ts';
 import type { WriteBackSubgraph } from '../subgraphs/writeback/index.ts';
 import { WriteBackWorker } from '../sync/writeback/worker.ts';
+// deleted connectors: their links retired, resumed by any process after a crash (connector_retirements)
+import { createRetirementResumer } from '../sync/retirement-resumer.ts';
 // identity admin: merges, splits and the review queue
 import { createAdminSubgraph } from '../subgraphs/admin/index.ts';
 import { createMappingsSubgraph } from '../subgraphs/mappings/index.ts';
@@ -187,7 +189,13 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
       db, connectors: connectorsById, logger, leaseMs: config.writebackLeaseMs, fillMs: config.writebackFillMs, retentionMs: outboxRetentionMs,
       onPruned: (deleted) => logger.info({ deleted }, 'delivered write-back rows past their retention deleted'),
     });
-    const connectorSettings = createConnectorSettings({ store: connectorStore, fleet, database, getConfig, demo: setup.demo, logger, join: (id) => joinCrm(id) });
+    // Deleted connectors' links: retired after `deleteConnector`, and resumed here at start and every
+    // CUSTOMER_GRAPH_RETIREMENT_CHECK_MS (default a minute) when a process died before it was done.
+    const retirements = createRetirementResumer({
+      db, getConfig, connectors, connectorIds, logger, intervalMs: intervalMs(env, 'CUSTOMER_GRAPH_RETIREMENT_CHECK_MS', 60_000),
+    });
+    cleanups.push(() => retirements.stop());
+    const connectorSettings = createConnectorSettings({ store: connectorStore, fleet, database, getConfig, demo: setup.demo, logger, join: (id) => joinCrm(id), retirements });
     const admin = createAdminSubgraph({ db, getConfig, connectors, connectorIds, connectorRows: () => connectorStore.list(),
       markConnectorActive: (id) => connectorStore.setStatus(id, 'active', null), connectorSettings, mappingProblems: () => golden.problems(),
       resync: { status: () => resync.status(), start: () => resync.start() } });
@@ -261,6 +269,8 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
 
     const link = (onProgress?: (p: LinkerProgress) => void) => linkAll({ db, connectors, connectorIds, getConfig, logger, ...(onProgress ? { onProgress } : {}) });
     if (options.linkOnStart !== false) await link();
+    // After the start-time link run (it reads the CRMs the recomputations need), in the background.
+    retirements.start();
     const resync = createResync({ link: (onProgress) => link(onProgress), logger });
     cleanups.push(() => resync.idle());
     const joiner = crmJoiner({ store: connectorStore, fleet, natives, sources, golden, gateway, demo: setup.demo, cacheTtlMs: config.cacheTtlMs, wireNative, link: () => link(), logger });

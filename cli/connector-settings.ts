@@ -16,7 +16,8 @@ import type { DatabaseHandle } from '../db/open-database.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { MappingConfig } from '../resolver-engine/index.ts';
 import { objectsOf } from '../subgraphs/admin/connectors.ts';
-import { retireConnectorLinks } from '../sync/connector-retirement.ts';
+import { createRetirementResumer } from '../sync/retirement-resumer.ts';
+import type { RetirementResumer } from '../sync/retirement-resumer.ts';
 import { supportedCrms } from './connector-registry.ts';
 import type { ConnectorFleet } from './connector-fleet.ts';
 
@@ -48,8 +49,10 @@ export interface ConnectorSettingsDeps {
   probeTimeoutMs?: number;
   /** Starts a saved connector of a CRM none runs here yet (crm-join.ts); false when it must wait for a restart. */
   join?(id: string): Promise<boolean>;
-  /** Links per retirement pass after a deletion (default 500). */
+  /** Links per retirement pass after a deletion (default 500; only without `retirements`). */
   retirementChunkSize?: number;
+  /** Runs a deleted connector's retirement (the app's resumer, which also stops it at shutdown); default: one of its own. */
+  retirements?: Pick<RetirementResumer, 'retire'>;
 }
 
 const ID = /^[a-z][a-z0-9-]{1,39}$/;
@@ -100,6 +103,10 @@ function formValues(form: ConnectionForm, authKind: string | null | undefined, e
 
 export function createConnectorSettings(deps: ConnectorSettingsDeps) {
   const { store, fleet } = deps;
+  const retirements = deps.retirements ?? createRetirementResumer({
+    db: deps.database.db, getConfig: deps.getConfig, connectors: fleet.connectors, connectorIds: fleet.connectorIds, logger: deps.logger, intervalMs: 0,
+    ...(deps.retirementChunkSize ? { chunkSize: deps.retirementChunkSize } : {}),
+  });
   // One save at a time in this process: two admins saving one connector must not interleave test and store.
   let queue: Promise<unknown> = Promise.resolve();
 
@@ -235,14 +242,13 @@ export function createConnectorSettings(deps: ConnectorSettingsDeps) {
     await removeWebhookSubscriptions(row);
     // A paused one goes; its CRM's types stay in this process's graph (answering as unavailable) until the next start.
     fleet.forget(id);
-    const removed = await store.remove(id);
+    // The retirement of its links is recorded as due with the deletion: if this process dies before it is done, the
+    // next check of any process finishes it (sync/retirement-resumer.ts).
+    const removed = await store.remove(id, { retireLinks: true });
     deps.logger.info({ connector: id }, 'connector deleted');
     // In the background: a connector with a million links takes minutes, and the admin need not wait for it.
-    void retireConnectorLinks({
-      db: deps.database.db, getConfig: deps.getConfig, connectors: fleet.connectors, connectorIds: fleet.connectorIds, logger: deps.logger,
-      ...(deps.retirementChunkSize ? { chunkSize: deps.retirementChunkSize } : {}),
-    }, id).catch((err: unknown) => {
-      deps.logger.error({ err, connector: id }, 'could not retire all the links of the deleted connector; the links not yet retired stay active');
+    void retirements.retire(id).catch((err: unknown) => {
+      deps.logger.error({ err, connector: id }, 'could not retire all the links of the deleted connector yet; the next check resumes it');
     });
     return removed;
   }

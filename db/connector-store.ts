@@ -2,6 +2,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Database } from './open-database.ts';
 import type { CredentialCipher } from './credential-cipher.ts';
+import { recordConnectorDeletion } from './retirement-store.ts';
 import { connectors, syncCursors, syncPollStatus } from './schema.ts';
 
 export interface ConnectorInput {
@@ -81,11 +82,14 @@ export class ConnectorStore {
    * Removes a connector with its credentials, change cursors and poll status, in one transaction; false when there
    * was none. The cursors go too: a connector added again under this id must read from the start, not resume where
    * an old account left off. Links and history (inbox, outbox, audit) stay: they describe what happened.
+   * `retireLinks` (an admin's deletion): the retirement of its links is recorded as due in the same transaction
+   * (retirement-store.ts), so it is finished even if this process dies before it is.
    */
-  async remove(id: string): Promise<boolean> {
+  async remove(id: string, opts: { retireLinks?: boolean } = {}): Promise<boolean> {
     return this.db.transaction(async (tx) => {
-      const removed = await tx.delete(connectors).where(eq(connectors.id, id)).returning({ id: connectors.id });
+      const removed = await tx.delete(connectors).where(eq(connectors.id, id)).returning({ id: connectors.id, crm: connectors.crm });
       if (removed.length === 0) return false;
+      if (opts.retireLinks) await recordConnectorDeletion(tx, id, removed[0]!.crm);
       await tx.delete(syncCursors).where(eq(syncCursors.connectorId, id));
       await tx.delete(syncPollStatus).where(eq(syncPollStatus.connectorId, id));
       return true;

@@ -24,6 +24,26 @@ export const connectors = pgTable('connectors', {
   updatedAt: updatedAt(),
 });
 
+/**
+ * A deleted connector whose links are (being) retired (sync/connector-retirement.ts): written with the deletion, in
+ * the same transaction, so a retirement cut short (a crash, a deploy) is found and finished by any process
+ * (sync/retirement-resumer.ts). A connector merely disabled, or stored but not run by this process, has no row here.
+ * One process at a time works on a row: the one holding its lease (`lease_owner` until `lease_until`).
+ */
+export const connectorRetirements = pgTable('connector_retirements', {
+  connectorId: text('connector_id').primaryKey(),
+  crm: text('crm').notNull(),
+  /** When the connector was deleted (a second deletion of a re-added connector starts it again). */
+  requestedAt: timestamp('requested_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  /** Set once no active link of the connector is left; null while the retirement is due. */
+  finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
+  leaseOwner: text('lease_owner'),
+  leaseUntil: timestamp('lease_until', { withTimezone: true, mode: 'date' }),
+  /** Links retired so far, over every run. */
+  linksRetired: integer('links_retired').notNull().default(0),
+  updatedAt: updatedAt(),
+});
+
 /** A golden record: one Customer, Company or Deal, whatever number of CRM records it is linked to. */
 export const goldenRecords = pgTable(
   'golden_records',

@@ -15,6 +15,11 @@
  * change applier for long. Links are walked in the order of their unique index (connector, object, record id), so
  * each page is an index range scan however many links were already retired.
  *
+ * Resumable (sync/retirement-resumer.ts): the deletion is recorded durably (`connector_retirements`), and a run that
+ * holds its lease renews it inside each pass's transaction, so only one process commits passes at a time, and a run
+ * cut short (a crash, `signal` aborted between passes) leaves only whole passes behind; the next run walks the
+ * links still active from the start.
+ *
  * A CRM that cannot be read does not stop the retirement: the links are retired and orphans deleted all the same,
  * and golden records holding one of its records keep their previous snapshot (`kept`) until their next change or a
  * resync (admin `startResync`).
@@ -22,6 +27,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Connector } from '../connectors/contract/index.ts';
 import { lockLinking } from '../db/link-store.ts';
+import { renewRetirementLease } from '../db/retirement-store.ts';
 import type { Tx } from '../db/link-store.ts';
 import type { Database } from '../db/open-database.ts';
 import { recordLinks } from '../db/schema.ts';
@@ -40,6 +46,10 @@ export interface RetirementDeps {
   chunkSize?: number;
   /** Called after each committed pass, with the totals so far. */
   onProgress?(report: RetirementReport): void;
+  /** The lease this run holds (db/retirement-store.ts): renewed in every pass; a pass that finds it lost commits nothing. */
+  lease?: { owner: string; ms: number };
+  /** Stops the run between passes (the process shuts down). */
+  signal?: AbortSignal;
 }
 
 export interface RetirementReport {
@@ -54,7 +64,12 @@ export interface RetirementReport {
   /** CRMs that could not be read, with the last error's message. */
   unreadable: Record<string, string>;
   ms: number;
+  /** Why the run stopped before every link was retired; null when it went through. */
+  stopped: 'aborted' | 'lease lost' | null;
 }
+
+/** The run's lease was taken over (it stalled past it) or the connector was added back: this run stops. */
+class LeaseLostError extends Error {}
 
 const DEFAULT_CHUNK = 500;
 /** Preparations tried for one pass when links move underneath (a record linked meanwhile to one of its golden records). */
@@ -84,11 +99,15 @@ async function retireLinks(tx: Tx, connectorId: string, goldenIds: readonly stri
 /** Retires every active link of `connectorId` (a connector already deleted from the store); see the header. */
 export async function retireConnectorLinks(deps: RetirementDeps, connectorId: string): Promise<RetirementReport> {
   const started = Date.now();
-  const report: RetirementReport = { connectorId, chunks: 0, linksRetired: 0, goldenDeleted: 0, snapshotsChanged: 0, kept: [], unreadable: {}, ms: 0 };
+  const report: RetirementReport = { connectorId, chunks: 0, linksRetired: 0, goldenDeleted: 0, snapshotsChanged: 0, kept: [], unreadable: {}, ms: 0, stopped: null };
   const size = Math.max(1, deps.chunkSize ?? DEFAULT_CHUNK);
   let after: { objectType: string; recordId: string } | null = null;
   let logged = started;
   for (;;) {
+    if (deps.signal?.aborted) {
+      report.stopped = 'aborted';
+      break;
+    }
     const page = await nextPage(deps.db, connectorId, after, size);
     if (page.length === 0) break;
     const last = page[page.length - 1]!;
@@ -104,6 +123,7 @@ export async function retireConnectorLinks(deps: RetirementDeps, connectorId: st
           // The change applier's lock: no record is linked to these golden records while their links are retired.
           await lockLinking(tx);
           const retired = await retireLinks(tx, connectorId, goldenIds, new Date());
+          if (deps.lease && !(await renewRetirementLease(tx, connectorId, deps.lease.owner, deps.lease.ms, retired))) throw new LeaseLostError();
           return { retired, applied: await recomputeGolden(tx, ctx, prepared, goldenIds) };
         });
         report.chunks++;
@@ -114,9 +134,14 @@ export async function retireConnectorLinks(deps: RetirementDeps, connectorId: st
         for (const [crm, err] of failures) report.unreadable[crm] = err instanceof Error ? err.message : String(err);
         break;
       } catch (err) {
+        if (err instanceof LeaseLostError) {
+          report.stopped = 'lease lost';
+          break;
+        }
         if (!(err instanceof StalePreparationError) || attempt >= ATTEMPTS) throw err;
       }
     }
+    if (report.stopped) break;
     deps.onProgress?.({ ...report, ms: Date.now() - started });
     if (Date.now() - logged >= LOG_EVERY_MS) {
       logged = Date.now();
@@ -124,7 +149,9 @@ export async function retireConnectorLinks(deps: RetirementDeps, connectorId: st
     }
   }
   report.ms = Date.now() - started;
-  if (report.linksRetired > 0) deps.logger.info(progressOf(report, started), 'links of the deleted connector retired');
+  if (report.stopped) {
+    deps.logger.info({ ...progressOf(report, started), stopped: report.stopped }, 'retirement of the deleted connector\'s links stopped before the end; it resumes at the next check (sync/retirement-resumer.ts)');
+  } else if (report.linksRetired > 0) deps.logger.info(progressOf(report, started), 'links of the deleted connector retired');
   if (report.kept.length > 0) {
     deps.logger.warn(
       { connector: connectorId, kept: report.kept.length, examples: report.kept.slice(0, 10), unreadable: report.unreadable },
