@@ -4,7 +4,9 @@
  * object through `updateMany` within `connector.limits.update`, and settles every row:
  *   done → completeOutbox; transient (retryable ConnectorError) → back to pending after backoff with full jitter,
  *   never sooner than the CRM's Retry-After; permanent (CRM_VALIDATION, CRM_NOT_FOUND…) → dead letter with the
- *   CRM's message. Writes run in the 'writeback' lane of the account's one rate budget.
+ *   CRM's message. A record of several rows refused for good is sent again row by row first (separate-rows.ts), so
+ *   only the rows the CRM really refuses become dead letters, each with its own error. Writes run in the
+ *   'writeback' lane of the account's one rate budget.
  * Every settlement is conditional on the claim (its token, db/outbox-store.ts), and the lease is renewed and checked
  * right before each CRM call: a worker that stalled past its lease and lost rows to another worker neither sends
  * them again nor overwrites the other worker's outcome; such rows are logged and counted as `lost`.
@@ -23,6 +25,7 @@ import { expectedOf, fieldsToSend, staleReason } from './concurrency.ts';
 import type { OutboxGroup, OutboxRow } from '../../db/outbox-store.ts';
 import { deadLetterOutbox } from '../../db/writeback-store.ts';
 import type { DeadLetterInput } from '../../db/writeback-store.ts';
+import { deliverRowsSeparately, isRetryable, letter } from './separate-rows.ts';
 import { retentionSchedule } from '../retention-schedule.ts';
 import type { RetentionSchedule } from '../retention-schedule.ts';
 
@@ -67,9 +70,6 @@ export interface RoundResult {
    */
   lost: number;
 }
-
-/** Codes worth trying again later even though the CRM call itself is not retryable right now. */
-const LATER = new Set(['CRM_AUTH_FAILED', 'CRM_BUDGET_EXHAUSTED']);
 
 /** Full jitter (uniform in [0, min(cap, base·2^attempt)]), but never sooner than the CRM asked. */
 /** How often rows of a connector this worker does not run (disabled, not configured here) are looked at again. */
@@ -247,8 +247,11 @@ export class WriteBackWorker {
       } catch (err) {
         const error = asConnectorError(connector.crm, err);
         const rows = batch.flatMap((r) => r.rows);
-        if (error.retryable || LATER.has(error.code)) {
+        if (isRetryable(error)) {
           await this.retry(rows, error.message, error.retryAfterMs, result);
+        } else if (batch.length === 1 && rows.length > 1) {
+          // One record's update refused as a whole: which of its rows is refused is found by sending them apart.
+          await this.separately(connector, connectorId, objectType, token, size, batch, result);
         } else {
           const dead = await deadLetterOutbox(this.opts.db, rows.map((row) => letter(row, error)), token);
           result.dead += dead.length;
@@ -259,11 +262,14 @@ export class WriteBackWorker {
       const done: number[] = [];
       const dead: DeadLetterInput[] = [];
       const retry: { rows: OutboxRow[]; error: ConnectorError }[] = [];
+      const apart: Coalesced[] = [];
       batch.forEach((record, j) => {
         const r = results[j];
         if (r?.ok) done.push(...record.rows.map((row) => row.id));
         else if (!r) retry.push({ rows: record.rows, error: asConnectorError(connector.crm, new Error("no result for this item")) });
-        else if (r.error.retryable || LATER.has(r.error.code)) retry.push({ rows: record.rows, error: r.error });
+        else if (isRetryable(r.error)) retry.push({ rows: record.rows, error: r.error });
+        // Refused for good: with several rows, maybe for one row's field only (sent apart below).
+        else if (record.rows.length > 1) apart.push(record);
         else dead.push(...record.rows.map((row) => letter(row, r.error)));
       });
       const completed = await completeOutbox(this.opts.db, done, token);
@@ -273,7 +279,17 @@ export class WriteBackWorker {
       result.dead += lettered.length;
       this.lost(result, dead.map((d) => d.row.id), lettered, 'dead letter');
       for (const r of retry) await this.retry(r.rows, r.error.message, r.error.retryAfterMs, result);
+      if (apart.length > 0) await this.separately(connector, connectorId, objectType, token, size, apart, result);
     }
+  }
+
+  /** Sends the rows of records refused for good as one update again one by one, settling each (separate-rows.ts). */
+  private separately(connector: Connector, connectorId: string, objectType: string, token: string, size: number, records: Coalesced[], result: RoundResult): Promise<void> {
+    return deliverRowsSeparately({
+      db: this.opts.db, connector, connectorId, objectType, token, size, counts: result,
+      retry: (rows, error) => this.retry(rows, error.message, error.retryAfterMs, result),
+      lost: (wanted, changed, outcome) => this.lost(result, wanted, changed, outcome),
+    }, records);
   }
 
   /** Counts and logs rows an outcome update did not change because this claim no longer holds them. */
@@ -333,10 +349,4 @@ export class WriteBackWorker {
 /** The claim token of rows from one claim (every claimed row carries one; '' matches no row, so nothing is settled). */
 function claimOf(rows: readonly OutboxRow[]): string {
   return rows[0]?.claimToken ?? '';
-}
-
-function letter(row: OutboxRow, error: ConnectorError): DeadLetterInput {
-  const details = (error.details ?? {}) as Record<string, unknown>;
-  const nativeCode = typeof details.nativeCode === 'string' ? details.nativeCode : null;
-  return { row, code: error.code, nativeCode, reason: error.message };
 }
