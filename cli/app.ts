@@ -208,6 +208,7 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
         return { version, document: await mappingStore.document(version) };
       },
       versions: () => mappingStore.versions(),
+      document: (version) => mappingStore.document(version),
       apply: (document, meta) => applyMappingConfig(document, meta),
       // The registry golden resolution and validation use (neither is given another one here).
       customFunctions: () => defaultSurvivorshipFunctions.names(),

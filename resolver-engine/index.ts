@@ -81,7 +81,7 @@ export { toCountryCode } from './quality/countries.ts';
 // Mapping suggestions
 export type { GoldenFieldDescription, MappingSuggestion, NativeFieldDescription, SuggestOptions } from './suggest/suggest-mappings.ts';
 export { bestAssignment, goldenFieldsOf, suggestMappings } from './suggest/suggest-mappings.ts';
-export { suggestForObject } from './suggest/object-suggestions.ts';
+export { newGoldenFieldOf, suggestForObject } from './suggest/object-suggestions.ts';
 export type { FieldCandidate, GoldenFieldSuggestions, ObjectSuggestions } from './suggest/object-suggestions.ts';
 export { canonicalName } from './suggest/canonical-name.ts';
 export { SYNONYM_GROUPS } from './suggest/synonyms.ts';

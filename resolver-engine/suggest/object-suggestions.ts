@@ -7,6 +7,7 @@
 import type { FieldMapping, MappingConfig } from '../mapping/schema.ts';
 import type { GoldenScalar } from '../model.ts';
 import { bestAssignment, goldenFieldsOf, suggestMappings } from './suggest-mappings.ts';
+import { typeFit } from './native-types.ts';
 import type { MappingSuggestion, NativeFieldDescription, SuggestOptions } from './suggest-mappings.ts';
 
 export interface FieldCandidate extends MappingSuggestion {
@@ -37,6 +38,18 @@ function mappingOf(s: MappingSuggestion, crm: string, objectType: string, native
     ? { values: Object.fromEntries((native?.picklistValues ?? []).map((v) => [v, v])), unmapped: 'passthrough' }
     : {};
   return { crm, objectType, from: [s.nativeField], converter: { name: s.converter, options }, writable: native?.updateable !== false };
+}
+
+/**
+ * A native field nothing reads, added as a new golden field: the golden type and converter its own type fits (a
+ * checkbox becomes a Boolean through the boolean converter, a number a Float, a date a Date; a picklist keeps its
+ * values), so the new field does not answer "false" or "2026-02-02T06:49:10.070+0000" as text. Unknown types: String.
+ */
+export function newGoldenFieldOf(crm: string, objectType: string, native: NativeFieldDescription): { type: GoldenScalar; mapping: FieldMapping } {
+  const fit = typeFit(native.type, native.fieldType);
+  const converter = fit && fit.converter !== 'domain' ? fit.converter : 'identity';
+  const type = fit?.scalars[0] ?? 'String';
+  return { type, mapping: mappingOf({ goldenField: '', nativeField: native.name, score: 1, converter, reasons: [] }, crm, objectType, native) };
 }
 
 /**

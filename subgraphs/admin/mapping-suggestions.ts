@@ -8,7 +8,7 @@
 import { GraphQLError } from 'graphql';
 import { asConnectorError } from '../../connectors/contract/index.ts';
 import type { Connector, FieldDescription } from '../../connectors/contract/index.ts';
-import { suggestForObject } from '../../resolver-engine/index.ts';
+import { newGoldenFieldOf, suggestForObject } from '../../resolver-engine/index.ts';
 import type { FieldCandidate, MappingConfig } from '../../resolver-engine/index.ts';
 
 export interface MappingSuggestionsDeps {
@@ -51,6 +51,10 @@ type UnusedNativeField {
   label: String!
   type: String!
   custom: Boolean!
+  "The golden type it would take as a new golden field, from its own type: Boolean for a checkbox, Float for a number, Date, DateTime; else String."
+  goldenType: String!
+  "The mapping entry a new golden field reading it would have (JSON text: crm, objectType, from, the converter its type needs, writable)."
+  mapping: String!
 }
 
 type MappingSuggestions {
@@ -99,13 +103,15 @@ export function mappingSuggestionsResolvers(deps: MappingSuggestionsDeps) {
         }
         const fields = described?.fields ?? [];
         const byName = new Map(fields.map((f) => [f.name, f]));
-        const suggestions = suggestForObject(config, args.type, args.crm, object.objectType, fields.map((f) => {
+        const natives = fields.map((f) => {
           // The CRM's own type decides the fit; a finer one refines it (HubSpot 'string/phonenumber' is type/fieldType;
           // elsewhere the normalised type plays that part).
           const [type, fieldType] = f.nativeType.split('/');
           return { name: f.name, label: f.label, type: type!, fieldType: fieldType ?? f.type, updateable: f.updateable,
             ...(f.picklistValues ? { picklistValues: f.picklistValues.filter((p) => p.active).map((p) => p.value) } : {}) };
-        }));
+        });
+        const nativeByName = new Map(natives.map((n) => [n.name, n]));
+        const suggestions = suggestForObject(config, args.type, args.crm, object.objectType, natives);
         return {
           type: args.type,
           crm: args.crm,
@@ -117,7 +123,8 @@ export function mappingSuggestionsResolvers(deps: MappingSuggestionsDeps) {
           })),
           unusedNativeFields: suggestions.unusedNativeFields.map((name) => {
             const f = byName.get(name)!;
-            return { name, label: f.label, type: f.nativeType, custom: f.custom };
+            const added = newGoldenFieldOf(args.crm, object.objectType, nativeByName.get(name)!);
+            return { name, label: f.label, type: f.nativeType, custom: f.custom, goldenType: added.type, mapping: JSON.stringify(added.mapping) };
           }),
         };
       },

@@ -23,6 +23,8 @@ export interface SaveMeta {
 export interface MappingsDeps {
   current(): Promise<{ version: number; document: unknown }>;
   versions(): Promise<{ version: number; createdAt: Date; comment: string | null; actor: string | null }[]>;
+  /** The stored document of one version (as saved), undefined when no such version is stored. */
+  document?(version: number): Promise<unknown>;
   /**
    * Validates, stores and serves a document; throws an error with `code` MAPPING_INVALID (and `details.problems`),
    * or CONFLICT when `expectedVersion` is not the version in force (storing nothing either way).
@@ -53,6 +55,8 @@ type MappingVersion {
   comment: String
   "Who saved it, as the saver declared it (free text, not checked against any identity: the API knows tokens, not people). 'system' for the shipped default."
   actor: String
+  "The configuration document of this version as JSON text, e.g. to restore it by saving it again (a new version)."
+  document: String
 }
 
 "A survivorship strategy a rule may name in its 'strategy'."
@@ -89,6 +93,8 @@ type Query {
   fieldUsage(type: String, days: Int = 30): [FieldUsage!]!
   "Every stored version, newest first."
   mappingVersions: [MappingVersion!]!
+  "One stored version (null when there is none with that number)."
+  mappingVersion(version: Int!): MappingVersion
   "The survivorship strategies this gateway knows ('custom' needs a 'function', one of customFunctions)."
   survivorshipStrategies: [SurvivorshipStrategy!]!
   "Names of the custom survivorship functions registered in this gateway, for rules with strategy 'custom'."
@@ -121,6 +127,10 @@ export function createMappingsSubgraph(deps: MappingsDeps): MappingsSubgraph {
         return { version: c.version, document: JSON.stringify(c.document, null, 2) };
       },
       mappingVersions: async () => (await deps.versions()).map((v) => ({ ...v, createdAt: v.createdAt.toISOString() })),
+      mappingVersion: async (_: unknown, args: { version: number }) => {
+        const v = (await deps.versions()).find((x) => x.version === args.version);
+        return v ? { ...v, createdAt: v.createdAt.toISOString() } : null;
+      },
       survivorshipStrategies: () => Object.values(specifiedStrategies).map((s) => ({
         name: s.name, description: s.description, usesSourcePriority: s.sourcePriorityDecides === true,
       })),
@@ -130,6 +140,12 @@ export function createMappingsSubgraph(deps: MappingsDeps): MappingsSubgraph {
         if (!Number.isInteger(days) || days < 1 || days > 400) throw new GraphQLError('days must be 1 to 400.', { extensions: { code: 'BAD_USER_INPUT', argumentName: 'days' } });
         const rows = deps.fieldUsage ? await deps.fieldUsage({ days, ...(args.type ? { type: args.type } : {}) }) : [];
         return rows.map((r) => ({ ...r, lastSeenAt: r.lastSeenAt.toISOString() }));
+      },
+    },
+    MappingVersion: {
+      document: async (v: { version: number }) => {
+        const document = await deps.document?.(v.version);
+        return document === undefined ? null : JSON.stringify(document, null, 2);
       },
     },
     Mutation: {

@@ -165,8 +165,11 @@ describe('admin UI: data quality', () => {
   it.skipIf(!hasChromium)('a save on a version another admin replaced shows CONFLICT and stores nothing; the tick stays', async () => {
     const before = await stored();
     const page = await openQuality();
+    // A real change: a save identical to the version in force stores no version.
+    const theirs = structuredClone(before.doc) as Doc & { types: Record<string, { fields: Record<string, { description?: string }> }> };
+    theirs.types.Customer!.fields.email!.description = 'The address customers read their mail at';
     const other = await gql<{ saveMappingConfiguration: { version: number } }>(
-      'mutation($d: String!) { saveMappingConfiguration(document: $d, comment: "the other admin") { version } }', { d: JSON.stringify(before.doc) });
+      'mutation($d: String!) { saveMappingConfiguration(document: $d, comment: "the other admin") { version } }', { d: JSON.stringify(theirs) });
     expect(other.errors).toBeUndefined();
     const phone = page.locator('fieldset[data-field="email"]').getByLabel('phone-parseable', { exact: true });
     await phone.check();

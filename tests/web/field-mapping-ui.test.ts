@@ -201,9 +201,12 @@ describe('admin UI: field mapping', () => {
     expect(await name.getAttribute('aria-invalid')).toBeNull();
     expect(await page.locator('#mapping-changes').textContent()).toBe('1 unsaved change: new golden field loyaltyTier reads HubSpot loyalty_tier.');
 
-    // Another admin saves first: CONFLICT names that version, nothing is stored, the edit stays.
+    // Another admin saves a change first: CONFLICT names that version, nothing is stored, the edit stays. (A real
+    // change: a save identical to the version in force stores no version.)
+    const theirs = structuredClone(before.doc) as Doc & { types: { Customer: { fields: { email: { description?: string } } } } };
+    theirs.types.Customer.fields.email.description = 'The address customers read their mail at';
     const other = await gql<{ saveMappingConfiguration: { version: number } }>(
-      'mutation($d: String!) { saveMappingConfiguration(document: $d, comment: "the other admin") { version } }', { d: JSON.stringify(before.doc) });
+      'mutation($d: String!) { saveMappingConfiguration(document: $d, comment: "the other admin") { version } }', { d: JSON.stringify(theirs) });
     expect(other.errors).toBeUndefined();
     await page.getByRole('button', { name: 'Save 1 change' }).click();
     await expect.poll(() => page.locator('#errors .code').first().textContent(), { timeout: 30_000 }).toBe('CONFLICT');

@@ -168,11 +168,17 @@ describe('admin UI: sync health', () => {
     await page.getByRole('button', { name: 'Use token' }).click();
     await page.locator('#sync-health .as-of').filter({ hasText: 'As of' }).waitFor();
     expect(await page.locator('#sync-mapping').count()).toBe(0);
-    // A mapping saved with a native field Salesforce does not have.
+    // A mapping saved with a native field Salesforce does not have: a save checks the fields it names against the
+    // CRM (MAPPING_INVALID), except while the CRM cannot be read, as here.
     const current = await gql<{ mappingConfiguration: { document: string } }>('{ mappingConfiguration { document } }');
     const doc = JSON.parse(current.data!.mappingConfiguration.document) as { types: { Customer: { fields: Record<string, unknown> } } };
     doc.types.Customer.fields.assistant = { type: 'String', mappings: [{ crm: 'salesforce', objectType: 'Contact', from: ['AsistantName'] }] };
-    expect((await gql('mutation($d: String!) { saveMappingConfiguration(document: $d) { version } }', { d: JSON.stringify(doc) })).errors).toBeUndefined();
+    await fetch(`${t.salesforceUrl}/_sandbox/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ kind: 'reset', rate: 1 }]) });
+    try {
+      expect((await gql('mutation($d: String!) { saveMappingConfiguration(document: $d) { version } }', { d: JSON.stringify(doc) })).errors).toBeUndefined();
+    } finally {
+      await fetch(`${t.salesforceUrl}/_sandbox/faults`, { method: 'DELETE' });
+    }
     await page.getByRole('button', { name: 'Refresh' }).click();
     const line = page.locator('#sync-mapping li[data-crm="salesforce"][data-field="AsistantName"]');
     await line.waitFor();

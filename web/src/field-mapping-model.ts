@@ -27,7 +27,8 @@ export interface Candidate {
   mapping: string;
 }
 export interface FieldSuggestions { field: string; type: string; mappedFrom: string[]; candidates: Candidate[]; proposed: Candidate | null }
-export interface UnusedNativeField { name: string; label: string; type: string; custom: boolean }
+/** `goldenType` and `mapping` (JSON text): what the gateway says a new golden field reading it takes (Boolean and the boolean converter for a checkbox). */
+export interface UnusedNativeField { name: string; label: string; type: string; custom: boolean; goldenType: string; mapping: string }
 export interface Suggestions { type: string; crm: string; objectType: string; fields: FieldSuggestions[]; unusedNativeFields: UnusedNativeField[] }
 
 /** One pending change to a golden field's mapping from the selected source. */
@@ -37,7 +38,8 @@ export type FieldEdit =
   | { kind: 'stop' };
 
 /** A native field nobody reads, to become a new golden String field. */
-export interface NewField { name: string; nativeField: string }
+/** `goldenType` and `mapping` as the gateway proposed them for the native field (UnusedNativeField). */
+export interface NewField { name: string; nativeField: string; goldenType: string; mapping: string }
 
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 const sameSource = (m: Json, s: Source) => isObject(m) && m.crm === s.crm && m.objectType === s.objectType;
@@ -101,10 +103,8 @@ export function applyMappingEdits(doc: Json, typeName: string, source: Source, e
     else mappings.push(entry);
   }
   for (const n of added) {
-    fields[n.name] = {
-      type: 'String',
-      mappings: [{ crm: source.crm, objectType: source.objectType, from: [n.nativeField], converter: { name: 'identity', options: {} }, writable: true }],
-    };
+    // The type and converter fit the native field's own type: a checkbox added as a String would answer "false".
+    fields[n.name] = { type: n.goldenType, mappings: [JSON.parse(n.mapping) as Json] };
   }
   return copy;
 }
@@ -120,7 +120,8 @@ export function editInWords(field: FieldSuggestions, edit: FieldEdit, source: So
   }
 }
 
-export const newFieldInWords = (n: NewField, source: Source) => `new golden field ${n.name} reads ${crmName(source.crm)} ${n.nativeField}`;
+export const newFieldInWords = (n: NewField, source: Source) =>
+  `new golden field ${n.name}${n.goldenType === 'String' ? '' : ` (${n.goldenType})`} reads ${crmName(source.crm)} ${n.nativeField}`;
 
 /** What stopping means for the golden field, said before saving. */
 export function stopWarning(field: string, source: Source, others: readonly string[]): string {

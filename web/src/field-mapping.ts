@@ -28,7 +28,7 @@ const SUGGEST = `query MappingSuggestions($type: String!, $crm: String!, $object
   mappingSuggestions(type: $type, crm: $crm, objectType: $objectType) {
     type crm objectType
     fields { field type mappedFrom candidates { ${CANDIDATE} } proposed { ${CANDIDATE} } }
-    unusedNativeFields { name label type custom }
+    unusedNativeFields { name label type custom goldenType mapping }
   }
 }`;
 /** Shared with the Field rules page: the name this tab saves under. */
@@ -197,7 +197,9 @@ export class FieldMappingView {
   }
 
   private newFields(): NewField[] {
-    return [...this.adds].filter(([, a]) => a.on).map(([nativeField, a]) => ({ nativeField, name: a.name.trim() }));
+    const unused = new Map((this.suggestions?.unusedNativeFields ?? []).map((u) => [u.name, u]));
+    return [...this.adds].filter(([name, a]) => a.on && unused.has(name))
+      .map(([nativeField, a]) => ({ nativeField, name: a.name.trim(), goldenType: unused.get(nativeField)!.goldenType, mapping: unused.get(nativeField)!.mapping }));
   }
 
   private render(): void {
@@ -282,7 +284,7 @@ export class FieldMappingView {
     const title = h('h3', { id: 'mapping-unused-title' }, `Fields in ${sourceLabel(source)} nothing reads`);
     if (!fields.length) return void this.unused.replaceChildren(title, h('p', {}, 'None: every field is read or proposed.'));
     this.unused.replaceChildren(title, h('table', { class: 'mapping-table' },
-      h('thead', {}, h('tr', {}, ...['Label', 'Name', 'Type', 'Add as golden field'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('thead', {}, h('tr', {}, ...['Label', 'Name', 'Type (in the CRM — as a golden field)', 'Add as golden field'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, ...fields.map((u) => {
         const id = idOf(u.name);
         let a = this.adds.get(u.name);
@@ -304,7 +306,7 @@ export class FieldMappingView {
         check();
         return h('tr', { 'data-native': u.name },
           h('th', { scope: 'row' }, u.label, u.custom ? h('span', { class: 'badge' }, 'custom') : null),
-          h('td', {}, h('code', {}, u.name)), h('td', {}, u.type),
+          h('td', {}, h('code', {}, u.name)), h('td', { class: 'native-type' }, u.type, h('span', { class: 'hint' }, ` — added as ${u.goldenType}`)),
           h('td', {}, h('div', { class: 'mapping-check' }, box, h('label', { for: `add-${id}` }, 'Add', h('span', { class: 'fr-visually-hidden' }, ` ${u.label} as a golden field`))),
             h('label', { for: `add-name-${id}`, class: 'fr-visually-hidden' }, `Name of the new golden field for ${u.label}`), name, hint));
       }))));

@@ -13,6 +13,7 @@
 import './field-rules.css';
 import type { ApiError } from './api.ts';
 import { h } from './dom.ts';
+import { restoreControl, restoreVersion } from './field-rules-restore.ts';
 import type { Notices } from './review-queue.ts';
 import { loadMappingDocument, saveMappingConfiguration } from './field-rules-api.ts';
 import type { ConfigProblem, Version } from './field-rules-api.ts';
@@ -267,19 +268,33 @@ export class FieldRulesView {
       h('p', {}, 'Your changes are still on screen: change them and save again, or press Refresh to start over from the saved version.'));
   }
 
+  /** Saves version `version` again as a new version (field-rules-restore.ts); unsaved edits are discarded. */
+  private async restore(version: number, inForce: number): Promise<void> {
+    const outcome = await restoreVersion(version, inForce, this.actor.value.trim() || null);
+    this.notices.errors(outcome.errors.map((e) => (e.code === 'CONFLICT' ? conflictInWords(e, inForce) : e)));
+    this.problems = outcome.saved?.version === undefined ? outcome.saved?.problems ?? [] : [];
+    this.renderProblems();
+    if (outcome.saved?.version !== undefined) this.edits.clear();
+    await this.load();
+    if (outcome.said) this.notices.say(outcome.said);
+    this.history.querySelector<HTMLElement>('h3')?.focus();
+  }
+
   private renderHistory(versions: readonly Version[]): void {
     const shown = versions.slice(0, HISTORY_SHOWN);
     const inForce = this.base?.version;
     this.history.replaceChildren(
-      h('h3', { id: 'rules-history-title' }, 'Recent versions'),
+      h('h3', { id: 'rules-history-title', tabindex: '-1' }, 'Recent versions'),
       h('table', { class: 'rules-table history' },
         h('caption', {}, 'Saved versions of the mapping configuration, newest first'),
-        h('thead', {}, h('tr', {}, ...['Version', 'Saved', 'By', 'Comment'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('thead', {}, h('tr', {}, ...['Version', 'Saved', 'By', 'Comment', 'Undo'].map((t) => h('th', { scope: 'col' }, t)))),
         h('tbody', {}, ...shown.map((v) => h('tr', { 'data-version': String(v.version) },
           h('th', { scope: 'row' }, String(v.version), v.version === inForce ? h('span', { class: 'in-force' }, ' (in force)') : null),
           h('td', { title: v.createdAt }, when(v.createdAt)),
           h('td', { class: 'actor' }, v.actor ?? '—'),
-          h('td', {}, v.comment ?? '—'))))),
+          h('td', {}, v.comment ?? '—'),
+          v.version === inForce || inForce === undefined ? h('td', {})
+            : restoreControl(v.version, inForce, () => this.changedRows().length > 0, () => this.restore(v.version, inForce)))))),
       ...(versions.length > shown.length ? [h('p', {}, `${versions.length - shown.length} older versions are not shown.`)] : []));
   }
 }
