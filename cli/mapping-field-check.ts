@@ -129,7 +129,7 @@ function sentence(u: UnknownNativeField): string {
   const object = `${crmPrefix(u.crm)} ${u.objectType}`;
   const where = u.missing.name === u.field ? object : `${u.missing.typeName} (on the way to ${u.field})`;
   const readBy = u.goldenFields.length ? ` (read by ${u.goldenFields.join(', ')})` : '';
-  const hint = u.didYouMean.length ? ` Did you mean ${orList(u.didYouMean)}?` : ` No field of ${u.missing.typeName} has a similar name.`;
+  const hint = u.didYouMean.length ? ` Did you mean ${orList(u.didYouMean)}?` : ` No field of ${where} has a similar name.`;
   return `${where} has no field ${u.missing.name}${readBy}.${hint}`;
 }
 
