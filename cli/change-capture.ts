@@ -8,6 +8,8 @@
  * `CUSTOMER_GRAPH_INBOX_INTERVAL_MS` (default 1000: how often the inbox is swept besides the wake-up on receipt),
  * `CUSTOMER_GRAPH_INBOX_BATCH_SIZE` (default 100: events applied per transaction),
  * `CUSTOMER_GRAPH_INBOX_RETENTION_HOURS` (default 168: processed events kept a week; `0` keeps them all),
+ * `CUSTOMER_GRAPH_CHANGE_LOG_RETENTION_HOURS` (default 168: the customer change feed, customer_change_log, replays a
+ * week back; older cursors answer CURSOR_EXPIRED; `0` keeps everything),
  * `CUSTOMER_GRAPH_PUBLIC_URL` (the base URL CRMs post to, when a proxy sits in front of the gateway).
  */
 import type { Connector } from '../connectors/contract/index.ts';
@@ -22,6 +24,9 @@ import type { ChangeApplierContext } from '../sync/change-applier.ts';
 import { startInboxWorker } from '../sync/inbox-worker.ts';
 import type { InboxWorker } from '../sync/inbox-worker.ts';
 import { startPolling } from '../sync/poller.ts';
+import { pruneChangeLog } from '../db/change-log.ts';
+import { retentionSchedule } from '../sync/retention-schedule.ts';
+import type { RetentionSchedule } from '../sync/retention-schedule.ts';
 import type { Poller } from '../sync/poller.ts';
 import { DEMO_HUBSPOT_ID, DEMO_PIPEDRIVE_ID } from './connector-setup.ts';
 import type { ConnectorSetup } from './connector-setup.ts';
@@ -30,6 +35,8 @@ export interface ChangeCapture {
   inbox: InboxWorker;
   /** Undefined when polling is off (`CUSTOMER_GRAPH_POLL_INTERVAL_MS=0`). */
   poller: Poller | undefined;
+  /** Prunes the customer change log past its retention (hourly, on the shared schedule). */
+  changeLogRetention: RetentionSchedule;
   /** Settles when every CRM whose webhooks are made through its API was asked to deliver here (never rejects). */
   subscribed: Promise<void>;
   /** Subscribes one CRM's webhooks again (its connector joined or took new settings); never rejects. */
@@ -78,6 +85,14 @@ export async function startChangeCapture(opts: ChangeCaptureOptions): Promise<Ch
     onPruned: (deleted) => logger.info({ deleted }, 'processed webhook events past their retention deleted'),
     onError: (err) => logger.error({ err }, 'inbox worker failed; retrying on the next tick'),
   });
+  // The change feed's retention bounds how long a consumer may stay away and still catch up exactly.
+  const changeLogRetention = retentionSchedule({
+    retentionMs: intervalMs(env, 'CUSTOMER_GRAPH_CHANGE_LOG_RETENTION_HOURS', 168, 'hours') * 3_600_000,
+    prune: (cutoff) => pruneChangeLog(db, cutoff),
+    onPruned: (deleted) => logger.info({ deleted }, 'customer changes past their retention deleted from the change log'),
+    onError: (err) => logger.error({ err }, 'pruning the customer change log failed; retrying at the next tick'),
+  });
+  changeLogRetention.start();
   const pollMs = intervalMs(env, 'CUSTOMER_GRAPH_POLL_INTERVAL_MS', 15_000);
   const poller = pollMs > 0
     ? startPolling(context, {
@@ -104,6 +119,7 @@ export async function startChangeCapture(opts: ChangeCaptureOptions): Promise<Ch
   const stop = async () => {
     await poller?.stop();
     await inbox.stop();
+    await changeLogRetention.stop();
   };
   // Demo: the HubSpot sandbox delivers its webhooks to this gateway, signed with the demo connector's secret.
   const hubspotSandbox = opts.setup.sandboxes?.hubspotUrl;
@@ -116,7 +132,7 @@ export async function startChangeCapture(opts: ChangeCaptureOptions): Promise<Ch
     else logger.info({ targetUrl }, 'HubSpot sandbox webhooks delivered to the gateway');
   }
   const subscribed = subscribeWebhooks(opts);
-  return { inbox, poller, subscribed, subscribeWebhooks: (crm) => subscribeWebhooks(opts, crm), stop };
+  return { inbox, poller, changeLogRetention, subscribed, subscribeWebhooks: (crm) => subscribeWebhooks(opts, crm), stop };
 }
 
 /**

@@ -309,3 +309,29 @@ export const matchDecisions = pgTable(
     index('match_decisions_review_score_idx').on(t.score.desc().nullsLast(), t.id).where(sql`${t.decision} = 'review_pending'`),
   ],
 );
+
+/**
+ * The durable customer change feed (db/change-log.ts): one row per `customerChanged` event, written by
+ * publishCustomerChanged in the statement that NOTIFYs, so a consumer that was away replays exactly what it missed
+ * (`customerChanged(after:)`, `customerChanges(after:)`). `seq` is the cursor; publishers serialise on an advisory
+ * lock, so seq order is commit order. Pruned past CUSTOMER_GRAPH_CHANGE_LOG_RETENTION_HOURS, oldest first.
+ */
+export const customerChangeLog = pgTable(
+  'customer_change_log',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    customerId: text('customer_id').notNull(),
+    /** Golden fields whose merged value changed; null: any field (ids-only event). */
+    changedFields: text('changed_fields').array(),
+    /** golden_records.snapshot_version after the change; null for deletions and merges. */
+    snapshotVersion: integer('snapshot_version'),
+    /** When the change was detected (the event's `at`). */
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    // Replay of a few customers (`ids`) without reading everyone's changes.
+    index('customer_change_log_customer_idx').on(t.customerId, t.seq),
+    // Retention: the newest row past the cutoff (the last of equal times), one index probe.
+    index('customer_change_log_at_idx').on(t.at, t.seq),
+  ],
+);

@@ -15,6 +15,8 @@ const definitions = {
   UNAUTHENTICATED: { description: 'An admin operation was sent without one of the API tokens (CUSTOMER_GRAPH_API_TOKENS), or with a wrong one.', httpStatus: 401, exitCode: 77 },
   NOT_FOUND: { description: 'The requested object does not exist.', httpStatus: 404, exitCode: 3 },
   CONFLICT: { description: 'The request was already carried out or clashes with the current state (e.g. a dead letter already replayed); the message says what to do instead.', httpStatus: 409, exitCode: 4 },
+  // 410 Gone: the changes after the cursor existed and were deleted (retention); 65 (EX_DATAERR): the input is stale.
+  CURSOR_EXPIRED: { description: 'The change-feed cursor is older than the change log keeps (CUSTOMER_GRAPH_CHANGE_LOG_RETENTION_HOURS): changes after it were deleted. Re-read the customers you hold, then continue from a fresh cursor (customerChanges.headCursor, taken before the re-read).', httpStatus: 410, exitCode: 65 },
   CONFIG_INVALID: { description: 'The process configuration (environment variables, flags) is invalid.', httpStatus: 500, exitCode: 78 },
   // 75 (EX_TEMPFAIL): the configuration is valid, the port is only busy now and a retry may succeed; the sandboxes
   // already exit 75 on a taken port. 503: the service cannot be offered at the moment.

@@ -6,12 +6,17 @@
  */
 import type { FormattedExecutionResult } from 'graphql';
 import type { CustomerChangedEvent } from '../../db/change-events.ts';
+import { encodeChangeCursor } from '../../db/change-log.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { CustomerInterest, CustomerResolution } from './customer-interest.ts';
 import { OrderedQueue } from './ordered-queue.ts';
 
 /** What a subscriber receives per matching event (the source value of `Subscription.customerChanged`). */
 export interface CustomerChangePayload {
+  /** The event's sequence in the change log (null from a publisher without one): replay skips what it delivered. */
+  seq: number | null;
+  /** The opaque cursor of `seq`. */
+  cursor: string | null;
   customerId: string;
   /** ["*"] when the producer sent an ids-only event. */
   changedFields: string[];
@@ -84,6 +89,8 @@ export class CustomerChangeHub {
     // the payload object itself, which lets the execution layer shape it once per identical operation.
     const payloads = new Map<string, Promise<CustomerChangePayload>>();
     const base = {
+      seq: event.seq ?? null,
+      cursor: event.seq ? encodeChangeCursor(event.seq) : null,
       customerId: event.customerId,
       changedFields: event.changedFields ?? ['*'],
       version: event.version ?? null,
@@ -94,8 +101,7 @@ export class CustomerChangeHub {
       const key = resolution?.key ?? '';
       let payload = payloads.get(key);
       if (!payload) {
-        if (resolution) this.counters.resolutions++;
-        const customer = resolution ? this.runResolution(resolution, event.customerId) : Promise.resolve(null);
+        const customer = resolution ? this.resolveFor(resolution, event.customerId) : Promise.resolve(null);
         payload = customer.then((result) => ({ ...base, customer: result }));
         payloads.set(key, payload);
       }
@@ -114,6 +120,12 @@ export class CustomerChangeHub {
   /** Ends every subscription (the server is shutting down). */
   closeAll(): void {
     for (const sub of [...this.all]) sub.queue.close();
+  }
+
+  /** One gateway resolution (counted); never throws. Replay (change-replay.ts) resolves its events here too. */
+  resolveFor(resolution: CustomerResolution, customerId: string): Promise<FormattedExecutionResult> {
+    this.counters.resolutions++;
+    return this.runResolution(resolution, customerId);
   }
 
   private async runResolution(resolution: CustomerResolution, customerId: string): Promise<FormattedExecutionResult> {

@@ -10,7 +10,9 @@ import type { ExecutionArgs, ExecutionResult, FormattedExecutionResult, GraphQLF
 import type { CustomerChangeHub, CustomerChangePayload } from './change-hub.ts';
 import { readCustomerInterest, stableJson } from './customer-interest.ts';
 import { graphqlRuntime } from './graphql-runtime.ts';
-import type { CustomerChangedArgs } from './customer-interest.ts';
+import type { CustomerChangedArgs, CustomerInterest } from './customer-interest.ts';
+import { catchUpStream, replayStart } from './change-replay.ts';
+import type { ChangeLogReader } from '../../db/change-log.ts';
 
 /** Per execution of one event: the gateway's errors for `customer`, to join that event's result. */
 export interface SubscriptionContext {
@@ -38,18 +40,23 @@ export function toExecutionResult(result: FormattedExecutionResult): ExecutionRe
 /** The live customer behind each id (a merged-away id → the survivor; unknown → null). */
 export type LiveCustomerIds = (ids: readonly string[]) => Promise<Map<string, string | null>>;
 
-const subscribeFieldResolver = (hub: CustomerChangeHub, liveIds: LiveCustomerIds | undefined): GraphQLFieldResolver<unknown, SubscriptionContext> =>
+const subscribeFieldResolver = (hub: CustomerChangeHub, liveIds: LiveCustomerIds | undefined, changeLog: ChangeLogReader | undefined): GraphQLFieldResolver<unknown, SubscriptionContext> =>
   async (_root, args, _ctx, info) => {
     if (info.parentType.name !== 'Subscription' || info.fieldName !== 'customerChanged') {
       throw new GraphQLError(`Subscription field ${info.fieldName} is not served by this gateway`);
     }
-    const interest = readCustomerInterest(args as CustomerChangedArgs, info);
-    if (!interest.ids || !liveIds) return hub.subscribe(interest);
-    // A merged-away id keeps working, as in queries: its events are published under the surviving customer.
-    const live = await liveIds([...interest.ids]);
-    const ids = new Set(interest.ids);
-    for (const id of live.values()) if (id) ids.add(id);
-    return hub.subscribe({ ...interest, ids });
+    const { after, ...interestArgs } = args as CustomerChangedArgs & { after?: string | null };
+    const afterSeq = replayStart(after);
+    if (afterSeq !== null && !changeLog) throw new GraphQLError('`after` needs the change log, which this gateway has no database for', { extensions: { code: 'BAD_USER_INPUT' } });
+    let interest: CustomerInterest = readCustomerInterest(interestArgs, info);
+    if (interest.ids && liveIds) {
+      // A merged-away id keeps working, as in queries: its events are published under the surviving customer.
+      const live = await liveIds([...interest.ids]);
+      const ids = new Set(interest.ids);
+      for (const id of live.values()) if (id) ids.add(id);
+      interest = { ...interest, ids };
+    }
+    return afterSeq === null ? hub.subscribe(interest) : catchUpStream(hub, changeLog!, interest, afterSeq);
   };
 
 const fieldResolver: GraphQLFieldResolver<unknown, SubscriptionContext> = (source, _args, ctx, info) => {
@@ -81,8 +88,8 @@ const fieldResolver: GraphQLFieldResolver<unknown, SubscriptionContext> = (sourc
  * name and variables) receive the same payload object from the hub, so the shaped result is computed once per
  * event and shared: 1,000 identical subscribers cost one resolution and one execution, not 1,000.
  */
-export function subscribeWith(hub: CustomerChangeHub, liveIds?: LiveCustomerIds) {
-  const resolveSubscribe = subscribeFieldResolver(hub, liveIds);
+export function subscribeWith(hub: CustomerChangeHub, liveIds?: LiveCustomerIds, changeLog?: ChangeLogReader) {
+  const resolveSubscribe = subscribeFieldResolver(hub, liveIds, changeLog);
   const shaped = new WeakMap<object, Map<string, ExecutionResult>>();
   return async (args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> => {
     const stream = await graphqlRuntime.createSourceEventStream({ ...args, contextValue: newSubscriptionContext(), fieldResolver, subscribeFieldResolver: resolveSubscribe });

@@ -36,7 +36,10 @@ export interface SubscriptionLayerOptions {
   httpServer: http.Server;
   /** Same path as the HTTP endpoint: `/graphql`. */
   path: string;
-  /** Where change events come from (LISTEN); the app's database handle. With `db`, merged-away ids are followed. */
+  /**
+   * Where change events come from (LISTEN); the app's database handle. With `db`, merged-away ids are followed and
+   * `after` replays the change log (customer_change_log).
+   */
   events: Pick<DatabaseHandle, 'listen'> & Partial<Pick<DatabaseHandle, 'db'>>;
   execute: GatewayExecutor;
   /** Accepted tokens (CUSTOMER_GRAPH_API_TOKENS); unset: open, with a warning. */
@@ -130,7 +133,7 @@ export function createSubscriptionLayer(options: SubscriptionLayerOptions): Subs
           },
           onConnect: (ctx) => authorise(ctx.connectionParams),
           context: () => newSubscriptionContext() as unknown as Record<string, unknown>,
-          subscribe: subscribeWith(hub, db ? (ids) => resolveGoldenIds(db, 'Customer', ids) : undefined),
+          subscribe: subscribeWith(hub, db ? (ids) => resolveGoldenIds(db, 'Customer', ids) : undefined, db),
           execute: async (args) => toExecutionResult(await options.execute({
             query: print(args.document),
             variables: (args.variableValues ?? undefined) as Record<string, unknown> | undefined,

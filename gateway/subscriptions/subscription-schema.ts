@@ -6,7 +6,7 @@
 import type { GraphQLSchema } from 'graphql';
 import { graphqlRuntime } from './graphql-runtime.ts';
 
-export const SUBSCRIPTION_SDL = /* GraphQL */ `
+const SUBSCRIPTION_TYPE_SDL = /* GraphQL */ `
   extend schema {
     subscription: Subscription
   }
@@ -17,12 +17,21 @@ export const SUBSCRIPTION_SDL = /* GraphQL */ `
     \`fields\`: only when one of these golden fields changed (default: the fields selected under \`customer\`;
     when nothing but \`id\` is selected there, any change). \`customer\` is resolved through the gateway with
     the selection given here, exactly like a query.
+    \`after\`: the \`cursor\` of the last change you processed. The changes logged since (matching \`ids\` and
+    \`fields\`) are delivered first, oldest first, then live ones follow with no gap and none twice. A malformed
+    cursor: BAD_USER_INPUT; one older than the change log keeps (a week by default): CURSOR_EXPIRED — re-read the
+    customers you hold, then continue from a fresh cursor (\`customerChanges.headCursor\`).
     """
-    customerChanged(ids: [ID!], fields: [String!]): CustomerChange!
+    customerChanged(ids: [ID!], fields: [String!], after: String): CustomerChange!
   }
+`;
 
+/** Used when the API schema has no CustomerChange of its own (the identity subgraph normally defines it). */
+const CUSTOMER_CHANGE_SDL = /* GraphQL */ `
   "One change of one golden customer."
   type CustomerChange {
+    "Opaque position in the change feed: pass the last one processed as \`after\` to catch up."
+    cursor: String
     customerId: ID!
     "Golden fields whose merged value changed; [\\"*\\"] when the producer sent too many to list."
     changedFields: [String!]!
@@ -38,11 +47,15 @@ export const SUBSCRIPTION_SDL = /* GraphQL */ `
   }
 `;
 
-const extension = graphqlRuntime.parse(SUBSCRIPTION_SDL);
+export const SUBSCRIPTION_SDL = SUBSCRIPTION_TYPE_SDL + CUSTOMER_CHANGE_SDL;
+
+const withChangeType = graphqlRuntime.parse(SUBSCRIPTION_SDL);
+const subscriptionOnly = graphqlRuntime.parse(SUBSCRIPTION_TYPE_SDL);
 
 /** The API schema plus Subscription; throws if the API schema has no Customer type or already has subscriptions. */
 export function buildSubscriptionSchema(apiSchema: GraphQLSchema): GraphQLSchema {
   if (!apiSchema.getType('Customer')) throw new Error('the gateway schema has no Customer type to subscribe to');
   if (apiSchema.getSubscriptionType()) throw new Error('the gateway schema already defines a subscription type');
-  return graphqlRuntime.extendSchema(apiSchema, extension);
+  // The identity subgraph serves CustomerChange for the change-feed query; the subscription delivers that same type.
+  return graphqlRuntime.extendSchema(apiSchema, apiSchema.getType('CustomerChange') ? subscriptionOnly : withChangeType);
 }

@@ -16,6 +16,8 @@ import type { MappingConfig } from '../../resolver-engine/index.ts';
 import { GOLDEN_TYPES, linkedSources, renderIdentitySdl } from './identity-sdl.ts';
 import { inverseListResolver, inverseLists } from './inverse-lists.ts';
 import { checkFirst, checkId, decodeCursor, encodeCursor, toGoldenFilter } from './list-input.ts';
+import { customerChanges } from './change-feed.ts';
+import type { CustomerChangesArgs } from './change-feed.ts';
 
 export interface IdentitySubgraphOptions {
   db: Database;
@@ -72,7 +74,9 @@ export function createIdentitySubgraph(options: IdentitySubgraphOptions): Identi
     const typeDefs = renderIdentitySdl(config);
     const sources = linkedSources(config);
     const crms = [...new Set(sources.map((s) => s.crm))].sort();
-    const resolvers: Record<string, Record<string, unknown>> = { Query: {} };
+    const resolvers: Record<string, Record<string, unknown>> = {
+      Query: { customerChanges: (_: unknown, args: CustomerChangesArgs) => customerChanges(db, args) },
+    };
     for (const entityType of GOLDEN_TYPES) {
       const root = ROOT_FIELDS[entityType]!;
       resolvers.Query![root.one] = async (_: unknown, args: { id: string }, _ctx: unknown, info: GraphQLResolveInfo) => {

@@ -63,6 +63,54 @@ export type Customer = {
   sources: Array<SourceRef>;
 };
 
+/**
+ * One change of one golden customer: a merged (golden) value changed. The same type is delivered live by
+ * `Subscription.customerChanged` and read back, in order, from the change log by `Query.customerChanges`.
+ */
+export type CustomerChange = {
+  __typename?: 'CustomerChange';
+  /** When the change was detected (ISO 8601). */
+  at: Scalars['String']['output'];
+  /** Golden fields whose merged value changed; ["*"] when the producer sent too many to list (any field). */
+  changedFields: Array<Scalars['String']['output']>;
+  /**
+   * Opaque position of this change in the change feed. Keep the last one you processed: `customerChanged(after:)`
+   * or `customerChanges(after:)` with it delivers exactly the changes made since, in order, none twice. Cursors
+   * stay valid for the change log's retention (a week by default); an older one answers CURSOR_EXPIRED.
+   */
+  cursor?: Maybe<Scalars['String']['output']>;
+  /** The customer now (a merged-away id: the surviving customer), with the selection given; null when it no longer exists. */
+  customer?: Maybe<Customer>;
+  customerId: Scalars['ID']['output'];
+  /**
+   * The customer's snapshot version after the change: it grows by one each time the customer's merged values
+   * change, so a subscriber can drop an event older than the state it holds. Null for a deletion or a merge.
+   */
+  version?: Maybe<Scalars['Int']['output']>;
+};
+
+export type CustomerChangeConnection = {
+  __typename?: 'CustomerChangeConnection';
+  /** Changes after the cursor given, oldest first. */
+  edges: Array<CustomerChangeEdge>;
+  /**
+   * The position of the newest change logged so far: a fresh cursor. To start following changes (or to resync after
+   * CURSOR_EXPIRED), take it first, then read the customers you hold, then continue from it.
+   */
+  headCursor: Scalars['String']['output'];
+  /**
+   * `endCursor`: the cursor to pass as `after` for the next page (the last change of this page; `after` itself when
+   * the page is empty). `hasNextPage`: more changes are logged after this page.
+   */
+  pageInfo: PageInfo;
+};
+
+export type CustomerChangeEdge = {
+  __typename?: 'CustomerChangeEdge';
+  cursor: Scalars['String']['output'];
+  node: CustomerChange;
+};
+
 export type CustomerConnection = {
   __typename?: 'CustomerConnection';
   edges: Array<CustomerEdge>;
@@ -143,6 +191,12 @@ export type Query = {
   company?: Maybe<Company>;
   /** A customer by id (a merged-away id answers the surviving customer); null when there is none. */
   customer?: Maybe<Customer>;
+  /**
+   * The customer change feed, for consumers that poll or resync in pages: the logged changes after `after` (from
+   * the oldest kept when absent), oldest first, `first` at most 500, only of `ids` when given (a merged-away id
+   * counts as its survivor). A malformed cursor: BAD_USER_INPUT; one older than the log keeps: CURSOR_EXPIRED.
+   */
+  customerChanges: CustomerChangeConnection;
   /** Customers in a stable order (oldest first), paged with `first` (at most 500) and `after` (an endCursor). */
   customers: CustomerConnection;
   /** A deal by id; null when there is none. */
@@ -165,6 +219,13 @@ export type QueryCompanyArgs = {
 
 export type QueryCustomerArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryCustomerChangesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  ids?: InputMaybe<Array<Scalars['ID']['input']>>;
 };
 
 
@@ -307,6 +368,9 @@ export type ResolversTypes = ResolversObject<{
   CompanyEdge: ResolverTypeWrapper<Partial<CompanyEdge>>;
   CompanyFilter: ResolverTypeWrapper<Partial<CompanyFilter>>;
   Customer: ResolverTypeWrapper<Partial<Customer>>;
+  CustomerChange: ResolverTypeWrapper<Partial<CustomerChange>>;
+  CustomerChangeConnection: ResolverTypeWrapper<Partial<CustomerChangeConnection>>;
+  CustomerChangeEdge: ResolverTypeWrapper<Partial<CustomerChangeEdge>>;
   CustomerConnection: ResolverTypeWrapper<Partial<CustomerConnection>>;
   CustomerEdge: ResolverTypeWrapper<Partial<CustomerEdge>>;
   CustomerFilter: ResolverTypeWrapper<Partial<CustomerFilter>>;
@@ -330,6 +394,9 @@ export type ResolversParentTypes = ResolversObject<{
   CompanyEdge: Partial<CompanyEdge>;
   CompanyFilter: Partial<CompanyFilter>;
   Customer: Partial<Customer | FederationReferenceTypes['Customer']>;
+  CustomerChange: Partial<CustomerChange>;
+  CustomerChangeConnection: Partial<CustomerChangeConnection>;
+  CustomerChangeEdge: Partial<CustomerChangeEdge>;
   CustomerConnection: Partial<CustomerConnection>;
   CustomerEdge: Partial<CustomerEdge>;
   CustomerFilter: Partial<CustomerFilter>;
@@ -380,6 +447,26 @@ export type CustomerResolvers<ContextType = unknown, ParentType extends Resolver
   sources?: Resolver<Array<ResolversTypes['SourceRef']>, ParentType, ContextType>;
 }>;
 
+export type CustomerChangeResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['CustomerChange'] = ResolversParentTypes['CustomerChange']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  changedFields?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  cursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType>;
+  customerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  version?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+}>;
+
+export type CustomerChangeConnectionResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['CustomerChangeConnection'] = ResolversParentTypes['CustomerChangeConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['CustomerChangeEdge']>, ParentType, ContextType>;
+  headCursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type CustomerChangeEdgeResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['CustomerChangeEdge'] = ResolversParentTypes['CustomerChangeEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['CustomerChange'], ParentType, ContextType>;
+}>;
+
 export type CustomerConnectionResolvers<ContextType = unknown, ParentType extends ResolversParentTypes['CustomerConnection'] = ResolversParentTypes['CustomerConnection']> = ResolversObject<{
   edges?: Resolver<Array<ResolversTypes['CustomerEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
@@ -418,6 +505,7 @@ export type QueryResolvers<ContextType = unknown, ParentType extends ResolversPa
   companies?: Resolver<ResolversTypes['CompanyConnection'], ParentType, ContextType, RequireFields<QueryCompaniesArgs, 'first'>>;
   company?: Resolver<Maybe<ResolversTypes['Company']>, ParentType, ContextType, RequireFields<QueryCompanyArgs, 'id'>>;
   customer?: Resolver<Maybe<ResolversTypes['Customer']>, ParentType, ContextType, RequireFields<QueryCustomerArgs, 'id'>>;
+  customerChanges?: Resolver<ResolversTypes['CustomerChangeConnection'], ParentType, ContextType, RequireFields<QueryCustomerChangesArgs, 'first'>>;
   customers?: Resolver<ResolversTypes['CustomerConnection'], ParentType, ContextType, RequireFields<QueryCustomersArgs, 'first'>>;
   deal?: Resolver<Maybe<ResolversTypes['Deal']>, ParentType, ContextType, RequireFields<QueryDealArgs, 'id'>>;
   deals?: Resolver<ResolversTypes['DealConnection'], ParentType, ContextType, RequireFields<QueryDealsArgs, 'first'>>;
@@ -434,6 +522,9 @@ export type Resolvers<ContextType = unknown> = ResolversObject<{
   CompanyConnection?: CompanyConnectionResolvers<ContextType>;
   CompanyEdge?: CompanyEdgeResolvers<ContextType>;
   Customer?: CustomerResolvers<ContextType>;
+  CustomerChange?: CustomerChangeResolvers<ContextType>;
+  CustomerChangeConnection?: CustomerChangeConnectionResolvers<ContextType>;
+  CustomerChangeEdge?: CustomerChangeEdgeResolvers<ContextType>;
   CustomerConnection?: CustomerConnectionResolvers<ContextType>;
   CustomerEdge?: CustomerEdgeResolvers<ContextType>;
   Deal?: DealResolvers<ContextType>;
