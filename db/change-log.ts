@@ -7,8 +7,10 @@
  * Ordering: every publisher takes one transaction-level advisory lock before it draws sequence numbers, and holds it
  * until its transaction ends. So a row becomes visible only after every row with a lower seq is committed (or rolled
  * back): a reader that has seen seq N will never later find a committed row below N, and NOTIFYs arrive in seq order.
- * The price is that publishing transactions finish one at a time from their publish to their commit (the
- * publish is the last thing the sync worker's transactions do; docs/change-capture-bench.md measures it).
+ * The price is that publishing transactions finish one at a time from their publish to their commit. Every
+ * publisher in the product (change-applier, identity-admin, connector-retirement) already holds the linking lock
+ * (db/link-store.ts lockLinking) for its whole transaction, so this serialises no one new, and the order of the two
+ * locks is always linking first: no deadlock. docs/change-capture-bench.md ("Change log") measures the cost.
  *
  * Cursors are opaque (`base64url("c1:<seq>")`). A cursor is expired when rows after it were pruned: the retention
  * keeps the newest row always, and deletes oldest first, so "is row <seq> still here, or is nothing older than
