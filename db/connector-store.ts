@@ -87,9 +87,9 @@ export class ConnectorStore {
    */
   async remove(id: string, opts: { retireLinks?: boolean } = {}): Promise<boolean> {
     return this.db.transaction(async (tx) => {
-      const removed = await tx.delete(connectors).where(eq(connectors.id, id)).returning({ id: connectors.id, crm: connectors.crm });
+      const removed = await tx.delete(connectors).where(eq(connectors.id, id)).returning({ id: connectors.id, crm: connectors.crm, name: connectors.name });
       if (removed.length === 0) return false;
-      if (opts.retireLinks) await recordConnectorDeletion(tx, id, removed[0]!.crm);
+      if (opts.retireLinks) await recordConnectorDeletion(tx, id, removed[0]!.crm, removed[0]!.name);
       await tx.delete(syncCursors).where(eq(syncCursors.connectorId, id));
       await tx.delete(syncPollStatus).where(eq(syncPollStatus.connectorId, id));
       return true;

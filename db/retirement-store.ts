@@ -9,7 +9,7 @@
  * every pass renews it in its own transaction, so a process that lost it (stalled past it, or the connector was added
  * again under the same id) commits nothing more. Every statement checks the connector is still deleted.
  */
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from './open-database.ts';
 import type { Tx } from './link-store.ts';
 import { connectorRetirements, connectors, recordLinks } from './schema.ts';
@@ -23,9 +23,15 @@ export interface DueRetirement {
 const stillDeleted = sql`not exists (select 1 from ${connectors} where ${connectors.id} = ${connectorRetirements.connectorId})`;
 const leaseUntil = (leaseMs: number) => sql`now() + ${Math.max(1, Math.round(leaseMs))} * interval '1 millisecond'`;
 
-/** Records a deletion (again, for a connector added back and deleted once more): its retirement is due. */
-export async function recordConnectorDeletion(tx: Tx, connectorId: string, crm: string): Promise<void> {
-  const due = { crm, requestedAt: new Date(), finishedAt: null, leaseOwner: null, leaseUntil: null, updatedAt: new Date() };
+/**
+ * Records a deletion (again, for a connector added back and deleted once more): its retirement is due, its progress
+ * counted from zero. `name` is kept for the admin API, the connector row being gone.
+ */
+export async function recordConnectorDeletion(tx: Tx, connectorId: string, crm: string, name: string | null = null): Promise<void> {
+  const due = {
+    crm, connectorName: name, requestedAt: new Date(), finishedAt: null, leaseOwner: null, leaseUntil: null, updatedAt: new Date(),
+    linksRetired: 0, goldenDeleted: 0, snapshotsChanged: 0, progressAt: null, lastError: null, lastErrorAt: null,
+  };
   await tx.insert(connectorRetirements).values({ connectorId, ...due }).onConflictDoUpdate({ target: connectorRetirements.connectorId, set: due });
 }
 
@@ -73,6 +79,27 @@ export async function finishRetirement(db: Database, connectorId: string, owner:
   return rows.length > 0;
 }
 
+/**
+ * In a pass's transaction, after its golden records were recomputed: what the pass did, and when. `problem` (e.g. a
+ * CRM that could not be read) becomes the last error; a pass without one leaves the last error as it was.
+ */
+export async function recordRetirementPass(tx: Tx, connectorId: string, pass: { goldenDeleted: number; snapshotsChanged: number; problem?: string | null }): Promise<void> {
+  await tx.update(connectorRetirements)
+    .set({
+      goldenDeleted: sql`${connectorRetirements.goldenDeleted} + ${pass.goldenDeleted}`,
+      snapshotsChanged: sql`${connectorRetirements.snapshotsChanged} + ${pass.snapshotsChanged}`,
+      progressAt: sql`now()`,
+      ...(pass.problem ? { lastError: pass.problem, lastErrorAt: sql`now()` } : {}),
+    })
+    .where(eq(connectorRetirements.connectorId, connectorId));
+}
+
+/** Keeps why a run failed (it is resumed at the next check), for the admin API. */
+export async function recordRetirementError(db: Database, connectorId: string, message: string): Promise<void> {
+  await db.update(connectorRetirements).set({ lastError: message.slice(0, 2000), lastErrorAt: sql`now()` })
+    .where(eq(connectorRetirements.connectorId, connectorId));
+}
+
 /** Gives the lease up (a run stopped or failed): the next check of any process takes the retirement over at once. */
 export async function releaseRetirement(db: Database, connectorId: string, owner: string): Promise<void> {
   await db.update(connectorRetirements).set({ leaseOwner: null, leaseUntil: null, updatedAt: new Date() })
@@ -83,4 +110,25 @@ export async function releaseRetirement(db: Database, connectorId: string, owner
 export async function retirementOf(db: Database, connectorId: string) {
   const [row] = await db.select().from(connectorRetirements).where(eq(connectorRetirements.connectorId, connectorId));
   return row;
+}
+
+/** A deletion whose connector is still deleted, as stored, with the database's clock (to read the lease against). */
+export type StoredRetirement = typeof connectorRetirements.$inferSelect & { now: Date };
+
+/**
+ * Every retirement of a connector that is still deleted (one added back is not listed), newest deletion first. Only
+ * the stored row: the links still active are counted per unfinished retirement by `activeLinkCount`.
+ */
+export async function listRetirements(db: Database): Promise<StoredRetirement[]> {
+  const rows = await db.select({ row: connectorRetirements, now: sql<string>`now()` }).from(connectorRetirements)
+    .where(stillDeleted)
+    .orderBy(sql`${connectorRetirements.requestedAt} desc`, asc(connectorRetirements.connectorId));
+  return rows.map((r) => ({ ...r.row, now: new Date(r.now) }));
+}
+
+/** Active links of a connector: one range scan of record_links_native_uq (connector id is its first column). */
+export async function activeLinkCount(db: Database, connectorId: string): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(recordLinks)
+    .where(and(eq(recordLinks.connectorId, connectorId), eq(recordLinks.status, 'active')));
+  return Number(row?.n ?? 0);
 }

@@ -42,6 +42,17 @@ export const connectorRetirements = pgTable('connector_retirements', {
   /** Links retired so far, over every run. */
   linksRetired: integer('links_retired').notNull().default(0),
   updatedAt: updatedAt(),
+  /** The connector's name when it was deleted (the admin API's `connectorRetirements`; migration 0015). */
+  connectorName: text('connector_name'),
+  /** Golden records left without a source and deleted, over every run. */
+  goldenDeleted: integer('golden_deleted').notNull().default(0),
+  /** Golden records whose snapshot was recomputed without the connector, over every run. */
+  snapshotsChanged: integer('snapshots_changed').notNull().default(0),
+  /** When a pass last committed (a lease claim or release is not progress). */
+  progressAt: timestamp('progress_at', { withTimezone: true, mode: 'date' }),
+  /** The last thing that went wrong (a run failed, a CRM could not be read), with its time; kept once finished. */
+  lastError: text('last_error'),
+  lastErrorAt: timestamp('last_error_at', { withTimezone: true, mode: 'date' }),
 });
 
 /** A golden record: one Customer, Company or Deal, whatever number of CRM records it is linked to. */

@@ -27,7 +27,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Connector } from '../connectors/contract/index.ts';
 import { lockLinking } from '../db/link-store.ts';
-import { renewRetirementLease } from '../db/retirement-store.ts';
+import { recordRetirementPass, renewRetirementLease } from '../db/retirement-store.ts';
 import type { Tx } from '../db/link-store.ts';
 import type { Database } from '../db/open-database.ts';
 import { recordLinks } from '../db/schema.ts';
@@ -124,7 +124,10 @@ export async function retireConnectorLinks(deps: RetirementDeps, connectorId: st
           await lockLinking(tx);
           const retired = await retireLinks(tx, connectorId, goldenIds, new Date());
           if (deps.lease && !(await renewRetirementLease(tx, connectorId, deps.lease.owner, deps.lease.ms, retired))) throw new LeaseLostError();
-          return { retired, applied: await recomputeGolden(tx, ctx, prepared, goldenIds) };
+          const applied = await recomputeGolden(tx, ctx, prepared, goldenIds);
+          // The admin API's progress (`connectorRetirements`), committed with the pass it counts.
+          await recordRetirementPass(tx, connectorId, { goldenDeleted: applied.goldenDeleted, snapshotsChanged: applied.snapshotsChanged, problem: unreadableProblem(failures, applied.blocked.length) });
+          return { retired, applied };
         });
         report.chunks++;
         report.linksRetired += pass.retired;
@@ -159,6 +162,13 @@ export async function retireConnectorLinks(deps: RetirementDeps, connectorId: st
     );
   }
   return report;
+}
+
+/** A pass's CRMs that could not be read, in words for an admin; null when every one answered. */
+function unreadableProblem(failures: ReadonlyMap<string, unknown>, kept: number): string | null {
+  if (failures.size === 0) return null;
+  const crms = [...failures].map(([crm, err]) => `${crm} (${err instanceof Error ? err.message : String(err)})`).join('; ');
+  return `Could not read ${crms}: ${kept === 1 ? '1 golden record keeps its' : `${kept} golden records keep their`} previous snapshot until a resync (startResync); the links were retired all the same.`;
 }
 
 function progressOf(report: RetirementReport, started: number) {

@@ -17,7 +17,7 @@
  */
 import crypto from 'node:crypto';
 import os from 'node:os';
-import { claimRetirement, dueRetirements, finishRetirement, releaseRetirement } from '../db/retirement-store.ts';
+import { claimRetirement, dueRetirements, finishRetirement, recordRetirementError, releaseRetirement } from '../db/retirement-store.ts';
 import { retireConnectorLinks } from './connector-retirement.ts';
 import type { RetirementDeps, RetirementReport } from './connector-retirement.ts';
 
@@ -71,6 +71,11 @@ export function createRetirementResumer(opts: RetirementResumerOptions): Retirem
         if (!finished) logger.warn({ connector: connectorId }, 'active links of the deleted connector are left after a full walk; the next check retires them');
       }
       return report;
+    } catch (err) {
+      // Kept for the admin API (`connectorRetirements.lastError`): the log is not where an admin looks.
+      await recordRetirementError(db, connectorId, err instanceof Error ? err.message : String(err))
+        .catch((e: unknown) => logger.warn({ err: e, connector: connectorId }, 'could not store why the retirement failed'));
+      throw err;
     } finally {
       if (!finished) await releaseRetirement(db, connectorId, owner).catch((err: unknown) => logger.warn({ err, connector: connectorId }, 'could not give up the retirement lease; it expires by itself'));
     }

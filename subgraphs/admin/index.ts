@@ -18,6 +18,7 @@ import type { NativeRef } from '../../sync/identity-admin.ts';
 import { SYNC_HEALTH_QUERY_FIELDS, SYNC_HEALTH_TYPE_DEFS, syncHealthResolver } from './sync-health.ts';
 import { CONNECTORS_MUTATION_FIELDS, CONNECTORS_QUERY_FIELDS, CONNECTORS_TYPE_DEFS, connectorsResolvers } from './connectors.ts';
 import type { ConnectorsDeps } from './connectors.ts';
+import { CONNECTOR_RETIREMENTS_QUERY_FIELDS, CONNECTOR_RETIREMENTS_TYPE_DEFS, connectorRetirementsResolvers } from './connector-retirements.ts';
 import { CONNECTOR_SETTINGS_MUTATION_FIELDS, CONNECTOR_SETTINGS_QUERY_FIELDS, CONNECTOR_SETTINGS_TYPE_DEFS, connectorSettingsResolvers } from './connector-settings.ts';
 import type { ConnectorSettingsApi } from './connector-settings.ts';
 import { DATA_QUALITY_QUERY_FIELDS, DATA_QUALITY_TYPE_DEFS, dataQualityResolvers } from './data-quality.ts';
@@ -109,9 +110,9 @@ type Query {
   """
   reviewQueue(first: Int = 20, after: ID, order: ReviewOrder = OLDEST_FIRST, minScore: Float): [MatchReview!]!
   "How many review pairs wait for a decision (scored at least minScore when given)."
-  reviewQueueCount(minScore: Float): Int!${SYNC_HEALTH_QUERY_FIELDS}${CONNECTORS_QUERY_FIELDS}${CONNECTOR_SETTINGS_QUERY_FIELDS}${MAPPING_SUGGESTIONS_QUERY_FIELDS}${DATA_QUALITY_QUERY_FIELDS}${MAPPING_PROBLEMS_QUERY_FIELDS}${RESYNC_QUERY_FIELDS}
+  reviewQueueCount(minScore: Float): Int!${SYNC_HEALTH_QUERY_FIELDS}${CONNECTORS_QUERY_FIELDS}${CONNECTOR_RETIREMENTS_QUERY_FIELDS}${CONNECTOR_SETTINGS_QUERY_FIELDS}${MAPPING_SUGGESTIONS_QUERY_FIELDS}${DATA_QUALITY_QUERY_FIELDS}${MAPPING_PROBLEMS_QUERY_FIELDS}${RESYNC_QUERY_FIELDS}
 }
-${REVIEW_BULK_TYPE_DEFS}${SYNC_HEALTH_TYPE_DEFS}${CONNECTORS_TYPE_DEFS}${CONNECTOR_SETTINGS_TYPE_DEFS}${MAPPING_SUGGESTIONS_TYPE_DEFS}${DATA_QUALITY_TYPE_DEFS}${MAPPING_PROBLEMS_TYPE_DEFS}${RESYNC_TYPE_DEFS}
+${REVIEW_BULK_TYPE_DEFS}${SYNC_HEALTH_TYPE_DEFS}${CONNECTORS_TYPE_DEFS}${CONNECTOR_RETIREMENTS_TYPE_DEFS}${CONNECTOR_SETTINGS_TYPE_DEFS}${MAPPING_SUGGESTIONS_TYPE_DEFS}${DATA_QUALITY_TYPE_DEFS}${MAPPING_PROBLEMS_TYPE_DEFS}${RESYNC_TYPE_DEFS}
 type Mutation {
   "Merges customers into the survivor: their records move to it, their ids keep resolving to it, and later runs keep them together."
   mergeCustomers(survivorId: ID!, mergedIds: [ID!]!): MergeCustomersPayload!
@@ -159,6 +160,7 @@ export function createAdminSubgraph(deps: AdminDeps): AdminSubgraph {
   const resolvers = {
     Query: {
       ...connectorAdmin.Query,
+      ...connectorRetirementsResolvers(deps).Query,
       ...settings.Query,
       ...mappingSuggestionsResolvers(deps).Query,
       ...dataQualityResolvers(deps).Query,

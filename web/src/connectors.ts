@@ -6,7 +6,9 @@
  * credential: the API does not answer any.
  * "Edit connection" on a card and "Add connector" below the list open the connection form (connector-form.ts, built
  * from `connectorKinds`) that saves through `saveConnector`: the gateway tests the settings before storing them.
- * Disable / Enable and Delete… on a card are connector-lifecycle.ts (`setConnectorEnabled`, `deleteConnector`).
+ * Disable / Enable and Delete… on a card are connector-lifecycle.ts (`setConnectorEnabled`, `deleteConnector`); what
+ * became of a deleted connector's records (running, waiting, done) is "Deleted connectors" below the list
+ * (connector-retirements.ts, `connectorRetirements`).
  *
  * A card is updated in place (on Refresh, after a test and after a save), so keyboard focus and the last result stay
  * put. API errors go to the shared alert region with their code; a failed test goes there too, as the connector's code;
@@ -18,6 +20,7 @@ import type { ApiResult } from './api.ts';
 import { FormToggle, KINDS_QUERY } from './connector-form.ts';
 import type { ConnectorKind, SaveConnectorInput, SaveOutcome } from './connector-form.ts';
 import { LifecycleControls } from './connector-lifecycle.ts';
+import { RetirementsView } from './connector-retirements.ts';
 import { reauthorise, statusOf } from './connector-status.ts';
 import type { FailingObject } from './connector-status.ts';
 import { h } from './dom.ts';
@@ -285,6 +288,7 @@ export class ConnectorsView {
   private readonly summary: HTMLElement;
   private readonly list: HTMLElement;
   private readonly cards = new Map<string, ConnectorCard>();
+  private readonly retirements = new RetirementsView();
   private readonly context: CardContext;
   /** The catalogue of connectable CRMs, once it loaded (it does not change while the gateway runs). */
   private kinds: ConnectorKind[] | undefined;
@@ -309,10 +313,12 @@ export class ConnectorsView {
         + 'Edit connection changes a connector\'s name, address or credentials; the gateway tests new settings before it stores them. Credentials are never shown.'),
       this.summary,
       this.list,
+      this.retirements.element,
       h('section', { class: 'connector-add', 'aria-label': 'Add a connector' }, add.button, add.status, add.slot));
   }
 
   async load(): Promise<void> {
+    void this.retirements.load();
     this.list.setAttribute('aria-busy', 'true');
     const result = await graphql<{ connectors: ConnectorHealth[]; syncHealth: { changeCapture: PollLine[] } | null }>(LIST);
     this.list.removeAttribute('aria-busy');
@@ -354,6 +360,8 @@ export class ConnectorsView {
     card.element.remove();
     this.cards.delete(id);
     this.summarise();
+    // Its records now leave the golden records in the background: "Deleted connectors" shows how far.
+    void this.retirements.load();
     const to = next ? this.cards.get(next) : undefined;
     if (to) to.focusTitle();
     else fallback.focus();
