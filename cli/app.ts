@@ -60,6 +60,7 @@ import { createMappingsSubgraph } from '../subgraphs/mappings/index.ts';
 import type { SaveMeta } from '../subgraphs/mappings/index.ts';
 import { MappingRuntime } from './mapping-runtime.ts';
 import { checkMappedNativeFields } from './mapping-field-check.ts';
+import { checkMappedNativeObjects, unservedObjectProblems } from './mapping-object-check.ts';
 // Prometheus metrics at /metrics: GraphQL traffic, sync health and CRM rate budgets, read at scrape time
 import { createGatewayMetrics } from '../gateway/metrics.ts';
 import { syncHealth } from '../db/sync-health.ts';
@@ -197,7 +198,7 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
     cleanups.push(() => retirements.stop());
     const connectorSettings = createConnectorSettings({ store: connectorStore, fleet, database, getConfig, demo: setup.demo, logger, join: (id) => joinCrm(id), retirements });
     const admin = createAdminSubgraph({ db, getConfig, connectors, connectorIds, connectorRows: () => connectorStore.list(),
-      markConnectorActive: (id) => connectorStore.setStatus(id, 'active', null), connectorSettings, mappingProblems: () => golden.problems(),
+      markConnectorActive: (id) => connectorStore.setStatus(id, 'active', null), connectorSettings, mappingProblems: () => [...unservedObjectProblems(getConfig(), natives), ...golden.problems()],
       resync: { status: () => resync.status(), start: () => resync.start() } });
     sources.push(admin);
     // mapping administration through the gateway: read, list versions, save (validated, dry-run, hot-swapped)
@@ -227,15 +228,24 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
         if (!compare) return { breaking: [], dangerous: [] };
         return withUsage(schemaChanges(apiSchemaOf(sources), after), fieldUsage, usageStore, config.usageWindowDays);
       },
-      // A save naming CRM fields the CRMs lack is refused; unreadable or disabled CRMs are not checked (logged).
-      checkNativeFields: (candidate) => checkMappedNativeFields(candidate, {
-        natives: () => natives, currentProblems: () => golden.problems(), logger,
-        problemsOf: (c) => createGoldenSubgraph({ getConfig: () => c, nativeTypeDefs: () => natives.map((n) => n.typeDefs()) }).problems(),
-        connectorStatus: async (crm) => {
+      // A save naming CRM objects or fields the CRMs lack is refused; unreadable or disabled CRMs are not checked (logged).
+      checkNativeFields: async (candidate) => {
+        const connectorStatus = async (crm: string) => {
           const id = connectorIds.get(crm);
           return (id ? await connectorStore.get(id) : (await connectorStore.list()).find((r) => r.crm === crm))?.status;
-        },
-      }),
+        };
+        await checkMappedNativeObjects(candidate, {
+          current: getConfig, logger, connectorStatus,
+          listObjects: async (crm) => {
+            const connector = connectors.get(crm);
+            return connector?.listObjects ? connector.listObjects({ lane: 'interactive' }) : undefined;
+          },
+        });
+        await checkMappedNativeFields(candidate, {
+          natives: () => natives, currentProblems: () => golden.problems(), logger, connectorStatus,
+          problemsOf: (c) => createGoldenSubgraph({ getConfig: () => c, nativeTypeDefs: () => natives.map((n) => n.typeDefs()) }).problems(),
+        });
+      },
       serve: async () => {
         identity.rebuild();
         golden.rebuild();
@@ -302,7 +312,7 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
       // The dead letters' count is all a scrape needs, not their list.
       syncHealth: () => syncHealth(db, { newestDeadLetters: 0 }),
       rateLimits: () => [...connectors].map(([crm, c]) => [crm, c.rateLimitState()] as const),
-      mappingProblems: () => golden.problems(),
+      mappingProblems: () => [...unservedObjectProblems(getConfig(), natives), ...golden.problems()],
     }, logger);
     // change capture: /webhooks/:connectorId, the inbox worker and the poller (stopped before the database closes)
     const sync = await startChangeCapture({

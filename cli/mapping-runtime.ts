@@ -31,8 +31,9 @@ export interface MappingServing {
   /** Rebuilds what is generated from the configuration (already switched to the new one) and reloads the gateway. */
   serve(): Promise<void>;
   /**
-   * Throws MAPPING_INVALID when `candidate` names CRM fields its CRMs do not have (cli/mapping-field-check.ts); CRMs
-   * that cannot be read now or are disabled are not checked. Changes nothing but the CRMs' metadata as read.
+   * Throws MAPPING_INVALID when `candidate` adds CRM objects or fields its CRMs do not have (mapping-object-check.ts,
+   * mapping-field-check.ts); CRMs that cannot be read now or are disabled are not checked. Changes nothing but the
+   * CRMs' metadata as read.
    */
   checkNativeFields?(candidate: MappingConfig): Promise<void>;
 }

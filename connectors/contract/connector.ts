@@ -173,6 +173,13 @@ export interface Connector {
   /** Objects and fields from the CRM's metadata API; only the named objects when given. */
   describeObjects(objectTypes?: string[], options?: CallOptions): Promise<ObjectDescription[]>;
 
+  /**
+   * The names of every object the CRM has (asked of the CRM each time, custom objects included), whether or not the
+   * graph serves it: what a mapping naming an object is checked against. Optional: a connector without it is not
+   * checked.
+   */
+  listObjects?(options?: CallOptions): Promise<string[]>;
+
   /** Reads records by id in as few calls as the CRM allows. Ids the CRM does not know are absent from the map. */
   fetchByIds(objectType: string, ids: readonly string[], options?: FetchOptions): Promise<Map<string, NativeRecord>>;
 

@@ -128,6 +128,14 @@ export class PropertyCatalog {
     }));
   }
 
+  /** The standard objects and the portal's custom objects (`GET /crm/v3/schemas`, by name and by object type id). */
+  async listObjects(options: CallOptions = {}): Promise<string[]> {
+    const data = await this.api.call(options.lane ?? 'interactive', (client) => client.crm.schemas.coreApi.getAllWithHttpInfo(false), { signal: options.signal });
+    const custom = expectResults<{ name?: unknown; objectTypeId?: unknown }>(data, 'the schemas list')
+      .flatMap((s) => [s?.name, s?.objectTypeId]).filter((n): n is string => typeof n === 'string');
+    return [...STANDARD_OBJECTS, ...custom];
+  }
+
   /** Every property name of `objectType` (for "all fields" reads), from cache when fresh. */
   propertyNames(objectType: string, options: CallOptions = {}): Promise<string[]> {
     const cached = this.names.get(objectType);

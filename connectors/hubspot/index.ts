@@ -105,6 +105,7 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
     runtime: rt,
     ...(webhookSecret ? { webhooks: createWebhookHandler(webhookSecret) } : {}),
     describeObjects: (objectTypes?: string[], o?: CallOptions): Promise<ObjectDescription[]> => catalog.describe(objectTypes, o),
+    listObjects: (o?: CallOptions): Promise<string[]> => catalog.listObjects(o),
     fetchByIds: (objectType: string, ids: readonly string[], o?: FetchOptions): Promise<Map<string, NativeRecord>> => fetchByIds(api, catalog, objectType, ids, o),
     pageRecords: (objectType: string, o?: PageOptions): AsyncGenerator<NativeRecord[]> => pageRecords(api, catalog, objectType, o),
     readChanges: (objectType: string, cursor: ChangeCursor | null, o?: ChangeOptions): AsyncGenerator<ChangeBatch> => readChanges(api, catalog, objectType, cursor, o),

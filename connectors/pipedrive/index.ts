@@ -12,7 +12,7 @@ import { PIPEDRIVE_WINDOW_MS, TokenProvider, createConnectorRuntime, formTokenEn
 import type { ConnectorRuntime, RateBudgetRegistry, RetryInfo, RetryPolicy, TokenStore } from '../runtime/index.ts';
 import { changeCursorAt, latestChangeAt, readChanges } from './changes.ts';
 import { DEFAULT_PIPEDRIVE_BASE_URL, DEFAULT_PIPEDRIVE_OAUTH_URL, PIPEDRIVE, PipedriveApi } from './client.ts';
-import { FieldCatalog } from './describe.ts';
+import { FieldCatalog, STANDARD_OBJECTS } from './describe.ts';
 import { classifyPipedriveError } from './errors.ts';
 import { MAX_IDS, MAX_PAGE, fetchByIds, pageRecords } from './reads.ts';
 import { createPipedriveWebhookHandler } from './webhooks.ts';
@@ -125,6 +125,8 @@ export function createPipedriveConnector(options: PipedriveConnectorOptions): Pi
     // Webhooks when credentials for them are configured; polling (readChanges) catches what they miss.
     ...(options.webhookAuth ? { webhooks: createPipedriveWebhookHandler(options.webhookAuth, api, options.connectorId) } : {}),
     describeObjects: (objectTypes?: string[], o?: CallOptions): Promise<ObjectDescription[]> => catalog.describe(objectTypes, o),
+    // Pipedrive's objects are fixed (no custom objects): the list needs no call.
+    listObjects: async (): Promise<string[]> => [...STANDARD_OBJECTS],
     fetchByIds: (objectType: string, ids: readonly string[], o?: FetchOptions): Promise<Map<string, NativeRecord>> => fetchByIds(api, catalog, objectType, ids, o),
     pageRecords: (objectType: string, o?: PageOptions): AsyncGenerator<NativeRecord[]> => pageRecords(api, catalog, objectType, o),
     readChanges: (objectType: string, cursor: ChangeCursor | null, o?: ChangeOptions): AsyncGenerator<ChangeBatch> => readChanges(api, catalog, objectType, cursor, o),

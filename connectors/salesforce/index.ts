@@ -10,7 +10,7 @@ import type { ChangeBatch, ChangeCursor, CreateItem, NativeRecord, UpdateItem, U
 import { TokenProvider, createConnectorRuntime, formTokenEndpoint, paginate, sforceLimitInfoParser } from '../runtime/index.ts';
 import type { ConnectorRuntime, RateBudgetOptions, RateBudgetRegistry, RetryInfo, RetryPolicy, TokenStore } from '../runtime/index.ts';
 import type { Lane } from '../contract/connector.ts';
-import { SalesforceClient } from './client.ts';
+import { SalesforceClient, unexpectedShape } from './client.ts';
 import { changeCursorAt, latestChangeAt, readChanges } from './changes.ts';
 import { DEFAULT_OBJECTS, DescribeCache, defaultSelect, toObjectDescription } from './describe.ts';
 import { CRM, classifySalesforceError } from './errors.ts';
@@ -75,6 +75,14 @@ export class SalesforceConnector implements Connector {
     const described = await Promise.all((objectTypes ?? [...DEFAULT_OBJECTS]).map((type) => this.describeOne(type, lane, options.signal)));
     for (const d of described) this.describes.put(d);
     return described;
+  }
+
+  /** describeGlobal (`GET /sobjects`): every sObject of the org, custom ones included. */
+  async listObjects(options: CallOptions = {}): Promise<string[]> {
+    const body = await this.client.call(options.lane ?? 'interactive', { method: 'GET', path: '/sobjects' }, options.signal ? { signal: options.signal } : {});
+    const sobjects = (body as { sobjects?: unknown } | null)?.sobjects;
+    if (!Array.isArray(sobjects)) throw unexpectedShape('describeGlobal');
+    return sobjects.map((o: { name?: unknown }) => o?.name).filter((n): n is string => typeof n === 'string');
   }
 
   async fetchByIds(objectType: string, ids: readonly string[], options: FetchOptions = {}): Promise<Map<string, NativeRecord>> {

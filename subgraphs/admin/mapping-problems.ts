@@ -1,8 +1,9 @@
 /**
  * `mappingProblems`: native fields the mapping reads that their CRM subgraph does not serve — a field renamed or
  * deleted in the CRM (seen by the metadata refresh), a typo in a saved mapping, or a CRM whose metadata could not be
- * read. The golden field then reads nothing from that source (the graph still composes and answers), so this is what
- * tells an integration admin that an integration silently lost a source, and which field to re-map.
+ * read — or a whole CRM object its subgraph does not serve (`field` empty; every golden field reading it). The golden
+ * field then reads nothing from that source (the graph still composes and answers), so this is what tells an
+ * integration admin that an integration silently lost a source, and which field to re-map.
  */
 export interface MappingProblemSource {
   /** The problems of the golden schema in force (subgraphs/golden: `problems()`). */
@@ -15,7 +16,7 @@ type MappingProblem {
   goldenType: String!
   crm: String!
   objectType: String!
-  "The native field (or path) the mapping names."
+  "The native field (or path) the mapping names; empty when the CRM object itself is not served (a mistyped or deleted object)."
   field: String!
   reason: String!
   "The golden fields that read it."
@@ -35,7 +36,7 @@ export function mappingProblemsResolvers(deps: Partial<MappingProblemSource> & {
         return (deps.mappingProblems?.() ?? []).map((p) => ({
           ...p,
           goldenFields: Object.entries(config.types[p.goldenType]?.fields ?? {})
-            .filter(([, f]) => f.mappings.some((m) => m.crm === p.crm && m.objectType === p.objectType && m.from.some((path) => path === p.field || path.startsWith(`${p.field}.`) || p.field.startsWith(`${path}.`))))
+            .filter(([, f]) => f.mappings.some((m) => m.crm === p.crm && m.objectType === p.objectType && (p.field === '' || m.from.some((path) => path === p.field || path.startsWith(`${p.field}.`) || p.field.startsWith(`${path}.`)))))
             .map(([name]) => name),
         }));
       },

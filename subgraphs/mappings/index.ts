@@ -108,7 +108,8 @@ type Mutation {
   metadata, read again at save time) is refused the same way, storing nothing, with extensions.unknownFields naming
   each field, its CRM object and didYouMean (the nearest existing names); a CRM that cannot be read at save time or
   whose connector is disabled is not checked (the save is accepted, a warning is logged, and mappingProblems reports
-  the field until the CRM serves it). A document identical in effect to the version in force stores nothing and
+  the field until the CRM serves it). A CRM object the CRM does not have (its list of objects, read at save time) is
+  refused first, the same way, with extensions.unknownObjects (object, CRM, golden type and fields, didYouMean). A document identical in effect to the version in force stores nothing and
   returns that version (no new version, no recomposition). With expectedVersion (the version the document was edited from), the save is refused with
   CONFLICT, storing nothing, when another version has been put in force since. actor is stored as given
   (self-declared; trimmed, at most 200 characters). A document that removes or retypes a golden field or type

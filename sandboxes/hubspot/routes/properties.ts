@@ -8,6 +8,10 @@ import type { RouteContext } from './context.ts';
 
 export function propertiesRouter(ctx: RouteContext): Router {
   const r = express.Router();
+  // The custom object schemas: the sandbox emulates the standard objects only, so there are none.
+  r.get(['/crm/v3/schemas', '/crm-object-schemas/v3/schemas'], (_req, res) => {
+    sendJson(res, 200, { results: [] });
+  });
   r.get('/crm/v3/properties/:objectType', (req, res) => {
     const type = objectType(req.params.objectType);
     sendJson(res, 200, { results: ctx.portal().properties.list(type, boolParam(req, 'archived')) });
