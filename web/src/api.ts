@@ -56,3 +56,19 @@ export async function graphql<T>(query: string, variables: Record<string, unknow
   if (!body.data && errors.length === 0) errors.push({ code: `HTTP_${res.status}`, message: 'The gateway answered with neither data nor errors' });
   return { data: body.data ?? undefined, errors };
 }
+
+/** Codes the admin pages meet, in words; the code itself is still shown, smaller, for support and the API docs. */
+const CODE_WORDS: Record<string, string> = {
+  BAD_USER_INPUT: 'Not accepted', MAPPING_INVALID: 'Mapping not accepted', CONFLICT: 'Someone else saved first',
+  BREAKING_CHANGE: 'Would break clients', UNAUTHENTICATED: 'API token needed', FORBIDDEN: 'Not allowed', NOT_FOUND: 'Not found',
+  NETWORK_ERROR: 'Gateway unreachable', CRM_UNAVAILABLE: 'CRM unavailable', CRM_AUTH_FAILED: 'CRM refused the credentials',
+  ALREADY_DECIDED: 'Already decided', RATE_LIMITED: 'Too many requests', INTERNAL_SERVER_ERROR: 'Gateway error', UNKNOWN_ERROR: 'Error',
+};
+
+/** `BAD_USER_INPUT` → "Not accepted"; an unlisted code in words from its name (`DATA_DIR_IN_USE` → "Data dir in use"). */
+export function errorCodeInWords(code: string): string {
+  if (CODE_WORDS[code]) return CODE_WORDS[code];
+  if (/^HTTP_\d+$/.test(code)) return 'Gateway error';
+  const words = code.toLowerCase().replace(/_/g, ' ').trim();
+  return words ? words.charAt(0).toUpperCase() + words.slice(1) : 'Error';
+}

@@ -22,6 +22,7 @@ import {
 import type { Candidate, FieldEdit, FieldSuggestions, Json, NewField, Source, Suggestions, UnusedNativeField } from './field-mapping-model.ts';
 import { count } from './sync-words.ts';
 import { FieldLifecycle } from './field-lifecycle.ts';
+import { unfedFieldsQuestion } from './field-mapping-confirm.ts';
 
 const CANDIDATE = 'nativeField nativeLabel nativeType score converter reasons mapping';
 const SUGGEST = `query MappingSuggestions($type: String!, $crm: String!, $objectType: String) {
@@ -65,6 +66,10 @@ export class FieldMappingView {
   private readonly actor = h('input', { id: 'mapping-actor', name: 'actor', type: 'text', autocomplete: 'name', maxlength: '200' });
   private readonly saveButton = h('button', { type: 'submit', class: 'save', disabled: '', 'aria-describedby': 'mapping-changes' }, 'Save 0 changes');
   private readonly problemBox = h('div', { id: 'mapping-problems', class: 'mapping-problems', role: 'alert' });
+  /** The question before a save that leaves golden fields fed by nothing (field-mapping-confirm.ts). */
+  private readonly confirmBox = h('div', { id: 'mapping-confirm' });
+  /** The status lines say "Saved version N" until the next edit starts. */
+  private savedSaid = false;
 
   constructor(private readonly notices: Notices) {
     this.actor.value = sessionStorage.getItem(ACTOR_KEY) ?? '';
@@ -84,7 +89,7 @@ export class FieldMappingView {
       h('div', { class: 'mapping-save' },
         h('label', { for: 'mapping-comment' }, 'Comment (optional): why this change, for the version history'), this.comment,
         h('label', { for: 'mapping-actor' }, 'Your name (optional)'), this.actor,
-        this.changes, this.saveButton, this.result, this.problemBox));
+        this.changes, this.saveButton, this.confirmBox, this.result, this.problemBox));
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       void this.save();
@@ -328,11 +333,20 @@ export class FieldMappingView {
     if (this.lifecycle.withdraw(words.join('; '))) this.problemBox.replaceChildren();
     this.saveButton.textContent = `Save ${count(words.length, 'change')}`;
     this.saveButton.disabled = words.length === 0;
+    // An edit withdraws an open question (it was about other edits) and the last save's "Saved version N".
+    this.confirmBox.replaceChildren();
+    if (words.length && this.savedSaid) {
+      this.savedSaid = false;
+      this.notices.say('');
+    }
     if (words.length) this.result.textContent = '';
   }
 
-  /** `anyway`: the admin confirmed the breaking changes the gateway listed for this very document. */
-  private async save(anyway = false): Promise<void> {
+  /**
+   * `anyway`: the admin confirmed the breaking changes the gateway listed for this very document (the first try had
+   * its unfed fields confirmed already). `unfedConfirmed`: the admin confirmed the golden fields fed by nothing.
+   */
+  private async save(anyway = false, unfedConfirmed = false): Promise<void> {
     const base = this.base;
     const source = this.source();
     const pending = this.pending();
@@ -344,6 +358,17 @@ export class FieldMappingView {
       this.unused.querySelector<HTMLElement>(`#add-name-${CSS.escape(idOf(bad.nativeField))}`)?.focus();
       return;
     }
+    const unfed = pending.filter((p) => p.edit.kind === 'stop' && otherSources(base.doc, this.typePicker.value, p.f.field, source).length === 0).map((p) => p.f.field);
+    if (unfed.length && !anyway && !unfedConfirmed) {
+      const question = unfedFieldsQuestion(this.typePicker.value, unfed, sourceLabel(source), () => void this.save(false, true), () => {
+        this.confirmBox.replaceChildren();
+        this.saveButton.focus();
+      });
+      this.confirmBox.replaceChildren(question.element);
+      question.focus.focus();
+      return;
+    }
+    this.confirmBox.replaceChildren();
     const edits = new Map(pending.map((p) => [p.f.field, p.edit]));
     const doc = this.lifecycle.apply(applyMappingEdits(base.doc, this.typePicker.value, source, edits, added), this.typePicker.value);
     const words = [...pending.map((p) => editInWords(p.f, p.edit, source, otherSources(base.doc, this.typePicker.value, p.f.field, source))),
@@ -382,6 +407,7 @@ export class FieldMappingView {
     const text = `Saved version ${res.version}: ${words.join('; ')}.`;
     this.notices.say(text);
     this.result.textContent = text;
+    this.savedSaid = true;
     this.result.focus();
   }
 

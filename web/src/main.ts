@@ -5,7 +5,7 @@
  * can be bookmarked and the browser's back button works. A new page joins `PAGES`.
  */
 import './styles.css';
-import { storeToken, storedToken } from './api.ts';
+import { errorCodeInWords, storeToken, storedToken } from './api.ts';
 import type { ApiError } from './api.ts';
 import { h, required } from './dom.ts';
 import { ReviewQueueView } from './review-queue.ts';
@@ -70,7 +70,9 @@ function start(): void {
       status.textContent = text;
     },
     errors(errors: readonly ApiError[]) {
-      alert.replaceChildren(...errors.map((e) => h('p', {}, h('strong', { class: 'code' }, e.code), ` ${e.message}`)));
+      // The code in words first; the code itself stays, small, after the message (for support and the API docs).
+      alert.replaceChildren(...errors.map((e) => h('p', {}, h('strong', { class: 'code-words' }, `${errorCodeInWords(e.code)}:`), ` ${e.message} `,
+        h('small', { class: 'code' }, e.code))));
       if (errors.length > 0) status.textContent = '';
     },
   };
