@@ -37,6 +37,13 @@ export function defineHappyPathTests(ctx: SuiteContext): void {
       expect(one[0]!.fields.map((f) => f.name)).toEqual(expect.arrayContaining(harness.readFields));
     });
 
+    it('listObjects names every object describeObjects lists, and not a mistyped one (what mapping saves check objects against)', async () => {
+      const connector = ctx.connect(await ctx.start());
+      const names = await connector.listObjects!();
+      expect(names).toEqual(expect.arrayContaining(Object.keys(harness.describedObjects)));
+      expect(names).not.toContain(`${primary}x`);
+    });
+
     it('a custom field created at run time appears on the next describe, marked custom', async () => {
       const sandbox = await ctx.start();
       const connector = ctx.connect(sandbox);
