@@ -106,7 +106,7 @@ export class CustomerChangeHub {
         payloads.set(key, payload);
       }
       this.counters.deliveries++;
-      sub.queue.push(payload);
+      sub.queue.push(payload, base.seq);
     }
   }
 

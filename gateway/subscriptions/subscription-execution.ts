@@ -13,6 +13,7 @@ import { graphqlRuntime } from './graphql-runtime.ts';
 import type { CustomerChangedArgs, CustomerInterest } from './customer-interest.ts';
 import { catchUpStream, replayStart } from './change-replay.ts';
 import type { ChangeLogReader } from '../../db/change-log.ts';
+import type { Logger } from '../../lib/logger.ts';
 
 /** Per execution of one event: the gateway's errors for `customer`, to join that event's result. */
 export interface SubscriptionContext {
@@ -40,7 +41,9 @@ export function toExecutionResult(result: FormattedExecutionResult): ExecutionRe
 /** The live customer behind each id (a merged-away id → the survivor; unknown → null). */
 export type LiveCustomerIds = (ids: readonly string[]) => Promise<Map<string, string | null>>;
 
-const subscribeFieldResolver = (hub: CustomerChangeHub, liveIds: LiveCustomerIds | undefined, changeLog: ChangeLogReader | undefined): GraphQLFieldResolver<unknown, SubscriptionContext> =>
+const subscribeFieldResolver = (
+  hub: CustomerChangeHub, liveIds: LiveCustomerIds | undefined, changeLog: ChangeLogReader | undefined, logger: Pick<Logger, 'info'> | undefined,
+): GraphQLFieldResolver<unknown, SubscriptionContext> =>
   async (_root, args, _ctx, info) => {
     if (info.parentType.name !== 'Subscription' || info.fieldName !== 'customerChanged') {
       throw new GraphQLError(`Subscription field ${info.fieldName} is not served by this gateway`);
@@ -56,7 +59,9 @@ const subscribeFieldResolver = (hub: CustomerChangeHub, liveIds: LiveCustomerIds
       for (const id of live.values()) if (id) ids.add(id);
       interest = { ...interest, ids };
     }
-    return afterSeq === null ? hub.subscribe(interest) : catchUpStream(hub, changeLog!, interest, afterSeq);
+    // With the change log, every stream is lossless: a cursor replays, and a subscriber too slow for its live queue
+    // catches up from the log (change-replay.ts). Without a database, a slow subscriber loses its oldest events.
+    return changeLog ? catchUpStream(hub, changeLog, interest, afterSeq, logger) : hub.subscribe(interest);
   };
 
 const fieldResolver: GraphQLFieldResolver<unknown, SubscriptionContext> = (source, _args, ctx, info) => {
@@ -88,8 +93,8 @@ const fieldResolver: GraphQLFieldResolver<unknown, SubscriptionContext> = (sourc
  * name and variables) receive the same payload object from the hub, so the shaped result is computed once per
  * event and shared: 1,000 identical subscribers cost one resolution and one execution, not 1,000.
  */
-export function subscribeWith(hub: CustomerChangeHub, liveIds?: LiveCustomerIds, changeLog?: ChangeLogReader) {
-  const resolveSubscribe = subscribeFieldResolver(hub, liveIds, changeLog);
+export function subscribeWith(hub: CustomerChangeHub, liveIds?: LiveCustomerIds, changeLog?: ChangeLogReader, logger?: Pick<Logger, 'info'>) {
+  const resolveSubscribe = subscribeFieldResolver(hub, liveIds, changeLog, logger);
   const shaped = new WeakMap<object, Map<string, ExecutionResult>>();
   return async (args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> => {
     const stream = await graphqlRuntime.createSourceEventStream({ ...args, contextValue: newSubscriptionContext(), fieldResolver, subscribeFieldResolver: resolveSubscribe });

@@ -133,7 +133,7 @@ export function createSubscriptionLayer(options: SubscriptionLayerOptions): Subs
           },
           onConnect: (ctx) => authorise(ctx.connectionParams),
           context: () => newSubscriptionContext() as unknown as Record<string, unknown>,
-          subscribe: subscribeWith(hub, db ? (ids) => resolveGoldenIds(db, 'Customer', ids) : undefined, db),
+          subscribe: subscribeWith(hub, db ? (ids) => resolveGoldenIds(db, 'Customer', ids) : undefined, db, logger),
           execute: async (args) => toExecutionResult(await options.execute({
             query: print(args.document),
             variables: (args.variableValues ?? undefined) as Record<string, unknown> | undefined,

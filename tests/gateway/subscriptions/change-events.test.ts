@@ -36,6 +36,15 @@ describe('firesFor', () => {
 });
 
 describe('OrderedQueue', () => {
+  it('says which sequences it dropped, once', () => {
+    const queue = new OrderedQueue<number>(2, () => {});
+    expect(queue.takeDropped()).toBeUndefined();
+    for (const n of [11, 12, 13, 14]) queue.push(Promise.resolve(n), n);
+    expect(queue.dropped).toBe(2);
+    expect(queue.takeDropped()).toEqual({ min: 11, max: 12 });
+    expect(queue.takeDropped()).toBeUndefined();
+  });
+
   it('hands out items in push order even when an earlier one settles later', async () => {
     const queue = new OrderedQueue<number>(10, () => {});
     let release!: (n: number) => void;
@@ -52,6 +61,7 @@ describe('OrderedQueue', () => {
     const queue = new OrderedQueue<number>(2, () => closed++);
     for (const n of [1, 2, 3]) queue.push(Promise.resolve(n));
     expect(queue.dropped).toBe(1);
+    expect(queue.takeDropped()).toBeNull(); // pushed without a sequence: it cannot be read back
     expect((await queue.next()).value).toBe(2);
     expect((await queue.next()).value).toBe(3);
     const waiting = queue.next();

@@ -69,6 +69,33 @@ describe('catchUpStream', () => {
     await stream.return!();
   });
 
+  it('a subscriber too slow for its live queue loses nothing: the dropped events are read back from the log', async () => {
+    const small = new CustomerChangeHub(async (_resolution, id) => ({ data: { customer: { id } } }), createLogger('test', 'silent'), 3);
+    const start = await headChangeSeq(database.db);
+    // Live from now on (no cursor), as a plain `customerChanged` subscription with a database.
+    const stream = await catchUpStream(small, database.db, interest([x]), null);
+    const first = stream.next();
+    await publishCustomerChanged(database, { customerId: x, version: 1 });
+    for (const event of await asEvent(start)) small.publish(event);
+    expect((await first).value).toMatchObject({ version: 1 });
+    // Ten more arrive while the subscriber is busy: its queue of 3 drops the oldest 7 (and another customer's change
+    // in between is no concern of it).
+    await publishCustomerChanged(database, [2, 3, 4, 5, 6].map((version) => ({ customerId: x, version })));
+    await publishCustomerChanged(database, { customerId: y, version: 100 });
+    await publishCustomerChanged(database, [7, 8, 9, 10, 11].map((version) => ({ customerId: x, version })));
+    for (const event of (await asEvent(start)).slice(1)) small.publish(event);
+    expect(small.stats().dropped).toBe(7);
+    const got = await take(stream, 10);
+    expect(got.map((p) => p.version)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(new Set(got.map((p) => p.cursor)).size).toBe(10);
+    // Then live again: the next change comes once, from the queue.
+    await publishCustomerChanged(database, { customerId: x, version: 12 });
+    for (const event of (await asEvent(start)).slice(12)) small.publish(event);
+    expect((await take(stream, 1))[0]).toMatchObject({ version: 12 });
+    await stream.return!();
+    expect(small.stats().subscribers).toBe(0);
+  });
+
   it('fails with CURSOR_EXPIRED, unsubscribed, when changes after the cursor were pruned', async () => {
     const start = await headChangeSeq(database.db);
     const old = new Date(Date.now() - 30 * 86_400_000);
