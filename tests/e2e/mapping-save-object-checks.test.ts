@@ -3,8 +3,8 @@
  * sandboxes; PGlite, or Postgres with DATABASE_URL):
  * - Salesforce `Contactt` / HubSpot `contactz` is refused with MAPPING_INVALID naming the object, the CRM, the golden
  *   type and fields that read it, and the nearest object names (extensions.unknownObjects); nothing is stored;
- * - a CRM that cannot be read at save time does not block the save: it is stored and `mappingProblems` reports the
- *   object (field empty, the golden fields reading it);
+ * - a CRM that cannot be read at save time, or whose connector is disabled, does not block the save: it is stored and
+ *   `mappingProblems` reports the object (field empty, the golden fields reading it);
  * - an object the version in force already names is not checked again (an unrelated save goes through).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -87,5 +87,16 @@ describe('mapping saves check the CRM objects they name', () => {
     });
     expect(unrelated.errors).toBeUndefined();
     expect(unrelated.data!.saveMappingConfiguration.version).toBe(before.version + 2);
+  });
+
+  it('a disabled connector does not block the save either', async () => {
+    const connectors = await t.gql<{ connectors: { id: string; crm: string }[] }>('{ connectors { id crm } }');
+    const salesforce = connectors.data!.connectors.find((c) => c.crm === 'salesforce')!;
+    const disabled = await t.gql('mutation($id: ID!) { setConnectorEnabled(id: $id, enabled: false) { connector { status } } }', { id: salesforce.id });
+    expect(disabled.errors).toBeUndefined();
+    const before = await stored();
+    const res = await saveWith(addSource('salesforce', 'Contactt', 'Id', 'Email'));
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.saveMappingConfiguration.version).toBe(before.version + 1);
   });
 });
