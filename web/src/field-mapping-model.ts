@@ -160,3 +160,9 @@ export function suggestFieldName(label: string, nativeName: string): string {
   }
   return '';
 }
+
+/** A value as a DOM id fragment. */
+export const idOf = (s: string) => s.replace(/[^A-Za-z0-9_-]/g, '-');
+export const candidateLabel = (c: Candidate) => `${c.nativeLabel ?? c.nativeField} (${c.nativeField})`;
+/** The proposal first, then the other candidates (each native field once, as first listed). */
+export const optionsOf = (f: FieldSuggestions) => [...(f.proposed ? [f.proposed] : []), ...f.candidates].filter((c, i, all) => all.findIndex((o) => o.nativeField === c.nativeField) === i);

@@ -10,19 +10,19 @@
  */
 import './field-mapping.css';
 import { graphql } from './api.ts';
-import type { ApiError } from './api.ts';
 import { h } from './dom.ts';
 import type { Notices } from './review-queue.ts';
 import { loadMappingDocument, saveMappingConfiguration } from './field-rules-api.ts';
 import type { ConfigProblem } from './field-rules-api.ts';
 import {
-  applyMappingEdits, editInWords, goldenTypes, hasField, isGraphQLName, newFieldInWords, otherSources, pathInWords, percent,
-  sourceKey, sourceLabel, sourcesOf, stopWarning, suggestFieldName,
+  applyMappingEdits, editInWords, goldenTypes, hasField, isGraphQLName, newFieldInWords, otherSources, percent,
+  sourceKey, sourceLabel, sourcesOf, stopWarning, suggestFieldName, idOf, candidateLabel, optionsOf,
 } from './field-mapping-model.ts';
 import type { Candidate, FieldEdit, FieldSuggestions, Json, NewField, Source, Suggestions, UnusedNativeField } from './field-mapping-model.ts';
 import { count } from './sync-words.ts';
 import { FieldLifecycle } from './field-lifecycle.ts';
 import { unfedFieldsQuestion } from './field-mapping-confirm.ts';
+import { conflictInWords, problemList } from './field-mapping-refusal.ts';
 
 const CANDIDATE = 'nativeField nativeLabel nativeType score converter reasons mapping';
 const SUGGEST = `query MappingSuggestions($type: String!, $crm: String!, $objectType: String) {
@@ -39,10 +39,6 @@ const ACTOR_KEY = 'customer-graph.actor';
 interface RowState { use: boolean; pick: string; changeTo: string; stop: boolean }
 interface AddState { on: boolean; name: string }
 
-const idOf = (s: string) => s.replace(/[^A-Za-z0-9_-]/g, '-');
-const candidateLabel = (c: Candidate) => `${c.nativeLabel ?? c.nativeField} (${c.nativeField})`;
-/** The proposal first, then the other candidates (each native field once, as first listed). */
-const optionsOf = (f: FieldSuggestions) => [...(f.proposed ? [f.proposed] : []), ...f.candidates].filter((c, i, all) => all.findIndex((o) => o.nativeField === c.nativeField) === i);
 
 export class FieldMappingView {
   readonly element: HTMLElement;
@@ -413,16 +409,6 @@ export class FieldMappingView {
 
   private setProblems(problems: ConfigProblem[], doc?: Json): void {
     this.problems = problems;
-    if (!problems.length) return void this.problemBox.replaceChildren();
-    this.problemBox.replaceChildren(h('h3', {}, 'The gateway did not accept these changes:'),
-      h('ul', {}, ...problems.map((p) => h('li', { 'data-path': p.path }, `${pathInWords(p.path, doc ?? null)}: ${p.message} `, h('code', {}, p.path)))),
-      h('p', {}, 'Your changes are still on screen: change them and save again, or press Refresh to start over.'));
+    this.problemBox.replaceChildren(...problemList(problems, doc ?? null));
   }
-}
-
-/** The gateway's CONFLICT (which version is in force now) with what to do about it on this page. */
-function conflictInWords(error: ApiError, loaded: number): ApiError {
-  const now = error.extensions?.versionInForce;
-  const which = typeof now === 'number' ? `Version ${now} was saved` : 'Another version was saved';
-  return { ...error, message: `${which} after this page loaded version ${loaded}; nothing was saved. Press Refresh to load ${typeof now === 'number' ? `version ${now}` : 'it'} (your unsaved changes here are discarded), then make them again.` };
 }
