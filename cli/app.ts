@@ -278,12 +278,18 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
     };
     for (const native of natives) wireNative(native);
 
-    const link = (onProgress?: (p: LinkerProgress) => void) => linkAll({ db, connectors, connectorIds, getConfig, logger, ...(onProgress ? { onProgress } : {}) });
+    const link = (onProgress?: (p: LinkerProgress) => void, part?: { goldenTypes: string[]; signal: AbortSignal }) =>
+      linkAll({ db, connectors, connectorIds, getConfig, logger, ...(onProgress ? { onProgress } : {}), ...part });
     if (options.linkOnStart !== false) await link();
     // After the start-time link run (it reads the CRMs the recomputations need), in the background.
     retirements.start();
-    const resync = createResync({ link: (onProgress) => link(onProgress), logger });
-    cleanups.push(() => resync.idle());
+    // startResync's runs live in resync_runs: one cut short by a stop or a crash is resumed here at start and every
+    // CUSTOMER_GRAPH_RESYNC_CHECK_MS (default a minute); a shutdown gives its lease up for the next process.
+    const resync = createResync({
+      db, getConfig, logger, link: ({ onProgress, ...part }) => link(onProgress, part), intervalMs: intervalMs(env, 'CUSTOMER_GRAPH_RESYNC_CHECK_MS', 60_000),
+    });
+    cleanups.push(() => resync.stop());
+    resync.startChecking();
     const joiner = crmJoiner({ store: connectorStore, fleet, natives, sources, golden, gateway, demo: setup.demo, cacheTtlMs: config.cacheTtlMs, wireNative, link: () => link(), logger });
     // A CRM that joins, or a connector that takes new settings, subscribes to its webhooks (where made through its API).
     let resubscribe: (crm: string) => void = () => {};

@@ -20,6 +20,10 @@ export interface LinkAllOptions {
   getConfig(): MappingConfig;
   logger: Logger;
   onProgress?: (progress: LinkerProgress) => void;
+  /** Golden types to link (default every type of the configuration): a resumed resync reads the ones it did not finish. */
+  goldenTypes?: readonly string[];
+  /** Stops the reading (a process shutting down during a resync). */
+  signal?: AbortSignal;
 }
 
 export interface LinkAllReport extends LinkerReport {
@@ -35,7 +39,8 @@ export async function linkAll(opts: LinkAllOptions): Promise<LinkAllReport> {
   // Each object's newest change by the CRM's own clock, also before the first page: the cursors below start no later,
   // so a CRM clock behind ours loses no change made while the read ran (sync/backfill-cursors.ts).
   const crmClocks = await readCrmClocks({ config, connectors: opts.connectors });
-  const linked = await runEmailLinker({ db: opts.db, connectors: opts.connectors, connectorIds: opts.connectorIds, config, matchCustomers: 'identity', ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+  const linked = await runEmailLinker({ db: opts.db, connectors: opts.connectors, connectorIds: opts.connectorIds, config, matchCustomers: 'identity', ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    ...(opts.goldenTypes ? { goldenTypes: opts.goldenTypes } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
   for (const f of linked.failed) opts.logger.error(f, 'could not read a CRM object while linking; its golden records keep their previous snapshot');
   const changeCursors = await storeBackfillCursors({
     db: opts.db, config, connectors: opts.connectors, connectorIds: opts.connectorIds, startedAt, crmClocks, incomplete: [...linked.failed, ...linked.notConnected],

@@ -1,16 +1,34 @@
 /**
  * Re-reading every record of every connected CRM on demand (the link run of `customer-graph sync --backfill`, in the
  * gateway process), so a changed mapping or quality check applies to all stored golden records now, not only as each
- * record next changes. One run at a time per process (the link run also takes a database lock, so processes take
- * turns). Its progress — records read per CRM object, golden records created, snapshots changed — is kept for the
- * admin API (`resyncStatus`) and the Sync health page.
+ * record next changes.
+ *
+ * The run lives in the database (`resync_runs`, db/resync-store.ts), not in the memory of the process running it:
+ * every replica answers `resyncStatus` alike, one run at a time across processes (a second start anywhere is refused),
+ * and a run cut short (a deploy, a crash, a SIGKILL) is resumed by the next check of any process — at start and every
+ * `intervalMs` (CUSTOMER_GRAPH_RESYNC_CHECK_MS, default a minute) — once its lease has expired (`leaseMs`, default 2
+ * minutes) or was given up (a process that stops gives it up at once).
+ *
+ * Where a resumed run starts: the golden types are read one after the other (the link run's order), and each one
+ * finished is recorded; a resumed run skips those and reads again from the start of the golden type it was reading
+ * (every object of that type: a golden record's snapshot is resolved from all its type's objects at once, and the
+ * CRMs' pages give no cursor to continue from). The counters and failed objects are written once per golden type;
+ * the records read per object after each page.
  */
+import crypto from 'node:crypto';
+import os from 'node:os';
+import type { Database } from '../db/open-database.ts';
+import { claimInterruptedResync, finishResync, insertResync, latestResync, recordResyncProgress, releaseResync } from '../db/resync-store.ts';
+import type { StoredResync } from '../db/resync-store.ts';
 import type { Logger } from '../lib/logger.ts';
+import type { MappingConfig } from '../resolver-engine/index.ts';
 import type { LinkerProgress } from '../sync/email-linker.ts';
+import { linkOrder } from '../sync/relation-snapshot.ts';
 import type { LinkAllReport } from './link-on-start.ts';
 
 export interface ResyncStatus {
-  state: 'idle' | 'running' | 'done' | 'failed';
+  /** idle (never ran) | running | interrupted (its process stopped or died; resumed at the next check) | done | failed */
+  state: 'idle' | 'running' | 'interrupted' | 'done' | 'failed';
   startedAt: string | null;
   finishedAt: string | null;
   /** Records read so far per golden type and CRM object, in reading order. */
@@ -21,47 +39,159 @@ export interface ResyncStatus {
   /** Objects the run could not read (their records keep their previous snapshots), with the CRM's code. */
   failedObjects: { crm: string; objectType: string; code: string; message: string }[];
   error: string | null;
+  /** How many times a process took the run over after the one running it stopped or died. */
+  resumes: number;
 }
 
-export function createResync(opts: { link(onProgress: (p: LinkerProgress) => void): Promise<LinkAllReport>; logger: Logger }) {
-  let status: ResyncStatus = { state: 'idle', startedAt: null, finishedAt: null, objects: [], goldenCreated: 0, linksCreated: 0, snapshotsChanged: 0, failedObjects: [], error: null };
-  let running: Promise<void> | undefined;
+export interface ResyncOptions {
+  db: Database;
+  getConfig(): MappingConfig;
+  /** The link run over the given golden types. */
+  link(opts: { goldenTypes: string[]; signal: AbortSignal; onProgress(p: LinkerProgress): void }): Promise<LinkAllReport>;
+  logger: Logger;
+  owner?: string;
+  leaseMs?: number;
+  /** How often an interrupted run is looked for after the first check (default 60000; 0: only at start). */
+  intervalMs?: number;
+}
 
-  const progress = (p: LinkerProgress) => {
-    if (p.phase === 'reading' && p.crm && p.objectType) {
-      const object = status.objects.find((o) => o.goldenType === p.goldenType && o.crm === p.crm && o.objectType === p.objectType);
+const DEFAULT_LEASE_MS = 120_000;
+const DEFAULT_INTERVAL_MS = 60_000;
+const IDLE: ResyncStatus = { state: 'idle', startedAt: null, finishedAt: null, objects: [], goldenCreated: 0, linksCreated: 0, snapshotsChanged: 0, failedObjects: [], error: null, resumes: 0 };
+
+export function createResync(opts: ResyncOptions) {
+  const owner = opts.owner ?? `${os.hostname()}-${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
+  const leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS;
+  const { db, logger } = opts;
+  const stopping = new AbortController();
+  let running: Promise<void> | undefined;
+  let timer: NodeJS.Timeout | null = null;
+
+  async function run(row: StoredResync): Promise<void> {
+    const lost = new AbortController();
+    const signal = AbortSignal.any([stopping.signal, lost.signal]);
+    const progress = {
+      objects: row.objects, doneTypes: [...row.doneTypes], goldenCreated: row.goldenCreated, linksCreated: row.linksCreated,
+      snapshotsChanged: row.snapshotsChanged, failedObjects: row.failedObjects,
+    };
+    // Every write goes through one chain, so an older one never lands after a newer one.
+    let writes: Promise<unknown> = Promise.resolve();
+    const write = (what: () => Partial<typeof progress>) => {
+      writes = writes.then(async () => {
+        if (!(await recordResyncProgress(db, row.id, owner, leaseMs, what()))) lost.abort(new Error('the resync lease was lost'));
+      }).catch((err: unknown) => logger.warn({ err }, 'could not store the resync progress; the next write tries again'));
+      return writes;
+    };
+    let pageWritePending = false;
+    const onProgress = (p: LinkerProgress) => {
+      if (p.phase !== 'reading' || !p.crm || !p.objectType) return;
+      const object = progress.objects.find((o) => o.goldenType === p.goldenType && o.crm === p.crm && o.objectType === p.objectType);
       if (object) object.records = p.records;
-      else status.objects.push({ goldenType: p.goldenType, crm: p.crm, objectType: p.objectType, records: p.records });
+      else progress.objects.push({ goldenType: p.goldenType, crm: p.crm, objectType: p.objectType, records: p.records });
+      // At most one page write waiting: it takes the newest counts when it runs.
+      if (pageWritePending) return;
+      pageWritePending = true;
+      void write(() => { pageWritePending = false; return { objects: progress.objects }; });
+    };
+    // The lease is renewed between pages too: one page of a slow CRM may take long.
+    const heartbeat = setInterval(() => void write(() => ({})), Math.max(1, Math.floor(leaseMs / 3)));
+    heartbeat.unref?.();
+    try {
+      const types = linkOrder(opts.getConfig(), Object.keys(opts.getConfig().types)).filter((t) => !progress.doneTypes.includes(t));
+      for (const goldenType of types) {
+        signal.throwIfAborted();
+        // The objects of a type read again from their start (a resumed run) count from zero.
+        progress.objects = progress.objects.map((o) => (o.goldenType === goldenType ? { ...o, records: 0 } : o));
+        const report = await opts.link({ goldenTypes: [goldenType], signal, onProgress });
+        progress.doneTypes.push(goldenType);
+        progress.goldenCreated += report.goldenCreated;
+        progress.linksCreated += report.linksCreated;
+        progress.snapshotsChanged += report.snapshotsChanged;
+        progress.failedObjects = [...progress.failedObjects, ...report.failed];
+        await write(() => progress);
+        signal.throwIfAborted();
+      }
+      await writes;
+      if (await finishResync(db, row.id, owner, { state: 'done', ...progress })) logger.info({ run: row.id, ...progress, objects: undefined }, 'resync done');
+    } catch (err) {
+      await writes;
+      if (lost.signal.aborted) {
+        logger.warn({ run: row.id }, 'another process took the resync over (this one stalled past its lease); stopping here');
+      } else if (stopping.signal.aborted) {
+        await releaseResync(db, row.id, owner).catch((e: unknown) => logger.warn({ err: e }, 'could not give up the resync lease; it expires by itself'));
+        logger.info({ run: row.id }, 'resync interrupted by shutdown; the next check of any process resumes it');
+      } else {
+        const message = err instanceof Error ? err.message : String(err);
+        await finishResync(db, row.id, owner, { state: 'failed', error: message, ...progress })
+          .catch((e: unknown) => logger.warn({ err: e }, 'could not store why the resync failed'));
+        logger.error({ err }, 'resync failed; run it again, or customer-graph sync --backfill');
+      }
+    } finally {
+      clearInterval(heartbeat);
     }
-    // The counters are running totals of the whole run.
-    status.goldenCreated = p.goldenCreated;
-    status.linksCreated = p.linksCreated;
-    status.snapshotsChanged = p.snapshotsChanged;
+  }
+
+  const launch = (row: StoredResync) => {
+    running = run(row).finally(() => { running = undefined; });
+  };
+
+  /** Looks for an interrupted run and resumes it here (when this process runs none); resolves when it has ended. */
+  async function check(): Promise<void> {
+    if (running || stopping.signal.aborted) return running;
+    const row = await claimInterruptedResync(db, owner, leaseMs);
+    if (!row || stopping.signal.aborted) {
+      if (row) await releaseResync(db, row.id, owner);
+      return;
+    }
+    logger.info({ run: row.id, doneTypes: row.doneTypes }, 'resuming a resync its process did not finish');
+    launch(row);
+    return running;
+  }
+
+  const schedule = (ms: number) => {
+    if (stopping.signal.aborted) return;
+    timer = setTimeout(() => {
+      void check().catch((err: unknown) => logger.error({ err }, 'looking for an interrupted resync failed; trying again at the next check'))
+        .finally(() => { const every = opts.intervalMs ?? DEFAULT_INTERVAL_MS; if (every > 0) schedule(every); });
+    }, ms);
+    timer.unref?.();
   };
 
   return {
-    status: (): ResyncStatus => structuredClone(status),
-    /** Starts a run; false when one is already running here. */
-    start(): boolean {
-      if (running) return false;
-      status = { state: 'running', startedAt: new Date().toISOString(), finishedAt: null, objects: [], goldenCreated: 0, linksCreated: 0, snapshotsChanged: 0, failedObjects: [], error: null };
-      opts.logger.info('re-reading every CRM record (resync) started');
-      running = opts.link(progress).then(
-        (report) => {
-          status = {
-            ...status, state: 'done', finishedAt: new Date().toISOString(), goldenCreated: report.goldenCreated, linksCreated: report.linksCreated,
-            snapshotsChanged: report.snapshotsChanged, failedObjects: report.failed,
-          };
-          opts.logger.info({ report }, 'resync done');
-        },
-        (err: Error) => {
-          status = { ...status, state: 'failed', finishedAt: new Date().toISOString(), error: err.message };
-          opts.logger.error({ err }, 'resync failed; run it again, or customer-graph sync --backfill');
-        },
-      ).finally(() => { running = undefined; });
+    owner,
+    async status(): Promise<ResyncStatus> {
+      const row = await latestResync(db);
+      if (!row) return structuredClone(IDLE);
+      const held = row.leaseOwner !== null && row.leaseUntil !== null && row.leaseUntil > row.now;
+      const state = row.finishedAt ? (row.state as 'done' | 'failed') : held ? 'running' : 'interrupted';
+      return {
+        state, startedAt: row.startedAt.toISOString(), finishedAt: row.finishedAt?.toISOString() ?? null, objects: row.objects,
+        goldenCreated: row.goldenCreated, linksCreated: row.linksCreated, snapshotsChanged: row.snapshotsChanged,
+        failedObjects: row.failedObjects, error: row.error, resumes: row.resumes,
+      };
+    },
+    /** Starts a run; false when one is unfinished anywhere (running, or interrupted and about to be resumed). */
+    async start(): Promise<boolean> {
+      if (running || stopping.signal.aborted) return false;
+      const row = await insertResync(db, crypto.randomUUID(), owner, leaseMs);
+      if (!row) return false;
+      logger.info({ run: row.id }, 're-reading every CRM record (resync) started');
+      launch(row);
       return true;
     },
-    /** Resolves when the run in progress (if any) has ended. */
+    check,
+    /** Checks at once, then every `intervalMs`. */
+    startChecking(): void {
+      if (!timer) schedule(0);
+    },
+    /** Resolves when the run in progress here (if any) has ended. */
     idle: (): Promise<void> => running ?? Promise.resolve(),
+    /** Stops checking and stops the run in progress here, giving its lease up: the next check of any process resumes it. */
+    async stop(): Promise<void> {
+      stopping.abort();
+      if (timer) clearTimeout(timer);
+      timer = null;
+      await running;
+    },
   };
 }

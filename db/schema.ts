@@ -55,6 +55,37 @@ export const connectorRetirements = pgTable('connector_retirements', {
   lastErrorAt: timestamp('last_error_at', { withTimezone: true, mode: 'date' }),
 });
 
+/**
+ * The admin API's re-reading of every CRM record (`startResync`; cli/resync.ts, db/resync-store.ts): one row per run,
+ * so every replica answers `resyncStatus` alike and a run cut short (a deploy, a crash) is resumed by the next check of
+ * any process. At most one unfinished run (the partial unique index): a second start anywhere is refused.
+ */
+export const resyncRuns = pgTable(
+  'resync_runs',
+  {
+    id: text('id').primaryKey(),
+    /** running (until finished_at is set) | done | failed; "interrupted" is a running row whose lease expired. */
+    state: text('state').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
+    leaseOwner: text('lease_owner'),
+    leaseUntil: timestamp('lease_until', { withTimezone: true, mode: 'date' }),
+    /** Records read per golden type and CRM object, in reading order. */
+    objects: jsonb('objects').$type<{ goldenType: string; crm: string; objectType: string; records: number }[]>().notNull().default([]),
+    /** Golden types read and stored completely: a resumed run skips them. */
+    doneTypes: jsonb('done_types').$type<string[]>().notNull().default([]),
+    goldenCreated: integer('golden_created').notNull().default(0),
+    linksCreated: integer('links_created').notNull().default(0),
+    snapshotsChanged: integer('snapshots_changed').notNull().default(0),
+    failedObjects: jsonb('failed_objects').$type<{ crm: string; objectType: string; code: string; message: string }[]>().notNull().default([]),
+    error: text('error'),
+    /** How many times a process took the run over after its holder stopped or died. */
+    resumes: integer('resumes').notNull().default(0),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('resync_runs_one_unfinished_uq').on(t.state).where(sql`finished_at is null`)],
+);
+
 /** A golden record: one Customer, Company or Deal, whatever number of CRM records it is linked to. */
 export const goldenRecords = pgTable(
   'golden_records',

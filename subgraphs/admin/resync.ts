@@ -1,18 +1,19 @@
 /**
  * `resyncStatus` and `startResync`: re-reading every CRM record from the admin API (cli/resync.ts does the work), so
- * a changed mapping or quality check applies to every stored golden record now. The status says how far it got.
+ * a changed mapping or quality check applies to every stored golden record now. The status says how far it got; it is
+ * read from the database (resync_runs), so every replica answers the same.
  */
 import { GraphQLError } from 'graphql';
 
 export interface ResyncApi {
-  status(): {
+  status(): Promise<{
     state: string; startedAt: string | null; finishedAt: string | null;
     objects: { goldenType: string; crm: string; objectType: string; records: number }[];
     goldenCreated: number; linksCreated: number; snapshotsChanged: number;
     failedObjects: { crm: string; objectType: string; code: string; message: string }[];
-    error: string | null;
-  };
-  start(): boolean;
+    error: string | null; resumes: number;
+  }>;
+  start(): Promise<boolean>;
 }
 
 export const RESYNC_TYPE_DEFS = `
@@ -22,9 +23,9 @@ type ResyncObject { goldenType: String! crm: String! objectType: String! records
 "A CRM object the run could not read: its records keep their previous snapshots."
 type ResyncFailure { crm: String! objectType: String! code: String! message: String! }
 
-"The re-reading of every CRM record this process runs or ran last."
+"The re-reading of every CRM record running or run last, by any process of the deployment (stored in the database)."
 type ResyncStatus {
-  "idle (never ran here) | running | done | failed"
+  "idle (never ran) | running | interrupted (the process running it stopped or died; any process resumes it within a minute) | done | failed"
   state: String!
   startedAt: String
   finishedAt: String
@@ -35,15 +36,17 @@ type ResyncStatus {
   failedObjects: [ResyncFailure!]!
   "Why the run failed (state failed)."
   error: String
+  "How many times a process took the run over after the one running it stopped or died."
+  resumes: Int!
 }
 `;
 
 export const RESYNC_QUERY_FIELDS = `
-  "The re-reading of every CRM record (startResync) this process runs or ran last, with its progress."
+  "The re-reading of every CRM record (startResync) running or run last on any replica, with its progress."
   resyncStatus: ResyncStatus!`;
 
 export const RESYNC_MUTATION_FIELDS = `
-  "Re-reads every record of every connected CRM in the background (like customer-graph sync --backfill), so changed mappings and quality checks apply to all golden records. CONFLICT while a run is in progress here."
+  "Re-reads every record of every connected CRM in the background (like customer-graph sync --backfill), so changed mappings and quality checks apply to all golden records. CONFLICT while a run is in progress (or interrupted and about to be resumed) on any replica."
   startResync: ResyncStatus!`;
 
 export function resyncResolvers(api: ResyncApi | undefined) {
@@ -54,9 +57,9 @@ export function resyncResolvers(api: ResyncApi | undefined) {
   return {
     Query: { resyncStatus: () => required().status() },
     Mutation: {
-      startResync: () => {
+      startResync: async () => {
         const resync = required();
-        if (!resync.start()) throw new GraphQLError('A resync is already running here: follow it with resyncStatus.', { extensions: { code: 'CONFLICT' } });
+        if (!(await resync.start())) throw new GraphQLError('A resync is already running (or interrupted and about to be resumed): follow it with resyncStatus.', { extensions: { code: 'CONFLICT' } });
         return resync.status();
       },
     },

@@ -196,7 +196,7 @@ describe('admin UI: sync health', () => {
     await page.getByLabel('API token').fill(TOKEN);
     await page.getByRole('button', { name: 'Use token' }).click();
     const status = page.locator('#resync-status');
-    await expect.poll(() => status.textContent()).toMatch(/^Not run since this gateway started\./);
+    await expect.poll(() => status.textContent()).toMatch(/^Never run\./);
     await page.getByRole('button', { name: 'Re-read every record' }).click();
     await expect.poll(() => status.textContent(), { timeout: 60_000, interval: 250 }).toMatch(/^Last run ended .* golden records? changed\.$/);
     expect(await status.textContent()).toMatch(/Salesforce Contact: \d+ records/);

@@ -145,8 +145,10 @@ interface Resync {
 /** The resync in words: how far a running one got, or how the last one ended. */
 function resyncWords(r: Resync): string {
   const read = r.objects.map((o) => `${crmName(o.crm)} ${o.objectType}: ${count(o.records, 'record')}`).join('; ');
-  if (r.state === 'idle') return 'Not run since this gateway started. Changed mappings and quality checks apply to a record when it next changes in a CRM; re-read every record to apply them to all now.';
+  if (r.state === 'idle') return 'Never run. Changed mappings and quality checks apply to a record when it next changes in a CRM; re-read every record to apply them to all now.';
   if (r.state === 'running') return `Re-reading every record, started ${when(r.startedAt!)}${read ? ` — ${read}` : ''}…`;
+  // The gateway running it stopped or died: another (or the same, restarted) picks it up at its next check.
+  if (r.state === 'interrupted') return `Interrupted: the gateway re-reading every record (started ${when(r.startedAt!)}) stopped before it was done${read ? ` — ${read}` : ''}. It will resume within a minute, from the start of the record type it was reading.`;
   if (r.state === 'failed') return `The last run failed (${r.error ?? 'see the gateway log'}); run it again.`;
   const failed = r.failedObjects.length ? ` Could not read: ${r.failedObjects.map((f) => `${crmName(f.crm)} ${f.objectType} (${f.code})`).join(', ')}.` : '';
   return `Last run ended ${when(r.finishedAt!)}: ${read || 'nothing to read'}; ${count(r.snapshotsChanged, 'golden record')} changed.${failed}`;
@@ -191,10 +193,11 @@ export class SyncHealthView {
 
   private showResync(r: Resync): void {
     this.resync.textContent = resyncWords(r);
-    this.resyncButton.disabled = r.state === 'running';
+    const unfinished = r.state === 'running' || r.state === 'interrupted';
+    this.resyncButton.disabled = unfinished;
     clearTimeout(this.polling);
     // Only while the page is shown: a detached view stops following.
-    if (r.state === 'running') this.polling = setTimeout(() => { if (this.element.isConnected) void this.followResync(); }, 2000);
+    if (unfinished) this.polling = setTimeout(() => { if (this.element.isConnected) void this.followResync(); }, 2000);
   }
 
   async load(): Promise<void> {
