@@ -14,7 +14,7 @@
 import { ProductError } from '../lib/product-error.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { ConfigError, MappingConfig } from '../resolver-engine/index.ts';
-import { nearestNames } from '../resolver-engine/mapping/nearest-names.ts';
+import { nearestNames, orList } from '../resolver-engine/mapping/nearest-names.ts';
 import type { GoldenProblem } from '../subgraphs/golden/index.ts';
 import { indexNativeTypes } from '../subgraphs/golden/native-types.ts';
 import { crmPrefix, nativeTypeName } from '../subgraphs/source-catalog.ts';
@@ -131,8 +131,4 @@ function sentence(u: UnknownNativeField): string {
   const readBy = u.goldenFields.length ? ` (read by ${u.goldenFields.join(', ')})` : '';
   const hint = u.didYouMean.length ? ` Did you mean ${orList(u.didYouMean)}?` : ` No field of ${where} has a similar name.`;
   return `${where} has no field ${u.missing.name}${readBy}.${hint}`;
-}
-
-function orList(names: string[]): string {
-  return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} or ${names.at(-1)!}`;
 }

@@ -13,7 +13,7 @@
 import { ProductError } from '../lib/product-error.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { ConfigError, MappingConfig } from '../resolver-engine/index.ts';
-import { nearestNames } from '../resolver-engine/mapping/nearest-names.ts';
+import { nearestNames, orList } from '../resolver-engine/mapping/nearest-names.ts';
 import { indexNativeTypes } from '../subgraphs/golden/native-types.ts';
 import { crmPrefix, sourcesOfConfig } from '../subgraphs/source-catalog.ts';
 
@@ -90,10 +90,6 @@ function sentence(u: UnknownNativeObject): string {
   const readBy = u.goldenFields.length ? `${u.goldenType}: ${u.goldenFields.join(', ')}` : u.goldenType;
   const hint = u.didYouMean.length ? ` Did you mean ${orList(u.didYouMean)}?` : ` No object of ${crmPrefix(u.crm)} has a similar name.`;
   return `${crmPrefix(u.crm)} has no object ${u.objectType} (read by ${readBy}).${hint}`;
-}
-
-function orList(names: string[]): string {
-  return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} or ${names.at(-1)!}`;
 }
 
 /**

@@ -9,6 +9,7 @@
  * lease expired or was given up is "interrupted": the next check of any process takes it over.
  */
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { leaseUntil } from './lease.ts';
 import type { Database } from './open-database.ts';
 import { resyncRuns } from './schema.ts';
 
@@ -16,7 +17,6 @@ export type StoredResync = typeof resyncRuns.$inferSelect;
 /** What a run writes as it goes. */
 export type ResyncProgress = Pick<StoredResync, 'objects' | 'doneTypes' | 'goldenCreated' | 'linksCreated' | 'snapshotsChanged' | 'failedObjects'>;
 
-const leaseUntil = (leaseMs: number) => sql`now() + ${Math.max(1, Math.round(leaseMs))} * interval '1 millisecond'`;
 const UNIQUE_VIOLATION = '23505';
 
 function isUniqueViolation(err: unknown): boolean {

@@ -10,6 +10,7 @@
  * again under the same id) commits nothing more. Every statement checks the connector is still deleted.
  */
 import { and, asc, count, eq, isNull, sql } from 'drizzle-orm';
+import { leaseUntil } from './lease.ts';
 import type { Database } from './open-database.ts';
 import type { Tx } from './link-store.ts';
 import { connectorRetirements, connectors, recordLinks } from './schema.ts';
@@ -21,7 +22,6 @@ export interface DueRetirement {
 }
 
 const stillDeleted = sql`not exists (select 1 from ${connectors} where ${connectors.id} = ${connectorRetirements.connectorId})`;
-const leaseUntil = (leaseMs: number) => sql`now() + ${Math.max(1, Math.round(leaseMs))} * interval '1 millisecond'`;
 
 /**
  * Records a deletion (again, for a connector added back and deleted once more): its retirement is due, its progress

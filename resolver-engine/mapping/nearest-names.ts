@@ -27,3 +27,8 @@ export function nearestNames(name: string, candidates: Iterable<string>, options
   scored.sort((a, b) => a.distance - b.distance || a.name.localeCompare(b.name));
   return scored.slice(0, options.limit ?? 3).map((s) => s.name);
 }
+
+/** Names as an English "or" list for a "Did you mean …?": `A`, `A or B`, `A, B or C`. */
+export function orList(names: readonly string[]): string {
+  return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} or ${names.at(-1)!}`;
+}
