@@ -1,0 +1,125 @@
+/**
+ * One table's attribute metadata as record mapping needs it: which columns are lookups (read as `_x_value`,
+ * written with `@odata.bind`), which are polymorphic (Customer: account or contact), and the option labels of
+ * choices. Built by describe.ts from EntityDefinitions, read by records.ts and the readers.
+ */
+import type { EntityInfo } from './describe.ts';
+
+/** An entry of `EntityDefinitions(LogicalName='…')/Attributes`, as much as we read. */
+export interface DataverseAttribute {
+  '@odata.type'?: string;
+  LogicalName: string;
+  SchemaName?: string;
+  AttributeType?: string;
+  AttributeTypeName?: { Value?: string } | null;
+  DisplayName?: unknown;
+  RequiredLevel?: { Value?: string } | null;
+  IsValidForCreate?: boolean;
+  IsValidForUpdate?: boolean;
+  IsValidForRead?: boolean;
+  IsCustomAttribute?: boolean;
+  IsPrimaryId?: boolean;
+  AttributeOf?: string | null;
+  MaxLength?: number;
+  Format?: string | null;
+  FormatName?: { Value?: string } | null;
+  Targets?: string[] | null;
+}
+
+export interface DataverseOption {
+  Value?: number;
+  Label?: unknown;
+}
+
+/** The metadata casts that carry option sets, and the attribute type each serves. */
+export const CHOICE_CASTS = [
+  { attributeType: 'Picklist', cast: 'PicklistAttributeMetadata' },
+  { attributeType: 'State', cast: 'StateAttributeMetadata' },
+  { attributeType: 'Status', cast: 'StatusAttributeMetadata' },
+  { attributeType: 'MultiSelectPicklist', cast: 'MultiSelectPicklistAttributeMetadata' },
+] as const;
+
+const LOOKUP_TYPES = new Set(['Lookup', 'Customer', 'Owner']);
+const CHOICE_TYPES = new Set(['Picklist', 'State', 'Status']);
+
+export const isLookup = (attribute: DataverseAttribute | undefined): boolean => LOOKUP_TYPES.has(attribute?.AttributeType ?? '');
+/** A lookup that may point at more than one table: which one is said by the `…type` companion / the annotation. */
+export const isPolymorphic = (attribute: DataverseAttribute | undefined): boolean => isLookup(attribute) && (attribute?.Targets?.length ?? 0) > 1;
+export const isChoice = (attribute: DataverseAttribute | undefined): boolean => CHOICE_TYPES.has(attribute?.AttributeType ?? '');
+export const isMultiChoice = (attribute: DataverseAttribute | undefined): boolean => attribute?.AttributeTypeName?.Value === 'MultiSelectPicklistType';
+
+/** The companion field naming a polymorphic lookup's table, as Dataverse names it (`parentcustomeridtype`). */
+export const typeField = (lookup: string): string => `${lookup}type`;
+/** The wire name a lookup is read (and `$select`ed) under. */
+export const lookupValueKey = (lookup: string): string => `_${lookup}_value`;
+/** The annotation naming the table of a lookup's guid. */
+export const LOOKUP_TABLE_ANNOTATION = 'Microsoft.Dynamics.CRM.lookuplogicalname';
+
+/**
+ * Columns Dataverse lists that are no field of their own: companions of another (`AttributeOf`: `…name`,
+ * `…yominame`, `…type`) and virtual columns other than multi-select choices.
+ */
+function isOwnColumn(attribute: DataverseAttribute): boolean {
+  if (attribute.IsValidForRead === false) return false;
+  if (typeof attribute.AttributeOf === 'string' && attribute.AttributeOf !== '') return false;
+  return attribute.AttributeType !== 'Virtual' || isMultiChoice(attribute);
+}
+
+export class AttributeMap {
+  readonly attributes: DataverseAttribute[];
+  readonly byName: Map<string, DataverseAttribute>;
+  /** `parentcustomeridtype` → `parentcustomerid`, for the polymorphic lookups of the table. */
+  readonly typeFields: Map<string, string>;
+
+  constructor(
+    readonly entity: EntityInfo,
+    attributes: DataverseAttribute[],
+    /** Option value/label pairs of each choice column. */
+    readonly options: Map<string, Array<{ value: number; label: string }>>,
+  ) {
+    this.attributes = attributes.filter(isOwnColumn);
+    this.byName = new Map(this.attributes.map((a) => [a.LogicalName, a]));
+    this.typeFields = new Map(this.attributes.filter(isPolymorphic).map((a) => [typeField(a.LogicalName), a.LogicalName]));
+  }
+
+  /** The label of a choice value, or undefined when the option is unknown. */
+  labelOf(name: string, value: unknown): string | undefined {
+    return this.options.get(name)?.find((o) => String(o.value) === String(value))?.label;
+  }
+
+  /** The integer of a label (exact, then case-insensitive), or of an integer given as is; undefined when none. */
+  valueOf(name: string, given: unknown): number | undefined {
+    const options = this.options.get(name) ?? [];
+    const text = String(given).trim();
+    const option = options.find((o) => o.label === text) ?? options.find((o) => o.label.toLowerCase() === text.toLowerCase()) ?? options.find((o) => String(o.value) === text);
+    return option?.value;
+  }
+
+  /** The labels a choice accepts, for error messages. */
+  labels(name: string): string[] {
+    return (this.options.get(name) ?? []).map((o) => o.label);
+  }
+
+  /**
+   * `$select` for the requested fields: lookups (and a polymorphic lookup's `…type` companion) as `_x_value`; the
+   * key and `modifiedon` always, which every record needs. Undefined when every column is wanted (no `$select`).
+   * `knownOnly` leaves out names the metadata does not list (they then read as null): used after Dataverse refused
+   * one and the metadata was read again, so a removed column does not fail every read of its table.
+   */
+  select(fields: readonly string[] | undefined, knownOnly = false): string | undefined {
+    if (!fields) return undefined;
+    const names = new Set<string>([this.entity.primaryId, 'modifiedon']);
+    for (const field of fields) {
+      if (knownOnly && !this.byName.has(field) && !this.typeFields.has(field)) continue;
+      const lookup = this.typeFields.get(field) ?? (isLookup(this.byName.get(field)) ? field : undefined);
+      names.add(lookup ? lookupValueKey(lookup) : field);
+    }
+    return [...names].join(',');
+  }
+
+  /** True when reading `fields` needs the lookup-table annotation (a polymorphic lookup's table). */
+  needsAnnotations(fields: readonly string[] | undefined): boolean {
+    if (this.typeFields.size === 0) return false;
+    return !fields || fields.some((f) => this.typeFields.has(f) || this.typeFields.has(typeField(f)));
+  }
+}

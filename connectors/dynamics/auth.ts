@@ -1,0 +1,81 @@
+/**
+ * Entra ID client credentials for Dataverse: `POST {authorityUrl}/{tenantId}/oauth2/v2.0/token` with
+ * `scope={org}/.default`. There is no refresh token: the runtime's TokenProvider asks for a new token shortly
+ * before `expires_in` runs out, or once after a 401 (a revoked or expired token). An `invalid_client` answer
+ * (wrong secret, id or tenant) marks the connector for re-authorisation, once, and no further call is sent until
+ * someone enters new credentials — exactly like Pipedrive's refused API token.
+ *
+ * The token endpoint is ours rather than the runtime's `formTokenEndpoint` for one reason: a 429 there carries a
+ * Retry-After, and the token is requested under the same client id whose budget the API calls share, so the block
+ * must reach the budget (otherwise the callers waiting for the token retry before Retry-After has passed).
+ */
+import { ConnectorError } from '../contract/index.ts';
+import { TokenProvider, parseRetryAfter } from '../runtime/index.ts';
+import type { TokenEndpoint, TokenStore } from '../runtime/index.ts';
+import { DYNAMICS } from './client.ts';
+
+export interface DynamicsAuth {
+  kind: 'client-credentials';
+  /** The Entra ID tenant (directory) id or domain. */
+  tenantId: string;
+  /** The application (client) id registered as an application user in the org. */
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface DynamicsTokenOptions {
+  connectorId: string;
+  /** The org URL; the token's scope is `{baseUrl}/.default`. */
+  baseUrl: string;
+  authorityUrl: string;
+  auth: DynamicsAuth;
+  tokenStore?: TokenStore;
+  onNeedsReauthorisation?: (connectorId: string, reason: string) => void | Promise<void>;
+  /** The per-call timeout also bounds the token request: a hung token endpoint must not outlast it. */
+  timeoutMs?: number;
+  /** Where a 429 of the token endpoint blocks the client id's budget (the runtime's `budget.blockFor`). */
+  onRateLimited: (retryAfterMs: number) => void;
+}
+
+/** The token endpoint URL of a tenant. */
+export function tokenUrl(authorityUrl: string, tenantId: string): string {
+  return `${authorityUrl.replace(/\/+$/, '')}/${encodeURIComponent(tenantId)}/oauth2/v2.0/token`;
+}
+
+/** POSTs the form; a 429 becomes CRM_RATE_LIMITED with the answer's Retry-After (and blocks the budget). */
+function entraTokenEndpoint(url: string, onRateLimited: (ms: number) => void): TokenEndpoint {
+  return async (params, signal) => {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: new URLSearchParams(params).toString(),
+      signal,
+    });
+    const text = await response.text();
+    if (response.status === 429) {
+      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after')) ?? 1_000;
+      onRateLimited(retryAfterMs);
+      throw new ConnectorError('CRM_RATE_LIMITED', DYNAMICS, 'token endpoint rate limited (429)', { status: 429, retryAfterMs, details: { source: 'token-endpoint' } });
+    }
+    let body: unknown = text;
+    try {
+      body = text === '' ? null : JSON.parse(text);
+    } catch {
+      // Not JSON (an HTML error page): the provider reports it as unavailable.
+    }
+    return { status: response.status, body };
+  };
+}
+
+export function dynamicsTokenProvider(options: DynamicsTokenOptions): TokenProvider {
+  const { auth } = options;
+  return new TokenProvider({
+    connectorId: options.connectorId,
+    crm: DYNAMICS,
+    flow: { kind: 'client-credentials', clientId: auth.clientId, clientSecret: auth.clientSecret, scope: `${options.baseUrl.replace(/\/+$/, '')}/.default` },
+    tokenEndpoint: entraTokenEndpoint(tokenUrl(options.authorityUrl, auth.tenantId), options.onRateLimited),
+    ...(options.tokenStore ? { store: options.tokenStore } : {}),
+    ...(options.onNeedsReauthorisation ? { onNeedsReauthorisation: options.onNeedsReauthorisation } : {}),
+    ...(options.timeoutMs !== undefined ? { timeoutMs: Math.min(options.timeoutMs, 15_000) } : {}),
+  });
+}

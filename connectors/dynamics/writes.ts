@@ -1,0 +1,174 @@
+/**
+ * Writes through `$batch` (batch.ts): up to 100 items in ONE request, one result per item in input order.
+ *  - create: `POST /contacts` → 204 + `OData-EntityId` naming the new guid;
+ *  - update: `PATCH /contacts(<guid>)` with `If-Match: *`, so a missing row is a 404 (CRM_NOT_FOUND), never
+ *    silently created with that id (a bare PATCH upserts);
+ *  - delete: `DELETE /contacts(<guid>)`; a row already gone counts as done (a replayed delete, or one someone
+ *    removed meanwhile, leaves the state the caller asked for);
+ *  - upsert: `PATCH /contacts(<externalIdField>='value')` by alternate key (`cg_externalid` on every table), with
+ *    `Prefer: return=representation` so 201 (created) and 200 (updated) tell the two apart.
+ * Under `Prefer: odata.continue-on-error` every part runs, so a failing item fails alone; `allOrNone` sends one
+ * changeset instead, which Dataverse commits whole or not at all. An item that cannot even be mapped (a label no
+ * option has, a lookup value that is no guid) fails before anything is sent, and alone.
+ */
+import { ConnectorError, asConnectorError } from '../contract/index.ts';
+import type { CreateItem, Lane, UpdateItem, UpsertItem, UpsertOptions, WriteOptions, WriteResult } from '../contract/index.ts';
+import { writeInChunks } from '../runtime/index.ts';
+import type { DynamicsApi } from './client.ts';
+import { DYNAMICS } from './client.ts';
+import type { AttributeMap } from './attributes.ts';
+import type { BatchAnswer, BatchOperation } from './batch.ts';
+import { sendBatch } from './batch.ts';
+import type { DynamicsCatalog } from './describe.ts';
+import { classifyAnswer } from './errors.ts';
+import { isGuid, toDataverseBody } from './records.ts';
+
+/** Items per `$batch` request (Dataverse takes up to 1000 operations; 100 keeps one request well inside its 2-minute execution limit). */
+export const MAX_WRITE_ITEMS = 100;
+
+interface WriteContext {
+  api: DynamicsApi;
+  catalog: DynamicsCatalog;
+  objectType: string;
+  lane: Lane;
+  signal?: AbortSignal;
+  atomic: boolean;
+}
+
+/** An item prepared for the batch, or its failure before sending. */
+type Prepared = { op: BatchOperation; id?: string } | { error: ConnectorError; id?: string };
+
+function context(api: DynamicsApi, catalog: DynamicsCatalog, objectType: string, options: WriteOptions): WriteContext {
+  return { api, catalog, objectType, lane: options.lane ?? 'writeback', ...(options.signal ? { signal: options.signal } : {}), atomic: options.allOrNone === true };
+}
+
+async function body(ctx: WriteContext, map: AttributeMap, fields: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const call = { lane: ctx.lane, ...(ctx.signal ? { signal: ctx.signal } : {}) };
+  return toDataverseBody(fields ?? {}, map, (logical) => ctx.catalog.setNameOf(logical, call));
+}
+
+/** The guid an answer names: a representation's key, else the `OData-EntityId` header. */
+function idOf(answer: BatchAnswer, primaryId: string): string | undefined {
+  const fromBody = (answer.body as Record<string, unknown> | null)?.[primaryId];
+  if (typeof fromBody === 'string' && fromBody !== '') return fromBody;
+  const entityId = answer.headers['odata-entityid'] ?? answer.headers.location;
+  return entityId ? /\(([0-9a-fA-F-]{36})\)\s*$/.exec(entityId)?.[1] : undefined;
+}
+
+/**
+ * Prepares every item, sends the prepared ones as one batch per 100, and turns each answer into the item's result.
+ * `done` reads a 2xx answer; `failed` may accept an error answer as a success (a delete of a gone row).
+ */
+async function writeAll<T>(
+  ctx: WriteContext, items: readonly T[], prepare: (item: T, map: AttributeMap) => Promise<Prepared>,
+  done: (answer: BatchAnswer, map: AttributeMap, prepared: { id?: string }) => WriteResult,
+  failed: (error: ConnectorError, prepared: { id?: string }) => WriteResult = (error, p) => ({ ok: false, error, ...(p.id ? { id: p.id } : {}) }),
+): Promise<WriteResult[]> {
+  if (items.length === 0) return [];
+  let map: AttributeMap;
+  try {
+    map = await ctx.catalog.attributes(ctx.objectType, { lane: ctx.lane, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+  } catch (err) {
+    // No metadata, no write (CRM down, credentials refused): every item fails with why, none is lost silently.
+    const error = asConnectorError(DYNAMICS, err);
+    return items.map(() => ({ ok: false, error }));
+  }
+  return writeInChunks(DYNAMICS, items, MAX_WRITE_ITEMS, async (part) => {
+    const prepared: Prepared[] = await Promise.all(part.map(async (item) => {
+      try {
+        return await prepare(item, map);
+      } catch (err) {
+        return { error: asConnectorError(DYNAMICS, err) };
+      }
+    }));
+    const unsent = prepared.find((p): p is Extract<Prepared, { error: ConnectorError }> => 'error' in p);
+    if (ctx.atomic && unsent) {
+      // All or none: one item that cannot be written stops the whole batch before it is sent.
+      const skipped = new ConnectorError('CRM_VALIDATION', DYNAMICS, 'not written: another item of an all-or-none batch is invalid', { details: { reason: unsent.error.message } });
+      return prepared.map((p) => failed('error' in p ? p.error : skipped, p));
+    }
+    const sendable = prepared.filter((p): p is Extract<Prepared, { op: BatchOperation }> => 'op' in p);
+    const answers = sendable.length ? await sendBatch(ctx.api, ctx.lane, sendable.map((p) => p.op), ctx.atomic, ctx.signal) : [];
+    if (ctx.atomic && answers.length === 1 && sendable.length > 1 && answers[0]!.status >= 400) {
+      // A failed changeset answers with its one error: every item of it failed (none was committed).
+      const error = classifyAnswer(DYNAMICS, answers[0]!.status, answers[0]!.headers, answers[0]!.body, answers[0]!.text);
+      return prepared.map((p) => failed(error, p));
+    }
+    let next = 0;
+    return prepared.map((p) => {
+      if ('error' in p) return failed(p.error, p);
+      const answer = answers[next++];
+      if (!answer) return failed(new ConnectorError('CRM_UNAVAILABLE', DYNAMICS, 'the $batch answer has no part for this item (not processed)'), p);
+      if (answer.status >= 200 && answer.status < 300) return done(answer, map, p);
+      return failed(classifyAnswer(DYNAMICS, answer.status, answer.headers, answer.body, answer.text), p);
+    });
+  });
+}
+
+export async function createMany(api: DynamicsApi, catalog: DynamicsCatalog, objectType: string, items: readonly CreateItem[], options: WriteOptions = {}): Promise<WriteResult[]> {
+  const ctx = context(api, catalog, objectType, options);
+  return writeAll(ctx, items,
+    async (item, map) => ({ op: { method: 'POST', url: api.absolute(objectType), body: await body(ctx, map, item.fields) } }),
+    (answer, map) => {
+      const id = idOf(answer, map.entity.primaryId);
+      if (!id) return { ok: false, error: new ConnectorError('CRM_UNAVAILABLE', DYNAMICS, 'answered a create without the new record id') };
+      return { ok: true, id: id.toLowerCase(), created: true };
+    });
+}
+
+export async function updateMany(api: DynamicsApi, catalog: DynamicsCatalog, objectType: string, items: readonly UpdateItem[], options: WriteOptions = {}): Promise<WriteResult[]> {
+  const ctx = context(api, catalog, objectType, options);
+  return writeAll(ctx, items,
+    async (item, map) => {
+      const id = String(item.id);
+      if (!isGuid(id)) return { id, error: new ConnectorError('CRM_NOT_FOUND', DYNAMICS, `no ${objectType} record ${id}`, { details: { id } }) };
+      return { id, op: { method: 'PATCH', url: api.absolute(`${objectType}(${id})`), headers: { 'If-Match': '*' }, body: await body(ctx, map, item.fields) } };
+    },
+    (_answer, _map, p) => ({ ok: true, id: p.id! }));
+}
+
+export async function deleteMany(api: DynamicsApi, catalog: DynamicsCatalog, objectType: string, ids: readonly string[], options: WriteOptions = {}): Promise<WriteResult[]> {
+  const ctx = context(api, catalog, objectType, options);
+  return writeAll(ctx, ids.map(String),
+    async (id) => (isGuid(id) ? { id, op: { method: 'DELETE', url: api.absolute(`${objectType}(${id})`) } } : { id, error: gone(id) }),
+    (_answer, _map, p) => ({ ok: true, id: p.id! }),
+    (error, p) => (error.code === 'CRM_NOT_FOUND' ? { ok: true, id: p.id! } : { ok: false, error, ...(p.id ? { id: p.id } : {}) }));
+}
+
+/** A delete of an id no row can have: already done. */
+function gone(id: string): ConnectorError {
+  return new ConnectorError('CRM_NOT_FOUND', DYNAMICS, `no record ${id}`, { details: { id } });
+}
+
+/**
+ * Upsert by alternate key: Dataverse matches `externalIdField` (an alternate key of the table, `cg_externalid` on
+ * every table we serve; the primary key works too) and creates or updates the row in one call. A field that is no
+ * alternate key is refused by Dataverse with a 400 (CRM_VALIDATION), item by item.
+ */
+export async function upsertMany(api: DynamicsApi, catalog: DynamicsCatalog, objectType: string, items: readonly UpsertItem[], options: UpsertOptions): Promise<WriteResult[]> {
+  const ctx = context(api, catalog, objectType, options);
+  const keyField = options.externalIdField;
+  return writeAll(ctx, items,
+    async (item, map) => {
+      const key = String(item.externalId);
+      const fields = { ...item.fields };
+      // The key is in the URL; Dataverse sets it on a created row from there.
+      delete fields[keyField];
+      // Percent-encoded inside the quotes: a key holding `?`, `#` or `/` must stay one path segment.
+      const keyed = keyField === map.entity.primaryId ? key : `${keyField}='${encodeURIComponent(key.replace(/'/g, "''"))}'`;
+      if (keyField === map.entity.primaryId && !isGuid(key)) throw new ConnectorError('CRM_VALIDATION', DYNAMICS, `${keyField} must be a guid`, { details: { fields: [keyField] } });
+      return {
+        op: {
+          method: 'PATCH',
+          url: `${api.absolute(`${objectType}(${keyed})`)}?$select=${map.entity.primaryId}`,
+          headers: { Prefer: 'return=representation' },
+          body: await body(ctx, map, fields),
+        },
+      };
+    },
+    (answer, map) => {
+      const id = idOf(answer, map.entity.primaryId);
+      if (!id) return { ok: false, error: new ConnectorError('CRM_UNAVAILABLE', DYNAMICS, 'answered an upsert without the record id') };
+      return { ok: true, id: id.toLowerCase(), created: answer.status === 201 };
+    });
+}
