@@ -9,7 +9,7 @@ async function readAll(sandbox: RunningDynamicsSandbox, url: string, pageSize?: 
   const headers = { prefer: `odata.track-changes${pageSize ? `,odata.maxpagesize=${pageSize}` : ''}` };
   const entries: Record<string, unknown>[] = [];
   let pages = 0;
-  for (let next: string | undefined = url; ;) {
+  for (let next = url; ;) {
     const answer = await api(sandbox, 'GET', next, undefined, { headers });
     expect(answer.status, answer.text).toBe(200);
     expect(answer.headers.get('preference-applied')).toContain('odata.track-changes');
