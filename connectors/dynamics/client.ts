@@ -4,8 +4,9 @@
  *
  * Requests carry the OData headers Dataverse expects (`OData-MaxVersion`/`OData-Version: 4.0`, JSON accept) and
  * `Prefer` preferences (page size, change tracking, lookup annotations). Links Dataverse hands out
- * (`@odata.nextLink`, `@odata.deltaLink`) are followed verbatim, but only on the org's own origin: our bearer token
- * must never travel to a host a tampered answer names.
+ * (`@odata.nextLink`, `@odata.deltaLink`) are followed with their path and query verbatim, but always on the
+ * configured org's origin: our bearer token must never travel to a host an answer names (a tampered answer, or a
+ * proxy in front of the org whose links name the org behind it).
  *
  * Every answer is parsed defensively: a 2xx that is not JSON (an HTML page, cut-off JSON, a proxy's answer) is
  * CRM_UNAVAILABLE, never a crash. Error answers are thrown as `DynamicsHttpError` and mapped by
@@ -66,6 +67,8 @@ export class DynamicsApi {
   /** `{org}/api/data/v9.2/`, with the trailing slash links are resolved against. */
   readonly apiBase: string;
   private readonly origin: string;
+  /** `/api/data/v9.2/` (under any prefix of the org URL). */
+  private readonly apiPath: string;
 
   constructor(
     readonly rt: ConnectorRuntime,
@@ -73,6 +76,7 @@ export class DynamicsApi {
   ) {
     this.apiBase = `${baseUrl.replace(/\/+$/, '')}/${DATAVERSE_API_PATH}/`;
     this.origin = new URL(this.apiBase).origin;
+    this.apiPath = new URL(this.apiBase).pathname;
   }
 
   /** One call under the runtime; resolves to a 2xx answer, throws a ConnectorError otherwise. */
@@ -117,7 +121,10 @@ export class DynamicsApi {
     if (typeof page !== 'object' || page === null || !Array.isArray(page.value)) throw unusable(`answered ${request.path.split('?')[0]} without a value list`);
     for (const key of ['@odata.nextLink', '@odata.deltaLink'] as const) {
       const link = page[key];
-      if (link !== undefined && (typeof link !== 'string' || !this.isOwnLink(link))) throw unusable(`answered a ${key.slice(7)} outside the org's API`);
+      if (link === undefined) continue;
+      const own = typeof link === 'string' ? this.ownLink(link) : undefined;
+      if (own === undefined) throw unusable(`answered a ${key.slice(7)} outside the Web API`);
+      page[key] = own;
     }
     return page;
   }
@@ -127,20 +134,27 @@ export class DynamicsApi {
     return new URL(path, this.apiBase).toString();
   }
 
-  /** True for links on the org's own origin under the Web API path. */
-  isOwnLink(link: string): boolean {
+  /**
+   * A link under the Web API path, moved onto the configured org's origin (its path and query kept as given);
+   * undefined for anything else (another path, not a URL).
+   */
+  ownLink(link: string): string | undefined {
     try {
       const url = new URL(link, this.apiBase);
-      return url.origin === this.origin && url.pathname.startsWith(new URL(this.apiBase).pathname);
+      if (!/^https?:$/.test(url.protocol) || !url.pathname.startsWith(this.apiPath)) return undefined;
+      // The raw path and query: re-serialising through URL would re-encode a $skiptoken's cookie.
+      const rest = link.replace(/^https?:\/\/[^/]+/i, '');
+      return this.origin + (rest.startsWith('/') ? rest : url.pathname + url.search);
     } catch {
-      return false;
+      return undefined;
     }
   }
 
   private url(request: DynamicsRequest): string {
     const absolute = /^https?:\/\//i.test(request.path);
-    if (absolute && !this.isOwnLink(request.path)) throw unusable('was asked to follow a link outside the org\'s API');
-    const base = absolute ? request.path : this.apiBase + request.path.replace(/^\/+/, '');
+    const own = absolute ? this.ownLink(request.path) : undefined;
+    if (absolute && own === undefined) throw unusable('was asked to follow a link outside the Web API');
+    const base = own ?? this.apiBase + request.path.replace(/^\/+/, '');
     const query = odataQuery(request.query ?? {});
     if (query === '') return base;
     return base + (base.includes('?') ? '&' : '?') + query;

@@ -28,8 +28,8 @@ export const DATAVERSE_CODES = {
   versionStampExpired: '0x80044352',
   /** Unknown property in a body, $select or $filter (400). */
   unknownProperty: '0x80060888',
-  /** A duplicate alternate-key value. */
-  duplicateKey: '0x80040333',
+  /** A value an alternate key already holds (Dataverse answers 412; a 400 with it is a conflict too). */
+  duplicateKey: '0x80060892',
 } as const;
 
 /** A non-2xx answer, thrown by the client and mapped by `classifyDynamicsError`. */
@@ -87,17 +87,16 @@ export function nativeError(body: unknown): NativeError {
 }
 
 /**
- * The field a validation error names: "Could not find a property named 'x' on type …", "… attribute 'x' …",
- * "A validation error occurred. The length of the 'firstname' attribute …", "'lastname' is required". Kept in
+ * The field a validation error names: "Could not find a property named 'x' on type …", "A required field 'x' …",
+ * "The attribute 'x' … is read-only", "The length of the 'firstname' attribute …", "'lastname' is required". Kept in
  * `details.fields`, which the write-back worker shows next to the golden field.
  */
 export function fieldNamed(message: string | undefined): string[] | undefined {
   if (!message) return undefined;
   const patterns = [
     /property named '([A-Za-z0-9_@.]+)'/i,
-    /attribute '([A-Za-z0-9_]+)'/i,
-    /'([A-Za-z0-9_]+)' attribute/i,
-    /(?:field|column|attribute) ([a-z][a-z0-9_]+)\b/i,
+    /(?:field|column|attribute|property) '([A-Za-z0-9_]+)'/i,
+    /'([A-Za-z0-9_]+)' (?:attribute|field|column)/i,
     /'([a-z][a-z0-9_]+)' (?:is|are) required/i,
   ];
   for (const pattern of patterns) {
