@@ -81,9 +81,12 @@ export class DynamicsCatalog {
     private readonly ttlMs: number,
   ) {}
 
-  /** Every table the org has (EntityDefinitions), cached like the attributes. */
-  entities(options: CallOptions = {}): Promise<EntityInfo[]> {
-    if (this.entityList && Date.now() - this.entityList.at < this.ttlMs) return this.entityList.list;
+  /**
+   * Every table the org has (EntityDefinitions), held like the attributes for mapping; `fresh` asks Dataverse again
+   * (listObjects: a mapping save checks objects against what the org has now).
+   */
+  entities(options: CallOptions = {}, fresh = false): Promise<EntityInfo[]> {
+    if (!fresh && this.entityList && Date.now() - this.entityList.at < this.ttlMs) return this.entityList.list;
     const list = this.fetchEntities(options);
     const entry = { at: Date.now(), list };
     this.entityList = entry;

@@ -111,7 +111,7 @@ export function createDynamicsConnector(options: DynamicsConnectorOptions): Dyna
     runtime,
     // No webhooks: Dataverse pushes through plugin registrations / Service Bus, outside the Web API. Polling only.
     describeObjects: (objectTypes?: string[], o?: CallOptions): Promise<ObjectDescription[]> => catalog.describe(objectTypes, o),
-    listObjects: async (o?: CallOptions): Promise<string[]> => (await catalog.entities(o)).map((e) => e.entitySetName),
+    listObjects: async (o?: CallOptions): Promise<string[]> => (await catalog.entities(o, true)).map((e) => e.entitySetName),
     fetchByIds: (objectType: string, ids: readonly string[], o?: FetchOptions): Promise<Map<string, NativeRecord>> => fetchByIds(api, catalog, objectType, ids, o),
     pageRecords: (objectType: string, o?: PageOptions): AsyncGenerator<NativeRecord[]> => pageRecords(api, catalog, objectType, o),
     readChanges: (objectType: string, cursor: ChangeCursor | null, o?: ChangeOptions): AsyncGenerator<ChangeBatch> => readChanges(api, catalog, objectType, cursor, o, { onReset }),

@@ -101,6 +101,17 @@ describe('dynamics record mapping', () => {
     expect(field(opportunities, 'transactioncurrencyid')).toMatchObject({ referenceTo: ['transactioncurrencies'] });
   });
 
+  it('listObjects names every entity set the org lists, asking Dataverse each time', async () => {
+    const sandbox = await seeded();
+    const connector = connect(sandbox);
+    await connector.describeObjects(['contacts']);
+    for (let i = 0; i < 2; i++) {
+      const { result, calls } = await countCalls(sandbox, () => connector.listObjects!());
+      expect(result).toEqual(expect.arrayContaining(['contacts', 'accounts', 'opportunities', 'leads', 'systemusers']));
+      expect(calls.routes).toEqual({ 'GET /api/data/vXX.X/EntityDefinitions': 1 });
+    }
+  });
+
   it('a column removed since the metadata was held reads as null instead of failing every read', async () => {
     const sandbox = await seeded();
     const connector = connect(sandbox);
