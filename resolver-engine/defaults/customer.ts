@@ -1,6 +1,6 @@
-/** Golden Customer ← Salesforce Contact + HubSpot contacts + Pipedrive persons. */
+/** Golden Customer ← Salesforce Contact + HubSpot contacts + Pipedrive persons + Dynamics 365 contacts. */
 import type { MappingConfigInput } from '../mapping/schema.ts';
-import { from, hubspot, pipedrive, salesforce } from './objects.ts';
+import { dynamics, from, hubspot, pipedrive, salesforce } from './objects.ts';
 import { hubspotAnalyticsSourceValues, hubspotLifecycleStageValues, salesforceLeadSourceValues } from './picklists.ts';
 
 const SF = 'salesforce';
@@ -9,6 +9,8 @@ const C = 'Contact';
 const H = 'contacts';
 const PD = 'pipedrive';
 const P = 'persons';
+const DY = 'dynamics';
+const D = 'contacts';
 const phone = { name: 'phone' };
 // A phone must be a valid number: on read the phone converter has already made it E.164 (so the rule only flags numbers
 // no numbering plan allows), and a golden mutation with anything else is refused (BAD_USER_INPUT). A valid input is
@@ -20,32 +22,33 @@ const phone = { name: 'phone' };
 const phoneQuality = ['phone-parseable'];
 // Text fields are trimmed: copy-pasted values with stray spaces would otherwise read as conflicts.
 // Pipedrive persons carry a name, their primary email and phone, and an organisation reference: no address or title.
-const text = (sf: string | null, hs: string | null, pd: string | null = null) => ({
+// Dynamics contacts carry what Salesforce contacts do, under Dataverse's names (address1_*: the first address).
+const text = (sf: string | null, hs: string | null, pd: string | null = null, dy: string | null = null) => ({
   type: 'String' as const,
   quality: ['trim-whitespace'],
-  mappings: [...(sf ? [from(SF, C, sf)] : []), ...(hs ? [from(HS, H, hs)] : []), ...(pd ? [from(PD, P, pd)] : [])],
+  mappings: [...(sf ? [from(SF, C, sf)] : []), ...(hs ? [from(HS, H, hs)] : []), ...(pd ? [from(PD, P, pd)] : []), ...(dy ? [from(DY, D, dy)] : [])],
 });
 
 export const defaultCustomerType: MappingConfigInput['types'][string] = {
   description: 'A person, merged from every CRM contact linked to them.',
-  objects: [salesforce(C), hubspot(H), pipedrive(P)],
+  objects: [salesforce(C), hubspot(H), pipedrive(P), dynamics(D)],
   // National phone numbers ('0113 496 0654') are read in the record's own mailing country; Pipedrive persons have none
   // and fall back to defaultRegion.
   countryField: 'mailingCountry',
   fields: {
-    email: { ...text('Email', 'email', 'email'), compareAs: 'email', quality: ['trim-whitespace', 'email-syntax'] },
-    firstName: text('FirstName', 'firstname', 'first_name'),
-    lastName: text('LastName', 'lastname', 'last_name'),
-    phone: { type: 'String', compareAs: 'phone', quality: phoneQuality, mappings: [from(SF, C, 'Phone', phone), from(HS, H, 'phone', phone), from(PD, P, 'phone', phone)] },
-    mobilePhone: { type: 'String', compareAs: 'phone', quality: phoneQuality, mappings: [from(SF, C, 'MobilePhone', phone), from(HS, H, 'mobilephone', phone)] },
+    email: { ...text('Email', 'email', 'email', 'emailaddress1'), compareAs: 'email', quality: ['trim-whitespace', 'email-syntax'] },
+    firstName: text('FirstName', 'firstname', 'first_name', 'firstname'),
+    lastName: text('LastName', 'lastname', 'last_name', 'lastname'),
+    phone: { type: 'String', compareAs: 'phone', quality: phoneQuality, mappings: [from(SF, C, 'Phone', phone), from(HS, H, 'phone', phone), from(PD, P, 'phone', phone), from(DY, D, 'telephone1', phone)] },
+    mobilePhone: { type: 'String', compareAs: 'phone', quality: phoneQuality, mappings: [from(SF, C, 'MobilePhone', phone), from(HS, H, 'mobilephone', phone), from(DY, D, 'mobilephone', phone)] },
     // Sales keeps titles current in Salesforce; HubSpot's often come from an old form fill.
-    title: { ...text('Title', 'jobtitle'), rule: { strategy: 'source-priority', sourcePriority: [SF, HS] } },
-    department: text('Department', null),
-    mailingStreet: text('MailingStreet', 'address'),
-    mailingCity: text('MailingCity', 'city'),
-    mailingState: text('MailingState', 'state'),
-    mailingPostalCode: text('MailingPostalCode', 'zip'),
-    mailingCountry: { ...text('MailingCountry', 'country'), quality: ['trim-whitespace', 'country-code'] },
+    title: { ...text('Title', 'jobtitle', null, 'jobtitle'), rule: { strategy: 'source-priority', sourcePriority: [SF, DY, HS] } },
+    department: text('Department', null, null, 'department'),
+    mailingStreet: text('MailingStreet', 'address', null, 'address1_line1'),
+    mailingCity: text('MailingCity', 'city', null, 'address1_city'),
+    mailingState: text('MailingState', 'state', null, 'address1_stateorprovince'),
+    mailingPostalCode: text('MailingPostalCode', 'zip', null, 'address1_postalcode'),
+    mailingCountry: { ...text('MailingCountry', 'country', null, 'address1_country'), quality: ['trim-whitespace', 'country-code'] },
     companyName: {
       type: 'String',
       // Account.Name is read through the Contact's relationship, so it cannot be written from here.
@@ -71,6 +74,7 @@ export const defaultCustomerType: MappingConfigInput['types'][string] = {
       mappings: [
         from(SF, C, 'HasOptedOutOfEmail', { name: 'boolean', options: { writeAs: 'boolean' } }),
         from(HS, H, 'hs_email_optout', { name: 'boolean', options: { writeAs: 'string' } }),
+        from(DY, D, 'donotemail', { name: 'boolean', options: { writeAs: 'boolean' } }),
       ],
     },
   },
@@ -80,9 +84,11 @@ export const defaultCustomerType: MappingConfigInput['types'][string] = {
       inverse: 'customers',
       description: 'The company this person works for: the golden company their CRM records point to.',
       // Sales sets a contact's account by hand; HubSpot associates a contact with a company by its email domain.
-      rule: { strategy: 'source-priority', sourcePriority: [SF, PD, HS] },
+      rule: { strategy: 'source-priority', sourcePriority: [SF, DY, PD, HS] },
       mappings: [
         { crm: SF, objectType: C, from: 'AccountId', targetObjectType: 'Account' },
+        // Dataverse's parentcustomerid may name an account or a contact; only an account is a company.
+        { crm: DY, objectType: D, from: 'parentcustomerid', targetObjectType: 'accounts' },
         { crm: HS, objectType: H, from: 'associatedcompanyid', targetObjectType: 'companies' },
         { crm: PD, objectType: P, from: 'org_id', targetObjectType: 'organizations' },
       ],

@@ -1,6 +1,6 @@
-/** Golden Deal ← Salesforce Opportunity + HubSpot deals + Pipedrive deals. */
+/** Golden Deal ← Salesforce Opportunity + HubSpot deals + Pipedrive deals + Dynamics 365 opportunities. */
 import type { MappingConfigInput } from '../mapping/schema.ts';
-import { from, hubspot, pipedrive, salesforce } from './objects.ts';
+import { dynamics, from, hubspot, pipedrive, salesforce } from './objects.ts';
 import { hubspotDealStageReverse, hubspotDealStageValues, pipedriveDealStageReverse, pipedriveDealStageValues, salesforceStageValues } from './picklists.ts';
 
 const SF = 'salesforce';
@@ -8,15 +8,17 @@ const HS = 'hubspot';
 const O = 'Opportunity';
 const H = 'deals';
 const PD = 'pipedrive';
+const DY = 'dynamics';
+const D = 'opportunities';
 
 export const defaultDealType: MappingConfigInput['types'][string] = {
   description: 'A sales opportunity, merged from every CRM deal linked to it.',
-  objects: [salesforce(O), hubspot(H), pipedrive('deals')],
+  objects: [salesforce(O), hubspot(H), pipedrive('deals'), dynamics(D)],
   fields: {
-    name: { type: 'String', mappings: [from(SF, O, 'Name'), from(HS, H, 'dealname'), from(PD, H, 'title')] },
+    name: { type: 'String', mappings: [from(SF, O, 'Name'), from(HS, H, 'dealname'), from(PD, H, 'title'), from(DY, D, 'name')] },
     amount: {
       type: 'Float',
-      mappings: [from(SF, O, 'Amount', { name: 'number' }), from(HS, H, 'amount', { name: 'number', options: { writeAs: 'string' } }), from(PD, H, 'value', { name: 'number' })],
+      mappings: [from(SF, O, 'Amount', { name: 'number' }), from(HS, H, 'amount', { name: 'number', options: { writeAs: 'string' } }), from(PD, H, 'value', { name: 'number' }), from(DY, D, 'estimatedvalue', { name: 'number' })],
     },
     stage: {
       type: 'String',
@@ -33,6 +35,7 @@ export const defaultDealType: MappingConfigInput['types'][string] = {
         from(SF, O, 'CloseDate', { name: 'date', options: { writeAs: 'isoDate' } }),
         from(HS, H, 'closedate', { name: 'date', options: { writeAs: 'epochMs' } }),
         from(PD, H, 'expected_close_date', { name: 'date', options: { writeAs: 'isoDate' } }),
+        from(DY, D, 'estimatedclosedate', { name: 'date', options: { writeAs: 'isoDate' } }),
       ],
     },
     // HubSpot links a deal to its company by association and Pipedrive by org_id, not by a name: only Salesforce maps here.
@@ -46,9 +49,10 @@ export const defaultDealType: MappingConfigInput['types'][string] = {
       target: 'Company',
       inverse: 'deals',
       description: 'The company the deal is with.',
-      rule: { strategy: 'source-priority', sourcePriority: [SF, PD, HS] },
+      rule: { strategy: 'source-priority', sourcePriority: [SF, DY, PD, HS] },
       mappings: [
         { crm: SF, objectType: O, from: 'AccountId', targetObjectType: 'Account' },
+        { crm: DY, objectType: D, from: 'parentaccountid', targetObjectType: 'accounts' },
         { crm: PD, objectType: H, from: 'org_id', targetObjectType: 'organizations' },
         { crm: HS, objectType: H, from: 'associatedcompanyid', targetObjectType: 'companies' },
       ],
@@ -57,9 +61,10 @@ export const defaultDealType: MappingConfigInput['types'][string] = {
       target: 'Customer',
       inverse: 'deals',
       description: 'The deal\'s main contact person.',
-      rule: { strategy: 'source-priority', sourcePriority: [SF, PD, HS] },
+      rule: { strategy: 'source-priority', sourcePriority: [SF, DY, PD, HS] },
       mappings: [
         { crm: SF, objectType: O, from: 'ContactId', targetObjectType: 'Contact' },
+        { crm: DY, objectType: D, from: 'parentcontactid', targetObjectType: 'contacts' },
         { crm: PD, objectType: H, from: 'person_id', targetObjectType: 'persons' },
         { crm: HS, objectType: H, from: 'associatedcontactid', targetObjectType: 'contacts' },
       ],

@@ -20,6 +20,14 @@ export const pipedrive = (objectType: 'persons' | 'organizations' | 'deals') => 
   crm: 'pipedrive', objectType, idField: 'id', modifiedAtFields: ['update_time'],
 });
 
+/**
+ * Dynamics 365 (crm-wire-formats.md §3): entity set names, guids, `modifiedon` in ISO-8601 without milliseconds. The
+ * graph keys every native type on `id` (Dataverse's contactid / accountid / opportunityid).
+ */
+export const dynamics = (objectType: 'contacts' | 'accounts' | 'opportunities') => ({
+  crm: 'dynamics', objectType, idField: 'id', modifiedAtFields: ['modifiedon'],
+});
+
 /** A one-field mapping with an optional converter, written compactly. */
 export function from(crm: string, objectType: string, field: string | string[], converter?: { name: string; options?: Record<string, unknown> }, writable = true) {
   return { crm, objectType, from: field, converter: converter ?? { name: 'identity', options: {} }, writable };

@@ -22,7 +22,7 @@ describe('default mapping configuration', () => {
   it('uses the per-field rules the product documents', () => {
     const fields = DEFAULT_MAPPING_CONFIG.types.Customer!.fields;
     expect(fields.lifecycleStage!.rule).toMatchObject({ strategy: 'source-priority', sourcePriority: ['hubspot', 'salesforce'] });
-    expect(fields.title!.rule).toMatchObject({ strategy: 'source-priority', sourcePriority: ['salesforce', 'hubspot'] });
+    expect(fields.title!.rule).toMatchObject({ strategy: 'source-priority', sourcePriority: ['salesforce', 'dynamics', 'hubspot'] });
     expect(fields.emailOptOut!.rule).toEqual({ strategy: 'custom', function: 'anyTrue' });
     expect(fields.email!.rule).toBeUndefined();
     expect(DEFAULT_MAPPING_CONFIG.defaultRule.strategy).toBe('last-write-wins');
@@ -31,9 +31,10 @@ describe('default mapping configuration', () => {
   it('reads modification times from the right native field per object', () => {
     const objects = (type: string) => DEFAULT_MAPPING_CONFIG.types[type]!.objects.map((o) => [o.crm, o.objectType, o.modifiedAtFields]);
     const pipedrive = (objectType: string) => ['pipedrive', objectType, ['update_time']];
-    expect(objects('Customer')).toEqual([['salesforce', 'Contact', ['SystemModstamp', 'LastModifiedDate']], ['hubspot', 'contacts', ['lastmodifieddate']], pipedrive('persons')]);
-    expect(objects('Company')).toEqual([['salesforce', 'Account', ['SystemModstamp', 'LastModifiedDate']], ['hubspot', 'companies', ['hs_lastmodifieddate']], pipedrive('organizations')]);
-    expect(objects('Deal')).toEqual([['salesforce', 'Opportunity', ['SystemModstamp', 'LastModifiedDate']], ['hubspot', 'deals', ['hs_lastmodifieddate']], pipedrive('deals')]);
+    const dynamics = (objectType: string) => ['dynamics', objectType, ['modifiedon']];
+    expect(objects('Customer')).toEqual([['salesforce', 'Contact', ['SystemModstamp', 'LastModifiedDate']], ['hubspot', 'contacts', ['lastmodifieddate']], pipedrive('persons'), dynamics('contacts')]);
+    expect(objects('Company')).toEqual([['salesforce', 'Account', ['SystemModstamp', 'LastModifiedDate']], ['hubspot', 'companies', ['hs_lastmodifieddate']], pipedrive('organizations'), dynamics('accounts')]);
+    expect(objects('Deal')).toEqual([['salesforce', 'Opportunity', ['SystemModstamp', 'LastModifiedDate']], ['hubspot', 'deals', ['hs_lastmodifieddate']], pipedrive('deals'), dynamics('opportunities')]);
   });
 
   it('maps Pipedrive persons, organizations and deals where they hold the golden field', () => {
@@ -45,5 +46,19 @@ describe('default mapping configuration', () => {
     expect(sources('Company', 'name')).toEqual([['organizations', 'name']]);
     expect(sources('Deal', 'amount')).toEqual([['deals', 'value']]);
     expect(sources('Deal', 'closeDate')).toEqual([['deals', 'expected_close_date']]);
+  });
+
+  it('maps Dynamics 365 contacts, accounts and opportunities under Dataverse names, their lookups as relations', () => {
+    const sources = (type: string, field: string) =>
+      DEFAULT_MAPPING_CONFIG.types[type]!.fields[field]!.mappings.filter((m) => m.crm === 'dynamics').map((m) => [m.objectType, m.from.join('+')]);
+    expect(sources('Customer', 'email')).toEqual([['contacts', 'emailaddress1']]);
+    expect(sources('Customer', 'phone')).toEqual([['contacts', 'telephone1']]);
+    expect(sources('Customer', 'mailingPostalCode')).toEqual([['contacts', 'address1_postalcode']]);
+    expect(sources('Company', 'domain')).toEqual([['accounts', 'websiteurl']]);
+    expect(sources('Deal', 'amount')).toEqual([['opportunities', 'estimatedvalue']]);
+    const relation = (type: string, name: string) =>
+      DEFAULT_MAPPING_CONFIG.types[type]!.relations[name]!.mappings.filter((m) => m.crm === 'dynamics').map((m) => [m.objectType, m.from, m.targetObjectType]);
+    expect(relation('Customer', 'company')).toEqual([['contacts', 'parentcustomerid', 'accounts']]);
+    expect(relation('Deal', 'contact')).toEqual([['opportunities', 'parentcontactid', 'contacts']]);
   });
 });
