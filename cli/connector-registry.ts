@@ -6,6 +6,8 @@
  */
 import type { ConnectionForm, Connector } from '../connectors/contract/index.ts';
 import type { TokenStore } from '../connectors/runtime/index.ts';
+import { createDynamicsConnector, dynamicsConnectionForm } from '../connectors/dynamics/index.ts';
+import type { DynamicsAuth } from '../connectors/dynamics/index.ts';
 import { createHubSpotConnector, hubspotConnectionForm } from '../connectors/hubspot/index.ts';
 import { createPipedriveConnector, pipedriveConnectionForm } from '../connectors/pipedrive/index.ts';
 import type { PipedriveAuth, PipedriveWebhookAuth } from '../connectors/pipedrive/index.ts';
@@ -13,6 +15,7 @@ import { createSalesforceConnector, salesforceConnectionForm } from '../connecto
 import type { SalesforceAuth } from '../connectors/salesforce/index.ts';
 import type { ConnectorRow } from '../db/connector-store.ts';
 import type { NativeSubgraph } from '../subgraphs/native/build-native-subgraph.ts';
+import { createDynamicsSubgraph } from '../subgraphs/dynamics/index.ts';
 import { createHubSpotSubgraph } from '../subgraphs/hubspot/index.ts';
 import { createPipedriveSubgraph } from '../subgraphs/pipedrive/index.ts';
 import { createSalesforceSubgraph } from '../subgraphs/salesforce/index.ts';
@@ -82,12 +85,33 @@ export const supportedCrms: Record<string, CrmSupport> = {
     },
     buildSubgraph: (connector, options) => createPipedriveSubgraph(connector, options),
   },
+  dynamics: {
+    crm: 'dynamics',
+    form: dynamicsConnectionForm,
+    buildConnector: (row, credentials, deps) => {
+      const baseUrl = requireBaseUrl(row);
+      // Orgs in Microsoft's cloud get tokens from Entra ID (the connector's default, or the national cloud the admin
+      // named); anything else (a sandbox) serves its token endpoint itself.
+      const authorityUrl = typeof credentials.authorityUrl === 'string' ? credentials.authorityUrl : isHostUnder(baseUrl, 'dynamics.com') ? undefined : baseUrl;
+      return createDynamicsConnector({
+        connectorId: row.id,
+        baseUrl,
+        auth: credentials.auth as DynamicsAuth,
+        ...(authorityUrl ? { authorityUrl } : {}),
+        tokenStore: deps.tokenStore,
+        onNeedsReauthorisation: deps.onNeedsReauthorisation,
+      });
+    },
+    buildSubgraph: (connector, options) => createDynamicsSubgraph(connector, options),
+  },
 };
 
-function isPipedriveHost(url: string): boolean {
+const isPipedriveHost = (url: string): boolean => isHostUnder(url, 'pipedrive.com');
+
+function isHostUnder(url: string, domain: string): boolean {
   try {
     const host = new URL(url).hostname;
-    return host === 'pipedrive.com' || host.endsWith('.pipedrive.com');
+    return host === domain || host.endsWith(`.${domain}`);
   } catch {
     return false;
   }

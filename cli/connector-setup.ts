@@ -59,7 +59,7 @@ export async function setUpConnectors(store: ConnectorStore, opts: ConnectorSetu
 }
 
 /**
- * SALESFORCE_*, HUBSPOT_* and PIPEDRIVE_* variables describe real accounts; they are stored (encrypted) under fixed
+ * SALESFORCE_*, HUBSPOT_*, PIPEDRIVE_* and DYNAMICS_* variables describe real accounts; they are stored (encrypted) under fixed
  * ids. They seed the connector: settings an admin saves later through the admin API stay in force across restarts
  * until the variables themselves change (a fingerprint of what they said is kept with the connector), and then they win again.
  */
@@ -90,6 +90,19 @@ async function registerFromEnvironment(store: ConnectorStore, env: NodeJS.Proces
       credentials: {
         auth: { kind: 'api-token', apiToken: env.PIPEDRIVE_API_TOKEN },
         ...(env.PIPEDRIVE_WEBHOOK_USER && env.PIPEDRIVE_WEBHOOK_PASSWORD ? { webhookAuth: { user: env.PIPEDRIVE_WEBHOOK_USER, password: env.PIPEDRIVE_WEBHOOK_PASSWORD } } : {}),
+      },
+    });
+  }
+  if (env.DYNAMICS_URL && env.DYNAMICS_TENANT_ID && env.DYNAMICS_CLIENT_ID && env.DYNAMICS_CLIENT_SECRET) {
+    wanted.push({
+      id: 'dynamics',
+      crm: 'dynamics',
+      name: 'Dynamics 365',
+      // The org URL, https://acme.crm.dynamics.com (crm4, crm11… in other regions).
+      baseUrl: env.DYNAMICS_URL,
+      credentials: {
+        auth: { kind: 'client-credentials', tenantId: env.DYNAMICS_TENANT_ID, clientId: env.DYNAMICS_CLIENT_ID, clientSecret: env.DYNAMICS_CLIENT_SECRET },
+        ...(env.DYNAMICS_AUTHORITY_URL ? { authorityUrl: env.DYNAMICS_AUTHORITY_URL } : {}),
       },
     });
   }

@@ -25,7 +25,7 @@ import type { Command } from './command.ts';
  * what `customer-graph supergraph` writes into the supergraph unless told otherwise with `--url NAME=URL`.
  * A new CRM gets the next port here.
  */
-export const SUBGRAPH_PORTS: Readonly<Record<string, number>> = { identity: 4201, golden: 4202, salesforce: 4203, hubspot: 4204, pipedrive: 4205 };
+export const SUBGRAPH_PORTS: Readonly<Record<string, number>> = { identity: 4201, golden: 4202, salesforce: 4203, hubspot: 4204, pipedrive: 4205, dynamics: 4206 };
 
 export const SUBGRAPH_NAMES = Object.keys(SUBGRAPH_PORTS);
 
