@@ -65,8 +65,19 @@ function isOwnColumn(attribute: DataverseAttribute): boolean {
   return attribute.AttributeType !== 'Virtual' || isMultiChoice(attribute);
 }
 
+/**
+ * The record id under the name every CRM's graph keys on (`id`): Dataverse names it after the table (`contactid`),
+ * and the mapping's `idField` of Dynamics objects is `id`, so a read naming it gets the row's key.
+ */
+export const ID_ALIAS = 'id';
+
 export class AttributeMap {
   readonly attributes: DataverseAttribute[];
+  /**
+   * Set once Dataverse refused a column this metadata did not list and the metadata was read again for it: until
+   * it is re-read, names it does not know are left out of `$select` up front instead of failing each read again.
+   */
+  strict = false;
   readonly byName: Map<string, DataverseAttribute>;
   /** `parentcustomeridtype` → `parentcustomerid`, for the polymorphic lookups of the table. */
   readonly typeFields: Map<string, string>;
@@ -106,15 +117,21 @@ export class AttributeMap {
    * `knownOnly` leaves out names the metadata does not list (they then read as null): used after Dataverse refused
    * one and the metadata was read again, so a removed column does not fail every read of its table.
    */
-  select(fields: readonly string[] | undefined, knownOnly = false): string | undefined {
+  select(fields: readonly string[] | undefined, knownOnly = this.strict): string | undefined {
     if (!fields) return undefined;
     const names = new Set<string>([this.entity.primaryId, 'modifiedon']);
     for (const field of fields) {
+      if (this.isIdAlias(field)) continue;
       if (knownOnly && !this.byName.has(field) && !this.typeFields.has(field)) continue;
       const lookup = this.typeFields.get(field) ?? (isLookup(this.byName.get(field)) ? field : undefined);
       names.add(lookup ? lookupValueKey(lookup) : field);
     }
     return [...names].join(',');
+  }
+
+  /** `id` names the row's key unless the table has a column of that name. */
+  isIdAlias(name: string): boolean {
+    return name === ID_ALIAS && !this.byName.has(ID_ALIAS);
   }
 
   /** True when reading `fields` needs the lookup-table annotation (a polymorphic lookup's table). */

@@ -50,7 +50,9 @@ export async function withColumns<T>(
     if (!isUnknownColumn(err) || !fields) throw err;
     catalog.invalidate(objectType);
     const fresh = await catalog.attributes(objectType, options);
-    return run(fresh, fresh.select(fields, true));
+    // Until the metadata is re-read, leave out what it does not know up front: one refusal per column, not per read.
+    fresh.strict = true;
+    return run(fresh, fresh.select(fields));
   }
 }
 

@@ -63,6 +63,7 @@ function readValue(name: string, value: unknown, map: AttributeMap): unknown {
 /** A row as a NativeRecord; `fields` limits the keys returned (all when absent), missing ones read as null. */
 export function toNativeRecord(objectType: string, row: DataverseRow, map: AttributeMap, fields?: readonly string[]): NativeRecord {
   const all = flatten(row, map);
+  if (fields?.some((f) => map.isIdAlias(f))) all.id = row[map.entity.primaryId] ?? null;
   let selected = all;
   if (fields) {
     selected = {};
@@ -85,8 +86,8 @@ export async function toDataverseBody(fields: Record<string, unknown>, map: Attr
   const body: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(fields)) {
     if (value === undefined) continue;
-    // A polymorphic lookup's table travels with its lookup; alone it writes nothing.
-    if (map.typeFields.has(key)) continue;
+    // A polymorphic lookup's table travels with its lookup; alone it writes nothing. `id` (the key) is never written.
+    if (map.typeFields.has(key) || map.isIdAlias(key)) continue;
     const attribute = map.byName.get(key);
     if (isLookup(attribute)) {
       const [nav, bound] = await bindLookup(key, value, fields[typeField(key)], map, setNameOf);
