@@ -57,7 +57,9 @@ export function toFieldType(attribute: DataverseAttribute): FieldType {
       if (format === 'url' || attribute.LogicalName === 'websiteurl') return 'url';
       return format === 'textarea' ? 'text' : 'string';
     case 'Memo': return 'text';
-    case 'Integer': case 'BigInt': return 'int';
+    case 'Integer': return 'int';
+    // 64-bit (versionnumber passes 2^31 in real orgs): the graph's Int is 32-bit, a Float holds it exactly to 2^53.
+    case 'BigInt': return 'float';
     case 'Money': return 'currency';
     case 'Decimal': case 'Double': return 'float';
     case 'Boolean': return 'boolean';

@@ -10,6 +10,7 @@ import { ConnectorError } from '../../../connectors/contract/index.ts';
 import { classifyDynamicsError, DynamicsHttpError } from '../../../connectors/dynamics/index.ts';
 import { drain } from '../contract-suite/context.ts';
 import { countCalls, putLimits, setFaults } from '../contract-suite/sandbox-control.ts';
+import { CREDENTIALS } from './harness.ts';
 import { HOUR_AGO, connect, guid, start } from './helpers.ts';
 
 const answer = (status: number, body: unknown, headers: Record<string, string> = {}) =>
@@ -54,6 +55,29 @@ describe('dynamics errors and limits', () => {
     });
     expect(calls.total).toBe(0);
     expect(marked).toHaveLength(1);
+  });
+
+  it('asks for a new token before the old one expires (no 401 spent), and once after a 401', async () => {
+    const sandbox = await start({ contacts: [{ contactid: guid(1), lastname: 'A', modifiedon: HOUR_AGO }] });
+    // 62 s tokens: the runtime renews 60 s before expiry, so each is used for 2 s.
+    await putLimits(sandbox, { accessTokenTtlSeconds: 62 });
+    const connector = connect(sandbox);
+    const tokenRoute = `POST /${CREDENTIALS.tenantId}/oauth2/vXX.X/token`;
+    const first = await countCalls(sandbox, () => connector.describeObjects(['contacts']));
+    expect(first.calls.routes[tokenRoute]).toBe(1);
+    await new Promise((r) => setTimeout(r, 2_100));
+    const renewed = await countCalls(sandbox, () => connector.fetchByIds('contacts', [guid(1)]));
+    expect(renewed.result.has(guid(1))).toBe(true);
+    expect(renewed.calls).toEqual({ total: 2, routes: { [tokenRoute]: 1, 'GET /api/data/vXX.X/contacts': 1 } });
+    expect(connector.runtime.auth?.refreshCount).toBe(2);
+
+    // A long-lived token now, so only the 401 below can make the next one.
+    await putLimits(sandbox, { accessTokenTtlSeconds: 3599 });
+    await connector.runtime.auth!.refresh();
+    await fetch(`${sandbox.url}/_sandbox/dynamics/expire-tokens`, { method: 'POST' });
+    const replayed = await countCalls(sandbox, () => connector.fetchByIds('contacts', [guid(1)]));
+    // The refused call, the new token, the replay.
+    expect(replayed.calls).toEqual({ total: 3, routes: { [tokenRoute]: 1, 'GET /api/data/vXX.X/contacts': 2 } });
   });
 
   it('a 429 is honoured: nothing goes out before Retry-After, then the call succeeds', async () => {

@@ -89,6 +89,7 @@ describe('dynamics record mapping', () => {
     expect(field(contacts, 'birthdate')).toMatchObject({ type: 'date', nativeType: 'DateTime' });
     expect(field(contacts, 'modifiedon')).toMatchObject({ type: 'datetime', createable: false });
     expect(field(contacts, 'description')).toMatchObject({ type: 'text' });
+    expect(field(contacts, 'versionnumber')).toMatchObject({ type: 'float', nativeType: 'BigInt', createable: false });
     expect(field(contacts, 'parentcustomerid')).toMatchObject({ type: 'reference', nativeType: 'Customer', referenceTo: ['accounts', 'contacts'] });
     expect(field(contacts, 'parentcustomeridtype')).toMatchObject({ type: 'picklist', picklistValues: [{ value: 'account', label: 'account', active: true }, { value: 'contact', label: 'contact', active: true }] });
     expect(field(contacts, 'cg_externalid')).toMatchObject({ custom: true, externalId: true });
