@@ -142,6 +142,9 @@ describe('Dynamics sandbox: OData queries', () => {
     expect(full.body.createdon).toMatch(DATAVERSE_TIME);
     expect(typeof full.body.versionnumber).toBe('number');
     expect(full.body['@odata.etag']).toBe(`W/"${full.body.versionnumber}"`);
+    const unchanged = await api(sandbox, 'GET', `accounts(${ACCOUNT_ID})`, undefined, { headers: { 'if-none-match': full.body['@odata.etag'] } });
+    expect(unchanged.status).toBe(304);
+    expect((await api(sandbox, 'GET', `accounts(${ACCOUNT_ID})/name`)).body).toEqual({ '@odata.context': `${sandbox.apiUrl}$metadata#accounts(${ACCOUNT_ID})/name`, value: 'Acme' });
     const missing = await api(sandbox, 'GET', 'accounts(00000000-0000-0000-0000-000000000001)');
     expect(missing.status).toBe(404);
     expect(missing.body).toEqual({ error: { code: '0x80040217', message: 'account With Id = 00000000-0000-0000-0000-000000000001 Does Not Exist' } });
