@@ -50,7 +50,7 @@ function pageSize(prefer: Prefer): number {
 function applied(prefer: Prefer, extra: string[] = []): Record<string, string> {
   const list = [
     ...(prefer.maxPageSize !== undefined ? [`odata.maxpagesize=${pageSize(prefer)}`] : []),
-    ...(prefer.includeAnnotations ? ['odata.include-annotations="*"'] : []),
+    ...(prefer.includeAnnotations ? [`odata.include-annotations="${prefer.annotations}"`] : []),
     ...extra,
   ];
   return list.length ? { 'Preference-Applied': list.join(',') } : {};

@@ -251,18 +251,25 @@ export function compareValues(a: unknown, b: unknown): number {
 function literalValue(lit: Literal, a: AttributeDef): unknown {
   switch (lit.t) {
     case 'null': return null;
-    case 'datetime': return a.format === 'DateOnly' ? new Date(lit.v).toISOString().slice(0, 10) : new Date(lit.v).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    case 'date': return a.format === 'DateOnly' ? lit.v : `${lit.v}T00:00:00Z`;
+    // Date-and-time values compare as milliseconds (a literal may carry fractions of a second or an offset).
+    case 'datetime': return a.format === 'DateOnly' ? new Date(lit.v).toISOString().slice(0, 10) : lit.v;
+    case 'date': return a.format === 'DateOnly' ? lit.v : Date.parse(`${lit.v}T00:00:00Z`);
     case 'string': {
       // In(...) passes every value quoted; convert to the attribute's own type.
       const edm = edmOf(a);
       if (edm === 'Edm.Decimal') return Number(lit.v);
       if (edm === 'Edm.Guid') return lit.v.toLowerCase();
       if (edm === 'Edm.Boolean') return lit.v === 'true';
+      if (edm === 'Edm.DateTimeOffset') return Date.parse(lit.v);
       return lit.v;
     }
     default: return lit.v;
   }
+}
+
+/** A stored value in comparison terms: date-and-time strings as milliseconds. */
+function storedValue(v: unknown, a: AttributeDef): unknown {
+  return typeof v === 'string' && a.type === 'DateTime' && a.format !== 'DateOnly' ? Date.parse(v) : v;
 }
 
 /** Evaluates a parsed filter against one row; `value(prop)` gives the stored value (a lookup's id). */
@@ -278,12 +285,12 @@ export function evaluate(e: Expr, value: (prop: string) => unknown): boolean {
       return e.name === 'contains' ? s.includes(e.lit) : e.name === 'startswith' ? s.startsWith(e.lit) : s.endsWith(e.lit);
     }
     case 'in': {
-      const v = value(e.prop);
+      const v = storedValue(value(e.prop), e.attr);
       const hit = v !== null && v !== undefined && e.values.some((l) => compareValues(v, literalValue(l, e.attr)) === 0);
       return e.negate ? !hit : hit;
     }
     case 'cmp': {
-      const v = value(e.prop) ?? null;
+      const v = storedValue(value(e.prop) ?? null, e.attr);
       const lit = literalValue(e.lit, e.attr);
       if (lit === null || v === null) {
         const same = lit === v;

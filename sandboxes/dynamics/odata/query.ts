@@ -16,6 +16,8 @@ export interface Prefer {
   maxPageSize?: number;
   returnRepresentation: boolean;
   includeAnnotations: boolean;
+  /** The annotations asked for, as written (echoed in Preference-Applied). */
+  annotations?: string;
   trackChanges: boolean;
   continueOnError: boolean;
 }
@@ -23,14 +25,18 @@ export interface Prefer {
 /** `Prefer: odata.maxpagesize=50, return=representation, odata.include-annotations="*"` (several headers joined). */
 export function parsePrefer(header: string | undefined): Prefer {
   const prefer: Prefer = { returnRepresentation: false, includeAnnotations: false, trackChanges: false, continueOnError: false };
-  for (const part of (header ?? '').split(',')) {
+  // Split on commas outside double quotes: `odata.include-annotations="A,B"` is one preference.
+  for (const part of (header ?? '').match(/(?:[^,"]|"[^"]*")+/g) ?? []) {
     const [rawName, ...rest] = part.trim().split('=');
     const name = (rawName ?? '').trim().toLowerCase();
     const value = rest.join('=').trim().replace(/^"|"$/g, '');
     if (name === 'odata.maxpagesize' && /^\d+$/.test(value)) prefer.maxPageSize = Number(value);
     else if (name === 'return' && value === 'representation') prefer.returnRepresentation = true;
     // `*` or any list naming FormattedValue / lookuplogicalname: the sandbox adds both kinds either way.
-    else if (name === 'odata.include-annotations' && value !== '') prefer.includeAnnotations = true;
+    else if (name === 'odata.include-annotations' && value !== '') {
+      prefer.includeAnnotations = true;
+      prefer.annotations = value;
+    }
     else if (name === 'odata.track-changes') prefer.trackChanges = true;
     else if (name === 'odata.continue-on-error') prefer.continueOnError = true;
   }

@@ -47,6 +47,9 @@ describe('Dynamics sandbox: OData queries', () => {
     expect(await q('modifiedon ge 2024-05-02T08:00:00Z')).toEqual(['Ada Lovelace', "Alan O'Turing"]);
     expect(await q('modifiedon lt 2024-05-01T09:00:00Z')).toEqual(['Edsger Dijkstra']);
     expect(await q('modifiedon le 2024-05-01T09:00:00Z')).toEqual(['Edsger Dijkstra', 'Grace Hopper']);
+    expect(await q('modifiedon lt 2024-05-01T09:00:00.500Z')).toEqual(['Edsger Dijkstra', 'Grace Hopper']);
+    expect(await q('modifiedon gt 2024-05-02T10:00:00+02:00')).toEqual(["Alan O'Turing"]);
+    expect(await q('modifiedon ge 2024-05-02')).toEqual(['Ada Lovelace', "Alan O'Turing"]);
     const ids = (await api(sandbox, 'GET', "contacts?$select=contactid&$filter=lastname eq 'Hopper' or lastname eq 'Dijkstra'")).body.value.map((r: { contactid: string }) => r.contactid);
     expect(await q(`Microsoft.Dynamics.CRM.In(PropertyName='contactid',PropertyValues=['${ids[0]}','${ids[1]}'])`)).toEqual(['Edsger Dijkstra', 'Grace Hopper']);
     expect(await q("Microsoft.Dynamics.CRM.In(PropertyName='statecode',PropertyValues=['1'])")).toEqual(['Grace Hopper']);
@@ -126,6 +129,11 @@ describe('Dynamics sandbox: OData queries', () => {
       '_parentcustomerid_value@Microsoft.Dynamics.CRM.lookuplogicalname': 'account',
       '_parentcustomerid_value@Microsoft.Dynamics.CRM.associatednavigationproperty': 'parentcustomerid_account',
     });
+    const listed = await api(sandbox, 'GET', `contacts?$select=statecode&$filter=lastname eq 'Lovelace'`, undefined, {
+      headers: { prefer: 'odata.include-annotations="OData.Community.Display.V1.FormattedValue,Microsoft.Dynamics.CRM.lookuplogicalname", odata.maxpagesize=10' },
+    });
+    expect(listed.headers.get('preference-applied')).toBe('odata.maxpagesize=10,odata.include-annotations="OData.Community.Display.V1.FormattedValue,Microsoft.Dynamics.CRM.lookuplogicalname"');
+    expect(listed.body.value[0]['statecode@OData.Community.Display.V1.FormattedValue']).toBe('Active');
     const plain = await api(sandbox, 'GET', `contacts?$select=statecode&$filter=lastname eq 'Lovelace'`);
     expect(Object.keys(plain.body.value[0]).some((k) => k.includes('@OData'))).toBe(false);
     const account = await api(sandbox, 'GET', `accounts(${ACCOUNT_ID})?$select=industrycode`, undefined, { headers: { prefer: 'odata.include-annotations="*"' } });
