@@ -1,11 +1,13 @@
 /**
- * The built-in demo data set of the Salesforce, HubSpot and Pipedrive sandboxes: a few hundred people, most of them
- * in both Salesforce and HubSpot with realistic conflicts, one sales division's people in Pipedrive too, generated
- * deterministically from a seed (no Math.random, no clock). See README.md for the shape of the set.
+ * The built-in demo data set of the Salesforce, HubSpot, Pipedrive and Dynamics 365 sandboxes: a few hundred people,
+ * most of them in both Salesforce and HubSpot with realistic conflicts, one sales division's people in Pipedrive too
+ * and one service division's in Dynamics 365, generated deterministically from a seed (no Math.random, no clock).
+ * See README.md for the shape of the set.
  */
 import { buildCompanies } from './companies.ts';
 import { GeneratorContext } from './context.ts';
 import { buildDeals } from './deals.ts';
+import { type DynamicsDemoSeed, renderDynamics } from './dynamics-records.ts';
 import { type HubSpotSeed, renderHubSpot } from './hubspot-records.ts';
 import { buildPeople, peopleCounts } from './people.ts';
 import { type PipedriveDemoSeed, renderPipedrive } from './pipedrive-records.ts';
@@ -27,6 +29,8 @@ export interface DemoSeed {
   hubspot: HubSpotSeed;
   /** One sales division's persons, organizations and deals (records of people the other CRMs hold too). */
   pipedrive: PipedriveDemoSeed;
+  /** One service division's contacts, accounts and opportunities (Dataverse rows of people the other CRMs hold too). */
+  dynamics: DynamicsDemoSeed;
   /** Which records are the same person/company/deal, and the conflicts planted between them. */
   truth: DemoTruth;
 }
@@ -47,6 +51,8 @@ export function generateDemoSeed(options: DemoSeedOptions = {}): DemoSeed {
     hubspot: renderHubSpot(companies, people, deals),
     // Last, from a PRNG of its own: the Salesforce and HubSpot records are the same with or without it.
     pipedrive: renderPipedrive(seed, companies, people, deals),
+    // Likewise from a PRNG of its own: the other three CRMs' records are the same with or without Dynamics.
+    dynamics: renderDynamics(seed, companies, people, deals),
     truth: buildTruth(seed, customers, companies, people, deals),
   };
 }
@@ -63,4 +69,5 @@ export { DEMO_SALESFORCE_USERS } from './salesforce-records.ts';
 export type { SalesforceSeed, SalesforceContact, SalesforceAccount, SalesforceOpportunity, SalesforceLead } from './salesforce-records.ts';
 export type { HubSpotSeed, HubSpotObject } from './hubspot-records.ts';
 export type { PipedriveDemoSeed, PipedriveDemoRecord } from './pipedrive-records.ts';
+export type { DynamicsDemoSeed, DynamicsDemoRecord } from './dynamics-records.ts';
 export type { DemoTruth, DemoPersonTruth, DemoCompanyTruth, DemoDealTruth } from './truth.ts';

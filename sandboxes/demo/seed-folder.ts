@@ -1,10 +1,12 @@
 /**
  * The sandbox seed-folder format (issue 3): `<dir>/salesforce/{Contact,Account,Opportunity,Lead}.json` and
- * `<dir>/hubspot/{contacts,companies,deals}.json`, `<dir>/pipedrive/{persons,organizations,deals}.json`, each file a
- * JSON array of records in the CRM's REST shape.
+ * `<dir>/hubspot/{contacts,companies,deals}.json`, `<dir>/pipedrive/{persons,organizations,deals}.json`,
+ * `<dir>/dynamics/{contacts,accounts,opportunities}.json`, each file a JSON array of records in the CRM's REST shape
+ * (Dynamics: Dataverse rows by attribute logical name, lookups as `_<name>_value` GUIDs).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { DynamicsDemoSeed } from './dynamics-records.ts';
 import type { HubSpotSeed } from './hubspot-records.ts';
 import type { PipedriveDemoSeed } from './pipedrive-records.ts';
 import type { SalesforceSeed } from './salesforce-records.ts';
@@ -14,6 +16,7 @@ export const SEED_FILES = {
   salesforce: ['Contact', 'Account', 'Opportunity', 'Lead'],
   hubspot: ['contacts', 'companies', 'deals'],
   pipedrive: ['persons', 'organizations', 'deals'],
+  dynamics: ['contacts', 'accounts', 'opportunities'],
 } as const;
 
 export interface SeedFolderContent {
@@ -21,6 +24,8 @@ export interface SeedFolderContent {
   hubspot: HubSpotSeed;
   /** Absent: no Pipedrive folder (its sandbox then starts empty). */
   pipedrive?: PipedriveDemoSeed;
+  /** Absent: no Dynamics folder (its sandbox then starts empty). */
+  dynamics?: DynamicsDemoSeed;
   truth?: DemoTruth;
 }
 
@@ -39,6 +44,7 @@ export function writeSeedFolder(dir: string, seed: SeedFolderContent, options: {
   for (const object of SEED_FILES.salesforce) write(path.join(dir, 'salesforce', `${object}.json`), seed.salesforce[object]);
   for (const object of SEED_FILES.hubspot) write(path.join(dir, 'hubspot', `${object}.json`), seed.hubspot[object]);
   if (seed.pipedrive) for (const object of SEED_FILES.pipedrive) write(path.join(dir, 'pipedrive', `${object}.json`), seed.pipedrive[object]);
+  if (seed.dynamics) for (const object of SEED_FILES.dynamics) write(path.join(dir, 'dynamics', `${object}.json`), seed.dynamics[object]);
   if (options.includeTruth && seed.truth) write(path.join(dir, 'truth.json'), seed.truth);
   return written;
 }
