@@ -138,9 +138,10 @@ export async function* readChanges(
 
   let from = state.from;
   let latest = state.latest;
-  // Set while the link is one built here (a version we chose): a 400 to it falls back instead of failing the feed.
+  // The fallback is taken once per call: a tracked full read cannot expire.
   let fellBack = false;
   const start = state.link === null ? await startLink(api, objectType, from === null ? null : from - overlapMs, lane, options.signal) : null;
+  // Set while the link is one built here (a version we chose): a 400 to it falls back instead of failing the feed.
   let built = start?.built ?? false;
   let link: string = state.link ?? start!.link;
 
@@ -195,8 +196,9 @@ export async function* readChanges(
 /**
  * The link a read without one starts with, and whether it is a deltaLink built here. From a time: a delta from
  * the newest version written before it. From the beginning: a delta from just before the oldest row's version,
- * which returns every row in version order (a tracked full read would return them by id). An empty table, or one
- * with no row older than the time, starts with a tracked full read from version 0's stand-in: no token at all.
+ * which returns every row in version order (a tracked full read would return them by id). An empty table starts
+ * with a tracked full read (no token at all); a time before every row tries version 0, which an org that keeps
+ * less than its whole history refuses (the sandbox does): the fallback then reads the table from that time.
  */
 async function startLink(api: DynamicsApi, objectType: string, fromMs: number | null, lane: Lane, signal: AbortSignal | undefined): Promise<{ link: string; built: boolean }> {
   const version = fromMs === null ? (await newestVersion(api, objectType, null, 'asc', lane, signal)) - 1 : await newestVersion(api, objectType, fromMs, 'desc', lane, signal);
