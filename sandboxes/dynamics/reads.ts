@@ -6,6 +6,7 @@
 import { badQuery, badRequest, CODES, jsonAnswer } from './errors.ts';
 import type { ApiAnswer } from './errors.ts';
 import { compareValues, evaluate } from './odata/filter.ts';
+import { applyExpand, parseExpand } from './odata/expand.ts';
 import { decodeSkiptoken, encodeSkiptoken } from './odata/paging.ts';
 import type { PagingCookie } from './odata/paging.ts';
 import { buildQuery, MAX_PAGE_SIZE, parseCollectionQuery, queryProperty } from './odata/query.ts';
@@ -60,7 +61,9 @@ export function readCollection(org: Org, table: TableState, req: ReadRequest): A
   const q = parseCollectionQuery(table, req.params);
   if (q.deltatoken !== undefined || req.prefer.trackChanges) return readTracked(org, table, req, q);
   const select = req.params.get('$select');
-  const render = (r: Row) => renderRow(org, table, r, { ...(q.select ? { select: q.select } : {}), annotations: req.prefer.includeAnnotations });
+  const expand = parseExpand(org, table, req.params.get('$expand'));
+  const annotations = req.prefer.includeAnnotations;
+  const render = (r: Row) => applyExpand(org, r, expand, renderRow(org, table, r, { ...(q.select ? { select: q.select } : {}), annotations }), annotations);
   let rows = [...table.rows.values()];
   if (q.filter) rows = rows.filter((r) => evaluate(q.filter!, (p) => comparableValue(r, queryProperty(table, p))));
   rows.sort((a, b) => compareKeys(sortKey(a, q.orderby), sortKey(b, q.orderby), q.orderby));
@@ -77,7 +80,7 @@ export function readCollection(org: Org, table: TableState, req: ReadRequest): A
   if (rows.length > size) {
     const next: PagingCookie = { page: (cookie?.page ?? 1) + 1, after: sortKey(page[page.length - 1]!, q.orderby) };
     body['@odata.nextLink'] = `${req.base}${table.def.entitySetName}${buildQuery([
-      ['$select', select ?? undefined], ['$filter', q.filterText], ['$orderby', req.params.get('$orderby') ?? undefined],
+      ['$select', select ?? undefined], ['$expand', req.params.get('$expand') ?? undefined], ['$filter', q.filterText], ['$orderby', req.params.get('$orderby') ?? undefined],
       ['$count', req.params.get('$count') ?? undefined], ['$skiptoken', encodeSkiptoken(next, false)],
     ])}`;
   }
@@ -98,7 +101,7 @@ function parseDeltaToken(org: Org, token: string): number {
 }
 
 function readTracked(org: Org, table: TableState, req: ReadRequest, q: CollectionQuery): ApiAnswer {
-  for (const option of ['$filter', '$orderby', '$top', '$count'] as const) {
+  for (const option of ['$filter', '$orderby', '$top', '$count', '$expand'] as const) {
     if (req.params.has(option)) {
       throw badQuery(`${option} is not supported with change tracking (Prefer: odata.track-changes / $deltatoken): read the whole table with $select only and filter on the client.`);
     }

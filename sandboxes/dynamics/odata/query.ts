@@ -1,7 +1,7 @@
 /**
  * The system query options of a collection read ($select, $filter, $orderby, $top, $count, $skiptoken,
- * $deltatoken) and the `Prefer` header. Options Dataverse knows but this sandbox does not serve ($expand, $apply,
- * $search) are refused with a clear 400 rather than ignored, so a connector never trusts a half-answered query;
+ * $deltatoken; $expand in expand.ts) and the `Prefer` header. Options Dataverse knows but this sandbox does not
+ * serve ($apply, $search) are refused with a clear 400 rather than ignored, so a connector never trusts a half-answered query;
  * `$skip` is refused because Dataverse refuses it.
  */
 import { badQuery } from '../errors.ts';
@@ -63,7 +63,7 @@ export interface CollectionQuery {
   deltatoken?: string;
 }
 
-const SUPPORTED = new Set(['$select', '$filter', '$orderby', '$top', '$count', '$skiptoken', '$deltatoken']);
+const SUPPORTED = new Set(['$select', '$filter', '$orderby', '$top', '$count', '$skiptoken', '$deltatoken', '$expand']);
 
 /** Resolves a property as a query may name it: an attribute, or a lookup as `_<name>_value` (never bare). */
 export function queryProperty(table: TableState, name: string): AttributeDef {

@@ -7,6 +7,7 @@ import type { ApiContext, ApiRequest } from '../api.ts';
 import { jsonBody, preferOf } from '../api.ts';
 import { badQuery, CODES, DataverseError, emptyAnswer, jsonAnswer, rowNotFound } from '../errors.ts';
 import type { ApiAnswer } from '../errors.ts';
+import { applyExpand, parseExpand } from '../odata/expand.ts';
 import type { Key, Segment } from '../odata/paths.ts';
 import { parseSelect, queryProperty } from '../odata/query.ts';
 import { readCollection } from '../reads.ts';
@@ -46,10 +47,12 @@ function entityId(req: ApiRequest, table: TableState, id: string): Record<string
 function representation(ctx: ApiContext, req: ApiRequest, table: TableState, row: Row): Record<string, unknown> {
   const select = parseSelect(table, req.params.get('$select'));
   const selectRaw = req.params.get('$select');
-  return {
+  const expand = parseExpand(ctx.org(), table, req.params.get('$expand'));
+  const annotations = preferOf(req).includeAnnotations;
+  return applyExpand(ctx.org(), row, expand, {
     '@odata.context': `${req.base}$metadata#${table.def.entitySetName}${selectRaw ? `(${selectRaw})` : ''}/$entity`,
-    ...renderRow(ctx.org(), table, row, { ...(select ? { select } : {}), annotations: preferOf(req).includeAnnotations }),
-  };
+    ...renderRow(ctx.org(), table, row, { ...(select ? { select } : {}), annotations }),
+  }, annotations);
 }
 
 function writeContext(req: ApiRequest, table: TableState, keyed: boolean): WriteContext {
@@ -100,7 +103,7 @@ export function handleRecords(ctx: ApiContext, req: ApiRequest, segments: Segmen
   switch (req.method) {
     case 'GET': {
       for (const key of req.params.keys()) {
-        if (key.startsWith('$') && key !== '$select') throw badQuery(`The query parameter ${key} is not supported on a single row by this sandbox.`);
+        if (key.startsWith('$') && key !== '$select' && key !== '$expand') throw badQuery(`The query parameter ${key} is not supported on a single row by this sandbox.`);
       }
       if (!found.row) throw missing();
       if (ifNoneMatch && ifNoneMatch === etagOf(found.row)) return emptyAnswer(304);

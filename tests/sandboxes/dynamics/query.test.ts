@@ -140,6 +140,25 @@ describe('Dynamics sandbox: OData queries', () => {
     expect(account.body['industrycode@OData.Community.Display.V1.FormattedValue']).toBe('Consulting');
   });
 
+  it('$expand nests the row a lookup points at (null when empty or on the other table), on lists, pages and single rows', async () => {
+    const sandbox = await seeded();
+    const list = await api(sandbox, 'GET', "contacts?$select=fullname&$orderby=lastname asc&$expand=parentcustomerid_account($select=name,industrycode),parentcustomerid_contact", undefined, { headers: { prefer: 'odata.maxpagesize=2' } });
+    expect(list.status, list.text).toBe(200);
+    expect(list.body.value.map((r: { fullname: string; parentcustomerid_account: unknown; parentcustomerid_contact: unknown }) => [r.fullname, r.parentcustomerid_account, r.parentcustomerid_contact])).toEqual([
+      ['Edsger Dijkstra', null, null],
+      ['Grace Hopper', null, null],
+    ]);
+    expect(decodeURIComponent(list.body['@odata.nextLink'])).toContain('$expand=parentcustomerid_account($select=name,industrycode),parentcustomerid_contact&');
+    const next = await api(sandbox, 'GET', list.body['@odata.nextLink'], undefined, { headers: { prefer: 'odata.maxpagesize=2' } });
+    expect(next.body.value[0]).toMatchObject({ fullname: 'Ada Lovelace', parentcustomerid_account: { '@odata.etag': expect.any(String), name: 'Acme', industrycode: 7, accountid: ACCOUNT_ID } });
+    const ada = next.body.value[0].contactid as string;
+    const single = await api(sandbox, 'GET', `contacts(${ada})?$select=fullname&$expand=parentcustomerid_account($select=name)`);
+    expect(single.body.parentcustomerid_account).toEqual({ '@odata.etag': expect.any(String), name: 'Acme', accountid: ACCOUNT_ID });
+    expect((await api(sandbox, 'GET', 'contacts?$expand=nothing')).body.error.code).toBe('0x80060888');
+    expect((await api(sandbox, 'GET', 'contacts?$expand=ownerid')).status).toBe(400);
+    expect((await api(sandbox, 'GET', 'contacts?$expand=parentcustomerid_account($filter=name eq \'x\')')).status).toBe(400);
+  });
+
   it('single GET: the row with @odata.context and etag, all attributes without $select, 404 0x80040217 when missing', async () => {
     const sandbox = await seeded();
     const row = await api(sandbox, 'GET', `accounts(${ACCOUNT_ID})?$select=name`);
