@@ -149,6 +149,18 @@ describe('Dynamics sandbox: $batch', () => {
     expect(ledger).toEqual(['create accounts', 'create contacts', 'update accounts']);
   });
 
+  it('accepts LF line ends and a quoted boundary, as hand-written batches send them', async () => {
+    const sandbox = await startSandbox();
+    const body = batchBody([[{ method: 'POST', url: 'contacts', body: { lastname: 'LF' }, contentId: 'a' }], { method: 'GET', url: 'contacts?$select=lastname' }], 'b_LF').replace(/\r\n/g, '\n');
+    const res = await fetch(`${sandbox.apiUrl}$batch`, {
+      method: 'POST', headers: { authorization: `Bearer ${await token(sandbox)}`, 'content-type': 'multipart/mixed; boundary="b_LF"' }, body,
+    });
+    expect(res.status).toBe(200);
+    const parts = parseAnswer(res.headers.get('content-type')!, await res.text());
+    expect(parts.map((p) => [p.status, p.contentId ?? null])).toEqual([[204, 'a'], [200, null]]);
+    expect(JSON.parse(parts[1]!.body).value.map((r: { lastname: string }) => r.lastname)).toEqual(['LF']);
+  });
+
   it('refuses more than 1000 operations and a malformed body with a JSON 400', async () => {
     const sandbox = await startSandbox();
     const tooMany = await batch(sandbox, Array.from({ length: 1001 }, () => ({ method: 'GET', url: 'WhoAmI' })));
