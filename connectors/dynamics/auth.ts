@@ -7,10 +7,11 @@
  *
  * The token endpoint is ours rather than the runtime's `formTokenEndpoint` for one reason: a 429 there carries a
  * Retry-After, and the token is requested under the same client id whose budget the API calls share, so the block
- * must reach the budget (otherwise the callers waiting for the token retry before Retry-After has passed).
+ * must reach the budget (otherwise the callers waiting for the token retry before Retry-After has passed), and a
+ * block of the budget must hold token requests back too (the runtime asks for a token before its budget permit).
  */
 import { ConnectorError } from '../contract/index.ts';
-import { TokenProvider, parseRetryAfter } from '../runtime/index.ts';
+import { TokenProvider, parseRetryAfter, sleep } from '../runtime/index.ts';
 import type { TokenEndpoint, TokenStore } from '../runtime/index.ts';
 import { DYNAMICS } from './client.ts';
 
@@ -35,6 +36,8 @@ export interface DynamicsTokenOptions {
   timeoutMs?: number;
   /** Where a 429 of the token endpoint blocks the client id's budget (the runtime's `budget.blockFor`). */
   onRateLimited: (retryAfterMs: number) => void;
+  /** Until when the client id's budget is blocked (epoch ms), or null: token requests wait for it like API calls. */
+  blockedUntil: () => number | null;
 }
 
 /** The token endpoint URL of a tenant. */
@@ -42,9 +45,21 @@ export function tokenUrl(authorityUrl: string, tenantId: string): string {
   return `${authorityUrl.replace(/\/+$/, '')}/${encodeURIComponent(tenantId)}/oauth2/v2.0/token`;
 }
 
-/** POSTs the form; a 429 becomes CRM_RATE_LIMITED with the answer's Retry-After (and blocks the budget). */
-function entraTokenEndpoint(url: string, onRateLimited: (ms: number) => void): TokenEndpoint {
+/** Longer blocks fail the token request unsent (retried after them) instead of waiting inside its timeout. */
+const MAX_TOKEN_WAIT_MS = 10_000;
+
+/**
+ * POSTs the form; a 429 becomes CRM_RATE_LIMITED with the answer's Retry-After (and blocks the budget). While the
+ * budget is blocked nothing is sent: the token request waits the block out (a long one: fails unsent, retried after).
+ */
+function entraTokenEndpoint(url: string, onRateLimited: (ms: number) => void, blockedUntil: () => number | null): TokenEndpoint {
   return async (params, signal) => {
+    const waitMs = (blockedUntil() ?? 0) - Date.now();
+    if (waitMs > MAX_TOKEN_WAIT_MS) {
+      throw new ConnectorError('CRM_RATE_LIMITED', DYNAMICS, 'token request held back: the client id is rate limited', { retryAfterMs: waitMs, details: { source: 'token-endpoint' } });
+    }
+    // A short block (the usual Retry-After of a second or so) is waited out here rather than spending a retry.
+    if (waitMs > 0) await sleep(waitMs, signal);
     const response = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
@@ -73,7 +88,7 @@ export function dynamicsTokenProvider(options: DynamicsTokenOptions): TokenProvi
     connectorId: options.connectorId,
     crm: DYNAMICS,
     flow: { kind: 'client-credentials', clientId: auth.clientId, clientSecret: auth.clientSecret, scope: `${options.baseUrl.replace(/\/+$/, '')}/.default` },
-    tokenEndpoint: entraTokenEndpoint(tokenUrl(options.authorityUrl, auth.tenantId), options.onRateLimited),
+    tokenEndpoint: entraTokenEndpoint(tokenUrl(options.authorityUrl, auth.tenantId), options.onRateLimited, options.blockedUntil),
     ...(options.tokenStore ? { store: options.tokenStore } : {}),
     ...(options.onNeedsReauthorisation ? { onNeedsReauthorisation: options.onNeedsReauthorisation } : {}),
     ...(options.timeoutMs !== undefined ? { timeoutMs: Math.min(options.timeoutMs, 15_000) } : {}),

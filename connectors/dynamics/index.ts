@@ -82,6 +82,7 @@ export function createDynamicsConnector(options: DynamicsConnectorOptions): Dyna
     ...(options.onNeedsReauthorisation ? { onNeedsReauthorisation: options.onNeedsReauthorisation } : {}),
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     onRateLimited: (ms) => late.rt?.budget.blockFor(ms),
+    blockedUntil: () => late.rt?.budget.state().blockedUntil ?? null,
   });
   const runtime = createConnectorRuntime({
     crm: DYNAMICS,

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { ConnectorError } from '../../../connectors/contract/index.ts';
 import { classifyDynamicsError, DynamicsHttpError } from '../../../connectors/dynamics/index.ts';
 import { drain } from '../contract-suite/context.ts';
+import { startRecordingProxy } from '../contract-suite/local-servers.ts';
 import { countCalls, putLimits, setFaults } from '../contract-suite/sandbox-control.ts';
 import { CREDENTIALS } from './harness.ts';
 import { HOUR_AGO, connect, guid, start } from './helpers.ts';
@@ -93,6 +94,25 @@ describe('dynamics errors and limits', () => {
     // Another call, started after the 429 and never refused itself, waited for the block on the whole client id.
     expect(secondDoneMs).toBeGreaterThanOrEqual(1000);
     expect(connector.rateLimitState().totals.rateLimited).toBe(1);
+  });
+
+  it('a 429 of the token endpoint blocks the client id too: nothing is sent before its Retry-After', async () => {
+    const sandbox = await start({ contacts: [{ contactid: guid(1), lastname: 'A', modifiedon: HOUR_AGO }] });
+    const proxy = await startRecordingProxy(sandbox.url);
+    try {
+      await setFaults(sandbox, [{ kind: 'rate-limit', schedule: [1], retryAfterSeconds: 1, match: 'oauth2' }]);
+      const connector = connect(sandbox, { baseUrl: proxy.url, retry: { maxAttempts: 3, baseDelayMs: 5 } });
+      // The second call starts after the token request was refused: it must wait for the block too.
+      const later = new Promise((r) => setTimeout(r, 100)).then(() => connector.latestChangeAt('contacts'));
+      const found = await Promise.all([connector.fetchByIds('contacts', [guid(1)]), later]);
+      expect(found[0].has(guid(1))).toBe(true);
+      const [refused, ...rest] = proxy.calls;
+      expect(refused).toMatchObject({ status: 429, path: expect.stringContaining('/oauth2/v2.0/token') });
+      expect(rest.length).toBeGreaterThan(0);
+      for (const call of rest) expect(call.sentAt).toBeGreaterThanOrEqual(refused!.answeredAt + 1000 - 25);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('keeps Dataverse\'s request window as a budget: once it reports none left, calls are refused unsent until the window ends', async () => {
