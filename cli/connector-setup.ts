@@ -27,6 +27,12 @@ export const DEMO_HUBSPOT_ID = 'hubspot-demo';
 export const DEMO_PIPEDRIVE_ID = 'pipedrive-demo';
 /** The demo Pipedrive connector's webhook credentials: the sandbox sends them with every delivery. */
 export const DEMO_PIPEDRIVE_WEBHOOK_AUTH = Object.freeze({ user: 'customer-graph', password: 'sandbox-webhook-password' });
+export const DEMO_DYNAMICS_ID = 'dynamics-demo';
+/**
+ * The Dynamics sandbox's default Entra ID app registration (sandboxes/dynamics DEFAULTS), copied: product code never
+ * imports sandboxes/. The connector asks the sandbox itself for tokens (its URL is no dynamics.com org).
+ */
+export const DEMO_DYNAMICS_AUTH = Object.freeze({ kind: 'client-credentials', tenantId: 'sandbox-tenant', clientId: 'customer-graph', clientSecret: 'sandbox-dynamics-secret' });
 
 export async function setUpConnectors(store: ConnectorStore, opts: ConnectorSetupOptions): Promise<ConnectorSetup> {
   const { env, logger } = opts;
@@ -40,16 +46,18 @@ export async function setUpConnectors(store: ConnectorStore, opts: ConnectorSetu
     '--salesforce-port', env.CUSTOMER_GRAPH_DEMO_SALESFORCE_PORT ?? '4101',
     '--hubspot-port', env.CUSTOMER_GRAPH_DEMO_HUBSPOT_PORT ?? '4102',
     '--pipedrive-port', env.CUSTOMER_GRAPH_DEMO_PIPEDRIVE_PORT ?? '4103',
+    '--dynamics-port', env.CUSTOMER_GRAPH_DEMO_DYNAMICS_PORT ?? '4104',
     ...(opts.seedDir ? ['--seed', opts.seedDir] : []),
   ];
   const sandboxes = await startSandboxProcess(args);
-  logger.info({ salesforce: sandboxes.salesforceUrl, hubspot: sandboxes.hubspotUrl, pipedrive: sandboxes.pipedriveUrl ?? 'off', seed: opts.seedDir ?? 'demo' }, 'demo CRM sandboxes started');
-  // The demo connectors, with the sandboxes' default credentials; a sandbox left out (Pipedrive `off`) takes its
+  logger.info({ salesforce: sandboxes.salesforceUrl, hubspot: sandboxes.hubspotUrl, pipedrive: sandboxes.pipedriveUrl ?? 'off', dynamics: sandboxes.dynamicsUrl ?? 'off', seed: opts.seedDir ?? 'demo' }, 'demo CRM sandboxes started');
+  // The demo connectors, with the sandboxes' default credentials; a sandbox left out (Pipedrive or Dynamics `off`) takes its
   // connector of an earlier start with it.
   const demoConnectors: [string, string, string, string | undefined, Record<string, unknown>][] = [
     [DEMO_SALESFORCE_ID, 'salesforce', 'Salesforce (sandbox)', sandboxes.salesforceUrl, { auth: { kind: 'client-credentials', clientId: 'customer-graph', clientSecret: 'sandbox' } }],
     [DEMO_HUBSPOT_ID, 'hubspot', 'HubSpot (sandbox)', sandboxes.hubspotUrl, { auth: { kind: 'static', accessToken: 'sandbox-token' }, webhookSecret: 'sandbox' }],
     [DEMO_PIPEDRIVE_ID, 'pipedrive', 'Pipedrive (sandbox)', sandboxes.pipedriveUrl, { auth: { kind: 'api-token', apiToken: 'sandbox-pipedrive-token' }, webhookAuth: DEMO_PIPEDRIVE_WEBHOOK_AUTH }],
+    [DEMO_DYNAMICS_ID, 'dynamics', 'Dynamics 365 (sandbox)', sandboxes.dynamicsUrl, { auth: { ...DEMO_DYNAMICS_AUTH } }],
   ];
   for (const [id, crm, name, baseUrl, credentials] of demoConnectors) {
     if (baseUrl) await store.upsert({ id, crm, name, baseUrl, settings: { demo: true }, credentials });

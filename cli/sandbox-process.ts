@@ -21,6 +21,8 @@ export interface SandboxProcess {
   hubspotUrl: string;
   /** Absent when started with `--pipedrive-port off`. */
   pipedriveUrl?: string;
+  /** Absent when started with `--dynamics-port off`. */
+  dynamicsUrl?: string;
   child: ChildProcess;
   stop(): Promise<void>;
 }
@@ -31,11 +33,11 @@ export async function startSandboxProcess(args: string[], timeoutMs = 60_000): P
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const lines = createInterface({ input: child.stdout! });
-  const ready = await new Promise<{ salesforce: string; hubspot: string; pipedrive?: string }>((resolve, reject) => {
+  const ready = await new Promise<{ salesforce: string; hubspot: string; pipedrive?: string; dynamics?: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new ProductError('INTERNAL_SERVER_ERROR', `the CRM sandboxes did not start within ${timeoutMs} ms: ${stderr.trim()}`)), timeoutMs);
     lines.on('line', (line) => {
       try {
-        const msg = JSON.parse(line) as { ready?: boolean; salesforce: string; hubspot: string; pipedrive?: string };
+        const msg = JSON.parse(line) as { ready?: boolean; salesforce: string; hubspot: string; pipedrive?: string; dynamics?: string };
         if (msg.ready) {
           clearTimeout(timer);
           resolve(msg);
@@ -54,6 +56,7 @@ export async function startSandboxProcess(args: string[], timeoutMs = 60_000): P
     salesforceUrl: ready.salesforce,
     hubspotUrl: ready.hubspot,
     ...(ready.pipedrive ? { pipedriveUrl: ready.pipedrive } : {}),
+    ...(ready.dynamics ? { dynamicsUrl: ready.dynamics } : {}),
     child,
     stop: () =>
       new Promise<void>((resolve) => {
@@ -70,10 +73,10 @@ export async function startSandboxProcess(args: string[], timeoutMs = 60_000): P
  * so the message names the variable that works for them.
  */
 function portInUse(stderr: string): ProductError {
-  const crm = /--(salesforce|hubspot|pipedrive)-port/.exec(stderr)?.[1];
+  const crm = /--(salesforce|hubspot|pipedrive|dynamics)-port/.exec(stderr)?.[1];
   const address = /EADDRINUSE[^)]*?(\S+:\d+)/.exec(stderr)?.[1];
-  const variable = crm ? `CUSTOMER_GRAPH_DEMO_${crm.toUpperCase()}_PORT` : 'CUSTOMER_GRAPH_DEMO_SALESFORCE_PORT / _HUBSPOT_PORT / _PIPEDRIVE_PORT';
-  const names: Record<string, string> = { salesforce: 'Salesforce', hubspot: 'HubSpot', pipedrive: 'Pipedrive' };
+  const variable = crm ? `CUSTOMER_GRAPH_DEMO_${crm.toUpperCase()}_PORT` : 'CUSTOMER_GRAPH_DEMO_SALESFORCE_PORT / _HUBSPOT_PORT / _PIPEDRIVE_PORT / _DYNAMICS_PORT';
+  const names: Record<string, string> = { salesforce: 'Salesforce', hubspot: 'HubSpot', pipedrive: 'Pipedrive', dynamics: 'Dynamics 365' };
   const which = crm ? `the demo ${names[crm]} sandbox` : 'a demo CRM sandbox';
   return new ProductError(
     'PORT_IN_USE',

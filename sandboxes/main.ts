@@ -1,7 +1,8 @@
 /**
  * Runs the CRM sandboxes standalone: `customer-graph sandbox [--seed DIR] [--salesforce-port 4101]
- * [--hubspot-port 4102] [--pipedrive-port 4103|off]`. Without --seed they load the built-in demo set (overlapping
- * customers with realistic conflicts; one sales division in Pipedrive). Prints one JSON line `{"ready":true,...}` on
+ * [--hubspot-port 4102] [--pipedrive-port 4103|off] [--dynamics-port 4104|off]`. Without --seed they load the built-in
+ * demo set (overlapping customers with realistic conflicts; one sales division in Pipedrive, one service division in
+ * Dynamics 365). Prints one JSON line `{"ready":true,...}` on
  * stdout once all listen, so a parent process (the embedded demo of `customer-graph start`) can wait for it; exits
  * cleanly on SIGINT/SIGTERM.
  *
@@ -13,6 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateDemoSeed, DEMO_SALESFORCE_USERS } from './demo/index.ts';
+import { startDynamicsSandbox } from './dynamics/index.ts';
 import { startHubSpotSandbox } from './hubspot/index.ts';
 import { startPipedriveSandbox } from './pipedrive/index.ts';
 import { startSalesforceSandbox } from './salesforce/index.ts';
@@ -20,11 +22,16 @@ import { startSalesforceSandbox } from './salesforce/index.ts';
 export const DEFAULT_SALESFORCE_PORT = 4101;
 export const DEFAULT_HUBSPOT_PORT = 4102;
 export const DEFAULT_PIPEDRIVE_PORT = 4103;
+export const DEFAULT_DYNAMICS_PORT = 4104;
+
+/** Sandboxes a demo can do without: `off` leaves them out. */
+const OPTIONAL = new Set(['pipedrive-port', 'dynamics-port']);
+const USAGE = 'Usage: customer-graph sandbox [--seed DIR] [--salesforce-port 4101] [--hubspot-port 4102] [--pipedrive-port 4103|off] [--dynamics-port 4104|off] [--host 127.0.0.1] [--customers N]';
 
 /** A port option: a whole number 0–65535 (0: a free port); anything else is a usage error, not NaN passed to listen. */
 function portOption(flag: string, value: string): number | string {
   const port = Number(value);
-  const what = flag === 'pipedrive-port' ? 'a port number or off' : 'a port number';
+  const what = OPTIONAL.has(flag) ? 'a port number or off' : 'a port number';
   return /^\d+$/.test(value.trim()) && port <= 65535 ? port : `--${flag} must be ${what} (a whole number 0–65535; 0 picks a free port), got "${value}"`;
 }
 
@@ -38,6 +45,8 @@ async function main(): Promise<number> {
         'hubspot-port': { type: 'string', default: String(DEFAULT_HUBSPOT_PORT) },
         // 'off': no Pipedrive sandbox (a demo of two CRMs).
         'pipedrive-port': { type: 'string', default: String(DEFAULT_PIPEDRIVE_PORT) },
+        // 'off': no Dynamics 365 sandbox.
+        'dynamics-port': { type: 'string', default: String(DEFAULT_DYNAMICS_PORT) },
         host: { type: 'string', default: '127.0.0.1' },
         customers: { type: 'string' },
         'exit-with-parent': { type: 'boolean', default: false },
@@ -46,13 +55,14 @@ async function main(): Promise<number> {
     });
   } catch (err) {
     // node's TypeError (ERR_PARSE_ARGS_UNKNOWN_OPTION, …) would end with a stack: say what was wrong and how to call.
-    console.error(`error: ${(err as Error).message}\nUsage: customer-graph sandbox [--seed DIR] [--salesforce-port 4101] [--hubspot-port 4102] [--pipedrive-port 4103|off] [--host 127.0.0.1] [--customers N]`);
+    console.error(`error: ${(err as Error).message}\n${USAGE}`);
     return 2;
   }
   const { values } = parsed;
-  const ports: Record<'salesforce-port' | 'hubspot-port' | 'pipedrive-port', number | undefined> = { 'salesforce-port': undefined, 'hubspot-port': undefined, 'pipedrive-port': undefined };
-  for (const flag of ['salesforce-port', 'hubspot-port', 'pipedrive-port'] as const) {
-    if (flag === 'pipedrive-port' && values[flag] === 'off') continue; // 'off': no Pipedrive sandbox
+  const flags = ['salesforce-port', 'hubspot-port', 'pipedrive-port', 'dynamics-port'] as const;
+  const ports: Partial<Record<(typeof flags)[number], number>> = {};
+  for (const flag of flags) {
+    if (OPTIONAL.has(flag) && values[flag] === 'off') continue; // 'off': no such sandbox
     const port = portOption(flag, values[flag]!);
     if (typeof port === 'string') {
       console.error(`error: ${port}`);
@@ -72,12 +82,14 @@ async function main(): Promise<number> {
   const demo = seedDir ? undefined : generateDemoSeed(values.customers ? { customers: Number(values.customers) } : {});
   const host = values.host!;
   const pipedrivePort = ports['pipedrive-port'];
+  const dynamicsPort = ports['dynamics-port'];
   // Which sandbox was starting when a listen failed: its port option is named in the error (and cli/sandbox-process.ts
   // turns that option into the environment variable the embedded demo reads).
   let starting = 'salesforce-port';
   let salesforce;
   let hubspot;
   let pipedrive;
+  let dynamics;
   try {
     salesforce = await startSalesforceSandbox({
       port: ports['salesforce-port']!,
@@ -88,16 +100,19 @@ async function main(): Promise<number> {
     hubspot = await startHubSpotSandbox({ port: ports['hubspot-port']!, host, ...(seedDir ? { seedDir } : { demoSeed: demo!.hubspot }) });
     starting = 'pipedrive-port';
     if (pipedrivePort !== undefined) pipedrive = await startPipedriveSandbox({ port: pipedrivePort, host, ...(seedDir ? { seedDir } : { seed: demo!.pipedrive }) });
+    starting = 'dynamics-port';
+    if (dynamicsPort !== undefined) dynamics = await startDynamicsSandbox({ port: dynamicsPort, host, ...(seedDir ? { seedDir } : { seed: demo!.dynamics }) });
   } catch (err) {
-    await Promise.all([salesforce?.close(), hubspot?.close()]);
+    await Promise.all([salesforce?.close(), hubspot?.close(), pipedrive?.close()]);
     const e = err as NodeJS.ErrnoException;
     console.error(e.code === 'EADDRINUSE' ? `error: port already in use (${e.message}); pick another with --${starting} N (0: a free port)` : `error: ${e.message}`);
     return e.code === 'EADDRINUSE' ? 75 : 2;
   }
-  console.log(JSON.stringify({ ready: true, salesforce: salesforce.url, hubspot: hubspot.url, ...(pipedrive ? { pipedrive: pipedrive.url } : {}), seed: seedDir ?? 'demo' }));
+  console.log(JSON.stringify({ ready: true, salesforce: salesforce.url, hubspot: hubspot.url, ...(pipedrive ? { pipedrive: pipedrive.url } : {}), ...(dynamics ? { dynamics: dynamics.url } : {}), seed: seedDir ?? 'demo' }));
   console.error(`Salesforce sandbox on ${salesforce.url} (client id customer-graph, secret sandbox)`);
   console.error(`HubSpot sandbox on ${hubspot.url} (private-app token sandbox-token)`);
   if (pipedrive) console.error(`Pipedrive sandbox on ${pipedrive.url} (API token ${pipedrive.apiToken})`);
+  if (dynamics) console.error(`Dynamics 365 sandbox on ${dynamics.url} (tenant ${dynamics.tenantId}, client id ${dynamics.clientId}, secret ${dynamics.clientSecret})`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
@@ -108,7 +123,7 @@ async function main(): Promise<number> {
     }
   });
   process.stdin.destroy(); // a resumed stdin would keep this process alive after a SIGTERM
-  await Promise.all([salesforce.close(), hubspot.close(), pipedrive?.close()]);
+  await Promise.all([salesforce.close(), hubspot.close(), pipedrive?.close(), dynamics?.close()]);
   return 0;
 }
 
