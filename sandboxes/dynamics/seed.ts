@@ -5,8 +5,7 @@
  * the next org version in seed order, so a change-tracked read of a seeded org works at once. From code (`seed`
  * option, `POST /_sandbox/dynamics/seed`) or a folder `<dir>/dynamics/{contacts,accounts,opportunities}.json`.
  */
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readSeedFiles } from '../common/seed-files.ts';
 import { badRequest, CODES, DataverseError } from './errors.ts';
 import { GUID_RE, newGuid, ORG } from './ids.ts';
 import { SERVED } from './schema.ts';
@@ -116,19 +115,5 @@ export function buildOrg(clock: VersionClock, seed: DynamicsSeed, deltaRetention
 }
 
 export async function readSeedDir(dir: string): Promise<DynamicsSeed> {
-  const seed: Record<string, object[]> = {};
-  for (const set of SETS) {
-    const file = path.join(dir, 'dynamics', `${set}.json`);
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      throw err;
-    }
-    const parsed = JSON.parse(text) as unknown;
-    if (!Array.isArray(parsed)) throw new Error(`${file}: a JSON array of rows is expected`);
-    seed[set] = parsed as object[];
-  }
-  return seed;
+  return (await readSeedFiles(dir, 'dynamics', SETS)).records as DynamicsSeed;
 }

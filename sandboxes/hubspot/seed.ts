@@ -4,8 +4,7 @@
  * file or record stops the load with an error naming the file and the record index. Seeding is not an API
  * write: it leaves no ledger entries and sends no webhooks.
  */
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readSeedFiles } from '../common/seed-files.ts';
 import { OBJECT_TYPE_NAMES, OBJECT_TYPES, resolveObjectType } from './object-types.ts';
 import type { ObjectTypeName } from './object-types.ts';
 import { associationType, associationTypeByName, defaultAssociationType } from './association-types.ts';
@@ -22,28 +21,8 @@ export type SeedSources = Partial<Record<ObjectTypeName, string>>;
 export class SeedError extends Error {}
 
 export async function readSeedDir(dir: string): Promise<{ seed: HubSpotSeed; sources: SeedSources }> {
-  const seed: HubSpotSeed = {};
-  const sources: SeedSources = {};
-  for (const type of OBJECT_TYPE_NAMES) {
-    const file = path.join(dir, 'hubspot', `${type}.json`);
-    sources[type] = file;
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      throw new SeedError(`HubSpot seed file ${file}: ${(err as Error).message}`);
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (err) {
-      throw new SeedError(`HubSpot seed file ${file} is not valid JSON: ${(err as Error).message}`);
-    }
-    if (!Array.isArray(parsed)) throw new SeedError(`HubSpot seed file ${file} must hold a JSON array of ${type} records`);
-    seed[type] = parsed as object[];
-  }
-  return { seed, sources };
+  const { records, files } = await readSeedFiles(dir, 'hubspot', OBJECT_TYPE_NAMES, (message) => new SeedError(`HubSpot seed file ${message}`));
+  return { seed: records as HubSpotSeed, sources: files as SeedSources };
 }
 
 /** Builds a fresh portal from a seed; throws SeedError naming the source and record index. */

@@ -3,8 +3,7 @@
  * `add_time`/`update_time` kept. From code (`seed` option, `POST /_sandbox/pipedrive/seed`) or from a seed folder
  * `<dir>/pipedrive/{persons,organizations,deals}.json` (each a JSON array; a missing file is an empty object).
  */
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readSeedFiles } from '../common/seed-files.ts';
 import { badRequest } from './errors.ts';
 import { OBJECT_NAMES } from './objects.ts';
 import { Company } from './store.ts';
@@ -54,19 +53,5 @@ export function buildCompany(seed: PipedriveSeed = {}): Company {
 }
 
 export async function readSeedDir(dir: string): Promise<PipedriveSeed> {
-  const seed: PipedriveSeed = {};
-  for (const object of OBJECT_NAMES) {
-    const file = path.join(dir, 'pipedrive', `${object}.json`);
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      throw err;
-    }
-    const parsed = JSON.parse(text) as unknown;
-    if (!Array.isArray(parsed)) throw new Error(`${file}: a JSON array of records is expected`);
-    seed[object] = parsed as SeedRecord[];
-  }
-  return seed;
+  return (await readSeedFiles(dir, 'pipedrive', OBJECT_NAMES)).records as PipedriveSeed;
 }

@@ -3,8 +3,7 @@
  * Unlike client writes, seeds may carry system fields (CreatedDate, SystemModstamp, IsDeleted…) so a data set
  * can describe history. Anything malformed stops the load with the file (or source) name and record index.
  */
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readSeedFiles } from '../../common/seed-files.ts';
 import type { ObjectDef } from '../describe/field-types.ts';
 import { USER_ID, to18 } from '../ids.ts';
 import type { SalesforceOrg } from '../org.ts';
@@ -33,28 +32,8 @@ interface Loaded {
 
 /** Reads `<dir>/salesforce/<Object>.json`; a missing file means no records of that type. */
 export async function readSeedDir(dir: string): Promise<{ seed: SalesforceSeed; sources: Record<string, string> }> {
-  const seed: SalesforceSeed = {};
-  const sources: Record<string, string> = {};
-  for (const type of SEED_OBJECTS) {
-    const file = path.join(dir, 'salesforce', `${type}.json`);
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      throw new SeedError(`${file}: ${(err as Error).message}`, { cause: err });
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (err) {
-      throw new SeedError(`${file}: invalid JSON: ${(err as Error).message}`, { cause: err });
-    }
-    if (!Array.isArray(parsed)) throw new SeedError(`${file}: expected a JSON array of ${type} records`);
-    seed[type] = parsed as object[];
-    sources[type] = file;
-  }
-  return { seed, sources };
+  const { records, files } = await readSeedFiles(dir, 'salesforce', SEED_OBJECTS, (message, cause) => new SeedError(message, { cause }));
+  return { seed: records as SalesforceSeed, sources: files };
 }
 
 /**

@@ -126,7 +126,7 @@ describe('seeding', () => {
 
   it('refuses a malformed file or record, naming the file and the record index', async () => {
     const badJson = await seedFolder('bad-json', { 'Contact.json': '[{"LastName": ' });
-    await expect(startSalesforceSandbox({ seedDir: badJson })).rejects.toThrow(/Contact\.json: invalid JSON/);
+    await expect(startSalesforceSandbox({ seedDir: badJson })).rejects.toThrow(/Contact\.json is not valid JSON/);
     const badRecord = await seedFolder('bad-record', { 'Contact.json': JSON.stringify([{ LastName: 'ok' }, { LastName: 'bad', Shoe_Size__c: 9 }]) });
     await expect(startSalesforceSandbox({ seedDir: badRecord })).rejects.toThrow(/Contact\.json: record 1: unknown field 'Shoe_Size__c'/);
     const badRef = await seedFolder('bad-ref', { 'Contact.json': JSON.stringify([{ LastName: 'orphan', AccountId: '001000000000099AAA' }]) });
