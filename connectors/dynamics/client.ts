@@ -14,7 +14,7 @@
  */
 import { ConnectorError } from '../contract/index.ts';
 import type { Lane } from '../contract/index.ts';
-import { getHeader } from '../runtime/index.ts';
+import { getHeader, parseBody } from '../runtime/index.ts';
 import type { ConnectorRuntime, RateLimitHeaderParser } from '../runtime/index.ts';
 import { DynamicsHttpError } from './errors.ts';
 
@@ -106,9 +106,10 @@ export class DynamicsApi {
         // A connection cut mid-body rejects here: classified as unavailable like any network failure.
         const text = await response.text();
         observe(response.headers, response.status);
-        if (!response.ok) throw new DynamicsHttpError(response.status, response.headers, parseLoose(text), text);
+        const answer = { status: response.status, headers: response.headers, text };
+        if (!response.ok) throw new DynamicsHttpError(response.status, response.headers, parseBody(DYNAMICS, answer, false), text);
         if (request.text) return { status: response.status, headers: response.headers, body: text as T };
-        return { status: response.status, headers: response.headers, body: expectJson<T>(text, response.status, response.headers.get('content-type')) };
+        return { status: response.status, headers: response.headers, body: parseBody(DYNAMICS, answer, true) as T };
       },
       { idempotent: request.idempotent ?? method !== 'POST', ...(request.signal ? { signal: request.signal } : {}) },
     );
@@ -175,25 +176,6 @@ export function odataQuery(query: ODataQuery): string {
 /** A string literal in an OData URL: single-quoted, quotes doubled. */
 export function odataString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
-}
-
-function parseLoose(text: string): unknown {
-  if (text.trim() === '') return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-function expectJson<T>(text: string, status: number, contentType: string | null): T {
-  if (text.trim() === '') return null as T;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    const what = /^\s*</.test(text) ? 'an HTML page' : (contentType ?? '').includes('json') ? 'truncated or invalid JSON' : `a non-JSON body (${contentType ?? 'no content type'})`;
-    throw new ConnectorError('CRM_UNAVAILABLE', DYNAMICS, `answered ${status} with ${what} instead of JSON`, { status, details: { bodyStart: text.slice(0, 120) } });
-  }
 }
 
 export function unusable(what: string): ConnectorError {

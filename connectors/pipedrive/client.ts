@@ -10,6 +10,7 @@
  */
 import { ConnectorError } from '../contract/index.ts';
 import type { Lane } from '../contract/index.ts';
+import { parseBody } from '../runtime/index.ts';
 import type { ConnectorRuntime } from '../runtime/index.ts';
 import { PipedriveHttpError } from './errors.ts';
 
@@ -71,7 +72,7 @@ export class PipedriveApi {
         // A connection cut mid-body rejects here: classified as unavailable like any network failure.
         const text = await response.text();
         if (!response.ok) {
-          const error = new PipedriveHttpError(response.status, response.headers, parseLoose(text), text);
+          const error = new PipedriveHttpError(response.status, response.headers, parseBody(PIPEDRIVE, { status: response.status, headers: response.headers, text }, false), text);
           // A daily-budget 429 names a Retry-After until the day ends: the runtime marks the quota spent and
           // probes instead of blocking every lane for hours, so the budget sees the answer without it.
           observe(error.isDailyLimit() ? withoutRetryAfter(response.headers) : response.headers, response.status);
@@ -90,15 +91,6 @@ export class PipedriveApi {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
     return url.toString();
-  }
-}
-
-function parseLoose(text: string): unknown {
-  if (text.trim() === '') return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
   }
 }
 

@@ -96,9 +96,9 @@ function buildUrl(ctx: HttpContext, token: StoredToken | null, request: CrmReque
 
 /**
  * JSON when it is JSON. A 2xx that is not JSON is garbage (a proxy page, a cut-off body): CRM_UNAVAILABLE.
- * On error answers the text is kept for the classifier.
+ * On error answers (`strict` false) the text is kept for the classifier. Exported for connectors on their own fetch.
  */
-function parseBody(crm: string, response: { status: number; headers: Headers; text: string }, strict: boolean): unknown {
+export function parseBody(crm: string, response: { status: number; headers: Headers; text: string }, strict: boolean): unknown {
   const text = response.text;
   if (text.trim() === '') return null;
   try {

@@ -3,7 +3,7 @@ export * from './auth/index.ts';
 export * from './rate-budget/index.ts';
 export { runCall } from './run-call.ts';
 export type { CallContext, CallScope, RunCallOptions, ErrorClassifier } from './run-call.ts';
-export { crmFetch, classifyHttpResponse, defaultNetworkClassifier } from './http.ts';
+export { crmFetch, classifyHttpResponse, defaultNetworkClassifier, parseBody } from './http.ts';
 export type { HttpContext, CrmRequest, CrmHttpResponse } from './http.ts';
 export { withRetry, withTimeout, sleep, backoffDelayMs, retryDelayMs, DEFAULT_RETRY_POLICY } from './retry.ts';
 export type { RetryPolicy, RetryOptions, RetryInfo } from './retry.ts';
