@@ -56,6 +56,13 @@ export const CODES = {
   batchTooLarge: '0x8005f101',
   attributeExists: '0x80044363',
   cannotDelete: '0x80048405',
+  /** PATCHing an opportunity's statecode to Won/Lost: Dataverse wants the WinOpportunity / LoseOpportunity request. */
+  closeThroughAction: '0x80045002',
+  /**
+   * WinOpportunity / LoseOpportunity of an opportunity that is already closed. Dataverse refuses it (the record is
+   * read-only until reopened); the exact code of a real org is not verified here: InvalidArgument stands in.
+   */
+  alreadyClosed: '0x80040203',
 } as const;
 
 export const badRequest = (code: string, message: string) => new DataverseError(400, code, message);

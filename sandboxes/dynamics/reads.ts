@@ -95,6 +95,9 @@ export function deltaExpired() {
 function parseDeltaToken(org: Org, token: string): number {
   const m = /^(\d+)!/.exec(token);
   const version = m ? Number(m[1]) : NaN;
+  // Version 0 asks for everything still retained (every row, every tombstone kept): a client that knows no version
+  // older than the time it wants changes from can still see deletions.
+  if (version === 0) return 0;
   // A malformed token, one from before a reset or beyond the retention, or one this org never handed out.
   if (!Number.isSafeInteger(version) || version < org.oldestValidToken() || version > org.version) throw deltaExpired();
   return version;

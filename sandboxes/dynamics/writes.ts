@@ -20,12 +20,14 @@ export interface WriteContext {
   route: string;
   /** Resolves `$1` to the entity path a changeset operation created (`/contacts(<guid>)`). */
   contentIdPath?: (ref: string) => string | undefined;
+  /** Set by the WinOpportunity / LoseOpportunity actions: the only way an opportunity's state may become Won or Lost. */
+  closingAction?: boolean;
 }
 
 const BIND = '@odata.bind';
 
 /** Parses a bind target into its table and id: `/accounts(<guid>)`, `accounts(<guid>)` or an absolute URL. */
-function parseBindTarget(raw: string, ctx: WriteContext): { set: string; id: string } | undefined {
+export function parseBindTarget(raw: string, ctx: WriteContext): { set: string; id: string } | undefined {
   const resolved = raw.startsWith('$') ? ctx.contentIdPath?.(raw.slice(1)) : raw;
   if (!resolved) return undefined;
   const m = /([A-Za-z_]+)\(([^)]+)\)\s*$/.exec(resolved);
@@ -74,6 +76,10 @@ export class RecordWriter {
       values[key] = coerceValue(entity, a, raw);
     }
     this.derive(table, values, body, creating);
+    if (table.def.logicalName === 'opportunity' && !ctx.closingAction && ((body.statecode ?? null) !== null || (body.statuscode ?? null) !== null) && values.statecode !== 0) {
+      // Real Dataverse refuses closing an opportunity by its state columns: the close needs an opportunityclose activity.
+      throw badRequest(CODES.closeThroughAction, 'An opportunity cannot be closed by setting its statecode or statuscode: use the Win/Lose Opportunity request (WinOpportunity / LoseOpportunity).');
+    }
     for (const a of table.attributes.values()) {
       if (a.required === 'ApplicationRequired' && (creating || a.logicalName in body) && (values[a.logicalName] ?? null) === null) {
         throw badRequest(CODES.requiredOrReadOnly, `A required field '${a.logicalName}' of '${entity}' is missing or empty.`);

@@ -8,6 +8,7 @@ import type { ApiAnswer } from '../errors.ts';
 import { ORG } from '../ids.ts';
 import { parsePath } from '../odata/paths.ts';
 import { handleMetadata } from './metadata.ts';
+import { handleOpportunityAction, isOpportunityAction } from './opportunity-actions.ts';
 import { handleRecords } from './records.ts';
 
 function whoAmI(req: ApiRequest): ApiAnswer {
@@ -23,6 +24,7 @@ function route(ctx: ApiContext, req: ApiRequest): ApiAnswer {
   if (!first) throw new DataverseError(404, CODES.resourceNotFound, 'The service document is not served by this sandbox: name an entity set.');
   if (first.name === 'WhoAmI' && segments.length === 1 && req.method === 'GET') return whoAmI(req);
   if (first.name === 'EntityDefinitions') return handleMetadata(ctx, req, segments);
+  if (isOpportunityAction(first.name) && !first.key && segments.length === 1) return handleOpportunityAction(ctx, req, first.name);
   if (first.name === '$batch') throw new DataverseError(400, CODES.badValue, '$batch cannot be nested inside a batch.');
   return handleRecords(ctx, req, segments);
 }

@@ -139,14 +139,19 @@ describe('Dynamics sandbox: writes, upsert and concurrency', () => {
     expect(unknownNav.body.error.code).toBe('0x80060888');
   });
 
-  it('statecode sets the default statuscode; a won opportunity reads 1/3', async () => {
+  it('statecode sets the default statuscode and statuscode its statecode; an opportunity closes only through its actions', async () => {
     const sandbox = await startSandbox();
     const id = entityIdOf(await api(sandbox, 'POST', 'opportunities', { name: 'Deal' }));
-    await api(sandbox, 'PATCH', `opportunities(${id})`, { statecode: 1 });
-    expect(sandbox.store.get('opportunities', id)).toMatchObject({ statecode: 1, statuscode: 3 });
-    await api(sandbox, 'PATCH', `opportunities(${id})`, { statuscode: 5 });
-    expect(sandbox.store.get('opportunities', id)).toMatchObject({ statecode: 2, statuscode: 5 });
+    await api(sandbox, 'PATCH', `opportunities(${id})`, { statuscode: 2 });
+    expect(sandbox.store.get('opportunities', id)).toMatchObject({ statecode: 0, statuscode: 2 });
+    await api(sandbox, 'PATCH', `opportunities(${id})`, { statecode: 0 });
+    expect(sandbox.store.get('opportunities', id)).toMatchObject({ statecode: 0, statuscode: 1 });
+    // Won / Lost by PATCH: Dataverse wants WinOpportunity / LoseOpportunity (opportunity-actions.test.ts).
+    expect((await api(sandbox, 'PATCH', `opportunities(${id})`, { statecode: 1 })).body.error.code).toBe('0x80045002');
     expect((await api(sandbox, 'PATCH', `opportunities(${id})`, { statecode: 0, statuscode: 3 })).status).toBe(400);
+    const contact = entityIdOf(await api(sandbox, 'POST', 'contacts', { lastname: 'Gone' }));
+    await api(sandbox, 'PATCH', `contacts(${contact})`, { statecode: 1 });
+    expect(sandbox.store.get('contacts', contact)).toMatchObject({ statecode: 1, statuscode: 2 });
   });
 
   it('DELETE answers 204, then 404; the ledger records creates, updates and deletes', async () => {
