@@ -3,7 +3,8 @@
  * (`POST /_sandbox/reset` with a bulk seed folder), then the real `customer-graph sync --backfill` as a process
  * against a fresh database, once per scenario (Salesforce alone, HubSpot alone, both; Pipedrive alone, all three).
  * The Pipedrive sandbox is started only when a scenario needs it, so the older scenarios run as they always did. Calls are what the sandboxes
- * counted (`/_sandbox/stats`, reset before each run), split into page reads, token calls and metadata. After each
+ * counted (`/_sandbox/stats`, reset before each run), split into page reads, token calls and metadata. The Dynamics 365
+ * sandbox (scenarios `dynamics`, `all4`) likewise starts only when asked for. After each
  * run, the first change poll on its database (first-poll.ts): what `customer-graph start` reads next.
  */
 import { spawn } from 'node:child_process';
@@ -17,14 +18,18 @@ import { writeBulkSeed } from './bulk-seed.ts';
 import type { BulkSeedCounts } from './bulk-seed.ts';
 import { measureFirstPoll } from './first-poll.ts';
 import type { FirstPoll } from './first-poll.ts';
+import { writeDynamicsSeed } from './dynamics-seed.ts';
+import type { DynamicsSeedCounts } from './dynamics-seed.ts';
 import { writePipedriveSeed } from './pipedrive-seed.ts';
 import type { PipedriveSeedCounts } from './pipedrive-seed.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 /** The Pipedrive sandbox's default API token (sandboxes/pipedrive/README.md). */
 export const PIPEDRIVE_SANDBOX_TOKEN = 'sandbox-pipedrive-token';
+/** The Dynamics sandbox's default Entra ID app registration (sandboxes/dynamics/README.md, DYNAMICS_SANDBOX_DEFAULTS). */
+export const DYNAMICS_SANDBOX_AUTH = { tenantId: 'sandbox-tenant', clientId: 'customer-graph', clientSecret: 'sandbox-dynamics-secret' } as const;
 
-export type Crm = 'salesforce' | 'hubspot' | 'pipedrive';
+export type Crm = 'salesforce' | 'hubspot' | 'pipedrive' | 'dynamics';
 /** Each scenario and the CRMs its run configures. */
 export const SCENARIO_CRMS = {
   salesforce: ['salesforce'],
@@ -32,26 +37,38 @@ export const SCENARIO_CRMS = {
   both: ['salesforce', 'hubspot'],
   pipedrive: ['pipedrive'],
   all: ['salesforce', 'hubspot', 'pipedrive'],
+  // A scenario of its own rather than a fourth CRM in `all`: `all` keeps the three-CRM run its recorded numbers
+  // (docs/change-capture-bench.md) were measured on, so old and new runs of it stay comparable.
+  dynamics: ['dynamics'],
+  all4: ['salesforce', 'hubspot', 'pipedrive', 'dynamics'],
 } as const satisfies Record<string, readonly Crm[]>;
 export type Scenario = keyof typeof SCENARIO_CRMS;
 
 /**
  * Largest page each CRM serves: a SOQL query page (batchSize ≤ 2,000), a HubSpot CRM v3 list page (limit ≤ 100) and
- * a Pipedrive v2 list page (limit ≤ 500).
+ * a Pipedrive v2 list page (limit ≤ 500) and a Dataverse Web API page (`Prefer: odata.maxpagesize` ≤ 5,000).
  */
-export const CRM_PAGE_SIZE: Record<Crm, number> = { salesforce: 2000, hubspot: 100, pipedrive: 500 };
+export const CRM_PAGE_SIZE: Record<Crm, number> = { salesforce: 2000, hubspot: 100, pipedrive: 500, dynamics: 5000 };
 /** The mapped objects the backfill reads (default mapping configuration), by CRM. */
 const MAPPED: Record<Crm, string[]> = {
   salesforce: ['Contact', 'Account', 'Opportunity'], hubspot: ['contacts', 'companies', 'deals'], pipedrive: ['persons', 'organizations', 'deals'],
+  dynamics: ['contacts', 'accounts', 'opportunities'],
 };
 /** The list route a CRM's sandbox counts a page read under (`/_sandbox/stats` keys). */
 const PAGE_ROUTE: Record<Crm, RegExp> = {
   salesforce: /^GET \/services\/data\/vXX\.X\/query(\/:locator)?$/,
   hubspot: /^GET \/crm\/v3\/objects\/[a-z_]+$/,
   pipedrive: /^GET \/api\/v2\/(persons|organizations|deals)$/,
+  // A nextLink is the same route with a $skiptoken; a row by key (`contacts(<guid>)`) keeps its key and is no page.
+  dynamics: /^GET \/api\/data\/vXX\.X\/(contacts|accounts|opportunities)$/,
 };
+/**
+ * CRMs whose clock probe before the read (`latestChangeAt`, sync/backfill-cursors.ts: one `$top=1` / `limit=1` list
+ * call per object) shares the list route with the pages: one call per object is metadata, not a page.
+ */
+const PROBE_ON_PAGE_ROUTE: ReadonlySet<Crm> = new Set(['pipedrive', 'dynamics']);
 
-export type BenchSeedCounts = BulkSeedCounts & { pipedrive: PipedriveSeedCounts };
+export type BenchSeedCounts = BulkSeedCounts & { pipedrive: PipedriveSeedCounts; dynamics: DynamicsSeedCounts };
 
 export interface CrmCalls {
   records: number;
@@ -123,7 +140,7 @@ async function control(base: string, method: string, route: string, body?: unkno
 
 function seededRecords(seed: BenchSeedCounts, crm: Crm): Record<string, number> {
   if (crm === 'salesforce') return { Contact: seed.salesforce.Contact, Account: seed.salesforce.Account, Opportunity: seed.salesforce.Opportunity };
-  return crm === 'hubspot' ? { ...seed.hubspot } : { ...seed.pipedrive };
+  return { ...seed[crm] };
 }
 
 /** The Pipedrive sandbox's daily budget use so far (summed over credentials): only calls it answered count. */
@@ -145,10 +162,10 @@ export function classifyCalls(crm: Crm, routes: Record<string, number>, perObjec
   for (const [route, n] of Object.entries(routes)) {
     if (/oauth|token/i.test(route)) tokenCalls += n;
     else if (PAGE_ROUTE[crm].test(route)) {
-      // Pipedrive's clock probe before the read (latestChangeAt: one `limit=1` list call per object, see
-      // sync/backfill-cursors.ts) shares the list route; it is metadata, as Salesforce's queryAll and HubSpot's search
-      // probes are, so one call per object goes to the other calls.
-      const probe = crm === 'pipedrive' ? Math.min(n, 1) : 0;
+      // Pipedrive's and Dynamics' clock probe before the read (latestChangeAt: one `limit=1` / `$top=1` list call per
+      // object, see sync/backfill-cursors.ts) shares the list route; it is metadata, as Salesforce's queryAll and
+      // HubSpot's search probes are, so one call per object goes to the other calls.
+      const probe = PROBE_ON_PAGE_ROUTE.has(crm) ? Math.min(n, 1) : 0;
       pageCalls += n - probe;
       otherCalls += probe;
     } else otherCalls += n;
@@ -178,7 +195,7 @@ async function runCli(env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: s
 /** The environment of one run: only the scenario's CRMs configured, no demo, no change polling, no metadata refresh. */
 function cliEnv(scenario: Scenario, urls: Partial<Record<Crm, string>>, dataDir: string, databaseUrl: string | undefined, pollIntervalMs = '0'): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^(SALESFORCE_|HUBSPOT_|PIPEDRIVE_|DATABASE_URL$|CUSTOMER_GRAPH_)/.test(k)) env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (!/^(SALESFORCE_|HUBSPOT_|PIPEDRIVE_|DYNAMICS_|DATABASE_URL$|CUSTOMER_GRAPH_)/.test(k)) env[k] = v;
   Object.assign(env, {
     CUSTOMER_GRAPH_DATA_DIR: dataDir,
     CUSTOMER_GRAPH_SECRET_KEY: Buffer.alloc(32, 5).toString('base64'),
@@ -195,6 +212,13 @@ function cliEnv(scenario: Scenario, urls: Partial<Record<Crm, string>>, dataDir:
   if (crms.includes('hubspot')) Object.assign(env, { HUBSPOT_ACCESS_TOKEN: 'sandbox-token', HUBSPOT_BASE_URL: urls.hubspot });
   // The sandbox's default API token: no token calls, and the default burst limit (80 calls / 2 s) applies to it.
   if (crms.includes('pipedrive')) Object.assign(env, { PIPEDRIVE_API_TOKEN: PIPEDRIVE_SANDBOX_TOKEN, PIPEDRIVE_BASE_URL: urls.pipedrive });
+  // Client credentials of the sandbox's app registration; the sandbox serves the token endpoint on its own URL.
+  if (crms.includes('dynamics')) {
+    Object.assign(env, {
+      DYNAMICS_URL: urls.dynamics, DYNAMICS_AUTHORITY_URL: urls.dynamics, DYNAMICS_TENANT_ID: DYNAMICS_SANDBOX_AUTH.tenantId,
+      DYNAMICS_CLIENT_ID: DYNAMICS_SANDBOX_AUTH.clientId, DYNAMICS_CLIENT_SECRET: DYNAMICS_SANDBOX_AUTH.clientSecret,
+    });
+  }
   return env;
 }
 
@@ -207,12 +231,17 @@ export function parseSummary(stdout: string): { seconds: number; recordsRead: nu
 export async function runBackfillBench(opts: BackfillBenchOptions): Promise<BackfillBenchReport> {
   const log = opts.log ?? (() => {});
   const seedDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-bench-backfill-seed-'));
-  const seed: BenchSeedCounts = { ...writeBulkSeed(seedDir, opts.people), pipedrive: writePipedriveSeed(seedDir, opts.people) };
+  const seed: BenchSeedCounts = {
+    ...writeBulkSeed(seedDir, opts.people), pipedrive: writePipedriveSeed(seedDir, opts.people), dynamics: writeDynamicsSeed(seedDir, opts.people),
+  };
   log(`seed: ${JSON.stringify(seed)}`);
-  const pipedriveWanted = opts.scenarios.some((s) => (SCENARIO_CRMS[s] as readonly Crm[]).includes('pipedrive'));
-  const sandboxes = await startSandboxProcess(['--salesforce-port', '0', '--hubspot-port', '0', '--pipedrive-port', pipedriveWanted ? '0' : 'off']);
+  const wanted = (crm: Crm) => opts.scenarios.some((s) => (SCENARIO_CRMS[s] as readonly Crm[]).includes(crm));
+  const sandboxes = await startSandboxProcess([
+    '--salesforce-port', '0', '--hubspot-port', '0', '--pipedrive-port', wanted('pipedrive') ? '0' : 'off', '--dynamics-port', wanted('dynamics') ? '0' : 'off',
+  ]);
   const urls: Partial<Record<Crm, string>> = {
     salesforce: sandboxes.salesforceUrl, hubspot: sandboxes.hubspotUrl, ...(sandboxes.pipedriveUrl ? { pipedrive: sandboxes.pipedriveUrl } : {}),
+    ...(sandboxes.dynamicsUrl ? { dynamics: sandboxes.dynamicsUrl } : {}),
   };
   const runs: RunResult[] = [];
   try {

@@ -1,11 +1,12 @@
 /**
  * What the first change poll after a backfill costs: once the CLI has exited, the bench opens the backfill's database
  * and runs one `pollOnce` round (sync/poller.ts) with the connectors the CLI configured from the environment (ids
- * 'salesforce', 'hubspot' and 'pipedrive', the default mapping), counting the records it reads and the calls the sandboxes saw.
+ * 'salesforce', 'hubspot', 'pipedrive' and 'dynamics', the default mapping), counting the records it reads and the calls the sandboxes saw.
  * This is the round `customer-graph start` runs first after a backfill; without the cursors the backfill leaves it
  * re-read every record.
  */
 import type { Connector } from '../../connectors/contract/index.ts';
+import { createDynamicsConnector } from '../../connectors/dynamics/index.ts';
 import { createHubSpotConnector } from '../../connectors/hubspot/index.ts';
 import { createPipedriveConnector } from '../../connectors/pipedrive/index.ts';
 import { RateBudgetRegistry } from '../../connectors/runtime/index.ts';
@@ -14,9 +15,8 @@ import { openDatabase } from '../../db/open-database.ts';
 import { DEFAULT_MAPPING_CONFIG } from '../../resolver-engine/index.ts';
 import { pollOnce } from '../../sync/poller.ts';
 
-type Crm = 'salesforce' | 'hubspot' | 'pipedrive';
-/** The Pipedrive sandbox's default API token, as the CLI was given it. */
-const PIPEDRIVE_TOKEN = 'sandbox-pipedrive-token';
+import { DYNAMICS_SANDBOX_AUTH, PIPEDRIVE_SANDBOX_TOKEN } from './backfill.ts';
+import type { Crm } from './backfill.ts';
 
 export interface FirstPoll {
   records: number;
@@ -54,7 +54,13 @@ export async function measureFirstPoll(opts: FirstPollOptions): Promise<FirstPol
     connectors.set('hubspot', createHubSpotConnector({ connectorId: 'hubspot', baseUrl: url('hubspot'), registry, auth: { kind: 'static', accessToken: 'sandbox-token' } }));
   }
   if (opts.crms.includes('pipedrive')) {
-    connectors.set('pipedrive', createPipedriveConnector({ connectorId: 'pipedrive', baseUrl: url('pipedrive'), registry, auth: { kind: 'api-token', apiToken: PIPEDRIVE_TOKEN } }));
+    connectors.set('pipedrive', createPipedriveConnector({ connectorId: 'pipedrive', baseUrl: url('pipedrive'), registry, auth: { kind: 'api-token', apiToken: PIPEDRIVE_SANDBOX_TOKEN } }));
+  }
+  if (opts.crms.includes('dynamics')) {
+    // As the CLI was configured (DYNAMICS_AUTHORITY_URL = the sandbox URL, which serves the token endpoint itself).
+    connectors.set('dynamics', createDynamicsConnector({
+      connectorId: 'dynamics', baseUrl: url('dynamics'), authorityUrl: url('dynamics'), registry, auth: { kind: 'client-credentials', ...DYNAMICS_SANDBOX_AUTH },
+    }));
   }
   const database = await openDatabase({ url: opts.databaseUrl, dataDir: opts.dataDir });
   try {

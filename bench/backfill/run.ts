@@ -5,9 +5,11 @@
  * the backfill process' peak RSS, and what the first change poll after it reads (records and calls).
  *
  * Scenarios `pipedrive` (N persons + N/5 organizations) and `all` (the three CRMs, people overlapping by email) add
- * Pipedrive, whose sandbox keeps its default burst limit (80 calls per 2 s per token).
+ * Pipedrive, whose sandbox keeps its default burst limit (80 calls per 2 s per token). Scenarios `dynamics`
+ * (N contacts + N/5 accounts + N/10 opportunities, dynamics-seed.ts) and `all4` (the four CRMs) add Dynamics 365, read
+ * with client credentials against the sandbox's own token endpoint.
  *
- *   npm run bench -- backfill [--people 20000] [--scenarios salesforce,hubspot,both,pipedrive,all] [--poll-ms 0|default|N] [--latency-ms 0] [--json]
+ *   npm run bench -- backfill [--people 20000] [--scenarios salesforce,hubspot,both,pipedrive,all,dynamics,all4] [--poll-ms 0|default|N] [--latency-ms 0] [--json]
  *
  * DATABASE_URL set: every run gets a fresh database on that Postgres server (created and dropped); otherwise a fresh
  * PGlite folder. The sandboxes keep their default rate limits (HubSpot: 190 calls per 10 s), as a real account would.
