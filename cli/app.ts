@@ -194,6 +194,7 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
     // CUSTOMER_GRAPH_RETIREMENT_CHECK_MS (default a minute) when a process died before it was done.
     const retirements = createRetirementResumer({
       db, getConfig, connectors, connectorIds, logger, intervalMs: intervalMs(env, 'CUSTOMER_GRAPH_RETIREMENT_CHECK_MS', 60_000),
+      historyMs: intervalMs(env, 'CUSTOMER_GRAPH_RETIREMENT_HISTORY_DAYS', 30, 'days') * 86_400_000,
     });
     cleanups.push(() => retirements.stop());
     const connectorSettings = createConnectorSettings({ store: connectorStore, fleet, database, getConfig, demo: setup.demo, logger, join: (id) => joinCrm(id), retirements });

@@ -9,7 +9,7 @@
  * every pass renews it in its own transaction, so a process that lost it (stalled past it, or the connector was added
  * again under the same id) commits nothing more. Every statement checks the connector is still deleted.
  */
-import { and, asc, count, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, eq, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import { leaseUntil } from './lease.ts';
 import type { Database } from './open-database.ts';
 import type { Tx } from './link-store.ts';
@@ -124,6 +124,17 @@ export async function listRetirements(db: Database): Promise<StoredRetirement[]>
     .where(stillDeleted)
     .orderBy(sql`${connectorRetirements.requestedAt} desc`, asc(connectorRetirements.connectorId));
   return rows.map((r) => ({ ...r.row, now: new Date(r.now) }));
+}
+
+/**
+ * Deletes the record of retirements finished before `cutoff` (the admin API's "Deleted connectors" stops listing
+ * them); unfinished ones are never deleted, whatever their age. How many went.
+ */
+export async function pruneFinishedRetirements(db: Database, cutoff: Date): Promise<number> {
+  const gone = await db.delete(connectorRetirements)
+    .where(and(isNotNull(connectorRetirements.finishedAt), lt(connectorRetirements.finishedAt, cutoff)))
+    .returning({ connectorId: connectorRetirements.connectorId });
+  return gone.length;
 }
 
 /** Active links of a connector: one range scan of record_links_native_uq (connector id is its first column). */

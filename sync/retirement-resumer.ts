@@ -17,7 +17,8 @@
  */
 import crypto from 'node:crypto';
 import os from 'node:os';
-import { claimRetirement, dueRetirements, finishRetirement, recordRetirementError, releaseRetirement } from '../db/retirement-store.ts';
+import { claimRetirement, dueRetirements, finishRetirement, pruneFinishedRetirements, recordRetirementError, releaseRetirement } from '../db/retirement-store.ts';
+import { retentionSchedule } from './retention-schedule.ts';
 import { retireConnectorLinks } from './connector-retirement.ts';
 import type { RetirementDeps, RetirementReport } from './connector-retirement.ts';
 
@@ -28,6 +29,11 @@ export interface RetirementResumerOptions extends Omit<RetirementDeps, 'lease' |
   leaseMs?: number;
   /** How often due retirements are looked for after the first check (default 60000; 0: only at start and on demand). */
   intervalMs?: number;
+  /**
+   * How long a finished retirement stays listed (CUSTOMER_GRAPH_RETIREMENT_HISTORY_DAYS, default 30 days; 0: forever):
+   * its record is deleted on the retention schedule (soon after start, then hourly).
+   */
+  historyMs?: number;
 }
 
 export interface RetirementResumer {
@@ -36,14 +42,17 @@ export interface RetirementResumer {
   retire(connectorId: string): Promise<RetirementReport | null>;
   /** Looks for due retirements now and runs those nobody holds, one after the other; their reports. */
   check(): Promise<RetirementReport[]>;
-  /** Checks at once, then every `intervalMs`. */
+  /** Checks at once, then every `intervalMs`; deletes finished retirements past `historyMs` soon after, then hourly. */
   start(): void;
+  /** Deletes finished retirements past `historyMs` now; how many went. */
+  pruneHistory(): Promise<number>;
   /** Stops checking and stops the runs in progress between two passes (what they committed stays); waits for them. */
   stop(): Promise<void>;
 }
 
 const DEFAULT_LEASE_MS = 120_000;
 const DEFAULT_INTERVAL_MS = 60_000;
+const DEFAULT_HISTORY_MS = 30 * 86_400_000;
 
 export function createRetirementResumer(opts: RetirementResumerOptions): RetirementResumer {
   const owner = opts.owner ?? `${os.hostname()}-${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
@@ -53,6 +62,12 @@ export function createRetirementResumer(opts: RetirementResumerOptions): Retirem
   const running = new Map<string, Promise<RetirementReport | null>>();
   let timer: NodeJS.Timeout | null = null;
   let checking: Promise<RetirementReport[]> | null = null;
+  const history = retentionSchedule({
+    retentionMs: opts.historyMs ?? DEFAULT_HISTORY_MS,
+    prune: (cutoff) => pruneFinishedRetirements(db, cutoff),
+    onPruned: (deleted) => logger.info({ deleted }, 'finished connector retirements past their history window deleted'),
+    onError: (err) => logger.warn({ err }, 'could not delete old finished connector retirements; trying again in an hour'),
+  });
 
   async function run(connectorId: string, resumed: boolean): Promise<RetirementReport | null> {
     if (abort.signal.aborted) return null;
@@ -63,7 +78,7 @@ export function createRetirementResumer(opts: RetirementResumerOptions): Retirem
     if (resumed) logger.info({ connector: connectorId, owner }, 'resuming the retirement of a deleted connector\'s links');
     let finished = false;
     try {
-      const { owner: _owner, leaseMs: _leaseMs, intervalMs: _intervalMs, ...deps } = opts;
+      const { owner: _owner, leaseMs: _leaseMs, intervalMs: _intervalMs, historyMs: _historyMs, ...deps } = opts;
       const report = await retireConnectorLinks({ ...deps, lease: { owner, ms: leaseMs }, signal: abort.signal }, connectorId);
       if (!report.stopped) {
         finished = await finishRetirement(db, connectorId, owner);
@@ -129,9 +144,12 @@ export function createRetirementResumer(opts: RetirementResumerOptions): Retirem
       if (timer || abort.signal.aborted) return;
       timer = setTimeout(() => void tick(), 0);
       timer.unref?.();
+      history.start();
     },
+    pruneHistory: () => history.runNow(),
     async stop() {
       abort.abort();
+      await history.stop();
       if (timer) clearTimeout(timer);
       timer = null;
       await checking?.catch(() => undefined);

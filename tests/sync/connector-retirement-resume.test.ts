@@ -138,4 +138,25 @@ describe('resuming the retirement of a deleted connector\'s links', () => {
     expect(await active('hubspot-demo-off')).toBe(LINKS);
     await untouched();
   }, 60_000);
+
+  it('forgets finished retirements after the history window (CUSTOMER_GRAPH_RETIREMENT_HISTORY_DAYS), never unfinished ones', async () => {
+    const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000);
+    await t.db.insert(connectorRetirements).values([
+      { connectorId: 'hubspot-gone-long-ago', crm: 'hubspot', requestedAt: daysAgo(41), finishedAt: daysAgo(40), linksRetired: 3 },
+      { connectorId: 'hubspot-gone-lately', crm: 'hubspot', requestedAt: daysAgo(2), finishedAt: daysAgo(1), linksRetired: 3 },
+      // Due for 40 days (its CRM kept failing): still listed and still resumed, however old.
+      { connectorId: 'hubspot-stuck', crm: 'hubspot', requestedAt: daysAgo(40), finishedAt: null },
+    ]);
+    // 0: kept forever.
+    expect(await resumer({ historyMs: 0 }).pruneHistory()).toBe(0);
+    expect(await retirementOf(t.db, 'hubspot-gone-long-ago')).toBeDefined();
+
+    lines.splice(0);
+    expect(await resumer({ historyMs: 30 * 86_400_000 }).pruneHistory()).toBe(1);
+    expect(await retirementOf(t.db, 'hubspot-gone-long-ago')).toBeUndefined();
+    expect(await retirementOf(t.db, 'hubspot-gone-lately')).toMatchObject({ linksRetired: 3 });
+    expect(await retirementOf(t.db, 'hubspot-stuck')).toMatchObject({ finishedAt: null });
+    expect(lines.some((l) => l.msg === 'finished connector retirements past their history window deleted')).toBe(true);
+    await t.db.delete(connectorRetirements).where(sql`${connectorRetirements.connectorId} in ('hubspot-gone-lately', 'hubspot-stuck')`);
+  });
 });
