@@ -4,6 +4,7 @@
  * choices. Built by describe.ts from EntityDefinitions, read by records.ts and the readers.
  */
 import type { EntityInfo } from './describe.ts';
+import { stageColumns } from './stages.ts';
 
 /** An entry of `EntityDefinitions(LogicalName='…')/Attributes`, as much as we read. */
 export interface DataverseAttribute {
@@ -122,6 +123,12 @@ export class AttributeMap {
     const names = new Set<string>([this.entity.primaryId, 'modifiedon']);
     for (const field of fields) {
       if (this.isIdAlias(field)) continue;
+      // The synthetic stage_name (stages.ts) is read from the two columns it is made of.
+      const stage = stageColumns(this, field);
+      if (stage) {
+        for (const column of stage) names.add(column);
+        continue;
+      }
       if (knownOnly && !this.byName.has(field) && !this.typeFields.has(field)) continue;
       const lookup = this.typeFields.get(field) ?? (isLookup(this.byName.get(field)) ? field : undefined);
       names.add(lookup ? lookupValueKey(lookup) : field);

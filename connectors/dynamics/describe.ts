@@ -16,6 +16,7 @@ import type { DynamicsApi } from './client.ts';
 import { DYNAMICS, odataString } from './client.ts';
 import { AttributeMap, CHOICE_CASTS, isLookup, isPolymorphic, typeField } from './attributes.ts';
 import type { DataverseAttribute, DataverseOption } from './attributes.ts';
+import { hasStageField, stageFieldDescription } from './stages.ts';
 
 export interface EntityInfo {
   logicalName: string;
@@ -124,6 +125,8 @@ export class DynamicsCatalog {
         fields.push(field);
         if (isPolymorphic(attribute) && !map.byName.has(typeField(attribute.LogicalName))) fields.push(typeFieldDescription(attribute));
       }
+      // Opportunities: the synthetic stage_name made of statecode and salesstage (stages.ts).
+      if (hasStageField(map)) fields.push(stageFieldDescription(map));
       return { name: entity.entitySetName, label: entity.label, custom: entity.custom, idField: entity.primaryId, modifiedField: MODIFIED_FIELD, fields };
     }));
   }

@@ -18,6 +18,7 @@ import type { NativeRecord } from '../contract/index.ts';
 import { DYNAMICS } from './client.ts';
 import type { AttributeMap } from './attributes.ts';
 import { LOOKUP_TABLE_ANNOTATION, isChoice, isLookup, isMultiChoice, isPolymorphic, typeField } from './attributes.ts';
+import { STAGE_FIELD, readsStage, stageValueOf } from './stages.ts';
 
 /** A row as Dataverse sends it. */
 export type DataverseRow = Record<string, unknown>;
@@ -64,6 +65,7 @@ function readValue(name: string, value: unknown, map: AttributeMap): unknown {
 export function toNativeRecord(objectType: string, row: DataverseRow, map: AttributeMap, fields?: readonly string[]): NativeRecord {
   const all = flatten(row, map);
   if (fields?.some((f) => map.isIdAlias(f))) all.id = row[map.entity.primaryId] ?? null;
+  if (readsStage(map, fields)) all[STAGE_FIELD] = stageValueOf(row, map);
   let selected = all;
   if (fields) {
     selected = {};
