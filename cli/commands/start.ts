@@ -24,6 +24,7 @@ const help = {
     ['CUSTOMER_GRAPH_DEMO_SALESFORCE_PORT', 'port of the demo Salesforce sandbox (default 4101; 0: a free port)'],
     ['CUSTOMER_GRAPH_DEMO_HUBSPOT_PORT', 'port of the demo HubSpot sandbox (default 4102)'],
     ['CUSTOMER_GRAPH_DEMO_PIPEDRIVE_PORT', 'port of the demo Pipedrive sandbox (default 4103; off: none)'],
+    ['CUSTOMER_GRAPH_DEMO_DYNAMICS_PORT', 'port of the demo Dynamics 365 sandbox (default 4104; off: none)'],
     ['(more)', 'every variable of the README configuration table'],
   ],
   exitCodes: [...STARTUP_EXIT_CODES, [75, 'the port (or a demo sandbox port) is in use (PORT_IN_USE)']],

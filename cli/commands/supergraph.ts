@@ -125,7 +125,7 @@ export const supergraphCommand: Command = {
     const urls = parseUrlOverrides(values.url ?? []);
     // Quiet by default: this is a one-shot export, its output is the SDL. LOG_LEVEL still wins.
     const logger = stderrLogger(process.env.LOG_LEVEL || 'warn');
-    // Only CRM metadata is needed from the demo sandboxes, so they take free ports rather than 4101-4103, which a
+    // Only CRM metadata is needed from the demo sandboxes, so they take free ports rather than 4101-4104, which a
     // running `customer-graph start` may hold. Explicit settings still win.
     const port = (name: string) => process.env[name] || '0';
     const env = {
@@ -133,6 +133,7 @@ export const supergraphCommand: Command = {
       CUSTOMER_GRAPH_DEMO_SALESFORCE_PORT: port('CUSTOMER_GRAPH_DEMO_SALESFORCE_PORT'),
       CUSTOMER_GRAPH_DEMO_HUBSPOT_PORT: port('CUSTOMER_GRAPH_DEMO_HUBSPOT_PORT'),
       CUSTOMER_GRAPH_DEMO_PIPEDRIVE_PORT: port('CUSTOMER_GRAPH_DEMO_PIPEDRIVE_PORT'),
+      CUSTOMER_GRAPH_DEMO_DYNAMICS_PORT: port('CUSTOMER_GRAPH_DEMO_DYNAMICS_PORT'),
     };
     const app = await startComposition(logger, { env, ...(values.seed ? { seedDir: values.seed } : {}) });
     try {

@@ -31,6 +31,7 @@ const help = {
     ['CUSTOMER_GRAPH_DEMO_SALESFORCE_PORT', 'port of the demo Salesforce sandbox (default 4101; 0: a free port)'],
     ['CUSTOMER_GRAPH_DEMO_HUBSPOT_PORT', 'port of the demo HubSpot sandbox (default 4102)'],
     ['CUSTOMER_GRAPH_DEMO_PIPEDRIVE_PORT', 'port of the demo Pipedrive sandbox (default 4103; off: none)'],
+    ['CUSTOMER_GRAPH_DEMO_DYNAMICS_PORT', 'port of the demo Dynamics 365 sandbox (default 4104; off: none)'],
   ],
   exitCodes: [
     ...STARTUP_EXIT_CODES.map(([code, text]): [number, string] => [code, code === 69 ? `${text}, or a CRM object could not be read (the others are backfilled and it is named)` : text]),

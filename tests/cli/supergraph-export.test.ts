@@ -28,6 +28,7 @@ async function cliEnv(extra: Record<string, string> = {}): Promise<NodeJS.Proces
     CUSTOMER_GRAPH_DEMO_SALESFORCE_PORT: '0',
     CUSTOMER_GRAPH_DEMO_HUBSPOT_PORT: '0',
     CUSTOMER_GRAPH_DEMO_PIPEDRIVE_PORT: '0',
+    CUSTOMER_GRAPH_DEMO_DYNAMICS_PORT: '0',
     CUSTOMER_GRAPH_METADATA_REFRESH_MS: '0',
     LOG_LEVEL: 'error',
     ...extra,
@@ -77,6 +78,7 @@ describe('customer-graph supergraph', () => {
       salesforce: 'http://localhost:4203/graphql',
       hubspot: 'http://localhost:4204/graphql',
       pipedrive: 'http://localhost:4205/graphql',
+      dynamics: 'http://localhost:4206/graphql',
     });
     expect(r.stdout).toMatch(/enum join__Graph \{[^}]*IDENTITY @join__graph\(name: "identity", url: "http:\/\/localhost:4201\/graphql"\)/);
     // The subgraphs extracted back from it are the ones the product composes: golden fields and native objects.
