@@ -1,7 +1,9 @@
 /** Golden Deal ← Salesforce Opportunity + HubSpot deals + Pipedrive deals + Dynamics 365 opportunities. */
 import type { MappingConfigInput } from '../mapping/schema.ts';
 import { dynamics, from, hubspot, pipedrive, salesforce } from './objects.ts';
-import { hubspotDealStageReverse, hubspotDealStageValues, pipedriveDealStageReverse, pipedriveDealStageValues, salesforceStageValues } from './picklists.ts';
+import {
+  dynamicsDealStageReverse, dynamicsDealStageValues, hubspotDealStageReverse, hubspotDealStageValues, pipedriveDealStageReverse, pipedriveDealStageValues, salesforceStageValues,
+} from './picklists.ts';
 
 const SF = 'salesforce';
 const HS = 'hubspot';
@@ -27,6 +29,8 @@ export const defaultDealType: MappingConfigInput['types'][string] = {
         from(HS, H, 'dealstage', { name: 'picklist', options: { values: hubspotDealStageValues, reverse: hubspotDealStageReverse } }),
         // Pipedrive keeps a deal's stage in status (won/lost) and stage_id: its connector joins them into stage_name.
         from(PD, H, 'stage_name', { name: 'picklist', options: { values: pipedriveDealStageValues, reverse: pipedriveDealStageReverse } }),
+        // Dataverse keeps it in statecode (Won/Lost) and salesstage: its connector joins them into stage_name too.
+        from(DY, D, 'stage_name', { name: 'picklist', options: { values: dynamicsDealStageValues, reverse: dynamicsDealStageReverse } }),
       ],
     },
     closeDate: {

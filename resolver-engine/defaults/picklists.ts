@@ -51,6 +51,33 @@ export const pipedriveDealStageReverse: Record<string, string> = {
   'Perception Analysis': 'Proposal Made',
 };
 
+/**
+ * Dynamics 365 opportunity `stage_name` (the connector's synthetic field: "Won"/"Lost" from the opportunity's
+ * statecode, else the label of its `salesstage`: Qualify, Develop, Propose, Close in Dataverse's default sales
+ * process) → golden stage. Close is the last open stage, where terms are negotiated before the win or loss.
+ */
+export const dynamicsDealStageValues: Record<string, string> = {
+  Qualify: 'Qualification',
+  Develop: 'Needs Analysis',
+  Propose: 'Proposal/Price Quote',
+  Close: 'Negotiation/Review',
+  Won: 'Closed Won',
+  Lost: 'Closed Lost',
+};
+
+/**
+ * Golden stages Dynamics' four sales stages lack, written back as the nearest one. Prospecting comes before any
+ * qualification, and Qualify is Dataverse's first stage (a new opportunity starts there). Value Proposition,
+ * Id. Decision Makers and Perception Analysis all happen after the need is known and before a proposal is made:
+ * that is Develop (Dataverse's Develop step captures the stakeholders, the customer need and the proposed solution).
+ */
+export const dynamicsDealStageReverse: Record<string, string> = {
+  Prospecting: 'Qualify',
+  'Value Proposition': 'Develop',
+  'Id. Decision Makers': 'Develop',
+  'Perception Analysis': 'Develop',
+};
+
 /** HubSpot `lifecyclestage` → golden lifecycle stage (a bijection, so it writes back exactly). */
 export const hubspotLifecycleStageValues: Record<string, string> = {
   subscriber: 'Subscriber',

@@ -56,6 +56,11 @@ describe('default mapping configuration', () => {
     expect(sources('Customer', 'mailingPostalCode')).toEqual([['contacts', 'address1_postalcode']]);
     expect(sources('Company', 'domain')).toEqual([['accounts', 'websiteurl']]);
     expect(sources('Deal', 'amount')).toEqual([['opportunities', 'estimatedvalue']]);
+    // The connector's synthetic stage_name (Won / Lost, else the sales stage) through a picklist both ways.
+    expect(sources('Deal', 'stage')).toEqual([['opportunities', 'stage_name']]);
+    const stage = DEFAULT_MAPPING_CONFIG.types.Deal!.fields.stage!.mappings.find((m) => m.crm === 'dynamics')!;
+    expect(stage.converter).toMatchObject({ name: 'picklist', options: { values: { Qualify: 'Qualification', Close: 'Negotiation/Review', Won: 'Closed Won', Lost: 'Closed Lost' } } });
+    expect(stage.writable).toBe(true);
     const relation = (type: string, name: string) =>
       DEFAULT_MAPPING_CONFIG.types[type]!.relations[name]!.mappings.filter((m) => m.crm === 'dynamics').map((m) => [m.objectType, m.from, m.targetObjectType]);
     expect(relation('Customer', 'company')).toEqual([['contacts', 'parentcustomerid', 'accounts']]);
