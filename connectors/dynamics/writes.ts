@@ -24,7 +24,7 @@ import { sendBatch } from './batch.ts';
 import type { DynamicsCatalog } from './describe.ts';
 import { classifyAnswer } from './errors.ts';
 import { isGuid, toDataverseBody } from './records.ts';
-import { closeOperation, currentStates, planStage } from './stage-writes.ts';
+import { closeOperation, currentStates, namesStage, planStage } from './stage-writes.ts';
 import type { StateLookup } from './stage-writes.ts';
 
 /** Items per `$batch` request (Dataverse takes up to 1000 operations; 100 keeps one request well inside its 2-minute execution limit). */
@@ -208,7 +208,8 @@ export async function upsertMany(api: DynamicsApi, catalog: DynamicsCatalog, obj
       const upsert = (values: Record<string, unknown>): BatchOperation => ({
         method: 'PATCH', url: `${api.absolute(`${objectType}(${keyed})`)}?$select=${map.entity.primaryId}`, headers: { Prefer: 'return=representation' }, body: values,
       });
-      const current = states(key);
+      // Only items naming stage_name consult the state read (a failed read fails them alone).
+      const current = namesStage(fields) ? states(key) : undefined;
       const plan = planStage(fields, map, () => current, current === undefined);
       if (!plan) return { ops: [upsert(await body(ctx, map, fields))] };
       const ops: BatchOperation[] = [];

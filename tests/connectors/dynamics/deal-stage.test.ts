@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { NativeRecord } from '../../../connectors/contract/index.ts';
-import { countCalls } from '../contract-suite/sandbox-control.ts';
+import { clearFaults, countCalls, setFaults } from '../contract-suite/sandbox-control.ts';
 import { HOUR_AGO, connect, guid, readAll, start } from './helpers.ts';
 
 const BATCH = 'POST /api/data/vXX.X/$batch';
@@ -152,6 +152,27 @@ describe('dynamics opportunity stage_name', () => {
     const again = await connector.upsertMany('opportunities', [{ externalId: 'EXT-1', fields: { stage_name: 'Won' } }], { externalIdField: 'cg_externalid' });
     expect(again).toEqual([{ ok: true, id: row.opportunityid, created: false }]);
     expect(sandbox.store.all('opportunities').find((o) => o.cg_externalid === 'ext-1')).toMatchObject({ statecode: 1, statuscode: 3 });
+  });
+
+  it('a failed state read fails the items naming stage_name only; the others are written', async () => {
+    const { sandbox, connector } = await setup();
+    await connector.describeObjects(['opportunities']);
+    const flaky = connect(sandbox, { retry: { maxAttempts: 1 } });
+    await flaky.describeObjects(['opportunities']);
+    await setFaults(sandbox, [{ kind: 'server-error', match: '^GET .*opportunities', rate: 1 }]);
+    const updated = await flaky.updateMany('opportunities', [{ id: guid(1), fields: { stage_name: 'Won' } }, { id: guid(4), fields: { name: 'Still written' } }]);
+    const upserted = await flaky.upsertMany('opportunities', [
+      { externalId: 'x-1', fields: { name: 'Staged', stage_name: 'Close' } }, { externalId: 'x-2', fields: { name: 'Plain upsert' } },
+    ], { externalIdField: 'cg_externalid' });
+    await clearFaults(sandbox);
+    for (const [failed, ok] of [updated, upserted]) {
+      expect(failed!.ok).toBe(false);
+      if (!failed!.ok) expect(failed!.error.code).toBe('CRM_UNAVAILABLE');
+      expect(ok!.ok).toBe(true);
+    }
+    expect(sandbox.store.get('opportunities', guid(1))).toMatchObject({ statecode: 0 });
+    expect(sandbox.store.get('opportunities', guid(4))).toMatchObject({ name: 'Still written' });
+    expect(sandbox.store.all('opportunities').map((o) => o.cg_externalid).filter(Boolean)).toEqual(['x-2']);
   });
 
   it('allOrNone: a win and a stage in one changeset, all or nothing', async () => {
