@@ -14,7 +14,7 @@
  * records. The ground truth (truth.ts) does not list Dynamics rows; a contact has its person's work email.
  */
 import { type PhoneStyle, PLAIN_ADDRESS_STYLE, formatAddress, formatPhone, variantAddressStyle } from './formats.ts';
-import { CLOSED_LOST_STAGE, CLOSED_WON_STAGE } from './model.ts';
+import { CLOSED_LOST_STAGE, CLOSED_WON_STAGE, SALESFORCE_STAGES } from './model.ts';
 import type { DemoCompany, DemoDeal, DemoPerson } from './model.ts';
 import { foldToAscii } from './names.ts';
 import { Prng } from './prng.ts';
@@ -61,6 +61,16 @@ function phoneStyle(rng: Prng, person: DemoPerson): PhoneStyle {
     ? rng.weighted<PhoneStyle>([['dotted', 3], ['dashed', 2], ['intl-spaced', 2], ['e164', 1]])
     : rng.weighted<PhoneStyle>([['national', 3], ['intl-spaced', 2], ['e164', 1]]);
 }
+
+/**
+ * The opportunity's sales stage (0 Qualify, 1 Develop, 2 Propose, 3 Close), nearest to the Salesforce stage the other
+ * CRMs hold; a won or lost one stays in the stage it closed from, the last. Without it every open opportunity would
+ * read as Qualify, and, newer than the others, win the golden stage with it.
+ */
+const DYNAMICS_SALES_STAGE: Record<string, number> = {
+  Prospecting: 0, Qualification: 0, 'Needs Analysis': 1, 'Value Proposition': 1, 'Id. Decision Makers': 1,
+  'Perception Analysis': 1, 'Proposal/Price Quote': 2, 'Negotiation/Review': 3, 'Closed Won': 3, 'Closed Lost': 3,
+};
 
 export function renderDynamics(seed: number, companies: DemoCompany[], people: DemoPerson[], deals: DemoDeal[]): DynamicsDemoSeed {
   const rng = new Prng(seed ^ SALT);
@@ -149,6 +159,7 @@ export function renderDynamics(seed: number, companies: DemoCompany[], people: D
       estimatedclosedate: new Date(view.closeMs).toISOString().slice(0, 10),
       statecode: won ? 1 : lost ? 2 : 0,
       statuscode: won ? 3 : lost ? 4 : 1,
+      salesstage: DYNAMICS_SALES_STAGE[SALESFORCE_STAGES[view.stage]?.name ?? ''] ?? 0,
       _parentaccountid_value: accountId,
       ...(contactId !== undefined ? { _parentcontactid_value: contactId } : {}),
       ...clock(),

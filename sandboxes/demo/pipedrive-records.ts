@@ -9,7 +9,7 @@
  */
 import { formatPhone } from './formats.ts';
 import type { PhoneStyle } from './formats.ts';
-import { CLOSED_LOST_STAGE, CLOSED_WON_STAGE } from './model.ts';
+import { CLOSED_LOST_STAGE, CLOSED_WON_STAGE, SALESFORCE_STAGES } from './model.ts';
 import type { DemoCompany, DemoDeal, DemoPerson } from './model.ts';
 import { Prng } from './prng.ts';
 import { DAY_MS, DEMO_REFERENCE_DATE_MS } from './timestamps.ts';
@@ -42,7 +42,7 @@ export function pipedriveDateTime(ms: number): string {
  */
 const PIPEDRIVE_STAGE_ID: Record<string, number> = {
   Prospecting: 1, Qualification: 1, 'Needs Analysis': 2, 'Value Proposition': 3, 'Id. Decision Makers': 3,
-  'Perception Analysis': 4, 'Proposal/Price Quote': 4, 'Negotiation/Review': 5, [CLOSED_WON_STAGE]: 5, [CLOSED_LOST_STAGE]: 5,
+  'Perception Analysis': 4, 'Proposal/Price Quote': 4, 'Negotiation/Review': 5, 'Closed Won': 5, 'Closed Lost': 5,
 };
 
 export function renderPipedrive(seed: number, companies: DemoCompany[], people: DemoPerson[], deals: DemoDeal[]): PipedriveDemoSeed {
@@ -92,7 +92,7 @@ export function renderPipedrive(seed: number, companies: DemoCompany[], people: 
       value: view.amount,
       currency: 'USD',
       status: view.stage === CLOSED_WON_STAGE ? 'won' : view.stage === CLOSED_LOST_STAGE ? 'lost' : 'open',
-      stage_id: PIPEDRIVE_STAGE_ID[view.stage] ?? 1,
+      stage_id: PIPEDRIVE_STAGE_ID[SALESFORCE_STAGES[view.stage]?.name ?? ''] ?? 1,
       expected_close_date: new Date(view.closeMs).toISOString().slice(0, 10),
       org_id: orgId,
       ...(personId !== undefined ? { person_id: personId } : {}),

@@ -71,7 +71,11 @@ describe('admin API: connectorKinds and saveConnector', () => {
     const res = await gql<{ connectorKinds: { crm: string; baseUrlLabel: string; defaultBaseUrl: string | null; authKinds: { kind: string; fields: { name: string; secret: boolean; required: boolean; requires: string | null }[] }[] }[] }>(KINDS);
     expect(res.errors).toBeUndefined();
     const kinds = new Map(res.data!.connectorKinds.map((k) => [k.crm, k]));
-    expect([...kinds.keys()].sort()).toEqual(['hubspot', 'pipedrive', 'salesforce']);
+    expect([...kinds.keys()].sort()).toEqual(['dynamics', 'hubspot', 'pipedrive', 'salesforce']);
+    // Dynamics 365: the org URL, and an Entra ID app registration whose secret is the only secret field.
+    expect(kinds.get('dynamics')!.baseUrlLabel).toBe('Organization URL');
+    expect(kinds.get('dynamics')!.authKinds.map((a) => a.fields.map((f) => [f.name, f.secret, f.required]))).toEqual([
+      [['tenantId', false, true], ['clientId', false, true], ['clientSecret', true, true], ['authorityUrl', false, false]]]);
     expect(kinds.get('pipedrive')!.baseUrlLabel).toBe('Company domain');
     expect(kinds.get('salesforce')!.baseUrlLabel).toBe('Login URL');
     expect(kinds.get('hubspot')!.defaultBaseUrl).toBe('https://api.hubapi.com');

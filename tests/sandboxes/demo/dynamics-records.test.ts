@@ -22,7 +22,9 @@ describe('the demo Dynamics 365 division', () => {
     // Hashes of the default set generated before dynamics-records.ts existed: Dynamics draws from a PRNG of its own.
     expect(sha(seed.salesforce)).toBe('042f525141c6cd37cf6be2ddb6e5a66ed2639c7837519dead4c3d641f0ae9c23');
     expect(sha(seed.hubspot)).toBe('4483ac83c8f84e9bb89f83a3b19370117425702ed59f967c5beabcf4625ecfc3');
-    expect(sha(seed.pipedrive)).toBe('f272966f189d63bb9b3af8b220564c2303e7e8876174092559943abdcc144ab4');
+    // Pipedrive's deals changed on purpose since (2026-12-07): an open deal's stage_id follows the stage the other CRMs
+    // hold, where every open deal used to sit in the first stage (its map was read with the stage's index, not its name).
+    expect(sha(seed.pipedrive)).toBe('9463f1866b28890638c94cd6f3bd5e952043a7cc2b6e9e511da8410150625812');
     expect(sha(seed.truth)).toBe('e07ca70a6a2918fef5f852078a55c147ff341874c0ca9a1a55f9cb14364e7f87');
   });
 
@@ -40,6 +42,10 @@ describe('the demo Dynamics 365 division', () => {
     expect(opportunities.some((o) => o._parentcontactid_value !== undefined)).toBe(true);
     expect([...contacts, ...accounts, ...opportunities].every((r) => TIME.test(r.modifiedon) && TIME.test(r.createdon) && r.createdon < r.modifiedon)).toBe(true);
     expect(opportunities.every((o) => /^\d{4}-\d{2}-\d{2}$/.test(String(o.estimatedclosedate)) && typeof o.estimatedvalue === 'number')).toBe(true);
+    // Open opportunities (and Pipedrive's open deals) sit in the stage nearest the other CRMs' stage, not all in the first.
+    expect(new Set(opportunities.filter((o) => o.statecode === 0).map((o) => o.salesstage)).size).toBeGreaterThan(2);
+    expect(new Set(seed.pipedrive.deals.filter((d) => d.status === 'open').map((d) => d.stage_id)).size).toBeGreaterThan(2);
+    expect(opportunities.every((o) => [0, 1, 2, 3].includes(o.salesstage as number))).toBe(true);
   });
 
   it('holds people the other CRMs hold (by work email), in all four CRMs for some, with conflicts and spread edit times', () => {
