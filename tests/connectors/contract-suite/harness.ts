@@ -4,6 +4,7 @@
  * Like drizzle-orm's one test suite for every driver, every connector must pass the same tests.
  */
 import type { Connector } from '../../../connectors/contract/index.ts';
+import { RateBudgetRegistry } from '../../../connectors/runtime/index.ts';
 import type { RetryPolicy } from '../../../connectors/runtime/index.ts';
 
 /** A running sandbox the suite can drive through the shared `/_sandbox/*` control plane. */
@@ -42,6 +43,20 @@ export interface HarnessConnectOptions {
   /** Rate budget limits for this connector's account. */
   budget?: { concurrency?: number; daily?: { limit: number } };
   onNeedsReauthorisation?: (connectorId: string, reason: string) => void;
+}
+
+/**
+ * The options of a test's connection every connector takes as they are, for a harness's `connect` to spread into its
+ * connector's options; with a budget registry of the connector's own, so tests never queue behind each other.
+ */
+export function runtimeOptionsOf(options: HarnessConnectOptions) {
+  return {
+    registry: new RateBudgetRegistry(),
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.retry ? { retry: options.retry } : {}),
+    ...(options.budget ? { budget: options.budget } : {}),
+    ...(options.onNeedsReauthorisation ? { onNeedsReauthorisation: options.onNeedsReauthorisation } : {}),
+  };
 }
 
 export interface SandboxDailyUsage {

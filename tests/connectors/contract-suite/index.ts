@@ -12,6 +12,7 @@ import { defineHappyPathTests } from './happy-paths.ts';
 import type { ConnectorContractHarness } from './harness.ts';
 
 export type { ConnectorContractHarness, ContractSandbox, HarnessAuth, HarnessConnectOptions, SandboxDailyUsage, SeedRecord } from './harness.ts';
+export { runtimeOptionsOf } from './harness.ts';
 
 export function defineConnectorContractSuite(name: string, harness: ConnectorContractHarness): void {
   describe(`connector contract: ${name}`, () => {

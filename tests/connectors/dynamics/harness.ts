@@ -1,9 +1,9 @@
 /** The Dynamics harness of the shared connector contract suite: the Dataverse sandbox and createDynamicsConnector. */
 import { createDynamicsConnector } from '../../../connectors/dynamics/index.ts';
 import type { DynamicsAuth, DynamicsConnector, DynamicsConnectorOptions } from '../../../connectors/dynamics/index.ts';
-import { RateBudgetRegistry } from '../../../connectors/runtime/index.ts';
 import { startDynamicsSandbox } from '../../../sandboxes/dynamics/index.ts';
 import type { DynamicsSeed, RunningDynamicsSandbox } from '../../../sandboxes/dynamics/index.ts';
+import { runtimeOptionsOf } from '../contract-suite/index.ts';
 import type { ConnectorContractHarness, ContractSandbox, HarnessConnectOptions, SeedRecord } from '../contract-suite/index.ts';
 import { getLimits, putLimits } from '../contract-suite/sandbox-control.ts';
 
@@ -54,12 +54,7 @@ export function connectDynamics(sandbox: ContractSandbox, options: HarnessConnec
     // The sandbox serves the token endpoint on its own URL: a dead or garbage base URL takes it down too.
     authorityUrl: baseUrl,
     auth: authFor(options.auth),
-    // Each connector its own budget: tests never queue behind each other.
-    registry: new RateBudgetRegistry(),
-    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-    ...(options.retry ? { retry: options.retry } : {}),
-    ...(options.budget ? { budget: options.budget } : {}),
-    ...(options.onNeedsReauthorisation ? { onNeedsReauthorisation: options.onNeedsReauthorisation } : {}),
+    ...runtimeOptionsOf(options),
     ...(options.metadataTtlMs !== undefined ? { metadataTtlMs: options.metadataTtlMs } : {}),
     ...(options.onChangeFeedReset ? { onChangeFeedReset: options.onChangeFeedReset } : {}),
     ...(options.tokenStore ? { tokenStore: options.tokenStore } : {}),

@@ -1,9 +1,9 @@
 /** The HubSpot harness of the shared connector contract suite: the HubSpot sandbox and createHubSpotConnector. */
 import { createHubSpotConnector, modifiedPropertyOf } from '../../../connectors/hubspot/index.ts';
 import type { HubSpotAuth, HubSpotConnector } from '../../../connectors/hubspot/index.ts';
-import { RateBudgetRegistry } from '../../../connectors/runtime/index.ts';
 import { startHubSpotSandbox } from '../../../sandboxes/hubspot/index.ts';
 import type { HubSpotSeed, RunningHubSpotSandbox } from '../../../sandboxes/hubspot/index.ts';
+import { runtimeOptionsOf } from '../contract-suite/index.ts';
 import type { ConnectorContractHarness, ContractSandbox, HarnessConnectOptions, SeedRecord } from '../contract-suite/index.ts';
 import { getLimits, putLimits } from '../contract-suite/sandbox-control.ts';
 
@@ -47,12 +47,7 @@ export function connectHubSpot(sandbox: ContractSandbox, options: HarnessConnect
     connectorId: options.connectorId,
     baseUrl: options.baseUrl ?? sandbox.url,
     auth: authFor(options.auth),
-    // Each connector its own budget: tests never queue behind each other.
-    registry: new RateBudgetRegistry(),
-    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-    ...(options.retry ? { retry: options.retry } : {}),
-    ...(options.budget ? { budget: options.budget } : {}),
-    ...(options.onNeedsReauthorisation ? { onNeedsReauthorisation: options.onNeedsReauthorisation } : {}),
+    ...runtimeOptionsOf(options),
   });
 }
 

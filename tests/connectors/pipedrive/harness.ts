@@ -1,9 +1,9 @@
 /** The Pipedrive harness of the shared connector contract suite: the Pipedrive sandbox and createPipedriveConnector. */
 import { createPipedriveConnector, toPipedriveBody } from '../../../connectors/pipedrive/index.ts';
 import type { PipedriveAuth, PipedriveConnector } from '../../../connectors/pipedrive/index.ts';
-import { RateBudgetRegistry } from '../../../connectors/runtime/index.ts';
 import { startPipedriveSandbox } from '../../../sandboxes/pipedrive/index.ts';
 import type { PipedriveSeed, RunningPipedriveSandbox } from '../../../sandboxes/pipedrive/index.ts';
+import { runtimeOptionsOf } from '../contract-suite/index.ts';
 import type { ConnectorContractHarness, ContractSandbox, HarnessConnectOptions, SeedRecord } from '../contract-suite/index.ts';
 import { getLimits, putLimits } from '../contract-suite/sandbox-control.ts';
 
@@ -49,12 +49,7 @@ export function connectPipedrive(sandbox: ContractSandbox, options: HarnessConne
     // The sandbox serves the token endpoint on its own URL: a dead or garbage base URL takes it down too.
     oauthUrl: baseUrl,
     auth: authFor(options.auth),
-    // Each connector its own budget: tests never queue behind each other.
-    registry: new RateBudgetRegistry(),
-    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-    ...(options.retry ? { retry: options.retry } : {}),
-    ...(options.budget ? { budget: options.budget } : {}),
-    ...(options.onNeedsReauthorisation ? { onNeedsReauthorisation: options.onNeedsReauthorisation } : {}),
+    ...runtimeOptionsOf(options),
     ...(options.metadataTtlMs !== undefined ? { metadataTtlMs: options.metadataTtlMs } : {}),
   });
 }
