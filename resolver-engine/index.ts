@@ -72,6 +72,8 @@ export type { MatchRun, MatchRunOptions } from './identity/match-people.ts';
 export { matchPeople } from './identity/match-people.ts';
 export { jaroWinkler, levenshtein } from './text/similarity.ts';
 export { typingDistance } from './identity/edit-distance.ts';
+export { nearestNames, orList } from './mapping/nearest-names.ts';
+export type { NearestNamesOptions } from './mapping/nearest-names.ts';
 
 // Data quality
 export type { QualityContext, QualityResult, QualityRule } from './quality/quality-rule.ts';

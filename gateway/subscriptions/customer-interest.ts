@@ -10,7 +10,7 @@ import type {
   DocumentNode, FieldNode, FragmentDefinitionNode, GraphQLResolveInfo, SelectionNode, SelectionSetNode, VariableDefinitionNode,
 } from 'graphql';
 import { checkGoldenId } from '../../db/golden-ids.ts';
-import { typingDistance } from '../../resolver-engine/index.ts';
+import { nearestNames } from '../../resolver-engine/index.ts';
 import { graphqlRuntime } from './graphql-runtime.ts';
 
 /** The gateway query variable that carries the event's customer id (unlikely to clash with a client's names). */
@@ -92,14 +92,12 @@ function checkFields(fields: readonly string[], info: GraphQLResolveInfo): Set<s
   return new Set(fields);
 }
 
-/** The known name nearest to a misspelt one, when it is near enough to be the one meant (a third of its length). */
+/**
+ * The known name nearest to a misspelt one, when it is near enough to be the one meant: a third of its length, one
+ * edit at least (field names are short: 'fon' is not 'zip'), and not a name that merely contains it.
+ */
 function closest(name: string, known: readonly string[]): string | undefined {
-  let best: { name: string; distance: number } | undefined;
-  for (const candidate of known) {
-    const distance = typingDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (distance <= Math.max(1, Math.floor(name.length / 3)) && (!best || distance < best.distance)) best = { name: candidate, distance };
-  }
-  return best?.name;
+  return nearestNames(name, known, { limit: 1, minTolerance: 1, containment: false })[0];
 }
 
 interface WalkContext {

@@ -9,18 +9,22 @@ import { typingDistance } from '../identity/edit-distance.ts';
 export interface NearestNamesOptions {
   /** Most names returned. Default 3. */
   limit?: number;
+  /** Edits always tolerated, however short the name (default 2; a third of a longer name's length). */
+  minTolerance?: number;
+  /** Whether a name containing the typed one (or contained in it) counts as near. Default true. */
+  containment?: boolean;
 }
 
 /** The candidates nearest to `name`, nearest first (ties alphabetically); empty when none is near. */
 export function nearestNames(name: string, candidates: Iterable<string>, options: NearestNamesOptions = {}): string[] {
   const wanted = name.toLowerCase();
   // Up to a third of the name mistyped, at least 2 edits: 'Phonee' (1) and 'Emial' (1) are near, 'Fax' is not 'Phone'.
-  const tolerance = Math.max(2, Math.floor(wanted.length / 3));
+  const tolerance = Math.max(options.minTolerance ?? 2, Math.floor(wanted.length / 3));
   const scored: { name: string; distance: number }[] = [];
   for (const candidate of new Set(candidates)) {
     const lower = candidate.toLowerCase();
     const distance = typingDistance(wanted, lower);
-    const contained = wanted.length >= 3 && (lower.includes(wanted) || (lower.length >= 3 && wanted.includes(lower)));
+    const contained = options.containment !== false && wanted.length >= 3 && (lower.includes(wanted) || (lower.length >= 3 && wanted.includes(lower)));
     if (distance <= tolerance) scored.push({ name: candidate, distance });
     else if (contained) scored.push({ name: candidate, distance: tolerance + 1 });
   }
