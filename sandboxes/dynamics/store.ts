@@ -6,6 +6,8 @@
 import { CODES, DataverseError } from './errors.ts';
 import { SERVED, standardAttributes, tableByLogical, tableBySet } from './schema.ts';
 import type { AttributeDef, TableDef } from './schema.ts';
+import { defaultKeys } from './keys.ts';
+import type { KeyDef } from './keys.ts';
 
 /** A lookup as stored: the target row's id and its table's logical name. */
 export interface LookupValue {
@@ -40,6 +42,8 @@ export interface NavProperty {
 
 export class TableState {
   readonly attributes = new Map<string, AttributeDef>();
+  /** Alternate keys by logical name (keys.ts); `cg_externalid_key` from the start. */
+  readonly keys: Map<string, KeyDef> = defaultKeys();
   rows = new Map<string, Row>();
   /** Deleted row id → the version of its deletion. */
   tombstones = new Map<string, number>();
@@ -67,16 +71,6 @@ export class TableState {
       } else if (name === a.logicalName) {
         return { attribute: a, targets };
       }
-    }
-    return undefined;
-  }
-
-  /** The row whose alternate-key attribute has this value (only `cg_externalid` is a key). */
-  byAlternateKey(attribute: string, value: string): Row | undefined {
-    const wanted = value.toLowerCase();
-    for (const row of this.rows.values()) {
-      const v = row.values[attribute];
-      if (typeof v === 'string' && v.toLowerCase() === wanted) return row;
     }
     return undefined;
   }

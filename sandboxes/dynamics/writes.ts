@@ -9,6 +9,7 @@ import type { ControlPlane } from '../common/control-plane.ts';
 import { badRequest, CODES, DataverseError, rowNotFound, unknownProperty } from './errors.ts';
 import { GUID_RE, newGuid, ORG } from './ids.ts';
 import { tableBySet } from './schema.ts';
+import { checkKeys } from './keys.ts';
 import { isLookupType } from './store.ts';
 import type { LookupValue, Org, Row, TableState } from './store.ts';
 import { nowSeconds, toDataverseTime } from './time.ts';
@@ -109,16 +110,6 @@ export class RecordWriter {
     if (values.statecode === null) throw badRequest(CODES.requiredOrReadOnly, `A required field 'statecode' of '${table.def.logicalName}' is missing or empty.`);
   }
 
-  /** A taken `cg_externalid` (the alternate key) is Dataverse's duplicate-key 412. */
-  private checkAlternateKey(table: TableState, values: Record<string, unknown>, id: string): void {
-    const key = values.cg_externalid;
-    if (typeof key !== 'string') return;
-    const other = table.byAlternateKey('cg_externalid', key);
-    if (other && other.id !== id) {
-      throw new DataverseError(412, CODES.duplicateKey, `A record that has the attribute values ${key} already exists. The entity key cg_externalid_key requires that this set of attributes contains unique values. Select unique values and try again.`);
-    }
-  }
-
   private store(table: TableState, id: string, values: Record<string, unknown>, now: number): Row {
     const row: Row = { id, values: { ...values, versionnumber: this.org().nextVersion(), modifiedon: toDataverseTime(now) } };
     table.rows.set(id, row);
@@ -143,7 +134,7 @@ export class RecordWriter {
     if (table.attribute('donotemail')) defaults.donotemail = false;
     if (table.def.logicalName === 'opportunity') defaults.salesstage = 0;
     const values = this.apply(table, body, true, defaults, ctx, id);
-    this.checkAlternateKey(table, values, id);
+    checkKeys(table, values, id);
     const row = this.store(table, id, values, now);
     this.control.recordWrite({ method: ctx.method, route: ctx.route, objectType: table.def.entitySetName, recordId: id, operation: 'create', fields: body });
     return row;
@@ -151,7 +142,7 @@ export class RecordWriter {
 
   update(table: TableState, row: Row, body: Record<string, unknown>, ctx: WriteContext): Row {
     const values = this.apply(table, body, false, row.values, ctx, row.id);
-    this.checkAlternateKey(table, values, row.id);
+    checkKeys(table, values, row.id);
     const updated = this.store(table, row.id, values, nowSeconds());
     this.control.recordWrite({ method: ctx.method, route: ctx.route, objectType: table.def.entitySetName, recordId: row.id, operation: 'update', fields: body });
     return updated;

@@ -12,6 +12,8 @@ import type { Key, Segment } from '../odata/paths.ts';
 import { metadataType, TABLES } from '../schema.ts';
 import type { AttributeDef, TableDef } from '../schema.ts';
 import { createCustomAttribute } from '../custom-attributes.ts';
+import { createKey, deleteKey, keyMetadataId, renderKey } from '../keys.ts';
+import type { TableState } from '../store.ts';
 
 const CAST_PREFIX = 'Microsoft.Dynamics.CRM.';
 
@@ -60,6 +62,7 @@ export function handleMetadata(ctx: ApiContext, req: ApiRequest, segments: Segme
     checkOptions(req, ['$select']);
     return jsonAnswer(200, { '@odata.context': `${context}/$entity`, ...pick(renderEntity(table), selectOf(req)) });
   }
+  if (attrSeg.name === 'Keys') return handleKeys(req, table, served, attrSeg, third, context);
   if (attrSeg.name !== 'Attributes') throw badQuery(`Resource not found for the segment '${attrSeg.name}'.`);
   const render = (a: AttributeDef, expand: { select?: string[] } | undefined) => {
     const out = pick(renderAttribute(table, a), selectOf(req));
@@ -96,7 +99,8 @@ export function handleMetadata(ctx: ApiContext, req: ApiRequest, segments: Segme
   if (req.method === 'DELETE' && !third) {
     if (!served) throw badRequest(CODES.cannotDelete, `The attribute ${a.logicalName} cannot be deleted.`);
     if (!a.custom) throw badRequest(CODES.cannotDelete, `The attribute ${a.logicalName} is not a custom attribute and cannot be deleted.`);
-    if (a.logicalName === 'cg_externalid') throw badRequest(CODES.cannotDelete, 'The attribute cg_externalid cannot be deleted: it is part of the alternate key cg_externalid_key.');
+    const inKey = [...served.keys.values()].find((k) => k.attributes.includes(a.logicalName));
+    if (inKey) throw badRequest(CODES.cannotDelete, `The attribute ${a.logicalName} cannot be deleted: it is part of the alternate key ${inKey.logicalName}.`);
     served.attributes.delete(a.logicalName);
     // Rows are immutable; drop the column from copies (a schema change bumps no row versions in Dataverse).
     for (const [id, row] of served.rows) {
@@ -112,4 +116,30 @@ export function handleMetadata(ctx: ApiContext, req: ApiRequest, segments: Segme
   const expand = optionSetExpand(req);
   if (expand && !third) throw badQuery("Could not find a property named 'OptionSet' on type 'Microsoft.Dynamics.CRM.AttributeMetadata'.");
   return jsonAnswer(200, { '@odata.context': `${context}('${table.logicalName}')/Attributes/$entity`, ...render(a, expand) });
+}
+
+/** `…/Keys`: list (with `$select`), one by LogicalName or MetadataId, POST a new key, DELETE one (keys.ts). */
+function handleKeys(req: ApiRequest, table: TableDef, served: TableState | undefined, seg: Segment, third: Segment | undefined, context: string): ApiAnswer {
+  if (third) throw badQuery(`Resource not found for the segment '${third.name}'.`);
+  const keys = served ? [...served.keys.values()] : [];
+  if (!seg.key) {
+    if (req.method === 'POST') {
+      if (!served) throw badRequest(CODES.cannotDelete, `Keys cannot be added to ${table.logicalName} in this sandbox.`);
+      const k = createKey(served, jsonBody(req));
+      return emptyAnswer(204, { 'OData-EntityId': `${req.base}EntityDefinitions(${entityMetadataId(table.logicalName)})/Keys(${keyMetadataId(table.logicalName, k.logicalName)})` });
+    }
+    if (req.method !== 'GET') throw badQuery(`The HTTP method '${req.method}' is not supported on Keys.`);
+    checkOptions(req, ['$select']);
+    return jsonAnswer(200, { '@odata.context': `${context}('${table.logicalName}')/Keys`, value: keys.map((k) => pick(renderKey(table.logicalName, k), selectOf(req))) });
+  }
+  const key = seg.key;
+  const k = keys.find((x) => ('id' in key ? keyMetadataId(table.logicalName, x.logicalName) === key.id : x.logicalName === key.named.LogicalName));
+  if (!k) throw new DataverseError(404, CODES.notFound, `Could not find an entity key ${'id' in key ? key.id : key.named.LogicalName} on entity ${table.logicalName}.`);
+  if (req.method === 'DELETE') {
+    deleteKey(served!, k.logicalName);
+    return emptyAnswer(204);
+  }
+  if (req.method !== 'GET') throw badQuery(`The HTTP method '${req.method}' is not supported on a key.`);
+  checkOptions(req, ['$select']);
+  return jsonAnswer(200, { '@odata.context': `${context}('${table.logicalName}')/Keys/$entity`, ...pick(renderKey(table.logicalName, k), selectOf(req)) });
 }

@@ -7,6 +7,7 @@ import type { ApiContext, ApiRequest } from '../api.ts';
 import { jsonBody, preferOf } from '../api.ts';
 import { badQuery, CODES, DataverseError, emptyAnswer, jsonAnswer, rowNotFound } from '../errors.ts';
 import type { ApiAnswer } from '../errors.ts';
+import { activeKeyFor, keyValue, rowByKey } from '../keys.ts';
 import { applyExpand, parseExpand } from '../odata/expand.ts';
 import type { Key, Segment } from '../odata/paths.ts';
 import { parseSelect, queryProperty } from '../odata/query.ts';
@@ -19,8 +20,8 @@ interface Located {
   row?: Row;
   /** The id the row has or will have (undefined for a missing row named by alternate key). */
   id?: string;
-  /** The alternate key's value when the row was named by `cg_externalid`. */
-  externalId?: string;
+  /** The alternate key's columns and values when the row was named by one (a created row gets them). */
+  keyValues?: Record<string, unknown>;
   /** How the key is quoted in a 404 message. */
   label: string;
 }
@@ -32,12 +33,11 @@ function locate(table: TableState, key: Key): Located {
     const id = key.named[names[0]]!.toLowerCase();
     return { row: table.rows.get(id), id, label: id };
   }
-  if (names.length === 1 && names[0] === 'cg_externalid') {
-    const value = key.named.cg_externalid!;
-    const row = table.byAlternateKey('cg_externalid', value);
-    return { row, id: row?.id, externalId: value, label: `cg_externalid=${value}` };
-  }
-  throw badQuery(`The key '${names.join(',')}' is not an alternate key of ${table.def.logicalName}: only cg_externalid is.`);
+  // Any Active alternate key of the table, one or several columns (keys.ts); another is Dataverse's 400.
+  const alt = activeKeyFor(table, names);
+  const values = Object.fromEntries(names.map((n) => [n, keyValue(table.attribute(n), key.named[n]!)]));
+  const row = rowByKey(table, alt, values);
+  return { row, id: row?.id, keyValues: values, label: names.map((n) => `${n}=${key.named[n]!}`).join(',') };
 }
 
 function entityId(req: ApiRequest, table: TableState, id: string): Record<string, string> {
@@ -123,7 +123,7 @@ export function handleRecords(ctx: ApiContext, req: ApiRequest, segments: Segmen
       }
       // Missing: If-Match (any) means update only; otherwise the row is created with the key it was named by.
       if (ifMatch) throw missing();
-      const createBody = found.externalId !== undefined ? { ...body, cg_externalid: found.externalId } : body;
+      const createBody = found.keyValues !== undefined ? { ...body, ...found.keyValues } : body;
       const row = ctx.writer.create(table, createBody, wctx, found.id);
       return repr ? jsonAnswer(201, representation(ctx, req, table, row), writeHeaders(req, table, row.id)) : emptyAnswer(204, entityId(req, table, row.id));
     }
