@@ -72,6 +72,13 @@ function isOwnColumn(attribute: DataverseAttribute): boolean {
  */
 export const ID_ALIAS = 'id';
 
+/** One alternate key of a table, from `EntityDefinitions(…)/Keys`. */
+export interface DataverseKey {
+  LogicalName: string;
+  KeyAttributes: string[];
+  EntityKeyIndexStatus?: string;
+}
+
 export class AttributeMap {
   readonly attributes: DataverseAttribute[];
   /**
@@ -88,10 +95,27 @@ export class AttributeMap {
     attributes: DataverseAttribute[],
     /** Option value/label pairs of each choice column. */
     readonly options: Map<string, Array<{ value: number; label: string }>>,
+    /** The table's alternate keys (`…/Keys`); undefined only for a map built without them (then `cg_externalid`). */
+    readonly keys?: DataverseKey[],
   ) {
     this.attributes = attributes.filter(isOwnColumn);
     this.byName = new Map(this.attributes.map((a) => [a.LogicalName, a]));
     this.typeFields = new Map(this.attributes.filter(isPolymorphic).map((a) => [typeField(a.LogicalName), a.LogicalName]));
+  }
+
+  /**
+   * Columns an upsert can match on: each Active key of ONE column (`PATCH contacts(emailaddress1='x')`); a key of
+   * several columns needs them all in the URL, which `externalIdField` (one field) cannot name.
+   */
+  upsertKeyFields(): Set<string> {
+    if (!this.keys) return new Set(['cg_externalid']);
+    return new Set(this.keys.filter((k) => k.EntityKeyIndexStatus === 'Active' && k.KeyAttributes.length === 1).map((k) => k.KeyAttributes[0]!));
+  }
+
+  /** The keys as a reader sees them, for error messages: `cg_externalid_key (cg_externalid)`. */
+  keysText(): string {
+    if (!this.keys) return 'cg_externalid_key (cg_externalid)';
+    return this.keys.map((k) => `${k.LogicalName} (${k.KeyAttributes.join(', ')}${k.EntityKeyIndexStatus === 'Active' ? '' : `; ${k.EntityKeyIndexStatus ?? 'unknown'}`})`).join(', ') || 'none';
   }
 
   /** The label of a choice value, or undefined when the option is unknown. */

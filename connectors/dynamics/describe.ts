@@ -15,7 +15,7 @@ import type { CallOptions, FieldDescription, FieldType, ObjectDescription } from
 import type { DynamicsApi } from './client.ts';
 import { DYNAMICS, odataString } from './client.ts';
 import { AttributeMap, CHOICE_CASTS, isLookup, isPolymorphic, typeField } from './attributes.ts';
-import type { DataverseAttribute, DataverseOption } from './attributes.ts';
+import type { DataverseAttribute, DataverseKey, DataverseOption } from './attributes.ts';
 import { hasStageField, stageFieldDescription } from './stages.ts';
 
 export interface EntityInfo {
@@ -161,8 +161,8 @@ export class DynamicsCatalog {
       updateable: attribute.IsValidForUpdate === true,
       custom: attribute.IsCustomAttribute === true,
       unique: attribute.IsPrimaryId === true,
-      // The pinned alternate key of every table (crm-wire-formats, dynamics-pinned.md): upserts match on it.
-      externalId: attribute.LogicalName === 'cg_externalid',
+      // The columns of the table's single-column Active alternate keys (read with the attributes): upserts match on them.
+      externalId: map.upsertKeyFields().has(attribute.LogicalName),
     };
     const options_ = map.options.get(attribute.LogicalName);
     if ((type === 'picklist' || type === 'multipicklist') && options_) field.picklistValues = options_.map((o) => ({ value: o.label, label: o.label, active: true }));
@@ -175,7 +175,12 @@ export class DynamicsCatalog {
     const lane = options.lane ?? 'interactive';
     const signal = options.signal ? { signal: options.signal } : {};
     const base = `EntityDefinitions(LogicalName=${odataString(entity.logicalName)})/Attributes`;
-    const page = await this.api.page<DataverseAttribute>(lane, { path: base, ...signal });
+    const entityPath = `EntityDefinitions(LogicalName=${odataString(entity.logicalName)})`;
+    // The alternate keys come with the attributes (one more call per table): they say what upserts may match on.
+    const [page, keys] = await Promise.all([
+      this.api.page<DataverseAttribute>(lane, { path: base, ...signal }),
+      this.fetchKeys(entityPath, lane, signal),
+    ]);
     const attributes = page.value.filter((a) => typeof a?.LogicalName === 'string' && typeof a.AttributeType === 'string');
     const present = new Set(attributes.map((a) => (a.AttributeTypeName?.Value === 'MultiSelectPicklistType' ? 'MultiSelectPicklist' : a.AttributeType)));
     // One call per kind of choice the table has (Picklist, State, Status, multi-select): option labels live there.
@@ -193,7 +198,15 @@ export class DynamicsCatalog {
         .map((o) => ({ value: o.Value as number, label: labelText(o.Label) ?? String(o.Value) }));
       options_.set(row.LogicalName, list);
     }
-    return new AttributeMap(entity, attributes, options_);
+    return new AttributeMap(entity, attributes, options_, keys);
+  }
+
+  /** `…/Keys`: the table's alternate keys (a failure fails the metadata read like any of its calls). */
+  private async fetchKeys(entityPath: string, lane: NonNullable<CallOptions['lane']>, signal: { signal?: AbortSignal }): Promise<DataverseKey[]> {
+    const page = await this.api.page<Partial<DataverseKey>>(lane, { path: `${entityPath}/Keys`, query: { $select: 'LogicalName,KeyAttributes,EntityKeyIndexStatus' }, ...signal });
+    return page.value
+      .filter((k) => typeof k?.LogicalName === 'string' && Array.isArray(k.KeyAttributes))
+      .map((k) => ({ LogicalName: k.LogicalName!, KeyAttributes: k.KeyAttributes!.map(String), ...(typeof k.EntityKeyIndexStatus === 'string' ? { EntityKeyIndexStatus: k.EntityKeyIndexStatus } : {}) }));
   }
 
   private async fetchEntities(options: CallOptions): Promise<EntityInfo[]> {

@@ -190,8 +190,9 @@ function gone(id: string): ConnectorError {
 
 /**
  * Upsert by alternate key: Dataverse matches `externalIdField` (an alternate key of the table, `cg_externalid` on
- * every table we serve; the primary key works too) and creates or updates the row in one call. A field that is no
- * alternate key is refused by Dataverse with a 400 (CRM_VALIDATION), item by item.
+ * every table we serve, and any single-column Active key the table's Keys list; the primary key works too) and
+ * creates or updates the row in one call. A field that is no such key fails every item with CRM_VALIDATION
+ * naming the table's keys, before anything is sent.
  */
 export async function upsertMany(api: DynamicsApi, catalog: DynamicsCatalog, objectType: string, items: readonly UpsertItem[], options: UpsertOptions): Promise<WriteResult[]> {
   const ctx = context(api, catalog, objectType, options);
@@ -199,6 +200,12 @@ export async function upsertMany(api: DynamicsApi, catalog: DynamicsCatalog, obj
   return writeAll(ctx, items,
     async (item, map, states) => {
       const key = String(item.externalId);
+      // Only a single-column Active alternate key (or the primary key) can name the row: refused unsent otherwise.
+      if (keyField !== map.entity.primaryId && !map.upsertKeyFields().has(keyField)) {
+        throw new ConnectorError('CRM_VALIDATION', DYNAMICS, `${keyField} is no alternate key of ${map.entity.logicalName}; its keys: ${map.keysText()}`, {
+          details: { fields: [keyField], keys: [...map.upsertKeyFields()] },
+        });
+      }
       const fields = { ...item.fields };
       // The key is in the URL; Dataverse sets it on a created row from there.
       delete fields[keyField];

@@ -57,7 +57,7 @@ describe('dynamics writes', () => {
     expect(sandbox.store.get('contacts', second[1]!.ok ? second[1]!.id : '')).toMatchObject({ cg_externalid: 'ext-b', jobtitle: 'CTO' });
     expect(sandbox.store.all('contacts')).toHaveLength(3);
 
-    // Only an alternate key can be upserted on: Dataverse refuses another column, item by item.
+    // Only an alternate key can be upserted on: another column fails every item unsent, naming the table's keys.
     const other = await connector.upsertMany('contacts', [{ externalId: 'p1@example.test', fields: contact(1) }], { externalIdField: 'emailaddress1' });
     expect(!other[0]!.ok && other[0]!.error.code).toBe('CRM_VALIDATION');
   });
