@@ -5,6 +5,7 @@
  * when the body gives no Value, like a publisher's option prefix). Existing rows read the new attribute as null.
  */
 import { badRequest, CODES } from './errors.ts';
+import { tableByLogical } from './schema.ts';
 import type { AttributeDef, AttributeType, OptionDef } from './schema.ts';
 import type { TableState } from './store.ts';
 
@@ -12,6 +13,7 @@ const TYPES: Record<string, AttributeType> = {
   StringAttributeMetadata: 'String', MemoAttributeMetadata: 'Memo', IntegerAttributeMetadata: 'Integer',
   DecimalAttributeMetadata: 'Decimal', DoubleAttributeMetadata: 'Double', MoneyAttributeMetadata: 'Money',
   BooleanAttributeMetadata: 'Boolean', DateTimeAttributeMetadata: 'DateTime', PicklistAttributeMetadata: 'Picklist',
+  LookupAttributeMetadata: 'Lookup',
 };
 
 type LabelBody = { LocalizedLabels?: { Label?: unknown }[]; UserLocalizedLabel?: { Label?: unknown } } | undefined;
@@ -77,6 +79,12 @@ export function createCustomAttribute(table: TableState, body: Record<string, un
   }
   if (type === 'Picklist') a.options = options(body);
   if (type === 'Boolean') a.options = booleanOptions(body);
+  if (type === 'Lookup') {
+    // One target table (Dataverse creates a lookup with its one-to-many relationship); the navigation property is the SchemaName.
+    const targets = body.Targets;
+    if (!Array.isArray(targets) || targets.length !== 1 || typeof targets[0] !== 'string' || !tableByLogical(targets[0])) throw invalid('A Lookup attribute needs Targets: [one table logical name the org lists].');
+    a.targets = [targets[0]];
+  }
   table.attributes.set(logicalName, a);
   return a;
 }

@@ -5,7 +5,7 @@
  */
 import { ORG } from './ids.ts';
 import type { AttributeDef } from './schema.ts';
-import { isLookup, isLookupType } from './store.ts';
+import { isLookup, isLookupType, navigationName } from './store.ts';
 import type { Org, Row, TableState } from './store.ts';
 
 export const FORMATTED = '@OData.Community.Display.V1.FormattedValue';
@@ -37,10 +37,6 @@ function lookupName(org: Org, target: string, id: string): string | null {
   if (target === 'systemuser') return id === ORG.userId ? 'Sandbox User' : null;
   if (target === 'transactioncurrency') return id === ORG.usdCurrencyId ? 'US Dollar' : null;
   return null;
-}
-
-function navigationName(a: AttributeDef, target: string): string {
-  return a.type === 'Customer' ? `${a.logicalName}_${target}` : a.logicalName;
 }
 
 function formatted(a: AttributeDef, v: unknown): string | undefined {

@@ -40,6 +40,12 @@ export interface NavProperty {
   targets: string[];
 }
 
+/** The single-valued navigation property that sets lookup `a` to a row of `target` (ReferencingEntityNavigationPropertyName). */
+export function navigationName(a: AttributeDef, target: string): string {
+  if (a.type === 'Customer') return `${a.logicalName}_${target}`;
+  return a.custom ? a.schemaName : a.logicalName;
+}
+
 export class TableState {
   readonly attributes = new Map<string, AttributeDef>();
   /** Alternate keys by logical name (keys.ts); `cg_externalid_key` from the start. */
@@ -57,7 +63,8 @@ export class TableState {
   }
 
   /**
-   * Navigation property names: a single-target lookup's is its logical name (`parentaccountid`); a Customer
+   * Navigation property names (navigationName): a standard single-target lookup's is its logical name
+   * (`parentaccountid`), a custom one's its SchemaName (`cg_AccountId`, case as Dataverse names it); a Customer
    * lookup has one per target (`parentcustomerid_account`, `parentcustomerid_contact`); an Owner takes either
    * `/systemusers(…)` or `/teams(…)` through `ownerid`.
    */
@@ -66,9 +73,9 @@ export class TableState {
       if (!isLookupType(a)) continue;
       const targets = a.targets ?? [];
       if (a.type === 'Customer') {
-        const target = targets.find((t) => name === `${a.logicalName}_${t}`);
+        const target = targets.find((t) => name === navigationName(a, t));
         if (target) return { attribute: a, targets: [target] };
-      } else if (name === a.logicalName) {
+      } else if (name === navigationName(a, targets[0] ?? '')) {
         return { attribute: a, targets };
       }
     }

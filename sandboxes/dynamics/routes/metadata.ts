@@ -13,7 +13,9 @@ import { metadataType, TABLES } from '../schema.ts';
 import type { AttributeDef, TableDef } from '../schema.ts';
 import { createCustomAttribute } from '../custom-attributes.ts';
 import { createKey, deleteKey, keyMetadataId, renderKey } from '../keys.ts';
+import { isLookupType, navigationName } from '../store.ts';
 import type { TableState } from '../store.ts';
+import { stableGuid } from '../ids.ts';
 
 const CAST_PREFIX = 'Microsoft.Dynamics.CRM.';
 
@@ -62,6 +64,7 @@ export function handleMetadata(ctx: ApiContext, req: ApiRequest, segments: Segme
     checkOptions(req, ['$select']);
     return jsonAnswer(200, { '@odata.context': `${context}/$entity`, ...pick(renderEntity(table), selectOf(req)) });
   }
+  if (attrSeg.name === 'ManyToOneRelationships') return handleRelationships(req, table, attributes(), attrSeg, third, context);
   if (attrSeg.name === 'Keys') return handleKeys(req, table, served, attrSeg, third, context);
   if (attrSeg.name !== 'Attributes') throw badQuery(`Resource not found for the segment '${attrSeg.name}'.`);
   const render = (a: AttributeDef, expand: { select?: string[] } | undefined) => {
@@ -142,4 +145,22 @@ function handleKeys(req: ApiRequest, table: TableDef, served: TableState | undef
   if (req.method !== 'GET') throw badQuery(`The HTTP method '${req.method}' is not supported on a key.`);
   checkOptions(req, ['$select']);
   return jsonAnswer(200, { '@odata.context': `${context}('${table.logicalName}')/Keys/$entity`, ...pick(renderKey(table.logicalName, k), selectOf(req)) });
+}
+
+/**
+ * `…/ManyToOneRelationships`: one relationship per lookup and target (a Customer lookup has one per table it may
+ * point at), with the navigation property a write binds through (`ReferencingEntityNavigationPropertyName`).
+ */
+function handleRelationships(req: ApiRequest, table: TableDef, attrs: AttributeDef[], seg: Segment, third: Segment | undefined, context: string): ApiAnswer {
+  if (seg.key || third || req.method !== 'GET') throw badQuery('Only GET …/ManyToOneRelationships is supported by this sandbox.');
+  checkOptions(req, ['$select']);
+  const value = attrs.filter(isLookupType).flatMap((a) => (a.targets ?? []).map((target) => {
+    const schema = a.custom ? `cg_${target}_${table.logicalName}_${a.schemaName}` : `${table.logicalName}_${target}_${a.logicalName}`;
+    return pick({
+      MetadataId: stableGuid(`relationship:${schema}`), SchemaName: schema, RelationshipType: 'OneToManyRelationship', IsCustomRelationship: a.custom,
+      ReferencedEntity: target, ReferencedAttribute: `${target}id`, ReferencingEntity: table.logicalName, ReferencingAttribute: a.logicalName,
+      ReferencingEntityNavigationPropertyName: navigationName(a, target), ReferencedEntityNavigationPropertyName: schema,
+    }, selectOf(req));
+  }));
+  return jsonAnswer(200, { '@odata.context': `${context}('${table.logicalName}')/ManyToOneRelationships`, value });
 }
