@@ -97,6 +97,8 @@ export class AttributeMap {
     readonly options: Map<string, Array<{ value: number; label: string }>>,
     /** The table's alternate keys (`…/Keys`); undefined only for a map built without them (then `cg_externalid`). */
     readonly keys?: DataverseKey[],
+    /** `<lookup>|<target logical name>` → the single-valued navigation property writes bind through. */
+    readonly navigations: Map<string, string> = new Map(),
   ) {
     this.attributes = attributes.filter(isOwnColumn);
     this.byName = new Map(this.attributes.map((a) => [a.LogicalName, a]));
@@ -116,6 +118,11 @@ export class AttributeMap {
   keysText(): string {
     if (!this.keys) return 'cg_externalid_key (cg_externalid)';
     return this.keys.map((k) => `${k.LogicalName} (${k.KeyAttributes.join(', ')}${k.EntityKeyIndexStatus === 'Active' ? '' : `; ${k.EntityKeyIndexStatus ?? 'unknown'}`})`).join(', ') || 'none';
+  }
+
+  /** The navigation property binding lookup `name` to a `target` row, from ManyToOneRelationships. */
+  navigationOf(name: string, target: string): string | undefined {
+    return this.navigations.get(`${name}|${target}`);
   }
 
   /** The label of a choice value, or undefined when the option is unknown. */

@@ -177,10 +177,20 @@ export class DynamicsCatalog {
     const base = `EntityDefinitions(LogicalName=${odataString(entity.logicalName)})/Attributes`;
     const entityPath = `EntityDefinitions(LogicalName=${odataString(entity.logicalName)})`;
     // The alternate keys come with the attributes (one more call per table): they say what upserts may match on.
-    const [page, keys] = await Promise.all([
+    // …and the lookups' navigation properties (one more): a custom lookup binds through its SchemaName.
+    const [page, keys, relationships] = await Promise.all([
       this.api.page<DataverseAttribute>(lane, { path: base, ...signal }),
       this.fetchKeys(entityPath, lane, signal),
+      this.api.page<Record<string, unknown>>(lane, {
+        path: `${entityPath}/ManyToOneRelationships`,
+        query: { $select: 'ReferencingAttribute,ReferencingEntityNavigationPropertyName,ReferencedEntity' }, ...signal,
+      }),
     ]);
+    const navigations = new Map<string, string>();
+    for (const r of relationships.value) {
+      const [attr, nav, target] = [r?.ReferencingAttribute, r?.ReferencingEntityNavigationPropertyName, r?.ReferencedEntity];
+      if (typeof attr === 'string' && typeof nav === 'string' && nav !== '' && typeof target === 'string') navigations.set(`${attr}|${target}`, nav);
+    }
     const attributes = page.value.filter((a) => typeof a?.LogicalName === 'string' && typeof a.AttributeType === 'string');
     const present = new Set(attributes.map((a) => (a.AttributeTypeName?.Value === 'MultiSelectPicklistType' ? 'MultiSelectPicklist' : a.AttributeType)));
     // One call per kind of choice the table has (Picklist, State, Status, multi-select): option labels live there.
@@ -198,7 +208,7 @@ export class DynamicsCatalog {
         .map((o) => ({ value: o.Value as number, label: labelText(o.Label) ?? String(o.Value) }));
       options_.set(row.LogicalName, list);
     }
-    return new AttributeMap(entity, attributes, options_, keys);
+    return new AttributeMap(entity, attributes, options_, keys, navigations);
   }
 
   /** `…/Keys`: the table's alternate keys (a failure fails the metadata read like any of its calls). */

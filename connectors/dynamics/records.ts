@@ -118,16 +118,18 @@ async function bindLookup(name: string, value: unknown, table: unknown, map: Att
   const polymorphic = isPolymorphic(attribute);
   let target = typeof table === 'string' && table !== '' ? table : targets[0];
   if (target !== undefined && targets.length > 0 && !targets.includes(target)) throw invalidValue(typeField(name), `one of ${targets.join(', ')}`);
-  if (value === null || value === '') return [polymorphic ? `${name}_${target}` : name, null];
+  // The navigation property Dataverse lists for this lookup and target (a custom lookup's is its SchemaName), else the pattern.
+  const nav = (t: string | undefined) => (t !== undefined ? map.navigationOf(name, t) : undefined) ?? (polymorphic ? `${name}_${t}` : name);
+  if (value === null || value === '') return [nav(target), null];
   const explicit = /^\/?([A-Za-z_][A-Za-z0-9_]*)\(([0-9a-fA-F-]{36})\)$/.exec(String(value));
   if (explicit) {
     const set = explicit[1]!;
     for (const candidate of targets) if ((await setNameOf(candidate)) === set) target = candidate;
-    return [polymorphic ? `${name}_${target}` : name, `/${set}(${explicit[2]})`];
+    return [nav(target), `/${set}(${explicit[2]})`];
   }
   if (!isGuid(value)) throw invalidValue(name, 'a record id (guid)');
   if (target === undefined) throw invalidValue(name, 'a lookup with a known target table');
-  return [polymorphic ? `${name}_${target}` : name, `/${await setNameOf(target)}(${value})`];
+  return [nav(target), `/${await setNameOf(target)}(${value})`];
 }
 
 function writeChoice(name: string, value: unknown, map: AttributeMap): number | null {

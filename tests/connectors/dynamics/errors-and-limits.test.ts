@@ -149,7 +149,7 @@ describe('dynamics errors and limits', () => {
       req.resume();
       res.setHeader('content-type', 'application/json');
       if (req.url?.includes('/oauth2/v2.0/token')) return res.end(JSON.stringify({ token_type: 'Bearer', expires_in: 3599, access_token: 'tok-123456789' }));
-      if (req.url?.includes('/Attributes') || req.url?.includes('/Keys')) return res.end(JSON.stringify({ value: [] }));
+      if (req.url?.includes('/Attributes') || req.url?.includes('/Keys') || req.url?.includes('/ManyToOneRelationships')) return res.end(JSON.stringify({ value: [] }));
       res.end(JSON.stringify({ value: [{ contactid: guid(1), modifiedon: HOUR_AGO }], '@odata.nextLink': 'http://127.0.0.1:9/steal?$skiptoken=1' }));
     });
     await new Promise<void>((resolve) => org.listen(0, '127.0.0.1', resolve));
