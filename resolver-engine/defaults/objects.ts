@@ -28,6 +28,14 @@ export const dynamics = (objectType: 'contacts' | 'accounts' | 'opportunities') 
   crm: 'dynamics', objectType, idField: 'id', modifiedAtFields: ['modifiedon'],
 });
 
+/**
+ * Zoho CRM (crm-wire-formats.md §5): module API names, 19-digit numeric ids as strings, `Modified_Time` in ISO-8601
+ * with the org's offset and second precision (the offset is part of the value, so instants compare correctly).
+ */
+export const zoho = (objectType: 'Contacts' | 'Accounts' | 'Deals') => ({
+  crm: 'zoho', objectType, idField: 'id', modifiedAtFields: ['Modified_Time'],
+});
+
 /** A one-field mapping with an optional converter, written compactly. */
 export function from(crm: string, objectType: string, field: string | string[], converter?: { name: string; options?: Record<string, unknown> }, writable = true) {
   return { crm, objectType, from: field, converter: converter ?? { name: 'identity', options: {} }, writable };

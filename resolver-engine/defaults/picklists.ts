@@ -78,6 +78,34 @@ export const dynamicsDealStageReverse: Record<string, string> = {
   'Perception Analysis': 'Develop',
 };
 
+/**
+ * Zoho CRM deal `Stage` (its standard pipeline) → golden stage. Zoho's stages are Salesforce's under a few other
+ * names; "Closed Lost to Competition" is a loss like any other.
+ */
+export const zohoDealStageValues: Record<string, string> = {
+  Qualification: 'Qualification',
+  'Needs Analysis': 'Needs Analysis',
+  'Value Proposition': 'Value Proposition',
+  'Identify Decision Makers': 'Id. Decision Makers',
+  'Proposal/Price Quote': 'Proposal/Price Quote',
+  'Negotiation/Review': 'Negotiation/Review',
+  'Closed Won': 'Closed Won',
+  'Closed Lost': 'Closed Lost',
+  'Closed Lost to Competition': 'Closed Lost',
+};
+
+/**
+ * Golden stages written back to Zoho where `zohoDealStageValues` is no bijection or lacks them: a loss is written as
+ * the plain "Closed Lost" (why it was lost is not known to the other CRMs); Prospecting comes before Zoho's first stage;
+ * Perception Analysis happens before a proposal is made, so it stays at Identify Decision Makers rather than claiming
+ * a quote was sent.
+ */
+export const zohoDealStageReverse: Record<string, string> = {
+  'Closed Lost': 'Closed Lost',
+  Prospecting: 'Qualification',
+  'Perception Analysis': 'Identify Decision Makers',
+};
+
 /** HubSpot `lifecyclestage` → golden lifecycle stage (a bijection, so it writes back exactly). */
 export const hubspotLifecycleStageValues: Record<string, string> = {
   subscriber: 'Subscriber',

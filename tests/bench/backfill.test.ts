@@ -35,7 +35,7 @@ describe('backfill bench', () => {
     expect(parseBackfillArgs([])).toMatchObject({ people: 20_000, scenarios: ['salesforce', 'hubspot', 'both'], pollIntervalMs: '0', latencyMs: 0, json: false });
     expect(parseBackfillArgs(['--people', '5000', '--scenarios', 'pipedrive, all', '--poll-ms', 'default']))
       .toMatchObject({ people: 5000, scenarios: ['pipedrive', 'all'], pollIntervalMs: '' });
-    expect(() => parseBackfillArgs(['--scenarios', 'pipedrive,zoho'])).toThrow(/unknown scenario "zoho"/);
+    expect(() => parseBackfillArgs(['--scenarios', 'pipedrive,freshsales'])).toThrow(/unknown scenario "freshsales"/);
     expect(() => parseBackfillArgs(['--people', '0'])).toThrow(/--people/);
     const calls = (records: number, pageCalls: number, floorCalls: number, refused?: number) => ({
       records, pageCalls, floorCalls, tokenCalls: 0, otherCalls: 3, routes: {}, ...(refused === undefined ? {} : { refusedCalls: refused }),

@@ -134,9 +134,9 @@ describe('customer-graph subgraph', () => {
   }, 180_000);
 
   it('rejects an unknown subgraph name with exit 2 and the list of names, before starting anything', async () => {
-    const r = await runCli(['subgraph', 'zoho'], await cliEnv(), 60_000);
+    const r = await runCli(['subgraph', 'freshsales'], await cliEnv(), 60_000);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('Unknown subgraph "zoho"');
+    expect(r.stderr).toContain('Unknown subgraph "freshsales"');
     expect(r.stderr).toContain('identity, golden, salesforce, hubspot, pipedrive, dynamics');
   }, 70_000);
 });

@@ -115,7 +115,7 @@ describe('admin API: connectorKinds and saveConnector', () => {
 
   it.each([
     ['an id with capitals', { id: 'HubSpot EU' }, 'BAD_USER_INPUT', 'id'],
-    ['a CRM this build does not support', { id: 'zoho-main', crm: 'zoho' }, 'BAD_USER_INPUT', 'crm'],
+    ['a CRM this build does not support', { id: 'freshsales-main', crm: 'freshsales' }, 'BAD_USER_INPUT', 'crm'],
     ['an unknown auth kind', { authKind: 'password' }, 'BAD_USER_INPUT', 'authKind'],
     ['a required field left empty', { credentials: [{ name: 'accessToken', value: '  ' }] }, 'BAD_USER_INPUT', 'credentials.accessToken'],
     ['a field the auth kind does not have', { credentials: [{ name: 'accessToken', value: 'x-token-1' }, { name: 'password', value: 'p' }] }, 'BAD_USER_INPUT', 'credentials.password'],

@@ -110,7 +110,7 @@ describe('admin API: mappingSuggestions', () => {
 
   it.each([
     ['an unknown type', ['Customr', 'hubspot'], 'type'],
-    ['a CRM no object of the type comes from', ['Customer', 'zoho'], 'crm'],
+    ['a CRM no object of the type comes from', ['Customer', 'inhouse'], 'crm'],
     ['an object that does not feed the type', ['Customer', 'salesforce', 'Lead'], 'objectType'],
   ])('answers BAD_USER_INPUT for %s, naming it', async (_what, [type, crm, objectType], field) => {
     const res = await suggest(type!, crm!, objectType);

@@ -127,11 +127,12 @@ describe('admin UI: field mapping', () => {
     await page.close();
   });
 
-  it.skipIf(!hasChromium)('an object of a CRM no connector runs for (the default mapping reads Pipedrive and Dynamics 365) is listed but cannot be picked', async () => {
+  it.skipIf(!hasChromium)('an object of a CRM no connector runs for (the default mapping reads Pipedrive, Dynamics 365 and Zoho CRM) is listed but cannot be picked', async () => {
     const page = await openMapping();
     const options = page.getByLabel('Source (CRM object)').locator('option');
-    expect(await options.allTextContents()).toEqual(['Salesforce Contact', 'HubSpot contacts', 'Pipedrive persons (no connector runs)', 'Dynamics 365 contacts (no connector runs)']);
-    expect(await options.evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).disabled))).toEqual([false, false, true, true]);
+    expect(await options.allTextContents()).toEqual([
+      'Salesforce Contact', 'HubSpot contacts', 'Pipedrive persons (no connector runs)', 'Dynamics 365 contacts (no connector runs)', 'Zoho CRM Contacts (no connector runs)']);
+    expect(await options.evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).disabled))).toEqual([false, false, true, true, true]);
     expect(await page.locator('#errors').textContent()).toBe('');
     await page.close();
   });

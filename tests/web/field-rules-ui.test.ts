@@ -18,7 +18,7 @@ import { bearerGraphql } from '../support/bearer-graphql.ts';
 import type { TestApp } from '../support/test-app.ts';
 
 const TOKEN = 'rules-test-token';
-const CRM_NAMES: Record<string, string> = { salesforce: 'Salesforce', hubspot: 'HubSpot', pipedrive: 'Pipedrive', dynamics: 'Dynamics 365' };
+const CRM_NAMES: Record<string, string> = { salesforce: 'Salesforce', hubspot: 'HubSpot', pipedrive: 'Pipedrive', dynamics: 'Dynamics 365', zoho: 'Zoho CRM' };
 
 interface Mapping { crm: string; objectType: string; from: string | string[] }
 interface Field { type: string; rule?: { strategy: string; function?: string; sourcePriority?: string[] }; mappings: Mapping[] }
@@ -93,12 +93,13 @@ describe('admin UI: field rules', () => {
     expect(await pipedriveEmail.getAttribute('class')).toBe('not-connected');
     expect(await pipedriveEmail.textContent()).toContain('no Pipedrive connector runs: read once one does');
     expect(await page.locator('tr[data-field="Customer.email"] li[data-crm="salesforce"]').getAttribute('class')).toBeNull();
-    expect(await words('Customer.title')).toContain('Salesforce first, then Dynamics 365, then HubSpot');
+    expect(await words('Customer.title')).toContain('Salesforce first, then Dynamics 365, then Zoho CRM, then HubSpot');
     expect(await words('Customer.email')).toContain('Newest value wins');
     expect(await words('Customer.lifecycleStage')).toContain('HubSpot (the only source)');
     expect(await words('Customer.emailOptOut')).toContain('Yes if any source says yes');
     expect(await page.locator('tr[data-field="Customer.title"] ol li').allTextContents()).toEqual([
-      expect.stringContaining('Salesforce Contact.Title'), expect.stringContaining('Dynamics 365 contacts.jobtitle'), expect.stringContaining('HubSpot contacts.jobtitle')]);
+      expect.stringContaining('Salesforce Contact.Title'), expect.stringContaining('Dynamics 365 contacts.jobtitle'), expect.stringContaining('Zoho CRM Contacts.Title'),
+      expect.stringContaining('HubSpot contacts.jobtitle')]);
     expect(await page.locator('tr[data-field="Deal.stage"] td.convergence').textContent()).toContain('Plan only (the default)');
     const history = page.locator('.rules-history tbody tr');
     expect(await history.count()).toBe(versions.length);
@@ -257,9 +258,9 @@ describe('admin UI: field rules', () => {
     await page.close();
   });
 
-  it.skipIf(!hasChromium)('the Customer company relation is shown with its four sources and rule; changing its order stores only that relation\'s rule', async () => {
+  it.skipIf(!hasChromium)('the Customer company relation is shown with its five sources and rule; changing its order stores only that relation\'s rule', async () => {
     const before = await stored();
-    expect(before.doc.types.Customer!.relations!.company!.rule).toEqual({ strategy: 'source-priority', sourcePriority: ['salesforce', 'dynamics', 'pipedrive', 'hubspot'] });
+    expect(before.doc.types.Customer!.relations!.company!.rule).toEqual({ strategy: 'source-priority', sourcePriority: ['salesforce', 'dynamics', 'pipedrive', 'zoho', 'hubspot'] });
     const page = await newPage();
     await page.goto(`${t.app.server.url}/admin/#/rules`);
     await useToken(page);
@@ -276,8 +277,9 @@ describe('admin UI: field rules', () => {
       expect.stringContaining('Salesforce Contact.AccountId, pointing to Account'),
       expect.stringContaining('Dynamics 365 contacts.parentcustomerid, pointing to accounts'),
       expect.stringContaining('Pipedrive persons.org_id, pointing to organizations'),
+      expect.stringContaining('Zoho CRM Contacts.Account_Name, pointing to Accounts'),
       expect.stringContaining('HubSpot contacts.associatedcompanyid, pointing to companies')]);
-    expect(await row.locator('.rule-words').textContent()).toContain('Salesforce first, then Dynamics 365, then Pipedrive, then HubSpot');
+    expect(await row.locator('.rule-words').textContent()).toContain('Salesforce first, then Dynamics 365, then Pipedrive, then Zoho CRM, then HubSpot');
 
     // A refused rule names the relation's row, like a field's.
     await rule.evaluate((select: HTMLSelectElement) => select.add(new Option('Newest wins (old name)', 'newest-wins')));
@@ -290,7 +292,7 @@ describe('admin UI: field rules', () => {
 
     await rule.selectOption('source-priority');
     await page.getByRole('button', { name: 'Move HubSpot up for Customer company' }).click();
-    expect(await row.locator('.rule-words').textContent()).toContain('Salesforce first, then Dynamics 365, then HubSpot, then Pipedrive');
+    expect(await row.locator('.rule-words').textContent()).toContain('Salesforce first, then Dynamics 365, then Pipedrive, then HubSpot, then Zoho CRM');
     expect(await page.locator('#rules-changes').textContent()).toBe('1 unsaved change: Customer company.');
     await saveAs(page, before.version + 1);
     expect(await page.locator('#errors').textContent()).toBe('');
@@ -298,7 +300,7 @@ describe('admin UI: field rules', () => {
     const after = await stored();
     expect(after.version).toBe(before.version + 1);
     const expected = structuredClone(before.doc);
-    expected.types.Customer!.relations!.company!.rule = { strategy: 'source-priority', sourcePriority: ['salesforce', 'dynamics', 'hubspot', 'pipedrive'] };
+    expected.types.Customer!.relations!.company!.rule = { strategy: 'source-priority', sourcePriority: ['salesforce', 'dynamics', 'pipedrive', 'hubspot', 'zoho'] };
     expect(after.doc).toEqual(expected);
     for (const [typeName, type] of Object.entries(after.doc.types)) expect(type.fields, typeName).toEqual(before.doc.types[typeName]!.fields);
 

@@ -2,7 +2,7 @@
  * Sync health in plain words: CRM names as people know them, ages as "40 s" / "2 min" / "3 h", counts with their
  * noun. Kept apart from the view so the wording is in one place.
  */
-const CRM_NAMES: Readonly<Record<string, string>> = { salesforce: 'Salesforce', hubspot: 'HubSpot', pipedrive: 'Pipedrive', dynamics: 'Dynamics 365' };
+const CRM_NAMES: Readonly<Record<string, string>> = { salesforce: 'Salesforce', hubspot: 'HubSpot', pipedrive: 'Pipedrive', dynamics: 'Dynamics 365', zoho: 'Zoho CRM' };
 
 export function crmName(crm: string): string {
   return CRM_NAMES[crm.toLowerCase()] ?? crm;

@@ -22,7 +22,7 @@ describe('default mapping configuration', () => {
   it('uses the per-field rules the product documents', () => {
     const fields = DEFAULT_MAPPING_CONFIG.types.Customer!.fields;
     expect(fields.lifecycleStage!.rule).toMatchObject({ strategy: 'source-priority', sourcePriority: ['hubspot', 'salesforce'] });
-    expect(fields.title!.rule).toMatchObject({ strategy: 'source-priority', sourcePriority: ['salesforce', 'dynamics', 'hubspot'] });
+    expect(fields.title!.rule).toMatchObject({ strategy: 'source-priority', sourcePriority: ['salesforce', 'dynamics', 'zoho', 'hubspot'] });
     expect(fields.emailOptOut!.rule).toEqual({ strategy: 'custom', function: 'anyTrue' });
     expect(fields.email!.rule).toBeUndefined();
     expect(DEFAULT_MAPPING_CONFIG.defaultRule.strategy).toBe('last-write-wins');
@@ -32,9 +32,10 @@ describe('default mapping configuration', () => {
     const objects = (type: string) => DEFAULT_MAPPING_CONFIG.types[type]!.objects.map((o) => [o.crm, o.objectType, o.modifiedAtFields]);
     const pipedrive = (objectType: string) => ['pipedrive', objectType, ['update_time']];
     const dynamics = (objectType: string) => ['dynamics', objectType, ['modifiedon']];
-    expect(objects('Customer')).toEqual([['salesforce', 'Contact', ['SystemModstamp', 'LastModifiedDate']], ['hubspot', 'contacts', ['lastmodifieddate']], pipedrive('persons'), dynamics('contacts')]);
-    expect(objects('Company')).toEqual([['salesforce', 'Account', ['SystemModstamp', 'LastModifiedDate']], ['hubspot', 'companies', ['hs_lastmodifieddate']], pipedrive('organizations'), dynamics('accounts')]);
-    expect(objects('Deal')).toEqual([['salesforce', 'Opportunity', ['SystemModstamp', 'LastModifiedDate']], ['hubspot', 'deals', ['hs_lastmodifieddate']], pipedrive('deals'), dynamics('opportunities')]);
+    const zoho = (objectType: string) => ['zoho', objectType, ['Modified_Time']];
+    expect(objects('Customer')).toEqual([['salesforce', 'Contact', ['SystemModstamp', 'LastModifiedDate']], ['hubspot', 'contacts', ['lastmodifieddate']], pipedrive('persons'), dynamics('contacts'), zoho('Contacts')]);
+    expect(objects('Company')).toEqual([['salesforce', 'Account', ['SystemModstamp', 'LastModifiedDate']], ['hubspot', 'companies', ['hs_lastmodifieddate']], pipedrive('organizations'), dynamics('accounts'), zoho('Accounts')]);
+    expect(objects('Deal')).toEqual([['salesforce', 'Opportunity', ['SystemModstamp', 'LastModifiedDate']], ['hubspot', 'deals', ['hs_lastmodifieddate']], pipedrive('deals'), dynamics('opportunities'), zoho('Deals')]);
   });
 
   it('maps Pipedrive persons, organizations and deals where they hold the golden field', () => {
@@ -65,5 +66,29 @@ describe('default mapping configuration', () => {
       DEFAULT_MAPPING_CONFIG.types[type]!.relations[name]!.mappings.filter((m) => m.crm === 'dynamics').map((m) => [m.objectType, m.from, m.targetObjectType]);
     expect(relation('Customer', 'company')).toEqual([['contacts', 'parentcustomerid', 'accounts']]);
     expect(relation('Deal', 'contact')).toEqual([['opportunities', 'parentcontactid', 'contacts']]);
+  });
+
+  it('maps Zoho CRM Contacts, Accounts and Deals under their API names, the Account_Name and Contact_Name lookups as relations', () => {
+    const sources = (type: string, field: string) =>
+      DEFAULT_MAPPING_CONFIG.types[type]!.fields[field]!.mappings.filter((m) => m.crm === 'zoho').map((m) => [m.objectType, m.from.join('+')]);
+    expect(sources('Customer', 'email')).toEqual([['Contacts', 'Email']]);
+    expect(sources('Customer', 'mobilePhone')).toEqual([['Contacts', 'Mobile']]);
+    expect(sources('Customer', 'mailingPostalCode')).toEqual([['Contacts', 'Mailing_Zip']]);
+    expect(sources('Customer', 'emailOptOut')).toEqual([['Contacts', 'Email_Opt_Out']]);
+    expect(sources('Company', 'name')).toEqual([['Accounts', 'Account_Name']]);
+    expect(sources('Company', 'postalCode')).toEqual([['Accounts', 'Billing_Code']]);
+    expect(sources('Deal', 'closeDate')).toEqual([['Deals', 'Closing_Date']]);
+    // One picklist, closed stages included: both losses are a golden Closed Lost, written back as the plain one.
+    const stage = DEFAULT_MAPPING_CONFIG.types.Deal!.fields.stage!.mappings.find((m) => m.crm === 'zoho')!;
+    expect(stage.from).toEqual(['Stage']);
+    expect(stage.converter).toMatchObject({ name: 'picklist', options: {
+      values: { 'Identify Decision Makers': 'Id. Decision Makers', 'Closed Lost to Competition': 'Closed Lost' },
+      reverse: { 'Closed Lost': 'Closed Lost', Prospecting: 'Qualification' },
+    } });
+    const relation = (type: string, name: string) =>
+      DEFAULT_MAPPING_CONFIG.types[type]!.relations[name]!.mappings.filter((m) => m.crm === 'zoho').map((m) => [m.objectType, m.from, m.targetObjectType]);
+    expect(relation('Customer', 'company')).toEqual([['Contacts', 'Account_Name', 'Accounts']]);
+    expect(relation('Deal', 'company')).toEqual([['Deals', 'Account_Name', 'Accounts']]);
+    expect(relation('Deal', 'contact')).toEqual([['Deals', 'Contact_Name', 'Contacts']]);
   });
 });

@@ -5,7 +5,7 @@ import type { MappingConfig } from '../../../resolver-engine/index.ts';
 import { suggestForObject } from '../../../resolver-engine/suggest/object-suggestions.ts';
 import type { NativeFieldDescription } from '../../../resolver-engine/suggest/suggest-mappings.ts';
 
-/** A third CRM's contact object, as its describe would list it. */
+/** An in-house CRM's contact object, as its describe would list it. */
 const zohoContacts: NativeFieldDescription[] = [
   { name: 'Email', label: 'Email', type: 'email' },
   { name: 'First_Name', label: 'First Name', type: 'text' },
@@ -18,20 +18,20 @@ const zohoContacts: NativeFieldDescription[] = [
   { name: 'Loyalty_Tier', label: 'Loyalty Tier', type: 'text' },
 ];
 
-/** The default configuration with Zoho Contacts feeding Customer, its email already mapped. */
+/** The default configuration with an in-house CRM's Contacts feeding Customer, its email already mapped. */
 function withZoho(): MappingConfig {
   const doc = structuredClone(DEFAULT_MAPPING_CONFIG) as unknown as { types: { Customer: { objects: unknown[]; fields: Record<string, { mappings: unknown[] }> } } };
-  doc.types.Customer.objects.push({ crm: 'zoho', objectType: 'Contacts', idField: 'id', modifiedAtFields: ['Modified_Time'] });
-  doc.types.Customer.fields.email!.mappings.push({ crm: 'zoho', objectType: 'Contacts', from: ['Email'] });
+  doc.types.Customer.objects.push({ crm: 'inhouse', objectType: 'Contacts', idField: 'id', modifiedAtFields: ['Modified_Time'] });
+  doc.types.Customer.fields.email!.mappings.push({ crm: 'inhouse', objectType: 'Contacts', from: ['Email'] });
   return parseMappingConfig(doc);
 }
 
 describe('suggestForObject', () => {
-  const s = suggestForObject(withZoho(), 'Customer', 'zoho', 'Contacts', zohoContacts);
+  const s = suggestForObject(withZoho(), 'Customer', 'inhouse', 'Contacts', zohoContacts);
   const field = (name: string) => s.fields.find((f) => f.field === name)!;
 
   it('proposes one native field per unmapped golden field, each with the mapping entry to add', () => {
-    expect(field('firstName').proposed?.mapping).toEqual({ crm: 'zoho', objectType: 'Contacts', from: ['First_Name'], converter: { name: 'identity', options: {} }, writable: true });
+    expect(field('firstName').proposed?.mapping).toEqual({ crm: 'inhouse', objectType: 'Contacts', from: ['First_Name'], converter: { name: 'identity', options: {} }, writable: true });
     expect(field('phone').proposed).toMatchObject({ nativeField: 'Phone', converter: 'phone' });
     expect(field('companyName').proposed?.nativeField).toBe('Account_Name');
     const proposed = s.fields.flatMap((f) => (f.proposed ? [f.proposed.nativeField] : []));
@@ -58,7 +58,7 @@ describe('suggestForObject', () => {
   });
 
   it('lists a bare likeness of names as a candidate but does not propose it, and ranks the field spelled alike first', () => {
-    const weak = suggestForObject(withZoho(), 'Customer', 'zoho', 'Contacts', [
+    const weak = suggestForObject(withZoho(), 'Customer', 'inhouse', 'Contacts', [
       { name: 'createdate', label: 'Create Date', type: 'datetime' },
       { name: 'Other_Phone', label: 'Other Phone', type: 'phone' },
       { name: 'Phone', label: 'Phone', type: 'phone' },

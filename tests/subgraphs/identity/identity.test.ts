@@ -134,7 +134,7 @@ describe('identity: customers', () => {
       ['{ customers(first: -1) { totalCount } }', {}, /first must be between 0 and 500, got -1/],
       ['{ customers(first: 501) { totalCount } }', {}, /first must be between 0 and 500, got 501/],
       ['{ customers(after: "garbage!") { totalCount } }', {}, /after: 'garbage!' is not a cursor of this Customer list/],
-      ['{ customers(filter: { crm: "zoho" }) { totalCount } }', {}, /filter.crm: unknown CRM 'zoho'; configured: dynamics, hubspot, pipedrive, salesforce/],
+      ['{ customers(filter: { crm: "freshsales" }) { totalCount } }', {}, /filter.crm: unknown CRM 'freshsales'; configured: dynamics, hubspot, pipedrive, salesforce, zoho/],
       ['{ customers(filter: { email: "not-an-email" }) { totalCount } }', {}, /filter.email: 'not-an-email' is not an email address/],
       ['{ customers(filter: { name: "  " }) { totalCount } }', {}, /filter.name must not be empty/],
     ];
