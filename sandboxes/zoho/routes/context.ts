@@ -1,0 +1,17 @@
+/** What every route handler needs: the current org (swapped on reset) and the control plane's ledger. */
+import type { ControlPlane } from '../../common/control-plane.ts';
+import { invalidModule } from '../errors.ts';
+import { isRecordModule } from '../schema.ts';
+import type { ModuleName } from '../schema.ts';
+import type { Org } from '../store.ts';
+
+export interface ZohoContext {
+  org(): Org;
+  control: ControlPlane;
+}
+
+/** A module named in a path or `?module=`: one of the three that hold records, else 400 INVALID_MODULE. */
+export function moduleOf(name: unknown): ModuleName {
+  if (typeof name !== 'string' || !isRecordModule(name)) throw invalidModule();
+  return name;
+}
