@@ -50,8 +50,8 @@ function guid(rng: Prng): string {
   return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
 }
 
-/** The most recent time any other CRM's record of the person was modified (0: none). */
-function newestElsewhere(person: DemoPerson): number {
+/** The most recent time Salesforce or HubSpot modified a record of the person (0: none). Zoho's division uses it too. */
+export function newestElsewhere(person: DemoPerson): number {
   return Math.max(0, ...[...person.views.salesforce, ...person.views.hubspot].map((v) => Math.max(v.modifiedMs, v.modstampMs)));
 }
 

@@ -1,7 +1,7 @@
 /**
- * The built-in demo data set of the Salesforce, HubSpot, Pipedrive and Dynamics 365 sandboxes: a few hundred people,
+ * The built-in demo data set of the Salesforce, HubSpot, Pipedrive, Dynamics 365 and Zoho CRM sandboxes: a few hundred people,
  * most of them in both Salesforce and HubSpot with realistic conflicts, one sales division's people in Pipedrive too
- * and one service division's in Dynamics 365, generated deterministically from a seed (no Math.random, no clock).
+ * one service division's in Dynamics 365 and the partner channel's in Zoho CRM, generated deterministically from a seed (no Math.random, no clock).
  * See README.md for the shape of the set.
  */
 import { buildCompanies } from './companies.ts';
@@ -12,6 +12,7 @@ import { type HubSpotSeed, renderHubSpot } from './hubspot-records.ts';
 import { buildPeople, peopleCounts } from './people.ts';
 import { type PipedriveDemoSeed, renderPipedrive } from './pipedrive-records.ts';
 import { type SalesforceSeed, renderSalesforce } from './salesforce-records.ts';
+import { type ZohoDemoSeed, renderZoho } from './zoho-records.ts';
 import { type DemoTruth, buildTruth } from './truth.ts';
 
 export const DEFAULT_DEMO_CUSTOMERS = 300;
@@ -31,6 +32,8 @@ export interface DemoSeed {
   pipedrive: PipedriveDemoSeed;
   /** One service division's contacts, accounts and opportunities (Dataverse rows of people the other CRMs hold too). */
   dynamics: DynamicsDemoSeed;
+  /** The partner channel's Contacts, Accounts and Deals (Zoho records of people the other CRMs hold too). */
+  zoho: ZohoDemoSeed;
   /** Which records are the same person/company/deal, and the conflicts planted between them. */
   truth: DemoTruth;
 }
@@ -53,6 +56,8 @@ export function generateDemoSeed(options: DemoSeedOptions = {}): DemoSeed {
     pipedrive: renderPipedrive(seed, companies, people, deals),
     // Likewise from a PRNG of its own: the other three CRMs' records are the same with or without Dynamics.
     dynamics: renderDynamics(seed, companies, people, deals),
+    // And Zoho: the other four CRMs' records are the same with or without it.
+    zoho: renderZoho(seed, companies, people, deals),
     truth: buildTruth(seed, customers, companies, people, deals),
   };
 }
@@ -70,4 +75,5 @@ export type { SalesforceSeed, SalesforceContact, SalesforceAccount, SalesforceOp
 export type { HubSpotSeed, HubSpotObject } from './hubspot-records.ts';
 export type { PipedriveDemoSeed, PipedriveDemoRecord } from './pipedrive-records.ts';
 export type { DynamicsDemoSeed, DynamicsDemoRecord } from './dynamics-records.ts';
+export type { ZohoDemoSeed, ZohoDemoRecord } from './zoho-records.ts';
 export type { DemoTruth, DemoPersonTruth, DemoCompanyTruth, DemoDealTruth } from './truth.ts';

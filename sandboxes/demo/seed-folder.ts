@@ -1,8 +1,8 @@
 /**
  * The sandbox seed-folder format (issue 3): `<dir>/salesforce/{Contact,Account,Opportunity,Lead}.json` and
  * `<dir>/hubspot/{contacts,companies,deals}.json`, `<dir>/pipedrive/{persons,organizations,deals}.json`,
- * `<dir>/dynamics/{contacts,accounts,opportunities}.json`, each file a JSON array of records in the CRM's REST shape
- * (Dynamics: Dataverse rows by attribute logical name, lookups as `_<name>_value` GUIDs).
+ * `<dir>/dynamics/{contacts,accounts,opportunities}.json`, `<dir>/zoho/{Contacts,Accounts,Deals}.json`, each file a JSON array of records in the CRM's REST shape
+ * (Dynamics: Dataverse rows by attribute logical name, lookups as `_<name>_value` GUIDs; Zoho: records by API name, lookups as `{ id }`).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,6 +10,7 @@ import type { DynamicsDemoSeed } from './dynamics-records.ts';
 import type { HubSpotSeed } from './hubspot-records.ts';
 import type { PipedriveDemoSeed } from './pipedrive-records.ts';
 import type { SalesforceSeed } from './salesforce-records.ts';
+import type { ZohoDemoSeed } from './zoho-records.ts';
 import type { DemoTruth } from './truth.ts';
 
 export const SEED_FILES = {
@@ -17,6 +18,7 @@ export const SEED_FILES = {
   hubspot: ['contacts', 'companies', 'deals'],
   pipedrive: ['persons', 'organizations', 'deals'],
   dynamics: ['contacts', 'accounts', 'opportunities'],
+  zoho: ['Contacts', 'Accounts', 'Deals'],
 } as const;
 
 export interface SeedFolderContent {
@@ -26,6 +28,8 @@ export interface SeedFolderContent {
   pipedrive?: PipedriveDemoSeed;
   /** Absent: no Dynamics folder (its sandbox then starts empty). */
   dynamics?: DynamicsDemoSeed;
+  /** Absent: no Zoho folder (its sandbox then starts empty). */
+  zoho?: ZohoDemoSeed;
   truth?: DemoTruth;
 }
 
@@ -45,6 +49,7 @@ export function writeSeedFolder(dir: string, seed: SeedFolderContent, options: {
   for (const object of SEED_FILES.hubspot) write(path.join(dir, 'hubspot', `${object}.json`), seed.hubspot[object]);
   if (seed.pipedrive) for (const object of SEED_FILES.pipedrive) write(path.join(dir, 'pipedrive', `${object}.json`), seed.pipedrive[object]);
   if (seed.dynamics) for (const object of SEED_FILES.dynamics) write(path.join(dir, 'dynamics', `${object}.json`), seed.dynamics[object]);
+  if (seed.zoho) for (const object of SEED_FILES.zoho) write(path.join(dir, 'zoho', `${object}.json`), seed.zoho[object]);
   if (options.includeTruth && seed.truth) write(path.join(dir, 'truth.json'), seed.truth);
   return written;
 }

@@ -12,7 +12,7 @@ describe('writeSeedFolder', () => {
 
   it('writes one parseable JSON array per CRM object, ids preserved', () => {
     const written = writeSeedFolder(path.join(dir, 'a'), seed);
-    expect(written).toHaveLength(13);
+    expect(written).toHaveLength(16);
     expect(readdirSync(path.join(dir, 'a', 'salesforce')).sort()).toEqual(['Account.json', 'Contact.json', 'Lead.json', 'Opportunity.json']);
     expect(readdirSync(path.join(dir, 'a', 'hubspot')).sort()).toEqual(['companies.json', 'contacts.json', 'deals.json']);
     for (const object of SEED_FILES.salesforce) {
@@ -30,7 +30,10 @@ describe('writeSeedFolder', () => {
     for (const object of SEED_FILES.dynamics) {
       expect(JSON.parse(readFileSync(path.join(dir, 'a', 'dynamics', `${object}.json`), 'utf8'))).toEqual(seed.dynamics[object]);
     }
-    expect(readdirSync(path.join(dir, 'a')).sort()).toEqual(['dynamics', 'hubspot', 'pipedrive', 'salesforce']);
+    for (const object of SEED_FILES.zoho) {
+      expect(JSON.parse(readFileSync(path.join(dir, 'a', 'zoho', `${object}.json`), 'utf8'))).toEqual(seed.zoho[object]);
+    }
+    expect(readdirSync(path.join(dir, 'a')).sort()).toEqual(['dynamics', 'hubspot', 'pipedrive', 'salesforce', 'zoho']);
   });
 
   it('writes the ground truth beside the CRM folders only when asked', () => {
