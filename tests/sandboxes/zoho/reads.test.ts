@@ -46,7 +46,7 @@ describe('Zoho sandbox: record lists and single records', () => {
     const none = await api(sandbox, 'GET', 'Contacts?fields=Last_Name&ids=4150868000000999999');
     expect(none.status).toBe(204);
     expect(none.text).toBe('');
-    const tooMany = await api(sandbox, 'GET', `Contacts?fields=Last_Name&ids=${Array.from({ length: 101 }, (_, i) => 4150868000000100000 + i).join(',')}`);
+    const tooMany = await api(sandbox, 'GET', `Contacts?fields=Last_Name&ids=${Array.from({ length: 101 }, (_, i) => `4150868000000${100000 + i}`).join(',')}`);
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.code).toBe('LIMIT_EXCEEDED');
   });

@@ -144,7 +144,7 @@ describe('Zoho sandbox: writes', () => {
       expect(refused.body).toMatchObject({ code: 'LIMIT_EXCEEDED', status: 'error' });
       expect(refused.body).not.toHaveProperty('data');
     }
-    const ids = Array.from({ length: 101 }, (_, i) => 4150868000000100001 + i).join(',');
+    const ids = Array.from({ length: 101 }, (_, i) => `4150868000000${100001 + i}`).join(',');
     expect((await api(sandbox, 'DELETE', `Contacts?ids=${ids}`)).body.code).toBe('LIMIT_EXCEEDED');
     expect((await api(sandbox, 'GET', 'Contacts?fields=Last_Name')).body.data).toHaveLength(1);
     expect((await control(sandbox, 'GET', '/ledger')).body.entries).toEqual([]);
