@@ -88,6 +88,7 @@ describe('Zoho sandbox: record lists and single records', () => {
       calls++;
     }
     expect(calls).toBe(11);
+    expect(seen).toHaveLength(2050);
     expect(new Set(seen).size).toBe(2050);
     expect(times.map((t) => Date.parse(t))).toEqual([...times].map((t) => Date.parse(t)).sort((a, b) => a - b));
     expect(answer.body.info).toMatchObject({ page: 11, more_records: false, next_page_token: null, sort_by: 'Modified_Time', sort_order: 'asc' });
@@ -106,6 +107,8 @@ describe('Zoho sandbox: record lists and single records', () => {
       seen.push(...ids(page));
       token = page.body.info.next_page_token;
     }
+    // Six records, the moved one seen twice: before its change and once more at the end.
+    expect(seen).toHaveLength(7);
     expect(new Set(seen).size).toBe(6);
     expect(seen.at(-1)).toBe(a);
     // The same read by page numbers: page 2 now starts one record later, so the third record is never seen.
