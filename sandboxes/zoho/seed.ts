@@ -33,7 +33,8 @@ export function loadSeed(org: Org, seed: ZohoSeed): Record<string, number> {
   const order: ModuleName[] = ['Accounts', 'Contacts', 'Deals'];
   // Ids first (given or allocated), so a lookup may name a record seeded later in the same seed.
   const planned: [ModuleName, Record<string, unknown>, ZohoRecord][] = [];
-  const added: [ModuleName, string][] = [];
+  // What each seeded id held before (a known id replaces its record), to put back if the seed fails.
+  const replaced: [ModuleName, string, ZohoRecord | undefined, boolean][] = [];
   for (const module of order) {
     const list = (seed as Record<string, unknown>)[module] ?? [];
     if (!Array.isArray(list)) throw invalidData(`seed.${module} must be an array`);
@@ -55,9 +56,9 @@ export function loadSeed(org: Org, seed: ZohoSeed): Record<string, number> {
   }
   try {
     for (const [module, , record] of planned) {
-      org.module(module).records.set(record.id, record);
-      org.module(module).tombstones.delete(record.id);
-      added.push([module, record.id]);
+      const state = org.module(module);
+      replaced.push([module, record.id, state.records.get(record.id), state.tombstones.has(record.id)]);
+      state.records.set(record.id, record);
     }
     planned.forEach(([module, raw, record]) => {
       for (const [name, value] of Object.entries(raw)) {
@@ -71,9 +72,14 @@ export function loadSeed(org: Org, seed: ZohoSeed): Record<string, number> {
       }
     });
   } catch (err) {
-    for (const [module, id] of added) org.module(module).records.delete(id);
+    for (const [module, id, before] of replaced.reverse()) {
+      if (before) org.module(module).records.set(id, before);
+      else org.module(module).records.delete(id);
+    }
     throw err;
   }
+  // A re-imported record is live again: its tombstone leaves the recycle bin.
+  for (const [module, id, , wasDeleted] of replaced) if (wasDeleted) org.module(module).tombstones.delete(id);
   return Object.fromEntries(RECORD_MODULES.map((m) => [m, ((seed as Record<string, unknown[]>)[m] ?? []).length]));
 }
 

@@ -56,4 +56,16 @@ describe('Zoho sandbox: seeds and the org offset', () => {
     expect(seeded.body).toEqual({ loaded: { Contacts: 1, Accounts: 0, Deals: 0 } });
     expect((await control(sandbox, 'POST', '/zoho/seed', { Widgets: [] })).status).toBe(400);
   });
+
+  it('POST /_sandbox/zoho/seed replaces a record with a known id; a seed with one bad record changes nothing', async () => {
+    const id = '4150868000000555101';
+    const sandbox = await startSandbox({ seed: { Contacts: [{ id, Last_Name: 'Before', Modified_Time: '2024-05-01T00:00:00Z' }] } });
+    const replaced = await control(sandbox, 'POST', '/zoho/seed', { Contacts: [{ id, Last_Name: 'After', Modified_Time: '2024-05-01T00:00:00Z' }] });
+    expect(replaced.status).toBe(200);
+    expect((await api(sandbox, 'GET', 'Contacts?fields=Last_Name,Modified_Time')).body.data).toEqual([{ id, Last_Name: 'After', Modified_Time: '2024-05-01T05:30:00+05:30' }]);
+    const failed = await control(sandbox, 'POST', '/zoho/seed', { Contacts: [{ id, Last_Name: 'Lost' }, { Last_Name: 'Bad', Email: 'nope' }] });
+    expect(failed.status).toBe(400);
+    expect(failed.body.error).toMatch(/Email/);
+    expect((await api(sandbox, 'GET', 'Contacts?fields=Last_Name')).body.data).toEqual([{ id, Last_Name: 'After' }]);
+  });
 });
