@@ -23,7 +23,7 @@ export function renderField(org: Org, field: FieldDef): Record<string, unknown> 
   return {
     api_name: field.apiName, field_label: field.label, display_label: field.label, data_type: field.dataType,
     json_type: jsonType(field.dataType), length: field.length, read_only: field.readOnly, system_mandatory: field.mandatory,
-    custom_field: field.custom, ...(field.unique ? { unique: { casesensitive: false } } : {}),
+    custom_field: field.custom, ...(field.unique ? { unique: {} } : {}),
     pick_list_values: (field.picklist ?? []).map((v, i) => ({
       display_value: v, actual_value: v, id: `${org.cfg.idPrefix}${String(600000 + (Number(field.id.slice(-6)) % 1000) * 50 + i).padStart(6, '0')}`,
     })),
