@@ -7,19 +7,22 @@ import { DEFAULT_LENGTH, jsonType, MODULES } from './schema.ts';
 import type { DataType, FieldDef, ModuleName } from './schema.ts';
 import type { Org } from './store.ts';
 
+/** A module's id: derived from its place in MODULES, so it is stable and the same in modules and lookups. */
+function moduleId(org: Org, apiName: string): string {
+  return `${org.cfg.idPrefix}${String(1000 + MODULES.findIndex((m) => m.api_name === apiName)).padStart(6, '0')}`;
+}
+
 export function renderModules(org: Org): Record<string, unknown> {
   return {
-    modules: MODULES.map((m, i) => ({
+    modules: MODULES.map((m) => ({
       api_name: m.api_name, module_name: m.api_name, singular_label: m.singular_label, plural_label: m.api_name,
-      api_supported: true, id: `${org.cfg.idPrefix}${String(1000 + i).padStart(6, '0')}`,
+      api_supported: true, id: moduleId(org, m.api_name),
     })),
   };
 }
 
 export function renderField(org: Org, field: FieldDef): Record<string, unknown> {
-  const lookup = field.lookup
-    ? { module: { api_name: field.lookup, id: `${org.cfg.idPrefix}${String(1000 + MODULES.findIndex((m) => m.api_name === field.lookup)).padStart(6, '0')}` } }
-    : {};
+  const lookup = field.lookup ? { module: { api_name: field.lookup, id: moduleId(org, field.lookup) } } : {};
   return {
     api_name: field.apiName, field_label: field.label, display_label: field.label, data_type: field.dataType,
     json_type: jsonType(field.dataType), length: field.length, read_only: field.readOnly, system_mandatory: field.mandatory,

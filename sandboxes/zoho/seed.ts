@@ -66,7 +66,7 @@ export function loadSeed(org: Org, seed: ZohoSeed): Record<string, number> {
         const field = org.field(module, name);
         const where = `seed.${module}(${record.id})`;
         if (!field) throw seedError(where, `unknown field ${name}`);
-        const checked = checkValue(org, module, field, value, `${where}.${name}`);
+        const checked = checkValue(org, field, value, `${where}.${name}`);
         if (!checked.ok) throw seedError(where, `${name}: ${checked.error.code} ${JSON.stringify(checked.error.details)}`);
         record.values[name] = checked.value;
       }

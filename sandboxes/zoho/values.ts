@@ -3,7 +3,7 @@
  * `INVALID_DATA` answers (wrong type, too long, bad email, unknown lookup id). Lookups and Owner are stored as the
  * id string; a value may be written as `{"id":"…"}` or as the bare id.
  */
-import type { FieldDef, ModuleName } from './schema.ts';
+import type { FieldDef } from './schema.ts';
 import type { Org } from './store.ts';
 import { isDate, parseTime } from './time.ts';
 
@@ -34,7 +34,7 @@ function lookupId(value: unknown): string | undefined {
 }
 
 /** `value` for `field` at `path` (`$.data[0].Email`); null clears the field (mandatory fields are checked by the caller). */
-export function checkValue(org: Org, _module: ModuleName, field: FieldDef, value: unknown, path: string): Checked {
+export function checkValue(org: Org, field: FieldDef, value: unknown, path: string): Checked {
   if (value === null) return { ok: true, value: null };
   switch (field.dataType) {
     case 'text': case 'textarea': case 'phone': case 'website': case 'picklist': case 'email': {

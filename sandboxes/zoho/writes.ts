@@ -56,7 +56,7 @@ function checkRecord(org: Org, module: ModuleName, raw: unknown, i: number, exis
     const invalid = (extra: Record<string, unknown> = {}) => ({ error: { code: 'INVALID_DATA', message: 'invalid data', details: { api_name: name, json_path: recordPath(i, name), ...extra } } });
     if (!field) return invalid();
     if (field.readOnly) return invalid();
-    const checked = checkValue(org, module, field, value, recordPath(i, name));
+    const checked = checkValue(org, field, value, recordPath(i, name));
     if (!checked.ok) return { error: checked.error };
     changes[name] = checked.value;
   }
