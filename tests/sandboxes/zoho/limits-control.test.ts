@@ -30,7 +30,7 @@ describe('Zoho sandbox: credits, concurrency and the shared control plane', () =
     const sandbox = await startSandbox();
     await api(sandbox, 'GET', READ);
     await control(sandbox, 'PUT', '/limits', { concurrency: 2 });
-    await control(sandbox, 'PUT', '/latency', { fixedMs: 300 });
+    await control(sandbox, 'PUT', '/latency', { fixedMs: 500 });
     const answers = await Promise.all(Array.from({ length: 5 }, () => api(sandbox, 'GET', READ)));
     expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 429, 429, 429]);
     expect(answers.find((a) => a.status === 429)!.body.code).toBe('TOO_MANY_REQUESTS');

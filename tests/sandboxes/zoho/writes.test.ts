@@ -107,6 +107,9 @@ describe('Zoho sandbox: writes', () => {
     expect(notUnique.status).toBe(400);
     expect(notUnique.body).toMatchObject({ code: 'INVALID_DATA', details: { api_name: 'Last_Name' }, status: 'error' });
     expect((await api(sandbox, 'GET', 'Contacts?fields=Last_Name')).body.data).toHaveLength(2);
+    // Without duplicate_check_fields every unique field of the module is a key: here Email finds the record.
+    const byEmail = await api(sandbox, 'POST', 'Contacts/upsert', { data: [{ Last_Name: 'By email', Email: 'PERSON0@example.test' }] });
+    expect(byEmail.body.data[0]).toMatchObject({ action: 'update', duplicate_field: 'Email', details: { id: existing.id } });
   });
 
   it('delete: 207 with record deleted / INVALID_DATA {id}; the record reads 204 and /deleted lists its tombstone, newest first', async () => {
