@@ -158,6 +158,12 @@ export class ZohoCatalog {
     this.cache.delete(module);
   }
 
+  /** Milliseconds since the module's held fields were asked for (Infinity when none are held). */
+  age(module: string): number {
+    const cached = this.cache.get(module);
+    return cached ? Date.now() - cached.at : Number.POSITIVE_INFINITY;
+  }
+
   private async fetchMap(module: string, options: CallOptions): Promise<FieldMap> {
     const answer = await this.api.request<{ fields?: unknown }>(options.lane ?? 'interactive', {
       path: 'settings/fields', query: { module }, ...signalOf(options),

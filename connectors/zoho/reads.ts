@@ -13,7 +13,7 @@
  * its deletion reaches the change feed. The cost is ⌈extra fields / 50⌉ × ⌈records / 100⌉ calls more per page.
  *
  * Names the module does not list are not sent (Zoho refuses the whole read, INVALID_DATA): they read as null,
- * after one metadata refresh in case the field is new. A field removed since the metadata was held makes Zoho
+ * after a metadata refresh in case the field is new (at most one per 30 s). A field removed since the metadata was held makes Zoho
  * refuse once; the metadata is read again and the read repeated.
  */
 import { ConnectorError } from '../contract/index.ts';
@@ -48,16 +48,19 @@ export function fieldGroups(map: FieldMap, wanted: readonly string[] | undefined
   return [first, ...chunk(names.slice(MAX_FIELDS - 1), MAX_FIELDS)];
 }
 
+/** A name the held metadata lacks refreshes it, but not more often than this: a mapping naming a field Zoho does not have must not double every read. */
+export const UNKNOWN_FIELD_REFRESH_MS = 30_000;
+
 const isUnknownField = (err: unknown): boolean =>
   err instanceof ConnectorError && err.code === 'CRM_VALIDATION' && err.details?.nativeCode === 'INVALID_DATA' && Array.isArray(err.details?.fields);
 
 /**
- * Runs a read with its plan. A name the held metadata does not know triggers one metadata refresh first; Zoho
- * refusing a name (removed since) triggers one refresh and one repeat.
+ * Runs a read with its plan. A name the held metadata does not know triggers one metadata refresh first (at most every
+ * UNKNOWN_FIELD_REFRESH_MS); Zoho refusing a name (removed since) triggers one refresh and one repeat.
  */
 export async function withPlan<T>(catalog: ZohoCatalog, module: string, wanted: readonly string[] | undefined, options: CallOptions, run: (plan: ReadPlan) => Promise<T>): Promise<T> {
   let map = await catalog.fieldMap(module, options);
-  if (wanted?.some((name) => name !== 'id' && !map.byName.has(name))) {
+  if (wanted?.some((name) => name !== 'id' && !map.byName.has(name)) && catalog.age(module) > UNKNOWN_FIELD_REFRESH_MS) {
     catalog.invalidate(module);
     map = await catalog.fieldMap(module, options);
   }

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { toFieldType, toUtc } from '../../../connectors/zoho/index.ts';
+import { countCalls } from '../contract-suite/sandbox-control.ts';
 import { HOUR_AGO, connect, start } from './helpers.ts';
 
 const ACCOUNT = '4150868000000100001';
@@ -96,5 +97,10 @@ describe('records', () => {
     expect(Object.keys(all.fields)).toEqual(expect.arrayContaining(['Mailing_City', 'Lead_Source', 'External_Id', 'Modified_Time']));
     const named = (await connector.fetchByIds('Contacts', [CONTACT], { fields: ['Last_Name', 'No_Such_Field', 'id'] })).get(CONTACT)!;
     expect(named.fields).toEqual({ Last_Name: 'Doe', No_Such_Field: null, id: CONTACT });
+    // Held metadata just read is not read again for a name it lacks: each read stays one call.
+    const { calls } = await countCalls(sandbox, async () => {
+      for (let i = 0; i < 3; i++) await connector.fetchByIds('Contacts', [CONTACT], { fields: ['Last_Name', 'No_Such_Field'] });
+    });
+    expect(calls.routes).toEqual({ 'GET /crm/v8/Contacts': 3 });
   });
 });
