@@ -13,7 +13,7 @@ const restrict = (/** @type {string[]} */ groups, /** @type {string} */ message)
 });
 const productFiles = (/** @type {string} */ dir) => [`${dir}/**/*.ts`];
 /** Every CRM this build supports: each has a connector folder and a subgraph folder, and none may import another. */
-const CRMS = ['salesforce', 'hubspot', 'pipedrive', 'dynamics'];
+const CRMS = ['salesforce', 'hubspot', 'pipedrive', 'dynamics', 'zoho'];
 const connectorsBut = (/** @type {string | null} */ own) => CRMS.filter((c) => c !== own).map((c) => `**/connectors/${c}/**`);
 const crmSubgraphsBut = (/** @type {string | null} */ own) => CRMS.filter((c) => c !== own).map((c) => `**/subgraphs/${c}/**`);
 const crmRules = CRMS.flatMap((crm) => [

@@ -13,12 +13,15 @@ import { createPipedriveConnector, pipedriveConnectionForm } from '../connectors
 import type { PipedriveAuth, PipedriveWebhookAuth } from '../connectors/pipedrive/index.ts';
 import { createSalesforceConnector, salesforceConnectionForm } from '../connectors/salesforce/index.ts';
 import type { SalesforceAuth } from '../connectors/salesforce/index.ts';
+import { accountsUrlFor, createZohoConnector, zohoConnectionForm } from '../connectors/zoho/index.ts';
+import type { ZohoAuth } from '../connectors/zoho/index.ts';
 import type { ConnectorRow } from '../db/connector-store.ts';
 import type { NativeSubgraph } from '../subgraphs/native/build-native-subgraph.ts';
 import { createDynamicsSubgraph } from '../subgraphs/dynamics/index.ts';
 import { createHubSpotSubgraph } from '../subgraphs/hubspot/index.ts';
 import { createPipedriveSubgraph } from '../subgraphs/pipedrive/index.ts';
 import { createSalesforceSubgraph } from '../subgraphs/salesforce/index.ts';
+import { createZohoSubgraph } from '../subgraphs/zoho/index.ts';
 import { ProductError } from '../lib/product-error.ts';
 
 export interface ConnectorDeps {
@@ -103,6 +106,25 @@ export const supportedCrms: Record<string, CrmSupport> = {
       });
     },
     buildSubgraph: (connector, options) => createDynamicsSubgraph(connector, options),
+  },
+  zoho: {
+    crm: 'zoho',
+    form: zohoConnectionForm,
+    buildConnector: (row, credentials, deps) => {
+      // The base URL is the API domain of the org's data centre (https://www.zohoapis.eu); tokens come from that data
+      // centre's accounts server, unless the admin named another; anything else (a sandbox) serves them itself.
+      const apiDomain = requireBaseUrl(row);
+      const accountsUrl = typeof credentials.accountsUrl === 'string' && credentials.accountsUrl ? credentials.accountsUrl : accountsUrlFor(apiDomain) ?? apiDomain;
+      return createZohoConnector({
+        connectorId: row.id,
+        apiDomain,
+        accountsUrl,
+        auth: credentials.auth as ZohoAuth,
+        tokenStore: deps.tokenStore,
+        onNeedsReauthorisation: deps.onNeedsReauthorisation,
+      });
+    },
+    buildSubgraph: (connector, options) => createZohoSubgraph(connector, options),
   },
 };
 

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { ConnectorInput, ConnectorStore } from '../db/connector-store.ts';
 import type { Logger } from '../lib/logger.ts';
+import { DEMO_SANDBOXES, portFlag, portVariable } from './demo-sandboxes.ts';
 import { startSandboxProcess } from './sandbox-process.ts';
 import type { SandboxProcess } from './sandbox-process.ts';
 
@@ -22,17 +23,7 @@ export interface ConnectorSetup {
   stop(): Promise<void>;
 }
 
-export const DEMO_SALESFORCE_ID = 'salesforce-demo';
-export const DEMO_HUBSPOT_ID = 'hubspot-demo';
-export const DEMO_PIPEDRIVE_ID = 'pipedrive-demo';
-/** The demo Pipedrive connector's webhook credentials: the sandbox sends them with every delivery. */
-export const DEMO_PIPEDRIVE_WEBHOOK_AUTH = Object.freeze({ user: 'customer-graph', password: 'sandbox-webhook-password' });
-export const DEMO_DYNAMICS_ID = 'dynamics-demo';
-/**
- * The Dynamics sandbox's default Entra ID app registration (sandboxes/dynamics DEFAULTS), copied: product code never
- * imports sandboxes/. The connector asks the sandbox itself for tokens (its URL is no dynamics.com org).
- */
-export const DEMO_DYNAMICS_AUTH = Object.freeze({ kind: 'client-credentials', tenantId: 'sandbox-tenant', clientId: 'customer-graph', clientSecret: 'sandbox-dynamics-secret' });
+export { DEMO_DYNAMICS_AUTH, DEMO_DYNAMICS_ID, DEMO_HUBSPOT_ID, DEMO_PIPEDRIVE_ID, DEMO_PIPEDRIVE_WEBHOOK_AUTH, DEMO_SALESFORCE_ID, DEMO_ZOHO_AUTH, DEMO_ZOHO_ID } from './demo-sandboxes.ts';
 
 export async function setUpConnectors(store: ConnectorStore, opts: ConnectorSetupOptions): Promise<ConnectorSetup> {
   const { env, logger } = opts;
@@ -43,31 +34,23 @@ export async function setUpConnectors(store: ConnectorStore, opts: ConnectorSetu
   if (!demoWanted) return { demo: false, stop: async () => {} };
 
   const args = [
-    '--salesforce-port', env.CUSTOMER_GRAPH_DEMO_SALESFORCE_PORT ?? '4101',
-    '--hubspot-port', env.CUSTOMER_GRAPH_DEMO_HUBSPOT_PORT ?? '4102',
-    '--pipedrive-port', env.CUSTOMER_GRAPH_DEMO_PIPEDRIVE_PORT ?? '4103',
-    '--dynamics-port', env.CUSTOMER_GRAPH_DEMO_DYNAMICS_PORT ?? '4104',
+    ...DEMO_SANDBOXES.flatMap((d) => [`--${portFlag(d)}`, env[portVariable(d)] ?? String(d.defaultPort)]),
     ...(opts.seedDir ? ['--seed', opts.seedDir] : []),
   ];
   const sandboxes = await startSandboxProcess(args);
-  logger.info({ salesforce: sandboxes.salesforceUrl, hubspot: sandboxes.hubspotUrl, pipedrive: sandboxes.pipedriveUrl ?? 'off', dynamics: sandboxes.dynamicsUrl ?? 'off', seed: opts.seedDir ?? 'demo' }, 'demo CRM sandboxes started');
-  // The demo connectors, with the sandboxes' default credentials; a sandbox left out (Pipedrive or Dynamics `off`) takes its
-  // connector of an earlier start with it.
-  const demoConnectors: [string, string, string, string | undefined, Record<string, unknown>][] = [
-    [DEMO_SALESFORCE_ID, 'salesforce', 'Salesforce (sandbox)', sandboxes.salesforceUrl, { auth: { kind: 'client-credentials', clientId: 'customer-graph', clientSecret: 'sandbox' } }],
-    [DEMO_HUBSPOT_ID, 'hubspot', 'HubSpot (sandbox)', sandboxes.hubspotUrl, { auth: { kind: 'static', accessToken: 'sandbox-token' }, webhookSecret: 'sandbox' }],
-    [DEMO_PIPEDRIVE_ID, 'pipedrive', 'Pipedrive (sandbox)', sandboxes.pipedriveUrl, { auth: { kind: 'api-token', apiToken: 'sandbox-pipedrive-token' }, webhookAuth: DEMO_PIPEDRIVE_WEBHOOK_AUTH }],
-    [DEMO_DYNAMICS_ID, 'dynamics', 'Dynamics 365 (sandbox)', sandboxes.dynamicsUrl, { auth: { ...DEMO_DYNAMICS_AUTH } }],
-  ];
-  for (const [id, crm, name, baseUrl, credentials] of demoConnectors) {
-    if (baseUrl) await store.upsert({ id, crm, name, baseUrl, settings: { demo: true }, credentials });
-    else await store.remove(id);
+  logger.info({ ...Object.fromEntries(DEMO_SANDBOXES.map((d) => [d.crm, sandboxes.urls[d.crm] ?? 'off'])), seed: opts.seedDir ?? 'demo' }, 'demo CRM sandboxes started');
+  // The demo connectors, with the sandboxes' default credentials; a sandbox left out (`off`) takes its connector of an
+  // earlier start with it.
+  for (const d of DEMO_SANDBOXES) {
+    const baseUrl = sandboxes.urls[d.crm];
+    if (baseUrl) await store.upsert({ id: d.connectorId, crm: d.crm, name: `${d.name} (sandbox)`, baseUrl, settings: { demo: true }, credentials: structuredClone(d.credentials) });
+    else await store.remove(d.connectorId);
   }
   return { demo: true, sandboxes, stop: () => sandboxes.stop() };
 }
 
 /**
- * SALESFORCE_*, HUBSPOT_*, PIPEDRIVE_* and DYNAMICS_* variables describe real accounts; they are stored (encrypted) under fixed
+ * SALESFORCE_*, HUBSPOT_*, PIPEDRIVE_*, DYNAMICS_* and ZOHO_* variables describe real accounts; they are stored (encrypted) under fixed
  * ids. They seed the connector: settings an admin saves later through the admin API stay in force across restarts
  * until the variables themselves change (a fingerprint of what they said is kept with the connector), and then they win again.
  */
@@ -111,6 +94,19 @@ async function registerFromEnvironment(store: ConnectorStore, env: NodeJS.Proces
       credentials: {
         auth: { kind: 'client-credentials', tenantId: env.DYNAMICS_TENANT_ID, clientId: env.DYNAMICS_CLIENT_ID, clientSecret: env.DYNAMICS_CLIENT_SECRET },
         ...(env.DYNAMICS_AUTHORITY_URL ? { authorityUrl: env.DYNAMICS_AUTHORITY_URL } : {}),
+      },
+    });
+  }
+  if (env.ZOHO_CLIENT_ID && env.ZOHO_CLIENT_SECRET && env.ZOHO_REFRESH_TOKEN) {
+    wanted.push({
+      id: 'zoho',
+      crm: 'zoho',
+      name: 'Zoho CRM',
+      // The API domain of the org's data centre: https://www.zohoapis.com (US), .eu, .in, .com.au, .jp, .ca…
+      baseUrl: env.ZOHO_API_DOMAIN ?? 'https://www.zohoapis.com',
+      credentials: {
+        auth: { kind: 'refresh-token', clientId: env.ZOHO_CLIENT_ID, clientSecret: env.ZOHO_CLIENT_SECRET, refreshToken: env.ZOHO_REFRESH_TOKEN },
+        ...(env.ZOHO_ACCOUNTS_URL ? { accountsUrl: env.ZOHO_ACCOUNTS_URL } : {}),
       },
     });
   }

@@ -7,6 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { ProductError } from '../lib/product-error.ts';
+import { DEMO_SANDBOXES, demoSandboxOfFlag, portVariable, portVariablesList } from './demo-sandboxes.ts';
 
 export function tsxLoader(): string {
   return import.meta.resolve('tsx');
@@ -17,12 +18,16 @@ export function sandboxEntry(): string {
 }
 
 export interface SandboxProcess {
+  /** The URL of every sandbox that runs, by CRM id (cli/demo-sandboxes.ts); one left `off` is absent. */
+  urls: Readonly<Record<string, string>>;
   salesforceUrl: string;
   hubspotUrl: string;
   /** Absent when started with `--pipedrive-port off`. */
   pipedriveUrl?: string;
   /** Absent when started with `--dynamics-port off`. */
   dynamicsUrl?: string;
+  /** Absent when started with `--zoho-port off`. */
+  zohoUrl?: string;
   child: ChildProcess;
   stop(): Promise<void>;
 }
@@ -33,11 +38,11 @@ export async function startSandboxProcess(args: string[], timeoutMs = 60_000): P
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const lines = createInterface({ input: child.stdout! });
-  const ready = await new Promise<{ salesforce: string; hubspot: string; pipedrive?: string; dynamics?: string }>((resolve, reject) => {
+  const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
     const timer = setTimeout(() => reject(new ProductError('INTERNAL_SERVER_ERROR', `the CRM sandboxes did not start within ${timeoutMs} ms: ${stderr.trim()}`)), timeoutMs);
     lines.on('line', (line) => {
       try {
-        const msg = JSON.parse(line) as { ready?: boolean; salesforce: string; hubspot: string; pipedrive?: string; dynamics?: string };
+        const msg = JSON.parse(line) as Record<string, unknown>;
         if (msg.ready) {
           clearTimeout(timer);
           resolve(msg);
@@ -52,11 +57,14 @@ export async function startSandboxProcess(args: string[], timeoutMs = 60_000): P
       reject(new ProductError(code === 2 ? 'BAD_USER_INPUT' : 'INTERNAL_SERVER_ERROR', `the CRM sandboxes stopped (exit ${code}): ${stderr.trim()}`));
     });
   });
+  const urls = Object.fromEntries(DEMO_SANDBOXES.flatMap((d) => (typeof ready[d.crm] === 'string' ? [[d.crm, ready[d.crm] as string]] : [])));
   return {
-    salesforceUrl: ready.salesforce,
-    hubspotUrl: ready.hubspot,
-    ...(ready.pipedrive ? { pipedriveUrl: ready.pipedrive } : {}),
-    ...(ready.dynamics ? { dynamicsUrl: ready.dynamics } : {}),
+    urls,
+    salesforceUrl: urls.salesforce!,
+    hubspotUrl: urls.hubspot!,
+    ...(urls.pipedrive ? { pipedriveUrl: urls.pipedrive } : {}),
+    ...(urls.dynamics ? { dynamicsUrl: urls.dynamics } : {}),
+    ...(urls.zoho ? { zohoUrl: urls.zoho } : {}),
     child,
     stop: () =>
       new Promise<void>((resolve) => {
@@ -73,14 +81,14 @@ export async function startSandboxProcess(args: string[], timeoutMs = 60_000): P
  * so the message names the variable that works for them.
  */
 function portInUse(stderr: string): ProductError {
-  const crm = /--(salesforce|hubspot|pipedrive|dynamics)-port/.exec(stderr)?.[1];
+  const flag = /--[a-z]+-port/.exec(stderr)?.[0];
+  const sandbox = flag ? demoSandboxOfFlag(flag) : undefined;
   const address = /EADDRINUSE[^)]*?(\S+:\d+)/.exec(stderr)?.[1];
-  const variable = crm ? `CUSTOMER_GRAPH_DEMO_${crm.toUpperCase()}_PORT` : 'CUSTOMER_GRAPH_DEMO_SALESFORCE_PORT / _HUBSPOT_PORT / _PIPEDRIVE_PORT / _DYNAMICS_PORT';
-  const names: Record<string, string> = { salesforce: 'Salesforce', hubspot: 'HubSpot', pipedrive: 'Pipedrive', dynamics: 'Dynamics 365' };
-  const which = crm ? `the demo ${names[crm]} sandbox` : 'a demo CRM sandbox';
+  const variable = sandbox ? portVariable(sandbox) : portVariablesList();
+  const which = sandbox ? `the demo ${sandbox.name} sandbox` : 'a demo CRM sandbox';
   return new ProductError(
     'PORT_IN_USE',
     `Port${address ? ` ${address}` : ''} of ${which} is already in use (another customer-graph start, or customer-graph sandbox?). Stop what holds it, or pick another port with ${variable}=N (0: any free port); CUSTOMER_GRAPH_DEMO=off starts without the demo CRMs.`,
-    { ...(crm ? { variable } : {}), ...(address ? { address } : {}) },
+    { ...(sandbox ? { variable } : {}), ...(address ? { address } : {}) },
   );
 }

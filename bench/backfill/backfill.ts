@@ -237,7 +237,7 @@ export async function runBackfillBench(opts: BackfillBenchOptions): Promise<Back
   log(`seed: ${JSON.stringify(seed)}`);
   const wanted = (crm: Crm) => opts.scenarios.some((s) => (SCENARIO_CRMS[s] as readonly Crm[]).includes(crm));
   const sandboxes = await startSandboxProcess([
-    '--salesforce-port', '0', '--hubspot-port', '0', '--pipedrive-port', wanted('pipedrive') ? '0' : 'off', '--dynamics-port', wanted('dynamics') ? '0' : 'off',
+    '--salesforce-port', '0', '--hubspot-port', '0', '--pipedrive-port', wanted('pipedrive') ? '0' : 'off', '--dynamics-port', wanted('dynamics') ? '0' : 'off', '--zoho-port', 'off',
   ]);
   const urls: Partial<Record<Crm, string>> = {
     salesforce: sandboxes.salesforceUrl, hubspot: sandboxes.hubspotUrl, ...(sandboxes.pipedriveUrl ? { pipedrive: sandboxes.pipedriveUrl } : {}),

@@ -41,7 +41,7 @@ const app = await startApp(
   createLogger('bench-change-latency', process.env.LOG_LEVEL ?? 'warn'),
   undefined,
   { env: {
-    CUSTOMER_GRAPH_DEMO_SALESFORCE_PORT: '0', CUSTOMER_GRAPH_DEMO_HUBSPOT_PORT: '0', CUSTOMER_GRAPH_DEMO_PIPEDRIVE_PORT: crm === 'pipedrive' ? '0' : 'off', CUSTOMER_GRAPH_DEMO_DYNAMICS_PORT: 'off',
+    CUSTOMER_GRAPH_DEMO_SALESFORCE_PORT: '0', CUSTOMER_GRAPH_DEMO_HUBSPOT_PORT: '0', CUSTOMER_GRAPH_DEMO_PIPEDRIVE_PORT: crm === 'pipedrive' ? '0' : 'off', CUSTOMER_GRAPH_DEMO_DYNAMICS_PORT: 'off', CUSTOMER_GRAPH_DEMO_ZOHO_PORT: 'off',
     CUSTOMER_GRAPH_POLL_INTERVAL_MS: pollMs,
   } },
 );

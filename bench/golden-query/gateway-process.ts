@@ -39,7 +39,7 @@ const app = await startApp(
   undefined,
   // Always the demo sandboxes, on free ports, whatever CRM credentials the environment may hold; no change polling,
   // whose CRM calls are not the query's.
-  { env: { CUSTOMER_GRAPH_DEMO_SALESFORCE_PORT: '0', CUSTOMER_GRAPH_DEMO_HUBSPOT_PORT: '0', CUSTOMER_GRAPH_DEMO_PIPEDRIVE_PORT: 'off', CUSTOMER_GRAPH_DEMO_DYNAMICS_PORT: 'off', CUSTOMER_GRAPH_POLL_INTERVAL_MS: '0' } },
+  { env: { CUSTOMER_GRAPH_DEMO_SALESFORCE_PORT: '0', CUSTOMER_GRAPH_DEMO_HUBSPOT_PORT: '0', CUSTOMER_GRAPH_DEMO_PIPEDRIVE_PORT: 'off', CUSTOMER_GRAPH_DEMO_DYNAMICS_PORT: 'off', CUSTOMER_GRAPH_DEMO_ZOHO_PORT: 'off', CUSTOMER_GRAPH_POLL_INTERVAL_MS: '0' } },
 );
 
 let closing = false;

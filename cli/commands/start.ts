@@ -4,6 +4,7 @@ import { createLogger } from '../../lib/logger.ts';
 import { resolveCipher } from '../secret-key.ts';
 import { probeDatabase } from '../../db/probe-database.ts';
 import { DATABASE_ENV, STARTUP_EXIT_CODES, parseCommandArgs, parsePortOption } from '../command-help.ts';
+import { demoPortVariablesHelp } from '../demo-sandboxes.ts';
 import { checkPortFree, portInUseError } from '../port-check.ts';
 import type { Command } from './command.ts';
 import { waitForShutdownSignal } from '../shutdown-signal.ts';
@@ -21,10 +22,7 @@ const help = {
     ['HOST', 'interface to listen on (default 0.0.0.0)'],
     ...DATABASE_ENV,
     ['CUSTOMER_GRAPH_DEMO', 'auto (default) or off: no demo sandboxes'],
-    ['CUSTOMER_GRAPH_DEMO_SALESFORCE_PORT', 'port of the demo Salesforce sandbox (default 4101; 0: a free port)'],
-    ['CUSTOMER_GRAPH_DEMO_HUBSPOT_PORT', 'port of the demo HubSpot sandbox (default 4102)'],
-    ['CUSTOMER_GRAPH_DEMO_PIPEDRIVE_PORT', 'port of the demo Pipedrive sandbox (default 4103; off: none)'],
-    ['CUSTOMER_GRAPH_DEMO_DYNAMICS_PORT', 'port of the demo Dynamics 365 sandbox (default 4104; off: none)'],
+    ...demoPortVariablesHelp(),
     ['(more)', 'every variable of the README configuration table'],
   ],
   exitCodes: [...STARTUP_EXIT_CODES, [75, 'the port (or a demo sandbox port) is in use (PORT_IN_USE)']],

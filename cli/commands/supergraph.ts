@@ -18,6 +18,7 @@ import type { ServableSubgraph } from '../../subgraphs/native/serve-http.ts';
 import type { RunningApp } from '../app.ts';
 import { resolveCipher } from '../secret-key.ts';
 import { DATABASE_ENV, STARTUP_EXIT_CODES, parseCommandArgs } from '../command-help.ts';
+import { DEMO_SANDBOXES, portVariable, portVariablesList } from '../demo-sandboxes.ts';
 import type { Command } from './command.ts';
 
 /**
@@ -25,7 +26,7 @@ import type { Command } from './command.ts';
  * what `customer-graph supergraph` writes into the supergraph unless told otherwise with `--url NAME=URL`.
  * A new CRM gets the next port here.
  */
-export const SUBGRAPH_PORTS: Readonly<Record<string, number>> = { identity: 4201, golden: 4202, salesforce: 4203, hubspot: 4204, pipedrive: 4205, dynamics: 4206 };
+export const SUBGRAPH_PORTS: Readonly<Record<string, number>> = { identity: 4201, golden: 4202, salesforce: 4203, hubspot: 4204, pipedrive: 4205, dynamics: 4206, zoho: 4207 };
 
 export const SUBGRAPH_NAMES = Object.keys(SUBGRAPH_PORTS);
 
@@ -111,7 +112,7 @@ const help = {
   },
   env: [
     ...DATABASE_ENV.map(([name, text]): [string, string] => [name, name === 'LOG_LEVEL' ? `${text} (default warn)` : text]),
-    ['CUSTOMER_GRAPH_DEMO_SALESFORCE_PORT / _HUBSPOT_PORT / _PIPEDRIVE_PORT', 'demo sandbox ports (default: free ports)'],
+    [portVariablesList(), 'demo sandbox ports (default: free ports)'],
   ],
   exitCodes: STARTUP_EXIT_CODES,
 } satisfies Command['help'];
@@ -125,16 +126,10 @@ export const supergraphCommand: Command = {
     const urls = parseUrlOverrides(values.url ?? []);
     // Quiet by default: this is a one-shot export, its output is the SDL. LOG_LEVEL still wins.
     const logger = stderrLogger(process.env.LOG_LEVEL || 'warn');
-    // Only CRM metadata is needed from the demo sandboxes, so they take free ports rather than 4101-4104, which a
+    // Only CRM metadata is needed from the demo sandboxes, so they take free ports rather than 4101-4105, which a
     // running `customer-graph start` may hold. Explicit settings still win.
     const port = (name: string) => process.env[name] || '0';
-    const env = {
-      ...process.env,
-      CUSTOMER_GRAPH_DEMO_SALESFORCE_PORT: port('CUSTOMER_GRAPH_DEMO_SALESFORCE_PORT'),
-      CUSTOMER_GRAPH_DEMO_HUBSPOT_PORT: port('CUSTOMER_GRAPH_DEMO_HUBSPOT_PORT'),
-      CUSTOMER_GRAPH_DEMO_PIPEDRIVE_PORT: port('CUSTOMER_GRAPH_DEMO_PIPEDRIVE_PORT'),
-      CUSTOMER_GRAPH_DEMO_DYNAMICS_PORT: port('CUSTOMER_GRAPH_DEMO_DYNAMICS_PORT'),
-    };
+    const env = { ...process.env, ...Object.fromEntries(DEMO_SANDBOXES.map((d) => [portVariable(d), port(portVariable(d))])) };
     const app = await startComposition(logger, { env, ...(values.seed ? { seedDir: values.seed } : {}) });
     try {
       const sdl = await exportSupergraph(app, urls);

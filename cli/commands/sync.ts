@@ -14,6 +14,7 @@ import { createLogger } from '../../lib/logger.ts';
 import { probeDatabase } from '../../db/probe-database.ts';
 import { resolveCipher } from '../secret-key.ts';
 import { DATABASE_ENV, STARTUP_EXIT_CODES, parseCommandArgs } from '../command-help.ts';
+import { demoPortVariablesHelp } from '../demo-sandboxes.ts';
 import type { Command } from './command.ts';
 
 const help = {
@@ -28,10 +29,7 @@ const help = {
   env: [
     ...DATABASE_ENV.map(([name, text]): [string, string] => [name, name === 'LOG_LEVEL' ? `${text} (default warn: progress goes to the terminal)` : text]),
     ['CUSTOMER_GRAPH_DEMO', 'auto (default) or off: no demo sandboxes'],
-    ['CUSTOMER_GRAPH_DEMO_SALESFORCE_PORT', 'port of the demo Salesforce sandbox (default 4101; 0: a free port)'],
-    ['CUSTOMER_GRAPH_DEMO_HUBSPOT_PORT', 'port of the demo HubSpot sandbox (default 4102)'],
-    ['CUSTOMER_GRAPH_DEMO_PIPEDRIVE_PORT', 'port of the demo Pipedrive sandbox (default 4103; off: none)'],
-    ['CUSTOMER_GRAPH_DEMO_DYNAMICS_PORT', 'port of the demo Dynamics 365 sandbox (default 4104; off: none)'],
+    ...demoPortVariablesHelp(),
   ],
   exitCodes: [
     ...STARTUP_EXIT_CODES.map(([code, text]): [number, string] => [code, code === 69 ? `${text}, or a CRM object could not be read (the others are backfilled and it is named)` : text]),

@@ -43,7 +43,7 @@ afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true }
 // Each command's usage line and options its help must show.
 const expected: Record<string, { usage: string; options: string[] }> = {
   start: { usage: 'Usage: customer-graph start [--port N] [--seed DIR]', options: ['--port N', '--seed DIR', 'PORT', 'CUSTOMER_GRAPH_DEMO_HUBSPOT_PORT'] },
-  sandbox: { usage: 'Usage: customer-graph sandbox [--seed DIR]', options: ['--salesforce-port N', '--hubspot-port N', '--pipedrive-port N|off', '--dynamics-port N|off', '(default 4101)'] },
+  sandbox: { usage: 'Usage: customer-graph sandbox [--seed DIR]', options: ['--salesforce-port N', '--hubspot-port N', '--pipedrive-port N|off', '--dynamics-port N|off', '--zoho-port N|off', '(default 4101)'] },
   supergraph: { usage: 'Usage: customer-graph supergraph [--url NAME=URL ...]', options: ['--url NAME=URL', '--seed DIR'] },
   subgraph: { usage: 'Usage: customer-graph subgraph <identity|golden|', options: ['--port N', '--host HOST', '(default 127.0.0.1)', 'golden'] },
   sync: { usage: 'Usage: customer-graph sync --backfill [--seed DIR]', options: ['--backfill', '--seed DIR'] },

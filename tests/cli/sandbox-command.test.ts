@@ -13,8 +13,8 @@ describe('customer-graph sandbox', () => {
   const running: SandboxProcess[] = [];
   afterAll(async () => Promise.all(running.map((r) => r.stop())));
 
-  it('starts the four sandboxes on the demo set, with overlapping customers in each CRM', async () => {
-    const sb = await startSandboxProcess(['--salesforce-port', '0', '--hubspot-port', '0', '--pipedrive-port', '0', '--dynamics-port', '0']);
+  it('starts the five sandboxes on the demo set, with overlapping customers in each CRM', async () => {
+    const sb = await startSandboxProcess(['--salesforce-port', '0', '--hubspot-port', '0', '--pipedrive-port', '0', '--dynamics-port', '0', '--zoho-port', '0']);
     running.push(sb);
     const token = await fetch(`${sb.salesforceUrl}/services/oauth2/token`, {
       method: 'POST',
@@ -51,18 +51,29 @@ describe('customer-graph sandbox', () => {
     const contacts = ((await dy.json()) as { value: { emailaddress1: string }[] }).value;
     expect(contacts.length).toBeGreaterThan(50);
     expect(contacts.every((c) => hsEmails.has(c.emailaddress1) || sfEmails.has(c.emailaddress1))).toBe(true);
+    // The partner channel in Zoho CRM: the same work emails, through a Zoho refresh-token grant and Zoho-oauthtoken.
+    const zoToken = await fetch(`${sb.zohoUrl}/oauth/v2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=refresh_token&client_id=1000.SANDBOXCLIENTID&client_secret=sandbox-zoho-secret&refresh_token=1000.sandbox-zoho-refresh-token',
+    });
+    const zohoToken = ((await zoToken.json()) as { access_token: string }).access_token;
+    const zo = await fetch(`${sb.zohoUrl}/crm/v8/Contacts?fields=Email&per_page=200`, { headers: { authorization: `Zoho-oauthtoken ${zohoToken}` } });
+    const zohoContacts = ((await zo.json()) as { data: { Email: string }[] }).data;
+    expect(zohoContacts.length).toBeGreaterThan(40);
+    expect(zohoContacts.every((c) => hsEmails.has(c.Email) || sfEmails.has(c.Email))).toBe(true);
   });
 
   it('leaves the Dynamics sandbox out with --dynamics-port off, and names --dynamics-port when its port is taken', async () => {
-    const sb = await startSandboxProcess(['--salesforce-port', '0', '--hubspot-port', '0', '--pipedrive-port', 'off', '--dynamics-port', 'off']);
+    const sb = await startSandboxProcess(['--salesforce-port', '0', '--hubspot-port', '0', '--pipedrive-port', 'off', '--dynamics-port', 'off', '--zoho-port', 'off']);
     running.push(sb);
     expect(sb.dynamicsUrl).toBeUndefined();
-    await expect(startSandboxProcess(['--salesforce-port', '0', '--hubspot-port', '0', '--pipedrive-port', 'off', '--dynamics-port', 'x'])).rejects.toThrow(/--dynamics-port must be a port number or off/);
+    await expect(startSandboxProcess(['--salesforce-port', '0', '--hubspot-port', '0', '--pipedrive-port', 'off', '--dynamics-port', 'x', '--zoho-port', 'off'])).rejects.toThrow(/--dynamics-port must be a port number or off/);
     const holder = createServer();
     await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
     const port = (holder.address() as { port: number }).port;
     try {
-      await expect(startSandboxProcess(['--salesforce-port', '0', '--hubspot-port', '0', '--pipedrive-port', 'off', '--dynamics-port', String(port)]))
+      await expect(startSandboxProcess(['--salesforce-port', '0', '--hubspot-port', '0', '--pipedrive-port', 'off', '--dynamics-port', String(port), '--zoho-port', 'off']))
         .rejects.toMatchObject({ code: 'PORT_IN_USE', message: expect.stringMatching(/Dynamics 365 sandbox.*CUSTOMER_GRAPH_DEMO_DYNAMICS_PORT=N/s) });
     } finally {
       await new Promise((resolve) => holder.close(resolve));
@@ -70,23 +81,23 @@ describe('customer-graph sandbox', () => {
   });
 
   it('leaves the Pipedrive sandbox out with --pipedrive-port off', async () => {
-    const sb = await startSandboxProcess(['--salesforce-port', '0', '--hubspot-port', '0', '--pipedrive-port', 'off', '--dynamics-port', 'off']);
+    const sb = await startSandboxProcess(['--salesforce-port', '0', '--hubspot-port', '0', '--pipedrive-port', 'off', '--dynamics-port', 'off', '--zoho-port', 'off']);
     running.push(sb);
     expect(sb.pipedriveUrl).toBeUndefined();
-    await expect(startSandboxProcess(['--salesforce-port', '0', '--hubspot-port', '0', '--pipedrive-port', 'nope', '--dynamics-port', 'off'])).rejects.toThrow(/--pipedrive-port must be a port number or off/);
+    await expect(startSandboxProcess(['--salesforce-port', '0', '--hubspot-port', '0', '--pipedrive-port', 'nope', '--dynamics-port', 'off', '--zoho-port', 'off'])).rejects.toThrow(/--pipedrive-port must be a port number or off/);
   });
 
   it('starts on a seed folder, and stops with the file and record index of a malformed record', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-seed-'));
     fs.mkdirSync(path.join(dir, 'hubspot'));
     fs.writeFileSync(path.join(dir, 'hubspot', 'contacts.json'), JSON.stringify([{ id: '1', properties: { email: 'a@b.test' } }, { id: '2', properties: 'not an object' }]));
-    await expect(startSandboxProcess(['--seed', dir, '--salesforce-port', '0', '--hubspot-port', '0', '--pipedrive-port', '0', '--dynamics-port', '0'])).rejects.toThrow(/contacts\.json.*(record|index)\D*1/s);
+    await expect(startSandboxProcess(['--seed', dir, '--salesforce-port', '0', '--hubspot-port', '0', '--pipedrive-port', '0', '--dynamics-port', '0', '--zoho-port', '0'])).rejects.toThrow(/contacts\.json.*(record|index)\D*1/s);
   });
 
   it('stops when the process that started it is SIGKILLed (no orphan holding its ports)', async () => {
     // A parent that starts the sandboxes the way `customer-graph start` does, prints the child's pid, then waits.
     const script = `import { startSandboxProcess } from ${JSON.stringify(new URL('../../cli/sandbox-process.ts', import.meta.url).href)};
-      const sb = await startSandboxProcess(['--salesforce-port', '0', '--hubspot-port', '0', '--pipedrive-port', '0', '--dynamics-port', '0']);
+      const sb = await startSandboxProcess(['--salesforce-port', '0', '--hubspot-port', '0', '--pipedrive-port', '0', '--dynamics-port', '0', '--zoho-port', '0']);
       console.log(JSON.stringify({ pid: sb.child.pid, url: sb.hubspotUrl }));
       setInterval(() => {}, 1000);`;
     const parent = spawn(process.execPath, ['--import', tsxLoader(), '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });

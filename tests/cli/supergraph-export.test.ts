@@ -29,6 +29,7 @@ async function cliEnv(extra: Record<string, string> = {}): Promise<NodeJS.Proces
     CUSTOMER_GRAPH_DEMO_HUBSPOT_PORT: '0',
     CUSTOMER_GRAPH_DEMO_PIPEDRIVE_PORT: '0',
     CUSTOMER_GRAPH_DEMO_DYNAMICS_PORT: '0',
+    CUSTOMER_GRAPH_DEMO_ZOHO_PORT: '0',
     CUSTOMER_GRAPH_METADATA_REFRESH_MS: '0',
     LOG_LEVEL: 'error',
     ...extra,
@@ -79,6 +80,7 @@ describe('customer-graph supergraph', () => {
       hubspot: 'http://localhost:4204/graphql',
       pipedrive: 'http://localhost:4205/graphql',
       dynamics: 'http://localhost:4206/graphql',
+      zoho: 'http://localhost:4207/graphql',
     });
     expect(r.stdout).toMatch(/enum join__Graph \{[^}]*IDENTITY @join__graph\(name: "identity", url: "http:\/\/localhost:4201\/graphql"\)/);
     // The subgraphs extracted back from it are the ones the product composes: golden fields and native objects.
@@ -86,6 +88,7 @@ describe('customer-graph supergraph', () => {
     expect(subgraphs.get('golden')!.schema.type('Customer')?.toString()).toBe('Customer');
     expect(subgraphs.get('salesforce')!.schema.type('SalesforceContact')).toBeDefined();
     expect(subgraphs.get('hubspot')!.schema.type('HubSpotContact')).toBeDefined();
+    expect(subgraphs.get('zoho')!.schema.type('ZohoContact')).toBeDefined();
     const api = supergraph.apiSchema();
     expect(api.schemaDefinition.rootType('query')!.field('customers')).toBeDefined();
   }, 180_000);
@@ -137,6 +140,6 @@ describe('customer-graph subgraph', () => {
     const r = await runCli(['subgraph', 'freshsales'], await cliEnv(), 60_000);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('Unknown subgraph "freshsales"');
-    expect(r.stderr).toContain('identity, golden, salesforce, hubspot, pipedrive, dynamics');
+    expect(r.stderr).toContain('identity, golden, salesforce, hubspot, pipedrive, dynamics, zoho');
   }, 70_000);
 });

@@ -27,6 +27,7 @@ describe('customer-graph sync --backfill', () => {
     CUSTOMER_GRAPH_DEMO_HUBSPOT_PORT: '0',
     CUSTOMER_GRAPH_DEMO_PIPEDRIVE_PORT: '0',
     CUSTOMER_GRAPH_DEMO_DYNAMICS_PORT: '0',
+    CUSTOMER_GRAPH_DEMO_ZOHO_PORT: '0',
     CUSTOMER_GRAPH_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'cg-backfill-')),
     DATABASE_URL: '',
   };
@@ -52,8 +53,9 @@ describe('customer-graph sync --backfill', () => {
     expect(first.stderr).toContain('salesforce/Contact'); // the progress bars, on stderr
     expect(first.stderr).toContain('pipedrive/persons');
     expect(first.stderr).toContain('dynamics/contacts');
+    expect(first.stderr).toContain('zoho/Contacts');
     // Every object read gets a change cursor: the next poller resumes from when the backfill began.
-    const resumes = /Change polling picks up what changed since this backfill began \((\S+)\) for 12 CRM object\(s\), reading again from (\S+) at the earliest/.exec(first.stdout);
+    const resumes = /Change polling picks up what changed since this backfill began \((\S+)\) for 15 CRM object\(s\), reading again from (\S+) at the earliest/.exec(first.stdout);
     expect(resumes, first.stdout).not.toBeNull();
     expect(Date.parse(resumes![1]!)).toBeGreaterThan(Date.now() - 180_000);
     // The demo's records changed long ago: no CRM clock to go by, so an hour before the backfill (MAX_CLOCK_SKEW_MS).
@@ -61,6 +63,6 @@ describe('customer-graph sync --backfill', () => {
     const second = await backfill(env);
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toMatch(/ 0 golden records created, 0 links created, 0 snapshots changed/);
-    expect(second.stdout).toContain('12 CRM object(s) already had a change cursor and keep it: change polling resumes where it was.');
+    expect(second.stdout).toContain('15 CRM object(s) already had a change cursor and keep it: change polling resumes where it was.');
   }, 180_000);
 });

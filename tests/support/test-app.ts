@@ -23,6 +23,8 @@ export interface TestApp {
   pipedriveUrl: string;
   /** Empty unless the test turned the demo's Dynamics 365 sandbox on (CUSTOMER_GRAPH_DEMO_DYNAMICS_PORT). */
   dynamicsUrl: string;
+  /** Empty unless the test turned the demo's Zoho CRM sandbox on (CUSTOMER_GRAPH_DEMO_ZOHO_PORT). */
+  zohoUrl: string;
   /** The Postgres database this app uses; undefined on PGlite. */
   databaseUrl: string | undefined;
   /** CUSTOMER_GRAPH_SECRET_KEY of this app (an app joining its database needs the same key to read credentials). */
@@ -62,11 +64,11 @@ export async function startTestApp(opts: StartTestAppOptions = {}): Promise<Test
     ...opts.config,
   });
   // Polling is off unless a test asks for it: background CRM calls would muddy the calls tests count. The demo's
-  // Pipedrive and Dynamics divisions are off too unless a test turns them on with a port: most tests were written for
+  // Pipedrive, Dynamics and Zoho divisions are off too unless a test turns them on with a port: most tests were written for
   // two CRMs.
   const env = opts.demo === false
     ? { CUSTOMER_GRAPH_DEMO: 'off', CUSTOMER_GRAPH_POLL_INTERVAL_MS: '0', ...opts.env }
-    : { CUSTOMER_GRAPH_DEMO_SALESFORCE_PORT: '0', CUSTOMER_GRAPH_DEMO_HUBSPOT_PORT: '0', CUSTOMER_GRAPH_DEMO_PIPEDRIVE_PORT: 'off', CUSTOMER_GRAPH_DEMO_DYNAMICS_PORT: 'off', CUSTOMER_GRAPH_POLL_INTERVAL_MS: '0', ...opts.env };
+    : { CUSTOMER_GRAPH_DEMO_SALESFORCE_PORT: '0', CUSTOMER_GRAPH_DEMO_HUBSPOT_PORT: '0', CUSTOMER_GRAPH_DEMO_PIPEDRIVE_PORT: 'off', CUSTOMER_GRAPH_DEMO_DYNAMICS_PORT: 'off', CUSTOMER_GRAPH_DEMO_ZOHO_PORT: 'off', CUSTOMER_GRAPH_POLL_INTERVAL_MS: '0', ...opts.env };
   let app: RunningApp;
   try {
     app = await startApp(config, createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent'), undefined, {
@@ -85,6 +87,7 @@ export async function startTestApp(opts: StartTestAppOptions = {}): Promise<Test
     hubspotUrl: app.setup.sandboxes?.hubspotUrl ?? '',
     pipedriveUrl: app.setup.sandboxes?.pipedriveUrl ?? '',
     dynamicsUrl: app.setup.sandboxes?.dynamicsUrl ?? '',
+    zohoUrl: app.setup.sandboxes?.zohoUrl ?? '',
     databaseUrl: config.databaseUrl,
     secretKey: config.secretKey ?? secretKey,
     async gql(query, variables) {
