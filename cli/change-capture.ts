@@ -28,7 +28,8 @@ import { pruneChangeLog } from '../db/change-log.ts';
 import { retentionSchedule } from '../sync/retention-schedule.ts';
 import type { RetentionSchedule } from '../sync/retention-schedule.ts';
 import type { Poller } from '../sync/poller.ts';
-import { DEMO_HUBSPOT_ID, DEMO_PIPEDRIVE_ID } from './connector-setup.ts';
+import { DEMO_HUBSPOT_ID } from './connector-setup.ts';
+import { DEMO_SANDBOXES } from './demo-sandboxes.ts';
 import type { ConnectorSetup } from './connector-setup.ts';
 
 export interface ChangeCapture {
@@ -116,7 +117,13 @@ export async function startChangeCapture(opts: ChangeCaptureOptions): Promise<Ch
     publicBaseUrl: env.CUSTOMER_GRAPH_PUBLIC_URL,
     logger,
   });
+  // Some CRMs' subscriptions expire (Zoho's notification channels live 7 days at most): asking again every few hours
+  // renews them before they lapse. Where nothing changed, a CRM only lists its subscriptions.
+  const renewMs = intervalMs(env, 'CUSTOMER_GRAPH_WEBHOOK_RENEW_HOURS', 6, 'hours') * 3_600_000;
+  const renewal = renewMs > 0 ? setInterval(() => void subscribeWebhooks(opts), renewMs) : undefined;
+  renewal?.unref();
   const stop = async () => {
+    clearInterval(renewal);
     await poller?.stop();
     await inbox.stop();
     await changeLogRetention.stop();
@@ -136,7 +143,7 @@ export async function startChangeCapture(opts: ChangeCaptureOptions): Promise<Ch
 }
 
 /**
- * CRMs whose webhooks are created through their API (Pipedrive) are asked to deliver to this gateway: at
+ * CRMs whose webhooks are created through their API (Pipedrive, Zoho) are asked to deliver to this gateway: at
  * `CUSTOMER_GRAPH_PUBLIC_URL` when set, else, for the demo connectors, at this server's own address (the
  * sandboxes run on this machine). Subscriptions of the connector's own path to another URL (the public URL changed)
  * or with another webhook user are removed once the new ones exist. In the background: a CRM that is slow or down
@@ -149,7 +156,9 @@ async function subscribeWebhooks(opts: ChangeCaptureOptions, onlyCrm?: string): 
     const connectorId = connectorIds.get(crm);
     const ensure = connector.webhooks?.ensureSubscriptions;
     if (!connectorId || !ensure) return;
-    const base = publicUrl ?? (opts.setup.demo && connectorId === DEMO_PIPEDRIVE_ID ? opts.server.url : undefined);
+    // The demo's sandboxes run on this machine: they reach this server at its own address.
+    const isDemoConnector = opts.setup.demo && DEMO_SANDBOXES.some((d) => d.connectorId === connectorId);
+    const base = publicUrl ?? (isDemoConnector ? opts.server.url : undefined);
     if (!base) {
       logger.warn({ connector: connectorId }, 'webhooks not subscribed: set CUSTOMER_GRAPH_PUBLIC_URL to the address the CRM can reach this gateway at; polling catches changes meanwhile');
       return;

@@ -58,7 +58,8 @@ export const DEMO_SANDBOXES: readonly DemoSandbox[] = [
   },
   {
     crm: 'zoho', name: 'Zoho CRM', defaultPort: 4105, optional: true, connectorId: DEMO_ZOHO_ID,
-    credentials: { auth: DEMO_ZOHO_AUTH },
+    // The token Zoho echoes in every notification: the connector subscribes the sandbox with it.
+    credentials: { auth: DEMO_ZOHO_AUTH, webhookToken: 'sandbox-zoho-notification-token' },
     howToConnect: `client id ${DEMO_ZOHO_AUTH.clientId}, secret ${DEMO_ZOHO_AUTH.clientSecret}, refresh token ${DEMO_ZOHO_AUTH.refreshToken}`,
   },
 ];
