@@ -107,6 +107,7 @@ async function registerFromEnvironment(store: ConnectorStore, env: NodeJS.Proces
       credentials: {
         auth: { kind: 'refresh-token', clientId: env.ZOHO_CLIENT_ID, clientSecret: env.ZOHO_CLIENT_SECRET, refreshToken: env.ZOHO_REFRESH_TOKEN },
         ...(env.ZOHO_ACCOUNTS_URL ? { accountsUrl: env.ZOHO_ACCOUNTS_URL } : {}),
+        ...(env.ZOHO_WEBHOOK_TOKEN ? { webhookToken: env.ZOHO_WEBHOOK_TOKEN } : {}),
       },
     });
   }
