@@ -122,6 +122,7 @@ export const supportedCrms: Record<string, CrmSupport> = {
         auth: credentials.auth as ZohoAuth,
         tokenStore: deps.tokenStore,
         onNeedsReauthorisation: deps.onNeedsReauthorisation,
+        ...(typeof credentials.webhookToken === 'string' && credentials.webhookToken ? { webhookToken: credentials.webhookToken } : {}),
       });
     },
     buildSubgraph: (connector, options) => createZohoSubgraph(connector, options),

@@ -20,7 +20,7 @@ export const ZOHO_API_PATH = `crm/${ZOHO_API_VERSION}`;
 export type ZohoQuery = Record<string, string | number | undefined>;
 
 export interface ZohoRequest {
-  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Relative to `{apiDomain}/crm/v8/`, e.g. `Contacts`, `settings/fields`. */
   path: string;
   query?: ZohoQuery;
@@ -34,6 +34,8 @@ export interface ZohoRequest {
    * item failed. Top-level 400s (no `data` list) are still thrown.
    */
   recordResults?: boolean;
+  /** The key of the per-item list `recordResults` looks for: `data` (records, the default) or `watch` (channels). */
+  resultsKey?: 'data' | 'watch';
 }
 
 export interface ZohoResponse<T = unknown> {
@@ -79,7 +81,8 @@ export class ZohoApi {
           return { status: response.status, body: parseBody(ZOHO, answer, true) as T };
         }
         const parsed = parseBody(ZOHO, answer, false);
-        if (request.recordResults && response.status === 400 && Array.isArray((parsed as { data?: unknown } | null)?.data)) {
+        const results = (parsed as Record<string, unknown> | null)?.[request.resultsKey ?? 'data'];
+        if (request.recordResults && response.status === 400 && Array.isArray(results)) {
           return { status: response.status, body: parsed as T };
         }
         throw new ZohoHttpError(response.status, response.headers, parsed, text);

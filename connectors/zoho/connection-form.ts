@@ -24,11 +24,12 @@ export const zohoConnectionForm: ConnectionForm = {
         { name: 'clientSecret', label: 'Client secret', secret: true, required: true, help: 'api-console.zoho.com → the same client → Client Secret tab → Client Secret.' },
         { name: 'refreshToken', label: 'Refresh token', secret: true, required: true, help: 'api-console.zoho.com → Self Client → Generate Code (scope ZohoCRM.modules.ALL,ZohoCRM.settings.ALL), then exchange the code at {accounts URL}/oauth/v2/token with grant_type=authorization_code: the answer\'s refresh_token (1000.…). Generated in the same data centre as the API domain.' },
         { name: 'accountsUrl', label: 'Accounts URL', secret: false, required: false, help: 'The accounts server of your data centre, e.g. https://accounts.zoho.eu. Default: the one that goes with the API domain (www.zohoapis.eu → accounts.zoho.eu); the "accounts-server" the console names after sign-in.' },
+        { name: 'webhookToken', label: 'Webhook token', secret: true, required: false, help: 'Any long random string (up to 50 characters, e.g. from a password generator): customer-graph sends it to Zoho with its notification channel, and Zoho\'s notifications carry it back to prove they come from this org. Leave empty to catch changes by polling only.' },
       ],
     },
   ],
   toCredentials(_kind, v) {
     const auth: ZohoAuth = { kind: 'refresh-token', clientId: v.clientId!, clientSecret: v.clientSecret!, refreshToken: v.refreshToken! };
-    return { auth, ...(v.accountsUrl ? { accountsUrl: v.accountsUrl } : {}) };
+    return { auth, ...(v.accountsUrl ? { accountsUrl: v.accountsUrl } : {}), ...(v.webhookToken ? { webhookToken: v.webhookToken } : {}) };
   },
 };

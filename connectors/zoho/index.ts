@@ -16,6 +16,7 @@ import { ZohoApi } from './client.ts';
 import { ZohoCatalog } from './describe.ts';
 import { ZOHO, classifyZohoError } from './errors.ts';
 import { MAX_IDS, MAX_PAGE, fetchByIds, pageRecords } from './reads.ts';
+import { createZohoWebhookHandler } from './webhooks.ts';
 import { MAX_WRITE_ITEMS, createMany, deleteMany, updateMany, upsertMany } from './writes.ts';
 
 export { ZOHO, classifyZohoError, ZohoHttpError, recordError } from './errors.ts';
@@ -27,6 +28,10 @@ export { toNativeRecord, toZohoBody, toUtc } from './records.ts';
 export { DEFAULT_OVERLAP_MS } from './changes.ts';
 export { MAX_FIELDS, fieldGroups } from './reads.ts';
 export { zohoConnectionForm, DEFAULT_ZOHO_API_DOMAIN } from './connection-form.ts';
+export {
+  createZohoWebhookHandler, parseZohoNotification, watchChannelId, ZOHO_SUBSCRIPTIONS_PAGE, WATCH_EVENTS, WATCH_LIFETIME_MS, WATCH_RENEW_BEFORE_MS,
+  MAX_WATCH_TOKEN_LENGTH,
+} from './webhooks.ts';
 
 export interface ZohoConnectorOptions {
   /** Our id of this CRM connection: the token-store key and what `onNeedsReauthorisation` reports. */
@@ -53,6 +58,11 @@ export interface ZohoConnectorOptions {
   metadataTtlMs?: number;
   /** Budgets are process-wide by default; tests pass their own registry. */
   registry?: RateBudgetRegistry;
+  /**
+   * Enables `webhooks` (Zoho's Notifications API): the token (at most 50 characters) every watch channel is made with
+   * and every delivery must echo. A secret: registered for redaction, never in errors or logs.
+   */
+  webhookToken?: string;
 }
 
 export interface ZohoConnector extends Connector {
@@ -104,7 +114,8 @@ export function createZohoConnector(options: ZohoConnectorOptions): ZohoConnecto
     crm: ZOHO,
     limits: ZOHO_LIMITS,
     runtime,
-    // No webhooks in this round (Zoho's Notifications API is not used): polling alone catches changes.
+    // Zoho's Notifications API when a webhook token is configured; polling catches changes either way.
+    ...(options.webhookToken ? { webhooks: createZohoWebhookHandler(options.webhookToken, api, options.connectorId) } : {}),
     describeObjects: (objectTypes?: string[], o?: CallOptions): Promise<ObjectDescription[]> => catalog.describe(objectTypes, o),
     listObjects: (o?: CallOptions): Promise<string[]> => catalog.modules(o),
     fetchByIds: (objectType: string, ids: readonly string[], o?: FetchOptions): Promise<Map<string, NativeRecord>> => fetchByIds(api, catalog, objectType, ids, o),

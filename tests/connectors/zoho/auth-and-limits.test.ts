@@ -98,16 +98,19 @@ describe('data centres and the connection form', () => {
     expect(accountsUrlFor('not a url')).toBeUndefined();
   });
 
-  it('asks for the API domain, client id, secret client secret and refresh token, an optional accounts URL', () => {
+  it('asks for the API domain, client id, secret client secret and refresh token, an optional accounts URL and secret webhook token', () => {
     expect(zohoConnectionForm).toMatchObject({ crm: 'zoho', label: 'Zoho CRM', baseUrlLabel: 'API domain (data centre)' });
     const fields = zohoConnectionForm.authKinds[0]!.fields;
     expect(fields.map((f) => [f.name, f.secret, f.required])).toEqual([
-      ['clientId', false, true], ['clientSecret', true, true], ['refreshToken', true, true], ['accountsUrl', false, false],
+      ['clientId', false, true], ['clientSecret', true, true], ['refreshToken', true, true], ['accountsUrl', false, false], ['webhookToken', true, false],
     ]);
-    for (const f of fields) expect(f.help).toMatch(/api-console|accounts/);
+    for (const f of fields.filter((f) => f.name !== 'webhookToken')) expect(f.help).toMatch(/api-console|accounts/);
+    expect(fields.find((f) => f.name === 'webhookToken')!.help).toMatch(/long random string.*prove they come from this org/);
     expect(zohoConnectionForm.toCredentials('refresh-token', { clientId: 'c', clientSecret: 's', refreshToken: 'r' }))
       .toEqual({ auth: { kind: 'refresh-token', clientId: 'c', clientSecret: 's', refreshToken: 'r' } });
     expect(zohoConnectionForm.toCredentials('refresh-token', { clientId: 'c', clientSecret: 's', refreshToken: 'r', accountsUrl: 'https://accounts.zoho.eu' }))
       .toMatchObject({ accountsUrl: 'https://accounts.zoho.eu' });
+    expect(zohoConnectionForm.toCredentials('refresh-token', { clientId: 'c', clientSecret: 's', refreshToken: 'r', webhookToken: 'zh-wt-3c9e1a7f5b2d8e4c6a0f' }))
+      .toEqual({ auth: { kind: 'refresh-token', clientId: 'c', clientSecret: 's', refreshToken: 'r' }, webhookToken: 'zh-wt-3c9e1a7f5b2d8e4c6a0f' });
   });
 });
