@@ -8,7 +8,7 @@ import type { DataType, FieldDef, ModuleName } from './schema.ts';
 import type { Org } from './store.ts';
 
 /** A module's id: derived from its place in MODULES, so it is stable and the same in modules and lookups. */
-function moduleId(org: Org, apiName: string): string {
+export function moduleId(org: Org, apiName: string): string {
   return `${org.cfg.idPrefix}${String(1000 + MODULES.findIndex((m) => m.api_name === apiName)).padStart(6, '0')}`;
 }
 

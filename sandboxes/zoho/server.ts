@@ -10,8 +10,10 @@ import { ControlPlane } from '../common/control-plane.ts';
 import { listen } from '../common/running-sandbox.ts';
 import type { RunningSandbox, SandboxStartOptions } from '../common/running-sandbox.ts';
 import { AuthService } from './auth.ts';
+import type { DeliveryConfig } from '../common/webhook-delivery.ts';
 import { internalError, sendError, urlNotFound, ZohoError } from './errors.ts';
 import { ApiLimits } from './limits.ts';
+import { ZohoNotifications } from './notifications.ts';
 import { renderRecord } from './render.ts';
 import type { ModuleName } from './schema.ts';
 import { buildOrg, demoSeed, readSeedDir } from './seed.ts';
@@ -20,7 +22,9 @@ import type { Org } from './store.ts';
 import { offsetMinutes } from './time.ts';
 import { zohoControlRouter } from './routes/control.ts';
 import { metadataRouter } from './routes/metadata.ts';
+import { notificationControlRouter } from './routes/notification-control.ts';
 import { recordsRouter } from './routes/records.ts';
+import { watchRouter } from './routes/watch.ts';
 import { writesRouter } from './routes/writes.ts';
 
 export const DEFAULTS = {
@@ -33,6 +37,8 @@ export const DEFAULTS = {
   idPrefix: '4150868000000',
   creditsPerDay: 25_000,
   concurrency: 10,
+  notificationRetryDelaysMs: [1_000, 5_000, 30_000],
+  notificationTimeoutMs: 10_000,
 };
 
 export interface ZohoSandboxOptions extends SandboxStartOptions {
@@ -51,6 +57,12 @@ export interface ZohoSandboxOptions extends SandboxStartOptions {
   concurrency?: number;
   /** Records loaded at start and on every reset without a seed folder; with neither this, seedDir nor empty: the demo set. */
   seed?: ZohoSeed;
+  /** Waits before each retry of a failed notification (default 1 s, 5 s, 30 s); its length is the number of retries. */
+  notificationRetryDelaysMs?: number[];
+  /** How long a notify_url has to answer a delivery (default 10 s). */
+  notificationTimeoutMs?: number;
+  /** Start with notification delivery paused (as after `POST /_sandbox/zoho/notifications/pause`). */
+  notificationsPaused?: boolean;
 }
 
 /** Read access to the live records as the API renders them (every field), for assertions that bypass the API. */
@@ -70,6 +82,8 @@ export interface RunningZohoSandbox extends RunningSandbox {
   store: ZohoStoreView;
   auth: AuthService;
   limits: ApiLimits;
+  /** Watch channels and notification delivery: `list()`, `setPaused()`, `delivery.pending()`, `delivery.log`. */
+  notifications: ZohoNotifications;
   org(): Org;
   /** Replaces all records and custom fields with the folder's (or the start-time seed when absent). */
   reset(seedDir?: string): Promise<void>;
@@ -93,10 +107,17 @@ export async function startZohoSandbox(opts: ZohoSandboxOptions = {}): Promise<R
     ...cfg, tokenTtlSeconds: opts.tokenTtlSeconds ?? DEFAULTS.tokenTtlSeconds, tokenLimitPer10Min: opts.tokenLimitPer10Min ?? DEFAULTS.tokenLimitPer10Min,
   });
   const limits = new ApiLimits({ creditsPerDay: opts.creditsPerDay ?? DEFAULTS.creditsPerDay, concurrency: opts.concurrency ?? DEFAULTS.concurrency });
+  const notificationConfig: DeliveryConfig = {
+    enabled: !opts.notificationsPaused,
+    retryDelaysMs: [...(opts.notificationRetryDelaysMs ?? DEFAULTS.notificationRetryDelaysMs)],
+    timeoutMs: opts.notificationTimeoutMs ?? DEFAULTS.notificationTimeoutMs,
+  };
+  const notifications = new ZohoNotifications(() => org, notificationConfig);
   const reset = async (seedDir?: string) => {
     org = await load(seedDir ?? opts.seedDir);
     limits.reset();
     auth.resetLimit();
+    notifications.reset();
   };
 
   const control = new ControlPlane({
@@ -118,11 +139,12 @@ export async function startZohoSandbox(opts: ZohoSandboxOptions = {}): Promise<R
       tokenLimitPer10Min: auth.opts.tokenLimitPer10Min, tokenTtlSeconds: auth.opts.tokenTtlSeconds,
     }),
   });
-  const ctx = { org: () => org, control };
+  const ctx = { org: () => org, control, notifier: notifications };
 
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use('/_sandbox/zoho/notifications', notificationControlRouter(notifications, () => org));
   app.use('/_sandbox/zoho', zohoControlRouter(auth, () => org));
   app.use('/_sandbox', control.router());
   app.use('/crm', limits.tracker());
@@ -130,7 +152,8 @@ export async function startZohoSandbox(opts: ZohoSandboxOptions = {}): Promise<R
   app.use(auth.router());
   app.use('/crm', auth.middleware(), limits.middleware());
   app.use(express.json({ limit: '20mb' }));
-  app.use(metadataRouter(ctx), recordsRouter(ctx), writesRouter(ctx));
+  // The watch routes before the record routes: `/crm/v8/:module` would take `actions` for an unknown module.
+  app.use(watchRouter(notifications), metadataRouter(ctx), recordsRouter(ctx), writesRouter(ctx));
   app.use((_req: Request, res: Response) => sendError(res, urlNotFound()));
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof ZohoError) return sendError(res, err);
@@ -142,6 +165,7 @@ export async function startZohoSandbox(opts: ZohoSandboxOptions = {}): Promise<R
   });
 
   const running = await listen(app, control, opts);
+  notifications.apiUrl = `${running.url}/crm/v8`;
   const store: ZohoStoreView = {
     all: (module) => [...org.module(module).records.values()].map((r) => renderRecord(org, module, r, org.module(module).fields)),
     get: (module, id) => {
@@ -151,6 +175,10 @@ export async function startZohoSandbox(opts: ZohoSandboxOptions = {}): Promise<R
   };
   return {
     ...running, ...cfg, apiUrl: `${running.url}/crm/v8`, tokenUrl: `${running.url}/oauth/v2/token`,
-    store, auth, limits, org: () => org, reset,
+    store, auth, limits, notifications, org: () => org, reset,
+    close: async () => {
+      notifications.stop();
+      await running.close();
+    },
   };
 }

@@ -4,8 +4,10 @@
  * id and times, or the error code with `details` naming the field (`api_name`, `json_path`). Records earlier in
  * the same call count for uniqueness checks of later ones.
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { ControlPlane } from '../common/control-plane.ts';
 import { invalidData, requiredParam, ZohoError } from './errors.ts';
+import type { ChangeNotifier } from './notifications.ts';
 import { writeDetails } from './render.ts';
 import type { FieldDef, ModuleName } from './schema.ts';
 import type { Org, ZohoRecord } from './store.ts';
@@ -93,8 +95,30 @@ function answer(kind: WriteKind, results: RecordResult[]): WriteAnswer {
   return { status, body: { data: results } };
 }
 
+/** The fields an update changed, in the order the request names them (`id`, `$`-keys and unchanged values left out). */
+function changedFields(raw: unknown, before: Record<string, unknown>, after: Record<string, unknown>): string[] {
+  return Object.keys(raw as Record<string, unknown>).filter((name) => name !== 'id' && !name.startsWith('$') && !isDeepStrictEqual(before[name], after[name]));
+}
+
+/** What one write request did to a module, for the one notification per operation it sends. */
+class Changes {
+  readonly inserted: string[] = [];
+  readonly updated = new Map<string, string[]>();
+  readonly deleted: string[] = [];
+
+  update(id: string, fields: string[]): void {
+    this.updated.set(id, [...new Set([...(this.updated.get(id) ?? []), ...fields])]);
+  }
+
+  send(notifier: ChangeNotifier | undefined, module: ModuleName): void {
+    notifier?.notify(module, 'insert', this.inserted);
+    notifier?.notify(module, 'update', [...this.updated.keys()], this.updated);
+    notifier?.notify(module, 'delete', this.deleted);
+  }
+}
+
 export class RecordWriter {
-  constructor(private readonly org: () => Org, private readonly control: ControlPlane) {}
+  constructor(private readonly org: () => Org, private readonly control: ControlPlane, private readonly notifier?: ChangeNotifier) {}
 
   private ledger(route: string, module: ModuleName, record: ZohoRecord, operation: WriteKind, fields: Record<string, unknown>): void {
     this.control.recordWrite({ method: route.split(' ')[0]!, route, objectType: module, recordId: record.id, operation, fields });
@@ -114,19 +138,23 @@ export class RecordWriter {
 
   create(route: string, module: ModuleName, body: unknown): WriteAnswer {
     const org = this.org();
+    const changes = new Changes();
     const results = recordsOf(body).map((raw, i): RecordResult => {
       const checked = checkRecord(org, module, raw, i);
       if ('error' in checked) return errorResult(checked.error);
       const record = this.insert(org, module, checked.values);
       this.ledger(route, module, record, 'create', raw as Record<string, unknown>);
+      changes.inserted.push(record.id);
       return { code: 'SUCCESS', details: writeDetails(org, record), message: 'record added', status: 'success' };
     });
+    changes.send(this.notifier, module);
     return answer('create', results);
   }
 
   update(route: string, module: ModuleName, body: unknown, pathId?: string): WriteAnswer {
     const org = this.org();
     const records = recordsOf(body);
+    const changes = new Changes();
     const results = records.map((raw, i): RecordResult => {
       const id = pathId ?? (raw && typeof raw === 'object' ? (raw as { id?: unknown }).id : undefined);
       if (id === undefined || id === null) {
@@ -136,10 +164,12 @@ export class RecordWriter {
       if (!existing) return errorResult({ code: 'INVALID_DATA', message: 'the related id given seems to be invalid', details: { id: String(id) } });
       const checked = checkRecord(org, module, raw, i, existing);
       if ('error' in checked) return errorResult(checked.error);
+      changes.update(existing.id, changedFields(raw, existing.values, checked.values));
       this.change(existing, checked.values);
       this.ledger(route, module, existing, 'update', raw as Record<string, unknown>);
       return { code: 'SUCCESS', details: writeDetails(org, existing), message: 'record updated', status: 'success' };
     });
+    changes.send(this.notifier, module);
     return answer('update', results);
   }
 
@@ -158,6 +188,7 @@ export class RecordWriter {
         return field;
       });
     }
+    const changes = new Changes();
     const results = records.map((raw, i): RecordResult => {
       const r = (raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : {}) as Record<string, unknown>;
       let match: { record: ZohoRecord; field: string } | undefined;
@@ -174,14 +205,19 @@ export class RecordWriter {
       let record: ZohoRecord;
       if (match) {
         record = match.record;
+        changes.update(record.id, changedFields(r, record.values, checked.values));
         this.change(record, checked.values);
-      } else record = this.insert(org, module, checked.values);
+      } else {
+        record = this.insert(org, module, checked.values);
+        changes.inserted.push(record.id);
+      }
       this.ledger(route, module, record, 'upsert', r);
       return {
         code: 'SUCCESS', duplicate_field: match?.field ?? null, action: match ? 'update' : 'insert',
         details: writeDetails(org, record), message: match ? 'record updated' : 'record added', status: 'success',
       };
     });
+    changes.send(this.notifier, module);
     return answer('upsert', results);
   }
 
@@ -190,6 +226,7 @@ export class RecordWriter {
     if (!ids.length) throw requiredParam('ids');
     if (ids.length > MAX_RECORDS) throw new ZohoError(400, 'LIMIT_EXCEEDED', `Maximum of ${MAX_RECORDS} records can be deleted in one call`, { limit: MAX_RECORDS });
     const state = org.module(module);
+    const changes = new Changes();
     const results = ids.map((id): RecordResult => {
       const record = state.records.get(id);
       if (!record) return errorResult({ code: 'INVALID_DATA', message: 'the related id given seems to be invalid', details: { id } });
@@ -197,8 +234,10 @@ export class RecordWriter {
       // Every delete goes to the recycle bin, where `/deleted` finds it.
       state.tombstones.set(id, { id, displayName: org.displayName(module, record), deletedAt: nowSeconds() });
       this.ledger(route, module, record, 'delete', {});
+      changes.deleted.push(id);
       return { code: 'SUCCESS', details: { id }, message: 'record deleted', status: 'success' };
     });
+    changes.send(this.notifier, module);
     return answer('delete', results);
   }
 }

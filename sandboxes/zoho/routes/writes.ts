@@ -13,7 +13,7 @@ import type { ZohoContext } from './context.ts';
 
 export function writesRouter(ctx: ZohoContext): Router {
   const r = express.Router();
-  const writer = new RecordWriter(ctx.org, ctx.control);
+  const writer = new RecordWriter(ctx.org, ctx.control, ctx.notifier);
   const route = (req: Request, suffix = '') => `${req.method} /crm/v8/${req.params.module}${suffix}`;
   const send = (res: express.Response, a: WriteAnswer) => sendJson(res, a.status, a.body);
   r.post('/crm/v8/:module/upsert', (req, res) => send(res, writer.upsert(route(req, '/upsert'), moduleOf(req.params.module), req.body)));
