@@ -128,16 +128,19 @@ describe('Dynamics 365 joins a running deployment', () => {
     expect(res.data!.customer.company?.name).toBe('Dataverse-only GmbH');
   });
 
-  it('a change made in Dynamics reaches the golden customer by polling its change-tracking feed', async () => {
+  it('a change made in Dynamics reaches the golden snapshot by polling its change-tracking feed (queries read it live; the list filter reads the snapshot)', async () => {
     const node = (await withContact(502))!;
+    const byName = async () => (await t.gql<{ customers: { edges: { node: { id: string } }[] } }>('{ customers(first: 5, filter: { name: "Zebedee" }) { edges { node { id } } } }')).data?.customers.edges.map((e) => e.node.id);
+    expect(await byName()).toEqual([]);
     const token = await tokenOf(dynamics);
     const patched = await fetch(`${dynamics.apiUrl}contacts(${guid(502)})`, {
       method: 'PATCH',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'if-match': '*' },
-      body: JSON.stringify({ telephone1: '+1 415 555 0299' }),
+      body: JSON.stringify({ telephone1: '+1 415 555 0299', firstname: 'Zebedee' }),
     });
     expect(patched.status).toBe(204);
     await expect.poll(async () => (await t.gql<{ customer: Customer }>(CUSTOMER, { id: node.id })).data?.customer.phone, { timeout: 30_000, interval: 500 }).toBe('+14155550299');
+    await expect.poll(byName, { timeout: 30_000, interval: 500 }).toEqual([node.id]);
   }, 60_000);
 
   it('a golden update is written back to the Dynamics contact', async () => {

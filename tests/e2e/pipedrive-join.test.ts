@@ -37,8 +37,9 @@ function personsFor(contacts: readonly SalesforceContact[]) {
     emails: [{ value: c.Email, primary: true, label: 'work' }],
     phones: [{ value: `+1 415 555 01${String(10 + i)}`, primary: true, label: 'work' }],
     // After every demo record: Pipedrive holds the newest phone, so last-write-wins picks it.
-    add_time: '2030-01-01T09:00:00Z',
-    update_time: '2030-01-01T09:00:00Z',
+    // After every demo record, and in the past as every modification time is: the change feed is read by time.
+    add_time: '2026-11-20T09:00:00Z',
+    update_time: '2026-11-20T09:00:00Z',
   }));
 }
 
@@ -122,15 +123,18 @@ describe('Pipedrive joins a running deployment', () => {
     expect(c.provenance[0]).toMatchObject({ field: 'phone', rule: 'last-write-wins', source: { crm: 'pipedrive', recordId: '501' } });
   });
 
-  it('a change made in Pipedrive reaches the golden customer by polling', async () => {
+  it('a change made in Pipedrive reaches the golden snapshot by polling (queries read it live; the list filter reads the snapshot)', async () => {
     const node = (await withPerson(502))!;
+    const byName = async () => (await t.gql<{ customers: { edges: { node: { id: string } }[] } }>('{ customers(first: 5, filter: { name: "Zebedee" }) { edges { node { id } } } }')).data?.customers.edges.map((e) => e.node.id);
+    expect(await byName()).toEqual([]);
     const patched = await fetch(`${pipedrive.url}/api/v2/persons/502`, {
       method: 'PATCH',
       headers: { 'content-type': 'application/json', 'x-api-token': pipedrive.apiToken },
-      body: JSON.stringify({ phones: [{ value: '+1 415 555 0199', primary: true, label: 'work' }] }),
+      body: JSON.stringify({ phones: [{ value: '+1 415 555 0199', primary: true, label: 'work' }], first_name: 'Zebedee' }),
     });
     expect(patched.status).toBe(200);
     await expect.poll(async () => (await t.gql<{ customer: Customer }>(CUSTOMER, { id: node.id })).data?.customer.phone, { timeout: 30_000, interval: 500 }).toBe('+14155550199');
+    await expect.poll(byName, { timeout: 30_000, interval: 500 }).toEqual([node.id]);
   }, 60_000);
 
   it('a golden update is written back to the Pipedrive person', async () => {
