@@ -17,6 +17,7 @@ import { type PhoneStyle, PLAIN_ADDRESS_STYLE, formatAddress, formatPhone, varia
 import { CLOSED_LOST_STAGE, CLOSED_WON_STAGE, SALESFORCE_STAGES } from './model.ts';
 import type { DemoCompany, DemoDeal, DemoPerson } from './model.ts';
 import { foldToAscii } from './names.ts';
+import { divisionAccountOf, divisionCompanies, newestElsewhere } from './division.ts';
 import { Prng } from './prng.ts';
 import { DAY_MS, DEMO_REFERENCE_DATE_MS } from './timestamps.ts';
 
@@ -50,11 +51,6 @@ function guid(rng: Prng): string {
   return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
 }
 
-/** The most recent time Salesforce or HubSpot modified a record of the person (0: none). Zoho's division uses it too. */
-export function newestElsewhere(person: DemoPerson): number {
-  return Math.max(0, ...[...person.views.salesforce, ...person.views.hubspot].map((v) => Math.max(v.modifiedMs, v.modstampMs)));
-}
-
 /** Service agents type numbers as callers read them out: national forms more than E.164. */
 function phoneStyle(rng: Prng, person: DemoPerson): PhoneStyle {
   return person.phone.country === 'US'
@@ -75,7 +71,7 @@ const DYNAMICS_SALES_STAGE: Record<string, number> = {
 export function renderDynamics(seed: number, companies: DemoCompany[], people: DemoPerson[], deals: DemoDeal[]): DynamicsDemoSeed {
   const rng = new Prng(seed ^ SALT);
   const out: DynamicsDemoSeed = { contacts: [], accounts: [], opportunities: [] };
-  const division = companies.filter((c) => c.presence !== 'prospect').filter((_, i) => i % DYNAMICS_DIVISION_EVERY === 1);
+  const division = divisionCompanies(companies, DYNAMICS_DIVISION_EVERY, 1);
   /** Modified 1–100 days before the reference date: newer than the other CRMs' records for some, older for others. */
   const clock = (modifiedMs = DEMO_REFERENCE_DATE_MS - rng.int(1, 100 * 24) * (DAY_MS / 24) - rng.int(0, 3599) * 1000) => ({
     createdon: dataverseDateTime(modifiedMs - rng.int(30, 600) * DAY_MS),
@@ -106,9 +102,8 @@ export function renderDynamics(seed: number, companies: DemoCompany[], people: D
 
   const contactIds = new Map<DemoPerson, string>();
   for (const person of people) {
-    const accountId = accountIds.get(person.company);
-    // A household's shared personal email would join two people's records: the service desk files work contacts only.
-    if (accountId === undefined || person.salesforceObject === 'Lead' || person.hardNegative?.kind === 'shared-household-email') continue;
+    const accountId = divisionAccountOf(person, accountIds);
+    if (accountId === undefined) continue;
     if (!rng.chance(CONTACT_SHARE)) continue;
     const id = guid(rng);
     contactIds.set(person, id);

@@ -12,10 +12,10 @@
  * Drawn from a PRNG of its own, after the other CRMs: adding this CRM changes none of their records. The ground truth
  * (truth.ts) does not list Zoho records; a contact has its person's work email.
  */
-import { newestElsewhere } from './dynamics-records.ts';
 import { type PhoneStyle, PLAIN_ADDRESS_STYLE, formatAddress, formatPhone, variantAddressStyle } from './formats.ts';
 import { CLOSED_LOST_STAGE, CLOSED_WON_STAGE, SALESFORCE_STAGES } from './model.ts';
 import type { DemoCompany, DemoDeal, DemoPerson } from './model.ts';
+import { divisionAccountOf, divisionCompanies, newestElsewhere } from './division.ts';
 import { Prng } from './prng.ts';
 import { DAY_MS, DEMO_REFERENCE_DATE_MS } from './timestamps.ts';
 
@@ -60,7 +60,7 @@ export function renderZoho(seed: number, companies: DemoCompany[], people: DemoP
   const out: ZohoDemoSeed = { Contacts: [], Accounts: [], Deals: [] };
   let sequence = 100_000;
   const nextId = () => `${ID_PREFIX}${++sequence}`;
-  const division = companies.filter((c) => c.presence !== 'prospect').filter((_, i) => i % ZOHO_DIVISION_EVERY === 0);
+  const division = divisionCompanies(companies, ZOHO_DIVISION_EVERY, 0);
   /** Modified 1–120 days before the reference date: newer than the other CRMs' records for some, older for others. */
   const clock = (modifiedMs = DEMO_REFERENCE_DATE_MS - rng.int(1, 120 * 24) * (DAY_MS / 24) - rng.int(0, 3599) * 1000) => ({
     Created_Time: zohoDateTime(modifiedMs - rng.int(30, 600) * DAY_MS),
@@ -90,9 +90,8 @@ export function renderZoho(seed: number, companies: DemoCompany[], people: DemoP
 
   const contactIds = new Map<DemoPerson, string>();
   for (const person of people) {
-    const accountId = accountIds.get(person.company);
-    // A household's shared personal email would join two people's records: the channel files work contacts only.
-    if (accountId === undefined || person.salesforceObject === 'Lead' || person.hardNegative?.kind === 'shared-household-email') continue;
+    const accountId = divisionAccountOf(person, accountIds);
+    if (accountId === undefined) continue;
     if (!rng.chance(CONTACT_SHARE)) continue;
     const id = nextId();
     contactIds.set(person, id);
