@@ -46,7 +46,7 @@ export async function startZoho(seed: SeedRecord[] | ZohoSeed = [], options: Par
  */
 const creditsLeft = new WeakMap<ContractSandbox, number>();
 
-export function connectZoho(sandbox: ContractSandbox, options: HarnessConnectOptions & Partial<Pick<ZohoConnectorOptions, 'metadataTtlMs' | 'tokenStore' | 'onRetry'>>): ZohoConnector {
+export function connectZoho(sandbox: ContractSandbox, options: HarnessConnectOptions & Partial<Pick<ZohoConnectorOptions, 'metadataTtlMs' | 'tokenStore' | 'onRetry' | 'webhookToken'>>): ZohoConnector {
   const baseUrl = options.baseUrl ?? sandbox.url;
   const left = creditsLeft.get(sandbox);
   const runtime = runtimeOptionsOf(options);
@@ -63,6 +63,7 @@ export function connectZoho(sandbox: ContractSandbox, options: HarnessConnectOpt
     ...(options.metadataTtlMs !== undefined ? { metadataTtlMs: options.metadataTtlMs } : {}),
     ...(options.tokenStore ? { tokenStore: options.tokenStore } : {}),
     ...(options.onRetry ? { onRetry: options.onRetry } : {}),
+    ...(options.webhookToken !== undefined ? { webhookToken: options.webhookToken } : {}),
   });
 }
 

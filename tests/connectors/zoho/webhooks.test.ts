@@ -8,7 +8,10 @@ import { ConnectorError } from '../../../connectors/contract/index.ts';
 import type { WebhookRequest } from '../../../connectors/contract/index.ts';
 import { RateBudgetRegistry } from '../../../connectors/runtime/index.ts';
 import { createZohoConnector, watchChannelId } from '../../../connectors/zoho/index.ts';
-import { CREDENTIALS } from './harness.ts';
+import { countCalls, setFaults } from '../contract-suite/sandbox-control.ts';
+import { startWebhookReceiver } from '../webhook-receiver.ts';
+import { CREDENTIALS, sandboxToken } from './harness.ts';
+import { connect, start } from './helpers.ts';
 
 const WEBHOOK_TOKEN = 'zh-wt-7e2c9a4f1b8d3e6c0a5f9b2d';
 
@@ -118,5 +121,136 @@ describe('Zoho webhooks: parse', () => {
       expect(`${err.message} ${JSON.stringify(err.details ?? {})}`).not.toContain(WEBHOOK_TOKEN);
     }
     expect(thrown(() => h.parse(json({ ids: undefined }))).message).toMatch(/ids/);
+  });
+});
+
+// ---- Watch channels in the Zoho sandbox, spoken to over its HTTP API like any other Zoho client ----
+
+const CONNECTOR_ID = 'zoho-hooks-main';
+const OWN_CHANNEL = watchChannelId(CONNECTOR_ID);
+const PUBLIC = 'https://gw.example.test';
+const TARGET = `${PUBLIC}/webhooks/${CONNECTOR_ID}`;
+const DAY = 86_400_000;
+
+interface ListedChannel { channel_id: string; notify_url: string; token: string | null; channel_expiry: string; events: Array<{ resource_name: string }> }
+
+async function setup(options: { webhookToken?: string; retry?: { maxAttempts: number } } = {}) {
+  const sandbox = await start();
+  const connector = connect(sandbox, { connectorId: CONNECTOR_ID, webhookToken: options.webhookToken ?? WEBHOOK_TOKEN, ...(options.retry ? { retry: options.retry } : {}) });
+  const token = await sandboxToken(sandbox);
+  const watch = async (method: string, body?: unknown, query = '') => fetch(`${sandbox.url}/crm/v8/actions/watch${query}`, {
+    method, headers: { authorization: `Zoho-oauthtoken ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  /** A channel made by someone else through the API (another gateway, an old URL, another tool). */
+  const subscribe = async (channel: Record<string, unknown>) => {
+    const res = await watch('POST', { watch: [{ events: ['Contacts.all'], token: 'other-tool-token', ...channel }] });
+    expect(res.status).toBe(200);
+  };
+  const listed = async (): Promise<ListedChannel[]> => {
+    const res = await watch('GET');
+    return res.status === 204 ? [] : ((await res.json()) as { watch: ListedChannel[] }).watch;
+  };
+  return { sandbox, connector, handler: connector.webhooks!, watch, subscribe, listed };
+}
+
+const watchCalls = (routes: Record<string, number>) => Object.fromEntries(Object.entries(routes).filter(([route]) => route.endsWith('/actions/watch')));
+const inDays = (days: number) => new Date(Math.floor((Date.now() + days * DAY) / 1000) * 1000).toISOString().replace('.000Z', '+00:00');
+const expiryOf = (c: ListedChannel | undefined) => Date.parse(c!.channel_expiry) - Date.now();
+
+describe('Zoho webhooks: watch channels in the sandbox', () => {
+  it('creates one channel (Contacts, Accounts, Deals; this URL and token; 7 days); a second call finds it and makes nothing', async () => {
+    const { sandbox, handler, listed } = await setup();
+    expect(await handler.ensureSubscriptions!(TARGET)).toEqual({ existing: [], created: [OWN_CHANNEL], removed: [], notRemoved: [] });
+    const [channel, ...more] = await listed();
+    expect(more).toEqual([]);
+    expect(channel).toMatchObject({ channel_id: OWN_CHANNEL, notify_url: TARGET, token: WEBHOOK_TOKEN, notify_on_related_action: false });
+    expect(channel!.events.map((e) => e.resource_name).sort()).toEqual(['Accounts', 'Contacts', 'Deals']);
+    expect(expiryOf(channel)).toBeGreaterThan(7 * DAY - 5 * 60_000);
+    const { result, calls } = await countCalls(sandbox, () => handler.ensureSubscriptions!(TARGET));
+    expect(result).toEqual({ existing: [OWN_CHANNEL], created: [], removed: [], notRemoved: [] });
+    expect(calls.routes).toEqual({ 'GET /crm/v8/actions/watch': 1 });
+  });
+
+  it('renews its channel by PATCH when less than a day is left, and when the token changed', async () => {
+    const { sandbox, handler, subscribe, listed } = await setup();
+    await subscribe({ channel_id: OWN_CHANNEL, events: ['Contacts.all', 'Accounts.all', 'Deals.all'], notify_url: TARGET, token: WEBHOOK_TOKEN, channel_expiry: inDays(0.5) });
+    const { result, calls } = await countCalls(sandbox, () => handler.ensureSubscriptions!(TARGET));
+    expect(result).toEqual({ existing: [], created: [OWN_CHANNEL], removed: [], notRemoved: [] });
+    // The first call also fetches an access token; no POST: the channel is updated in place.
+    expect(watchCalls(calls.routes)).toEqual({ 'GET /crm/v8/actions/watch': 1, 'PATCH /crm/v8/actions/watch': 1 });
+    expect(expiryOf((await listed())[0])).toBeGreaterThan(6.9 * DAY);
+    // Two days left is enough; a channel made with another token is not.
+    const renewed = await setup({ webhookToken: 'zh-wt-rotated-4b8e2c6a0f3d9e1b' });
+    await renewed.subscribe({ channel_id: watchChannelId(CONNECTOR_ID), events: ['Contacts.all', 'Accounts.all', 'Deals.all'], notify_url: TARGET, token: WEBHOOK_TOKEN, channel_expiry: inDays(2) });
+    expect(await renewed.handler.ensureSubscriptions!(TARGET)).toMatchObject({ existing: [], created: [OWN_CHANNEL] });
+    expect((await renewed.listed())[0]).toMatchObject({ token: 'zh-wt-rotated-4b8e2c6a0f3d9e1b' });
+    expect(await renewed.handler.ensureSubscriptions!(TARGET)).toMatchObject({ existing: [OWN_CHANNEL], created: [] });
+  });
+
+  it('moves its channel to a new URL, removes its own channels at an old host, never another tool\'s', async () => {
+    const { handler, subscribe, listed } = await setup();
+    const OLD = `https://old-gw.example.test/webhooks/${CONNECTOR_ID}`;
+    await subscribe({ channel_id: OWN_CHANNEL, events: ['Contacts.all', 'Accounts.all', 'Deals.all'], notify_url: OLD, token: WEBHOOK_TOKEN, channel_expiry: inDays(5) });
+    await subscribe({ channel_id: '1111111111111', notify_url: `https://old-gw.example.test/base/webhooks/${CONNECTOR_ID}` });
+    await subscribe({ channel_id: '2222222222222', notify_url: 'https://other-tool.example.test/zoho/hook' });
+    await subscribe({ channel_id: '3333333333333', notify_url: `${PUBLIC}/webhooks/${CONNECTOR_ID}-other` });
+    expect(await handler.ensureSubscriptions!(TARGET)).toEqual({ existing: [], created: [OWN_CHANNEL], removed: ['1111111111111'], notRemoved: [] });
+    const after = await listed();
+    expect(after.map((c) => [c.channel_id, c.notify_url]).sort()).toEqual([
+      [OWN_CHANNEL, TARGET], ['2222222222222', 'https://other-tool.example.test/zoho/hook'], ['3333333333333', `${PUBLIC}/webhooks/${CONNECTOR_ID}-other`],
+    ].sort());
+  });
+
+  it('removeSubscriptions deletes every channel at its path (any host), keeps the rest; a second run removes nothing', async () => {
+    const { handler, subscribe, listed } = await setup();
+    await handler.ensureSubscriptions!(TARGET);
+    await subscribe({ channel_id: '1111111111111', notify_url: `https://old-gw.example.test/webhooks/${CONNECTOR_ID}` });
+    await subscribe({ channel_id: '2222222222222', notify_url: 'https://other-tool.example.test/zoho/hook' });
+    const first = await handler.removeSubscriptions!();
+    expect(first.removed.sort()).toEqual([OWN_CHANNEL, '1111111111111'].sort());
+    expect(first.notRemoved).toEqual([]);
+    expect((await listed()).map((c) => c.channel_id)).toEqual(['2222222222222']);
+    expect(await handler.removeSubscriptions!()).toEqual({ removed: [], notRemoved: [] });
+  });
+
+  it('a stale channel Zoho fails to delete is reported in notRemoved; the wanted one is in place', async () => {
+    const { sandbox, handler, subscribe, listed } = await setup({ retry: { maxAttempts: 1 } });
+    await subscribe({ channel_id: '1111111111111', notify_url: `https://old-gw.example.test/webhooks/${CONNECTOR_ID}` });
+    await setFaults(sandbox, [{ kind: 'server-error', rate: 1, match: '^DELETE /crm/v8/actions/watch' }]);
+    const report = await handler.ensureSubscriptions!(TARGET);
+    expect(report).toMatchObject({ created: [OWN_CHANNEL], removed: [] });
+    expect(report.notRemoved).toEqual([expect.objectContaining({ id: '1111111111111', url: `https://old-gw.example.test/webhooks/${CONNECTOR_ID}` })]);
+    expect((await listed()).map((c) => c.channel_id).sort()).toEqual([OWN_CHANNEL, '1111111111111'].sort());
+  });
+
+  it('what Zoho delivers after a write verifies and parses into the written record\'s event', async () => {
+    const { handler, connector } = await setup();
+    const hook = await startWebhookReceiver(`/webhooks/${CONNECTOR_ID}`);
+    try {
+      await handler.ensureSubscriptions!(hook.url);
+      const [written] = await connector.createMany('Contacts', [{ fields: { Last_Name: 'Hooked', Email: 'hooked@example.test' } }]);
+      expect(written).toMatchObject({ ok: true });
+      const id = (written as { id: string }).id;
+      await expect.poll(() => hook.deliveries.length, { timeout: 5_000 }).toBeGreaterThan(0);
+      const delivery = hook.deliveries[0]!;
+      expect(handler.verify(delivery)).toBe(true);
+      expect(handler.parse(delivery.rawBody)).toEqual([
+        expect.objectContaining({ objectType: 'Contacts', recordId: id, kind: 'created', eventId: expect.stringMatching(new RegExp(`^${OWN_CHANNEL}:\\d+:insert:${id}$`)) }),
+      ]);
+    } finally {
+      await hook.close();
+    }
+  });
+
+  it('never puts the webhook token in an error: a token Zoho cannot take, a channel Zoho refuses', async () => {
+    const tooLong = `zh-wt-${'9c4e'.repeat(12)}`;
+    const long = await setup({ webhookToken: tooLong });
+    const err = await long.handler.ensureSubscriptions!(TARGET).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'CRM_VALIDATION', crm: 'zoho' });
+    expect(JSON.stringify({ message: (err as Error).message, details: (err as ConnectorError).details })).not.toContain(tooLong);
+    const { handler } = await setup();
+    const refused = await handler.ensureSubscriptions!(`ftp://gw.example.test/webhooks/${CONNECTOR_ID}?t=${WEBHOOK_TOKEN}`).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'CRM_VALIDATION', details: expect.objectContaining({ fields: ['notify_url'] }) });
+    expect(`${(refused as Error).message} ${(refused as Error).stack ?? ''} ${JSON.stringify((refused as ConnectorError).details)}`).not.toContain(WEBHOOK_TOKEN);
   });
 });
