@@ -2,10 +2,13 @@
  * Pipedrive's general webhooks, v2 (`POST /api/v1/webhooks`): every API write of a person, organization or deal
  * becomes one JSON event per matching subscription, POSTed after the API has answered. A delivery counts on any
  * 2xx within the timeout; otherwise it is retried after Pipedrive's delays (3 s, 30 s, 150 s) with `meta.attempt`
- * counting up and the same `meta.id`, then dropped and counted as dead-lettered.
+ * counting up and the same `meta.id`, then dropped and counted as dead-lettered (the delivery loop is shared:
+ * common/webhook-delivery.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
+import { WebhookDelivery } from '../common/webhook-delivery.ts';
+import type { DeliveryConfig, DeliveryLogEntry } from '../common/webhook-delivery.ts';
 import { OBJECTS } from './objects.ts';
 import type { ObjectName } from './objects.ts';
 import type { PipedriveRecord } from './store.ts';
@@ -37,28 +40,21 @@ export interface WebhookSubscription {
 
 export type NewSubscription = Pick<WebhookSubscription, 'eventAction' | 'eventObject' | 'subscriptionUrl' | 'httpAuthUser' | 'httpAuthPassword' | 'name'> & { userId?: number };
 
-export interface WebhookDeliveryConfig {
-  /** false: nothing is delivered and events produced meanwhile are dropped, as if the CRM's webhooks were off. */
-  enabled: boolean;
-  /** Wait before each retry; its length is the number of retries. */
-  retryDelaysMs: number[];
-  timeoutMs: number;
-}
+/** On/off, retry delays and timeout: the shared delivery's settings (common/webhook-delivery.ts). */
+export type WebhookDeliveryConfig = DeliveryConfig;
 
 export const DEFAULT_WEBHOOK_CONFIG: WebhookDeliveryConfig = { enabled: true, retryDelaysMs: [3_000, 30_000, 150_000], timeoutMs: 10_000 };
 
-export interface WebhookDeliveryLogEntry {
-  at: string;
+/** What a delivery attempt's log entry says the event was about. */
+export interface WebhookDeliveryLabel {
   webhookId: number;
   eventId: string;
   action: ChangeAction;
   entity: string;
   entityId: string;
-  attempt: number;
-  status?: number;
-  error?: string;
-  ok: boolean;
 }
+
+export type WebhookDeliveryLogEntry = DeliveryLogEntry<WebhookDeliveryLabel>;
 
 /** The v2 event body without `meta.attempt`, which each delivery attempt sets. */
 export interface WebhookEvent {
@@ -66,8 +62,6 @@ export interface WebhookEvent {
   previous: Record<string, unknown> | null;
   meta: Record<string, unknown> & { id: string; action: ChangeAction; entity: string; entity_id: string };
 }
-
-const LOG_LIMIT = 500;
 
 /** The subscription as `/api/v1/webhooks` shows it; the password is never echoed. */
 export function renderSubscription(s: WebhookSubscription): Record<string, unknown> {
@@ -108,16 +102,26 @@ export function changedKeys(before: PipedriveRecord, after: PipedriveRecord): Re
 export class PipedriveWebhooks implements RecordChangeSink {
   private readonly subscriptions = new Map<number, WebhookSubscription>();
   private nextId = 1;
-  config: WebhookDeliveryConfig = { ...DEFAULT_WEBHOOK_CONFIG, retryDelaysMs: [...DEFAULT_WEBHOOK_CONFIG.retryDelaysMs] };
+  private readonly delivery = new WebhookDelivery<WebhookDeliveryLabel>(DEFAULT_WEBHOOK_CONFIG);
   /** `meta.host`: the sandbox's own host, set once it listens. */
   host = 'localhost';
-  readonly log: WebhookDeliveryLogEntry[] = [];
-  delivered = 0;
-  deadLettered = 0;
-  private readonly scheduled = new Set<NodeJS.Timeout | NodeJS.Immediate>();
-  private inFlight = 0;
-  // Replaced on every reset, so deliveries in flight from before it are aborted and never counted.
-  private generation = new AbortController();
+
+  get config(): WebhookDeliveryConfig {
+    return this.delivery.config;
+  }
+
+  /** The last delivery attempts, oldest first. */
+  get log(): readonly WebhookDeliveryLogEntry[] {
+    return this.delivery.log;
+  }
+
+  get delivered(): number {
+    return this.delivery.delivered;
+  }
+
+  get deadLettered(): number {
+    return this.delivery.deadLettered;
+  }
 
   add(input: NewSubscription): WebhookSubscription {
     const sub: WebhookSubscription = {
@@ -137,14 +141,12 @@ export class PipedriveWebhooks implements RecordChangeSink {
   }
 
   configure(patch: Partial<WebhookDeliveryConfig>): WebhookDeliveryConfig {
-    this.config = { ...this.config, ...patch };
-    if (patch.enabled === false) this.dropScheduled();
-    return this.config;
+    return this.delivery.configure(patch);
   }
 
   /** Events waiting for their first delivery, being delivered, or waiting for a retry. */
   pending(): number {
-    return this.scheduled.size + this.inFlight;
+    return this.delivery.pending();
   }
 
   wants(object: ObjectName, action: ChangeAction): boolean {
@@ -182,12 +184,22 @@ export class PipedriveWebhooks implements RecordChangeSink {
           permitted_user_ids: [String(USER_ID)],
         },
       };
-      // setImmediate: the write's API answer is sent first, in the same tick as the write.
-      const immediate = setImmediate(() => {
-        this.scheduled.delete(immediate);
-        void this.deliver(sub, event, 1, this.generation.signal);
+      const headers: Record<string, string> = { 'Content-Type': 'application/json', 'User-Agent': 'Pipedrive Webhooks' };
+      if (sub.httpAuthUser !== null) {
+        headers.Authorization = `Basic ${Buffer.from(`${sub.httpAuthUser}:${sub.httpAuthPassword ?? ''}`).toString('base64')}`;
+      }
+      this.delivery.enqueue({
+        url: sub.subscriptionUrl,
+        headers,
+        body: (attempt) => JSON.stringify({ ...event, meta: { ...event.meta, attempt } }),
+        // Removing a subscription stops its pending retries.
+        live: () => this.subscriptions.get(sub.id) === sub,
+        label: { webhookId: sub.id, eventId: event.meta.id, action: event.meta.action, entity: event.meta.entity, entityId: event.meta.entity_id },
+        onAttempt: (result) => {
+          sub.lastDeliveryTime = Date.now();
+          sub.lastHttpStatus = result.status ?? null;
+        },
       });
-      this.scheduled.add(immediate);
     }
   }
 
@@ -195,76 +207,12 @@ export class PipedriveWebhooks implements RecordChangeSink {
   clear(): void {
     this.subscriptions.clear();
     this.nextId = 1;
-    this.abortAll();
-    this.log.length = 0;
-    this.delivered = 0;
-    this.deadLettered = 0;
+    this.delivery.reset();
   }
 
   /** Close: no timer or request may outlive the server. */
   stop(): void {
-    this.abortAll();
-  }
-
-  private abortAll(): void {
-    this.dropScheduled();
-    this.generation.abort();
-    this.generation = new AbortController();
-  }
-
-  private dropScheduled(): void {
-    for (const t of this.scheduled) {
-      clearTimeout(t as NodeJS.Timeout);
-      clearImmediate(t as NodeJS.Immediate);
-    }
-    this.scheduled.clear();
-  }
-
-  private async deliver(sub: WebhookSubscription, event: WebhookEvent, attempt: number, generation: AbortSignal): Promise<void> {
-    if (!this.config.enabled || generation.aborted || this.subscriptions.get(sub.id) !== sub) return;
-    const body = JSON.stringify({ ...event, meta: { ...event.meta, attempt } });
-    const headers: Record<string, string> = { 'Content-Type': 'application/json', 'User-Agent': 'Pipedrive Webhooks' };
-    if (sub.httpAuthUser !== null) {
-      headers.Authorization = `Basic ${Buffer.from(`${sub.httpAuthUser}:${sub.httpAuthPassword ?? ''}`).toString('base64')}`;
-    }
-    const entry: WebhookDeliveryLogEntry = {
-      at: new Date().toISOString(), webhookId: sub.id, eventId: event.meta.id, action: event.meta.action,
-      entity: event.meta.entity, entityId: event.meta.entity_id, attempt, ok: false,
-    };
-    this.inFlight++;
-    try {
-      const res = await fetch(sub.subscriptionUrl, {
-        method: 'POST', headers, body, redirect: 'manual',
-        signal: AbortSignal.any([generation, AbortSignal.timeout(this.config.timeoutMs)]),
-      });
-      entry.status = res.status;
-      // The whole answer must arrive within the timeout too; its content does not matter.
-      await res.arrayBuffer();
-      entry.ok = res.status >= 200 && res.status < 300;
-    } catch (err) {
-      entry.error = (err as Error).message;
-    } finally {
-      this.inFlight--;
-    }
-    if (generation.aborted) return;
-    this.log.push(entry);
-    if (this.log.length > LOG_LIMIT) this.log.shift();
-    sub.lastDeliveryTime = Date.now();
-    sub.lastHttpStatus = entry.status ?? null;
-    if (entry.ok) {
-      this.delivered++;
-      return;
-    }
-    const delay = this.config.retryDelaysMs[attempt - 1];
-    if (delay === undefined) {
-      this.deadLettered++;
-      return;
-    }
-    const timer = setTimeout(() => {
-      this.scheduled.delete(timer);
-      void this.deliver(sub, event, attempt + 1, generation);
-    }, delay);
-    this.scheduled.add(timer);
+    this.delivery.stop();
   }
 }
 
