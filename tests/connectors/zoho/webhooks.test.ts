@@ -3,11 +3,14 @@
  * connector's, `parse` makes one event per id, and `ensureSubscriptions` / `removeSubscriptions` keep this
  * connector's one channel in the Zoho sandbox.
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ConnectorError } from '../../../connectors/contract/index.ts';
 import type { WebhookRequest } from '../../../connectors/contract/index.ts';
-import { RateBudgetRegistry } from '../../../connectors/runtime/index.ts';
-import { createZohoConnector, watchChannelId } from '../../../connectors/zoho/index.ts';
+import { supportedCrms } from '../../../cli/connector-registry.ts';
+import { InMemoryTokenStore, RateBudgetRegistry } from '../../../connectors/runtime/index.ts';
+import { createZohoConnector, watchChannelId, zohoConnectionForm } from '../../../connectors/zoho/index.ts';
 import { countCalls, setFaults } from '../contract-suite/sandbox-control.ts';
 import { startWebhookReceiver } from '../webhook-receiver.ts';
 import { CREDENTIALS, sandboxToken } from './harness.ts';
@@ -52,6 +55,17 @@ describe('Zoho webhooks: verify', () => {
     expect(offline('').webhooks).toBeUndefined();
     expect(handler().ensureSubscriptions).toBeTypeOf('function');
     expect(handler().subscriptionsPage).toMatch(/no watch channels in its UI/);
+  });
+
+  it('the stored connection form\'s webhook token turns them on in the connector the product builds', () => {
+    const row = { id: 'zoho-hooks', crm: 'zoho', name: 'Zoho', baseUrl: 'https://www.zohoapis.eu', settings: {}, status: 'active', statusReason: null };
+    const deps = { tokenStore: new InMemoryTokenStore(), onNeedsReauthorisation: async () => {} };
+    const values = { clientId: CREDENTIALS.clientId, clientSecret: CREDENTIALS.clientSecret, refreshToken: CREDENTIALS.refreshToken };
+    const build = (v: Record<string, string>) => supportedCrms.zoho!.buildConnector(row, zohoConnectionForm.toCredentials('refresh-token', v), deps);
+    expect(build(values).webhooks).toBeUndefined();
+    const hooks = build({ ...values, webhookToken: WEBHOOK_TOKEN }).webhooks!;
+    expect(hooks.verify(request(json()))).toBe(true);
+    expect(hooks.verify(request(json({ token: 'zh-wt-wrong-1f4a7c2e9b5d' })))).toBe(false);
   });
 
   it('accepts the body carrying the configured token, as text or bytes', () => {
@@ -221,6 +235,34 @@ describe('Zoho webhooks: watch channels in the sandbox', () => {
     expect(report).toMatchObject({ created: [OWN_CHANNEL], removed: [] });
     expect(report.notRemoved).toEqual([expect.objectContaining({ id: '1111111111111', url: `https://old-gw.example.test/webhooks/${CONNECTOR_ID}` })]);
     expect((await listed()).map((c) => c.channel_id).sort()).toEqual([OWN_CHANNEL, '1111111111111'].sort());
+  });
+
+  it('a stale channel another gateway deleted between the list and the delete counts as gone: neither removed nor notRemoved', async () => {
+    const { sandbox, watch, subscribe, listed } = await setup();
+    await subscribe({ channel_id: '1111111111111', notify_url: `https://old-gw.example.test/webhooks/${CONNECTOR_ID}` });
+    // In front of the sandbox: once the channel list has been answered, the other gateway deletes the stale channel.
+    const server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => void (async () => {
+        const body = Buffer.concat(chunks);
+        // Only what Zoho reads: hop-by-hop and length headers are fetch's own business.
+        const headers = Object.fromEntries(['authorization', 'content-type', 'accept'].flatMap((h) => (typeof req.headers[h] === 'string' ? [[h, req.headers[h]]] : [])));
+        const answer = await fetch(`${sandbox.url}${req.url ?? '/'}`, { method: req.method, headers, body: body.length ? body : undefined });
+        const text = await answer.text();
+        if (req.method === 'GET' && req.url?.startsWith('/crm/v8/actions/watch')) await watch('DELETE', undefined, '?channel_ids=1111111111111');
+        res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' }).end(text);
+      })().catch(() => res.destroy()));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const viaProxy = connect(sandbox, { connectorId: CONNECTOR_ID, webhookToken: WEBHOOK_TOKEN, baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+      expect(await viaProxy.webhooks!.ensureSubscriptions!(TARGET)).toEqual({ existing: [], created: [OWN_CHANNEL], removed: [], notRemoved: [] });
+      expect((await listed()).map((c) => c.channel_id)).toEqual([OWN_CHANNEL]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it('what Zoho delivers after a write verifies and parses into the written record\'s event', async () => {
