@@ -4,7 +4,7 @@
  * against a fresh database, once per scenario (Salesforce alone, HubSpot alone, both; Pipedrive alone, all three).
  * The Pipedrive sandbox is started only when a scenario needs it, so the older scenarios run as they always did. Calls are what the sandboxes
  * counted (`/_sandbox/stats`, reset before each run), split into page reads, token calls and metadata. The Dynamics 365
- * sandbox (scenarios `dynamics`, `all4`) likewise starts only when asked for. After each
+ * sandbox (scenarios `dynamics`, `all4`) and the Zoho CRM sandbox (`zoho`, `all5`) likewise start only when asked for. After each
  * run, the first change poll on its database (first-poll.ts): what `customer-graph start` reads next.
  */
 import { spawn } from 'node:child_process';
@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEMO_ZOHO_AUTH } from '../../cli/demo-sandboxes.ts';
 import { startSandboxProcess } from '../../cli/sandbox-process.ts';
 import { createFreshDatabase } from '../../tests/support/test-database.ts';
 import { writeBulkSeed } from './bulk-seed.ts';
@@ -22,6 +23,8 @@ import { writeDynamicsSeed } from './dynamics-seed.ts';
 import type { DynamicsSeedCounts } from './dynamics-seed.ts';
 import { writePipedriveSeed } from './pipedrive-seed.ts';
 import type { PipedriveSeedCounts } from './pipedrive-seed.ts';
+import { writeZohoSeed } from './zoho-seed.ts';
+import type { ZohoSeedCounts } from './zoho-seed.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 /** The Pipedrive sandbox's default API token (sandboxes/pipedrive/README.md). */
@@ -29,7 +32,10 @@ export const PIPEDRIVE_SANDBOX_TOKEN = 'sandbox-pipedrive-token';
 /** The Dynamics sandbox's default Entra ID app registration (sandboxes/dynamics/README.md, DYNAMICS_SANDBOX_DEFAULTS). */
 export const DYNAMICS_SANDBOX_AUTH = { tenantId: 'sandbox-tenant', clientId: 'customer-graph', clientSecret: 'sandbox-dynamics-secret' } as const;
 
-export type Crm = 'salesforce' | 'hubspot' | 'pipedrive' | 'dynamics';
+/** The Zoho sandbox's self client and refresh token (sandboxes/zoho/README.md, ZOHO_SANDBOX_DEFAULTS). */
+export const ZOHO_SANDBOX_AUTH = DEMO_ZOHO_AUTH;
+
+export type Crm = 'salesforce' | 'hubspot' | 'pipedrive' | 'dynamics' | 'zoho';
 /** Each scenario and the CRMs its run configures. */
 export const SCENARIO_CRMS = {
   salesforce: ['salesforce'],
@@ -41,18 +47,22 @@ export const SCENARIO_CRMS = {
   // (docs/change-capture-bench.md) were measured on, so old and new runs of it stay comparable.
   dynamics: ['dynamics'],
   all4: ['salesforce', 'hubspot', 'pipedrive', 'dynamics'],
+  // Likewise Zoho: `all4` stays the four-CRM run.
+  zoho: ['zoho'],
+  all5: ['salesforce', 'hubspot', 'pipedrive', 'dynamics', 'zoho'],
 } as const satisfies Record<string, readonly Crm[]>;
 export type Scenario = keyof typeof SCENARIO_CRMS;
 
 /**
  * Largest page each CRM serves: a SOQL query page (batchSize ≤ 2,000), a HubSpot CRM v3 list page (limit ≤ 100) and
- * a Pipedrive v2 list page (limit ≤ 500) and a Dataverse Web API page (`Prefer: odata.maxpagesize` ≤ 5,000).
+ * a Pipedrive v2 list page (limit ≤ 500), a Dataverse Web API page (`Prefer: odata.maxpagesize` ≤ 5,000) and a Zoho
+ * CRM v8 list page (`per_page` ≤ 200).
  */
-export const CRM_PAGE_SIZE: Record<Crm, number> = { salesforce: 2000, hubspot: 100, pipedrive: 500, dynamics: 5000 };
+export const CRM_PAGE_SIZE: Record<Crm, number> = { salesforce: 2000, hubspot: 100, pipedrive: 500, dynamics: 5000, zoho: 200 };
 /** The mapped objects the backfill reads (default mapping configuration), by CRM. */
 const MAPPED: Record<Crm, string[]> = {
   salesforce: ['Contact', 'Account', 'Opportunity'], hubspot: ['contacts', 'companies', 'deals'], pipedrive: ['persons', 'organizations', 'deals'],
-  dynamics: ['contacts', 'accounts', 'opportunities'],
+  dynamics: ['contacts', 'accounts', 'opportunities'], zoho: ['Contacts', 'Accounts', 'Deals'],
 };
 /** The list route a CRM's sandbox counts a page read under (`/_sandbox/stats` keys). */
 const PAGE_ROUTE: Record<Crm, RegExp> = {
@@ -61,14 +71,16 @@ const PAGE_ROUTE: Record<Crm, RegExp> = {
   pipedrive: /^GET \/api\/v2\/(persons|organizations|deals)$/,
   // A nextLink is the same route with a $skiptoken; a row by key (`contacts(<guid>)`) keeps its key and is no page.
   dynamics: /^GET \/api\/data\/vXX\.X\/(contacts|accounts|opportunities)$/,
+  // Page 1 and every `page_token` page alike; a record by id (`/Contacts/:id`) and `/Contacts/deleted` are no pages.
+  zoho: /^GET \/crm\/v8\/(Contacts|Accounts|Deals)$/,
 };
 /**
  * CRMs whose clock probe before the read (`latestChangeAt`, sync/backfill-cursors.ts: one `$top=1` / `limit=1` list
  * call per object) shares the list route with the pages: one call per object is metadata, not a page.
  */
-const PROBE_ON_PAGE_ROUTE: ReadonlySet<Crm> = new Set(['pipedrive', 'dynamics']);
+const PROBE_ON_PAGE_ROUTE: ReadonlySet<Crm> = new Set(['pipedrive', 'dynamics', 'zoho']);
 
-export type BenchSeedCounts = BulkSeedCounts & { pipedrive: PipedriveSeedCounts; dynamics: DynamicsSeedCounts };
+export type BenchSeedCounts = BulkSeedCounts & { pipedrive: PipedriveSeedCounts; dynamics: DynamicsSeedCounts; zoho: ZohoSeedCounts };
 
 export interface CrmCalls {
   records: number;
@@ -102,6 +114,11 @@ export interface RunResult {
   load: { start: number; end: number };
   peakRssBytes: number;
   crms: Partial<Record<Crm, CrmCalls>>;
+  /**
+   * With `rerun`: the same CLI run again on the backfill's database (its own calls not counted above). A backfill is
+   * idempotent, so it reads every record again and creates no golden record and no link.
+   */
+  rerun?: { exitCode: number; recordsRead: number; goldenCreated: number; linksCreated: number; backfillSeconds: number };
   /** The change poll round run on the backfill's database after the CLI exited (first-poll.ts); absent if it failed. */
   firstPoll?: FirstPoll;
   stderr: string;
@@ -120,6 +137,8 @@ export interface BackfillBenchOptions {
    * CRM's round trip; default 0 (loopback: a page costs a few ms, far less than against a real CRM).
    */
   latencyMs?: number;
+  /** Run each scenario's backfill a second time on the same database (RunResult.rerun) before the first poll. */
+  rerun?: boolean;
   log?: (msg: string) => void;
 }
 
@@ -162,7 +181,7 @@ export function classifyCalls(crm: Crm, routes: Record<string, number>, perObjec
   for (const [route, n] of Object.entries(routes)) {
     if (/oauth|token/i.test(route)) tokenCalls += n;
     else if (PAGE_ROUTE[crm].test(route)) {
-      // Pipedrive's and Dynamics' clock probe before the read (latestChangeAt: one `limit=1` / `$top=1` list call per
+      // Pipedrive's, Dynamics' and Zoho's clock probe before the read (latestChangeAt: one `limit=1` / `$top=1` / `per_page=1` list call per
       // object, see sync/backfill-cursors.ts) shares the list route; it is metadata, as Salesforce's queryAll and
       // HubSpot's search probes are, so one call per object goes to the other calls.
       const probe = PROBE_ON_PAGE_ROUTE.has(crm) ? Math.min(n, 1) : 0;
@@ -195,7 +214,7 @@ async function runCli(env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: s
 /** The environment of one run: only the scenario's CRMs configured, no demo, no change polling, no metadata refresh. */
 function cliEnv(scenario: Scenario, urls: Partial<Record<Crm, string>>, dataDir: string, databaseUrl: string | undefined, pollIntervalMs = '0'): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^(SALESFORCE_|HUBSPOT_|PIPEDRIVE_|DYNAMICS_|DATABASE_URL$|CUSTOMER_GRAPH_)/.test(k)) env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (!/^(SALESFORCE_|HUBSPOT_|PIPEDRIVE_|DYNAMICS_|ZOHO_|DATABASE_URL$|CUSTOMER_GRAPH_)/.test(k)) env[k] = v;
   Object.assign(env, {
     CUSTOMER_GRAPH_DATA_DIR: dataDir,
     CUSTOMER_GRAPH_SECRET_KEY: Buffer.alloc(32, 5).toString('base64'),
@@ -219,7 +238,25 @@ function cliEnv(scenario: Scenario, urls: Partial<Record<Crm, string>>, dataDir:
       DYNAMICS_CLIENT_ID: DYNAMICS_SANDBOX_AUTH.clientId, DYNAMICS_CLIENT_SECRET: DYNAMICS_SANDBOX_AUTH.clientSecret,
     });
   }
+  // The sandbox's self client and refresh token; its URL is both the API domain and the accounts server. No
+  // ZOHO_WEBHOOK_TOKEN: the backfill subscribes to no notifications.
+  if (crms.includes('zoho')) {
+    Object.assign(env, {
+      ZOHO_API_DOMAIN: urls.zoho, ZOHO_ACCOUNTS_URL: urls.zoho, ZOHO_CLIENT_ID: ZOHO_SANDBOX_AUTH.clientId,
+      ZOHO_CLIENT_SECRET: ZOHO_SANDBOX_AUTH.clientSecret, ZOHO_REFRESH_TOKEN: ZOHO_SANDBOX_AUTH.refreshToken,
+    });
+  }
   return env;
+}
+
+/** The CLI once more on a backfilled database: what it read and created. */
+async function rerunCli(env: NodeJS.ProcessEnv): Promise<NonNullable<RunResult['rerun']>> {
+  const out = await runCli(env);
+  const summary = parseSummary(out.stdout);
+  return {
+    exitCode: out.code, recordsRead: summary?.recordsRead ?? 0, goldenCreated: summary?.goldenCreated ?? NaN,
+    linksCreated: summary?.linksCreated ?? NaN, backfillSeconds: summary?.seconds ?? NaN,
+  };
 }
 
 /** `Backfill done in 12.3 s: 48000 records read (3902/s), 30000 golden records created, 48000 links created, …` */
@@ -233,15 +270,17 @@ export async function runBackfillBench(opts: BackfillBenchOptions): Promise<Back
   const seedDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cg-bench-backfill-seed-'));
   const seed: BenchSeedCounts = {
     ...writeBulkSeed(seedDir, opts.people), pipedrive: writePipedriveSeed(seedDir, opts.people), dynamics: writeDynamicsSeed(seedDir, opts.people),
+    zoho: writeZohoSeed(seedDir, opts.people),
   };
   log(`seed: ${JSON.stringify(seed)}`);
   const wanted = (crm: Crm) => opts.scenarios.some((s) => (SCENARIO_CRMS[s] as readonly Crm[]).includes(crm));
   const sandboxes = await startSandboxProcess([
-    '--salesforce-port', '0', '--hubspot-port', '0', '--pipedrive-port', wanted('pipedrive') ? '0' : 'off', '--dynamics-port', wanted('dynamics') ? '0' : 'off', '--zoho-port', 'off',
+    '--salesforce-port', '0', '--hubspot-port', '0', '--pipedrive-port', wanted('pipedrive') ? '0' : 'off', '--dynamics-port', wanted('dynamics') ? '0' : 'off',
+    '--zoho-port', wanted('zoho') ? '0' : 'off',
   ]);
   const urls: Partial<Record<Crm, string>> = {
     salesforce: sandboxes.salesforceUrl, hubspot: sandboxes.hubspotUrl, ...(sandboxes.pipedriveUrl ? { pipedrive: sandboxes.pipedriveUrl } : {}),
-    ...(sandboxes.dynamicsUrl ? { dynamics: sandboxes.dynamicsUrl } : {}),
+    ...(sandboxes.dynamicsUrl ? { dynamics: sandboxes.dynamicsUrl } : {}), ...(sandboxes.zohoUrl ? { zoho: sandboxes.zohoUrl } : {}),
   };
   const runs: RunResult[] = [];
   try {
@@ -266,12 +305,13 @@ export async function runBackfillBench(opts: BackfillBenchOptions): Promise<Back
           crms[crm] = classifyCalls(crm, stats.routes, seededRecords(seed, crm));
         }
         if (crms.pipedrive) crms.pipedrive.refusedCalls = refusedCalls(crms.pipedrive.routes, (await pipedriveDailyUsed(urls.pipedrive!)) - pipedriveUsedBefore);
+        const rerun = opts.rerun && out.code === 0 ? await rerunCli(cliEnv(scenario, urls, dataDir, database?.url, opts.pollIntervalMs)) : undefined;
         const firstPoll = out.code === 0 ? await measureFirstPoll({ crms: [...crmsRun], urls, dataDir, databaseUrl: database?.url, control }) : undefined;
         runs.push({
           scenario, driver: database ? 'postgres' : 'pglite', exitCode: out.code,
           recordsRead: summary?.recordsRead ?? 0, goldenCreated: summary?.goldenCreated ?? 0, linksCreated: summary?.linksCreated ?? 0,
           backfillSeconds: summary?.seconds ?? NaN, wallSeconds: out.wallSeconds, load, peakRssBytes: out.peakRssBytes, crms,
-          ...(firstPoll ? { firstPoll } : {}),
+          ...(rerun ? { rerun } : {}), ...(firstPoll ? { firstPoll } : {}),
           stderr: out.stderr.slice(-4000),
         });
         if (firstPoll) log(`${scenario}: first change poll after it read ${firstPoll.records} records in ${firstPoll.seconds.toFixed(1)} s (calls ${JSON.stringify(firstPoll.calls)})`);

@@ -1,7 +1,7 @@
 /**
  * What the first change poll after a backfill costs: once the CLI has exited, the bench opens the backfill's database
  * and runs one `pollOnce` round (sync/poller.ts) with the connectors the CLI configured from the environment (ids
- * 'salesforce', 'hubspot', 'pipedrive' and 'dynamics', the default mapping), counting the records it reads and the calls the sandboxes saw.
+ * 'salesforce', 'hubspot', 'pipedrive', 'dynamics' and 'zoho', the default mapping), counting the records it reads and the calls the sandboxes saw.
  * This is the round `customer-graph start` runs first after a backfill; without the cursors the backfill leaves it
  * re-read every record.
  */
@@ -11,11 +11,12 @@ import { createHubSpotConnector } from '../../connectors/hubspot/index.ts';
 import { createPipedriveConnector } from '../../connectors/pipedrive/index.ts';
 import { RateBudgetRegistry } from '../../connectors/runtime/index.ts';
 import { createSalesforceConnector } from '../../connectors/salesforce/index.ts';
+import { createZohoConnector } from '../../connectors/zoho/index.ts';
 import { openDatabase } from '../../db/open-database.ts';
 import { DEFAULT_MAPPING_CONFIG } from '../../resolver-engine/index.ts';
 import { pollOnce } from '../../sync/poller.ts';
 
-import { DYNAMICS_SANDBOX_AUTH, PIPEDRIVE_SANDBOX_TOKEN } from './backfill.ts';
+import { DYNAMICS_SANDBOX_AUTH, PIPEDRIVE_SANDBOX_TOKEN, ZOHO_SANDBOX_AUTH } from './backfill.ts';
 import type { Crm } from './backfill.ts';
 
 export interface FirstPoll {
@@ -61,6 +62,10 @@ export async function measureFirstPoll(opts: FirstPollOptions): Promise<FirstPol
     connectors.set('dynamics', createDynamicsConnector({
       connectorId: 'dynamics', baseUrl: url('dynamics'), authorityUrl: url('dynamics'), registry, auth: { kind: 'client-credentials', ...DYNAMICS_SANDBOX_AUTH },
     }));
+  }
+  if (opts.crms.includes('zoho')) {
+    // As the CLI was configured (ZOHO_API_DOMAIN = ZOHO_ACCOUNTS_URL = the sandbox URL).
+    connectors.set('zoho', createZohoConnector({ connectorId: 'zoho', apiDomain: url('zoho'), accountsUrl: url('zoho'), registry, auth: { ...ZOHO_SANDBOX_AUTH } }));
   }
   const database = await openDatabase({ url: opts.databaseUrl, dataDir: opts.dataDir });
   try {

@@ -7,9 +7,8 @@
  * Organizations carry no domain (the default mapping takes only their name), so they link to nothing. No deals, as
  * on the other sides. Deterministic: no clock, no randomness.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { bulkCompany, bulkPerson, phone } from './bulk-seed.ts';
+import { companiesOf, peopleOf, secondsUtc, seedSlice, writeSeedFiles } from './seed-slice.ts';
 
 export interface PipedriveSeedCounts {
   persons: number;
@@ -18,44 +17,36 @@ export interface PipedriveSeedCounts {
 }
 
 /** Where Pipedrive's people and companies start in the bulk sequences (see the header). */
+export const PIPEDRIVE_SHIFT = 3 / 4;
 export function pipedriveOffsets(people: number): { person: number; company: number } {
-  return { person: Math.floor((people * 3) / 4), company: Math.floor((Math.ceil(people / 5) * 3) / 4) };
+  const { person, company } = seedSlice(people, PIPEDRIVE_SHIFT);
+  return { person, company };
 }
 
-// Pipedrive's v2 times are RFC 3339 at second precision.
-const pdTime = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-
 export function writePipedriveSeed(dir: string, people: number): PipedriveSeedCounts {
-  const companies = Math.ceil(people / 5);
-  const offsets = pipedriveOffsets(people);
+  const slice = seedSlice(people, PIPEDRIVE_SHIFT);
   const organizations: object[] = [];
   const persons: object[] = [];
   // Ids are given (1-based within Pipedrive) so persons can name their organization.
-  const orgId = (c: number) => c - offsets.company + 1;
-  for (let c = offsets.company; c < offsets.company + companies; c++) {
+  const orgId = (c: number) => c - slice.company + 1;
+  for (const c of companiesOf(slice)) {
     const { name, ms } = bulkCompany(c);
     organizations.push({
       id: orgId(c), name, address: `${c} Market St, San Francisco, CA 94105, United States`,
-      add_time: pdTime(ms - 86_400_000), update_time: pdTime(ms - 1_800_000),
+      add_time: secondsUtc(ms - 86_400_000), update_time: secondsUtc(ms - 1_800_000),
     });
   }
-  for (let p = offsets.person; p < offsets.person + people; p++) {
+  for (const p of peopleOf(slice)) {
     const { firstName, lastName, email, ms, company } = bulkPerson(p);
-    const inRange = company >= offsets.company && company < offsets.company + companies;
     persons.push({
-      id: p - offsets.person + 1, first_name: firstName, last_name: lastName,
+      id: p - slice.person + 1, first_name: firstName, last_name: lastName,
       emails: [{ value: email, primary: true, label: 'work' }],
       phones: [{ value: phone(p), primary: true, label: 'work' }],
-      ...(inRange ? { org_id: orgId(company) } : {}),
-      add_time: pdTime(ms - 86_400_000), update_time: pdTime(ms - 5_400_000),
+      ...(slice.hasCompany(company) ? { org_id: orgId(company) } : {}),
+      add_time: secondsUtc(ms - 86_400_000), update_time: secondsUtc(ms - 5_400_000),
     });
   }
-  const write = (object: string, data: unknown[]) => {
-    fs.mkdirSync(path.join(dir, 'pipedrive'), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'pipedrive', `${object}.json`), JSON.stringify(data));
-  };
-  write('persons', persons);
-  write('organizations', organizations);
-  write('deals', []);
+  // Pipedrive's v2 times are RFC 3339 at second precision (secondsUtc).
+  writeSeedFiles(dir, 'pipedrive', { persons, organizations, deals: [] });
   return { persons: persons.length, organizations: organizations.length, deals: 0 };
 }

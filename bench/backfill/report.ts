@@ -12,6 +12,8 @@ export interface BackfillArgs {
   /** '' keeps the CLI's own change polling (15 s) to show what it adds; the measurement turns it off ('0'). */
   pollIntervalMs: string;
   latencyMs: number;
+  /** Each backfill run a second time on its database, to show it reads everything again and creates nothing. */
+  rerun: boolean;
   json: boolean;
 }
 
@@ -24,6 +26,7 @@ export function parseBackfillArgs(args: string[]): BackfillArgs {
       'poll-ms': { type: 'string', default: '0' },
       // Each sandbox call waits this long before it is answered: a real CRM's round trip instead of loopback's few ms.
       'latency-ms': { type: 'string', default: '0' },
+      rerun: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     },
   });
@@ -35,7 +38,7 @@ export function parseBackfillArgs(args: string[]): BackfillArgs {
   for (const s of scenarios) {
     if (!Object.hasOwn(SCENARIO_CRMS, s)) throw new Error(`--scenarios: unknown scenario "${s}" (known: ${Object.keys(SCENARIO_CRMS).join(', ')})`);
   }
-  return { people, scenarios: scenarios as Scenario[], pollIntervalMs: values['poll-ms'] === 'default' ? '' : values['poll-ms'], latencyMs, json: values.json };
+  return { people, scenarios: scenarios as Scenario[], pollIntervalMs: values['poll-ms'] === 'default' ? '' : values['poll-ms'], latencyMs, rerun: values.rerun, json: values.json };
 }
 
 const per1000 = (calls: number, records: number) => (records ? ((calls * 1000) / records).toFixed(2) : '–');

@@ -7,9 +7,11 @@
  * Scenarios `pipedrive` (N persons + N/5 organizations) and `all` (the three CRMs, people overlapping by email) add
  * Pipedrive, whose sandbox keeps its default burst limit (80 calls per 2 s per token). Scenarios `dynamics`
  * (N contacts + N/5 accounts + N/10 opportunities, dynamics-seed.ts) and `all4` (the four CRMs) add Dynamics 365, read
- * with client credentials against the sandbox's own token endpoint.
+ * with client credentials against the sandbox's own token endpoint. Scenarios `zoho` (N Contacts + N/5 Accounts +
+ * N/10 Deals, zoho-seed.ts) and `all5` (the five CRMs) add Zoho CRM, read with the sandbox's self client and refresh
+ * token. `--rerun` runs each backfill a second time on its database (it must create nothing).
  *
- *   npm run bench -- backfill [--people 20000] [--scenarios salesforce,hubspot,both,pipedrive,all,dynamics,all4] [--poll-ms 0|default|N] [--latency-ms 0] [--json]
+ *   npm run bench -- backfill [--people 20000] [--scenarios salesforce,hubspot,both,pipedrive,all,dynamics,all4,zoho,all5] [--poll-ms 0|default|N] [--latency-ms 0] [--rerun] [--json]
  *
  * DATABASE_URL set: every run gets a fresh database on that Postgres server (created and dropped); otherwise a fresh
  * PGlite folder. The sandboxes keep their default rate limits (HubSpot: 190 calls per 10 s), as a real account would.
@@ -22,7 +24,7 @@ import { parseBackfillArgs, renderPerCrm, renderTable } from './report.ts';
 const args = parseBackfillArgs(process.argv.slice(2));
 
 const log = (msg: string) => process.stderr.write(`[backfill] ${msg}\n`);
-const report = await runBackfillBench({ people: args.people, scenarios: args.scenarios, pollIntervalMs: args.pollIntervalMs, latencyMs: args.latencyMs, ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}), log });
+const report = await runBackfillBench({ people: args.people, scenarios: args.scenarios, pollIntervalMs: args.pollIntervalMs, latencyMs: args.latencyMs, rerun: args.rerun, ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}), log });
 if (args.json) console.log(JSON.stringify(report, null, 2));
 else {
   console.log(`\nBackfill — seed ${JSON.stringify(report.seed)}${report.latencyMs ? `, every CRM call answered after ${report.latencyMs} ms` : ''}\n`);
@@ -30,6 +32,7 @@ else {
   for (const line of renderPerCrm(report)) console.log(`\n${line}`);
   for (const r of report.runs) console.log(`\n${r.scenario}: ${r.recordsRead} read, ${r.goldenCreated} golden created, ${r.linksCreated} links; backfill ${r.backfillSeconds} s, process ${r.wallSeconds.toFixed(1)} s, 1-minute load ${r.load.start.toFixed(1)} → ${r.load.end.toFixed(1)}; routes ${JSON.stringify(Object.fromEntries(Object.entries(r.crms).map(([k, c]) => [k, c.routes])))}`);
   for (const r of report.runs) {
+    if (r.rerun) console.log(`${r.scenario}: run again on its database, the backfill read ${r.rerun.recordsRead} records and created ${r.rerun.goldenCreated} golden records and ${r.rerun.linksCreated} links in ${r.rerun.backfillSeconds} s (exit ${r.rerun.exitCode})`);
     if (r.firstPoll) console.log(`${r.scenario}: the first change poll after it read ${r.firstPoll.records} records (${r.firstPoll.deletions} deletions, ${r.firstPoll.failed} objects failed) with ${Object.values(r.firstPoll.calls).reduce((a, b) => a + b, 0)} CRM calls ${JSON.stringify(r.firstPoll.calls)} in ${r.firstPoll.seconds.toFixed(1)} s`);
   }
   console.log(`\nMachine: ${os.availableParallelism()} CPUs (${os.cpus()[0]?.model.trim()}), Node ${process.version}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(', ')} at the end.`);
