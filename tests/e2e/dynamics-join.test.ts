@@ -15,14 +15,10 @@ import type { RunningDynamicsSandbox } from '../../sandboxes/dynamics/index.ts';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startSalesforceSandbox } from '../../sandboxes/salesforce/index.ts';
 import type { SalesforceSandbox } from '../../sandboxes/salesforce/index.ts';
 import { startTestApp } from '../support/test-app.ts';
+import { crmJoin } from './support/crm-join.ts';
 import type { TestApp } from '../support/test-app.ts';
 
 const POLL_MS = 1_000;
-const SAVE = `mutation($input: SaveConnectorInput!) { saveConnector(input: $input) { applied restartReason connector { id running } } }`;
-const BY_SOURCE = `{ customers(first: 200) { edges { node { id email phone sources { crm recordId } } } } }`;
-const CUSTOMER = `query($id: ID!) { customer(id: $id) { id email phone firstName company { name } sources { crm recordId } provenance(fields: ["phone"]) { field value rule source { crm recordId } } } }`;
-type Node = { id: string; email: string | null; phone: string | null; sources: { crm: string; recordId: string }[] };
-type Customer = Node & { firstName: string | null; company: { name: string | null } | null; provenance: { field: string; value: unknown; rule: string; source: { crm: string; recordId: string } | null }[] };
 
 const guid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const ONLY_HERE = guid(901);
@@ -77,78 +73,46 @@ describe('Dynamics 365 joins a running deployment', () => {
     id: 'dynamics-service', crm: 'dynamics', name: 'Dynamics 365 (service division)', baseUrl: dynamics.url, authKind: 'client-credentials',
     credentials: [{ name: 'tenantId', value: dynamics.tenantId }, { name: 'clientId', value: dynamics.clientId }, { name: 'clientSecret', value: clientSecret }],
   });
-  const customers = async () => {
-    const res = await t.gql<{ customers: { edges: { node: Node }[] } }>(BY_SOURCE);
-    expect(res.errors).toBeUndefined();
-    return res.data!.customers.edges.map((e) => e.node);
-  };
-  const withContact = async (n: number) => (await customers()).find((c) => c.sources.some((s) => s.crm === 'dynamics' && s.recordId === guid(n)));
+  const join = crmJoin(() => t, 'dynamics');
 
   it('is offered as a connector kind, and a wrong client secret is refused with the CRM code, storing nothing', async () => {
-    const kinds = await t.gql<{ connectorKinds: { crm: string; authKinds: { kind: string }[] }[] }>('{ connectorKinds { crm authKinds { kind } } }');
-    expect(kinds.data!.connectorKinds.find((k) => k.crm === 'dynamics')?.authKinds.map((a) => a.kind)).toEqual(['client-credentials']);
-    const res = await t.gql(SAVE, { input: input('not-the-secret') });
-    expect(res.errors?.[0]?.extensions?.code).toBe('CRM_AUTH_FAILED');
-    expect(JSON.stringify(res.errors)).not.toContain('not-the-secret');
-    const list = await t.gql<{ connectors: { id: string }[] }>('{ connectors { id } }');
-    expect(list.data!.connectors.map((c) => c.id)).not.toContain('dynamics-service');
+    await join.expectRefused(input('not-the-secret'), ['client-credentials'], 'not-the-secret');
   });
 
   it('starts at once: Dynamics types in the graph, its contacts merged into the Salesforce customers they match', async () => {
-    const res = await t.gql<{ saveConnector: { applied: boolean; restartReason: string | null; connector: { id: string; running: boolean } } }>(SAVE, { input: input(dynamics.clientSecret) });
-    expect(res.errors).toBeUndefined();
-    expect(res.data!.saveConnector).toEqual({ applied: true, restartReason: null, connector: { id: 'dynamics-service', running: true } });
-
+    await join.expectJoined(input(dynamics.clientSecret));
     const page = await t.gql<{ dynamicsContacts: { edges: { node: { id: string; emailaddress1: string; telephone1: string } }[] } }>('{ dynamicsContacts(first: 10) { edges { node { id emailaddress1 telephone1 } } } }');
     expect(page.errors).toBeUndefined();
     expect(page.data!.dynamicsContacts.edges.map((e) => e.node.id).sort()).toEqual([501, 502, 503, 504, 505, 506].map(guid));
-
-    await expect.poll(async () => (await customers()).filter((c) => c.sources.some((s) => s.crm === 'dynamics')).length, { timeout: 60_000, interval: 500 }).toBe(6);
-    for (const [i, contact] of contacts.entries()) {
-      const merged = (await withContact(501 + i))!;
-      expect(merged.sources).toEqual(expect.arrayContaining([{ crm: 'salesforce', recordId: contact.Id }, { crm: 'dynamics', recordId: guid(501 + i) }]));
-    }
+    await join.expectMergedWithSalesforce(contacts.map((c, i) => ({ salesforceId: c.Id, recordId: guid(501 + i) })), 6);
   }, 120_000);
 
   it('merges field by field: the newer Dynamics phone wins, and provenance says so', async () => {
-    const node = (await withContact(501))!;
-    const res = await t.gql<{ customer: Customer }>(CUSTOMER, { id: node.id });
-    expect(res.errors).toBeUndefined();
-    const c = res.data!.customer;
+    const c = await join.customer((await join.withRecord(guid(501)))!.id);
     expect(c.email?.toLowerCase()).toBe(contacts[0]!.Email!.toLowerCase());
     expect(c.phone).toBe('+14155550210');
     expect(c.provenance[0]).toMatchObject({ field: 'phone', rule: 'last-write-wins', source: { crm: 'dynamics', recordId: guid(501) } });
   });
 
   it('a contact\'s parentcustomerid gives its golden company', async () => {
-    const node = (await withContact(506))!;
+    const node = (await join.withRecord(guid(506)))!;
     expect(node.sources).toEqual([{ crm: 'dynamics', recordId: guid(506) }]);
-    const res = await t.gql<{ customer: Customer }>(CUSTOMER, { id: node.id });
-    expect(res.errors).toBeUndefined();
-    expect(res.data!.customer.company?.name).toBe('Dataverse-only GmbH');
+    expect((await join.customer(node.id)).company?.name).toBe('Dataverse-only GmbH');
   });
 
   it('a change made in Dynamics reaches the golden snapshot by polling its change-tracking feed (queries read it live; the list filter reads the snapshot)', async () => {
-    const node = (await withContact(502))!;
-    const byName = async () => (await t.gql<{ customers: { edges: { node: { id: string } }[] } }>('{ customers(first: 5, filter: { name: "Zebedee" }) { edges { node { id } } } }')).data?.customers.edges.map((e) => e.node.id);
-    expect(await byName()).toEqual([]);
-    const token = await tokenOf(dynamics);
-    const patched = await fetch(`${dynamics.apiUrl}contacts(${guid(502)})`, {
-      method: 'PATCH',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'if-match': '*' },
-      body: JSON.stringify({ telephone1: '+1 415 555 0299', firstname: 'Zebedee' }),
-    });
-    expect(patched.status).toBe(204);
-    await expect.poll(async () => (await t.gql<{ customer: Customer }>(CUSTOMER, { id: node.id })).data?.customer.phone, { timeout: 30_000, interval: 500 }).toBe('+14155550299');
-    await expect.poll(byName, { timeout: 30_000, interval: 500 }).toEqual([node.id]);
-  }, 60_000);
+    await join.expectChangeArrives(guid(502), async () => {
+      const patched = await fetch(`${dynamics.apiUrl}contacts(${guid(502)})`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenOf(dynamics)}`, 'if-match': '*' },
+        body: JSON.stringify({ telephone1: '+1 415 555 0299', firstname: 'Zebedee' }),
+      });
+      expect(patched.status).toBe(204);
+    }, '+14155550299', 'Zebedee');
+  }, 90_000);
 
   it('a golden update is written back to the Dynamics contact', async () => {
-    const node = (await withContact(503))!;
-    const res = await t.gql<{ updateCustomer: { enqueued: number } }>('mutation($id: ID!) { updateCustomer(id: $id, input: { firstName: "Augusta" }) { enqueued } }', { id: node.id });
-    expect(res.errors).toBeUndefined();
-    expect(res.data!.updateCustomer.enqueued).toBeGreaterThanOrEqual(2);
-    await expect.poll(() => dynamics.store.get('contacts', guid(503))?.firstname, { timeout: 30_000, interval: 250 }).toBe('Augusta');
+    await join.expectWrittenBack(guid(503), () => dynamics.store.get('contacts', guid(503))?.firstname);
   }, 60_000);
 
   it('joins the account named like a Salesforce account to it, and keeps the other one apart', async () => {

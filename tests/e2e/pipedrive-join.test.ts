@@ -17,15 +17,11 @@ import type { RunningPipedriveSandbox } from '../../sandboxes/pipedrive/index.ts
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startSalesforceSandbox } from '../../sandboxes/salesforce/index.ts';
 import type { SalesforceSandbox } from '../../sandboxes/salesforce/index.ts';
 import { startTestApp } from '../support/test-app.ts';
+import { crmJoin } from './support/crm-join.ts';
 import type { TestApp } from '../support/test-app.ts';
 
 const POLL_MS = 1_000;
 const PUBLIC_URL = 'http://127.0.0.1:9';
-const SAVE = `mutation($input: SaveConnectorInput!) { saveConnector(input: $input) { applied restartReason connector { id running } } }`;
-const BY_SOURCE = `{ customers(first: 200) { edges { node { id email phone sources { crm recordId } } } } }`;
-const CUSTOMER = `query($id: ID!) { customer(id: $id) { id email phone firstName sources { crm recordId } provenance(fields: ["phone"]) { field value rule source { crm recordId } } } }`;
-type Node = { id: string; email: string | null; phone: string | null; sources: { crm: string; recordId: string }[] };
-type Customer = Node & { firstName: string | null; provenance: { field: string; value: unknown; rule: string; source: { crm: string; recordId: string } | null }[] };
 
 /** Pipedrive persons for the first Salesforce contacts: the same people (same email), another phone, edited later. */
 function personsFor(contacts: readonly SalesforceContact[]) {
@@ -74,28 +70,16 @@ describe('Pipedrive joins a running deployment', () => {
     id: 'pipedrive-sales-emea', crm: 'pipedrive', name: 'Pipedrive (EMEA sales)', baseUrl: pipedrive.url, authKind: 'api-token',
     credentials: [{ name: 'apiToken', value: apiToken }, { name: 'webhookUser', value: 'cg-emea' }, { name: 'webhookPassword', value: 'emea-hooks-secret' }],
   });
-  const customers = async () => {
-    const res = await t.gql<{ customers: { edges: { node: Node }[] } }>(BY_SOURCE);
-    expect(res.errors).toBeUndefined();
-    return res.data!.customers.edges.map((e) => e.node);
-  };
-  const withPerson = async (personId: number) => (await customers()).find((c) => c.sources.some((s) => s.crm === 'pipedrive' && s.recordId === String(personId)));
+  const join = crmJoin(() => t, 'pipedrive');
 
   it('is offered as a connector kind, and a wrong API token is refused with the CRM code, storing nothing', async () => {
-    const kinds = await t.gql<{ connectorKinds: { crm: string; authKinds: { kind: string }[] }[] }>('{ connectorKinds { crm authKinds { kind } } }');
-    expect(kinds.data!.connectorKinds.find((k) => k.crm === 'pipedrive')?.authKinds.map((a) => a.kind)).toEqual(['api-token', 'refresh-token']);
-    const res = await t.gql(SAVE, { input: input('not-the-token') });
-    expect(res.errors?.[0]?.extensions?.code).toBe('CRM_AUTH_FAILED');
-    const list = await t.gql<{ connectors: { id: string }[] }>('{ connectors { id } }');
-    expect(list.data!.connectors.map((c) => c.id)).not.toContain('pipedrive-sales-emea');
+    await join.expectRefused(input('not-the-token'), ['api-token', 'refresh-token'], 'not-the-token');
   });
 
   it('starts at once: Pipedrive types in the graph, its persons merged into the Salesforce customers they match', async () => {
     // As a deployment linked before company names were kept beside domains: the join's re-read stamps them.
     await t.app.database.db.execute(sql`update record_links set match_detail = match_detail - 'alt' where entity_type = 'Company'`);
-    const res = await t.gql<{ saveConnector: { applied: boolean; restartReason: string | null; connector: { id: string; running: boolean } } }>(SAVE, { input: input(pipedrive.apiToken) });
-    expect(res.errors).toBeUndefined();
-    expect(res.data!.saveConnector).toEqual({ applied: true, restartReason: null, connector: { id: 'pipedrive-sales-emea', running: true } });
+    await join.expectJoined(input(pipedrive.apiToken));
 
     const page = await t.gql<{ pipedrivePersons: { edges: { node: { id: string; email: string; phone: string } }[] } }>('{ pipedrivePersons(first: 10) { edges { node { id email phone } } } }');
     expect(page.errors).toBeUndefined();
@@ -105,46 +89,30 @@ describe('Pipedrive joins a running deployment', () => {
     await expect.poll(async () => (await subscriptions()).map((w) => w.event_object).sort(), { timeout: 10_000, interval: 100 }).toEqual(['deal', 'organization', 'person']);
     for (const w of await subscriptions()) expect(w).toMatchObject({ subscription_url: `${PUBLIC_URL}/webhooks/pipedrive-sales-emea`, http_auth_user: 'cg-emea' });
 
-    // Linking runs in the background: each person joins the customer holding the Salesforce contact of its email.
-    await expect.poll(async () => (await customers()).filter((c) => c.sources.some((s) => s.crm === 'pipedrive')).length, { timeout: 60_000, interval: 500 }).toBe(5);
-    for (const [i, contact] of contacts.entries()) {
-      const merged = (await withPerson(501 + i))!;
-      expect(merged.sources).toEqual(expect.arrayContaining([{ crm: 'salesforce', recordId: contact.Id }, { crm: 'pipedrive', recordId: String(501 + i) }]));
-    }
+    await join.expectMergedWithSalesforce(contacts.map((c, i) => ({ salesforceId: c.Id, recordId: String(501 + i) })));
   }, 120_000);
 
   it('merges field by field: the newer Pipedrive phone wins, and provenance says so', async () => {
-    const node = (await withPerson(501))!;
-    const res = await t.gql<{ customer: Customer }>(CUSTOMER, { id: node.id });
-    expect(res.errors).toBeUndefined();
-    const c = res.data!.customer;
+    const c = await join.customer((await join.withRecord('501'))!.id);
     expect(c.email?.toLowerCase()).toBe(contacts[0]!.Email!.toLowerCase());
     expect(c.phone).toBe('+14155550110');
     expect(c.provenance[0]).toMatchObject({ field: 'phone', rule: 'last-write-wins', source: { crm: 'pipedrive', recordId: '501' } });
   });
 
   it('a change made in Pipedrive reaches the golden snapshot by polling (queries read it live; the list filter reads the snapshot)', async () => {
-    const node = (await withPerson(502))!;
-    const byName = async () => (await t.gql<{ customers: { edges: { node: { id: string } }[] } }>('{ customers(first: 5, filter: { name: "Zebedee" }) { edges { node { id } } } }')).data?.customers.edges.map((e) => e.node.id);
-    expect(await byName()).toEqual([]);
-    const patched = await fetch(`${pipedrive.url}/api/v2/persons/502`, {
-      method: 'PATCH',
-      headers: { 'content-type': 'application/json', 'x-api-token': pipedrive.apiToken },
-      body: JSON.stringify({ phones: [{ value: '+1 415 555 0199', primary: true, label: 'work' }], first_name: 'Zebedee' }),
-    });
-    expect(patched.status).toBe(200);
-    await expect.poll(async () => (await t.gql<{ customer: Customer }>(CUSTOMER, { id: node.id })).data?.customer.phone, { timeout: 30_000, interval: 500 }).toBe('+14155550199');
-    await expect.poll(byName, { timeout: 30_000, interval: 500 }).toEqual([node.id]);
-  }, 60_000);
+    await join.expectChangeArrives('502', async () => {
+      const patched = await fetch(`${pipedrive.url}/api/v2/persons/502`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', 'x-api-token': pipedrive.apiToken },
+        body: JSON.stringify({ phones: [{ value: '+1 415 555 0199', primary: true, label: 'work' }], first_name: 'Zebedee' }),
+      });
+      expect(patched.status).toBe(200);
+    }, '+14155550199', 'Zebedee');
+  }, 90_000);
 
-  it('a golden update is written back to the Pipedrive person', async () => {
-    const node = (await withPerson(503))!;
-    const res = await t.gql<{ updateCustomer: { enqueued: number } }>('mutation($id: ID!) { updateCustomer(id: $id, input: { firstName: "Augusta" }) { enqueued } }', { id: node.id });
-    expect(res.errors).toBeUndefined();
-    expect(res.data!.updateCustomer.enqueued).toBeGreaterThanOrEqual(2);
-    await expect.poll(() => pipedrive.store.get('persons', 503)?.first_name, { timeout: 30_000, interval: 250 }).toBe('Augusta');
-    const sf = salesforce.store.all('Contact').find((r) => r.Id === contacts[2]!.Id);
-    await expect.poll(() => salesforce.store.all('Contact').find((r) => r.Id === sf?.Id)?.FirstName, { timeout: 30_000, interval: 250 }).toBe('Augusta');
+  it('a golden update is written back to the Pipedrive person, and to Salesforce', async () => {
+    await join.expectWrittenBack('503', () => pipedrive.store.get('persons', 503)?.first_name);
+    await expect.poll(() => salesforce.store.all('Contact').find((r) => r.Id === contacts[2]!.Id)?.FirstName, { timeout: 30_000, interval: 250 }).toBe('Augusta');
   }, 60_000);
 
   it('joins the organization named like a Salesforce account to it, and keeps the other one apart', async () => {

@@ -14,15 +14,11 @@ import type { SalesforceSandbox } from '../../sandboxes/salesforce/index.ts';
 import { startZohoSandbox } from '../../sandboxes/zoho/index.ts';
 import type { RunningZohoSandbox } from '../../sandboxes/zoho/index.ts';
 import { startTestApp } from '../support/test-app.ts';
+import { crmJoin } from './support/crm-join.ts';
 import type { TestApp } from '../support/test-app.ts';
 
 const POLL_MS = 1_000;
-const SAVE = `mutation($input: SaveConnectorInput!) { saveConnector(input: $input) { applied restartReason connector { id running } } }`;
-const BY_SOURCE = `{ customers(first: 200) { edges { node { id email phone sources { crm recordId } } } } }`;
-const CUSTOMER = `query($id: ID!) { customer(id: $id) { id email phone firstName company { name } sources { crm recordId } provenance(fields: ["phone"]) { field value rule source { crm recordId } } } }`;
 const DEALS = `{ deals(first: 200) { edges { node { id name stage sources { crm recordId } provenance(fields: ["stage"]) { rule source { crm recordId } } } } } }`;
-type Node = { id: string; email: string | null; phone: string | null; sources: { crm: string; recordId: string }[] };
-type Customer = Node & { firstName: string | null; company: { name: string | null } | null; provenance: { field: string; value: unknown; rule: string; source: { crm: string; recordId: string } | null }[] };
 type Deal = { id: string; name: string; stage: string | null; sources: { crm: string; recordId: string }[]; provenance: { rule: string; source: { crm: string; recordId: string } | null }[] };
 
 const zid = (n: number) => `5725767000000${String(n).padStart(6, '0')}`;
@@ -72,12 +68,7 @@ describe('Zoho CRM joins a running deployment', () => {
     id: 'zoho-channel', crm: 'zoho', name: 'Zoho CRM (partner channel)', baseUrl: zoho.url, authKind: 'refresh-token',
     credentials: [{ name: 'clientId', value: zoho.clientId }, { name: 'clientSecret', value: zoho.clientSecret }, { name: 'refreshToken', value: refreshToken }],
   });
-  const customers = async () => {
-    const res = await t.gql<{ customers: { edges: { node: Node }[] } }>(BY_SOURCE);
-    expect(res.errors).toBeUndefined();
-    return res.data!.customers.edges.map((e) => e.node);
-  };
-  const withContact = async (n: number) => (await customers()).find((c) => c.sources.some((s) => s.crm === 'zoho' && s.recordId === zid(n)));
+  const join = crmJoin(() => t, 'zoho');
   const deal = async (id: string) => {
     const res = await t.gql<{ deals: { edges: { node: Deal }[] } }>(DEALS);
     expect(res.errors).toBeUndefined();
@@ -85,66 +76,43 @@ describe('Zoho CRM joins a running deployment', () => {
   };
 
   it('is offered as a connector kind, and an unknown refresh token is refused with the CRM code, storing nothing', async () => {
-    const kinds = await t.gql<{ connectorKinds: { crm: string; authKinds: { kind: string }[] }[] }>('{ connectorKinds { crm authKinds { kind } } }');
-    expect(kinds.data!.connectorKinds.find((k) => k.crm === 'zoho')?.authKinds.map((a) => a.kind)).toEqual(['refresh-token']);
-    const res = await t.gql(SAVE, { input: input('1000.not-the-refresh-token') });
-    expect(res.errors?.[0]?.extensions?.code).toBe('CRM_AUTH_FAILED');
-    expect(JSON.stringify(res.errors)).not.toContain('1000.not-the-refresh-token');
-    const list = await t.gql<{ connectors: { id: string }[] }>('{ connectors { id } }');
-    expect(list.data!.connectors.map((c) => c.id)).not.toContain('zoho-channel');
+    await join.expectRefused(input('1000.not-the-refresh-token'), ['refresh-token'], '1000.not-the-refresh-token');
   });
 
   it('starts at once: Zoho types in the graph, its contacts merged into the Salesforce customers they match', async () => {
-    const res = await t.gql<{ saveConnector: { applied: boolean; restartReason: string | null; connector: { id: string; running: boolean } } }>(SAVE, { input: input(zoho.refreshToken) });
-    expect(res.errors).toBeUndefined();
-    expect(res.data!.saveConnector).toEqual({ applied: true, restartReason: null, connector: { id: 'zoho-channel', running: true } });
-
+    await join.expectJoined(input(zoho.refreshToken));
     const page = await t.gql<{ zohoContacts: { edges: { node: { id: string; Email: string } }[] } }>('{ zohoContacts(first: 10) { edges { node { id Email } } } }');
     expect(page.errors).toBeUndefined();
     expect(page.data!.zohoContacts.edges.map((e) => e.node.id).sort()).toEqual([501, 502, 503, 504, 505, 506].map(zid));
-
-    await expect.poll(async () => (await customers()).filter((c) => c.sources.some((s) => s.crm === 'zoho')).length, { timeout: 60_000, interval: 500 }).toBe(6);
-    for (const [i, contact] of contacts.entries()) {
-      expect((await withContact(501 + i))!.sources).toEqual(expect.arrayContaining([{ crm: 'salesforce', recordId: contact.Id }, { crm: 'zoho', recordId: zid(501 + i) }]));
-    }
+    await join.expectMergedWithSalesforce(contacts.map((c, i) => ({ salesforceId: c.Id, recordId: zid(501 + i) })), 6);
   }, 120_000);
 
   it('merges field by field: the newer Zoho phone wins, its offset read right, and provenance says so', async () => {
-    const res = await t.gql<{ customer: Customer }>(CUSTOMER, { id: (await withContact(501))!.id });
-    expect(res.errors).toBeUndefined();
-    expect(res.data!.customer.email?.toLowerCase()).toBe(contacts[0]!.Email!.toLowerCase());
-    expect(res.data!.customer.phone).toBe('+918040000210');
-    expect(res.data!.customer.provenance[0]).toMatchObject({ field: 'phone', rule: 'last-write-wins', source: { crm: 'zoho', recordId: zid(501) } });
+    const c = await join.customer((await join.withRecord(zid(501)))!.id);
+    expect(c.email?.toLowerCase()).toBe(contacts[0]!.Email!.toLowerCase());
+    expect(c.phone).toBe('+918040000210');
+    expect(c.provenance[0]).toMatchObject({ field: 'phone', rule: 'last-write-wins', source: { crm: 'zoho', recordId: zid(501) } });
   });
 
   it('a contact\'s Account_Name lookup gives its golden company', async () => {
-    const node = (await withContact(506))!;
+    const node = (await join.withRecord(zid(506)))!;
     expect(node.sources).toEqual([{ crm: 'zoho', recordId: zid(506) }]);
-    const res = await t.gql<{ customer: Customer }>(CUSTOMER, { id: node.id });
-    expect(res.errors).toBeUndefined();
-    expect(res.data!.customer.company?.name).toBe('Zoho-only Pvt Ltd');
+    expect((await join.customer(node.id)).company?.name).toBe('Zoho-only Pvt Ltd');
   });
 
   it('a change made in Zoho reaches the golden snapshot by polling (queries read Zoho live; the list filter reads the snapshot)', async () => {
-    const node = (await withContact(502))!;
-    const byName = async () => (await t.gql<{ customers: { edges: { node: { id: string } }[] } }>('{ customers(first: 5, filter: { name: "Zebedee" }) { edges { node { id } } } }')).data?.customers.edges.map((e) => e.node.id);
-    expect(await byName()).toEqual([]);
-    const token = await tokenOf(zoho);
-    const put = await fetch(`${zoho.apiUrl}/Contacts`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json', authorization: `Zoho-oauthtoken ${token}` },
-      body: JSON.stringify({ data: [{ id: zid(502), Phone: '+91 80 4000 0299', First_Name: 'Zebedee' }], trigger: [] }),
-    });
-    expect(put.status).toBe(200);
-    await expect.poll(async () => (await t.gql<{ customer: Customer }>(CUSTOMER, { id: node.id })).data?.customer.phone, { timeout: 30_000, interval: 500 }).toBe('+918040000299');
-    await expect.poll(byName, { timeout: 30_000, interval: 500 }).toEqual([node.id]);
-  }, 60_000);
+    await join.expectChangeArrives(zid(502), async () => {
+      const put = await fetch(`${zoho.apiUrl}/Contacts`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', authorization: `Zoho-oauthtoken ${await tokenOf(zoho)}` },
+        body: JSON.stringify({ data: [{ id: zid(502), Phone: '+91 80 4000 0299', First_Name: 'Zebedee' }], trigger: [] }),
+      });
+      expect(put.status).toBe(200);
+    }, '+918040000299', 'Zebedee');
+  }, 90_000);
 
   it('a golden update is written back to the Zoho contact', async () => {
-    const res = await t.gql<{ updateCustomer: { enqueued: number } }>('mutation($id: ID!) { updateCustomer(id: $id, input: { firstName: "Augusta" }) { enqueued } }', { id: (await withContact(503))!.id });
-    expect(res.errors).toBeUndefined();
-    expect(res.data!.updateCustomer.enqueued).toBeGreaterThanOrEqual(2);
-    await expect.poll(() => zoho.store.get('Contacts', zid(503))?.First_Name, { timeout: 30_000, interval: 250 }).toBe('Augusta');
+    await join.expectWrittenBack(zid(503), () => zoho.store.get('Contacts', zid(503))?.First_Name);
   }, 60_000);
 
   it('Zoho-only deals get a golden stage from the Stage picklist, a loss to competition read as Closed Lost', async () => {
