@@ -29,7 +29,7 @@ const CHANNEL = watchChannelId('zoho-hooks');
 const ID1 = '4150868000000500001';
 const ID2 = '4150868000000500002';
 
-/** A delivery as the pins describe it. */
+/** A delivery as Zoho's Notifications API sends it. */
 const delivery = (fields: Record<string, unknown> = {}) => ({
   server_time: 1_765_100_000_123, query_params: {}, module: 'Contacts', resource_uri: 'http://127.0.0.1:9/crm/v8/Contacts',
   ids: [ID1, ID2], operation: 'insert', channel_id: CHANNEL, token: WEBHOOK_TOKEN, ...fields,
