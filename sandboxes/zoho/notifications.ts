@@ -102,14 +102,17 @@ export class ZohoNotifications implements ChangeNotifier {
     return answer(itemsOf(body).map((raw, i) => {
       const id = raw && typeof raw === 'object' ? channelIdOf((raw as { channel_id?: unknown }).channel_id) : undefined;
       const existing = id === undefined ? undefined : this.live(id, now);
-      const checked = checkItem(raw, i, now, existing);
-      if ('error' in checked) return errorResult(checked.error);
-      if (!existing) {
+      // A well-formed id with no live channel is refused as such, before the other fields (a missing or malformed
+      // id gets checkItem's own error).
+      if (id !== undefined && !existing) {
         return errorResult({ code: 'INVALID_DATA', message: 'the channel_id given seems to be invalid', details: { api_name: 'channel_id', json_path: `$.watch[${i}].channel_id` } });
       }
-      // Updated in place: notifications already produced keep going where the channel pointed when they were made.
-      Object.assign(existing, checked.channel);
-      return this.success({ channel: existing }, 'Successfully updated the subscribe details');
+      const checked = checkItem(raw, i, now, existing);
+      if ('error' in checked) return errorResult(checked.error);
+      // checkItem refused a missing or malformed id, so the channel was found. Updated in place: notifications
+      // already produced keep going where the channel pointed when they were made.
+      const channel = Object.assign(existing!, checked.channel);
+      return this.success({ channel }, 'Successfully updated the subscribe details');
     }));
   }
 

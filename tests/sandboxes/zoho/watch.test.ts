@@ -102,6 +102,9 @@ describe('Zoho sandbox: actions/watch channels', () => {
     const unknown = await api(sandbox, 'PATCH', 'actions/watch', { watch: [{ channel_id: '999', events: ['Deals.all'], notify_url: URL_ }] });
     expect(unknown.status).toBe(400);
     expect(unknown.body.watch[0]).toMatchObject({ code: 'INVALID_DATA', status: 'error', details: { api_name: 'channel_id' } });
+    // Only an expiry for an unknown id: still the channel_id that is wrong.
+    const onlyExpiry = await api(sandbox, 'PATCH', 'actions/watch', { watch: [{ channel_id: '998', channel_expiry: fromNow(DAY) }] });
+    expect(onlyExpiry.body.watch[0]).toMatchObject({ code: 'INVALID_DATA', details: { api_name: 'channel_id' } });
     const tooFar = await api(sandbox, 'PATCH', 'actions/watch', { watch: [{ channel_id: '300', channel_expiry: fromNow(9 * DAY) }] });
     expect(tooFar.body.watch[0]).toMatchObject({ code: 'INVALID_DATA', details: { api_name: 'channel_expiry' } });
   });
