@@ -5,9 +5,9 @@
  *    so the cursor is a position, not a time: the last delivered `(Modified_Time, id)`, plus what was delivered at
  *    that second (`seen`: id → a fingerprint of the version). Each poll asks from the cursor's time minus the
  *    overlap minus one second (whether Zoho's filter is inclusive or exclusive does not matter then), drops rows
- *    before the cursor's second and, at that second, only the versions already delivered. `seen` is what the pinned
+ *    before the cursor's second and, at that second, only the versions already delivered. `seen` is what a plain
  *    `{at, id}` alone would get wrong: a record with a LOWER id changed later in the same second (or one changed twice
- *    in it) would sort before the cursor and be lost; a cursor without `seen` (the pinned shape) still works, by id.
+ *    in it) would sort before the cursor and be lost; a cursor without `seen` (an earlier shape) still works, by id.
  *    A version is fingerprinted as read, so a poll naming other fields than the last re-delivers the records of the
  *    cursor's second once (harmless: changes are applied idempotently).
  *  - Deletions: `GET /{Module}/deleted?type=all` (newest first, page numbers) with `If-Modified-Since` on the
@@ -93,7 +93,7 @@ export function isNew(ms: number, id: string, print: string, position: Position)
 function advance(position: Position, ms: number, id: string, print: string): Position {
   const at = new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
   if (position.at === null || ms > Date.parse(position.at)) return { at, id, seen: { [id]: print } };
-  // A pinned-shape cursor knows only its last id: the versions before it count as delivered.
+  // A cursor without `seen` knows only its last id: the versions before it count as delivered.
   return { at: position.at, id, seen: { ...(position.seen ?? {}), [id]: print } };
 }
 

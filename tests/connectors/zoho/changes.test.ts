@@ -28,7 +28,7 @@ describe('change feed', () => {
     expect(await readAll(connector, 'Contacts', all.cursor, { fields: ['Last_Name'] })).toMatchObject({ records: [], deletions: [] });
   });
 
-  it('a record with a lower id changed later in the cursor\'s own second is delivered (the pinned {at, id} alone would skip it)', async () => {
+  it('a record with a lower id changed later in the cursor\'s own second is delivered (a plain {at, id} keyset would skip it)', async () => {
     const t = HOUR_AGO;
     const sandbox = await start({ Contacts: [1, 2, 3].map((n) => contact(n, t)) });
     const connector = connect(sandbox);
@@ -39,7 +39,7 @@ describe('change feed', () => {
     const second = await readAll(connector, 'Contacts', first.cursor, { fields: ['Last_Name'] });
     expect(second.records.map((r) => [r.id, r.fields.Last_Name])).toEqual([[id(1), 'Changed']]);
     expect((await readAll(connector, 'Contacts', second.cursor, { fields: ['Last_Name'] })).records).toEqual([]);
-    // The pinned shape without `seen` still reads (by id): nothing after id 3 at t.
+    // A cursor without `seen` still reads (by id): nothing after id 3 at t.
     expect((await readAll(connector, 'Contacts', { modified: { at: t, id: id(3) }, deleted: { at: null, id: null } }, { fields: ['Last_Name'] })).records).toEqual([]);
   });
 

@@ -35,7 +35,7 @@ describe('describe', () => {
     expect(field(deals, 'Contact_Name')).toMatchObject({ type: 'reference', referenceTo: ['Contacts'] });
   });
 
-  it('every data type Zoho's field metadata names has a contract type; an unknown module is CRM_NOT_FOUND; listObjects is settings/modules', async () => {
+  it('every data type of Zoho field metadata has a contract type; an unknown module is CRM_NOT_FOUND; listObjects is settings/modules', async () => {
     const types = ['text', 'textarea', 'email', 'phone', 'picklist', 'multiselectpicklist', 'lookup', 'ownerlookup', 'integer', 'bigint', 'double', 'currency', 'percent', 'date', 'datetime', 'boolean', 'website', 'autonumber'];
     expect(types.map(toFieldType)).toEqual(['string', 'text', 'email', 'phone', 'picklist', 'multipicklist', 'reference', 'reference', 'int', 'float', 'float', 'currency', 'percent', 'date', 'datetime', 'boolean', 'url', 'string']);
     expect(toFieldType('subform')).toBe('other');
