@@ -54,6 +54,24 @@ describe('Zoho sandbox: when notifications are not sent', () => {
     expect(other.received).toHaveLength(0);
   });
 
+  it('an answer slower than notificationTimeoutMs fails the attempt; pausing drops the pending retry', async () => {
+    const sandbox = await startSandbox({ empty: true, notificationTimeoutMs: 100, notificationRetryDelaysMs: [800] });
+    const slow = await startReceiver([], 500);
+    await api(sandbox, 'POST', 'actions/watch', { watch: [{ channel_id: '61', events: ['Contacts.all'], notify_url: slow.url }] });
+    await api(sandbox, 'POST', 'Contacts', contact('Timed out'));
+    await vi.waitFor(async () => expect((await control(sandbox, 'GET', '/zoho/notifications/deliveries')).body.deliveries).toHaveLength(1), { timeout: 5_000 });
+    const [first] = (await control(sandbox, 'GET', '/zoho/notifications/deliveries')).body.deliveries;
+    expect(first).toMatchObject({ attempt: 1, ok: false, error: expect.any(String) });
+    expect(sandbox.notifications.delivery.pending()).toBe(1);
+    await control(sandbox, 'POST', '/zoho/notifications/pause');
+    expect(sandbox.notifications.delivery.pending()).toBe(0);
+    await control(sandbox, 'POST', '/zoho/notifications/resume');
+    // Past the retry's 800 ms: it was dropped, not delayed.
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(slow.received).toHaveLength(1);
+    expect((await control(sandbox, 'GET', '/zoho/notifications')).body).toMatchObject({ pending: 0, delivered: 0, deadLettered: 0 });
+  });
+
   it('a slow notify_url never delays the write answer', async () => {
     const sandbox = await startSandbox({ empty: true });
     // Each answer takes 2 s: a write that waited for its notification would take at least that.
