@@ -9,7 +9,7 @@
  */
 import { ConnectorError, redactString } from '../contract/index.ts';
 import type { ConnectorErrorCode } from '../contract/index.ts';
-import { getHeader, parseRetryAfter } from '../runtime/index.ts';
+import { classifyThrown, getHeader, parseRetryAfter } from '../runtime/index.ts';
 import type { ErrorClassifier, HeadersLike } from '../runtime/index.ts';
 
 /** Dataverse's native codes that decide a ConnectorError code the HTTP status alone would get wrong. */
@@ -52,23 +52,10 @@ export class DynamicsHttpError extends Error {
   }
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
-
 /** The runtime's classifier: our HTTP errors by answer, anything thrown by fetch as unreachable. */
 export const classifyDynamicsError: ErrorClassifier = (crm, err) => {
-  if (err instanceof ConnectorError) return err;
   if (err instanceof DynamicsHttpError) return classifyAnswer(crm, err.status, err.headers, err.body, err.text);
-  if (err instanceof SyntaxError) return new ConnectorError('CRM_UNAVAILABLE', crm, 'answered truncated or invalid JSON', { cause: err });
-  const cause = (err as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
-  const code = typeof cause?.code === 'string' ? cause.code : typeof (err as { code?: unknown })?.code === 'string' ? (err as { code: string }).code : undefined;
-  if (code && NETWORK_CODES.has(code)) {
-    return new ConnectorError('CRM_UNAVAILABLE', crm, `could not be reached (${code})`, { cause: err, details: { nativeCode: code } });
-  }
-  const message = redactString(err instanceof Error ? err.message : String(err));
-  if (err instanceof TypeError && /fetch failed|terminated|socket|other side closed/i.test(message)) {
-    return new ConnectorError('CRM_UNAVAILABLE', crm, `could not be reached (${typeof cause?.message === 'string' ? redactString(cause.message) : message})`, { cause: err });
-  }
-  return new ConnectorError('CRM_UNAVAILABLE', crm, `unexpected failure: ${message}`, { cause: err });
+  return classifyThrown(crm, err);
 };
 
 interface NativeError {

@@ -6,7 +6,7 @@
  */
 import { ConnectorError } from '../contract/index.ts';
 import type { ConnectorErrorCode } from '../contract/index.ts';
-import { getHeader, parseRetryAfter } from '../runtime/index.ts';
+import { classifyThrown, getHeader, parseRetryAfter } from '../runtime/index.ts';
 import type { ErrorClassifier } from '../runtime/index.ts';
 
 /** The shape of every codegen module's ApiException (there is one class per API module, so match by shape). */
@@ -31,27 +31,13 @@ interface HubSpotErrorBody {
   context?: Record<string, unknown>;
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
-
 export const classifyHubSpotError: ErrorClassifier = (crm, err) => {
-  if (err instanceof ConnectorError) return err;
   if (isApiException(err)) return classifyApiException(crm, err);
-  if (err instanceof SyntaxError) {
-    return new ConnectorError('CRM_UNAVAILABLE', crm, 'answered truncated or invalid JSON', { cause: err });
-  }
-  const cause = (err as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
-  const code = typeof cause?.code === 'string' ? cause.code : typeof (err as { code?: unknown })?.code === 'string' ? (err as { code: string }).code : undefined;
-  if (code && NETWORK_CODES.has(code)) {
-    return new ConnectorError('CRM_UNAVAILABLE', crm, `could not be reached (${code})`, { cause: err, details: { nativeCode: code } });
-  }
-  const message = err instanceof Error ? err.message : String(err);
-  if (/media ?type|content-type|Cannot parse content/i.test(message)) {
+  // The client library throws these when an answer is not JSON (an HTML error page, a missing content type).
+  if (!(err instanceof ConnectorError) && /media ?type|content-type|Cannot parse content/i.test(err instanceof Error ? err.message : String(err))) {
     return new ConnectorError('CRM_UNAVAILABLE', crm, 'answered a body that is not JSON', { cause: err });
   }
-  if (err instanceof TypeError && /fetch failed|terminated|socket/i.test(message)) {
-    return new ConnectorError('CRM_UNAVAILABLE', crm, `could not be reached (${typeof cause?.message === 'string' ? cause.message : message})`, { cause: err });
-  }
-  return new ConnectorError('CRM_UNAVAILABLE', crm, `unexpected failure: ${message}`, { cause: err });
+  return classifyThrown(crm, err);
 };
 
 function classifyApiException(crm: string, err: HubSpotApiException): ConnectorError {

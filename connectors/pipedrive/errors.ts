@@ -6,7 +6,7 @@
  */
 import { ConnectorError, redactString } from '../contract/index.ts';
 import type { ConnectorErrorCode } from '../contract/index.ts';
-import { getHeader, parseRetryAfter } from '../runtime/index.ts';
+import { classifyThrown, getHeader, parseRetryAfter } from '../runtime/index.ts';
 import type { ErrorClassifier } from '../runtime/index.ts';
 
 /** A non-2xx answer, thrown by the client and mapped by `classifyPipedriveError`. */
@@ -29,22 +29,9 @@ export class PipedriveHttpError extends Error {
   }
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
-
 export const classifyPipedriveError: ErrorClassifier = (crm, err) => {
-  if (err instanceof ConnectorError) return err;
   if (err instanceof PipedriveHttpError) return classifyAnswer(crm, err);
-  if (err instanceof SyntaxError) return new ConnectorError('CRM_UNAVAILABLE', crm, 'answered truncated or invalid JSON', { cause: err });
-  const cause = (err as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
-  const code = typeof cause?.code === 'string' ? cause.code : typeof (err as { code?: unknown })?.code === 'string' ? (err as { code: string }).code : undefined;
-  if (code && NETWORK_CODES.has(code)) {
-    return new ConnectorError('CRM_UNAVAILABLE', crm, `could not be reached (${code})`, { cause: err, details: { nativeCode: code } });
-  }
-  const message = scrub(err instanceof Error ? err.message : String(err)) ?? '';
-  if (err instanceof TypeError && /fetch failed|terminated|socket/i.test(message)) {
-    return new ConnectorError('CRM_UNAVAILABLE', crm, `could not be reached (${typeof cause?.message === 'string' ? cause.message : message})`, { cause: err });
-  }
-  return new ConnectorError('CRM_UNAVAILABLE', crm, `unexpected failure: ${message}`, { cause: err });
+  return classifyThrown(crm, err);
 };
 
 interface PipedriveErrorBody {

@@ -12,4 +12,5 @@ export { chunk, writeInChunks, assertAllSucceeded, paginate } from './batching.t
 export { createConnectorRuntime } from './connector-runtime.ts';
 export type { ConnectorRuntime, ConnectorRuntimeOptions } from './connector-runtime.ts';
 export { probeConnector, DEFAULT_PROBE_TIMEOUT_MS } from './probe.ts';
+export { classifyThrown } from './classify-thrown.ts';
 export type { ProbeOutcome } from './probe.ts';

@@ -6,7 +6,7 @@
  */
 import { ConnectorError, redactString } from '../contract/index.ts';
 import type { ConnectorErrorCode } from '../contract/index.ts';
-import { getHeader, parseRetryAfter } from '../runtime/index.ts';
+import { classifyThrown, getHeader, parseRetryAfter } from '../runtime/index.ts';
 import type { ErrorClassifier, HeadersLike } from '../runtime/index.ts';
 
 export const ZOHO = 'zoho';
@@ -42,23 +42,10 @@ export function zohoError(body: unknown): ZohoError {
   return { ...(code ? { code } : {}), ...(message ? { message: redactString(message).slice(0, 300) } : {}), ...(details ? { details } : {}) };
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
-
 /** The runtime's classifier: our HTTP errors by answer, anything thrown by fetch as unreachable. */
 export const classifyZohoError: ErrorClassifier = (crm, err) => {
-  if (err instanceof ConnectorError) return err;
   if (err instanceof ZohoHttpError) return classifyAnswer(crm, err.status, err.headers, err.body, err.text);
-  if (err instanceof SyntaxError) return new ConnectorError('CRM_UNAVAILABLE', crm, 'answered truncated or invalid JSON', { cause: err });
-  const cause = (err as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
-  const code = typeof cause?.code === 'string' ? cause.code : typeof (err as { code?: unknown })?.code === 'string' ? (err as { code: string }).code : undefined;
-  if (code && NETWORK_CODES.has(code)) {
-    return new ConnectorError('CRM_UNAVAILABLE', crm, `could not be reached (${code})`, { cause: err, details: { nativeCode: code } });
-  }
-  const message = redactString(err instanceof Error ? err.message : String(err));
-  if (err instanceof TypeError && /fetch failed|terminated|socket|other side closed/i.test(message)) {
-    return new ConnectorError('CRM_UNAVAILABLE', crm, `could not be reached (${typeof cause?.message === 'string' ? redactString(cause.message) : message})`, { cause: err });
-  }
-  return new ConnectorError('CRM_UNAVAILABLE', crm, `unexpected failure: ${message}`, { cause: err });
+  return classifyThrown(crm, err);
 };
 
 /** The field names a Zoho error's details point at (`api_name`, or the last step of `json_path`). */
