@@ -5,13 +5,12 @@
  * (wrong secret, id or tenant) marks the connector for re-authorisation, once, and no further call is sent until
  * someone enters new credentials — exactly like Pipedrive's refused API token.
  *
- * The token endpoint is ours rather than the runtime's `formTokenEndpoint` for one reason: a 429 there carries a
+ * The token endpoint shares the client id's budget (the runtime's `budgetAwareTokenEndpoint`): a 429 there carries a
  * Retry-After, and the token is requested under the same client id whose budget the API calls share, so the block
  * must reach the budget (otherwise the callers waiting for the token retry before Retry-After has passed), and a
  * block of the budget must hold token requests back too (the runtime asks for a token before its budget permit).
  */
-import { ConnectorError } from '../contract/index.ts';
-import { TokenProvider, parseRetryAfter, sleep } from '../runtime/index.ts';
+import { TokenProvider, budgetAwareTokenEndpoint, formTokenEndpoint, parseRetryAfter } from '../runtime/index.ts';
 import type { TokenEndpoint, TokenStore } from '../runtime/index.ts';
 import { DYNAMICS } from './client.ts';
 
@@ -45,41 +44,20 @@ export function tokenUrl(authorityUrl: string, tenantId: string): string {
   return `${authorityUrl.replace(/\/+$/, '')}/${encodeURIComponent(tenantId)}/oauth2/v2.0/token`;
 }
 
-/** Longer blocks fail the token request unsent (retried after them) instead of waiting inside its timeout. */
-const MAX_TOKEN_WAIT_MS = 10_000;
-
 /**
- * POSTs the form; a 429 becomes CRM_RATE_LIMITED with the answer's Retry-After (and blocks the budget). While the
- * budget is blocked nothing is sent: the token request waits the block out (a long one: fails unsent, retried after).
+ * The form POST of the runtime, sharing the client id's budget: a 429 becomes CRM_RATE_LIMITED with the answer's
+ * Retry-After (and blocks the budget); while the budget is blocked nothing is sent.
  */
 function entraTokenEndpoint(url: string, onRateLimited: (ms: number) => void, blockedUntil: () => number | null): TokenEndpoint {
-  return async (params, signal) => {
-    const waitMs = (blockedUntil() ?? 0) - Date.now();
-    if (waitMs > MAX_TOKEN_WAIT_MS) {
-      throw new ConnectorError('CRM_RATE_LIMITED', DYNAMICS, 'token request held back: the client id is rate limited', { retryAfterMs: waitMs, details: { source: 'token-endpoint' } });
-    }
-    // A short block (the usual Retry-After of a second or so) is waited out here rather than spending a retry.
-    if (waitMs > 0) await sleep(waitMs, signal);
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: new URLSearchParams(params).toString(),
-      signal,
-    });
-    const text = await response.text();
-    if (response.status === 429) {
-      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after')) ?? 1_000;
-      onRateLimited(retryAfterMs);
-      throw new ConnectorError('CRM_RATE_LIMITED', DYNAMICS, 'token endpoint rate limited (429)', { status: 429, retryAfterMs, details: { source: 'token-endpoint' } });
-    }
-    let body: unknown = text;
-    try {
-      body = text === '' ? null : JSON.parse(text);
-    } catch {
-      // Not JSON (an HTML error page): the provider reports it as unavailable.
-    }
-    return { status: response.status, body };
-  };
+  return budgetAwareTokenEndpoint(formTokenEndpoint(url), {
+    crm: DYNAMICS,
+    onRateLimited,
+    blockedUntil,
+    heldBack: 'token request held back: the client id is rate limited',
+    rateLimitOf: (reply) => reply.status === 429
+      ? { retryAfterMs: parseRetryAfter(reply.headers?.get('retry-after') ?? null) ?? 1_000, message: 'token endpoint rate limited (429)' }
+      : undefined,
+  });
 }
 
 export function dynamicsTokenProvider(options: DynamicsTokenOptions): TokenProvider {

@@ -12,8 +12,8 @@
  * The pause blocks the account's budget too: without a token no API call could go anyway, and the callers waiting
  * for the token then retry only after it.
  */
-import { ConnectorError, registerSecret } from '../contract/index.ts';
-import { TokenProvider, parseRetryAfter, sleep } from '../runtime/index.ts';
+import { registerSecret } from '../contract/index.ts';
+import { TokenProvider, budgetAwareTokenEndpoint, formTokenEndpoint, parseRetryAfter } from '../runtime/index.ts';
 import type { TokenEndpoint, TokenStore } from '../runtime/index.ts';
 import { ZOHO } from './errors.ts';
 
@@ -47,8 +47,6 @@ export function accountsUrlFor(apiDomain: string): string | undefined {
 export const TOKEN_LIMIT_PAUSE_MS = 60_000;
 /** After a 429 of the accounts server without Retry-After. */
 const TOKEN_429_PAUSE_MS = 1_000;
-/** Longer pauses fail the token request unsent (retried after them) instead of waiting inside its timeout. */
-const MAX_TOKEN_WAIT_MS = 10_000;
 
 export interface ZohoTokenOptions {
   connectorId: string;
@@ -67,39 +65,30 @@ export function tokenUrl(accountsUrl: string): string {
   return `${accountsUrl.replace(/\/+$/, '')}/oauth/v2/token`;
 }
 
+const errorOf = (body: unknown): unknown => (typeof body === 'object' && body !== null ? (body as { error?: unknown }).error : undefined);
+
 function zohoTokenEndpoint(url: string, onRateLimited: (ms: number) => void, blockedUntil: () => number | null): TokenEndpoint {
+  const shared = budgetAwareTokenEndpoint(formTokenEndpoint(url), {
+    crm: ZOHO,
+    onRateLimited,
+    blockedUntil,
+    heldBack: 'token request held back: the token limit pause is not over',
+    rateLimitOf: (reply) => {
+      const error = errorOf(reply.body);
+      if (reply.status !== 429 && !(typeof error === 'string' && error.toLowerCase() === 'access denied')) return undefined;
+      const retryAfterMs = parseRetryAfter(reply.headers?.get('retry-after') ?? null) ?? (reply.status === 429 ? TOKEN_429_PAUSE_MS : TOKEN_LIMIT_PAUSE_MS);
+      const message = reply.status === 429 ? 'token endpoint rate limited (429)' : `token refresh limit reached (${reply.status} Access Denied: at most 10 tokens per 10 minutes)`;
+      return { retryAfterMs, message };
+    },
+  });
   return async (params, signal) => {
-    const waitMs = (blockedUntil() ?? 0) - Date.now();
-    if (waitMs > MAX_TOKEN_WAIT_MS) {
-      throw new ConnectorError('CRM_RATE_LIMITED', ZOHO, 'token request held back: the token limit pause is not over', { retryAfterMs: waitMs, details: { source: 'token-endpoint' } });
+    const reply = await shared(params, signal);
+    const error = errorOf(reply.body);
+    // Zoho refuses a grant with HTTP 200: handed on as the 401 it means, so the provider asks for re-authorisation.
+    if (reply.status >= 200 && reply.status < 300 && typeof error === 'string' && error !== '') {
+      return { status: 401, body: { error, error_description: `Zoho answered HTTP ${reply.status} with error ${error}` } };
     }
-    if (waitMs > 0) await sleep(waitMs, signal);
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: new URLSearchParams(params).toString(),
-      signal,
-    });
-    const text = await response.text();
-    let body: unknown = text;
-    try {
-      body = text === '' ? null : JSON.parse(text);
-    } catch {
-      // Not JSON (an HTML error page): the provider reports it as unavailable.
-    }
-    const error = typeof body === 'object' && body !== null ? (body as { error?: unknown }).error : undefined;
-    const rateLimited = response.status === 429 || (typeof error === 'string' && error.toLowerCase() === 'access denied');
-    if (rateLimited) {
-      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after')) ?? (response.status === 429 ? TOKEN_429_PAUSE_MS : TOKEN_LIMIT_PAUSE_MS);
-      onRateLimited(retryAfterMs);
-      const what = response.status === 429 ? 'token endpoint rate limited (429)' : `token refresh limit reached (${response.status} Access Denied: at most 10 tokens per 10 minutes)`;
-      throw new ConnectorError('CRM_RATE_LIMITED', ZOHO, what, { status: response.status, retryAfterMs, details: { source: 'token-endpoint' } });
-    }
-    if (response.ok && typeof error === 'string' && error !== '') {
-      // Zoho refuses a grant with HTTP 200: handed on as the 401 it means, so the provider asks for re-authorisation.
-      return { status: 401, body: { error, error_description: `Zoho answered HTTP ${response.status} with error ${error}` } };
-    }
-    return { status: response.status, body };
+    return reply;
   };
 }
 
