@@ -26,7 +26,7 @@ describe('backfill bench', () => {
     }, { persons: 20_000, organizations: 4000, deals: 0 });
     expect(pd).toMatchObject({ records: 24_000, pageCalls: 49, floorCalls: 40 + 8 + 1, tokenCalls: 0, otherCalls: 4 });
     expect(refusedCalls({ ...pd.routes, 'POST /oauth/token': 2 }, 50)).toBe(3);
-    expect(CRM_PAGE_SIZE).toEqual({ salesforce: 2000, hubspot: 100, pipedrive: 500, dynamics: 5000 });
+    expect(CRM_PAGE_SIZE).toEqual({ salesforce: 2000, hubspot: 100, pipedrive: 500, dynamics: 5000, zoho: 200 });
     expect(parseSummary('Backfill done in 12.5 s: 48000 records read (3840/s), 30000 golden records created, 48000 links created, 30000 snapshots changed.'))
       .toEqual({ seconds: 12.5, recordsRead: 48_000, goldenCreated: 30_000, linksCreated: 48_000 });
   });
