@@ -19,3 +19,12 @@ export function typingDistance(a: string, b: string): number {
   }
   return rows[a.length]![b.length]!;
 }
+
+/**
+ * Whether two names carry different numbers ('Bulk Company 0' / 'Bulk Company 20', 'Studio 54' / 'Studio 55',
+ * '5th Ave' / '6th Ave'): a number names one thing among several and is not mistyped as often as it is copied, so
+ * names that differ in their digits are never typos of each other, however close the letters.
+ */
+export function numbersDiffer(a: string, b: string): boolean {
+  return a.replace(/\D+/g, ' ').trim() !== b.replace(/\D+/g, ' ').trim();
+}

@@ -1,4 +1,4 @@
-import { typingDistance } from '../edit-distance.ts';
+import { numbersDiffer, typingDistance } from '../edit-distance.ts';
 import { compatibleFirstNames } from '../first-name-match.ts';
 import { ADDRESS_PEOPLE_CAP, addressKeys } from '../match-context.ts';
 import { streetParts } from '../normalise/address.ts';
@@ -15,7 +15,7 @@ function sameStreet(a: string, b: string): 'same' | 'typo' | null {
   if (a === b) return 'same';
   const [x, y] = [streetParts(a), streetParts(b)];
   if (x.number !== y.number) return null;
-  return Math.min(x.name.length, y.name.length) >= 6 && typingDistance(x.name, y.name) <= 1 ? 'typo' : null;
+  return Math.min(x.name.length, y.name.length) >= 6 && !numbersDiffer(x.name, y.name) && typingDistance(x.name, y.name) <= 1 ? 'typo' : null;
 }
 
 /** Both in one place: the same postal code, or (one code missing) the same city. */

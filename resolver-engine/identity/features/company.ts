@@ -1,5 +1,5 @@
 import { jaroWinkler } from '../../text/similarity.ts';
-import { typingDistance } from '../edit-distance.ts';
+import { numbersDiffer, typingDistance } from '../edit-distance.ts';
 import { FREEMAIL_DOMAINS, emailDomain, isRoleEmail } from '../normalise/email.ts';
 import { isCompanySuffix } from '../normalise/name.ts';
 import type { NormalisedPerson } from '../person.ts';
@@ -63,6 +63,8 @@ export const companyFeature: MatchFeature = (a, b, ctx) => {
     }
     return { feature: 'company', weight: COMPANY_MATCH_WEIGHT, detail: `same company '${a.company}'` };
   }
+  // 'Bulk Company 0' and 'Bulk Company 20', 'Unit 4 Ltd' and 'Unit 5 Ltd': other numbers, other companies.
+  if (numbersDiffer(a.company, b.company)) return null;
   // Compared without spaces too: 'NorthMaterials' is 'North Materials'.
   if (typoOfCompany(a.company, b.company)) return { feature: 'company', weight: 2, detail: `'${a.company}' ≈ '${b.company}' (typo?)` };
   if (jaroWinkler(a.company, b.company) >= 0.9) return { feature: 'company', weight: 1, detail: `similar companies '${a.company}' and '${b.company}'` };

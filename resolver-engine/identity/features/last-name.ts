@@ -1,5 +1,5 @@
 import { jaroWinkler } from '../../text/similarity.ts';
-import { typingDistance } from '../edit-distance.ts';
+import { numbersDiffer, typingDistance } from '../edit-distance.ts';
 import type { MatchFeature } from './feature.ts';
 
 /** A different last name argues less against a match than a different first name: people marry. */
@@ -12,6 +12,10 @@ export const lastNameFeature: MatchFeature = (a, b) => {
   const partsB = b.last.split(' ');
   if (partsA.some((p) => p.length > 1 && partsB.includes(p))) {
     return { feature: 'lastName', weight: 1.5, detail: `'${a.last}' and '${b.last}' share a part (double-barrelled name?)` };
+  }
+  // A last name with a number in it is an id or an import artefact ('Lovelace157'); another number is another person.
+  if (numbersDiffer(a.last, b.last)) {
+    return { feature: 'lastName', weight: LAST_NAME_MISMATCH_WEIGHT, detail: `different last names '${a.last}' and '${b.last}' (other numbers)` };
   }
   const similarity = jaroWinkler(a.last, b.last);
   const edits = typingDistance(a.last, b.last);
