@@ -15,6 +15,32 @@ export interface DeliveryConfig {
   timeoutMs: number;
 }
 
+const isDelay = (x: unknown) => typeof x === 'number' && Number.isFinite(x) && x >= 0;
+
+/**
+ * A control route's patch of delivery settings (JSON object): `retryDelaysMs` and `timeoutMs`, and the on/off switch
+ * under the name the CRM's control route uses (Pipedrive `enabled`, Zoho `paused`, its inverse); or the message
+ * naming what is wrong with it.
+ */
+export function parseDeliveryPatch(body: unknown, switchName: 'enabled' | 'paused'): Partial<DeliveryConfig> | string {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return 'The body must be a JSON object';
+  const b = body as Record<string, unknown>;
+  const patch: Partial<DeliveryConfig> = {};
+  if (b[switchName] !== undefined) {
+    if (typeof b[switchName] !== 'boolean') return `${switchName} must be a boolean`;
+    patch.enabled = switchName === 'enabled' ? b[switchName] : !b[switchName];
+  }
+  if (b.retryDelaysMs !== undefined) {
+    if (!Array.isArray(b.retryDelaysMs) || !b.retryDelaysMs.every(isDelay)) return 'retryDelaysMs must be a list of non-negative numbers';
+    patch.retryDelaysMs = b.retryDelaysMs as number[];
+  }
+  if (b.timeoutMs !== undefined) {
+    if (!isDelay(b.timeoutMs) || (b.timeoutMs as number) <= 0) return 'timeoutMs must be a positive number';
+    patch.timeoutMs = b.timeoutMs as number;
+  }
+  return patch;
+}
+
 /** One delivery attempt as the log keeps it; the job's label is merged in. */
 export interface DeliveryAttempt {
   /** When the attempt started (ISO). */

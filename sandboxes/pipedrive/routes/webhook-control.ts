@@ -4,31 +4,10 @@
  */
 import express from 'express';
 import type { Router } from 'express';
+import { parseDeliveryPatch } from '../../common/webhook-delivery.ts';
 import { sendJson } from '../errors.ts';
 import { renderSubscription } from '../webhooks.ts';
-import type { PipedriveWebhooks, WebhookDeliveryConfig } from '../webhooks.ts';
-
-const isDelay = (x: unknown) => typeof x === 'number' && Number.isFinite(x) && x >= 0;
-
-/** The patch, or the message naming what is wrong with it. */
-function parsePatch(body: unknown): Partial<WebhookDeliveryConfig> | string {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) return 'The body must be a JSON object';
-  const b = body as Record<string, unknown>;
-  const patch: Partial<WebhookDeliveryConfig> = {};
-  if (b.enabled !== undefined) {
-    if (typeof b.enabled !== 'boolean') return 'enabled must be a boolean';
-    patch.enabled = b.enabled;
-  }
-  if (b.retryDelaysMs !== undefined) {
-    if (!Array.isArray(b.retryDelaysMs) || !b.retryDelaysMs.every(isDelay)) return 'retryDelaysMs must be a list of non-negative numbers';
-    patch.retryDelaysMs = b.retryDelaysMs as number[];
-  }
-  if (b.timeoutMs !== undefined) {
-    if (!isDelay(b.timeoutMs) || (b.timeoutMs as number) <= 0) return 'timeoutMs must be a positive number';
-    patch.timeoutMs = b.timeoutMs as number;
-  }
-  return patch;
-}
+import type { PipedriveWebhooks } from '../webhooks.ts';
 
 export function webhookControlRouter(webhooks: PipedriveWebhooks): Router {
   const r = express.Router();
@@ -43,7 +22,7 @@ export function webhookControlRouter(webhooks: PipedriveWebhooks): Router {
 
   r.get('/', (_req, res) => sendJson(res, 200, state()));
   r.put('/', (req, res) => {
-    const patch = parsePatch(req.body);
+    const patch = parseDeliveryPatch(req.body, 'enabled');
     if (typeof patch === 'string') return sendJson(res, 400, { error: patch });
     webhooks.configure(patch);
     sendJson(res, 200, state());

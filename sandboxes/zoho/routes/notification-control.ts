@@ -5,33 +5,11 @@
  */
 import express from 'express';
 import type { Router } from 'express';
-import type { DeliveryConfig } from '../../common/webhook-delivery.ts';
+import { parseDeliveryPatch } from '../../common/webhook-delivery.ts';
 import { sendJson } from '../errors.ts';
 import type { ZohoNotifications } from '../notifications.ts';
 import { renderChannel } from '../watch-channels.ts';
 import type { Org } from '../store.ts';
-
-const isDelay = (x: unknown) => typeof x === 'number' && Number.isFinite(x) && x >= 0;
-
-/** The patch, or the message naming what is wrong with it. */
-function parsePatch(body: unknown): Partial<DeliveryConfig> | string {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) return 'The body must be a JSON object';
-  const b = body as Record<string, unknown>;
-  const patch: Partial<DeliveryConfig> = {};
-  if (b.paused !== undefined) {
-    if (typeof b.paused !== 'boolean') return 'paused must be a boolean';
-    patch.enabled = !b.paused;
-  }
-  if (b.retryDelaysMs !== undefined) {
-    if (!Array.isArray(b.retryDelaysMs) || !b.retryDelaysMs.every(isDelay)) return 'retryDelaysMs must be a list of non-negative numbers';
-    patch.retryDelaysMs = b.retryDelaysMs as number[];
-  }
-  if (b.timeoutMs !== undefined) {
-    if (!isDelay(b.timeoutMs) || (b.timeoutMs as number) <= 0) return 'timeoutMs must be a positive number';
-    patch.timeoutMs = b.timeoutMs as number;
-  }
-  return patch;
-}
 
 export function notificationControlRouter(notifications: ZohoNotifications, org: () => Org): Router {
   const r = express.Router();
@@ -46,7 +24,7 @@ export function notificationControlRouter(notifications: ZohoNotifications, org:
   };
   r.get('/', (_req, res) => sendJson(res, 200, state()));
   r.put('/', (req, res) => {
-    const patch = parsePatch(req.body);
+    const patch = parseDeliveryPatch(req.body, 'paused');
     if (typeof patch === 'string') return sendJson(res, 400, { error: patch });
     notifications.delivery.configure(patch);
     sendJson(res, 200, state());
