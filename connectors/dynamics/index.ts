@@ -8,7 +8,7 @@ import type {
   ObjectDescription, PageOptions, RateLimitState, UpdateItem, UpsertItem, UpsertOptions, WriteOptions, WriteResult,
 } from '../contract/index.ts';
 import { createConnectorRuntime } from '../runtime/index.ts';
-import type { ConnectorRuntime, RateBudgetRegistry, RetryInfo, RetryPolicy, TokenStore } from '../runtime/index.ts';
+import type { ConnectorCommonOptions, ConnectorRuntime } from '../runtime/index.ts';
 import { dynamicsTokenProvider } from './auth.ts';
 import type { DynamicsAuth } from './auth.ts';
 import { changeCursorAt, latestChangeAt, readChanges } from './changes.ts';
@@ -28,16 +28,12 @@ export type { ChangeFeedReset } from './changes.ts';
 export { dynamicsConnectionForm } from './connection-form.ts';
 export type { DynamicsAuth } from './auth.ts';
 
-export interface DynamicsConnectorOptions {
-  /** Our id of this CRM connection: the token-store key and what `onNeedsReauthorisation` reports. */
-  connectorId: string;
+export interface DynamicsConnectorOptions extends ConnectorCommonOptions {
   /** The org URL, `https://{org}.crm.dynamics.com` (the sandbox URL in tests and the demo). */
   baseUrl: string;
   /** Where tokens are requested: `{authorityUrl}/{tenantId}/oauth2/v2.0/token`. Default https://login.microsoftonline.com. */
   authorityUrl?: string;
   auth: DynamicsAuth;
-  tokenStore?: TokenStore;
-  onNeedsReauthorisation?: (connectorId: string, reason: string) => void | Promise<void>;
   /** Connectors of one org and client id share one budget (Dataverse counts per user). Default: org host + client id. */
   accountId?: string;
   /**
@@ -48,12 +44,8 @@ export interface DynamicsConnectorOptions {
   budget?: { concurrency?: number; daily?: { limit: number; periodMs?: number } };
   /** Per-call timeout (default 30 s); also bounds the token request. */
   timeoutMs?: number;
-  retry?: Partial<RetryPolicy>;
-  onRetry?: (info: RetryInfo & { crm: string }) => void;
   /** How long table metadata is held for record mapping (lookups, option labels). Default 5 min. */
   metadataTtlMs?: number;
-  /** Budgets are process-wide by default; tests pass their own registry. */
-  registry?: RateBudgetRegistry;
   /** The change feed had to read a table again (its delta token expired); default: a warning on the console. */
   onChangeFeedReset?: (reset: ChangeFeedReset) => void;
 }

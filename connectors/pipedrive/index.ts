@@ -9,7 +9,7 @@ import type {
 } from '../contract/index.ts';
 import { registerSecret } from '../contract/index.ts';
 import { PIPEDRIVE_WINDOW_MS, TokenProvider, createConnectorRuntime, formTokenEndpoint, pipedriveRateLimitParser } from '../runtime/index.ts';
-import type { ConnectorRuntime, RateBudgetRegistry, RetryInfo, RetryPolicy, TokenStore } from '../runtime/index.ts';
+import type { ConnectorCommonOptions, ConnectorRuntime } from '../runtime/index.ts';
 import { changeCursorAt, latestChangeAt, readChanges } from './changes.ts';
 import { DEFAULT_PIPEDRIVE_BASE_URL, DEFAULT_PIPEDRIVE_OAUTH_URL, PIPEDRIVE, PipedriveApi } from './client.ts';
 import { FieldCatalog, STANDARD_OBJECTS } from './describe.ts';
@@ -34,16 +34,12 @@ export type PipedriveAuth =
   /** An OAuth app: access tokens (1 h) refreshed at `<oauthUrl>/oauth/token` with Basic client auth. */
   | { kind: 'refresh-token'; clientId: string; clientSecret: string; refreshToken?: string };
 
-export interface PipedriveConnectorOptions {
-  /** Our id of this CRM connection: the token-store key and what `onNeedsReauthorisation` reports. */
-  connectorId: string;
+export interface PipedriveConnectorOptions extends ConnectorCommonOptions {
   /** The company domain, `https://{company}.pipedrive.com` (a sandbox URL in tests and the demo). Default https://api.pipedrive.com. */
   baseUrl?: string;
   auth: PipedriveAuth;
   /** Where OAuth tokens are refreshed. Default https://oauth.pipedrive.com (the sandbox serves it on its own URL). */
   oauthUrl?: string;
-  tokenStore?: TokenStore;
-  onNeedsReauthorisation?: (connectorId: string, reason: string) => void | Promise<void>;
   /** The Pipedrive company: connectors of one account (one token) share one rate budget. Default: `connectorId`. */
   accountId?: string;
   /**
@@ -53,12 +49,8 @@ export interface PipedriveConnectorOptions {
   budget?: { concurrency?: number; window?: { max: number; intervalMs: number }; daily?: { limit: number } };
   /** Per-call timeout (default 30 s). */
   timeoutMs?: number;
-  retry?: Partial<RetryPolicy>;
-  onRetry?: (info: RetryInfo & { crm: string }) => void;
   /** How long field metadata is held for record mapping (custom keys, option labels). Default 5 min. */
   metadataTtlMs?: number;
-  /** Budgets are process-wide by default; tests pass their own registry. */
-  registry?: RateBudgetRegistry;
   /**
    * The HTTP Basic credentials of this connector's webhooks (Pipedrive sends them with every delivery). Without
    * them the connector takes no webhooks and polling alone catches changes.

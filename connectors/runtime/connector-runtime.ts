@@ -4,6 +4,7 @@
  */
 import type { Lane, RateLimitState } from '../contract/connector.ts';
 import type { TokenProvider } from './auth/token-provider.ts';
+import type { TokenStore } from './auth/token-store.ts';
 import type { CrmHttpResponse, CrmRequest, HttpContext } from './http.ts';
 import { crmFetch, defaultNetworkClassifier } from './http.ts';
 import type { RateBudgetOptions } from './rate-budget/rate-budget.ts';
@@ -65,4 +66,25 @@ export function createConnectorRuntime(options: ConnectorRuntimeOptions): Connec
     },
     rateLimitState: () => budget.state(),
   };
+}
+
+/**
+ * The options every fetch-based connector takes besides its CRM's own (address, credentials, budget limits): each
+ * connector's options interface extends this and documents what differs (its default `accountId`, its budget).
+ */
+export interface ConnectorCommonOptions {
+  /** Our id of this CRM connection: the token-store key and what `onNeedsReauthorisation` reports. */
+  connectorId: string;
+  tokenStore?: TokenStore;
+  onNeedsReauthorisation?: (connectorId: string, reason: string) => void | Promise<void>;
+  /** Connectors of one CRM account share one rate budget under this id. */
+  accountId?: string;
+  /** Per-call timeout (default 30 s). */
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  onRetry?: (info: RetryInfo & { crm: string }) => void;
+  /** How long field metadata is held for record mapping. Default 5 min. */
+  metadataTtlMs?: number;
+  /** Budgets are process-wide by default; tests pass their own registry. */
+  registry?: RateBudgetRegistry;
 }

@@ -10,7 +10,7 @@ export type { RetryPolicy, RetryOptions, RetryInfo } from './retry.ts';
 export { API_VERSIONS, SALESFORCE_API_VERSION, HUBSPOT_CRM_API_VERSION, HUBSPOT_ASSOCIATIONS_API_VERSION } from './api-versions.ts';
 export { chunk, writeInChunks, assertAllSucceeded, paginate } from './batching.ts';
 export { createConnectorRuntime } from './connector-runtime.ts';
-export type { ConnectorRuntime, ConnectorRuntimeOptions } from './connector-runtime.ts';
+export type { ConnectorCommonOptions, ConnectorRuntime, ConnectorRuntimeOptions } from './connector-runtime.ts';
 export { probeConnector, DEFAULT_PROBE_TIMEOUT_MS } from './probe.ts';
 export { classifyThrown } from './classify-thrown.ts';
 export type { ProbeOutcome } from './probe.ts';

@@ -8,7 +8,7 @@ import type {
   ObjectDescription, PageOptions, RateLimitState, UpdateItem, UpsertItem, UpsertOptions, WriteOptions, WriteResult,
 } from '../contract/index.ts';
 import { createConnectorRuntime } from '../runtime/index.ts';
-import type { ConnectorRuntime, RateBudgetRegistry, RetryInfo, RetryPolicy, TokenStore } from '../runtime/index.ts';
+import type { ConnectorCommonOptions, ConnectorRuntime } from '../runtime/index.ts';
 import { zohoTokenProvider } from './auth.ts';
 import type { ZohoAuth } from './auth.ts';
 import { changeCursorAt, latestChangeAt, readChanges } from './changes.ts';
@@ -33,16 +33,12 @@ export {
   MAX_WATCH_TOKEN_LENGTH,
 } from './webhooks.ts';
 
-export interface ZohoConnectorOptions {
-  /** Our id of this CRM connection: the token-store key and what `onNeedsReauthorisation` reports. */
-  connectorId: string;
+export interface ZohoConnectorOptions extends ConnectorCommonOptions {
   /** The accounts server, e.g. https://accounts.zoho.eu (the sandbox: its own URL). */
   accountsUrl: string;
   /** The API domain; when given it wins over the token answer's api_domain (tests point it at proxies). */
   apiDomain?: string;
   auth: ZohoAuth;
-  tokenStore?: TokenStore;
-  onNeedsReauthorisation?: (connectorId: string, reason: string) => void | Promise<void>;
   /** Connectors of one Zoho org share one budget. Default: accounts server + client id. */
   accountId?: string;
   /**
@@ -52,12 +48,6 @@ export interface ZohoConnectorOptions {
   budget?: { concurrency?: number; daily?: { limit: number; periodMs?: number } };
   /** Per-call timeout (default 30 s); also bounds the token request (at most 15 s). */
   timeoutMs?: number;
-  retry?: Partial<RetryPolicy>;
-  onRetry?: (info: RetryInfo & { crm: string }) => void;
-  /** How long field metadata is held for record mapping. Default 5 min. */
-  metadataTtlMs?: number;
-  /** Budgets are process-wide by default; tests pass their own registry. */
-  registry?: RateBudgetRegistry;
   /**
    * Enables `webhooks` (Zoho's Notifications API): the token (at most 50 characters) every watch channel is made with
    * and every delivery must echo. A secret: registered for redaction, never in errors or logs.
