@@ -72,11 +72,11 @@ describe('admin API: connectorKinds and saveConnector', () => {
     expect(res.errors).toBeUndefined();
     const kinds = new Map(res.data!.connectorKinds.map((k) => [k.crm, k]));
     expect([...kinds.keys()].sort()).toEqual(['dynamics', 'hubspot', 'pipedrive', 'salesforce', 'zoho']);
-    // Zoho CRM: the API domain of the org's data centre, a self client and its refresh token (both secret).
+    // Zoho CRM: the API domain of the org's data centre, a self client and its refresh token, an optional notification token.
     expect(kinds.get('zoho')!.baseUrlLabel).toBe('API domain (data centre)');
     expect(kinds.get('zoho')!.defaultBaseUrl).toBe('https://www.zohoapis.com');
     expect(kinds.get('zoho')!.authKinds.map((a) => a.fields.map((f) => [f.name, f.secret, f.required]))).toEqual([
-      [['clientId', false, true], ['clientSecret', true, true], ['refreshToken', true, true], ['accountsUrl', false, false]]]);
+      [['clientId', false, true], ['clientSecret', true, true], ['refreshToken', true, true], ['accountsUrl', false, false], ['webhookToken', true, false]]]);
     // Dynamics 365: the org URL, and an Entra ID app registration whose secret is the only secret field.
     expect(kinds.get('dynamics')!.baseUrlLabel).toBe('Organization URL');
     expect(kinds.get('dynamics')!.authKinds.map((a) => a.fields.map((f) => [f.name, f.secret, f.required]))).toEqual([
