@@ -11,6 +11,8 @@ export default defineConfig({
   resolve: { alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }] },
   test: {
     include: ['tests/**/*.test.ts'],
+    // One temporary folder per run, removed at its end (tests/support/temp-root.ts).
+    globalSetup: ['tests/support/temp-root.ts'],
     // End-to-end tests start the whole product (sandboxes, gateway); on a loaded two-core machine that takes a while.
     testTimeout: 90_000,
     hookTimeout: 240_000,

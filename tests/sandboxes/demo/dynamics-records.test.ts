@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { generateDemoSeed, writeSeedFolder } from '../../../sandboxes/demo/index.ts';
 import { startDynamicsSandbox } from '../../../sandboxes/dynamics/index.ts';
 
@@ -78,7 +78,7 @@ describe('the demo Dynamics 365 division', () => {
 
   it('loads into the Dynamics sandbox from a seed folder, every row kept', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'demo-dynamics-'));
-    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     writeSeedFolder(dir, seed);
     const sb = await startDynamicsSandbox({ port: 0, seedDir: dir });
     try {

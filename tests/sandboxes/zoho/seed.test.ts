@@ -1,7 +1,7 @@
-import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { startZohoSandbox } from '../../../sandboxes/zoho/index.ts';
 import { api, control, startSandbox } from './helpers.ts';
 
@@ -43,6 +43,7 @@ describe('Zoho sandbox: seeds and the org offset', () => {
 
   it('reads a seed folder <dir>/zoho/<Module>.json and refuses a bad file or a bad record, naming it', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'zoho-seed-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
     await mkdir(path.join(dir, 'zoho'));
     await writeFile(path.join(dir, 'zoho', 'Deals.json'), JSON.stringify([{ Deal_Name: 'From file', Stage: 'Qualification', Amount: 10 }]));
     const sandbox = await startSandbox({ seedDir: dir });
