@@ -6,116 +6,86 @@
  * delivered 10 times is stored and applied once; subscribing again finds the subscriptions instead of duplicating them,
  * and removes the connector's subscriptions to an old public URL but no other tool's.
  */
-import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webhookInbox } from '../../db/schema.ts';
 import { outboxRowsOf } from '../../db/writeback-store.ts';
 import { DEMO_PIPEDRIVE_WEBHOOK_AUTH } from '../../cli/connector-setup.ts';
-import { startTestApp } from '../support/test-app.ts';
-import type { TestApp } from '../support/test-app.ts';
-import { collect, wsClient } from '../gateway/subscriptions/ws-test-client.ts';
-import type { Collected } from '../gateway/subscriptions/ws-test-client.ts';
+import { startWebhookDemo } from './support/webhook-demo.ts';
+import type { WebhookDemo } from './support/webhook-demo.ts';
 
-const PHONE_SUBSCRIPTION = 'subscription($ids: [ID!]) { customerChanged(ids: $ids, fields: ["phone"]) { customerId changedFields customer { phone } } }';
-const CONNECTOR = 'pipedrive-demo';
-interface Node { id: string; phone: string | null; sources: { crm: string; recordId: string }[] }
 interface Subscription { id: number; subscription_url: string; event_object: string; event_action: string; http_auth_user: string | null }
 
 describe('Pipedrive webhooks (demo)', () => {
-  let t: TestApp;
-  let customer: Node;
-  let personId: string;
-  const clients: { dispose(): unknown }[] = [];
-  const webhookUrl = () => `${t.app.server.url}/webhooks/${CONNECTOR}`;
-  const pd = (method: string, path: string, body?: unknown) => fetch(`${t.pipedriveUrl}${path}`, {
+  let demo: WebhookDemo;
+  const pd = (method: string, path: string, body?: unknown) => fetch(`${demo.t.pipedriveUrl}${path}`, {
     method, headers: { 'content-type': 'application/json', 'x-api-token': 'sandbox-pipedrive-token' }, body: body === undefined ? undefined : JSON.stringify(body),
   });
   const subscriptions = async () => ((await (await pd('GET', '/api/v1/webhooks')).json()) as { data: Subscription[] }).data;
   const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
   const post = (body: string, authorization: string | null = basic(DEMO_PIPEDRIVE_WEBHOOK_AUTH.user, DEMO_PIPEDRIVE_WEBHOOK_AUTH.password)) =>
-    fetch(webhookUrl(), { method: 'POST', body, headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) } });
-  const inboxCount = async () => (await t.app.database.db.select({ id: webhookInbox.id }).from(webhookInbox).where(eq(webhookInbox.connectorId, CONNECTOR))).length;
-  const inboxRows = (eventId: string) => t.app.database.db.select().from(webhookInbox).where(and(eq(webhookInbox.connectorId, CONNECTOR), eq(webhookInbox.eventId, eventId)));
-  // Each test ends its subscription: a new one is registered once the server counts exactly one (a count that
-  // merely changed could be the previous one ending, or event counters moving).
-  const subscribe = async (): Promise<Collected> => {
-    const client = wsClient(t.app.server.url);
-    clients.push(client);
-    await expect.poll(() => t.app.server.subscriptions!.stats().subscribers, { timeout: 5000, interval: 20 }).toBe(0);
-    const sub = collect(client, PHONE_SUBSCRIPTION, { ids: [customer.id] });
-    await expect.poll(() => t.app.server.subscriptions!.stats().subscribers, { timeout: 5000, interval: 20 }).toBe(1);
-    return sub;
-  };
+    demo.post(body, authorization ? { authorization } : {});
   const changeEvent = (id: string) => JSON.stringify({
-    data: { id: Number(personId) }, previous: { phones: [] },
-    meta: { action: 'change', entity: 'person', entity_id: personId, id, timestamp: new Date().toISOString(), version: '2.0', change_source: 'app', attempt: 1 },
+    data: { id: Number(demo.recordId) }, previous: { phones: [] },
+    meta: { action: 'change', entity: 'person', entity_id: demo.recordId, id, timestamp: new Date().toISOString(), version: '2.0', change_source: 'app', attempt: 1 },
   });
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { CUSTOMER_GRAPH_DEMO_PIPEDRIVE_PORT: '0', CUSTOMER_GRAPH_POLL_INTERVAL_MS: '600000' } });
-    t.app.sync.poller!.pause();
-    await t.app.sync.subscribed;
-    const page = await t.gql<{ customers: { edges: { node: Node }[] } }>('{ customers(first: 500) { edges { node { id phone sources { crm recordId } } } } }');
-    customer = page.data!.customers.edges.map((e) => e.node).find((n) => n.sources.some((s) => s.crm === 'pipedrive'))!;
-    personId = customer.sources.find((s) => s.crm === 'pipedrive')!.recordId;
+    demo = await startWebhookDemo('pipedrive');
   }, 240_000);
-  afterAll(async () => {
-    for (const c of clients) await c.dispose();
-    await t?.close();
-  });
+  afterAll(async () => demo?.close());
 
   it('subscribes to Pipedrive\'s webhooks at start: one per object, delivering to this gateway with Basic credentials', async () => {
     const subs = await subscriptions();
     expect(subs.map((s) => s.event_object).sort()).toEqual(['deal', 'organization', 'person']);
-    for (const s of subs) expect(s).toMatchObject({ subscription_url: webhookUrl(), event_action: '*', http_auth_user: DEMO_PIPEDRIVE_WEBHOOK_AUTH.user });
+    for (const s of subs) expect(s).toMatchObject({ subscription_url: demo.webhookUrl(), event_action: '*', http_auth_user: DEMO_PIPEDRIVE_WEBHOOK_AUTH.user });
   });
 
   it('a phone changed in Pipedrive reaches the subscriber as the new merged phone through the webhook', async () => {
-    const sub = await subscribe();
-    const before = await inboxCount();
-    expect((await pd('PATCH', `/api/v2/persons/${personId}`, { phones: [{ value: '+1 646 555 0142', primary: true, label: 'work' }] })).status).toBe(200);
+    const sub = await demo.subscribePhone();
+    const before = await demo.inboxCount();
+    expect((await pd('PATCH', `/api/v2/persons/${demo.recordId}`, { phones: [{ value: '+1 646 555 0142', primary: true, label: 'work' }] })).status).toBe(200);
     const [result] = await sub.waitFor(1, 10_000);
-    expect(result!.data).toMatchObject({ customerChanged: { customerId: customer.id, customer: { phone: '+16465550142' } } });
+    expect(result!.data).toMatchObject({ customerChanged: { customerId: demo.customer.id, customer: { phone: '+16465550142' } } });
     // Through the inbox (the poller is paused): the sandbox's event was stored and applied.
-    const rows = await t.app.database.db.select().from(webhookInbox).where(eq(webhookInbox.connectorId, CONNECTOR));
+    const rows = await demo.inboxRows();
     expect(rows.length).toBeGreaterThan(before);
-    expect(rows.some((r) => (r.payload as { recordId: string; objectType: string }).recordId === personId && r.processedAt !== null)).toBe(true);
+    expect(rows.some((r) => (r.payload as { recordId: string; objectType: string }).recordId === demo.recordId && r.processedAt !== null)).toBe(true);
     sub.unsubscribe();
   }, 30_000);
 
   it('refuses deliveries without the right Basic credentials with 401 and stores nothing', async () => {
-    const before = await inboxCount();
+    const before = await demo.inboxCount();
     const body = changeEvent('pd-bad-auth-1');
     expect((await post(body, basic(DEMO_PIPEDRIVE_WEBHOOK_AUTH.user, 'not-the-password'))).status).toBe(401);
     expect((await post(body, basic('intruder', DEMO_PIPEDRIVE_WEBHOOK_AUTH.password))).status).toBe(401);
     expect((await post(body, null)).status).toBe(401);
-    expect(await inboxCount()).toBe(before);
-    expect(await inboxRows('pd-bad-auth-1')).toHaveLength(0);
+    expect(await demo.inboxCount()).toBe(before);
+    expect(await demo.inboxRows('pd-bad-auth-1')).toHaveLength(0);
   });
 
   it('refuses a malformed body with 400 and stores nothing; acknowledges events of objects it does not sync', async () => {
-    const before = await inboxCount();
+    const before = await demo.inboxCount();
     expect((await post('{not json')).status).toBe(400);
     expect((await post(JSON.stringify({ meta: { action: 'change', entity: 'person' } }))).status).toBe(400);
     const activity = await post(JSON.stringify({ data: {}, previous: null, meta: { action: 'create', entity: 'activity', entity_id: '9', id: 'pd-activity-1', version: '2.0' } }));
     expect(activity.status).toBe(200);
     expect(await activity.json()).toMatchObject({ received: 0, stored: 0 });
-    expect(await inboxCount()).toBe(before);
+    expect(await demo.inboxCount()).toBe(before);
   });
 
   it('the same event delivered 10 times is stored once and applied once', async () => {
     // Only our deliveries now: the product's subscriptions are removed from the sandbox.
     for (const s of await subscriptions()) expect((await pd('DELETE', `/api/v1/webhooks/${s.id}`)).status).toBe(200);
-    const sub = await subscribe();
-    expect((await pd('PATCH', `/api/v2/persons/${personId}`, { phones: [{ value: '+1 646 555 0143', primary: true, label: 'work' }] })).status).toBe(200);
+    const sub = await demo.subscribePhone();
+    expect((await pd('PATCH', `/api/v2/persons/${demo.recordId}`, { phones: [{ value: '+1 646 555 0143', primary: true, label: 'work' }] })).status).toBe(200);
     const answers = await Promise.all(Array.from({ length: 10 }, () => post(changeEvent('pd-redelivered-1'))));
     expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
     const [result] = await sub.waitFor(1, 10_000);
     expect(result!.data).toMatchObject({ customerChanged: { customer: { phone: '+16465550143' } } });
-    await t.app.sync.inbox.drain();
+    await demo.t.app.sync.inbox.drain();
     await new Promise((r) => setTimeout(r, 1000));
     expect(sub.results).toHaveLength(1);
-    const rows = await inboxRows('pd-redelivered-1');
+    const rows = await demo.inboxRows('pd-redelivered-1');
     expect(rows).toHaveLength(1);
     expect(rows[0]!.processedAt).not.toBeNull();
     expect(rows[0]!.attempts).toBe(1);
@@ -123,10 +93,10 @@ describe('Pipedrive webhooks (demo)', () => {
   }, 30_000);
 
   it('subscribing again finds the subscriptions it made instead of duplicating them', async () => {
-    const handler = t.app.connectors.get('pipedrive')!.webhooks!;
-    const made = await handler.ensureSubscriptions!(webhookUrl());
+    const handler = demo.t.app.connectors.get('pipedrive')!.webhooks!;
+    const made = await handler.ensureSubscriptions!(demo.webhookUrl());
     expect(made.created).toHaveLength(3);
-    const again = await handler.ensureSubscriptions!(webhookUrl());
+    const again = await handler.ensureSubscriptions!(demo.webhookUrl());
     expect(again).toEqual({ existing: made.created, created: [], removed: [], notRemoved: [] });
     expect(await subscriptions()).toHaveLength(3);
   });
@@ -136,36 +106,35 @@ describe('Pipedrive webhooks (demo)', () => {
       const res = await pd('POST', '/api/v1/webhooks', { subscription_url: url, event_action: '*', event_object: 'person', version: '2.0', http_auth_user: DEMO_PIPEDRIVE_WEBHOOK_AUTH.user });
       return ((await res.json()) as { data: Subscription }).data.id;
     };
-    const old = await make(`http://old-gateway.test/webhooks/${CONNECTOR}`);
+    const old = await make(`http://old-gateway.test/webhooks/${demo.connectorId}`);
     const foreign = await make('http://old-gateway.test/hooks/other-tool');
-    await t.app.sync.subscribeWebhooks('pipedrive');
+    await demo.t.app.sync.subscribeWebhooks('pipedrive');
     const ids = (await subscriptions()).map((s) => s.id);
     expect(ids).not.toContain(old);
     expect(ids).toContain(foreign);
-    expect((await subscriptions()).filter((s) => s.subscription_url === webhookUrl())).toHaveLength(3);
+    expect((await subscriptions()).filter((s) => s.subscription_url === demo.webhookUrl())).toHaveLength(3);
     expect((await pd('DELETE', `/api/v1/webhooks/${foreign}`)).status).toBe(200);
   });
 
   // Last: a change made in another CRM within the clock-skew tolerance (1 s, and Pipedrive's times are whole
   // seconds) of this write-back would tie with it and lose to source priority, as designed.
   it('our own write-back comes back through the Pipedrive webhook without a second change event or another write-back', async () => {
-    const sub = await subscribe();
-    const lastInboxId = Math.max(0, ...(await t.app.database.db.select({ id: webhookInbox.id }).from(webhookInbox)).map((r) => r.id));
-    const res = await t.gql<{ updateCustomer: { enqueued: number } }>('mutation($id: ID!) { updateCustomer(id: $id, input: { phone: "+1 646 555 0177" }) { enqueued } }', { id: customer.id });
+    const sub = await demo.subscribePhone();
+    const lastInboxId = Math.max(0, ...(await demo.t.app.database.db.select({ id: webhookInbox.id }).from(webhookInbox)).map((r) => r.id));
+    const res = await demo.t.gql<{ updateCustomer: { enqueued: number } }>('mutation($id: ID!) { updateCustomer(id: $id, input: { phone: "+1 646 555 0177" }) { enqueued } }', { id: demo.customer.id });
     expect(res.errors).toBeUndefined();
     expect(res.data!.updateCustomer.enqueued).toBeGreaterThanOrEqual(2);
-    const queued = (await outboxRowsOf(t.app.database.db, [customer.id])).length;
-    await expect.poll(async () => (await outboxRowsOf(t.app.database.db, [customer.id])).every((r) => r.status === 'done'), { timeout: 20_000, interval: 100 }).toBe(true);
+    const queued = (await outboxRowsOf(demo.t.app.database.db, [demo.customer.id])).length;
+    await expect.poll(async () => (await outboxRowsOf(demo.t.app.database.db, [demo.customer.id])).every((r) => r.status === 'done'), { timeout: 20_000, interval: 100 }).toBe(true);
     // The write's own change, announced once.
     const [first] = await sub.waitFor(1, 10_000);
-    expect(first!.data).toMatchObject({ customerChanged: { customerId: customer.id, changedFields: ['phone'], customer: { phone: '+16465550177' } } });
+    expect(first!.data).toMatchObject({ customerChanged: { customerId: demo.customer.id, changedFields: ['phone'], customer: { phone: '+16465550177' } } });
     // Pipedrive reported our write by webhook, and the event was applied as an echo.
-    await expect.poll(async () => (await t.app.database.db.select().from(webhookInbox).where(eq(webhookInbox.connectorId, CONNECTOR)))
-      .some((r) => (r.payload as { recordId: string }).recordId === personId && (r.payload as { kind: string }).kind === 'updated' && r.processedAt !== null && r.id > lastInboxId), { timeout: 10_000, interval: 100 }).toBe(true);
-    await t.app.sync.inbox.drain();
+    await expect.poll(() => demo.appliedSince(lastInboxId, 'updated'), { timeout: 10_000, interval: 100 }).toBe(true);
+    await demo.t.app.sync.inbox.drain();
     await new Promise((r) => setTimeout(r, 1000));
     expect(sub.results).toHaveLength(1);
-    expect((await outboxRowsOf(t.app.database.db, [customer.id])).length).toBe(queued);
+    expect((await outboxRowsOf(demo.t.app.database.db, [demo.customer.id])).length).toBe(queued);
     sub.unsubscribe();
   }, 60_000);
 });
