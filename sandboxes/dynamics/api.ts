@@ -6,6 +6,7 @@ import { badRequest, CODES } from './errors.ts';
 import { parsePrefer } from './odata/query.ts';
 import type { Prefer } from './odata/query.ts';
 import type { Org } from './store.ts';
+import type { DataverseWebhooks } from './webhook-deliveries.ts';
 import type { RecordWriter } from './writes.ts';
 
 export const API_PREFIX = '/api/data/v9.2/';
@@ -28,6 +29,8 @@ export interface ApiContext {
   org(): Org;
   writer: RecordWriter;
   control: ControlPlane;
+  /** Service endpoints, steps and the deliveries they produce. */
+  webhooks: DataverseWebhooks;
 }
 
 export function preferOf(req: ApiRequest): Prefer {

@@ -7,6 +7,7 @@
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import { ControlPlane } from '../common/control-plane.ts';
+import type { DeliveryConfig } from '../common/webhook-delivery.ts';
 import { listen } from '../common/running-sandbox.ts';
 import type { RunningSandbox, SandboxStartOptions } from '../common/running-sandbox.ts';
 import { API_PREFIX, splitTarget } from './api.ts';
@@ -22,6 +23,7 @@ import { buildOrg, readSeedDir } from './seed.ts';
 import type { DynamicsSeed } from './seed.ts';
 import { VersionClock } from './store.ts';
 import type { Org } from './store.ts';
+import { DataverseWebhooks } from './webhook-deliveries.ts';
 import { RecordWriter } from './writes.ts';
 
 export const DEFAULTS = {
@@ -30,6 +32,8 @@ export const DEFAULTS = {
   clientSecret: 'sandbox-dynamics-secret',
   accessTokenTtlSeconds: 3599,
   requestLimit: 6000,
+  webhookRetryDelaysMs: [1_000, 5_000, 30_000],
+  webhookTimeoutMs: 10_000,
 };
 
 export interface DynamicsSandboxOptions extends SandboxStartOptions {
@@ -43,6 +47,12 @@ export interface DynamicsSandboxOptions extends SandboxStartOptions {
   deltaRetentionVersions?: number;
   /** Rows loaded at start and on every reset without a seed folder; without it the sandbox starts empty. */
   seed?: DynamicsSeed;
+  /** Waits before each retry of a failed webhook delivery (default 1 s, 5 s, 30 s); its length is the number of retries. */
+  webhookRetryDelaysMs?: number[];
+  /** How long an endpoint has to answer a delivery (default 10 s). */
+  webhookTimeoutMs?: number;
+  /** Start with webhook delivery off (as after `PUT /_sandbox/dynamics/webhooks {"enabled": false}`). */
+  webhooksDisabled?: boolean;
 }
 
 /** Read access to the live rows as the API renders them (every attribute), for assertions that bypass the API. */
@@ -62,6 +72,8 @@ export interface RunningDynamicsSandbox extends RunningSandbox {
   store: DynamicsStoreView;
   auth: AuthService;
   limiter: RateLimiter;
+  /** Service endpoints, steps and webhook delivery: `registrations`, `delivery.pending()`, `delivery.log`. */
+  webhooks: DataverseWebhooks;
   /** The current org (replaced by reset). */
   org(): Org;
   /** Replaces all rows and custom attributes with the folder's (or the start-time seed when absent). */
@@ -87,9 +99,16 @@ export async function startDynamicsSandbox(opts: DynamicsSandboxOptions = {}): P
   let org = await load(opts.seedDir);
   const auth = new AuthService({ ...cfg, accessTokenTtlSeconds: opts.accessTokenTtlSeconds ?? DEFAULTS.accessTokenTtlSeconds });
   const limiter = new RateLimiter(opts.requestLimit ?? DEFAULTS.requestLimit);
+  const webhookConfig: DeliveryConfig = {
+    enabled: !opts.webhooksDisabled,
+    retryDelaysMs: [...(opts.webhookRetryDelaysMs ?? DEFAULTS.webhookRetryDelaysMs)],
+    timeoutMs: opts.webhookTimeoutMs ?? DEFAULTS.webhookTimeoutMs,
+  };
+  const webhooks = new DataverseWebhooks(webhookConfig);
   const reset = async (seedDir?: string) => {
     org = await load(seedDir ?? opts.seedDir);
     limiter.reset();
+    webhooks.reset();
   };
 
   const control = new ControlPlane({
@@ -112,12 +131,12 @@ export async function startDynamicsSandbox(opts: DynamicsSandboxOptions = {}): P
       ...(retention !== undefined ? { deltaRetentionVersions: retention } : {}),
     }) as unknown as Record<string, number>,
   });
-  const ctx: ApiContext = { org: () => org, writer: new RecordWriter(() => org, control), control };
+  const ctx: ApiContext = { org: () => org, writer: new RecordWriter(() => org, control, webhooks), control, webhooks };
 
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use('/_sandbox/dynamics', dynamicsControlRouter(auth, () => org));
+  app.use('/_sandbox/dynamics', dynamicsControlRouter(auth, () => org, webhooks));
   app.use('/_sandbox', control.router());
   app.use(control.middleware());
   app.use(auth.router());
@@ -148,6 +167,7 @@ export async function startDynamicsSandbox(opts: DynamicsSandboxOptions = {}): P
   });
 
   const running = await listen(app, control, opts);
+  webhooks.orgHost = new URL(running.url).host;
   const render = (set: string) => {
     const table = org.tableBySet(set);
     return (id: string) => {
@@ -161,6 +181,10 @@ export async function startDynamicsSandbox(opts: DynamicsSandboxOptions = {}): P
   };
   return {
     ...running, ...cfg, apiUrl: `${running.url}${API_PREFIX}`, tokenUrl: `${running.url}/${cfg.tenantId}/oauth2/v2.0/token`,
-    store, auth, limiter, org: () => org, reset,
+    store, auth, limiter, webhooks, org: () => org, reset,
+    close: async () => {
+      webhooks.stop();
+      await running.close();
+    },
   };
 }

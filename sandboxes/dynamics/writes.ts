@@ -3,7 +3,7 @@
  * missing required 0x80040203, over MaxLength 0x80044331, a taken alternate key 0x80060892 (412). Lookups are set
  * only through `<nav>@odata.bind` (`/accounts(<guid>)`, a full URL, or a `$<Content-ID>` inside a changeset) and
  * cleared by binding null. Every write takes the next org-wide version; a delete leaves a tombstone for change
- * tracking.
+ * tracking. Every stored write is also told to the change listener (webhook deliveries).
  */
 import type { ControlPlane } from '../common/control-plane.ts';
 import { badRequest, CODES, DataverseError, rowNotFound, unknownProperty } from './errors.ts';
@@ -14,6 +14,7 @@ import { isLookupType } from './store.ts';
 import type { LookupValue, Org, Row, TableState } from './store.ts';
 import { nowSeconds, toDataverseTime } from './time.ts';
 import { coerceValue } from './values.ts';
+import type { RowChangeListener } from './webhook-deliveries.ts';
 
 export interface WriteContext {
   /** How the ledger names the call. */
@@ -37,7 +38,7 @@ export function parseBindTarget(raw: string, ctx: WriteContext): { set: string; 
 }
 
 export class RecordWriter {
-  constructor(private readonly org: () => Org, private readonly control: ControlPlane) {}
+  constructor(private readonly org: () => Org, private readonly control: ControlPlane, private readonly changes?: RowChangeListener) {}
 
   /** Applies a request body to a copy of `base` (attribute checks, binds); returns the changed values. */
   private apply(table: TableState, body: Record<string, unknown>, creating: boolean, base: Record<string, unknown>, ctx: WriteContext, id: string): Record<string, unknown> {
@@ -137,6 +138,7 @@ export class RecordWriter {
     checkKeys(table, values, id);
     const row = this.store(table, id, values, now);
     this.control.recordWrite({ method: ctx.method, route: ctx.route, objectType: table.def.entitySetName, recordId: id, operation: 'create', fields: body });
+    this.changes?.rowChanged({ message: 'Create', table, row, body });
     return row;
   }
 
@@ -145,6 +147,7 @@ export class RecordWriter {
     checkKeys(table, values, row.id);
     const updated = this.store(table, row.id, values, nowSeconds());
     this.control.recordWrite({ method: ctx.method, route: ctx.route, objectType: table.def.entitySetName, recordId: row.id, operation: 'update', fields: body });
+    this.changes?.rowChanged({ message: 'Update', table, row: updated, body });
     return updated;
   }
 
@@ -152,6 +155,7 @@ export class RecordWriter {
     table.rows.delete(row.id);
     table.tombstones.set(row.id, this.org().nextVersion());
     this.control.recordWrite({ method: ctx.method, route: ctx.route, objectType: table.def.entitySetName, recordId: row.id, operation: 'delete', fields: {} });
+    this.changes?.rowChanged({ message: 'Delete', table, row, body: {} });
   }
 
   /** `DELETE <row>/<nav>/$ref`: clears one lookup (a write like any other). */

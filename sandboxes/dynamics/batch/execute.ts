@@ -1,6 +1,6 @@
 /**
  * Runs a parsed `$batch` (reference §3.5): operations in order; a changeset is atomic — on its first failure every
- * write it made is rolled back (rows, versions and ledger entries) and only that failure is answered; outside
+ * write it made is rolled back (rows, versions, ledger entries and webhook jobs) and only that failure is answered; outside
  * `Prefer: odata.continue-on-error` processing stops after the first failed operation or changeset. Inside a
  * changeset `$<Content-ID>` names what an earlier operation created, as a URL or in `@odata.bind`.
  */
@@ -63,6 +63,7 @@ export function executeBatch(ctx: ApiContext, items: BatchItem[], outer: Outer):
     const org = ctx.org();
     const snapshot = org.snapshot();
     const ledgerLength = ctx.control.ledger.length;
+    const webhookMark = ctx.webhooks.mark();
     const ids = new Map<string, string>();
     const answers: BatchAnswer[] = [];
     let failure: BatchAnswer | undefined;
@@ -80,6 +81,7 @@ export function executeBatch(ctx: ApiContext, items: BatchItem[], outer: Outer):
     if (failure) {
       org.restore(snapshot);
       ctx.control.ledger.length = ledgerLength;
+      ctx.webhooks.discardSince(webhookMark);
       out.push({ kind: 'operation', answer: failure });
       if (!outer.continueOnError) break;
     } else {

@@ -1,6 +1,7 @@
 /**
  * Dynamics-specific control routes under `/_sandbox/dynamics/` (the shared ones live in common/control-plane.ts):
- * expiring access tokens, expiring every delta token handed out so far, and seeding rows with their own times.
+ * expiring access tokens, expiring every delta token handed out so far, seeding rows with their own times, and
+ * webhook delivery (`/webhooks`, routes/webhook-control.ts).
  */
 import express from 'express';
 import type { Router } from 'express';
@@ -9,9 +10,12 @@ import { DataverseError } from '../errors.ts';
 import { loadSeed } from '../seed.ts';
 import type { DynamicsSeed } from '../seed.ts';
 import type { Org } from '../store.ts';
+import type { DataverseWebhooks } from '../webhook-deliveries.ts';
+import { webhookControlRouter } from './webhook-control.ts';
 
-export function dynamicsControlRouter(auth: AuthService, org: () => Org): Router {
+export function dynamicsControlRouter(auth: AuthService, org: () => Org, webhooks: DataverseWebhooks): Router {
   const r = express.Router();
+  r.use('/webhooks', webhookControlRouter(webhooks));
   r.use(express.json({ limit: '50mb' }));
   r.post('/expire-tokens', (_req, res) => {
     res.json({ expired: auth.expireAll() });

@@ -10,6 +10,7 @@ import { parsePath } from '../odata/paths.ts';
 import { handleMetadata } from './metadata.ts';
 import { handleOpportunityAction, isOpportunityAction } from './opportunity-actions.ts';
 import { handleRecords } from './records.ts';
+import { isWebhookTable } from '../service-endpoints.ts';
 
 function whoAmI(req: ApiRequest): ApiAnswer {
   return jsonAnswer(200, {
@@ -26,6 +27,7 @@ function route(ctx: ApiContext, req: ApiRequest): ApiAnswer {
   if (first.name === 'EntityDefinitions') return handleMetadata(ctx, req, segments);
   if (isOpportunityAction(first.name) && !first.key && segments.length === 1) return handleOpportunityAction(ctx, req, first.name);
   if (first.name === '$batch') throw new DataverseError(400, CODES.badValue, '$batch cannot be nested inside a batch.');
+  if (isWebhookTable(first.name)) return ctx.webhooks.registrations.handle(req, segments);
   return handleRecords(ctx, req, segments);
 }
 
