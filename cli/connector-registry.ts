@@ -103,6 +103,7 @@ export const supportedCrms: Record<string, CrmSupport> = {
         ...(authorityUrl ? { authorityUrl } : {}),
         tokenStore: deps.tokenStore,
         onNeedsReauthorisation: deps.onNeedsReauthorisation,
+        ...(typeof credentials.webhookKey === 'string' && credentials.webhookKey ? { webhookKey: credentials.webhookKey } : {}),
       });
     },
     buildSubgraph: (connector, options) => createDynamicsSubgraph(connector, options),

@@ -94,6 +94,7 @@ async function registerFromEnvironment(store: ConnectorStore, env: NodeJS.Proces
       credentials: {
         auth: { kind: 'client-credentials', tenantId: env.DYNAMICS_TENANT_ID, clientId: env.DYNAMICS_CLIENT_ID, clientSecret: env.DYNAMICS_CLIENT_SECRET },
         ...(env.DYNAMICS_AUTHORITY_URL ? { authorityUrl: env.DYNAMICS_AUTHORITY_URL } : {}),
+        ...(env.DYNAMICS_WEBHOOK_KEY ? { webhookKey: env.DYNAMICS_WEBHOOK_KEY } : {}),
       },
     });
   }

@@ -17,6 +17,7 @@ import { DATAVERSE_REQUEST_LIMIT, DATAVERSE_WINDOW_MS, DEFAULT_DYNAMICS_AUTHORIT
 import { DynamicsCatalog } from './describe.ts';
 import { classifyDynamicsError } from './errors.ts';
 import { MAX_IDS, MAX_PAGE, fetchByIds, pageRecords } from './reads.ts';
+import { createDynamicsWebhookHandler } from './webhooks.ts';
 import { MAX_WRITE_ITEMS, createMany, deleteMany, updateMany, upsertMany } from './writes.ts';
 
 export { classifyDynamicsError, DynamicsHttpError, DATAVERSE_CODES } from './errors.ts';
@@ -27,6 +28,10 @@ export { DEFAULT_OVERLAP_MS } from './changes.ts';
 export type { ChangeFeedReset } from './changes.ts';
 export { dynamicsConnectionForm } from './connection-form.ts';
 export type { DynamicsAuth } from './auth.ts';
+export {
+  createDynamicsWebhookHandler, parseRemoteExecutionContext, dynamicsSubscriptionsPage, keyFingerprint, serviceEndpointDescription, serviceEndpointName,
+  WEBHOOK_KEY_HEADER, WEBHOOK_MESSAGES, WEBHOOK_TABLES,
+} from './webhooks.ts';
 
 export interface DynamicsConnectorOptions extends ConnectorCommonOptions {
   /** The org URL, `https://{org}.crm.dynamics.com` (the sandbox URL in tests and the demo). */
@@ -48,6 +53,11 @@ export interface DynamicsConnectorOptions extends ConnectorCommonOptions {
   metadataTtlMs?: number;
   /** The change feed had to read a table again (its delta token expired); default: a warning on the console. */
   onChangeFeedReset?: (reset: ChangeFeedReset) => void;
+  /**
+   * Enables `webhooks` (a Dataverse service endpoint with HttpHeader auth and its steps): the key every delivery must
+   * carry in `x-customer-graph-key`. A secret: registered for redaction, never in errors or logs.
+   */
+  webhookKey?: string;
 }
 
 export interface DynamicsConnector extends Connector {
@@ -102,7 +112,9 @@ export function createDynamicsConnector(options: DynamicsConnectorOptions): Dyna
     crm: DYNAMICS,
     limits: DYNAMICS_LIMITS,
     runtime,
-    // No webhooks: Dataverse pushes through plugin registrations / Service Bus, outside the Web API. Polling only.
+    // Dataverse webhooks (a service endpoint and its steps, registered through the Web API) when a key is configured;
+    // polling catches changes either way.
+    ...(options.webhookKey ? { webhooks: createDynamicsWebhookHandler(options.webhookKey, api, options.connectorId) } : {}),
     describeObjects: (objectTypes?: string[], o?: CallOptions): Promise<ObjectDescription[]> => catalog.describe(objectTypes, o),
     listObjects: async (o?: CallOptions): Promise<string[]> => (await catalog.entities(o, true)).map((e) => e.entitySetName),
     fetchByIds: (objectType: string, ids: readonly string[], o?: FetchOptions): Promise<Map<string, NativeRecord>> => fetchByIds(api, catalog, objectType, ids, o),

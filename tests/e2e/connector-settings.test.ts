@@ -77,10 +77,10 @@ describe('admin API: connectorKinds and saveConnector', () => {
     expect(kinds.get('zoho')!.defaultBaseUrl).toBe('https://www.zohoapis.com');
     expect(kinds.get('zoho')!.authKinds.map((a) => a.fields.map((f) => [f.name, f.secret, f.required]))).toEqual([
       [['clientId', false, true], ['clientSecret', true, true], ['refreshToken', true, true], ['accountsUrl', false, false], ['webhookToken', true, false]]]);
-    // Dynamics 365: the org URL, and an Entra ID app registration whose secret is the only secret field.
+    // Dynamics 365: the org URL, and an Entra ID app registration; its secret and the optional webhook key are secrets.
     expect(kinds.get('dynamics')!.baseUrlLabel).toBe('Organization URL');
     expect(kinds.get('dynamics')!.authKinds.map((a) => a.fields.map((f) => [f.name, f.secret, f.required]))).toEqual([
-      [['tenantId', false, true], ['clientId', false, true], ['clientSecret', true, true], ['authorityUrl', false, false]]]);
+      [['tenantId', false, true], ['clientId', false, true], ['clientSecret', true, true], ['authorityUrl', false, false], ['webhookKey', true, false]]]);
     expect(kinds.get('pipedrive')!.baseUrlLabel).toBe('Company domain');
     expect(kinds.get('salesforce')!.baseUrlLabel).toBe('Login URL');
     expect(kinds.get('hubspot')!.defaultBaseUrl).toBe('https://api.hubapi.com');

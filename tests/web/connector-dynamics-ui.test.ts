@@ -1,7 +1,7 @@
 /**
  * An integration admin connects a Dynamics 365 org on the Connectors page (tests/web/support/connect-crm-ui.ts): the
  * form is the connector's own (`dynamicsConnectionForm`: the Organization URL, an Entra ID app registration, the
- * authority URL optional); a wrong client secret is refused with CRM_AUTH_FAILED and what to do, storing nothing; the
+ * authority URL and the webhook key optional); a wrong client secret is refused with CRM_AUTH_FAILED and what to do, storing nothing; the
  * right one is saved and the org joins the running graph at once, its contacts queryable as `dynamicsContacts`.
  */
 import { startDynamicsSandbox } from '../../sandboxes/dynamics/index.ts';
@@ -20,8 +20,8 @@ describeConnectCrmUi({
   } }),
   // The sandbox serves its own token endpoint: the authority URL is its URL (Entra ID's by default).
   credentials: (sb) => ({ tenantId: sb.tenantId, clientId: sb.clientId, clientSecret: sb.clientSecret, authorityUrl: sb.url }),
-  optional: ['authorityUrl'],
-  secret: ['clientSecret'],
+  optional: ['authorityUrl', 'webhookKey'],
+  secret: ['clientSecret', 'webhookKey'],
   wrong: { field: 'clientSecret', value: 'not-the-secret', secretOf: (sb) => sb.clientSecret },
   contacts: { query: '{ contacts: dynamicsContacts(first: 5) { edges { node { id emailaddress1 } } } }', expected: { id: CONTACT_ID, emailaddress1: 'ines@dataverse.test' } },
   contactId: CONTACT_ID,

@@ -82,16 +82,18 @@ describe('dynamics $batch format', () => {
 });
 
 describe('dynamics connection form', () => {
-  it('asks for tenant, client id and secret (secret write-only), the authority URL optional', () => {
+  it('asks for tenant, client id and secret (secret write-only), the authority URL and the webhook key (a secret) optional', () => {
     expect(dynamicsConnectionForm).toMatchObject({ crm: 'dynamics', baseUrlLabel: 'Organization URL' });
     const fields = dynamicsConnectionForm.authKinds[0]!.fields;
     expect(fields.map((f) => [f.name, f.secret, f.required])).toEqual([
-      ['tenantId', false, true], ['clientId', false, true], ['clientSecret', true, true], ['authorityUrl', false, false],
+      ['tenantId', false, true], ['clientId', false, true], ['clientSecret', true, true], ['authorityUrl', false, false], ['webhookKey', true, false],
     ]);
     expect(dynamicsConnectionForm.toCredentials('client-credentials', { tenantId: 't', clientId: 'c', clientSecret: 's' })).toEqual({
       auth: { kind: 'client-credentials', tenantId: 't', clientId: 'c', clientSecret: 's' },
     });
     expect(dynamicsConnectionForm.toCredentials('client-credentials', { tenantId: 't', clientId: 'c', clientSecret: 's', authorityUrl: 'https://login.microsoftonline.us' }))
       .toMatchObject({ authorityUrl: 'https://login.microsoftonline.us' });
+    expect(dynamicsConnectionForm.toCredentials('client-credentials', { tenantId: 't', clientId: 'c', clientSecret: 's', webhookKey: 'k' }))
+      .toMatchObject({ webhookKey: 'k' });
   });
 });
