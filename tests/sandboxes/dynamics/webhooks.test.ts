@@ -149,6 +149,21 @@ describe('Dynamics sandbox: webhook delivery', () => {
     expect(new Set(log.map((e: { operationId: string }) => e.operationId))).toEqual(new Set([receiver.received[0]!.body.OperationId]));
   });
 
+  it('deleting a step stops its pending retries; a retry that succeeds counts as delivered', async () => {
+    const sandbox = await startSandbox({ webhookRetryDelaysMs: [1_000, 1_000] });
+    const failing = await startReceiver([500, 500, 500]);
+    const recovering = await startReceiver([500]);
+    const gone = await register(sandbox, failing.url, [['Create', 'contact']]);
+    await register(sandbox, recovering.url, [['Create', 'contact']]);
+    expect((await api(sandbox, 'POST', 'contacts', { lastname: 'Babbage' })).status).toBe(204);
+    await vi.waitFor(() => expect(failing.received).toHaveLength(1), { timeout: 10_000 });
+    expect((await api(sandbox, 'DELETE', `sdkmessageprocessingsteps(${gone.stepIds[0]})`)).status).toBe(204);
+    await drained(sandbox);
+    expect(failing.received).toHaveLength(1);
+    expect(recovering.received).toHaveLength(2);
+    expect((await control(sandbox, 'GET', '/dynamics/webhooks')).body).toMatchObject({ delivered: 1, deadLettered: 0 });
+  });
+
   it('with delivery off nothing is sent; back on, new writes deliver; reset clears registrations, log and settings', async () => {
     const sandbox = await startSandbox();
     const receiver = await startReceiver();
