@@ -53,7 +53,8 @@ export const DEMO_SANDBOXES: readonly DemoSandbox[] = [
   },
   {
     crm: 'dynamics', name: 'Dynamics 365', defaultPort: 4104, optional: true, connectorId: DEMO_DYNAMICS_ID,
-    credentials: { auth: DEMO_DYNAMICS_AUTH },
+    // The key the sandbox's webhook deliveries carry: the connector registers its service endpoint with it.
+    credentials: { auth: DEMO_DYNAMICS_AUTH, webhookKey: 'sandbox-dynamics-webhook-key' },
     howToConnect: `tenant ${DEMO_DYNAMICS_AUTH.tenantId}, client id ${DEMO_DYNAMICS_AUTH.clientId}, secret ${DEMO_DYNAMICS_AUTH.clientSecret}`,
   },
   {
