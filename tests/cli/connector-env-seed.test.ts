@@ -56,4 +56,14 @@ describe('connectors seeded from the environment', () => {
     expect(row).toMatchObject({ crm: 'pipedrive', baseUrl: 'https://acme.pipedrive.example' });
     expect(JSON.stringify(row.settings)).not.toContain('pd-token');
   });
+
+  it('stores a Dynamics 365 org from DYNAMICS_*, its webhook key only when DYNAMICS_WEBHOOK_KEY is set', async () => {
+    const dynamics = { DYNAMICS_URL: 'https://acme.crm4.dynamics.example', DYNAMICS_TENANT_ID: 'tenant-0005', DYNAMICS_CLIENT_ID: 'client-0005', DYNAMICS_CLIENT_SECRET: 'dv-secret-from-env-0005' };
+    const auth = { kind: 'client-credentials', tenantId: 'tenant-0005', clientId: 'client-0005', clientSecret: 'dv-secret-from-env-0005' };
+    await start(dynamics);
+    expect(await store.readCredentials('dynamics')).toEqual({ auth });
+    await start({ ...dynamics, DYNAMICS_WEBHOOK_KEY: 'dv-webhook-key-from-env-0006' });
+    expect(await store.readCredentials('dynamics')).toEqual({ auth, webhookKey: 'dv-webhook-key-from-env-0006' });
+    expect(JSON.stringify((await store.get('dynamics'))!.settings)).not.toContain('dv-webhook-key');
+  });
 });
