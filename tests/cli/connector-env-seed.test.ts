@@ -1,5 +1,5 @@
 /**
- * SALESFORCE_* / HUBSPOT_* / PIPEDRIVE_* variables seed their connectors at start; settings an admin saved later (saveConnector)
+ * SALESFORCE_* / HUBSPOT_* / PIPEDRIVE_* / DYNAMICS_* variables seed their connectors at start; settings an admin saved later (saveConnector)
  * survive restarts while the variables stay as they were, and a changed variable wins again. Real database, real
  * encryption; the demo is off, so no CRM is started.
  */
