@@ -7,137 +7,107 @@
  * endpoint instead of duplicating it.
  */
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { webhookInbox } from '../../db/schema.ts';
 import { DEMO_DYNAMICS_AUTH, DEMO_DYNAMICS_ID, DEMO_SANDBOXES } from '../../cli/demo-sandboxes.ts';
-import { startTestApp } from '../support/test-app.ts';
-import type { TestApp } from '../support/test-app.ts';
-import { collect, wsClient } from '../gateway/subscriptions/ws-test-client.ts';
-import type { Collected } from '../gateway/subscriptions/ws-test-client.ts';
+import { startWebhookDemo } from './support/webhook-demo.ts';
+import type { WebhookDemo } from './support/webhook-demo.ts';
 
-const PHONE_SUBSCRIPTION = 'subscription($ids: [ID!]) { customerChanged(ids: $ids, fields: ["phone"]) { customerId changedFields customer { phone } } }';
 const KEY = DEMO_SANDBOXES.find((d) => d.crm === 'dynamics')!.credentials.webhookKey as string;
-interface Node { id: string; phone: string | null; sources: { crm: string; recordId: string }[] }
 interface Endpoint { serviceendpointid: string; name: string; url: string }
 interface Step { sdkmessageprocessingstepid: string; _eventhandler_value: string }
 
 describe('Dataverse webhooks (demo)', () => {
-  let t: TestApp;
-  let customer: Node;
-  let contactId: string;
+  let demo: WebhookDemo;
   let accessToken: string;
-  const clients: { dispose(): unknown }[] = [];
-  const webhookUrl = () => `${t.app.server.url}/webhooks/${DEMO_DYNAMICS_ID}`;
-  const dataverse = (method: string, path: string, body?: unknown) => fetch(`${t.dynamicsUrl}/api/data/v9.2/${path}`, {
+  const dataverse = (method: string, path: string, body?: unknown) => fetch(`${demo.t.dynamicsUrl}/api/data/v9.2/${path}`, {
     method, headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${accessToken}` },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const endpoints = async () => ((await (await dataverse('GET', 'serviceendpoints')).json()) as { value: Endpoint[] }).value;
   const steps = async () => ((await (await dataverse('GET', 'sdkmessageprocessingsteps')).json()) as { value: Step[] }).value;
-  const post = (body: string, key?: string) => fetch(webhookUrl(), {
-    method: 'POST', body, headers: { 'content-type': 'application/json', ...(key === undefined ? {} : { 'x-customer-graph-key': key }) },
-  });
-  const inboxCount = async () => (await t.app.database.db.select({ id: webhookInbox.id }).from(webhookInbox).where(eq(webhookInbox.connectorId, DEMO_DYNAMICS_ID))).length;
-  const inboxRows = () => t.app.database.db.select().from(webhookInbox).where(eq(webhookInbox.connectorId, DEMO_DYNAMICS_ID));
-  const subscribe = async (): Promise<Collected> => {
-    const client = wsClient(t.app.server.url);
-    clients.push(client);
-    await expect.poll(() => t.app.server.subscriptions!.stats().subscribers, { timeout: 5000, interval: 20 }).toBe(0);
-    const sub = collect(client, PHONE_SUBSCRIPTION, { ids: [customer.id] });
-    await expect.poll(() => t.app.server.subscriptions!.stats().subscribers, { timeout: 5000, interval: 20 }).toBe(1);
-    return sub;
-  };
+  const post = (body: string, key?: string) => demo.post(body, key === undefined ? {} : { 'x-customer-graph-key': key });
   /** An Update of the contact's phone as Dataverse sends it: the RemoteExecutionContext of one async job. */
   const updateContext = (operationId: string, phone: string) => JSON.stringify({
     BusinessUnitId: randomUUID(), CorrelationId: randomUUID(), Depth: 1, InitiatingUserId: randomUUID(),
     InputParameters: [{ key: 'Target', value: {
       __type: 'Entity:http://schemas.microsoft.com/xrm/2011/Contracts',
-      Attributes: [{ key: 'telephone1', value: phone }, { key: 'contactid', value: contactId }],
-      EntityState: null, FormattedValues: [], Id: contactId, KeyAttributes: [], LogicalName: 'contact', RelatedEntities: [], RowVersion: '1',
+      Attributes: [{ key: 'telephone1', value: phone }, { key: 'contactid', value: demo.recordId }],
+      EntityState: null, FormattedValues: [], Id: demo.recordId, KeyAttributes: [], LogicalName: 'contact', RelatedEntities: [], RowVersion: '1',
     } }],
     IsExecutingOffline: false, IsInTransaction: false, IsOfflinePlayback: false, IsolationMode: 1, MessageName: 'Update', Mode: 1,
     OperationCreatedOn: `/Date(${Date.now()})/`, OperationId: operationId, OrganizationId: randomUUID(), OrganizationName: 'sandbox', OutputParameters: [],
     OwningExtension: { Id: randomUUID(), KeyAttributes: [], LogicalName: 'sdkmessageprocessingstep', Name: 'not-checked-here', RowVersion: null },
-    ParentContext: null, PostEntityImages: [], PreEntityImages: [], PrimaryEntityId: contactId, PrimaryEntityName: 'contact', RequestId: randomUUID(),
+    ParentContext: null, PostEntityImages: [], PreEntityImages: [], PrimaryEntityId: demo.recordId, PrimaryEntityName: 'contact', RequestId: randomUUID(),
     SecondaryEntityName: 'none', SharedVariables: [], Stage: 40, UserId: randomUUID(),
   });
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { CUSTOMER_GRAPH_DEMO_DYNAMICS_PORT: '0', CUSTOMER_GRAPH_POLL_INTERVAL_MS: '600000' } });
-    t.app.sync.poller!.pause();
-    await t.app.sync.subscribed;
-    const grant = await fetch(`${t.dynamicsUrl}/${DEMO_DYNAMICS_AUTH.tenantId}/oauth2/v2.0/token`, {
+    demo = await startWebhookDemo('dynamics');
+    const grant = await fetch(`${demo.t.dynamicsUrl}/${DEMO_DYNAMICS_AUTH.tenantId}/oauth2/v2.0/token`, {
       method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: DEMO_DYNAMICS_AUTH.clientId, client_secret: DEMO_DYNAMICS_AUTH.clientSecret, scope: `${t.dynamicsUrl}/.default` }),
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: DEMO_DYNAMICS_AUTH.clientId, client_secret: DEMO_DYNAMICS_AUTH.clientSecret, scope: `${demo.t.dynamicsUrl}/.default` }),
     });
     accessToken = ((await grant.json()) as { access_token: string }).access_token;
-    const page = await t.gql<{ customers: { edges: { node: Node }[] } }>('{ customers(first: 500) { edges { node { id phone sources { crm recordId } } } } }');
-    customer = page.data!.customers.edges.map((e) => e.node).find((n) => n.sources.some((s) => s.crm === 'dynamics'))!;
-    contactId = customer.sources.find((s) => s.crm === 'dynamics')!.recordId;
   }, 240_000);
-  afterAll(async () => {
-    for (const c of clients) await c.dispose();
-    await t?.close();
-  });
+  afterAll(async () => demo?.close());
 
   it('registers one service endpoint at start, delivering to this gateway, with its nine steps', async () => {
     const ours = (await endpoints()).filter((e) => e.name === `customer-graph ${DEMO_DYNAMICS_ID}`);
     expect(ours).toHaveLength(1);
-    expect(ours[0]!.url).toBe(webhookUrl());
+    expect(ours[0]!.url).toBe(demo.webhookUrl());
     expect((await steps()).filter((s) => s._eventhandler_value === ours[0]!.serviceendpointid)).toHaveLength(9);
   });
 
   it('a phone changed in Dynamics reaches the subscriber as the new merged phone through the webhook', async () => {
-    const sub = await subscribe();
-    const before = await inboxCount();
-    expect((await dataverse('PATCH', `contacts(${contactId})`, { telephone1: '+1 415 555 0142' })).status).toBe(204);
+    const sub = await demo.subscribePhone();
+    const before = await demo.inboxCount();
+    expect((await dataverse('PATCH', `contacts(${demo.recordId})`, { telephone1: '+1 415 555 0142' })).status).toBe(204);
     const [result] = await sub.waitFor(1, 10_000);
-    expect(result!.data).toMatchObject({ customerChanged: { customerId: customer.id, customer: { phone: '+14155550142' } } });
+    expect(result!.data).toMatchObject({ customerChanged: { customerId: demo.customer.id, customer: { phone: '+14155550142' } } });
     // Through the inbox (the poller is paused): the delivery was stored and applied.
-    const rows = await inboxRows();
+    const rows = await demo.inboxRows();
     expect(rows.length).toBeGreaterThan(before);
-    expect(rows.some((r) => (r.payload as { recordId: string }).recordId === contactId && r.processedAt !== null)).toBe(true);
+    expect(rows.some((r) => (r.payload as { recordId: string }).recordId === demo.recordId && r.processedAt !== null)).toBe(true);
     sub.unsubscribe();
   }, 30_000);
 
   it('refuses a delivery with a wrong or no key with 401, a body that is not a RemoteExecutionContext with 400, and stores nothing', async () => {
-    const before = await inboxCount();
+    const before = await demo.inboxCount();
     const body = updateContext(randomUUID(), '+1 415 555 0199');
     expect((await post(body, 'not-the-key')).status).toBe(401);
     expect((await post(body, `${KEY}x`)).status).toBe(401);
     expect((await post(body)).status).toBe(401);
     // With the right key but not what Dataverse sends: nothing this gateway can apply.
-    expect((await post(JSON.stringify({ module: 'Contacts', ids: [contactId], operation: 'update' }), KEY)).status).toBe(400);
+    expect((await post(JSON.stringify({ module: 'Contacts', ids: [demo.recordId], operation: 'update' }), KEY)).status).toBe(400);
     expect((await post('{not json', KEY)).status).toBe(400);
-    expect(await inboxCount()).toBe(before);
+    expect(await demo.inboxCount()).toBe(before);
   });
 
   it('the same delivery repeated 10 times is stored once and applied once', async () => {
     // Only our deliveries now: the product's registration is removed from the sandbox.
-    const removal = await t.app.connectors.get('dynamics')!.webhooks!.removeSubscriptions!();
+    const removal = await demo.t.app.connectors.get('dynamics')!.webhooks!.removeSubscriptions!();
     expect(removal).toMatchObject({ notRemoved: [] });
     expect(removal.removed).toHaveLength(10);
-    const sub = await subscribe();
-    expect((await dataverse('PATCH', `contacts(${contactId})`, { telephone1: '+1 415 555 0143' })).status).toBe(204);
-    const before = await inboxCount();
+    const sub = await demo.subscribePhone();
+    expect((await dataverse('PATCH', `contacts(${demo.recordId})`, { telephone1: '+1 415 555 0143' })).status).toBe(204);
+    const before = await demo.inboxCount();
     const body = updateContext(randomUUID(), '+1 415 555 0143');
     const answers = await Promise.all(Array.from({ length: 10 }, () => post(body, KEY)));
     expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
     const [result] = await sub.waitFor(1, 10_000);
     expect(result!.data).toMatchObject({ customerChanged: { customer: { phone: '+14155550143' } } });
-    await t.app.sync.inbox.drain();
+    await demo.t.app.sync.inbox.drain();
     await new Promise((r) => setTimeout(r, 1000));
     expect(sub.results).toHaveLength(1);
-    expect(await inboxCount()).toBe(before + 1);
+    expect(await demo.inboxCount()).toBe(before + 1);
     sub.unsubscribe();
   }, 30_000);
 
   it('registering again finds the endpoint it made instead of duplicating it', async () => {
-    const handler = t.app.connectors.get('dynamics')!.webhooks!;
-    const made = await handler.ensureSubscriptions!(webhookUrl());
+    const handler = demo.t.app.connectors.get('dynamics')!.webhooks!;
+    const made = await handler.ensureSubscriptions!(demo.webhookUrl());
     expect(made.created).toHaveLength(10);
-    const again = await handler.ensureSubscriptions!(webhookUrl());
+    const again = await handler.ensureSubscriptions!(demo.webhookUrl());
     expect(again).toEqual({ existing: made.created, created: [], removed: [], notRemoved: [] });
     expect((await endpoints()).filter((e) => e.name === `customer-graph ${DEMO_DYNAMICS_ID}`)).toHaveLength(1);
   });
