@@ -2,41 +2,14 @@
  * Webhook set-up for the Dynamics sandbox tests: a loopback receiver that records every POST (answering the next of
  * `statuses`, then 200), and registration of a service endpoint and steps through the Web API as a connector does.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, expect, vi } from 'vitest';
+import { expect, vi } from 'vitest';
 import type { RunningDynamicsSandbox } from '../../../sandboxes/dynamics/index.ts';
+import { startLoopbackReceiver } from '../support/loopback-receiver.ts';
 import { api, entityIdOf } from './helpers.ts';
 
-export interface Received {
-  headers: http.IncomingHttpHeaders;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  body: any;
-}
+export type { Received } from '../support/loopback-receiver.ts';
 
-const receivers: http.Server[] = [];
-afterEach(async () => {
-  await Promise.all(receivers.splice(0).map((s) => new Promise<void>((resolve) => {
-    s.closeAllConnections();
-    s.close(() => resolve());
-  })));
-});
-
-export async function startReceiver(statuses: number[] = []) {
-  const received: Received[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      received.push({ headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
-      res.statusCode = statuses.shift() ?? 200;
-      res.end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  receivers.push(server);
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/dynamics-1`, received };
-}
+export const startReceiver = (statuses: number[] = []) => startLoopbackReceiver({ statuses, path: '/webhooks/dynamics-1' });
 
 export const KEY_HEADER = 'x-customer-graph-key';
 export const authValue = (key: string) => `<settings><setting name="${KEY_HEADER}" value="${key}" /></settings>`;

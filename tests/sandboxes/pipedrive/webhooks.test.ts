@@ -1,39 +1,9 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { call, control, startSandbox } from './helpers.ts';
+import { startLoopbackReceiver } from '../support/loopback-receiver.ts';
 import type { RunningPipedriveSandbox } from '../../../sandboxes/pipedrive/index.ts';
 
-interface Received {
-  headers: http.IncomingHttpHeaders;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  body: any;
-}
-
-/** A loopback webhook receiver: records every POST and answers with the next status of `statuses` (then 200). */
-async function startReceiver(statuses: number[] = []) {
-  const received: Received[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      received.push({ headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
-      res.statusCode = statuses.shift() ?? 200;
-      res.end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  receivers.push(server);
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`, received };
-}
-
-const receivers: http.Server[] = [];
-afterEach(async () => {
-  await Promise.all(receivers.splice(0).map((s) => new Promise<void>((resolve) => {
-    s.closeAllConnections();
-    s.close(() => resolve());
-  })));
-});
+const startReceiver = (statuses: number[] = []) => startLoopbackReceiver({ statuses });
 
 async function subscribe(sandbox: RunningPipedriveSandbox, body: Record<string, unknown>) {
   const answer = await call(sandbox, 'POST', '/api/v1/webhooks', body);
@@ -211,10 +181,8 @@ describe('Pipedrive sandbox: webhook delivery', () => {
   it('counts a receiver that answers too slowly as failed', async () => {
     const sandbox = await startSandbox();
     await control(sandbox, 'PUT', '/pipedrive/webhooks', { retryDelaysMs: [], timeoutMs: 50 });
-    const slow = http.createServer(() => undefined);
-    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
-    receivers.push(slow);
-    await subscribe(sandbox, { subscription_url: `http://127.0.0.1:${(slow.address() as AddressInfo).port}/`, event_action: '*', event_object: '*' });
+    const slow = await startLoopbackReceiver({ delayMs: 2_000 });
+    await subscribe(sandbox, { subscription_url: slow.url, event_action: '*', event_object: '*' });
     await call(sandbox, 'POST', '/api/v2/persons', { name: 'Ada' });
     await vi.waitFor(() => expect(sandbox.webhooks.deadLettered).toBe(1), { timeout: 10_000 });
     const [entry] = (await control(sandbox, 'GET', '/pipedrive/webhooks/deliveries')).body;

@@ -1,43 +1,12 @@
 /** A loopback notify_url for the Notifications tests: records every POST, answers the next of `statuses` (then 200). */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, expect, vi } from 'vitest';
+import { expect, vi } from 'vitest';
 import type { RunningZohoSandbox } from '../../../sandboxes/zoho/index.ts';
+import { startLoopbackReceiver } from '../support/loopback-receiver.ts';
 
-export interface Received {
-  at: number;
-  headers: http.IncomingHttpHeaders;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  body: any;
-}
-
-const receivers: http.Server[] = [];
-afterEach(async () => {
-  await Promise.all(receivers.splice(0).map((s) => new Promise<void>((resolve) => {
-    s.closeAllConnections();
-    s.close(() => resolve());
-  })));
-});
+export type { Received } from '../support/loopback-receiver.ts';
 
 /** `delayMs`: how long the receiver holds each answer (a slow notify_url). */
-export async function startReceiver(statuses: number[] = [], delayMs = 0) {
-  const received: Received[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      received.push({ at: Date.now(), headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
-      const status = statuses.shift() ?? 200;
-      setTimeout(() => {
-        res.statusCode = status;
-        res.end('ok');
-      }, delayMs);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  receivers.push(server);
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/zoho-1`, received };
-}
+export const startReceiver = (statuses: number[] = [], delayMs = 0) => startLoopbackReceiver({ statuses, delayMs, path: '/webhooks/zoho-1' });
 
 /** Every delivery, first attempts and retries, has ended. */
 export const drained = (sandbox: RunningZohoSandbox) =>
