@@ -107,6 +107,35 @@ export interface WebhookHandler {
   readonly subscriptionsPage?: string;
 }
 
+/**
+ * Where the CRM pushes changes over a channel the connector opens (Salesforce Change Data Capture over the Streaming
+ * API), not to a URL of ours: nothing has to reach the gateway from outside, and changes arrive within seconds
+ * instead of one polling interval. Delivery is at-least-once (a reopened stream may hand over events again), so
+ * consumers de-duplicate by `eventId` as they do webhook events.
+ */
+export interface ChangeStream {
+  /**
+   * Opens the stream for these object types, from `position` (what the last delivered batch carried; null: only
+   * changes from now). `onEvents` is awaited before the next batch is handed over; the position it carries is the one
+   * to store once the events are stored. Resolves once subscribed; rejects with a ConnectorError when it cannot
+   * subscribe (CRM_AUTH_FAILED, CRM_UNAVAILABLE, CRM_VALIDATION for a position the CRM no longer retains — the
+   * caller then opens again from null and lets polling cover the gap).
+   */
+  open(objectTypes: string[], position: string | null, handlers: ChangeStreamHandlers, options?: CallOptions): Promise<OpenChangeStream>;
+}
+
+export interface ChangeStreamHandlers {
+  /** One batch of events, oldest first, and the opaque position to store once they are stored. */
+  onEvents(batch: { events: WebhookEvent[]; position: string }): Promise<void>;
+  /** The stream broke after opening (auth lost, CRM gone) and is closed; the caller reopens from its stored position. */
+  onError(error: ConnectorError): void;
+}
+
+export interface OpenChangeStream {
+  /** Ends the subscription and any long-poll in flight; no batch is handed over once it resolves. */
+  close(): Promise<void>;
+}
+
 /** A subscription of this connector's that could not be removed, and why. */
 export interface UnremovedSubscription {
   id: string;
@@ -167,8 +196,10 @@ export interface Connector {
   /** The CRM id: 'salesforce', 'hubspot'… Errors carry the same value. */
   readonly crm: string;
   readonly limits: ConnectorLimits;
-  /** Present when the CRM can push changes. */
+  /** Present when the CRM can push changes to a URL of ours. */
   readonly webhooks?: WebhookHandler;
+  /** Present when the CRM pushes changes over a stream the connector opens (Salesforce Change Data Capture). */
+  readonly changeStream?: ChangeStream;
 
   /** Objects and fields from the CRM's metadata API; only the named objects when given. */
   describeObjects(objectTypes?: string[], options?: CallOptions): Promise<ObjectDescription[]>;

@@ -5,7 +5,7 @@ export type { FieldType, PicklistValue, FieldDescription, ObjectDescription } fr
 export { LANES } from './connector.ts';
 export type {
   Lane, CallOptions, FetchOptions, PageOptions, ChangeOptions, WriteOptions, UpsertOptions, WriteResult,
-  WebhookRequest, WebhookEventKind, WebhookEvent, WebhookHandler, WebhookSubscriptionReport, WebhookSubscriptionRemoval, UnremovedSubscription, RateLimitState, ConnectorLimits, Connector,
+  WebhookRequest, WebhookEventKind, WebhookEvent, WebhookHandler, ChangeStream, ChangeStreamHandlers, OpenChangeStream, WebhookSubscriptionReport, WebhookSubscriptionRemoval, UnremovedSubscription, RateLimitState, ConnectorLimits, Connector,
 } from './connector.ts';
 export { CONNECTOR_ERROR_CODES, ConnectorError, isConnectorError, asConnectorError } from './errors.ts';
 export type { ErrorCodeDefinition, ConnectorErrorCode, ConnectorErrorOptions } from './errors.ts';

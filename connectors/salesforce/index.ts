@@ -3,7 +3,7 @@
  * jsforce, with auth, rate budget, timeouts and retries from the shared runtime. See README.md.
  */
 import type {
-  CallOptions, ChangeOptions, Connector, ConnectorLimits, FetchOptions, PageOptions, RateLimitState, UpsertOptions, WriteOptions, WriteResult,
+  CallOptions, ChangeOptions, ChangeStream, Connector, ConnectorLimits, FetchOptions, PageOptions, RateLimitState, UpsertOptions, WriteOptions, WriteResult,
 } from '../contract/connector.ts';
 import type { ObjectDescription } from '../contract/describe.ts';
 import type { ChangeBatch, ChangeCursor, CreateItem, NativeRecord, UpdateItem, UpsertItem } from '../contract/records.ts';
@@ -12,6 +12,7 @@ import type { ConnectorRuntime, RateBudgetOptions, RateBudgetRegistry, RetryInfo
 import type { Lane } from '../contract/connector.ts';
 import { SalesforceClient, unexpectedShape } from './client.ts';
 import { changeCursorAt, latestChangeAt, readChanges } from './changes.ts';
+import { SalesforceChangeStream } from './change-stream.ts';
 import { DEFAULT_OBJECTS, DescribeCache, defaultSelect, toObjectDescription } from './describe.ts';
 import { CRM, classifySalesforceError } from './errors.ts';
 import { pagesWithFreshFields, readWithFreshFields } from './fresh-fields.ts';
@@ -23,6 +24,7 @@ import { COLLECTION_LIMIT, createMany, deleteMany, updateMany, upsertMany } from
 
 export { classifySalesforceError } from './errors.ts';
 export { DEFAULT_OVERLAP_MS } from './changes.ts';
+export { changeEventChannel, changeEvents } from './change-stream.ts';
 export { salesforceConnectionForm } from './connection-form.ts';
 
 export type SalesforceAuth =
@@ -55,6 +57,11 @@ export interface SalesforceConnectorOptions {
   /** How long describes are reused for default field lists. Default 5 min. */
   metadataTtlMs?: number;
   onRetry?: (info: RetryInfo & { crm: string; lane: Lane }) => void;
+  /**
+   * Change Data Capture over the Streaming API (`changeStream`). Default true; false for orgs where CDC is not
+   * enabled for the mapped objects (their subscriptions would be refused), leaving polling as the change capture.
+   */
+  changeStream?: boolean;
 }
 
 export class SalesforceConnector implements Connector {
@@ -62,11 +69,14 @@ export class SalesforceConnector implements Connector {
   readonly limits: ConnectorLimits = {
     fetchByIds: MAX_IDS_PER_QUERY, create: COLLECTION_LIMIT, update: COLLECTION_LIMIT, upsert: COLLECTION_LIMIT, delete: COLLECTION_LIMIT, maxPageSize: 2000,
   };
-  /** Salesforce pushes nothing in our scope: polling `readChanges` is its change capture. */
+  /** Salesforce has no webhooks: it pushes changes as Change Data Capture events over the stream below. */
   readonly webhooks = undefined;
+  /** Change Data Capture over the Streaming API (change-stream.ts); absent when switched off. */
+  readonly changeStream: ChangeStream | undefined;
   private readonly describes: DescribeCache;
 
-  constructor(private readonly rt: ConnectorRuntime, private readonly client: SalesforceClient, metadataTtlMs: number) {
+  constructor(private readonly rt: ConnectorRuntime, private readonly client: SalesforceClient, metadataTtlMs: number, changeStream?: ChangeStream) {
+    this.changeStream = changeStream;
     this.describes = new DescribeCache(metadataTtlMs, (type) => this.describeOne(type, 'sync'));
   }
 
@@ -237,5 +247,6 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
     ...(options.onRetry ? { onRetry: options.onRetry } : {}),
     classifyError: classifySalesforceError,
   });
-  return new SalesforceConnector(rt, new SalesforceClient(rt, instanceUrl, timeoutMs), options.metadataTtlMs ?? 5 * 60_000);
+  const changeStream = options.changeStream === false ? undefined : new SalesforceChangeStream(rt, instanceUrl, { openTimeoutMs: timeoutMs });
+  return new SalesforceConnector(rt, new SalesforceClient(rt, instanceUrl, timeoutMs), options.metadataTtlMs ?? 5 * 60_000, changeStream);
 }
