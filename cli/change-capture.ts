@@ -1,6 +1,7 @@
 /**
  * Wiring of change capture (issue 6) for the composition root: `POST /webhooks/:connectorId` on the gateway, the
- * inbox worker that applies stored events, and the polling fallback. In the demo, the HubSpot sandbox is told to
+ * change streams connectors open (Salesforce Change Data Capture, sync/change-stream.ts), the inbox worker that
+ * applies stored events, and the polling fallback. In the demo, the HubSpot sandbox is told to
  * deliver its webhooks to this gateway, and CRMs whose webhooks are made through their API (Pipedrive) are
  * subscribed.
  *
@@ -10,7 +11,9 @@
  * `CUSTOMER_GRAPH_INBOX_RETENTION_HOURS` (default 168: processed events kept a week; `0` keeps them all),
  * `CUSTOMER_GRAPH_CHANGE_LOG_RETENTION_HOURS` (default 168: the customer change feed, customer_change_log, replays a
  * week back; older cursors answer CURSOR_EXPIRED; `0` keeps everything),
- * `CUSTOMER_GRAPH_PUBLIC_URL` (the base URL CRMs post to, when a proxy sits in front of the gateway).
+ * `CUSTOMER_GRAPH_PUBLIC_URL` (the base URL CRMs post to, when a proxy sits in front of the gateway),
+ * `CUSTOMER_GRAPH_SALESFORCE_CDC` (`off`: Salesforce changes arrive by polling only, for orgs without Change Data
+ * Capture on the mapped objects).
  */
 import type { Connector } from '../connectors/contract/index.ts';
 import type { Database } from '../db/open-database.ts';
@@ -21,6 +24,8 @@ import type { Logger } from '../lib/logger.ts';
 import { ProductError } from '../lib/product-error.ts';
 import type { MappingConfig } from '../resolver-engine/index.ts';
 import type { ChangeApplierContext } from '../sync/change-applier.ts';
+import { startChangeStreams } from '../sync/change-stream.ts';
+import type { ChangeStreams } from '../sync/change-stream.ts';
 import { startInboxWorker } from '../sync/inbox-worker.ts';
 import type { InboxWorker } from '../sync/inbox-worker.ts';
 import { startPolling } from '../sync/poller.ts';
@@ -36,11 +41,16 @@ export interface ChangeCapture {
   inbox: InboxWorker;
   /** Undefined when polling is off (`CUSTOMER_GRAPH_POLL_INTERVAL_MS=0`). */
   poller: Poller | undefined;
+  /** The connectors' change streams (Salesforce CDC), reopened on failure; closed by `stop`. */
+  changeStreams: ChangeStreams;
   /** Prunes the customer change log past its retention (hourly, on the shared schedule). */
   changeLogRetention: RetentionSchedule;
   /** Settles when every CRM whose webhooks are made through its API was asked to deliver here (never rejects). */
   subscribed: Promise<void>;
-  /** Subscribes one CRM's webhooks again (its connector joined or took new settings); never rejects. */
+  /**
+   * Subscribes one CRM's webhooks again and reopens its change stream where its connector or mapped objects changed
+   * (its connector joined or took new settings); never rejects.
+   */
   subscribeWebhooks(crm: string): Promise<void>;
   stop(): Promise<void>;
 }
@@ -74,6 +84,10 @@ export function intervalMs(env: NodeJS.ProcessEnv, name: string, fallback: numbe
 export async function startChangeCapture(opts: ChangeCaptureOptions): Promise<ChangeCapture> {
   const { db, connectors, connectorIds, logger, env } = opts;
   const context = (): ChangeApplierContext => ({ db, config: opts.getConfig(), connectors, connectorIds });
+  const salesforceCdc = (env.CUSTOMER_GRAPH_SALESFORCE_CDC ?? '').trim().toLowerCase();
+  if (salesforceCdc !== '' && salesforceCdc !== 'on' && salesforceCdc !== 'off') {
+    throw new ProductError('CONFIG_INVALID', `CUSTOMER_GRAPH_SALESFORCE_CDC must be 'on' or 'off' (got '${env.CUSTOMER_GRAPH_SALESFORCE_CDC}')`);
+  }
   const inbox = startInboxWorker(context, {
     intervalMs: intervalMs(env, 'CUSTOMER_GRAPH_INBOX_INTERVAL_MS', 1000) || 1000,
     batchSize: intervalMs(env, 'CUSTOMER_GRAPH_INBOX_BATCH_SIZE', 100, 'events') || 100,
@@ -117,6 +131,12 @@ export async function startChangeCapture(opts: ChangeCaptureOptions): Promise<Ch
     publicBaseUrl: env.CUSTOMER_GRAPH_PUBLIC_URL,
     logger,
   });
+  // Change streams store into the same inbox: an event that also came by webhook or another gateway is stored once.
+  const changeStreams = startChangeStreams(context, {
+    enabled: (crm) => !(crm === 'salesforce' && salesforceCdc === 'off'),
+    onStored: () => inbox.wake(),
+    logger,
+  });
   // Some CRMs' subscriptions expire (Zoho's notification channels live 7 days at most): asking again every few hours
   // renews them before they lapse. Where nothing changed, a CRM only lists its subscriptions.
   const renewMs = intervalMs(env, 'CUSTOMER_GRAPH_WEBHOOK_RENEW_HOURS', 6, 'hours') * 3_600_000;
@@ -124,6 +144,7 @@ export async function startChangeCapture(opts: ChangeCaptureOptions): Promise<Ch
   renewal?.unref();
   const stop = async () => {
     clearInterval(renewal);
+    await changeStreams.stop();
     await poller?.stop();
     await inbox.stop();
     await changeLogRetention.stop();
@@ -139,7 +160,11 @@ export async function startChangeCapture(opts: ChangeCaptureOptions): Promise<Ch
     else logger.info({ targetUrl }, 'HubSpot sandbox webhooks delivered to the gateway');
   }
   const subscribed = subscribeWebhooks(opts);
-  return { inbox, poller, changeLogRetention, subscribed, subscribeWebhooks: (crm) => subscribeWebhooks(opts, crm), stop };
+  const resubscribe = (crm: string) => {
+    changeStreams.refresh();
+    return subscribeWebhooks(opts, crm);
+  };
+  return { inbox, poller, changeStreams, changeLogRetention, subscribed, subscribeWebhooks: resubscribe, stop };
 }
 
 /**

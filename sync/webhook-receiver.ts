@@ -4,7 +4,8 @@
  * when malformed), and the events are stored in `webhook_inbox` BEFORE the caller answers 200 — an event that was
  * acknowledged is never lost. The inbox is unique on (connector, event id): a redelivered event is stored once.
  */
-import type { Connector, WebhookRequest } from '../connectors/contract/index.ts';
+import type { Connector, WebhookEvent, WebhookRequest } from '../connectors/contract/index.ts';
+import type { Tx } from '../db/link-store.ts';
 import type { Database } from '../db/open-database.ts';
 import { insertInboxEvents } from '../db/sync-store.ts';
 
@@ -45,15 +46,24 @@ export async function receiveWebhook(db: Database, target: WebhookTarget | undef
   } catch (err) {
     return { status: 400, body: { error: `malformed webhook body: ${(err as Error).message}` } };
   }
+  const stored = await db.transaction((tx) => insertInboxEventsOf(tx, target.connectorId, target.connector.crm, events));
+  return { status: 200, body: { received: events.length, stored } };
+}
+
+/**
+ * Stores a connector's parsed events in the inbox as the inbox worker reads them; returns how many were new. Shared
+ * by webhook deliveries and change streams (change-stream.ts): one event id is stored once per connector, whichever
+ * way, and how often, it arrived.
+ */
+export async function insertInboxEventsOf(tx: Tx, connectorId: string, crm: string, events: readonly WebhookEvent[]): Promise<number> {
   const rows = events.map((e) => ({
     eventId: e.eventId,
     payload: {
-      crm: target.connector.crm, objectType: e.objectType, recordId: e.recordId, kind: e.kind, occurredAt: e.occurredAt,
+      crm, objectType: e.objectType, recordId: e.recordId, kind: e.kind, occurredAt: e.occurredAt,
       ...(e.mergedIds ? { mergedIds: e.mergedIds } : {}), raw: e.raw,
     } satisfies InboxPayload,
   }));
   // One delivery can repeat an event id (HubSpot batches); the unique index handles redeliveries across requests.
   const unique = [...new Map(rows.map((r) => [r.eventId, r])).values()];
-  const stored = await db.transaction((tx) => insertInboxEvents(tx, target.connectorId, unique));
-  return { status: 200, body: { received: events.length, stored } };
+  return insertInboxEvents(tx, connectorId, unique);
 }

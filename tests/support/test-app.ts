@@ -63,12 +63,12 @@ export async function startTestApp(opts: StartTestAppOptions = {}): Promise<Test
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...opts.config,
   });
-  // Polling is off unless a test asks for it: background CRM calls would muddy the calls tests count. The demo's
+  // Polling and the Salesforce change stream are off unless a test asks for them: background CRM calls would muddy the calls tests count. The demo's
   // Pipedrive, Dynamics and Zoho divisions are off too unless a test turns them on with a port: most tests were written for
   // two CRMs.
   const env = opts.demo === false
-    ? { CUSTOMER_GRAPH_DEMO: 'off', CUSTOMER_GRAPH_POLL_INTERVAL_MS: '0', ...opts.env }
-    : { CUSTOMER_GRAPH_DEMO_SALESFORCE_PORT: '0', CUSTOMER_GRAPH_DEMO_HUBSPOT_PORT: '0', CUSTOMER_GRAPH_DEMO_PIPEDRIVE_PORT: 'off', CUSTOMER_GRAPH_DEMO_DYNAMICS_PORT: 'off', CUSTOMER_GRAPH_DEMO_ZOHO_PORT: 'off', CUSTOMER_GRAPH_POLL_INTERVAL_MS: '0', ...opts.env };
+    ? { CUSTOMER_GRAPH_DEMO: 'off', CUSTOMER_GRAPH_POLL_INTERVAL_MS: '0', CUSTOMER_GRAPH_SALESFORCE_CDC: 'off', ...opts.env }
+    : { CUSTOMER_GRAPH_DEMO_SALESFORCE_PORT: '0', CUSTOMER_GRAPH_DEMO_HUBSPOT_PORT: '0', CUSTOMER_GRAPH_DEMO_PIPEDRIVE_PORT: 'off', CUSTOMER_GRAPH_DEMO_DYNAMICS_PORT: 'off', CUSTOMER_GRAPH_DEMO_ZOHO_PORT: 'off', CUSTOMER_GRAPH_POLL_INTERVAL_MS: '0', CUSTOMER_GRAPH_SALESFORCE_CDC: 'off', ...opts.env };
   let app: RunningApp;
   try {
     app = await startApp(config, createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent'), undefined, {
