@@ -12,6 +12,7 @@
  */
 import { asConnectorError } from '../connectors/contract/index.ts';
 import type { ConnectorError, OpenChangeStream } from '../connectors/contract/index.ts';
+import type { Tx } from '../db/link-store.ts';
 import { readCursor, writeCursor } from '../db/sync-store.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { ChangeApplierContext } from './change-applier.ts';
@@ -20,6 +21,17 @@ import { insertInboxEventsOf } from './webhook-receiver.ts';
 
 /** The `sync_cursors.object_type` a connector's stream position is stored under (no CRM object has this name). */
 export const CHANGE_STREAM_CURSOR = 'change-stream';
+
+/** The stored position of a connector's stream, or null. Kept as `{ position }`: the JSON column would parse a bare string. */
+export async function storedStreamPosition(tx: Tx, connectorId: string): Promise<string | null> {
+  const stored = await readCursor(tx, connectorId, CHANGE_STREAM_CURSOR);
+  const position = (stored as { position?: unknown } | null)?.position;
+  return typeof position === 'string' ? position : null;
+}
+
+export async function storeStreamPosition(tx: Tx, connectorId: string, position: string): Promise<void> {
+  await writeCursor(tx, connectorId, CHANGE_STREAM_CURSOR, { position });
+}
 
 export interface ChangeStreamOptions {
   /** False for a CRM whose stream is switched off (CUSTOMER_GRAPH_SALESFORCE_CDC=off). Default: every one. */
@@ -113,15 +125,14 @@ function runStream(getContext: () => ChangeApplierContext, crm: string, objectTy
       const { db } = getContext();
       let position: string | null = null;
       try {
-        const stored = fromNow ? null : await readCursor(db, connectorId, CHANGE_STREAM_CURSOR);
-        position = typeof stored === 'string' ? stored : null;
+        position = fromNow ? null : await storedStreamPosition(db, connectorId);
         let broken: (error: ConnectorError) => void = () => {};
         const broke = new Promise<ConnectorError>((resolve) => { broken = resolve; });
         open = await stream.open(objectTypes, position, {
           onEvents: async (batch) => {
             const added = await getContext().db.transaction(async (tx) => {
               const n = await insertInboxEventsOf(tx, connectorId, crm, batch.events);
-              await writeCursor(tx, connectorId, CHANGE_STREAM_CURSOR, batch.position);
+              await storeStreamPosition(tx, connectorId, batch.position);
               return n;
             });
             fromNow = false;
