@@ -38,7 +38,7 @@ export interface LedgerEntry {
   route: string;
   objectType: string;
   recordId: string;
-  operation: 'create' | 'update' | 'upsert' | 'delete';
+  operation: 'create' | 'update' | 'upsert' | 'delete' | 'undelete';
   fields: Record<string, unknown>;
 }
 

@@ -31,6 +31,12 @@ export interface SalesforceSandboxOptions extends SandboxStartOptions {
   tokenTtlSeconds?: number;
   /** Status of the control plane's rate-limit fault: 429 + Retry-After (default) or 403. */
   rateLimitStatus?: 429 | 403;
+  /** Publish Change Data Capture events on `/cometd/{version}` (default true; also `PUT /_sandbox/salesforce/streaming`). */
+  cdcEnabled?: boolean;
+  /** How long `/meta/connect` is held when no event is queued (default 110,000 ms as Salesforce; short in tests). */
+  connectHoldMs?: number;
+  /** How many of the newest change events stay replayable (default 10,000). */
+  cdcRetention?: number;
   /** Records to load when no seedDir is given (the shared demo data set passes its records here). */
   demoSeed?: SalesforceSeed;
 }
@@ -67,6 +73,11 @@ export async function startSalesforceSandbox(opts: SalesforceSandboxOptions = {}
     dailyApiLimit: opts.dailyApiLimit ?? 15_000,
     rateLimitStatus: opts.rateLimitStatus ?? 429,
     serverErrorStatus: 503,
+    streaming: {
+      ...(opts.cdcEnabled === undefined ? {} : { enabled: opts.cdcEnabled }),
+      ...(opts.connectHoldMs === undefined ? {} : { connectHoldMs: opts.connectHoldMs }),
+      ...(opts.cdcRetention === undefined ? {} : { retention: opts.cdcRetention }),
+    },
     reset: (org, seedDir) => seedOrg(org, opts, seedDir, false),
   });
   // A malformed seed rejects here, before the port is bound.

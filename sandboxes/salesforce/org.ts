@@ -2,6 +2,7 @@
 import { MetadataRegistry } from './describe/metadata.ts';
 import { IdGenerator } from './ids.ts';
 import { RecordStore } from './store.ts';
+import type { CommitListener } from './store.ts';
 import type { LedgerEntry } from '../common/control-plane.ts';
 
 export class SalesforceOrg {
@@ -19,8 +20,14 @@ export class SalesforceOrg {
     return Date.now() + this.clockOffsetMs;
   }
 
+  /** Told of every committed transaction after the ledger (Change Data Capture publishes from here). */
+  readonly commitListeners: CommitListener[] = [];
+
   constructor(onCommit: (entries: Omit<LedgerEntry, 'seq' | 'at'>[]) => void) {
-    this.store = new RecordStore(onCommit);
+    this.store = new RecordStore((entries, before) => {
+      onCommit(entries);
+      for (const listener of this.commitListeners) listener(entries, before);
+    });
   }
 
   newId(keyPrefix: string): string {

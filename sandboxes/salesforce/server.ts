@@ -14,6 +14,8 @@ import { QueryCursors } from './query-cursors.ts';
 import { dispatch, errorResponse } from './routes/dispatch.ts';
 import type { ApiContext, ApiRequest, ApiResponse } from './routes/types.ts';
 import { salesforceControlRouter } from './sandbox-control.ts';
+import type { StreamingOptions } from './streaming/control.ts';
+import { DEFAULT_STREAMING_OPTIONS, SalesforceStreaming } from './streaming/control.ts';
 import { LATEST_VERSION, isSupportedVersion, versionList } from './versions.ts';
 
 export interface ServerConfig {
@@ -23,6 +25,8 @@ export interface ServerConfig {
   rateLimitStatus: number;
   /** How the control plane's server-error fault answers (default 503 SERVER_UNAVAILABLE). */
   serverErrorStatus: number;
+  /** Change Data Capture over the Streaming API (defaults: enabled, 110 s connect hold, 10,000 events kept). */
+  streaming?: Partial<StreamingOptions>;
   /** Reloads records on `POST /_sandbox/reset`. */
   reset(org: SalesforceOrg, seedDir?: string): Promise<void>;
 }
@@ -34,6 +38,7 @@ export interface SalesforceServer {
   auth: TokenAuthority;
   budget: ApiBudget;
   cursors: QueryCursors;
+  streaming: SalesforceStreaming;
 }
 
 export function createSalesforceServer(config: ServerConfig): SalesforceServer {
@@ -55,6 +60,7 @@ export function createSalesforceServer(config: ServerConfig): SalesforceServer {
       await config.reset(org, seedDir);
       cursors.clear();
       budget.reset();
+      streaming.reset();
     },
     setLimits(limits) {
       if (limits.dailyApiLimit !== undefined) budget.limit = limits.dailyApiLimit;
@@ -68,6 +74,8 @@ export function createSalesforceServer(config: ServerConfig): SalesforceServer {
     },
   });
 
+  const streaming = new SalesforceStreaming(org, (token) => auth.isValid(token), { ...DEFAULT_STREAMING_OPTIONS, ...config.streaming });
+
   const ctx: ApiContext = {
     org, cursors, budget,
     origin: (req) => ({ method: req.method, route: routeKey({ method: req.method, path: `/services/data/v${req.version}${req.path}` } as Request) }),
@@ -75,8 +83,10 @@ export function createSalesforceServer(config: ServerConfig): SalesforceServer {
 
   const app = express();
   app.disable('x-powered-by');
+  // Streaming sits before the control plane: like Salesforce, it spends no API requests and shows in no stats.
+  app.use('/cometd', streaming.bayeux.router());
   app.use(control.middleware());
-  app.use('/_sandbox/salesforce', salesforceControlRouter(org, auth));
+  app.use('/_sandbox/salesforce', streaming.controlRouter(org), salesforceControlRouter(org, auth));
   app.use('/_sandbox', control.router());
   app.use(oauthRouter(auth, LATEST_VERSION));
   app.get(['/services/data', '/services/data/'], (_req, res) => void res.json(versionList()));
@@ -86,7 +96,7 @@ export function createSalesforceServer(config: ServerConfig): SalesforceServer {
   app.use((_req: Request, res: Response) => {
     res.status(404).json([{ message: 'The requested resource does not exist', errorCode: 'NOT_FOUND', fields: [] }]);
   });
-  return { app, control, org, auth, budget, cursors };
+  return { app, control, org, auth, budget, cursors, streaming };
 }
 
 function handleData(ctx: ApiContext, auth: TokenAuthority, budget: ApiBudget, req: Request, res: Response): ApiResponse {

@@ -12,6 +12,9 @@ export type SfRecord = Readonly<Record<string, unknown>> & { readonly Id: string
 
 type LedgerInput = Omit<LedgerEntry, 'seq' | 'at'>;
 
+/** A committed transaction: its ledger entries and each written record as it was before (undefined: created). */
+export type CommitListener = (entries: LedgerInput[], before: ReadonlyMap<string, SfRecord | undefined>) => void;
+
 type JournalEntry =
   | { kind: 'record'; type: string; id: string; prev: SfRecord | undefined }
   | { kind: 'ledger'; entry: LedgerInput };
@@ -21,7 +24,7 @@ export class RecordStore {
   /** Open transaction journal; null when writes auto-commit. */
   private journal: JournalEntry[] | null = null;
 
-  constructor(private readonly onCommit: (entries: LedgerInput[]) => void = () => {}) {}
+  constructor(private readonly onCommit: CommitListener = () => {}) {}
 
   private table(type: string): Map<string, SfRecord> {
     let t = this.tables.get(type);
@@ -114,9 +117,10 @@ export class RecordStore {
       throw err;
     } finally {
       if (outer) {
-        const committed = this.journal!.filter((j) => j.kind === 'ledger').map((j) => j.entry);
+        const journal = this.journal!;
+        const committed = journal.filter((j) => j.kind === 'ledger').map((j) => j.entry);
         this.journal = null;
-        if (committed.length) this.onCommit(committed);
+        if (committed.length) this.onCommit(committed, valuesBefore(journal));
       }
     }
   }
@@ -143,4 +147,11 @@ export class RecordStore {
     if (this.journal) fn();
     else this.transaction(fn);
   }
+}
+
+/** The first journaled previous value of each record: its state before the transaction. */
+function valuesBefore(journal: JournalEntry[]): Map<string, SfRecord | undefined> {
+  const before = new Map<string, SfRecord | undefined>();
+  for (const j of journal) if (j.kind === 'record' && !before.has(j.id)) before.set(j.id, j.prev);
+  return before;
 }

@@ -157,6 +157,26 @@ export function deleteRecord(org: SalesforceOrg, obj: ObjectDef, rawId: string, 
   return existing.Id;
 }
 
+/**
+ * Restores a soft-deleted record from the Recycle Bin (SOAP `undelete`; the sandbox offers it as a control route).
+ * Salesforce's UNDELETE_FAILED when the record is not deleted.
+ */
+export function undeleteRecord(org: SalesforceOrg, obj: ObjectDef, rawId: string, origin: WriteOrigin): string {
+  assertWritable(obj);
+  const id = to18(rawId);
+  const existing = id ? org.store.get(obj.name, id) : undefined;
+  if (!existing) throw notFound();
+  if (existing.IsDeleted !== true) throw new SfError(400, 'UNDELETE_FAILED', 'Entity is not in the recycle bin');
+  const stamp = nextStamp(org, existing);
+  const row: Row = { ...existing, IsDeleted: false, LastModifiedDate: stamp, SystemModstamp: stamp };
+  delete row.$deletedAt;
+  org.store.transaction(() => {
+    org.store.put(obj.name, row as SfRecord);
+    org.store.logWrite({ ...origin, objectType: obj.name, recordId: existing.Id, operation: 'undelete', fields: {} });
+  });
+  return existing.Id;
+}
+
 export interface UpsertResult {
   id: string;
   created: boolean;
