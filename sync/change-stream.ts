@@ -42,6 +42,12 @@ export interface ChangeStreamOptions {
   /** First reopen delay after a failure, doubled per failure in a row up to `maxBackoffMs`. Default 1 s and 5 min. */
   backoffMs?: number;
   maxBackoffMs?: number;
+  /**
+   * How often the streams are checked against the mapping and the connectors (an object mapped or unmapped, a
+   * connector swapped for new settings, joined or disabled): a stream whose objects or connector changed is reopened
+   * from its stored position. Default 30 s; 0 checks only on `refresh()`.
+   */
+  refreshMs?: number;
 }
 
 export interface ChangeStreams {
@@ -85,11 +91,15 @@ export function startChangeStreams(getContext: () => ChangeApplierContext, opts:
     }
   };
   refresh();
+  const refreshMs = opts.refreshMs ?? 30_000;
+  const timer = refreshMs > 0 ? setInterval(refresh, refreshMs) : undefined;
+  timer?.unref();
   return {
     refresh,
     open: () => [...runners].filter(([, r]) => r.isOpen()).map(([crm]) => crm),
     async stop() {
       stopped = true;
+      clearInterval(timer);
       const all = [...runners.values()];
       runners.clear();
       await Promise.all(all.map((r) => r.stop()));

@@ -50,14 +50,14 @@ afterEach(async () => {
   streams = undefined;
 });
 
-function start(stream: ScriptedStream, options: { enabled?: (crm: string) => boolean } = {}) {
+function start(stream: ScriptedStream, options: { enabled?: (crm: string) => boolean; refreshMs?: number } = {}) {
   const connectorId = `sf-stream-${++connectorSeq}`;
-  const connector = { crm: 'salesforce', changeStream: stream } as unknown as Connector;
+  const connectors = new Map([['salesforce', { crm: 'salesforce', changeStream: stream } as unknown as Connector]]);
   let stored = 0;
   streams = startChangeStreams(() => ({
-    db: t.db, config: parseMappingConfig(DEFAULT_MAPPING_CONFIG), connectors: new Map([['salesforce', connector]]), connectorIds: new Map([['salesforce', connectorId]]),
-  }), { logger: createLogger('test', 'silent'), backoffMs: 20, maxBackoffMs: 50, onStored: () => { stored++; }, ...options });
-  return { connectorId, storedCalls: () => stored };
+    db: t.db, config: parseMappingConfig(DEFAULT_MAPPING_CONFIG), connectors, connectorIds: new Map([['salesforce', connectorId]]),
+  }), { logger: createLogger('test', 'silent'), backoffMs: 20, maxBackoffMs: 50, refreshMs: 0, onStored: () => { stored++; }, ...options });
+  return { connectorId, connectors, storedCalls: () => stored };
 }
 
 async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
@@ -131,6 +131,23 @@ describe('change streams', () => {
     start(stream);
     await until(() => stream.handlers !== null, 'the stream to open');
     expect(stream.opens.map((o) => o.position)).toEqual([null, null, null]);
+  });
+
+  it('reopens from the stored position when the connector is swapped (new settings), and closes when it has no stream', async () => {
+    const old = new ScriptedStream([]);
+    const { connectorId, connectors } = start(old, { refreshMs: 20 });
+    await until(() => old.handlers !== null, 'the stream to open');
+    await old.handlers!.onEvents({ events: [event(40)], position: '{"/data/ContactChangeEvent":40}' });
+    const swapped = new ScriptedStream([]);
+    connectors.set('salesforce', { crm: 'salesforce', changeStream: swapped } as unknown as Connector);
+    await until(() => swapped.handlers !== null, 'the new connector\'s stream to open');
+    expect(old.closed).toBe(1);
+    expect(swapped.opens[0]?.position).toBe('{"/data/ContactChangeEvent":40}');
+    expect(await storedStreamPosition(t.db, connectorId)).toBe('{"/data/ContactChangeEvent":40}');
+    // Disabled: a connector without a stream.
+    connectors.set('salesforce', { crm: 'salesforce' } as unknown as Connector);
+    await until(() => swapped.closed === 1, 'the stream to close');
+    expect(streams!.open()).toEqual([]);
   });
 
   it('opens nothing for a CRM whose stream is switched off', async () => {
