@@ -1,7 +1,7 @@
 /**
  * Salesforce Change Data Capture end to end, with polling off so a change can only arrive through the stream: a phone
  * changed in the Salesforce sandbox through its REST API reaches a graphql-ws subscriber; the same events streamed by
- * a second gateway's stream on the same database are stored once; after the app closes and changes are made
+ * a second stream on the same database (and, on Postgres, by a second gateway joining it) are stored once; after the app closes and changes are made
  * meanwhile, a new app on the same database (PGlite: the same data folder; Postgres: the same database) resumes from
  * the stored position and receives them. The sandbox runs apart from the apps, so it outlives the first one.
  */
@@ -112,6 +112,24 @@ describe('Salesforce changes through Change Data Capture', () => {
       await expect.poll(() => phoneOf(t), { timeout: 10_000, interval: 50 }).toBe('+14155550113');
     } finally {
       await streams.stop();
+    }
+  });
+
+  // Two processes share a database only on Postgres (a PGlite folder has one owner).
+  it.runIf(process.env.DATABASE_URL)('two gateways on one database each stream the same changes; each is stored and applied once', async () => {
+    const other = await startTestApp({ demo: false, env: env(), join: t, linkOnStart: false });
+    try {
+      await streamOpen(other);
+      const before = (await inbox(t)).length;
+      await setPhone('+14155550116');
+      await expect.poll(async () => (await inbox(t)).length, { timeout: 10_000, interval: 50 }).toBe(before + 1);
+      await new Promise((r) => setTimeout(r, 500));
+      const rows = await inbox(t);
+      expect(rows).toHaveLength(before + 1);
+      expect(rows.filter((r) => r.processedAt !== null && (r.payload as { recordId: string }).recordId === recordId).length).toBeGreaterThan(0);
+      await expect.poll(() => phoneOf(other), { timeout: 10_000, interval: 50 }).toBe('+14155550116');
+    } finally {
+      await other.close();
     }
   });
 
