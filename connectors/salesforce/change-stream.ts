@@ -198,7 +198,14 @@ export class SalesforceChangeStream implements ChangeStream {
         fail(err instanceof ConnectorError ? err : new ConnectorError('CRM_UNAVAILABLE', CRM, `reopening the change stream failed: ${(err as Error).message}`, { cause: err }));
       }
     };
-    await connect(null);
+    try {
+      await connect(null);
+    } catch (err) {
+      // A channel subscribed before another failed may have delivered: nothing is handed over from a failed open.
+      closed = true;
+      await draining;
+      throw err;
+    }
     return stream;
   }
 
