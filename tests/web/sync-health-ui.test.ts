@@ -6,7 +6,7 @@
  * a missing token is shown with its code; the navigation switches to the review queue and back.
  */
 import { describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { hasChromium } from './support/browser.ts';
 import { useAdminUiApp } from './support/admin-ui-app.ts';
@@ -14,6 +14,7 @@ import type { BrowserSession } from './support/browser.ts';
 import { recordPollFailure, recordPollSuccess } from '../../db/poll-status-store.ts';
 import { connectors, syncCursors, webhookInbox, writebackDeadLetters, writebackOutbox } from '../../db/schema.ts';
 import { insertInboxEvents, markInboxFailed, writeCursor } from '../../db/sync-store.ts';
+import { CHANGE_STREAM_CURSOR, storeStreamPosition } from '../../sync/change-stream.ts';
 import { bearerGraphql } from '../support/bearer-graphql.ts';
 import type { TestApp } from '../support/test-app.ts';
 
@@ -49,6 +50,9 @@ describe('admin UI: sync health', () => {
       { id: 'ui-new', crm: 'hubspot', name: 'HubSpot not polled' },
     ]);
     await db.transaction((tx) => writeCursor(tx, 'ui-hs', 'contacts', { after: 'x' }));
+    // A Salesforce change stream's position (stored with the cursors): a push channel, not an object polled.
+    await db.transaction((tx) => storeStreamPosition(tx, 'ui-sf', '{"/data/ContactChangeEvent":7}'));
+    await db.update(syncCursors).set({ updatedAt: ago(5 * 60 + 10) }).where(and(eq(syncCursors.connectorId, 'ui-sf'), eq(syncCursors.objectType, CHANGE_STREAM_CURSOR)));
     await db.update(syncCursors).set({ updatedAt: ago(130) }).where(eq(syncCursors.connectorId, 'ui-hs'));
     // Poll outcomes (polling is off in this app, so nothing else writes them): Salesforce Contact lost its credentials
     // after a success 3 h ago; HubSpot companies has been rate limited since its first poll (no cursor); HubSpot deals
@@ -130,6 +134,8 @@ describe('admin UI: sync health', () => {
     expect(await hsCompanies.textContent()).toContain('HubSpot companies cannot be read: HubSpot asked us to slow down');
     expect(await hsCompanies.textContent()).toContain('The last poll failed 2 min ago. No poll of it has succeeded yet. What to do: nothing — polling resumes by itself');
     expect(await text('#sync-reading li[data-connector="ui-hs"][data-object="deals"]')).toBe('HubSpot deals — last polled 2 min ago, nothing new.');
+    expect(await text(`#sync-reading li[data-connector="ui-sf"][data-object="${CHANGE_STREAM_CURSOR}"]`)).toBe(
+      'Salesforce change stream — Salesforce pushes each change as it is committed; the last one arrived 5 min ago.');
     const sfLead = page.locator('#sync-reading li[data-connector="ui-sf"][data-object="Lead"]');
     expect(await sfLead.getAttribute('class')).toBe('warn');
     expect(await sfLead.textContent()).toBe('Salesforce Lead — last polled 2 h ago, 4 records read. '

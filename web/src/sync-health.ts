@@ -55,6 +55,15 @@ function problemLine(p: MappingProblem): HTMLElement {
     ` It was renamed or deleted in ${crm}, or the mapping names it wrongly. Map ${fields} to the right ${crm} field on the Field mapping page. (${p.reason})`);
 }
 
+/**
+ * Where a CRM pushes its changes over a stream the gateway opens (Salesforce Change Data Capture), the stream's
+ * position is kept with the polling cursors under this name (sync/change-stream.ts): it is no object, and not polled.
+ */
+const CHANGE_STREAM = 'change-stream';
+
+const streamSentence = (c: Cursor) => `${crmName(c.crm)} change stream — ${crmName(c.crm)} pushes each change as it is committed`
+  + (c.ageSeconds === null ? '.' : `; the last one arrived ${age(c.ageSeconds)} ago.`);
+
 const objectName = (c: Cursor) => (c.objectType ? `${crmName(c.crm)} ${c.objectType}` : (c.connectorName ?? crmName(c.crm)));
 
 /**
@@ -65,6 +74,7 @@ const objectName = (c: Cursor) => (c.objectType ? `${crmName(c.crm)} ${c.objectT
 function cursorLine(c: Cursor): HTMLElement {
   const name = objectName(c);
   const attrs = { 'data-connector': c.connectorId, 'data-object': c.objectType ?? undefined, title: c.lastPolledAt ?? c.updatedAt ?? undefined };
+  if (c.objectType === CHANGE_STREAM) return h('li', attrs, streamSentence(c));
   const moved = c.ageSeconds === null ? '' : ` Changes last read ${age(c.ageSeconds)} ago.`;
   if (c.lastError) {
     const e = c.lastError;
