@@ -5,9 +5,12 @@
  * extension writes its one channel's replay id into every /meta/subscribe of its client, so two channels cannot share
  * a client. Each change event becomes one `WebhookEvent` per record id (changeEvents).
  *
- * Position: JSON of channel → last replay id handed over. A channel missing from a stored position (an object mapped
- * since) replays every retained event (-2): re-reading a few records costs less than missing a change. Events are
- * queued as faye delivers them and handed over in order, one `onEvents` at a time.
+ * Position: JSON of channel → the last replay id handed over, or, for a channel that has delivered nothing yet, the
+ * time (ISO) the stream began listening to it. Replay ids exist only once an event came, so a quiet channel is
+ * resumed with every retained event (-2, up to 72 h at Salesforce) less those committed before that time (with a
+ * margin for clock skew, `SINCE_MARGIN_MS`): without the time, every restart would hand over days of old changes of
+ * a quiet object, each read again from the CRM. A channel missing from a stored position (an object mapped since) is
+ * listened to from now. Events are queued as faye delivers them and handed over in order, one `onEvents` at a time.
  *
  * The token comes from the runtime's TokenProvider, as for REST calls. When the Streaming API refuses it (AuthFailure:
  * 401 with reconnect "none" on /meta/handshake or /meta/connect) the token is refreshed once and the stream reopened
@@ -61,9 +64,23 @@ export function changeEvents(channel: string, data: unknown): WebhookEvent[] {
   }));
 }
 
-/** The replay id to subscribe each channel from. */
-function replayFrom(channels: readonly string[], position: string | null): Map<string, number> {
-  const out = new Map<string, number>();
+/**
+ * How much older than a quiet channel's listening time a replayed event may be and still be handed over: the CRM's
+ * clock may be behind ours. Polling covers a change skewed further.
+ */
+export const SINCE_MARGIN_MS = 5 * 60_000;
+
+/** Where each channel starts: the replay id to subscribe from, and for a quiet channel since when it was listened to. */
+interface StartPoints {
+  replay: Map<string, number>;
+  /** Quiet channels: epoch ms since which the stream listened to them (events committed before, less the margin, are old). */
+  since: Map<string, number>;
+}
+
+/** Where each channel starts from `position` (null: from now). */
+function replayFrom(channels: readonly string[], position: string | null, now: number): StartPoints {
+  const replay = new Map<string, number>();
+  const since = new Map<string, number>();
   let stored: Record<string, unknown> | null = null;
   if (position !== null) {
     try {
@@ -75,10 +92,30 @@ function replayFrom(channels: readonly string[], position: string | null): Map<s
     if (!stored) throw new ConnectorError('CRM_VALIDATION', CRM, 'the change stream position is not one this connector wrote', { details: { reason: 'position-invalid' } });
   }
   for (const channel of channels) {
-    const id = stored?.[channel];
-    out.set(channel, typeof id === 'number' && Number.isInteger(id) ? id : stored ? -2 : -1);
+    const at = stored?.[channel];
+    const quietSince = typeof at === 'string' ? Date.parse(at) : Number.NaN;
+    if (typeof at === 'number' && Number.isInteger(at)) replay.set(channel, at);
+    else if (!Number.isNaN(quietSince)) {
+      replay.set(channel, -2);
+      since.set(channel, quietSince);
+    } else {
+      replay.set(channel, -1);
+      since.set(channel, now);
+    }
   }
-  return out;
+  return { replay, since };
+}
+
+/** Position entries: replay ids of channels that delivered, listening times of quiet ones. */
+function positionOf(channels: readonly string[], handedOver: ReadonlyMap<string, number>, since: ReadonlyMap<string, number>): string {
+  const entries: [string, number | string][] = [];
+  for (const channel of channels) {
+    const id = handedOver.get(channel);
+    const at = since.get(channel);
+    if (id !== undefined) entries.push([channel, id]);
+    else if (at !== undefined) entries.push([channel, new Date(at).toISOString()]);
+  }
+  return JSON.stringify(Object.fromEntries(entries));
 }
 
 /** The parts of a faye client (jsforce ships faye without types) this file uses. */
@@ -128,9 +165,14 @@ export class SalesforceChangeStream implements ChangeStream {
     const channels = [...new Set(objectTypes.map(changeEventChannel))];
     if (channels.length === 0) throw new ConnectorError('CRM_VALIDATION', CRM, 'a change stream needs at least one object type');
     // What was received (queued or handed over), per channel: where an internal reopen starts.
-    const received = replayFrom(channels, position);
+    const { replay: received, since } = replayFrom(channels, position, Date.now());
     // What was handed over: the position batches carry.
     const handedOver = new Map([...received].filter(([, id]) => id >= 0));
+    /** Replayed events of a quiet channel committed before it was listened to (less the margin) are old news. */
+    const isNew = (channel: string, event: WebhookEvent) => {
+      const from = since.get(channel);
+      return from === undefined || Date.parse(event.occurredAt) >= from - SINCE_MARGIN_MS;
+    };
     const queue: { channel: string; data: unknown }[] = [];
     let closed = false;
     let session: Session | null = null;
@@ -139,12 +181,12 @@ export class SalesforceChangeStream implements ChangeStream {
     const drain = async (): Promise<void> => {
       while (!closed && queue.length) {
         const messages = queue.splice(0);
-        const events = messages.flatMap((m) => changeEvents(m.channel, m.data));
+        const events = messages.flatMap((m) => changeEvents(m.channel, m.data).filter((e) => isNew(m.channel, e)));
         for (const m of messages) {
           const id = Number((m.data as { event?: { replayId?: unknown } } | null)?.event?.replayId);
           if (Number.isInteger(id)) handedOver.set(m.channel, id);
         }
-        await handlers.onEvents({ events, position: JSON.stringify(Object.fromEntries(handedOver)) });
+        await handlers.onEvents({ events, position: positionOf(channels, handedOver, since) });
       }
     };
     const deliver = (channel: string, data: unknown) => {

@@ -6,6 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenChangeStream, WebhookEvent } from '../../../connectors/contract/index.ts';
+import { SINCE_MARGIN_MS } from '../../../connectors/salesforce/change-stream.ts';
 import type { SalesforceSandbox } from '../../../sandboxes/salesforce/index.ts';
 import { streamingState } from '../../sandboxes/salesforce/streaming-helpers.ts';
 import { connectorFor, startSandbox, stats, TOKEN_ROUTE } from './helpers.ts';
@@ -69,8 +70,28 @@ describe('Salesforce change stream against the sandbox', () => {
     expect(update?.changedFields).toContain('Phone');
     expect(update?.eventId).toMatch(new RegExp(`^cdc:/data/ContactChangeEvent:\\d+:${before}$`));
     expect(got.events().filter((e) => e.kind === 'created')).toEqual([]);
-    const position = JSON.parse(got.batches.at(-1)!.position) as Record<string, number>;
-    expect(Object.keys(position)).toEqual(['/data/ContactChangeEvent']);
+    // Contact: the replay id handed over; Account, quiet so far: since when it is listened to.
+    const position = JSON.parse(got.batches.at(-1)!.position) as Record<string, number | string>;
+    expect(Object.keys(position)).toEqual(['/data/ContactChangeEvent', '/data/AccountChangeEvent']);
+    expect(position['/data/ContactChangeEvent']).toBeTypeOf('number');
+    expect(Date.parse(String(position['/data/AccountChangeEvent']))).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it('resumes a quiet channel with the retained events committed since it was listened to, not older ones', async () => {
+    const [old] = await connector().createMany('Account', [{ fields: { Name: 'Quiet Before Ltd' } }]);
+    expect(old?.ok).toBe(true);
+    await new Promise((r) => setTimeout(r, 50));
+    // Listened to from now on (the margin for clock skew taken off): the account made above is older.
+    const position = JSON.stringify({ '/data/AccountChangeEvent': new Date(Date.now() + SINCE_MARGIN_MS).toISOString() });
+    const got = new Batches();
+    opened.push(await connector().changeStream!.open(['Account'], position, got.handlers));
+    const [fresh] = await connector().createMany('Account', [{ fields: { Name: 'Quiet After Ltd' } }]);
+    expect(fresh?.ok).toBe(true);
+    await got.until((events) => events.some((e) => fresh?.ok && e.recordId === fresh.id), 'the new account');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(got.events().map((e) => e.recordId)).not.toContain(old?.ok ? old.id : '');
+    // The replayed old event still moved the channel on: the position now holds a replay id.
+    expect(JSON.parse(got.batches.at(-1)!.position)['/data/AccountChangeEvent']).toBeTypeOf('number');
   });
 
   it('resumes from a batch position with only what came after it', async () => {
