@@ -248,6 +248,9 @@ export class SalesforceChangeStream implements ChangeStream {
       await draining;
       throw err;
     }
+    // A reopen after a break (a refused session) must not start a quiet channel "from now": a change made while the
+    // stream was down would be missed. It replays what is retained instead, less what came before listening began.
+    for (const [channel, id] of received) if (id === -1 && since.has(channel)) received.set(channel, -2);
     return stream;
   }
 

@@ -133,7 +133,7 @@ describe('Salesforce change stream against the sandbox', () => {
     try {
       const sf = connectorFor(quick);
       const got = new Batches();
-      opened.push(await sf.changeStream!.open(['Contact'], null, got.handlers));
+      opened.push(await sf.changeStream!.open(['Contact', 'Account'], null, got.handlers));
       const [before] = await sf.createMany('Contact', [{ fields: { LastName: 'BeforeRefresh' } }]);
       await got.until((events) => events.some((e) => e.recordId === before?.id), 'a change before the refresh');
       const tokensBefore = (await stats(quick)).routes[TOKEN_ROUTE] ?? 0;
@@ -141,13 +141,17 @@ describe('Salesforce change stream against the sandbox', () => {
       // Made at once: the stream reopens from the last replay id it received, so this change arrives however the
       // refusal and the reopening interleave with it.
       const [after] = await sf.createMany('Contact', [{ fields: { LastName: 'AfterRefresh' } }]);
+      // Accounts have sent nothing yet (a quiet channel, no replay id): its change made meanwhile arrives too.
+      const [account] = await sf.createMany('Account', [{ fields: { Name: 'After Refresh Ltd' } }]);
       await got.until((events) => events.some((e) => e.recordId === after?.id), 'a change after the refresh');
+      await got.until((events) => events.some((e) => e.recordId === account?.id), 'a quiet channel\'s change after the refresh');
       await expect.poll(async () => (await stats(quick)).routes[TOKEN_ROUTE], { timeout: 3000, interval: 50 }).toBe(tokensBefore + 1);
       // The held connect the sandbox refuses comes within its hold time: by then the stream has reopened.
       await new Promise((r) => setTimeout(r, 500));
       expect((await stats(quick)).routes[TOKEN_ROUTE]).toBe(tokensBefore + 1);
       expect(got.errors).toEqual([]);
       expect(got.events().filter((e) => e.recordId === after?.id)).toHaveLength(1);
+      expect(got.events().filter((e) => e.recordId === account?.id)).toHaveLength(1);
     } finally {
       await Promise.all(opened.splice(0).map((s) => s.close()));
       await quick.close();
