@@ -1,9 +1,10 @@
 /**
  * The change-latency measurement: a gateway process (gateway-process.ts) with change capture on, N graphql-ws
- * subscribers on `customerChanged`, and phone changes made one after the other in the HubSpot (or Pipedrive) sandbox
- * through its CRM API. Latency is from the moment the sandbox acknowledged the write (the PATCH answered: the change is committed
- * there) to the moment a subscriber holds the new merged phone; the PATCH's own duration is reported beside it, so
- * "from just before the call" is that much more.
+ * subscribers on `customerChanged`, and phone changes made one after the other in a CRM sandbox (HubSpot by default;
+ * Pipedrive, Salesforce, Dynamics 365 or Zoho CRM) through its CRM API (crm-changes.ts). Latency is from the moment
+ * the sandbox acknowledged the write (the PATCH or PUT answered: the change is committed there) to the moment a
+ * subscriber holds the new merged phone; the call's own duration is reported beside it, so "from just before the
+ * call" is that much more.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -12,13 +13,15 @@ import { fileURLToPath } from 'node:url';
 import { createClient } from 'graphql-ws';
 import type { Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import { phoneChange, pushesMade } from './crm-changes.ts';
+import type { LatencyCrm, SandboxUrls } from './crm-changes.ts';
 import { PREFIX } from './protocol.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export type LatencyCrm = 'hubspot' | 'pipedrive';
+export type { LatencyCrm } from './crm-changes.ts';
 
 export interface LatencyOptions {
   mode: 'webhook' | 'poll';
@@ -49,8 +52,9 @@ export interface LatencyReport {
   /** Events that were not one of our changes (another field, a repeat): counted, not timed. */
   otherEvents: number;
   latencyMs: { p50: number; p90: number; p99: number; max: number };
-  /** Duration of the sandbox PATCH itself. */
+  /** Duration of the CRM API call (PATCH, or Zoho's PUT) itself. */
   callMs: { p50: number; p99: number };
+  /** Push mode: webhooks or notifications the sandbox delivered, or for Salesforce the CDC events it published. */
   webhooksDelivered: number | undefined;
   gatewayRssBytes: number;
   gatewayPeakRssBytes: number;
@@ -62,10 +66,8 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
-interface Gateway {
+interface Gateway extends SandboxUrls {
   url: string;
-  hubspotUrl: string;
-  pipedriveUrl?: string;
   driver: string;
   stats(): Promise<{ subscriptions: { subscribers: number; deliveries: number; dropped: number }; rss: number; maxRss: number }>;
   stop(): Promise<void>;
@@ -85,7 +87,7 @@ async function startGateway(mode: 'webhook' | 'poll', pollMs: number, crm: Laten
     waiting.push(resolve);
     void exited.then((code) => reject(new Error(`gateway process exited with ${code}`)));
   });
-  const hello = (await next()) as { url: string; hubspotUrl: string; pipedriveUrl?: string; driver: string };
+  const hello = (await next()) as unknown as SandboxUrls & { url: string; driver: string };
   return {
     ...hello,
     async stats() {
@@ -117,24 +119,6 @@ async function until(check: () => Promise<boolean> | boolean, timeoutMs: number,
 
 const digits = (phone: string | null | undefined) => (phone ?? '').replace(/\D/g, '');
 
-/** One phone change through the CRM's own API; resolves when the sandbox answered (the change is committed there). */
-function changePhone(gw: Gateway, crm: LatencyCrm, recordId: string, phone: string): Promise<Response> {
-  const json = { 'content-type': 'application/json' };
-  if (crm === 'pipedrive') {
-    return fetch(`${gw.pipedriveUrl}/api/v2/persons/${recordId}`, {
-      method: 'PATCH', headers: { ...json, 'x-api-token': 'sandbox-pipedrive-token' }, body: JSON.stringify({ phones: [{ value: phone, primary: true, label: 'work' }] }),
-    });
-  }
-  return fetch(`${gw.hubspotUrl}/crm/v3/objects/contacts/${recordId}`, {
-    method: 'PATCH', headers: { ...json, authorization: 'Bearer sandbox-token' }, body: JSON.stringify({ properties: { phone } }),
-  });
-}
-
-async function webhooksDelivered(gw: Gateway, crm: LatencyCrm): Promise<number> {
-  const url = crm === 'pipedrive' ? `${gw.pipedriveUrl}/_sandbox/pipedrive/webhooks` : `${gw.hubspotUrl}/_sandbox/hubspot/webhooks`;
-  return ((await (await fetch(url)).json()) as { delivered: number }).delivered;
-}
-
 export async function runChangeLatency(opts: LatencyOptions): Promise<LatencyReport> {
   const log = opts.log ?? (() => {});
   const pollMs = opts.mode === 'poll' ? (opts.pollMs ?? 1000) : 0;
@@ -143,11 +127,12 @@ export async function runChangeLatency(opts: LatencyOptions): Promise<LatencyRep
   const gw = await startGateway(opts.mode, pollMs, crm, log);
   const clients: Client[] = [];
   try {
-    // Customers with a record in the CRM (most also have a Salesforce one: the change is merged with it).
+    const changePhone = await phoneChange(crm, gw);
+    // Customers with a record in the CRM, those with a record in another CRM too first (the change is merged with it).
     const page = await gql<{ customers: { edges: { node: { id: string; sources: { crm: string; recordId: string }[] } }[] } }>(gw.url,
       '{ customers(first: 500) { edges { node { id sources { crm recordId } } } } }');
     const targets = page.customers.edges.map((e) => e.node)
-      .map((n) => ({ id: n.id, recordId: n.sources.find((s) => s.crm === crm)?.recordId, both: n.sources.some((s) => s.crm === 'salesforce') }))
+      .map((n) => ({ id: n.id, recordId: n.sources.find((s) => s.crm === crm)?.recordId, both: n.sources.some((s) => s.crm !== crm) }))
       .filter((n): n is { id: string; recordId: string; both: boolean } => Boolean(n.recordId))
       .sort((a, b) => Number(b.both) - Number(a.both))
       .slice(0, opts.customers ?? 20);
@@ -189,10 +174,10 @@ export async function runChangeLatency(opts: LatencyOptions): Promise<LatencyRep
       // A random pause first, so changes fall at random points of the poll interval (or webhook batch window).
       await sleep(Math.random() * (opts.mode === 'poll' ? pollMs : 200));
       const before = now();
-      const res = await changePhone(gw, crm, target.recordId, phone);
+      const res = await changePhone(target.recordId, phone);
       const after = now();
       await res.arrayBuffer();
-      if (!res.ok) throw new Error(`PATCH ${crm} record ${target.recordId}: ${res.status}`);
+      if (!res.ok) throw new Error(`phone change of ${crm} record ${target.recordId}: ${res.status}`);
       committedAt[i] = after;
       callMs.push(after - before);
       try {
@@ -207,7 +192,7 @@ export async function runChangeLatency(opts: LatencyOptions): Promise<LatencyRep
     const latencies = received.flatMap((m, i) => [...m.values()].map((at) => at - committedAt[i]!)).sort((a, b) => a - b);
     const calls = [...callMs].sort((a, b) => a - b);
     const stats = await gw.stats();
-    const webhooks = opts.mode === 'webhook' ? await webhooksDelivered(gw, crm) : undefined;
+    const webhooks = opts.mode === 'webhook' ? await pushesMade(crm, gw) : undefined;
     return {
       mode: opts.mode, crm, pollMs, driver: gw.driver, subscribers: opts.subscribers, changes: opts.changes, customers: targets.length,
       expectedDeliveries: opts.changes * opts.subscribers, deliveries: latencies.length, missing, otherEvents,

@@ -1,10 +1,12 @@
 /**
- * Change-to-subscriber latency bench: a phone changed in the HubSpot sandbox (through its CRM API) until every
- * graphql-ws subscriber of `customerChanged` holds the new merged phone, through the signed-webhook path (sandbox
- * delivery → inbox → worker → snapshot → NOTIFY → subscribers) and through polling (webhooks off); p50/p99.
+ * Change-to-subscriber latency bench: a phone changed in a CRM sandbox (through the CRM's own API) until every
+ * graphql-ws subscriber of `customerChanged` holds the new merged phone, through the CRM's push path (`webhook`
+ * mode: sandbox push → inbox → worker → snapshot → NOTIFY → subscribers) and through polling (push off); p50/p99.
+ * Push paths by `--crm`: HubSpot signed webhook, Pipedrive webhook, Salesforce CDC stream, Dynamics 365 webhook,
+ * Zoho CRM notification (crm-changes.ts).
  *
  *   npm run bench -- change-latency [--modes webhook,poll] [--changes 200] [--subscribers 10] [--poll-ms 1000]
- *                                   [--customers 20] [--crm hubspot|pipedrive] [--json]
+ *                                   [--customers 20] [--crm hubspot|pipedrive|salesforce|dynamics|zoho] [--json]
  *
  * One gateway process per mode (the app as `npm start` runs it, demo sandboxes in their own process); changes are
  * made one at a time, each after the previous one reached every subscriber, after a random pause (up to one poll
@@ -13,6 +15,7 @@
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { CRM_NAME, isLatencyCrm, LATENCY_CRMS, PUSH_PATH } from './crm-changes.ts';
 import { runChangeLatency } from './latency.ts';
 import type { LatencyReport } from './latency.ts';
 
@@ -34,16 +37,15 @@ const whole = (raw: string, name: string) => {
 };
 const modes = values.modes.split(',').map((m) => m.trim());
 for (const m of modes) if (m !== 'webhook' && m !== 'poll') throw new Error(`--modes: unknown mode "${m}"`);
-if (values.crm !== 'hubspot' && values.crm !== 'pipedrive') throw new Error(`--crm: "${values.crm}" is not hubspot or pipedrive`);
 const crm = values.crm;
-const PATHS = { hubspot: 'HubSpot signed webhook', pipedrive: 'Pipedrive webhook (Basic credentials)' } as const;
+if (!isLatencyCrm(crm)) throw new Error(`--crm: "${crm}" is not one of ${LATENCY_CRMS.join(', ')}`);
 
 const ms = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : '–');
 export function renderTable(reports: LatencyReport[]): string {
   return [
-    '| path | database | subscribers | changes | deliveries | missing | p50 ms | p90 ms | p99 ms | max ms | PATCH p50 ms | gateway RSS MB (peak) |',
+    '| path | database | subscribers | changes | deliveries | missing | p50 ms | p90 ms | p99 ms | max ms | call p50 ms | gateway RSS MB (peak) |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...reports.map((r) => `| ${r.mode === 'webhook' ? PATHS[r.crm] : `${r.crm === 'pipedrive' ? 'Pipedrive' : 'HubSpot'} change, polling every ${r.pollMs} ms`} | ${r.driver} | ${r.subscribers} | ${r.changes} | ${r.deliveries} / ${r.expectedDeliveries} | ${r.missing} | ${ms(r.latencyMs.p50)} | ${ms(r.latencyMs.p90)} | ${ms(r.latencyMs.p99)} | ${ms(r.latencyMs.max)} | ${ms(r.callMs.p50)} | ${(r.gatewayRssBytes / 2 ** 20).toFixed(0)} (${(r.gatewayPeakRssBytes / 2 ** 20).toFixed(0)}) |`),
+    ...reports.map((r) => `| ${r.mode === 'webhook' ? PUSH_PATH[r.crm] : `${CRM_NAME[r.crm]} change, polling every ${r.pollMs} ms`} | ${r.driver} | ${r.subscribers} | ${r.changes} | ${r.deliveries} / ${r.expectedDeliveries} | ${r.missing} | ${ms(r.latencyMs.p50)} | ${ms(r.latencyMs.p90)} | ${ms(r.latencyMs.p99)} | ${ms(r.latencyMs.max)} | ${ms(r.callMs.p50)} | ${(r.gatewayRssBytes / 2 ** 20).toFixed(0)} (${(r.gatewayPeakRssBytes / 2 ** 20).toFixed(0)}) |`),
   ].join('\n');
 }
 
