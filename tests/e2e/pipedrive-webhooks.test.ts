@@ -93,11 +93,7 @@ describe('Pipedrive webhooks (demo)', () => {
   }, 30_000);
 
   it('subscribing again finds the subscriptions it made instead of duplicating them', async () => {
-    const handler = demo.t.app.connectors.get('pipedrive')!.webhooks!;
-    const made = await handler.ensureSubscriptions!(demo.webhookUrl());
-    expect(made.created).toHaveLength(3);
-    const again = await handler.ensureSubscriptions!(demo.webhookUrl());
-    expect(again).toEqual({ existing: made.created, created: [], removed: [], notRemoved: [] });
+    await demo.expectSubscribingAgainFinds(3);
     expect(await subscriptions()).toHaveLength(3);
   });
 

@@ -39,6 +39,13 @@ export interface WebhookDemo {
    * the server counts exactly one (a count that merely changed could be the previous one ending).
    */
   subscribePhone(): Promise<Collected>;
+  /**
+   * The same delivery posted 10 times at once, after the change it reports was made in the CRM: every answer 200,
+   * the subscriber told once (the new merged `phone`), one inbox row more.
+   */
+  expectAppliedOnce(sub: Collected, deliver: () => Promise<Response>, phone: string): Promise<void>;
+  /** Subscribing twice: the first call creates `created` subscriptions, the second finds exactly those. */
+  expectSubscribingAgainFinds(created: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -74,6 +81,23 @@ export async function startWebhookDemo(crm: string): Promise<WebhookDemo> {
         const sub = collect(client, PHONE_SUBSCRIPTION, { ids: [customer.id] });
         await expect.poll(() => t.app.server.subscriptions!.stats().subscribers, { timeout: 5000, interval: 20 }).toBe(1);
         return sub;
+      },
+      async expectAppliedOnce(sub, deliver, phone) {
+        const before = (await inboxRows()).length;
+        const answers = await Promise.all(Array.from({ length: 10 }, deliver));
+        expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
+        const [result] = await sub.waitFor(1, 10_000);
+        expect(result!.data).toMatchObject({ customerChanged: { customer: { phone } } });
+        await t.app.sync.inbox.drain();
+        await new Promise((r) => setTimeout(r, 1000));
+        expect(sub.results).toHaveLength(1);
+        expect((await inboxRows()).length).toBe(before + 1);
+      },
+      async expectSubscribingAgainFinds(created) {
+        const handler = t.app.connectors.get(crm)!.webhooks!;
+        const made = await handler.ensureSubscriptions!(webhookUrl());
+        expect(made.created).toHaveLength(created);
+        expect(await handler.ensureSubscriptions!(webhookUrl())).toEqual({ existing: made.created, created: [], removed: [], notRemoved: [] });
       },
       async close() {
         for (const c of clients) await c.dispose();
