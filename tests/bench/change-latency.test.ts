@@ -1,6 +1,6 @@
 /**
- * The change-latency bench at a tiny size, through both paths (signed webhook, polling): every change reaches every
- * subscriber as the new merged value, and the report's counts add up. No timing is asserted.
+ * The change-latency bench at a tiny size, through both paths (the CRM's push path, polling) for every CRM: every
+ * change reaches every subscriber as the new merged value, and the report's counts add up. No timing is asserted.
  */
 import { describe, expect, it } from 'vitest';
 import { percentile, runChangeLatency } from '../../bench/change-latency/latency.ts';
@@ -46,4 +46,21 @@ describe('change-latency bench', () => {
     expect(r.crm).toBe('pipedrive');
     expect(r.webhooksDelivered).toBeGreaterThanOrEqual(2);
   }, 600_000);
+
+  // The push paths added since: Salesforce CDC stream, Dynamics 365 webhook, Zoho CRM notification; each also with
+  // its push switched off (CUSTOMER_GRAPH_SALESFORCE_CDC=off, or the sandbox's delivery off), through polling.
+  for (const crm of ['salesforce', 'dynamics', 'zoho'] as const) {
+    it(`a ${crm} change reaches every subscriber through its push path`, async () => {
+      const r = await runChangeLatency({ mode: 'webhook', crm, subscribers: 2, changes: 2, customers: 2 });
+      expectEveryChangeDelivered(r, 2, 2);
+      expect(r.crm).toBe(crm);
+      expect(r.webhooksDelivered).toBeGreaterThanOrEqual(2);
+    }, 600_000);
+
+    it(`with its push off, a ${crm} change reaches every subscriber through polling`, async () => {
+      const r = await runChangeLatency({ mode: 'poll', crm, pollMs: 500, subscribers: 2, changes: 2, customers: 2 });
+      expectEveryChangeDelivered(r, 2, 2);
+      expect(r.crm).toBe(crm);
+    }, 600_000);
+  }
 });
