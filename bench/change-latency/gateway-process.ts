@@ -13,7 +13,7 @@
  * when it is the CRM the changes are made in.
  *
  * Protocol: lines of ours on stdout start with PREFIX. First `{ url, hubspotUrl, pipedriveUrl, salesforceUrl, dynamicsUrl, zohoUrl, driver }`, then one
- * answer per stdin command: `stats` → { subscriptions, rss, maxRss }; `exit` (or a closed stdin) ends the process.
+ * answer per stdin command: `stats` → { subscriptions, streams (CRMs whose change stream is open), rss, maxRss }; `exit` (or a closed stdin) ends the process.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -98,7 +98,7 @@ input.on('line', (line) => {
   const cmd = line.trim();
   if (cmd === 'stats') {
     const m = process.memoryUsage();
-    reply({ subscriptions: app.server.subscriptions!.stats(), rss: m.rss, maxRss: process.resourceUsage().maxRSS * 1024 });
+    reply({ subscriptions: app.server.subscriptions!.stats(), streams: app.sync.changeStreams.open(), rss: m.rss, maxRss: process.resourceUsage().maxRSS * 1024 });
   } else if (cmd === 'exit') {
     void shutdown();
   }

@@ -56,6 +56,13 @@ export interface LatencyReport {
   callMs: { p50: number; p99: number };
   /** Push mode: webhooks or notifications the sandbox delivered, or for Salesforce the CDC events it published. */
   webhooksDelivered: number | undefined;
+  /**
+   * Poll mode: pushes the sandbox made while the changes were measured (0 when its push is off as it should be);
+   * undefined for Salesforce, whose push is the gateway's stream (see openStreams).
+   */
+  pushedWhilePolling: number | undefined;
+  /** CRMs whose change stream the gateway held open at the end (Salesforce CDC unless switched off). */
+  openStreams: string[];
   gatewayRssBytes: number;
   gatewayPeakRssBytes: number;
   seconds: number;
@@ -69,7 +76,7 @@ export function percentile(sorted: readonly number[], p: number): number {
 interface Gateway extends SandboxUrls {
   url: string;
   driver: string;
-  stats(): Promise<{ subscriptions: { subscribers: number; deliveries: number; dropped: number }; rss: number; maxRss: number }>;
+  stats(): Promise<{ subscriptions: { subscribers: number; deliveries: number; dropped: number }; streams: string[]; rss: number; maxRss: number }>;
   stop(): Promise<void>;
 }
 
@@ -164,6 +171,7 @@ export async function runChangeLatency(opts: LatencyOptions): Promise<LatencyRep
     const committedAt: number[] = [];
     const callMs: number[] = [];
     let missing = 0;
+    const pushesBefore = opts.mode === 'poll' && crm !== 'salesforce' ? await pushesMade(crm, gw) : undefined;
     const started = now();
     for (let i = 0; i < opts.changes; i++) {
       const target = targets[i % targets.length]!;
@@ -193,12 +201,13 @@ export async function runChangeLatency(opts: LatencyOptions): Promise<LatencyRep
     const calls = [...callMs].sort((a, b) => a - b);
     const stats = await gw.stats();
     const webhooks = opts.mode === 'webhook' ? await pushesMade(crm, gw) : undefined;
+    const pushedWhilePolling = pushesBefore === undefined ? undefined : (await pushesMade(crm, gw)) - pushesBefore;
     return {
       mode: opts.mode, crm, pollMs, driver: gw.driver, subscribers: opts.subscribers, changes: opts.changes, customers: targets.length,
       expectedDeliveries: opts.changes * opts.subscribers, deliveries: latencies.length, missing, otherEvents,
       latencyMs: { p50: percentile(latencies, 50), p90: percentile(latencies, 90), p99: percentile(latencies, 99), max: latencies.at(-1) ?? NaN },
       callMs: { p50: percentile(calls, 50), p99: percentile(calls, 99) },
-      webhooksDelivered: webhooks, gatewayRssBytes: stats.rss, gatewayPeakRssBytes: stats.maxRss, seconds,
+      webhooksDelivered: webhooks, pushedWhilePolling, openStreams: stats.streams, gatewayRssBytes: stats.rss, gatewayPeakRssBytes: stats.maxRss, seconds,
     };
   } finally {
     await Promise.all(clients.map((c) => c.dispose()));

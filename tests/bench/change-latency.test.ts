@@ -38,6 +38,7 @@ describe('change-latency bench', () => {
     const r = await runChangeLatency({ mode: 'poll', pollMs: 500, subscribers: 2, changes: 2, customers: 2 });
     expectEveryChangeDelivered(r, 2, 2);
     expect(r.webhooksDelivered).toBeUndefined();
+    expect(r.pushedWhilePolling).toBe(0);
   }, 600_000);
 
   it('a Pipedrive change reaches every subscriber through its webhook', async () => {
@@ -55,12 +56,16 @@ describe('change-latency bench', () => {
       expectEveryChangeDelivered(r, 2, 2);
       expect(r.crm).toBe(crm);
       expect(r.webhooksDelivered).toBeGreaterThanOrEqual(2);
+      if (crm === 'salesforce') expect(r.openStreams).toContain('salesforce');
     }, 600_000);
 
     it(`with its push off, a ${crm} change reaches every subscriber through polling`, async () => {
       const r = await runChangeLatency({ mode: 'poll', crm, pollMs: 500, subscribers: 2, changes: 2, customers: 2 });
       expectEveryChangeDelivered(r, 2, 2);
       expect(r.crm).toBe(crm);
+      // The push really was off: the sandbox delivered nothing meanwhile, or the gateway held no Salesforce stream.
+      if (crm === 'salesforce') expect(r.openStreams).not.toContain('salesforce');
+      else expect(r.pushedWhilePolling).toBe(0);
     }, 600_000);
   }
 });
