@@ -41,6 +41,17 @@ export function parseDeliveryPatch(body: unknown, switchName: 'enabled' | 'pause
   return patch;
 }
 
+/** An absolute http(s) URL: what a subscription may deliver to (a CRM refuses anything else when it is made). */
+export function isHttpUrl(raw: unknown): raw is string {
+  if (typeof raw !== 'string') return false;
+  try {
+    const url = new URL(raw);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
 /** One delivery attempt as the log keeps it; the job's label is merged in. */
 export interface DeliveryAttempt {
   /** When the attempt started (ISO). */

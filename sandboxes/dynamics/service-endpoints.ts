@@ -6,6 +6,7 @@
  * `$select`, POST and DELETE. As in Dataverse, an endpoint's `authvalue` reads as null: the key it holds (the headers
  * every delivery carries) cannot be read back. Registrations live until a reset.
  */
+import { isHttpUrl } from '../common/webhook-delivery.ts';
 import type { ApiRequest } from './api.ts';
 import { jsonBody, preferOf } from './api.ts';
 import { badQuery, badRequest, CODES, DataverseError, emptyAnswer, jsonAnswer, rowNotFound, unknownProperty } from './errors.ts';
@@ -113,16 +114,6 @@ export function parseAuthSettings(raw: unknown): Record<string, string> | undefi
     pos = setting.lastIndex;
   }
   return Object.keys(headers).length ? headers : undefined;
-}
-
-function isHttpUrl(raw: unknown): raw is string {
-  if (typeof raw !== 'string') return false;
-  try {
-    const url = new URL(raw);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
 }
 
 /** `$filter` on a system table: `a eq <literal>` clauses joined by `and` (the forms registration code uses). */

@@ -4,6 +4,7 @@
  * lives until its `channel_expiry` (at most 7 days ahead, 1 hour when absent); an expired channel is gone: it is not
  * listed, not notified, cannot be patched, and its id may be taken again.
  */
+import { isHttpUrl } from '../common/webhook-delivery.ts';
 import { moduleId } from './metadata.ts';
 import { isRecordModule } from './schema.ts';
 import type { ModuleName } from './schema.ts';
@@ -63,16 +64,6 @@ function parseEvents(raw: unknown): WatchEvent[] | undefined {
     events.push({ module: m[1] as ModuleName, operation: m[2] as WatchOperation });
   }
   return events;
-}
-
-function isHttpUrl(raw: unknown): raw is string {
-  if (typeof raw !== 'string') return false;
-  try {
-    const url = new URL(raw);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
 }
 
 /**
