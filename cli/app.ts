@@ -39,7 +39,9 @@ import type { DownCrm } from './crm-retry.ts';
 import { createResync } from './resync.ts';
 import { setUpConnectors } from './connector-setup.ts';
 import type { ConnectorSetup } from './connector-setup.ts';
-import { linkAll } from './link-on-start.ts';
+import { linkAll, linkAtStart } from './link-on-start.ts';
+import { linkOnStartMode, planStartLink } from './start-link-plan.ts';
+import type { StartLinkPlan } from './start-link-plan.ts';
 import type { LinkAllReport } from './link-on-start.ts';
 import type { LinkerProgress } from '../sync/email-linker.ts';
 import { resolveCipher } from './secret-key.ts';
@@ -98,6 +100,8 @@ export interface RunningApp {
    * database. Saves run one at a time; every other process on the database serves the saved version too (mapping-runtime.ts).
    */
   applyMappingConfig(document: unknown, meta?: SaveMeta): Promise<number>;
+  /** What the start-time link run read (cli/start-link-plan.ts); null when the command links by itself or not at all. */
+  startLink: StartLinkPlan | null;
   /** Links every native record to golden records (idempotent). */
   link(onProgress?: (p: LinkerProgress) => void): Promise<LinkAllReport>;
   /** Connectors whose CRM could not be read (at start, or when joining) and that do not run yet. */
@@ -281,7 +285,14 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
 
     const link = (onProgress?: (p: LinkerProgress) => void, part?: { goldenTypes: string[]; signal: AbortSignal }) =>
       linkAll({ db, connectors, connectorIds, getConfig, logger, ...(onProgress ? { onProgress } : {}), ...part });
-    if (options.linkOnStart !== false) await link();
+    let startLink: StartLinkPlan | null = null;
+    if (options.linkOnStart !== false) {
+      const plan = startLink = await planStartLink({
+        db, config: getConfig(), connectors, connectorIds, mode: linkOnStartMode(env, setup.demo),
+        polling: intervalMs(env, 'CUSTOMER_GRAPH_POLL_INTERVAL_MS', 15_000) > 0,
+      });
+      await linkAtStart(plan, (goldenTypes) => linkAll({ db, connectors, connectorIds, getConfig, logger, goldenTypes }), logger);
+    }
     // After the start-time link run (it reads the CRMs the recomputations need), in the background.
     retirements.start();
     // startResync's runs live in resync_runs: one cut short by a stop or a crash is resumed here at start and every
@@ -315,7 +326,9 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
       }
     };
     fleet.onApplied((row) => resubscribe(row.crm));
+    let leadsChangeCapture = (): boolean | undefined => undefined;
     const metrics = createGatewayMetrics({
+      changeCaptureLeader: () => leadsChangeCapture(),
       // The dead letters' count is all a scrape needs, not their list.
       syncHealth: () => syncHealth(db, { newestDeadLetters: 0 }),
       rateLimits: () => [...connectors].map(([crm, c]) => [crm, c.rateLimitState()] as const),
@@ -330,6 +343,7 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
       },
     });
     cleanups.push(() => sync.stop());
+    leadsChangeCapture = () => sync.leadership.isLeader();
     resubscribe = (crm) => void sync.subscribeWebhooks(crm);
     writebackWorker.start();
     cleanups.push(() => writebackWorker.stop());
@@ -368,6 +382,7 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
       mappingConfig: getConfig,
       applyMappingConfig,
       link,
+      startLink,
       unavailableCrms: () => crmRetry.list(),
       close: cleanup,
     };

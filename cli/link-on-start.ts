@@ -11,6 +11,7 @@ import { NOT_READ, readCrmClocks, storeBackfillCursors } from '../sync/backfill-
 import type { BackfillCursorsReport } from '../sync/backfill-cursors.ts';
 import { runEmailLinker } from '../sync/email-linker.ts';
 import type { LinkerProgress, LinkerReport } from '../sync/email-linker.ts';
+import type { StartLinkPlan } from './start-link-plan.ts';
 
 export interface LinkAllOptions {
   db: Database;
@@ -54,4 +55,22 @@ export async function linkAll(opts: LinkAllOptions): Promise<LinkAllReport> {
     'linked native records to golden records',
   );
   return report;
+}
+
+/**
+ * The start-time link run as planned (cli/start-link-plan.ts): the golden types with an object never read completely,
+ * or everything (`always`), or nothing. Says what it skips and how to read everything anyway.
+ */
+export async function linkAtStart(plan: StartLinkPlan, link: (goldenTypes: string[]) => Promise<LinkAllReport>, logger: Logger): Promise<LinkAllReport | null> {
+  if (plan.resumed.length > 0) {
+    logger.info({ objects: plan.resumed.map((o) => `${o.crm} ${o.objectType}`) },
+      'not read again at start: these CRM objects were read completely before, and polling resumes them from their stored change cursors. ' +
+      'To read every record again, run `customer-graph sync --backfill` or the admin mutation startResync; CUSTOMER_GRAPH_LINK_ON_START=always reads everything at every start');
+  }
+  if (plan.goldenTypes.length === 0) return null;
+  if (plan.unread.length > 0) {
+    logger.info({ goldenTypes: plan.goldenTypes, unread: plan.unread.map((o) => `${o.crm} ${o.objectType}`) },
+      'reading at start the golden types with CRM objects never read completely (a first start, or a connector or object mapped since)');
+  }
+  return link(plan.goldenTypes);
 }
