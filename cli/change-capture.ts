@@ -13,7 +13,15 @@
  * week back; older cursors answer CURSOR_EXPIRED; `0` keeps everything),
  * `CUSTOMER_GRAPH_PUBLIC_URL` (the base URL CRMs post to, when a proxy sits in front of the gateway),
  * `CUSTOMER_GRAPH_SALESFORCE_CDC` (`off`: Salesforce changes arrive by polling only, for orgs without Change Data
- * Capture on the mapped objects).
+ * Capture on the mapped objects), `CUSTOMER_GRAPH_LEADER_LEASE_MS` (default 30000: how long the change-capture lease
+ * lasts unrenewed; at least 1000).
+ *
+ * Several processes (gateway replicas, workers) on one database: the inbox worker and webhook receipt run in every
+ * one (rows are claimed with SKIP LOCKED, events de-duplicated by id), but the loops that talk to the CRMs on their
+ * own — polling, the change streams and webhook subscription upkeep — run only in the process that holds the
+ * database's 'change-capture' lease (sync/leadership.ts). Otherwise each replica would poll every CRM object (N× the
+ * API calls), open its own CometD client and race the others creating webhook subscriptions. When the leader stops
+ * or dies, another process takes the lease over and starts them.
  */
 import type { Connector } from '../connectors/contract/index.ts';
 import type { Database } from '../db/open-database.ts';
@@ -29,6 +37,9 @@ import type { ChangeStreams } from '../sync/change-stream.ts';
 import { startInboxWorker } from '../sync/inbox-worker.ts';
 import type { InboxWorker } from '../sync/inbox-worker.ts';
 import { startPolling } from '../sync/poller.ts';
+import { startLeadership } from '../sync/leadership.ts';
+import type { Leadership } from '../sync/leadership.ts';
+import { CHANGE_CAPTURE_LEASE } from '../db/process-lease-store.ts';
 import { pruneChangeLog } from '../db/change-log.ts';
 import { retentionSchedule } from '../sync/retention-schedule.ts';
 import type { RetentionSchedule } from '../sync/retention-schedule.ts';
@@ -39,17 +50,29 @@ import type { ConnectorSetup } from './connector-setup.ts';
 
 export interface ChangeCapture {
   inbox: InboxWorker;
-  /** Undefined when polling is off (`CUSTOMER_GRAPH_POLL_INTERVAL_MS=0`). */
-  poller: Poller | undefined;
-  /** The connectors' change streams (Salesforce CDC), reopened on failure; closed by `stop`. */
-  changeStreams: ChangeStreams;
+  /**
+   * This process's poller while it leads change capture; undefined when polling is off
+   * (`CUSTOMER_GRAPH_POLL_INTERVAL_MS=0`) or another process leads. A new one each time this process becomes leader.
+   */
+  readonly poller: Poller | undefined;
+  /**
+   * The connectors' change streams (Salesforce CDC), reopened on failure; closed by `stop`. While another process
+   * leads, none is open (`open()` is empty). A new instance each time this process becomes leader.
+   */
+  readonly changeStreams: ChangeStreams;
+  /** Whether this process runs polling, change streams and webhook upkeep now, and its name in the lease. */
+  leadership: Pick<Leadership, 'isLeader' | 'owner'>;
   /** Prunes the customer change log past its retention (hourly, on the shared schedule). */
   changeLogRetention: RetentionSchedule;
-  /** Settles when every CRM whose webhooks are made through its API was asked to deliver here (never rejects). */
+  /**
+   * Settles when every CRM whose webhooks are made through its API was asked to deliver here, or at once when another
+   * process leads change capture (it upkeeps them); never rejects.
+   */
   subscribed: Promise<void>;
   /**
    * Subscribes one CRM's webhooks again and reopens its change stream where its connector or mapped objects changed
-   * (its connector joined or took new settings); never rejects.
+   * (its connector joined or took new settings); never rejects. Only in the leading process: the others leave
+   * subscriptions and streams to it.
    */
   subscribeWebhooks(crm: string): Promise<void>;
   stop(): Promise<void>;
@@ -81,6 +104,17 @@ export function intervalMs(env: NodeJS.ProcessEnv, name: string, fallback: numbe
   return value;
 }
 
+/** `CUSTOMER_GRAPH_LEADER_LEASE_MS`: a whole number of milliseconds, at least 1000 (default 30000). */
+export function leaderLeaseMs(env: NodeJS.ProcessEnv): number {
+  const name = 'CUSTOMER_GRAPH_LEADER_LEASE_MS';
+  const value = intervalMs(env, name, 30_000);
+  if (value < 1000) throw new ProductError('CONFIG_INVALID', `${name} must be a whole number of milliseconds, at least 1000 (got '${env[name]}')`);
+  return value;
+}
+
+/** Change streams while another process leads: none open. */
+const NO_STREAMS: ChangeStreams = { refresh: () => {}, open: () => [], stop: async () => {} };
+
 export async function startChangeCapture(opts: ChangeCaptureOptions): Promise<ChangeCapture> {
   const { db, connectors, connectorIds, logger, env } = opts;
   const context = (): ChangeApplierContext => ({ db, config: opts.getConfig(), connectors, connectorIds });
@@ -109,13 +143,8 @@ export async function startChangeCapture(opts: ChangeCaptureOptions): Promise<Ch
   });
   changeLogRetention.start();
   const pollMs = intervalMs(env, 'CUSTOMER_GRAPH_POLL_INTERVAL_MS', 15_000);
-  const poller = pollMs > 0
-    ? startPolling(context, {
-      intervalMs: pollMs,
-      onRound: (r) => { for (const f of r.failed) logger.error(f, 'polling a CRM object failed; it resumes from its last committed cursor'); },
-      onError: (err) => logger.error({ err }, 'polling round failed'),
-    })
-    : undefined;
+  const leaseMs = leaderLeaseMs(env);
+  const renewMs = intervalMs(env, 'CUSTOMER_GRAPH_WEBHOOK_RENEW_HOURS', 6, 'hours') * 3_600_000;
   // Looked up per delivery: a CRM that joins the running graph (crm-join.ts) receives webhooks at once.
   const crmOf = (connectorId: string) => [...connectorIds].find(([, id]) => id === connectorId)?.[0];
   mountWebhooks(opts.server.app, {
@@ -131,21 +160,59 @@ export async function startChangeCapture(opts: ChangeCaptureOptions): Promise<Ch
     publicBaseUrl: env.CUSTOMER_GRAPH_PUBLIC_URL,
     logger,
   });
-  // Change streams store into the same inbox: an event that also came by webhook or another gateway is stored once.
-  const changeStreams = startChangeStreams(context, {
-    enabled: (crm) => !(crm === 'salesforce' && salesforceCdc === 'off'),
-    onStored: () => inbox.wake(),
-    logger,
-  });
-  // Some CRMs' subscriptions expire (Zoho's notification channels live 7 days at most): asking again every few hours
-  // renews them before they lapse. Where nothing changed, a CRM only lists its subscriptions.
-  const renewMs = intervalMs(env, 'CUSTOMER_GRAPH_WEBHOOK_RENEW_HOURS', 6, 'hours') * 3_600_000;
-  const renewal = renewMs > 0 ? setInterval(() => void subscribeWebhooks(opts), renewMs) : undefined;
-  renewal?.unref();
-  const stop = async () => {
+  // The CRM-facing loops, started each time this process becomes the change-capture leader and stopped when it is not.
+  let poller: Poller | undefined;
+  let changeStreams = NO_STREAMS;
+  let renewal: NodeJS.Timeout | undefined;
+  let subscription: Promise<void> = Promise.resolve();
+  let stopping = false;
+  const startLoops = () => {
+    poller = pollMs > 0
+      ? startPolling(context, {
+        intervalMs: pollMs,
+        onRound: (r) => { for (const f of r.failed) logger.error(f, 'polling a CRM object failed; it resumes from its last committed cursor'); },
+        onError: (err) => logger.error({ err }, 'polling round failed'),
+      })
+      : undefined;
+    // Change streams store into the same inbox: an event that also came by webhook is stored once.
+    changeStreams = startChangeStreams(context, {
+      enabled: (crm) => !(crm === 'salesforce' && salesforceCdc === 'off'),
+      onStored: () => inbox.wake(),
+      logger,
+    });
+    // Some CRMs' subscriptions expire (Zoho's notification channels live 7 days at most): asking again every few hours
+    // renews them before they lapse. Where nothing changed, a CRM only lists its subscriptions.
+    renewal = renewMs > 0 ? setInterval(() => void subscribeWebhooks(opts), renewMs) : undefined;
+    renewal?.unref();
+    subscription = subscribeWebhooks(opts);
+  };
+  const stopLoops = async () => {
     clearInterval(renewal);
-    await changeStreams.stop();
-    await poller?.stop();
+    renewal = undefined;
+    const streams = changeStreams;
+    const polling = poller;
+    changeStreams = NO_STREAMS;
+    poller = undefined;
+    await streams.stop();
+    await polling?.stop();
+  };
+  const leadership = startLeadership({
+    db, name: CHANGE_CAPTURE_LEASE, leaseMs, logger,
+    onLead: () => {
+      logger.info({ owner: leadership.owner }, 'this process runs change capture (polling, change streams, webhook upkeep) for the database');
+      startLoops();
+    },
+    onFollow: async (holder) => {
+      await stopLoops();
+      if (stopping) return;
+      if (holder) logger.info({ owner: leadership.owner, leader: holder }, `another process (${holder}) runs change capture (polling, change streams, webhook upkeep) for the database`);
+      else logger.warn({ owner: leadership.owner }, 'this process does not run change capture now (the database did not answer); it tries again at its next check');
+    },
+  });
+  const stop = async () => {
+    stopping = true;
+    // Stops the loops, then gives the lease up: another process takes over at its next check.
+    await leadership.stop();
     await inbox.stop();
     await changeLogRetention.stop();
   };
@@ -159,12 +226,21 @@ export async function startChangeCapture(opts: ChangeCaptureOptions): Promise<Ch
     if (!res.ok) logger.warn({ status: res.status }, 'could not point the HubSpot sandbox webhooks at the gateway; changes arrive by polling');
     else logger.info({ targetUrl }, 'HubSpot sandbox webhooks delivered to the gateway');
   }
-  const subscribed = subscribeWebhooks(opts);
+  // The first try is awaited: a single process polls and streams as soon as it has started.
+  await leadership.ready;
+  const subscribed = subscription;
   const resubscribe = (crm: string) => {
+    if (!leadership.isLeader()) return Promise.resolve();
     changeStreams.refresh();
     return subscribeWebhooks(opts, crm);
   };
-  return { inbox, poller, changeStreams, changeLogRetention, subscribed, subscribeWebhooks: resubscribe, stop };
+  return {
+    inbox,
+    get poller() { return poller; },
+    get changeStreams() { return changeStreams; },
+    leadership: { isLeader: () => leadership.isLeader(), owner: leadership.owner },
+    changeLogRetention, subscribed, subscribeWebhooks: resubscribe, stop,
+  };
 }
 
 /**

@@ -86,6 +86,21 @@ export const resyncRuns = pgTable(
   (t) => [uniqueIndex('resync_runs_one_unfinished_uq').on(t.state).where(sql`finished_at is null`)],
 );
 
+/**
+ * Leases of work one process per database does at a time (db/process-lease-store.ts; sync/leadership.ts): the
+ * 'change-capture' lease names the process that polls the CRMs, keeps their change streams open and upkeeps their
+ * webhook subscriptions. Times are the database's clock; a lease past `expires_at` is free for any process to take.
+ */
+export const processLeases = pgTable('process_leases', {
+  name: text('name').primaryKey(),
+  /** The holding process (host, pid and a random part: two processes on one host never share it). */
+  owner: text('owner').notNull(),
+  /** When this owner took the lease (kept through its renewals). */
+  acquiredAt: timestamp('acquired_at', { withTimezone: true, mode: 'date' }).notNull(),
+  renewedAt: timestamp('renewed_at', { withTimezone: true, mode: 'date' }).notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+});
+
 /** A golden record: one Customer, Company or Deal, whatever number of CRM records it is linked to. */
 export const goldenRecords = pgTable(
   'golden_records',

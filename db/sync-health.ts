@@ -6,6 +6,8 @@
 import { and, desc, eq, isNull, lte, not, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Database } from './open-database.ts';
+import { CHANGE_CAPTURE_LEASE, readLease } from './process-lease-store.ts';
+import type { StoredLease } from './process-lease-store.ts';
 import { connectors, syncCursors, syncPollStatus, webhookInbox, writebackDeadLetters, writebackOutbox } from './schema.ts';
 
 export interface PollError {
@@ -78,6 +80,11 @@ export interface DeadLetterSummary {
 
 export interface SyncHealthReport {
   generatedAt: Date;
+  /**
+   * The process that runs polling, change streams and webhook upkeep for this database (its 'change-capture' lease,
+   * sync/leadership.ts); null when none holds it (no process running, or polling and streams stopped everywhere).
+   */
+  changeCaptureLeader: StoredLease | null;
   cursors: CursorHealth[];
   inbox: InboxHealth[];
   outbox: OutboxHealth[];
@@ -184,8 +191,10 @@ export async function syncHealth(db: Database, opts: { newestDeadLetters?: numbe
     .orderBy(desc(writebackDeadLetters.id))
     .limit(Math.min(Math.max(opts.newestDeadLetters ?? 5, 0), 100));
 
+  const leader = await readLease(db, CHANGE_CAPTURE_LEASE);
   return {
     generatedAt: now,
+    changeCaptureLeader: leader ?? null,
     cursors: mergeCursorsAndPolls(cursorRows, statusRows),
     inbox: inboxRows.map((r) => ({ ...r, crm: r.crm ?? r.connectorId })),
     outbox: outboxRows.map((r) => ({ ...r, crm: r.crm ?? r.connectorId })),

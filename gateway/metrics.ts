@@ -23,6 +23,8 @@ export interface MetricsSources {
   rateLimits?: () => Iterable<[crm: string, state: RateLimitState]>;
   /** Native fields the mapping reads that their CRMs do not serve (golden subgraph `problems()`), by CRM. */
   mappingProblems?: () => readonly { crm: string }[];
+  /** Whether this process leads change capture (polls, streams, upkeeps webhooks) for its database; undefined: unknown yet. */
+  changeCaptureLeader?: () => boolean | undefined;
   /** For tests: the clock ages are measured with. */
   now?: () => Date;
 }
@@ -151,6 +153,17 @@ export function createGatewayMetrics(sources: MetricsSources, logger: Logger): G
       const byCrm = new Map<string, number>();
       for (const p of sources.mappingProblems?.() ?? []) byCrm.set(p.crm, (byCrm.get(p.crm) ?? 0) + 1);
       for (const [crm, n] of byCrm) unserved.set({ crm }, n);
+    },
+  });
+
+  // Of the processes on one database exactly one should read 1: none means nobody polls; two, a split the lease prevents.
+  const leader: Gauge = new Gauge({
+    name: name('change_capture_leader'), help: '1 while this process runs change capture (polling, change streams, webhook upkeep) for its database, else 0; one process per database leads',
+    registers,
+    collect() {
+      leader.reset();
+      const leads = sources.changeCaptureLeader?.();
+      if (leads !== undefined) leader.set(leads ? 1 : 0);
     },
   });
 

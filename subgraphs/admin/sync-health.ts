@@ -107,9 +107,25 @@ type SyncDeadLetters {
   replayHint: String!
 }
 
+"The process that runs change capture's CRM-facing loops (polling, change streams, webhook upkeep) for the database: one per database, whatever the number of gateways and workers."
+type SyncChangeCaptureLeader {
+  "The process's name in its lease: host, process id and a random part."
+  owner: String!
+  "When it took the lease over (ISO time)."
+  since: String!
+  "When it last renewed it (ISO time); it renews every third of the lease."
+  renewedAt: String!
+  "When the lease runs out unless renewed (ISO time); past it, another process takes over."
+  expiresAt: String!
+  "True when the lease ran out unrenewed: the process stopped or lost the database, and another one takes over at its next check."
+  expired: Boolean!
+}
+
 "Change capture and write-back at a glance."
 type SyncHealth {
   generatedAt: String!
+  "Which process polls the CRMs and keeps their change streams open; null while none does."
+  changeCaptureLeader: SyncChangeCaptureLeader
   changeCapture: [SyncCursorHealth!]!
   webhookInbox: [SyncInboxHealth!]!
   writeBack: [SyncOutboxHealth!]!
@@ -129,6 +145,10 @@ export function syncHealthResolver(db: Database) {
     const age = (d: Date | null) => (d ? Math.max(0, Math.floor((now - d.getTime()) / 1000)) : null);
     return {
       generatedAt: r.generatedAt.toISOString(),
+      changeCaptureLeader: r.changeCaptureLeader && {
+        owner: r.changeCaptureLeader.owner, since: r.changeCaptureLeader.acquiredAt.toISOString(), renewedAt: r.changeCaptureLeader.renewedAt.toISOString(),
+        expiresAt: r.changeCaptureLeader.expiresAt.toISOString(), expired: r.changeCaptureLeader.expired,
+      },
       changeCapture: r.cursors.map((c) => ({
         ...c,
         updatedAt: iso(c.updatedAt), ageSeconds: age(c.updatedAt),

@@ -1,7 +1,8 @@
 /**
  * Salesforce Change Data Capture end to end, with polling off so a change can only arrive through the stream: a phone
  * changed in the Salesforce sandbox through its REST API reaches a graphql-ws subscriber; the same events streamed by
- * a second stream on the same database (and, on Postgres, by a second gateway joining it) are stored once; after the app closes and changes are made
+ * a second stream on the same database are stored once; on Postgres a second gateway joining the database opens no
+ * stream of its own (one process per database streams: sync/leadership.ts) and still serves the change; after the app closes and changes are made
  * meanwhile, a new app on the same database (PGlite: the same data folder; Postgres: the same database) resumes from
  * the stored position and receives them. The sandbox runs apart from the apps, so it outlives the first one.
  */
@@ -116,10 +117,13 @@ describe('Salesforce changes through Change Data Capture', () => {
   });
 
   // Two processes share a database only on Postgres (a PGlite folder has one owner).
-  it.runIf(process.env.DATABASE_URL)('two gateways on one database each stream the same changes; each is stored and applied once', async () => {
+  it.runIf(process.env.DATABASE_URL)('two gateways on one database: only the change-capture leader streams; each change is stored and applied once and reaches both', async () => {
     const other = await startTestApp({ demo: false, env: env(), join: t, linkOnStart: false });
     try {
-      await streamOpen(other);
+      // One CometD client per database: the first gateway leads change capture, the second leaves the stream to it.
+      expect(t.app.sync.leadership.isLeader()).toBe(true);
+      expect(other.app.sync.leadership.isLeader()).toBe(false);
+      expect(other.app.sync.changeStreams.open()).toEqual([]);
       const before = (await inbox(t)).length;
       await setPhone('+14155550116');
       await expect.poll(async () => (await inbox(t)).length, { timeout: 10_000, interval: 50 }).toBe(before + 1);

@@ -22,8 +22,10 @@ interface Outbox {
 }
 interface DeadLetter { id: string; crm: string; objectType: string; recordId: string | null; code: string; nativeCode: string | null; message: string; createdAt: string }
 interface MappingProblem { goldenType: string; crm: string; objectType: string; field: string; reason: string; goldenFields: string[] }
+interface Leader { owner: string; since: string; renewedAt: string; expiresAt: string; expired: boolean }
 interface SyncHealth {
   generatedAt: string;
+  changeCaptureLeader: Leader | null;
   changeCapture: Cursor[];
   webhookInbox: Inbox[];
   writeBack: Outbox[];
@@ -34,6 +36,7 @@ const RESYNC_FIELDS = 'state startedAt finishedAt objects { goldenType crm objec
 
 const QUERY = `query SyncHealth { syncHealth(newestDeadLetters: 10) {
   generatedAt
+  changeCaptureLeader { owner since renewedAt expiresAt expired }
   changeCapture { connectorId crm connectorName objectType updatedAt ageSeconds
     lastPolledAt lastPollAgeSeconds lastSuccessAgeSeconds recordsLastPoll consecutiveFailures lastError { code message at crm } }
   webhookInbox { connectorId crm unprocessed oldestAgeSeconds failed lastError }
@@ -105,6 +108,20 @@ function cursorLine(c: Cursor): HTMLElement {
     ? `${name} — not polled yet: the first poll will read every record.`
     : `${name} — changes read up to ${age(c.ageSeconds)} ago.`;
   return h('li', attrs, text);
+}
+
+/**
+ * Which gateway or worker polls and streams: one per database, so a replica whose log shows no polling is not
+ * mistaken for a broken one, and a leader that died shows until another takes over.
+ */
+function leaderLine(l: Leader | null): HTMLElement {
+  if (!l) return h('p', { id: 'change-capture-leader', class: 'warn' }, 'No gateway or worker polls the CRMs or keeps their change streams open right now: check that one is running.');
+  if (l.expired) {
+    return h('p', { id: 'change-capture-leader', class: 'warn', title: l.expiresAt },
+      `Polling and change streams ran in ${l.owner} until ${when(l.expiresAt)}, which stopped renewing its turn; another gateway or worker takes over within seconds, if one is running.`);
+  }
+  return h('p', { id: 'change-capture-leader', title: `renewed ${when(l.renewedAt)}, runs out ${when(l.expiresAt)} unless renewed` },
+    `Polling and change streams run in ${l.owner} (since ${when(l.since)}); the other gateways and workers apply what it reads.`);
 }
 
 /** Above the list, so a failing object is seen without reading every line. */
@@ -230,7 +247,7 @@ export class SyncHealthView {
     this.showResync(result.data.resyncStatus);
     this.body.replaceChildren(
       ...(problems.length ? [section('sync-mapping', 'Mapped fields the CRMs no longer serve', h('ul', {}, ...problems.map(problemLine)))] : []),
-      section('sync-reading', 'Reading changes from the CRMs', readingSummary(s.changeCapture), list(s.changeCapture.map(cursorLine), 'No CRM is connected yet.')),
+      section('sync-reading', 'Reading changes from the CRMs', leaderLine(s.changeCaptureLeader), readingSummary(s.changeCapture), list(s.changeCapture.map(cursorLine), 'No CRM is connected yet.')),
       section('sync-webhooks', 'Webhook events', list(s.webhookInbox.map(inboxLine), 'No webhook events waiting: every event received has been processed.')),
       section('sync-writeback', 'Writing changes back to the CRMs', list(s.writeBack.map(outboxLine), 'Nothing waiting to be written, and nothing written in the last hour.')),
       section('sync-dead-letters', 'Failed writes',
