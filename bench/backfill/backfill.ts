@@ -5,7 +5,8 @@
  * The Pipedrive sandbox is started only when a scenario needs it, so the older scenarios run as they always did. Calls are what the sandboxes
  * counted (`/_sandbox/stats`, reset before each run), split into page reads, token calls and metadata. The Dynamics 365
  * sandbox (scenarios `dynamics`, `all4`) and the Zoho CRM sandbox (`zoho`, `all5`) likewise start only when asked for. After each
- * run, the first change poll on its database (first-poll.ts): what `customer-graph start` reads next.
+ * run, the first change poll on its database (first-poll.ts): what `customer-graph start` reads next. With `restart`,
+ * `customer-graph start` itself on that database, with the start-time link run `always` and `auto` (restart.ts).
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,6 +20,8 @@ import { writeBulkSeed } from './bulk-seed.ts';
 import type { BulkSeedCounts } from './bulk-seed.ts';
 import { measureFirstPoll } from './first-poll.ts';
 import type { FirstPoll } from './first-poll.ts';
+import { measureRestarts } from './restart.ts';
+import type { StartRun } from './restart.ts';
 import { writeDynamicsSeed } from './dynamics-seed.ts';
 import type { DynamicsSeedCounts } from './dynamics-seed.ts';
 import { writePipedriveSeed } from './pipedrive-seed.ts';
@@ -121,6 +124,8 @@ export interface RunResult {
   rerun?: { exitCode: number; recordsRead: number; goldenCreated: number; linksCreated: number; backfillSeconds: number };
   /** The change poll round run on the backfill's database after the CLI exited (first-poll.ts); absent if it failed. */
   firstPoll?: FirstPoll;
+  /** With `restart`: `customer-graph start` on the backfill's database, reading everything and as planned (restart.ts). */
+  restart?: { always: StartRun; auto: StartRun };
   stderr: string;
 }
 
@@ -139,6 +144,8 @@ export interface BackfillBenchOptions {
   latencyMs?: number;
   /** Run each scenario's backfill a second time on the same database (RunResult.rerun) before the first poll. */
   rerun?: boolean;
+  /** After the first poll, `customer-graph start` on the backfill's database with LINK_ON_START `always`, then `auto`. */
+  restart?: boolean;
   log?: (msg: string) => void;
 }
 
@@ -307,13 +314,22 @@ export async function runBackfillBench(opts: BackfillBenchOptions): Promise<Back
         if (crms.pipedrive) crms.pipedrive.refusedCalls = refusedCalls(crms.pipedrive.routes, (await pipedriveDailyUsed(urls.pipedrive!)) - pipedriveUsedBefore);
         const rerun = opts.rerun && out.code === 0 ? await rerunCli(cliEnv(scenario, urls, dataDir, database?.url, opts.pollIntervalMs)) : undefined;
         const firstPoll = out.code === 0 ? await measureFirstPoll({ crms: [...crmsRun], urls, dataDir, databaseUrl: database?.url, control }) : undefined;
+        const restart = opts.restart && out.code === 0
+          ? await measureRestarts({
+            env: cliEnv(scenario, urls, dataDir, database?.url), crms: crmsRun, urls, control,
+            classify: (crm, routes) => classifyCalls(crm, routes, seededRecords(seed, crm)),
+          })
+          : undefined;
         runs.push({
           scenario, driver: database ? 'postgres' : 'pglite', exitCode: out.code,
           recordsRead: summary?.recordsRead ?? 0, goldenCreated: summary?.goldenCreated ?? 0, linksCreated: summary?.linksCreated ?? 0,
           backfillSeconds: summary?.seconds ?? NaN, wallSeconds: out.wallSeconds, load, peakRssBytes: out.peakRssBytes, crms,
-          ...(rerun ? { rerun } : {}), ...(firstPoll ? { firstPoll } : {}),
+          ...(rerun ? { rerun } : {}), ...(firstPoll ? { firstPoll } : {}), ...(restart ? { restart } : {}),
           stderr: out.stderr.slice(-4000),
         });
+        for (const s of restart ? [restart.always, restart.auto] : []) {
+          log(`${scenario}: start (${s.mode}) ${s.ready ? `ready in ${s.readySeconds.toFixed(1)} s` : 'never ready'}, ${s.recordsRead} records read, ${s.pageCalls} page calls, exit ${s.exitCode}`);
+        }
         if (firstPoll) log(`${scenario}: first change poll after it read ${firstPoll.records} records in ${firstPoll.seconds.toFixed(1)} s (calls ${JSON.stringify(firstPoll.calls)})`);
         if (out.code !== 0 || !summary) log(`${scenario}: exit ${out.code}\n${out.stdout.slice(-2000)}\n${out.stderr.slice(-2000)}`);
         else log(`${scenario}: ${summary.recordsRead} records in ${summary.seconds} s (process ${out.wallSeconds.toFixed(1)} s; load ${load.start.toFixed(1)} → ${load.end.toFixed(1)})`);

@@ -14,6 +14,8 @@ export interface BackfillArgs {
   latencyMs: number;
   /** Each backfill run a second time on its database, to show it reads everything again and creates nothing. */
   rerun: boolean;
+  /** After each backfill, `customer-graph start` on its database with LINK_ON_START `always`, then `auto` (restart.ts). */
+  restart: boolean;
   json: boolean;
 }
 
@@ -27,6 +29,7 @@ export function parseBackfillArgs(args: string[]): BackfillArgs {
       // Each sandbox call waits this long before it is answered: a real CRM's round trip instead of loopback's few ms.
       'latency-ms': { type: 'string', default: '0' },
       rerun: { type: 'boolean', default: false },
+      restart: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     },
   });
@@ -38,7 +41,9 @@ export function parseBackfillArgs(args: string[]): BackfillArgs {
   for (const s of scenarios) {
     if (!Object.hasOwn(SCENARIO_CRMS, s)) throw new Error(`--scenarios: unknown scenario "${s}" (known: ${Object.keys(SCENARIO_CRMS).join(', ')})`);
   }
-  return { people, scenarios: scenarios as Scenario[], pollIntervalMs: values['poll-ms'] === 'default' ? '' : values['poll-ms'], latencyMs, rerun: values.rerun, json: values.json };
+  return {
+    people, scenarios: scenarios as Scenario[], pollIntervalMs: values['poll-ms'] === 'default' ? '' : values['poll-ms'], latencyMs, rerun: values.rerun, restart: values.restart, json: values.json,
+  };
 }
 
 const per1000 = (calls: number, records: number) => (records ? ((calls * 1000) / records).toFixed(2) : '–');
@@ -76,4 +81,23 @@ export function renderPerCrm(report: BackfillBenchReport): string[] {
   return report.runs.filter((r) => Object.keys(r.crms).length > 1 || r.crms.pipedrive).map((r) => `${r.scenario} (${r.driver}) by CRM: ${
     (Object.entries(r.crms) as [string, CrmCalls][]).map(([crm, c]) => `${crm} ${c.records} records, ${c.pageCalls} page calls (floor ${c.floorCalls}), ${c.tokenCalls} token, ${c.otherCalls} other${c.refusedCalls !== undefined ? `, ${c.refusedCalls} refused` : ''}`).join('; ')
   }`);
+}
+
+/**
+ * The restarts (`--restart`): per run, the start that reads everything (`always`) against the one that reads as
+ * planned (`auto`), with the backfill's page calls beside them.
+ */
+export function renderRestarts(report: BackfillBenchReport): string {
+  const rows: string[] = [
+    '| run | database | start | ready after s | page calls | all calls | records read | objects resumed | backfill page calls | exit |',
+    '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const r of report.runs) {
+    if (!r.restart) continue;
+    const backfillPages = Object.values(r.crms).reduce((n, c) => n + c.pageCalls, 0);
+    for (const s of [r.restart.always, r.restart.auto]) {
+      rows.push(`| ${r.scenario} | ${r.driver} | ${s.mode} | ${s.ready ? s.readySeconds.toFixed(1) : 'never ready'} | ${s.pageCalls} | ${s.totalCalls} | ${s.recordsRead} | ${s.resumedObjects} | ${backfillPages} | ${s.exitCode} |`);
+    }
+  }
+  return rows.join('\n');
 }

@@ -9,9 +9,11 @@
  * (N contacts + N/5 accounts + N/10 opportunities, dynamics-seed.ts) and `all4` (the four CRMs) add Dynamics 365, read
  * with client credentials against the sandbox's own token endpoint. Scenarios `zoho` (N Contacts + N/5 Accounts +
  * N/10 Deals, zoho-seed.ts) and `all5` (the five CRMs) add Zoho CRM, read with the sandbox's self client and refresh
- * token. `--rerun` runs each backfill a second time on its database (it must create nothing).
+ * token. `--rerun` runs each backfill a second time on its database (it must create nothing). `--restart` then starts
+ * `customer-graph start` on each backfill's database twice, reading everything at start (`always`) and as planned
+ * (`auto`): time to ready, CRM calls and records read until then (restart.ts).
  *
- *   npm run bench -- backfill [--people 20000] [--scenarios salesforce,hubspot,both,pipedrive,all,dynamics,all4,zoho,all5] [--poll-ms 0|default|N] [--latency-ms 0] [--rerun] [--json]
+ *   npm run bench -- backfill [--people 20000] [--scenarios salesforce,hubspot,both,pipedrive,all,dynamics,all4,zoho,all5] [--poll-ms 0|default|N] [--latency-ms 0] [--rerun] [--restart] [--json]
  *
  * DATABASE_URL set: every run gets a fresh database on that Postgres server (created and dropped); otherwise a fresh
  * PGlite folder. The sandboxes keep their default rate limits (HubSpot: 190 calls per 10 s), as a real account would.
@@ -19,12 +21,12 @@
  */
 import os from 'node:os';
 import { runBackfillBench } from './backfill.ts';
-import { parseBackfillArgs, renderPerCrm, renderTable } from './report.ts';
+import { parseBackfillArgs, renderPerCrm, renderRestarts, renderTable } from './report.ts';
 
 const args = parseBackfillArgs(process.argv.slice(2));
 
 const log = (msg: string) => process.stderr.write(`[backfill] ${msg}\n`);
-const report = await runBackfillBench({ people: args.people, scenarios: args.scenarios, pollIntervalMs: args.pollIntervalMs, latencyMs: args.latencyMs, rerun: args.rerun, ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}), log });
+const report = await runBackfillBench({ people: args.people, scenarios: args.scenarios, pollIntervalMs: args.pollIntervalMs, latencyMs: args.latencyMs, rerun: args.rerun, restart: args.restart, ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}), log });
 if (args.json) console.log(JSON.stringify(report, null, 2));
 else {
   console.log(`\nBackfill — seed ${JSON.stringify(report.seed)}${report.latencyMs ? `, every CRM call answered after ${report.latencyMs} ms` : ''}\n`);
@@ -35,6 +37,14 @@ else {
     if (r.rerun) console.log(`${r.scenario}: run again on its database, the backfill read ${r.rerun.recordsRead} records and created ${r.rerun.goldenCreated} golden records and ${r.rerun.linksCreated} links in ${r.rerun.backfillSeconds} s (exit ${r.rerun.exitCode})`);
     if (r.firstPoll) console.log(`${r.scenario}: the first change poll after it read ${r.firstPoll.records} records (${r.firstPoll.deletions} deletions, ${r.firstPoll.failed} objects failed) with ${Object.values(r.firstPoll.calls).reduce((a, b) => a + b, 0)} CRM calls ${JSON.stringify(r.firstPoll.calls)} in ${r.firstPoll.seconds.toFixed(1)} s`);
   }
+  if (args.restart) {
+    console.log(`\nRestart on the linked database (customer-graph start; CUSTOMER_GRAPH_LINK_ON_START always, then auto):\n\n${renderRestarts(report)}`);
+    for (const r of report.runs) {
+      for (const s of r.restart ? [r.restart.always, r.restart.auto] : []) {
+        console.log(`${r.scenario} (${r.driver}) start ${s.mode}: 1-minute load ${s.load.start.toFixed(1)} → ${s.load.end.toFixed(1)}; calls ${JSON.stringify(Object.fromEntries(Object.entries(s.crms).map(([k, c]) => [k, c.routes])))}${s.ready ? '' : `\n${s.output}`}`);
+      }
+    }
+  }
   console.log(`\nMachine: ${os.availableParallelism()} CPUs (${os.cpus()[0]?.model.trim()}), Node ${process.version}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(', ')} at the end.`);
 }
-if (report.runs.some((r) => r.exitCode !== 0)) process.exitCode = 1;
+if (report.runs.some((r) => r.exitCode !== 0 || (r.restart && [r.restart.always, r.restart.auto].some((s) => !s.ready || s.exitCode !== 0)))) process.exitCode = 1;
