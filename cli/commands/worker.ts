@@ -17,8 +17,9 @@ import { waitForShutdownSignal } from '../shutdown-signal.ts';
 
 const help = {
   usage: 'customer-graph worker',
-  description: 'Runs the background workers alone (write-back outbox, webhook inbox, change polling), for deployments that run\n' +
-    'them apart from the gateways; `start` runs them too. Stops cleanly on SIGINT/SIGTERM.',
+  description: 'Runs the background workers alone (write-back outbox, webhook inbox, and change capture while it holds the\n' +
+    'database\'s change-capture lease), for deployments that run them apart from the gateways; `start` runs them too.\n' +
+    'Stops cleanly on SIGINT/SIGTERM.',
   options: {},
   env: [
     ['CUSTOMER_GRAPH_WORKER_PORT', 'port of its /healthz and /metrics (default: a free loopback port)'],
