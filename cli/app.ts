@@ -39,9 +39,9 @@ import type { DownCrm } from './crm-retry.ts';
 import { createResync } from './resync.ts';
 import { setUpConnectors } from './connector-setup.ts';
 import type { ConnectorSetup } from './connector-setup.ts';
-import { linkAll, linkAtStart } from './link-on-start.ts';
-import { linkOnStartMode, planStartLink } from './start-link-plan.ts';
-import type { StartLinkPlan } from './start-link-plan.ts';
+import { linkAll, linkAsPlanned } from './link-on-start.ts';
+import { linkOnStartMode } from './start-link-plan.ts';
+import type { LinkOnStartMode, StartLinkPlan } from './start-link-plan.ts';
 import type { LinkAllReport } from './link-on-start.ts';
 import type { LinkerProgress } from '../sync/email-linker.ts';
 import { resolveCipher } from './secret-key.ts';
@@ -285,14 +285,9 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
 
     const link = (onProgress?: (p: LinkerProgress) => void, part?: { goldenTypes: string[]; signal: AbortSignal }) =>
       linkAll({ db, connectors, connectorIds, getConfig, logger, ...(onProgress ? { onProgress } : {}), ...part });
-    let startLink: StartLinkPlan | null = null;
-    if (options.linkOnStart !== false) {
-      const plan = startLink = await planStartLink({
-        db, config: getConfig(), connectors, connectorIds, mode: linkOnStartMode(env, setup.demo),
-        polling: intervalMs(env, 'CUSTOMER_GRAPH_POLL_INTERVAL_MS', 15_000) > 0,
-      });
-      await linkAtStart(plan, (goldenTypes) => linkAll({ db, connectors, connectorIds, getConfig, logger, goldenTypes }), logger);
-    }
+    const polling = intervalMs(env, 'CUSTOMER_GRAPH_POLL_INTERVAL_MS', 15_000) > 0;
+    const linkPlanned = (mode: LinkOnStartMode, occasion: string) => linkAsPlanned({ db, connectors, connectorIds, getConfig, logger, mode, polling, occasion });
+    const startLink = options.linkOnStart !== false ? (await linkPlanned(linkOnStartMode(env, setup.demo), 'at start')).plan : null;
     // After the start-time link run (it reads the CRMs the recomputations need), in the background.
     retirements.start();
     // startResync's runs live in resync_runs: one cut short by a stop or a crash is resumed here at start and every
@@ -302,7 +297,18 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
     });
     cleanups.push(() => resync.stop());
     resync.startChecking();
-    const joiner = crmJoiner({ store: connectorStore, fleet, natives, sources, golden, gateway, demo: setup.demo, cacheTtlMs: config.cacheTtlMs, wireNative, link: () => link(), logger });
+    let leadsChangeCapture = (): boolean | undefined => undefined;
+    // Every process on the database joins a saved CRM (connector_saved); only the one running change capture reads it,
+    // and only the golden types of objects never read, so N processes do not make N full reads of every CRM. Without a
+    // leader at that moment, the next leader's first poll reads the joined CRM's objects from the start.
+    const linkJoined = async () => {
+      if (leadsChangeCapture() === false) {
+        logger.info('a joined CRM\'s records are linked by the process that runs change capture');
+        return null;
+      }
+      return (await linkPlanned('auto', 'for a joined CRM')).report;
+    };
+    const joiner = crmJoiner({ store: connectorStore, fleet, natives, sources, golden, gateway, demo: setup.demo, cacheTtlMs: config.cacheTtlMs, wireNative, link: linkJoined, logger });
     // A CRM that joins, or a connector that takes new settings, subscribes to its webhooks (where made through its API).
     let resubscribe: (crm: string) => void = () => {};
     const joinNow = async (id: string) => {
@@ -326,7 +332,6 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
       }
     };
     fleet.onApplied((row) => resubscribe(row.crm));
-    let leadsChangeCapture = (): boolean | undefined => undefined;
     const metrics = createGatewayMetrics({
       changeCaptureLeader: () => leadsChangeCapture(),
       // The dead letters' count is all a scrape needs, not their list.

@@ -4,7 +4,8 @@
  * native subgraph from the CRM's metadata, the golden schema that copies its types, a recomposed supergraph — and
  * links the CRM's records in the background (idempotent, like `sync --backfill`; progress in the log). Polling,
  * webhooks and write-back find it through the connector maps they share. Every other process on the database joins
- * it too (`connector_saved`).
+ * it too (`connector_saved`); only the one running change capture links it, and only the golden types of objects never
+ * read (cli/app.ts `linkJoined`), so N processes do not read every CRM N times.
  *
  * Not joined (the answer says why, and it starts at the next restart): a disabled connector, a real connector while
  * this process runs the demo sandboxes (or a demo one while it runs real CRMs), a second connector of a CRM that runs.
@@ -32,7 +33,8 @@ export interface CrmJoinDeps {
   cacheTtlMs: number;
   /** Metadata refresh and change handling, as for the CRMs started with the process. */
   wireNative(native: NativeSubgraph): void;
-  link(): Promise<LinkAllReport>;
+  /** Links the joined CRM's records; null when another process does (the one running change capture). */
+  link(): Promise<LinkAllReport | null>;
   logger: Logger;
 }
 
@@ -75,7 +77,7 @@ export function crmJoiner(deps: CrmJoinDeps): (id: string) => Promise<boolean> {
     deps.wireNative(native);
     logger.info({ connector: id, crm: row.crm }, 'a CRM joined the graph; linking its records in the background');
     void deps.link().then(
-      (report) => logger.info({ connector: id, report }, 'records of the joined CRM linked'),
+      (report) => { if (report) logger.info({ connector: id, report }, 'records of the joined CRM linked'); },
       (err) => logger.error({ err, connector: id }, 'linking the joined CRM failed; run customer-graph sync --backfill'),
     );
     return true;

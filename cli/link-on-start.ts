@@ -11,7 +11,8 @@ import { NOT_READ, readCrmClocks, storeBackfillCursors } from '../sync/backfill-
 import type { BackfillCursorsReport } from '../sync/backfill-cursors.ts';
 import { runEmailLinker } from '../sync/email-linker.ts';
 import type { LinkerProgress, LinkerReport } from '../sync/email-linker.ts';
-import type { StartLinkPlan } from './start-link-plan.ts';
+import { planStartLink } from './start-link-plan.ts';
+import type { LinkOnStartMode, StartLinkPlan } from './start-link-plan.ts';
 
 export interface LinkAllOptions {
   db: Database;
@@ -58,19 +59,22 @@ export async function linkAll(opts: LinkAllOptions): Promise<LinkAllReport> {
 }
 
 /**
- * The start-time link run as planned (cli/start-link-plan.ts): the golden types with an object never read completely,
- * or everything (`always`), or nothing. Says what it skips and how to read everything anyway.
+ * A link run as planned (cli/start-link-plan.ts): the golden types with an object never read completely, or
+ * everything (`always`), or nothing. Says what it skips and how to read everything anyway. `occasion` says when, for
+ * the log: 'at start', 'for a joined CRM'.
  */
-export async function linkAtStart(plan: StartLinkPlan, link: (goldenTypes: string[]) => Promise<LinkAllReport>, logger: Logger): Promise<LinkAllReport | null> {
+export async function linkAsPlanned(opts: Omit<LinkAllOptions, 'goldenTypes' | 'onProgress' | 'signal'> & { mode: LinkOnStartMode; polling: boolean; occasion: string }): Promise<{ plan: StartLinkPlan; report: LinkAllReport | null }> {
+  const { mode, polling, occasion, logger, ...link } = opts;
+  const plan = await planStartLink({ db: link.db, config: link.getConfig(), connectors: link.connectors, connectorIds: link.connectorIds, mode, polling });
   if (plan.resumed.length > 0) {
     logger.info({ objects: plan.resumed.map((o) => `${o.crm} ${o.objectType}`) },
-      'not read again at start: these CRM objects were read completely before, and polling resumes them from their stored change cursors. ' +
+      `not read again ${occasion}: these CRM objects were read completely before, and polling resumes them from their stored change cursors. ` +
       'To read every record again, run `customer-graph sync --backfill` or the admin mutation startResync; CUSTOMER_GRAPH_LINK_ON_START=always reads everything at every start');
   }
-  if (plan.goldenTypes.length === 0) return null;
+  if (plan.goldenTypes.length === 0) return { plan, report: null };
   if (plan.unread.length > 0) {
     logger.info({ goldenTypes: plan.goldenTypes, unread: plan.unread.map((o) => `${o.crm} ${o.objectType}`) },
-      'reading at start the golden types with CRM objects never read completely (a first start, or a connector or object mapped since)');
+      `reading ${occasion} the golden types with CRM objects never read completely (a first start, or a connector or object mapped since)`);
   }
-  return link(plan.goldenTypes);
+  return { plan, report: await linkAll({ ...link, logger, goldenTypes: plan.goldenTypes }) };
 }
