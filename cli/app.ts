@@ -37,6 +37,7 @@ import { crmJoiner, nativeSource } from './crm-join.ts';
 import { CrmRetry, crmDownError, storedConnectorProbe } from './crm-retry.ts';
 import type { DownCrm } from './crm-retry.ts';
 import { createResync } from './resync.ts';
+import { startMetadataRefresh } from './metadata-refresh.ts';
 import { setUpConnectors } from './connector-setup.ts';
 import type { ConnectorSetup } from './connector-setup.ts';
 import { linkAll, linkAsPlanned } from './link-on-start.ts';
@@ -265,11 +266,12 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
       await unlistenMappings();
       await mappingRuntime.idle();
     });
+    let leadsChangeCapture = (): boolean | undefined => undefined;
+    // Metadata re-read at the interval by the change-capture leader only; the others follow its announcements.
+    const metadataRefresh = await startMetadataRefresh({ database, intervalMs: config.metadataRefreshMs, leads: () => leadsChangeCapture(), logger });
+    cleanups.push(() => metadataRefresh.stop());
     const wireNative = (native: NativeSubgraph) => {
-      if (config.metadataRefreshMs > 0) {
-        const stop = native.autoRefresh(config.metadataRefreshMs);
-        cleanups.push(async () => stop());
-      }
+      metadataRefresh.add(native);
       native.onChange(() => {
         // CRM metadata changed (a custom field, say): golden copies native types, so it is rendered again too.
         const before = new Set(golden.problems().map((p) => `${p.crm} ${p.objectType}.${p.field}`));
@@ -297,7 +299,6 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
     });
     cleanups.push(() => resync.stop());
     resync.startChecking();
-    let leadsChangeCapture = (): boolean | undefined => undefined;
     // Every process on the database joins a saved CRM (connector_saved); only the one running change capture reads it,
     // and only the golden types of objects never read, so N processes do not make N full reads of every CRM. Without a
     // leader at that moment, the next leader's first poll reads the joined CRM's objects from the start.
