@@ -15,6 +15,8 @@ import type { Crm, CrmCalls } from './backfill.ts';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 export type LinkOnStart = 'always' | 'auto';
+/** How long after the ready line (and the call counts read) the process is stopped. */
+const STOP_AFTER_READY_MS = 1000;
 
 export interface StartRun {
   mode: LinkOnStart;
@@ -31,10 +33,14 @@ export interface StartRun {
   crms: Partial<Record<Crm, CrmCalls>>;
   pageCalls: number;
   totalCalls: number;
-  /** Exit code after SIGTERM (0 expected), or the code it exited with before ready. */
+  /** Exit code after SIGTERM (0 expected), or the code it exited with before ready; 128 + n when a signal ended it. */
   exitCode: number;
+  /** The signal that ended the process when it did not exit by itself (SIGTERM: it did not handle the stop). */
+  exitSignal: string | null;
+  /** Seconds from SIGTERM to exit. */
+  stopSeconds: number;
   load: { start: number; end: number };
-  /** The tail of what it wrote to stderr, and of its stdout when it did not become ready. */
+  /** The tail of what it wrote to stderr, and of its stdout when it did not become ready or did not exit 0. */
   output: string;
 }
 
@@ -89,7 +95,9 @@ async function startOnce(opts: RestartOptions, mode: LinkOnStart): Promise<Start
   const child = spawn(process.execPath, [path.join(root, 'bin/customer-graph.js'), 'start'], { cwd: root, env: startEnv(opts.env, mode), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  const exited = new Promise<number>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1))));
+  const exited = new Promise<{ code: number; signal: string | null }>((resolve) => child.once('exit', (code, signal) => resolve({
+    code: code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1), signal,
+  })));
   let onReady: () => void = () => {};
   const readyLine = new Promise<void>((resolve) => (onReady = resolve));
   child.stdout.on('data', (d: Buffer) => {
@@ -109,17 +117,23 @@ async function startOnce(opts: RestartOptions, mode: LinkOnStart): Promise<Start
     const stats = (await opts.control(opts.urls[crm]!, 'GET', 'stats')) as { routes: Record<string, number> };
     crms[crm] = opts.classify(crm, stats.routes);
   }
+  // SIGTERM at once after the ready line sometimes ended the process by the signal's default action, with no
+  // shutdown (exit 143); a second later it is handled (cli/shutdown-signal.ts). The calls above are read already.
+  if (first === 'ready') await new Promise((resolve) => setTimeout(resolve, STOP_AFTER_READY_MS));
+  const stopping = performance.now();
   if (first !== 'exited') child.kill('SIGTERM');
   // A stop that hangs is a finding, not a reason to leave the process behind.
   const killer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-  const exitCode = await exited;
+  const { code: exitCode, signal: exitSignal } = await exited;
+  const stopSeconds = (performance.now() - stopping) / 1000;
   clearTimeout(killer);
   const parsed = parseStartOutput(stdout);
   const calls = Object.values(crms);
   return {
     mode, ready: first === 'ready', readySeconds, recordsRead: parsed.recordsRead, linked: parsed.linked, resumedObjects: parsed.resumedObjects,
     crms, pageCalls: calls.reduce((n, c) => n + c.pageCalls, 0), totalCalls: calls.reduce((n, c) => n + c.pageCalls + c.tokenCalls + c.otherCalls, 0),
-    exitCode, load, output: (first === 'ready' ? stderr : `${stdout.slice(-3000)}\n${stderr}`).slice(-4000),
+    exitCode, exitSignal, stopSeconds, load,
+    output: (first === 'ready' && exitCode === 0 ? stderr : `${stdout.slice(-3000)}\n${stderr}`).slice(-4000),
   };
 }
 

@@ -41,7 +41,7 @@ else {
     console.log(`\nRestart on the linked database (customer-graph start; CUSTOMER_GRAPH_LINK_ON_START always, then auto):\n\n${renderRestarts(report)}`);
     for (const r of report.runs) {
       for (const s of r.restart ? [r.restart.always, r.restart.auto] : []) {
-        console.log(`${r.scenario} (${r.driver}) start ${s.mode}: 1-minute load ${s.load.start.toFixed(1)} → ${s.load.end.toFixed(1)}; calls ${JSON.stringify(Object.fromEntries(Object.entries(s.crms).map(([k, c]) => [k, c.routes])))}${s.ready ? '' : `\n${s.output}`}`);
+        console.log(`${r.scenario} (${r.driver}) start ${s.mode}: 1-minute load ${s.load.start.toFixed(1)} → ${s.load.end.toFixed(1)}; stopped in ${s.stopSeconds.toFixed(1)} s${s.exitSignal ? ` by ${s.exitSignal}` : ''}; calls ${JSON.stringify(Object.fromEntries(Object.entries(s.crms).map(([k, c]) => [k, c.routes])))}${s.ready && s.exitCode === 0 ? '' : `\n${s.output}`}`);
       }
     }
   }

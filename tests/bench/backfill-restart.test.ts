@@ -28,7 +28,7 @@ describe('backfill bench: restart on a linked database', () => {
     });
     const start = (mode: StartRun['mode'], recordsRead: number, pageCalls: number): StartRun => ({
       mode, ready: true, readySeconds: 12.34, recordsRead, linked: recordsRead > 0, resumedObjects: recordsRead ? 0 : 3, crms: {}, pageCalls,
-      totalCalls: pageCalls + 4, exitCode: 0, load: { start: 1, end: 2 }, output: '',
+      totalCalls: pageCalls + 4, exitCode: 0, exitSignal: null, stopSeconds: 0.5, load: { start: 1, end: 2 }, output: '',
     });
     const run = { scenario: 'salesforce', driver: 'pglite', crms: { salesforce: { pageCalls: 3 } }, restart: { always: start('always', 360, 3), auto: start('auto', 0, 0) } };
     expect(renderRestarts({ runs: [run as unknown as RunResult] } as BackfillBenchReport).split('\n').slice(2)).toEqual([
