@@ -7,7 +7,7 @@ import { DATABASE_ENV, STARTUP_EXIT_CODES, parseCommandArgs, parsePortOption } f
 import { demoPortVariablesHelp } from '../demo-sandboxes.ts';
 import { checkPortFree, portInUseError } from '../port-check.ts';
 import type { Command } from './command.ts';
-import { waitForShutdownSignal } from '../shutdown-signal.ts';
+import { listenForShutdown } from '../shutdown-signal.ts';
 
 const help = {
   usage: 'customer-graph start [--port N] [--seed DIR]',
@@ -34,6 +34,8 @@ export const startCommand: Command = {
   help,
   async run(argv) {
     const { values } = parseCommandArgs('start', help, argv);
+    // Before anything starts, so a signal right at the ready line shuts down cleanly (cli/shutdown-signal.ts).
+    const shutdown = listenForShutdown();
     if (values.port !== undefined) parsePortOption('--port', values.port);
     const config = loadConfig({ ...process.env, ...(values.port ? { PORT: values.port } : {}) });
     // Before the key: a start that cannot listen must not leave a generated key (or anything else) behind.
@@ -48,8 +50,9 @@ export const startCommand: Command = {
     const app = await startApp(config, logger, cipher, values.seed ? { seedDir: values.seed } : {}).catch((err: unknown) => {
       throw portInUseError(err, config.port, config.host) ?? err;
     });
+    shutdown.started();
     console.log(`customer-graph is ready: ${app.server.url}/graphql (GraphQL API and IDE), ${app.server.url}/admin/ (admin UI), health: ${app.server.url}/healthz`);
-    await waitForShutdownSignal();
+    await shutdown.signalled;
     logger.info('shutting down');
     await app.close();
     return 0;

@@ -14,7 +14,7 @@ import type { ServedSubgraph } from '../../subgraphs/native/serve-http.ts';
 import { DATABASE_ENV, STARTUP_EXIT_CODES, parseCommandArgs, parsePortOption } from '../command-help.ts';
 import type { Command } from './command.ts';
 import { SUBGRAPH_NAMES, SUBGRAPH_PORTS, startComposition, subgraphsOf } from './supergraph.ts';
-import { waitForShutdownSignal } from '../shutdown-signal.ts';
+import { listenForShutdown } from '../shutdown-signal.ts';
 
 const USAGE = `customer-graph subgraph <${SUBGRAPH_NAMES.join('|')}>… [--port N] [--host 127.0.0.1] [--seed DIR]`;
 
@@ -52,6 +52,8 @@ export const subgraphCommand: Command = {
     const host = values.host ?? '127.0.0.1';
 
     const logger = createLogger('customer-graph', loadConfig().logLevel);
+    // Before anything starts, so a signal right at a ready line shuts down cleanly (cli/shutdown-signal.ts).
+    const shutdown = listenForShutdown();
     const app = await startComposition(logger, values.seed ? { seedDir: values.seed } : {});
     const served: ServedSubgraph[] = [];
     try {
@@ -60,6 +62,7 @@ export const subgraphCommand: Command = {
       if (missing.length > 0) {
         throw new ProductError('BAD_USER_INPUT', `Subgraph ${missing.join(', ')} is not part of this graph (no such CRM connected). Subgraphs here: ${[...available.keys()].join(', ')}.`);
       }
+      shutdown.started();
       for (const name of names) {
         const port = explicitPort ?? SUBGRAPH_PORTS[name]!;
         const s = await serveSubgraphHttp(available.get(name)!, { port, host, logger: apolloLogger(logger) }).catch((err: NodeJS.ErrnoException) => {
@@ -69,7 +72,7 @@ export const subgraphCommand: Command = {
         served.push(s);
         console.log(`${name} subgraph is ready: ${s.url} (health: ${s.url.replace(/\/graphql$/, '/healthz')})`);
       }
-      await waitForShutdownSignal();
+      await shutdown.signalled;
       logger.info('shutting down');
     } finally {
       for (const s of served) await s.close().catch((err) => logger.warn({ err }, 'closing a subgraph server failed'));

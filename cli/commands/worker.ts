@@ -13,7 +13,7 @@ import { resolveCipher } from '../secret-key.ts';
 import { DATABASE_ENV, STARTUP_EXIT_CODES, parseCommandArgs, parsePortOption } from '../command-help.ts';
 import { checkPortFree, portInUseError } from '../port-check.ts';
 import type { Command } from './command.ts';
-import { waitForShutdownSignal } from '../shutdown-signal.ts';
+import { listenForShutdown } from '../shutdown-signal.ts';
 
 const help = {
   usage: 'customer-graph worker',
@@ -36,6 +36,8 @@ export const workerCommand: Command = {
   help,
   async run(argv) {
     parseCommandArgs('worker', help, argv);
+    // Before anything starts, so a signal right after the start shuts down cleanly (cli/shutdown-signal.ts).
+    const shutdown = listenForShutdown();
     if (process.env.CUSTOMER_GRAPH_WORKER_PORT) parsePortOption('CUSTOMER_GRAPH_WORKER_PORT', process.env.CUSTOMER_GRAPH_WORKER_PORT);
     const config = loadConfig({
       ...process.env,
@@ -51,8 +53,9 @@ export const workerCommand: Command = {
     const app = await startApp(config, logger, cipher, { linkOnStart: false }).catch((err: unknown) => {
       throw portInUseError(err, config.port, config.host, hint) ?? err;
     });
+    shutdown.started();
     logger.info(process.env.CUSTOMER_GRAPH_WORKER_PORT ? { healthz: `${app.server.url}/healthz`, metrics: `${app.server.url}/metrics` } : {}, 'workers running');
-    await waitForShutdownSignal();
+    await shutdown.signalled;
     await app.close();
     return 0;
   },
