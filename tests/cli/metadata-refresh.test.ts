@@ -99,7 +99,9 @@ describe('CRM metadata refresh', () => {
       const leaderAt = performance.now();
       await expect.poll(() => contactTypeDefs(follower!), { timeout: 4_000, interval: 20 }).toContain(`${field}: String`);
       const followerAt = performance.now();
-      expect(followerAt - leaderAt).toBeLessThan(1_500);
+      // Usually well under a second; both apps recompose their supergraph in this one test process, which on a loaded
+      // machine takes a while. Still half the follower's fallback (10 intervals).
+      expect(followerAt - leaderAt).toBeLessThan(INTERVAL_MS * 5);
       expect(followerAt - addedAt).toBeLessThan(INTERVAL_MS * 10);
       expect(heard.some((e) => e.crm === 'salesforce')).toBe(true);
       // The follower serves it through its gateway too.
