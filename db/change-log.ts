@@ -10,7 +10,7 @@
  * The price is that publishing transactions finish one at a time from their publish to their commit. Every
  * publisher in the product (change-applier, identity-admin, connector-retirement) already holds the linking lock
  * (db/link-store.ts lockLinking) for its whole transaction, so this serialises no one new, and the order of the two
- * locks is always linking first: no deadlock. docs/change-capture-bench.md ("Change log") measures the cost.
+ * locks is always linking first: no deadlock. docs/change-latency-bench.md ("Change log") measures the cost.
  *
  * Cursors are opaque (`base64url("c1:<seq>")`). A cursor is expired when rows after it were pruned: the retention
  * keeps the newest row always, and deletes oldest first, so "is row <seq> still here, or is nothing older than

@@ -47,7 +47,7 @@ export const SCENARIO_CRMS = {
   pipedrive: ['pipedrive'],
   all: ['salesforce', 'hubspot', 'pipedrive'],
   // A scenario of its own rather than a fourth CRM in `all`: `all` keeps the three-CRM run its recorded numbers
-  // (docs/change-capture-bench.md) were measured on, so old and new runs of it stay comparable.
+  // (docs/backfill-bench.md) were measured on, so old and new runs of it stay comparable.
   dynamics: ['dynamics'],
   all4: ['salesforce', 'hubspot', 'pipedrive', 'dynamics'],
   // Likewise Zoho: `all4` stays the four-CRM run.

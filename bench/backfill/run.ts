@@ -17,7 +17,7 @@
  *
  * DATABASE_URL set: every run gets a fresh database on that Postgres server (created and dropped); otherwise a fresh
  * PGlite folder. The sandboxes keep their default rate limits (HubSpot: 190 calls per 10 s), as a real account would.
- * Results: docs/change-capture-bench.md.
+ * Results: docs/backfill-bench.md and docs/backfill-bench-other-crms.md.
  */
 import os from 'node:os';
 import { runBackfillBench } from './backfill.ts';

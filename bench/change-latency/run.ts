@@ -11,7 +11,7 @@
  * One gateway process per mode (the app as `npm start` runs it, demo sandboxes in their own process); changes are
  * made one at a time, each after the previous one reached every subscriber, after a random pause (up to one poll
  * interval, or the sandbox's 200 ms webhook batch window) so they fall at random points of the cycle. DATABASE_URL
- * selects Postgres. Fan-out to 1,000 subscribers is bench/subscriptions. Results: docs/change-capture-bench.md.
+ * selects Postgres. Fan-out to 1,000 subscribers is bench/subscriptions. Results: docs/change-latency-bench.md.
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';

@@ -27,7 +27,7 @@ describe('change-latency bench', () => {
   });
 
   // One change per customer: a customer changed again within the native record cache TTL (5 s) is delivered with the
-  // previous merged value (the payload is resolved through the cache), see docs/change-capture-bench.md.
+  // previous merged value (the payload is resolved through the cache), see docs/change-latency-bench.md.
   it('a HubSpot change reaches every subscriber through the signed webhook', async () => {
     const r = await runChangeLatency({ mode: 'webhook', subscribers: 2, changes: 3, customers: 3 });
     expectEveryChangeDelivered(r, 3, 2);
