@@ -127,17 +127,43 @@ async function listSteps(api: DynamicsApi, call: Call, endpointId: string): Prom
     .sort((a, b) => a.sdkmessageprocessingstepid.localeCompare(b.sdkmessageprocessingstepid));
 }
 
-/** The org's ids of the three messages and their nine message filters (one per table). */
-async function registrations(api: DynamicsApi, call: Call): Promise<Registration[]> {
-  const wanted: Registration[] = [];
+/**
+ * The org's ids of the three messages and their nine message filters (one per table), in two queries. They are the
+ * platform's own rows and never change in an org, so each client asks once: an upkeep round or a resubscription
+ * after a settings save only lists the endpoint and its steps. A failed lookup is not kept.
+ */
+const registrationsByApi = new WeakMap<DynamicsApi, Promise<Registration[]>>();
+
+function registrations(api: DynamicsApi, call: Call): Promise<Registration[]> {
+  let found = registrationsByApi.get(api);
+  if (!found) {
+    found = lookUpRegistrations(api, call);
+    registrationsByApi.set(api, found);
+    found.catch(() => registrationsByApi.delete(api));
+  }
+  return found;
+}
+
+const anyOf = (property: string, values: readonly string[]) => `(${values.map((v) => `${property} eq ${v}`).join(' or ')})`;
+
+async function lookUpRegistrations(api: DynamicsApi, call: Call): Promise<Registration[]> {
+  const messages = await rows<{ sdkmessageid?: unknown; name?: unknown }>(api, call, 'sdkmessages', {
+    $select: 'sdkmessageid,name', $filter: anyOf('name', WEBHOOK_MESSAGES.map(odataString)),
+  });
+  const messageIds = new Map<string, string>();
   for (const message of WEBHOOK_MESSAGES) {
-    const [found] = await rows<{ sdkmessageid?: unknown }>(api, call, 'sdkmessages', { $select: 'sdkmessageid,name', $filter: `name eq ${odataString(message)}` });
-    if (!found) throw new ConnectorError('CRM_NOT_FOUND', DYNAMICS, `the org has no '${message}' SDK message`);
-    const messageId = guidOf(found.sdkmessageid, `the '${message}' SDK message`);
+    const row = messages.find((m) => m.name === message);
+    if (!row) throw new ConnectorError('CRM_NOT_FOUND', DYNAMICS, `the org has no '${message}' SDK message`);
+    messageIds.set(message, guidOf(row.sdkmessageid, `the '${message}' SDK message`));
+  }
+  const filters = await rows<{ sdkmessagefilterid?: unknown; primaryobjecttypecode?: unknown; _sdkmessageid_value?: unknown }>(api, call, 'sdkmessagefilters', {
+    $select: 'sdkmessagefilterid,primaryobjecttypecode,_sdkmessageid_value',
+    $filter: `${anyOf('_sdkmessageid_value', [...messageIds.values()])} and ${anyOf('primaryobjecttypecode', WEBHOOK_TABLES.map(odataString))}`,
+  });
+  const wanted: Registration[] = [];
+  for (const [message, messageId] of messageIds) {
     for (const table of WEBHOOK_TABLES) {
-      const [filter] = await rows<{ sdkmessagefilterid?: unknown }>(api, call, 'sdkmessagefilters', {
-        $select: 'sdkmessagefilterid', $filter: `primaryobjecttypecode eq ${odataString(table)} and _sdkmessageid_value eq ${messageId}`,
-      });
+      const filter = filters.find((f) => sameId(f._sdkmessageid_value, messageId) && f.primaryobjecttypecode === table);
       if (!filter) throw new ConnectorError('CRM_NOT_FOUND', DYNAMICS, `the org has no '${message}' message filter for ${table}`);
       wanted.push({ message, table, messageId, filterId: guidOf(filter.sdkmessagefilterid, `the '${message}' filter of ${table}`) });
     }

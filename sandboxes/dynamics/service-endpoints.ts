@@ -12,6 +12,8 @@ import { jsonBody, preferOf } from './api.ts';
 import { badQuery, badRequest, CODES, DataverseError, emptyAnswer, jsonAnswer, rowNotFound, unknownProperty } from './errors.ts';
 import type { ApiAnswer } from './errors.ts';
 import { GUID_RE, newGuid, stableGuid } from './ids.ts';
+import { evaluate, parseFilter as parseOData } from './odata/filter.ts';
+import type { AttributeDef } from './schema.ts';
 import type { Segment } from './odata/paths.ts';
 
 export const SDK_MESSAGES = ['Create', 'Update', 'Delete'] as const;
@@ -116,27 +118,21 @@ export function parseAuthSettings(raw: unknown): Record<string, string> | undefi
   return Object.keys(headers).length ? headers : undefined;
 }
 
-/** `$filter` on a system table: `a eq <literal>` clauses joined by `and` (the forms registration code uses). */
+/** The type a system table's column is filtered as: ids and lookups are GUIDs, options and ranks numbers. */
+function columnType(name: string): AttributeDef['type'] {
+  if (name.endsWith('id') || /^_.*_value$/.test(name)) return 'Uniqueidentifier';
+  if (name === 'asyncautodelete') return 'Boolean';
+  return ['mode', 'stage', 'rank', 'supporteddeployment', 'contract', 'authtype', 'messageformat', 'userclaim'].includes(name) ? 'Integer' : 'String';
+}
+
+/** `$filter` on a system table, with the Web API's grammar (odata/filter.ts: `and`, `or`, parentheses, `In`…). */
 function parseFilter(spec: TableSpec, text: string | null): ((row: Row) => boolean) | undefined {
   if (text === null) return undefined;
-  const clause = /\s*([A-Za-z_][A-Za-z0-9_]*)\s+eq\s+('(?:[^']|'')*'|[0-9a-fA-F-]{36}|-?\d+|true|false|null)\s*(?:\band\b|$)/iy;
-  const tests: ((row: Row) => boolean)[] = [];
-  let pos = 0;
-  while (pos < text.length) {
-    clause.lastIndex = pos;
-    const m = clause.exec(text);
-    if (!m || clause.lastIndex === pos) throw badQuery(`The $filter '${text}' is not supported on ${spec.set}: this sandbox takes 'attribute eq value' clauses joined by 'and'.`);
-    const name = m[1]!;
+  const expr = parseOData(text, (name) => {
     if (!spec.columns.includes(name)) throw unknownProperty(name, spec.logicalName);
-    const literal = m[2]!;
-    const want: unknown = literal.startsWith("'") ? literal.slice(1, -1).replace(/''/g, "'").toLowerCase()
-      : GUID_RE.test(literal) ? literal.toLowerCase()
-        : literal === 'null' ? null : literal === 'true' ? true : literal === 'false' ? false : Number(literal);
-    // Strings and GUIDs compare ignoring case, as Dataverse's collation does.
-    tests.push((row) => (typeof row[name] === 'string' ? (row[name] as string).toLowerCase() : (row[name] ?? null)) === want);
-    pos = clause.lastIndex;
-  }
-  return (row) => tests.every((t) => t(row));
+    return { logicalName: name, schemaName: name, type: columnType(name), displayName: name, required: 'None', validForCreate: false, validForUpdate: false, custom: false };
+  });
+  return (row) => evaluate(expr, (prop) => row[prop] ?? null);
 }
 
 function parseSelect(spec: TableSpec, text: string | null): string[] | undefined {

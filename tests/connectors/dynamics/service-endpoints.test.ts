@@ -62,12 +62,19 @@ function connectWithKey(sandbox: RunningDynamicsSandbox, webhookKey: string, ret
   });
 }
 
+/** The lookups of SDK messages and message filters among counted calls, by table. */
+const lookups = (routes: Record<string, number>) => Object.fromEntries(['sdkmessages', 'sdkmessagefilters']
+  .map((table) => [table, Object.entries(routes).filter(([r]) => new RegExp(`^GET \\S*\\b${table}\\b`).test(r)).reduce((sum, [, n]) => sum + n, 0)])
+  .filter(([, n]) => n !== 0));
+
 const stepsOf = (all: Step[], endpointId: string) => all.filter((s) => s._eventhandler_value === endpointId);
 
 describe('Dynamics webhooks: service endpoints in the sandbox', () => {
   it('creates one endpoint (this name, URL and key fingerprint; the key unreadable) and nine steps; a second call finds them and makes nothing', async () => {
     const { sandbox, handler, endpoints, steps } = await setup();
-    const made = await handler.ensureSubscriptions!(TARGET);
+    const { result: made, calls: first } = await countCalls(sandbox, () => handler.ensureSubscriptions!(TARGET));
+    // The org's messages and their filters in one query each.
+    expect(lookups(first.routes)).toEqual({ sdkmessages: 1, sdkmessagefilters: 1 });
     expect(made.created).toHaveLength(10);
     expect(made).toMatchObject({ existing: [], removed: [], notRemoved: [] });
     const [endpoint, ...more] = await endpoints();
@@ -80,8 +87,9 @@ describe('Dynamics webhooks: service endpoints in the sandbox', () => {
     expect(own.every((s) => s.stage === 40 && s.mode === 1)).toBe(true);
     const { result, calls } = await countCalls(sandbox, () => handler.ensureSubscriptions!(TARGET));
     expect(result).toEqual({ existing: made.created, created: [], removed: [], notRemoved: [] });
-    // The endpoint list, the 3 messages and 9 filters, the endpoint's steps; no write.
+    // The endpoint list and the endpoint's steps; the messages and filters are known from the first call; no write.
     expect(Object.keys(calls.routes).filter((r) => !r.startsWith('GET '))).toEqual([]);
+    expect(lookups(calls.routes)).toEqual({});
   });
 
   it('adds the steps that are missing to the endpoint it finds', async () => {

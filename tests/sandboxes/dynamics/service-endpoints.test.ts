@@ -5,7 +5,7 @@ import { endpointBody, filterId, messageId, register, stepBody } from './webhook
 const URL = 'https://gateway.example.test/webhooks/dynamics/dynamics-1';
 
 describe('Dynamics sandbox: webhook registration tables', () => {
-  it('sdkmessages and sdkmessagefilters are seeded with fixed ids, filtered as registration code filters them, and read only', async () => {
+  it('sdkmessages and sdkmessagefilters are seeded with fixed ids, filtered with the Web API $filter grammar, and read only', async () => {
     const sandbox = await startSandbox();
     const all = await api(sandbox, 'GET', 'sdkmessages');
     expect(all.status).toBe(200);
@@ -26,7 +26,11 @@ describe('Dynamics sandbox: webhook registration tables', () => {
     const unknown = await api(sandbox, 'GET', "sdkmessages?$filter=bogus eq 'x'");
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.code).toBe('0x80060888');
-    expect((await api(sandbox, 'GET', "sdkmessages?$filter=contains(name,'Up')")).status).toBe(400);
+    // The Web API's $filter grammar: functions, `or`, parentheses; a malformed one is Dataverse's 400.
+    expect((await api(sandbox, 'GET', "sdkmessages?$filter=contains(name,'Up')")).body.value.map((m: { name: string }) => m.name)).toEqual(['Update']);
+    const two = await api(sandbox, 'GET', `sdkmessagefilters?$filter=(_sdkmessageid_value eq ${update} or _sdkmessageid_value eq ${await messageId(sandbox, 'Create')}) and primaryobjecttypecode eq 'account'`);
+    expect(two.body.value.map((f: { _sdkmessageid_value: string }) => f._sdkmessageid_value).sort()).toEqual([update, await messageId(sandbox, 'Create')].sort());
+    expect((await api(sandbox, 'GET', "sdkmessages?$filter=name eq")).status).toBe(400);
   });
 
   it('a service endpoint is created (204 + OData-EntityId, or 201 with return=representation) and its authvalue never reads back', async () => {
