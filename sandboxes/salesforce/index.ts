@@ -37,6 +37,8 @@ export interface SalesforceSandboxOptions extends SandboxStartOptions {
   connectHoldMs?: number;
   /** How many of the newest change events stay replayable (default 10,000). */
   cdcRetention?: number;
+  /** Answer Bulk API 2.0 query jobs (default true; also `PUT /_sandbox/salesforce/bulk`). */
+  bulkQuery?: boolean;
   /** Records to load when no seedDir is given (the shared demo data set passes its records here). */
   demoSeed?: SalesforceSeed;
 }
@@ -78,6 +80,7 @@ export async function startSalesforceSandbox(opts: SalesforceSandboxOptions = {}
       ...(opts.connectHoldMs === undefined ? {} : { connectHoldMs: opts.connectHoldMs }),
       ...(opts.cdcRetention === undefined ? {} : { retention: opts.cdcRetention }),
     },
+    ...(opts.bulkQuery === undefined ? {} : { bulkQuery: opts.bulkQuery }),
     reset: (org, seedDir) => seedOrg(org, opts, seedDir, false),
   });
   // A malformed seed rejects here, before the port is bound.

@@ -6,15 +6,38 @@
 import express from 'express';
 import type { Router } from 'express';
 import type { TokenAuthority } from './auth.ts';
+import type { BulkQueryJobs, BulkSwitch } from './bulk-query-jobs.ts';
 import { describeField } from './describe/render.ts';
 import type { CustomFieldSpec } from './describe/metadata.ts';
 import type { SalesforceOrg } from './org.ts';
 
-export function salesforceControlRouter(org: SalesforceOrg, auth: TokenAuthority): Router {
+export function salesforceControlRouter(org: SalesforceOrg, auth: TokenAuthority, bulk: BulkQueryJobs): Router {
   const r = express.Router();
   r.use(express.json({ limit: '1mb' }));
   r.post('/expire-tokens', (_req, res) => {
     res.json({ expired: auth.expireAll() });
+  });
+  r.get('/bulk', (_req, res) => void res.json(bulk.status()));
+  r.put('/bulk', (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const patch: Partial<BulkSwitch> = {};
+    if (body.enabled !== undefined) {
+      if (typeof body.enabled !== 'boolean') return void res.status(400).json({ error: 'enabled must be true or false' });
+      patch.enabled = body.enabled;
+    }
+    if (body.refuseWith !== undefined) {
+      if (body.refuseWith !== 403 && body.refuseWith !== 404) return void res.status(400).json({ error: 'refuseWith must be 403 or 404' });
+      patch.refuseWith = body.refuseWith;
+    }
+    if (body.failJobs !== undefined) {
+      if (!Number.isInteger(body.failJobs) || (body.failJobs as number) < 0) return void res.status(400).json({ error: 'failJobs must be a whole number ≥ 0' });
+      patch.failJobs = body.failJobs as number;
+    }
+    if (body.failMessage !== undefined) {
+      if (typeof body.failMessage !== 'string') return void res.status(400).json({ error: 'failMessage must be a string' });
+      patch.failMessage = body.failMessage;
+    }
+    res.json(bulk.update(patch));
   });
   r.post('/clock', (req, res) => {
     const offset = (req.body as { offsetMs?: unknown } | undefined)?.offsetMs;

@@ -6,6 +6,7 @@ import express from 'express';
 import type { Request, Response } from 'express';
 import { ControlPlane, routeKey } from '../common/control-plane.ts';
 import { ApiBudget } from './api-budget.ts';
+import { BulkQueryJobs } from './bulk-query-jobs.ts';
 import type { AuthConfig } from './auth.ts';
 import { TokenAuthority, bearerToken, oauthRouter } from './auth.ts';
 import { SfError, apiLimitExceeded, invalidSession, jsonParserError } from './errors.ts';
@@ -27,6 +28,8 @@ export interface ServerConfig {
   serverErrorStatus: number;
   /** Change Data Capture over the Streaming API (defaults: enabled, 110 s connect hold, 10,000 events kept). */
   streaming?: Partial<StreamingOptions>;
+  /** Bulk API 2.0 query jobs answer (default true; also `PUT /_sandbox/salesforce/bulk`). */
+  bulkQuery?: boolean;
   /** Reloads records on `POST /_sandbox/reset`. */
   reset(org: SalesforceOrg, seedDir?: string): Promise<void>;
 }
@@ -39,12 +42,14 @@ export interface SalesforceServer {
   budget: ApiBudget;
   cursors: QueryCursors;
   streaming: SalesforceStreaming;
+  bulk: BulkQueryJobs;
 }
 
 export function createSalesforceServer(config: ServerConfig): SalesforceServer {
   const auth = new TokenAuthority(config.auth);
   const budget = new ApiBudget(config.dailyApiLimit);
   const cursors = new QueryCursors();
+  const bulk = new BulkQueryJobs(config.bulkQuery ?? true);
   const settings = { rateLimitStatus: config.rateLimitStatus, serverErrorStatus: config.serverErrorStatus };
   // The control plane and the org refer to each other (ledger on commit, reset hook), hence the late binding.
   const org: SalesforceOrg = new SalesforceOrg((entries) => entries.forEach((e) => control.recordWrite(e)));
@@ -59,6 +64,7 @@ export function createSalesforceServer(config: ServerConfig): SalesforceServer {
     async reset(seedDir) {
       await config.reset(org, seedDir);
       cursors.clear();
+      bulk.reset();
       budget.reset();
       streaming.reset();
     },
@@ -77,7 +83,7 @@ export function createSalesforceServer(config: ServerConfig): SalesforceServer {
   const streaming = new SalesforceStreaming(org, (token) => auth.isValid(token), { ...DEFAULT_STREAMING_OPTIONS, ...config.streaming });
 
   const ctx: ApiContext = {
-    org, cursors, budget,
+    org, cursors, budget, bulk,
     origin: (req) => ({ method: req.method, route: routeKey({ method: req.method, path: `/services/data/v${req.version}${req.path}` } as Request) }),
   };
 
@@ -86,7 +92,7 @@ export function createSalesforceServer(config: ServerConfig): SalesforceServer {
   // Streaming sits before the control plane: like Salesforce, it spends no API requests and shows in no stats.
   app.use('/cometd', streaming.bayeux.router());
   app.use(control.middleware());
-  app.use('/_sandbox/salesforce', streaming.controlRouter(org), salesforceControlRouter(org, auth));
+  app.use('/_sandbox/salesforce', streaming.controlRouter(org), salesforceControlRouter(org, auth, bulk));
   app.use('/_sandbox', control.router());
   app.use(oauthRouter(auth, LATEST_VERSION));
   app.get(['/services/data', '/services/data/'], (_req, res) => void res.json(versionList()));
@@ -96,7 +102,7 @@ export function createSalesforceServer(config: ServerConfig): SalesforceServer {
   app.use((_req: Request, res: Response) => {
     res.status(404).json([{ message: 'The requested resource does not exist', errorCode: 'NOT_FOUND', fields: [] }]);
   });
-  return { app, control, org, auth, budget, cursors, streaming };
+  return { app, control, org, auth, budget, cursors, streaming, bulk };
 }
 
 function handleData(ctx: ApiContext, auth: TokenAuthority, budget: ApiBudget, req: Request, res: Response): ApiResponse {
@@ -125,6 +131,7 @@ function handleData(ctx: ApiContext, auth: TokenAuthority, budget: ApiBudget, re
 function send(res: Response, out: ApiResponse): void {
   res.status(out.status);
   if (out.headers) res.set(out.headers);
-  if (out.body === undefined) res.end();
+  if (out.text) res.type(out.text.contentType).send(out.text.body);
+  else if (out.body === undefined) res.end();
   else res.json(out.body);
 }

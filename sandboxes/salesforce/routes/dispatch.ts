@@ -1,5 +1,6 @@
 /** Matches a data-API request to its handler and renders thrown errors in Salesforce's shape. */
 import { SfError, asSfError } from '../errors.ts';
+import { bulkQueryRoutes } from './bulk-query.ts';
 import { collectionRoutes } from './collections.ts';
 import { compositeRoute } from './composite.ts';
 import { limitRoutes } from './limits.ts';
@@ -9,7 +10,7 @@ import { sobjectRoutes } from './sobjects.ts';
 import type { ApiContext, ApiRequest, ApiResponse, Route } from './types.ts';
 
 // Order matters: the fixed sub-resources (describe, updated, deleted) before the `/sobjects/T/{id}` catch-all.
-const ROUTES: Route[] = [...limitRoutes, ...queryRoutes, ...replicationRoutes, ...sobjectRoutes, ...collectionRoutes, compositeRoute(dispatch)];
+const ROUTES: Route[] = [...limitRoutes, ...queryRoutes, ...replicationRoutes, ...bulkQueryRoutes, ...sobjectRoutes, ...collectionRoutes, compositeRoute(dispatch)];
 
 export function dispatch(ctx: ApiContext, req: ApiRequest): ApiResponse {
   try {

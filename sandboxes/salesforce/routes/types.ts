@@ -5,6 +5,7 @@
 import type { SalesforceOrg, WriteOrigin } from '../org.ts';
 import type { QueryCursors } from '../query-cursors.ts';
 import type { ApiBudget } from '../api-budget.ts';
+import type { BulkQueryJobs } from '../bulk-query-jobs.ts';
 
 export interface ApiRequest {
   method: string;
@@ -21,12 +22,16 @@ export interface ApiResponse {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** A non-JSON body (Bulk query results are CSV); `body` is ignored when this is set. */
+  text?: { contentType: string; body: string };
 }
 
 export interface ApiContext {
   org: SalesforceOrg;
   cursors: QueryCursors;
   budget: ApiBudget;
+  /** Bulk API 2.0 query jobs. */
+  bulk: BulkQueryJobs;
   /** How the ledger names the route of a write. */
   origin(req: ApiRequest): WriteOrigin;
 }
