@@ -5,11 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { supportedCrms } from '../../../cli/connector-registry.ts';
-import { ConnectorError } from '../../../connectors/contract/index.ts';
 import type { WebhookRequest } from '../../../connectors/contract/index.ts';
 import { createDynamicsConnector, dynamicsConnectionForm } from '../../../connectors/dynamics/index.ts';
 import { InMemoryTokenStore, RateBudgetRegistry } from '../../../connectors/runtime/index.ts';
 import { CREDENTIALS } from './harness.ts';
+import { thrown } from '../thrown-connector-error.ts';
 
 const WEBHOOK_KEY = 'dv-wk-5c1e9a7f3b2d8e4a6f0c';
 
@@ -52,16 +52,6 @@ const json = (body: unknown = update()) => JSON.stringify(body);
 const request = (headers: WebhookRequest['headers'], body = json()): WebhookRequest => ({
   method: 'POST', url: 'http://gw/webhooks/dynamics-hooks', headers: { 'content-type': 'application/json', ...headers }, rawBody: body,
 });
-
-function thrown(fn: () => unknown): ConnectorError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConnectorError);
-    return err as ConnectorError;
-  }
-  throw new Error('expected a ConnectorError');
-}
 
 describe('Dynamics webhooks: verify', () => {
   it('exist only when a webhook key is configured', () => {

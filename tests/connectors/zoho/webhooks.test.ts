@@ -6,7 +6,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { ConnectorError } from '../../../connectors/contract/index.ts';
+import type { ConnectorError } from '../../../connectors/contract/index.ts';
 import type { WebhookRequest } from '../../../connectors/contract/index.ts';
 import { supportedCrms } from '../../../cli/connector-registry.ts';
 import { InMemoryTokenStore, RateBudgetRegistry } from '../../../connectors/runtime/index.ts';
@@ -15,6 +15,7 @@ import { countCalls, setFaults } from '../contract-suite/sandbox-control.ts';
 import { startWebhookReceiver } from '../webhook-receiver.ts';
 import { CREDENTIALS, sandboxToken } from './harness.ts';
 import { connect, start } from './helpers.ts';
+import { thrown } from '../thrown-connector-error.ts';
 
 const WEBHOOK_TOKEN = 'zh-wt-7e2c9a4f1b8d3e6c0a5f9b2d';
 
@@ -38,16 +39,6 @@ const request = (body: string | Uint8Array): WebhookRequest => ({
   method: 'POST', url: 'http://gw/webhooks/zoho-hooks', headers: { 'content-type': 'application/json' }, rawBody: body,
 });
 const json = (fields: Record<string, unknown> = {}) => JSON.stringify(delivery(fields));
-
-function thrown(fn: () => unknown): ConnectorError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConnectorError);
-    return err as ConnectorError;
-  }
-  throw new Error('expected a ConnectorError');
-}
 
 describe('Zoho webhooks: verify', () => {
   it('exist only when a webhook token is configured', () => {
