@@ -21,7 +21,10 @@
  * own — polling, the change streams and webhook subscription upkeep — run only in the process that holds the
  * database's 'change-capture' lease (sync/leadership.ts). Otherwise each replica would poll every CRM object (N× the
  * API calls), open its own CometD client and race the others creating webhook subscriptions. When the leader stops
- * or dies, another process takes the lease over and starts them.
+ * or dies, another process takes the lease over and starts them. The lease's owner name says whether its process polls
+ * (`host:pid:abcd1234 poll=15000ms` / `… poll=off`): a process that polls takes the lease over from one that does not
+ * (an API replica with `CUSTOMER_GRAPH_POLL_INTERVAL_MS=0` must not leave the database unpolled), and a follower whose
+ * interval differs from the leader's warns once per leader (the leader's applies).
  */
 import type { Connector } from '../connectors/contract/index.ts';
 import type { Database } from '../db/open-database.ts';
@@ -197,7 +200,7 @@ export async function startChangeCapture(opts: ChangeCaptureOptions): Promise<Ch
     await polling?.stop();
   };
   const leadership = startLeadership({
-    db, name: CHANGE_CAPTURE_LEASE, leaseMs, logger,
+    db, name: CHANGE_CAPTURE_LEASE, leaseMs, pollMs, logger,
     onLead: () => {
       logger.info({ owner: leadership.owner }, 'this process runs change capture (polling, change streams, webhook upkeep) for the database');
       startLoops();

@@ -3,7 +3,9 @@
  * run in every replica: the 'change-capture' lease (sync/leadership.ts) names the process that polls the CRMs, keeps
  * their change streams open and upkeeps their webhook subscriptions. Every time is the database's clock
  * (`now() + leaseMs`, lease.ts), so hosts with skewed clocks agree on when a lease has expired. Each function is one
- * statement: two processes racing for a lease are ordered by the row lock, and exactly one of them gets it.
+ * statement: two processes racing for a lease are ordered by the row lock, and exactly one of them gets it. A process
+ * may also take a live lease over from a named holder (`takeOverLease`): change capture's polling processes take it
+ * from one that does not poll (sync/leadership.ts).
  */
 import { and, eq, gt, sql } from 'drizzle-orm';
 import { leaseUntil } from './lease.ts';
@@ -54,6 +56,20 @@ export async function renewLease(db: Database, name: string, owner: string, leas
   const rows = await db.update(processLeases)
     .set({ renewedAt: sql`now()`, expiresAt: leaseUntil(leaseMs) })
     .where(and(eq(processLeases.name, name), eq(processLeases.owner, owner)))
+    .returning({ owner: processLeases.owner });
+  return rows.length > 0;
+}
+
+/**
+ * Takes the lease from `from` for `owner` while `from` still holds it, expired or not (a compare-and-set on the
+ * current owner, on the database's clock): the lease is `owner`'s for `leaseMs` from now, taken now. False when
+ * another process took or released it meanwhile, so of several processes taking over from one holder exactly one
+ * succeeds. `from`'s next renewal finds the lease gone (renewLease answers false).
+ */
+export async function takeOverLease(db: Database, name: string, from: string, owner: string, leaseMs: number): Promise<boolean> {
+  const rows = await db.update(processLeases)
+    .set({ owner, acquiredAt: sql`now()`, renewedAt: sql`now()`, expiresAt: leaseUntil(leaseMs) })
+    .where(and(eq(processLeases.name, name), eq(processLeases.owner, from)))
     .returning({ owner: processLeases.owner });
   return rows.length > 0;
 }

@@ -6,7 +6,10 @@
  *   stops, the other takes over within a few checks, and a change made in Salesforce then still reaches the golden
  *   record. The apps reach Salesforce through a loopback proxy that notes when each Contact poll arrives: one
  *   poller's rounds are at least the poll interval apart, two pollers' interleave closer (the apps share this test
- *   process, and with it the CRM rate budgets, their counts and the access token, so those cannot tell them apart).
+ *   process, and with it the CRM rate budgets, their counts and the access token, so those cannot tell them apart);
+ * - an app with polling off (an API replica) that leads does not keep polling away from the database: an app with
+ *   polling on that starts later takes the lease over at once, the first steps down, and a change made in Salesforce
+ *   reaches the golden record through the second's polling (the only way it can arrive: no change stream, no webhook).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -32,9 +35,9 @@ describe('change capture runs in one process per database', () => {
   /** When each Contact poll (a query of changed Contacts) reached Salesforce through the proxy, in order. */
   const contactPolls: number[] = [];
   const apps: TestApp[] = [];
-  const env = () => ({
+  const env = (pollMs = '200') => ({
     SALESFORCE_LOGIN_URL: proxyUrl, SALESFORCE_CLIENT_ID: DEFAULT_CLIENT_ID, SALESFORCE_CLIENT_SECRET: DEFAULT_CLIENT_SECRET,
-    CUSTOMER_GRAPH_SALESFORCE_CDC: 'off', CUSTOMER_GRAPH_POLL_INTERVAL_MS: '200',
+    CUSTOMER_GRAPH_SALESFORCE_CDC: 'off', CUSTOMER_GRAPH_POLL_INTERVAL_MS: pollMs,
     // Checks every second: a stopped leader is replaced within a few.
     CUSTOMER_GRAPH_LEADER_LEASE_MS: '3000',
   });
@@ -142,5 +145,37 @@ describe('change capture runs in one process per database', () => {
     expect(result?.ok).toBe(true);
     await expect.poll(() => storedPhone(b, customer.id), { timeout: 10_000, interval: 100 }).toBe('+14155550177');
     expect(sent(b)).toBeGreaterThan(b1);
+  }, 240_000);
+
+  it.skipIf(!process.env.DATABASE_URL)('an app with polling off that leads is taken over by an app with polling on, whose polling then brings a Salesforce change in', async () => {
+    const a = await startTestApp({ demo: false, env: env('0') });
+    apps.push(a);
+    expect(a.app.sync.leadership.isLeader()).toBe(true);
+    expect(a.app.sync.poller).toBeUndefined();
+    expect(a.app.sync.leadership.owner).toMatch(/ poll=off$/);
+    expect((await leaderOf(a))?.owner).toBe(a.app.sync.leadership.owner);
+
+    const b = await startTestApp({ demo: false, env: env('200'), join: a, linkOnStart: false });
+    apps.push(b);
+    // B took the lease over at its first try, before its start finished.
+    expect(b.app.sync.leadership.isLeader()).toBe(true);
+    expect(b.app.sync.poller).toBeDefined();
+    expect(b.app.sync.leadership.owner).toMatch(/ poll=200ms$/);
+    // A steps down at its next renewal (every second) and stays a follower.
+    await expect.poll(() => a.app.sync.leadership.isLeader(), { timeout: 3000, interval: 20 }).toBe(false);
+    expect([await leaderGauge(a), await leaderGauge(b)]).toEqual([0, 1]);
+    expect(await leaderOf(a)).toMatchObject({ owner: b.app.sync.leadership.owner, expired: false });
+    const handedOver = contactPolls.length;
+    await expect.poll(() => contactPolls.length - handedOver, { timeout: 3000, interval: 50 }).toBeGreaterThan(2);
+    expect(b.app.sync.leadership.isLeader()).toBe(true);
+    expect(a.app.sync.leadership.isLeader()).toBe(false);
+
+    const page = await a.gql<{ customers: { edges: { node: Node }[] } }>('{ customers(first: 100) { edges { node { id phone sources { crm recordId } } } } }');
+    const customer = page.data!.customers.edges.map((e) => e.node).find((n) => n.sources.some((s) => s.crm === 'salesforce'))!;
+    const recordId = customer.sources.find((s) => s.crm === 'salesforce')!.recordId;
+    const [result] = await rest.updateMany('Contact', [{ id: recordId, fields: { Phone: '+14155550188' } }]);
+    expect(result?.ok).toBe(true);
+    await expect.poll(() => storedPhone(a, customer.id), { timeout: 10_000, interval: 100 }).toBe('+14155550188');
+    expect(a.app.sync.poller).toBeUndefined();
   }, 240_000);
 });
