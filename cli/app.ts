@@ -37,6 +37,7 @@ import { crmJoiner, nativeSource } from './crm-join.ts';
 import { CrmRetry, crmDownError, storedConnectorProbe } from './crm-retry.ts';
 import type { DownCrm } from './crm-retry.ts';
 import { createResync } from './resync.ts';
+import { storedRecordsFreshness } from './stored-records.ts';
 import { startMetadataRefresh } from './metadata-refresh.ts';
 import { setUpConnectors } from './connector-setup.ts';
 import type { ConnectorSetup } from './connector-setup.ts';
@@ -131,6 +132,7 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
     // The mapping configuration in force: loaded (or seeded) here, changed by saves here or in another process.
     const mappingRuntime = await MappingRuntime.load(new MappingConfigStore(db), logger);
     const getConfig = () => mappingRuntime.config();
+    const mappingVersion = () => mappingRuntime.version();
 
     const connectorStore = new ConnectorStore(db, cipher);
     const setup = await setUpConnectors(connectorStore, { env: options.env ?? process.env, ...(options.seedDir ? { seedDir: options.seedDir } : {}), logger });
@@ -205,7 +207,7 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
     const connectorSettings = createConnectorSettings({ store: connectorStore, fleet, database, getConfig, demo: setup.demo, logger, join: (id) => joinCrm(id), retirements });
     const admin = createAdminSubgraph({ db, getConfig, connectors, connectorIds, connectorRows: () => connectorStore.list(),
       markConnectorActive: (id) => connectorStore.setStatus(id, 'active', null), connectorSettings, mappingProblems: () => [...unservedObjectProblems(getConfig(), natives), ...golden.problems()],
-      resync: { status: () => resync.status(), start: () => resync.start() } });
+      resync: { status: () => resync.status(), start: (types) => resync.start(types) }, storedRecords: () => storedRecordsFreshness({ db, mappings: mappingRuntime }) });
     sources.push(admin);
     // mapping administration through the gateway: read, list versions, save (validated, dry-run, hot-swapped)
     const mappingStore = mappingRuntime.store;
@@ -286,9 +288,9 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
     for (const native of natives) wireNative(native);
 
     const link = (onProgress?: (p: LinkerProgress) => void, part?: { goldenTypes: string[]; signal: AbortSignal }) =>
-      linkAll({ db, connectors, connectorIds, getConfig, logger, ...(onProgress ? { onProgress } : {}), ...part });
+      linkAll({ db, connectors, connectorIds, getConfig, mappingVersion, logger, ...(onProgress ? { onProgress } : {}), ...part });
     const polling = intervalMs(env, 'CUSTOMER_GRAPH_POLL_INTERVAL_MS', 15_000) > 0;
-    const linkPlanned = (mode: LinkOnStartMode, occasion: string) => linkAsPlanned({ db, connectors, connectorIds, getConfig, logger, mode, polling, occasion });
+    const linkPlanned = (mode: LinkOnStartMode, occasion: string) => linkAsPlanned({ db, connectors, connectorIds, getConfig, mappingVersion, logger, mode, polling, occasion });
     const startLink = options.linkOnStart !== false ? (await linkPlanned(linkOnStartMode(env, setup.demo), 'at start')).plan : null;
     // After the start-time link run (it reads the CRMs the recomputations need), in the background.
     retirements.start();

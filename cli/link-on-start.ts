@@ -2,14 +2,19 @@
  * The start-time link run (and `sync --backfill`): every native record linked to a golden record before the first
  * query is served. Customers are linked by identity resolution (sync/identity-linker.ts): the matcher's links merge,
  * its review pairs are queued, recorded decisions are respected; re-running changes nothing.
+ *
+ * Each golden type read completely (no object failed) records the mapping version the run
+ * started with as the basis of its stored snapshots (db/snapshot-basis-store.ts; cli/stored-records.ts says what is stale).
  */
 import type { Connector } from '../connectors/contract/index.ts';
 import type { Database } from '../db/open-database.ts';
+import { recordSnapshotBasis } from '../db/snapshot-basis-store.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { MappingConfig } from '../resolver-engine/index.ts';
 import { NOT_READ, readCrmClocks, storeBackfillCursors } from '../sync/backfill-cursors.ts';
 import type { BackfillCursorsReport } from '../sync/backfill-cursors.ts';
 import { runEmailLinker } from '../sync/email-linker.ts';
+import { linkOrder } from '../sync/relation-snapshot.ts';
 import type { LinkerProgress, LinkerReport } from '../sync/email-linker.ts';
 import { planStartLink } from './start-link-plan.ts';
 import type { LinkOnStartMode, StartLinkPlan } from './start-link-plan.ts';
@@ -20,6 +25,8 @@ export interface LinkAllOptions {
   /** Our connector id per CRM, recorded on each link. */
   connectorIds: Map<string, string>;
   getConfig(): MappingConfig;
+  /** The version of `getConfig()`'s configuration: recorded as the basis of the types read completely. Absent: none recorded. */
+  mappingVersion?: () => number;
   logger: Logger;
   onProgress?: (progress: LinkerProgress) => void;
   /** Golden types to link (default every type of the configuration): a resumed resync reads the ones it did not finish. */
@@ -38,6 +45,8 @@ export async function linkAll(opts: LinkAllOptions): Promise<LinkAllReport> {
   const startedAt = new Date();
   const started = startedAt.getTime();
   const config = opts.getConfig();
+  // The version the read starts with: a save while it runs leaves the types read stale (their basis is older).
+  const mappingVersion = opts.mappingVersion?.();
   // Each object's newest change by the CRM's own clock, also before the first page: the cursors below start no later,
   // so a CRM clock behind ours loses no change made while the read ran (sync/backfill-cursors.ts).
   const crmClocks = await readCrmClocks({ config, connectors: opts.connectors });
@@ -50,6 +59,10 @@ export async function linkAll(opts: LinkAllOptions): Promise<LinkAllReport> {
   // Objects that failed are logged above; a connector that could not make a cursor is worth a warning of its own.
   for (const s of changeCursors.skipped) opts.logger[s.reason === NOT_READ ? 'info' : 'warn'](s, 'no change cursor stored for a CRM object: its first poll reads every record');
   const report: LinkAllReport = { ...linked, changeCursors };
+  if (mappingVersion !== undefined) {
+    const complete = completeTypes(config, opts.goldenTypes ?? Object.keys(config.types), linked);
+    await recordSnapshotBasis(opts.db, complete, mappingVersion);
+  }
   opts.logger.info(
     { ms: Date.now() - started, recordsRead: report.recordsRead, goldenCreated: report.goldenCreated, linksCreated: report.linksCreated, customersMerged: report.customersMerged ?? 0, reviewsQueued: report.reviewsQueued ?? 0, snapshotsChanged: report.snapshotsChanged,
       changeCursorsStored: changeCursors.stored.length, changeCursorsKept: changeCursors.kept.length },
@@ -77,4 +90,13 @@ export async function linkAsPlanned(opts: Omit<LinkAllOptions, 'goldenTypes' | '
       `reading ${occasion} the golden types with CRM objects never read completely (a first start, or a connector or object mapped since)`);
   }
   return { plan, report: await linkAll({ ...link, logger, goldenTypes: plan.goldenTypes }) };
+}
+
+/**
+ * The golden types of a link run none of whose objects failed: their stored snapshots were all recomputed with the
+ * run's configuration. An object without a connector (its CRM is not connected here) has nothing to read, and does not count.
+ */
+export function completeTypes(config: MappingConfig, goldenTypes: readonly string[], report: Pick<LinkerReport, 'failed'>): string[] {
+  const incomplete = new Set(report.failed.map((o) => `${o.crm}\u0000${o.objectType}`));
+  return linkOrder(config, goldenTypes).filter((t) => (config.types[t]?.objects ?? []).every((o) => !incomplete.has(`${o.crm}\u0000${o.objectType}`)));
 }

@@ -14,6 +14,10 @@
  * (every object of that type: a golden record's snapshot is resolved from all its type's objects at once, and the
  * CRMs' pages give no cursor to continue from). The counters and failed objects are written once per golden type;
  * the records read per object after each page.
+ *
+ * A run may read only some golden types (`start(['Customer'])`: the admin's `startResync(goldenTypes:)`, or the stale
+ * types after a mapping save, cli/resync-on-mapping-change.ts); the row keeps the list, so a resumed run reads those
+ * only. Each golden type read with no failed object records the mapping version it was read with (cli/link-on-start.ts).
  */
 import crypto from 'node:crypto';
 import os from 'node:os';
@@ -21,6 +25,7 @@ import type { Database } from '../db/open-database.ts';
 import { claimInterruptedResync, finishResync, insertResync, latestResync, recordResyncProgress, releaseResync } from '../db/resync-store.ts';
 import type { StoredResync } from '../db/resync-store.ts';
 import type { Logger } from '../lib/logger.ts';
+import { ProductError } from '../lib/product-error.ts';
 import type { MappingConfig } from '../resolver-engine/index.ts';
 import type { LinkerProgress } from '../sync/email-linker.ts';
 import { linkOrder } from '../sync/relation-snapshot.ts';
@@ -41,6 +46,8 @@ export interface ResyncStatus {
   error: string | null;
   /** How many times a process took the run over after the one running it stopped or died. */
   resumes: number;
+  /** The golden types the run reads; null: every type. */
+  goldenTypes: string[] | null;
 }
 
 export interface ResyncOptions {
@@ -57,7 +64,7 @@ export interface ResyncOptions {
 
 const DEFAULT_LEASE_MS = 120_000;
 const DEFAULT_INTERVAL_MS = 60_000;
-const IDLE: ResyncStatus = { state: 'idle', startedAt: null, finishedAt: null, objects: [], goldenCreated: 0, linksCreated: 0, snapshotsChanged: 0, failedObjects: [], error: null, resumes: 0 };
+const IDLE: ResyncStatus = { state: 'idle', startedAt: null, finishedAt: null, objects: [], goldenCreated: 0, linksCreated: 0, snapshotsChanged: 0, failedObjects: [], error: null, resumes: 0, goldenTypes: null };
 
 export function createResync(opts: ResyncOptions) {
   const owner = opts.owner ?? `${os.hostname()}-${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
@@ -97,7 +104,10 @@ export function createResync(opts: ResyncOptions) {
     const heartbeat = setInterval(() => void write(() => ({})), Math.max(1, Math.floor(leaseMs / 3)));
     heartbeat.unref?.();
     try {
-      const types = linkOrder(opts.getConfig(), Object.keys(opts.getConfig().types)).filter((t) => !progress.doneTypes.includes(t));
+      const known = Object.keys(opts.getConfig().types);
+      // A type removed from the configuration since the run started is not read (there is nothing to read it with).
+      const wanted = row.goldenTypes ? row.goldenTypes.filter((t) => known.includes(t)) : known;
+      const types = linkOrder(opts.getConfig(), wanted).filter((t) => wanted.includes(t) && !progress.doneTypes.includes(t));
       for (const goldenType of types) {
         signal.throwIfAborted();
         // The objects of a type read again from their start (a resumed run) count from zero.
@@ -167,15 +177,25 @@ export function createResync(opts: ResyncOptions) {
       return {
         state, startedAt: row.startedAt.toISOString(), finishedAt: row.finishedAt?.toISOString() ?? null, objects: row.objects,
         goldenCreated: row.goldenCreated, linksCreated: row.linksCreated, snapshotsChanged: row.snapshotsChanged,
-        failedObjects: row.failedObjects, error: row.error, resumes: row.resumes,
+        failedObjects: row.failedObjects, error: row.error, resumes: row.resumes, goldenTypes: row.goldenTypes ?? null,
       };
     },
-    /** Starts a run; false when one is unfinished anywhere (running, or interrupted and about to be resumed). */
-    async start(): Promise<boolean> {
+    /**
+     * Starts a run over `goldenTypes` (default every type); false when one is unfinished anywhere (running, or
+     * interrupted and about to be resumed). A type the configuration does not have is BAD_USER_INPUT, nothing started.
+     */
+    async start(goldenTypes?: readonly string[]): Promise<boolean> {
+      if (goldenTypes) {
+        const known = Object.keys(opts.getConfig().types);
+        const unknown = goldenTypes.filter((t) => !known.includes(t));
+        if (unknown.length > 0) throw unknownGoldenTypes(unknown, known);
+        if (goldenTypes.length === 0) throw new ProductError('BAD_USER_INPUT', 'goldenTypes must name at least one golden type (leave it out to re-read every type).', { argumentName: 'goldenTypes' });
+      }
       if (running || stopping.signal.aborted) return false;
-      const row = await insertResync(db, crypto.randomUUID(), owner, leaseMs);
+      const types = goldenTypes ? [...new Set(goldenTypes)] : undefined;
+      const row = await insertResync(db, crypto.randomUUID(), owner, leaseMs, types);
       if (!row) return false;
-      logger.info({ run: row.id }, 're-reading every CRM record (resync) started');
+      logger.info({ run: row.id, goldenTypes: types ?? 'every type' }, types ? 're-reading the CRM records of some golden types (resync) started' : 're-reading every CRM record (resync) started');
       launch(row);
       return true;
     },
@@ -194,4 +214,11 @@ export function createResync(opts: ResyncOptions) {
       await running;
     },
   };
+}
+
+/** The refusal of golden types the configuration does not have (BAD_USER_INPUT, naming them and the known ones). */
+export function unknownGoldenTypes(unknown: readonly string[], known: readonly string[]): ProductError {
+  return new ProductError('BAD_USER_INPUT', `No golden type is called ${unknown.map((t) => `'${t}'`).join(', ')} (types: ${known.join(', ')}); nothing was started.`, {
+    argumentName: 'goldenTypes', unknown: [...unknown],
+  });
 }

@@ -26,11 +26,14 @@ function isUniqueViolation(err: unknown): boolean {
   return false;
 }
 
-/** Records a new run held by `owner`; null when an unfinished run exists (anywhere). */
-export async function insertResync(db: Database, id: string, owner: string, leaseMs: number): Promise<StoredResync | null> {
+/**
+ * Records a new run held by `owner`; null when an unfinished run exists (anywhere). `goldenTypes`: the types it reads
+ * (migration 0018), kept for a resumed run; absent: every type of the configuration.
+ */
+export async function insertResync(db: Database, id: string, owner: string, leaseMs: number, goldenTypes?: readonly string[]): Promise<StoredResync | null> {
   try {
     const [row] = await db.insert(resyncRuns)
-      .values({ id, state: 'running', startedAt: sql`now()`, leaseOwner: owner, leaseUntil: leaseUntil(leaseMs) })
+      .values({ id, state: 'running', startedAt: sql`now()`, leaseOwner: owner, leaseUntil: leaseUntil(leaseMs), goldenTypes: goldenTypes ? [...goldenTypes] : null })
       .returning();
     return row ?? null;
   } catch (err) {

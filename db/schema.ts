@@ -81,6 +81,8 @@ export const resyncRuns = pgTable(
     error: text('error'),
     /** How many times a process took the run over after its holder stopped or died. */
     resumes: integer('resumes').notNull().default(0),
+    /** The golden types this run reads (`startResync(goldenTypes:)`); null: every type of the configuration. */
+    goldenTypes: jsonb('golden_types').$type<string[]>(),
     updatedAt: updatedAt(),
   },
   (t) => [uniqueIndex('resync_runs_one_unfinished_uq').on(t.state).where(sql`finished_at is null`)],
@@ -99,6 +101,18 @@ export const processLeases = pgTable('process_leases', {
   acquiredAt: timestamp('acquired_at', { withTimezone: true, mode: 'date' }).notNull(),
   renewedAt: timestamp('renewed_at', { withTimezone: true, mode: 'date' }).notNull(),
   expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+});
+
+/**
+ * Which mapping configuration version the stored golden snapshots of a golden type follow (db/snapshot-basis-store.ts):
+ * written when a full read of the type (start link run, `sync --backfill`, a resync) completes with no failed object,
+ * with the version the read started with. Compared with the version in force, it says whether listing, search and
+ * change detection still follow an older mapping (cli/stored-records.ts).
+ */
+export const snapshotBasis = pgTable('snapshot_basis', {
+  goldenType: text('golden_type').primaryKey(),
+  mappingVersion: integer('mapping_version').notNull(),
+  readAt: timestamp('read_at', { withTimezone: true, mode: 'date' }),
 });
 
 /** A golden record: one Customer, Company or Deal, whatever number of CRM records it is linked to. */

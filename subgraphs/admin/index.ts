@@ -26,6 +26,8 @@ import { MAPPING_PROBLEMS_QUERY_FIELDS, MAPPING_PROBLEMS_TYPE_DEFS, mappingProbl
 import type { MappingProblemSource } from './mapping-problems.ts';
 import { RESYNC_MUTATION_FIELDS, RESYNC_QUERY_FIELDS, RESYNC_TYPE_DEFS, resyncResolvers } from './resync.ts';
 import type { ResyncApi } from './resync.ts';
+import { STORED_RECORDS_QUERY_FIELDS, STORED_RECORDS_TYPE_DEFS, storedRecordsResolvers } from './stored-records.ts';
+import type { StoredRecordsFreshnessSource } from './stored-records.ts';
 import { MAPPING_SUGGESTIONS_QUERY_FIELDS, MAPPING_SUGGESTIONS_TYPE_DEFS, mappingSuggestionsResolvers } from './mapping-suggestions.ts';
 import { REVIEW_QUEUE_MAX_PAGE } from './page-limits.ts';
 import { REVIEW_BULK_MUTATION_FIELDS, REVIEW_BULK_TYPE_DEFS, reviewBulkResolvers } from './review-bulk.ts';
@@ -52,6 +54,8 @@ export interface AdminDeps {
   mappingProblems?: MappingProblemSource['mappingProblems'];
   /** Re-reading every CRM record on demand (cli/resync.ts). */
   resync?: ResyncApi;
+  /** Which mapping version the stored records of each golden type follow (stored-records.ts). */
+  storedRecords?: StoredRecordsFreshnessSource;
 }
 
 const TYPE_DEFS = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
@@ -110,9 +114,9 @@ type Query {
   """
   reviewQueue(first: Int = 20, after: ID, order: ReviewOrder = OLDEST_FIRST, minScore: Float): [MatchReview!]!
   "How many review pairs wait for a decision (scored at least minScore when given)."
-  reviewQueueCount(minScore: Float): Int!${SYNC_HEALTH_QUERY_FIELDS}${CONNECTORS_QUERY_FIELDS}${CONNECTOR_RETIREMENTS_QUERY_FIELDS}${CONNECTOR_SETTINGS_QUERY_FIELDS}${MAPPING_SUGGESTIONS_QUERY_FIELDS}${DATA_QUALITY_QUERY_FIELDS}${MAPPING_PROBLEMS_QUERY_FIELDS}${RESYNC_QUERY_FIELDS}
+  reviewQueueCount(minScore: Float): Int!${SYNC_HEALTH_QUERY_FIELDS}${CONNECTORS_QUERY_FIELDS}${CONNECTOR_RETIREMENTS_QUERY_FIELDS}${CONNECTOR_SETTINGS_QUERY_FIELDS}${MAPPING_SUGGESTIONS_QUERY_FIELDS}${DATA_QUALITY_QUERY_FIELDS}${MAPPING_PROBLEMS_QUERY_FIELDS}${RESYNC_QUERY_FIELDS}${STORED_RECORDS_QUERY_FIELDS}
 }
-${REVIEW_BULK_TYPE_DEFS}${SYNC_HEALTH_TYPE_DEFS}${CONNECTORS_TYPE_DEFS}${CONNECTOR_RETIREMENTS_TYPE_DEFS}${CONNECTOR_SETTINGS_TYPE_DEFS}${MAPPING_SUGGESTIONS_TYPE_DEFS}${DATA_QUALITY_TYPE_DEFS}${MAPPING_PROBLEMS_TYPE_DEFS}${RESYNC_TYPE_DEFS}
+${REVIEW_BULK_TYPE_DEFS}${SYNC_HEALTH_TYPE_DEFS}${CONNECTORS_TYPE_DEFS}${CONNECTOR_RETIREMENTS_TYPE_DEFS}${CONNECTOR_SETTINGS_TYPE_DEFS}${MAPPING_SUGGESTIONS_TYPE_DEFS}${DATA_QUALITY_TYPE_DEFS}${MAPPING_PROBLEMS_TYPE_DEFS}${RESYNC_TYPE_DEFS}${STORED_RECORDS_TYPE_DEFS}
 type Mutation {
   "Merges customers into the survivor: their records move to it, their ids keep resolving to it, and later runs keep them together."
   mergeCustomers(survivorId: ID!, mergedIds: [ID!]!): MergeCustomersPayload!
@@ -166,6 +170,7 @@ export function createAdminSubgraph(deps: AdminDeps): AdminSubgraph {
       ...dataQualityResolvers(deps).Query,
       ...mappingProblemsResolvers(deps).Query,
       ...resync.Query,
+      ...storedRecordsResolvers(deps.storedRecords).Query,
       reviewQueue: async (_: unknown, args: { first?: number | null; after?: string | null; order?: 'OLDEST_FIRST' | 'MOST_LIKELY_FIRST' | null; minScore?: number | null }) => {
         const after = args.after == null ? undefined : reviewId(args.after);
         if (after !== undefined && !Number.isSafeInteger(after)) {

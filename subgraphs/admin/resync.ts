@@ -4,6 +4,7 @@
  * read from the database (resync_runs), so every replica answers the same.
  */
 import { GraphQLError } from 'graphql';
+import { ProductError } from '../../lib/product-error.ts';
 
 export interface ResyncApi {
   status(): Promise<{
@@ -11,9 +12,10 @@ export interface ResyncApi {
     objects: { goldenType: string; crm: string; objectType: string; records: number }[];
     goldenCreated: number; linksCreated: number; snapshotsChanged: number;
     failedObjects: { crm: string; objectType: string; code: string; message: string }[];
-    error: string | null; resumes: number;
+    error: string | null; resumes: number; goldenTypes: string[] | null;
   }>;
-  start(): Promise<boolean>;
+  /** Starts a run over `goldenTypes` (default every type); false when one is unfinished; BAD_USER_INPUT (ProductError) for an unknown type. */
+  start(goldenTypes?: readonly string[]): Promise<boolean>;
 }
 
 export const RESYNC_TYPE_DEFS = `
@@ -38,6 +40,8 @@ type ResyncStatus {
   error: String
   "How many times a process took the run over after the one running it stopped or died."
   resumes: Int!
+  "The golden types the run reads (startResync(goldenTypes:)); null: every type."
+  goldenTypes: [String!]
 }
 `;
 
@@ -46,8 +50,8 @@ export const RESYNC_QUERY_FIELDS = `
   resyncStatus: ResyncStatus!`;
 
 export const RESYNC_MUTATION_FIELDS = `
-  "Re-reads every record of every connected CRM in the background (like customer-graph sync --backfill), so changed mappings and quality checks apply to all golden records. CONFLICT while a run is in progress (or interrupted and about to be resumed) on any replica."
-  startResync: ResyncStatus!`;
+  "Re-reads every record of every connected CRM in the background (like customer-graph sync --backfill), so changed mappings and quality checks apply to all golden records. With goldenTypes, only the CRM objects mapped to those golden types (BAD_USER_INPUT for a type the mapping does not have: nothing started). CONFLICT while a run is in progress (or interrupted and about to be resumed) on any replica."
+  startResync(goldenTypes: [String!]): ResyncStatus!`;
 
 export function resyncResolvers(api: ResyncApi | undefined) {
   const required = () => {
@@ -57,9 +61,15 @@ export function resyncResolvers(api: ResyncApi | undefined) {
   return {
     Query: { resyncStatus: () => required().status() },
     Mutation: {
-      startResync: async () => {
+      startResync: async (_: unknown, args: { goldenTypes?: string[] | null }) => {
         const resync = required();
-        if (!(await resync.start())) throw new GraphQLError('A resync is already running (or interrupted and about to be resumed): follow it with resyncStatus.', { extensions: { code: 'CONFLICT' } });
+        let started: boolean;
+        try {
+          started = await resync.start(args.goldenTypes ?? undefined);
+        } catch (err) {
+          throw err instanceof ProductError ? new GraphQLError(err.message, { extensions: err.extensions }) : err;
+        }
+        if (!started) throw new GraphQLError('A resync is already running (or interrupted and about to be resumed): follow it with resyncStatus.', { extensions: { code: 'CONFLICT' } });
         return resync.status();
       },
     },
