@@ -6,7 +6,8 @@
  *   `intervalMs`, and announces a changed schema on `crm_metadata_changed` (db/metadata-events.ts);
  * - every other process refreshes that CRM at once on the announcement, and by itself only every
  *   `fallbackIntervals` × `intervalMs` (default 10), so a lost notification (listening connection down) or a moment
- *   without a leader costs at most that;
+ *   without a leader costs at most that; a change it finds so is announced like the leader's (the leader's own
+ *   announcement may be the one that was lost, and the other followers then need not wait for their own fallback);
  * - while leadership is not known yet (change capture not started), a process behaves like the leader. A single
  *   process (PGlite) leads, so it refreshes at `intervalMs`.
  */
@@ -49,11 +50,11 @@ export async function startMetadataRefresh(opts: MetadataRefreshOptions): Promis
   const failed = (native: NativeSubgraph) => (err: unknown) =>
     logger.warn({ subgraph: native.name, err }, 'metadata refresh failed; keeping the current schema');
 
-  /** A periodic refresh; the leader (or a process that may lead) announces a changed schema to the others. */
-  const refresh = (native: NativeSubgraph, announce: boolean) => {
+  /** A periodic refresh (the leader's, or a follower's fallback); a changed schema is announced to the others. */
+  const refresh = (native: NativeSubgraph) => {
     natives.get(native)!.idle = 0;
     track(native.refresh().then(async (changed) => {
-      if (!changed || !announce || stopped) return;
+      if (!changed || stopped) return;
       await publishCrmMetadataChanged(database, { crm: native.crm, origin });
       logger.info({ subgraph: native.name, crm: native.crm }, 'CRM metadata changed: the other processes on the database refresh it too');
     }).catch(failed(native)));
@@ -79,7 +80,7 @@ export async function startMetadataRefresh(opts: MetadataRefreshOptions): Promis
     const leads = opts.leads() !== false;
     for (const [native, state] of natives) {
       state.idle++;
-      if (leads || state.idle >= fallbackIntervals) refresh(native, leads);
+      if (leads || state.idle >= fallbackIntervals) refresh(native);
     }
   }, intervalMs);
   timer.unref();
