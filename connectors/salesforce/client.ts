@@ -15,7 +15,7 @@
  * surfaces as INVALID_SESSION_ID and the runtime's TokenProvider refreshes once for every caller.
  */
 import jsforce from 'jsforce';
-import type { Connection, HttpRequest, HttpResponse } from 'jsforce';
+import type { Connection, HttpRequest, HttpResponse, Schema } from 'jsforce';
 import { HttpApi } from 'jsforce/lib/http-api.js';
 import { ConnectorError } from '../contract/errors.ts';
 import type { Lane } from '../contract/connector.ts';
@@ -39,6 +39,23 @@ export interface CallSettings {
   signal?: AbortSignal;
 }
 
+/** A non-JSON answer (Bulk query results): the body as text and the response headers (lower-case names). */
+export interface TextAnswer {
+  text: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * jsforce parses `text/csv` bodies into records itself; Bulk results are parsed by the connector with the field
+ * types of the describe (bulk-query.ts), so a CSV body is handed over as text. Error bodies stay JSON.
+ */
+class TextCsvApi<S extends Schema> extends HttpApi<S> {
+  override getResponseContentType(response: HttpResponse): string | null | undefined {
+    const type = super.getResponseContentType(response);
+    return type && /^text\/csv(;|$)/i.test(type) ? 'text/plain' : type;
+  }
+}
+
 export class SalesforceClient {
   private cached: { key: string; conn: Connection } | null = null;
 
@@ -58,16 +75,27 @@ export class SalesforceClient {
     });
   }
 
+  /** One call whose success answer is `accept` (e.g. `text/csv`), under the same rules; resolves with text and headers. */
+  callText(lane: Lane, request: SalesforceRequest, accept: string, settings: CallSettings = {}): Promise<TextAnswer> {
+    return this.rt.call(lane, (scope) => this.exchange<TextAnswer>(scope, { ...request, headers: { ...request.headers, accept } }, accept), {
+      idempotent: settings.idempotent ?? true,
+      timeoutMs: this.timeoutMs,
+      ...(settings.signal ? { signal: settings.signal } : {}),
+    });
+  }
+
   /** `/services/data/vXX.X` on the token's instance, for logs and tests. */
   baseUrl(token: StoredToken | null): string {
     const instance = (token?.instanceUrl ?? this.defaultInstanceUrl).replace(/\/+$/, '');
     return `${instance}/services/data/v${SALESFORCE_API_VERSION}`;
   }
 
-  private async exchange<T>(scope: CallScope, request: SalesforceRequest): Promise<T> {
+  /** One exchange; `textAccept`: a text answer of that type is wanted instead of JSON. */
+  private async exchange<T>(scope: CallScope, request: SalesforceRequest, textAccept?: string): Promise<T> {
     const conn = this.connectionFor(scope.token);
     // Our transport, aborted by runCall's signal (timeout, caller gone): jsforce's never sees this call.
-    const api = new HttpApi(conn, { transport: new FetchTransport(scope.signal) });
+    const options = { transport: new FetchTransport(scope.signal) };
+    const api = textAccept ? new TextCsvApi(conn, options) : new HttpApi(conn, options);
     let response: HttpResponse | undefined;
     api.on('response', (res: HttpResponse) => {
       response = res;
@@ -91,6 +119,11 @@ export class SalesforceClient {
       throw err;
     }
     if (response?.statusCode === 204) return null as T;
+    if (textAccept) {
+      const type = response?.headers?.['content-type'] ?? '';
+      if (!response || typeof body !== 'string' || !type.toLowerCase().startsWith(textAccept)) throw garbage(response);
+      return { text: body, headers: { ...response.headers } } as T;
+    }
     // jsforce hands back the raw text when a body is not JSON (an HTML page, a cut-off answer): that is not Salesforce.
     if (typeof body !== 'object' || body === null) throw garbage(response);
     return body as T;

@@ -11,6 +11,7 @@ import { TokenProvider, createConnectorRuntime, formTokenEndpoint, paginate, sfo
 import type { ConnectorRuntime, RateBudgetOptions, RateBudgetRegistry, RetryInfo, RetryPolicy, TokenStore } from '../runtime/index.ts';
 import type { Lane } from '../contract/connector.ts';
 import { SalesforceClient, unexpectedShape } from './client.ts';
+import { BulkUnavailable, DEFAULT_BULK_PAGE_SIZE, DEFAULT_BULK_THRESHOLD, bulkPages, bulkSelect } from './bulk-query.ts';
 import { changeCursorAt, latestChangeAt, readChanges } from './changes.ts';
 import { SalesforceChangeStream } from './change-stream.ts';
 import { DEFAULT_OBJECTS, DescribeCache, defaultSelect, toObjectDescription } from './describe.ts';
@@ -62,6 +63,26 @@ export interface SalesforceConnectorOptions {
    * enabled for the mapped objects (their subscriptions would be refused), leaving polling as the change capture.
    */
   changeStream?: boolean;
+  /**
+   * Full reads (`pageRecords` of a whole object) of objects holding at least this many records go through a Bulk
+   * API 2.0 query job instead of `/query` pages of 2,000 (the first page's `totalSize` decides). Default 10,000; 0 = never.
+   */
+  bulkThreshold?: number;
+  /** Records per Bulk results chunk, i.e. per page of a Bulk read. Default 10,000. */
+  bulkPageSize?: number;
+  /** First and longest wait between Bulk job status reads. Default 250 ms and 2 s. */
+  bulkPollMs?: { min: number; max: number };
+  /** The org refused a Bulk job (Bulk API not enabled); the read went on by REST. Default: one console warning per connector. */
+  onBulkUnavailable?: (objectType: string, reason: string) => void;
+}
+
+/** How full reads use Bulk API 2.0 (bulk-query.ts). */
+export interface BulkSettings {
+  threshold: number;
+  pageSize: number;
+  pollMinMs: number;
+  pollMaxMs: number;
+  onUnavailable?: (objectType: string, reason: string) => void;
 }
 
 export class SalesforceConnector implements Connector {
@@ -74,9 +95,12 @@ export class SalesforceConnector implements Connector {
   /** Change Data Capture over the Streaming API (change-stream.ts); absent when switched off. */
   readonly changeStream: ChangeStream | undefined;
   private readonly describes: DescribeCache;
+  private readonly bulk: BulkSettings;
+  private bulkRefusalLogged = false;
 
-  constructor(private readonly rt: ConnectorRuntime, private readonly client: SalesforceClient, metadataTtlMs: number, changeStream?: ChangeStream) {
+  constructor(private readonly rt: ConnectorRuntime, private readonly client: SalesforceClient, metadataTtlMs: number, changeStream?: ChangeStream, bulk?: Partial<BulkSettings>) {
     this.changeStream = changeStream;
+    this.bulk = { threshold: DEFAULT_BULK_THRESHOLD, pageSize: DEFAULT_BULK_PAGE_SIZE, pollMinMs: 250, pollMaxMs: 2_000, ...bulk };
     this.describes = new DescribeCache(metadataTtlMs, (type) => this.describeOne(type, 'sync'));
   }
 
@@ -196,17 +220,54 @@ export class SalesforceConnector implements Connector {
     return { current: () => this.fieldsToRead(objectType, fields), refresh: () => this.describes.refresh(objectType) };
   }
 
+  /**
+   * A full read. Its first `/query` page tells the object's size (`totalSize`) at no extra call: an object of at
+   * least `bulkThreshold` records is then read by a Bulk API 2.0 query job instead (bulk-query.ts), leaving that
+   * REST cursor to expire; a smaller one, or an org that refuses Bulk, goes on paging from that first page.
+   */
   private async *pages(type: string, fields: string[], options: PageOptions): AsyncGenerator<NativeRecord[]> {
     const includeDeleted = options.includeDeleted ?? false;
     const select = selectList(fields, includeDeleted ? ['Id', 'SystemModstamp', 'IsDeleted'] : ['Id', 'SystemModstamp']);
-    const headers = batchSizeHeader(options.pageSize);
     const lane = options.lane ?? 'sync';
+    const headers = batchSizeHeader(options.pageSize);
     const signal = options.signal ? { signal: options.signal } : {};
-    const first = queryPath(`SELECT ${select.join(', ')} FROM ${type}`, includeDeleted);
-    yield* paginate<NativeRecord, string>(first, async (path) => {
-      const page = asQueryPage(await this.client.call(lane, { method: 'GET', path: path as string, headers }, signal));
-      return { items: page.records.map((row) => toNativeRecord(type, row, select)), next: page.done ? null : nextPagePath(page.nextRecordsUrl as string) };
+    const fetchPage = async (path: string): Promise<QueryPage> => asQueryPage(await this.client.call(lane, { method: 'GET', path, headers }, signal));
+    const first = await fetchPage(queryPath(`SELECT ${select.join(', ')} FROM ${type}`, includeDeleted));
+    if (this.worthBulk(first)) {
+      const description = await this.describes.get(type);
+      try {
+        yield* bulkPages(this.client, type, bulkSelect(select, description), description, {
+          lane, includeDeleted, pageSize: this.bulk.pageSize, pollMinMs: this.bulk.pollMinMs, pollMaxMs: this.bulk.pollMaxMs, ...signal,
+        });
+        return;
+      } catch (err) {
+        // Refused at the job create, before any page: this read goes on by REST.
+        if (!(err instanceof BulkUnavailable)) throw err;
+        this.bulkRefused(type, err.reason.message);
+      }
+    }
+    const toRecords = (page: QueryPage) => page.records.map((row) => toNativeRecord(type, row, select));
+    const firstRecords = toRecords(first);
+    if (firstRecords.length > 0) yield firstRecords;
+    if (first.done) return;
+    yield* paginate<NativeRecord, string>(nextPagePath(first.nextRecordsUrl as string), async (path) => {
+      const page = await fetchPage(path as string);
+      return { items: toRecords(page), next: page.done ? null : nextPagePath(page.nextRecordsUrl as string) };
     });
+  }
+
+  /** Whether a full read whose first REST page is `first` should go through Bulk: more pages, and enough records. */
+  private worthBulk(first: QueryPage): boolean {
+    if (this.bulk.threshold <= 0 || first.done) return false;
+    const total = (first as QueryPage & { totalSize?: unknown }).totalSize;
+    return typeof total === 'number' && total >= this.bulk.threshold;
+  }
+
+  private bulkRefused(type: string, reason: string): void {
+    if (this.bulk.onUnavailable) return this.bulk.onUnavailable(type, reason);
+    if (this.bulkRefusalLogged) return;
+    this.bulkRefusalLogged = true;
+    console.warn(`salesforce: the org refused a Bulk API 2.0 query job (${reason}); full reads use REST query pages`);
   }
 
   /** Every row of a query (a by-ids query of ≤300 ids is one page of ≤2,000, but follow the locator anyway). */
@@ -248,5 +309,11 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
     classifyError: classifySalesforceError,
   });
   const changeStream = options.changeStream === false ? undefined : new SalesforceChangeStream(rt, instanceUrl, { openTimeoutMs: timeoutMs });
-  return new SalesforceConnector(rt, new SalesforceClient(rt, instanceUrl, timeoutMs), options.metadataTtlMs ?? 5 * 60_000, changeStream);
+  const bulk: Partial<BulkSettings> = {
+    ...(options.bulkThreshold !== undefined ? { threshold: options.bulkThreshold } : {}),
+    ...(options.bulkPageSize !== undefined ? { pageSize: options.bulkPageSize } : {}),
+    ...(options.bulkPollMs ? { pollMinMs: options.bulkPollMs.min, pollMaxMs: options.bulkPollMs.max } : {}),
+    ...(options.onBulkUnavailable ? { onUnavailable: options.onBulkUnavailable } : {}),
+  };
+  return new SalesforceConnector(rt, new SalesforceClient(rt, instanceUrl, timeoutMs), options.metadataTtlMs ?? 5 * 60_000, changeStream, bulk);
 }
