@@ -12,6 +12,7 @@ import type { Connector } from '../connectors/contract/index.ts';
 import type { TokenStore } from '../connectors/runtime/index.ts';
 import type { ConnectorRow, ConnectorStore } from '../db/connector-store.ts';
 import { listenConnectorSaved, publishConnectorSaved } from '../db/connector-events.ts';
+import { announcerOrigin } from '../db/notify-channel.ts';
 import type { DatabaseHandle } from '../db/open-database.ts';
 import type { Logger } from '../lib/logger.ts';
 import { crmSupport } from './connector-registry.ts';
@@ -39,7 +40,7 @@ export class ConnectorFleet {
   private readonly parked = new Map<string, SwappableConnector>();
   private readonly appliedListeners = new Set<(row: ConnectorRow) => void | Promise<void>>();
   /** Tells this process's own `connector_saved` events from other processes'. */
-  private readonly origin = `${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+  private readonly origin = announcerOrigin();
 
   constructor(
     private readonly store: ConnectorStore,

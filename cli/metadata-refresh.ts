@@ -12,6 +12,7 @@
  *   process (PGlite) leads, so it refreshes at `intervalMs`.
  */
 import { listenCrmMetadataChanged, publishCrmMetadataChanged } from '../db/metadata-events.ts';
+import { announcerOrigin } from '../db/notify-channel.ts';
 import type { DatabaseHandle } from '../db/open-database.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { NativeSubgraph } from '../subgraphs/native/build-native-subgraph.ts';
@@ -40,7 +41,7 @@ export async function startMetadataRefresh(opts: MetadataRefreshOptions): Promis
   const natives = new Map<NativeSubgraph, { idle: number }>();
   const running = new Set<Promise<unknown>>();
   /** Tells this process's own announcements from other processes'. */
-  const origin = `${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+  const origin = announcerOrigin();
   let stopped = false;
 
   const track = (work: Promise<unknown>) => {

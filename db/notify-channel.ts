@@ -1,12 +1,32 @@
 /**
  * The plumbing every Postgres LISTEN/NOTIFY channel of ours shares (customer changes, saved mapping versions): publish
  * on the handle or inside a transaction (delivered on commit), decode a JSON payload with its schema — anything
- * malformed is null, since any session may NOTIFY on a channel — and listen with malformed payloads set aside.
+ * malformed is null, since any session may NOTIFY on a channel — and listen with malformed payloads set aside; and
+ * the `origin` an announcer stamps on its events to tell them from other processes'.
  */
+import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { DatabaseHandle } from './open-database.ts';
+
+const PROCESS_NONCE = `${process.pid}-${randomBytes(4).toString('hex')}`;
+
+let announcers = 0;
+
+/** This process's nonce (its pid and a random part), the same for its whole life. */
+export function processOrigin(): string {
+  return PROCESS_NONCE;
+}
+
+/**
+ * The `origin` of one announcer's events (a connector fleet, a metadata refresh schedule), by which it skips its own:
+ * this process's nonce and the announcer's number in the process (`12345-9f3ac2d1.2`). The number keeps several apps
+ * in one process apart (tests run two replicas so): each still hears the others' events.
+ */
+export function announcerOrigin(): string {
+  return `${processOrigin()}.${++announcers}`;
+}
 
 /** Where to publish: the database handle (outside a transaction) or a drizzle database / transaction. */
 export type NotifyTarget = Pick<DatabaseHandle, 'notify'> | { execute(query: SQL): PromiseLike<unknown> };
