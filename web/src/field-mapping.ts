@@ -13,6 +13,7 @@ import { graphql } from './api.ts';
 import { h } from './dom.ts';
 import type { Notices } from './review-queue.ts';
 import { loadMappingDocument, saveMappingConfiguration } from './field-rules-api.ts';
+import { StoredRecordsNotice } from './stored-records-notice.ts';
 import type { ConfigProblem } from './field-rules-api.ts';
 import {
   applyMappingEdits, editInWords, goldenTypes, hasField, isGraphQLName, newFieldInWords, otherSources, percent,
@@ -66,8 +67,10 @@ export class FieldMappingView {
   private readonly confirmBox = h('div', { id: 'mapping-confirm' });
   /** The status lines say "Saved version N" until the next edit starts. */
   private savedSaid = false;
+  private readonly stored: StoredRecordsNotice;
 
   constructor(private readonly notices: Notices) {
+    this.stored = new StoredRecordsNotice(notices);
     this.actor.value = sessionStorage.getItem(ACTOR_KEY) ?? '';
     this.actor.addEventListener('change', () => {
       const name = this.actor.value.trim();
@@ -85,7 +88,7 @@ export class FieldMappingView {
       h('div', { class: 'mapping-save' },
         h('label', { for: 'mapping-comment' }, 'Comment (optional): why this change, for the version history'), this.comment,
         h('label', { for: 'mapping-actor' }, 'Your name (optional)'), this.actor,
-        this.changes, this.saveButton, this.confirmBox, this.result, this.problemBox));
+        this.changes, this.saveButton, this.confirmBox, this.result, this.stored.element, this.problemBox));
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       void this.save();
@@ -405,6 +408,7 @@ export class FieldMappingView {
     this.result.textContent = text;
     this.savedSaid = true;
     this.result.focus();
+    void this.stored.refresh();
   }
 
   private setProblems(problems: ConfigProblem[], doc?: Json): void {

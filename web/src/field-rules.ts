@@ -16,6 +16,7 @@ import { h } from './dom.ts';
 import { restoreControl, restoreVersion } from './field-rules-restore.ts';
 import type { Notices } from './review-queue.ts';
 import { loadMappingDocument, saveMappingConfiguration } from './field-rules-api.ts';
+import { StoredRecordsNotice } from './stored-records-notice.ts';
 import type { ConfigProblem, Version } from './field-rules-api.ts';
 import {
   applyEdits, choiceLabel, choicesFor, convergenceInWords, displayOrder, fieldRows, initialEdit, isChanged, ruleInWords,
@@ -57,8 +58,11 @@ export class FieldRulesView {
   private readonly saveButton: HTMLButtonElement;
   private readonly problemBox: HTMLElement;
   private readonly history: HTMLElement;
+  /** After a save: the golden types whose stored records still follow an older mapping, with a button re-reading them. */
+  private readonly stored: StoredRecordsNotice;
 
   constructor(private readonly notices: Notices) {
+    this.stored = new StoredRecordsNotice(notices);
     this.summary = h('p', { class: 'summary', 'aria-live': 'polite' }, 'Loading the field rules…');
     this.tables = h('div', { class: 'rules-tables' });
     this.changes = h('p', { id: 'rules-changes', class: 'rules-changes' });
@@ -80,7 +84,7 @@ export class FieldRulesView {
         h('label', { for: 'rules-actor' }, 'Your name (optional)'),
         this.actor,
         h('p', { id: 'rules-actor-hint', class: 'hint' }, 'Shown next to the version in the history; kept for this browser tab. It is stored as typed, not checked.'),
-        this.changes, this.saveButton, this.problemBox));
+        this.changes, this.saveButton, this.stored.element, this.problemBox));
     this.form.addEventListener('submit', (event) => {
       event.preventDefault();
       void this.saveChanges();
@@ -251,6 +255,7 @@ export class FieldRulesView {
       this.comment.value = '';
       await this.load();
       this.notices.say(`Saved as version ${result.version}: new rule for ${changed.map((r) => `${r.typeName} ${r.fieldName}`).join(', ')}. The gateway uses it from now on.`);
+      void this.stored.refresh();
     } finally {
       this.saveButton.disabled = false;
       this.form.removeAttribute('aria-busy');

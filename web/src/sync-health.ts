@@ -7,6 +7,7 @@ import { graphql } from './api.ts';
 import { h } from './dom.ts';
 import type { Child } from './dom.ts';
 import type { Notices } from './review-queue.ts';
+import { StoredRecordsNotice } from './stored-records-notice.ts';
 import { age, count, crmName, POLL_SILENT_SECONDS, pollProblem, when } from './sync-words.ts';
 
 interface PollError { code: string; message: string; at: string; crm: string | null }
@@ -32,7 +33,7 @@ interface SyncHealth {
   deadLetters: { open: number; newest: DeadLetter[] };
 }
 
-const RESYNC_FIELDS = 'state startedAt finishedAt objects { goldenType crm objectType records } snapshotsChanged failedObjects { crm objectType code } error';
+const RESYNC_FIELDS = 'state goldenTypes startedAt finishedAt objects { goldenType crm objectType records } snapshotsChanged failedObjects { crm objectType code } error';
 
 const QUERY = `query SyncHealth { syncHealth(newestDeadLetters: 10) {
   generatedAt
@@ -164,7 +165,7 @@ function deadLetterTable(letters: readonly DeadLetter[]): HTMLElement {
 }
 
 interface Resync {
-  state: string; startedAt: string | null; finishedAt: string | null;
+  state: string; goldenTypes: string[] | null; startedAt: string | null; finishedAt: string | null;
   objects: { goldenType: string; crm: string; objectType: string; records: number }[];
   snapshotsChanged: number; failedObjects: { crm: string; objectType: string; code: string }[]; error: string | null;
 }
@@ -173,6 +174,7 @@ interface Resync {
 function resyncWords(r: Resync): string {
   const read = r.objects.map((o) => `${crmName(o.crm)} ${o.objectType}: ${count(o.records, 'record')}`).join('; ');
   if (r.state === 'idle') return 'Never run. Changed mappings and quality checks apply to a record when it next changes in a CRM; re-read every record to apply them to all now.';
+  if (r.state === 'running' && r.goldenTypes) return `Re-reading the ${r.goldenTypes.join(', ')} records, started ${when(r.startedAt!)}${read ? ` — ${read}` : ''}…`;
   if (r.state === 'running') return `Re-reading every record, started ${when(r.startedAt!)}${read ? ` — ${read}` : ''}…`;
   // The gateway running it stopped or died: another (or the same, restarted) picks it up at its next check.
   if (r.state === 'interrupted') return `Interrupted: the gateway re-reading every record (started ${when(r.startedAt!)}) stopped before it was done${read ? ` — ${read}` : ''}. It will resume within a minute, from the start of the record type it was reading.`;
@@ -188,6 +190,9 @@ export class SyncHealthView {
   private readonly resync = h('p', { id: 'resync-status', role: 'status' }, '');
   private readonly resyncButton = h('button', { type: 'button', class: 'secondary' }, 'Re-read every record');
   private polling: ReturnType<typeof setTimeout> | undefined;
+  /** Stale stored records, with a button re-reading their types; the resync below follows that run. */
+  private readonly stored: StoredRecordsNotice;
+  private resyncUnfinished = false;
 
   constructor(private readonly notices: Notices) {
     this.asOf = h('p', { class: 'as-of', 'aria-live': 'polite' }, 'Loading sync health…');
@@ -195,13 +200,14 @@ export class SyncHealthView {
     const refresh = h('button', { type: 'button', class: 'secondary' }, 'Refresh');
     refresh.addEventListener('click', () => void this.load());
     this.resyncButton.addEventListener('click', () => void this.startResync());
+    this.stored = new StoredRecordsNotice(notices, () => void this.followResync());
     this.element = h('main', { id: 'sync-health', 'aria-labelledby': 'sync-title' },
       h('div', { class: 'queue-head' }, h('h2', { id: 'sync-title' }, 'Sync health'), refresh),
       h('p', { class: 'hint' }, 'Whether changes made in your CRMs are being read, and whether changes made here are being written back to them.'),
       this.asOf,
       this.body,
       h('section', { id: 'sync-resync', 'aria-labelledby': 'sync-resync-title' },
-        h('h3', { id: 'sync-resync-title' }, 'Re-reading every record'), this.resync, this.resyncButton));
+        h('h3', { id: 'sync-resync-title' }, 'Re-reading every record'), this.stored.element, this.resync, this.resyncButton));
   }
 
   /** Starts a resync (admin API `startResync`) and follows it every 2 s until it ends. */
@@ -221,6 +227,9 @@ export class SyncHealthView {
   private showResync(r: Resync): void {
     this.resync.textContent = resyncWords(r);
     const unfinished = r.state === 'running' || r.state === 'interrupted';
+    // A run just ended: the records it read follow the mapping in force now.
+    if (this.resyncUnfinished && !unfinished) void this.stored.refresh();
+    this.resyncUnfinished = unfinished;
     this.resyncButton.disabled = unfinished;
     clearTimeout(this.polling);
     // Only while the page is shown: a detached view stops following.
@@ -245,6 +254,7 @@ export class SyncHealthView {
     const dead = s.deadLetters;
     const problems = result.data.mappingProblems;
     this.showResync(result.data.resyncStatus);
+    void this.stored.refresh();
     this.body.replaceChildren(
       ...(problems.length ? [section('sync-mapping', 'Mapped fields the CRMs no longer serve', h('ul', {}, ...problems.map(problemLine)))] : []),
       section('sync-reading', 'Reading changes from the CRMs', leaderLine(s.changeCaptureLeader), readingSummary(s.changeCapture), list(s.changeCapture.map(cursorLine), 'No CRM is connected yet.')),
