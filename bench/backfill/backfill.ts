@@ -69,7 +69,8 @@ const MAPPED: Record<Crm, string[]> = {
 };
 /** The list route a CRM's sandbox counts a page read under (`/_sandbox/stats` keys). */
 const PAGE_ROUTE: Record<Crm, RegExp> = {
-  salesforce: /^GET \/services\/data\/vXX\.X\/query(\/:locator)?$/,
+  // A Bulk API 2.0 results chunk is a page too; the job's create, status reads and delete are other calls.
+  salesforce: /^GET \/services\/data\/vXX\.X\/(query(\/:locator)?|jobs\/query\/:id\/results)$/,
   hubspot: /^GET \/crm\/v3\/objects\/[a-z_]+$/,
   pipedrive: /^GET \/api\/v2\/(persons|organizations|deals)$/,
   // A nextLink is the same route with a $skiptoken; a row by key (`contacts(<guid>)`) keeps its key and is no page.
@@ -142,6 +143,11 @@ export interface BackfillBenchOptions {
    * CRM's round trip; default 0 (loopback: a page costs a few ms, far less than against a real CRM).
    */
   latencyMs?: number;
+  /**
+   * False: the Salesforce sandbox refuses Bulk API 2.0 query jobs (`PUT /_sandbox/salesforce/bulk {enabled: false}`),
+   * so full reads page REST `/query` as before Bulk was used (one refused job create per object of 10,000+ records).
+   */
+  salesforceBulk?: boolean;
   /** Run each scenario's backfill a second time on the same database (RunResult.rerun) before the first poll. */
   rerun?: boolean;
   /** After the first poll, `customer-graph start` on the backfill's database with LINK_ON_START `always`, then `auto`. */
@@ -294,6 +300,7 @@ export async function runBackfillBench(opts: BackfillBenchOptions): Promise<Back
     // Seeding through the control plane: the sandboxes drop the demo set and load the bulk folder.
     for (const base of Object.values(urls)) await control(base, 'POST', 'reset', { seedDir });
     if (opts.latencyMs) for (const base of Object.values(urls)) await control(base, 'PUT', 'latency', { fixedMs: opts.latencyMs });
+    if (opts.salesforceBulk === false && urls.salesforce) await control(urls.salesforce, 'PUT', 'salesforce/bulk', { enabled: false });
     for (const scenario of opts.scenarios) {
       for (const base of Object.values(urls)) await control(base, 'POST', 'stats/reset');
       const pipedriveUsedBefore = urls.pipedrive ? await pipedriveDailyUsed(urls.pipedrive) : 0;

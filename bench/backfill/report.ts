@@ -16,6 +16,8 @@ export interface BackfillArgs {
   rerun: boolean;
   /** After each backfill, `customer-graph start` on its database with LINK_ON_START `always`, then `auto` (restart.ts). */
   restart: boolean;
+  /** False (`--salesforce-bulk off`): the Salesforce sandbox refuses Bulk query jobs, so full reads page REST. */
+  salesforceBulk: boolean;
   json: boolean;
 }
 
@@ -30,6 +32,8 @@ export function parseBackfillArgs(args: string[]): BackfillArgs {
       'latency-ms': { type: 'string', default: '0' },
       rerun: { type: 'boolean', default: false },
       restart: { type: 'boolean', default: false },
+      // off: the Salesforce sandbox refuses Bulk API 2.0 query jobs, so full reads page REST /query (the before).
+      'salesforce-bulk': { type: 'string', default: 'on' },
       json: { type: 'boolean', default: false },
     },
   });
@@ -37,12 +41,14 @@ export function parseBackfillArgs(args: string[]): BackfillArgs {
   if (!Number.isInteger(people) || people < 1) throw new Error(`--people: "${values.people}" is not a positive whole number`);
   const latencyMs = Number(values['latency-ms']);
   if (!Number.isInteger(latencyMs) || latencyMs < 0) throw new Error(`--latency-ms: "${values['latency-ms']}" is not a whole number of milliseconds`);
+  if (values['salesforce-bulk'] !== 'on' && values['salesforce-bulk'] !== 'off') throw new Error(`--salesforce-bulk: "${values['salesforce-bulk']}" is not on or off`);
   const scenarios = values.scenarios.split(',').map((s) => s.trim());
   for (const s of scenarios) {
     if (!Object.hasOwn(SCENARIO_CRMS, s)) throw new Error(`--scenarios: unknown scenario "${s}" (known: ${Object.keys(SCENARIO_CRMS).join(', ')})`);
   }
   return {
     people, scenarios: scenarios as Scenario[], pollIntervalMs: values['poll-ms'] === 'default' ? '' : values['poll-ms'], latencyMs, rerun: values.rerun, restart: values.restart, json: values.json,
+    salesforceBulk: values['salesforce-bulk'] === 'on',
   };
 }
 

@@ -13,7 +13,7 @@
  * `customer-graph start` on each backfill's database twice, reading everything at start (`always`) and as planned
  * (`auto`): time to ready, CRM calls and records read until then (restart.ts).
  *
- *   npm run bench -- backfill [--people 20000] [--scenarios salesforce,hubspot,both,pipedrive,all,dynamics,all4,zoho,all5] [--poll-ms 0|default|N] [--latency-ms 0] [--rerun] [--restart] [--json]
+ *   npm run bench -- backfill [--people 20000] [--scenarios salesforce,hubspot,both,pipedrive,all,dynamics,all4,zoho,all5] [--poll-ms 0|default|N] [--latency-ms 0] [--rerun] [--restart] [--salesforce-bulk on|off] [--json]
  *
  * DATABASE_URL set: every run gets a fresh database on that Postgres server (created and dropped); otherwise a fresh
  * PGlite folder. The sandboxes keep their default rate limits (HubSpot: 190 calls per 10 s), as a real account would.
@@ -26,7 +26,7 @@ import { parseBackfillArgs, renderPerCrm, renderRestarts, renderTable } from './
 const args = parseBackfillArgs(process.argv.slice(2));
 
 const log = (msg: string) => process.stderr.write(`[backfill] ${msg}\n`);
-const report = await runBackfillBench({ people: args.people, scenarios: args.scenarios, pollIntervalMs: args.pollIntervalMs, latencyMs: args.latencyMs, rerun: args.rerun, restart: args.restart, ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}), log });
+const report = await runBackfillBench({ people: args.people, scenarios: args.scenarios, pollIntervalMs: args.pollIntervalMs, latencyMs: args.latencyMs, rerun: args.rerun, restart: args.restart, salesforceBulk: args.salesforceBulk, ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}), log });
 if (args.json) console.log(JSON.stringify(report, null, 2));
 else {
   console.log(`\nBackfill — seed ${JSON.stringify(report.seed)}${report.latencyMs ? `, every CRM call answered after ${report.latencyMs} ms` : ''}\n`);
