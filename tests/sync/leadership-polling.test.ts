@@ -3,14 +3,15 @@
  * real database: PGlite (two leaderships in one process share the handle) and Postgres through DATABASE_URL (each
  * leadership with its own connection pool, as two processes would have).
  * - the owner name says whether the process polls and how often;
- * - a polling process takes the lease over from a holder that does not poll at its first check, and the old holder
- *   steps down at its next renewal; a process that does not poll never takes it from a polling one, nor from another
+ * - a polling process takes the lease over from a holder that does not poll at its first check (on start, or as a
+ *   follower once such a holder has it), and the old holder steps down at its next renewal; a process that does not poll never takes it from a polling one, nor from another
  *   that does not poll; two polling processes never take it from each other; a holder whose name states no interval
  *   (an older version) is left alone;
  * - a follower whose interval differs from the leader's warns once per leader, naming both; the same interval is quiet;
  * - the compare-and-set: only from the current owner, exactly one of many racers.
  */
 import os from 'node:os';
+import { sql } from 'drizzle-orm';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/open-database.ts';
@@ -43,7 +44,7 @@ describe('change-capture lease and polling', () => {
     return handle.db;
   };
   /** A leadership with its own log (warnings and above): what an operator of that process would read. */
-  const start = (db: Database, name: string, opts: { pollMs?: number; owner?: string }) => {
+  const start = (db: Database, name: string, opts: { pollMs?: number; owner?: string; checkMs?: number }) => {
     const events: string[] = [];
     const warnings: LogLine[] = [];
     const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line) as LogLine) });
@@ -101,6 +102,22 @@ describe('change-capture lease and polling', () => {
     expect(off.differs()[0]).toMatchObject({ leader: 'worker poll=15000ms', pollMs: 0, leaderPollMs: 15_000 });
     expect(off.differs()[0]!.msg).toContain('0 (off) here and 15000 ms in the leader');
     expect(off.differs()[0]!.msg).toContain('the leader\'s applies');
+  });
+
+  it('a polling follower takes the lease over at its next check once a holder that does not poll has it', async () => {
+    const name = leaseName();
+    // The lease's holders stand for other processes: a polling one, then (its lease handed on) one that does not poll.
+    expect(await tryAcquireLease(base.db, name, 'worker-1 poll=15000ms', 10_000)).toBe(true);
+    const polling = start(await secondDb(), name, { pollMs: 15_000, owner: 'worker-2', checkMs: 100 });
+    await polling.l.ready;
+    expect(polling.l.isLeader()).toBe(false);
+    expect(polling.events).toEqual(['follow:worker-1 poll=15000ms']);
+    await base.db.execute(sql`update process_leases set owner = 'api-replica poll=off', acquired_at = now() where name = ${name}`);
+    await expect.poll(() => polling.l.isLeader(), { timeout: 3000, interval: 10 }).toBe(true);
+    expect(polling.events).toEqual(['follow:worker-1 poll=15000ms', 'lead']);
+    expect(await readLease(base.db, name)).toMatchObject({ owner: 'worker-2 poll=15000ms', expired: false });
+    expect(await renewLease(base.db, name, 'api-replica poll=off', 10_000)).toBe(false);
+    expect(polling.warnings).toEqual([]);
   });
 
   it('a process that does not poll never takes the lease from a polling one; it warns once that the leader\'s interval applies', async () => {
