@@ -37,6 +37,7 @@ import { crmJoiner, nativeSource } from './crm-join.ts';
 import { CrmRetry, crmDownError, storedConnectorProbe } from './crm-retry.ts';
 import type { DownCrm } from './crm-retry.ts';
 import { createResync } from './resync.ts';
+import { followMappingSaves, resyncOnMappingChangeSettings } from './resync-on-mapping-change.ts';
 import { storedRecordsFreshness } from './stored-records.ts';
 import { startMetadataRefresh } from './metadata-refresh.ts';
 import { setUpConnectors } from './connector-setup.ts';
@@ -144,6 +145,7 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
     // gateway starts with the others (and serves the admin UI where the connection is fixed), and it is retried in
     // the background until it joins (crm-retry.ts). Any other failure still stops the start.
     const env = options.env ?? process.env;
+    const resyncOnMappingChange = resyncOnMappingChangeSettings(env);
     const crmRetry = new CrmRetry({
       store: connectorStore, join: (id) => joinCrm(id), probe: storedConnectorProbe(connectorStore, getConfig), logger, retry: options.retryUnavailable !== false,
       initialMs: intervalMs(env, 'CUSTOMER_GRAPH_CRM_RETRY_MS', 5_000) || 5_000,
@@ -352,6 +354,7 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
     });
     cleanups.push(() => sync.stop());
     leadsChangeCapture = () => sync.leadership.isLeader();
+    cleanups.push(await followMappingSaves({ ...resyncOnMappingChange, database, mappings: mappingRuntime, resync, leads: () => leadsChangeCapture(), logger }));
     resubscribe = (crm) => void sync.subscribeWebhooks(crm);
     writebackWorker.start();
     cleanups.push(() => writebackWorker.stop());

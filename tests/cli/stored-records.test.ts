@@ -2,14 +2,16 @@
  * Which stored golden records follow an older mapping (cli/stored-records.ts), on a real database: the per-type sections
  * of two configurations compared (a save touching Customer makes Customer stale and not Company; descriptions and key
  * order change nothing; a document-wide rule touches every type), the basis recorded per type (db/snapshot-basis-store.ts),
- * a type with records and no basis stale from "unknown".
+ * a type with records and no basis stale from "unknown", and the auto-resync settings refused when malformed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MappingConfigStore } from '../../db/config-store.ts';
 import { goldenRecords } from '../../db/schema.ts';
 import { listSnapshotBasis, recordSnapshotBasis } from '../../db/snapshot-basis-store.ts';
+import { ProductError } from '../../lib/product-error.ts';
 import { DEFAULT_MAPPING_CONFIG_INPUT, validateMappingConfig } from '../../resolver-engine/index.ts';
 import type { MappingConfig, MappingConfigInput } from '../../resolver-engine/index.ts';
+import { resyncOnMappingChangeSettings } from '../../cli/resync-on-mapping-change.ts';
 import { changedGoldenTypes, goldenTypeChanged, storedRecordsFreshness } from '../../cli/stored-records.ts';
 import { openTestDatabase, onPostgres } from '../support/test-database.ts';
 import type { TestDatabase } from '../support/test-database.ts';
@@ -105,5 +107,25 @@ describe(`stored records freshness on ${onPostgres ? 'Postgres' : 'PGlite'}`, ()
     // Read again with the version in force: fresh.
     await recordSnapshotBasis(t.db, ['Customer'], current.version);
     expect((await freshness()).get('Customer')).toMatchObject({ followsMappingVersion: v1 + 2, stale: false });
+  });
+});
+
+describe('CUSTOMER_GRAPH_RESYNC_ON_MAPPING_CHANGE', () => {
+  it('is never by default, with a 30 s quiet delay', () => {
+    expect(resyncOnMappingChangeSettings({})).toEqual({ mode: 'never', delayMs: 30_000 });
+    expect(resyncOnMappingChangeSettings({ CUSTOMER_GRAPH_RESYNC_ON_MAPPING_CHANGE: 'AUTO', CUSTOMER_GRAPH_RESYNC_ON_MAPPING_CHANGE_DELAY_MS: '500' })).toEqual({ mode: 'auto', delayMs: 500 });
+  });
+
+  it('refuses a bad mode or delay with CONFIG_INVALID', () => {
+    const code = (env: NodeJS.ProcessEnv) => {
+      try {
+        resyncOnMappingChangeSettings(env);
+        return 'accepted';
+      } catch (err) {
+        return err instanceof ProductError ? err.code : String(err);
+      }
+    };
+    expect(code({ CUSTOMER_GRAPH_RESYNC_ON_MAPPING_CHANGE: 'sometimes' })).toBe('CONFIG_INVALID');
+    expect(code({ CUSTOMER_GRAPH_RESYNC_ON_MAPPING_CHANGE_DELAY_MS: 'soon' })).toBe('CONFIG_INVALID');
   });
 });

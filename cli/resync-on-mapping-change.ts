@@ -1,0 +1,106 @@
+/**
+ * `CUSTOMER_GRAPH_RESYNC_ON_MAPPING_CHANGE=never|auto` (default never). With `auto`, a saved mapping configuration
+ * (announced to every process on `mapping_saved`, db/mapping-events.ts) reaches the stored golden records by itself:
+ * once saves have been quiet for `CUSTOMER_GRAPH_RESYNC_ON_MAPPING_CHANGE_DELAY_MS` (default 30000), the process that
+ * leads change capture starts a resync of the golden types the saves made stale (cli/stored-records.ts) — so a series
+ * of edits makes one run, and N replicas make one run, not N. A resync already running (here or elsewhere): tried again
+ * after the same delay, until it has ended. Other processes do nothing; a process that is not the leader when the delay
+ * ends leaves it to the leader, which got the same announcement.
+ */
+import type { DatabaseHandle } from '../db/open-database.ts';
+import type { MappingConfigStore } from '../db/config-store.ts';
+import { listenMappingSaved } from '../db/mapping-events.ts';
+import type { Logger } from '../lib/logger.ts';
+import { ProductError } from '../lib/product-error.ts';
+import type { MappingConfig } from '../resolver-engine/index.ts';
+import { intervalMs } from './change-capture.ts';
+import { storedRecordsFreshness } from './stored-records.ts';
+
+export const RESYNC_ON_MAPPING_CHANGE_MODES = ['never', 'auto'] as const;
+export type ResyncOnMappingChangeMode = (typeof RESYNC_ON_MAPPING_CHANGE_MODES)[number];
+
+export interface ResyncOnMappingChangeSettings {
+  mode: ResyncOnMappingChangeMode;
+  /** How long saves must have been quiet before the run starts. */
+  delayMs: number;
+}
+
+export const DEFAULT_RESYNC_ON_MAPPING_CHANGE_DELAY_MS = 30_000;
+
+/** The settings from the environment; a mode other than never/auto, or a delay that is not a whole number ≥ 0, is CONFIG_INVALID. */
+export function resyncOnMappingChangeSettings(env: NodeJS.ProcessEnv): ResyncOnMappingChangeSettings {
+  const name = 'CUSTOMER_GRAPH_RESYNC_ON_MAPPING_CHANGE';
+  const raw = (env[name] ?? '').trim().toLowerCase();
+  if (raw !== '' && !(RESYNC_ON_MAPPING_CHANGE_MODES as readonly string[]).includes(raw)) {
+    throw new ProductError('CONFIG_INVALID', `${name} must be one of ${RESYNC_ON_MAPPING_CHANGE_MODES.join(', ')} (got '${env[name]}')`);
+  }
+  const delayMs = intervalMs(env, 'CUSTOMER_GRAPH_RESYNC_ON_MAPPING_CHANGE_DELAY_MS', DEFAULT_RESYNC_ON_MAPPING_CHANGE_DELAY_MS);
+  return { mode: raw === '' ? 'never' : (raw as ResyncOnMappingChangeMode), delayMs };
+}
+
+export interface FollowMappingSavesOptions extends ResyncOnMappingChangeSettings {
+  database: Pick<DatabaseHandle, 'db' | 'listen'>;
+  /** The mapping configuration served here (cli/mapping-runtime.ts). */
+  mappings: { version(): number; config(): MappingConfig; store: Pick<MappingConfigStore, 'loadVersion'> };
+  /** The resync (cli/resync.ts): false when a run is unfinished anywhere. */
+  resync: { start(goldenTypes?: readonly string[]): Promise<boolean> };
+  /** Whether this process leads change capture (undefined: not decided yet, treated as not leading). */
+  leads(): boolean | undefined;
+  logger: Logger;
+}
+
+/** Follows mapping saves (mode auto); resolves to the stop function. With `never`, does nothing. */
+export async function followMappingSaves(opts: FollowMappingSavesOptions): Promise<() => Promise<void>> {
+  if (opts.mode === 'never') return async () => {};
+  const { logger } = opts;
+  let timer: NodeJS.Timeout | null = null;
+  let stopped = false;
+  let newestSaved = 0;
+  let firing: Promise<void> = Promise.resolve();
+
+  const arm = (ms: number) => {
+    if (stopped) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = null;
+      firing = fire().catch((err: unknown) => {
+        logger.error({ err }, 'starting the resync of the golden types a mapping save made stale failed; trying again after the delay');
+        arm(opts.delayMs);
+      });
+    }, ms);
+    timer.unref?.();
+  };
+
+  const fire = async () => {
+    if (stopped) return;
+    if (opts.leads() !== true) {
+      logger.debug('a mapping save made stored records stale: the process that runs change capture re-reads them');
+      return;
+    }
+    // Not served here yet (this process adopts another's save asynchronously): the resync must read with it.
+    if (opts.mappings.version() < newestSaved) {
+      arm(Math.min(opts.delayMs, 1000));
+      return;
+    }
+    const stale = (await storedRecordsFreshness({ db: opts.database.db, mappings: opts.mappings })).filter((f) => f.stale).map((f) => f.goldenType);
+    if (stale.length === 0 || stopped) return;
+    if (await opts.resync.start(stale)) {
+      logger.info({ goldenTypes: stale, mappingVersion: opts.mappings.version() }, 'the mapping changed for these golden types: re-reading their stored records (CUSTOMER_GRAPH_RESYNC_ON_MAPPING_CHANGE=auto)');
+      return;
+    }
+    logger.info({ goldenTypes: stale }, 'a resync is running: the stale golden types are re-read after it ends');
+    arm(Math.max(opts.delayMs, 1000));
+  };
+
+  const unlisten = await listenMappingSaved(opts.database, (event) => {
+    newestSaved = Math.max(newestSaved, event.version);
+    arm(opts.delayMs);
+  });
+  return async () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    timer = null;
+    await unlisten();
+    await firing;
+  };
+}
