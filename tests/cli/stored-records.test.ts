@@ -13,6 +13,7 @@ import { DEFAULT_MAPPING_CONFIG_INPUT, validateMappingConfig } from '../../resol
 import type { MappingConfig, MappingConfigInput } from '../../resolver-engine/index.ts';
 import { resyncOnMappingChangeSettings } from '../../cli/resync-on-mapping-change.ts';
 import { changedGoldenTypes, goldenTypeChanged, storedRecordsFreshness } from '../../cli/stored-records.ts';
+import { completeTypes } from '../../cli/link-on-start.ts';
 import { openTestDatabase, onPostgres } from '../support/test-database.ts';
 import type { TestDatabase } from '../support/test-database.ts';
 
@@ -52,6 +53,15 @@ describe('the part of a mapping a golden type\'s stored records follow', () => {
     (ruled.types.Company!.fields.name as { rule?: unknown }).rule = { strategy: 'most-complete' };
     expect(goldenTypeChanged(parse(input()), parse(ruled), 'Company')).toBe(true);
     expect(goldenTypeChanged(parse(input()), parse(ruled), 'Customer')).toBe(false);
+  });
+});
+
+describe('the golden types a link run read completely', () => {
+  it('leaves out a type with a failed object; an object without a connector does not count', () => {
+    const config = parse(input());
+    const failed = [{ crm: 'salesforce', objectType: 'Account', code: 'CRM_UNAVAILABLE', message: 'down' }];
+    expect(completeTypes(config, ['Customer', 'Company', 'Deal'], { failed }).sort()).toEqual(['Customer', 'Deal']);
+    expect(completeTypes(config, ['Customer'], { failed: [] })).toEqual(['Customer']);
   });
 });
 
