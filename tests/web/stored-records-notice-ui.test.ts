@@ -3,7 +3,8 @@
  * on the embedded demo: after a save on the Field rules page that changes a Customer rule, the page says the stored
  * Customer records still follow the previous mapping version while the API answers with the new one, and its button
  * re-reads the Customer records only, after which the notice is gone; on the Sync health page the same notice (for
- * Company this time) starts the run, and the resync section follows it to its end. Nothing is shown when nothing is stale.
+ * Company this time) starts the run, and the resync section follows it to its end; the Field mapping page shows it after
+ * a save too. Nothing is shown when nothing is stale.
  */
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -82,6 +83,29 @@ describe('admin UI: stale stored records notice', () => {
     expect(await status.textContent()).not.toMatch(/Contact/);
     await expect.poll(() => notice.isHidden(), { timeout: 15_000 }).toBe(true);
     expect(await lastRun()).toMatchObject({ state: 'done', goldenTypes: ['Company'] });
+    await page.close();
+  });
+
+  it.skipIf(!hasChromium)('Field mapping: a saved Customer mapping change shows the notice, and its button clears it', async () => {
+    const before = await version();
+    const page = await open('mapping');
+    await page.locator('#field-mapping .summary').filter({ hasText: /is in force/ }).waitFor();
+    await page.getByLabel('Golden type').selectOption('Customer');
+    await page.getByLabel('Source (CRM object)').selectOption({ label: 'HubSpot contacts' });
+    await page.locator('#field-mapping .summary').filter({ hasText: 'from HubSpot contacts' }).waitFor();
+    const notice = page.locator('#field-mapping .stored-records-notice');
+    expect(await notice.isHidden()).toBe(true);
+    await page.getByLabel('Stop reading from this source for mailingPostalCode', { exact: true }).check();
+    await page.getByRole('button', { name: 'Save 1 change' }).click();
+    await expect.poll(() => page.locator('#mapping-result').textContent(), { timeout: 30_000 }).toContain(`Saved version ${before + 1}`);
+
+    await notice.locator('[data-stale-type="Customer"]').waitFor({ timeout: 15_000 });
+    expect(await notice.locator('[data-stale-type]').allTextContents()).toEqual([
+      `Stored Customer records (list, search, subscriptions) still follow mapping version ${before - 1}; the API already answers with version ${before + 1}.`,
+    ]);
+    await notice.getByRole('button', { name: 'Re-read Customer records now' }).click();
+    await expect.poll(() => notice.isHidden(), { timeout: 60_000, interval: 250 }).toBe(true);
+    expect(await lastRun()).toMatchObject({ state: 'done', goldenTypes: ['Customer'] });
     await page.close();
   });
 });
