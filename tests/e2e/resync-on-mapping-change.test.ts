@@ -1,10 +1,13 @@
 /**
  * CUSTOMER_GRAPH_RESYNC_ON_MAPPING_CHANGE=auto on real apps (a Salesforce sandbox of the test's own): two saves in quick
  * succession touching Customer make ONE resync, of Customer only, once saves have been quiet for the delay, after which
- * Customer follows the newest version; a process that does not lead change capture starts none (Postgres only: two
+ * Customer follows the newest version; a resync unfinished elsewhere when the delay ends puts it off until that one has
+ * ended; a process that does not lead change capture starts none (Postgres only: two
  * processes cannot share a PGlite folder); a malformed mode is refused at start with CONFIG_INVALID.
  */
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertResync } from '../../db/resync-store.ts';
 import { resyncRuns } from '../../db/schema.ts';
 import { generateDemoSeed } from '../../sandboxes/demo/index.ts';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startSalesforceSandbox } from '../../sandboxes/salesforce/index.ts';
@@ -66,6 +69,24 @@ describe('resync on mapping change', () => {
     // Nothing is stale any more: no second run, however long one waits.
     await new Promise((r) => setTimeout(r, DELAY_MS * 2));
     expect((await runs(app)).length).toBe(1);
+    await app.close();
+    opened.splice(opened.indexOf(app), 1);
+  }, 180_000);
+
+  it('a resync running elsewhere when the delay ends puts it off until that one has ended', async () => {
+    const app = await start({ CUSTOMER_GRAPH_RESYNC_ON_MAPPING_CHANGE: 'auto', CUSTOMER_GRAPH_RESYNC_ON_MAPPING_CHANGE_DELAY_MS: '500' });
+    const db = app.app.database.db;
+    // Another replica's run, its lease held for long.
+    expect(await insertResync(db, 'held-elsewhere', 'replica-b-1-abcdef', 600_000)).not.toBeNull();
+    const saved = await saveCustomerQuality(app, 'firstName', []);
+    // Several quiet delays pass: the run elsewhere is unfinished, so none is started here.
+    await new Promise((r) => setTimeout(r, 2500));
+    expect((await runs(app)).map((r) => r.id)).toEqual(['held-elsewhere']);
+    await db.update(resyncRuns).set({ state: 'done', finishedAt: sql`now()`, leaseOwner: null, leaseUntil: null }).where(sql`${resyncRuns.id} = 'held-elsewhere'`);
+
+    await expect.poll(async () => (await runs(app)).filter((r) => r.id !== 'held-elsewhere').map((r) => [r.state, r.goldenTypes]), { timeout: 60_000, interval: 250 })
+      .toEqual([['done', ['Customer']]]);
+    expect((await freshness(app)).get('Customer')).toMatchObject({ followsMappingVersion: saved, stale: false });
     await app.close();
     opened.splice(opened.indexOf(app), 1);
   }, 180_000);
