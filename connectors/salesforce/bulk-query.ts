@@ -62,9 +62,39 @@ export function bulkSelect(select: readonly string[], description: ObjectDescrip
 
 interface JobInfo { id?: unknown; state?: unknown; errorMessage?: unknown }
 
+/** A column's name as REST spells it and its describe type (undefined: left a string). */
+export interface ColumnType { name: string; nativeType?: string }
+
+/**
+ * The type of every selected column, keyed by its lower-cased name: the object's own fields from its describe, and a
+ * parent path (`Account.NumberOfEmployees`) from the describe of the object its relationship points at
+ * (`Account` → AccountId, `Owner__r` → Owner__c; `describeOf` is the connector's describe cache). What cannot be
+ * resolved stays a string.
+ */
+export async function columnTypes(
+  select: readonly string[], description: ObjectDescription | undefined, describeOf: (type: string) => Promise<ObjectDescription>,
+): Promise<Map<string, ColumnType>> {
+  const out = new Map<string, ColumnType>();
+  for (const path of select) {
+    const parts = path.split('.');
+    let current = description;
+    for (const rel of parts.slice(0, -1)) {
+      const refName = /__r$/i.test(rel) ? `${rel.slice(0, -3)}__c` : `${rel}Id`;
+      const ref = current?.fields.find((f) => f.name.toLowerCase() === refName.toLowerCase());
+      const target = ref?.referenceTo?.[0];
+      current = target ? await describeOf(target).catch(() => undefined) : undefined;
+    }
+    const last = parts[parts.length - 1] as string;
+    const field = current?.fields.find((f) => f.name.toLowerCase() === last.toLowerCase());
+    // REST answers with the describe's names; a dotted path keeps the name the caller selected.
+    out.set(path.toLowerCase(), parts.length === 1 && field ? { name: field.name, nativeType: field.nativeType } : { name: path, ...(field ? { nativeType: field.nativeType } : {}) });
+  }
+  return out;
+}
+
 /** Pages of records of `SELECT select FROM type` read by one Bulk query job. */
 export async function* bulkPages(
-  client: SalesforceClient, type: string, select: readonly string[], description: ObjectDescription | undefined, options: BulkReadOptions,
+  client: SalesforceClient, type: string, select: readonly string[], types: ReadonlyMap<string, ColumnType>, options: BulkReadOptions,
 ): AsyncGenerator<NativeRecord[]> {
   const signal = options.signal ? { signal: options.signal } : {};
   const soql = `SELECT ${select.join(', ')} FROM ${type}`;
@@ -82,7 +112,7 @@ export async function* bulkPages(
   const jobPath = `/jobs/query/${job.id}`;
   try {
     await waitForCompletion(client, jobPath, job, options);
-    const convert = converter(type, select, description);
+    const convert = converter(type, select, types);
     let locator: string | null = '';
     while (locator !== null) {
       const query: string = `?maxRecords=${options.pageSize}${locator ? `&locator=${encodeURIComponent(locator)}` : ''}`;
@@ -121,8 +151,7 @@ async function waitForCompletion(client: SalesforceClient, jobPath: string, crea
  * CSV text → NativeRecords. Columns are the select list in order (Salesforce writes the names as the query does);
  * values are typed by the describe: boolean, numbers, empty → null, everything else stays the string REST sends.
  */
-function converter(type: string, select: readonly string[], description: ObjectDescription | undefined): (text: string) => NativeRecord[] {
-  const byName = new Map((description?.fields ?? []).map((f) => [f.name.toLowerCase(), f] as const));
+function converter(type: string, select: readonly string[], types: ReadonlyMap<string, ColumnType>): (text: string) => NativeRecord[] {
   return (text) => {
     const rows = parse(text, { relax_column_count: false, skip_empty_lines: true }) as string[][];
     const header = rows[0];
@@ -130,11 +159,7 @@ function converter(type: string, select: readonly string[], description: ObjectD
     if (header.length !== select.length || header.some((h, i) => h.toLowerCase() !== select[i]?.toLowerCase())) {
       throw unexpectedShape(`Bulk query results header (${header.slice(0, 5).join(',')})`);
     }
-    // REST answers with the describe's names; a dotted path keeps the name the caller selected.
-    const columns = header.map((name) => {
-      const field = name.includes('.') ? undefined : byName.get(name.toLowerCase());
-      return { name: field?.name ?? name, nativeType: field?.nativeType };
-    });
+    const columns = header.map((name): ColumnType => types.get(name.toLowerCase()) ?? { name });
     const parents = parentPrefixes(columns.map((c) => c.name));
     const out: NativeRecord[] = [];
     for (let r = 1; r < rows.length; r++) {

@@ -11,7 +11,7 @@ import { TokenProvider, createConnectorRuntime, formTokenEndpoint, paginate, sfo
 import type { ConnectorRuntime, RateBudgetOptions, RateBudgetRegistry, RetryInfo, RetryPolicy, TokenStore } from '../runtime/index.ts';
 import type { Lane } from '../contract/connector.ts';
 import { SalesforceClient, unexpectedShape } from './client.ts';
-import { BulkUnavailable, DEFAULT_BULK_PAGE_SIZE, DEFAULT_BULK_THRESHOLD, bulkPages, bulkSelect } from './bulk-query.ts';
+import { BulkUnavailable, DEFAULT_BULK_PAGE_SIZE, DEFAULT_BULK_THRESHOLD, bulkPages, bulkSelect, columnTypes } from './bulk-query.ts';
 import { changeCursorAt, latestChangeAt, readChanges } from './changes.ts';
 import { SalesforceChangeStream } from './change-stream.ts';
 import { DEFAULT_OBJECTS, DescribeCache, defaultSelect, toObjectDescription } from './describe.ts';
@@ -235,8 +235,10 @@ export class SalesforceConnector implements Connector {
     const first = await fetchPage(queryPath(`SELECT ${select.join(', ')} FROM ${type}`, includeDeleted));
     if (this.worthBulk(first)) {
       const description = await this.describes.get(type);
+      const bulkFields = bulkSelect(select, description);
+      const types = await columnTypes(bulkFields, description, (parent) => this.describes.get(parent));
       try {
-        yield* bulkPages(this.client, type, bulkSelect(select, description), description, {
+        yield* bulkPages(this.client, type, bulkFields, types, {
           lane, includeDeleted, pageSize: this.bulk.pageSize, pollMinMs: this.bulk.pollMinMs, pollMaxMs: this.bulk.pollMaxMs, ...signal,
         });
         return;
