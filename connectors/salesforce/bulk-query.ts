@@ -167,7 +167,7 @@ function converter(type: string, select: readonly string[], types: ReadonlyMap<s
       const row: Record<string, unknown> = {};
       for (let c = 0; c < columns.length; c++) {
         const column = columns[c]!;
-        row[column.name] = typed(cells[c] ?? '', column.nativeType);
+        row[column.name] = bulkValue(cells[c] ?? '', column.nativeType);
       }
       nullParents(row, parents);
       out.push(toNativeRecord(type, row, select));
@@ -204,9 +204,17 @@ function nullParents(row: Record<string, unknown>, parents: readonly { prefix: s
   }
 }
 
-function typed(value: string, nativeType: string | undefined): unknown {
+/**
+ * One CSV value as REST gives it. Datetimes written in UTC with `Z` (`2024-05-01T12:00:00.000Z`) take REST's
+ * `+0000` form, so `modifiedAt` and stored stamps compare equal whichever API read them.
+ */
+export function bulkValue(value: string, nativeType: string | undefined): unknown {
   // Salesforce stores no empty strings: an empty field is null.
   if (value === '') return null;
+  if (nativeType === 'datetime') {
+    const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d{1,3})?Z$/.exec(value);
+    return m ? `${m[1]}${(m[2] ?? '.').padEnd(4, '0')}+0000` : value;
+  }
   if (nativeType === 'boolean') return value === 'true';
   if (nativeType !== undefined && NUMBER_TYPES.has(nativeType)) {
     const n = Number(value);

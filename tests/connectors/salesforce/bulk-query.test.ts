@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectorError } from '../../../connectors/contract/index.ts';
 import type { NativeRecord } from '../../../connectors/contract/index.ts';
 import type { SalesforceConnectorOptions } from '../../../connectors/salesforce/index.ts';
+import { bulkValue } from '../../../connectors/salesforce/bulk-query.ts';
 import { checksum } from '../../../sandboxes/salesforce/ids.ts';
 import type { SalesforceSandbox } from '../../../sandboxes/salesforce/index.ts';
 import { QUERY_ALL_ROUTE, QUERY_MORE_ROUTE, QUERY_ROUTE, addCustomField, collect, connectorFor, failureOf, resetStats, startSandbox, stats } from './helpers.ts';
@@ -222,8 +223,23 @@ describe('Salesforce connector: full reads through Bulk API 2.0', () => {
       expect(routes[QUERY_MORE_ROUTE]).toBe(4);
       expect(said).toHaveLength(1);
       expect(said[0]).toMatch(refuseWith === 403 ? /API_DISABLED_FOR_ORG/ : /NOT_FOUND/);
+      // A refused Bulk API is no refused login.
+      expect(connector.needsReauthorisation()).toBeNull();
     });
   }
+
+  it('CSV values become what REST gives: null, booleans, numbers, and datetimes in the +0000 form', () => {
+    expect(bulkValue('', 'string')).toBeNull();
+    expect(bulkValue('', 'boolean')).toBeNull();
+    expect([bulkValue('true', 'boolean'), bulkValue('false', 'boolean')]).toEqual([true, false]);
+    expect([bulkValue('42', 'int'), bulkValue('1.5', 'double'), bulkValue('1000000.00', 'currency'), bulkValue('12', 'percent')]).toEqual([42, 1.5, 1_000_000, 12]);
+    expect(bulkValue('007', 'string')).toBe('007');
+    expect(bulkValue('2024-05-01', 'date')).toBe('2024-05-01');
+    expect(bulkValue('2024-05-01T12:00:00.000Z', 'datetime')).toBe('2024-05-01T12:00:00.000+0000');
+    expect(bulkValue('2024-05-01T12:00:00Z', 'datetime')).toBe('2024-05-01T12:00:00.000+0000');
+    expect(bulkValue('2024-05-01T12:00:00.5Z', 'datetime')).toBe('2024-05-01T12:00:00.500+0000');
+    expect(bulkValue('2024-05-01T12:00:00.000+0000', 'datetime')).toBe('2024-05-01T12:00:00.000+0000');
+  });
 
   it('a field deleted since the held describe: the read fails on it, refreshes the describe and runs again by Bulk', async () => {
     sb = await seeded(10_000);
