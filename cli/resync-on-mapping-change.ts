@@ -6,6 +6,12 @@
  * of edits makes one run, and N replicas make one run, not N. A resync already running (here or elsewhere): tried again
  * after the same delay, until it has ended. Other processes do nothing; a process that is not the leader when the delay
  * ends leaves it to the leader, which got the same announcement.
+ *
+ * Saves are not the only way records fall behind: a save made while no process led change capture (a leader stopping,
+ * the announcement missed), or while every process was down with the mode `never`, leaves its types stale with no
+ * announcement to come. So the check also runs one delay after start, and a process that does not lead when the delay
+ * ends checks again one delay later (only whether it leads; it reads nothing): whichever process leads next finds the
+ * stale types and re-reads them.
  */
 import type { DatabaseHandle } from '../db/open-database.ts';
 import type { MappingConfigStore } from '../db/config-store.ts';
@@ -74,7 +80,8 @@ export async function followMappingSaves(opts: FollowMappingSavesOptions): Promi
   const fire = async () => {
     if (stopped) return;
     if (opts.leads() !== true) {
-      logger.debug('a mapping save made stored records stale: the process that runs change capture re-reads them');
+      logger.debug('stored records may follow an older mapping: the process that runs change capture re-reads them');
+      arm(opts.delayMs);
       return;
     }
     // Not served here yet (this process adopts another's save asynchronously): the resync must read with it.
@@ -96,6 +103,8 @@ export async function followMappingSaves(opts: FollowMappingSavesOptions): Promi
     newestSaved = Math.max(newestSaved, event.version);
     arm(opts.delayMs);
   });
+  // Types left stale before this process started (see above).
+  arm(opts.delayMs);
   return async () => {
     stopped = true;
     if (timer) clearTimeout(timer);

@@ -2,10 +2,11 @@
  * CUSTOMER_GRAPH_RESYNC_ON_MAPPING_CHANGE=auto on real apps (a Salesforce sandbox of the test's own): two saves in quick
  * succession touching Customer make ONE resync, of Customer only, once saves have been quiet for the delay, after which
  * Customer follows the newest version; a resync unfinished elsewhere when the delay ends puts it off until that one has
- * ended; a process that does not lead change capture starts none (Postgres only: two
- * processes cannot share a PGlite folder); a malformed mode is refused at start with CONFIG_INVALID.
+ * ended; a process that does not lead change capture starts none, and re-reads what is still stale once it leads
+ * (Postgres only: two processes cannot share a PGlite folder); a malformed mode is refused at start with CONFIG_INVALID.
  */
 import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertResync } from '../../db/resync-store.ts';
 import { resyncRuns } from '../../db/schema.ts';
@@ -91,9 +92,10 @@ describe('resync on mapping change', () => {
     opened.splice(opened.indexOf(app), 1);
   }, 180_000);
 
-  it.skipIf(!onPostgres)('a process that does not lead change capture starts no resync', async () => {
-    const leader = await start({ CUSTOMER_GRAPH_RESYNC_ON_MAPPING_CHANGE: 'never' });
-    const follower = await start({ CUSTOMER_GRAPH_RESYNC_ON_MAPPING_CHANGE: 'auto', CUSTOMER_GRAPH_RESYNC_ON_MAPPING_CHANGE_DELAY_MS: '300' }, leader);
+  it.skipIf(!onPostgres)('a process that does not lead change capture starts no resync; once it leads, it re-reads what is still stale without another save', async () => {
+    const lease = { CUSTOMER_GRAPH_LEADER_LEASE_MS: '1000' };
+    const leader = await start({ ...lease, CUSTOMER_GRAPH_RESYNC_ON_MAPPING_CHANGE: 'never' });
+    const follower = await start({ ...lease, CUSTOMER_GRAPH_RESYNC_ON_MAPPING_CHANGE: 'auto', CUSTOMER_GRAPH_RESYNC_ON_MAPPING_CHANGE_DELAY_MS: '300' }, leader);
     expect(leader.app.sync.leadership.isLeader()).toBe(true);
     expect(follower.app.sync.leadership.isLeader()).toBe(false);
     const saved = await saveCustomerQuality(follower, 'firstName', []);
@@ -101,6 +103,24 @@ describe('resync on mapping change', () => {
     expect((await freshness(follower)).get('Customer')).toMatchObject({ stale: true });
     await new Promise((r) => setTimeout(r, 3000));
     expect(await runs(leader)).toEqual([]);
+
+    // The leader stops (a deploy): the follower takes change capture over and, with no save announced since, finds
+    // Customer still stale and re-reads it.
+    // (The leader's process only: its TestApp.close() would drop the database the two share, dropped below instead.)
+    await leader.app.close();
+    opened.splice(opened.indexOf(leader), 1);
+    try {
+      await expect.poll(() => follower.app.sync.leadership.isLeader(), { timeout: 10_000 }).toBe(true);
+      await expect.poll(async () => (await runs(follower)).map((r) => [r.state, r.goldenTypes]), { timeout: 60_000, interval: 250 })
+        .toEqual([['done', ['Customer']]]);
+      expect((await freshness(follower)).get('Customer')).toMatchObject({ followsMappingVersion: saved, stale: false });
+    } finally {
+      await follower.close();
+      opened.splice(opened.indexOf(follower), 1);
+      const admin = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
+      await admin.unsafe(`drop database if exists "${new URL(leader.databaseUrl!).pathname.slice(1)}" with (force)`);
+      await admin.end();
+    }
   }, 180_000);
 
   it('a malformed mode is refused at start with CONFIG_INVALID', async () => {
