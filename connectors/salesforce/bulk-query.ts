@@ -5,7 +5,8 @@
  * the token, rate budget, timeouts, retries and the caller's abort signal apply as to REST calls.
  *
  * CSV carries strings only; the held describe's field types turn them back into what REST gives (booleans, numbers,
- * null for empty), so a record read here equals the same record read by `/query` (records.ts `toNativeRecord`).
+ * null for empty), so a record read here equals the same record read by `/query` (records.ts `toNativeRecord`; the
+ * tests compare the two reads record for record).
  */
 import { parse } from 'csv-parse/sync';
 import { ConnectorError } from '../contract/errors.ts';
@@ -16,7 +17,6 @@ import { sleep } from '../runtime/index.ts';
 import { unexpectedShape } from './client.ts';
 import type { SalesforceClient } from './client.ts';
 import { CRM } from './errors.ts';
-import { toNativeRecord } from './records.ts';
 
 /** Records per results chunk (one page): bounds the memory of a read. */
 export const DEFAULT_BULK_PAGE_SIZE = 10_000;
@@ -169,8 +169,8 @@ function converter(type: string, select: readonly string[], types: ReadonlyMap<s
         const column = columns[c]!;
         row[column.name] = bulkValue(cells[c] ?? '', column.nativeType);
       }
-      nullParents(row, parents);
-      out.push(toNativeRecord(type, row, select));
+      if (parents.length > 0) nullParents(row, parents);
+      out.push(nativeRecord(type, row));
     }
     return out;
   };
@@ -199,9 +199,25 @@ function nullParents(row: Record<string, unknown>, parents: readonly { prefix: s
     if (gone.some((g) => prefix.startsWith(`${g}.`))) continue;
     if (!columns.every((c) => row[c] === null)) continue;
     gone.push(prefix);
-    for (const c of columns) delete row[c];
     row[prefix] = null;
   }
+}
+
+/**
+ * The NativeRecord `toNativeRecord` (records.ts) makes of the REST row, built straight from the flat CSV row: the
+ * fields as they are (a missing parent's selected paths already null), `modifiedAt` from SystemModstamp (else
+ * LastModifiedDate), `deleted` from IsDeleted.
+ */
+function nativeRecord(type: string, fields: Record<string, unknown>): NativeRecord {
+  if (typeof fields.Id !== 'string') throw unexpectedShape('record (no Id)');
+  const modstamp = fields.SystemModstamp ?? fields.LastModifiedDate;
+  return {
+    id: fields.Id,
+    objectType: type,
+    modifiedAt: typeof modstamp === 'string' ? modstamp : null,
+    ...(fields.IsDeleted === true ? { deleted: true } : {}),
+    fields,
+  };
 }
 
 /**
