@@ -10,8 +10,8 @@
  * Saves are not the only way records fall behind: a save made while no process led change capture (a leader stopping,
  * the announcement missed), or while every process was down with the mode `never`, leaves its types stale with no
  * announcement to come. So the check also runs one delay after start, and a process that does not lead when the delay
- * ends checks again one delay later (only whether it leads; it reads nothing): whichever process leads next finds the
- * stale types and re-reads them.
+ * ends checks again one delay later, at least a second (only whether it leads; it reads nothing): whichever process
+ * leads next finds the stale types and re-reads them.
  */
 import type { DatabaseHandle } from '../db/open-database.ts';
 import type { MappingConfigStore } from '../db/config-store.ts';
@@ -63,6 +63,9 @@ export async function followMappingSaves(opts: FollowMappingSavesOptions): Promi
   let stopped = false;
   let newestSaved = 0;
   let firing: Promise<void> = Promise.resolve();
+  // Checking again (not leading, a run unfinished, a failed check) waits at least a second: with a delay of 0,
+  // re-arming at the delay would be a loop of zero-delay timers for as long as the condition lasts.
+  const recheckMs = Math.max(opts.delayMs, 1000);
 
   const arm = (ms: number) => {
     if (stopped) return;
@@ -71,7 +74,7 @@ export async function followMappingSaves(opts: FollowMappingSavesOptions): Promi
       timer = null;
       firing = fire().catch((err: unknown) => {
         logger.error({ err }, 'starting the resync of the golden types a mapping save made stale failed; trying again after the delay');
-        arm(opts.delayMs);
+        arm(recheckMs);
       });
     }, ms);
     timer.unref?.();
@@ -81,12 +84,12 @@ export async function followMappingSaves(opts: FollowMappingSavesOptions): Promi
     if (stopped) return;
     if (opts.leads() !== true) {
       logger.debug('stored records may follow an older mapping: the process that runs change capture re-reads them');
-      arm(opts.delayMs);
+      arm(recheckMs);
       return;
     }
     // Not served here yet (this process adopts another's save asynchronously): the resync must read with it.
     if (opts.mappings.version() < newestSaved) {
-      arm(Math.min(opts.delayMs, 1000));
+      arm(Math.max(Math.min(opts.delayMs, 1000), 100));
       return;
     }
     const stale = (await storedRecordsFreshness({ db: opts.database.db, mappings: opts.mappings })).filter((f) => f.stale).map((f) => f.goldenType);
@@ -96,7 +99,7 @@ export async function followMappingSaves(opts: FollowMappingSavesOptions): Promi
       return;
     }
     logger.info({ goldenTypes: stale }, 'a resync is running: the stale golden types are re-read after it ends');
-    arm(Math.max(opts.delayMs, 1000));
+    arm(recheckMs);
   };
 
   const unlisten = await listenMappingSaved(opts.database, (event) => {
