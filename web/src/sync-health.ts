@@ -200,7 +200,12 @@ export class SyncHealthView {
     const refresh = h('button', { type: 'button', class: 'secondary' }, 'Refresh');
     refresh.addEventListener('click', () => void this.load());
     this.resyncButton.addEventListener('click', () => void this.startResync());
-    this.stored = new StoredRecordsNotice(notices, () => void this.followResync());
+    // A run was just started: whatever state the next status shows other than unfinished means it ended (a small run
+    // may be over before the first status), and the notice asks again which types are stale.
+    this.stored = new StoredRecordsNotice(notices, () => {
+      this.resyncUnfinished = true;
+      void this.followResync();
+    });
     this.element = h('main', { id: 'sync-health', 'aria-labelledby': 'sync-title' },
       h('div', { class: 'queue-head' }, h('h2', { id: 'sync-title' }, 'Sync health'), refresh),
       h('p', { class: 'hint' }, 'Whether changes made in your CRMs are being read, and whether changes made here are being written back to them.'),
