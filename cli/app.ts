@@ -32,6 +32,7 @@ import type { IdentitySubgraph } from '../subgraphs/identity/index.ts';
 import type { NativeSubgraph } from '../subgraphs/native/build-native-subgraph.ts';
 import { crmSupport } from './connector-registry.ts';
 import { ConnectorFleet } from './connector-fleet.ts';
+import { connectorTuning } from './connector-tuning.ts';
 import { createConnectorSettings } from './connector-settings.ts';
 import { crmJoiner, nativeSource } from './crm-join.ts';
 import { CrmRetry, crmDownError, storedConnectorProbe } from './crm-retry.ts';
@@ -135,16 +136,16 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
     const getConfig = () => mappingRuntime.config();
     const mappingVersion = () => mappingRuntime.version();
 
+    const env = options.env ?? process.env;
     const connectorStore = new ConnectorStore(db, cipher);
-    const setup = await setUpConnectors(connectorStore, { env: options.env ?? process.env, ...(options.seedDir ? { seedDir: options.seedDir } : {}), logger });
+    const setup = await setUpConnectors(connectorStore, { env, ...(options.seedDir ? { seedDir: options.seedDir } : {}), logger });
     cleanups.push(() => setup.stop());
-    const fleet = new ConnectorFleet(connectorStore, new EncryptedTokenStore(connectorStore), logger);
+    const fleet = new ConnectorFleet(connectorStore, new EncryptedTokenStore(connectorStore), logger, connectorTuning(env));
     await fleet.start((await connectorStore.list()).filter((r) => r.status !== 'disabled' && Boolean(r.settings.demo) === setup.demo));
     const { connectors, connectorIds } = fleet;
     // A CRM whose metadata cannot be read now (down, slow, refusing the credentials) is left out, not fatal: the
     // gateway starts with the others (and serves the admin UI where the connection is fixed), and it is retried in
     // the background until it joins (crm-retry.ts). Any other failure still stops the start.
-    const env = options.env ?? process.env;
     const resyncOnMappingChange = resyncOnMappingChangeSettings(env);
     const crmRetry = new CrmRetry({
       store: connectorStore, join: (id) => joinCrm(id), probe: storedConnectorProbe(connectorStore, getConfig), logger, retry: options.retryUnavailable !== false,

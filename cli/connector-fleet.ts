@@ -16,6 +16,7 @@ import { announcerOrigin } from '../db/notify-channel.ts';
 import type { DatabaseHandle } from '../db/open-database.ts';
 import type { Logger } from '../lib/logger.ts';
 import { crmSupport } from './connector-registry.ts';
+import type { ConnectorTuning } from './connector-tuning.ts';
 import { disabledConnector, swappableConnector } from './swappable-connector.ts';
 import type { SwappableConnector } from './swappable-connector.ts';
 
@@ -46,6 +47,8 @@ export class ConnectorFleet {
     private readonly store: ConnectorStore,
     private readonly tokenStore: TokenStore,
     private readonly logger: Logger,
+    /** Deployment-wide connector settings (cli/connector-tuning.ts); the defaults without. */
+    private readonly tuning?: ConnectorTuning,
   ) {}
 
   /** Builds and runs the stored connectors in `rows` (first one of each CRM wins, as rows are ordered by id). */
@@ -103,6 +106,9 @@ export class ConnectorFleet {
         this.logger.error({ connector: id, reason }, 'CRM refused our credentials: the connector needs re-authorisation');
         await this.store.setStatus(id, 'needs_reauthorisation', reason);
       },
+      ...(this.tuning ? { tuning: this.tuning } : {}),
+      onBulkUnavailable: (id, objectType, reason) =>
+        this.logger.warn({ connector: id, objectType, reason }, 'Salesforce refused a Bulk API 2.0 query job: full reads go on by REST pages (set CUSTOMER_GRAPH_SALESFORCE_BULK_THRESHOLD=0 to stop trying)'),
     });
   }
 

@@ -23,10 +23,16 @@ import { createPipedriveSubgraph } from '../subgraphs/pipedrive/index.ts';
 import { createSalesforceSubgraph } from '../subgraphs/salesforce/index.ts';
 import { createZohoSubgraph } from '../subgraphs/zoho/index.ts';
 import { ProductError } from '../lib/product-error.ts';
+import { DEFAULT_CONNECTOR_TUNING } from './connector-tuning.ts';
+import type { ConnectorTuning } from './connector-tuning.ts';
 
 export interface ConnectorDeps {
   tokenStore: TokenStore;
   onNeedsReauthorisation(connectorId: string, reason: string): Promise<void>;
+  /** Deployment-wide settings from the environment (cli/connector-tuning.ts); the defaults without. */
+  tuning?: ConnectorTuning;
+  /** A full Salesforce read found Bulk API 2.0 refused by the org and went on by REST. Default: a console warning. */
+  onBulkUnavailable?(connectorId: string, objectType: string, reason: string): void;
 }
 
 export interface CrmSupport {
@@ -53,6 +59,8 @@ export const supportedCrms: Record<string, CrmSupport> = {
         auth: credentials.auth as SalesforceAuth,
         tokenStore: deps.tokenStore,
         onNeedsReauthorisation: deps.onNeedsReauthorisation,
+        bulkThreshold: (deps.tuning ?? DEFAULT_CONNECTOR_TUNING).salesforceBulkThreshold,
+        ...(deps.onBulkUnavailable ? { onBulkUnavailable: (objectType: string, reason: string) => deps.onBulkUnavailable!(row.id, objectType, reason) } : {}),
       }),
     buildSubgraph: (connector, options) => createSalesforceSubgraph(connector, options),
   },

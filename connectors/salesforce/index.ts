@@ -23,6 +23,7 @@ import type { QueryPage } from './records.ts';
 import { MAX_IDS_PER_QUERY, batchSizeHeader, byIdsFixedLength, byIdsQuery, chunkIdsForQuery, nextPagePath, objectName, queryPath, selectList, to18 } from './soql.ts';
 import { COLLECTION_LIMIT, createMany, deleteMany, updateMany, upsertMany } from './writes.ts';
 
+export { DEFAULT_BULK_THRESHOLD } from './bulk-query.ts';
 export { classifySalesforceError } from './errors.ts';
 export { DEFAULT_OVERLAP_MS } from './changes.ts';
 export { changeEventChannel, changeEvents } from './change-stream.ts';
