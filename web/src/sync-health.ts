@@ -177,7 +177,7 @@ function resyncWords(r: Resync): string {
   if (r.state === 'running' && r.goldenTypes) return `Re-reading the ${r.goldenTypes.join(', ')} records, started ${when(r.startedAt!)}${read ? ` — ${read}` : ''}…`;
   if (r.state === 'running') return `Re-reading every record, started ${when(r.startedAt!)}${read ? ` — ${read}` : ''}…`;
   // The gateway running it stopped or died: another (or the same, restarted) picks it up at its next check.
-  if (r.state === 'interrupted') return `Interrupted: the gateway re-reading every record (started ${when(r.startedAt!)}) stopped before it was done${read ? ` — ${read}` : ''}. It will resume within a minute, from the start of the record type it was reading.`;
+  if (r.state === 'interrupted') return `Interrupted: the gateway re-reading ${r.goldenTypes ? `the ${r.goldenTypes.join(', ')} records` : 'every record'} (started ${when(r.startedAt!)}) stopped before it was done${read ? ` — ${read}` : ''}. It will resume within a minute, from the start of the record type it was reading.`;
   if (r.state === 'failed') return `The last run failed (${r.error ?? 'see the gateway log'}); run it again.`;
   const failed = r.failedObjects.length ? ` Could not read: ${r.failedObjects.map((f) => `${crmName(f.crm)} ${f.objectType} (${f.code})`).join(', ')}.` : '';
   return `Last run ended ${when(r.finishedAt!)}: ${read || 'nothing to read'}; ${count(r.snapshotsChanged, 'golden record')} changed.${failed}`;
