@@ -1,16 +1,23 @@
 /**
  * Change Data Capture for the sandbox: turns each committed write of a CDC-enabled object into change events (one
  * per record per transaction), numbers them with an org-wide increasing replay id, keeps the last `retention` of
- * them for replay, and hands new ones to the Bayeux server (streaming/bayeux.ts) for delivery.
+ * them for replay, and hands new ones to the Bayeux server (streaming/bayeux.ts) for delivery. On request (control
+ * route) the next writes of an object publish gap events instead (GAP_CREATE…: header only, as Salesforce sends when
+ * it cannot build the change event), and an overflow event (GAP_OVERFLOW: header only, no record id) is published.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { LedgerEntry } from '../../common/control-plane.ts';
 import { USER_ID } from '../ids.ts';
 import type { SfRecord } from '../store.ts';
 
-/** Objects whose changes are published, as with these entities selected for Change Data Capture in Setup. */
-export const CDC_ENTITIES = ['Account', 'Contact', 'Opportunity'] as const;
+/** Standard objects whose changes are published, as with these entities selected for Change Data Capture in Setup. */
+export const CDC_ENTITIES = ['Account', 'Contact', 'Lead', 'Opportunity'] as const;
 export const ALL_CHANGE_EVENTS_CHANNEL = '/data/ChangeEvents';
+
+/** Whether an object of the org publishes change events: the standard CDC entities and every custom object (`X__c`). */
+export function isCdcEntity(name: string): boolean {
+  return (CDC_ENTITIES as readonly string[]).includes(name) || name.endsWith('__c');
+}
 
 /** `/data/ContactChangeEvent`; a custom object `X__c` has `/data/X__ChangeEvent`. */
 export function channelOf(entityName: string): string {
@@ -18,6 +25,8 @@ export function channelOf(entityName: string): string {
 }
 
 export type ChangeType = 'CREATE' | 'UPDATE' | 'DELETE' | 'UNDELETE';
+/** What a gap or overflow event says instead of a change type. */
+export type GapChangeType = `GAP_${ChangeType}` | 'GAP_OVERFLOW';
 
 export interface ChangeEvent {
   replayId: number;
@@ -43,8 +52,54 @@ export class ChangeEventLog {
   lastReplayId = 0;
   private commitNumber = 0;
   private listeners: ((events: ChangeEvent[]) => void)[] = [];
+  /** Per entity: how many of its next record changes publish a gap event instead of a change event. */
+  private gaps = new Map<string, number>();
 
-  constructor(readonly settings: ChangeEventSettings, private readonly now: () => number) {}
+  constructor(
+    readonly settings: ChangeEventSettings,
+    private readonly now: () => number,
+    /** The org's objects (standard and custom): a custom object's channel is known once the object exists. */
+    private readonly objectNames: () => readonly string[] = () => CDC_ENTITIES,
+  ) {}
+
+  /** The CDC entity named `name` (any case), as the org spells it, or undefined. */
+  entity(name: string): string | undefined {
+    return this.objectNames().find((o) => o.toLowerCase() === name.toLowerCase() && isCdcEntity(o));
+  }
+
+  /** The next `count` record changes of `entityName` publish gap events (0: change events again). */
+  setGaps(entityName: string, count: number): void {
+    if (count > 0) this.gaps.set(entityName, count);
+    else this.gaps.delete(entityName);
+  }
+
+  /** Entities with gap events still to come, and how many. */
+  pendingGaps(): Record<string, number> {
+    return Object.fromEntries(this.gaps);
+  }
+
+  /**
+   * Publishes an overflow event for `entityName` now, as Salesforce does for the changes of a transaction beyond
+   * 100,000: header only, `changeType: GAP_OVERFLOW`, no record ids. Undefined when publishing is off.
+   */
+  overflow(entityName: string): ChangeEvent | undefined {
+    if (!this.settings.enabled) return undefined;
+    const header = this.transactionHeader();
+    const replayId = ++this.lastReplayId;
+    const event = eventOf(replayId, entityName, { entityName, recordIds: [], changeType: 'GAP_OVERFLOW', ...header, sequenceNumber: 1, nulledFields: [], diffFields: [], changedFields: [] }, {});
+    this.publish([event]);
+    return event;
+  }
+
+  private transactionHeader() {
+    return { changeOrigin: 'com/salesforce/api/rest/60.0', transactionKey: randomUUID(), commitTimestamp: this.now(), commitNumber: ++this.commitNumber, commitUser: USER_ID };
+  }
+
+  private publish(events: ChangeEvent[]): void {
+    this.retained.push(...events);
+    this.trim();
+    for (const listener of this.listeners) listener(events);
+  }
 
   /** Called with every batch of newly published events. */
   onPublish(listener: (events: ChangeEvent[]) => void): void {
@@ -56,7 +111,7 @@ export class ChangeEventLog {
   }
 
   isKnownChannel(channel: string): boolean {
-    return channel === ALL_CHANGE_EVENTS_CHANNEL || CDC_ENTITIES.some((e) => channelOf(e) === channel);
+    return channel === ALL_CHANGE_EVENTS_CHANNEL || this.objectNames().some((e) => isCdcEntity(e) && channelOf(e) === channel);
   }
 
   /** Whether replaying after `replayId` on `channel` is possible: that event must still be retained. */
@@ -86,6 +141,7 @@ export class ChangeEventLog {
     this.retained = [];
     this.lastReplayId = 0;
     this.commitNumber = 0;
+    this.gaps.clear();
   }
 
   /**
@@ -97,12 +153,11 @@ export class ChangeEventLog {
     // One event per record: the last write to it decides the kind, the state before the transaction the diff.
     const byRecord = new Map<string, LedgerInput[]>();
     for (const e of entries) {
-      if (!(CDC_ENTITIES as readonly string[]).includes(e.objectType)) continue;
+      if (!isCdcEntity(e.objectType)) continue;
       byRecord.set(e.recordId, [...(byRecord.get(e.recordId) ?? []), e]);
     }
     if (byRecord.size === 0) return;
-    const commitTimestamp = this.now();
-    const header = { changeOrigin: 'com/salesforce/api/rest/60.0', transactionKey: randomUUID(), commitTimestamp, commitNumber: ++this.commitNumber, commitUser: USER_ID };
+    const header = this.transactionHeader();
     const published: ChangeEvent[] = [];
     let sequenceNumber = 0;
     for (const [recordId, writes] of byRecord) {
@@ -111,33 +166,33 @@ export class ChangeEventLog {
       const next = current(entityName, recordId);
       if (!next) continue;
       const changeType = changeTypeOf(prev, writes.at(-1)!.operation);
-      const { fields, changedFields } = payloadFields(changeType, prev, next);
       const replayId = ++this.lastReplayId;
-      published.push({
-        replayId,
-        channel: channelOf(entityName),
-        data: {
-          schema: schemaId(entityName),
-          payload: {
-            ChangeEventHeader: {
-              entityName, recordIds: [recordId], changeType, ...header, sequenceNumber: ++sequenceNumber,
-              nulledFields: changeType === 'UPDATE' ? changedFields.filter((f) => next[f] === null) : [], diffFields: [], changedFields,
-            },
-            ...fields,
-          },
-          event: { replayId },
-        },
-      });
+      const gapsLeft = this.gaps.get(entityName) ?? 0;
+      if (gapsLeft > 0) {
+        // A gap event: what happened to which record, nothing about the fields.
+        this.setGaps(entityName, gapsLeft - 1);
+        published.push(eventOf(replayId, entityName, {
+          entityName, recordIds: [recordId], changeType: `GAP_${changeType}`, ...header, sequenceNumber: ++sequenceNumber, nulledFields: [], diffFields: [], changedFields: [],
+        }, {}));
+        continue;
+      }
+      const { fields, changedFields } = payloadFields(changeType, prev, next);
+      published.push(eventOf(replayId, entityName, {
+        entityName, recordIds: [recordId], changeType, ...header, sequenceNumber: ++sequenceNumber,
+        nulledFields: changeType === 'UPDATE' ? changedFields.filter((f) => next[f] === null) : [], diffFields: [], changedFields,
+      }, fields));
     }
-    this.retained.push(...published);
-    this.trim();
-    for (const listener of this.listeners) listener(published);
+    if (published.length > 0) this.publish(published);
   }
 
   private trim(): void {
     const excess = this.retained.length - Math.max(0, this.settings.retention);
     if (excess > 0) this.retained.splice(0, excess);
   }
+}
+
+function eventOf(replayId: number, entityName: string, header: Record<string, unknown>, fields: Record<string, unknown>): ChangeEvent {
+  return { replayId, channel: channelOf(entityName), data: { schema: schemaId(entityName), payload: { ChangeEventHeader: header, ...fields }, event: { replayId } } };
 }
 
 function changeTypeOf(prev: SfRecord | undefined, lastOperation: LedgerInput['operation']): ChangeType {

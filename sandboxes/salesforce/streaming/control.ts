@@ -1,7 +1,8 @@
 /**
  * Change Data Capture wired into the org (events from every committed write), and its control routes under
- * `/_sandbox/salesforce/`: `GET|PUT /streaming`, `POST /streaming/expire`, and `POST /undelete` (restore from the
- * Recycle Bin, which Salesforce offers through SOAP and the UI but not REST).
+ * `/_sandbox/salesforce/`: `GET|PUT /streaming`, `POST /streaming/expire`, `POST /streaming/gaps` (the next writes of an
+ * object publish gap events), `POST /streaming/overflow` (an overflow event now), and `POST /undelete` (restore from
+ * the Recycle Bin, which Salesforce offers through SOAP and the UI but not REST).
  */
 import express from 'express';
 import type { Router } from 'express';
@@ -28,7 +29,7 @@ export class SalesforceStreaming {
   readonly bayeux: BayeuxServer;
 
   constructor(org: SalesforceOrg, isValidToken: (token: string | undefined) => boolean, private readonly initial: StreamingOptions) {
-    this.log = new ChangeEventLog({ enabled: initial.enabled, retention: initial.retention }, () => org.now());
+    this.log = new ChangeEventLog({ enabled: initial.enabled, retention: initial.retention }, () => org.now(), () => org.meta.objectNames());
     this.bayeux = new BayeuxServer(this.log, { connectHoldMs: initial.connectHoldMs }, isValidToken);
     org.commitListeners.push((entries, before) => this.log.commit(entries, before, (type, id) => org.store.get(type, id)));
   }
@@ -36,7 +37,7 @@ export class SalesforceStreaming {
   state(): Record<string, unknown> {
     return {
       enabled: this.log.settings.enabled, ...this.bayeux.stats(), retained: this.log.retainedCount,
-      lastReplayId: this.log.lastReplayId, connectHoldMs: this.bayeux.settings.connectHoldMs, retention: this.log.settings.retention,
+      lastReplayId: this.log.lastReplayId, connectHoldMs: this.bayeux.settings.connectHoldMs, retention: this.log.settings.retention, gaps: this.log.pendingGaps(),
     };
   }
 
@@ -63,6 +64,22 @@ export class SalesforceStreaming {
       res.json(this.state());
     });
     r.post('/streaming/expire', (_req, res) => void res.json({ expired: this.log.expire() }));
+    r.post('/streaming/gaps', (req, res) => {
+      const body = (req.body ?? {}) as { object?: unknown; count?: unknown };
+      const entity = typeof body.object === 'string' ? this.log.entity(body.object) : undefined;
+      if (!entity) return void res.status(400).json({ error: `object must name an object that publishes change events (Account, Contact, Lead, Opportunity or a custom object); got ${JSON.stringify(body.object ?? null)}` });
+      if (typeof body.count !== 'number' || !Number.isInteger(body.count) || body.count < 0) return void res.status(400).json({ error: 'count must be a whole number of record changes ≥ 0' });
+      this.log.setGaps(entity, body.count);
+      res.json({ object: entity, gaps: body.count });
+    });
+    r.post('/streaming/overflow', (req, res) => {
+      const object = (req.body as { object?: unknown } | undefined)?.object;
+      const entity = typeof object === 'string' ? this.log.entity(object) : undefined;
+      if (!entity) return void res.status(400).json({ error: `object must name an object that publishes change events (Account, Contact, Lead, Opportunity or a custom object); got ${JSON.stringify(object ?? null)}` });
+      const event = this.log.overflow(entity);
+      if (!event) return void res.status(409).json({ error: 'change events are switched off (PUT /_sandbox/salesforce/streaming {"enabled": true})' });
+      res.json({ object: entity, replayId: event.replayId, channel: event.channel });
+    });
     r.post('/undelete', (req, res) => {
       const ids = (req.body as { ids?: unknown } | undefined)?.ids;
       if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) return void res.status(400).json({ error: 'ids must be an array of record ids' });

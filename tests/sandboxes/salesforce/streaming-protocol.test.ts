@@ -57,8 +57,8 @@ describe('Bayeux endpoint', () => {
     expect(replies).toEqual([{ channel: '/meta/connect', id: '2', successful: false, error: '402::Unknown client', advice: { reconnect: 'handshake', interval: 0 } }]);
 
     const clientId = await handshake();
-    const sub = await bayeux([{ channel: '/meta/subscribe', clientId, subscription: '/data/LeadChangeEvent', id: '3' }]);
-    expect(sub.replies[0]).toMatchObject({ successful: false, error: '400::Unknown channel /data/LeadChangeEvent' });
+    const sub = await bayeux([{ channel: '/meta/subscribe', clientId, subscription: '/data/Widget__ChangeEvent', id: '3' }]);
+    expect(sub.replies[0]).toMatchObject({ successful: false, error: '400::Unknown channel /data/Widget__ChangeEvent' });
 
     const denied = await bayeux([{ channel: '/meta/connect', clientId, connectionType: 'long-polling', id: '4' }], 'expired-or-made-up');
     expect(denied.replies).toEqual([{
@@ -111,7 +111,7 @@ describe('no API budget, no stats, no ledger', () => {
 
 describe('control route /_sandbox/salesforce/streaming', () => {
   it('GET shows the state, PUT changes it (and refuses nonsense), reset clears it', async () => {
-    expect(await streamingState(sb)).toEqual({ enabled: true, clients: 0, subscriptions: 0, heldConnects: 0, retained: 0, lastReplayId: 0, connectHoldMs: 30_000, retention: 10_000 });
+    expect(await streamingState(sb)).toEqual({ enabled: true, clients: 0, subscriptions: 0, heldConnects: 0, retained: 0, lastReplayId: 0, connectHoldMs: 30_000, retention: 10_000, gaps: {} });
     const put = await sandboxPost(sb, '/_sandbox/salesforce/streaming', { connectHoldMs: 500, retention: 5 }, 'PUT');
     expect(put).toMatchObject({ status: 200, body: { connectHoldMs: 500, retention: 5 } });
     expect((await sandboxPost(sb, '/_sandbox/salesforce/streaming', { connectHoldMs: -1 }, 'PUT')).status).toBe(400);
@@ -121,7 +121,7 @@ describe('control route /_sandbox/salesforce/streaming', () => {
     await conn.sobject('Contact').create({ LastName: 'One' });
     expect(await streamingState(sb)).toMatchObject({ clients: 1, retained: 1, lastReplayId: 1 });
     await sandboxPost(sb, '/_sandbox/reset');
-    expect(await streamingState(sb)).toEqual({ enabled: true, clients: 0, subscriptions: 0, heldConnects: 0, retained: 0, lastReplayId: 0, connectHoldMs: 30_000, retention: 10_000 });
+    expect(await streamingState(sb)).toEqual({ enabled: true, clients: 0, subscriptions: 0, heldConnects: 0, retained: 0, lastReplayId: 0, connectHoldMs: 30_000, retention: 10_000, gaps: {} });
   });
 });
 
