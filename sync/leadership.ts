@@ -208,7 +208,8 @@ export function startLeadership(opts: LeadershipOptions): Leadership {
       await running;
       if (!leading) return;
       leading = false;
-      // The work stops before the lease is given up: the next leader never overlaps with this one.
+      // The work stops before the lease is given up: a leader that stops never overlaps with the next one (a lease
+      // taken over from a holder that does not poll does, until that holder's next renewal: sync/README.md).
       await call('stopping the leader\'s work', () => opts.onFollow(undefined));
       await releaseLease(db, name, owner).catch((err: unknown) => logger.warn({ err, lease: name }, 'releasing the lease failed; another process takes over when it expires'));
     },

@@ -93,7 +93,8 @@ describe('resync on mapping change', () => {
   }, 180_000);
 
   it.skipIf(!onPostgres)('a process that does not lead change capture starts no resync; once it leads, it re-reads what is still stale without another save', async () => {
-    const lease = { CUSTOMER_GRAPH_LEADER_LEASE_MS: '1000' };
+    // Long enough that a loaded machine never lets the leader's lease lapse; the follower checks every 2 s.
+    const lease = { CUSTOMER_GRAPH_LEADER_LEASE_MS: '6000' };
     const leader = await start({ ...lease, CUSTOMER_GRAPH_RESYNC_ON_MAPPING_CHANGE: 'never' });
     const follower = await start({ ...lease, CUSTOMER_GRAPH_RESYNC_ON_MAPPING_CHANGE: 'auto', CUSTOMER_GRAPH_RESYNC_ON_MAPPING_CHANGE_DELAY_MS: '300' }, leader);
     expect(leader.app.sync.leadership.isLeader()).toBe(true);
@@ -110,7 +111,7 @@ describe('resync on mapping change', () => {
     await leader.app.close();
     opened.splice(opened.indexOf(leader), 1);
     try {
-      await expect.poll(() => follower.app.sync.leadership.isLeader(), { timeout: 10_000 }).toBe(true);
+      await expect.poll(() => follower.app.sync.leadership.isLeader(), { timeout: 20_000 }).toBe(true);
       await expect.poll(async () => (await runs(follower)).map((r) => [r.state, r.goldenTypes]), { timeout: 60_000, interval: 250 })
         .toEqual([['done', ['Customer']]]);
       expect((await freshness(follower)).get('Customer')).toMatchObject({ followsMappingVersion: saved, stale: false });
