@@ -290,10 +290,11 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
     };
     for (const native of natives) wireNative(native);
 
+    const unavailableCrms = () => crmRetry.list().map((d) => d.crm);
     const link = (onProgress?: (p: LinkerProgress) => void, part?: { goldenTypes: string[]; signal: AbortSignal }) =>
-      linkAll({ db, connectors, connectorIds, getConfig, mappingVersion, logger, ...(onProgress ? { onProgress } : {}), ...part });
+      linkAll({ db, connectors, connectorIds, getConfig, mappingVersion, unavailableCrms, logger, ...(onProgress ? { onProgress } : {}), ...part });
     const polling = intervalMs(env, 'CUSTOMER_GRAPH_POLL_INTERVAL_MS', 15_000) > 0;
-    const linkPlanned = (mode: LinkOnStartMode, occasion: string) => linkAsPlanned({ db, connectors, connectorIds, getConfig, mappingVersion, logger, mode, polling, occasion });
+    const linkPlanned = (mode: LinkOnStartMode, occasion: string) => linkAsPlanned({ db, connectors, connectorIds, getConfig, mappingVersion, unavailableCrms, logger, mode, polling, occasion });
     const startLink = options.linkOnStart !== false ? (await linkPlanned(linkOnStartMode(env, setup.demo), 'at start')).plan : null;
     // After the start-time link run (it reads the CRMs the recomputations need), in the background.
     retirements.start();

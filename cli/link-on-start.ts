@@ -33,6 +33,11 @@ export interface LinkAllOptions {
   goldenTypes?: readonly string[];
   /** Stops the reading (a process shutting down during a resync). */
   signal?: AbortSignal;
+  /**
+   * CRMs whose stored connector is down now (cli/crm-retry.ts): left out of `connectors`, so nothing of theirs was read,
+   * and the golden types they feed do not follow this run's mapping version.
+   */
+  unavailableCrms?: () => readonly string[];
 }
 
 export interface LinkAllReport extends LinkerReport {
@@ -60,7 +65,7 @@ export async function linkAll(opts: LinkAllOptions): Promise<LinkAllReport> {
   for (const s of changeCursors.skipped) opts.logger[s.reason === NOT_READ ? 'info' : 'warn'](s, 'no change cursor stored for a CRM object: its first poll reads every record');
   const report: LinkAllReport = { ...linked, changeCursors };
   if (mappingVersion !== undefined) {
-    const complete = completeTypes(config, opts.goldenTypes ?? Object.keys(config.types), linked);
+    const complete = completeTypes(config, opts.goldenTypes ?? Object.keys(config.types), linked, opts.unavailableCrms?.() ?? []);
     await recordSnapshotBasis(opts.db, complete, mappingVersion);
   }
   opts.logger.info(
@@ -94,9 +99,12 @@ export async function linkAsPlanned(opts: Omit<LinkAllOptions, 'goldenTypes' | '
 
 /**
  * The golden types of a link run none of whose objects failed: their stored snapshots were all recomputed with the
- * run's configuration. An object without a connector (its CRM is not connected here) has nothing to read, and does not count.
+ * run's configuration. An object without a connector (its CRM is not connected here) has nothing to read, and does not
+ * count; one of a CRM that is connected but down (`unavailableCrms`) was not read, and does: its records keep snapshots
+ * made with an older mapping.
  */
-export function completeTypes(config: MappingConfig, goldenTypes: readonly string[], report: Pick<LinkerReport, 'failed'>): string[] {
+export function completeTypes(config: MappingConfig, goldenTypes: readonly string[], report: Pick<LinkerReport, 'failed'>, unavailableCrms: readonly string[] = []): string[] {
   const incomplete = new Set(report.failed.map((o) => `${o.crm}\u0000${o.objectType}`));
-  return linkOrder(config, goldenTypes).filter((t) => (config.types[t]?.objects ?? []).every((o) => !incomplete.has(`${o.crm}\u0000${o.objectType}`)));
+  const down = new Set(unavailableCrms);
+  return linkOrder(config, goldenTypes).filter((t) => (config.types[t]?.objects ?? []).every((o) => !down.has(o.crm) && !incomplete.has(`${o.crm}\u0000${o.objectType}`)));
 }

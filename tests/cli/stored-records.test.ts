@@ -63,6 +63,15 @@ describe('the golden types a link run read completely', () => {
     expect(completeTypes(config, ['Customer', 'Company', 'Deal'], { failed }).sort()).toEqual(['Customer', 'Deal']);
     expect(completeTypes(config, ['Customer'], { failed: [] })).toEqual(['Customer']);
   });
+
+  it('leaves out the types a connected CRM that is down now feeds: nothing of it was read', () => {
+    const config = parse(input());
+    const fedBy = (crm: string) => ['Customer', 'Company', 'Deal'].filter((t) => config.types[t]!.objects.some((o) => o.crm === crm));
+    expect(fedBy('hubspot').length).toBeGreaterThan(0);
+    const complete = completeTypes(config, ['Customer', 'Company', 'Deal'], { failed: [] }, ['hubspot']);
+    expect(complete.filter((t) => fedBy('hubspot').includes(t))).toEqual([]);
+    expect(complete.sort()).toEqual(['Customer', 'Company', 'Deal'].filter((t) => !fedBy('hubspot').includes(t)).sort());
+  });
 });
 
 describe(`stored records freshness on ${onPostgres ? 'Postgres' : 'PGlite'}`, () => {

@@ -18,6 +18,7 @@ import type { TestApp } from '../support/test-app.ts';
 
 const CONNECTORS = '{ connectors { id status statusReason running } }';
 type Connectors = { connectors: { id: string; status: string; statusReason: string | null; running: boolean }[] };
+const FRESHNESS = '{ storedRecordsFreshness { goldenType followsMappingVersion stale } }';
 const SOURCES = '{ customers(first: 200) { edges { node { id sources { crm } } } } }';
 type Sources = { customers: { edges: { node: { id: string; sources: { crm: string }[] } }[] } };
 
@@ -81,6 +82,12 @@ describe('a CRM that cannot be reached at start', () => {
     expect(await connector(t, 'salesforce')).toMatchObject({ status: 'active', running: true });
   });
 
+  it('does not count the golden types HubSpot feeds as read with the mapping in force: nothing of HubSpot was read', async () => {
+    const res = await t.gql<{ storedRecordsFreshness: { goldenType: string; followsMappingVersion: number | null; stale: boolean }[] }>(FRESHNESS);
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.storedRecordsFreshness.find((f) => f.goldenType === 'Customer')).toMatchObject({ followsMappingVersion: null, stale: true });
+  });
+
   it('joins the running graph when the CRM answers, without a restart: its types, its records linked', async () => {
     // Retries have failed meanwhile (several at 200 ms, doubling): the CRM comes up now, at the address stored.
     await new Promise((r) => setTimeout(r, 700));
@@ -100,6 +107,9 @@ describe('a CRM that cannot be reached at start', () => {
       return res.data!.customers.edges.filter((e) => e.node.sources.some((s) => s.crm === 'hubspot') && e.node.sources.some((s) => s.crm === 'salesforce')).length;
     }, { timeout: 60_000, interval: 500 }).toBeGreaterThan(0);
     expect(t.app.unavailableCrms()).toEqual([]);
+    // The join's link run read HubSpot's objects (never read before) with the mapping in force: Customer follows it now.
+    await expect.poll(async () => (await t.gql<{ storedRecordsFreshness: { goldenType: string; stale: boolean }[] }>(FRESHNESS)).data!.storedRecordsFreshness
+      .find((f) => f.goldenType === 'Customer')?.stale, { timeout: 30_000, interval: 500 }).toBe(false);
   });
 });
 
