@@ -52,6 +52,11 @@ export interface FollowMappingSavesOptions extends ResyncOnMappingChangeSettings
   resync: { start(goldenTypes?: readonly string[]): Promise<boolean> };
   /** Whether this process leads change capture (undefined: not decided yet, treated as not leading). */
   leads(): boolean | undefined;
+  /**
+   * How long the leader waits to serve a version another process announced before it re-reads with the one it serves
+   * (default 10 s): a version this process refused (invalid here, or not composing with its CRMs) never arrives.
+   */
+  versionWaitMs?: number;
   logger: Logger;
 }
 
@@ -66,6 +71,8 @@ export async function followMappingSaves(opts: FollowMappingSavesOptions): Promi
   // Checking again (not leading, a run unfinished, a failed check) waits at least a second: with a delay of 0,
   // re-arming at the delay would be a loop of zero-delay timers for as long as the condition lasts.
   const recheckMs = Math.max(opts.delayMs, 1000);
+  const versionWaitMs = opts.versionWaitMs ?? 10_000;
+  let waitingSince: number | null = null;
 
   const arm = (ms: number) => {
     if (stopped) return;
@@ -87,11 +94,18 @@ export async function followMappingSaves(opts: FollowMappingSavesOptions): Promi
       arm(recheckMs);
       return;
     }
-    // Not served here yet (this process adopts another's save asynchronously): the resync must read with it.
+    // Not served here yet (this process adopts another's save asynchronously): the resync must read with it. A version
+    // still not served after versionWaitMs was refused here (mapping-runtime.ts logs why): go on with the one served.
     if (opts.mappings.version() < newestSaved) {
-      arm(Math.max(Math.min(opts.delayMs, 1000), 100));
-      return;
+      waitingSince ??= Date.now();
+      if (Date.now() - waitingSince < versionWaitMs) {
+        arm(Math.max(Math.min(opts.delayMs, 1000), 100));
+        return;
+      }
+      logger.warn({ announced: newestSaved, served: opts.mappings.version() }, 'a mapping version announced by another process is not served here (see the mapping log for why): re-reading the stale golden types with the version served here');
+      newestSaved = opts.mappings.version();
     }
+    waitingSince = null;
     const stale = (await storedRecordsFreshness({ db: opts.database.db, mappings: opts.mappings })).filter((f) => f.stale).map((f) => f.goldenType);
     if (stale.length === 0 || stopped) return;
     if (await opts.resync.start(stale)) {

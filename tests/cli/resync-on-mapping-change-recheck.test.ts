@@ -7,6 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MappingConfigStore } from '../../db/config-store.ts';
 import { publishMappingSaved } from '../../db/mapping-events.ts';
+import { goldenRecords } from '../../db/schema.ts';
 import { followMappingSaves } from '../../cli/resync-on-mapping-change.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { DEFAULT_MAPPING_CONFIG } from '../../resolver-engine/index.ts';
@@ -28,10 +29,10 @@ describe('resync on mapping change: re-checks with a zero delay', () => {
     await database.close();
   });
 
-  const follow = async (leads: () => boolean, version: () => number) => {
+  const follow = async (leads: () => boolean, version: () => number, versionWaitMs?: number) => {
     const started: (readonly string[] | undefined)[] = [];
     stop = await followMappingSaves({
-      mode: 'auto', delayMs: 0, database, logger, leads,
+      mode: 'auto', delayMs: 0, database, logger, leads, ...(versionWaitMs !== undefined ? { versionWaitMs } : {}),
       mappings: { version, config: () => DEFAULT_MAPPING_CONFIG, store: new MappingConfigStore(database.db) },
       resync: { start: async (types) => { started.push(types); return true; } },
     });
@@ -56,5 +57,20 @@ describe('resync on mapping change: re-checks with a zero delay', () => {
     await new Promise((r) => setTimeout(r, WAIT_MS));
     expect(versionReads).toBeLessThan(20);
     expect(started).toEqual([]);
+  });
+
+  it('a leader whose announced version never arrives (refused here) re-reads with the version it serves after the wait', async () => {
+    // A Customer record with no recorded version: stale.
+    await database.db.insert(goldenRecords).values({ id: 'cus_01JZ0000000000000000000001', entityType: 'Customer' });
+    // Not leading at first, so the check at start re-reads nothing and only checks again after its pause (1 s).
+    let leading = false;
+    let asked = 0;
+    const started = await follow(() => { asked++; return leading; }, () => 1, 400);
+    await expect.poll(() => asked).toBeGreaterThan(0);
+    leading = true;
+    await publishMappingSaved(database, { version: 2 });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(started).toEqual([]);
+    await expect.poll(() => started, { timeout: 5_000 }).toEqual([['Customer']]);
   });
 });
