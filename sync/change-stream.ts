@@ -9,6 +9,10 @@
  * A stream that fails to open or breaks is reopened from its stored position with backoff, the log saying what to
  * do; a position the CRM no longer retains (CRM_VALIDATION on a non-null position: the gateway was down longer than
  * the CRM keeps events, 72 h at Salesforce) is reopened from now, with a warning: polling covers what was missed.
+ * An object whose channel the CRM refuses (CRM_VALIDATION with `details.reason: 'channel-refused'` naming
+ * `details.objectType`: Change Data Capture not selected for it) is left out and the stream reopened at once from the
+ * stored position with the other objects, with a warning naming it; its changes arrive by polling until the stream
+ * is restarted (an object mapped or unmapped, a connector swapped, a restart), when it is tried again.
  */
 import { asConnectorError } from '../connectors/contract/index.ts';
 import type { ConnectorError, OpenChangeStream } from '../connectors/contract/index.ts';
@@ -122,6 +126,9 @@ function runStream(getContext: () => ChangeApplierContext, crm: string, objectTy
   let open: OpenChangeStream | null = null;
   // After a position the CRM no longer retains: open from now until a batch stores a new position.
   let fromNow = false;
+  // Objects whose channel the CRM refused: streamed without them (they are polled) until the runner restarts.
+  const refused = new Set<string>();
+  const streamed = () => objectTypes.filter((t) => !refused.has(t));
 
   const stopped = new Promise<void>((resolve) => abort.signal.addEventListener('abort', () => resolve(), { once: true }));
   const sleep = (ms: number) => new Promise<void>((resolve) => {
@@ -138,7 +145,7 @@ function runStream(getContext: () => ChangeApplierContext, crm: string, objectTy
         position = fromNow ? null : await storedStreamPosition(db, connectorId);
         let broken: (error: ConnectorError) => void = () => {};
         const broke = new Promise<ConnectorError>((resolve) => { broken = resolve; });
-        open = await stream.open(objectTypes, position, {
+        open = await stream.open(streamed(), position, {
           onEvents: async (batch) => {
             const added = await getContext().db.transaction(async (tx) => {
               const n = await insertInboxEventsOf(tx, connectorId, crm, batch.events);
@@ -151,7 +158,7 @@ function runStream(getContext: () => ChangeApplierContext, crm: string, objectTy
           onError: (error) => broken(error),
         }, { signal: abort.signal, lane: 'sync' });
         failures = 0;
-        log.info({ from: position === null ? 'now' : 'stored position' }, 'change stream open: CRM changes arrive as they are committed');
+        log.info({ from: position === null ? 'now' : 'stored position', ...(refused.size ? { streamed: streamed(), refused: [...refused] } : {}) }, 'change stream open: CRM changes arrive as they are committed');
         const error = await Promise.race([broke, stopped.then(() => null)]);
         await open.close();
         open = null;
@@ -159,7 +166,13 @@ function runStream(getContext: () => ChangeApplierContext, crm: string, objectTy
       } catch (err) {
         if (abort.signal.aborted) break;
         const error = asConnectorError(crm, err);
-        if (error.code === 'CRM_VALIDATION' && position !== null) {
+        const refusedType = error.code === 'CRM_VALIDATION' && error.details?.reason === 'channel-refused' ? error.details.objectType : undefined;
+        if (typeof refusedType === 'string' && streamed().includes(refusedType) && streamed().length > 1) {
+          refused.add(refusedType);
+          log.warn({ err: error, refused: [...refused] }, `the CRM refused the change stream of ${refusedType}: make sure Change Data Capture is enabled for it (Salesforce Setup → Change Data Capture); the other objects stream without it, its changes arrive by polling, and it is tried again when the stream restarts`);
+          continue;
+        }
+        if (error.code === 'CRM_VALIDATION' && position !== null && error.details?.reason !== 'channel-refused') {
           log.warn({ err: error }, 'the CRM no longer retains the stored change stream position (the gateway was away longer than the CRM keeps changes): reopening from now; polling covers the changes in between');
           fromNow = true;
           continue;

@@ -130,14 +130,22 @@ interface FayeClient {
 
 interface BayeuxMessage { channel?: string; successful?: boolean; error?: string; subscription?: string | string[] }
 
-/** Why a Bayeux reply was unsuccessful, as a ConnectorError. */
-function bayeuxError(message: BayeuxMessage, channel: string): ConnectorError {
+/**
+ * Why a Bayeux reply was unsuccessful, as a ConnectorError. A refused channel (`400::Unknown channel …`: the object
+ * is not selected for Change Data Capture, or does not exist) names the object (`details.objectType`) with
+ * `reason: 'channel-refused'`, so the caller can stream the other objects without it.
+ */
+function bayeuxError(message: BayeuxMessage, channel: string, objectType: string | undefined): ConnectorError {
   const text = String(message.error ?? 'unsuccessful reply');
   if (/^401:/.test(text)) return new ConnectorError('CRM_AUTH_FAILED', CRM, `Streaming API refused the session: ${text}`, { status: 401, details: { channel } });
   if (/replayid/i.test(text)) {
     return new ConnectorError('CRM_VALIDATION', CRM, `the change stream position is no longer retained for ${channel}: ${text}`, { details: { channel, reason: 'position-expired' } });
   }
-  if (/^4\d\d:/.test(text)) return new ConnectorError('CRM_VALIDATION', CRM, `Streaming API refused ${channel} (is Change Data Capture on for the object?): ${text}`, { details: { channel } });
+  if (/^4\d\d:/.test(text)) {
+    return new ConnectorError('CRM_VALIDATION', CRM, `Streaming API refused ${channel} (is Change Data Capture on for ${objectType ?? 'the object'}?): ${text}`, {
+      details: { channel, reason: 'channel-refused', ...(objectType ? { objectType } : {}) },
+    });
+  }
   return new ConnectorError('CRM_UNAVAILABLE', CRM, `Streaming API failed on ${channel}: ${text}`, { details: { channel } });
 }
 
@@ -163,6 +171,7 @@ export class SalesforceChangeStream implements ChangeStream {
 
   async open(objectTypes: string[], position: string | null, handlers: ChangeStreamHandlers, options: CallOptions = {}): Promise<OpenChangeStream> {
     const channels = [...new Set(objectTypes.map(changeEventChannel))];
+    const objectOf = new Map(objectTypes.map((t) => [changeEventChannel(t), t]));
     if (channels.length === 0) throw new ConnectorError('CRM_VALIDATION', CRM, 'a change stream needs at least one object type');
     // What was received (queued or handed over), per channel: where an internal reopen starts.
     const { replay: received, since } = replayFrom(channels, position, Date.now());
@@ -214,7 +223,7 @@ export class SalesforceChangeStream implements ChangeStream {
       let token = refused ? await this.refreshAfterRefusal(refused, 1) : await this.token();
       for (let attempt = refused ? 2 : 1; ; attempt++) {
         let opened = false;
-        const current: Session = this.session(token, channels, received, deliver, (error) => {
+        const current: Session = this.session(token, channels, objectOf, received, deliver, (error) => {
           if (!opened || closed) return;
           if (error.code === 'CRM_AUTH_FAILED') void reconnect(current, token);
           else fail(error);
@@ -271,7 +280,7 @@ export class SalesforceChangeStream implements ChangeStream {
   }
 
   /** One faye client per channel under `token`, subscribed from `replay`; failures after subscribing go to `onBroken`. */
-  private session(token: StoredToken | null, channels: readonly string[], replay: ReadonlyMap<string, number>,
+  private session(token: StoredToken | null, channels: readonly string[], objectOf: ReadonlyMap<string, string>, replay: ReadonlyMap<string, number>,
     deliver: (channel: string, data: unknown) => void, onBroken: (error: ConnectorError) => void): Session {
     const instanceUrl = (token?.instanceUrl ?? this.defaultInstanceUrl).replace(/\/+$/, '');
     const conn = new jsforce.Connection({ instanceUrl, accessToken: token?.accessToken ?? '', version: SALESFORCE_API_VERSION });
@@ -293,7 +302,7 @@ export class SalesforceChangeStream implements ChangeStream {
         incoming: (message: BayeuxMessage, callback: (m: BayeuxMessage) => void) => {
           if (message.channel === '/meta/subscribe' && [message.subscription].flat().includes(channel)) {
             if (message.successful) resolve();
-            else failed(bayeuxError(message, channel));
+            else failed(bayeuxError(message, channel, objectOf.get(channel)));
           }
           callback(message);
         },
