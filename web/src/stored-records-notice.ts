@@ -14,7 +14,8 @@ interface Freshness { goldenType: string; followsMappingVersion: number | null; 
 /** What `startResync` answers, for a page that follows the run itself. */
 export interface StartedResync { state: string; goldenTypes: string[] | null }
 
-const FRESHNESS = 'query StoredRecordsFreshness { storedRecordsFreshness { goldenType followsMappingVersion currentMappingVersion stale } }';
+const FRESHNESS = 'query StoredRecordsFreshness { storedRecordsFreshness { goldenType followsMappingVersion currentMappingVersion stale } resyncStatus { state } }';
+const unfinished = (state: string | undefined) => state === 'running' || state === 'interrupted';
 
 /** "Customer", "Customer and Company", "Customer, Company and Deal". */
 function listed(names: readonly string[]): string {
@@ -35,22 +36,30 @@ export class StoredRecordsNotice {
 
   /** Asks which types are stale and shows them (or nothing). */
   async refresh(): Promise<void> {
-    const res = await graphql<{ storedRecordsFreshness: Freshness[] }>(FRESHNESS);
+    const res = await graphql<{ storedRecordsFreshness: Freshness[]; resyncStatus: { state: string } }>(FRESHNESS);
     // A gateway without the field (or a missing token, said elsewhere on the page) shows no notice.
-    if (!res.data) return this.show([]);
-    this.show(res.data.storedRecordsFreshness.filter((f) => f.stale));
+    if (!res.data) return this.show([], false);
+    this.show(res.data.storedRecordsFreshness.filter((f) => f.stale), unfinished(res.data.resyncStatus.state));
   }
 
-  private show(stale: readonly Freshness[]): void {
+  /** `running`: a resync is unfinished (here or on another replica): no button, which would only get CONFLICT; followed until it ends. */
+  private show(stale: readonly Freshness[], running: boolean): void {
     if (stale.length === 0) {
       this.element.hidden = true;
       this.element.replaceChildren();
       return;
     }
+    const lines = stale.map((f) => h('p', { class: 'warn', 'data-stale-type': f.goldenType }, staleLine(f)));
+    if (running) {
+      this.element.replaceChildren(...lines, h('p', { class: 'reading' }, 'A re-read of CRM records is running now: these lines are checked again when it ends.'));
+      this.element.hidden = false;
+      this.follow();
+      return;
+    }
     const types = stale.map((f) => f.goldenType);
     const button = h('button', { type: 'button', class: 'secondary', 'data-resync-types': types.join(',') }, `Re-read ${listed(types)} records now`);
     button.addEventListener('click', () => void this.start(types, button));
-    this.element.replaceChildren(...stale.map((f) => h('p', { class: 'warn', 'data-stale-type': f.goldenType }, staleLine(f))), button);
+    this.element.replaceChildren(...lines, button);
     this.element.hidden = false;
   }
 
@@ -74,8 +83,7 @@ export class StoredRecordsNotice {
     this.following = setTimeout(() => {
       if (!this.element.isConnected) return;
       void graphql<{ resyncStatus: { state: string } }>('query ResyncState { resyncStatus { state } }').then((res) => {
-        const state = res.data?.resyncStatus.state;
-        if (state === 'running' || state === 'interrupted') this.follow();
+        if (unfinished(res.data?.resyncStatus.state)) this.follow();
         else void this.refresh();
       });
     }, 2000);
