@@ -13,36 +13,18 @@
 import os from 'node:os';
 import { sql } from 'drizzle-orm';
 import { pino } from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../db/open-database.ts';
-import type { Database, DatabaseHandle } from '../../db/open-database.ts';
+import { describe, expect, it } from 'vitest';
+import type { Database } from '../../db/open-database.ts';
 import { readLease, renewLease, takeOverLease, tryAcquireLease } from '../../db/process-lease-store.ts';
 import { pollIntervalOf, pollSuffix, startLeadership } from '../../sync/leadership.ts';
-import type { Leadership } from '../../sync/leadership.ts';
-import { openTestDatabase } from '../support/test-database.ts';
-import type { TestDatabase } from '../support/test-database.ts';
+import { useLeaseDatabases } from './support/lease-databases.ts';
 
 interface LogLine { level: number; msg: string; owner?: string; leader?: string; pollMs?: number; leaderPollMs?: number }
 
 describe('change-capture lease and polling', () => {
-  let base: TestDatabase;
-  const extra: DatabaseHandle[] = [];
-  const running: Leadership[] = [];
+  const dbs = useLeaseDatabases();
+  const { running, secondDb } = dbs;
   let n = 0;
-  beforeAll(async () => { base = await openTestDatabase(); });
-  afterEach(async () => {
-    await Promise.all(running.splice(0).map((l) => l.stop()));
-    await Promise.all(extra.splice(0).map((h) => h.close().catch(() => {})));
-  });
-  afterAll(async () => { await base?.close(); });
-
-  /** A second process's view of the same database: its own pool on Postgres; the same handle on PGlite (one process). */
-  const secondDb = async (): Promise<Database> => {
-    if (!base.url) return base.db;
-    const handle = await openDatabase({ url: base.url, maxConnections: 2 });
-    extra.push(handle);
-    return handle.db;
-  };
   /** A leadership with its own log (warnings and above): what an operator of that process would read. */
   const start = (db: Database, name: string, opts: { pollMs?: number; owner?: string; checkMs?: number }) => {
     const events: string[] = [];
@@ -67,10 +49,10 @@ describe('change-capture lease and polling', () => {
     expect(pollIntervalOf('web-1:42:abcd1234')).toBeUndefined();
     expect(pollIntervalOf('web-1:42:abcd1234 poll=soon')).toBeUndefined();
     const name = leaseName();
-    const a = start(base.db, name, { pollMs: 15_000 });
+    const a = start(dbs.base.db, name, { pollMs: 15_000 });
     await a.l.ready;
     expect(a.l.owner).toMatch(new RegExp(`^${os.hostname().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${process.pid}:[0-9a-f]{8} poll=15000ms$`));
-    expect((await readLease(base.db, name))?.owner).toBe(a.l.owner);
+    expect((await readLease(dbs.base.db, name))?.owner).toBe(a.l.owner);
     const b = start(await secondDb(), name, { pollMs: 0, owner: 'api-replica' });
     await b.l.ready;
     expect(b.l.owner).toBe('api-replica poll=off');
@@ -78,16 +60,16 @@ describe('change-capture lease and polling', () => {
 
   it('a polling process takes the lease from a holder that does not poll at its first check; the old holder steps down', async () => {
     const name = leaseName();
-    const off = start(base.db, name, { pollMs: 0, owner: 'api-replica' });
+    const off = start(dbs.base.db, name, { pollMs: 0, owner: 'api-replica' });
     await off.l.ready;
     expect(off.l.isLeader()).toBe(true);
-    const before = await readLease(base.db, name);
+    const before = await readLease(dbs.base.db, name);
     const polling = start(await secondDb(), name, { pollMs: 15_000, owner: 'worker' });
     await polling.l.ready;
     // Its first try: the lease is taken over, not waited for.
     expect(polling.l.isLeader()).toBe(true);
     expect(polling.events).toEqual(['lead']);
-    const after = await readLease(base.db, name);
+    const after = await readLease(dbs.base.db, name);
     expect(after).toMatchObject({ owner: 'worker poll=15000ms', expired: false });
     expect(after!.acquiredAt.getTime()).toBeGreaterThanOrEqual(before!.acquiredAt.getTime());
     // The old holder's next renewal finds the lease taken: it steps down and does not take it back.
@@ -107,24 +89,24 @@ describe('change-capture lease and polling', () => {
   it('a polling follower takes the lease over at its next check once a holder that does not poll has it', async () => {
     const name = leaseName();
     // The lease's holders stand for other processes: a polling one, then (its lease handed on) one that does not poll.
-    expect(await tryAcquireLease(base.db, name, 'worker-1 poll=15000ms', 10_000)).toBe(true);
+    expect(await tryAcquireLease(dbs.base.db, name, 'worker-1 poll=15000ms', 10_000)).toBe(true);
     const polling = start(await secondDb(), name, { pollMs: 15_000, owner: 'worker-2', checkMs: 100 });
     await polling.l.ready;
     expect(polling.l.isLeader()).toBe(false);
     expect(polling.events).toEqual(['follow:worker-1 poll=15000ms']);
-    await base.db.execute(sql`update process_leases set owner = 'api-replica poll=off', acquired_at = now() where name = ${name}`);
+    await dbs.base.db.execute(sql`update process_leases set owner = 'api-replica poll=off', acquired_at = now() where name = ${name}`);
     await expect.poll(() => polling.l.isLeader(), { timeout: 3000, interval: 10 }).toBe(true);
     expect(polling.events).toEqual(['follow:worker-1 poll=15000ms', 'lead']);
-    expect(await readLease(base.db, name)).toMatchObject({ owner: 'worker-2 poll=15000ms', expired: false });
-    expect(await renewLease(base.db, name, 'api-replica poll=off', 10_000)).toBe(false);
+    expect(await readLease(dbs.base.db, name)).toMatchObject({ owner: 'worker-2 poll=15000ms', expired: false });
+    expect(await renewLease(dbs.base.db, name, 'api-replica poll=off', 10_000)).toBe(false);
     expect(polling.warnings).toEqual([]);
   });
 
   it('a process that does not poll never takes the lease from a polling one; it warns once that the leader\'s interval applies', async () => {
     const name = leaseName();
-    const polling = start(base.db, name, { pollMs: 15_000, owner: 'worker' });
+    const polling = start(dbs.base.db, name, { pollMs: 15_000, owner: 'worker' });
     await polling.l.ready;
-    const taken = await readLease(base.db, name);
+    const taken = await readLease(dbs.base.db, name);
     const off = start(await secondDb(), name, { pollMs: 0, owner: 'api-replica' });
     await off.l.ready;
     await pause(500);
@@ -132,7 +114,7 @@ describe('change-capture lease and polling', () => {
     expect(off.l.isLeader()).toBe(false);
     expect(polling.events).toEqual(['lead']);
     expect(off.events).toEqual(['follow:worker poll=15000ms']);
-    expect((await readLease(base.db, name))?.acquiredAt.getTime()).toBe(taken?.acquiredAt.getTime());
+    expect((await readLease(dbs.base.db, name))?.acquiredAt.getTime()).toBe(taken?.acquiredAt.getTime());
     // About ten checks, one warning.
     expect(off.differs()).toHaveLength(1);
     expect(polling.warnings).toEqual([]);
@@ -140,16 +122,16 @@ describe('change-capture lease and polling', () => {
 
   it('two polling processes never take the lease from each other; different intervals warn once per leader, equal ones never', async () => {
     const name = leaseName();
-    const first = start(base.db, name, { pollMs: 15_000, owner: 'gateway-1' });
+    const first = start(dbs.base.db, name, { pollMs: 15_000, owner: 'gateway-1' });
     await first.l.ready;
-    const taken = await readLease(base.db, name);
+    const taken = await readLease(dbs.base.db, name);
     const faster = start(await secondDb(), name, { pollMs: 5000, owner: 'gateway-2' });
     const same = start(await secondDb(), name, { pollMs: 15_000, owner: 'gateway-3' });
     await Promise.all([faster.l.ready, same.l.ready]);
     await pause(500);
     expect([first.l.isLeader(), faster.l.isLeader(), same.l.isLeader()]).toEqual([true, false, false]);
     expect(first.events).toEqual(['lead']);
-    expect((await readLease(base.db, name))?.acquiredAt.getTime()).toBe(taken?.acquiredAt.getTime());
+    expect((await readLease(dbs.base.db, name))?.acquiredAt.getTime()).toBe(taken?.acquiredAt.getTime());
     expect(faster.differs()).toHaveLength(1);
     expect(faster.differs()[0]).toMatchObject({ owner: 'gateway-2 poll=5000ms', leader: 'gateway-1 poll=15000ms', pollMs: 5000, leaderPollMs: 15_000 });
     expect(faster.differs()[0]!.msg).toContain('5000 ms here and 15000 ms in the leader (gateway-1 poll=15000ms)');
@@ -167,7 +149,7 @@ describe('change-capture lease and polling', () => {
 
   it('two processes that do not poll never take it from each other, nor does a polling one from a holder that states no interval', async () => {
     const name = leaseName();
-    const a = start(base.db, name, { pollMs: 0, owner: 'api-1' });
+    const a = start(dbs.base.db, name, { pollMs: 0, owner: 'api-1' });
     await a.l.ready;
     const b = start(await secondDb(), name, { pollMs: 0, owner: 'api-2' });
     await b.l.ready;
@@ -177,7 +159,7 @@ describe('change-capture lease and polling', () => {
 
     // A process of an earlier version (its name states no interval) is left alone: it may well poll.
     const older = leaseName();
-    const old = start(base.db, older, { owner: 'gateway-old' });
+    const old = start(dbs.base.db, older, { owner: 'gateway-old' });
     await old.l.ready;
     expect(old.l.owner).toBe('gateway-old');
     const polling = start(await secondDb(), older, { pollMs: 15_000, owner: 'gateway-new' });
@@ -189,7 +171,7 @@ describe('change-capture lease and polling', () => {
 
   it('takeOverLease is a compare-and-set on the current owner: exactly one of several racers gets it', async () => {
     const name = leaseName();
-    const db = base.db;
+    const db = dbs.base.db;
     expect(await takeOverLease(db, name, 'nobody', 'b', 10_000)).toBe(false);
     expect(await readLease(db, name)).toBeUndefined();
     expect(await tryAcquireLease(db, name, 'a poll=off', 10_000)).toBe(true);

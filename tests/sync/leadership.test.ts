@@ -9,40 +9,22 @@
  * - releasing a lease releases only our own, and sync health names the holder.
  */
 import { sql } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { leaderLeaseMs } from '../../cli/change-capture.ts';
 import { openDatabase } from '../../db/open-database.ts';
-import type { Database, DatabaseHandle } from '../../db/open-database.ts';
+import type { Database } from '../../db/open-database.ts';
 import { CHANGE_CAPTURE_LEASE, readLease, releaseLease, renewLease, tryAcquireLease } from '../../db/process-lease-store.ts';
 import { syncHealth } from '../../db/sync-health.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { startLeadership } from '../../sync/leadership.ts';
-import type { Leadership } from '../../sync/leadership.ts';
-import { openTestDatabase } from '../support/test-database.ts';
-import type { TestDatabase } from '../support/test-database.ts';
+import { useLeaseDatabases } from './support/lease-databases.ts';
 
 const logger = createLogger('test', 'silent');
 
 describe('one change-capture leader per database', () => {
-  let base: TestDatabase;
-  /** Handles opened by a test besides `base` (Postgres: a second "process"; any driver: one to lose). */
-  const extra: DatabaseHandle[] = [];
-  const running: Leadership[] = [];
+  const dbs = useLeaseDatabases();
+  const { running, extra, secondDb } = dbs;
   let n = 0;
-  beforeAll(async () => { base = await openTestDatabase(); });
-  afterEach(async () => {
-    await Promise.all(running.splice(0).map((l) => l.stop()));
-    await Promise.all(extra.splice(0).map((h) => h.close().catch(() => {})));
-  });
-  afterAll(async () => { await base?.close(); });
-
-  /** A second process's view of the same database: its own pool on Postgres; the same handle on PGlite (one process). */
-  const secondDb = async (): Promise<Database> => {
-    if (!base.url) return base.db;
-    const handle = await openDatabase({ url: base.url, maxConnections: 2 });
-    extra.push(handle);
-    return handle.db;
-  };
   const start = (db: Database, name: string, opts: { leaseMs: number; checkMs?: number; owner?: string }) => {
     const events: string[] = [];
     const l = startLeadership({
@@ -57,7 +39,7 @@ describe('one change-capture leader per database', () => {
 
   it('of two processes exactly one leads; stopping it hands over at the other\'s next check, not at the expiry', async () => {
     const name = CHANGE_CAPTURE_LEASE;
-    const a = start(base.db, name, { leaseMs: 10_000, checkMs: 100, owner: 'process-a' });
+    const a = start(dbs.base.db, name, { leaseMs: 10_000, checkMs: 100, owner: 'process-a' });
     const b = start(await secondDb(), name, { leaseMs: 10_000, checkMs: 100, owner: 'process-b' });
     await Promise.all([a.l.ready, b.l.ready]);
     expect([a.l.isLeader(), b.l.isLeader()].filter(Boolean)).toHaveLength(1);
@@ -69,7 +51,7 @@ describe('one change-capture leader per database', () => {
     expect(leader.l.isLeader()).toBe(true);
     expect(follower.l.isLeader()).toBe(false);
     expect(leader.events).toEqual(['lead']);
-    const health = await syncHealth(base.db);
+    const health = await syncHealth(dbs.base.db);
     expect(health.changeCaptureLeader).toMatchObject({ name, owner: leader.l.owner, expired: false });
 
     const stoppedAt = Date.now();
@@ -79,34 +61,34 @@ describe('one change-capture leader per database', () => {
     // Far within the 10 s lease: the released lease was taken at the next check.
     expect(Date.now() - stoppedAt).toBeLessThan(1500);
     expect(follower.events).toEqual([`follow:${leader.l.owner}`, 'lead']);
-    expect((await readLease(base.db, name))?.owner).toBe(follower.l.owner);
+    expect((await readLease(dbs.base.db, name))?.owner).toBe(follower.l.owner);
   });
 
   it('an expired lease is taken over, and its old holder steps down at its next renewal', async () => {
     const name = leaseName();
     // A renews only near the end of its 2 s lease (its checks are an hour apart); B checks every 50 ms.
-    const a = start(base.db, name, { leaseMs: 2000, checkMs: 3_600_000, owner: 'process-a' });
+    const a = start(dbs.base.db, name, { leaseMs: 2000, checkMs: 3_600_000, owner: 'process-a' });
     await a.l.ready;
     expect(a.l.isLeader()).toBe(true);
     const b = start(await secondDb(), name, { leaseMs: 2000, checkMs: 50, owner: 'process-b' });
     await b.l.ready;
     expect(b.l.isLeader()).toBe(false);
     // A's process stalls: its lease runs out by the database's clock.
-    await base.db.execute(sql`update process_leases set expires_at = now() - interval '1 second' where name = ${name}`);
-    expect((await readLease(base.db, name))?.expired).toBe(true);
+    await dbs.base.db.execute(sql`update process_leases set expires_at = now() - interval '1 second' where name = ${name}`);
+    expect((await readLease(dbs.base.db, name))?.expired).toBe(true);
     await expect.poll(() => b.l.isLeader(), { timeout: 1000, interval: 10 }).toBe(true);
     // A still believes it leads until its next renewal finds the lease taken.
     await expect.poll(() => a.l.isLeader(), { timeout: 3000, interval: 20 }).toBe(false);
     expect(a.events).toEqual(['lead', 'follow:process-b']);
     expect(b.l.isLeader()).toBe(true);
-    const lease = await readLease(base.db, name);
+    const lease = await readLease(dbs.base.db, name);
     expect(lease).toMatchObject({ owner: 'process-b', expired: false });
   });
 
   it('a leader that loses the database keeps leading until its lease would expire, then steps down', async () => {
     const name = leaseName();
     // Its own handle, closed below to stand for the database going away under this process.
-    const lost = base.url ? await openDatabase({ url: base.url, maxConnections: 2 }) : await openDatabase({ dataDir: 'memory://' });
+    const lost = dbs.base.url ? await openDatabase({ url: dbs.base.url, maxConnections: 2 }) : await openDatabase({ dataDir: 'memory://' });
     extra.push(lost);
     const a = start(lost.db, name, { leaseMs: 1500, checkMs: 100, owner: 'process-a' });
     await a.l.ready;
@@ -125,7 +107,7 @@ describe('one change-capture leader per database', () => {
 
   it('takes, renews and releases a lease by owner: another owner\'s lease is left alone', async () => {
     const name = leaseName();
-    const db = base.db;
+    const db = dbs.base.db;
     expect(await tryAcquireLease(db, name, 'a', 10_000)).toBe(true);
     const taken = await readLease(db, name);
     expect(await tryAcquireLease(db, name, 'b', 10_000)).toBe(false);
@@ -146,7 +128,7 @@ describe('one change-capture leader per database', () => {
     const name = leaseName();
     const other = await secondDb();
     const results = await Promise.all([
-      ...Array.from({ length: 5 }, (_, i) => tryAcquireLease(base.db, name, `a${i}`, 10_000)),
+      ...Array.from({ length: 5 }, (_, i) => tryAcquireLease(dbs.base.db, name, `a${i}`, 10_000)),
       ...Array.from({ length: 5 }, (_, i) => tryAcquireLease(other, name, `b${i}`, 10_000)),
     ]);
     expect(results.filter(Boolean)).toHaveLength(1);
