@@ -15,7 +15,8 @@ interface Freshness { goldenType: string; followsMappingVersion: number | null; 
 export interface StartedResync { state: string; goldenTypes: string[] | null }
 
 const FRESHNESS = 'query StoredRecordsFreshness { storedRecordsFreshness { goldenType followsMappingVersion currentMappingVersion stale } resyncStatus { state } }';
-const unfinished = (state: string | undefined) => state === 'running' || state === 'interrupted';
+/** A resync in this state has not ended: it runs, or it is interrupted and about to be resumed by some process. */
+export const unfinished = (state: string | undefined) => state === 'running' || state === 'interrupted';
 
 /** "Customer", "Customer and Company", "Customer, Company and Deal". */
 function listed(names: readonly string[]): string {

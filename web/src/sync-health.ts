@@ -7,7 +7,7 @@ import { graphql } from './api.ts';
 import { h } from './dom.ts';
 import type { Child } from './dom.ts';
 import type { Notices } from './review-queue.ts';
-import { StoredRecordsNotice } from './stored-records-notice.ts';
+import { StoredRecordsNotice, unfinished as resyncUnfinished } from './stored-records-notice.ts';
 import { age, count, crmName, POLL_SILENT_SECONDS, pollProblem, when } from './sync-words.ts';
 
 interface PollError { code: string; message: string; at: string; crm: string | null }
@@ -231,7 +231,7 @@ export class SyncHealthView {
 
   private showResync(r: Resync): void {
     this.resync.textContent = resyncWords(r);
-    const unfinished = r.state === 'running' || r.state === 'interrupted';
+    const unfinished = resyncUnfinished(r.state);
     // A run just ended: the records it read follow the mapping in force now.
     if (this.resyncUnfinished && !unfinished) void this.stored.refresh();
     this.resyncUnfinished = unfinished;
