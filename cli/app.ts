@@ -17,7 +17,6 @@ import type { CustomerGraphGateway } from '../gateway/gateway.ts';
 import { listenGateway } from '../gateway/http-server.ts';
 import type { GatewayServer } from '../gateway/http-server.ts';
 import type { SubgraphSource } from '../gateway/subgraph-source.ts';
-import { apiSchemaOf, schemaChanges, withUsage } from '../gateway/schema-evolution.ts';
 import { createFieldUsageRecorder } from '../gateway/field-usage.ts';
 import { FieldUsageStore } from '../db/field-usage-store.ts';
 import type { AppConfig } from '../lib/config.ts';
@@ -65,8 +64,8 @@ import { createAdminSubgraph } from '../subgraphs/admin/index.ts';
 import { createMappingsSubgraph } from '../subgraphs/mappings/index.ts';
 import type { SaveMeta } from '../subgraphs/mappings/index.ts';
 import { MappingRuntime } from './mapping-runtime.ts';
-import { checkMappedNativeFields } from './mapping-field-check.ts';
-import { checkMappedNativeObjects, unservedObjectProblems } from './mapping-object-check.ts';
+import { unservedObjectProblems } from './mapping-object-check.ts';
+import { mappingServing } from './mapping-serving.ts';
 // Prometheus metrics at /metrics: GraphQL traffic, sync health and CRM rate budgets, read at scrape time
 import { createGatewayMetrics } from '../gateway/metrics.ts';
 import { syncHealth } from '../db/sync-health.ts';
@@ -231,39 +230,10 @@ export async function startApp(config: AppConfig, logger: Logger, cipher: Creden
     });
     sources.push(mappings);
     const gateway = createGateway(() => sources, logger);
-    mappingRuntime.attach({
-      dryRun: async (candidate, { compare }) => {
-        const dryIdentity = createIdentitySubgraph({ db, getConfig: () => candidate });
-        const dryGolden = createGoldenSubgraph({ getConfig: () => candidate, nativeTypeDefs: () => natives.map((n) => n.typeDefs()) });
-        const after = apiSchemaOf([dryIdentity, dryGolden, ...sources.slice(2)]);
-        if (!compare) return { breaking: [], dangerous: [] };
-        return withUsage(schemaChanges(apiSchemaOf(sources), after), fieldUsage, usageStore, config.usageWindowDays);
-      },
-      // A save naming CRM objects or fields the CRMs lack is refused; unreadable or disabled CRMs are not checked (logged).
-      checkNativeFields: async (candidate) => {
-        const connectorStatus = async (crm: string) => {
-          const id = connectorIds.get(crm);
-          return (id ? await connectorStore.get(id) : (await connectorStore.list()).find((r) => r.crm === crm))?.status;
-        };
-        await checkMappedNativeObjects(candidate, {
-          current: getConfig, logger, connectorStatus,
-          listObjects: async (crm) => {
-            const connector = connectors.get(crm);
-            return connector?.listObjects ? connector.listObjects({ lane: 'interactive' }) : undefined;
-          },
-        });
-        await checkMappedNativeFields(candidate, {
-          natives: () => natives, currentProblems: () => golden.problems(), logger, connectorStatus,
-          problemsOf: (c) => createGoldenSubgraph({ getConfig: () => c, nativeTypeDefs: () => natives.map((n) => n.typeDefs()) }).problems(),
-        });
-      },
-      serve: async () => {
-        identity.rebuild();
-        golden.rebuild();
-        writeback.rebuild();
-        await gateway.reload();
-      },
-    });
+    mappingRuntime.attach(mappingServing({
+      db, getConfig, logger, sources, natives, identity, golden, writeback, gateway, connectors, connectorIds, connectorStore,
+      fieldUsage, usageStore, usageWindowDays: config.usageWindowDays,
+    }));
     // Versions saved by other processes on this database (gateway replicas, the worker) are served here too.
     const checkMs = Number((options.env ?? process.env).CUSTOMER_GRAPH_MAPPING_CHECK_MS);
     const unlistenMappings = await mappingRuntime.follow(database, Number.isFinite(checkMs) && checkMs > 0 ? { checkEveryMs: checkMs } : {});
