@@ -3,6 +3,7 @@
  * set): the start link run records every type's basis; a save touching Customer makes Customer stale and not Company;
  * `startResync(goldenTypes: ["Customer"])` reads only Customer objects, clears the staleness and leaves the stored
  * snapshot with the new mapping's value; an unknown golden type is BAD_USER_INPUT with nothing started.
+ * A save made while a type is being read leaves it stale: the read and its basis follow the version it started with.
  */
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,6 +85,34 @@ describe('admin API: stored records freshness', () => {
     f = await freshness();
     expect(f.get('Customer')).toMatchObject({ followsMappingVersion: before + 1, stale: false });
     expect(f.get('Company')).toMatchObject({ followsMappingVersion: before, stale: false });
+    expect(await storedDepartment()).toBe('Rear Admiral');
+  });
+
+  it('a save made while Customer is being read leaves Customer stale: the read follows the version it started with', async () => {
+    const startVersion = (await freshness()).get('Customer')!.currentMappingVersion;
+    // Every Salesforce call now takes 3 s, so the read of Customer's Salesforce objects outlasts the save below (which
+    // calls no CRM: it only moves a mapping between fields the CRM's held metadata already has).
+    const latency = (fixedMs: number) => fetch(`${t.salesforceUrl}/_sandbox/latency`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ fixedMs }) });
+    expect((await latency(3_000)).ok).toBe(true);
+    try {
+      const started = await gql<{ startResync: Status }>('mutation { startResync(goldenTypes: ["Customer"]) { state } }');
+      expect(started.errors).toBeUndefined();
+      // The run has taken its mapping version once one of its objects reports progress (HubSpot's, not slowed).
+      await expect.poll(async () => (await gql<{ resyncStatus: Status }>('{ resyncStatus { objects { goldenType crm objectType records } } }')).data!.resyncStatus.objects.length,
+        { timeout: 30_000, interval: 100 }).toBeGreaterThan(0);
+      const doc = JSON.parse((await gql<{ mappingConfiguration: { document: string } }>('{ mappingConfiguration { document } }')).data!.mappingConfiguration.document) as Doc;
+      Object.assign(doc.types.Customer.fields.department!.mappings.find((m) => m.crm === 'salesforce')!, { from: ['Department'] });
+      const saved = await gql('mutation($d: String!) { saveMappingConfiguration(document: $d) { version } }', { d: JSON.stringify(doc) });
+      expect(saved.errors).toBeUndefined();
+      // Without this the test would not show a save DURING the read.
+      expect((await gql<{ resyncStatus: Status }>('{ resyncStatus { state } }')).data!.resyncStatus.state).toBe('running');
+    } finally {
+      expect((await latency(0)).ok).toBe(true);
+    }
+    await expect.poll(async () => (await gql<{ resyncStatus: Status }>('{ resyncStatus { state } }')).data!.resyncStatus.state, { timeout: 60_000, interval: 250 }).toBe('done');
+    const f = await freshness();
+    expect(f.get('Customer')).toMatchObject({ followsMappingVersion: startVersion, currentMappingVersion: startVersion + 1, stale: true });
+    // The records were read with the start version's mapping (department from Title), which the basis says.
     expect(await storedDepartment()).toBe('Rear Admiral');
   });
 
