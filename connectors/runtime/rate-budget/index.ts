@@ -1,4 +1,4 @@
-export { RateBudget } from './rate-budget.ts';
+export { RateBudget, DEFAULT_MAX_PASS_OVER } from './rate-budget.ts';
 export type { RateBudgetOptions, CallOutcome, Permit } from './rate-budget.ts';
 export { RateBudgetRegistry, rateBudgets } from './registry.ts';
 export { getHeader, parseRetryAfter, sforceLimitInfoParser, hubspotRateLimitParser, pipedriveRateLimitParser, PIPEDRIVE_WINDOW_MS } from './header-parsers.ts';

@@ -4,7 +4,8 @@
  *  - never while the account is blocked after a 429 (until Retry-After has passed, whatever the lane);
  *  - within a concurrency cap and a rolling window (e.g. HubSpot 190 calls per 10 s);
  *  - never beyond the daily budget: a call that would exceed it is refused with CRM_BUDGET_EXHAUSTED, unsent;
- *  - by strict lane priority: waiting interactive calls first, then write-back, then sync (FIFO within a lane).
+ *  - by lane priority with a starvation bound: waiting interactive calls first, then write-back, then sync (FIFO
+ *    within a lane), except that a lane passed over `maxPassOver` times in a row while it had a waiter goes next.
  * Response headers refine the limits (the CRM counts calls from every client of the account, we only see ours).
  */
 import { ConnectorError } from '../../contract/errors.ts';
@@ -31,6 +32,13 @@ export interface RateBudgetOptions {
    * the quota coming back (Salesforce counts over a rolling 24 h). Default 15 min.
    */
   exhaustedProbeIntervalMs?: number;
+  /**
+   * Starvation bound of the lanes: how many permits in a row may go to higher lanes while a lower lane has a
+   * waiter. The next permit then goes to that lane, so under a constant higher-lane load a lower lane still gets
+   * at least 1 of every `maxPassOver + 1` permits, and the first waiter of a lane is served after at most
+   * `maxPassOver + 1` permits to other lanes. Default 8. `Infinity` gives strict priority (which can starve sync).
+   */
+  maxPassOver?: number;
 }
 
 export interface CallOutcome {
@@ -52,6 +60,8 @@ interface Waiter {
 }
 
 const DAY_MS = 86_400_000;
+/** Default starvation bound: under saturation a lower lane gets at least 1 of every 9 permits. */
+export const DEFAULT_MAX_PASS_OVER = 8;
 
 export class RateBudget {
   readonly crm: string;
@@ -66,6 +76,9 @@ export class RateBudget {
   private nextProbeAt: number | null = null;
 
   private readonly queues: Record<Lane, Waiter[]> = { interactive: [], writeback: [], sync: [] };
+  private maxPassOver: number;
+  /** Permits handed to higher lanes in a row while this lane had a waiter (reset when it is served or empty). */
+  private readonly passedOver: Record<Lane, number> = { interactive: 0, writeback: 0, sync: 0 };
   private inFlight = 0;
   /**
    * Completion times of calls inside the rolling window, plus placeholders for calls the CRM saw from other
@@ -89,6 +102,7 @@ export class RateBudget {
     this.parsers = options.headerParsers ?? [];
     this.defaultRetryAfterMs = options.defaultRetryAfterMs ?? 1000;
     this.probeIntervalMs = options.exhaustedProbeIntervalMs ?? 15 * 60_000;
+    this.maxPassOver = passOverBound(options.maxPassOver);
   }
 
   /** Waits for a permit in `lane`. Rejects with CRM_BUDGET_EXHAUSTED (unsent) or the signal's reason. */
@@ -142,8 +156,9 @@ export class RateBudget {
   }
 
   /** Replaces limits at runtime (connector configuration changed). */
-  configure(options: Pick<RateBudgetOptions, 'concurrency' | 'window' | 'daily'>): void {
+  configure(options: Pick<RateBudgetOptions, 'concurrency' | 'window' | 'daily' | 'maxPassOver'>): void {
     if (options.concurrency !== undefined) this.concurrency = Math.max(1, options.concurrency);
+    if (options.maxPassOver !== undefined) this.maxPassOver = passOverBound(options.maxPassOver);
     if (options.window !== undefined) this.window = options.window;
     if (options.daily !== undefined) this.daily = { limit: options.daily.limit, periodMs: options.daily.periodMs ?? DAY_MS };
     this.pump();
@@ -225,7 +240,7 @@ export class RateBudget {
       this.timer = null;
     }
     for (;;) {
-      const lane = LANES.find((l) => this.queues[l].length > 0);
+      const lane = this.nextLane();
       if (!lane) return;
       const now = Date.now();
       if (this.blockedUntil > now) return this.wakeAt(this.blockedUntil);
@@ -252,10 +267,39 @@ export class RateBudget {
         }
       }
       const waiter = this.queues[lane].shift() as Waiter;
+      this.countPassOvers(lane);
       waiter.cleanup();
       this.inFlight++;
       this.totals.sent++;
       waiter.resolve(this.makePermit());
+    }
+  }
+
+  /**
+   * The lane the next permit goes to: the highest lane with a waiter, unless a lane has been passed over
+   * `maxPassOver` times; then the most passed-over such lane (the lower one on a tie, as it also counts the
+   * permits of the lanes between).
+   */
+  private nextLane(): Lane | undefined {
+    let highest: Lane | undefined;
+    let due: Lane | undefined;
+    for (const lane of LANES) {
+      if (this.queues[lane].length === 0) {
+        // A lane that emptied (served or aborted) starts over: a later waiter does not inherit old pass-overs.
+        this.passedOver[lane] = 0;
+        continue;
+      }
+      highest ??= lane;
+      if (this.passedOver[lane] >= this.maxPassOver && (due === undefined || this.passedOver[lane] >= this.passedOver[due])) due = lane;
+    }
+    return due ?? highest;
+  }
+
+  /** A permit went to `lane`: every lower lane with a waiter was passed over once more. */
+  private countPassOvers(lane: Lane): void {
+    this.passedOver[lane] = 0;
+    for (const lower of LANES.slice(LANES.indexOf(lane) + 1)) {
+      if (this.queues[lower].length > 0) this.passedOver[lower]++;
     }
   }
 
@@ -294,4 +338,10 @@ export class RateBudget {
     this.dailyPeriodStart = now;
     this.dailyUsed = 0;
   }
+}
+
+/** At least 1 (0 would put the lowest lane first); Infinity means strict priority. */
+function passOverBound(value: number | undefined): number {
+  if (value === undefined || Number.isNaN(value)) return DEFAULT_MAX_PASS_OVER;
+  return Math.max(1, Math.floor(value));
 }
