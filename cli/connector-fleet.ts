@@ -108,7 +108,7 @@ export class ConnectorFleet {
       },
       ...(this.tuning ? { tuning: this.tuning } : {}),
       onBulkUnavailable: (id, objectType, reason) =>
-        this.logger.warn({ connector: id, objectType, reason }, 'Salesforce refused a Bulk API 2.0 query job: full reads go on by REST pages (set CUSTOMER_GRAPH_SALESFORCE_BULK_THRESHOLD=0 to stop trying)'),
+        this.logger.warn({ connector: id, objectType, reason }, 'a Salesforce full read goes on by REST pages instead of Bulk API 2.0 (the reason says why; CUSTOMER_GRAPH_SALESFORCE_BULK_THRESHOLD=0 stops trying)'),
     });
   }
 

@@ -60,6 +60,7 @@ export const supportedCrms: Record<string, CrmSupport> = {
         tokenStore: deps.tokenStore,
         onNeedsReauthorisation: deps.onNeedsReauthorisation,
         bulkThreshold: (deps.tuning ?? DEFAULT_CONNECTOR_TUNING).salesforceBulkThreshold,
+        bulkMaxWaitMs: (deps.tuning ?? DEFAULT_CONNECTOR_TUNING).salesforceBulkMaxWaitMs,
         ...(deps.onBulkUnavailable ? { onBulkUnavailable: (objectType: string, reason: string) => deps.onBulkUnavailable!(row.id, objectType, reason) } : {}),
       }),
     buildSubgraph: (connector, options) => createSalesforceSubgraph(connector, options),

@@ -22,6 +22,8 @@ import { CRM } from './errors.ts';
 export const DEFAULT_BULK_PAGE_SIZE = 10_000;
 /** Objects with at least this many records are read by Bulk; 0 = never. */
 export const DEFAULT_BULK_THRESHOLD = 10_000;
+/** How long a job may take to complete before the read goes on by REST: a large object's job takes minutes, a busy org's queue longer. */
+export const DEFAULT_BULK_MAX_WAIT_MS = 30 * 60_000;
 
 /** Compound types a Bulk query refuses ("compound data not supported in Bulk Query"); their components are selected instead. */
 const COMPOUND_TYPES = new Set(['address', 'location']);
@@ -36,12 +38,24 @@ export interface BulkReadOptions {
   /** First and longest wait between job status reads. */
   pollMinMs: number;
   pollMaxMs: number;
+  /** How long a job may take to complete before it is aborted and the read goes on by REST; 0 = no limit. */
+  maxWaitMs: number;
 }
 
 /** The org does not offer Bulk API 2.0 to this user (an org without it, or the API switched off): read by REST. */
 export class BulkUnavailable extends Error {
   constructor(readonly reason: ConnectorError) {
     super(reason.message);
+  }
+}
+
+/**
+ * The job did not complete within `maxWaitMs` (an org whose Bulk queue is busy can hold a job for hours). It was
+ * aborted; nothing of it was read yet, so the read goes on by REST from its start.
+ */
+export class BulkJobTimedOut extends Error {
+  constructor(readonly jobId: string, readonly waitedMs: number, readonly state: string) {
+    super(`Bulk query job ${jobId} was still ${state} after ${Math.round(waitedMs / 1000)} s; it was aborted`);
   }
 }
 
@@ -132,6 +146,7 @@ export async function* bulkPages(
 async function waitForCompletion(client: SalesforceClient, jobPath: string, created: JobInfo, options: BulkReadOptions): Promise<void> {
   let delay = options.pollMinMs;
   let info = created;
+  const started = Date.now();
   for (;;) {
     if (info.state === 'JobComplete') return;
     if (info.state === 'Failed' || info.state === 'Aborted') {
@@ -141,7 +156,15 @@ async function waitForCompletion(client: SalesforceClient, jobPath: string, crea
       });
     }
     if (info.state !== 'UploadComplete' && info.state !== 'InProgress') throw unexpectedShape(`Bulk query job state (${String(info.state)})`);
-    await sleep(delay, options.signal);
+    const waited = Date.now() - started;
+    if (options.maxWaitMs > 0 && waited >= options.maxWaitMs) {
+      // Aborted so it stops spending the org's Bulk allocation; the finally of bulkPages deletes it. Best effort: the
+      // read goes on by REST whether or not the abort lands.
+      await client.call(options.lane, { method: 'PATCH', path: jobPath, json: { state: 'Aborted' } }, options.signal ? { signal: options.signal } : {}).catch(() => undefined);
+      throw new BulkJobTimedOut(String(created.id), waited, String(info.state));
+    }
+    // The last wait ends at the limit, so a job is aborted when it is reached, not up to a poll interval later.
+    await sleep(options.maxWaitMs > 0 ? Math.min(delay, options.maxWaitMs - waited) : delay, options.signal);
     delay = Math.min(options.pollMaxMs, delay * 2);
     info = await client.call<JobInfo>(options.lane, { method: 'GET', path: jobPath }, options.signal ? { signal: options.signal } : {});
   }

@@ -11,7 +11,7 @@ import { TokenProvider, createConnectorRuntime, formTokenEndpoint, paginate, sfo
 import type { ConnectorRuntime, RateBudgetOptions, RateBudgetRegistry, RetryInfo, RetryPolicy, TokenStore } from '../runtime/index.ts';
 import type { Lane } from '../contract/connector.ts';
 import { SalesforceClient, unexpectedShape } from './client.ts';
-import { BulkUnavailable, DEFAULT_BULK_PAGE_SIZE, DEFAULT_BULK_THRESHOLD, bulkPages, bulkSelect, columnTypes } from './bulk-query.ts';
+import { BulkJobTimedOut, BulkUnavailable, DEFAULT_BULK_MAX_WAIT_MS, DEFAULT_BULK_PAGE_SIZE, DEFAULT_BULK_THRESHOLD, bulkPages, bulkSelect, columnTypes } from './bulk-query.ts';
 import { changeCursorAt, latestChangeAt, readChanges } from './changes.ts';
 import { SalesforceChangeStream } from './change-stream.ts';
 import { DEFAULT_OBJECTS, DescribeCache, defaultSelect, toObjectDescription } from './describe.ts';
@@ -23,7 +23,7 @@ import type { QueryPage } from './records.ts';
 import { MAX_IDS_PER_QUERY, batchSizeHeader, byIdsFixedLength, byIdsQuery, chunkIdsForQuery, nextPagePath, objectName, queryPath, selectList, to18 } from './soql.ts';
 import { COLLECTION_LIMIT, createMany, deleteMany, updateMany, upsertMany } from './writes.ts';
 
-export { DEFAULT_BULK_THRESHOLD } from './bulk-query.ts';
+export { DEFAULT_BULK_MAX_WAIT_MS, DEFAULT_BULK_THRESHOLD } from './bulk-query.ts';
 export { classifySalesforceError } from './errors.ts';
 export { DEFAULT_OVERLAP_MS } from './changes.ts';
 export { changeEventChannel, changeEvents } from './change-stream.ts';
@@ -73,7 +73,15 @@ export interface SalesforceConnectorOptions {
   bulkPageSize?: number;
   /** First and longest wait between Bulk job status reads. Default 250 ms and 2 s. */
   bulkPollMs?: { min: number; max: number };
-  /** The org refused a Bulk job (Bulk API not enabled); the read went on by REST. Default: one console warning per connector. */
+  /**
+   * How long a Bulk job may take to complete before it is aborted and the read goes on by REST pages. Default 30
+   * minutes; 0 = no limit.
+   */
+  bulkMaxWaitMs?: number;
+  /**
+   * The org refused a Bulk job (Bulk API not enabled), or a job did not complete within `bulkMaxWaitMs`; the read went
+   * on by REST. Default: one console warning per connector.
+   */
   onBulkUnavailable?: (objectType: string, reason: string) => void;
 }
 
@@ -83,6 +91,7 @@ export interface BulkSettings {
   pageSize: number;
   pollMinMs: number;
   pollMaxMs: number;
+  maxWaitMs: number;
   onUnavailable?: (objectType: string, reason: string) => void;
 }
 
@@ -101,7 +110,7 @@ export class SalesforceConnector implements Connector {
 
   constructor(private readonly rt: ConnectorRuntime, private readonly client: SalesforceClient, metadataTtlMs: number, changeStream?: ChangeStream, bulk?: Partial<BulkSettings>) {
     this.changeStream = changeStream;
-    this.bulk = { threshold: DEFAULT_BULK_THRESHOLD, pageSize: DEFAULT_BULK_PAGE_SIZE, pollMinMs: 250, pollMaxMs: 2_000, ...bulk };
+    this.bulk = { threshold: DEFAULT_BULK_THRESHOLD, pageSize: DEFAULT_BULK_PAGE_SIZE, pollMinMs: 250, pollMaxMs: 2_000, maxWaitMs: DEFAULT_BULK_MAX_WAIT_MS, ...bulk };
     this.describes = new DescribeCache(metadataTtlMs, (type) => this.describeOne(type, 'sync'));
   }
 
@@ -233,20 +242,29 @@ export class SalesforceConnector implements Connector {
     const headers = batchSizeHeader(options.pageSize);
     const signal = options.signal ? { signal: options.signal } : {};
     const fetchPage = async (path: string): Promise<QueryPage> => asQueryPage(await this.client.call(lane, { method: 'GET', path, headers }, signal));
-    const first = await fetchPage(queryPath(`SELECT ${select.join(', ')} FROM ${type}`, includeDeleted));
+    const firstPath = queryPath(`SELECT ${select.join(', ')} FROM ${type}`, includeDeleted);
+    let first = await fetchPage(firstPath);
     if (this.worthBulk(first)) {
       const description = await this.describes.get(type);
       const bulkFields = bulkSelect(select, description);
       const types = await columnTypes(bulkFields, description, (parent) => this.describes.get(parent));
       try {
         yield* bulkPages(this.client, type, bulkFields, types, {
-          lane, includeDeleted, pageSize: this.bulk.pageSize, pollMinMs: this.bulk.pollMinMs, pollMaxMs: this.bulk.pollMaxMs, ...signal,
+          lane, includeDeleted, pageSize: this.bulk.pageSize, pollMinMs: this.bulk.pollMinMs, pollMaxMs: this.bulk.pollMaxMs, maxWaitMs: this.bulk.maxWaitMs, ...signal,
         });
         return;
       } catch (err) {
-        // Refused at the job create, before any page: this read goes on by REST.
-        if (!(err instanceof BulkUnavailable)) throw err;
-        this.bulkRefused(type, err.reason.message);
+        // Refused at the job create, or timed out before its first results chunk: no page was given yet, so this read
+        // goes on by REST. After a long wait the first page's cursor may have expired (Salesforce keeps an idle one
+        // about 15 minutes): the read starts over from a new first page.
+        if (err instanceof BulkJobTimedOut) {
+          this.bulkFellBack(type, `${err.message}; the read goes on by REST query pages (CUSTOMER_GRAPH_SALESFORCE_BULK_MAX_WAIT_MS sets the wait)`);
+          first = await fetchPage(firstPath);
+        } else if (err instanceof BulkUnavailable) {
+          this.bulkFellBack(type, `the org refused a Bulk API 2.0 query job (${err.reason.message}); full reads use REST query pages`);
+        } else {
+          throw err;
+        }
       }
     }
     const toRecords = (page: QueryPage) => page.records.map((row) => toNativeRecord(type, row, select));
@@ -266,11 +284,11 @@ export class SalesforceConnector implements Connector {
     return typeof total === 'number' && total >= this.bulk.threshold;
   }
 
-  private bulkRefused(type: string, reason: string): void {
+  private bulkFellBack(type: string, reason: string): void {
     if (this.bulk.onUnavailable) return this.bulk.onUnavailable(type, reason);
     if (this.bulkRefusalLogged) return;
     this.bulkRefusalLogged = true;
-    console.warn(`salesforce: the org refused a Bulk API 2.0 query job (${reason}); full reads use REST query pages`);
+    console.warn(`salesforce: ${reason}`);
   }
 
   /** Every row of a query (a by-ids query of ≤300 ids is one page of ≤2,000, but follow the locator anyway). */
@@ -316,6 +334,7 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
     ...(options.bulkThreshold !== undefined ? { threshold: options.bulkThreshold } : {}),
     ...(options.bulkPageSize !== undefined ? { pageSize: options.bulkPageSize } : {}),
     ...(options.bulkPollMs ? { pollMinMs: options.bulkPollMs.min, pollMaxMs: options.bulkPollMs.max } : {}),
+    ...(options.bulkMaxWaitMs !== undefined ? { maxWaitMs: options.bulkMaxWaitMs } : {}),
     ...(options.onBulkUnavailable ? { onUnavailable: options.onBulkUnavailable } : {}),
   };
   return new SalesforceConnector(rt, new SalesforceClient(rt, instanceUrl, timeoutMs), options.metadataTtlMs ?? 5 * 60_000, changeStream, bulk);

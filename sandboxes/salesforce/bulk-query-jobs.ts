@@ -2,7 +2,7 @@
  * Bulk API 2.0 query jobs: each job runs its SOQL over the store when it is created (its result is a snapshot,
  * rendered as CSV rows then) and walks UploadComplete → InProgress → JobComplete over its first status reads, so a
  * client has to poll as it does against Salesforce. The switch (`PUT /_sandbox/salesforce/bulk`) turns Bulk off as an
- * org without it answers, or makes the next jobs fail.
+ * org without it answers, makes the next jobs fail, or holds them InProgress (as a busy org's queue does) until aborted.
  */
 import { LRUCache } from 'lru-cache';
 import { checksum } from './ids.ts';
@@ -24,6 +24,8 @@ export interface QueryJob {
   rows: string[];
   /** Set for a job the switch made fail. */
   failMessage?: string;
+  /** Set for a job the switch holds: it stays InProgress until aborted or deleted. */
+  held?: boolean;
 }
 
 export interface BulkSwitch {
@@ -35,6 +37,8 @@ export interface BulkSwitch {
   failJobs: number;
   /** The errorMessage of a failed job. */
   failMessage: string;
+  /** How many of the next jobs never complete (they stay InProgress). */
+  holdJobs: number;
 }
 
 export const DEFAULT_FAIL_MESSAGE = 'InternalServerError : Failed to process query: an internal error occurred';
@@ -55,6 +59,9 @@ export class BulkQueryJobs {
     if (this.settings.failJobs > 0) {
       this.settings.failJobs--;
       job.failMessage = this.settings.failMessage;
+    } else if (this.settings.holdJobs > 0) {
+      this.settings.holdJobs--;
+      job.held = true;
     }
     this.jobs.set(job.id, job);
     return job;
@@ -68,6 +75,7 @@ export class BulkQueryJobs {
   advance(job: QueryJob, now: string): void {
     job.reads++;
     if (job.state === 'UploadComplete') job.state = 'InProgress';
+    else if (job.state === 'InProgress' && job.held) return;
     else if (job.state === 'InProgress') job.state = job.failMessage ? 'Failed' : 'JobComplete';
     else return;
     job.systemModstamp = now;
@@ -82,6 +90,7 @@ export class BulkQueryJobs {
     if (patch.refuseWith !== undefined) this.settings.refuseWith = patch.refuseWith;
     if (patch.failJobs !== undefined) this.settings.failJobs = patch.failJobs;
     if (patch.failMessage !== undefined) this.settings.failMessage = patch.failMessage;
+    if (patch.holdJobs !== undefined) this.settings.holdJobs = patch.holdJobs;
     return { ...this.settings };
   }
 
@@ -96,7 +105,7 @@ export class BulkQueryJobs {
   }
 
   private initial(): BulkSwitch {
-    return { enabled: this.startEnabled, refuseWith: 403, failJobs: 0, failMessage: DEFAULT_FAIL_MESSAGE };
+    return { enabled: this.startEnabled, refuseWith: 403, failJobs: 0, failMessage: DEFAULT_FAIL_MESSAGE, holdJobs: 0 };
   }
 }
 

@@ -33,6 +33,10 @@ export function salesforceControlRouter(org: SalesforceOrg, auth: TokenAuthority
       if (!Number.isInteger(body.failJobs) || (body.failJobs as number) < 0) return void res.status(400).json({ error: 'failJobs must be a whole number ≥ 0' });
       patch.failJobs = body.failJobs as number;
     }
+    if (body.holdJobs !== undefined) {
+      if (!Number.isInteger(body.holdJobs) || (body.holdJobs as number) < 0) return void res.status(400).json({ error: 'holdJobs must be a whole number ≥ 0' });
+      patch.holdJobs = body.holdJobs as number;
+    }
     if (body.failMessage !== undefined) {
       if (typeof body.failMessage !== 'string') return void res.status(400).json({ error: 'failMessage must be a string' });
       patch.failMessage = body.failMessage;

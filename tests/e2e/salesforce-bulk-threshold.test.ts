@@ -1,7 +1,7 @@
 /**
  * CUSTOMER_GRAPH_SALESFORCE_BULK_THRESHOLD reaches the Salesforce connector the app builds: with 2,500 contacts in the
  * sandbox, a start whose threshold is 2,100 reads Contact through one Bulk API 2.0 query job, a start on the default
- * (10,000) pages REST, and both link the same customers; a malformed value is refused at start with CONFIG_INVALID.
+ * (10,000) pages REST, and both link the same customers; a malformed value (or job wait) is refused at start with CONFIG_INVALID.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startSalesforceSandbox } from '../../sandboxes/salesforce/index.ts';
@@ -53,9 +53,11 @@ describe('Salesforce Bulk API threshold setting', () => {
     expect(await customers()).toBe(linked);
   }, 180_000);
 
-  it('a malformed threshold is refused at start with CONFIG_INVALID', async () => {
+  it('a malformed threshold or job wait is refused at start with CONFIG_INVALID', async () => {
     sb = await startSalesforceSandbox({ port: 0, empty: true });
     await expect(startTestApp({ demo: false, env: env({ CUSTOMER_GRAPH_SALESFORCE_BULK_THRESHOLD: 'lots' }) }))
       .rejects.toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining('CUSTOMER_GRAPH_SALESFORCE_BULK_THRESHOLD must be a whole number of records') });
+    await expect(startTestApp({ demo: false, env: env({ CUSTOMER_GRAPH_SALESFORCE_BULK_MAX_WAIT_MS: '30m' }) }))
+      .rejects.toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining('CUSTOMER_GRAPH_SALESFORCE_BULK_MAX_WAIT_MS must be a whole number of milliseconds') });
   }, 60_000);
 });

@@ -92,7 +92,7 @@ describe('Salesforce sandbox: Bulk API 2.0 query', () => {
     expect(await refused({ operation: 'insert', query: 'SELECT Id FROM Contact' })).toMatchObject({ status: 400, body: [{ errorCode: 'INVALIDJOB' }] });
   });
 
-  it('the switch turns Bulk off (403 or 404) and makes the next job fail with its message; a reset restores it', async () => {
+  it('the switch turns Bulk off (403 or 404), makes the next job fail with its message or holds it InProgress; a reset restores it', async () => {
     sb = await startSandbox({ demoSeed: seed });
     const { api } = await session(sb);
     const bulk = (body: unknown) => fetch(`${sb!.url}/_sandbox/salesforce/bulk`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -117,9 +117,20 @@ describe('Salesforce sandbox: Bulk API 2.0 query', () => {
     await api('GET', `/jobs/query/${next}`);
     expect(await (await api('GET', `/jobs/query/${next}`)).json()).toMatchObject({ state: 'JobComplete' });
 
-    await bulk({ enabled: false });
+    // A held job stays InProgress however often it is read, until it is aborted; the one after it completes.
+    expect((await bulk({ holdJobs: -1 })).status).toBe(400);
+    await bulk({ holdJobs: 1 });
+    const held = ((await (await create()).json()) as { id: string }).id;
+    for (let i = 0; i < 4; i++) expect(await (await api('GET', `/jobs/query/${held}`)).json()).toMatchObject({ state: 'InProgress' });
+    expect((await api('GET', `/jobs/query/${held}/results`)).status).toBe(400);
+    expect(await (await api('PATCH', `/jobs/query/${held}`, { state: 'Aborted' })).json()).toMatchObject({ state: 'Aborted' });
+    const after = ((await (await create()).json()) as { id: string }).id;
+    await api('GET', `/jobs/query/${after}`);
+    expect(await (await api('GET', `/jobs/query/${after}`)).json()).toMatchObject({ state: 'JobComplete' });
+
+    await bulk({ enabled: false, holdJobs: 2 });
     await fetch(`${sb.url}/_sandbox/reset`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-    expect(await (await fetch(`${sb.url}/_sandbox/salesforce/bulk`)).json()).toMatchObject({ enabled: true, failJobs: 0, jobs: 0 });
+    expect(await (await fetch(`${sb.url}/_sandbox/salesforce/bulk`)).json()).toMatchObject({ enabled: true, failJobs: 0, holdJobs: 0, jobs: 0 });
     expect((await create()).status).toBe(200);
   });
 });

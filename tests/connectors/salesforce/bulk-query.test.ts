@@ -16,6 +16,7 @@ const JOBS = 'POST /services/data/vXX.X/jobs/query';
 const JOB_STATUS = 'GET /services/data/vXX.X/jobs/query/:id';
 const JOB_RESULTS = 'GET /services/data/vXX.X/jobs/query/:id/results';
 const JOB_DELETE = 'DELETE /services/data/vXX.X/jobs/query/:id';
+const JOB_ABORT = 'PATCH /services/data/vXX.X/jobs/query/:id';
 const FAST_POLL: Partial<SalesforceConnectorOptions> = { bulkPollMs: { min: 5, max: 20 } };
 
 let sb: SalesforceSandbox | undefined;
@@ -227,6 +228,33 @@ describe('Salesforce connector: full reads through Bulk API 2.0', () => {
       expect(connector.needsReauthorisation()).toBeNull();
     });
   }
+
+  it('a job still running after bulkMaxWaitMs is aborted, and the read starts over by REST with the same records', async () => {
+    sb = await seeded(10_000);
+    // As a busy org's queue: the job never leaves InProgress.
+    await bulkSwitch(sb, { holdJobs: 1 });
+    const said: string[] = [];
+    const connector = connectorFor(sb, { ...FAST_POLL, bulkMaxWaitMs: 300, onBulkUnavailable: (type, reason) => void said.push(`${type}: ${reason}`) });
+    await resetStats(sb);
+    const started = Date.now();
+    const fromFallback = byId(await collect(connector.pageRecords('Contact')));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    const routes = await statsAfterDelete(sb);
+    expect(fromFallback.length).toBe(10_000);
+    expect(fromFallback).toEqual(byId(await collect(connectorFor(sb, { bulkThreshold: 0 }).pageRecords('Contact'))));
+    expect(routes[JOBS]).toBe(1);
+    expect(routes[JOB_ABORT]).toBe(1);
+    expect(routes[JOB_RESULTS]).toBeUndefined();
+    // The first page is asked for again (its cursor may have expired during a long wait), then four more pages.
+    expect(routes[QUERY_ROUTE]).toBe(2);
+    expect(routes[QUERY_MORE_ROUTE]).toBe(4);
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatch(/^Contact: Bulk query job \w+ was still InProgress after \d+ s; it was aborted; the read goes on by REST/);
+    // A job that completes within the limit is read by Bulk as before.
+    await resetStats(sb);
+    expect((await collect(connector.pageRecords('Contact'))).flat().length).toBe(10_000);
+    expect((await statsAfterDelete(sb))[JOB_RESULTS]).toBe(1);
+  });
 
   it('CSV values become what REST gives: null, booleans, numbers, and datetimes in the +0000 form', () => {
     expect(bulkValue('', 'string')).toBeNull();
