@@ -118,7 +118,7 @@ export async function* readChanges(api: HubSpotApi, catalog: PropertyCatalog, ob
       properties,
       limit,
       after: String(after),
-    }), { signal: options.signal });
+    }), { signal: options.signal, search: true });
     const found: HubSpotObject[] = expectResults<HubSpotObject>(page, 'a search');
     const fresh: NativeRecord[] = [];
     for (const object of found) {
@@ -170,7 +170,7 @@ export async function latestChangeAt(api: HubSpotApi, objectType: string, option
     properties: [modified],
     limit: 1,
     after: '0',
-  }), { signal: options.signal });
+  }), { signal: options.signal, search: true });
   const newest = expectResults<HubSpotObject>(page, 'a search')[0];
   if (!newest) return null;
   const time = epochOf(newest.properties?.[modified] ?? newest.updatedAt);

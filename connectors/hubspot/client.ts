@@ -9,7 +9,7 @@
 import { Client } from '@hubspot/api-client';
 import { ConnectorError } from '../contract/index.ts';
 import type { Lane } from '../contract/index.ts';
-import type { ConnectorRuntime } from '../runtime/index.ts';
+import type { ConnectorRuntime, RateBudget } from '../runtime/index.ts';
 import { classifyHubSpotError, isApiException } from './errors.ts';
 import type { HubSpotApiException } from './errors.ts';
 
@@ -27,6 +27,8 @@ export interface HubSpotCallOptions {
   /** False for creates: they are retried only after a 429 (the CRM certainly did not act). Default true. */
   idempotent?: boolean;
   signal?: AbortSignal;
+  /** A search call: it also waits for the portal's search limiter (search-limit.ts). */
+  search?: boolean;
 }
 
 const MAX_CLIENTS = 4;
@@ -37,10 +39,29 @@ export class HubSpotApi {
   constructor(
     readonly rt: ConnectorRuntime,
     readonly basePath: string,
+    /** Spaces out search calls (HubSpot's per-second search limit); null = no limit of our own. */
+    readonly searchLimiter: RateBudget | null = null,
   ) {}
 
   /** Runs one client-library call under the runtime and hands its headers to the rate budget. */
-  call<T>(lane: Lane, fn: (client: Client) => Promise<HubSpotHttpInfo<T>>, options: HubSpotCallOptions = {}): Promise<T> {
+  async call<T>(lane: Lane, fn: (client: Client) => Promise<HubSpotHttpInfo<T>>, options: HubSpotCallOptions = {}): Promise<T> {
+    if (!options.search || !this.searchLimiter) return this.callUnderBudget(lane, fn, options);
+    // The search slot first, then the portal's permit: waiting for search spacing must not hold one of the
+    // portal's call slots (other lanes' reads and writes would queue behind it). The slot covers the retries.
+    const slot = await this.searchLimiter.acquire(lane, options.signal);
+    let status: number | undefined;
+    try {
+      return await this.callUnderBudget(lane, fn, options);
+    } catch (err) {
+      status = err instanceof ConnectorError ? err.status : undefined;
+      throw err;
+    } finally {
+      // A SECONDLY 429 that outlived the retries holds further searches back for a second (the limiter's default).
+      slot.release(status === 429 ? { status } : undefined);
+    }
+  }
+
+  private callUnderBudget<T>(lane: Lane, fn: (client: Client) => Promise<HubSpotHttpInfo<T>>, options: HubSpotCallOptions): Promise<T> {
     return this.rt.call(
       lane,
       async ({ token, observe }) => {

@@ -16,12 +16,14 @@ import { MAX_BATCH, MAX_LIST_PAGE, fetchByIds, pageRecords } from './reads.ts';
 import { createWebhookHandler } from './webhooks.ts';
 import type { HubSpotWebhookHandler } from './webhooks.ts';
 import { createMany, deleteMany, updateMany, upsertMany } from './writes.ts';
+import { DEFAULT_SEARCH_PER_SECOND, searchLimiterFor } from './search-limit.ts';
 
 export { classifyHubSpotError } from './errors.ts';
 export { canonicalObjectType, modifiedPropertyOf, toFieldType, STANDARD_OBJECTS } from './describe.ts';
 export { signatureV3, MAX_WEBHOOK_AGE_MS } from './webhooks.ts';
 export type { HubSpotWebhookEvent, HubSpotWebhookHandler } from './webhooks.ts';
 export { DEFAULT_OVERLAP_MS } from './changes.ts';
+export { DEFAULT_SEARCH_PER_SECOND } from './search-limit.ts';
 export { HUBSPOT, DEFAULT_HUBSPOT_BASE_URL } from './client.ts';
 export { hubspotConnectionForm } from './connection-form.ts';
 
@@ -41,8 +43,11 @@ export interface HubSpotConnectorOptions {
   portalId?: string;
   tokenStore?: TokenStore;
   onNeedsReauthorisation?: (connectorId: string, reason: string) => void | Promise<void>;
-  /** Starting limits of the portal's budget; the X-HubSpot-RateLimit-* headers refine them. */
-  budget?: { concurrency?: number; window?: { max: number; intervalMs: number }; daily?: { limit: number } };
+  /**
+   * Starting limits of the portal's budget; the X-HubSpot-RateLimit-* headers refine them. `searchPerSecond`
+   * spaces out search calls (HubSpot's separate search limit): default 4, 0 turns our limiter off.
+   */
+  budget?: { concurrency?: number; window?: { max: number; intervalMs: number }; daily?: { limit: number }; searchPerSecond?: number };
   /** Per-call timeout (default 30 s). */
   timeoutMs?: number;
   retry?: Partial<RetryPolicy>;
@@ -95,7 +100,7 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
     ...(options.retry ? { retry: options.retry } : {}),
     ...(options.onRetry ? { onRetry: options.onRetry } : {}),
   });
-  const api = new HubSpotApi(rt, baseUrl);
+  const api = new HubSpotApi(rt, baseUrl, searchLimiterFor(rt.budget, options.budget?.searchPerSecond ?? DEFAULT_SEARCH_PER_SECOND));
   const catalog = new PropertyCatalog(api, options.metadataTtlMs ?? 5 * 60_000);
   const webhookSecret = options.webhookSecret ?? (options.auth.kind === 'refresh-token' ? options.auth.clientSecret : undefined);
 
