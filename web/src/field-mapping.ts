@@ -6,7 +6,8 @@
  * saves: the whole document goes back through `saveMappingConfiguration` with the version it was loaded at (CONFLICT
  * when another is in force by then) and the optional name as actor; a refusal shows its code and each problem.
  * Each field's recent usage and its Deprecate / Remove controls come from field-lifecycle.ts; a BREAKING_CHANGE
- * refusal is shown there and saved again only after "Remove anyway".
+ * refusal is shown there and saved again only after "Remove anyway". The object's fields nothing reads, addable as new
+ * golden fields, are field-mapping-unused.ts.
  */
 import './field-mapping.css';
 import { graphql } from './api.ts';
@@ -16,14 +17,15 @@ import { loadMappingDocument, saveMappingConfiguration } from './field-rules-api
 import { StoredRecordsNotice } from './stored-records-notice.ts';
 import type { ConfigProblem } from './field-rules-api.ts';
 import {
-  applyMappingEdits, editInWords, goldenTypes, hasField, isGraphQLName, newFieldInWords, otherSources, percent,
-  sourceKey, sourceLabel, sourcesOf, stopWarning, suggestFieldName, idOf, candidateLabel, optionsOf,
+  applyMappingEdits, editInWords, goldenTypes, newFieldInWords, otherSources, percent,
+  sourceKey, sourceLabel, sourcesOf, stopWarning, idOf, candidateLabel, optionsOf,
 } from './field-mapping-model.ts';
-import type { Candidate, FieldEdit, FieldSuggestions, Json, NewField, Source, Suggestions, UnusedNativeField } from './field-mapping-model.ts';
+import type { Candidate, FieldEdit, FieldSuggestions, Json, Source, Suggestions } from './field-mapping-model.ts';
 import { count } from './sync-words.ts';
 import { FieldLifecycle } from './field-lifecycle.ts';
 import { unfedFieldsQuestion } from './field-mapping-confirm.ts';
 import { conflictInWords, problemList } from './field-mapping-refusal.ts';
+import { UnusedFieldsSection } from './field-mapping-unused.ts';
 
 const CANDIDATE = 'nativeField nativeLabel nativeType score converter reasons mapping';
 const SUGGEST = `query MappingSuggestions($type: String!, $crm: String!, $objectType: String) {
@@ -38,8 +40,6 @@ const ACTOR_KEY = 'customer-graph.actor';
 
 /** What the admin set in one row: for an unmapped field, whether to use which candidate; for a mapped one, change or stop. */
 interface RowState { use: boolean; pick: string; changeTo: string; stop: boolean }
-interface AddState { on: boolean; name: string }
-
 
 export class FieldMappingView {
   readonly element: HTMLElement;
@@ -48,7 +48,6 @@ export class FieldMappingView {
   private connected = new Set<string>();
   private suggestions: Suggestions | undefined;
   private rows = new Map<string, RowState>();
-  private adds = new Map<string, AddState>();
   private problems: ConfigProblem[] = [];
   private seq = 0;
   private readonly lifecycle = new FieldLifecycle();
@@ -56,7 +55,8 @@ export class FieldMappingView {
   private readonly sourcePicker = h('select', { id: 'mapping-source', name: 'source' });
   private readonly summary = h('p', { class: 'summary', 'aria-live': 'polite' }, 'Loading the mapping…');
   private readonly table = h('div', { class: 'mapping-fields' });
-  private readonly unused = h('section', { class: 'mapping-unused', 'aria-labelledby': 'mapping-unused-title' });
+  /** The object's fields nothing reads, each addable as a new golden field. */
+  private readonly unused = new UnusedFieldsSection({ doc: () => this.base?.doc, type: () => this.typePicker.value, changed: () => this.update() });
   private readonly changes = h('p', { id: 'mapping-changes' });
   private readonly result = h('p', { id: 'mapping-result', class: 'mapping-result', tabindex: '-1' });
   private readonly comment = h('textarea', { id: 'mapping-comment', name: 'comment', rows: '2', maxlength: '500' });
@@ -84,7 +84,7 @@ export class FieldMappingView {
     this.sourcePicker.addEventListener('change', () => void this.loadSuggestions('you picked another source'));
     const refresh = h('button', { type: 'button', class: 'secondary' }, 'Refresh');
     refresh.addEventListener('click', () => void this.load());
-    const form = h('form', { id: 'mapping-form', 'aria-label': 'Field mapping', novalidate: '' }, this.table, this.unused,
+    const form = h('form', { id: 'mapping-form', 'aria-label': 'Field mapping', novalidate: '' }, this.table, this.unused.element,
       h('div', { class: 'mapping-save' },
         h('label', { for: 'mapping-comment' }, 'Comment (optional): why this change, for the version history'), this.comment,
         h('label', { for: 'mapping-actor' }, 'Your name (optional)'), this.actor,
@@ -144,10 +144,10 @@ export class FieldMappingView {
   private async loadSuggestions(reset: string | null): Promise<void> {
     const source = this.source();
     if (reset) {
-      const lost = this.pending().length + this.newFields().length + this.lifecycle.words().length;
+      const lost = this.pending().length + this.unused.newFields().length + this.lifecycle.words().length;
       if (lost) this.notices.say(`${count(lost, 'unsaved change')} discarded: ${reset}.`);
       this.rows.clear();
-      this.adds.clear();
+      this.unused.clear();
       this.lifecycle.clear();
       this.setProblems([]);
     }
@@ -167,7 +167,7 @@ export class FieldMappingView {
     if (!this.suggestions) {
       this.summary.textContent = `The fields of ${sourceLabel(source)} could not be read (see the error above).`;
       this.table.replaceChildren();
-      this.unused.replaceChildren();
+      this.unused.empty();
       this.update();
       return;
     }
@@ -200,12 +200,6 @@ export class FieldMappingView {
     return out;
   }
 
-  private newFields(): NewField[] {
-    const unused = new Map((this.suggestions?.unusedNativeFields ?? []).map((u) => [u.name, u]));
-    return [...this.adds].filter(([name, a]) => a.on && unused.has(name))
-      .map(([nativeField, a]) => ({ nativeField, name: a.name.trim(), goldenType: unused.get(nativeField)!.goldenType, mapping: unused.get(nativeField)!.mapping }));
-  }
-
   private render(): void {
     const s = this.suggestions;
     const source = this.source();
@@ -214,7 +208,7 @@ export class FieldMappingView {
       h('caption', {}, `Golden ${s.type} fields and what they read from ${sourceLabel(source)}`),
       h('thead', {}, h('tr', {}, ...['Golden field', 'Asked for (30 days)', 'Reads now', 'Suggestion', 'Change'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, ...s.fields.map((f) => this.row(f, source)))));
-    this.renderUnused(s.unusedNativeFields, source);
+    this.unused.render(s.unusedNativeFields, source);
     this.update();
   }
 
@@ -284,50 +278,10 @@ export class FieldMappingView {
         this.lifecycle.controls(doc, this.typePicker.value, f.field, redraw)));
   }
 
-  private renderUnused(fields: UnusedNativeField[], source: Source): void {
-    const title = h('h3', { id: 'mapping-unused-title' }, `Fields in ${sourceLabel(source)} nothing reads`);
-    if (!fields.length) return void this.unused.replaceChildren(title, h('p', {}, 'None: every field is read or proposed.'));
-    this.unused.replaceChildren(title, h('table', { class: 'mapping-table' },
-      h('thead', {}, h('tr', {}, ...['Label', 'Name', 'Type (in the CRM — as a golden field)', 'Add as golden field'].map((t) => h('th', { scope: 'col' }, t)))),
-      h('tbody', {}, ...fields.map((u) => {
-        const id = idOf(u.name);
-        let a = this.adds.get(u.name);
-        if (!a) this.adds.set(u.name, a = { on: false, name: suggestFieldName(u.label, u.name) });
-        const add = a;
-        const box = h('input', { type: 'checkbox', id: `add-${id}` });
-        box.checked = add.on;
-        const name = h('input', { type: 'text', id: `add-name-${id}`, class: 'add-name', spellcheck: 'false', 'aria-describedby': `add-hint-${id}` });
-        name.value = add.name;
-        const hint = h('span', { id: `add-hint-${id}`, class: 'hint' });
-        const check = () => {
-          const problem = this.nameProblem(u.name, add.name.trim());
-          hint.textContent = add.on && problem ? problem : '';
-          if (add.on && problem) name.setAttribute('aria-invalid', 'true');
-          else name.removeAttribute('aria-invalid');
-        };
-        box.addEventListener('change', () => { add.on = box.checked; check(); this.update(); });
-        name.addEventListener('input', () => { add.name = name.value; check(); this.update(); });
-        check();
-        return h('tr', { 'data-native': u.name },
-          h('th', { scope: 'row' }, u.label, u.custom ? h('span', { class: 'badge' }, 'custom') : null),
-          h('td', {}, h('code', {}, u.name)), h('td', { class: 'native-type' }, u.type, h('span', { class: 'hint' }, ` — added as ${u.goldenType}`)),
-          h('td', {}, h('div', { class: 'mapping-check' }, box, h('label', { for: `add-${id}` }, 'Add', h('span', { class: 'fr-visually-hidden' }, ` ${u.label} as a golden field`))),
-            h('label', { for: `add-name-${id}`, class: 'fr-visually-hidden' }, `Name of the new golden field for ${u.label}`), name, hint));
-      }))));
-  }
-
-  /** Why a new golden field cannot take that name, if it cannot. */
-  private nameProblem(nativeField: string, name: string): string | undefined {
-    if (!isGraphQLName(name)) return 'A name is letters, digits and _, not starting with a digit (e.g. loyaltyTier).';
-    if (this.base && hasField(this.base.doc, this.typePicker.value, name)) return `${this.typePicker.value} already has a field ${name}.`;
-    if (this.newFields().some((n) => n.name === name && n.nativeField !== nativeField)) return `Another new field is called ${name}.`;
-    return undefined;
-  }
-
   private update(): void {
     const source = this.source();
     const words = source ? [...this.pending().map((p) => editInWords(p.f, p.edit, source, this.base ? otherSources(this.base.doc, this.typePicker.value, p.f.field, source) : [])),
-      ...this.newFields().map((n) => newFieldInWords(n, source)), ...this.lifecycle.words()] : [];
+      ...this.unused.newFields().map((n) => newFieldInWords(n, source)), ...this.lifecycle.words()] : [];
     this.changes.textContent = words.length ? `${count(words.length, 'unsaved change')}: ${words.join('; ')}.` : 'No unsaved changes.';
     if (this.lifecycle.withdraw(words.join('; '))) this.problemBox.replaceChildren();
     this.saveButton.textContent = `Save ${count(words.length, 'change')}`;
@@ -349,12 +303,12 @@ export class FieldMappingView {
     const base = this.base;
     const source = this.source();
     const pending = this.pending();
-    const added = this.newFields();
+    const added = this.unused.newFields();
     if (!base || !source || (this.saveButton.disabled && !anyway) || pending.length + added.length + this.lifecycle.words().length === 0) return;
-    const bad = added.find((n) => this.nameProblem(n.nativeField, n.name));
+    const bad = added.find((n) => this.unused.nameProblem(n.nativeField, n.name));
     if (bad) {
-      this.notices.errors([{ code: 'BAD_USER_INPUT', message: `The new golden field for ${bad.nativeField}: ${this.nameProblem(bad.nativeField, bad.name)}` }]);
-      this.unused.querySelector<HTMLElement>(`#add-name-${CSS.escape(idOf(bad.nativeField))}`)?.focus();
+      this.notices.errors([{ code: 'BAD_USER_INPUT', message: `The new golden field for ${bad.nativeField}: ${this.unused.nameProblem(bad.nativeField, bad.name)}` }]);
+      this.unused.focusName(bad.nativeField);
       return;
     }
     const unfed = pending.filter((p) => p.edit.kind === 'stop' && otherSources(base.doc, this.typePicker.value, p.f.field, source).length === 0).map((p) => p.f.field);
@@ -400,7 +354,7 @@ export class FieldMappingView {
     this.setProblems([]);
     this.comment.value = '';
     this.rows.clear();
-    this.adds.clear();
+    this.unused.clear();
     this.lifecycle.clear();
     await this.load();
     const text = `Saved version ${res.version}: ${words.join('; ')}.`;
