@@ -7,7 +7,8 @@
  * credential field empty keeps the stored credentials (`credentials: null`); filling any sends the auth kind's whole
  * set, and its required fields are checked here before anything is sent. A refusal (`saveConnector` stores nothing then)
  * is shown in the form with its code, what to do, and next to the field the gateway named (`extensions.field`); what
- * was typed stays, and focus goes to the first invalid field. The owner closes the form after a save.
+ * was typed stays, and focus goes to the first invalid field. The owner closes the form after a save (the button that
+ * opens and closes it: connector-form-toggle.ts).
  */
 import type { ApiError, ApiResult } from './api.ts';
 import { h } from './dom.ts';
@@ -86,7 +87,8 @@ function parsesAsUrl(text: string): boolean {
 }
 
 let nextId = 0;
-const uid = (what: string) => `cf-${what}-${++nextId}`;
+/** A page-unique element id (the connection form and its toggle share the counter). */
+export const uid = (what: string) => `cf-${what}-${++nextId}`;
 
 interface Control { input: HTMLInputElement | HTMLSelectElement; label: string; error: HTMLElement; wrap: HTMLElement }
 
@@ -336,71 +338,5 @@ export class ConnectorForm<R extends SaveOutcome> {
   private firstCredentialOrName(): HTMLElement {
     const filled = this.credentialInputs().find(({ control }) => control.input.value !== '');
     return filled?.control.input ?? this.nameInput;
-  }
-}
-
-/** Why a connection form cannot open, in the form's place. */
-const formUnavailable = (errors: readonly ApiError[]) => h('div', { class: 'cf-alert', role: 'alert' },
-  ...errors.map((e) => h('p', {}, 'The connection form could not be loaded: ', h('code', { class: 'code' }, e.code), ` — ${e.message}`)));
-
-export interface FormToggleOptions<R extends SaveOutcome> {
-  /** Opens and closes the form; gets the focus back when it closes. */
-  button: HTMLButtonElement;
-  /** Where the form goes, and the status line (role=status) that says how a save went. */
-  slot: HTMLElement;
-  status: HTMLElement;
-  kinds(): Promise<ApiResult<ConnectorKind[]>>;
-  /** The connector to edit as it is now; none for a new connector. */
-  editing?(): EditedConnector;
-  save(input: SaveConnectorInput): Promise<ApiResult<{ saveConnector: R }>>;
-  saved(result: R): void;
-}
-
-/** A button that opens a connection form in its slot (Edit connection, Add connector) and closes it after a save. */
-export class FormToggle<R extends SaveOutcome> {
-  private form: ConnectorForm<R> | undefined;
-
-  constructor(private readonly opts: FormToggleOptions<R>) {
-    opts.slot.id ||= uid('form');
-    opts.button.setAttribute('aria-expanded', 'false');
-    opts.button.setAttribute('aria-controls', opts.slot.id);
-    opts.button.addEventListener('click', () => void this.toggle());
-  }
-
-  private async toggle(): Promise<void> {
-    if (this.opts.slot.hasChildNodes()) {
-      this.close();
-      return;
-    }
-    this.opts.status.textContent = '';
-    const kinds = await this.opts.kinds();
-    this.opts.button.setAttribute('aria-expanded', 'true');
-    if (!kinds.data) {
-      this.opts.slot.replaceChildren(formUnavailable(kinds.errors));
-      return;
-    }
-    const form = new ConnectorForm<R>({
-      kinds: kinds.data,
-      ...(this.opts.editing ? { editing: this.opts.editing() } : {}),
-      save: this.opts.save,
-      saved: (result, status) => {
-        this.close();
-        this.opts.status.textContent = status;
-        this.opts.saved(result);
-      },
-      cancel: () => this.close(),
-    });
-    this.form = form;
-    this.opts.slot.replaceChildren(form.element);
-    form.focus();
-  }
-
-  /** Drops the form (its secrets first) and gives the focus back to the button. */
-  private close(): void {
-    this.form?.clearSecrets();
-    this.form = undefined;
-    this.opts.slot.replaceChildren();
-    this.opts.button.setAttribute('aria-expanded', 'false');
-    this.opts.button.focus();
   }
 }

@@ -17,7 +17,8 @@
 import './connectors.css';
 import { graphql } from './api.ts';
 import type { ApiResult } from './api.ts';
-import { FormToggle, KINDS_QUERY } from './connector-form.ts';
+import { KINDS_QUERY } from './connector-form.ts';
+import { FormToggle } from './connector-form-toggle.ts';
 import type { ConnectorKind, SaveConnectorInput, SaveOutcome } from './connector-form.ts';
 import { LifecycleControls } from './connector-lifecycle.ts';
 import { RetirementsView } from './connector-retirements.ts';
