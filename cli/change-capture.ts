@@ -116,7 +116,7 @@ export function leaderLeaseMs(env: NodeJS.ProcessEnv): number {
 }
 
 /** Change streams while another process leads: none open. */
-const NO_STREAMS: ChangeStreams = { refresh: () => {}, open: () => [], stop: async () => {} };
+const NO_STREAMS: ChangeStreams = { refresh: () => {}, open: () => [], streamed: () => ({}), stop: async () => {} };
 
 export async function startChangeCapture(opts: ChangeCaptureOptions): Promise<ChangeCapture> {
   const { db, connectors, connectorIds, logger, env } = opts;
@@ -181,6 +181,9 @@ export async function startChangeCapture(opts: ChangeCaptureOptions): Promise<Ch
     changeStreams = startChangeStreams(context, {
       enabled: (crm) => !(crm === 'salesforce' && salesforceCdc === 'off'),
       onStored: () => inbox.wake(),
+      // With interval polling off, nobody else polls an object whose channel the CRM refuses: the stream does, at the
+      // default polling interval, until the channel is accepted again.
+      fallbackPollMs: pollMs > 0 ? 0 : 15_000,
       logger,
     });
     // Some CRMs' subscriptions expire (Zoho's notification channels live 7 days at most): asking again every few hours

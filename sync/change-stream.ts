@@ -11,31 +11,25 @@
  * the CRM keeps events, 72 h at Salesforce) is reopened from now, with a warning: polling covers what was missed.
  * An object whose channel the CRM refuses (CRM_VALIDATION with `details.reason: 'channel-refused'` naming
  * `details.objectType`: Change Data Capture not selected for it) is left out and the stream reopened at once from the
- * stored position with the other objects, with a warning naming it; its changes arrive by polling until the stream
- * is restarted (an object mapped or unmapped, a connector swapped, a restart), when it is tried again.
+ * stored position with the other objects, with a warning naming it. While refused it is polled on its own
+ * (`fallbackPollMs`, when interval polling is off), and the stream tries its channel again after `refusedRetryMs`
+ * (10 min), doubling up to `maxRefusedRetryMs` (1 h) while it stays refused; once accepted it streams again without a
+ * restart, and one last poll of it covers the moment between its last poll and its subscription.
+ *
+ * When the stream announces changes without naming the records (`onCatchUp`: a Salesforce overflow), the request is
+ * stored with the stream position before the batch that passes it, and the object is read since then (catch-up.ts),
+ * polling on or off; an unfinished catch-up resumes when the stream starts again (a restart, a new leader).
  */
 import { asConnectorError } from '../connectors/contract/index.ts';
 import type { ConnectorError, OpenChangeStream } from '../connectors/contract/index.ts';
-import type { Tx } from '../db/link-store.ts';
-import { readCursor, writeCursor } from '../db/sync-store.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { ChangeApplierContext } from './change-applier.ts';
+import { startObjectReads } from './catch-up.ts';
+import { requestCatchUp, storeStreamPosition, storedStreamPosition } from './change-stream-store.ts';
 import { cursorConnectorId, pollTargets } from './poller.ts';
 import { insertInboxEventsOf } from './webhook-receiver.ts';
 
-/** The `sync_cursors.object_type` a connector's stream position is stored under (no CRM object has this name). */
-export const CHANGE_STREAM_CURSOR = 'change-stream';
-
-/** The stored position of a connector's stream, or null. Kept as `{ position }`: the JSON column would parse a bare string. */
-export async function storedStreamPosition(tx: Tx, connectorId: string): Promise<string | null> {
-  const stored = await readCursor(tx, connectorId, CHANGE_STREAM_CURSOR);
-  const position = (stored as { position?: unknown } | null)?.position;
-  return typeof position === 'string' ? position : null;
-}
-
-export async function storeStreamPosition(tx: Tx, connectorId: string, position: string): Promise<void> {
-  await writeCursor(tx, connectorId, CHANGE_STREAM_CURSOR, { position });
-}
+export { CHANGE_STREAM_CURSOR, storeStreamPosition, storedCatchUps, storedStreamPosition } from './change-stream-store.ts';
 
 export interface ChangeStreamOptions {
   /** False for a CRM whose stream is switched off (CUSTOMER_GRAPH_SALESFORCE_CDC=off). Default: every one. */
@@ -52,6 +46,16 @@ export interface ChangeStreamOptions {
    * from its stored position. Default 30 s; 0 checks only on `refresh()`.
    */
   refreshMs?: number;
+  /**
+   * How often an object whose channel the CRM refuses is polled while refused (0, the default: never here — interval
+   * polling covers it). change-capture passes 15 s when interval polling is off.
+   */
+  fallbackPollMs?: number;
+  /** When a refused channel is tried again, doubled while it stays refused up to `maxRefusedRetryMs`. Default 10 min and 1 h. */
+  refusedRetryMs?: number;
+  maxRefusedRetryMs?: number;
+  /** First retry delay of a failed catch-up read (doubled up to 5 min). Default 5 s. */
+  catchUpRetryMs?: number;
 }
 
 export interface ChangeStreams {
@@ -59,6 +63,8 @@ export interface ChangeStreams {
   refresh(): void;
   /** CRMs whose stream is open now (for tests and health). */
   open(): string[];
+  /** The objects each open stream streams now (a refused channel is not among them). */
+  streamed(): Record<string, string[]>;
   stop(): Promise<void>;
 }
 
@@ -67,6 +73,7 @@ interface Runner {
   key: string;
   stream: unknown;
   isOpen(): boolean;
+  streamed(): string[];
   stop(): Promise<void>;
 }
 
@@ -101,6 +108,7 @@ export function startChangeStreams(getContext: () => ChangeApplierContext, opts:
   return {
     refresh,
     open: () => [...runners].filter(([, r]) => r.isOpen()).map(([crm]) => crm),
+    streamed: () => Object.fromEntries([...runners].filter(([, r]) => r.isOpen()).map(([crm, r]) => [crm, r.streamed()])),
     async stop() {
       stopped = true;
       clearInterval(timer);
@@ -126,14 +134,32 @@ function runStream(getContext: () => ChangeApplierContext, crm: string, objectTy
   let open: OpenChangeStream | null = null;
   // After a position the CRM no longer retains: open from now until a batch stores a new position.
   let fromNow = false;
-  // Objects whose channel the CRM refused: streamed without them (they are polled) until the runner restarts.
+  // Objects whose channel the CRM refused: streamed without them until their channel is tried again.
   const refused = new Set<string>();
   const streamed = () => objectTypes.filter((t) => !refused.has(t));
+  // Objects polled here because their channel is refused (the last object refused is retried with backoff instead of
+  // left out, but polled all the same).
+  const fallback = new Set<string>();
+  // Refused channels being tried again by the current open, and the delay before the next try.
+  let retrying: string[] = [];
+  const firstRetryMs = opts.refusedRetryMs ?? 600_000;
+  let retryMs = firstRetryMs;
+  const reads = startObjectReads(getContext, { crm, connectorId, logger: log, ...(opts.catchUpRetryMs !== undefined ? { retryMs: opts.catchUpRetryMs } : {}) });
+  const pollFallback = () => { for (const t of fallback) void reads.poll(t); };
+  const fallbackTimer = opts.fallbackPollMs ? setInterval(pollFallback, opts.fallbackPollMs) : undefined;
+  fallbackTimer?.unref();
 
   const stopped = new Promise<void>((resolve) => abort.signal.addEventListener('abort', () => resolve(), { once: true }));
   const sleep = (ms: number) => new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, ms);
     wakeUp = () => { clearTimeout(timer); resolve(); };
+  });
+  /** Resolves with 'retry' when the refused channels are due to be tried again (never while none is refused). */
+  let cancelRetry = () => {};
+  const retryDue = () => new Promise<'retry'>((resolve) => {
+    if (refused.size === 0) return;
+    const timer = setTimeout(() => resolve('retry'), retryMs);
+    cancelRetry = () => clearTimeout(timer);
   });
 
   const loop = async () => {
@@ -156,20 +182,34 @@ function runStream(getContext: () => ChangeApplierContext, crm: string, objectTy
             if (added > 0) opts.onStored?.();
           },
           onError: (error) => broken(error),
+          onCatchUp: async ({ objectType, since, reason }) => {
+            // Stored before the batch that passes the notice stores its position: a crash cannot lose the request.
+            await getContext().db.transaction((tx) => requestCatchUp(tx, connectorId, objectType, since));
+            log.warn({ objectType, since: since.toISOString(), reason }, `the CRM announced changes of ${objectType} without naming the records (${reason}): reading its changes since ${since.toISOString()}`);
+            reads.catchUp(objectType);
+          },
         }, { signal: abort.signal, lane: 'sync' });
         failures = 0;
-        log.info({ from: position === null ? 'now' : 'stored position', ...(refused.size ? { streamed: streamed(), refused: [...refused] } : {}) }, 'change stream open: CRM changes arrive as they are committed');
-        const error = await Promise.race([broke, stopped.then(() => null)]);
+        accepted();
+        log.info({ from: position === null ? 'now' : 'stored position', ...(refused.size ? { streamed: streamed(), refused: [...refused], retryInMs: retryMs } : {}) }, 'change stream open: CRM changes arrive as they are committed');
+        const error = await Promise.race([broke, stopped.then(() => null), retryDue()]);
+        cancelRetry();
         await open.close();
         open = null;
+        if (error === 'retry') {
+          retrying = [...refused];
+          refused.clear();
+          log.info({ retrying }, `trying the change stream of ${retrying.join(', ')} again: reopening from the stored position with every object`);
+          continue;
+        }
         if (error) throw error;
       } catch (err) {
         if (abort.signal.aborted) break;
         const error = asConnectorError(crm, err);
         const refusedType = error.code === 'CRM_VALIDATION' && error.details?.reason === 'channel-refused' ? error.details.objectType : undefined;
+        if (typeof refusedType === 'string' && streamed().includes(refusedType)) noteRefused(refusedType, error);
         if (typeof refusedType === 'string' && streamed().includes(refusedType) && streamed().length > 1) {
           refused.add(refusedType);
-          log.warn({ err: error, refused: [...refused] }, `the CRM refused the change stream of ${refusedType}: make sure Change Data Capture is enabled for it (Salesforce Setup → Change Data Capture); the other objects stream without it, its changes arrive by polling, and it is tried again when the stream restarts`);
           continue;
         }
         if (error.code === 'CRM_VALIDATION' && position !== null && error.details?.reason !== 'channel-refused') {
@@ -184,15 +224,45 @@ function runStream(getContext: () => ChangeApplierContext, crm: string, objectTy
       }
     }
   };
+  /** A channel refused: polled from now on; when it was being tried again, the next try is later. */
+  const noteRefused = (objectType: string, error: ConnectorError) => {
+    const again = retrying.includes(objectType);
+    if (again) retryMs = Math.min(opts.maxRefusedRetryMs ?? 3_600_000, retryMs * 2);
+    const polled = opts.fallbackPollMs ? `it is polled every ${opts.fallbackPollMs / 1000} s` : 'its changes arrive by polling';
+    const next = streamed().length > 1 ? `its channel is tried again in ${Math.round(retryMs / 60_000)} min` : 'the stream is tried again with backoff';
+    log.warn({ err: error, objectType, retryInMs: retryMs },
+      `the CRM ${again ? 'still refuses' : 'refused'} the change stream of ${objectType}: make sure Change Data Capture is enabled for it (Salesforce Setup → Change Data Capture); ${polled}, and ${next}`);
+    if (!fallback.has(objectType)) {
+      fallback.add(objectType);
+      if (opts.fallbackPollMs) void reads.poll(objectType);
+    }
+  };
+  /** An open succeeded: the objects it streams are no longer polled here; one last poll covers the switch-over. */
+  const accepted = () => {
+    const back = [...fallback].filter((t) => streamed().includes(t));
+    for (const objectType of back) {
+      fallback.delete(objectType);
+      log.info({ objectType }, `the CRM accepted the change stream of ${objectType}: its changes arrive by stream again`);
+      // Subscribed from now (a channel missing from the stored position): changes since its last poll are read once more.
+      if (opts.fallbackPollMs) void reads.poll(objectType);
+    }
+    if (refused.size === 0) retryMs = firstRetryMs;
+    retrying = [];
+  };
+  void reads.resume().catch((err: unknown) => log.warn({ err }, 'unfinished catch-up reads could not be listed; they resume at the next start'));
   const done = loop().catch((err: unknown) => log.error({ err }, 'change stream runner failed; CRM changes arrive by polling'));
   return {
     key: runnerKey(initial, crm, objectTypes),
     stream,
     isOpen: () => open !== null,
+    streamed,
     async stop() {
       abort.abort();
       wakeUp?.();
+      cancelRetry();
+      clearInterval(fallbackTimer);
       await done;
+      await reads.stop();
     },
   };
 }

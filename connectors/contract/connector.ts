@@ -129,6 +129,14 @@ export interface ChangeStreamHandlers {
   onEvents(batch: { events: WebhookEvent[]; position: string }): Promise<void>;
   /** The stream broke after opening (auth lost, CRM gone) and is closed; the caller reopens from its stored position. */
   onError(error: ConnectorError): void;
+  /**
+   * The CRM said changes of `objectType` happened without naming the records (Salesforce GAP_OVERFLOW: over 100,000
+   * changes in one transaction): the caller reads the object with `readChanges` from `changeCursorAt(objectType, since)`.
+   * `since` already allows for the connector's overlap. Awaited before the batch whose position passes the notice is
+   * handed over: store the request durably here and a crash cannot lose it. Without this handler the notice is dropped
+   * (polling catches the changes).
+   */
+  onCatchUp?(request: { objectType: string; since: Date; reason: string }): Promise<void>;
 }
 
 export interface OpenChangeStream {

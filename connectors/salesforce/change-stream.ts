@@ -3,7 +3,8 @@
  * (faye, Bayeux long-polling at `{instance}/cometd/{version}`) with its Replay and AuthFailure extensions, one faye
  * client per channel (`/data/<Object>ChangeEvent`, custom `X__c` → `/data/X__ChangeEvent`): jsforce's Replay
  * extension writes its one channel's replay id into every /meta/subscribe of its client, so two channels cannot share
- * a client. Each change event becomes one `WebhookEvent` per record id (changeEvents).
+ * a client. Each change event becomes one `WebhookEvent` per record id (changeEvents); an overflow event (GAP_OVERFLOW,
+ * no record ids) becomes a call of the optional `onCatchUp` handler: read the object's changes since its commit.
  *
  * Position: JSON of channel → the last replay id handed over, or, for a channel that has delivered nothing yet, the
  * time (ISO) the stream began listening to it. Replay ids exist only once an event came, so a quiet channel is
@@ -20,10 +21,12 @@
  */
 import jsforce from 'jsforce';
 import { StreamingExtension } from 'jsforce/lib/api/streaming.js';
-import type { CallOptions, ChangeStream, ChangeStreamHandlers, OpenChangeStream, WebhookEvent, WebhookEventKind } from '../contract/connector.ts';
+import type { CallOptions, ChangeStream, ChangeStreamHandlers, OpenChangeStream, WebhookEvent } from '../contract/connector.ts';
 import { ConnectorError } from '../contract/errors.ts';
 import { SALESFORCE_API_VERSION } from '../runtime/index.ts';
 import type { ConnectorRuntime, StoredToken } from '../runtime/index.ts';
+import { DEFAULT_OVERLAP_MS } from './changes.ts';
+import { catchUpRequest, changeEvents } from './change-events.ts';
 import { CRM } from './errors.ts';
 import { objectName } from './soql.ts';
 
@@ -33,36 +36,7 @@ export function changeEventChannel(objectType: string): string {
   return `/data/${name.endsWith('__c') ? `${name.slice(0, -3)}__` : name}ChangeEvent`;
 }
 
-const KINDS: Record<string, WebhookEventKind> = { CREATE: 'created', UPDATE: 'updated', DELETE: 'deleted', UNDELETE: 'restored' };
-
-/**
- * The events of one CDC message (`data` of a /data/…ChangeEvent delivery): one per record id. Gap events (GAP_*:
- * Salesforce could not build the change event) and overflow events (GAP_OVERFLOW, over 100,000 changes in one
- * transaction) carry no reliable field list: they become `updated` without changedFields, so the record is read again.
- */
-export function changeEvents(channel: string, data: unknown): WebhookEvent[] {
-  const message = (typeof data === 'object' && data !== null ? data : {}) as { payload?: Record<string, unknown>; event?: { replayId?: unknown } };
-  const header = (message.payload?.ChangeEventHeader ?? {}) as Record<string, unknown>;
-  const replayId = message.event?.replayId;
-  const entity = header.entityName;
-  if (typeof entity !== 'string' || (typeof replayId !== 'number' && typeof replayId !== 'string')) return [];
-  const changeType = String(header.changeType ?? '');
-  const kind = KINDS[changeType] ?? 'updated';
-  const gap = !(changeType in KINDS);
-  const changed = Array.isArray(header.changedFields) ? header.changedFields.filter((f): f is string => typeof f === 'string') : [];
-  const stamp = typeof header.commitTimestamp === 'number' ? new Date(header.commitTimestamp) : null;
-  const occurredAt = stamp && !Number.isNaN(stamp.getTime()) ? stamp.toISOString() : new Date().toISOString();
-  const ids = Array.isArray(header.recordIds) ? header.recordIds.filter((id): id is string => typeof id === 'string' && id !== '') : [];
-  return ids.map((recordId) => ({
-    eventId: `cdc:${channel}:${replayId}:${recordId}`,
-    objectType: entity,
-    recordId,
-    kind,
-    occurredAt,
-    ...(!gap && changed.length ? { changedFields: changed } : {}),
-    raw: data,
-  }));
-}
+export { catchUpRequest, changeEvents } from './change-events.ts';
 
 /**
  * How much older than a quiet channel's listening time a replayed event may be and still be handed over: the CRM's
@@ -178,7 +152,7 @@ export class SalesforceChangeStream implements ChangeStream {
     // What was handed over: the position batches carry.
     const handedOver = new Map([...received].filter(([, id]) => id >= 0));
     /** Replayed events of a quiet channel committed before it was listened to (less the margin) are old news. */
-    const isNew = (channel: string, event: WebhookEvent) => {
+    const isNew = (channel: string, event: Pick<WebhookEvent, 'occurredAt'>) => {
       const from = since.get(channel);
       return from === undefined || Date.parse(event.occurredAt) >= from - SINCE_MARGIN_MS;
     };
@@ -190,7 +164,16 @@ export class SalesforceChangeStream implements ChangeStream {
     const drain = async (): Promise<void> => {
       while (!closed && queue.length) {
         const messages = queue.splice(0);
-        const events = messages.flatMap((m) => changeEvents(m.channel, m.data).filter((e) => isNew(m.channel, e)));
+        const events: WebhookEvent[] = [];
+        for (const m of messages) {
+          // An overflow names no record: the caller reads the object since then. Asked (and awaited) before the batch
+          // whose position passes the event, so a caller that stores the request first cannot lose it in a crash.
+          const catchUp = catchUpRequest(m.data);
+          if (catchUp && handlers.onCatchUp && isNew(m.channel, { occurredAt: new Date(catchUp.since.getTime() + DEFAULT_OVERLAP_MS).toISOString() })) {
+            await handlers.onCatchUp(catchUp);
+          }
+          events.push(...changeEvents(m.channel, m.data).filter((e) => isNew(m.channel, e)));
+        }
         for (const m of messages) {
           const id = Number((m.data as { event?: { replayId?: unknown } } | null)?.event?.replayId);
           if (Number.isInteger(id)) handedOver.set(m.channel, id);

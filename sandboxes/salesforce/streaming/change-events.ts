@@ -3,7 +3,10 @@
  * per record per transaction), numbers them with an org-wide increasing replay id, keeps the last `retention` of
  * them for replay, and hands new ones to the Bayeux server (streaming/bayeux.ts) for delivery. On request (control
  * route) the next writes of an object publish gap events instead (GAP_CREATE…: header only, as Salesforce sends when
- * it cannot build the change event), and an overflow event (GAP_OVERFLOW: header only, no record id) is published.
+ * it cannot build the change event), and an overflow event (GAP_OVERFLOW: header only, no record id) is published,
+ * now or in place of the next writes of an object (their transaction publishes the overflow instead of their events).
+ * An object can be taken out of the Change Data Capture selection: its channel is unknown (subscriptions refused with
+ * `400::Unknown channel`) and its writes publish nothing until it is selected again.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { LedgerEntry } from '../../common/control-plane.ts';
@@ -54,6 +57,10 @@ export class ChangeEventLog {
   private listeners: ((events: ChangeEvent[]) => void)[] = [];
   /** Per entity: how many of its next record changes publish a gap event instead of a change event. */
   private gaps = new Map<string, number>();
+  /** Per entity: how many of its next record changes are swallowed by an overflow event of their transaction. */
+  private overflows = new Map<string, number>();
+  /** Entities taken out of the Change Data Capture selection. */
+  private deselected = new Set<string>();
 
   constructor(
     readonly settings: ChangeEventSettings,
@@ -73,6 +80,28 @@ export class ChangeEventLog {
     else this.gaps.delete(entityName);
   }
 
+  /** The next `count` record changes of `entityName` publish no change event; their transaction publishes an overflow. */
+  setOverflow(entityName: string, count: number): void {
+    if (count > 0) this.overflows.set(entityName, count);
+    else this.overflows.delete(entityName);
+  }
+
+  /** Puts `entityName` in or out of the Change Data Capture selection. */
+  select(entityName: string, selected: boolean): void {
+    if (selected) this.deselected.delete(entityName);
+    else this.deselected.add(entityName);
+  }
+
+  /** Entities out of the selection. */
+  deselectedEntities(): string[] {
+    return [...this.deselected];
+  }
+
+  /** Entities with record changes still to be swallowed by an overflow, and how many. */
+  pendingOverflows(): Record<string, number> {
+    return Object.fromEntries(this.overflows);
+  }
+
   /** Entities with gap events still to come, and how many. */
   pendingGaps(): Record<string, number> {
     return Object.fromEntries(this.gaps);
@@ -84,11 +113,14 @@ export class ChangeEventLog {
    */
   overflow(entityName: string): ChangeEvent | undefined {
     if (!this.settings.enabled) return undefined;
-    const header = this.transactionHeader();
-    const replayId = ++this.lastReplayId;
-    const event = eventOf(replayId, entityName, { entityName, recordIds: [], changeType: 'GAP_OVERFLOW', ...header, sequenceNumber: 1, nulledFields: [], diffFields: [], changedFields: [] }, {});
+    const event = this.overflowEvent(entityName, this.transactionHeader(), 1);
     this.publish([event]);
     return event;
+  }
+
+  private overflowEvent(entityName: string, header: ReturnType<ChangeEventLog['transactionHeader']>, sequenceNumber: number): ChangeEvent {
+    const replayId = ++this.lastReplayId;
+    return eventOf(replayId, entityName, { entityName, recordIds: [], changeType: 'GAP_OVERFLOW', ...header, sequenceNumber, nulledFields: [], diffFields: [], changedFields: [] }, {});
   }
 
   private transactionHeader() {
@@ -111,7 +143,7 @@ export class ChangeEventLog {
   }
 
   isKnownChannel(channel: string): boolean {
-    return channel === ALL_CHANGE_EVENTS_CHANNEL || this.objectNames().some((e) => isCdcEntity(e) && channelOf(e) === channel);
+    return channel === ALL_CHANGE_EVENTS_CHANNEL || this.objectNames().some((e) => isCdcEntity(e) && !this.deselected.has(e) && channelOf(e) === channel);
   }
 
   /** Whether replaying after `replayId` on `channel` is possible: that event must still be retained. */
@@ -142,6 +174,8 @@ export class ChangeEventLog {
     this.lastReplayId = 0;
     this.commitNumber = 0;
     this.gaps.clear();
+    this.overflows.clear();
+    this.deselected.clear();
   }
 
   /**
@@ -153,18 +187,26 @@ export class ChangeEventLog {
     // One event per record: the last write to it decides the kind, the state before the transaction the diff.
     const byRecord = new Map<string, LedgerInput[]>();
     for (const e of entries) {
-      if (!isCdcEntity(e.objectType)) continue;
+      if (!isCdcEntity(e.objectType) || this.deselected.has(e.objectType)) continue;
       byRecord.set(e.recordId, [...(byRecord.get(e.recordId) ?? []), e]);
     }
     if (byRecord.size === 0) return;
     const header = this.transactionHeader();
     const published: ChangeEvent[] = [];
     let sequenceNumber = 0;
+    const overflowed = new Set<string>();
     for (const [recordId, writes] of byRecord) {
       const entityName = writes[0]!.objectType;
       const prev = before.get(recordId);
       const next = current(entityName, recordId);
       if (!next) continue;
+      const swallowed = this.overflows.get(entityName) ?? 0;
+      if (swallowed > 0) {
+        // Beyond what the transaction's events can hold: only the overflow event (after the others) tells of it.
+        this.setOverflow(entityName, swallowed - 1);
+        overflowed.add(entityName);
+        continue;
+      }
       const changeType = changeTypeOf(prev, writes.at(-1)!.operation);
       const replayId = ++this.lastReplayId;
       const gapsLeft = this.gaps.get(entityName) ?? 0;
@@ -182,6 +224,7 @@ export class ChangeEventLog {
         nulledFields: changeType === 'UPDATE' ? changedFields.filter((f) => next[f] === null) : [], diffFields: [], changedFields,
       }, fields));
     }
+    for (const entityName of overflowed) published.push(this.overflowEvent(entityName, header, ++sequenceNumber));
     if (published.length > 0) this.publish(published);
   }
 

@@ -1,7 +1,8 @@
 /**
  * Change Data Capture wired into the org (events from every committed write), and its control routes under
  * `/_sandbox/salesforce/`: `GET|PUT /streaming`, `POST /streaming/expire`, `POST /streaming/gaps` (the next writes of an
- * object publish gap events), `POST /streaming/overflow` (an overflow event now), and `POST /undelete` (restore from
+ * object publish gap events), `POST /streaming/overflow` (an overflow event now, or with `count` in place of the next
+ * writes of an object), `POST /streaming/selection` (an object in or out of the CDC selection), and `POST /undelete` (restore from
  * the Recycle Bin, which Salesforce offers through SOAP and the UI but not REST).
  */
 import express from 'express';
@@ -38,6 +39,9 @@ export class SalesforceStreaming {
     return {
       enabled: this.log.settings.enabled, ...this.bayeux.stats(), retained: this.log.retainedCount,
       lastReplayId: this.log.lastReplayId, connectHoldMs: this.bayeux.settings.connectHoldMs, retention: this.log.settings.retention, gaps: this.log.pendingGaps(),
+      // Only when there are any: the state reads as before for a sandbox that uses neither.
+      ...(Object.keys(this.log.pendingOverflows()).length ? { overflows: this.log.pendingOverflows() } : {}),
+      ...(this.log.deselectedEntities().length ? { deselected: this.log.deselectedEntities() } : {}),
     };
   }
 
@@ -73,12 +77,26 @@ export class SalesforceStreaming {
       res.json({ object: entity, gaps: body.count });
     });
     r.post('/streaming/overflow', (req, res) => {
-      const object = (req.body as { object?: unknown } | undefined)?.object;
+      const { object, count } = (req.body ?? {}) as { object?: unknown; count?: unknown };
       const entity = typeof object === 'string' ? this.log.entity(object) : undefined;
       if (!entity) return void res.status(400).json({ error: `object must name an object that publishes change events (Account, Contact, Lead, Opportunity or a custom object); got ${JSON.stringify(object ?? null)}` });
+      if (count !== undefined) {
+        // The next `count` record changes of the object are told of by an overflow event of their transaction only.
+        if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) return void res.status(400).json({ error: 'count must be a whole number of record changes ≥ 0' });
+        this.log.setOverflow(entity, count);
+        return void res.json({ object: entity, overflow: count });
+      }
       const event = this.log.overflow(entity);
       if (!event) return void res.status(409).json({ error: 'change events are switched off (PUT /_sandbox/salesforce/streaming {"enabled": true})' });
       res.json({ object: entity, replayId: event.replayId, channel: event.channel });
+    });
+    r.post('/streaming/selection', (req, res) => {
+      const { object, selected } = (req.body ?? {}) as { object?: unknown; selected?: unknown };
+      const entity = typeof object === 'string' ? this.log.entity(object) : undefined;
+      if (!entity) return void res.status(400).json({ error: `object must name an object that publishes change events (Account, Contact, Lead, Opportunity or a custom object); got ${JSON.stringify(object ?? null)}` });
+      if (typeof selected !== 'boolean') return void res.status(400).json({ error: 'selected must be a boolean' });
+      this.log.select(entity, selected);
+      res.json({ object: entity, selected });
     });
     r.post('/undelete', (req, res) => {
       const ids = (req.body as { ids?: unknown } | undefined)?.ids;
