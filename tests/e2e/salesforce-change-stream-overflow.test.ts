@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSalesforceConnector } from '../../connectors/salesforce/index.ts';
 import type { SalesforceConnector } from '../../connectors/salesforce/index.ts';
 import { RateBudgetRegistry } from '../../connectors/runtime/index.ts';
-import { webhookInbox } from '../../db/schema.ts';
+import { goldenRecords, webhookInbox } from '../../db/schema.ts';
 import { generateDemoSeed } from '../../sandboxes/demo/index.ts';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startSalesforceSandbox } from '../../sandboxes/salesforce/index.ts';
 import type { SalesforceSandbox } from '../../sandboxes/salesforce/index.ts';
@@ -29,6 +29,11 @@ describe('a Salesforce overflow event with polling off', () => {
   const customers = async () => (await t.gql<{ customers: { edges: { node: Node }[] } }>(
     '{ customers(first: 500) { edges { node { id phone sources { crm objectType recordId } } } } }')).data!.customers.edges.map((e) => e.node);
   const customerWith = async (recordId: string) => (await customers()).find((n) => n.sources.some((s) => s.recordId === recordId));
+  /** The golden record's stored phone (its snapshot): only applying a read change updates it (GraphQL reads the CRM live). */
+  const storedPhone = async (id: string) => {
+    const [row] = await t.app.database.db.select({ snapshot: goldenRecords.snapshot }).from(goldenRecords).where(eq(goldenRecords.id, id));
+    return row?.snapshot?.phone;
+  };
   const sandboxPost = async (path: string, body: unknown) => {
     const res = await fetch(`${sb.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     expect(res.status).toBe(200);
@@ -63,6 +68,7 @@ describe('a Salesforce overflow event with polling off', () => {
     const [result] = await rest.updateMany('Contact', [{ id: contactId, fields: { Phone: '+14155550193' } }]);
     expect(result?.ok).toBe(true);
     await expect.poll(async () => (await customerWith(contactId))?.phone, { timeout: 10_000, interval: 50 }).toBe('+14155550193');
+    await expect.poll(() => storedPhone(contact.id), { timeout: 10_000, interval: 50 }).toBe('+14155550193');
     // Not by an event: the change was swallowed by the overflow, and nothing else was streamed for the contact.
     const rows = await t.app.database.db.select().from(webhookInbox).where(and(eq(webhookInbox.connectorId, CONNECTOR_ID)));
     expect(rows.filter((r) => (r.payload as { recordId?: string }).recordId === contactId)).toEqual([]);
