@@ -13,7 +13,7 @@ import { graphql } from './api.ts';
 import type { ApiError } from './api.ts';
 import { h } from './dom.ts';
 import type { Notices } from './review-queue.ts';
-import { loadMappingDocument, saveMappingConfiguration } from './field-rules-api.ts';
+import { loadMappingDocument, saveMappingConfiguration, SAVING_IN_WORDS } from './field-rules-api.ts';
 import type { ConfigProblem } from './field-rules-api.ts';
 import { goldenTypes } from './field-mapping-model.ts';
 import type { Json } from './field-mapping-model.ts';
@@ -277,13 +277,17 @@ export class DataQualityView {
     const doc = applyQuality(base.doc, typeName, new Map(changed.map((f) => [f.field, f.current])));
     const words = changed.map((f) => checksInWords(f.field, f.current)).join('; ');
     this.saveButton.disabled = true;
+    this.saveButton.textContent = 'Saving…';
     this.element.setAttribute('aria-busy', 'true');
+    this.notices.say(SAVING_IN_WORDS);
     const res = await saveMappingConfiguration(JSON.stringify(doc, null, 2), {
       comment: this.comment.value.trim() || null, expectedVersion: base.version, actor: this.actor.value.trim() || null,
     });
     this.element.removeAttribute('aria-busy');
+    this.saveButton.textContent = 'Save checks';
     this.notices.errors(res.errors.map((e) => (e.code === 'CONFLICT' ? conflictInWords(e, base.version) : e)));
     if (res.version === undefined) {
+      this.notices.say(''); // no longer saving; the refusal is in the alert region
       this.setProblems(res.problems);
       this.update();
       return;

@@ -13,7 +13,7 @@ import './field-mapping.css';
 import { graphql } from './api.ts';
 import { h } from './dom.ts';
 import type { Notices } from './review-queue.ts';
-import { loadMappingDocument, saveMappingConfiguration } from './field-rules-api.ts';
+import { loadMappingDocument, saveMappingConfiguration, SAVING_IN_WORDS } from './field-rules-api.ts';
 import { StoredRecordsNotice } from './stored-records-notice.ts';
 import type { ConfigProblem } from './field-rules-api.ts';
 import {
@@ -328,7 +328,9 @@ export class FieldMappingView {
       ...added.map((n) => newFieldInWords(n, source)), ...this.lifecycle.words()];
     const sent = JSON.stringify(doc, null, 2);
     this.saveButton.disabled = true;
+    this.saveButton.textContent = 'Saving…';
     this.element.setAttribute('aria-busy', 'true');
+    this.notices.say(SAVING_IN_WORDS);
     const res = await saveMappingConfiguration(sent, {
       comment: this.comment.value.trim() || null, expectedVersion: base.version, actor: this.actor.value.trim() || null,
       allowBreakingChanges: anyway && sent === this.lifecycle.refused?.doc,
@@ -341,6 +343,7 @@ export class FieldMappingView {
       : told && e.code === 'BREAKING_CHANGE' ? { ...e, message: 'Nothing was saved: clients still use what this change removes. See below, and confirm with "Save anyway" if they may lose it.' }
         : e)));
     if (res.version === undefined) {
+      this.notices.say(''); // no longer saving; the refusal is in the alert region
       this.setProblems(res.problems, doc);
       this.render();
       this.lifecycle.refused = res.changes.length ? { doc: sent, words: words.join('; ') } : undefined;

@@ -9,6 +9,12 @@ import { graphql } from './api.ts';
 import type { ApiError, ApiResult } from './api.ts';
 import type { Catalogue, Json } from './field-rules-model.ts';
 
+/**
+ * Said in the status line (and on the Save button, "Saving…") from the click until the answer: the gateway validates,
+ * composes and stores the whole document, which takes seconds, and a disabled button alone looks like a page that hung.
+ */
+export const SAVING_IN_WORDS = 'Saving… The gateway checks the configuration and keeps it as a new version; this takes a few seconds.';
+
 /** One reason the gateway's validator gave (resolver-engine ConfigError): a dotted path into the document and why. */
 export interface ConfigProblem { path: string; message: string }
 

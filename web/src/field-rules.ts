@@ -15,7 +15,7 @@ import type { ApiError } from './api.ts';
 import { h } from './dom.ts';
 import { restoreControl, restoreVersion } from './field-rules-restore.ts';
 import type { Notices } from './review-queue.ts';
-import { loadMappingDocument, saveMappingConfiguration } from './field-rules-api.ts';
+import { loadMappingDocument, saveMappingConfiguration, SAVING_IN_WORDS } from './field-rules-api.ts';
 import { StoredRecordsNotice } from './stored-records-notice.ts';
 import type { ConfigProblem, Version } from './field-rules-api.ts';
 import {
@@ -237,7 +237,9 @@ export class FieldRulesView {
       return;
     }
     this.saveButton.disabled = true;
+    this.saveButton.textContent = 'Saving…';
     this.form.setAttribute('aria-busy', 'true');
+    this.notices.say(SAVING_IN_WORDS);
     try {
       const document = JSON.stringify(applyEdits(base.doc, base.rows, this.edits, base.catalogue), null, 2);
       // Saved only if base.version is still in force: otherwise CONFLICT, and another admin's newer save stays.
@@ -248,6 +250,7 @@ export class FieldRulesView {
       this.problems = result.problems;
       this.renderProblems();
       if (result.version === undefined) {
+        this.notices.say(''); // no longer saving; the refusal is in the alert region
         this.renderTables(); // marks the refused fields; the edits are kept
         return;
       }
@@ -258,6 +261,7 @@ export class FieldRulesView {
       void this.stored.refresh();
     } finally {
       this.saveButton.disabled = false;
+      this.saveButton.textContent = 'Save';
       this.form.removeAttribute('aria-busy');
     }
   }

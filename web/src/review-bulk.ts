@@ -81,6 +81,9 @@ export class ReviewBulk {
     this.all.disabled = boxes.length === 0 || this.busy;
     this.all.checked = boxes.length > 0 && n === boxes.length;
     this.all.indeterminate = n > 0 && n < boxes.length;
+    // With no pair shown there is nothing to select: "Accept selected (0)" beside "The review queue is empty" reads as
+    // a broken page. The results of the last bulk decision (a sibling) stay.
+    this.toolbar.hidden = boxes.length === 0;
   }
 
   /** A new list (Refresh, another order): the last results no longer describe it. */

@@ -8,6 +8,7 @@ import { graphql } from './api.ts';
 import type { ApiError } from './api.ts';
 import { h } from './dom.ts';
 import { ReviewBulk } from './review-bulk.ts';
+import { crmName } from './sync-words.ts';
 import { reasonInWords } from './reasons.ts';
 import { differencesOf } from './review-differences.ts';
 
@@ -61,7 +62,7 @@ const nameOf = (c: { firstName: string | null; lastName: string | null } | null)
 function describeCustomer(c: ReviewCustomer | null, fallbackId: string, side: string): HTMLElement {
   const field = (label: string, value: string | null | undefined) => [h('dt', {}, label), h('dd', {}, value || '—')];
   const sources = c?.sources.length
-    ? h('ul', { class: 'sources' }, ...c.sources.map((s) => h('li', {}, `${s.crm} ${s.objectType} ${s.recordId}`)))
+    ? h('ul', { class: 'sources' }, ...c.sources.map((s) => h('li', {}, `${crmName(s.crm)} ${s.objectType} ${s.recordId}`)))
     : '—';
   return h('section', { class: 'customer', 'aria-label': `${side} customer` },
     h('h3', {}, nameOf(c) || '(no name)'),
