@@ -46,6 +46,11 @@ export interface ObjectReadOptions {
   logger: Logger;
   /** First retry delay of a failed catch-up, doubled per failure in a row up to 5 min. Default 5 s. */
   retryMs?: number;
+  /**
+   * Resolves once the reads of the runner this one replaces (the stream restarted for new objects or a new connector)
+   * have stopped: no read starts before, so one object is never read twice at once across the swap.
+   */
+  after?: Promise<void>;
 }
 
 export function startObjectReads(getContext: () => ChangeApplierContext, opts: ObjectReadOptions): ObjectReads {
@@ -59,7 +64,7 @@ export function startObjectReads(getContext: () => ChangeApplierContext, opts: O
 
   /** Runs `task` once every earlier read of the object has ended. */
   const exclusive = (objectType: string, task: () => Promise<void>): Promise<void> => {
-    const run = (tails.get(objectType) ?? Promise.resolve()).then(() => (abort.signal.aborted ? undefined : task()));
+    const run = (tails.get(objectType) ?? opts.after ?? Promise.resolve()).then(() => (abort.signal.aborted ? undefined : task()));
     const tail = run.catch(() => undefined);
     tails.set(objectType, tail);
     void tail.then(() => { if (tails.get(objectType) === tail) tails.delete(objectType); });
@@ -139,6 +144,7 @@ export function startObjectReads(getContext: () => ChangeApplierContext, opts: O
   return {
     catchUp,
     async resume() {
+      await opts.after;
       for (const objectType of Object.keys(await storedCatchUps(getContext().db, connectorId))) catchUp(objectType);
     },
     poll,

@@ -79,6 +79,8 @@ interface Runner {
 
 export function startChangeStreams(getContext: () => ChangeApplierContext, opts: ChangeStreamOptions): ChangeStreams {
   const runners = new Map<string, Runner>();
+  // Per CRM: the stop of the runner last replaced; the next one reads nothing before it has ended.
+  const replaced = new Map<string, Promise<void>>();
   let stopped = false;
 
   const refresh = () => {
@@ -94,11 +96,13 @@ export function startChangeStreams(getContext: () => ChangeApplierContext, opts:
       const stream = ctx.connectors.get(crm)?.changeStream;
       if (!types || runner.key !== runnerKey(ctx, crm, types) || runner.stream !== stream) {
         runners.delete(crm);
-        void runner.stop();
+        const ended = runner.stop();
+        replaced.set(crm, ended);
+        void ended.then(() => { if (replaced.get(crm) === ended) replaced.delete(crm); });
       }
     }
     for (const [crm, types] of wanted) {
-      if (!runners.has(crm)) runners.set(crm, runStream(getContext, crm, types, opts));
+      if (!runners.has(crm)) runners.set(crm, runStream(getContext, crm, types, opts, replaced.get(crm)));
     }
   };
   refresh();
@@ -114,7 +118,7 @@ export function startChangeStreams(getContext: () => ChangeApplierContext, opts:
       clearInterval(timer);
       const all = [...runners.values()];
       runners.clear();
-      await Promise.all(all.map((r) => r.stop()));
+      await Promise.all([...all.map((r) => r.stop()), ...replaced.values()]);
     },
   };
 }
@@ -124,7 +128,7 @@ function runnerKey(ctx: ChangeApplierContext, crm: string, objectTypes: readonly
 }
 
 /** Keeps one CRM's stream open until stopped. */
-function runStream(getContext: () => ChangeApplierContext, crm: string, objectTypes: string[], opts: ChangeStreamOptions): Runner {
+function runStream(getContext: () => ChangeApplierContext, crm: string, objectTypes: string[], opts: ChangeStreamOptions, after?: Promise<void>): Runner {
   const initial = getContext();
   const connectorId = cursorConnectorId(initial, crm);
   const stream = initial.connectors.get(crm)?.changeStream;
@@ -144,7 +148,7 @@ function runStream(getContext: () => ChangeApplierContext, crm: string, objectTy
   let retrying: string[] = [];
   const firstRetryMs = opts.refusedRetryMs ?? 600_000;
   let retryMs = firstRetryMs;
-  const reads = startObjectReads(getContext, { crm, connectorId, logger: log, ...(opts.catchUpRetryMs !== undefined ? { retryMs: opts.catchUpRetryMs } : {}) });
+  const reads = startObjectReads(getContext, { crm, connectorId, logger: log, ...(after ? { after } : {}), ...(opts.catchUpRetryMs !== undefined ? { retryMs: opts.catchUpRetryMs } : {}) });
   const pollFallback = () => { for (const t of fallback) void reads.poll(t); };
   const fallbackTimer = opts.fallbackPollMs ? setInterval(pollFallback, opts.fallbackPollMs) : undefined;
   fallbackTimer?.unref();

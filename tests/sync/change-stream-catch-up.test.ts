@@ -107,6 +107,39 @@ describe('catch-up reads', () => {
     expect(await storedStreamPosition(t.db, connectorId)).toBe('{"/data/ContactChangeEvent":2}');
   });
 
+  it('a stream restarted for a new connector reads a pending catch-up only once the old one has stopped: never twice at once', async () => {
+    const connectorId = `sf-swap-${++seq}`;
+    await t.db.transaction((tx) => requestCatchUp(tx, connectorId, 'Contact', new Date(Date.now() - 120_000)));
+    const real = connectorFor(sb);
+    let inFlight = 0;
+    let most = 0;
+    let reads = 0;
+    /** The sandbox connector, with a read of Contact changes that takes a while and ignores being aborted. */
+    const slow = () => Object.assign(Object.create(real) as Connector, {
+      changeStream: { open: async () => { throw new ConnectorError('CRM_UNAVAILABLE', 'salesforce', 'down'); } },
+      async* readChanges(...args: Parameters<Connector['readChanges']>) {
+        inFlight++;
+        reads++;
+        most = Math.max(most, inFlight);
+        try {
+          await new Promise((r) => setTimeout(r, 400));
+          yield* real.readChanges(...args);
+        } finally {
+          inFlight--;
+        }
+      },
+    });
+    const connectors = new Map([['salesforce', slow()]]);
+    streams = startChangeStreams(() => ({ db: t.db, config, connectors, connectorIds: new Map([['salesforce', connectorId]]) }),
+      { logger, refreshMs: 0, backoffMs: 60_000 });
+    await expect.poll(() => inFlight, { timeout: 5000, interval: 10 }).toBe(1);
+    connectors.set('salesforce', slow());
+    streams.refresh();
+    await expect.poll(() => storedCatchUps(t.db, connectorId), { timeout: 10_000, interval: 50 }).toEqual({});
+    expect(reads).toBe(2);
+    expect(most).toBe(1);
+  });
+
   it('a request while one is pending is kept to read again from the earlier time', async () => {
     const connectorId = `sf-again-${++seq}`;
     await t.db.transaction((tx) => requestCatchUp(tx, connectorId, 'Contact', new Date('2026-12-07T10:00:00Z')));
