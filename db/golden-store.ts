@@ -75,10 +75,19 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+/**
+ * A snapshot key as SQL: a literal when it is a plain name, a parameter otherwise. With the key (and the status) in
+ * the statement, even a generic plan of a prepared statement matches the expression indexes on email and phone
+ * (schema.ts `golden_records_email_idx`, `_phone_idx`); with `->> $1` only a plan made for the given value could.
+ */
+function snapshotKey(field: string): SQL {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(field) ? sql.raw(`'${field}'`) : sql`${field}`;
+}
+
 function filterConditions(filter: GoldenFilter): SQL[] {
   const out: SQL[] = [];
   for (const { field, value } of filter.equals ?? []) {
-    out.push(sql`lower(trim(${goldenRecords.snapshot} ->> ${field})) = ${value.trim().toLowerCase()}`);
+    out.push(sql`lower(trim(${goldenRecords.snapshot} ->> ${snapshotKey(field)})) = ${value.trim().toLowerCase()}`);
   }
   for (const { fields, text } of filter.contains ?? []) {
     const joined = sql.join(fields.map((f) => sql`coalesce(${goldenRecords.snapshot} ->> ${f}, '')`), sql` || ' ' || `);
@@ -91,19 +100,32 @@ function filterConditions(filter: GoldenFilter): SQL[] {
   return out;
 }
 
-/** Active records of a type in id order (ids start with their creation time), `first` after `afterId`. */
-export async function listGolden(
-  db: Database,
-  options: { entityType: string; first: number; afterId?: string | undefined; filter?: GoldenFilter },
-): Promise<GoldenPage> {
-  const where = and(eq(goldenRecords.entityType, options.entityType), eq(goldenRecords.status, 'active'), ...filterConditions(options.filter ?? {}));
-  const [{ total } = { total: 0 }] = await db.select({ total: count() }).from(goldenRecords).where(where);
-  const rows = await db
+export interface GoldenListOptions {
+  entityType: string;
+  first: number;
+  afterId?: string | undefined;
+  filter?: GoldenFilter;
+}
+
+function listWhere(options: GoldenListOptions): SQL | undefined {
+  return and(eq(goldenRecords.entityType, options.entityType), sql`${goldenRecords.status} = 'active'`, ...filterConditions(options.filter ?? {}));
+}
+
+/** The query of one page of `listGolden` (one row more than `first`, telling whether another page follows). */
+export function goldenPageQuery(db: Database, options: GoldenListOptions) {
+  const where = listWhere(options);
+  return db
     .select({ id: goldenRecords.id })
     .from(goldenRecords)
     .where(options.afterId === undefined ? where : and(where, gt(goldenRecords.id, options.afterId)))
     .orderBy(asc(goldenRecords.id))
     .limit(options.first + 1);
+}
+
+/** Active records of a type in id order (ids start with their creation time), `first` after `afterId`. */
+export async function listGolden(db: Database, options: GoldenListOptions): Promise<GoldenPage> {
+  const [{ total } = { total: 0 }] = await db.select({ total: count() }).from(goldenRecords).where(listWhere(options));
+  const rows = await goldenPageQuery(db, options);
   return { totalCount: total, ids: rows.slice(0, options.first).map((r) => r.id), hasNextPage: rows.length > options.first };
 }
 

@@ -136,7 +136,15 @@ export const goldenRecords = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index('golden_records_type_idx').on(t.entityType, t.status)],
+  (t) => [
+    index('golden_records_type_idx').on(t.entityType, t.status),
+    // The exact-key lookups of the list filters (`customers(filter: {email})`, `{phone}`; db/golden-store.ts writes the
+    // same expressions): without them each lookup scans every stored record of the type (bench/customer-lookup.ts).
+    // The id comes last so that the list's `order by id limit n` reads the matches in order from the index, instead of
+    // walking the primary key and filtering.
+    index('golden_records_email_idx').on(t.entityType, sql`lower(trim(${t.snapshot} ->> 'email'))`, t.id).where(sql`${t.status} = 'active'`),
+    index('golden_records_phone_idx').on(t.entityType, sql`lower(trim(${t.snapshot} ->> 'phone'))`, t.id).where(sql`${t.status} = 'active'`),
+  ],
 );
 
 /** Which native CRM record belongs to which golden record. */

@@ -16,6 +16,7 @@ export type { ConfigError, ValidateOptions, ValidationResult } from './mapping/v
 export { parseMappingConfig, validateMappingConfig } from './mapping/validate-mapping-config.ts';
 export type { Converter, ConverterContext } from './mapping/converter.ts';
 export { getConverter, specifiedConverters } from './mapping/specified-converters.ts';
+export { toE164 } from './mapping/converters/phone.ts';
 export type { MapToGoldenOptions, NativeRecordInput } from './mapping/map-to-golden.ts';
 export { collectCandidates, mapToGolden, recordModifiedAt, unavailableCandidates } from './mapping/map-to-golden.ts';
 export { goldenRegion, nativeRecordRegion } from './mapping/record-region.ts';

@@ -87,7 +87,7 @@ export function createIdentitySubgraph(options: IdentitySubgraphOptions): Identi
       resolvers.Query![root.list] = async (_: unknown, args: { first?: number | null; after?: string | null; filter?: Record<string, unknown> | null }) => {
         const first = checkFirst(args.first);
         const afterId = decodeCursor(entityType, args.after);
-        const filter = toGoldenFilter(entityType, args.filter, crms);
+        const filter = toGoldenFilter(entityType, args.filter, crms, { defaultRegion: config.defaultRegion });
         const page = await listGolden(db, { entityType, first, afterId, filter });
         return {
           totalCount: page.totalCount,

@@ -5,7 +5,7 @@
 import { GraphQLError } from 'graphql';
 import { checkGoldenId } from '../../db/golden-ids.ts';
 import type { GoldenFilter } from '../../db/golden-store.ts';
-import { normaliseEmail } from '../../resolver-engine/index.ts';
+import { normaliseEmail, toE164 } from '../../resolver-engine/index.ts';
 
 export const MAX_PAGE = 500;
 const MAX_TEXT = 200;
@@ -42,9 +42,14 @@ export function decodeCursor(entityType: string, cursor: string | null | undefin
   return id;
 }
 
+/** What a filter value is read with: national phone numbers in the configuration's default region. */
+export interface FilterContext {
+  defaultRegion: string;
+}
+
 export interface FilterRules {
   /** Filter key → how it applies to the golden snapshot. */
-  equals?: Record<string, { field: string; normalise?: (value: string) => string | null; expected?: string }>;
+  equals?: Record<string, { field: string; normalise?: (value: string, ctx: FilterContext) => string | null; expected?: string }>;
   contains?: Record<string, string[]>;
 }
 
@@ -58,6 +63,8 @@ export const FILTER_RULES: Record<string, FilterRules> = {
     equals: {
       email: { field: 'email', normalise: (v) => (normaliseEmail(v) ? v.trim() : null), expected: 'an email address such as ada@example.com' },
       companyId: relationTo('company', 'Company'),
+      // Golden phones are E.164 (the phone converter), so the value is too, however it is typed.
+      phone: { field: 'phone', normalise: (v, ctx) => toE164(v, ctx.defaultRegion), expected: 'a phone number such as +1 415 555 0100' },
     },
     contains: { name: ['firstName', 'lastName'], company: ['companyName'] },
   },
@@ -75,7 +82,7 @@ export const FILTER_RULES: Record<string, FilterRules> = {
  * The store filter for a list query's `filter` argument. `crms` are the CRM ids the configuration links, so a
  * misspelt CRM is an error instead of an empty list that looks like "no such customers".
  */
-export function toGoldenFilter(entityType: string, filter: Record<string, unknown> | null | undefined, crms: readonly string[]): GoldenFilter {
+export function toGoldenFilter(entityType: string, filter: Record<string, unknown> | null | undefined, crms: readonly string[], ctx: FilterContext = { defaultRegion: 'US' }): GoldenFilter {
   const out: GoldenFilter = {};
   if (!filter) return out;
   const rules = FILTER_RULES[entityType] ?? {};
@@ -91,7 +98,7 @@ export function toGoldenFilter(entityType: string, filter: Record<string, unknow
       out.crm = value;
     } else if (rules.equals?.[key]) {
       const rule = rules.equals[key]!;
-      const normalised = rule.normalise ? rule.normalise(value) : value;
+      const normalised = rule.normalise ? rule.normalise(value, ctx) : value;
       if (normalised === null) throw badInput(`${arg}: '${value}' is not ${rule.expected ?? 'valid'}`, 'filter');
       (out.equals ??= []).push({ field: rule.field, value: normalised });
     } else if (rules.contains?.[key]) {

@@ -137,6 +137,8 @@ export type CustomerFilter = {
   email?: InputMaybe<Scalars['String']['input']>;
   /** Text contained in first name + last name. */
   name?: InputMaybe<Scalars['String']['input']>;
+  /** The golden phone: the same number in any common form (+1 415 555 0100, (415) 555-0100; a number without a country code is read in the configuration's defaultRegion). */
+  phone?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** A golden deal (sales opportunity), linked to CRM opportunities and deals. */

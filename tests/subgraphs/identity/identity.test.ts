@@ -35,10 +35,10 @@ async function run(source: string, variableValues?: Record<string, unknown>) {
 beforeAll(async () => {
   t = await openTestDatabase();
   identity = createIdentitySubgraph({ db: t.db, getConfig: () => config });
-  await customer('ada', { email: 'Ada@Example.com', firstName: 'Ada', lastName: 'Lovelace', companyName: 'Analytical Engines' },
+  await customer('ada', { email: 'Ada@Example.com', phone: '+14155550100', firstName: 'Ada', lastName: 'Lovelace', companyName: 'Analytical Engines' },
     [['salesforce', 'Contact', '003A'], ['salesforce', 'Contact', '003B'], ['hubspot', 'contacts', '101']]);
   await customer('grace', { email: 'grace@navy.mil', firstName: 'Grace', lastName: 'Hopper', companyName: 'US Navy' }, [['hubspot', 'contacts', '102']]);
-  await customer('alan', { email: 'alan@bletchley.uk', firstName: 'Alan', lastName: 'Turing', companyName: 'Bletchley 100%' }, [['salesforce', 'Contact', '003C']]);
+  await customer('alan', { email: 'alan@bletchley.uk', phone: '+442079460958', firstName: 'Alan', lastName: 'Turing', companyName: 'Bletchley 100%' }, [['salesforce', 'Contact', '003C']]);
   await customer('edsger', { email: null, firstName: 'Edsger', lastName: 'Dijkstra', companyName: null }, [['salesforce', 'Contact', '003D']]);
   await customer('barbara', { email: 'barbara@mit.edu', firstName: 'Barbara', lastName: 'Liskov', companyName: 'MIT' }, [['hubspot', 'contacts', '103']]);
   // grace was merged into ada (identity resolution), and an older record into grace: both resolve to ada.
@@ -125,6 +125,28 @@ describe('identity: customers', () => {
     expect(await idsOf({ crm: 'salesforce', name: 'a' })).toEqual([ids.ada, ids.alan, ids.edsger]);
     expect(await idsOf({ crm: 'hubspot', company: 'MIT' })).toEqual([ids.barbara]);
     expect((await run(q, { f: { email: 'nobody@example.com' } })).data!.customers.totalCount).toBe(0);
+  });
+
+  it('filters by phone in any common form, national numbers read in the configuration\'s default region', async () => {
+    const q = `query($f: CustomerFilter) { customers(first: 50, filter: $f) { totalCount edges { node { id } } } }`;
+    const idsOf = async (f: Record<string, string>) => (await run(q, { f })).data!.customers.edges.map((e: { node: { id: string } }) => e.node.id);
+    for (const typed of ['(415) 555-0100', '+1 415-555-0100', '415.555.0100', '1-415-555-0100']) expect(await idsOf({ phone: typed }), typed).toEqual([ids.ada]);
+    expect(await idsOf({ phone: '+44 20 7946 0958' })).toEqual([ids.alan]);
+    expect(await idsOf({ phone: '+44 (0)20 7946 0958', crm: 'salesforce' })).toEqual([ids.alan]);
+    expect(await idsOf({ phone: '+1 212 555 0199' })).toEqual([]);
+    // '020 7946 0958' is a London number only where national numbers are British.
+    const bad = await run(q, { f: { phone: '020 7946 0958' } });
+    expect(bad.errors?.[0]).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/filter.phone: '020 7946 0958' is not a phone number such as \+1 415 555 0100/) });
+    const british = structuredClone(DEFAULT_MAPPING_CONFIG);
+    british.defaultRegion = 'GB';
+    config = british;
+    identity.rebuild();
+    try {
+      expect(await idsOf({ phone: '020 7946 0958' })).toEqual([ids.alan]);
+    } finally {
+      config = DEFAULT_MAPPING_CONFIG;
+      identity.rebuild();
+    }
   });
 
   it('rejects malformed ids, cursors, page sizes and filters with BAD_USER_INPUT saying what is wrong', async () => {

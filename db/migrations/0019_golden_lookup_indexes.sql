@@ -1,0 +1,2 @@
+CREATE INDEX "golden_records_email_idx" ON "golden_records" USING btree ("entity_type",lower(trim("snapshot" ->> 'email')),"id") WHERE "golden_records"."status" = 'active';--> statement-breakpoint
+CREATE INDEX "golden_records_phone_idx" ON "golden_records" USING btree ("entity_type",lower(trim("snapshot" ->> 'phone')),"id") WHERE "golden_records"."status" = 'active';
