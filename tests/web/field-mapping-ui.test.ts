@@ -74,7 +74,9 @@ describe('admin UI: field mapping', () => {
     const suggestion = (await row.locator('td.suggestion').textContent())!;
     expect(suggestion).toContain('Job Title (jobtitle)');
     expect(suggestion).toMatch(/\d+%/);
-    expect(suggestion).toContain('converter identity');
+    // The identity converter in words (not its configuration name), in the proposal and in the choice of candidates.
+    expect(await row.locator('p.candidate').textContent()).toMatch(/^Job Title \(jobtitle\) \d+% · copied as is( · |$)/);
+    for (const option of await row.locator('select option').allTextContents()) expect(option).not.toContain('identity');
     expect(await row.locator('details li').allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/synonym/)]));
     const use = page.getByLabel('Use the suggestion for title', { exact: true });
     expect(await use.isChecked()).toBe(false);

@@ -134,6 +134,12 @@ export function stopWarning(field: string, source: Source, others: readonly stri
 /** 0.873 → "87%". */
 export const percent = (score: number) => `${Math.round(score * 100)}%`;
 
+/**
+ * A candidate's converter as an admin reads it: "identity" is the gateway's name for copying the value unchanged,
+ * which reads as a matching technique ("54%, identity") to someone who has not seen the configuration format.
+ */
+export const converterInWords = (converter: string) => (converter === 'identity' ? 'copied as is' : `converter ${converter}`);
+
 /** "Customer title", "Customer mailingPostalCode, mapping 2 (HubSpot contacts): converter name" for a validator path. */
 export function pathInWords(path: string, doc: Json): string {
   const m = /^types\.([^.[]+)(?:\.fields\.([^.[]+)(?:\.mappings\[(\d+)\])?)?(?:\.(.*))?$/.exec(path);

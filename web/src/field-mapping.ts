@@ -18,7 +18,7 @@ import { StoredRecordsNotice } from './stored-records-notice.ts';
 import type { ConfigProblem } from './field-rules-api.ts';
 import {
   applyMappingEdits, editInWords, goldenTypes, newFieldInWords, otherSources, percent,
-  sourceKey, sourceLabel, sourcesOf, stopWarning, idOf, candidateLabel, optionsOf,
+  sourceKey, sourceLabel, sourcesOf, stopWarning, idOf, candidateLabel, optionsOf, converterInWords,
 } from './field-mapping-model.ts';
 import type { Candidate, FieldEdit, FieldSuggestions, Json, Source, Suggestions } from './field-mapping-model.ts';
 import { count } from './sync-words.ts';
@@ -227,7 +227,7 @@ export class FieldMappingView {
     };
     const select = (label: string, first: HTMLOptionElement | null, list: Candidate[], value: string, set: (v: string) => void) => {
       const el = h('select', { id: `pick-${id}`, 'data-focus': 'pick' }, ...(first ? [first] : []),
-        ...list.map((c) => h('option', { value: c.nativeField }, `${candidateLabel(c)} — ${percent(c.score)}, ${c.converter}`)));
+        ...list.map((c) => h('option', { value: c.nativeField }, `${candidateLabel(c)} — ${percent(c.score)}, ${converterInWords(c.converter)}`)));
       el.value = value;
       el.addEventListener('change', () => {
         set(el.value);
@@ -245,7 +245,7 @@ export class FieldMappingView {
       return h('div', { class: 'mapping-check' }, el, h('label', { for: `box-${id}` }, label, h('span', { class: 'fr-visually-hidden' }, hidden)));
     };
     const details = (c: Candidate | undefined) => (c
-      ? [h('p', { class: 'candidate' }, h('strong', {}, candidateLabel(c)), ` ${percent(c.score)} · converter ${c.converter}${c.nativeType ? ` · ${c.nativeType}` : ''}`),
+      ? [h('p', { class: 'candidate' }, h('strong', {}, candidateLabel(c)), ` ${percent(c.score)} · ${converterInWords(c.converter)}${c.nativeType ? ` · ${c.nativeType}` : ''}`),
         h('details', {}, h('summary', {}, 'Why'), h('ul', {}, ...c.reasons.map((r) => h('li', {}, r))))]
       : []);
     let suggestion: Node[];
