@@ -42,7 +42,8 @@ export interface TokenProviderOptions {
 }
 
 /** Token-endpoint error codes that mean the grant itself is bad, not the network. */
-const REJECTED_GRANT = new Set(['invalid_grant', 'invalid_client', 'unauthorized_client', 'bad_refresh_token', 'invalid_request', 'unsupported_grant_type', 'invalid_scope']);
+// `invalid_client_id`: Salesforce's answer to a consumer key it does not know (a typo in the key, or an app deleted).
+const REJECTED_GRANT = new Set(['invalid_grant', 'invalid_client', 'invalid_client_id', 'unauthorized_client', 'bad_refresh_token', 'invalid_request', 'unsupported_grant_type', 'invalid_scope']);
 
 export class TokenProvider {
   readonly connectorId: string;

@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectorError } from '../../../connectors/contract/index.ts';
-import { DEFAULT_CLIENT_ID } from '../../../sandboxes/salesforce/index.ts';
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../../../sandboxes/salesforce/index.ts';
 import type { SalesforceSandbox } from '../../../sandboxes/salesforce/index.ts';
 import { GARBAGE_KINDS, deadUrl, startGarbageServer, startRecordingProxy } from '../contract-suite/local-servers.ts';
 import { QUERY_ROUTE, TOKEN_ROUTE, collect, connectorFor, contacts, failureOf, getLimits, resetStats, setFaults, setLatency, setLimits, startSandbox, stats } from './helpers.ts';
@@ -173,6 +173,19 @@ describe('Salesforce connector: failure modes', () => {
     expect((await stats(sb)).total).toBe(0);
     expect(marked).toHaveLength(1);
     expect(exposed(err)).not.toContain(secret);
+  });
+
+  it('unknown consumer key (invalid_client_id): CRM_AUTH_FAILED and re-authorisation, not an unreachable CRM', async () => {
+    sb = await startSandbox();
+    const marked: string[] = [];
+    const connector = connectorFor(sb, {
+      connectorId: 'sf-bad-key',
+      auth: { kind: 'client-credentials', clientId: '3MVG9-no-such-consumer-key', clientSecret: DEFAULT_CLIENT_SECRET },
+      onNeedsReauthorisation: (connectorId, reason) => void marked.push(`${connectorId}: ${reason}`),
+    });
+    const err = await failureOf(connector.fetchByIds('Contact', [UNKNOWN_ID]));
+    expect(err).toMatchObject({ code: 'CRM_AUTH_FAILED', crm: 'salesforce' });
+    expect(marked).toEqual(['sf-bad-key: token endpoint refused the grant (400 invalid_client_id: client identifier invalid)']);
   });
 
   it('a refused static session: CRM_AUTH_FAILED after one replay, the token nowhere in the error', async () => {
