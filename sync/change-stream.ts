@@ -148,6 +148,8 @@ function runStream(getContext: () => ChangeApplierContext, crm: string, objectTy
   let retrying: string[] = [];
   const firstRetryMs = opts.refusedRetryMs ?? 600_000;
   let retryMs = firstRetryMs;
+  // When the refused channels are next tried: a time, so a stream that breaks and reopens meanwhile does not put it off.
+  let nextRetryAt = 0;
   const reads = startObjectReads(getContext, { crm, connectorId, logger: log, ...(after ? { after } : {}), ...(opts.catchUpRetryMs !== undefined ? { retryMs: opts.catchUpRetryMs } : {}) });
   const pollFallback = () => { for (const t of fallback) void reads.poll(t); };
   const fallbackTimer = opts.fallbackPollMs ? setInterval(pollFallback, opts.fallbackPollMs) : undefined;
@@ -162,7 +164,7 @@ function runStream(getContext: () => ChangeApplierContext, crm: string, objectTy
   let cancelRetry = () => {};
   const retryDue = () => new Promise<'retry'>((resolve) => {
     if (refused.size === 0) return;
-    const timer = setTimeout(() => resolve('retry'), retryMs);
+    const timer = setTimeout(() => resolve('retry'), Math.max(0, nextRetryAt - Date.now()));
     cancelRetry = () => clearTimeout(timer);
   });
 
@@ -232,6 +234,7 @@ function runStream(getContext: () => ChangeApplierContext, crm: string, objectTy
   const noteRefused = (objectType: string, error: ConnectorError) => {
     const again = retrying.includes(objectType);
     if (again) retryMs = Math.min(opts.maxRefusedRetryMs ?? 3_600_000, retryMs * 2);
+    nextRetryAt = Date.now() + retryMs;
     const polled = opts.fallbackPollMs ? `it is polled every ${opts.fallbackPollMs / 1000} s` : 'its changes arrive by polling';
     const next = streamed().length > 1 ? `its channel is tried again in ${Math.round(retryMs / 60_000)} min` : 'the stream is tried again with backoff';
     log.warn({ err: error, objectType, retryInMs: retryMs },

@@ -34,13 +34,15 @@ afterAll(async () => {
 class SwitchableStream implements ChangeStream {
   opens: { objectTypes: string[]; at: number }[] = [];
   refusing = true;
-  async open(objectTypes: string[], _position: string | null, _handlers: ChangeStreamHandlers) {
+  handlers: ChangeStreamHandlers | null = null;
+  async open(objectTypes: string[], _position: string | null, handlers: ChangeStreamHandlers) {
     this.opens.push({ objectTypes: [...objectTypes].sort(), at: Date.now() });
     if (this.refusing && objectTypes.includes('Opportunity')) {
       throw new ConnectorError('CRM_VALIDATION', 'salesforce', 'Streaming API refused /data/OpportunityChangeEvent: 400::Unknown channel', {
         details: { channel: '/data/OpportunityChangeEvent', reason: 'channel-refused', objectType: 'Opportunity' },
       });
     }
+    this.handlers = handlers;
     return { close: async () => {} };
   }
 }
@@ -78,6 +80,19 @@ describe('a refused channel is tried again', () => {
     const opens = stream.opens.length;
     await new Promise((r) => setTimeout(r, 700));
     expect(stream.opens.length).toBe(opens);
+  });
+
+  it('a stream that breaks and reopens meanwhile does not put the retry off', async () => {
+    const stream = new SwitchableStream();
+    const connectors = new Map([['salesforce', { crm: 'salesforce', changeStream: stream } as unknown as Connector]]);
+    streams = startChangeStreams(() => ({ db: t.db, config, connectors, connectorIds: new Map([['salesforce', `sf-breaks-${++seq}`]]) }),
+      { logger, refreshMs: 0, refusedRetryMs: 400, backoffMs: 1, maxBackoffMs: 1 });
+    const breaking = setInterval(() => stream.handlers?.onError(new ConnectorError('CRM_UNAVAILABLE', 'salesforce', 'connection reset')), 100);
+    try {
+      await expect.poll(() => stream.opens.filter((o) => o.objectTypes.length === 3).length, { timeout: 3000, interval: 10 }).toBeGreaterThanOrEqual(2);
+    } finally {
+      clearInterval(breaking);
+    }
   });
 });
 
