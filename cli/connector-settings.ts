@@ -155,7 +155,7 @@ export function createConnectorSettings(deps: ConnectorSettingsDeps) {
     const candidate = support.buildConnector(row, credentials, { tokenStore: new InMemoryTokenStore(), onNeedsReauthorisation: async () => {} });
     const test = await probeConnector(candidate, objectsOf(deps.getConfig(), input.crm)[0]?.objectType, deps.probeTimeoutMs);
     if (!test.ok) {
-      throw new GraphQLError(`The test call with these settings failed, so nothing was stored: ${test.error!.message}`, {
+      throw new GraphQLError(testFailure(form.label, test.error!), {
         extensions: { code: test.error!.code, connector: input.id },
       });
     }
@@ -264,4 +264,17 @@ export function createConnectorSettings(deps: ConnectorSettingsDeps) {
       return run;
     },
   };
+}
+
+/**
+ * Why a save's test call failed, for the admin who typed the settings. Refused credentials say so in the CRM's name:
+ * the token provider words them for a running connector ("connector X needs re-authorisation: …"), which reads
+ * wrongly for a connector that was never stored.
+ */
+function testFailure(label: string, error: { code: string; message: string }): string {
+  if (error.code === 'CRM_AUTH_FAILED') {
+    const reason = error.message.replace(/^[a-z0-9-]+: /, '').replace(/^connector \S+ needs re-authorisation: /, '');
+    return `${label} refused these credentials, so nothing was stored: ${reason}. Check them and the auth kind, then save again.`;
+  }
+  return `The test call with these settings failed, so nothing was stored: ${error.message}`;
 }
