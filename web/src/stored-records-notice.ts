@@ -9,6 +9,7 @@
 import { graphql } from './api.ts';
 import { h } from './dom.ts';
 import type { Notices } from './review-queue.ts';
+import { listed } from './sync-words.ts';
 
 interface Freshness { goldenType: string; followsMappingVersion: number | null; currentMappingVersion: number; stale: boolean }
 /** What `startResync` answers, for a page that follows the run itself. */
@@ -17,11 +18,6 @@ export interface StartedResync { state: string; goldenTypes: string[] | null }
 const FRESHNESS = 'query StoredRecordsFreshness { storedRecordsFreshness { goldenType followsMappingVersion currentMappingVersion stale } resyncStatus { state } }';
 /** A resync in this state has not ended: it runs, or it is interrupted and about to be resumed by some process. */
 export const unfinished = (state: string | undefined) => state === 'running' || state === 'interrupted';
-
-/** "Customer", "Customer and Company", "Customer, Company and Deal". */
-function listed(names: readonly string[]): string {
-  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
-}
 
 export function staleLine(f: Freshness): string {
   const follows = f.followsMappingVersion === null ? 'an older mapping (they were not read completely since the version was recorded)' : `mapping version ${f.followsMappingVersion}`;

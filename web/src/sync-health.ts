@@ -8,7 +8,7 @@ import { h } from './dom.ts';
 import type { Child } from './dom.ts';
 import type { Notices } from './review-queue.ts';
 import { StoredRecordsNotice, unfinished as resyncUnfinished } from './stored-records-notice.ts';
-import { age, count, crmName, POLL_SILENT_SECONDS, pollProblem, when } from './sync-words.ts';
+import { age, count, crmName, listed, POLL_SILENT_SECONDS, pollProblem, processName, when } from './sync-words.ts';
 
 interface PollError { code: string; message: string; at: string; crm: string | null }
 interface Cursor {
@@ -119,10 +119,10 @@ function leaderLine(l: Leader | null): HTMLElement {
   if (!l) return h('p', { id: 'change-capture-leader', class: 'warn' }, 'No gateway or worker polls the CRMs or keeps their change streams open right now: check that one is running.');
   if (l.expired) {
     return h('p', { id: 'change-capture-leader', class: 'warn', title: l.expiresAt },
-      `Polling and change streams ran in ${l.owner} until ${when(l.expiresAt)}, which stopped renewing its turn; another gateway or worker takes over within seconds, if one is running.`);
+      `Polling and change streams ran in ${processName(l.owner)} until ${when(l.expiresAt)}, which stopped renewing its turn; another gateway or worker takes over within seconds, if one is running.`);
   }
-  return h('p', { id: 'change-capture-leader', title: `renewed ${when(l.renewedAt)}, runs out ${when(l.expiresAt)} unless renewed` },
-    `Polling and change streams run in ${l.owner} (since ${when(l.since)}); the other gateways and workers apply what it reads.`);
+  return h('p', { id: 'change-capture-leader', title: `${l.owner}: renewed ${when(l.renewedAt)}, runs out ${when(l.expiresAt)} unless renewed` },
+    `Polling and change streams run in ${processName(l.owner)} (since ${when(l.since)}); the other gateways and workers apply what it reads.`);
 }
 
 /** Above the list, so a failing object is seen without reading every line. */
@@ -174,10 +174,10 @@ interface Resync {
 function resyncWords(r: Resync): string {
   const read = r.objects.map((o) => `${crmName(o.crm)} ${o.objectType}: ${count(o.records, 'record')}`).join('; ');
   if (r.state === 'idle') return 'Never run. Changed mappings and quality checks apply to a record when it next changes in a CRM; re-read every record to apply them to all now.';
-  if (r.state === 'running' && r.goldenTypes) return `Re-reading the ${r.goldenTypes.join(', ')} records, started ${when(r.startedAt!)}${read ? ` — ${read}` : ''}…`;
+  if (r.state === 'running' && r.goldenTypes) return `Re-reading the ${listed(r.goldenTypes)} records, started ${when(r.startedAt!)}${read ? ` — ${read}` : ''}…`;
   if (r.state === 'running') return `Re-reading every record, started ${when(r.startedAt!)}${read ? ` — ${read}` : ''}…`;
   // The gateway running it stopped or died: another (or the same, restarted) picks it up at its next check.
-  if (r.state === 'interrupted') return `Interrupted: the gateway re-reading ${r.goldenTypes ? `the ${r.goldenTypes.join(', ')} records` : 'every record'} (started ${when(r.startedAt!)}) stopped before it was done${read ? ` — ${read}` : ''}. It will resume within a minute, from the start of the record type it was reading.`;
+  if (r.state === 'interrupted') return `Interrupted: the gateway re-reading ${r.goldenTypes ? `the ${listed(r.goldenTypes)} records` : 'every record'} (started ${when(r.startedAt!)}) stopped before it was done${read ? ` — ${read}` : ''}. It will resume within a minute, from the start of the record type it was reading.`;
   if (r.state === 'failed') return `The last run failed (${r.error ?? 'see the gateway log'}); run it again.`;
   const failed = r.failedObjects.length ? ` Could not read: ${r.failedObjects.map((f) => `${crmName(f.crm)} ${f.objectType} (${f.code})`).join(', ')}.` : '';
   return `Last run ended ${when(r.finishedAt!)}: ${read || 'nothing to read'}; ${count(r.snapshotsChanged, 'golden record')} changed.${failed}`;

@@ -22,6 +22,23 @@ export function count(n: number, singular: string, plural = `${singular}s`): str
   return `${n} ${n === 1 ? singular : plural}`;
 }
 
+/** "Customer", "Customer and Company", "Customer, Company and Deal". */
+export function listed(names: readonly string[]): string {
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+/**
+ * A change-capture lease owner (`host:pid:abcd1234 poll=15000ms`, sync/leadership.ts) as a reader says it: "the process
+ * 8432 on host gw-1 (polls every 15 s)". An owner of another shape is shown as it is.
+ */
+export function processName(owner: string): string {
+  const m = /^(.+):(\d+):[0-9a-f]+(?: poll=(off|\d+ms))?$/.exec(owner);
+  if (!m) return owner;
+  const [, host, pid, poll] = m;
+  const polling = poll === undefined ? '' : poll === 'off' ? ' (polling off there)' : ` (polls every ${age(Math.round(Number(poll.slice(0, -2)) / 1000))})`;
+  return `the process ${pid} on host ${host}${polling}`;
+}
+
 /** An ISO time in the reader's locale (the ISO value itself when it does not parse). */
 export function when(iso: string): string {
   const d = new Date(iso);
