@@ -2,7 +2,7 @@
  * Salesforce Change Data Capture beyond Contact changes, end to end with polling off (a change can only arrive
  * through the stream): with Lead mapped as a source of Customer, a Lead's phone and email change reaches the golden
  * record over `/data/LeadChangeEvent`; a GAP_UPDATE for a Contact (header only, no fields) makes the gateway read the
- * contact again and the golden record shows the new value; a GAP_DELETE ends the link as a normal delete does (the
+ * contact again and the golden record shows the new value, in the stored snapshot too (the API reads the CRMs live); a GAP_DELETE ends the link as a normal delete does (the
  * gap is handed over as "updated", the read finds the record gone). The sandbox's control routes raise the gaps.
  */
 import { and, eq } from 'drizzle-orm';
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSalesforceConnector } from '../../connectors/salesforce/index.ts';
 import type { SalesforceConnector } from '../../connectors/salesforce/index.ts';
 import { RateBudgetRegistry } from '../../connectors/runtime/index.ts';
-import { recordLinks, webhookInbox } from '../../db/schema.ts';
+import { goldenRecords, recordLinks, webhookInbox } from '../../db/schema.ts';
 import { generateDemoSeed } from '../../sandboxes/demo/index.ts';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startSalesforceSandbox } from '../../sandboxes/salesforce/index.ts';
 import type { SalesforceSandbox } from '../../sandboxes/salesforce/index.ts';
@@ -40,6 +40,12 @@ describe('Salesforce Lead changes and gap events through Change Data Capture', (
   const customers = async () => (await t.gql<{ customers: { edges: { node: Node }[] } }>(
     '{ customers(first: 500) { edges { node { id phone email sources { crm objectType recordId } } } } }')).data!.customers.edges.map((e) => e.node);
   const customerWith = async (recordId: string) => (await customers()).find((n) => n.sources.some((s) => s.recordId === recordId));
+  // The API resolves phone and email live from the CRMs; the stored snapshot changes only when sync read the change.
+  const stored = async (goldenId: string) => {
+    const [row] = await t.app.database.db.select({ s: goldenRecords.snapshot }).from(goldenRecords).where(eq(goldenRecords.id, goldenId));
+    const s = (row?.s ?? {}) as { phone?: string | null; email?: string | null };
+    return { phone: s.phone ?? null, email: s.email ?? null };
+  };
   const sandboxPost = async (path: string, body: unknown) => {
     const res = await fetch(`${sb.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     expect(res.status).toBe(200);
@@ -81,6 +87,7 @@ describe('Salesforce Lead changes and gap events through Change Data Capture', (
     expect(result?.ok).toBe(true);
     expect((await streaming()).gaps).toEqual({});
     await expect.poll(async () => (await customerWith(contactId))?.phone, { timeout: 15_000, interval: 50 }).toBe('+14155550171');
+    await expect.poll(async () => (await stored(contact.id)).phone, { timeout: 15_000, interval: 50 }).toBe('+14155550171');
     const gapRow = async () => (await inboxOf(contactId)).find((r) => changeTypeOf(r.payload) === 'GAP_UPDATE');
     const gap = await gapRow();
     expect(gap?.payload).toMatchObject({ crm: 'salesforce', objectType: 'Contact', recordId: contactId, kind: 'updated' });
@@ -115,6 +122,8 @@ describe('Salesforce Lead changes and gap events through Change Data Capture', (
       const node = await customerWith(leadId);
       return node && { phone: node.phone, email: node.email };
     }, { timeout: 15_000, interval: 50 }).toEqual({ phone: '+14155550172', email: 'lena.s@example.test' });
+    const goldenId = (await customerWith(leadId))!.id;
+    await expect.poll(() => stored(goldenId), { timeout: 15_000, interval: 50 }).toEqual({ phone: '+14155550172', email: 'lena.s@example.test' });
     const rows = await inboxOf(leadId);
     expect(rows.map((r) => (r.payload as { kind: string }).kind)).toEqual(['created', 'updated']);
     expect(rows.every((r) => r.eventId.startsWith('cdc:/data/LeadChangeEvent:'))).toBe(true);
