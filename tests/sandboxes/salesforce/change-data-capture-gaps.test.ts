@@ -9,7 +9,7 @@ import { ChangeEventLog } from '../../../sandboxes/salesforce/streaming/change-e
 import type { ChangeEvent } from '../../../sandboxes/salesforce/streaming/change-events.ts';
 import type { SfRecord } from '../../../sandboxes/salesforce/store.ts';
 import { start } from './helpers.ts';
-import { StreamClients, sandboxPost, streamingState } from './streaming-helpers.ts';
+import { createRecord, sandboxPost, StreamClients, streamingState } from './streaming-helpers.ts';
 
 const LEADS = '/data/LeadChangeEvent';
 const CONTACTS = '/data/ContactChangeEvent';
@@ -27,11 +27,7 @@ beforeEach(async () => {
 afterEach(() => clients.closeAll());
 afterAll(() => sb.close());
 
-async function create(type: string, fields: Record<string, unknown>): Promise<string> {
-  const res = await conn.sobject(type).create(fields);
-  if (!res.success) throw new Error('create failed');
-  return res.id;
-}
+const create = (type: string, fields: Record<string, unknown>) => createRecord(conn, type, fields);
 
 describe('Lead change events', () => {
   it('create and update of a Lead arrive on /data/LeadChangeEvent and /data/ChangeEvents with the standard header', async () => {

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Connection } from 'jsforce';
 import type { SalesforceSandbox } from '../../../sandboxes/salesforce/index.ts';
 import { start } from './helpers.ts';
-import { StreamClients, sandboxPost, streamingState } from './streaming-helpers.ts';
+import { createRecord, sandboxPost, StreamClients, streamingState } from './streaming-helpers.ts';
 
 const CONTACTS = '/data/ContactChangeEvent';
 const ALL = '/data/ChangeEvents';
@@ -25,11 +25,7 @@ beforeEach(async () => {
 afterEach(() => clients.closeAll());
 afterAll(() => sb.close());
 
-async function create(type: string, fields: Record<string, unknown>): Promise<string> {
-  const res = await conn.sobject(type).create(fields);
-  if (!res.success) throw new Error('create failed');
-  return res.id;
-}
+const create = (type: string, fields: Record<string, unknown>) => createRecord(conn, type, fields);
 
 describe('an overflow in place of the next writes', () => {
   it('the swallowed write publishes only a GAP_OVERFLOW of its transaction; the next write publishes its event again', async () => {

@@ -104,3 +104,10 @@ export async function sandboxPost(sb: SalesforceSandbox, path: string, body: unk
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Creates one record through jsforce's REST client and answers its id (its write publishes a change event). */
+export async function createRecord(conn: Connection, type: string, fields: Record<string, unknown>): Promise<string> {
+  const res = await conn.sobject(type).create(fields);
+  if (!res.success) throw new Error(`the ${type} create failed`);
+  return res.id;
+}
