@@ -71,12 +71,17 @@ export function startObjectReads(getContext: () => ChangeApplierContext, opts: O
     return run;
   };
 
-  /** Applies `objectType`'s changes from `from`, each batch with `within` in its transaction; how many records. */
-  const read = async (objectType: string, from: ChangeCursor | null, within: (tx: Tx, cursor: ChangeCursor) => Promise<void>): Promise<number | null> => {
+  /**
+   * Applies `objectType`'s changes from `from`, each batch with `within` in its transaction; how many records.
+   * 'paused': the CRM's connector does not run now (disabled, or swapped out): nothing read, and nothing to drop.
+   * 'unmapped': the connector runs and the object is no longer mapped.
+   */
+  const read = async (objectType: string, from: ChangeCursor | null, within: (tx: Tx, cursor: ChangeCursor) => Promise<void>): Promise<number | 'paused' | 'unmapped'> => {
     const ctx = { ...getContext(), signal: abort.signal };
     const connector = ctx.connectors.get(crm);
+    if (!connector) return 'paused';
     const target = pollTargets(ctx).find((t) => t.crm === crm && t.objectType === objectType);
-    if (!connector || !target) return null;
+    if (!target) return 'unmapped';
     let records = 0;
     for await (const batch of connector.readChanges(objectType, from, { fields: target.fields, lane: 'sync', signal: abort.signal })) {
       const applied = await applyChanges(ctx, [{ crm, objectType, records: batch.records, deletions: batch.deletions.map((d) => d.id) }], {
@@ -93,7 +98,12 @@ export function startObjectReads(getContext: () => ChangeApplierContext, opts: O
       const connector = connectors.get(crm);
       const from = state.cursor ?? connector?.changeCursorAt(objectType, new Date(state.since)) ?? null;
       const records = await read(objectType, from, (tx, cursor) => storeCatchUpCursor(tx, connectorId, objectType, cursor));
-      if (records === null) {
+      if (records === 'paused') {
+        // Kept: the stream of the connector, when it runs again, resumes it (resume()).
+        opts.logger.info({ objectType }, `catch-up read of ${objectType} waits: the ${crm} connector does not run now; it resumes when it does`);
+        return;
+      }
+      if (records === 'unmapped') {
         await db.transaction((tx) => dropCatchUp(tx, connectorId, objectType));
         opts.logger.info({ objectType }, `catch-up read of ${objectType} dropped: the object is no longer mapped`);
         return;
@@ -131,7 +141,7 @@ export function startObjectReads(getContext: () => ChangeApplierContext, opts: O
       try {
         const cursor = (await readCursor(db, connectorId, objectType)) as ChangeCursor | null;
         const records = await read(objectType, cursor, (tx, next) => writeCursor(tx, connectorId, objectType, next));
-        if (records !== null) await recordPollSuccess(db, connectorId, objectType, { records });
+        if (typeof records === 'number') await recordPollSuccess(db, connectorId, objectType, { records });
       } catch (err) {
         if (abort.signal.aborted) return;
         const error = asConnectorError(crm, err);
@@ -152,7 +162,9 @@ export function startObjectReads(getContext: () => ChangeApplierContext, opts: O
     async stop() {
       abort.abort();
       for (const timer of timers) clearTimeout(timer);
-      await Promise.all([...tails.values()]);
+      // The replaced runner's reads too, even when none was queued here: a runner replacing this one must not start a
+      // read of an object that runner may still be applying (its `after` is this stop), and a shutdown waits for both.
+      await Promise.all([...tails.values(), opts.after]);
     },
   };
 }

@@ -80,6 +80,9 @@ export async function requestCatchUp(tx: Tx, connectorId: string, objectType: st
   const at = since.toISOString();
   await changeCatchUp(tx, connectorId, objectType, (current) => {
     if (!current) return { since: at, cursor: null };
+    // The same request again (an overflow delivered twice: the stream replayed from a position stored before it): the
+    // pending read already covers it, as it began after that overflow was received.
+    if (at === current.since || at === current.again) return current;
     // Even one that has not stored a batch may be under way, begun before the changes asked for were committed.
     return { ...current, again: current.again !== undefined && current.again < at ? current.again : at };
   });
