@@ -7,21 +7,14 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSalesforceConnector } from '../../connectors/salesforce/index.ts';
-import type { SalesforceConnector } from '../../connectors/salesforce/index.ts';
-import { RateBudgetRegistry } from '../../connectors/runtime/index.ts';
-import { goldenRecords, recordLinks, webhookInbox } from '../../db/schema.ts';
-import { generateDemoSeed } from '../../sandboxes/demo/index.ts';
-import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startSalesforceSandbox } from '../../sandboxes/salesforce/index.ts';
-import type { SalesforceSandbox } from '../../sandboxes/salesforce/index.ts';
+import { recordLinks, webhookInbox } from '../../db/schema.ts';
 import { storedStreamPosition } from '../../sync/change-stream.ts';
-import { startTestApp } from '../support/test-app.ts';
-import type { TestApp } from '../support/test-app.ts';
+import { startSalesforceCdc } from './support/salesforce-cdc.ts';
+import type { CdcCustomer, SalesforceCdcSetting } from './support/salesforce-cdc.ts';
 
 const CONNECTOR_ID = 'salesforce';
 const SAVE = 'mutation($d: String!, $c: String) { saveMappingConfiguration(document: $d, comment: $c) { version } }';
 
-interface Node { id: string; phone: string | null; email: string | null; sources: { crm: string; objectType: string; recordId: string }[] }
 type Mapping = { crm: string; objectType: string } & Record<string, unknown>;
 type Doc = { types: Record<string, { objects: Mapping[]; fields: Record<string, { mappings: Mapping[] }> }> };
 
@@ -29,59 +22,32 @@ type Doc = { types: Record<string, { objects: Mapping[]; fields: Record<string, 
 const changeTypeOf = (payload: unknown) => (payload as { raw?: { payload?: { ChangeEventHeader?: { changeType?: string } } } }).raw?.payload?.ChangeEventHeader?.changeType;
 
 describe('Salesforce Lead changes and gap events through Change Data Capture', () => {
-  let sb: SalesforceSandbox;
-  let t: TestApp;
-  let rest: SalesforceConnector;
-  let contact: Node;
+  let cdc: SalesforceCdcSetting;
+  let contact: CdcCustomer;
   let contactId: string;
 
-  const inboxOf = (recordId: string) => t.app.database.db.select().from(webhookInbox).where(eq(webhookInbox.connectorId, CONNECTOR_ID))
+  const inboxOf = (recordId: string) => cdc.t.app.database.db.select().from(webhookInbox).where(eq(webhookInbox.connectorId, CONNECTOR_ID))
     .then((rows) => rows.filter((r) => r.eventId.startsWith('cdc:') && (r.payload as { recordId: string }).recordId === recordId));
-  const customers = async () => (await t.gql<{ customers: { edges: { node: Node }[] } }>(
-    '{ customers(first: 500) { edges { node { id phone email sources { crm objectType recordId } } } } }')).data!.customers.edges.map((e) => e.node);
-  const customerWith = async (recordId: string) => (await customers()).find((n) => n.sources.some((s) => s.recordId === recordId));
-  // The API resolves phone and email live from the CRMs; the stored snapshot changes only when sync read the change.
-  const stored = async (goldenId: string) => {
-    const [row] = await t.app.database.db.select({ s: goldenRecords.snapshot }).from(goldenRecords).where(eq(goldenRecords.id, goldenId));
-    const s = (row?.s ?? {}) as { phone?: string | null; email?: string | null };
-    return { phone: s.phone ?? null, email: s.email ?? null };
-  };
-  const sandboxPost = async (path: string, body: unknown) => {
-    const res = await fetch(`${sb.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    expect(res.status).toBe(200);
-    return res.json() as Promise<Record<string, unknown>>;
-  };
-  const streaming = async () => (await (await fetch(`${sb.url}/_sandbox/salesforce/streaming`)).json()) as { subscriptions: number; gaps: Record<string, number> };
+  const streaming = async () => (await (await fetch(`${cdc.sb.url}/_sandbox/salesforce/streaming`)).json()) as { subscriptions: number; gaps: Record<string, number> };
 
   beforeAll(async () => {
-    sb = await startSalesforceSandbox({ port: 0, demoSeed: generateDemoSeed({ customers: 10 }).salesforce, connectHoldMs: 1000 });
-    rest = createSalesforceConnector({
-      connectorId: 'test-rest', loginUrl: sb.url, auth: { kind: 'client-credentials', clientId: DEFAULT_CLIENT_ID, clientSecret: DEFAULT_CLIENT_SECRET }, registry: new RateBudgetRegistry(),
-    });
-    t = await startTestApp({ demo: false, env: {
-      SALESFORCE_LOGIN_URL: sb.url, SALESFORCE_CLIENT_ID: DEFAULT_CLIENT_ID, SALESFORCE_CLIENT_SECRET: DEFAULT_CLIENT_SECRET,
-      CUSTOMER_GRAPH_SALESFORCE_CDC: 'on', CUSTOMER_GRAPH_POLL_INTERVAL_MS: '0',
-    } });
-    const all = await customers();
-    contact = all.find((n) => n.sources.some((s) => s.crm === 'salesforce' && s.objectType === 'Contact'))!;
+    cdc = await startSalesforceCdc();
+    contact = (await cdc.customers()).find((n) => n.sources.some((s) => s.crm === 'salesforce' && s.objectType === 'Contact'))!;
     contactId = contact.sources.find((s) => s.crm === 'salesforce' && s.objectType === 'Contact')!.recordId;
-    const deadline = Date.now() + 10_000;
-    while (!t.app.sync.changeStreams.open().includes('salesforce')) {
-      if (Date.now() > deadline) throw new Error('the Salesforce change stream did not open');
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await cdc.streamOpen();
   }, 240_000);
   afterAll(async () => {
-    await t?.close();
-    await sb?.close();
+    await cdc?.close();
   });
 
   it('polling is off and the default mapping streams Account, Contact and Opportunity only', async () => {
+    const { t } = cdc;
     expect(t.app.sync.poller).toBeUndefined();
     await expect.poll(async () => (await streaming()).subscriptions, { timeout: 10_000, interval: 20 }).toBe(3);
   });
 
   it('a GAP_UPDATE for a contact makes the gateway read it again; the golden record shows the new phone', async () => {
+    const { rest, customerWith, stored, sandboxPost } = cdc;
     expect(await sandboxPost('/_sandbox/salesforce/streaming/gaps', { object: 'Contact', count: 1 })).toEqual({ object: 'Contact', gaps: 1 });
     const [result] = await rest.updateMany('Contact', [{ id: contactId, fields: { Phone: '+14155550171' } }]);
     expect(result?.ok).toBe(true);
@@ -96,6 +62,7 @@ describe('Salesforce Lead changes and gap events through Change Data Capture', (
   });
 
   it('with Lead mapped, a Lead phone and email change reaches the golden record through /data/LeadChangeEvent', async () => {
+    const { t, rest, customerWith, stored } = cdc;
     const current = await t.gql<{ mappingConfiguration: { document: string } }>('{ mappingConfiguration { document } }');
     const doc = JSON.parse(current.data!.mappingConfiguration.document) as Doc;
     const customer = doc.types.Customer!;
@@ -131,6 +98,7 @@ describe('Salesforce Lead changes and gap events through Change Data Capture', (
   });
 
   it('a GAP_DELETE for a contact ends its link as a normal delete does', async () => {
+    const { t, rest, customerWith, sandboxPost } = cdc;
     const link = () => t.app.database.db.select().from(recordLinks).where(and(eq(recordLinks.objectType, 'Contact'), eq(recordLinks.recordId, contactId)));
     expect((await link())[0]?.deletedAt).toBeNull();
     await sandboxPost('/_sandbox/salesforce/streaming/gaps', { object: 'Contact', count: 1 });

@@ -8,71 +8,50 @@
  */
 import { and, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSalesforceConnector } from '../../connectors/salesforce/index.ts';
-import type { SalesforceConnector } from '../../connectors/salesforce/index.ts';
 import { RateBudgetRegistry } from '../../connectors/runtime/index.ts';
-import { goldenRecords, webhookInbox } from '../../db/schema.ts';
+import { createSalesforceConnector } from '../../connectors/salesforce/index.ts';
+import { webhookInbox } from '../../db/schema.ts';
 import { createLogger } from '../../lib/logger.ts';
-import { generateDemoSeed } from '../../sandboxes/demo/index.ts';
-import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startSalesforceSandbox } from '../../sandboxes/salesforce/index.ts';
-import type { SalesforceSandbox } from '../../sandboxes/salesforce/index.ts';
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../../sandboxes/salesforce/index.ts';
 import { startChangeStreams } from '../../sync/change-stream.ts';
 import type { ChangeStreams } from '../../sync/change-stream.ts';
-import { startTestApp } from '../support/test-app.ts';
-import type { TestApp } from '../support/test-app.ts';
+import { startSalesforceCdc } from './support/salesforce-cdc.ts';
+import type { SalesforceCdcSetting } from './support/salesforce-cdc.ts';
 
 const CONNECTOR_ID = 'salesforce';
 
-interface Node { id: string; phone: string | null; sources: { crm: string; objectType: string; recordId: string }[] }
-
 describe('a refused Contact channel with polling off', () => {
-  let sb: SalesforceSandbox;
-  let t: TestApp;
-  let rest: SalesforceConnector;
+  let cdc: SalesforceCdcSetting;
   let streams: ChangeStreams | undefined;
   let contactId: string;
   let customerId: string;
 
-  const customers = async () => (await t.gql<{ customers: { edges: { node: Node }[] } }>(
-    '{ customers(first: 500) { edges { node { id phone sources { crm objectType recordId } } } } }')).data!.customers.edges.map((e) => e.node);
-  const phoneOf = async (recordId: string) => (await customers()).find((n) => n.sources.some((s) => s.recordId === recordId))?.phone;
-  /** The golden record's stored phone (its snapshot): only applying a read change updates it (GraphQL reads the CRM live). */
-  const storedPhone = async () => {
-    const [row] = await t.app.database.db.select({ snapshot: goldenRecords.snapshot }).from(goldenRecords).where(eq(goldenRecords.id, customerId));
-    return row?.snapshot?.phone;
-  };
+  const phoneOf = async (recordId: string) => (await cdc.customerWith(recordId))?.phone;
+  const storedPhone = async () => (await cdc.stored(customerId)).phone;
   const select = async (selected: boolean) => {
-    const res = await fetch(`${sb.url}/_sandbox/salesforce/streaming/selection`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ object: 'Contact', selected }) });
-    expect(await res.json()).toEqual({ object: 'Contact', selected });
+    expect(await cdc.sandboxPost('/_sandbox/salesforce/streaming/selection', { object: 'Contact', selected })).toEqual({ object: 'Contact', selected });
   };
-  const streamedRows = () => t.app.database.db.select().from(webhookInbox)
+  const streamedRows = () => cdc.t.app.database.db.select().from(webhookInbox)
     .where(and(eq(webhookInbox.connectorId, CONNECTOR_ID), like(webhookInbox.eventId, 'cdc:/data/ContactChangeEvent:%')))
     .then((rows) => rows.filter((r) => (r.payload as { recordId?: string }).recordId === contactId));
   const setPhone = async (phone: string) => {
-    const [result] = await rest.updateMany('Contact', [{ id: contactId, fields: { Phone: phone } }]);
+    const [result] = await cdc.rest.updateMany('Contact', [{ id: contactId, fields: { Phone: phone } }]);
     expect(result?.ok).toBe(true);
   };
 
   beforeAll(async () => {
-    sb = await startSalesforceSandbox({ port: 0, demoSeed: generateDemoSeed({ customers: 10 }).salesforce, connectHoldMs: 1000 });
-    rest = createSalesforceConnector({
-      connectorId: 'test-rest', loginUrl: sb.url, auth: { kind: 'client-credentials', clientId: DEFAULT_CLIENT_ID, clientSecret: DEFAULT_CLIENT_SECRET }, registry: new RateBudgetRegistry(),
-    });
-    t = await startTestApp({ demo: false, env: {
-      SALESFORCE_LOGIN_URL: sb.url, SALESFORCE_CLIENT_ID: DEFAULT_CLIENT_ID, SALESFORCE_CLIENT_SECRET: DEFAULT_CLIENT_SECRET,
-      CUSTOMER_GRAPH_SALESFORCE_CDC: 'off', CUSTOMER_GRAPH_POLL_INTERVAL_MS: '0',
-    } });
-    const contact = (await customers()).find((n) => n.sources.some((s) => s.crm === 'salesforce' && s.objectType === 'Contact'))!;
+    cdc = await startSalesforceCdc('off');
+    const contact = (await cdc.customers()).find((n) => n.sources.some((s) => s.crm === 'salesforce' && s.objectType === 'Contact'))!;
     customerId = contact.id;
     contactId = contact.sources.find((s) => s.crm === 'salesforce' && s.objectType === 'Contact')!.recordId;
   }, 240_000);
   afterAll(async () => {
     await streams?.stop();
-    await t?.close();
-    await sb?.close();
+    await cdc?.close();
   });
 
   it('Contact is polled while refused, and streamed again once the org accepts its channel', async () => {
+    const { t, sb } = cdc;
     expect(t.app.sync.poller).toBeUndefined();
     expect(t.app.sync.changeStreams.open()).toEqual([]);
     await select(false);
